@@ -1,0 +1,299 @@
+// fit(): minimize the NLL, then read the curvature at the optimum — standard
+// errors, intervals, and the diagnoses (divergence, a singular Hessian) that
+// decide whether the numbers may be called estimates at all.
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <sstream>
+
+#include "api/impl.hpp"
+#include "api/number_format.hpp"
+#include "runtime/inference.hpp"
+#include "runtime/optimize.hpp"
+
+namespace mlec {
+
+namespace {
+
+class ProblemObjective final : public rt::Objective {
+public:
+    explicit ProblemObjective(const Problem& p) : p_(p) {}
+    int dimension() const override { return p_.dimension(); }
+    double value(const Eigen::VectorXd& x) override { return p_.nll(x); }
+    double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override { return p_.nll_gradient(x, g); }
+    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
+        return p_.nll_gradient_hessian(x, g, h);
+    }
+
+private:
+    const Problem& p_;
+};
+
+std::string bounds_label(const rt::Bounds& b) {
+    if (b.has_lower() && b.has_upper()) return "(" + format_short(b.lower) + ", " + format_short(b.upper) + ")";
+    if (b.has_lower()) return "> " + format_short(b.lower);
+    if (b.has_upper()) return "< " + format_short(b.upper);
+    return "";
+}
+
+// Where a parameter goes when its unconstrained coordinate runs to
+// +-infinity in direction `sign`, in the user's terms.
+std::string limit_text(const rt::Bounds& b, int sign) {
+    if (b.has_lower() && b.has_upper())
+        return sign > 0 ? format_short(b.upper) + " (its upper bound)" : format_short(b.lower) + " (its lower bound)";
+    if (b.has_lower()) return sign > 0 ? "+inf" : format_short(b.lower) + " (its lower bound)";
+    if (b.has_upper()) return sign > 0 ? "-inf" : format_short(b.upper) + " (its upper bound)";
+    return sign > 0 ? "+inf" : "-inf";
+}
+
+int user_direction(const rt::Bounds& b, int sign) {
+    if (b.has_upper() && !b.has_lower()) return -sign;
+    return sign;
+}
+
+std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
+    auto bad = p.evaluator->find_non_finite(theta);
+    if (!bad) return "the log-likelihood is not finite at the start values";
+    const interp::TermInfo& term = p.model.terms[static_cast<std::size_t>(bad->term)];
+    std::ostringstream s;
+    s << "the log-likelihood is not finite at the start values: row " << bad->row + 1 << " of " << p.data_name
+      << " gives log p = " << format_short(bad->value) << " in '" << term.text << "'";
+    if (!term.input_nodes.empty()) {
+        s << " (";
+        for (std::size_t i = 0; i < term.input_nodes.size(); ++i) {
+            const std::vector<double> v = p.evaluator->node_values(theta, term.input_nodes[i]);
+            const double value = v.size() == 1 ? v[0] : v[bad->row];
+            if (i) s << ", ";
+            s << (i == 0 ? std::string("outcome") : std::string(term.distribution->args[i - 1].name)) << " = "
+              << format_short(value);
+        }
+        s << ")";
+    }
+    s << "; give start values with 'param name = value'";
+    return s.str();
+}
+
+std::string describe_direction(const std::vector<interp::ParameterInfo>& params, const Eigen::VectorXd& v) {
+    std::ostringstream s;
+    bool first = true;
+    for (Eigen::Index i = 0; i < v.size(); ++i) {
+        if (std::abs(v[i]) < 0.05) continue;
+        s << (first ? (v[i] < 0 ? "-" : "") : (v[i] < 0 ? " - " : " + ")) << format_digits(std::abs(v[i]), 2) << "*"
+          << params[static_cast<std::size_t>(i)].name;
+        first = false;
+    }
+    return s.str();
+}
+
+}  // namespace
+
+std::string_view to_string(FitStatus status) {
+    switch (status) {
+        case FitStatus::converged: return "converged";
+        case FitStatus::diverged: return "diverged";
+        case FitStatus::max_iterations: return "max_iterations";
+        case FitStatus::line_search_failed: return "line_search_failed";
+        case FitStatus::non_finite_start: return "non_finite_start";
+        case FitStatus::cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+bool FitOptions::is_valid(std::string* why) const {
+    auto bad = [&](const char* text) {
+        if (why) *why = text;
+        return false;
+    };
+    if (max_iterations < 1) return bad("max_iterations must be at least 1");
+    if (!(gradient_tolerance > 0) || !std::isfinite(gradient_tolerance))
+        return bad("gradient_tolerance must be a positive number");
+    if (!(confidence > 0 && confidence < 1)) return bad("confidence must be between 0 and 1");
+    return true;
+}
+
+FitResult fit(const Problem& problem, const FitOptions& options) {
+    Problem::Impl& p = problem.impl();
+    const auto& params = p.model.parameters;
+    const int k = problem.dimension();
+
+    FitResult r;
+    r.model_name = p.model_name;
+    r.data_name = p.data_name;
+    r.data_columns = problem.data_columns();
+    r.n_obs = p.rows;
+    r.n_params = k;
+    r.confidence = options.confidence;
+    for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
+    r.notes = p.model.notes;
+    std::string why;
+    if (!options.is_valid(&why)) {
+        r.status = FitStatus::non_finite_start;
+        r.message = "invalid fit options: " + why;
+        return r;
+    }
+
+    ProblemObjective objective(problem);
+    const Eigen::VectorXd start = problem.start();
+    rt::OptimizeOptions oo;
+    oo.method = options.method == Method::newton  ? rt::Method::newton
+                : options.method == Method::lbfgs ? rt::Method::lbfgs
+                                                  : rt::Method::automatic;
+    oo.max_iterations = options.max_iterations;
+    oo.gradient_tolerance = options.gradient_tolerance;
+    rt::IterationCallback callback;
+    if (options.on_iteration)
+        callback = [&](const rt::IterationInfo& info) {
+            return options.on_iteration(IterationInfo{info.iteration, info.f, info.gradient_norm, info.step});
+        };
+
+    auto fill_parameters = [&](const Eigen::VectorXd& theta) {
+        r.parameters.clear();
+        for (int i = 0; i < k; ++i) {
+            const auto& info = params[static_cast<std::size_t>(i)];
+            ParameterEstimate e;
+            e.name = info.name;
+            e.estimate = info.bounds.to_user(theta[i]);
+            e.implicit = !info.declared;
+            e.bounds = bounds_label(info.bounds);
+            r.parameters.push_back(e);
+        }
+    };
+
+    if (!std::isfinite(problem.nll(start))) {
+        r.status = FitStatus::non_finite_start;
+        r.message = non_finite_message(p, start);
+        fill_parameters(start);
+        return r;
+    }
+
+    const rt::OptimizeResult opt = rt::minimize(objective, start, oo, callback);
+    const Eigen::VectorXd& theta = opt.x;
+    r.iterations = opt.iterations;
+    r.evaluations = opt.evaluations;
+    r.method = opt.method_used == rt::Method::lbfgs ? "lbfgs" : "newton";
+    r.relative_gradient = opt.relative_gradient;
+    fill_parameters(theta);
+
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+    const double f = problem.nll_gradient_hessian(theta, g, h);
+    r.log_likelihood = -f;
+    r.gradient_norm = k > 0 ? g.cwiseAbs().maxCoeff() : 0.0;
+    r.aic = 2.0 * k + 2.0 * f;
+    r.bic = k * std::log(static_cast<double>(std::max<std::size_t>(r.n_obs, 1))) + 2.0 * f;
+
+    const rt::Curvature curvature = rt::analyze_hessian(h);
+    r.hessian_condition = curvature.condition;
+
+    // Is this a maximum at all, or a point on the way to infinity? Probe
+    // when the optimizer did not converge, or the curvature is suspicious
+    // (not positive definite, or standard errors huge next to the values).
+    bool suspicious = opt.status != rt::OptimizeStatus::converged || !curvature.positive_definite;
+    if (curvature.positive_definite)
+        for (int i = 0; i < k; ++i)
+            if (std::sqrt(curvature.covariance(i, i)) > 1e4 * std::max(1.0, std::abs(theta[i]))) suspicious = true;
+    std::optional<rt::Divergence> divergence;
+    if (suspicious && opt.status != rt::OptimizeStatus::cancelled)
+        divergence = rt::find_divergence(objective, theta, start, curvature);
+
+    if (divergence) {
+        r.status = FitStatus::diverged;
+        r.converged = false;
+        std::ostringstream names;
+        bool first = true;
+        for (int i = 0; i < k; ++i) {
+            const double d = divergence->direction[i];
+            if (std::abs(d) < 0.01) continue;
+            const int sign = d > 0 ? 1 : -1;
+            auto& e = r.parameters[static_cast<std::size_t>(i)];
+            e.diverging = true;
+            e.direction = user_direction(params[static_cast<std::size_t>(i)].bounds, sign);
+            names << (first ? "" : ", ") << e.name << " -> " << limit_text(params[static_cast<std::size_t>(i)].bounds, sign);
+            first = false;
+        }
+        std::ostringstream m;
+        m << "no finite maximum likelihood estimate: the log-likelihood keeps increasing as " << names.str();
+        if (divergence->unbounded) {
+            m << ", without bound";
+        } else {
+            r.log_likelihood_limit = -divergence->limit;
+            if (std::abs(divergence->limit) < 1e-6)
+                m << ", towards 0: the model fits every observation exactly (probabilities of 0 and 1), "
+                     "as with perfectly separated data";
+            else
+                m << ", towards " << format_digits(-divergence->limit, 8);
+        }
+        r.message = m.str();
+        r.warnings.push_back("the values shown for diverging parameters are where the optimizer stopped, not "
+                             "estimates; they have no standard errors");
+        return r;
+    }
+
+    switch (opt.status) {
+        case rt::OptimizeStatus::converged: r.status = FitStatus::converged; break;
+        case rt::OptimizeStatus::max_iterations: r.status = FitStatus::max_iterations; break;
+        case rt::OptimizeStatus::line_search_failed: r.status = FitStatus::line_search_failed; break;
+        case rt::OptimizeStatus::non_finite_start: r.status = FitStatus::non_finite_start; break;
+        case rt::OptimizeStatus::cancelled: r.status = FitStatus::cancelled; break;
+    }
+    r.converged = r.status == FitStatus::converged;
+    switch (r.status) {
+        case FitStatus::converged:
+            r.message = "relative gradient " + format_digits(opt.relative_gradient, 2) + " <= tolerance " +
+                        format_digits(options.gradient_tolerance, 2) + " after " + std::to_string(opt.iterations) +
+                        " iterations";
+            break;
+        case FitStatus::max_iterations:
+            r.message = "did not converge: stopped after " + std::to_string(opt.iterations) +
+                        " iterations with relative gradient " + format_digits(opt.relative_gradient, 2);
+            break;
+        case FitStatus::line_search_failed:
+            r.message = "did not converge: no step along the search direction lowered the NLL (relative "
+                        "gradient " + format_digits(opt.relative_gradient, 2) + ")";
+            break;
+        case FitStatus::cancelled: r.message = "cancelled by the caller"; break;
+        default: r.message = "the log-likelihood is not finite at the start values"; break;
+    }
+
+    if (!curvature.positive_definite) {
+        std::string text = "the Hessian of the NLL at the estimate is not positive definite";
+        if (curvature.eigenvalues.size() == k && k > 0) {
+            text += " (smallest eigenvalue " + format_digits(curvature.eigenvalues[0], 3) +
+                    "): the data do not determine the direction " +
+                    describe_direction(params, curvature.eigenvectors.col(0)) + "; standard errors are not available";
+        }
+        r.warnings.push_back(text);
+        return r;
+    }
+
+    // Standard errors on the user's scale by the delta method:
+    // Cov(x) = J Cov(u) J with J = diag(dx/du).
+    Eigen::VectorXd jac(k);
+    for (int i = 0; i < k; ++i) jac[i] = params[static_cast<std::size_t>(i)].bounds.derivative(theta[i]);
+    r.covariance = jac.asDiagonal() * curvature.covariance * jac.asDiagonal();
+    const boost::math::normal standard_normal;
+    const double zq = boost::math::quantile(boost::math::complement(standard_normal, (1 - options.confidence) / 2));
+    for (int i = 0; i < k; ++i) {
+        auto& e = r.parameters[static_cast<std::size_t>(i)];
+        const auto& b = params[static_cast<std::size_t>(i)].bounds;
+        const double se = std::sqrt(r.covariance(i, i));
+        if (!std::isfinite(se)) continue;
+        e.std_error = se;
+        if (se > 0) {
+            e.z = e.estimate / se;
+            e.p_value = 2 * boost::math::cdf(boost::math::complement(standard_normal, std::abs(*e.z)));
+        }
+        // The interval is built where the optimizer works (the transformed
+        // scale) and mapped back, so it always respects the bounds.
+        const double se_u = std::sqrt(curvature.covariance(i, i));
+        const double lo = b.to_user(theta[i] - zq * se_u);
+        const double hi = b.to_user(theta[i] + zq * se_u);
+        e.ci_lower = std::min(lo, hi);
+        e.ci_upper = std::max(lo, hi);
+    }
+    if (r.hessian_condition && *r.hessian_condition > 1e10)
+        r.warnings.push_back("the Hessian at the estimate is ill-conditioned (condition number " +
+                             format_digits(*r.hessian_condition, 3) + "): standard errors may be inaccurate");
+    return r;
+}
+
+}  // namespace mlec

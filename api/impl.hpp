@@ -1,0 +1,37 @@
+// The hidden halves of the public API's handle classes (pimpl), shared by the
+// api/*.cpp files that implement them.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "grammar/ast.hpp"
+#include "grammar/source_text.hpp"
+#include "interpreter/checked_model.hpp"
+#include "mlec/mlec.hpp"
+#include "runtime/csv.hpp"
+#include "runtime/evaluator.hpp"
+
+namespace mlec {
+
+struct Model::Impl {
+    SourceText source;
+    ast::Model ast;
+};
+
+struct Data::Impl {
+    std::unique_ptr<rt::CsvFile> csv;
+};
+
+struct Problem::Impl {
+    std::string model_name;
+    std::string data_name;
+    interp::CheckedModel model;
+    std::vector<std::vector<double>> columns;  // graph data column k
+    std::size_t rows = 0;
+    // The evaluator keeps its workspace between calls: a Problem evaluates
+    // on one thread at a time.
+    std::unique_ptr<rt::Evaluator> evaluator;
+};
+
+}  // namespace mlec

@@ -1,0 +1,105 @@
+// The JSON report (schema in docs/json.md). Numbers are written so that they
+// read back as the same doubles; a value that does not exist is null, never
+// NaN.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "api/number_format.hpp"
+#include "mlec/mlec.hpp"
+
+namespace mlec {
+
+namespace {
+
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string number(double x) { return std::isfinite(x) ? format_exact(x) : "null"; }
+std::string number(const std::optional<double>& x) { return x ? number(*x) : "null"; }
+
+std::string strings(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + quote(items[i]);
+    return out + "]";
+}
+
+}  // namespace
+
+std::string json_report(const FitResult& r) {
+    std::ostringstream o;
+    const bool diverged = r.status == FitStatus::diverged;
+    o << "{\n";
+    o << "  \"converged\": " << (r.converged ? "true" : "false") << ",\n";
+    o << "  \"status\": " << quote(to_string(r.status)) << ",\n";
+    o << "  \"message\": " << quote(r.message) << ",\n";
+    o << "  \"model\": " << quote(r.model_name) << ",\n";
+    o << "  \"data\": " << quote(r.data_name) << ",\n";
+    o << "  \"log_likelihood\": " << number(r.log_likelihood) << ",\n";
+    o << "  \"log_likelihood_limit\": " << number(r.log_likelihood_limit) << ",\n";
+    o << "  \"aic\": " << (diverged ? "null" : number(r.aic)) << ",\n";
+    o << "  \"bic\": " << (diverged ? "null" : number(r.bic)) << ",\n";
+    o << "  \"n_obs\": " << r.n_obs << ",\n";
+    o << "  \"n_params\": " << r.n_params << ",\n";
+    o << "  \"iterations\": " << r.iterations << ",\n";
+    o << "  \"method\": " << quote(r.method) << ",\n";
+    o << "  \"gradient_norm\": " << number(r.gradient_norm) << ",\n";
+    o << "  \"relative_gradient\": " << number(r.relative_gradient) << ",\n";
+    o << "  \"hessian_condition\": " << number(r.hessian_condition) << ",\n";
+    o << "  \"confidence\": " << number(r.confidence) << ",\n";
+    o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
+    o << "  \"parameters\": [";
+    for (std::size_t i = 0; i < r.parameters.size(); ++i) {
+        const ParameterEstimate& p = r.parameters[i];
+        o << (i ? "," : "") << "\n    {\"name\": " << quote(p.name);
+        if (p.diverging) {
+            o << ", \"estimate\": null, \"diverges_to\": " << quote(p.direction > 0 ? "+inf" : "-inf")
+              << ", \"last_value\": " << number(p.estimate);
+        } else {
+            o << ", \"estimate\": " << number(p.estimate);
+        }
+        o << ", \"std_error\": " << number(p.std_error) << ", \"z\": " << number(p.z)
+          << ", \"p_value\": " << number(p.p_value) << ", \"ci_lower\": " << number(p.ci_lower)
+          << ", \"ci_upper\": " << number(p.ci_upper) << ", \"implicit\": " << (p.implicit ? "true" : "false")
+          << ", \"bounds\": " << quote(p.bounds) << "}";
+    }
+    o << (r.parameters.empty() ? "" : "\n  ") << "],\n";
+    o << "  \"covariance\": ";
+    if (r.covariance.size() == 0) {
+        o << "null";
+    } else {
+        o << "[";
+        for (Eigen::Index i = 0; i < r.covariance.rows(); ++i) {
+            o << (i ? ", " : "") << "[";
+            for (Eigen::Index j = 0; j < r.covariance.cols(); ++j) o << (j ? ", " : "") << number(r.covariance(i, j));
+            o << "]";
+        }
+        o << "]";
+    }
+    o << ",\n";
+    o << "  \"warnings\": " << strings(r.warnings) << ",\n";
+    o << "  \"notes\": " << strings(r.notes) << "\n";
+    o << "}\n";
+    return o.str();
+}
+
+}  // namespace mlec

@@ -1,0 +1,97 @@
+// The text report: what R's summary() shows, plus what mlec decided for the
+// user (which names are data and which parameters) and every warning.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "api/number_format.hpp"
+#include "mlec/mlec.hpp"
+
+namespace mlec {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+    return out;
+}
+
+std::string cell(const std::optional<double>& x, int digits = 7) {
+    return x ? format_digits(*x, digits) : "n/a";
+}
+
+std::string p_value_text(const std::optional<double>& p) {
+    if (!p) return "n/a";
+    if (*p < 2.2e-16) return "<2.2e-16";
+    return format_digits(*p, 4);
+}
+
+}  // namespace
+
+std::string text_report(const FitResult& r) {
+    std::ostringstream out;
+    out << "Maximum likelihood fit of " << r.model_name << " to " << r.data_name << "\n";
+    out << "  data columns: " << (r.data_columns.empty() ? "(none)" : join(r.data_columns)) << "\n";
+    std::vector<std::string> declared, implicit;
+    for (const auto& p : r.parameters) {
+        std::string label = p.name + (p.bounds.empty() ? "" : " " + p.bounds);
+        (p.implicit ? implicit : declared).push_back(label);
+    }
+    if (!declared.empty()) out << "  declared parameters: " << join(declared) << "\n";
+    if (!implicit.empty())
+        out << "  implicit parameters (free names that are not columns): " << join(implicit) << "\n";
+    out << "\n";
+
+    const int ci_percent = static_cast<int>(std::lround(r.confidence * 100));
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"parameter", "estimate", "std.error", "z", "p-value",
+                    std::to_string(ci_percent) + "% lower", std::to_string(ci_percent) + "% upper"});
+    for (const auto& p : r.parameters) {
+        if (p.diverging) {
+            rows.push_back({p.name, p.direction > 0 ? "-> +inf" : "-> -inf", "", "", "", "", ""});
+            continue;
+        }
+        rows.push_back({p.name, format_digits(p.estimate, 7), cell(p.std_error), cell(p.z, 4),
+                        p_value_text(p.p_value), cell(p.ci_lower), cell(p.ci_upper)});
+    }
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const std::string pad(width[c] - row[c].size(), ' ');
+            line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out << line << "\n";
+    }
+    out << "\n";
+    if (r.status == FitStatus::diverged) {
+        out << "log-likelihood: " << format_digits(r.log_likelihood, 8) << " where the optimizer stopped";
+        if (r.log_likelihood_limit) out << "; it tends to " << format_digits(*r.log_likelihood_limit, 8);
+        out << "\n";
+    } else {
+        out << "log-likelihood: " << format_digits(r.log_likelihood, 8) << "   AIC: " << format_digits(r.aic, 8)
+            << "   BIC: " << format_digits(r.bic, 8) << "\n";
+    }
+    out << "observations: " << r.n_obs << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
+    if (!r.method.empty()) out << " (" << r.method << ")";
+    out << "\n";
+    out << "status: " << to_string(r.status) << (r.converged ? "" : " (NOT converged)") << ": " << r.message << "\n";
+    out << "final gradient norm: " << format_digits(r.gradient_norm, 3) << " (max |dNLL/dtheta|)";
+    if (r.hessian_condition) out << "   Hessian condition number: " << format_digits(*r.hessian_condition, 3);
+    out << "\n";
+    if (!r.notes.empty()) {
+        out << "\nnotes:\n";
+        for (const auto& n : r.notes) out << "  " << n << "\n";
+    }
+    if (!r.warnings.empty()) {
+        out << "\nwarnings:\n";
+        for (const auto& w : r.warnings) out << "  " << w << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace mlec

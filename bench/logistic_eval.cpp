@@ -1,0 +1,135 @@
+// One NLL + gradient evaluation of a logistic regression, 1,000,000 rows x
+// 10 covariates: mlec's interpreted graph against a hand-written fused C++
+// loop computing the same thing, timed in the same run (these machines are
+// shared and noisy, so only the ratio means anything). Prints medians.
+//
+//   build/bench/logistic_eval [rows] [repetitions]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "grammar/parse.hpp"
+#include "interpreter/checked_model.hpp"
+#include "runtime/evaluator.hpp"
+
+namespace {
+
+constexpr int covariates = 10;
+
+struct Data {
+    std::vector<std::vector<double>> x;  // covariates, column-major like mlec's
+    std::vector<double> y;
+};
+
+Data make_data(std::size_t rows) {
+    std::mt19937_64 rng(20261127);
+    std::normal_distribution<double> normal;
+    std::uniform_real_distribution<double> unit;
+    Data d;
+    d.x.assign(covariates, std::vector<double>(rows));
+    d.y.resize(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        double eta = 0.3;
+        for (int j = 0; j < covariates; ++j) {
+            d.x[static_cast<std::size_t>(j)][r] = normal(rng);
+            eta += 0.1 * (j + 1) * (j % 2 ? -1 : 1) * d.x[static_cast<std::size_t>(j)][r];
+        }
+        d.y[r] = unit(rng) < 1 / (1 + std::exp(-eta)) ? 1.0 : 0.0;
+    }
+    return d;
+}
+
+// The baseline: one fused pass, the numerically stable log(1 + e^eta).
+double baseline(const Data& d, const std::vector<double>& beta, std::vector<double>& grad) {
+    const std::size_t rows = d.y.size();
+    std::fill(grad.begin(), grad.end(), 0.0);
+    double nll = 0;
+    const double* x[covariates];
+    for (int j = 0; j < covariates; ++j) x[j] = d.x[static_cast<std::size_t>(j)].data();
+    for (std::size_t r = 0; r < rows; ++r) {
+        double eta = beta[0];
+        for (int j = 0; j < covariates; ++j) eta += beta[static_cast<std::size_t>(j) + 1] * x[j][r];
+        const double e = std::exp(-std::abs(eta));
+        const double log1p_exp = std::max(eta, 0.0) + std::log1p(e);
+        nll += log1p_exp - d.y[r] * eta;
+        const double p = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+        const double resid = p - d.y[r];
+        grad[0] += resid;
+        for (int j = 0; j < covariates; ++j) grad[static_cast<std::size_t>(j) + 1] += resid * x[j][r];
+    }
+    return nll;
+}
+
+template <class F>
+double median_seconds(int repetitions, F&& f) {
+    std::vector<double> t;
+    for (int i = 0; i < repetitions; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        f();
+        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
+    const int repetitions = argc > 2 ? std::atoi(argv[2]) : 11;
+    const Data data = make_data(rows);
+
+    std::string text = "y ~ bernoulli(sigmoid(b0";
+    std::vector<std::string> header;
+    for (int j = 1; j <= covariates; ++j) {
+        text += " + b" + std::to_string(j) + "*x" + std::to_string(j);
+        header.push_back("x" + std::to_string(j));
+    }
+    text += "))\n";
+    header.push_back("y");
+    mlec::SourceText source("bench.mle", text);
+    auto parsed = mlec::parse_model(source);
+    if (!parsed.model) return 1;
+    auto checked = mlec::interp::check_model(source, *parsed.model, header, "bench.csv");
+    if (!checked.model) return 1;
+    std::vector<std::span<const double>> columns;
+    for (const auto& c : checked.model->columns) {
+        const int k = c.csv_index;
+        columns.emplace_back(k < covariates ? data.x[static_cast<std::size_t>(k)] : data.y);
+    }
+    mlec::rt::Evaluator evaluator(checked.model->graph, columns, rows);
+
+    // The same point for both: parameters in the model's order (b0, b1..b10).
+    std::vector<double> beta(covariates + 1);
+    Eigen::VectorXd theta(covariates + 1);
+    for (int j = 0; j <= covariates; ++j) beta[static_cast<std::size_t>(j)] = theta[j] = 0.05 * j - 0.2;
+    std::vector<double> grad(covariates + 1);
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+
+    const double nll_base = baseline(data, beta, grad);
+    const double nll_mlec = evaluator.nll_gradient(theta, g);
+    double max_diff = 0;
+    for (int j = 0; j <= covariates; ++j)
+        max_diff = std::max(max_diff, std::abs(g[j] - grad[static_cast<std::size_t>(j)]) /
+                                          std::max(1.0, std::abs(grad[static_cast<std::size_t>(j)])));
+    std::printf("rows %zu, covariates %d, repetitions %d (medians)\n", rows, covariates, repetitions);
+    std::printf("check: NLL baseline %.12g, mlec %.12g; max relative gradient difference %.2g\n", nll_base,
+                nll_mlec, max_diff);
+
+    const double t_base = median_seconds(repetitions, [&] { baseline(data, beta, grad); });
+    const double t_grad = median_seconds(repetitions, [&] { evaluator.nll_gradient(theta, g); });
+    const double t_value = median_seconds(repetitions, [&] { evaluator.nll(theta); });
+    const double t_hess = median_seconds(std::max(3, repetitions / 3), [&] { evaluator.nll_gradient_hessian(theta, g, h); });
+    std::printf("%-32s %10.2f ms\n", "hand-written NLL + gradient", t_base * 1e3);
+    std::printf("%-32s %10.2f ms   ratio to baseline %.2f\n", "mlec NLL + gradient", t_grad * 1e3, t_grad / t_base);
+    std::printf("%-32s %10.2f ms   ratio to baseline %.2f\n", "mlec NLL only", t_value * 1e3, t_value / t_base);
+    std::printf("%-32s %10.2f ms   ratio to mlec gradient %.2f\n", "mlec NLL + gradient + Hessian", t_hess * 1e3,
+                t_hess / t_grad);
+    return 0;
+}

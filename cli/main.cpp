@@ -1,0 +1,132 @@
+// The mlec command: parse arguments, call the public library, print, and
+// choose the exit code. Everything else lives in the library.
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "mlec/diagnostic.hpp"
+#include "mlec/mlec.hpp"
+
+namespace {
+
+// Exit codes (README.md): a script can tell what went wrong without parsing
+// the messages.
+constexpr int exit_ok = 0;
+constexpr int exit_usage = 1;
+constexpr int exit_model_error = 2;
+constexpr int exit_data_error = 3;
+constexpr int exit_not_converged = 4;
+
+constexpr const char* usage_text =
+    "usage: mlec MODEL.mle DATA.csv [options]\n"
+    "\n"
+    "Fits the model to the data by maximum likelihood and reports the estimates.\n"
+    "\n"
+    "options:\n"
+    "  --format text|json        report format (default: text)\n"
+    "  --method auto|newton|lbfgs  optimizer (default: auto: Newton up to 50 parameters)\n"
+    "  --max-iterations N        iteration limit (default: 200; L-BFGS uses 10x)\n"
+    "  --tolerance X             relative gradient tolerance (default: 1e-9)\n"
+    "  -h, --help                show this help\n"
+    "\n"
+    "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
+    "            4 the fit did not converge (or no finite maximum exists)\n";
+
+int usage_error(const std::string& message) {
+    std::cerr << "mlec: error: " << message << "\n\n" << usage_text;
+    return exit_usage;
+}
+
+int exit_code_for(const mlec::Diagnostics& ds) {
+    for (const auto& d : ds) {
+        if (d.severity != mlec::Severity::error) continue;
+        switch (d.category) {
+            case mlec::Category::model: return exit_model_error;
+            case mlec::Category::data: return exit_data_error;
+            case mlec::Category::usage: return exit_usage;
+            case mlec::Category::fit: return exit_not_converged;
+        }
+    }
+    return exit_usage;
+}
+
+bool parse_number(const char* text, double& out) {
+    char* end = nullptr;
+    out = std::strtod(text, &end);
+    return end != text && *end == '\0';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string model_path, data_path, format = "text";
+    mlec::FitOptions options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](const char* name) -> const char* {
+            if (i + 1 >= argc) return nullptr;
+            (void)name;
+            return argv[++i];
+        };
+        if (arg == "-h" || arg == "--help") {
+            std::cout << usage_text;
+            return exit_ok;
+        } else if (arg == "--format") {
+            const char* v = value("--format");
+            if (!v || (std::strcmp(v, "text") != 0 && std::strcmp(v, "json") != 0))
+                return usage_error("--format takes 'text' or 'json'");
+            format = v;
+        } else if (arg == "--method") {
+            const char* v = value("--method");
+            if (!v) return usage_error("--method takes 'auto', 'newton' or 'lbfgs'");
+            const std::string m = v;
+            if (m == "auto") options.method = mlec::Method::automatic;
+            else if (m == "newton") options.method = mlec::Method::newton;
+            else if (m == "lbfgs") options.method = mlec::Method::lbfgs;
+            else return usage_error("--method takes 'auto', 'newton' or 'lbfgs', not '" + m + "'");
+        } else if (arg == "--max-iterations") {
+            const char* v = value("--max-iterations");
+            double n = 0;
+            if (!v || !parse_number(v, n) || n < 1 || n > 1e9 || n != static_cast<int>(n))
+                return usage_error("--max-iterations takes a positive whole number");
+            options.max_iterations = static_cast<int>(n);
+        } else if (arg == "--tolerance") {
+            const char* v = value("--tolerance");
+            double t = 0;
+            if (!v || !parse_number(v, t) || !(t > 0)) return usage_error("--tolerance takes a positive number");
+            options.gradient_tolerance = t;
+        } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
+            return usage_error("unknown option '" + arg + "'");
+        } else if (model_path.empty()) {
+            model_path = arg;
+        } else if (data_path.empty()) {
+            data_path = arg;
+        } else {
+            return usage_error("unexpected argument '" + arg + "'");
+        }
+    }
+    if (model_path.empty() || data_path.empty()) return usage_error("a model file and a data file are needed");
+
+    mlec::Diagnostics diagnostics;
+    auto model = mlec::Model::from_file(model_path, diagnostics);
+    if (!model) {
+        std::cerr << mlec::format(diagnostics);
+        return exit_code_for(diagnostics);
+    }
+    auto data = mlec::Data::from_csv_file(data_path, diagnostics);
+    if (!data) {
+        std::cerr << mlec::format(diagnostics);
+        return exit_code_for(diagnostics);
+    }
+    auto problem = mlec::Problem::bind(*model, *data, diagnostics);
+    if (!problem) {
+        std::cerr << mlec::format(diagnostics);
+        return exit_code_for(diagnostics);
+    }
+    std::cerr << mlec::format(problem->warnings());
+
+    const mlec::FitResult result = mlec::fit(*problem, options);
+    std::cout << (format == "json" ? mlec::json_report(result) : mlec::text_report(result));
+    return result.converged ? exit_ok : exit_not_converged;
+}

@@ -1,0 +1,127 @@
+// The model's syntax tree, as the interpreter sees it. Plain C++ (no Spirit
+// types): the X3 grammar builds its own attribute types internally and
+// converts them to these, so only grammar/*.cpp ever includes x3.hpp.
+//
+// Every node carries the byte span of the source it came from, so each later
+// stage can point at the exact place when it reports a problem.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "grammar/source_text.hpp"
+
+namespace mlec::ast {
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+enum class BinaryOp { add, sub, mul, div, pow };
+
+struct Number {
+    double value = 0;
+};
+
+struct Name {
+    std::string name;
+};
+
+// Unary minus (a unary plus is dropped by the parser).
+struct Negate {
+    ExprPtr operand;
+};
+
+struct Binary {
+    BinaryOp op = BinaryOp::add;
+    ExprPtr lhs;
+    ExprPtr rhs;
+};
+
+// f(a, b) or, for log densities, f(y | a, b): then `conditional` is true and
+// args[0] is the outcome before the bar.
+struct Call {
+    std::string callee;
+    Span callee_span;
+    std::vector<Expr> args;
+    bool conditional = false;
+};
+
+// v[i] or W[i, j] (1-based).
+struct Index {
+    std::string name;
+    Span name_span;
+    std::vector<Expr> indices;
+};
+
+// [a, b, c]
+struct VectorLiteral {
+    std::vector<Expr> elements;
+};
+
+struct Expr {
+    Span span;
+    std::variant<Number, Name, Negate, Binary, Call, Index, VectorLiteral> node;
+};
+
+// y ~ dist(args)
+struct Sample {
+    Expr outcome;
+    Expr distribution;  // always a Call
+};
+
+// name = expr
+struct Assign {
+    std::string name;
+    Span name_span;
+    Expr value;
+};
+
+// One declaration inside `param a > 0 = 1, b[3], p in (0, 1)`.
+struct ParamDecl {
+    std::string name;
+    Span name_span;
+    std::vector<Expr> dims;       // `beta[3]` -> {3}; `effect[g]` -> {Name g}
+    bool simplex = false;         // `w simplex[3]`: dims holds the size
+    std::optional<Expr> lower;    // `> lo` or `in (lo, hi)`
+    std::optional<Expr> upper;    // `< hi` or `in (lo, hi)`
+    std::optional<Expr> start;    // `= value`
+};
+
+struct Param {
+    std::vector<ParamDecl> decls;
+};
+
+struct DataName {
+    std::string name;
+    Span span;
+};
+
+struct Data {
+    std::vector<DataName> names;
+};
+
+// target += expr
+struct TargetAdd {
+    Expr value;
+};
+
+// report name = expr
+struct Report {
+    std::string name;
+    Span name_span;
+    Expr value;
+};
+
+struct Statement {
+    Span span;
+    std::variant<Sample, Assign, Param, Data, TargetAdd, Report> node;
+};
+
+struct Model {
+    std::vector<Statement> statements;
+};
+
+}  // namespace mlec::ast

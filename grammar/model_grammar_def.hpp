@@ -1,0 +1,233 @@
+// The .mle grammar's rule definitions (declared in model_grammar.hpp).
+//
+// Precedence, loosest first (one table, like Lua's lparser.c):
+//   expression  product {('+' | '-') product}      left-associative
+//   product     unary {('*' | '/') unary}          left-associative
+//   unary       {'-' | '+'} power                  -x^2 = -(x^2), as in math, R and Stan
+//   power       primary ['^' unary]                right-associative: 2^3^2 = 2^(9)
+//   primary     number | call | index | name | vector | '(' expression ')'
+//
+// Every rule's name is the key the error reporter turns into a message
+// (model_grammar.cpp, `expectation_message`), so the place of each `>`
+// decides what a user reads: "expected expression after '+'" comes from
+// `char_("+-") > product` where `product` is named "expression". Mind that
+// `>` binds looser than `>>` in C++: `a > b >> c` expects the sequence `b >> c`,
+// whose name is a mangled type, so such places are parenthesized.
+#pragma once
+
+#include "grammar/model_grammar.hpp"
+
+namespace mlec::grammar {
+
+namespace parser {
+
+using x3::char_;
+using x3::lexeme;
+using x3::lit;
+
+// Rule IDs: one class per rule (two rules must never share one).
+struct name_text_class;
+struct number_text_class;
+struct group_class;  // not annotated: its Expression keeps the inner span
+struct name_class : annotate_position {};
+struct number_class : annotate_position {};
+struct operand_start_class;
+struct unary_class : annotate_position {};
+struct power_class : annotate_position {};
+struct product_class;
+struct expression_class : annotate_position {};
+struct exponent_class;
+struct primary_class;
+struct call_class : annotate_position {};
+struct arguments_class;
+struct argument_tail_class : annotate_position {};
+struct call_close_class;
+struct index_class : annotate_position {};
+struct index_close_class;
+struct expression_list_class;
+struct vector_literal_class : annotate_position {};
+struct vector_close_class;
+struct group_close_class;
+struct distribution_class : annotate_position {};
+struct distribution_name_class : annotate_position {};
+struct distribution_open_class;
+struct sample_class : annotate_position {};
+struct sample_tilde_class;
+struct assign_class : annotate_position {};
+struct param_class : annotate_position {};
+struct param_decl_class;
+struct simplex_open_class;
+struct dims_class;
+struct dims_close_class;
+struct interval_class;
+struct interval_open_class;
+struct interval_comma_class;
+struct interval_close_class;
+struct lower_bound_class;
+struct upper_bound_class;
+struct data_class : annotate_position {};
+struct data_name_class : annotate_position {};
+struct target_class : annotate_position {};
+struct plus_assign_class;
+struct report_class : annotate_position {};
+struct report_name_class : annotate_position {};
+struct report_equals_class;
+struct statement_class;
+struct statement_end_class;
+struct end_of_model_class;
+
+const x3::rule<name_text_class, std::string> name_text = "name";
+const x3::rule<number_text_class, std::string> number_text = "number";
+const x3::rule<name_class, syntax::Name> name = "name";
+const x3::rule<number_class, syntax::Number> number = "number";
+const x3::rule<operand_start_class> operand_start = "expression";
+const x3::rule<unary_class, syntax::Unary> unary = "expression";
+const x3::rule<power_class, syntax::Power> power = "expression";
+const x3::rule<exponent_class, syntax::Unary> exponent = "expression";
+const x3::rule<product_class, syntax::Product> product = "expression";
+const x3::rule<expression_class, syntax::Expression> expression = "expression";
+const x3::rule<primary_class, syntax::Primary> primary = "expression";
+const x3::rule<group_class, syntax::Expression> group = "group";
+const x3::rule<group_close_class> group_close = "group_close";
+const x3::rule<call_class, syntax::Call> call = "call";
+const x3::rule<arguments_class, syntax::Arguments> arguments = "arguments";
+const x3::rule<argument_tail_class, syntax::ArgumentTail> argument_tail = "argument";
+const x3::rule<call_close_class> call_close = "call_close";
+const x3::rule<index_class, syntax::Index> index = "index";
+const x3::rule<index_close_class> index_close = "index_close";
+const x3::rule<expression_list_class, std::vector<syntax::Expression>> expression_list =
+    "expression";
+const x3::rule<vector_literal_class, syntax::VectorLiteral> vector_literal = "vector";
+const x3::rule<vector_close_class> vector_close = "vector_close";
+const x3::rule<distribution_class, syntax::Call> distribution = "distribution";
+const x3::rule<distribution_name_class, syntax::Name> distribution_name = "distribution";
+const x3::rule<distribution_open_class> distribution_open = "distribution_open";
+const x3::rule<sample_class, syntax::Sample> sample = "sample";
+const x3::rule<sample_tilde_class> sample_tilde = "sample_tilde";
+const x3::rule<assign_class, syntax::Assign> assign = "assign";
+const x3::rule<param_class, syntax::Param> param = "param";
+const x3::rule<param_decl_class, syntax::ParamDecl> param_decl = "param_name";
+const x3::rule<simplex_open_class> simplex_open = "simplex_open";
+const x3::rule<dims_class, std::vector<syntax::Expression>> dims = "dims";
+const x3::rule<dims_close_class> dims_close = "dims_close";
+const x3::rule<interval_class, syntax::Interval> interval = "interval";
+const x3::rule<interval_open_class> interval_open = "interval_open";
+const x3::rule<interval_comma_class> interval_comma = "interval_comma";
+const x3::rule<interval_close_class> interval_close = "interval_close";
+const x3::rule<lower_bound_class, syntax::Expression> lower_bound = "lower_bound";
+const x3::rule<upper_bound_class, syntax::Expression> upper_bound = "upper_bound";
+const x3::rule<data_class, syntax::Data> data = "data";
+const x3::rule<data_name_class, syntax::Name> data_name = "data_name";
+const x3::rule<target_class, syntax::Target> target = "target";
+const x3::rule<plus_assign_class> plus_assign = "plus_assign";
+const x3::rule<report_class, syntax::Report> report = "report";
+const x3::rule<report_name_class, syntax::Name> report_name = "report_name";
+const x3::rule<report_equals_class> report_equals = "report_equals";
+const x3::rule<statement_class, syntax::Statement> statement = "statement";
+const x3::rule<statement_end_class> statement_end = "statement_end";
+const x3::rule<end_of_model_class> end_of_model = "statement";
+const model_type model = "model";
+
+const auto name_char = x3::ascii::alnum | lit('_');
+
+// A keyword is a whole word: `parameter` is a name, not `param` + `eter`.
+inline auto keyword(const char* word) {
+    return lexeme[lit(word) >> !name_char];
+}
+
+const auto separator = lit('\n') | lit(';');
+
+// name: [A-Za-z_][A-Za-z0-9_]*
+const auto name_text_def = lexeme[char_("A-Za-z_") >> *char_("A-Za-z0-9_")];
+const auto name_def = name_text;
+
+// number: digits ['.' digits] [exponent] | '.' digits [exponent]
+// (x3::double_ would also accept "inf" and "nan", which are names here.)
+const auto digits = +x3::ascii::digit;
+const auto number_text_def =
+    x3::raw[lexeme[(digits >> -(lit('.') >> *x3::ascii::digit) | lit('.') >> digits) >>
+                   -(char_("eE") >> -char_("+-") >> digits)]];
+const auto number_def = number_text;
+
+// A sign must be followed by an operand, so `a = -` reports "after '-'".
+const auto operand_start_def = &(name_char | char_(".([+-"));
+
+const auto unary_def = *(char_("+-") > operand_start) >> power;
+const auto exponent_def = unary;
+const auto power_def = primary >> -(lit('^') > exponent);
+const auto product_def = unary >> *(char_("*/") > unary);
+const auto expression_def = product >> *(char_("+-") > product);
+
+const auto primary_def = number | call | index | name | vector_literal | group;
+const auto group_def = lit('(') > expression > group_close;
+const auto group_close_def = lit(')');
+
+const auto arguments_def = expression >> *argument_tail;
+const auto argument_tail_def = char_(",|") > expression;
+const auto call_def = name >> lit('(') > -arguments > call_close;
+const auto call_close_def = lit(')');
+
+const auto expression_list_def = expression >> *(lit(',') > expression);
+const auto index_def = name >> lit('[') > expression_list > index_close;
+const auto index_close_def = lit(']');
+const auto vector_literal_def = lit('[') > expression_list > vector_close;
+const auto vector_close_def = lit(']');
+
+// y ~ dist(args): the distribution must be a call, so no backtracking.
+const auto distribution_def = distribution_name > distribution_open > -arguments > call_close;
+const auto distribution_name_def = name;
+const auto distribution_open_def = lit('(');
+const auto sample_def = expression > sample_tilde > distribution;
+const auto sample_tilde_def = lit('~');
+
+const auto assign_def = name >> lit('=') > expression;
+
+// param decl, decl, ...
+const auto param_def = (keyword("param") > param_decl) >> *(lit(',') > param_decl);
+const auto param_decl_def = !keyword("in") >> name >>
+                            x3::matches[keyword("simplex") > simplex_open] >> -dims >>
+                            -interval >> -(lit('>') > lower_bound) >>
+                            -(lit('<') > upper_bound) >> -(lit('=') > expression);
+const auto simplex_open_def = &lit('[');
+const auto dims_def = lit('[') > expression_list > dims_close;
+const auto dims_close_def = lit(']');
+const auto interval_def = keyword("in") > interval_open > expression > interval_comma >
+                          expression > interval_close;
+const auto interval_open_def = lit('(');
+const auto interval_comma_def = lit(',');
+const auto interval_close_def = lit(')');
+const auto lower_bound_def = expression;
+const auto upper_bound_def = expression;
+
+const auto data_def = (keyword("data") > data_name) >> *(lit(',') > data_name);
+const auto data_name_def = name;
+
+const auto target_def = keyword("target") > plus_assign > expression;
+const auto plus_assign_def = lit("+=");
+
+const auto report_def = keyword("report") > report_name > report_equals > expression;
+const auto report_name_def = name;
+const auto report_equals_def = lit('=');
+
+// Keywords first: they are reserved where a statement starts.
+const auto statement_def = param | data | target | report | assign | sample;
+const auto statement_end_def = separator | &x3::eoi;
+const auto end_of_model_def = x3::eoi;
+const auto model_def =
+    *separator >> *((statement > statement_end) >> *separator) > end_of_model;
+
+BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent,
+                    power, product, expression, primary, group, group_close, arguments,
+                    argument_tail, call, call_close, expression_list, index, index_close,
+                    vector_literal, vector_close, distribution, distribution_name,
+                    distribution_open, sample, sample_tilde, assign, param, param_decl,
+                    simplex_open, dims, dims_close, interval, interval_open, interval_comma,
+                    interval_close, lower_bound, upper_bound, data, data_name, target,
+                    plus_assign, report, report_name, report_equals, statement,
+                    statement_end, end_of_model, model)
+
+}  // namespace parser
+
+inline const parser::model_type& model() { return parser::model; }
+
+}  // namespace mlec::grammar

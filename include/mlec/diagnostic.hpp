@@ -1,0 +1,37 @@
+// Diagnostics are values: every stage (parser, interpreter, data loader, fit)
+// returns them instead of printing or throwing, and the caller decides how to
+// show them. `format` renders the compiler-style text the CLI prints.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mlec {
+
+enum class Severity { error, warning, note };
+
+// Which input a problem is in: it decides the CLI's exit code.
+enum class Category { model, data, usage, fit };
+
+struct Diagnostic {
+    Severity severity = Severity::error;
+    Category category = Category::model;
+    std::string file;         // model or data file name as the user gave it
+    int line = 0;             // 1-based; 0 when the problem has no position
+    int column = 0;           // 1-based, in characters (UTF-8 code points)
+    std::string message;
+    std::string source_line;  // the whole line the position is in, without its newline
+    int caret_length = 1;     // how many characters the caret underlines
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+// "file:line:col: error: message", then the source line indented by four
+// spaces and a caret under the column (tabs kept so the caret lines up).
+// Without a position: "file: error: message".
+std::string format(const Diagnostic& d);
+std::string format(const Diagnostics& ds);
+
+bool has_error(const Diagnostics& ds);
+
+}  // namespace mlec

@@ -1,0 +1,179 @@
+// mlec's public API: parse a model, read data, bind them into a compiled
+// negative log-likelihood, fit it, and report the result. Expected failures
+// (a malformed model, bad data, a fit that does not converge) are returned as
+// values with positioned diagnostics; nothing here prints or exits.
+#pragma once
+
+#include <Eigen/Core>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlec/diagnostic.hpp"
+
+namespace mlec {
+
+// A parsed model file, not yet bound to data.
+class Model {
+public:
+    Model(Model&&) noexcept;
+    Model& operator=(Model&&) noexcept;
+    ~Model();
+
+    // `name` is how diagnostics refer to the model (usually its path).
+    static std::optional<Model> from_text(std::string text, std::string name, Diagnostics& diagnostics);
+    static std::optional<Model> from_file(const std::string& path, Diagnostics& diagnostics);
+
+    struct Impl;
+    const Impl& impl() const { return *impl_; }
+
+private:
+    explicit Model(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// A data table: a CSV file (memory-mapped) whose columns are parsed when a
+// model says which it needs.
+class Data {
+public:
+    Data(Data&&) noexcept;
+    Data& operator=(Data&&) noexcept;
+    ~Data();
+
+    static std::optional<Data> from_csv_file(const std::string& path, Diagnostics& diagnostics);
+    static std::optional<Data> from_csv_text(std::string text, std::string name, Diagnostics& diagnostics);
+
+    const std::vector<std::string>& column_names() const;
+
+    struct Impl;
+    const Impl& impl() const { return *impl_; }
+
+private:
+    explicit Data(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// A model bound to data: names resolved, columns loaded and checked, and the
+// negative log-likelihood compiled. theta is the optimizer's unconstrained
+// vector (bounded parameters enter through a transform; see docs/).
+class Problem {
+public:
+    Problem(Problem&&) noexcept;
+    Problem& operator=(Problem&&) noexcept;
+    ~Problem();
+
+    static std::optional<Problem> bind(const Model& model, const Data& data, Diagnostics& diagnostics);
+
+    int dimension() const;
+    std::size_t observations() const;
+    std::vector<std::string> parameter_names() const;
+    std::vector<std::string> data_columns() const;  // the columns the model uses
+    Eigen::VectorXd start() const;                  // unconstrained start values
+    Eigen::VectorXd to_user_scale(const Eigen::VectorXd& theta) const;
+
+    // Non-error findings of binding (a parameter one edit from a column, an
+    // unused declaration) and notes (stable forms chosen, implied bounds).
+    const Diagnostics& warnings() const;
+    const std::vector<std::string>& notes() const;
+
+    // The compiled NLL, exact derivatives. +inf outside the domain.
+    double nll(const Eigen::VectorXd& theta) const;
+    double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
+    double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
+                                Eigen::MatrixXd& hessian) const;
+
+    struct Impl;
+    Impl& impl() const { return *impl_; }
+
+private:
+    explicit Problem(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+enum class Method { automatic, newton, lbfgs };
+
+struct IterationInfo {
+    int iteration = 0;
+    double nll = 0;
+    double gradient_norm = 0;
+    double step = 0;
+};
+
+struct FitOptions {
+    Method method = Method::automatic;   // Newton up to 50 parameters, else L-BFGS
+    int max_iterations = 200;            // Newton iterations (L-BFGS: 10x)
+    double gradient_tolerance = 1e-9;    // relative gradient (docs/cli.md)
+    double confidence = 0.95;            // level of the Wald intervals
+    // Called after every iteration; return false to cancel the fit.
+    std::function<bool(const IterationInfo&)> on_iteration;
+
+    // True when the options make sense; otherwise `why` says what is wrong.
+    bool is_valid(std::string* why = nullptr) const;
+};
+
+enum class FitStatus {
+    converged,           // a finite maximum, found to the tolerance
+    diverged,            // no finite maximum: the likelihood keeps rising to infinity
+    max_iterations,      // stopped at the iteration limit
+    line_search_failed,  // no step improved the likelihood, yet the gradient is not small
+    non_finite_start,    // the log-likelihood is not finite at the start values
+    cancelled,           // the iteration callback stopped the fit
+};
+
+std::string_view to_string(FitStatus status);
+
+struct ParameterEstimate {
+    std::string name;
+    double estimate = 0;
+    // Absent when the Hessian at the estimate cannot be inverted.
+    std::optional<double> std_error;
+    std::optional<double> z;
+    std::optional<double> p_value;
+    std::optional<double> ci_lower;
+    std::optional<double> ci_upper;
+    bool implicit = false;    // an undeclared free name
+    std::string bounds;       // "", "> 0", "(0, 1)"
+    bool diverging = false;   // part of the direction along which the fit diverges
+    int direction = 0;        // +1 / -1: where a diverging parameter goes
+};
+
+struct FitResult {
+    FitStatus status = FitStatus::max_iterations;
+    bool converged = false;
+    std::string message;  // one sentence: what happened, in the user's terms
+
+    std::vector<ParameterEstimate> parameters;
+    Eigen::MatrixXd covariance;  // user scale; empty when unavailable
+    double log_likelihood = 0;
+    double aic = 0;
+    double bic = 0;
+    std::size_t n_obs = 0;
+    int n_params = 0;
+    int iterations = 0;
+    int evaluations = 0;
+    std::string method;            // "newton" or "lbfgs"
+    double gradient_norm = 0;      // max |dNLL/dtheta| at the estimate (optimizer's scale)
+    double relative_gradient = 0;  // the convergence measure
+    std::optional<double> hessian_condition;  // of the Hessian at the estimate
+    double confidence = 0.95;
+
+    // Divergence (status == diverged): the log-likelihood's limit along the
+    // diverging direction.
+    std::optional<double> log_likelihood_limit;
+
+    std::string model_name;
+    std::string data_name;
+    std::vector<std::string> data_columns;
+    std::vector<std::string> warnings;  // everything a careful user should read
+    std::vector<std::string> notes;
+};
+
+FitResult fit(const Problem& problem, const FitOptions& options = {});
+
+// The report in text (a table, like R's summary) and as JSON (docs/json.md).
+std::string text_report(const FitResult& result);
+std::string json_report(const FitResult& result);
+
+}  // namespace mlec

@@ -1,0 +1,60 @@
+// The CSV reader: a header row of column names, then one row per
+// observation, fields separated by ',', lines ended by "\n" or "\r\n".
+//
+// Reading is two-step because a model needs only some columns and the others
+// may hold anything (text, blanks): `open` maps the file and reads the
+// header; `load` parses just the named columns into doubles in one pass.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlec/diagnostic.hpp"
+
+namespace mlec::rt {
+
+class CsvFile {
+public:
+    // Maps `path` (it stays mapped while the CsvFile lives) and reads the
+    // header. Errors: the file cannot be opened, it is empty, or a header
+    // name is empty. `display_name` is the name diagnostics use.
+    static std::unique_ptr<CsvFile> open(const std::string& path, const std::string& display_name,
+                                         Diagnostics& diagnostics);
+    // The same over text already in memory (tests, embedding).
+    static std::unique_ptr<CsvFile> from_text(std::string text, const std::string& display_name,
+                                              Diagnostics& diagnostics);
+    ~CsvFile();
+
+    const std::string& name() const;
+    const std::vector<std::string>& header() const;
+    std::optional<int> column_index(std::string_view name) const;
+
+    // Parses the columns `which` (indices into header()) of every data row.
+    // On success returns one vector per requested column, each with one value
+    // per row. A field that is not a number is a data error naming the file,
+    // line, column and row ("row 3, column 'y': expected a number, found
+    // 'abc'"); so is a row with too few fields. Numbers are parsed exactly as
+    // strtod would (std::from_chars). Blank lines at the end are ignored.
+    std::optional<std::vector<std::vector<double>>> load(std::span<const int> which,
+                                                         Diagnostics& diagnostics) const;
+
+    // Number of data rows (valid after a successful load).
+    std::size_t rows() const;
+
+    // A data error pointing at the field of data row `row` (0-based) in
+    // column `column` (index into header()), with the line quoted and a caret
+    // under the field. Used by later stages for value checks (a bernoulli
+    // outcome that is not 0/1). Slow (re-scans the file): errors only.
+    Diagnostic field_error(std::size_t row, int column, std::string message) const;
+
+private:
+    struct Impl;
+    explicit CsvFile(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mlec::rt

@@ -1,0 +1,43 @@
+// bernoulli_logit(y | eta) = bernoulli(y | sigmoid(eta)):
+//     log p(y) = y eta - log(1 + exp(eta)),   y in {0, 1}, eta real.
+// With z = (2y - 1) eta this is -log(1 + exp(-z)) = -(max(-z, 0) + log1p(exp(-|eta|))),
+// which never overflows: finite for |eta| up to the largest double, and
+// exactly 0 or -|eta| once exp(-|eta|) underflows.
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"eta", Domain::real}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"bernoulli_logit", true, Domain::binary, args,
+                              OpDef{"bernoulli_logit", 2, &eval, false}};
+
+constexpr int ee = pair_index(1, 1, 2);
+
+// d/deta   = y - sigmoid(eta) = (2y - 1) sigmoid(-z)
+// d2/deta2 = -sigmoid(eta) (1 - sigmoid(eta)) = -e/(1+e)^2,  e = exp(-|eta|)
+// where sigmoid(-z) = e/(1+e) for z >= 0 and 1/(1+e) for z < 0: both
+// partials keep full relative precision in the tails.
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& eta = c.in[1];
+    const auto z = (2.0 * y - 1.0) * eta;
+    Col& e = c.value;  // scratch until the value is written last
+    special::assign_exp(e, -eta.abs());
+    if (c.want_d1(1)) {
+        c.d1[1] = (2.0 * y - 1.0) * (z >= 0.0).select(e / (1.0 + e), (1.0 + e).inverse());
+    }
+    if (c.want_d2(1, 1)) c.d2[ee] = -e / (1.0 + e).square();
+    c.value = -((-z).max(0.0) + e.log1p());
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& bernoulli_logit_def() { return def; }
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,55 @@
+// binomial(y | n, p):
+//     log p(y) = log C(n, y) + y log p + (n - y) log(1 - p),
+//     log C(n, y) = lgamma(n+1) - lgamma(y+1) - lgamma(n-y+1),
+// y, n counts with y <= n, p in [0, 1]. A term whose count is 0 is 0 (so
+// p = 0 with y = 0 and p = 1 with y = n give probability 1, not NaN).
+// n is an integer and not differentiable: its partials are zero.
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"n", Domain::count}, {"p", Domain::unit_closed}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"binomial", true, Domain::count, args,
+                              OpDef{"binomial", 3, &eval, false}};
+
+constexpr int nn = pair_index(1, 1, 3);
+constexpr int np = pair_index(1, 2, 3);
+constexpr int pp = pair_index(2, 2, 3);
+
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& n = c.in[1];
+    const ConstCol& p = c.in[2];
+    const Eigen::Index rows = y.size();
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        c.value[r] = special::log_factorial(n[r]) - special::log_factorial(y[r]) -
+                     special::log_factorial(n[r] - y[r]);
+    }
+    const auto failures = n - y;
+    c.value += (y > 0.0).select(y * p.log(), 0.0) +
+               (failures > 0.0).select(failures * (-p).log1p(), 0.0);
+    // d/dp = y/p - (n-y)/(1-p),  d2/dp2 = -y/p^2 - (n-y)/(1-p)^2.
+    if (c.want_d1(2)) {
+        c.d1[2] = (y > 0.0).select(y / p, 0.0) -
+                  (failures > 0.0).select(failures / (1.0 - p), 0.0);
+    }
+    if (c.want_d2(2, 2)) {
+        c.d2[pp] = -(y > 0.0).select(y / p / p, 0.0) -
+                   (failures > 0.0).select(failures / (1.0 - p) / (1.0 - p), 0.0);
+    }
+    if (c.want_d1(1)) c.d1[1].setZero();
+    if (c.want_d2(1, 1)) c.d2[nn].setZero();
+    if (c.want_d2(1, 2)) c.d2[np].setZero();
+    finish_rows(c, def, [&](Eigen::Index r) { return y[r] <= n[r]; });
+}
+
+}  // namespace
+
+const DistributionDef& binomial_def() { return def; }
+
+}  // namespace mlec::rt::detail

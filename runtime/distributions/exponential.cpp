@@ -1,0 +1,32 @@
+// exponential(y | rate):  log p(y) = log rate - rate y,  y >= 0, rate > 0.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"rate", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"exponential", false, Domain::nonnegative, args,
+                              OpDef{"exponential", 2, &eval, false}};
+
+// d/dy = -rate, d/drate = 1/rate - y; d2/dy2 = 0, d2/dy drate = -1,
+// d2/drate2 = -1/rate^2.
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& rate = c.in[1];
+    c.value = rate.log() - rate * y;
+    if (c.want_d1(0)) c.d1[0] = -rate;
+    if (c.want_d1(1)) c.d1[1] = rate.inverse() - y;
+    if (c.want_d2(0, 0)) c.d2[pair_index(0, 0, 2)].setZero();
+    if (c.want_d2(0, 1)) c.d2[pair_index(0, 1, 2)].setConstant(-1.0);
+    if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 2)] = -rate.inverse().square();
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& exponential_def() { return def; }
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,52 @@
+// lognormal(y | mu, sigma):
+//     log p(y) = -z^2/2 - log sigma - log y - log sqrt(2 pi),
+//     z = (log y - mu)/sigma,   y > 0, sigma > 0.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"lognormal", false, Domain::positive, args,
+                              OpDef{"lognormal", 3, &eval, false}};
+
+// Partials, with s = sigma (the mu/sigma block is the normal one in log y):
+//   d/dmu = z/s     d/dsigma = (z^2 - 1)/s     d/dy = -(z/s + 1)/y
+//   d2/dmu2 = -1/s^2    d2/dmu dsigma = -2z/s^2    d2/dsigma2 = (1 - 3z^2)/s^2
+//   d2/dy dmu = 1/(s^2 y)    d2/dy dsigma = 2z/(s^2 y)
+//   d2/dy2 = (z/s + 1 - 1/s^2)/y^2
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& mu = c.in[1];
+    const ConstCol& sigma = c.in[2];
+    if (!want_any_partial(c)) {
+        const auto log_y = y.log();
+        c.value = -0.5 * ((log_y - mu) / sigma).square() - sigma.log() - log_y - log_sqrt_2pi;
+        finish_rows(c, def);
+        return;
+    }
+    const Eigen::ArrayXd log_y = y.log();
+    const Eigen::ArrayXd z = (log_y - mu) / sigma;
+    const Eigen::ArrayXd inv_s = sigma.inverse();
+    c.value = -0.5 * z.square() - sigma.log() - log_y - log_sqrt_2pi;
+    if (c.want_d1(0)) c.d1[0] = -(z * inv_s + 1.0) / y;
+    if (c.want_d1(1)) c.d1[1] = z * inv_s;
+    if (c.want_d1(2)) c.d1[2] = (z.square() - 1.0) * inv_s;
+    const auto inv_s2 = inv_s.square();
+    if (c.want_d2(0, 0)) c.d2[pair_index(0, 0, 3)] = (z * inv_s + 1.0 - inv_s2) / y.square();
+    if (c.want_d2(0, 1)) c.d2[pair_index(0, 1, 3)] = inv_s2 / y;
+    if (c.want_d2(0, 2)) c.d2[pair_index(0, 2, 3)] = 2.0 * z * inv_s2 / y;
+    if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 3)] = -inv_s2;
+    if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -2.0 * z * inv_s2;
+    if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = (1.0 - 3.0 * z.square()) * inv_s2;
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& lognormal_def() { return def; }
+
+}  // namespace mlec::rt::detail

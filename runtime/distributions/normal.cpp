@@ -1,0 +1,49 @@
+// normal(y | mu, sigma):  log p(y) = -z^2/2 - log sigma - log sqrt(2 pi),
+// z = (y - mu)/sigma, sigma > 0.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"normal", false, Domain::real, args,
+                              OpDef{"normal", 3, &eval, false}};
+
+// Partials, with s = sigma:
+//   d/dy = -z/s        d/dmu = z/s         d/dsigma = (z^2 - 1)/s
+//   d2/dy2 = -1/s^2    d2/dy dmu = 1/s^2   d2/dy dsigma = 2z/s^2
+//   d2/dmu2 = -1/s^2   d2/dmu dsigma = -2z/s^2
+//   d2/dsigma2 = (1 - 3z^2)/s^2
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& mu = c.in[1];
+    const ConstCol& sigma = c.in[2];
+    if (!want_any_partial(c)) {
+        c.value = -0.5 * ((y - mu) / sigma).square() - sigma.log() - log_sqrt_2pi;
+        finish_rows(c, def);
+        return;
+    }
+    const Eigen::ArrayXd z = (y - mu) / sigma;
+    const Eigen::ArrayXd inv_s = sigma.inverse();
+    c.value = -0.5 * z.square() - sigma.log() - log_sqrt_2pi;
+    if (c.want_d1(0)) c.d1[0] = -z * inv_s;
+    if (c.want_d1(1)) c.d1[1] = z * inv_s;
+    if (c.want_d1(2)) c.d1[2] = (z.square() - 1.0) * inv_s;
+    const auto inv_s2 = inv_s.square();
+    if (c.want_d2(0, 0)) c.d2[pair_index(0, 0, 3)] = -inv_s2;
+    if (c.want_d2(0, 1)) c.d2[pair_index(0, 1, 3)] = inv_s2;
+    if (c.want_d2(0, 2)) c.d2[pair_index(0, 2, 3)] = 2.0 * z * inv_s2;
+    if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 3)] = -inv_s2;
+    if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -2.0 * z * inv_s2;
+    if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = (1.0 - 3.0 * z.square()) * inv_s2;
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& normal_def() { return def; }
+
+}  // namespace mlec::rt::detail

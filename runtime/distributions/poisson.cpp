@@ -1,0 +1,34 @@
+// poisson(y | lambda):  log p(y) = y log lambda - lambda - log y!,
+// y a count, lambda > 0.
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"lambda", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"poisson", true, Domain::count, args,
+                              OpDef{"poisson", 2, &eval, false}};
+
+constexpr int ll = pair_index(1, 1, 2);
+
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& lambda = c.in[1];
+    const Eigen::Index rows = y.size();
+    for (Eigen::Index r = 0; r < rows; ++r) c.value[r] = -special::log_factorial(y[r]);
+    c.value += y * lambda.log() - lambda;
+    // d/dlambda = y/lambda - 1,  d2/dlambda2 = -y/lambda^2.
+    if (c.want_d1(1)) c.d1[1] = y / lambda - 1.0;
+    if (c.want_d2(1, 1)) c.d2[ll] = -y / lambda.square();
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& poisson_def() { return def; }
+
+}  // namespace mlec::rt::detail

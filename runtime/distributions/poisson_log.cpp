@@ -1,0 +1,37 @@
+// poisson_log(y | eta) = poisson(y | exp(eta)):
+//     log p(y) = y eta - exp(eta) - log y!,   y a count, eta real.
+// No log(exp(eta)) round trip, so eta far below 0 stays exact.
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"eta", Domain::real}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"poisson_log", true, Domain::count, args,
+                              OpDef{"poisson_log", 2, &eval, false}};
+
+constexpr int ee = pair_index(1, 1, 2);
+
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& eta = c.in[1];
+    const Eigen::Index rows = y.size();
+    for (Eigen::Index r = 0; r < rows; ++r) c.value[r] = -special::log_factorial(y[r]);
+    // d/deta = y - exp(eta),  d2/deta2 = -exp(eta): one exp per row.
+    Eigen::ArrayXd rate(rows);
+    special::assign_exp(rate, eta);
+    c.value += y * eta - rate;
+    if (c.want_d1(1)) c.d1[1] = y - rate;
+    if (c.want_d2(1, 1)) c.d2[ee] = -rate;
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& poisson_log_def() { return def; }
+
+}  // namespace mlec::rt::detail

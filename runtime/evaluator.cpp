@@ -1,0 +1,378 @@
+#include "runtime/evaluator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mlec::rt {
+
+namespace {
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
+bool has_deps(const Node& n) { return !n.deps.empty(); }
+
+}  // namespace
+
+Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> columns,
+                     std::size_t rows, std::size_t block_rows)
+    : graph_(graph), columns_(std::move(columns)), rows_(rows),
+      block_rows_(std::max<std::size_t>(1, std::min(block_rows, std::max<std::size_t>(rows, 1)))) {
+    const auto& nodes = graph_.nodes();
+    const std::size_t count = nodes.size();
+    value_.resize(count);
+    d1_.resize(count);
+    d2_.resize(count);
+    broadcast_.resize(count);
+    broadcast_tangent_.resize(count);
+    adjoint_.resize(count);
+    invariant_adjoint_.assign(count, 0.0);
+    tangent_.resize(count);
+    dep_position_.resize(count);
+
+    std::vector<bool> feeds_varying(count, false);
+    for (std::size_t id = 0; id < count; ++id) {
+        const Node& n = nodes[id];
+        if (n.row_invariant) {
+            invariant_.push_back(static_cast<int>(id));
+            value_[id].assign(1, 0.0);
+        } else {
+            varying_.push_back(static_cast<int>(id));
+            if (n.kind == NodeKind::op) value_[id].assign(block_rows_, 0.0);
+            if (has_deps(n)) adjoint_[id].assign(block_rows_, 0.0);
+            for (int in : n.inputs)
+                if (graph_.node(in).row_invariant) feeds_varying[static_cast<std::size_t>(in)] = true;
+        }
+        if (n.kind == NodeKind::op) {
+            const std::size_t len = n.row_invariant ? 1 : block_rows_;
+            d1_[id].assign(n.inputs.size(), std::vector<double>(len, 0.0));
+            dep_position_[id].resize(n.inputs.size());
+            for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+                for (int p : graph_.node(n.inputs[i]).deps) {
+                    auto it = std::lower_bound(n.deps.begin(), n.deps.end(), p);
+                    dep_position_[id][i].push_back(static_cast<int>(it - n.deps.begin()));
+                }
+            }
+        }
+    }
+    for (std::size_t id = 0; id < count; ++id)
+        if (feeds_varying[id]) broadcast_[id].assign(block_rows_, 0.0);
+}
+
+const double* Evaluator::value_ptr(int id, std::size_t begin) const {
+    const Node& n = graph_.node(id);
+    if (n.kind == NodeKind::data) return columns_[static_cast<std::size_t>(n.column)].data() + begin;
+    return value_[static_cast<std::size_t>(id)].data();
+}
+
+void Evaluator::call_op(int id, std::size_t n, Mode mode) {
+    const auto uid = static_cast<std::size_t>(id);
+    const Node& node = graph_.node(id);
+    const auto len = static_cast<Eigen::Index>(n);
+    const std::size_t arity = node.inputs.size();
+
+    std::vector<ConstCol> in;
+    in.reserve(arity);
+    for (int input : node.inputs) {
+        const Node& child = graph_.node(input);
+        const double* p = (child.row_invariant && !node.row_invariant)
+                              ? broadcast_[static_cast<std::size_t>(input)].data()
+                              : value_ptr(input, current_begin_);
+        in.emplace_back(p, len);
+    }
+    std::vector<Col> d1;
+    std::vector<Col> d2;
+    if (mode != Mode::value) {
+        d1.reserve(arity);
+        for (std::size_t i = 0; i < arity; ++i) {
+            if (has_deps(graph_.node(node.inputs[i])))
+                d1.emplace_back(d1_[uid][i].data(), len);
+            else
+                d1.emplace_back(nullptr, 0);
+        }
+    }
+    if (mode == Mode::hessian && !node.op->linear) {
+        const int a = static_cast<int>(arity);
+        auto& store = d2_[uid];
+        if (store.empty())
+            store.assign(static_cast<std::size_t>(pair_count(a)),
+                         std::vector<double>(node.row_invariant ? 1 : block_rows_, 0.0));
+        d2.reserve(store.size());
+        for (int i = 0; i < a; ++i) {
+            for (int j = i; j < a; ++j) {
+                const bool want = has_deps(graph_.node(node.inputs[static_cast<std::size_t>(i)])) &&
+                                  has_deps(graph_.node(node.inputs[static_cast<std::size_t>(j)]));
+                if (want)
+                    d2.emplace_back(store[static_cast<std::size_t>(pair_index(i, j, a))].data(), len);
+                else
+                    d2.emplace_back(nullptr, 0);
+            }
+        }
+    }
+    OpCall call{in, Col(value_[uid].data(), len), d1, d2};
+    node.op->eval(call);
+}
+
+void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
+    for (int id : invariant_) {
+        const auto uid = static_cast<std::size_t>(id);
+        const Node& n = graph_.node(id);
+        switch (n.kind) {
+            case NodeKind::constant: value_[uid][0] = n.constant; break;
+            case NodeKind::parameter: value_[uid][0] = theta[n.parameter]; break;
+            case NodeKind::op: call_op(id, 1, mode); break;
+            case NodeKind::data: break;  // never invariant
+        }
+        if (mode == Mode::hessian && has_deps(n)) {
+            Eigen::MatrixXd& t = tangent_[uid];
+            t.setZero(1, static_cast<Eigen::Index>(n.deps.size()));
+            if (n.kind == NodeKind::parameter) {
+                t(0, 0) = 1.0;
+            } else if (n.kind == NodeKind::op) {
+                for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+                    const Node& child = graph_.node(n.inputs[i]);
+                    if (!has_deps(child)) continue;
+                    const Eigen::MatrixXd& ti = tangent_[static_cast<std::size_t>(n.inputs[i])];
+                    const double d = d1_[uid][i][0];
+                    const auto& pos = dep_position_[uid][i];
+                    for (std::size_t a = 0; a < pos.size(); ++a)
+                        t(0, pos[a]) += d * ti(0, static_cast<Eigen::Index>(a));
+                }
+            }
+        }
+    }
+    // Row-invariant inputs of row-varying ops are repeated once per
+    // evaluation into a block-long buffer, so ops see equal-length inputs.
+    for (int id : invariant_) {
+        const auto uid = static_cast<std::size_t>(id);
+        if (broadcast_[uid].empty()) continue;
+        std::fill(broadcast_[uid].begin(), broadcast_[uid].end(), value_[uid][0]);
+        if (mode == Mode::hessian && has_deps(graph_.node(id)))
+            broadcast_tangent_[uid] =
+                tangent_[uid].replicate(static_cast<Eigen::Index>(block_rows_), 1);
+    }
+}
+
+void Evaluator::forward_block(std::size_t begin, std::size_t n, Mode mode) {
+    current_begin_ = begin;
+    for (int id : varying_)
+        if (graph_.node(id).kind == NodeKind::op) call_op(id, n, mode);
+}
+
+void Evaluator::reverse_block(std::size_t n) {
+    const auto len = static_cast<Eigen::Index>(n);
+    for (int id : varying_)
+        if (!adjoint_[static_cast<std::size_t>(id)].empty())
+            std::fill_n(adjoint_[static_cast<std::size_t>(id)].begin(), n, 0.0);
+    for (int term : graph_.terms()) {
+        const Node& t = graph_.node(term);
+        if (t.row_invariant || !has_deps(t)) continue;
+        Col(adjoint_[static_cast<std::size_t>(term)].data(), len) -= 1.0;
+    }
+    for (auto it = varying_.rbegin(); it != varying_.rend(); ++it) {
+        const int id = *it;
+        const auto uid = static_cast<std::size_t>(id);
+        const Node& node = graph_.node(id);
+        if (node.kind != NodeKind::op || !has_deps(node)) continue;
+        ConstCol adj(adjoint_[uid].data(), len);
+        for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+            const int input = node.inputs[i];
+            const Node& child = graph_.node(input);
+            if (!has_deps(child)) continue;
+            ConstCol d(d1_[uid][i].data(), len);
+            if (child.row_invariant)
+                invariant_adjoint_[static_cast<std::size_t>(input)] += (adj * d).sum();
+            else
+                Col(adjoint_[static_cast<std::size_t>(input)].data(), len) += adj * d;
+        }
+    }
+}
+
+void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_deps,
+                        const std::vector<int>& col_deps, bool symmetric_pair,
+                        Eigen::MatrixXd& h) const {
+    for (std::size_t a = 0; a < row_deps.size(); ++a) {
+        for (std::size_t b = 0; b < col_deps.size(); ++b) {
+            const double v = c(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+            h(row_deps[a], col_deps[b]) += v;
+            if (symmetric_pair) h(col_deps[b], row_deps[a]) += v;
+        }
+    }
+}
+
+void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
+    const auto len = static_cast<Eigen::Index>(n);
+    // Forward: tangents t_n = sum_i d1_i * t_i, row by row.
+    for (int id : varying_) {
+        const auto uid = static_cast<std::size_t>(id);
+        const Node& node = graph_.node(id);
+        if (node.kind != NodeKind::op || !has_deps(node)) continue;
+        Eigen::MatrixXd& t = tangent_[uid];
+        if (t.rows() != static_cast<Eigen::Index>(block_rows_))
+            t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(node.deps.size()));
+        auto top = t.topRows(len);
+        top.setZero();
+        for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+            const auto input = static_cast<std::size_t>(node.inputs[i]);
+            const Node& child = graph_.node(node.inputs[i]);
+            if (!has_deps(child)) continue;
+            const Eigen::MatrixXd& ti = child.row_invariant ? broadcast_tangent_[input] : tangent_[input];
+            Eigen::Map<const Eigen::VectorXd> d(d1_[uid][i].data(), len);
+            const auto& pos = dep_position_[uid][i];
+            for (std::size_t a = 0; a < pos.size(); ++a)
+                top.col(pos[a]).array() += d.array() * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
+        }
+    }
+    // Second-order terms: adj_n * d2_ij * t_i^T t_j, summed over the block.
+    Eigen::VectorXd w(len);
+    for (int id : varying_) {
+        const auto uid = static_cast<std::size_t>(id);
+        const Node& node = graph_.node(id);
+        if (node.kind != NodeKind::op || node.op->linear || !has_deps(node)) continue;
+        const int arity = static_cast<int>(node.inputs.size());
+        Eigen::Map<const Eigen::VectorXd> adj(adjoint_[uid].data(), len);
+        for (int i = 0; i < arity; ++i) {
+            const int in_i = node.inputs[static_cast<std::size_t>(i)];
+            const Node& ci = graph_.node(in_i);
+            if (!has_deps(ci)) continue;
+            for (int j = i; j < arity; ++j) {
+                const int in_j = node.inputs[static_cast<std::size_t>(j)];
+                const Node& cj = graph_.node(in_j);
+                if (!has_deps(cj)) continue;
+                Eigen::Map<const Eigen::VectorXd> d2(
+                    d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(), len);
+                w = adj.cwiseProduct(d2);
+                const Eigen::MatrixXd& ti = ci.row_invariant ? broadcast_tangent_[static_cast<std::size_t>(in_i)]
+                                                             : tangent_[static_cast<std::size_t>(in_i)];
+                const Eigen::MatrixXd& tj = cj.row_invariant ? broadcast_tangent_[static_cast<std::size_t>(in_j)]
+                                                             : tangent_[static_cast<std::size_t>(in_j)];
+                Eigen::MatrixXd c = ti.topRows(len).transpose() * (w.asDiagonal() * tj.topRows(len));
+                scatter(c, ci.deps, cj.deps, i != j, hessian);
+            }
+        }
+    }
+}
+
+double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient,
+                      Eigen::MatrixXd* hessian) {
+    const int dim = graph_.parameter_count();
+    evaluate_invariant(theta, mode);
+    if (mode != Mode::value) std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
+    if (gradient) gradient->setZero(dim);
+    if (hessian) hessian->setZero(dim, dim);
+
+    double loglik = 0;
+    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
+        const std::size_t n = std::min(block_rows_, rows_ - begin);
+        forward_block(begin, n, mode);
+        double block_sum = 0;
+        for (int term : graph_.terms()) {
+            const Node& t = graph_.node(term);
+            if (t.row_invariant) continue;
+            block_sum += ConstCol(value_ptr(term, begin), static_cast<Eigen::Index>(n)).sum();
+        }
+        if (!std::isfinite(block_sum)) return infinity;
+        loglik += block_sum;
+        if (mode == Mode::value) continue;
+        reverse_block(n);
+        if (mode == Mode::hessian) hessian_block(n, *hessian);
+    }
+    const double rows = static_cast<double>(rows_);
+    for (int term : graph_.terms()) {
+        const Node& t = graph_.node(term);
+        if (!t.row_invariant) continue;
+        loglik += rows * value_[static_cast<std::size_t>(term)][0];
+        if (mode != Mode::value) invariant_adjoint_[static_cast<std::size_t>(term)] -= rows;
+    }
+    if (!std::isfinite(loglik)) return infinity;
+    if (mode == Mode::value) return -loglik;
+
+    // Reverse sweep over the row-invariant part, once for all rows.
+    for (auto it = invariant_.rbegin(); it != invariant_.rend(); ++it) {
+        const auto uid = static_cast<std::size_t>(*it);
+        const Node& node = graph_.node(*it);
+        const double adj = invariant_adjoint_[uid];
+        if (node.kind == NodeKind::parameter) {
+            (*gradient)[node.parameter] += adj;
+            continue;
+        }
+        if (node.kind != NodeKind::op || adj == 0.0) continue;
+        for (std::size_t i = 0; i < node.inputs.size(); ++i)
+            if (has_deps(graph_.node(node.inputs[i])))
+                invariant_adjoint_[static_cast<std::size_t>(node.inputs[i])] += adj * d1_[uid][i][0];
+    }
+    if (mode == Mode::hessian) {
+        for (int id : invariant_) {
+            const auto uid = static_cast<std::size_t>(id);
+            const Node& node = graph_.node(id);
+            const double adj = invariant_adjoint_[uid];
+            if (node.kind != NodeKind::op || node.op->linear || adj == 0.0) continue;
+            const int arity = static_cast<int>(node.inputs.size());
+            for (int i = 0; i < arity; ++i) {
+                const int in_i = node.inputs[static_cast<std::size_t>(i)];
+                if (!has_deps(graph_.node(in_i))) continue;
+                for (int j = i; j < arity; ++j) {
+                    const int in_j = node.inputs[static_cast<std::size_t>(j)];
+                    if (!has_deps(graph_.node(in_j))) continue;
+                    const double w = adj * d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))][0];
+                    Eigen::MatrixXd c = w * tangent_[static_cast<std::size_t>(in_i)].transpose() *
+                                        tangent_[static_cast<std::size_t>(in_j)];
+                    scatter(c, graph_.node(in_i).deps, graph_.node(in_j).deps, i != j, *hessian);
+                }
+            }
+        }
+    }
+    return -loglik;
+}
+
+double Evaluator::nll(const Eigen::VectorXd& theta) { return run(theta, Mode::value, nullptr, nullptr); }
+
+double Evaluator::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
+    return run(theta, Mode::gradient, &gradient, nullptr);
+}
+
+double Evaluator::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
+                                       Eigen::MatrixXd& hessian) {
+    return run(theta, Mode::hessian, &gradient, &hessian);
+}
+
+std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::VectorXd& theta) {
+    evaluate_invariant(theta, Mode::value);
+    const auto& terms = graph_.terms();
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+        const Node& node = graph_.node(terms[t]);
+        const double v = value_[static_cast<std::size_t>(terms[t])].empty()
+                             ? 0.0
+                             : value_[static_cast<std::size_t>(terms[t])][0];
+        if (node.row_invariant && !std::isfinite(v))
+            return NonFinite{0, static_cast<int>(t), v};
+    }
+    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
+        const std::size_t n = std::min(block_rows_, rows_ - begin);
+        forward_block(begin, n, Mode::value);
+        for (std::size_t r = 0; r < n; ++r) {
+            for (std::size_t t = 0; t < terms.size(); ++t) {
+                if (graph_.node(terms[t]).row_invariant) continue;
+                const double v = value_ptr(terms[t], begin)[r];
+                if (!std::isfinite(v)) return NonFinite{begin + r, static_cast<int>(t), v};
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<double> Evaluator::node_values(const Eigen::VectorXd& theta, int node) {
+    evaluate_invariant(theta, Mode::value);
+    if (graph_.node(node).row_invariant) return {value_[static_cast<std::size_t>(node)][0]};
+    std::vector<double> out;
+    out.reserve(rows_);
+    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
+        const std::size_t n = std::min(block_rows_, rows_ - begin);
+        forward_block(begin, n, Mode::value);
+        const double* p = value_ptr(node, begin);
+        out.insert(out.end(), p, p + n);
+    }
+    return out;
+}
+
+}  // namespace mlec::rt

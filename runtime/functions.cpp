@@ -1,0 +1,311 @@
+// The built-in functions and operators as graph ops. Each op writes its value
+// and only the partials the caller asked for (OpCall::want_d1 / want_d2).
+// Outputs are assumed not to alias inputs; an op may use its own output
+// buffers as scratch space before writing their final contents.
+#include "runtime/functions.hpp"
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+// Packed second-partial slots (see pair_index) for one and two inputs.
+constexpr int p00 = 0;     // unary f''
+constexpr int a_a = pair_index(0, 0, 2);
+constexpr int a_b = pair_index(0, 1, 2);
+constexpr int b_b = pair_index(1, 1, 2);
+
+void zero_requested_d2(OpCall& c) {
+    for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+}
+
+// ---- arithmetic -----------------------------------------------------------
+
+void eval_add(OpCall& c) {
+    c.value = c.in[0] + c.in[1];
+    if (c.want_d1(0)) c.d1[0].setOnes();
+    if (c.want_d1(1)) c.d1[1].setOnes();
+    zero_requested_d2(c);
+}
+
+void eval_sub(OpCall& c) {
+    c.value = c.in[0] - c.in[1];
+    if (c.want_d1(0)) c.d1[0].setOnes();
+    if (c.want_d1(1)) c.d1[1].setConstant(-1.0);
+    zero_requested_d2(c);
+}
+
+void eval_neg(OpCall& c) {
+    c.value = -c.in[0];
+    if (c.want_d1(0)) c.d1[0].setConstant(-1.0);
+    zero_requested_d2(c);
+}
+
+// d(ab)/da = b, d(ab)/db = a, d2/dadb = 1.
+void eval_mul(OpCall& c) {
+    const ConstCol& a = c.in[0];
+    const ConstCol& b = c.in[1];
+    c.value = a * b;
+    if (c.want_d1(0)) c.d1[0] = b;
+    if (c.want_d1(1)) c.d1[1] = a;
+    if (c.want_d2(0, 0)) c.d2[a_a].setZero();
+    if (c.want_d2(0, 1)) c.d2[a_b].setOnes();
+    if (c.want_d2(1, 1)) c.d2[b_b].setZero();
+}
+
+// f = a/b: f_a = 1/b, f_b = -a/b^2 = -f/b, f_ab = -1/b^2, f_bb = 2a/b^3 = 2f/b^2.
+// Writing the b-partials through f avoids overflowing b^2, b^3.
+void eval_div(OpCall& c) {
+    const ConstCol& a = c.in[0];
+    const ConstCol& b = c.in[1];
+    c.value = a / b;
+    const Col& f = c.value;
+    if (c.want_d1(0)) c.d1[0] = b.inverse();
+    if (c.want_d1(1)) c.d1[1] = -f / b;
+    if (c.want_d2(0, 0)) c.d2[a_a].setZero();
+    if (c.want_d2(0, 1)) c.d2[a_b] = -(b.inverse().square());
+    if (c.want_d2(1, 1)) c.d2[b_b] = 2.0 * (f / b) / b;
+}
+
+// c * a^k with the convention 0 * (anything) = 0, so that the vanishing
+// coefficients of the power rule win over 0^negative = inf (d/da a^1 at a = 0
+// is 1 * 0^0 = 1; d/da a^0 is 0 even at a = 0).
+double coef_pow(double coef, double a, double k) { return coef == 0.0 ? 0.0 : coef * std::pow(a, k); }
+
+// f = a^b.
+//   f_a  = b a^(b-1)              f_aa = b (b-1) a^(b-2)
+//   f_b  = a^b log a              f_bb = a^b (log a)^2
+//   f_ab = a^(b-1) (1 + b log a)
+// a > 0: the formulas as written.
+// a = 0: f(0, b) = 0 for every b > 0, so f_b = f_bb = 0 there (the limit of
+//   a^b log a is 0; 0 * log 0 would give NaN). f_ab = d/db (b 0^(b-1)) is 0
+//   for b > 1 and undefined at b <= 1 (NaN). b <= 0 gives 0^b = inf or a jump:
+//   f_b, f_bb NaN.
+// a < 0: a^b is real only at integer b (std::pow gives NaN elsewhere), and the
+//   power rule in a still holds there, so f, f_a, f_aa are finite; but b -> a^b
+//   is not defined on any neighbourhood of b, so f_b, f_ab, f_bb are NaN.
+//   A model only asks for them when the exponent depends on a parameter, and
+//   then a negative base is a modelling error the NaN makes visible.
+void eval_pow(OpCall& c) {
+    const ConstCol& a = c.in[0];
+    const ConstCol& b = c.in[1];
+    const Eigen::Index n = a.size();
+    const bool d_a = c.want_d1(0);
+    const bool d_b = c.want_d1(1);
+    const bool d_aa = c.want_d2(0, 0);
+    const bool d_ab = c.want_d2(0, 1);
+    const bool d_bb = c.want_d2(1, 1);
+    const bool any_b = d_b || d_ab || d_bb;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double x = a[i];
+        const double e = b[i];
+        const double f = std::pow(x, e);
+        c.value[i] = f;
+        if (d_a) c.d1[0][i] = coef_pow(e, x, e - 1.0);
+        if (d_aa) c.d2[a_a][i] = coef_pow(e * (e - 1.0), x, e - 2.0);
+        if (!any_b) continue;
+        double fb = nan;
+        double fab = nan;
+        double fbb = nan;
+        if (x > 0) {
+            const double la = std::log(x);
+            fb = f * la;
+            fbb = fb * la;
+            fab = std::pow(x, e - 1.0) * (1.0 + e * la);
+        } else if (x == 0) {
+            if (e > 0) fb = fbb = 0.0;
+            if (e > 1) fab = 0.0;
+        }
+        if (d_b) c.d1[1][i] = fb;
+        if (d_ab) c.d2[a_b][i] = fab;
+        if (d_bb) c.d2[b_b][i] = fbb;
+    }
+}
+
+// ---- unary functions ------------------------------------------------------
+
+void eval_exp(OpCall& c) {
+    special::assign_exp(c.value, c.in[0]);
+    if (c.want_d1(0)) c.d1[0] = c.value;
+    if (c.want_d2(0, 0)) c.d2[p00] = c.value;
+}
+
+void eval_log(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    special::assign_log(c.value, x);
+    if (c.want_d1(0)) c.d1[0] = x.inverse();
+    if (c.want_d2(0, 0)) c.d2[p00] = -(x.inverse().square());
+}
+
+void eval_log1p(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.log1p();
+    if (c.want_d1(0)) c.d1[0] = (1.0 + x).inverse();
+    if (c.want_d2(0, 0)) c.d2[p00] = -((1.0 + x).inverse().square());
+}
+
+// d/dx expm1(x) = exp(x), not expm1(x) + 1, which loses the tail for x << 0.
+void eval_expm1(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.expm1();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (d1) special::assign_exp(c.d1[0], x);
+    if (d2) {
+        if (d1) {
+            c.d2[p00] = c.d1[0];
+        } else {
+            special::assign_exp(c.d2[p00], x);
+        }
+    }
+}
+
+// (sqrt x)' = 1/(2 sqrt x), (sqrt x)'' = -1/(4 x sqrt x) = -(sqrt x)'/(2x).
+void eval_sqrt(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.sqrt();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (d1) c.d1[0] = 0.5 / c.value;
+    if (d2) c.d2[p00] = -0.25 / (x * c.value);
+}
+
+// |x|' = sign(x), taken as 0 at x = 0 (the midpoint of the subgradient);
+// |x|'' = 0 everywhere it exists.
+void eval_abs(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.abs();
+    if (c.want_d1(0)) c.d1[0] = x.sign();
+    if (c.want_d2(0, 0)) c.d2[p00].setZero();
+}
+
+// sigma(x) = 1/(1+exp(-x)) written through e = exp(-|x|) <= 1, which never
+// overflows:  sigma = 1/(1+e) for x >= 0,  e/(1+e) for x < 0.
+//   sigma'  = sigma (1 - sigma) = e/(1+e)^2                  (even in x)
+//   sigma'' = sigma' (1 - 2 sigma) = -sign(x) sigma' (1-e)/(1+e)
+// Both derivative forms keep full relative precision in the tails, where
+// 1 - sigma would cancel.
+void eval_sigmoid(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    Col& e = c.value;  // scratch until the last line
+    special::assign_exp(e, -x.abs());
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (d1) c.d1[0] = e / (1.0 + e).square();
+    if (d2) {
+        c.d2[p00] = -x.sign() * (e / (1.0 + e).square()) * (1.0 - e) / (1.0 + e);
+    }
+    c.value = (x >= 0).select((1.0 + e).inverse(), e / (1.0 + e));
+}
+
+// logit(p) = log(p) - log1p(-p): both terms are accurate near 0 and near 1,
+// where log(p/(1-p)) would round 1-p first.
+//   logit'  = 1/p + 1/(1-p) = 1/(p(1-p))
+//   logit'' = -1/p^2 + 1/(1-p)^2 = (2p-1)/(p(1-p))^2
+void eval_logit(OpCall& c) {
+    const ConstCol& p = c.in[0];
+    special::assign_log(c.value, p);
+    c.value -= (-p).log1p();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (d1) c.d1[0] = (p * (1.0 - p)).inverse();
+    if (d2) c.d2[p00] = (2.0 * p - 1.0) * (p * (1.0 - p)).inverse().square();
+}
+
+// tanh' = sech^2 x = 4e/(1+e)^2 with e = exp(-2|x|) (1 - tanh^2 would cancel
+// to 0 for |x| > 19); tanh'' = -2 tanh(x) tanh'(x).
+void eval_tanh(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.tanh();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (!d1 && !d2) return;
+    // sech^2 goes into the first wanted output (one exp per row), then the
+    // second partial is formed from it.
+    Col& sech2 = d1 ? c.d1[0] : c.d2[p00];
+    special::assign_exp(sech2, -2.0 * x.abs());
+    sech2 = 4.0 * sech2 / (1.0 + sech2).square();
+    if (d1 && d2) {
+        c.d2[p00] = -2.0 * c.value * sech2;
+    } else if (d2) {
+        c.d2[p00] *= -2.0 * c.value;
+    }
+}
+
+// lgamma' = digamma, lgamma'' = trigamma (Boost.Math). The argument is often
+// a broadcast parameter, identical on every row: each special function is
+// recomputed only when the argument changes from the previous row.
+void eval_lgamma(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    const Eigen::Index n = x.size();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    double last = nan;
+    double v = nan;
+    double g1 = nan;
+    double g2 = nan;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (!(x[i] == last)) {
+            last = x[i];
+            v = special::lgamma(last);
+            if (d1) g1 = special::digamma(last);
+            if (d2) g2 = special::trigamma(last);
+        }
+        c.value[i] = v;
+        if (d1) c.d1[0][i] = g1;
+        if (d2) c.d2[p00][i] = g2;
+    }
+}
+
+constexpr OpDef add_def{"+", 2, &eval_add, true};
+constexpr OpDef sub_def{"-", 2, &eval_sub, true};
+constexpr OpDef mul_def{"*", 2, &eval_mul, false};
+constexpr OpDef div_def{"/", 2, &eval_div, false};
+constexpr OpDef neg_def{"-", 1, &eval_neg, true};
+constexpr OpDef pow_def{"pow", 2, &eval_pow, false};
+
+constexpr OpDef exp_def{"exp", 1, &eval_exp, false};
+constexpr OpDef log_def{"log", 1, &eval_log, false};
+constexpr OpDef log1p_def{"log1p", 1, &eval_log1p, false};
+constexpr OpDef expm1_def{"expm1", 1, &eval_expm1, false};
+constexpr OpDef sqrt_def{"sqrt", 1, &eval_sqrt, false};
+constexpr OpDef abs_def{"abs", 1, &eval_abs, false};
+constexpr OpDef sigmoid_def{"sigmoid", 1, &eval_sigmoid, false};
+constexpr OpDef inv_logit_def{"inv_logit", 1, &eval_sigmoid, false};
+constexpr OpDef logit_def{"logit", 1, &eval_logit, false};
+constexpr OpDef tanh_def{"tanh", 1, &eval_tanh, false};
+constexpr OpDef lgamma_def{"lgamma", 1, &eval_lgamma, false};
+
+constexpr std::array<const OpDef*, 12> named_functions{
+    &exp_def,     &log_def,       &log1p_def, &expm1_def, &sqrt_def, &abs_def,
+    &pow_def,     &sigmoid_def,   &inv_logit_def, &logit_def, &tanh_def, &lgamma_def};
+
+}  // namespace
+
+const OpDef& op_add() { return add_def; }
+const OpDef& op_sub() { return sub_def; }
+const OpDef& op_mul() { return mul_def; }
+const OpDef& op_div() { return div_def; }
+const OpDef& op_pow() { return pow_def; }
+const OpDef& op_neg() { return neg_def; }
+
+const OpDef* find_function(std::string_view name) {
+    for (const OpDef* def : all_functions()) {
+        if (def->name == name) return def;
+    }
+    return nullptr;
+}
+
+std::span<const OpDef* const> all_functions() {
+    return named_functions;
+}
+
+}  // namespace mlec::rt

@@ -1,0 +1,39 @@
+// What the curvature at the optimum says: covariance of the estimates,
+// conditioning, and whether the "optimum" is really a point the likelihood
+// only approaches at infinity (separation, a perfect fit).
+#pragma once
+
+#include <Eigen/Core>
+#include <optional>
+
+#include "runtime/objective.hpp"
+
+namespace mlec::rt {
+
+struct Curvature {
+    Eigen::VectorXd eigenvalues;   // ascending
+    Eigen::MatrixXd eigenvectors;  // columns, matching eigenvalues
+    bool positive_definite = false;
+    std::optional<double> condition;  // largest / smallest eigenvalue when positive definite
+    Eigen::MatrixXd covariance;       // inverse Hessian, when positive definite
+};
+
+// Positive definite means every eigenvalue exceeds 1e-12 times the largest
+// in magnitude (below that the inverse is numerically meaningless).
+Curvature analyze_hessian(const Eigen::MatrixXd& hessian);
+
+struct Divergence {
+    Eigen::VectorXd direction;  // unit vector along which f keeps decreasing
+    double limit = 0;           // f far along the direction (its infimum, when bounded)
+    bool unbounded = false;     // f decreases without bound (-> -infinity)
+};
+
+// Probes rays from x: the drift direction x - start, and the eigenvectors of
+// near-zero (or negative) curvature, both ways. A ray is diverging when f is
+// finite and strictly decreasing at x + t*d for t = s, 2s, ..., 32s
+// (s = max(1, |x|)) by more than rounding (1e-12 * max(1, |f(x)|)): the
+// infimum is not attained at any finite point.
+std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
+                                          const Curvature& curvature);
+
+}  // namespace mlec::rt

@@ -1,0 +1,97 @@
+#include "runtime/newton.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+
+namespace mlec::rt::detail {
+
+namespace {
+
+// Eigenvalues of the scaled Hessian are floored at this fraction of the
+// largest |eigenvalue|. Scaled, a well-posed problem has eigenvalues near 1,
+// so the floor only bites for near-singular (or exactly singular) Hessians,
+// where it bounds the step along the flat directions; the step-length cap and
+// the line search handle the rest. The floor is relative, so a likelihood
+// whose curvature vanishes as a whole (a separated logistic regression) still
+// takes full Newton steps.
+constexpr double relative_eigenvalue_floor = 1e-10;
+
+}  // namespace
+
+// The modification is done on the Jacobi-scaled Hessian S H S with
+// S = diag(|H_ii|)^-1/2, so it does not depend on the units of the parameters:
+// curvatures of 2e-6 and 2e6 (a parameter in thousands next to one in
+// thousandths) give the exact Newton step, where flooring the raw eigenvalues
+// at 1e-8 of the largest would not.
+std::optional<Eigen::VectorXd> modified_newton_direction(const Eigen::MatrixXd& hessian,
+                                                         const Eigen::VectorXd& gradient) {
+    if (!hessian.allFinite()) return std::nullopt;
+    Eigen::ArrayXd scale = hessian.diagonal().array().abs();
+    scale = (scale > 0).select(scale.rsqrt(), 1.0);
+    const auto s = scale.matrix().asDiagonal();
+    const Eigen::MatrixXd scaled = s * hessian * s;
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(scaled);
+    if (eigen.info() != Eigen::Success) return std::nullopt;
+    const Eigen::ArrayXd magnitude = eigen.eigenvalues().array().abs();
+    const double largest = magnitude.maxCoeff();
+    // An all-zero Hessian says nothing about scale: fall back to the identity.
+    const double floor = largest > 0 ? relative_eigenvalue_floor * largest : 1.0;
+    const Eigen::ArrayXd modified = magnitude.max(floor);
+    const Eigen::MatrixXd& v = eigen.eigenvectors();
+    const Eigen::VectorXd rotated = v.transpose() * (s * gradient);
+    Eigen::VectorXd direction = -(s * (v * (rotated.array() / modified).matrix()));
+    if (!direction.allFinite()) return std::nullopt;
+    return direction;
+}
+
+Iterate NewtonStepper::start(const Eigen::VectorXd& x) {
+    Iterate it;
+    it.x = x;
+    it.g.resize(x.size());
+    hessian_.resize(x.size(), x.size());
+    it.f = objective_.value_gradient_hessian(x, it.g, hessian_);
+    return it;
+}
+
+std::optional<double> NewtonStepper::advance(Iterate& current) {
+    if (const auto newton = modified_newton_direction(hessian_, current.g)) {
+        if (const auto step = step_along(current, *newton)) return step;
+    }
+    // Steepest descent scaled to unit length, as a last resort when the
+    // Newton direction fails (e.g. an inaccurate Hessian far from the optimum).
+    const double gradient_norm = current.g.norm();
+    if (!(gradient_norm > 0)) return std::nullopt;
+    return step_along(current, -current.g / gradient_norm);
+}
+
+std::optional<double> NewtonStepper::step_along(Iterate& current,
+                                                const Eigen::VectorXd& direction) {
+    Eigen::VectorXd d = direction;
+    const double length = d.norm();
+    const double cap = max_step_length(current.x);
+    if (length > cap) d *= cap / length;
+    const double slope = current.g.dot(d);
+    if (!(slope < 0)) return std::nullopt;
+
+    double alpha = 1;
+    for (;;) {
+        const auto accepted =
+            backtracking_armijo(objective_, current.x, current.f, slope, d, alpha);
+        if (!accepted) return std::nullopt;
+        Iterate next;
+        next.x = current.x + accepted->alpha * d;
+        next.g.resize(next.x.size());
+        Eigen::MatrixXd hessian(next.x.size(), next.x.size());
+        next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
+        // f was finite by value() but the derivatives may not be (a point on
+        // the edge of the domain): treat it as too far and keep shrinking.
+        if (std::isfinite(next.f) && next.g.allFinite()) {
+            current = std::move(next);
+            hessian_ = std::move(hessian);
+            return accepted->alpha;
+        }
+        alpha = 0.5 * accepted->alpha;
+    }
+}
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,265 @@
+// Test helpers shared by the op tests (built-in functions, distributions):
+// run an op on rows of scalars, and check its partials against finite
+// differences (Stan Math's expect_ad idea: every op's derivatives against
+// numbers computed without them).
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "runtime/distributions.hpp"
+#include "runtime/op.hpp"
+
+namespace mlec::test {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr double qnan = std::numeric_limits<double>::quiet_NaN();
+
+using Row = std::vector<double>;
+
+struct Evaluated {
+    double value = qnan;
+    Row d1;  // one per input; NaN where not requested
+    Row d2;  // packed pairs (pair_index); NaN where not requested
+};
+
+// Which partials to request: want_d1[i], want_d2[pair]. Empty = none at all.
+struct Request {
+    std::vector<bool> d1;
+    std::vector<bool> d2;
+
+    static Request all(int arity) {
+        return {std::vector<bool>(arity, true), std::vector<bool>(rt::pair_count(arity), true)};
+    }
+    static Request none() { return {}; }
+};
+
+// Evaluates `op` once on a block whose row r holds rows[r] (one entry per
+// input), the way the evaluator calls it.
+inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<Row>& rows,
+                                         const Request& want) {
+    const int arity = op.arity;
+    const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+    std::vector<Eigen::ArrayXd> in_data(arity, Eigen::ArrayXd(n));
+    for (Eigen::Index r = 0; r < n; ++r) {
+        REQUIRE(static_cast<int>(rows[r].size()) == arity);
+        for (int i = 0; i < arity; ++i) in_data[i][r] = rows[r][i];
+    }
+    std::vector<rt::ConstCol> in;
+    for (int i = 0; i < arity; ++i) in.emplace_back(in_data[i].data(), n);
+
+    // Outputs start as NaN so a partial that was requested but not written
+    // shows up as a mismatch.
+    Eigen::ArrayXd value = Eigen::ArrayXd::Constant(n, qnan);
+    std::vector<Eigen::ArrayXd> d1_data;
+    std::vector<Eigen::ArrayXd> d2_data;
+    std::vector<rt::Col> d1;
+    std::vector<rt::Col> d2;
+    if (!want.d1.empty()) {
+        d1_data.assign(arity, Eigen::ArrayXd::Constant(n, qnan));
+        for (int i = 0; i < arity; ++i) d1.emplace_back(d1_data[i].data(), want.d1[i] ? n : 0);
+    }
+    if (!want.d2.empty()) {
+        d2_data.assign(rt::pair_count(arity), Eigen::ArrayXd::Constant(n, qnan));
+        for (int k = 0; k < rt::pair_count(arity); ++k) {
+            d2.emplace_back(d2_data[k].data(), want.d2[k] ? n : 0);
+        }
+    }
+    rt::OpCall call{std::span<const rt::ConstCol>(in), rt::Col(value.data(), n),
+                    std::span<rt::Col>(d1), std::span<rt::Col>(d2)};
+    op.eval(call);
+
+    std::vector<Evaluated> out(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+        out[r].value = value[r];
+        out[r].d1.assign(arity, qnan);
+        out[r].d2.assign(rt::pair_count(arity), qnan);
+        for (int i = 0; i < static_cast<int>(d1.size()); ++i) {
+            if (want.d1[i]) out[r].d1[i] = d1_data[i][r];
+        }
+        for (int k = 0; k < static_cast<int>(d2.size()); ++k) {
+            if (want.d2[k]) out[r].d2[k] = d2_data[k][r];
+        }
+    }
+    return out;
+}
+
+inline Evaluated eval_one(const rt::OpDef& op, const Row& x) {
+    return eval_block(op, {x}, Request::all(op.arity)).front();
+}
+
+inline std::string show(const Row& x) {
+    std::ostringstream s;
+    s.precision(17);
+    s << "(";
+    for (std::size_t i = 0; i < x.size(); ++i) s << (i ? ", " : "") << x[i];
+    s << ")";
+    return s.str();
+}
+
+// Value comparison against an independent source: equal non-finite values,
+// or agreement to `rel` relative to max(1, |expected|).
+inline bool close_value(double got, double expected, double rel) {
+    if (std::isnan(expected)) return std::isnan(got);
+    if (std::isinf(expected)) return got == expected;
+    return std::abs(got - expected) <= rel * std::max(1.0, std::abs(expected));
+}
+
+// Two evaluations of the same quantity by different code paths (a block of
+// many rows against a block of one): equal up to a few ulp, since Eigen's
+// vectorized exp/log may differ from the scalar ones in the last bit.
+inline bool same_number(double a, double b) {
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+    if (a == b) return true;
+    return std::abs(a - b) <= 1e-14 * std::max(std::abs(a), std::abs(b));
+}
+
+struct FdEstimate {
+    double value = qnan;
+    double error = inf;
+};
+
+// Ridders' method: central differences (f(x+h) - f(x-h))/2h for h shrinking
+// geometrically from h0, extrapolated to h -> 0 in a Neville tableau; the
+// entry with the smallest estimated error wins. This reaches ~1e-10 relative
+// accuracy where a single central difference stalls at ~1e-7. All rounds run
+// (no early stop as in the textbook version): with a coarse first step the
+// early tableau looks worse before it converges.
+template <class F>
+FdEstimate ridders(F&& f, double x, double h0) {
+    constexpr int rounds = 12;
+    constexpr double shrink = 1.4;
+    constexpr double shrink2 = shrink * shrink;
+    double table[rounds][rounds];
+    FdEstimate best;
+    double h = h0;
+    for (int i = 0; i < rounds; ++i, h /= shrink) {
+        const double hi = x + h;
+        const double lo = x - h;
+        table[0][i] = (f(hi) - f(lo)) / (hi - lo);
+        if (i == 0) {
+            best.value = table[0][0];
+            continue;
+        }
+        double factor = shrink2;
+        for (int j = 1; j <= i; ++j, factor *= shrink2) {
+            table[j][i] = (table[j - 1][i] * factor - table[j - 1][i - 1]) / (factor - 1.0);
+            const double err = std::max(std::abs(table[j][i] - table[j - 1][i]),
+                                        std::abs(table[j][i] - table[j - 1][i - 1]));
+            if (err <= best.error) {
+                best.error = err;
+                best.value = table[j][i];
+            }
+        }
+    }
+    return best;
+}
+
+// A first step for the differences in one input that keeps x +- h inside
+// the input's domain; 0 = do not differentiate in this input (discrete, or
+// x on the boundary of its domain).
+inline double default_step(rt::Domain d, double x) {
+    switch (d) {
+        case rt::Domain::real: return 0.1 * std::max(1.0, std::abs(x));
+        case rt::Domain::positive:
+        case rt::Domain::nonnegative: return x > 0 ? 0.25 * x : 0.0;
+        case rt::Domain::unit_open:
+        case rt::Domain::unit_closed: {
+            const double dist = std::min(x, 1.0 - x);
+            return dist > 0 ? 0.25 * dist : 0.0;
+        }
+        case rt::Domain::binary:
+        case rt::Domain::count: return 0.0;
+    }
+    return 0.0;
+}
+
+struct Tolerance {
+    double rel = 1e-6;
+    double abs = 1e-10;
+};
+
+inline bool close_partial(double analytic, double fd, Tolerance tol) {
+    return std::abs(analytic - fd) <= tol.rel * std::abs(analytic) + tol.abs;
+}
+
+// Checks every first partial against finite differences of the value, and
+// every second partial d2f/dx_i dx_j against finite differences of the op's
+// own first partial in x_i taken along x_j (both orders, so the packed pair
+// must serve both). step[i] = 0 skips input i.
+inline void check_partials(const rt::OpDef& op, const Row& x, const Row& step, Tolerance tol) {
+    const int arity = op.arity;
+    const Evaluated at = eval_one(op, x);
+    for (int j = 0; j < arity; ++j) {
+        if (step[j] <= 0) continue;
+        auto moved = [&](double v) {
+            Row xv = x;
+            xv[j] = v;
+            return eval_one(op, xv);
+        };
+        const FdEstimate fd = ridders([&](double v) { return moved(v).value; }, x[j], step[j]);
+        INFO(op.name << " at " << show(x) << ": d/dx" << j << " analytic " << at.d1[j]
+                     << ", finite difference " << fd.value << " (+- " << fd.error << ")");
+        CHECK(close_partial(at.d1[j], fd.value, tol));
+        for (int i = 0; i < arity; ++i) {
+            if (step[i] <= 0) continue;
+            const FdEstimate fd2 =
+                ridders([&](double v) { return moved(v).d1[i]; }, x[j], step[j]);
+            const double analytic = at.d2[rt::pair_index(i, j, arity)];
+            INFO(op.name << " at " << show(x) << ": d2/dx" << i << "dx" << j << " analytic "
+                         << analytic << ", finite difference of d/dx" << i << " "
+                         << fd2.value << " (+- " << fd2.error << ")");
+            CHECK(close_partial(analytic, fd2.value, tol));
+        }
+    }
+}
+
+// The block form: the op run once on all rows (in forward and reversed order,
+// so vectorized and scalar-tail code paths both see every row) must equal the
+// op run on each row alone, for every pattern of requested partials.
+inline void check_block_form(const rt::OpDef& op, const std::vector<Row>& points) {
+    const int arity = op.arity;
+    std::vector<Row> rows = points;
+    rows.insert(rows.end(), points.rbegin(), points.rend());
+    std::vector<Evaluated> single;
+    for (const Row& x : rows) single.push_back(eval_one(op, x));
+
+    std::vector<Request> requests{Request::all(arity), Request::none()};
+    for (int i = 0; i < arity; ++i) {
+        // Only d/dx_i and d2/dx_i^2: what a node with one varying input asks.
+        Request r{std::vector<bool>(arity, false), std::vector<bool>(rt::pair_count(arity), false)};
+        r.d1[i] = true;
+        r.d2[rt::pair_index(i, i, arity)] = true;
+        requests.push_back(r);
+        // Only the second partial (d1 not wanted at all).
+        Request s{std::vector<bool>(arity, false), std::vector<bool>(rt::pair_count(arity), false)};
+        s.d2[rt::pair_index(i, i, arity)] = true;
+        requests.push_back(s);
+    }
+    for (std::size_t q = 0; q < requests.size(); ++q) {
+        const Request& want = requests[q];
+        const std::vector<Evaluated> block = eval_block(op, rows, want);
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            INFO(op.name << " block row " << r << " " << show(rows[r]) << ", request " << q);
+            CHECK(same_number(block[r].value, single[r].value));
+            for (int i = 0; i < static_cast<int>(want.d1.size()); ++i) {
+                if (!want.d1[i]) continue;
+                INFO("d/dx" << i);
+                CHECK(same_number(block[r].d1[i], single[r].d1[i]));
+            }
+            for (int k = 0; k < static_cast<int>(want.d2.size()); ++k) {
+                if (!want.d2[k]) continue;
+                INFO("d2 pair " << k);
+                CHECK(same_number(block[r].d2[k], single[r].d2[k]));
+            }
+        }
+    }
+}
+
+}  // namespace mlec::test

@@ -1,0 +1,108 @@
+// The mlec command end to end: output, exit codes, and never a NaN.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include "support/files.hpp"
+
+namespace {
+
+struct Run {
+    int exit_code = -1;
+    std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args) {
+    const std::string command = std::string(MLEC_BINARY) + " " + args + " 2>&1";
+    Run r;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string models(const std::string& file) { return (mlec::test::source_dir() / "models" / file).string(); }
+std::string cases(const std::string& file) { return (mlec::test::source_dir() / "tests/cases" / file).string(); }
+
+bool has_nan(const std::string& s) {
+    std::string lower;
+    for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.find("nan") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the XOR example fits with w1 = w2 = c = 0 and exit code 0") {
+    Run r = run(models("xor.mle") + " " + models("xor.csv"));
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("log-likelihood: -2.7725887") != std::string::npos);
+    CHECK(r.out.find("status: converged") != std::string::npos);
+    CHECK(r.out.find("data columns: a, b, y") != std::string::npos);
+    CHECK(r.out.find("implicit parameters (free names that are not columns): w1, w2, c") != std::string::npos);
+    CHECK(r.out.find("bernoulli(sigmoid(...)) is evaluated as bernoulli_logit(...)") != std::string::npos);
+    CHECK_FALSE(has_nan(r.out));
+}
+
+TEST_CASE("the separated XOR model reports divergence, exit code 4, no NaN") {
+    for (const char* format : {"text", "json"}) {
+        Run r = run(models("xor_interaction.mle") + " " + models("xor.csv") + " --format " + format);
+        INFO(r.out);
+        CHECK(r.exit_code == 4);
+        CHECK_FALSE(has_nan(r.out));
+        CHECK(r.out.find("no finite maximum likelihood estimate") != std::string::npos);
+        CHECK(r.out.find("w1 -> +inf, w2 -> +inf, w3 -> -inf, c -> -inf") != std::string::npos);
+        CHECK(r.out.find("towards 0") != std::string::npos);
+    }
+}
+
+TEST_CASE("--format json is valid JSON with the documented keys") {
+    Run r = run(models("logistic.mle") + " " + models("logistic.csv") + " --format json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["converged"].get<bool>());
+    CHECK(j["status"] == "converged");
+    CHECK(j["n_obs"] == 400);
+    CHECK(j["log_likelihood"].get<double>() == Approx(-216.1874598120009).epsilon(1e-9));
+    CHECK(j["aic"].get<double>() == Approx(2 * 4 + 2 * 216.1874598120009).epsilon(1e-9));
+    CHECK(j["bic"].is_number());
+    CHECK(j["warnings"].is_array());
+    REQUIRE(j["parameters"].size() == 4);
+    for (const auto& p : j["parameters"]) {
+        for (const char* key : {"name", "estimate", "std_error", "ci_lower", "ci_upper"}) CHECK(p.contains(key));
+        CHECK(p["ci_lower"].get<double>() < p["estimate"].get<double>());
+        CHECK(p["estimate"].get<double>() < p["ci_upper"].get<double>());
+    }
+}
+
+TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
+    CHECK(run("").exit_code == 1);
+    CHECK(run("--bogus").exit_code == 1);
+    CHECK(run(models("xor.mle") + " " + models("xor.csv") + " --method simplex").exit_code == 1);
+    CHECK(run("no-such-file.mle " + models("xor.csv")).exit_code == 1);
+    Run model_error = run(cases("unknown_function.mle") + " " + cases("default.csv"));
+    CHECK(model_error.exit_code == 2);
+    CHECK(model_error.out.find("error: unknown function") != std::string::npos);
+    Run data_error = run(models("xor.mle") + " " + cases("bernoulli_outcome.csv"));
+    CHECK(data_error.exit_code == 3);
+    CHECK(data_error.out.find("bernoulli outcome must be 0 or 1, found 2") != std::string::npos);
+}
+
+TEST_CASE("--method lbfgs and newton agree on the Poisson model") {
+    Run newton = run(models("poisson.mle") + " " + models("poisson.csv") + " --format json --method newton");
+    Run lbfgs = run(models("poisson.mle") + " " + models("poisson.csv") + " --format json --method lbfgs");
+    REQUIRE(newton.exit_code == 0);
+    REQUIRE(lbfgs.exit_code == 0);
+    const auto a = nlohmann::json::parse(newton.out), b = nlohmann::json::parse(lbfgs.out);
+    CHECK(a["method"] == "newton");
+    CHECK(b["method"] == "lbfgs");
+    for (std::size_t i = 0; i < 3; ++i)
+        CHECK(a["parameters"][i]["estimate"].get<double>() ==
+              Approx(b["parameters"][i]["estimate"].get<double>()).epsilon(1e-5));
+}

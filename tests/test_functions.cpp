@@ -1,0 +1,289 @@
+// The built-in functions and operators: values against <cmath> and
+// Boost.Math, partials against finite differences, the block form against
+// single rows. One generic checker walks the whole table.
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
+
+#include <map>
+#include <numbers>
+#include <string>
+
+#include "runtime/functions.hpp"
+#include "support/op_check.hpp"
+
+using mlec::rt::Domain;
+using mlec::rt::OpDef;
+using mlec::test::Evaluated;
+using mlec::test::inf;
+using mlec::test::qnan;
+using mlec::test::Row;
+
+namespace {
+
+struct Point {
+    Row x;
+    double expected;    // from an independent source
+    bool fd = true;     // check partials by finite differences here
+    Row step = {};      // first finite-difference steps; empty = from the domains
+};
+
+struct Case {
+    const OpDef* op;
+    std::vector<Domain> domains;  // where finite differences may step
+    std::vector<Point> points;
+};
+
+double naive_sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+std::vector<Case> cases() {
+    using namespace mlec::rt;
+    const Domain real = Domain::real;
+    const Domain pos = Domain::positive;
+    std::vector<Case> out;
+    out.push_back({&op_add(), {real, real}, {{{1.5, -2.25}, -0.75}, {{1e10, 3}, 1e10 + 3, true, {1e9, 1e3}}}});
+    out.push_back({&op_sub(), {real, real}, {{{1.5, -2.25}, 3.75}, {{-7, 1e-3}, -7.001}}});
+    out.push_back({&op_mul(), {real, real}, {{{1.5, -2.25}, -3.375}, {{0, 4}, 0}, {{-3e5, 2e-4}, -60}}});
+    out.push_back({&op_div(),
+                   {real, real},
+                   {{{1.5, -2.5}, -0.6}, {{0, 4}, 0}, {{3, 1e-3}, 3000, true, {0.1, 1e-4}},
+                    {{7, 0}, inf, false}}});
+    out.push_back({&op_neg(), {real}, {{{1.5}, -1.5}, {{0}, 0}}});
+    out.push_back({&op_pow(),
+                   {pos, real},
+                   {{{2, 3}, 8},
+                    {{1.5, -0.5}, std::pow(1.5, -0.5)},
+                    {{0.3, 2.7}, std::pow(0.3, 2.7)},
+                    {{10, 0.5}, std::sqrt(10.0)},
+                    {{1e-3, 1.5}, std::pow(1e-3, 1.5)},
+                    // edges (partials checked by hand below)
+                    {{-2, 3}, -8, false},
+                    {{0, 2}, 0, false},
+                    {{0, 0}, 1, false},
+                    {{-8, 1.0 / 3}, qnan, false}}});
+    out.push_back({find_function("exp"),
+                   {real},
+                   {{{0}, 1}, {{1.5}, std::exp(1.5)}, {{-3}, std::exp(-3.0)}, {{20}, std::exp(20.0)},
+                    {{700}, std::exp(700.0), false}, {{-800}, 0, false}}});
+    out.push_back({find_function("log"),
+                   {pos},
+                   {{{1}, 0}, {{1e-3}, std::log(1e-3)}, {{1e5}, std::log(1e5)}, {{2.5}, std::log(2.5)},
+                    {{0}, -inf, false}, {{-1}, qnan, false}}});
+    out.push_back({find_function("log1p"),
+                   {real},
+                   {{{0}, 0}, {{1e-10}, std::log1p(1e-10)}, {{-0.5}, std::log1p(-0.5)}, {{3}, std::log(4.0)},
+                    {{-1}, -inf, false}}});
+    out.push_back({find_function("expm1"),
+                   {real},
+                   {{{0}, 0}, {{1e-10}, std::expm1(1e-10)}, {{-2}, std::expm1(-2.0)}, {{5}, std::exp(5.0) - 1},
+                    {{-50}, std::expm1(-50.0)}}});
+    out.push_back({find_function("sqrt"),
+                   {pos},
+                   {{{4}, 2}, {{1e-6}, 1e-3}, {{2.5e7}, 5000}, {{2}, std::sqrt(2.0)}, {{0}, 0, false}}});
+    out.push_back({find_function("abs"),
+                   {real},
+                   {{{-2.5}, 2.5, true, {0.5}}, {{3}, 3, true, {0.5}}, {{0}, 0, false}, {{-1e-300}, 1e-300, false}}});
+    out.push_back({find_function("pow"), {pos, real}, {{{2, 0.5}, std::sqrt(2.0)}, {{3, 2}, 9}}});
+    for (const char* name : {"sigmoid", "inv_logit"}) {
+        out.push_back({find_function(name),
+                       {real},
+                       {{{0}, 0.5},
+                        {{2}, naive_sigmoid(2)},
+                        {{-3}, naive_sigmoid(-3)},
+                        {{40}, naive_sigmoid(40)},
+                        {{-40}, naive_sigmoid(-40), true, {0.5}},
+                        // sigmoid(x) = e^x (1 - e^x + ...) for x << 0
+                        {{-700}, std::exp(-700.0), false},
+                        {{700}, 1, false},
+                        {{1e300}, 1, false},
+                        {{-1e300}, 0, false}}});
+    }
+    out.push_back({find_function("logit"),
+                   {Domain::unit_open},
+                   {{{0.5}, 0},
+                    {{0.1}, std::log(0.1 / 0.9)},
+                    {{0.999}, std::log(0.999 / (1 - 0.999))},
+                    {{1e-8}, std::log(1e-8 / (1 - 1e-8))},
+                    // 1 - p is exact for p >= 1/2 (Sterbenz), so this quotient is too
+                    {{1 - 1e-8}, std::log((1 - 1e-8) / (1 - (1 - 1e-8)))},
+                    {{0}, -inf, false},
+                    {{1}, inf, false}}});
+    out.push_back({find_function("tanh"),
+                   {real},
+                   {{{0}, 0}, {{0.5}, std::tanh(0.5)}, {{-2}, std::tanh(-2.0)}, {{10}, std::tanh(10.0), true, {1}},
+                    {{-400}, -1, false}}});
+    // std::lgamma is fine as the reference here: the tests are single-threaded.
+    out.push_back({find_function("lgamma"),
+                   {pos},
+                   {{{0.5}, std::lgamma(0.5)},
+                    {{1}, 0},
+                    {{2}, 0},
+                    {{3.7}, std::lgamma(3.7)},
+                    {{0.01}, std::lgamma(0.01)},
+                    {{100}, std::lgamma(100.0)},
+                    {{1e5}, std::lgamma(1e5)},
+                    {{-2.5}, std::lgamma(-2.5), true, {0.1}},
+                    {{0}, inf, false},
+                    {{-3}, inf, false}}});
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every named function is covered by the generic check, and names resolve") {
+    std::map<std::string, int> covered;
+    for (const Case& c : cases()) {
+        REQUIRE(c.op != nullptr);
+        ++covered[std::string(c.op->name)];
+    }
+    for (const OpDef* def : mlec::rt::all_functions()) {
+        INFO(def->name);
+        CHECK(covered.count(std::string(def->name)) == 1);
+        CHECK(mlec::rt::find_function(def->name) == def);
+        CHECK(def->arity == (def->name == "pow" ? 2 : 1));
+    }
+    CHECK(mlec::rt::all_functions().size() == 12);
+    CHECK(mlec::rt::find_function("digamma_typo") == nullptr);
+    CHECK(mlec::rt::find_function("+") == nullptr);
+    CHECK(mlec::rt::find_function("pow") == &mlec::rt::op_pow());
+    // inv_logit is sigmoid under a second name
+    CHECK(mlec::rt::find_function("inv_logit")->eval == mlec::rt::find_function("sigmoid")->eval);
+}
+
+TEST_CASE("only + - and unary - are marked linear") {
+    CHECK(mlec::rt::op_add().linear);
+    CHECK(mlec::rt::op_sub().linear);
+    CHECK(mlec::rt::op_neg().linear);
+    CHECK_FALSE(mlec::rt::op_mul().linear);
+    CHECK_FALSE(mlec::rt::op_div().linear);
+    CHECK_FALSE(mlec::rt::op_pow().linear);
+    for (const OpDef* def : mlec::rt::all_functions()) CHECK_FALSE(def->linear);
+}
+
+TEST_CASE("function values match <cmath> and Boost.Math") {
+    for (const Case& c : cases()) {
+        for (const Point& p : c.points) {
+            const Evaluated e = mlec::test::eval_one(*c.op, p.x);
+            INFO(c.op->name << " at " << mlec::test::show(p.x) << ": got " << e.value << ", expected "
+                            << p.expected);
+            CHECK(mlec::test::close_value(e.value, p.expected, 1e-14));
+        }
+    }
+}
+
+TEST_CASE("function partials match finite differences") {
+    for (const Case& c : cases()) {
+        for (const Point& p : c.points) {
+            if (!p.fd) continue;
+            Row step = p.step;
+            if (step.empty()) {
+                for (std::size_t i = 0; i < p.x.size(); ++i) {
+                    step.push_back(mlec::test::default_step(c.domains[i], p.x[i]));
+                }
+            }
+            mlec::test::check_partials(*c.op, p.x, step, {});
+        }
+    }
+}
+
+TEST_CASE("functions on a block of rows equal the row-by-row results") {
+    for (const Case& c : cases()) {
+        std::vector<Row> rows;
+        for (const Point& p : c.points) rows.push_back(p.x);
+        mlec::test::check_block_form(*c.op, rows);
+    }
+}
+
+TEST_CASE("partials keep their precision in the tails") {
+    using mlec::test::eval_one;
+    const OpDef& sigmoid = *mlec::rt::find_function("sigmoid");
+    // sigma'(x) = e^-|x| / (1 + e^-|x|)^2, sigma'' = -sign(x) sigma' tanh(|x|/2)
+    for (double x : {40.0, -40.0, 300.0, -300.0}) {
+        const double e = std::exp(-std::abs(x));
+        const Evaluated s = eval_one(sigmoid, {x});
+        INFO("sigmoid at " << x);
+        CHECK(s.d1[0] == Approx(e / ((1 + e) * (1 + e))).epsilon(1e-14));
+        CHECK(s.d2[0] == Approx(-(x > 0 ? 1 : -1) * e * (1 - e) / ((1 + e) * (1 + e) * (1 + e))).epsilon(1e-14));
+        CHECK(s.d1[0] > 0);
+    }
+    const Evaluated lo = eval_one(sigmoid, {-40});
+    CHECK(lo.value == Approx(std::exp(-40.0)).epsilon(1e-14));  // 1 - sigma would have lost it
+
+    // tanh'(x) = sech^2 x = 4 e^{-2|x|} / (1 + e^{-2|x|})^2, nonzero where 1 - tanh^2 = 0.
+    const Evaluated t = eval_one(*mlec::rt::find_function("tanh"), {25});
+    CHECK(t.d1[0] == Approx(4 * std::exp(-50.0)).epsilon(1e-13));
+    CHECK(t.d2[0] == Approx(-8 * std::exp(-50.0)).epsilon(1e-13));
+
+    // expm1' = exp, not expm1 + 1
+    const Evaluated m = eval_one(*mlec::rt::find_function("expm1"), {-50});
+    CHECK(m.d1[0] == Approx(std::exp(-50.0)).epsilon(1e-15));
+
+    // logit near the ends
+    const Evaluated l = eval_one(*mlec::rt::find_function("logit"), {1e-12});
+    CHECK(l.d1[0] == Approx(1 / (1e-12 * (1 - 1e-12))).epsilon(1e-14));
+}
+
+TEST_CASE("lgamma partials are digamma and trigamma") {
+    const OpDef& lg = *mlec::rt::find_function("lgamma");
+    for (double x : {0.5, 1.0, 3.7, 0.01, 1e5, -2.5}) {
+        const Evaluated e = mlec::test::eval_one(lg, {x});
+        INFO("lgamma at " << x);
+        CHECK(e.d1[0] == Approx(boost::math::digamma(x)).epsilon(1e-13));
+        CHECK(e.d2[0] == Approx(boost::math::trigamma(x)).epsilon(1e-13));
+    }
+    // Euler-Mascheroni: psi(1) = -gamma, psi'(1) = pi^2/6
+    const Evaluated one = mlec::test::eval_one(lg, {1});
+    CHECK(one.d1[0] == Approx(-0.57721566490153286).epsilon(1e-15));
+    CHECK(one.d2[0] == Approx(std::numbers::pi * std::numbers::pi / 6).epsilon(1e-15));
+}
+
+TEST_CASE("abs: derivative sign(x), 0 at 0; second derivative 0") {
+    const OpDef& abs = *mlec::rt::find_function("abs");
+    CHECK(mlec::test::eval_one(abs, {0}).d1[0] == 0);
+    CHECK(mlec::test::eval_one(abs, {-1e-300}).d1[0] == -1);
+    CHECK(mlec::test::eval_one(abs, {2}).d1[0] == 1);
+    CHECK(mlec::test::eval_one(abs, {-2}).d2[0] == 0);
+}
+
+TEST_CASE("pow at a non-positive base") {
+    using mlec::rt::pair_index;
+    const OpDef& pow = mlec::rt::op_pow();
+    const int aa = pair_index(0, 0, 2);
+    const int ab = pair_index(0, 1, 2);
+    const int bb = pair_index(1, 1, 2);
+
+    // a < 0, integer b: value and partials in a by the power rule, finite;
+    // b -> a^b is undefined around b, so its partials are NaN.
+    const Evaluated neg = mlec::test::eval_one(pow, {-2, 3});
+    CHECK(neg.value == -8);
+    CHECK(neg.d1[0] == 12);       // 3 (-2)^2
+    CHECK(neg.d2[aa] == -12);     // 6 (-2)
+    CHECK(std::isnan(neg.d1[1]));
+    CHECK(std::isnan(neg.d2[ab]));
+    CHECK(std::isnan(neg.d2[bb]));
+    const Evaluated neg_sq = mlec::test::eval_one(pow, {-3, 2});
+    CHECK(neg_sq.value == 9);
+    CHECK(neg_sq.d1[0] == -6);
+    CHECK(neg_sq.d2[aa] == 2);
+
+    // a = 0: 0^b = 0 for all b > 0, so the b-partials are 0, not 0 * log 0.
+    const Evaluated zero = mlec::test::eval_one(pow, {0, 2});
+    CHECK(zero.value == 0);
+    CHECK(zero.d1[0] == 0);
+    CHECK(zero.d2[aa] == 2);
+    CHECK(zero.d1[1] == 0);
+    CHECK(zero.d2[ab] == 0);
+    CHECK(zero.d2[bb] == 0);
+    // a^1 at 0: derivative 1 (1 * 0^0), second 0 (0 * 0^-1 taken as 0)
+    const Evaluated linear = mlec::test::eval_one(pow, {0, 1});
+    CHECK(linear.d1[0] == 1);
+    CHECK(linear.d2[aa] == 0);
+    // a^0 = 1: its derivative in a is 0 everywhere, also at 0
+    const Evaluated constant = mlec::test::eval_one(pow, {0, 0});
+    CHECK(constant.value == 1);
+    CHECK(constant.d1[0] == 0);
+    CHECK(constant.d2[aa] == 0);
+    // a > 0: f_b = a^b log a
+    const Evaluated pos = mlec::test::eval_one(pow, {2, 3});
+    CHECK(pos.d1[1] == Approx(8 * std::log(2.0)).epsilon(1e-15));
+    CHECK(pos.d2[ab] == Approx(4 * (1 + 3 * std::log(2.0))).epsilon(1e-15));
+}
