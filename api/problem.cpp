@@ -36,8 +36,7 @@ bool check_support(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile
             for (std::size_t row = 0; row < values.size(); ++row) {
                 if (rt::in_domain(domain, values[row])) continue;
                 const std::string what =
-                    i == 0 ? std::string(term.distribution->name) + " outcome"
-                           : std::string(term.distribution->name) + "'s " + std::string(term.distribution->args[i - 1].name);
+                    i == 0 ? term.written + " outcome" : term.written + "'s " + std::string(term.distribution->args[i - 1].name);
                 const std::string must = std::string(" must be ") + std::string(rt::domain_text(domain)) +
                                          ", found " + format_short(values[row]);
                 if (n.kind == rt::NodeKind::data) {

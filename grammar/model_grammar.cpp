@@ -13,6 +13,7 @@
 //      what was expected, after which token, and what was found instead.
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -291,6 +292,27 @@ ParseError expectation_error(const SourceText& source, std::string_view text,
                         (previous ? " " + quote(previous->text) : std::string()),
                     "a distribution is a call, as in 'normal(mu, sigma)'");
     }
+    if ((rule == "sample_tilde" || rule == "statement_end") &&
+        (found.text == "~" || found.text == "=")) {
+        // `mu = a +` then `y ~ normal(mu, 1)`: the operator joined the two
+        // lines, and the second line's '~' is where the parser noticed.
+        const std::uint32_t begin = statement_begin(text, at);
+        const std::string_view original = source.text();
+        const std::size_t newline = original.substr(0, found.begin).rfind('\n');
+        const bool joined_by_operator =
+            newline != std::string_view::npos && newline >= begin &&
+            !unclosed_opener(text, to_offset(newline));  // not inside brackets
+        if (joined_by_operator) {
+            const std::optional<Token> operator_token = token_before(text, to_offset(newline));
+            if (operator_token &&
+                std::string_view("+-*/^,~=|").find(operator_token->text.back()) !=
+                    std::string_view::npos) {
+                return {Span{operator_token->end, operator_token->end},
+                        "expected expression after " + quote(operator_token->text) +
+                            " (a line that ends with an operator continues on the next line)"};
+            }
+        }
+    }
     if (rule == "sample_tilde") {
         const std::uint32_t begin = statement_begin(text, at);
         const std::uint32_t end = previous ? previous->end : at;
@@ -421,6 +443,9 @@ Prescan prescan(const SourceText& source) {
     // Per bracket level, the run of '^' and unary signs since the last
     // operator that the parser handles in a loop (+ - * / , and the like).
     std::vector<int> chain{0};
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
+        text.replace(0, 3, "   ");  // a UTF-8 byte order mark, as some editors write
+    }
     int depth = 0;  // open brackets + all chains: the recursion the text needs
     bool after_operand = false;  // decides whether '-' is unary
     bool continues = false;      // the line so far ends with an operator

@@ -295,6 +295,15 @@ private:
         (void)call;
         std::vector<int> inputs;
         std::vector<Span> spans;
+        // A bare outcome name that is not a column is almost always a column
+        // missing from the data (or misspelled), not a parameter.
+        if (const auto* name = std::get_if<ast::Name>(&outcome.node);
+            name && !header_index(name->name) && !locals_.count(name->name) && !declared_.count(name->name)) {
+            std::string message = "'" + name->name + "' is not a column of " + data_name_;
+            if (auto guess = closest(name->name, header_)) message += "; did you mean '" + *guess + "'?";
+            else message += "; the outcome of '~' must be data";
+            fail(outcome.span, message);
+        }
         const int y = expression(outcome);
         const rt::Node& yn = out_.graph.node(y);
         if (!yn.deps.empty())
@@ -309,6 +318,7 @@ private:
         }
         const int node = out_.graph.add_op(chosen->op, inputs);
         add_term(s, chosen, node, std::move(inputs), std::move(spans));
+        out_.terms.back().written = dist.name;
     }
 
     void add_term(const ast::Statement& s, const rt::DistributionDef* dist, int node, std::vector<int> inputs,

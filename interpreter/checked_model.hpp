@@ -40,6 +40,7 @@ struct TermInfo {
     Span span;                                       // the statement
     std::string text;                                // the statement's source text
     const rt::DistributionDef* distribution = nullptr;  // null for `target +=`
+    std::string written;  // the distribution as the user wrote it (before a stable-form rewrite)
     int node = -1;                                   // graph node of the per-row log density
     std::vector<int> input_nodes;                    // outcome then arguments (distribution terms)
     std::vector<Span> input_spans;                   // their source spans

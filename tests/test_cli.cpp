@@ -62,7 +62,7 @@ TEST_CASE("the separated XOR model reports divergence, exit code 4, no NaN") {
     }
 }
 
-TEST_CASE("--format json is valid JSON with the documented keys") {
+TEST_CASE("JSON output (--format json) is valid JSON with the documented keys") {
     Run r = run(models("logistic.mle") + " " + models("logistic.csv") + " --format json");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
@@ -94,7 +94,7 @@ TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
     CHECK(data_error.out.find("bernoulli outcome must be 0 or 1, found 2") != std::string::npos);
 }
 
-TEST_CASE("--method lbfgs and newton agree on the Poisson model") {
+TEST_CASE("the lbfgs and newton methods agree on the Poisson model") {
     Run newton = run(models("poisson.mle") + " " + models("poisson.csv") + " --format json --method newton");
     Run lbfgs = run(models("poisson.mle") + " " + models("poisson.csv") + " --format json --method lbfgs");
     REQUIRE(newton.exit_code == 0);

@@ -20,7 +20,8 @@ std::string show(const ast::Expr& e);
 std::string show_list(const std::vector<ast::Expr>& items) {
     std::string out;
     for (const ast::Expr& item : items) {
-        out += " " + show(item);
+        out += ' ';
+        out += show(item);
     }
     return out;
 }
@@ -103,7 +104,8 @@ std::string shape(const std::string& text) {
     const ast::Model model = parse_ok(text);
     std::string out;
     for (const ast::Statement& s : model.statements) {
-        out += (out.empty() ? "" : "\n") + show(s);
+        if (!out.empty()) out += '\n';
+        out += show(s);
     }
     return out;
 }
@@ -214,6 +216,7 @@ TEST_CASE("statements end at newlines and ';' unless a bracket or an operator is
     CHECK(shape("target += f(y |\n a)") == "(target+= (call f y | a))");
     CHECK(shape("x = (a\n + b)") == "(= x (+ a b))");
     CHECK(shape("a = 1\r\nb = f(2,\r\n 3)\r\n") == "(= a 1)\n(= b (call f 2 3))");
+    CHECK(shape("\xEF\xBB\xBFx = 1") == "(= x 1)");  // a byte order mark is not a character
     CHECK(shape("") == "");
     CHECK(shape("\n# only a comment\n") == "");
 }

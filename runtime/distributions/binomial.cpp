@@ -1,6 +1,7 @@
 // binomial(y | n, p):
 //     log p(y) = log C(n, y) + y log p + (n - y) log(1 - p),
-//     log C(n, y) = lgamma(n+1) - lgamma(y+1) - lgamma(n-y+1),
+//     log C(n, y) = lgamma(n+1) - lgamma(y+1) - lgamma(n-y+1)
+//                 = -log(n+1) - log B(n-y+1, y+1)   (no cancellation for large n),
 // y, n counts with y <= n, p in [0, 1]. A term whose count is 0 is 0 (so
 // p = 0 with y = 0 and p = 1 with y = n give probability 1, not NaN).
 // n is an integer and not differentiable: its partials are zero.
@@ -27,8 +28,10 @@ void eval(OpCall& c) {
     const ConstCol& p = c.in[2];
     const Eigen::Index rows = y.size();
     for (Eigen::Index r = 0; r < rows; ++r) {
-        c.value[r] = special::log_factorial(n[r]) - special::log_factorial(y[r]) -
-                     special::log_factorial(n[r] - y[r]);
+        // Rows with y > n or non-integer counts are rejected in finish_rows;
+        // log_choose needs 0 <= y <= n.
+        const bool counts_ok = y[r] >= 0 && y[r] <= n[r];
+        c.value[r] = counts_ok ? special::log_choose(n[r], y[r]) : 0.0;
     }
     const auto failures = n - y;
     c.value += (y > 0.0).select(y * p.log(), 0.0) +
