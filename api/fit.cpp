@@ -28,11 +28,16 @@ private:
     const Problem& p_;
 };
 
+// Built with append: GCC 12 gives a false -Wrestrict on "literal" + string&&.
 std::string bounds_label(const rt::Bounds& b) {
-    if (b.has_lower() && b.has_upper()) return "(" + format_short(b.lower) + ", " + format_short(b.upper) + ")";
-    if (b.has_lower()) return "> " + format_short(b.lower);
-    if (b.has_upper()) return "< " + format_short(b.upper);
-    return "";
+    std::string s;
+    if (b.has_lower() && b.has_upper())
+        s.append("(").append(format_short(b.lower)).append(", ").append(format_short(b.upper)).append(")");
+    else if (b.has_lower())
+        s.append("> ").append(format_short(b.lower));
+    else if (b.has_upper())
+        s.append("< ").append(format_short(b.upper));
+    return s;
 }
 
 // Where a parameter goes when its unconstrained coordinate runs to

@@ -87,8 +87,9 @@ int main(int argc, char** argv) {
     std::string text = "y ~ bernoulli(sigmoid(b0";
     std::vector<std::string> header;
     for (int j = 1; j <= covariates; ++j) {
-        text += " + b" + std::to_string(j) + "*x" + std::to_string(j);
-        header.push_back("x" + std::to_string(j));
+        const std::string index = std::to_string(j);
+        text.append(" + b").append(index).append("*x").append(index);
+        header.push_back(std::string("x").append(index));
     }
     text += "))\n";
     header.push_back("y");

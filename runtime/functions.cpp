@@ -109,24 +109,27 @@ void eval_pow(OpCall& c) {
         const double e = b[i];
         const double f = std::pow(x, e);
         c.value[i] = f;
+        if (x > 0) {
+            // a^(b-1) = f/a to within an ulp whenever f is a normal number
+            // (one division instead of a second pow); else pow itself.
+            const double f1 = std::isnormal(f) ? f / x : std::pow(x, e - 1.0);
+            if (d_a) c.d1[0][i] = e == 0.0 ? 0.0 : e * f1;
+            if (d_aa) c.d2[a_a][i] = e == 0.0 || e == 1.0 ? 0.0 : e * (e - 1.0) * (f1 / x);
+            if (!any_b) continue;
+            const double la = std::log(x);
+            if (d_b) c.d1[1][i] = f * la;
+            if (d_ab) c.d2[a_b][i] = f1 * (1.0 + e * la);
+            if (d_bb) c.d2[b_b][i] = f * la * la;
+            continue;
+        }
         if (d_a) c.d1[0][i] = coef_pow(e, x, e - 1.0);
         if (d_aa) c.d2[a_a][i] = coef_pow(e * (e - 1.0), x, e - 2.0);
-        if (!any_b) continue;
-        double fb = nan;
-        double fab = nan;
-        double fbb = nan;
-        if (x > 0) {
-            const double la = std::log(x);
-            fb = f * la;
-            fbb = fb * la;
-            fab = std::pow(x, e - 1.0) * (1.0 + e * la);
-        } else if (x == 0) {
-            if (e > 0) fb = fbb = 0.0;
-            if (e > 1) fab = 0.0;
-        }
-        if (d_b) c.d1[1][i] = fb;
-        if (d_ab) c.d2[a_b][i] = fab;
-        if (d_bb) c.d2[b_b][i] = fbb;
+        // See above: at a = 0 the b-partials exist only for b > 0 (b > 1 for
+        // f_ab); at a < 0 never.
+        const bool zero_base = x == 0;
+        if (d_b) c.d1[1][i] = zero_base && e > 0 ? 0.0 : nan;
+        if (d_ab) c.d2[a_b][i] = zero_base && e > 1 ? 0.0 : nan;
+        if (d_bb) c.d2[b_b][i] = zero_base && e > 0 ? 0.0 : nan;
     }
 }
 

@@ -48,7 +48,9 @@ void eval(OpCall& c) {
     if (c.want_d1(1)) c.d1[1].setZero();
     if (c.want_d2(1, 1)) c.d2[nn].setZero();
     if (c.want_d2(1, 2)) c.d2[np].setZero();
-    finish_rows(c, def, [&](Eigen::Index r) { return y[r] <= n[r]; });
+    // More successes than trials: probability 0.
+    c.value = (y <= n).select(c.value, neg_inf);
+    finish_rows(c, def);
 }
 
 }  // namespace

@@ -42,28 +42,48 @@ inline bool want_any_partial(const OpCall& c) {
     return false;
 }
 
+// Whole-column form of in_domain_fast, as one vectorizable pass.
+inline bool column_in_domain(Domain d, const ConstCol& x) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    switch (d) {
+        case Domain::real: return x.isFinite().all();
+        case Domain::positive: return ((x > 0.0) && (x < inf)).all();
+        case Domain::nonnegative: return ((x >= 0.0) && (x < inf)).all();
+        case Domain::unit_open: return ((x > 0.0) && (x < 1.0)).all();
+        case Domain::unit_closed: return ((x >= 0.0) && (x <= 1.0)).all();
+        case Domain::binary: return ((x == 0.0) || (x == 1.0)).all();
+        case Domain::count: return ((x >= 0.0) && (x < inf) && (x == x.floor())).all();
+    }
+    return false;
+}
+
 // The argument checks of Stan Math's order, run after the vectorized value so
-// that the common all-valid block stays a single pass of array expressions:
-// every row whose outcome or arguments lie outside their domains, that fails
-// `extra_ok(row)`, or whose log density came out -inf (probability zero, e.g.
-// bernoulli(1 | 0)) gets log density -inf and zero partials. A zero partial
-// keeps the evaluator's chain rule finite; the -inf already tells an
-// optimizer to reject the step. Discrete outcomes are never differentiated;
-// any partial in y requested anyway is zero.
-template <class ExtraOk>
-void finish_rows(OpCall& c, const DistributionDef& def, ExtraOk&& extra_ok) {
+// that the common all-valid block stays a few passes of array expressions:
+// every row whose outcome or arguments lie outside their domains, or whose
+// log density came out -inf (probability zero, e.g. bernoulli(1 | 0), or a
+// row the distribution itself rejected, like binomial's y > n) gets log
+// density -inf and zero partials. A zero partial keeps the evaluator's chain
+// rule finite; the -inf already tells an optimizer to reject the step.
+// Discrete outcomes are never differentiated; any partial in y requested
+// anyway is zero.
+inline void finish_rows(OpCall& c, const DistributionDef& def) {
     const int arity = static_cast<int>(c.in.size());
-    const Eigen::Index n = c.value.size();
     if (def.discrete) {
         if (c.want_d1(0)) c.d1[0].setZero();
         for (int j = 0; j < arity; ++j) {
             if (c.want_d2(0, j)) c.d2[pair_index(0, j, arity)].setZero();
         }
     }
+    // Fast path: every row valid, nothing to repair.
+    bool all_ok = (c.value > neg_inf).all() && column_in_domain(def.outcome, c.in[0]);
+    for (int k = 1; all_ok && k < arity; ++k) all_ok = column_in_domain(def.args[k - 1].domain, c.in[k]);
+    if (all_ok) return;
+
+    const Eigen::Index n = c.value.size();
     for (Eigen::Index r = 0; r < n; ++r) {
-        bool ok = c.value[r] != neg_inf && in_domain_fast(def.outcome, c.in[0][r]);
+        bool ok = c.value[r] > neg_inf && in_domain_fast(def.outcome, c.in[0][r]);
         for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(def.args[k - 1].domain, c.in[k][r]);
-        if (ok && extra_ok(r)) continue;
+        if (ok) continue;
         c.value[r] = neg_inf;
         for (Col& d : c.d1) {
             if (d.size() > 0) d[r] = 0.0;
@@ -72,10 +92,6 @@ void finish_rows(OpCall& c, const DistributionDef& def, ExtraOk&& extra_ok) {
             if (d.size() > 0) d[r] = 0.0;
         }
     }
-}
-
-inline void finish_rows(OpCall& c, const DistributionDef& def) {
-    finish_rows(c, def, [](Eigen::Index) { return true; });
 }
 
 // One definition per file under runtime/distributions/.
