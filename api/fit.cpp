@@ -41,13 +41,21 @@ std::string bounds_label(const rt::Bounds& b) {
 }
 
 // Where a parameter goes when its unconstrained coordinate runs to
-// +-infinity in direction `sign`, in the user's terms.
-std::string limit_text(const rt::Bounds& b, int sign) {
-    if (b.has_lower() && b.has_upper())
-        return sign > 0 ? format_short(b.upper) + " (its upper bound)" : format_short(b.lower) + " (its lower bound)";
-    if (b.has_lower()) return sign > 0 ? "+inf" : format_short(b.lower) + " (its lower bound)";
-    if (b.has_upper()) return sign > 0 ? "-inf" : format_short(b.upper) + " (its upper bound)";
+// +-infinity in direction `sign`, in the user's terms: an infinity or the
+// bound it approaches.
+std::string limit_value(const rt::Bounds& b, int sign) {
+    if (b.has_lower() && b.has_upper()) return format_short(sign > 0 ? b.upper : b.lower);
+    if (b.has_lower()) return sign > 0 ? "+inf" : format_short(b.lower);
+    if (b.has_upper()) return sign > 0 ? "-inf" : format_short(b.upper);
     return sign > 0 ? "+inf" : "-inf";
+}
+
+std::string limit_text(const rt::Bounds& b, int sign) {
+    std::string s = limit_value(b, sign);
+    if (s.back() == 'f') return s;  // an infinity
+    const bool upper = b.has_lower() ? sign > 0 : sign < 0;
+    s.append(upper ? " (its upper bound)" : " (its lower bound)");
+    return s;
 }
 
 int user_direction(const rt::Bounds& b, int sign) {
@@ -192,10 +200,11 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     // Is this a maximum at all, or a point on the way to infinity? Probe
     // when the optimizer did not converge, or the curvature is suspicious
     // (not positive definite, or standard errors huge next to the values).
-    bool suspicious = opt.status != rt::OptimizeStatus::converged || !curvature.positive_definite;
+    bool suspicious = opt.status != rt::OptimizeStatus::converged || !curvature.positive_definite ||
+                      (curvature.condition && *curvature.condition > 1e12);
     if (curvature.positive_definite)
         for (int i = 0; i < k; ++i)
-            if (std::sqrt(curvature.covariance(i, i)) > 1e4 * std::max(1.0, std::abs(theta[i]))) suspicious = true;
+            if (std::sqrt(curvature.covariance(i, i)) > 1e3 * std::max(1.0, std::abs(theta[i]))) suspicious = true;
     std::optional<rt::Divergence> divergence;
     if (suspicious && opt.status != rt::OptimizeStatus::cancelled)
         divergence = rt::find_divergence(objective, theta, start, curvature);
@@ -212,6 +221,7 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
             auto& e = r.parameters[static_cast<std::size_t>(i)];
             e.diverging = true;
             e.direction = user_direction(params[static_cast<std::size_t>(i)].bounds, sign);
+            e.diverges_to = limit_value(params[static_cast<std::size_t>(i)].bounds, sign);
             names << (first ? "" : ", ") << e.name << " -> " << limit_text(params[static_cast<std::size_t>(i)].bounds, sign);
             first = false;
         }
@@ -222,8 +232,8 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         } else {
             r.log_likelihood_limit = -divergence->limit;
             if (std::abs(divergence->limit) < 1e-6)
-                m << ", towards 0: the model fits every observation exactly (probabilities of 0 and 1), "
-                     "as with perfectly separated data";
+                m << ", towards 0: the model reproduces every observation with probability 1 "
+                     "(perfectly separated data, or a rate of 0 for all-zero counts)";
             else
                 m << ", towards " << format_digits(-divergence->limit, 8);
         }

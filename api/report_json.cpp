@@ -72,7 +72,7 @@ std::string json_report(const FitResult& r) {
         const ParameterEstimate& p = r.parameters[i];
         o << (i ? "," : "") << "\n    {\"name\": " << quote(p.name);
         if (p.diverging) {
-            o << ", \"estimate\": null, \"diverges_to\": " << quote(p.direction > 0 ? "+inf" : "-inf")
+            o << ", \"estimate\": null, \"diverges_to\": " << quote(p.diverges_to)
               << ", \"last_value\": " << number(p.estimate);
         } else {
             o << ", \"estimate\": " << number(p.estimate);

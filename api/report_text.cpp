@@ -49,7 +49,7 @@ std::string text_report(const FitResult& r) {
                     std::to_string(ci_percent) + "% lower", std::to_string(ci_percent) + "% upper"});
     for (const auto& p : r.parameters) {
         if (p.diverging) {
-            rows.push_back({p.name, p.direction > 0 ? "-> +inf" : "-> -inf", "", "", "", "", ""});
+            rows.push_back({p.name, "-> " + p.diverges_to, "", "", "", "", ""});
             continue;
         }
         rows.push_back({p.name, format_digits(p.estimate, 7), cell(p.std_error), cell(p.z, 4),

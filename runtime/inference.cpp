@@ -31,12 +31,11 @@ Curvature analyze_hessian(const Eigen::MatrixXd& hessian) {
 namespace {
 
 std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
-    const double scale = std::max(1.0, x.norm());
-    const double slack = 1e-12 * std::max(1.0, std::abs(fx));
+    const double slack = 1e-13 * std::max(1.0, std::abs(fx));
     std::vector<double> values;
     double previous = fx;
     for (int k = 0; k <= 5; ++k) {
-        const double t = scale * std::ldexp(1.0, k);
+        const double t = std::ldexp(1.0, k);
         const double v = f.value(x + t * d);
         if (!std::isfinite(v) || !(v < previous)) return std::nullopt;
         values.push_back(v);
@@ -63,6 +62,14 @@ std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x
     std::vector<Eigen::VectorXd> candidates;
     const Eigen::VectorXd drift = x - start;
     if (drift.norm() > 0) candidates.push_back(drift.normalized());
+    // Single parameters running off alone (a rate to 0, sigma to 0): cheap
+    // to try while there are few parameters.
+    if (x.size() <= 50) {
+        for (Eigen::Index i = 0; i < x.size(); ++i) {
+            candidates.push_back(Eigen::VectorXd::Unit(x.size(), i));
+            candidates.push_back(-Eigen::VectorXd::Unit(x.size(), i));
+        }
+    }
     if (curvature.eigenvalues.size() == x.size()) {
         const double largest = std::max(1.0, curvature.eigenvalues.cwiseAbs().maxCoeff());
         for (Eigen::Index i = 0; i < curvature.eigenvalues.size(); ++i) {

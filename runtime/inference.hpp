@@ -28,11 +28,11 @@ struct Divergence {
     bool unbounded = false;     // f decreases without bound (-> -infinity)
 };
 
-// Probes rays from x: the drift direction x - start, and the eigenvectors of
-// near-zero (or negative) curvature, both ways. A ray is diverging when f is
-// finite and strictly decreasing at x + t*d for t = s, 2s, ..., 32s
-// (s = max(1, |x|)) by more than rounding (1e-12 * max(1, |f(x)|)): the
-// infimum is not attained at any finite point.
+// Probes rays from x: the drift direction x - start, each coordinate (up to
+// 50 parameters), and the eigenvectors of near-zero (or negative) curvature,
+// both ways. A ray is diverging when f is finite and strictly decreasing at
+// x + t*d for t = 1, 2, 4, ..., 32 by more than rounding in all
+// (1e-13 * max(1, |f(x)|)): the infimum is not attained at a finite point.
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
                                           const Curvature& curvature);
 

@@ -137,6 +137,7 @@ struct ParameterEstimate {
     std::string bounds;       // "", "> 0", "(0, 1)"
     bool diverging = false;   // part of the direction along which the fit diverges
     int direction = 0;        // +1 / -1: where a diverging parameter goes
+    std::string diverges_to;  // its limit: "+inf", "-inf", or a bound such as "0"
 };
 
 struct FitResult {
