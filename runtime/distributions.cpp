@@ -19,6 +19,7 @@ std::string_view domain_text(Domain d) {
         case Domain::unit_closed: return "in [0, 1]";
         case Domain::binary: return "0 or 1";
         case Domain::count: return "a non-negative integer";
+        case Domain::category: return "a category number 1, 2, ...";
     }
     return "";
 }

@@ -22,6 +22,7 @@ enum class Domain {
     unit_closed,       // [0, 1]
     binary,            // {0, 1}
     count,             // {0, 1, 2, ...}
+    category,          // {1, 2, ..., K}: a category's number (K checked by the op)
 };
 
 bool in_domain(Domain d, double x);
@@ -32,6 +33,9 @@ std::string_view domain_text(Domain d);
 struct DistArg {
     std::string_view name;  // "sigma"
     Domain domain;
+    // A vector argument (categorical's p) is passed to the op as its
+    // elements, one input each: the op is then variadic (arity -1).
+    bool vector = false;
 };
 
 struct DistributionDef {

@@ -55,7 +55,7 @@ using OpFunction = void (*)(OpCall& call);
 
 struct OpDef {
     std::string_view name;  // as written in a model: "exp", "normal", "+"
-    int arity = 1;
+    int arity = 1;          // -1: variadic (log_sum_exp, categorical); in.size() tells
     OpFunction eval = nullptr;
     // True when every second partial is identically zero (+, -, unary -):
     // lets the Hessian pass skip the node.

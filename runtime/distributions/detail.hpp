@@ -28,6 +28,8 @@ inline bool in_domain_fast(Domain d, double x) {
         case Domain::binary: return x == 0 || x == 1;
         case Domain::count:
             return x >= 0 && x < std::numeric_limits<double>::infinity() && x == std::floor(x);
+        case Domain::category:
+            return x >= 1 && x < std::numeric_limits<double>::infinity() && x == std::floor(x);
     }
     return false;
 }
@@ -53,6 +55,7 @@ inline bool column_in_domain(Domain d, const ConstCol& x) {
         case Domain::unit_closed: return ((x >= 0.0) && (x <= 1.0)).all();
         case Domain::binary: return ((x == 0.0) || (x == 1.0)).all();
         case Domain::count: return ((x >= 0.0) && (x < inf) && (x == x.floor())).all();
+        case Domain::category: return ((x >= 1.0) && (x < inf) && (x == x.floor())).all();
     }
     return false;
 }
