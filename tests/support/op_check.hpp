@@ -176,7 +176,8 @@ inline double default_step(rt::Domain d, double x) {
             return dist > 0 ? 0.25 * dist : 0.0;
         }
         case rt::Domain::binary:
-        case rt::Domain::count: return 0.0;
+        case rt::Domain::count:
+        case rt::Domain::category: return 0.0;
     }
     return 0.0;
 }
