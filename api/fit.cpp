@@ -76,7 +76,7 @@ std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
             const std::vector<double> v = p.evaluator->node_values(theta, term.input_nodes[i]);
             const double value = v.size() == 1 ? v[0] : v[bad->row];
             if (i) s << ", ";
-            s << (i == 0 ? std::string("outcome") : std::string(term.distribution->args[i - 1].name)) << " = "
+            s << term.input_names[i] << " = "
               << format_short(value);
         }
         s << ")";
@@ -158,17 +158,30 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
             return options.on_iteration(IterationInfo{info.iteration, info.f, info.gradient_norm, info.step});
         };
 
+    // Every reported quantity (parameter entries, then `report`s) with its
+    // gradient in theta, the delta method's input: row e of `jacobian`.
+    const auto& estimands = p.model.estimands;
+    Eigen::MatrixXd jacobian(static_cast<Eigen::Index>(estimands.size()), k);
     auto fill_parameters = [&](const Eigen::VectorXd& theta) {
         r.parameters.clear();
-        for (int i = 0; i < k; ++i) {
-            const auto& info = params[static_cast<std::size_t>(i)];
+        r.derived.clear();
+        Eigen::VectorXd grad;
+        for (std::size_t i = 0; i < estimands.size(); ++i) {
+            const interp::Estimand& est = estimands[i];
             ParameterEstimate e;
-            e.name = info.name;
-            e.estimate = info.bounds.to_user(theta[i]);
-            e.implicit = !info.declared;
-            e.bounds = bounds_label(info.bounds);
-            r.parameters.push_back(e);
+            e.name = est.name;
+            e.estimate = p.evaluator->invariant_gradient(theta, est.node, grad);
+            jacobian.row(static_cast<Eigen::Index>(i)) = grad.transpose();
+            e.implicit = est.implicit;
+            e.bounds = est.simplex ? "simplex" : bounds_label(est.bounds);
+            (est.derived ? r.derived : r.parameters).push_back(e);
         }
+    };
+    // The ParameterEstimate of estimand i.
+    auto estimate_of = [&](std::size_t i) -> ParameterEstimate& {
+        std::size_t parameters_before = 0;
+        for (std::size_t j = 0; j < i; ++j) parameters_before += estimands[j].derived ? 0 : 1;
+        return estimands[i].derived ? r.derived[i - parameters_before] : r.parameters[parameters_before];
     };
 
     if (!std::isfinite(problem.nll(start))) {
@@ -218,11 +231,15 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
             const double d = divergence->direction[i];
             if (std::abs(d) < 0.01) continue;
             const int sign = d > 0 ? 1 : -1;
-            auto& e = r.parameters[static_cast<std::size_t>(i)];
-            e.diverging = true;
-            e.direction = user_direction(params[static_cast<std::size_t>(i)].bounds, sign);
-            e.diverges_to = limit_value(params[static_cast<std::size_t>(i)].bounds, sign);
-            names << (first ? "" : ", ") << e.name << " -> " << limit_text(params[static_cast<std::size_t>(i)].bounds, sign);
+            const auto& info = params[static_cast<std::size_t>(i)];
+            for (std::size_t j = 0; j < estimands.size(); ++j) {
+                if (estimands[j].coordinate != i) continue;
+                auto& e = estimate_of(j);
+                e.diverging = true;
+                e.direction = user_direction(info.bounds, sign);
+                e.diverges_to = limit_value(info.bounds, sign);
+            }
+            names << (first ? "" : ", ") << info.name << " -> " << limit_text(info.bounds, sign);
             first = false;
         }
         std::ostringstream m;
@@ -253,9 +270,11 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     r.converged = r.status == FitStatus::converged;
     switch (r.status) {
         case FitStatus::converged:
-            r.message = "relative gradient " + format_digits(opt.relative_gradient, 2) + " <= tolerance " +
-                        format_digits(options.gradient_tolerance, 2) + " after " + std::to_string(opt.iterations) +
-                        " iterations";
+            r.message = "relative gradient " + format_digits(opt.relative_gradient, 2) +
+                        (opt.relative_gradient <= options.gradient_tolerance
+                             ? " <= tolerance " + format_digits(options.gradient_tolerance, 2)
+                             : " (the NLL stopped changing at working precision; accepted below sqrt(tolerance))") +
+                        " after " + std::to_string(opt.iterations) + " iterations";
             break;
         case FitStatus::max_iterations:
             r.message = "did not converge: stopped after " + std::to_string(opt.iterations) +
@@ -280,31 +299,47 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         return r;
     }
 
-    // Standard errors on the user's scale by the delta method:
-    // Cov(x) = J Cov(u) J with J = diag(dx/du).
-    Eigen::VectorXd jac(k);
-    for (int i = 0; i < k; ++i) jac[i] = params[static_cast<std::size_t>(i)].bounds.derivative(theta[i]);
-    r.covariance = jac.asDiagonal() * curvature.covariance * jac.asDiagonal();
+    // Standard errors by the delta method: Var(e) = grad_e' Cov(theta) grad_e.
     const boost::math::normal standard_normal;
     const double zq = boost::math::quantile(boost::math::complement(standard_normal, (1 - options.confidence) / 2));
-    for (int i = 0; i < k; ++i) {
-        auto& e = r.parameters[static_cast<std::size_t>(i)];
-        const auto& b = params[static_cast<std::size_t>(i)].bounds;
-        const double se = std::sqrt(r.covariance(i, i));
+    const Eigen::MatrixXd cov = jacobian * curvature.covariance * jacobian.transpose();
+    for (std::size_t i = 0; i < estimands.size(); ++i) {
+        const interp::Estimand& est = estimands[i];
+        auto& e = estimate_of(i);
+        const auto row = static_cast<Eigen::Index>(i);
+        const double se = std::sqrt(std::max(0.0, cov(row, row)));
         if (!std::isfinite(se)) continue;
         e.std_error = se;
         if (se > 0) {
             e.z = e.estimate / se;
             e.p_value = 2 * boost::math::cdf(boost::math::complement(standard_normal, std::abs(*e.z)));
         }
-        // The interval is built where the optimizer works (the transformed
-        // scale) and mapped back, so it always respects the bounds.
-        const double se_u = std::sqrt(curvature.covariance(i, i));
-        const double lo = b.to_user(theta[i] - zq * se_u);
-        const double hi = b.to_user(theta[i] + zq * se_u);
+        // Intervals respect the bounds: for a bounded parameter the interval
+        // is built on the optimizer's scale and mapped back; for a simplex
+        // weight on the logit scale.
+        double lo = e.estimate - zq * se, hi = e.estimate + zq * se;
+        if (est.coordinate >= 0 && !est.bounds.unbounded()) {
+            const double u = theta[est.coordinate];
+            const double se_u = std::sqrt(curvature.covariance(est.coordinate, est.coordinate));
+            lo = est.bounds.to_user(u - zq * se_u);
+            hi = est.bounds.to_user(u + zq * se_u);
+        } else if (est.simplex && e.estimate > 0 && e.estimate < 1) {
+            const double w = e.estimate;
+            const double l = std::log(w / (1 - w)), se_l = se / (w * (1 - w));
+            lo = 1 / (1 + std::exp(-(l - zq * se_l)));
+            hi = 1 / (1 + std::exp(-(l + zq * se_l)));
+        }
         e.ci_lower = std::min(lo, hi);
         e.ci_upper = std::max(lo, hi);
     }
+    // The covariance of the parameter entries on the user's scale.
+    std::vector<Eigen::Index> rows;
+    for (std::size_t i = 0; i < estimands.size(); ++i)
+        if (!estimands[i].derived) rows.push_back(static_cast<Eigen::Index>(i));
+    r.covariance.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.size()));
+    for (std::size_t a = 0; a < rows.size(); ++a)
+        for (std::size_t b = 0; b < rows.size(); ++b)
+            r.covariance(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = cov(rows[a], rows[b]);
     if (r.hessian_condition && *r.hessian_condition > 1e10)
         r.warnings.push_back("the Hessian at the estimate is ill-conditioned (condition number " +
                              format_digits(*r.hessian_condition, 3) + "): standard errors may be inaccurate");

@@ -17,41 +17,32 @@ Problem::~Problem() = default;
 
 namespace {
 
-// The values of the outcome and of the data-only arguments of each
-// distribution must lie in its support: a bernoulli outcome of 2 is a data
-// error found before fitting, not a NaN found during it.
-bool check_support(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile& csv,
-                   Diagnostics& diagnostics) {
+// The data must satisfy what the model assumes of them before any fitting:
+// a bernoulli outcome of 2 or an index outside its vector is a data error
+// found here, not a NaN found during the fit.
+bool check_data(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile& csv, Diagnostics& diagnostics) {
     const rt::Graph& graph = p.model.graph;
     const Eigen::VectorXd theta = Eigen::VectorXd::Zero(graph.parameter_count());
-    for (const interp::TermInfo& term : p.model.terms) {
-        if (!term.distribution) continue;
-        for (std::size_t i = 0; i < term.input_nodes.size(); ++i) {
-            const int node = term.input_nodes[i];
-            const rt::Node& n = graph.node(node);
-            if (!n.deps.empty()) continue;
-            const rt::Domain domain = i == 0 ? term.distribution->outcome : term.distribution->args[i - 1].domain;
-            if (domain == rt::Domain::real) continue;
-            const std::vector<double> values = p.evaluator->node_values(theta, node);
-            for (std::size_t row = 0; row < values.size(); ++row) {
-                if (rt::in_domain(domain, values[row])) continue;
-                const std::string what =
-                    i == 0 ? term.written + " outcome" : term.written + "'s " + std::string(term.distribution->args[i - 1].name);
-                const std::string must = std::string(" must be ") + std::string(rt::domain_text(domain)) +
-                                         ", found " + format_short(values[row]);
-                if (n.kind == rt::NodeKind::data) {
-                    const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
-                    diagnostics.push_back(csv.field_error(
-                        row, col.csv_index,
-                        "row " + std::to_string(row + 1) + ", column '" + col.name + "': " + what + must));
-                } else {
-                    diagnostics.push_back(model.source.diagnostic(
-                        term.input_spans[i], "row " + std::to_string(row + 1) + " of " + p.data_name + ": the " +
-                                                 what + must,
-                        Category::data));
-                }
-                return false;
+    for (const interp::DataCheck& check : p.model.checks) {
+        const std::vector<double> values = p.evaluator->node_values(theta, check.node);
+        for (std::size_t row = 0; row < values.size(); ++row) {
+            const double v = values[row];
+            const bool ok = rt::in_domain(check.domain, v) && (check.max == 0 || v <= check.max);
+            if (ok) continue;
+            std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)
+                                             : std::string(rt::domain_text(check.domain));
+            const std::string message = check.what + " must be " + must + ", found " + format_short(v);
+            const rt::Node& n = graph.node(check.node);
+            if (n.kind == rt::NodeKind::data) {
+                const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
+                diagnostics.push_back(csv.field_error(
+                    row, col.csv_index, "row " + std::to_string(row + 1) + ", column '" + col.name + "': " + message));
+            } else {
+                diagnostics.push_back(model.source.diagnostic(
+                    check.span, "row " + std::to_string(row + 1) + " of " + p.data_name + ": " + message,
+                    Category::data));
             }
+            return false;
         }
     }
     return true;
@@ -62,7 +53,12 @@ bool check_support(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile
 std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics) {
     const Model::Impl& m = model.impl();
     const rt::CsvFile& csv = *data.impl().csv;
-    interp::CheckResult checked = interp::check_model(m.source, m.ast, csv.header(), csv.name());
+    const interp::LevelsSource levels = [&csv](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
+        auto categories = csv.load_categories(column, ds);
+        if (!categories) return std::nullopt;
+        return interp::Levels{std::move(categories->levels), std::move(categories->codes), categories->numeric};
+    };
+    interp::CheckResult checked = interp::check_model(m.source, m.ast, csv.header(), csv.name(), levels);
     diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
     if (!checked.model) return std::nullopt;
 
@@ -71,17 +67,22 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->data_name = csv.name();
     impl->model = std::move(*checked.model);
 
+    // Numeric columns are parsed now; categorical ones were read as levels
+    // while checking the model.
     std::vector<int> which;
-    for (const interp::ColumnInfo& c : impl->model.columns) which.push_back(c.csv_index);
-    auto columns = csv.load(which, diagnostics);
-    if (!columns) return std::nullopt;
-    impl->columns = std::move(*columns);
+    for (const interp::ColumnInfo& c : impl->model.columns)
+        if (!c.categorical) which.push_back(c.csv_index);
+    auto numeric = csv.load(which, diagnostics);
+    if (!numeric) return std::nullopt;
+    std::size_t next = 0;
+    for (interp::ColumnInfo& c : impl->model.columns)
+        impl->columns.push_back(c.categorical ? std::move(c.codes) : std::move((*numeric)[next++]));
     impl->rows = csv.rows();
 
     std::vector<std::span<const double>> spans;
     for (const auto& c : impl->columns) spans.emplace_back(c.data(), c.size());
     impl->evaluator = std::make_unique<rt::Evaluator>(impl->model.graph, std::move(spans), impl->rows);
-    if (!check_support(*impl, m, csv, diagnostics)) return std::nullopt;
+    if (!check_data(*impl, m, csv, diagnostics)) return std::nullopt;
     return Problem(std::move(impl));
 }
 

@@ -43,6 +43,27 @@ std::string strings(const std::vector<std::string>& items) {
     return out + "]";
 }
 
+std::string estimates(const std::vector<ParameterEstimate>& list) {
+    std::ostringstream o;
+    o << "[";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const ParameterEstimate& p = list[i];
+        o << (i ? "," : "") << "\n    {\"name\": " << quote(p.name);
+        if (p.diverging) {
+            o << ", \"estimate\": null, \"diverges_to\": " << quote(p.diverges_to)
+              << ", \"last_value\": " << number(p.estimate);
+        } else {
+            o << ", \"estimate\": " << number(p.estimate);
+        }
+        o << ", \"std_error\": " << number(p.std_error) << ", \"z\": " << number(p.z)
+          << ", \"p_value\": " << number(p.p_value) << ", \"ci_lower\": " << number(p.ci_lower)
+          << ", \"ci_upper\": " << number(p.ci_upper) << ", \"implicit\": " << (p.implicit ? "true" : "false")
+          << ", \"bounds\": " << quote(p.bounds) << "}";
+    }
+    o << (list.empty() ? "" : "\n  ") << "]";
+    return o.str();
+}
+
 }  // namespace
 
 std::string json_report(const FitResult& r) {
@@ -67,22 +88,8 @@ std::string json_report(const FitResult& r) {
     o << "  \"hessian_condition\": " << number(r.hessian_condition) << ",\n";
     o << "  \"confidence\": " << number(r.confidence) << ",\n";
     o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
-    o << "  \"parameters\": [";
-    for (std::size_t i = 0; i < r.parameters.size(); ++i) {
-        const ParameterEstimate& p = r.parameters[i];
-        o << (i ? "," : "") << "\n    {\"name\": " << quote(p.name);
-        if (p.diverging) {
-            o << ", \"estimate\": null, \"diverges_to\": " << quote(p.diverges_to)
-              << ", \"last_value\": " << number(p.estimate);
-        } else {
-            o << ", \"estimate\": " << number(p.estimate);
-        }
-        o << ", \"std_error\": " << number(p.std_error) << ", \"z\": " << number(p.z)
-          << ", \"p_value\": " << number(p.p_value) << ", \"ci_lower\": " << number(p.ci_lower)
-          << ", \"ci_upper\": " << number(p.ci_upper) << ", \"implicit\": " << (p.implicit ? "true" : "false")
-          << ", \"bounds\": " << quote(p.bounds) << "}";
-    }
-    o << (r.parameters.empty() ? "" : "\n  ") << "],\n";
+    o << "  \"parameters\": " << estimates(r.parameters) << ",\n";
+    o << "  \"derived\": " << estimates(r.derived) << ",\n";
     o << "  \"covariance\": ";
     if (r.covariance.size() == 0) {
         o << "null";

@@ -27,27 +27,13 @@ std::string p_value_text(const std::optional<double>& p) {
     return format_digits(*p, 4);
 }
 
-}  // namespace
-
-std::string text_report(const FitResult& r) {
-    std::ostringstream out;
-    out << "Maximum likelihood fit of " << r.model_name << " to " << r.data_name << "\n";
-    out << "  data columns: " << (r.data_columns.empty() ? "(none)" : join(r.data_columns)) << "\n";
-    std::vector<std::string> declared, implicit;
-    for (const auto& p : r.parameters) {
-        std::string label = p.name + (p.bounds.empty() ? "" : " " + p.bounds);
-        (p.implicit ? implicit : declared).push_back(label);
-    }
-    if (!declared.empty()) out << "  declared parameters: " << join(declared) << "\n";
-    if (!implicit.empty())
-        out << "  implicit parameters (free names that are not columns): " << join(implicit) << "\n";
-    out << "\n";
-
-    const int ci_percent = static_cast<int>(std::lround(r.confidence * 100));
+void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
+                 const char* label) {
+    const int ci_percent = static_cast<int>(std::lround(confidence * 100));
     std::vector<std::vector<std::string>> rows;
-    rows.push_back({"parameter", "estimate", "std.error", "z", "p-value",
+    rows.push_back({label, "estimate", "std.error", "z", "p-value",
                     std::to_string(ci_percent) + "% lower", std::to_string(ci_percent) + "% upper"});
-    for (const auto& p : r.parameters) {
+    for (const auto& p : estimates) {
         if (p.diverging) {
             rows.push_back({p.name, "-> " + p.diverges_to, "", "", "", "", ""});
             continue;
@@ -66,6 +52,29 @@ std::string text_report(const FitResult& r) {
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out << line << "\n";
+    }
+}
+
+}  // namespace
+
+std::string text_report(const FitResult& r) {
+    std::ostringstream out;
+    out << "Maximum likelihood fit of " << r.model_name << " to " << r.data_name << "\n";
+    out << "  data columns: " << (r.data_columns.empty() ? "(none)" : join(r.data_columns)) << "\n";
+    std::vector<std::string> declared, implicit;
+    for (const auto& p : r.parameters) {
+        std::string label = p.name + (p.bounds.empty() ? "" : " " + p.bounds);
+        (p.implicit ? implicit : declared).push_back(label);
+    }
+    if (!declared.empty()) out << "  declared parameters: " << join(declared) << "\n";
+    if (!implicit.empty())
+        out << "  implicit parameters (free names that are not columns): " << join(implicit) << "\n";
+    out << "\n";
+
+    print_table(out, r.parameters, r.confidence, "parameter");
+    if (!r.derived.empty()) {
+        out << "\nreported quantities (delta-method standard errors):\n";
+        print_table(out, r.derived, r.confidence, "quantity");
     }
     out << "\n";
     if (r.status == FitStatus::diverged) {

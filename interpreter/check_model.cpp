@@ -1,4 +1,4 @@
-// Name resolution, checks and lowering of a parsed model into the graph.
+// Name resolution, shape checks and lowering of a parsed model into the graph.
 //
 // A name in an expression is, in this order: a local defined above it, a data
 // column, a declared parameter, or else an implicit scalar parameter. Calls
@@ -11,15 +11,15 @@
 #include <sstream>
 #include <type_traits>
 
+#include "interpreter/builder.hpp"
 #include "interpreter/checked_model.hpp"
 #include "interpreter/suggest.hpp"
 #include "runtime/functions.hpp"
+#include "runtime/select.hpp"
 
 namespace mlec::interp {
 
 namespace {
-
-constexpr double infinity = std::numeric_limits<double>::infinity();
 
 struct CheckError {
     Diagnostic diagnostic;
@@ -48,11 +48,23 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+std::string arg_names(const rt::DistributionDef& d) {
+    std::string names;
+    for (std::size_t i = 0; i < d.args.size(); ++i) names += (i ? ", " : "") + std::string(d.args[i].name);
+    return names;
+}
+
+// Functions that take any number of scalars or vectors and fold them all.
+bool is_folding(std::string_view name) {
+    return name == "sum" || name == "log_sum_exp" || name == "min" || name == "max";
+}
+
 class Checker {
 public:
     Checker(const SourceText& source, const ast::Model& model, std::span<const std::string> header,
-            const std::string& data_name)
-        : source_(source), model_(model), header_(header), data_name_(data_name) {}
+            const std::string& data_name, const LevelsSource& levels)
+        : source_(source), model_(model), header_(header), data_name_(data_name), levels_(levels),
+          build_(out_.graph) {}
 
     CheckedModel run() {
         for (const ast::Statement& s : model_.statements) collect_used_names(s);
@@ -65,7 +77,7 @@ public:
                                         "there is nothing to fit",
                                         "", 1}};
         for (const auto& [name, decl] : declared_) {
-            if (param_index_.count(name)) continue;
+            if (params_.count(name)) continue;
             out_.warnings.push_back(source_.diagnostic(
                 decl->name_span,
                 "parameter '" + name + "' is declared but never used: it does not affect the "
@@ -73,10 +85,19 @@ public:
                 Category::model, Severity::warning));
         }
         typo_warnings();
+        for (Estimand& e : reports_) out_.estimands.push_back(std::move(e));
         return std::move(out_);
     }
 
 private:
+    // A parameter as the model sees it: a scalar, vector, matrix, simplex, or
+    // a group (one entry per level of a column, usable only as name[column]).
+    struct ParamEntry {
+        Value value;
+        bool group = false;
+        std::string group_column;
+    };
+
     [[noreturn]] void fail(Span span, std::string message) {
         throw CheckError{source_.diagnostic(span, std::move(message))};
     }
@@ -94,6 +115,14 @@ private:
         for (std::size_t i = 0; i < header_.size(); ++i)
             if (header_[i] == name) return static_cast<int>(i);
         return std::nullopt;
+    }
+
+    // A column the model may use: in the header, and listed when there is a
+    // `data` statement.
+    std::optional<int> usable_column(const std::string& name) const {
+        auto col = header_index(name);
+        if (col && data_list_ && !data_list_->count(name)) return std::nullopt;
+        return col;
     }
 
     // ---- pre-passes -------------------------------------------------------
@@ -168,22 +197,40 @@ private:
             if (!sample) continue;
             const auto* call = std::get_if<ast::Call>(&sample->distribution.node);
             if (!call) continue;
-            const rt::DistributionDef* dist = rt::find_distribution(call->callee);
-            if (!dist || call->args.size() != dist->args.size()) continue;
-            for (std::size_t i = 0; i < call->args.size(); ++i) {
-                const auto* name = std::get_if<ast::Name>(&call->args[i].node);
-                if (!name || implied_.count(name->name)) continue;
-                rt::Bounds b;
-                switch (dist->args[i].domain) {
-                    case rt::Domain::positive:
-                    case rt::Domain::nonnegative: b.lower = 0; break;
-                    case rt::Domain::unit_open:
-                    case rt::Domain::unit_closed: b.lower = 0; b.upper = 1; break;
-                    default: continue;
-                }
-                implied_[name->name] = {b, std::string(dist->name) + "'s " + std::string(dist->args[i].name)};
+            if (call->callee == "mixture" && !call->args.empty()) {
+                imply(call->args[0], rt::Domain::unit_open, "mixture's weight");
+                for (std::size_t i = 1; i < call->args.size(); ++i)
+                    if (const auto* comp = std::get_if<ast::Call>(&call->args[i].node)) imply_from(*comp);
+                continue;
             }
+            imply_from(*call);
         }
+    }
+
+    void imply_from(const ast::Call& call) {
+        const rt::DistributionDef* dist = rt::find_distribution(call.callee);
+        if (!dist || call.args.size() != dist->args.size()) return;
+        for (std::size_t i = 0; i < call.args.size(); ++i)
+            if (!dist->args[i].vector)
+                imply(call.args[i], dist->args[i].domain,
+                      std::string(dist->name) + "'s " + std::string(dist->args[i].name));
+    }
+
+    void imply(const ast::Expr& arg, rt::Domain domain, std::string why) {
+        const auto* name = std::get_if<ast::Name>(&arg.node);
+        if (!name || implied_.count(name->name)) return;
+        rt::Bounds b;
+        switch (domain) {
+            case rt::Domain::positive:
+            case rt::Domain::nonnegative: b.lower = 0; break;
+            case rt::Domain::unit_open:
+            case rt::Domain::unit_closed:
+                b.lower = 0;
+                b.upper = 1;
+                break;
+            default: return;
+        }
+        implied_[name->name] = {b, std::move(why)};
     }
 
     // ---- statements -------------------------------------------------------
@@ -198,12 +245,16 @@ private:
         if (call->conditional)
             fail(call->callee_span, "'|' belongs in a log density call such as " + call->callee +
                                         "_lpdf(y | ...), not after '~'");
+        if (call->callee == "mixture") {
+            add_mixture_term(s, sample.outcome, *call, sample.distribution.span);
+            return;
+        }
         const rt::DistributionDef* dist = find_distribution_or_fail(call->callee, call->callee_span);
-        add_distribution_term(s, *dist, sample.outcome, call->args, sample.distribution.span, *call);
+        add_distribution_term(s, *dist, sample.outcome, call->args, sample.distribution.span);
     }
 
-    void visit(const ast::Statement& s, const ast::Assign& a) {
-        if (header_index(a.name) && (!data_list_ || data_list_->count(a.name)))
+    void visit(const ast::Statement&, const ast::Assign& a) {
+        if (usable_column(a.name))
             fail(a.name_span, "'" + a.name + "' is a column of " + data_name_ +
                                   "; a local definition cannot have a column's name");
         if (declared_.count(a.name))
@@ -212,18 +263,14 @@ private:
         if (locals_.count(a.name))
             fail(a.name_span, "'" + a.name + "' is already defined at " + location_of(local_spans_[a.name]));
         check_not_builtin(a.name, a.name_span, "a local definition");
-        (void)s;
-        const int node = expression(a.value);
-        locals_[a.name] = node;
+        Value v = expression(a.value);
+        locals_[a.name] = std::move(v);
         local_spans_[a.name] = a.name_span;
     }
 
     void visit(const ast::Statement&, const ast::Param& p) {
         for (const ast::ParamDecl& d : p.decls) {
-            if (!d.dims.empty() || d.simplex)
-                fail(d.name_span, "vector, matrix and simplex parameters are not supported in this "
-                                  "version of mlec; declare scalar parameters");
-            if (auto col = header_index(d.name); col && (!data_list_ || data_list_->count(d.name)))
+            if (usable_column(d.name))
                 fail(d.name_span, "'" + d.name + "' is declared as a parameter, but it is also a column of " +
                                       data_name_);
             check_not_builtin(d.name, d.name_span, "a parameter");
@@ -237,37 +284,132 @@ private:
     void visit(const ast::Statement&, const ast::Data&) {}
 
     void visit(const ast::Statement& s, const ast::TargetAdd& t) {
-        add_term(s, nullptr, expression(t.value), {}, {});
+        const Value v = expression(t.value);
+        if (!v.is_scalar())
+            fail(t.value.span, "'target +=' adds one number per row, but this is " + describe(v) +
+                                   "; use sum(...) to add its entries");
+        add_term(s, v.node(), {}, {});
     }
 
     void visit(const ast::Statement&, const ast::Report& r) {
-        fail(r.name_span, "'report' statements are not supported in this version of mlec");
+        if (usable_column(r.name) || declared_.count(r.name) || locals_.count(r.name) || reported_.count(r.name))
+            fail(r.name_span, "'" + r.name + "' already names a " +
+                                  std::string(usable_column(r.name)     ? "column"
+                                              : declared_.count(r.name) ? "parameter"
+                                              : locals_.count(r.name)   ? "local"
+                                                                        : "reported quantity") +
+                                  "; give the reported quantity another name");
+        const Value v = expression(r.value);
+        for (int n : v.nodes)
+            if (!out_.graph.node(n).row_invariant)
+                fail(r.value.span, "a reported quantity must depend on parameters only, but this depends on "
+                                   "the data; report a summary of parameters, such as exp(b1)");
+        reported_.insert(r.name);
+        for (std::size_t i = 0; i < v.nodes.size(); ++i) {
+            Estimand e;
+            e.name = v.is_scalar() ? r.name : entry_name(r.name, v, i);
+            e.node = v.nodes[i];
+            e.derived = true;
+            reports_.push_back(std::move(e));
+        }
+    }
+
+    static std::string entry_name(const std::string& base, const Value& v, std::size_t i) {
+        if (v.shape == Shape::matrix)
+            return base + "[" + std::to_string(static_cast<int>(i) / v.cols + 1) + "," +
+                   std::to_string(static_cast<int>(i) % v.cols + 1) + "]";
+        return base + "[" + std::to_string(i + 1) + "]";
     }
 
     // ---- distributions ----------------------------------------------------
 
     const rt::DistributionDef* find_distribution_or_fail(const std::string& name, Span span) {
         if (const rt::DistributionDef* d = rt::find_distribution(name)) return d;
-        if (rt::find_function(name))
-            fail(span, "'" + name + "' is a function, not a distribution");
+        if (rt::find_function(name)) fail(span, "'" + name + "' is a function, not a distribution");
         std::vector<std::string> names;
         for (const rt::DistributionDef* d : rt::all_distributions()) names.emplace_back(d->name);
+        names.emplace_back("mixture");
         std::string message = "unknown distribution '" + name + "'";
         if (auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
         fail(span, message);
     }
 
-    void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist,
-                               const ast::Expr& outcome, const std::vector<ast::Expr>& args, Span call_span,
-                               const ast::Call& call) {
-        if (args.size() != dist.args.size()) {
-            std::string names;
-            for (std::size_t i = 0; i < dist.args.size(); ++i)
-                names += (i ? ", " : "") + std::string(dist.args[i].name);
-            fail(call_span, std::string(dist.name) + " takes " + plural(dist.args.size(), "argument") + " (" +
-                                names + "), but " + std::to_string(args.size()) +
-                                (args.size() == 1 ? " was" : " were") + " given");
+    // The outcome of '~': one number per row, from data only.
+    int outcome_node(const ast::Expr& outcome, bool categorical) {
+        // A bare outcome name that is not a column is almost always a column
+        // missing from the data (or misspelled), not a parameter.
+        if (const auto* name = std::get_if<ast::Name>(&outcome.node);
+            name && !usable_column(name->name) && !locals_.count(name->name) && !declared_.count(name->name)) {
+            std::string message = "'" + name->name + "' is not a column of " + data_name_;
+            if (auto guess = closest(name->name, header_)) message += "; did you mean '" + *guess + "'?";
+            else message += "; the outcome of '~' must be data";
+            fail(outcome.span, message);
         }
+        // A categorical outcome held as text is read as level numbers.
+        if (const auto* name = std::get_if<ast::Name>(&outcome.node); categorical && name) {
+            if (auto col = usable_column(name->name); col && !locals_.count(name->name)) {
+                const Levels& lv = levels_of(*col, outcome.span);
+                if (!lv.numeric) {
+                    std::string list;
+                    for (std::size_t i = 0; i < lv.names.size(); ++i)
+                        list += (i ? ", " : "") + lv.names[i] + " = " + std::to_string(i + 1);
+                    out_.notes.push_back("categorical outcome '" + name->name + "': " + list);
+                    return categorical_column(name->name, *col, outcome.span);
+                }
+            }
+        }
+        const Value y = expression(outcome);
+        if (!y.is_scalar()) fail(outcome.span, "the outcome of '~' must be one number per row, not " + describe(y));
+        const rt::Node& yn = out_.graph.node(y.node());
+        if (!yn.deps.empty())
+            fail(outcome.span, "the outcome of '~' depends on parameter '" +
+                                   out_.parameters[static_cast<std::size_t>(yn.deps.front())].name +
+                                   "'; it must be data");
+        return y.node();
+    }
+
+    // A distribution's arguments as op inputs: scalars, or the entries of a
+    // vector argument. `outcome` is input 0.
+    struct Inputs {
+        std::vector<int> nodes;
+        std::vector<std::string> names;
+    };
+
+    Inputs distribution_inputs(const rt::DistributionDef& dist, int outcome,
+                               const std::vector<const ast::Expr*>& args, const std::string& written,
+                               Span call_span) {
+        if (args.size() != dist.args.size())
+            fail(call_span, written + " takes " + plural(dist.args.size(), "argument") + " (" + arg_names(dist) +
+                                "), but " + std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") +
+                                " given");
+        Inputs in;
+        in.nodes.push_back(outcome);
+        in.names.emplace_back("outcome");
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const rt::DistArg& spec = dist.args[i];
+            const Value v = expression(*args[i]);
+            if (spec.vector) {
+                if (v.shape != Shape::vector)
+                    fail(args[i]->span, written + "'s " + std::string(spec.name) + " must be a vector, not " +
+                                            describe(v));
+                for (std::size_t k = 0; k < v.nodes.size(); ++k) {
+                    in.nodes.push_back(v.nodes[k]);
+                    in.names.push_back(std::string(spec.name) + "[" + std::to_string(k + 1) + "]");
+                }
+                continue;
+            }
+            if (!v.is_scalar())
+                fail(args[i]->span, written + "'s " + std::string(spec.name) + " must be one number per row, not " +
+                                        describe(v));
+            in.nodes.push_back(v.node());
+            in.names.emplace_back(spec.name);
+            add_check(v.node(), args[i]->span, spec.domain, 0, written + "'s " + std::string(spec.name));
+        }
+        return in;
+    }
+
+    void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Expr& outcome,
+                               const std::vector<ast::Expr>& args, Span call_span) {
         const rt::DistributionDef* chosen = &dist;
         std::vector<const ast::Expr*> arg_exprs;
         for (const ast::Expr& a : args) arg_exprs.push_back(&a);
@@ -292,181 +434,355 @@ private:
                 }
             }
         }
-        (void)call;
-        std::vector<int> inputs;
-        std::vector<Span> spans;
-        // A bare outcome name that is not a column is almost always a column
-        // missing from the data (or misspelled), not a parameter.
-        if (const auto* name = std::get_if<ast::Name>(&outcome.node);
-            name && !header_index(name->name) && !locals_.count(name->name) && !declared_.count(name->name)) {
-            std::string message = "'" + name->name + "' is not a column of " + data_name_;
-            if (auto guess = closest(name->name, header_)) message += "; did you mean '" + *guess + "'?";
-            else message += "; the outcome of '~' must be data";
-            fail(outcome.span, message);
-        }
-        const int y = expression(outcome);
-        const rt::Node& yn = out_.graph.node(y);
-        if (!yn.deps.empty())
-            fail(outcome.span, "the outcome of '~' depends on parameter '" +
-                                   out_.parameters[static_cast<std::size_t>(yn.deps.front())].name +
-                                   "'; it must be data");
-        inputs.push_back(y);
-        spans.push_back(outcome.span);
-        for (const ast::Expr* a : arg_exprs) {
-            inputs.push_back(expression(*a));
-            spans.push_back(a->span);
-        }
-        const int node = out_.graph.add_op(chosen->op, inputs);
-        add_term(s, chosen, node, std::move(inputs), std::move(spans));
-        out_.terms.back().written = dist.name;
+        const bool categorical = dist.outcome == rt::Domain::category;
+        const int y = outcome_node(outcome, categorical);
+        const std::string written(dist.name);
+        Inputs in = distribution_inputs(*chosen, y, arg_exprs, written, call_span);
+        add_check(y, outcome.span, dist.outcome, categorical ? static_cast<int>(in.nodes.size()) - 1 : 0,
+                  written + " outcome");
+        const int node = out_.graph.add_op(chosen->op, in.nodes);
+        add_term(s, node, std::move(in.nodes), std::move(in.names));
     }
 
-    void add_term(const ast::Statement& s, const rt::DistributionDef* dist, int node, std::vector<int> inputs,
-                  std::vector<Span> spans) {
+    // y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated
+    // as log_sum_exp_k(log w_k + log p_k(y)). A scalar w weighs two
+    // components (w, 1 - w); a vector (a simplex) weighs one each.
+    void add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span) {
+        if (call.args.size() < 3)
+            fail(span, "mixture takes the weights and at least two component distributions, as in "
+                       "mixture(w, normal(m1, s1), normal(m2, s2))");
+        const std::size_t components = call.args.size() - 1;
+        const Value w = expression(call.args[0]);
+        std::vector<int> log_weights;
+        const rt::OpDef& log = *rt::find_function("log");
+        if (w.is_scalar()) {
+            if (components != 2)
+                fail(call.args[0].span, "a single weight w mixes exactly two components (w and 1 - w); for " +
+                                            std::to_string(components) + " components give a simplex of " +
+                                            std::to_string(components) + " weights");
+            log_weights.push_back(build_.op(log, {w.node()}));
+            log_weights.push_back(build_.op(*rt::find_function("log1p"), {build_.op(rt::op_neg(), {w.node()})}));
+        } else {
+            if (w.shape != Shape::vector || static_cast<std::size_t>(w.rows) != components)
+                fail(call.args[0].span, "the weights are " + describe(w) + ", but there are " +
+                                            std::to_string(components) + " components");
+            for (int n : w.nodes) log_weights.push_back(build_.op(log, {n}));
+        }
+        for (int n : w.nodes) add_check(n, call.args[0].span, rt::Domain::unit_closed, 0, "mixture's weight");
+
+        const int y = outcome_node(outcome, false);
+        std::vector<int> terms;
+        std::set<rt::Domain> outcome_domains;
+        for (std::size_t k = 0; k < components; ++k) {
+            const ast::Expr& arg = call.args[k + 1];
+            const auto* comp = std::get_if<ast::Call>(&arg.node);
+            if (!comp || comp->conditional || !rt::find_distribution(comp->callee))
+                fail(arg.span, "each component of a mixture is a distribution, as in normal(m1, s1)");
+            const rt::DistributionDef& dist = *rt::find_distribution(comp->callee);
+            std::vector<const ast::Expr*> args;
+            for (const ast::Expr& a : comp->args) args.push_back(&a);
+            Inputs in = distribution_inputs(dist, y, args, std::string(dist.name), arg.span);
+            if (outcome_domains.insert(dist.outcome).second)
+                add_check(y, outcome.span, dist.outcome, 0, "mixture component " + std::string(dist.name) + " outcome");
+            const int density = out_.graph.add_op(dist.op, in.nodes);
+            terms.push_back(build_.op(rt::op_add(), {log_weights[k], density}));
+        }
+        add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
+    }
+
+    void add_check(int node, Span span, rt::Domain domain, int max, std::string what) {
+        const rt::Node& n = out_.graph.node(node);
+        if (!n.deps.empty() || n.row_invariant || (domain == rt::Domain::real && max == 0)) return;
+        out_.checks.push_back(DataCheck{node, span, domain, max, std::move(what)});
+    }
+
+    void add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names) {
         TermInfo t;
         t.span = s.span;
         t.text = std::string(text_of(s.span));
-        t.distribution = dist;
         t.node = node;
         t.input_nodes = std::move(inputs);
-        t.input_spans = std::move(spans);
+        t.input_names = std::move(names);
         out_.graph.add_term(node);
         out_.terms.push_back(std::move(t));
     }
 
     // ---- expressions ------------------------------------------------------
 
-    int expression(const ast::Expr& e) {
+    Value expression(const ast::Expr& e) {
         return std::visit([&](const auto& node) { return this->lower(e, node); }, e.node);
     }
 
-    int lower(const ast::Expr&, const ast::Number& n) { return out_.graph.add_constant(n.value); }
-
-    int lower(const ast::Expr& e, const ast::Name& n) { return resolve(n.name, e.span); }
-
-    int lower(const ast::Expr&, const ast::Negate& n) { return make_op(rt::op_neg(), {expression(*n.operand)}); }
-
-    int lower(const ast::Expr&, const ast::Binary& b) {
-        const int l = expression(*b.lhs);
-        const int r = expression(*b.rhs);
-        switch (b.op) {
-            case ast::BinaryOp::add: return make_op(rt::op_add(), {l, r});
-            case ast::BinaryOp::sub: return make_op(rt::op_sub(), {l, r});
-            case ast::BinaryOp::mul: return make_op(rt::op_mul(), {l, r});
-            case ast::BinaryOp::div: return make_op(rt::op_div(), {l, r});
-            case ast::BinaryOp::pow: return make_op(rt::op_pow(), {l, r});
-        }
-        return l;
+    int scalar(const ast::Expr& e, const std::string& what) {
+        const Value v = expression(e);
+        if (!v.is_scalar()) fail(e.span, what + " must be a scalar, not " + describe(v));
+        return v.node();
     }
 
-    int lower(const ast::Expr& e, const ast::Call& c) {
-        if (ends_with(c.callee, "_lpdf") || ends_with(c.callee, "_lpmf")) {
-            const std::string base = c.callee.substr(0, c.callee.size() - 5);
-            const rt::DistributionDef* dist = find_distribution_or_fail(base, c.callee_span);
-            if (dist->discrete != ends_with(c.callee, "_lpmf"))
-                fail(c.callee_span, "'" + base + "' is " + (dist->discrete ? "discrete: write " + base + "_lpmf"
-                                                                          : "continuous: write " + base + "_lpdf"));
-            if (!c.conditional || c.args.empty())
-                fail(c.callee_span, "write " + c.callee + "(y | ...): the outcome, then '|', then the arguments");
-            if (c.args.size() - 1 != dist->args.size()) {
-                std::string names;
-                for (std::size_t i = 0; i < dist->args.size(); ++i)
-                    names += (i ? ", " : "") + std::string(dist->args[i].name);
-                fail(e.span, c.callee + " takes the outcome and " + plural(dist->args.size(), "argument") + " (" +
-                                 names + "), but " + std::to_string(c.args.size() - 1) +
-                                 (c.args.size() == 2 ? " was" : " were") + " given after '|'");
-            }
-            std::vector<int> inputs;
-            for (const ast::Expr& a : c.args) inputs.push_back(expression(a));
-            return out_.graph.add_op(dist->op, inputs);
+    Value lower(const ast::Expr&, const ast::Number& n) { return Value::scalar(build_.constant(n.value)); }
+
+    Value lower(const ast::Expr& e, const ast::Name& n) { return resolve(n.name, e.span); }
+
+    Value lower(const ast::Expr&, const ast::Negate& n) { return build_.map(rt::op_neg(), expression(*n.operand)); }
+
+    Value lower(const ast::Expr& e, const ast::Binary& b) {
+        const Value l = expression(*b.lhs);
+        const Value r = expression(*b.rhs);
+        std::string error;
+        std::optional<Value> v;
+        switch (b.op) {
+            case ast::BinaryOp::add: v = build_.elementwise(rt::op_add(), l, r, error); break;
+            case ast::BinaryOp::sub: v = build_.elementwise(rt::op_sub(), l, r, error); break;
+            case ast::BinaryOp::mul: v = build_.multiply(l, r, error); break;
+            case ast::BinaryOp::div: v = build_.elementwise(rt::op_div(), l, r, error); break;
+            case ast::BinaryOp::pow: v = build_.elementwise(rt::op_pow(), l, r, error); break;
         }
+        if (!v) fail(e.span, error);
+        return *v;
+    }
+
+    Value lower(const ast::Expr& e, const ast::VectorLiteral& v) {
+        std::vector<int> nodes;
+        for (const ast::Expr& el : v.elements) nodes.push_back(scalar(el, "an element of a vector"));
+        if (nodes.empty()) fail(e.span, "a vector needs at least one element");
+        return Value::vector(std::move(nodes));
+    }
+
+    Value lower(const ast::Expr& e, const ast::Call& c) {
+        if (ends_with(c.callee, "_lpdf") || ends_with(c.callee, "_lpmf")) return Value::scalar(log_density(e, c));
         if (c.conditional)
             fail(c.callee_span, "'|' is only used in log density calls such as normal_lpdf(y | mu, sigma)");
+        if (c.callee == "dot") {
+            if (c.args.size() != 2) fail(e.span, "dot takes 2 arguments, but " + std::to_string(c.args.size()) +
+                                                     (c.args.size() == 1 ? " was" : " were") + " given");
+            const Value a = expression(c.args[0]), b = expression(c.args[1]);
+            if (a.shape != Shape::vector || b.shape != Shape::vector || a.rows != b.rows)
+                fail(e.span, "dot needs two vectors of the same length, not " + describe(a) + " and " + describe(b));
+            return Value::scalar(build_.dot(a.nodes, b.nodes));
+        }
+        if (c.callee == "softmax") {
+            if (c.args.size() != 1) fail(e.span, "softmax takes 1 argument (a vector)");
+            const Value v = expression(c.args[0]);
+            if (v.shape != Shape::vector) fail(c.args[0].span, "softmax needs a vector, not " + describe(v));
+            return build_.softmax(v);
+        }
+        // log(sum(exp(v))) is evaluated as log_sum_exp(v), which cannot overflow.
+        if (c.callee == "log" && c.args.size() == 1) {
+            const auto* sum = std::get_if<ast::Call>(&c.args[0].node);
+            if (sum && sum->callee == "sum" && sum->args.size() == 1) {
+                const auto* exp = std::get_if<ast::Call>(&sum->args[0].node);
+                if (exp && exp->callee == "exp" && exp->args.size() == 1) {
+                    const Value v = expression(exp->args[0]);
+                    const LineColumn lc = source_.locate(e.span.begin);
+                    out_.notes.push_back("line " + std::to_string(lc.line) +
+                                         ": log(sum(exp(...))) is evaluated as log_sum_exp(...), which cannot "
+                                         "overflow");
+                    return Value::scalar(build_.log_sum_exp(v.nodes));
+                }
+            }
+        }
         const rt::OpDef* op = rt::find_function(c.callee);
         if (!op) {
-            if (rt::find_distribution(c.callee))
+            if (rt::find_distribution(c.callee) || c.callee == "mixture")
                 fail(c.callee_span, "'" + c.callee + "' is a distribution: use it after '~' (y ~ " + c.callee +
                                         "(...)) or as " + c.callee + "_lpdf(y | ...)");
-            std::vector<std::string> names;
+            std::vector<std::string> names{"dot", "softmax"};
             for (const rt::OpDef* f : rt::all_functions()) names.emplace_back(f->name);
             std::string message = "unknown function '" + c.callee + "'";
             if (auto guess = closest(c.callee, names)) message += "; did you mean '" + *guess + "'?";
             fail(c.callee_span, message);
         }
+        if (op->arity < 0 || is_folding(c.callee)) {
+            std::vector<int> nodes;
+            for (const ast::Expr& a : c.args) {
+                const Value v = expression(a);
+                nodes.insert(nodes.end(), v.nodes.begin(), v.nodes.end());
+            }
+            if (nodes.empty()) fail(e.span, c.callee + " needs at least one argument");
+            if (c.callee == "sum") return Value::scalar(build_.sum(nodes));
+            if (c.callee == "log_sum_exp") return Value::scalar(build_.log_sum_exp(nodes));
+            return Value::scalar(nodes.size() == 1 ? nodes.front() : build_.op(*op, nodes));
+        }
         if (static_cast<int>(c.args.size()) != op->arity)
             fail(e.span, std::string(op->name) + " takes " + plural(static_cast<std::size_t>(op->arity), "argument") +
                              ", but " + std::to_string(c.args.size()) + (c.args.size() == 1 ? " was" : " were") +
                              " given");
+        if (op->arity == 1) return build_.map(*op, expression(c.args[0]));
+        if (op->arity == 2) {
+            std::string error;
+            auto v = build_.elementwise(*op, expression(c.args[0]), expression(c.args[1]), error);
+            if (!v) fail(e.span, std::string(op->name) + ": " + error);
+            return *v;
+        }
         std::vector<int> inputs;
-        for (const ast::Expr& a : c.args) inputs.push_back(expression(a));
-        return make_op(*op, std::move(inputs));
+        for (const ast::Expr& a : c.args) inputs.push_back(scalar(a, std::string(op->name) + "'s argument"));
+        return Value::scalar(build_.op(*op, std::move(inputs)));
     }
 
-    int lower(const ast::Expr& e, const ast::Index& i) {
-        (void)i;
-        fail(e.span, "indexing is not supported in this version of mlec");
+    // name_lpdf(y | args) / name_lpmf(y | args)
+    int log_density(const ast::Expr& e, const ast::Call& c) {
+        const std::string base = c.callee.substr(0, c.callee.size() - 5);
+        const rt::DistributionDef* dist = find_distribution_or_fail(base, c.callee_span);
+        if (dist->discrete != ends_with(c.callee, "_lpmf"))
+            fail(c.callee_span, "'" + base + "' is " +
+                                    (dist->discrete ? "discrete: write " + base + "_lpmf"
+                                                    : "continuous: write " + base + "_lpdf"));
+        if (!c.conditional || c.args.empty())
+            fail(c.callee_span, "write " + c.callee + "(y | ...): the outcome, then '|', then the arguments");
+        if (c.args.size() - 1 != dist->args.size())
+            fail(e.span, c.callee + " takes the outcome and " + plural(dist->args.size(), "argument") + " (" +
+                             arg_names(*dist) + "), but " + std::to_string(c.args.size() - 1) +
+                             (c.args.size() == 2 ? " was" : " were") + " given after '|'");
+        const int y = scalar(c.args[0], c.callee + "'s outcome");
+        std::vector<const ast::Expr*> args;
+        for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(&c.args[i]);
+        Inputs in = distribution_inputs(*dist, y, args, c.callee, e.span);
+        add_check(y, c.args[0].span, dist->outcome, 0, c.callee + " outcome");
+        return out_.graph.add_op(dist->op, in.nodes);
     }
 
-    int lower(const ast::Expr& e, const ast::VectorLiteral&) {
-        fail(e.span, "vector literals are not supported in this version of mlec");
-    }
-
-    // Ops whose inputs are all constants are folded into a constant.
-    int make_op(const rt::OpDef& op, std::vector<int> inputs) {
-        bool all_constant = true;
-        for (int in : inputs) all_constant = all_constant && out_.graph.node(in).kind == rt::NodeKind::constant;
-        if (!all_constant) return out_.graph.add_op(op, std::move(inputs));
-        std::vector<double> values;
-        for (int in : inputs) values.push_back(out_.graph.node(in).constant);
-        std::vector<rt::ConstCol> in_maps;
-        for (const double& v : values) in_maps.emplace_back(&v, 1);
-        double result = 0;
-        rt::OpCall call{in_maps, rt::Col(&result, 1), {}, {}};
-        op.eval(call);
-        return out_.graph.add_constant(result);
+    Value lower(const ast::Expr& e, const ast::Index& ix) {
+        if (usable_column(ix.name) && !locals_.count(ix.name))
+            fail(ix.name_span, "'" + ix.name + "' is a data column, one number per row; it cannot be indexed");
+        Value base;
+        std::string group_column;
+        if (auto it = locals_.find(ix.name); it != locals_.end()) {
+            base = it->second;
+        } else if (local_definitions_.count(ix.name)) {
+            fail(ix.name_span, "'" + ix.name + "' is used before its definition at " +
+                                   location_of(local_definitions_[ix.name]));
+        } else {
+            if (!declared_.count(ix.name))
+                fail(ix.name_span, "'" + ix.name + "' is indexed but not declared; declare it with its size, as in "
+                                   "'param " + ix.name + "[3]' or 'param " + ix.name + "[g]' for one entry per "
+                                   "level of column g");
+            const ParamEntry& p = parameter_entry(ix.name, ix.name_span);
+            base = p.value;
+            group_column = p.group_column;
+        }
+        if (!group_column.empty()) {
+            const auto* name = ix.indices.size() == 1 ? std::get_if<ast::Name>(&ix.indices[0].node) : nullptr;
+            if (!name || name->name != group_column)
+                fail(e.span, "'" + ix.name + "' has one entry per level of column '" + group_column +
+                                 "'; index it with that column: " + ix.name + "[" + group_column + "]");
+            const int codes = categorical_column(group_column, *usable_column(group_column), ix.indices[0].span);
+            std::vector<int> inputs{codes};
+            inputs.insert(inputs.end(), base.nodes.begin(), base.nodes.end());
+            return Value::scalar(build_.op(rt::op_select(), std::move(inputs)));
+        }
+        if (base.is_scalar()) fail(ix.name_span, "'" + ix.name + "' is a scalar; it cannot be indexed");
+        const std::size_t wanted = base.shape == Shape::matrix ? 2 : 1;
+        if (ix.indices.size() != wanted && !(base.shape == Shape::matrix && ix.indices.size() == 1))
+            fail(e.span, "'" + ix.name + "' is " + describe(base) + "; it takes " + plural(wanted, "index") +
+                             ", not " + std::to_string(ix.indices.size()));
+        // Each index is a constant (picks an entry) or a data column (picks
+        // one entry per row); at most one may be a column.
+        std::vector<std::optional<int>> constant(ix.indices.size());
+        std::optional<std::size_t> by_data;
+        std::vector<int> index_nodes;
+        for (std::size_t i = 0; i < ix.indices.size(); ++i) {
+            const int n = scalar(ix.indices[i], "an index");
+            index_nodes.push_back(n);
+            const rt::Node& node = out_.graph.node(n);
+            if (node.kind == rt::NodeKind::constant) {
+                const double v = node.constant;
+                const int limit = i == 0 ? base.rows : base.cols;
+                if (v != std::floor(v) || v < 1 || v > limit)
+                    fail(ix.indices[i].span, "index " + format_number(v) + " is outside 1.." + std::to_string(limit) +
+                                                 " of '" + ix.name + "' (" + describe(base) + ")");
+                constant[i] = static_cast<int>(v) - 1;
+            } else if (!node.deps.empty()) {
+                fail(ix.indices[i].span, "an index cannot depend on parameters");
+            } else {
+                if (by_data) fail(ix.indices[i].span, "at most one index may be a data column");
+                by_data = i;
+            }
+        }
+        const int rows = base.shape == Shape::matrix ? base.rows : base.rows;
+        const int cols = base.shape == Shape::matrix ? base.cols : 1;
+        auto at = [&](int r, int c) { return base.nodes[static_cast<std::size_t>(r * cols + c)]; };
+        if (ix.indices.size() == 1 && base.shape == Shape::matrix) {
+            if (by_data) fail(ix.indices[0].span, "a matrix row must be picked by a constant index");
+            std::vector<int> row;
+            for (int c = 0; c < cols; ++c) row.push_back(at(*constant[0], c));
+            return Value::vector(std::move(row));
+        }
+        if (!by_data) return Value::scalar(at(*constant[0], ix.indices.size() > 1 ? *constant[1] : 0));
+        // select(index, candidates): the candidates along the data index.
+        std::vector<int> inputs{index_nodes[*by_data]};
+        const int count = *by_data == 0 ? rows : cols;
+        for (int k = 0; k < count; ++k)
+            inputs.push_back(*by_data == 0 ? at(k, ix.indices.size() > 1 ? *constant[1] : 0) : at(*constant[0], k));
+        add_check(index_nodes[*by_data], ix.indices[*by_data].span, rt::Domain::category, count,
+                  "index of '" + ix.name + "'");
+        return Value::scalar(build_.op(rt::op_select(), std::move(inputs)));
     }
 
     void check_not_builtin(const std::string& name, Span span, const char* what) {
-        if (rt::find_function(name))
+        if (rt::find_function(name) || name == "dot" || name == "softmax")
             fail(span, "'" + name + "' is a built-in function; it cannot be " + what);
-        if (rt::find_distribution(name))
+        if (rt::find_distribution(name) || name == "mixture")
             fail(span, "'" + name + "' is a distribution; it cannot be " + what);
     }
 
-    int resolve(const std::string& name, Span span) {
+    Value resolve(const std::string& name, Span span) {
         if (auto it = locals_.find(name); it != locals_.end()) return it->second;
         if (auto it = local_definitions_.find(name); it != local_definitions_.end())
             fail(span, "'" + name + "' is used before its definition at " + location_of(it->second));
         if (auto col = header_index(name)) {
             if (data_list_ && !data_list_->count(name))
                 fail(span, "'" + name + "' is a column of " + data_name_ + " but is not listed in 'data'");
-            return column(name, *col, span);
+            return Value::scalar(numeric_column(name, *col, span));
         }
-        if (rt::find_function(name))
+        if (rt::find_function(name) || name == "dot" || name == "softmax")
             fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
-        if (rt::find_distribution(name))
+        if (rt::find_distribution(name) || name == "mixture")
             fail(span, "'" + name + "' is a distribution: use it after '~' as " + name + "(...)");
-        return parameter(name, span);
+        const ParamEntry& p = parameter_entry(name, span);
+        if (p.group)
+            fail(span, "'" + name + "' has one entry per level of column '" + p.group_column + "'; write " + name +
+                           "[" + p.group_column + "]");
+        return p.value;
     }
 
-    int column(const std::string& name, int csv_index, Span span) {
-        if (auto it = column_index_.find(name); it != column_index_.end())
-            return out_.graph.add_data(it->second);
+    int numeric_column(const std::string& name, int csv_index, Span span) {
+        const auto key = std::make_pair(name, false);
+        if (auto it = column_index_.find(key); it != column_index_.end()) return out_.graph.add_data(it->second);
         const int k = static_cast<int>(out_.columns.size());
-        out_.columns.push_back(ColumnInfo{name, csv_index, span});
-        column_index_[name] = k;
+        out_.columns.push_back(ColumnInfo{name, csv_index, span, false, {}});
+        column_index_[key] = k;
         return out_.graph.add_data(k);
     }
 
-    // Evaluates a bound or start value: it must not depend on data or
+    const Levels& levels_of(int csv_index, Span span) {
+        if (auto it = levels_cache_.find(csv_index); it != levels_cache_.end()) return it->second;
+        if (!levels_) fail(span, "this use of a column as categories needs the data's levels");
+        Diagnostics ds;
+        auto lv = levels_(csv_index, ds);
+        if (!lv) throw CheckError{ds.empty() ? source_.diagnostic(span, "cannot read the column's levels") : ds.front()};
+        return levels_cache_[csv_index] = std::move(*lv);
+    }
+
+    // The level numbers (1-based) of a categorical column, as a data node.
+    int categorical_column(const std::string& name, int csv_index, Span span) {
+        const auto key = std::make_pair(name, true);
+        if (auto it = column_index_.find(key); it != column_index_.end()) return out_.graph.add_data(it->second);
+        const Levels& lv = levels_of(csv_index, span);
+        const int k = static_cast<int>(out_.columns.size());
+        out_.columns.push_back(ColumnInfo{name, csv_index, span, true, lv.codes});
+        column_index_[key] = k;
+        return out_.graph.add_data(k);
+    }
+
+    // Evaluates a bound, size or start value: it must not depend on data or
     // parameters.
     double constant_expression(const ast::Expr& e, const std::string& what) {
-        const int node = expression(e);
-        const rt::Node& n = out_.graph.node(node);
-        if (n.kind != rt::NodeKind::constant)
+        const Value v = expression(e);
+        if (!v.is_scalar() || out_.graph.node(v.node()).kind != rt::NodeKind::constant)
             fail(e.span, what + " must be a constant (a number or an expression of numbers)");
-        if (!std::isfinite(n.constant)) fail(e.span, what + " is not a finite number");
-        return n.constant;
+        const double x = out_.graph.node(v.node()).constant;
+        if (!std::isfinite(x)) fail(e.span, what + " is not a finite number");
+        return x;
     }
 
     struct Declared {
@@ -483,7 +799,11 @@ private:
             fail(d.upper->span, "the bounds of '" + d.name + "' are empty: the lower bound " +
                                     format_number(info.bounds.lower) + " is not below the upper bound " +
                                     format_number(info.bounds.upper));
+        if (d.simplex && (d.lower || d.upper))
+            fail(d.name_span, "a simplex has its own bounds (entries in (0, 1) that sum to 1); remove the bounds");
         if (d.start) {
+            if (d.simplex)
+                fail(d.start->span, "a simplex starts at equal weights; it takes no start value");
             const double s = constant_expression(*d.start, "the start value of '" + d.name + "'");
             if (!info.bounds.contains(s))
                 fail(d.start->span, "the start value " + format_number(s) + " of '" + d.name +
@@ -501,41 +821,124 @@ private:
         return 0.0;
     }
 
-    int parameter(const std::string& name, Span span) {
-        if (auto it = param_index_.find(name); it != param_index_.end())
-            return out_.parameters[static_cast<std::size_t>(it->second)].user_node;
+    int size_of(const ast::Expr& e, const std::string& name) {
+        const double v = constant_expression(e, "the size of '" + name + "'");
+        if (v != std::floor(v) || v < 1 || v > 1e6)
+            fail(e.span, "the size of '" + name + "' must be a whole number from 1 to 1000000, not " +
+                             format_number(v));
+        return static_cast<int>(v);
+    }
+
+    // One theta coordinate, with its user-scale node and (unless it belongs
+    // to a simplex) its Estimand.
+    int coordinate(const std::string& name, Span span, bool declared, const rt::Bounds& bounds,
+                   std::string implied_by, double start, bool estimand) {
         ParameterInfo p;
         p.name = name;
         p.first_use = span;
-        if (auto it = declared_.find(name); it != declared_.end()) {
-            const Declared info = declared_info(*it->second);
-            p.declared = true;
-            p.first_use = it->second->name_span;
-            p.bounds = info.bounds;
-            p.start = info.start ? *info.start : default_start(p.bounds);
-        } else {
-            if (auto it2 = implied_.find(name); it2 != implied_.end()) {
-                p.bounds = it2->second.first;
-                p.implied_by = it2->second.second;
-                out_.notes.push_back("parameter '" + name + "' is kept " + bounds_text(p.bounds) + " as " +
-                                     p.implied_by + " must be");
-            }
-            p.start = default_start(p.bounds);
-        }
+        p.declared = declared;
+        p.bounds = bounds;
+        p.implied_by = std::move(implied_by);
+        p.start = start;
         const int index = static_cast<int>(out_.parameters.size());
         p.raw_node = out_.graph.add_parameter(index);
         p.user_node = user_scale(p.raw_node, p.bounds);
-        param_index_[name] = index;
+        if (estimand) {
+            Estimand e;
+            e.name = name;
+            e.node = p.user_node;
+            e.implicit = !declared;
+            e.bounds = bounds;
+            e.coordinate = index;
+            out_.estimands.push_back(std::move(e));
+        }
         out_.parameters.push_back(std::move(p));
         return out_.parameters.back().user_node;
     }
+
+    const ParamEntry& parameter_entry(const std::string& name, Span span) {
+        if (auto it = params_.find(name); it != params_.end()) return it->second;
+        ParamEntry entry;
+        auto decl_it = declared_.find(name);
+        if (decl_it == declared_.end()) {
+            rt::Bounds bounds;
+            std::string why;
+            if (auto it2 = implied_.find(name); it2 != implied_.end()) {
+                bounds = it2->second.first;
+                why = it2->second.second;
+                out_.notes.push_back("parameter '" + name + "' is kept " + bounds_text(bounds) + " as " + why +
+                                     " must be");
+            }
+            entry.value = Value::scalar(coordinate(name, span, false, bounds, why, default_start(bounds), true));
+            return params_[name] = std::move(entry);
+        }
+        const ast::ParamDecl& d = *decl_it->second;
+        const Declared info = declared_info(d);
+        const double start = info.start ? *info.start : default_start(info.bounds);
+        const Span at = d.name_span;
+        if (d.simplex) {
+            if (d.dims.size() != 1) fail(at, "a simplex has one size, as in 'w simplex[3]'");
+            const int k = size_of(d.dims[0], name);
+            if (k < 2) fail(d.dims[0].span, "a simplex needs at least 2 weights");
+            // Softmax with the first weight as reference: coordinate j is
+            // log(w[j+1] / w[1]), so the K weights have K - 1 free
+            // coordinates, all unconstrained, and start equal (0).
+            std::vector<int> logits{build_.constant(0.0)};
+            for (int j = 2; j <= k; ++j)
+                logits.push_back(coordinate("log(" + name + "[" + std::to_string(j) + "]/" + name + "[1])", at, true,
+                                            rt::Bounds{}, "", 0.0, false));
+            Value w = build_.softmax(Value::vector(logits));
+            for (int j = 0; j < k; ++j) {
+                Estimand e;
+                e.name = name + "[" + std::to_string(j + 1) + "]";
+                e.node = w.nodes[static_cast<std::size_t>(j)];
+                e.simplex = true;
+                e.bounds = rt::Bounds{0, 1};
+                out_.estimands.push_back(std::move(e));
+            }
+            entry.value = std::move(w);
+            return params_[name] = std::move(entry);
+        }
+        if (d.dims.empty()) {
+            entry.value = Value::scalar(coordinate(name, at, true, info.bounds, "", start, true));
+            return params_[name] = std::move(entry);
+        }
+        // A group parameter: param effect[g], one entry per level of g.
+        if (const auto* col = d.dims.size() == 1 ? std::get_if<ast::Name>(&d.dims[0].node) : nullptr;
+            col && header_index(col->name)) {
+            if (data_list_ && !data_list_->count(col->name))
+                fail(d.dims[0].span, "'" + col->name + "' is a column of " + data_name_ + " but is not listed in 'data'");
+            const Levels& lv = levels_of(*header_index(col->name), d.dims[0].span);
+            std::vector<int> nodes;
+            for (const std::string& level : lv.names)
+                nodes.push_back(coordinate(name + "[" + level + "]", at, true, info.bounds, "", start, true));
+            entry.value = Value::vector(std::move(nodes));
+            entry.group = true;
+            entry.group_column = col->name;
+            return params_[name] = std::move(entry);
+        }
+        if (d.dims.size() > 2) fail(at, "a parameter has at most two dimensions (a matrix)");
+        const int rows = size_of(d.dims[0], name);
+        const int cols = d.dims.size() == 2 ? size_of(d.dims[1], name) : 1;
+        std::vector<int> nodes;
+        for (int r = 1; r <= rows; ++r)
+            for (int c = 1; c <= cols; ++c)
+                nodes.push_back(coordinate(name + "[" + std::to_string(r) +
+                                               (d.dims.size() == 2 ? "," + std::to_string(c) : std::string()) + "]",
+                                           at, true, info.bounds, "", start, true));
+        entry.value = d.dims.size() == 2 ? Value::matrix(rows, cols, std::move(nodes)) : Value::vector(std::move(nodes));
+        return params_[name] = std::move(entry);
+    }
+
+    void parameter(const std::string& name, Span span) { parameter_entry(name, span); }
 
     // The graph form of rt::Bounds::to_user, so derivatives flow through it.
     int user_scale(int raw, const rt::Bounds& b) {
         rt::Graph& g = out_.graph;
         if (b.has_lower() && b.has_upper()) {
             const int s = g.add_op(*rt::find_function("sigmoid"), {raw});
-            const int scaled = b.upper - b.lower == 1.0 ? s : g.add_op(rt::op_mul(), {g.add_constant(b.upper - b.lower), s});
+            const int scaled =
+                b.upper - b.lower == 1.0 ? s : g.add_op(rt::op_mul(), {g.add_constant(b.upper - b.lower), s});
             return b.lower == 0.0 ? scaled : g.add_op(rt::op_add(), {g.add_constant(b.lower), scaled});
         }
         if (b.has_lower()) {
@@ -550,44 +953,60 @@ private:
     }
 
     void typo_warnings() {
-        for (const ParameterInfo& p : out_.parameters) {
+        for (const auto& [name, entry] : params_) {
+            (void)entry;
             for (const std::string& col : header_) {
-                if (!looks_like_typo(p.name, col)) continue;
+                if (!looks_like_typo(name, col)) continue;
+                Span at = declared_.count(name) ? declared_[name]->name_span : first_use_of(name);
                 out_.warnings.push_back(source_.diagnostic(
-                    p.first_use,
-                    "parameter '" + p.name + "' is one edit away from column '" + col + "' of " + data_name_ +
+                    at,
+                    "parameter '" + name + "' is one edit away from column '" + col + "' of " + data_name_ +
                         "; if you meant the column, correct the name",
                     Category::model, Severity::warning));
                 break;
             }
         }
+        std::sort(out_.warnings.begin(), out_.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
+            return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+        });
+    }
+
+    Span first_use_of(const std::string& name) const {
+        for (const ParameterInfo& p : out_.parameters)
+            if (p.name == name) return p.first_use;
+        return Span{};
     }
 
     const SourceText& source_;
     const ast::Model& model_;
     std::span<const std::string> header_;
     std::string data_name_;
+    const LevelsSource& levels_;
     CheckedModel out_;
+    Builder build_;
 
     std::map<std::string, const ast::ParamDecl*> declared_;
     std::map<std::string, Declared> declared_cache_;
     std::map<std::string, Span> local_definitions_;
-    std::map<std::string, int> locals_;
+    std::map<std::string, Value> locals_;
     std::map<std::string, Span> local_spans_;
-    std::map<std::string, int> param_index_;
-    std::map<std::string, int> column_index_;
+    std::map<std::string, ParamEntry> params_;
+    std::map<std::pair<std::string, bool>, int> column_index_;
+    std::map<int, Levels> levels_cache_;
     std::map<std::string, std::pair<rt::Bounds, std::string>> implied_;
     std::optional<std::set<std::string>> data_list_;
     std::set<std::string> used_names_;
+    std::set<std::string> reported_;
+    std::vector<Estimand> reports_;
 };
 
 }  // namespace
 
 CheckResult check_model(const SourceText& source, const ast::Model& model, std::span<const std::string> header,
-                        const std::string& data_name) {
+                        const std::string& data_name, const LevelsSource& levels) {
     CheckResult result;
     try {
-        Checker checker(source, model, header, data_name);
+        Checker checker(source, model, header, data_name, levels);
         result.model = checker.run();
     } catch (const CheckError& e) {
         result.diagnostics.push_back(e.diagnostic);

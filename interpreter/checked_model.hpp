@@ -1,9 +1,12 @@
 // What the interpreter makes of a parsed model once it knows the data's
-// column names: every name resolved (column, parameter, local, built-in),
-// the numerically stable forms chosen, and the whole model lowered into one
-// expression graph whose terms sum to the log-likelihood.
+// columns: every name resolved (column, parameter, local, built-in), shapes
+// checked, the numerically stable forms chosen, and the whole model lowered
+// into one expression graph of scalar-per-row nodes whose terms sum to the
+// log-likelihood. Vectors and matrices exist only here, at check time: a
+// vector is a list of graph nodes, so the evaluator never sees a shape.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,8 +21,11 @@
 
 namespace mlec::interp {
 
+// One coordinate of the optimizer's vector theta. A scalar parameter is
+// one; a vector, matrix or group parameter is one per entry; a simplex of K
+// weights is K - 1 (its entries are Estimands computed from them).
 struct ParameterInfo {
-    std::string name;
+    std::string name;         // "sigma", "beta[2]", "effect[red]"; simplex coordinates "w[2]/w[1]"
     Span first_use;           // where the name first appears (declaration or use)
     bool declared = false;    // `param` statement, or an implicit free name
     rt::Bounds bounds;        // on the user's scale
@@ -29,28 +35,70 @@ struct ParameterInfo {
     int user_node = -1;       // graph node of the user-scale value
 };
 
+// A quantity the report shows with a standard error: a parameter's entry on
+// the user's scale, or a `report` quantity. Its value is a row-invariant
+// graph node; its standard error follows by the delta method from the
+// node's gradient in theta.
+struct Estimand {
+    std::string name;         // "sigma", "beta[2]", "effect[red]", "w[3]", "odds_ratio"
+    int node = -1;
+    bool derived = false;     // from a `report` statement
+    bool implicit = false;    // an undeclared free name
+    bool simplex = false;     // an entry of a simplex: interval on the logit scale
+    rt::Bounds bounds;        // the entry's bounds, for display and the interval's scale
+    int coordinate = -1;      // theta index when the value is bounds.to_user(theta[coordinate])
+};
+
+// The levels of a column used as a group index or categorical outcome.
+struct Levels {
+    std::vector<std::string> names;  // level k is names[k - 1]
+    std::vector<double> codes;       // per row, 1-based level number
+    bool numeric = false;            // integer column (levels sorted) or text (first appearance)
+};
+
+// Reads a column's levels on demand (only group and categorical columns are
+// read this way). Returns nothing after adding a diagnostic.
+using LevelsSource = std::function<std::optional<Levels>(int csv_index, Diagnostics& diagnostics)>;
+
 struct ColumnInfo {
     std::string name;
     int csv_index = -1;  // index into the CSV header
     Span first_use;
+    // True when the graph's column holds the level numbers of a categorical
+    // column (moved out of here at binding) rather than its numbers.
+    bool categorical = false;
+    std::vector<double> codes;
+};
+
+// A value the data must satisfy before fitting: an outcome in its
+// distribution's support, a data argument in its domain, an index column
+// within 1..max. Checked row by row when the model is bound to data.
+struct DataCheck {
+    int node = -1;             // a node depending on data only
+    Span span;                 // where the model uses it
+    rt::Domain domain = rt::Domain::real;
+    int max = 0;               // for indices: the largest allowed value
+    std::string what;          // "bernoulli outcome", "binomial's n", "index of 'beta'"
 };
 
 // One term of the log-likelihood: a sampling statement or `target +=`.
 struct TermInfo {
-    Span span;                                       // the statement
-    std::string text;                                // the statement's source text
-    const rt::DistributionDef* distribution = nullptr;  // null for `target +=`
-    std::string written;  // the distribution as the user wrote it (before a stable-form rewrite)
-    int node = -1;                                   // graph node of the per-row log density
-    std::vector<int> input_nodes;                    // outcome then arguments (distribution terms)
-    std::vector<Span> input_spans;                   // their source spans
+    Span span;                      // the statement
+    std::string text;               // the statement's source text
+    int node = -1;                  // graph node of the per-row log density
+    // For messages about a non-finite value: the inputs and their names
+    // ("outcome", "mu", "sigma"); empty for `target +=`.
+    std::vector<int> input_nodes;
+    std::vector<std::string> input_names;
 };
 
 struct CheckedModel {
     rt::Graph graph;
     std::vector<ParameterInfo> parameters;  // index = position in theta
+    std::vector<Estimand> estimands;        // parameters first (model order), then `report`s
     std::vector<ColumnInfo> columns;        // index = graph data column
     std::vector<TermInfo> terms;            // same order as graph.terms()
+    std::vector<DataCheck> checks;
     Diagnostics warnings;                   // e.g. a parameter one edit away from a column
     std::vector<std::string> notes;         // rewrites to stable forms, implied bounds
 };
@@ -61,8 +109,9 @@ struct CheckResult {
 };
 
 // `header` is the data's column names; `data_name` is how diagnostics name
-// the data file.
-CheckResult check_model(const SourceText& source, const ast::Model& model,
-                        std::span<const std::string> header, const std::string& data_name);
+// the data file; `levels` reads a column's categories when the model uses it
+// as a group index or categorical outcome.
+CheckResult check_model(const SourceText& source, const ast::Model& model, std::span<const std::string> header,
+                        const std::string& data_name, const LevelsSource& levels = {});
 
 }  // namespace mlec::interp

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "runtime/mapped_file.hpp"
@@ -455,6 +456,104 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
             result[i] = values[slot];
     }
     return result;
+}
+
+std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnostics& diagnostics) const {
+    const Impl& m = *impl_;
+    const int header_size = static_cast<int>(m.header.size());
+    if (column < 0 || column >= header_size) {
+        diagnostics.push_back(m.unpositioned("column index " + std::to_string(column) + " is out of range",
+                                             Category::usage));
+        return std::nullopt;
+    }
+    // The cells' texts first (views into the file, no copies), then the
+    // choice between numeric and text levels.
+    std::vector<std::string_view> cells;
+    cells.reserve(estimate_rows(m.data_begin, m.stop));
+    int line_number = 2;
+    for (const char* p = m.data_begin; p < m.stop; ++line_number) {
+        const Line line = line_at(p, m.stop);
+        const std::size_t row_number = cells.size() + 1;
+        if (is_blank(line.begin, line.end)) {
+            if (is_blank(line.next, m.stop)) break;
+            diagnostics.push_back(m.at(line_number, line, line.begin, line.begin,
+                                       "row " + std::to_string(row_number) + " is empty"));
+            return std::nullopt;
+        }
+        const char* f = line.begin;
+        bool found = false;
+        for (int field = 0;; ++field) {
+            bool unclosed = false;
+            const char* e = field_end(f, line.end, unclosed);
+            if (field == column) {
+                Trimmed t = trim(f, e);
+                if (t.end - t.begin >= 2 && *t.begin == '"' && t.end[-1] == '"') {
+                    ++t.begin;
+                    --t.end;
+                }
+                const std::string_view text(t.begin, static_cast<std::size_t>(t.end - t.begin));
+                if (text.empty() || text == "NA") {
+                    diagnostics.push_back(m.at(line_number, line, t.begin, t.end,
+                                               "row " + std::to_string(row_number) + ", column '" +
+                                                   m.header[static_cast<std::size_t>(column)] + "': missing value"));
+                    return std::nullopt;
+                }
+                cells.push_back(text);
+                found = true;
+                break;
+            }
+            if (e == line.end) break;
+            f = e + 1;
+        }
+        if (!found) {
+            diagnostics.push_back(m.at(line_number, line, line.end, line.end,
+                                       "row " + std::to_string(row_number) + " has too few fields for column '" +
+                                           m.header[static_cast<std::size_t>(column)] + "'"));
+            return std::nullopt;
+        }
+        p = line.next;
+    }
+    if (cells.empty()) {
+        diagnostics.push_back(m.unpositioned("no data rows after the header"));
+        return std::nullopt;
+    }
+    Categories out;
+    out.codes.reserve(cells.size());
+    std::vector<double> numbers;
+    numbers.reserve(cells.size());
+    out.numeric = true;
+    for (std::string_view c : cells) {
+        double v = 0;
+        const char* b = c.data();
+        if (*b == '+') ++b;
+        auto [ptr, ec] = std::from_chars(b, c.data() + c.size(), v);
+        if (ec != std::errc() || ptr != c.data() + c.size() || !std::isfinite(v) || v != std::floor(v) ||
+            std::abs(v) > 9007199254740992.0) {
+            out.numeric = false;
+            break;
+        }
+        numbers.push_back(v);
+    }
+    if (out.numeric) {
+        std::vector<double> sorted = numbers;
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        for (double v : sorted) {
+            char buf[32];
+            auto r = std::to_chars(buf, buf + sizeof buf, v);
+            out.levels.emplace_back(buf, r.ptr);
+        }
+        for (double v : numbers)
+            out.codes.push_back(static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin() + 1));
+    } else {
+        std::unordered_map<std::string_view, double> index;
+        for (std::string_view c : cells) {
+            auto [it, inserted] = index.try_emplace(c, static_cast<double>(out.levels.size() + 1));
+            if (inserted) out.levels.emplace_back(c);
+            out.codes.push_back(it->second);
+        }
+    }
+    return out;
 }
 
 Diagnostic CsvFile::field_error(std::size_t row, int column, std::string message) const {

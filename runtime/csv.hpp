@@ -42,6 +42,17 @@ public:
     std::optional<std::vector<std::vector<double>>> load(std::span<const int> which,
                                                          Diagnostics& diagnostics) const;
 
+    // A column read as categories (a group index, a categorical outcome):
+    // when every cell is an integer the levels are its distinct values in
+    // ascending order, otherwise the distinct texts in order of first
+    // appearance. codes[row] is the row's level number, 1-based.
+    struct Categories {
+        std::vector<std::string> levels;
+        std::vector<double> codes;
+        bool numeric = false;
+    };
+    std::optional<Categories> load_categories(int column, Diagnostics& diagnostics) const;
+
     // Number of data rows (valid after a successful load).
     std::size_t rows() const;
 

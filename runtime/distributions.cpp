@@ -26,10 +26,14 @@ std::string_view domain_text(Domain d) {
 
 std::span<const DistributionDef* const> all_distributions() {
     // Function-local: the definitions live in other translation units.
-    static const std::array<const DistributionDef*, 9> table{
+    static const std::array<const DistributionDef*, 19> table{
         &detail::bernoulli_def(),   &detail::bernoulli_logit_def(), &detail::binomial_def(),
-        &detail::poisson_def(),     &detail::poisson_log_def(),     &detail::normal_def(),
-        &detail::lognormal_def(),   &detail::exponential_def(),     &detail::gamma_def()};
+        &detail::poisson_def(),     &detail::poisson_log_def(),     &detail::negbinomial_def(),
+        &detail::geometric_def(),   &detail::normal_def(),          &detail::lognormal_def(),
+        &detail::student_t_def(),   &detail::cauchy_def(),          &detail::laplace_def(),
+        &detail::logistic_def(),    &detail::exponential_def(),     &detail::gamma_def(),
+        &detail::weibull_def(),     &detail::beta_def(),            &detail::uniform_def(),
+        &detail::categorical_def()};
     return table;
 }
 

@@ -46,8 +46,9 @@ struct DistributionDef {
     OpDef op;                       // arity 1 + args.size(), value = log density
 };
 
-// bernoulli bernoulli_logit binomial poisson poisson_log normal lognormal
-// exponential gamma. nullptr for an unknown name.
+// bernoulli bernoulli_logit binomial poisson poisson_log negbinomial
+// geometric normal lognormal student_t cauchy laplace logistic exponential
+// gamma weibull beta uniform categorical. nullptr for an unknown name.
 const DistributionDef* find_distribution(std::string_view name);
 std::span<const DistributionDef* const> all_distributions();
 

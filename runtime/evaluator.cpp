@@ -361,6 +361,28 @@ std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::Vect
     return std::nullopt;
 }
 
+double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eigen::VectorXd& gradient) {
+    evaluate_invariant(theta, Mode::gradient);
+    gradient.setZero(graph_.parameter_count());
+    std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
+    invariant_adjoint_[static_cast<std::size_t>(node)] = 1.0;
+    for (auto it = invariant_.rbegin(); it != invariant_.rend(); ++it) {
+        const auto uid = static_cast<std::size_t>(*it);
+        if (*it > node) continue;  // topological order: nothing above node feeds it
+        const Node& n = graph_.node(*it);
+        const double adj = invariant_adjoint_[uid];
+        if (adj == 0.0) continue;
+        if (n.kind == NodeKind::parameter) {
+            gradient[n.parameter] += adj;
+        } else if (n.kind == NodeKind::op) {
+            for (std::size_t i = 0; i < n.inputs.size(); ++i)
+                if (has_deps(graph_.node(n.inputs[i])))
+                    invariant_adjoint_[static_cast<std::size_t>(n.inputs[i])] += adj * d1_[uid][i][0];
+        }
+    }
+    return value_[static_cast<std::size_t>(node)][0];
+}
+
 std::vector<double> Evaluator::node_values(const Eigen::VectorXd& theta, int node) {
     evaluate_invariant(theta, Mode::value);
     if (graph_.node(node).row_invariant) return {value_[static_cast<std::size_t>(node)][0]};

@@ -51,6 +51,10 @@ public:
     // The value of `node` in every row at theta (one entry if row-invariant).
     std::vector<double> node_values(const Eigen::VectorXd& theta, int node);
 
+    // Value and gradient in theta of a row-invariant node (a parameter on
+    // the user's scale, a `report` quantity): what the delta method needs.
+    double invariant_gradient(const Eigen::VectorXd& theta, int node, Eigen::VectorXd& gradient);
+
 private:
     enum class Mode { value, gradient, hessian };
 

@@ -8,6 +8,9 @@
 #include <cmath>
 #include <limits>
 
+#include <boost/math/special_functions/erf.hpp>
+#include <boost/math/special_functions/polygamma.hpp>
+
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt {
@@ -25,6 +28,16 @@ void zero_requested_d2(OpCall& c) {
     for (Col& d : c.d2) {
         if (d.size() > 0) d.setZero();
     }
+}
+
+bool detail_want_any(const OpCall& c) {
+    for (const Col& d : c.d1) {
+        if (d.size() > 0) return true;
+    }
+    for (const Col& d : c.d2) {
+        if (d.size() > 0) return true;
+    }
+    return false;
 }
 
 // ---- arithmetic -----------------------------------------------------------
@@ -268,6 +281,225 @@ void eval_lgamma(OpCall& c) {
     }
 }
 
+// ---- the normal CDF and quantile, digamma -------------------------------
+
+constexpr double sqrt_2 = 1.4142135623730950488016887242097;
+constexpr double inv_sqrt_2pi = 0.39894228040143267793994605993438;
+
+// Phi(x) = erfc(-x/sqrt 2)/2, accurate to full relative precision in the
+// lower tail (1 + erf would cancel to 0 below x = -8);
+// Phi' = phi(x) = exp(-x^2/2)/sqrt(2 pi), Phi'' = -x phi(x).
+void eval_phi(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    const Eigen::Index n = x.size();
+    for (Eigen::Index i = 0; i < n; ++i) c.value[i] = 0.5 * std::erfc(-x[i] / sqrt_2);
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (!d1 && !d2) return;
+    Col& pdf = d1 ? c.d1[0] : c.d2[p00];
+    special::assign_exp(pdf, -0.5 * x.square());
+    pdf *= inv_sqrt_2pi;
+    if (d2) c.d2[p00] = -x * pdf;  // in place when pdf is d2 itself
+}
+
+// probit(p) = Phi^-1(p) = -sqrt 2 erfc^-1(2p) (Boost.Math). Above p = 1/2 the
+// upper tail is used instead, sqrt 2 erfc^-1(2(1 - p)), since 1 - p is exact
+// there (Sterbenz) and erfc^-1 near 2 would see only the rounded 2p.
+// probit(0) = -inf, probit(1) = +inf, NaN outside [0, 1].
+//   probit'  = 1/phi(q)
+//   probit'' = q/phi(q)^2       (q = probit(p); from phi'(q) = -q phi(q))
+// The argument is often a broadcast parameter: recomputed only when it
+// changes from the previous row.
+void eval_probit(OpCall& c) {
+    const ConstCol& p = c.in[0];
+    const Eigen::Index n = p.size();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    double last = nan;
+    double q = nan;
+    double inv_pdf = nan;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (!(p[i] == last)) {
+            last = p[i];
+            if (!(last >= 0 && last <= 1)) {
+                q = nan;
+            } else if (last == 0) {
+                q = -std::numeric_limits<double>::infinity();
+            } else if (last == 1) {
+                q = std::numeric_limits<double>::infinity();
+            } else if (last < 0.5) {
+                q = -sqrt_2 * boost::math::erfc_inv(2 * last, special::Policy());
+            } else {
+                q = sqrt_2 * boost::math::erfc_inv(2 * (1 - last), special::Policy());
+            }
+            // 1/phi(q) = sqrt(2 pi) exp(q^2/2); +inf at p = 0 or 1.
+            inv_pdf = std::exp(0.5 * q * q) / inv_sqrt_2pi;
+        }
+        c.value[i] = q;
+        if (d1) c.d1[0][i] = inv_pdf;
+        if (d2) c.d2[p00][i] = q * inv_pdf * inv_pdf;
+    }
+}
+
+// digamma' = trigamma, digamma'' = psi^(2) = polygamma(2, x) (Boost.Math).
+// At the poles x = 0, -1, -2, ... psi jumps from +inf to -inf: value and
+// partials NaN there (psi' is +inf on both sides but psi'' changes sign).
+void eval_digamma(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    const Eigen::Index n = x.size();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    double last = nan;
+    double v = nan;
+    double g1 = nan;
+    double g2 = nan;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (!(x[i] == last)) {
+            last = x[i];
+            const bool pole = special::is_nonpositive_integer(last);
+            v = special::digamma(last);
+            if (d1) g1 = pole ? nan : special::trigamma(last);
+            if (d2) g2 = pole ? nan : boost::math::polygamma(2, last, special::Policy());
+        }
+        c.value[i] = v;
+        if (d1) c.d1[0][i] = g1;
+        if (d2) c.d2[p00][i] = g2;
+    }
+}
+
+// ---- variadic functions (arity -1: in.size() inputs) ---------------------
+
+// sum(x1, ..., xk): linear. (An empty sum is 0.)
+void eval_sum(OpCall& c) {
+    const int k = static_cast<int>(c.in.size());
+    c.value.setZero();
+    for (int i = 0; i < k; ++i) {
+        c.value += c.in[i];
+        if (c.want_d1(i)) c.d1[i].setOnes();
+    }
+    zero_requested_d2(c);
+}
+
+// min/max(x1, ..., xk): the partial in x_i is 1 on the rows where x_i is the
+// FIRST input attaining the extreme, 0 elsewhere (a subgradient: at a tie the
+// first input wins, so exactly one input gets each row's unit); every second
+// partial is 0. A NaN in any input makes the row's value NaN. (With no
+// inputs, min is +inf and max -inf.)
+template <bool is_max>
+void eval_extreme(OpCall& c) {
+    const int k = static_cast<int>(c.in.size());
+    const Eigen::Index n = c.value.size();
+    if (k == 0) {
+        c.value.setConstant(is_max ? -std::numeric_limits<double>::infinity()
+                                   : std::numeric_limits<double>::infinity());
+        return;
+    }
+    c.value = c.in[0];
+    // which[r] = index of the winning input (a double, so the selects
+    // vectorize); any_nan[r] marks NaN rows.
+    Eigen::ArrayXd which = Eigen::ArrayXd::Zero(n);
+    Eigen::Array<bool, Eigen::Dynamic, 1> any_nan = c.in[0].isNaN();
+    for (int i = 1; i < k; ++i) {
+        const ConstCol& x = c.in[i];
+        Eigen::Array<bool, Eigen::Dynamic, 1> better;
+        if constexpr (is_max) {
+            better = x > c.value;
+        } else {
+            better = x < c.value;
+        }
+        c.value = better.select(x, c.value);
+        which = better.select(static_cast<double>(i), which);
+        any_nan = any_nan || x.isNaN();
+    }
+    if (any_nan.any()) c.value = any_nan.select(nan, c.value);
+    for (int i = 0; i < k; ++i) {
+        if (c.want_d1(i)) c.d1[i] = (which == static_cast<double>(i)).select(1.0, Eigen::ArrayXd::Zero(n));
+    }
+    zero_requested_d2(c);
+}
+
+// log_sum_exp(x1, ..., xk) = m + log(sum_i exp(x_i - m)), m = max_i x_i,
+// never overflowing. The winning term exp(x_j - m) = 1 (j = the first input
+// attaining m) is kept out of the sum: with rest = sum_{i != j} exp(x_i - m),
+//     value = m + log1p(rest)
+// keeps the tiny contributions that 1 + rest would round away. Partials:
+//     d/dx_i = s_i = exp(x_i - m)/(1 + rest)            (the softmax)
+//     d2/dx_i dx_j = s_i (delta_ij - s_j),
+// the diagonal as s_i (1 - s_i) with 1 - s_j = rest/(1 + rest) for the
+// winner (no cancellation when s_j -> 1). Rows where m is infinite: every
+// input -inf gives -inf, some input +inf gives +inf, with s = 1 on the first
+// such input, 0 elsewhere (the limit along any path on which it stays the
+// largest); a NaN input gives NaN.
+void eval_log_sum_exp(OpCall& c) {
+    const int k = static_cast<int>(c.in.size());
+    const Eigen::Index n = c.value.size();
+    if (k == 0) {
+        c.value.setConstant(-std::numeric_limits<double>::infinity());
+        return;
+    }
+    Eigen::ArrayXd m = c.in[0];
+    Eigen::ArrayXd which = Eigen::ArrayXd::Zero(n);
+    for (int i = 1; i < k; ++i) {
+        const auto better = c.in[i] > m;
+        m = better.select(c.in[i], m);
+        which = better.select(static_cast<double>(i), which);
+    }
+    const bool finite = m.isFinite().all();
+    // Shift by m only where it is finite (inf - inf would be NaN); rows with
+    // an infinite m are redone below.
+    const Eigen::ArrayXd shift = m.isFinite().select(m, 0.0);
+    const bool partials = detail_want_any(c);
+    // e.col(i) = exp(x_i - m), with the winner's term set to 0 so that the
+    // column sum is `rest`; kept only when partials are wanted.
+    Eigen::ArrayXXd e(partials ? n : 0, partials ? k : 0);
+    Eigen::ArrayXd rest = Eigen::ArrayXd::Zero(n);
+    Eigen::ArrayXd term(n);
+    for (int i = 0; i < k; ++i) {
+        special::assign_exp(term, c.in[i] - shift);
+        term = (which == static_cast<double>(i)).select(0.0, term);
+        rest += term;
+        if (partials) e.col(i) = term;
+    }
+    c.value = shift + rest.log1p();
+    if (partials) {
+        const Eigen::ArrayXd inv_total = (1.0 + rest).inverse();
+        // softmax s_i into e (the winner's entry: 1/(1 + rest))
+        for (int i = 0; i < k; ++i) {
+            e.col(i) = (which == static_cast<double>(i)).select(inv_total, e.col(i) * inv_total);
+        }
+        for (int i = 0; i < k; ++i) {
+            if (c.want_d1(i)) c.d1[i] = e.col(i);
+        }
+        for (int i = 0; i < k; ++i) {
+            for (int j = i; j < k; ++j) {
+                if (!c.want_d2(i, j)) continue;
+                Col& out = c.d2[pair_index(i, j, k)];
+                if (i == j) {
+                    // 1 - s_i: rest/(1 + rest) for the winner, else 1 - s_i
+                    // directly (s_i <= 1/2 there, no cancellation).
+                    out = e.col(i) * (which == static_cast<double>(i)).select(rest * inv_total, 1.0 - e.col(i));
+                } else {
+                    out = -e.col(i) * e.col(j);
+                }
+            }
+        }
+    }
+    if (finite) return;
+    for (Eigen::Index r = 0; r < n; ++r) {
+        if (std::isfinite(m[r])) continue;
+        bool has_nan = false;
+        for (int i = 0; i < k; ++i) has_nan = has_nan || std::isnan(c.in[i][r]);
+        c.value[r] = has_nan ? nan : m[r];
+        // which[r] is already the first input equal to m[r] (strict > above).
+        for (int i = 0; i < k; ++i) {
+            if (c.want_d1(i)) c.d1[i][r] = has_nan ? nan : (which[r] == i ? 1.0 : 0.0);
+            for (int j = i; j < k; ++j) {
+                if (c.want_d2(i, j)) c.d2[pair_index(i, j, k)][r] = has_nan ? nan : 0.0;
+            }
+        }
+    }
+}
+
 constexpr OpDef add_def{"+", 2, &eval_add, true};
 constexpr OpDef sub_def{"-", 2, &eval_sub, true};
 constexpr OpDef mul_def{"*", 2, &eval_mul, false};
@@ -286,10 +518,21 @@ constexpr OpDef inv_logit_def{"inv_logit", 1, &eval_sigmoid, false};
 constexpr OpDef logit_def{"logit", 1, &eval_logit, false};
 constexpr OpDef tanh_def{"tanh", 1, &eval_tanh, false};
 constexpr OpDef lgamma_def{"lgamma", 1, &eval_lgamma, false};
+constexpr OpDef probit_def{"probit", 1, &eval_probit, false};
+constexpr OpDef phi_def{"Phi", 1, &eval_phi, false};
+constexpr OpDef digamma_def{"digamma", 1, &eval_digamma, false};
+// Variadic. sum, min and max have identically zero second partials, so they
+// are marked linear: the Hessian pass skips them.
+constexpr OpDef log_sum_exp_def{"log_sum_exp", -1, &eval_log_sum_exp, false};
+constexpr OpDef sum_def{"sum", -1, &eval_sum, true};
+constexpr OpDef min_def{"min", -1, &eval_extreme<false>, true};
+constexpr OpDef max_def{"max", -1, &eval_extreme<true>, true};
 
-constexpr std::array<const OpDef*, 12> named_functions{
-    &exp_def,     &log_def,       &log1p_def, &expm1_def, &sqrt_def, &abs_def,
-    &pow_def,     &sigmoid_def,   &inv_logit_def, &logit_def, &tanh_def, &lgamma_def};
+constexpr std::array<const OpDef*, 19> named_functions{
+    &exp_def,     &log_def,       &log1p_def,      &expm1_def,   &sqrt_def,
+    &abs_def,     &pow_def,       &sigmoid_def,    &inv_logit_def, &logit_def,
+    &tanh_def,    &lgamma_def,    &probit_def,     &phi_def,     &digamma_def,
+    &log_sum_exp_def, &sum_def,   &min_def,        &max_def};
 
 }  // namespace
 

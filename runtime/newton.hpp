@@ -22,6 +22,12 @@ public:
     // steepest descent gives an acceptable step (current is then unchanged).
     std::optional<double> advance(Iterate& current);
 
+    // At a point where the gradient test passed: if the Hessian has a clearly
+    // negative eigenvalue (a saddle point, such as b1 = b2 = 0 in
+    // b1 * (1 - exp(-b2 * x))), steps along that eigenvector to a lower f and
+    // returns the step length; empty at a true minimum.
+    std::optional<double> escape_saddle(Iterate& current);
+
 private:
     std::optional<double> step_along(Iterate& current, const Eigen::VectorXd& direction);
 

@@ -121,7 +121,9 @@ OptimizeResult run_iterations(Stepper& stepper, TrackingObjective& objective,
 
     double relative_grad = relative_gradient(current);
     result.status = OptimizeStatus::max_iterations;
-    if (relative_grad <= options.gradient_tolerance) result.status = OptimizeStatus::converged;
+    if (relative_grad <= options.gradient_tolerance && !stepper.escape_saddle(current))
+        result.status = OptimizeStatus::converged;
+    relative_grad = relative_gradient(current);
     while (result.status == OptimizeStatus::max_iterations && result.iterations < max_iterations) {
         const double f_before = current.f;
         const std::optional<double> step = stepper.advance(current);
@@ -137,6 +139,12 @@ OptimizeResult run_iterations(Stepper& stepper, TrackingObjective& objective,
             stalled_at_optimum(std::abs(f_before - current.f), current, relative_grad, options)) {
             result.status = OptimizeStatus::converged;
         }
+        // A point that passes the gradient test may be a saddle: leave it
+        // downhill along negative curvature and go on iterating.
+        if (result.status == OptimizeStatus::converged && stepper.escape_saddle(current)) {
+            result.status = OptimizeStatus::max_iterations;
+            relative_grad = relative_gradient(current);
+        }
         // Converged beats cancelled: the point is as good as it would get.
         if (callback) {
             const IterationInfo info{result.iterations, current.f,
@@ -149,7 +157,11 @@ OptimizeResult run_iterations(Stepper& stepper, TrackingObjective& objective,
 
     // Accepted points only go down, but a rejected trial may still have had a
     // lower f than the last accepted one; report it if its gradient is finite.
-    if (objective.has_best() && objective.best_f() < current.f) {
+    // "Lower" means beyond rounding: near the optimum f differs between
+    // iterates only in its last bits, and there the later iterate, with the
+    // smaller gradient, is the better answer.
+    const double rounding = 1e-12 * std::max(1.0, std::abs(current.f));
+    if (objective.has_best() && objective.best_f() < current.f - rounding) {
         Iterate best;
         best.x = objective.best_x();
         best.g.resize(best.x.size());

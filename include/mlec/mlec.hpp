@@ -134,7 +134,7 @@ struct ParameterEstimate {
     std::optional<double> ci_lower;
     std::optional<double> ci_upper;
     bool implicit = false;    // an undeclared free name
-    std::string bounds;       // "", "> 0", "(0, 1)"
+    std::string bounds;       // "", "> 0", "(0, 1)", "simplex"
     bool diverging = false;   // part of the direction along which the fit diverges
     int direction = 0;        // +1 / -1: where a diverging parameter goes
     std::string diverges_to;  // its limit: "+inf", "-inf", or a bound such as "0"
@@ -146,6 +146,7 @@ struct FitResult {
     std::string message;  // one sentence: what happened, in the user's terms
 
     std::vector<ParameterEstimate> parameters;
+    std::vector<ParameterEstimate> derived;  // `report` quantities, delta-method errors
     Eigen::MatrixXd covariance;  // user scale; empty when unavailable
     double log_likelihood = 0;
     double aic = 0;

@@ -2,10 +2,13 @@
 // runtime/distributions.cpp; not part of any public interface.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 
 #include "runtime/distributions.hpp"
+#include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
 
@@ -60,6 +63,14 @@ inline bool column_in_domain(Domain d, const ConstCol& x) {
     return false;
 }
 
+// The domain of input k >= 1 (input 0 is y): its argument's; the inputs past
+// the last argument are the elements of that (vector) argument, as for
+// categorical(y | p_1, ..., p_K).
+inline Domain input_domain(const DistributionDef& def, int k) {
+    const std::size_t i = std::min(static_cast<std::size_t>(k - 1), def.args.size() - 1);
+    return def.args[i].domain;
+}
+
 // The argument checks of Stan Math's order, run after the vectorized value so
 // that the common all-valid block stays a few passes of array expressions:
 // every row whose outcome or arguments lie outside their domains, or whose
@@ -79,13 +90,13 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
     }
     // Fast path: every row valid, nothing to repair.
     bool all_ok = (c.value > neg_inf).all() && column_in_domain(def.outcome, c.in[0]);
-    for (int k = 1; all_ok && k < arity; ++k) all_ok = column_in_domain(def.args[k - 1].domain, c.in[k]);
+    for (int k = 1; all_ok && k < arity; ++k) all_ok = column_in_domain(input_domain(def, k), c.in[k]);
     if (all_ok) return;
 
     const Eigen::Index n = c.value.size();
     for (Eigen::Index r = 0; r < n; ++r) {
         bool ok = c.value[r] > neg_inf && in_domain_fast(def.outcome, c.in[0][r]);
-        for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(def.args[k - 1].domain, c.in[k][r]);
+        for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(input_domain(def, k), c.in[k][r]);
         if (ok) continue;
         c.value[r] = neg_inf;
         for (Col& d : c.d1) {
@@ -95,6 +106,135 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
             if (d.size() > 0) d[r] = 0.0;
         }
     }
+}
+
+// ---- shared scalar math ----------------------------------------------------
+
+// log(1 + u) - u, also for small |u| where the two terms cancel to -u^2/2:
+// with v = u/(2 + u), log(1 + u) = 2 atanh(v) = 2 (v + v^3/3 + v^5/5 + ...)
+// and 2v - u = -u^2/(2 + u), so no term cancels (the idea of R's log1pmx).
+inline double log1pmx(double u) {
+    if (!(std::abs(u) < 0.1)) return std::log1p(u) - u;
+    const double v = u / (2.0 + u);
+    const double v2 = v * v;
+    // |v| < 0.053: the series sum_k v^(2k-2)/(2k+1) is exact to double
+    // precision after 8 terms.
+    double series = 1.0 / 17;
+    for (int k = 7; k >= 1; --k) series = series * v2 + 1.0 / (2 * k + 1);
+    return -u * u / (2.0 + u) + 2.0 * v * v2 * series;
+}
+
+// lgamma(x + a) - lgamma(x) for x >= 10, a >= 0, by Stirling's formula
+// lgamma(z) = (z - 1/2) log z - z + log sqrt(2 pi) + R(z) with the remainders
+// R kept exactly: (x - 1/2) log1p(a/x) + a log(x + a) - a + R(x + a) - R(x).
+// The difference of two lgamma values of size x log x would lose
+// log10(x log x) digits.
+inline double lgamma_ratio(double x, double a) {
+    return (x - 0.5) * std::log1p(a / x) + a * std::log(x + a) - a +
+           special::stirling_remainder(x + a) - special::stirling_remainder(x);
+}
+
+// log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b) for a, b > 0, without
+// the cancellation of the three terms when one argument is large.
+inline double log_beta(double a, double b) {
+    const double p = std::min(a, b);
+    const double q = std::max(a, b);
+    if (p >= 1 && p + q >= 20) return special::log_beta_large(p, q);
+    if (q >= 10) return special::lgamma(p) - lgamma_ratio(q, p);
+    return special::lgamma(p) + special::lgamma(q) - special::lgamma(p + q);
+}
+
+// Differences of the polygamma functions at x and x + a (x > 0, a >= 0),
+// minus their leading terms, which the callers combine analytically:
+//     psi_rem  = psi(x + a)  - psi(x)  - log1p(a/x)
+//     tri_rem  = psi'(x + a) - psi'(x) + a/(x (x + a))
+// For x >= 10 from the asymptotic series
+//     psi(z)  = log z - 1/(2z) - sum_k B_2k/(2k z^2k)
+//     psi'(z) = 1/z + 1/(2z^2) + sum_k B_2k/z^(2k+1)
+// (k <= 7, the first omitted term below 1e-16 at z = 10), with each
+// difference of powers written as (1/(x+a) - 1/x) times a sum of products, so
+// nothing cancels even for a << x; for x < 10 and an integer a <= 16 by the
+// recurrence psi(z + 1) = psi(z) + 1/z (exact sums); otherwise from Boost's
+// psi and psi'.
+struct PolygammaDiff {
+    double psi_rem = 0;
+    double tri_rem = 0;
+};
+
+inline PolygammaDiff polygamma_diff(double x, double a, bool want_psi, bool want_tri) {
+    PolygammaDiff out;
+    if (a == 0) return out;
+    if (x >= 10) {
+        // h[n] = sum_{j<n} i2^j i1^(n-1-j), so that i2^n - i1^n = delta h[n].
+        const double i1 = 1.0 / x;
+        const double i2 = 1.0 / (x + a);
+        const double delta = -a / (x * (x + a));
+        double h[16];
+        h[1] = 1.0;
+        double i2_pow = i2;
+        for (int n = 1; n < 15; ++n) {
+            h[n + 1] = i1 * h[n] + i2_pow;
+            i2_pow *= i2;
+        }
+        if (want_psi) {
+            constexpr double c[] = {1.0 / 12,   -1.0 / 120,        1.0 / 252, -1.0 / 240,
+                                    1.0 / 132,  -691.0 / 32760,    1.0 / 12};
+            double s = 0;
+            for (int k = 1; k <= 7; ++k) s += c[k - 1] * h[2 * k];
+            out.psi_rem = -0.5 * delta - delta * s;
+        }
+        if (want_tri) {
+            constexpr double b[] = {1.0 / 6,  -1.0 / 30,        1.0 / 42, -1.0 / 30,
+                                    5.0 / 66, -691.0 / 2730,    7.0 / 6};
+            double s = 0;
+            for (int k = 1; k <= 7; ++k) s += b[k - 1] * h[2 * k + 1];
+            out.tri_rem = 0.5 * delta * h[2] + delta * s;
+        }
+        return out;
+    }
+    if (a <= 16 && a == std::floor(a)) {
+        double psi = 0;
+        double tri = 0;
+        for (int j = 0; j < static_cast<int>(a); ++j) {
+            const double inv = 1.0 / (x + j);
+            psi += inv;
+            tri -= inv * inv;
+        }
+        if (want_psi) out.psi_rem = psi - std::log1p(a / x);
+        if (want_tri) out.tri_rem = tri + a / (x * (x + a));
+        return out;
+    }
+    if (want_psi) out.psi_rem = special::digamma(x + a) - special::digamma(x) - std::log1p(a / x);
+    if (want_tri) out.tri_rem = special::trigamma(x + a) - special::trigamma(x) + a / (x * (x + a));
+    return out;
+}
+
+// The partials in y, mu and sigma (inputs iy, imu, is) of a location-scale
+// log density f = h(z) - log sigma + (terms free of y, mu, sigma),
+// z = (y - mu)/sigma, by the chain rule with dz/dy = 1/s, dz/dmu = -1/s,
+// dz/ds = -z/s:
+//   f_y = h'/s    f_mu = -h'/s    f_s = -(1 + z h')/s
+//   f_yy = f_mumu = -f_ymu = h''/s^2
+//   f_ys = -f_mus = -(z h'' + h')/s^2
+//   f_ss = (1 + 2 z h' + z^2 h'')/s^2
+// The caller passes h' (hz), z h' (zhz), h'' (hzz), z h'' (zhzz) and z^2 h''
+// (zzhzz) as lazy Eigen expressions in forms that stay finite for huge |z|;
+// each one is evaluated only if a partial that uses it was requested.
+template <class Hz, class ZHz, class Hzz, class ZHzz, class ZZHzz>
+void location_scale_partials(OpCall& c, int iy, int imu, int is, const ConstCol& sigma, const Hz& hz,
+                             const ZHz& zhz, const Hzz& hzz, const ZHzz& zhzz, const ZZHzz& zzhzz) {
+    const int arity = static_cast<int>(c.in.size());
+    const auto inv_s = sigma.inverse();
+    const auto inv_s2 = inv_s.square();
+    if (c.want_d1(iy)) c.d1[iy] = hz * inv_s;
+    if (c.want_d1(imu)) c.d1[imu] = -hz * inv_s;
+    if (c.want_d1(is)) c.d1[is] = -(1.0 + zhz) * inv_s;
+    if (c.want_d2(iy, iy)) c.d2[pair_index(iy, iy, arity)] = hzz * inv_s2;
+    if (c.want_d2(imu, imu)) c.d2[pair_index(imu, imu, arity)] = hzz * inv_s2;
+    if (c.want_d2(iy, imu)) c.d2[pair_index(iy, imu, arity)] = -hzz * inv_s2;
+    if (c.want_d2(iy, is)) c.d2[pair_index(iy, is, arity)] = -(zhzz + hz) * inv_s2;
+    if (c.want_d2(imu, is)) c.d2[pair_index(imu, is, arity)] = (zhzz + hz) * inv_s2;
+    if (c.want_d2(is, is)) c.d2[pair_index(is, is, arity)] = (1.0 + 2.0 * zhz + zzhzz) * inv_s2;
 }
 
 // One definition per file under runtime/distributions/.
@@ -107,5 +247,15 @@ const DistributionDef& normal_def();
 const DistributionDef& lognormal_def();
 const DistributionDef& exponential_def();
 const DistributionDef& gamma_def();
+const DistributionDef& negbinomial_def();
+const DistributionDef& geometric_def();
+const DistributionDef& student_t_def();
+const DistributionDef& cauchy_def();
+const DistributionDef& laplace_def();
+const DistributionDef& logistic_def();
+const DistributionDef& weibull_def();
+const DistributionDef& beta_def();
+const DistributionDef& uniform_def();
+const DistributionDef& categorical_def();
 
 }  // namespace mlec::rt::detail

@@ -40,11 +40,18 @@ struct Request {
     static Request none() { return {}; }
 };
 
+// The number of inputs of `op` at the point x: its arity, or for a variadic
+// op (arity -1) the number of entries of x.
+inline int arity_at(const rt::OpDef& op, const Row& x) {
+    return op.arity >= 0 ? op.arity : static_cast<int>(x.size());
+}
+
 // Evaluates `op` once on a block whose row r holds rows[r] (one entry per
-// input), the way the evaluator calls it.
+// input), the way the evaluator calls it. A variadic op gets as many inputs
+// as the rows have entries (every row the same number).
 inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<Row>& rows,
                                          const Request& want) {
-    const int arity = op.arity;
+    const int arity = rows.empty() ? std::max(op.arity, 0) : arity_at(op, rows.front());
     const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
     std::vector<Eigen::ArrayXd> in_data(arity, Eigen::ArrayXd(n));
     for (Eigen::Index r = 0; r < n; ++r) {
@@ -91,7 +98,7 @@ inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<
 }
 
 inline Evaluated eval_one(const rt::OpDef& op, const Row& x) {
-    return eval_block(op, {x}, Request::all(op.arity)).front();
+    return eval_block(op, {x}, Request::all(arity_at(op, x))).front();
 }
 
 inline std::string show(const Row& x) {
@@ -196,7 +203,7 @@ inline bool close_partial(double analytic, double fd, Tolerance tol) {
 // own first partial in x_i taken along x_j (both orders, so the packed pair
 // must serve both). step[i] = 0 skips input i.
 inline void check_partials(const rt::OpDef& op, const Row& x, const Row& step, Tolerance tol) {
-    const int arity = op.arity;
+    const int arity = arity_at(op, x);
     const Evaluated at = eval_one(op, x);
     for (int j = 0; j < arity; ++j) {
         if (step[j] <= 0) continue;
@@ -224,11 +231,20 @@ inline void check_partials(const rt::OpDef& op, const Row& x, const Row& step, T
 
 // The block form: the op run once on all rows (in forward and reversed order,
 // so vectorized and scalar-tail code paths both see every row) must equal the
-// op run on each row alone, for every pattern of requested partials.
+// op run on each row alone, for every pattern of requested partials. The
+// points of a variadic op are checked in one block per number of inputs.
 inline void check_block_form(const rt::OpDef& op, const std::vector<Row>& points) {
-    const int arity = op.arity;
-    std::vector<Row> rows = points;
-    rows.insert(rows.end(), points.rbegin(), points.rend());
+    if (points.empty()) return;
+    std::vector<Row> same_size;
+    std::vector<Row> other_sizes;
+    for (const Row& x : points) (x.size() == points.front().size() ? same_size : other_sizes).push_back(x);
+    if (!other_sizes.empty()) {
+        REQUIRE(op.arity < 0);
+        check_block_form(op, other_sizes);
+    }
+    const int arity = arity_at(op, same_size.front());
+    std::vector<Row> rows = same_size;
+    rows.insert(rows.end(), same_size.rbegin(), same_size.rend());
     std::vector<Evaluated> single;
     for (const Row& x : rows) single.push_back(eval_one(op, x));
 

@@ -1,0 +1,91 @@
+// beta(y | a, b):  log p(y) = (a - 1) log y + (b - 1) log(1 - y) - log B(a, b),
+// y in (0, 1), a, b > 0. log B without cancellation for large a or b
+// (detail::log_beta), log(1 - y) as log1p(-y).
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"a", Domain::positive}, {"b", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"beta", false, Domain::unit_open, args,
+                              OpDef{"beta", 3, &eval, false}};
+
+constexpr int yy = pair_index(0, 0, 3);
+constexpr int ya = pair_index(0, 1, 3);
+constexpr int yb = pair_index(0, 2, 3);
+constexpr int aa = pair_index(1, 1, 3);
+constexpr int ab = pair_index(1, 2, 3);
+constexpr int bb = pair_index(2, 2, 3);
+
+// Partials, with psi = digamma, psi1 = trigamma:
+//   d/dy = (a - 1)/y - (b - 1)/(1 - y)
+//   d/da = log y - (psi(a) - psi(a + b))      d/db = log(1 - y) - (psi(b) - psi(a + b))
+//   d2/dy2 = -(a - 1)/y^2 - (b - 1)/(1 - y)^2
+//   d2/dy da = 1/y    d2/dy db = -1/(1 - y)
+//   d2/da2 = psi1(a + b) - psi1(a)    d2/da db = psi1(a + b)    d2/db2 = psi1(a + b) - psi1(b)
+// The differences psi(x + d) - psi(x) come from detail::polygamma_diff, exact
+// also when x >> d. a and b are usually parameters broadcast to every row:
+// the special functions are recomputed only when (a, b) changes.
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& a = c.in[1];
+    const ConstCol& b = c.in[2];
+    const Eigen::Index rows = y.size();
+    const bool d_a = c.want_d1(1);
+    const bool d_b = c.want_d1(2);
+    const bool d_aa = c.want_d2(1, 1);
+    const bool d_ab = c.want_d2(1, 2);
+    const bool d_bb = c.want_d2(2, 2);
+    const bool psi = d_a || d_b;
+    const bool tri = d_aa || d_ab || d_bb;
+    double last_a = std::numeric_limits<double>::quiet_NaN();
+    double last_b = last_a;
+    double lbeta = 0, psi_a = 0, psi_b = 0, tri_a = 0, tri_b = 0, tri_ab = 0;
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        if (!(a[r] == last_a && b[r] == last_b)) {
+            last_a = a[r];
+            last_b = b[r];
+            lbeta = log_beta(last_a, last_b);
+            if (psi || tri) {
+                // psi(a) - psi(a+b) = -(psi_rem(a, b) + log1p(b/a)), and the
+                // same with a, b swapped.
+                const PolygammaDiff da = polygamma_diff(last_a, last_b, psi, tri);
+                const PolygammaDiff db = polygamma_diff(last_b, last_a, psi, tri);
+                psi_a = -(da.psi_rem + std::log1p(last_b / last_a));
+                psi_b = -(db.psi_rem + std::log1p(last_a / last_b));
+                if (tri) {
+                    // psi1(a+b) - psi1(a) = tri_rem(a, b) - b/(a (a+b))
+                    tri_a = da.tri_rem - last_b / (last_a * (last_a + last_b));
+                    tri_b = db.tri_rem - last_a / (last_b * (last_a + last_b));
+                    tri_ab = special::trigamma(last_a + last_b);
+                }
+            }
+        }
+        c.value[r] = -lbeta;
+        if (d_a) c.d1[1][r] = psi_a;
+        if (d_b) c.d1[2][r] = psi_b;
+        if (d_aa) c.d2[aa][r] = tri_a;
+        if (d_ab) c.d2[ab][r] = tri_ab;
+        if (d_bb) c.d2[bb][r] = tri_b;
+    }
+    const Eigen::ArrayXd log_y = y.log();
+    const Eigen::ArrayXd log_1my = (-y).log1p();
+    c.value += (a - 1.0) * log_y + (b - 1.0) * log_1my;
+    if (d_a) c.d1[1] += log_y;
+    if (d_b) c.d1[2] += log_1my;
+    if (c.want_d1(0)) c.d1[0] = (a - 1.0) / y - (b - 1.0) / (1.0 - y);
+    if (c.want_d2(0, 0)) c.d2[yy] = -(a - 1.0) / y.square() - (b - 1.0) / (1.0 - y).square();
+    if (c.want_d2(0, 1)) c.d2[ya] = y.inverse();
+    if (c.want_d2(0, 2)) c.d2[yb] = -(1.0 - y).inverse();
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& beta_def() { return def; }
+
+}  // namespace mlec::rt::detail

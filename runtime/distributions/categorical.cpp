@@ -1,0 +1,54 @@
+// categorical(y | p):  log p(y) = log p_y,  y in {1, ..., K}, p a vector of
+// K probabilities in [0, 1], passed as inputs 1..K (the op is variadic).
+// p is taken as given, NOT renormalized: the model is responsible for passing
+// a probability vector (softmax(...), a simplex parameter). Dividing by the
+// sum would silently turn any positive vector into one and hide a model
+// error; as it is, a vector summing to less than 1 simply loses likelihood.
+// y > K and p_y = 0 give -inf with zero partials.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"p", Domain::unit_closed, true}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"categorical", true, Domain::category, args,
+                              OpDef{"categorical", -1, &eval, false}};
+
+// d/dp_k = 1/p_y if k == y else 0;  d2/dp_k dp_j = -1/p_y^2 if k == j == y,
+// else 0. Only the chosen category's column is touched per row; the others
+// are zeroed once per block.
+void eval(OpCall& c) {
+    const int arity = static_cast<int>(c.in.size());
+    const int categories = arity - 1;
+    const ConstCol& y = c.in[0];
+    const Eigen::Index rows = y.size();
+    for (Col& d : c.d1) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        // Non-integer or out-of-range y: -inf (finish_rows zeroes the row).
+        const double yr = y[r];
+        if (!(yr >= 1 && yr <= categories && yr == std::floor(yr))) {
+            c.value[r] = neg_inf;
+            continue;
+        }
+        const int k = static_cast<int>(yr);
+        const double p = c.in[k][r];
+        c.value[r] = std::log(p);
+        if (c.want_d1(k)) c.d1[k][r] = 1.0 / p;
+        if (c.want_d2(k, k)) c.d2[pair_index(k, k, arity)][r] = -1.0 / (p * p);
+    }
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& categorical_def() { return def; }
+
+}  // namespace mlec::rt::detail

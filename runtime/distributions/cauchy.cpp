@@ -1,0 +1,49 @@
+// cauchy(y | mu, sigma):  log p(y) = -log pi - log sigma - log1p(z^2),
+// z = (y - mu)/sigma,  y, mu real, sigma > 0.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"cauchy", false, Domain::real, args,
+                              OpDef{"cauchy", 3, &eval, false}};
+
+constexpr double log_pi = 1.1447298858494001741434273513531;
+
+// h(z) = -log1p(z^2). With q = 1/(1 + z^2), t = z^2/(1 + z^2) = 1 - q and
+// m = z/(1 + z^2), all bounded:
+//   h' = -2m,  z h' = -2t,  h'' = -2 (1 - z^2)/(1 + z^2)^2 = -2q(q - t),
+//   z h'' = -2m(q - t),  z^2 h'' = -2t(q - t).
+// For |z| > 1 they are formed from v = 1/z (z^2 would overflow for
+// |z| > 1e154), and log1p(z^2) = 2 log|z| + log1p(v^2).
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& mu = c.in[1];
+    const ConstCol& sigma = c.in[2];
+    const Eigen::ArrayXd z = (y - mu) / sigma;
+    const auto big = z.abs() > 1.0;
+    const Eigen::ArrayXd v2 = big.select(z.inverse().square(), z.square());  // min(z^2, 1/z^2)
+    c.value = -big.select(2.0 * z.abs().log() + v2.log1p(), v2.log1p()) - sigma.log() - log_pi;
+    if (want_any_partial(c)) {
+        // q and t: the small one is v2/(1 + v2), the other 1/(1 + v2).
+        const Eigen::ArrayXd small_part = v2 / (1.0 + v2);
+        const Eigen::ArrayXd large_part = (1.0 + v2).inverse();
+        const Eigen::ArrayXd q = big.select(small_part, large_part);
+        const Eigen::ArrayXd t = big.select(large_part, small_part);
+        // m = z/(1 + z^2) = 1/(z + 1/z) for |z| > 1.
+        const Eigen::ArrayXd m = big.select((z + z.inverse()).inverse(), z * large_part);
+        location_scale_partials(c, 0, 1, 2, sigma, -2.0 * m, -2.0 * t, -2.0 * q * (q - t),
+                                -2.0 * m * (q - t), -2.0 * t * (q - t));
+    }
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& cauchy_def() { return def; }
+
+}  // namespace mlec::rt::detail

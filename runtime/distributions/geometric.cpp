@@ -1,0 +1,40 @@
+// geometric(y | p): the number of failures before the first success,
+//     log p(y) = log p + y log(1 - p),   y a count, p in [0, 1].
+// p = 1 makes y = 0 certain (log p = 0; the y log(1 - p) term is dropped
+// when y = 0, as 0 * log 0 would be NaN) and any y > 0 impossible; p = 0 is
+// in the argument's domain but gives probability 0 for every y, so -inf with
+// zero partials. The closed domain [0, 1] lets all-zero data drive p to its
+// bound 1, which is where their likelihood is maximal.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"p", Domain::unit_closed}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"geometric", true, Domain::count, args,
+                              OpDef{"geometric", 2, &eval, false}};
+
+constexpr int pp = pair_index(1, 1, 2);
+
+// d/dp = 1/p - y/(1 - p),  d2/dp2 = -1/p^2 - y/(1 - p)^2 (the y-terms
+// dropped at y = 0, so p = 1 stays finite).
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& p = c.in[1];
+    const auto has_failures = y > 0.0;
+    c.value = p.log() + has_failures.select(y * (-p).log1p(), 0.0);
+    if (c.want_d1(1)) c.d1[1] = p.inverse() - has_failures.select(y / (1.0 - p), 0.0);
+    if (c.want_d2(1, 1)) {
+        c.d2[pp] = -p.inverse().square() - has_failures.select(y / (1.0 - p).square(), 0.0);
+    }
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& geometric_def() { return def; }
+
+}  // namespace mlec::rt::detail

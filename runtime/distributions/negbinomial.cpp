@@ -1,0 +1,116 @@
+// negbinomial(y | mu, size), the NB2 form (R's dnbinom(y, size, mu = mu),
+// Stan's neg_binomial_2): mean mu, variance mu + mu^2/size,
+//     p(y) = Gamma(y + size)/(Gamma(size) y!) (size/(size + mu))^size (mu/(size + mu))^y,
+// y a count, mu, size > 0. Written as
+//     log p(y) = lc(y, size) - size log1p(mu/size) - y log1p(size/mu),
+//     lc(y, size) = lgamma(y + size) - lgamma(size) - lgamma(y + 1)
+//                 = -log B(size, y) - log y   (y >= 1; 0 at y = 0),
+// every term is accurate as size -> inf (the Poisson limit; size = 1e10 loses
+// nothing), where lgamma(y + size) - lgamma(size) would lose ten digits.
+#include <array>
+
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"mu", Domain::positive}, {"size", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"negbinomial", true, Domain::count, args,
+                              OpDef{"negbinomial", 3, &eval, false}};
+
+constexpr int mm = pair_index(1, 1, 3);
+constexpr int ms = pair_index(1, 2, 3);
+constexpr int ss = pair_index(2, 2, 3);
+
+// The terms that depend only on (y, size).
+struct CountTerms {
+    double lc = 0;
+    double psi_rem = 0;  // psi(size + y) - psi(size) - log1p(y/size)
+    double tri_rem = 0;  // psi'(size + y) - psi'(size) + y/(size (size + y))
+};
+
+CountTerms count_terms(double y, double size, bool want_psi, bool want_tri) {
+    CountTerms t;
+    // A y that is not a count is rejected by finish_rows; only keep the
+    // special functions away from it here.
+    if (!(y > 0 && y == std::floor(y))) return t;
+    t.lc = -log_beta(size, y) - std::log(y);
+    if (want_psi || want_tri) {
+        const PolygammaDiff d = polygamma_diff(size, y, want_psi, want_tri);
+        t.psi_rem = d.psi_rem;
+        t.tri_rem = d.tri_rem;
+    }
+    return t;
+}
+
+// Partials, with phi = size and u = (y - mu)/(phi + mu):
+//   d/dmu = phi (y - mu)/(mu (phi + mu))
+//   d/dphi = psi(y + phi) - psi(phi) - log1p(mu/phi) + (mu - y)/(phi + mu)
+//          = psi_rem + log1pmx(u)          (log1p(y/phi) - log1p(mu/phi) = log1p(u))
+//   d2/dmu2 = -y/mu^2 + (y + phi)/(phi + mu)^2
+//   d2/dmu dphi = (y - mu)/(phi + mu)^2
+//   d2/dphi2 = psi'(y + phi) - psi'(phi) + mu/(phi (phi + mu)) - (mu - y)/(phi + mu)^2
+//            = tri_rem + (mu - y)^2/((phi + y)(phi + mu)^2)
+// In the Poisson limit d/dphi and d2/dphi2 are O(1/phi^2) and O(1/phi^3)
+// while their separate terms are O(1/phi): the forms on the right keep
+// them accurate. The size is usually one parameter broadcast to every row
+// and y a small count: the (y, size) terms are cached per y below 64 until
+// the size changes.
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& mu = c.in[1];
+    const ConstCol& phi = c.in[2];
+    const Eigen::Index rows = y.size();
+    const bool d_phi = c.want_d1(2);
+    const bool d_phiphi = c.want_d2(2, 2);
+    constexpr int cache_size = 64;
+    std::array<CountTerms, cache_size> cache;
+    std::array<bool, cache_size> cached{};
+    double cache_phi = std::numeric_limits<double>::quiet_NaN();
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        const double yr = y[r];
+        const double pr = phi[r];
+        CountTerms t;
+        if (yr >= 0 && yr < cache_size && yr == std::floor(yr)) {
+            if (!(pr == cache_phi)) {
+                cached.fill(false);
+                cache_phi = pr;
+            }
+            const int k = static_cast<int>(yr);
+            if (!cached[k]) {
+                cache[k] = count_terms(yr, pr, d_phi, d_phiphi);
+                cached[k] = true;
+            }
+            t = cache[k];
+        } else {
+            t = count_terms(yr, pr, d_phi, d_phiphi);
+        }
+        c.value[r] = t.lc;
+        if (d_phi) c.d1[2][r] = t.psi_rem;
+        if (d_phiphi) c.d2[ss][r] = t.tri_rem;
+    }
+    c.value -= phi * (mu / phi).log1p() + y * (phi / mu).log1p();
+    if (!want_any_partial(c)) {
+        finish_rows(c, def);
+        return;
+    }
+    const Eigen::ArrayXd inv_pm = (phi + mu).inverse();
+    if (c.want_d1(1)) c.d1[1] = phi * (y - mu) * inv_pm / mu;
+    if (c.want_d2(1, 1)) c.d2[mm] = -y / mu.square() + (y + phi) * inv_pm.square();
+    if (c.want_d2(1, 2)) c.d2[ms] = (y - mu) * inv_pm.square();
+    if (d_phi) {
+        for (Eigen::Index r = 0; r < rows; ++r) c.d1[2][r] += log1pmx((y[r] - mu[r]) * inv_pm[r]);
+    }
+    if (d_phiphi) c.d2[ss] += (mu - y).square() * inv_pm.square() / (phi + y);
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& negbinomial_def() { return def; }
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,47 @@
+// uniform(y | lo, hi):  log p(y) = -log(hi - lo) for lo <= y <= hi, else
+// -inf;  lo < hi (lo >= hi: -inf, the density does not exist).
+// The density does not depend on y inside the support, so its partials in y
+// are 0; at y == lo or y == hi the row counts as inside (a closed interval,
+// as R's dunif), although the density jumps there.
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"lo", Domain::real}, {"hi", Domain::real}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"uniform", false, Domain::real, args,
+                              OpDef{"uniform", 3, &eval, false}};
+
+// With w = hi - lo:  d/dlo = 1/w,  d/dhi = -1/w,
+//   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0.
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& lo = c.in[1];
+    const ConstCol& hi = c.in[2];
+    const auto width = hi - lo;
+    // lo < hi and y inside; a NaN anywhere fails every comparison.
+    const auto inside = (lo < hi) && (y >= lo) && (y <= hi);
+    c.value = inside.select(-width.log(), neg_inf);
+    if (want_any_partial(c)) {
+        const auto inv_w = width.inverse();
+        if (c.want_d1(0)) c.d1[0].setZero();
+        if (c.want_d1(1)) c.d1[1] = inv_w;
+        if (c.want_d1(2)) c.d1[2] = -inv_w;
+        for (int j = 0; j < 3; ++j) {
+            if (c.want_d2(0, j)) c.d2[pair_index(0, j, 3)].setZero();
+        }
+        if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 3)] = inv_w.square();
+        if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -inv_w.square();
+        if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = inv_w.square();
+    }
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& uniform_def() { return def; }
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,58 @@
+// weibull(y | k, lambda) with shape k and scale lambda, as R's dweibull:
+//     density (k/lambda) (y/lambda)^(k-1) exp(-(y/lambda)^k),
+//     log p(y) = log k - log lambda + (k - 1) log(y/lambda) - (y/lambda)^k,
+// y > 0, k > 0, lambda > 0. The outcome domain is y > 0: at y = 0 the
+// density is 0, k/lambda or +inf depending on k, and its log is not
+// differentiable there, so y = 0 is a data error (as for lognormal).
+#include "runtime/distributions/detail.hpp"
+#include "runtime/special_functions.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"shape", Domain::positive}, {"scale", Domain::positive}};
+
+void eval(OpCall& c);
+
+constexpr DistributionDef def{"weibull", false, Domain::positive, args,
+                              OpDef{"weibull", 3, &eval, false}};
+
+constexpr int yy = pair_index(0, 0, 3);
+constexpr int yk = pair_index(0, 1, 3);
+constexpr int yl = pair_index(0, 2, 3);
+constexpr int kk = pair_index(1, 1, 3);
+constexpr int kl = pair_index(1, 2, 3);
+constexpr int ll = pair_index(2, 2, 3);
+
+// With L = log(y/lambda) and P = (y/lambda)^k = exp(k L), so that
+// dP/dy = kP/y, dP/dk = L P, dP/dlambda = -kP/lambda:
+//   d/dy = (k - 1 - kP)/y        d/dk = 1/k + L (1 - P)     d/dlambda = k (P - 1)/lambda
+//   d2/dy2 = (1 - k)(1 + kP)/y^2          d2/dy dk = (1 - P - k L P)/y
+//   d2/dy dlambda = k^2 P/(y lambda)      d2/dk2 = -1/k^2 - L^2 P
+//   d2/dk dlambda = (P - 1 + k L P)/lambda
+//   d2/dlambda2 = k (1 - (k + 1) P)/lambda^2
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& k = c.in[1];
+    const ConstCol& lambda = c.in[2];
+    const Eigen::ArrayXd log_ratio = y.log() - lambda.log();
+    Eigen::ArrayXd pw(y.size());
+    special::assign_exp(pw, k * log_ratio);
+    c.value = k.log() - lambda.log() + (k - 1.0) * log_ratio - pw;
+    if (c.want_d1(0)) c.d1[0] = (k - 1.0 - k * pw) / y;
+    if (c.want_d1(1)) c.d1[1] = k.inverse() + log_ratio * (1.0 - pw);
+    if (c.want_d1(2)) c.d1[2] = k * (pw - 1.0) / lambda;
+    if (c.want_d2(0, 0)) c.d2[yy] = (1.0 - k) * (1.0 + k * pw) / y.square();
+    if (c.want_d2(0, 1)) c.d2[yk] = (1.0 - pw - k * log_ratio * pw) / y;
+    if (c.want_d2(0, 2)) c.d2[yl] = k.square() * pw / (y * lambda);
+    if (c.want_d2(1, 1)) c.d2[kk] = -k.inverse().square() - log_ratio.square() * pw;
+    if (c.want_d2(1, 2)) c.d2[kl] = (pw - 1.0 + k * log_ratio * pw) / lambda;
+    if (c.want_d2(2, 2)) c.d2[ll] = k * (1.0 - (k + 1.0) * pw) / lambda.square();
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& weibull_def() { return def; }
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,32 @@
+#include "runtime/select.hpp"
+
+#include <limits>
+
+namespace mlec::rt {
+
+namespace {
+
+void select_eval(OpCall& c) {
+    const ConstCol& index = c.in[0];
+    const Eigen::Index k = static_cast<Eigen::Index>(c.in.size()) - 1;
+    const Eigen::Index n = index.size();
+    for (Eigen::Index r = 0; r < n; ++r) {
+        const auto level = static_cast<Eigen::Index>(index[r]);
+        c.value[r] = level >= 1 && level <= k ? c.in[static_cast<std::size_t>(level)][r]
+                                              : std::numeric_limits<double>::quiet_NaN();
+    }
+    for (Eigen::Index j = 1; j <= k; ++j) {
+        if (!c.want_d1(static_cast<int>(j))) continue;
+        Col& d = c.d1[static_cast<std::size_t>(j)];
+        d = (index == static_cast<double>(j)).cast<double>();
+    }
+}
+
+}  // namespace
+
+const OpDef& op_select() {
+    static const OpDef def{"select", -1, &select_eval, true};
+    return def;
+}
+
+}  // namespace mlec::rt
