@@ -2,7 +2,10 @@
 // errors, intervals, and the diagnoses (divergence, a singular Hessian) that
 // decide whether the numbers may be called estimates at all.
 #include <boost/math/distributions/normal.hpp>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <sstream>
 
 #include "api/impl.hpp"
@@ -97,6 +100,45 @@ std::string describe_direction(const std::vector<interp::ParameterInfo>& params,
     return s.str();
 }
 
+// Random starts, reproducible from the seed on any platform: each
+// coordinate of the optimizer's (unconstrained) vector uniform on
+// (u0 - 2, u0 + 2) around the given start u0. SplitMix64 (Steele, Lea and
+// Flood, 2014) turns the seed into the stream; its top 53 bits give a double.
+std::vector<Eigen::VectorXd> random_starts(const Eigen::VectorXd& start, int count, std::uint64_t seed) {
+    std::uint64_t state = seed;
+    auto next_uniform = [&state]() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        return static_cast<double>(z >> 11) * 0x1.0p-53;
+    };
+    std::vector<Eigen::VectorXd> out;
+    for (int k = 0; k < count; ++k) {
+        Eigen::VectorXd s = start;
+        for (Eigen::Index i = 0; i < s.size(); ++i) s[i] += 4 * next_uniform() - 2;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+// Final NLLs of several starts, grouped into distinct optima: two runs found
+// the same optimum when their log-likelihoods agree to 1e-6 relative.
+std::vector<Optimum> group_optima(std::vector<double> finals) {
+    std::sort(finals.begin(), finals.end());
+    std::vector<Optimum> out;
+    for (double f : finals) {
+        if (!std::isfinite(f)) continue;
+        if (!out.empty() && std::abs(-f - out.back().log_likelihood) <=
+                                1e-6 * std::max(1.0, std::abs(out.back().log_likelihood))) {
+            ++out.back().starts;
+            continue;
+        }
+        out.push_back(Optimum{-f, 1});
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string_view to_string(FitStatus status) {
@@ -120,6 +162,7 @@ bool FitOptions::is_valid(std::string* why) const {
     if (!(gradient_tolerance > 0) || !std::isfinite(gradient_tolerance))
         return bad("gradient_tolerance must be a positive number");
     if (!(confidence > 0 && confidence < 1)) return bad("confidence must be between 0 and 1");
+    if (starts < 1) return bad("starts must be at least 1");
     return true;
 }
 
@@ -133,10 +176,14 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     r.data_name = p.data_name;
     r.data_columns = problem.data_columns();
     r.n_obs = p.rows;
+    r.rows_dropped = p.rows_dropped;
     r.n_params = k;
     r.confidence = options.confidence;
     for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
     r.notes = p.model.notes;
+    if (p.rows_dropped > 0)
+        r.notes.push_back(std::to_string(p.rows_dropped) + " of " + std::to_string(p.rows + p.rows_dropped) +
+                          " rows were dropped for a missing value in a column the model uses (--na drop)");
     std::string why;
     if (!options.is_valid(&why)) {
         r.status = FitStatus::non_finite_start;
@@ -191,7 +238,46 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         return r;
     }
 
-    const rt::OptimizeResult opt = rt::minimize(objective, start, oo, callback);
+    // Several starts: the given one, then random ones around it; the best
+    // optimum is reported, with how many distinct optima the starts found.
+    // L-BFGS, having no Hessian, can stop on a saddle point (where the
+    // gradient vanishes too): leave it along negative curvature and go on.
+    auto optimize_from = [&](const Eigen::VectorXd& from) {
+        rt::OptimizeResult result = rt::minimize(objective, from, oo, callback);
+        for (int escapes = 0; escapes < 10 && result.status == rt::OptimizeStatus::converged; ++escapes) {
+            Eigen::VectorXd g;
+            Eigen::MatrixXd h;
+            if (!std::isfinite(problem.nll_gradient_hessian(result.x, g, h))) break;
+            auto escaped = rt::descend_negative_curvature(objective, result.x, result.f, h);
+            if (!escaped) break;
+            rt::OptimizeResult next = rt::minimize(objective, escaped->first, oo, callback);
+            next.iterations += result.iterations;
+            next.evaluations += result.evaluations;
+            if (!(next.f < result.f)) break;
+            result = std::move(next);
+        }
+        return result;
+    };
+    rt::OptimizeResult opt = optimize_from(start);
+    if (options.starts > 1) {
+        std::vector<double> finals{opt.f};
+        int total_iterations = opt.iterations, total_evaluations = opt.evaluations;
+        for (const Eigen::VectorXd& s : random_starts(start, options.starts - 1, options.seed)) {
+            if (!std::isfinite(problem.nll(s))) {
+                finals.push_back(std::numeric_limits<double>::infinity());
+                continue;
+            }
+            rt::OptimizeResult other = optimize_from(s);
+            total_iterations += other.iterations;
+            total_evaluations += other.evaluations;
+            finals.push_back(other.f);
+            if (std::isfinite(other.f) && !(opt.f <= other.f)) opt = std::move(other);
+        }
+        r.starts = options.starts;
+        r.optima = group_optima(finals);
+        opt.iterations = total_iterations;
+        opt.evaluations = total_evaluations;
+    }
     const Eigen::VectorXd& theta = opt.x;
     r.iterations = opt.iterations;
     r.evaluations = opt.evaluations;
@@ -247,10 +333,13 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         if (divergence->unbounded) {
             m << ", without bound";
         } else {
-            r.log_likelihood_limit = -divergence->limit;
-            if (std::abs(divergence->limit) < 1e-6)
-                m << ", towards 0: the model reproduces every observation with probability 1 "
-                     "(perfectly separated data, or a rate of 0 for all-zero counts)";
+            // Within 1e-9 of 0 the limit is taken as 0 exactly: the
+            // likelihood tends to 1 (the far probe only approaches it).
+            const bool to_zero = std::abs(divergence->limit) < 1e-9;
+            r.log_likelihood_limit = to_zero ? 0.0 : -divergence->limit;
+            if (to_zero)
+                m << ", towards 0: the likelihood tends to 1, the model reproducing every observation with "
+                     "certainty (as with perfectly separated data, or a rate of 0 for all-zero counts)";
             else
                 m << ", towards " << format_digits(-divergence->limit, 8);
         }

@@ -29,6 +29,10 @@ struct Problem::Impl {
     interp::CheckedModel model;
     std::vector<std::vector<double>> columns;  // graph data column k
     std::size_t rows = 0;
+    // After dropping rows with a missing value: the file's row (0-based) of
+    // each row kept, for messages. Empty when no row was dropped.
+    std::vector<std::size_t> original_row;
+    std::size_t rows_dropped = 0;
     // The evaluator keeps its workspace between calls: a Problem evaluates
     // on one thread at a time.
     std::unique_ptr<rt::Evaluator> evaluator;

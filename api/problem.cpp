@@ -25,8 +25,9 @@ bool check_data(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile& c
     const Eigen::VectorXd theta = Eigen::VectorXd::Zero(graph.parameter_count());
     for (const interp::DataCheck& check : p.model.checks) {
         const std::vector<double> values = p.evaluator->node_values(theta, check.node);
-        for (std::size_t row = 0; row < values.size(); ++row) {
-            const double v = values[row];
+        for (std::size_t kept_row = 0; kept_row < values.size(); ++kept_row) {
+            const double v = values[kept_row];
+            const std::size_t row = p.original_row.empty() ? kept_row : p.original_row[kept_row];
             const bool ok = rt::in_domain(check.domain, v) && (check.max == 0 || v <= check.max);
             if (ok) continue;
             std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)
@@ -50,11 +51,39 @@ bool check_data(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile& c
 
 }  // namespace
 
-std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics) {
+namespace {
+
+// Leaves out every row with a NaN (a missing value) in any column.
+void drop_incomplete_rows(Problem::Impl& p) {
+    const std::size_t n = p.rows;
+    std::vector<std::size_t> kept;
+    kept.reserve(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        bool complete = true;
+        for (const auto& c : p.columns) complete = complete && !std::isnan(c[r]);
+        if (complete) kept.push_back(r);
+    }
+    if (kept.size() == n) return;
+    for (auto& c : p.columns) {
+        std::vector<double> filtered;
+        filtered.reserve(kept.size());
+        for (std::size_t r : kept) filtered.push_back(c[r]);
+        c = std::move(filtered);
+    }
+    p.rows_dropped = n - kept.size();
+    p.rows = kept.size();
+    p.original_row = std::move(kept);
+}
+
+}  // namespace
+
+std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics,
+                                     const BindOptions& options) {
     const Model::Impl& m = model.impl();
     const rt::CsvFile& csv = *data.impl().csv;
-    const interp::LevelsSource levels = [&csv](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
-        auto categories = csv.load_categories(column, ds);
+    const bool drop = options.drop_missing;
+    const interp::LevelsSource levels = [&csv, drop](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
+        auto categories = csv.load_categories(column, ds, drop);
         if (!categories) return std::nullopt;
         return interp::Levels{std::move(categories->levels), std::move(categories->codes), categories->numeric};
     };
@@ -72,12 +101,20 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     std::vector<int> which;
     for (const interp::ColumnInfo& c : impl->model.columns)
         if (!c.categorical) which.push_back(c.csv_index);
-    auto numeric = csv.load(which, diagnostics);
+    auto numeric = csv.load(which, diagnostics, drop);
     if (!numeric) return std::nullopt;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : impl->model.columns)
         impl->columns.push_back(c.categorical ? std::move(c.codes) : std::move((*numeric)[next++]));
     impl->rows = csv.rows();
+    if (drop) {
+        drop_incomplete_rows(*impl);
+        if (impl->rows == 0) {
+            diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
+                                             "every row has a missing value in a column the model uses", "", 1});
+            return std::nullopt;
+        }
+    }
 
     std::vector<std::span<const double>> spans;
     for (const auto& c : impl->columns) spans.emplace_back(c.data(), c.size());
@@ -88,6 +125,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
 
 int Problem::dimension() const { return static_cast<int>(impl_->model.parameters.size()); }
 std::size_t Problem::observations() const { return impl_->rows; }
+std::size_t Problem::rows_dropped() const { return impl_->rows_dropped; }
 
 std::vector<std::string> Problem::parameter_names() const {
     std::vector<std::string> out;

@@ -83,6 +83,12 @@ std::string json_report(const FitResult& r) {
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";
     o << "  \"method\": " << quote(r.method) << ",\n";
+    o << "  \"starts\": " << r.starts << ",\n";
+    o << "  \"optima\": [";
+    for (std::size_t i = 0; i < r.optima.size(); ++i)
+        o << (i ? ", " : "") << "{\"log_likelihood\": " << number(r.optima[i].log_likelihood)
+          << ", \"starts\": " << r.optima[i].starts << "}";
+    o << "],\n";
     o << "  \"gradient_norm\": " << number(r.gradient_norm) << ",\n";
     o << "  \"relative_gradient\": " << number(r.relative_gradient) << ",\n";
     o << "  \"hessian_condition\": " << number(r.hessian_condition) << ",\n";

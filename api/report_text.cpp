@@ -88,6 +88,12 @@ std::string text_report(const FitResult& r) {
     out << "observations: " << r.n_obs << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
     if (!r.method.empty()) out << " (" << r.method << ")";
     out << "\n";
+    if (r.starts > 1) {
+        out << "starts: " << r.starts << "; distinct optima found: " << r.optima.size()
+            << " (log-likelihood, number of starts):";
+        for (const Optimum& o : r.optima) out << " " << format_digits(o.log_likelihood, 8) << " (" << o.starts << ")";
+        out << "\n";
+    }
     out << "status: " << to_string(r.status) << (r.converged ? "" : " (NOT converged)") << ": " << r.message << "\n";
     out << "final gradient norm: " << format_digits(r.gradient_norm, 3) << " (max |dNLL/dtheta|)";
     if (r.hessian_condition) out << "   Hessian condition number: " << format_digits(*r.hessian_condition, 3);

@@ -1,5 +1,7 @@
 // The mlec command: parse arguments, call the public library, print, and
 // choose the exit code. Everything else lives in the library.
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -28,6 +30,11 @@ constexpr const char* usage_text =
     "  --method auto|newton|lbfgs  optimizer (default: auto: Newton up to 50 parameters)\n"
     "  --max-iterations N        iteration limit (default: 200; L-BFGS uses 10x)\n"
     "  --tolerance X             relative gradient tolerance (default: 1e-9)\n"
+    "  --starts N                fit from N starting points: the given start values, then\n"
+    "                            random ones (default: 1); the best optimum is reported\n"
+    "  --seed S                  seed of the random starts (default: 1)\n"
+    "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
+    "                            uses is an error (default), or drops its row\n"
     "  -h, --help                show this help\n"
     "\n"
     "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
@@ -62,6 +69,7 @@ bool parse_number(const char* text, double& out) {
 int main(int argc, char** argv) {
     std::string model_path, data_path, format = "text";
     mlec::FitOptions options;
+    mlec::BindOptions bind_options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char* name) -> const char* {
@@ -96,6 +104,23 @@ int main(int argc, char** argv) {
             double t = 0;
             if (!v || !parse_number(v, t) || !(t > 0)) return usage_error("--tolerance takes a positive number");
             options.gradient_tolerance = t;
+        } else if (arg == "--starts") {
+            const char* v = value("--starts");
+            double n = 0;
+            if (!v || !parse_number(v, n) || n < 1 || n > 1e6 || n != static_cast<int>(n))
+                return usage_error("--starts takes a positive whole number");
+            options.starts = static_cast<int>(n);
+        } else if (arg == "--seed") {
+            const char* v = value("--seed");
+            double n = 0;
+            if (!v || !parse_number(v, n) || n < 0 || n > 9007199254740992.0 || n != std::floor(n))
+                return usage_error("--seed takes a non-negative whole number");
+            options.seed = static_cast<std::uint64_t>(n);
+        } else if (arg == "--na") {
+            const char* v = value("--na");
+            if (!v || (std::strcmp(v, "error") != 0 && std::strcmp(v, "drop") != 0))
+                return usage_error("--na takes 'error' or 'drop'");
+            bind_options.drop_missing = std::strcmp(v, "drop") == 0;
         } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
             return usage_error("unknown option '" + arg + "'");
         } else if (model_path.empty()) {
@@ -119,7 +144,7 @@ int main(int argc, char** argv) {
         std::cerr << mlec::format(diagnostics);
         return exit_code_for(diagnostics);
     }
-    auto problem = mlec::Problem::bind(*model, *data, diagnostics);
+    auto problem = mlec::Problem::bind(*model, *data, diagnostics, bind_options);
     if (!problem) {
         std::cerr << mlec::format(diagnostics);
         return exit_code_for(diagnostics);

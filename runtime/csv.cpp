@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <map>
 #include <system_error>
 #include <unordered_map>
@@ -341,7 +342,8 @@ std::optional<int> CsvFile::column_index(std::string_view name) const {
 std::size_t CsvFile::rows() const { return impl_->rows; }
 
 std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const int> which,
-                                                              Diagnostics& diagnostics) const {
+                                                              Diagnostics& diagnostics,
+                                                              bool missing_as_nan) const {
     Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
 
@@ -407,6 +409,10 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
                 double value = 0.0;
                 Trimmed t = trim(f, e);
                 NumberStatus status = parse_number(t, value);
+                if (status == NumberStatus::missing && missing_as_nan) {
+                    status = NumberStatus::ok;
+                    value = std::numeric_limits<double>::quiet_NaN();
+                }
                 if (status != NumberStatus::ok) [[unlikely]] {
                     std::string message = column_phrase(row_number, field);
                     if (status == NumberStatus::missing)
@@ -458,7 +464,8 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
     return result;
 }
 
-std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnostics& diagnostics) const {
+std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnostics& diagnostics,
+                                                            bool missing_as_nan) const {
     const Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
     if (column < 0 || column >= header_size) {
@@ -492,7 +499,7 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
                     --t.end;
                 }
                 const std::string_view text(t.begin, static_cast<std::size_t>(t.end - t.begin));
-                if (text.empty() || text == "NA") {
+                if ((text.empty() || text == "NA") && !missing_as_nan) {
                     diagnostics.push_back(m.at(line_number, line, t.begin, t.end,
                                                "row " + std::to_string(row_number) + ", column '" +
                                                    m.header[static_cast<std::size_t>(column)] + "': missing value"));
@@ -522,7 +529,12 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
     std::vector<double> numbers;
     numbers.reserve(cells.size());
     out.numeric = true;
+    auto missing = [](std::string_view c) { return c.empty() || c == "NA"; };
     for (std::string_view c : cells) {
+        if (missing(c)) {
+            numbers.push_back(std::numeric_limits<double>::quiet_NaN());
+            continue;
+        }
         double v = 0;
         const char* b = c.data();
         if (*b == '+') ++b;
@@ -535,7 +547,9 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
         numbers.push_back(v);
     }
     if (out.numeric) {
-        std::vector<double> sorted = numbers;
+        std::vector<double> sorted;
+        for (double v : numbers)
+            if (!std::isnan(v)) sorted.push_back(v);
         std::sort(sorted.begin(), sorted.end());
         sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
         for (double v : sorted) {
@@ -544,10 +558,16 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
             out.levels.emplace_back(buf, r.ptr);
         }
         for (double v : numbers)
-            out.codes.push_back(static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) - sorted.begin() + 1));
+            out.codes.push_back(std::isnan(v) ? v
+                                              : static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) -
+                                                                    sorted.begin() + 1));
     } else {
         std::unordered_map<std::string_view, double> index;
         for (std::string_view c : cells) {
+            if (missing(c)) {
+                out.codes.push_back(std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
             auto [it, inserted] = index.try_emplace(c, static_cast<double>(out.levels.size() + 1));
             if (inserted) out.levels.emplace_back(c);
             out.codes.push_back(it->second);

@@ -39,8 +39,10 @@ public:
     // line, column and row ("row 3, column 'y': expected a number, found
     // 'abc'"); so is a row with too few fields. Numbers are parsed exactly as
     // strtod would (std::from_chars). Blank lines at the end are ignored.
-    std::optional<std::vector<std::vector<double>>> load(std::span<const int> which,
-                                                         Diagnostics& diagnostics) const;
+    // With missing_as_nan, an empty cell or NA is read as NaN (the caller
+    // drops those rows) instead of being an error.
+    std::optional<std::vector<std::vector<double>>> load(std::span<const int> which, Diagnostics& diagnostics,
+                                                         bool missing_as_nan = false) const;
 
     // A column read as categories (a group index, a categorical outcome):
     // when every cell is an integer the levels are its distinct values in
@@ -51,7 +53,9 @@ public:
         std::vector<double> codes;
         bool numeric = false;
     };
-    std::optional<Categories> load_categories(int column, Diagnostics& diagnostics) const;
+    // With missing_as_nan a missing cell gets the code NaN.
+    std::optional<Categories> load_categories(int column, Diagnostics& diagnostics,
+                                              bool missing_as_nan = false) const;
 
     // Number of data rows (valid after a successful load).
     std::size_t rows() const;

@@ -395,23 +395,20 @@ void eval_extreme(OpCall& c) {
         return;
     }
     c.value = c.in[0];
-    // which[r] = index of the winning input (a double, so the selects
-    // vectorize); any_nan[r] marks NaN rows.
+    // which[r] = index of the winning input (a double, so the selects below
+    // vectorize). A NaN input always replaces the running extreme, and no
+    // comparison with a NaN extreme succeeds, so NaN propagates.
     Eigen::ArrayXd which = Eigen::ArrayXd::Zero(n);
-    Eigen::Array<bool, Eigen::Dynamic, 1> any_nan = c.in[0].isNaN();
     for (int i = 1; i < k; ++i) {
         const ConstCol& x = c.in[i];
-        Eigen::Array<bool, Eigen::Dynamic, 1> better;
-        if constexpr (is_max) {
-            better = x > c.value;
-        } else {
-            better = x < c.value;
+        for (Eigen::Index r = 0; r < n; ++r) {
+            const bool better = is_max ? x[r] > c.value[r] : x[r] < c.value[r];
+            if (better || std::isnan(x[r])) {
+                c.value[r] = x[r];
+                which[r] = i;
+            }
         }
-        c.value = better.select(x, c.value);
-        which = better.select(static_cast<double>(i), which);
-        any_nan = any_nan || x.isNaN();
     }
-    if (any_nan.any()) c.value = any_nan.select(nan, c.value);
     for (int i = 0; i < k; ++i) {
         if (c.want_d1(i)) c.d1[i] = (which == static_cast<double>(i)).select(1.0, Eigen::ArrayXd::Zero(n));
     }
@@ -440,9 +437,13 @@ void eval_log_sum_exp(OpCall& c) {
     Eigen::ArrayXd m = c.in[0];
     Eigen::ArrayXd which = Eigen::ArrayXd::Zero(n);
     for (int i = 1; i < k; ++i) {
-        const auto better = c.in[i] > m;
-        m = better.select(c.in[i], m);
-        which = better.select(static_cast<double>(i), which);
+        const ConstCol& x = c.in[i];
+        for (Eigen::Index r = 0; r < n; ++r) {
+            if (x[r] > m[r]) {
+                m[r] = x[r];
+                which[r] = i;
+            }
+        }
     }
     const bool finite = m.isFinite().all();
     // Shift by m only where it is finite (inf - inf would be NaN); rows with

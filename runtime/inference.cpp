@@ -49,7 +49,9 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
     // first did. Otherwise the decrease goes on without bound.
     const double first_gain = fx - values[0];
     const double last_gain = values[4] - values[5];
-    div.unbounded = last_gain > 0.5 * first_gain && last_gain > slack;
+    // (A decrease that is tiny next to |f| is a limit being approached
+    // slowly, not an unbounded one.)
+    div.unbounded = last_gain > 0.5 * first_gain && fx - values.back() > 1e-3 * std::max(1.0, std::abs(fx));
     return div;
 }
 

@@ -1,5 +1,7 @@
 #include "runtime/newton.hpp"
 
+#include "runtime/optimize.hpp"
+
 #include <Eigen/Eigenvalues>
 #include <cmath>
 #include <limits>
@@ -66,32 +68,47 @@ std::optional<double> NewtonStepper::advance(Iterate& current) {
 }
 
 std::optional<double> NewtonStepper::escape_saddle(Iterate& current) {
-    if (!hessian_.allFinite() || hessian_.rows() == 0) return std::nullopt;
-    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian_);
+    auto escaped = descend_negative_curvature(objective_, current.x, current.f, hessian_);
+    if (!escaped) return std::nullopt;
+    Iterate next;
+    next.x = std::move(escaped->first);
+    next.g.resize(next.x.size());
+    Eigen::MatrixXd hessian(next.x.size(), next.x.size());
+    next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
+    if (!std::isfinite(next.f) || !next.g.allFinite()) return std::nullopt;
+    current = std::move(next);
+    hessian_ = std::move(hessian);
+    return escaped->second;
+}
+
+}  // namespace mlec::rt::detail
+
+namespace mlec::rt {
+
+std::optional<std::pair<Eigen::VectorXd, double>> descend_negative_curvature(Objective& objective,
+                                                                             const Eigen::VectorXd& x, double f,
+                                                                             const Eigen::MatrixXd& hessian) {
+    if (!hessian.allFinite() || hessian.rows() == 0) return std::nullopt;
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian);
     if (eigen.info() != Eigen::Success) return std::nullopt;
     const double largest = eigen.eigenvalues().cwiseAbs().maxCoeff();
     if (!(eigen.eigenvalues()[0] < -1e-6 * largest)) return std::nullopt;
     const Eigen::VectorXd v = eigen.eigenvectors().col(0);
     // Along v, f falls like lambda t^2 / 2: try both signs, from a long
     // step down, and keep the first clear decrease.
-    const double margin = 1e-10 * std::max(1.0, std::abs(current.f));
-    for (double t = max_step_length(current.x); t > 1e-8; t *= 0.5) {
+    const double margin = 1e-10 * std::max(1.0, std::abs(f));
+    for (double t = detail::max_step_length(x); t > 1e-8; t *= 0.5) {
         for (double sign : {1.0, -1.0}) {
-            Iterate next;
-            next.x = current.x + sign * t * v;
-            const double f = objective_.value(next.x);
-            if (!(f < current.f - margin)) continue;
-            next.g.resize(next.x.size());
-            Eigen::MatrixXd hessian(next.x.size(), next.x.size());
-            next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
-            if (!std::isfinite(next.f) || !next.g.allFinite()) continue;
-            current = std::move(next);
-            hessian_ = std::move(hessian);
-            return t;
+            Eigen::VectorXd trial = x + sign * t * v;
+            if (objective.value(trial) < f - margin) return std::make_pair(std::move(trial), t);
         }
     }
     return std::nullopt;
 }
+
+}  // namespace mlec::rt
+
+namespace mlec::rt::detail {
 
 std::optional<double> NewtonStepper::step_along(Iterate& current,
                                                 const Eigen::VectorXd& direction) {

@@ -4,6 +4,8 @@
 
 #include <Eigen/Core>
 #include <functional>
+#include <optional>
+#include <utility>
 #include <string>
 
 #include "runtime/objective.hpp"
@@ -52,6 +54,15 @@ struct OptimizeResult {
     int iterations = 0;
     int evaluations = 0;
 };
+
+// A point with clearly negative curvature (the smallest eigenvalue of the
+// Hessian below -1e-6 times the largest in magnitude) is a saddle or a
+// maximum, not a minimum, even where the gradient vanishes. Returns a point
+// along that eigenvector with a clearly lower f, and the step length taken;
+// empty when there is none (a minimum).
+std::optional<std::pair<Eigen::VectorXd, double>> descend_negative_curvature(Objective& objective,
+                                                                             const Eigen::VectorXd& x, double f,
+                                                                             const Eigen::MatrixXd& hessian);
 
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start,
                         const OptimizeOptions& options = {},

@@ -1,7 +1,9 @@
 // The built-in functions and operators: values against <cmath> and
 // Boost.Math, partials against finite differences, the block form against
 // single rows. One generic checker walks the whole table.
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/polygamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 
 #include <map>
@@ -34,6 +36,13 @@ struct Case {
 };
 
 double naive_sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+double normal_cdf(double x) { return boost::math::cdf(boost::math::normal_distribution<>(), x); }
+double normal_quantile(double p) { return boost::math::quantile(boost::math::normal_distribution<>(), p); }
+// The upper quantile Phi^-1(1 - q) from q, without forming 1 - q.
+double normal_upper_quantile(double q) {
+    return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<>(), q));
+}
 
 std::vector<Case> cases() {
     using namespace mlec::rt;
@@ -124,6 +133,76 @@ std::vector<Case> cases() {
                     {{-2.5}, std::lgamma(-2.5), true, {0.1}},
                     {{0}, inf, false},
                     {{-3}, inf, false}}});
+    out.push_back({find_function("Phi"),
+                   {real},
+                   {{{0}, 0.5},
+                    {{1.5}, normal_cdf(1.5)},
+                    {{-3}, normal_cdf(-3)},
+                    {{-30}, normal_cdf(-30)},  // 4.9e-198: erfc, not 1 + erf (tails checked below)
+                    {{8.5}, normal_cdf(8.5)},
+                    {{-40}, 0, false},          // underflows
+                    {{40}, 1, false},
+                    {{qnan}, qnan, false}}});
+    const double almost_one = 1 - 1e-10;
+    out.push_back({find_function("probit"),
+                   {Domain::unit_open},
+                   {{{0.5}, 0},
+                    {{0.975}, normal_quantile(0.975)},
+                    {{0.3}, normal_quantile(0.3)},
+                    {{1e-10}, normal_quantile(1e-10)},
+                    {{almost_one}, normal_upper_quantile(1 - almost_one)},
+                    {{1e-300}, normal_quantile(1e-300), false},
+                    {{0}, -inf, false},
+                    {{1}, inf, false},
+                    {{-0.1}, qnan, false},
+                    {{1.5}, qnan, false}}});
+    out.push_back({find_function("digamma"),
+                   {pos},
+                   {{{1}, -0.57721566490153286061},
+                    {{0.5}, boost::math::digamma(0.5)},
+                    {{3.7}, boost::math::digamma(3.7)},
+                    {{1e-8}, boost::math::digamma(1e-8)},
+                    {{1e10}, boost::math::digamma(1e10)},
+                    {{-2.5}, boost::math::digamma(-2.5), true, {0.1}},
+                    {{0}, qnan, false},
+                    {{-3}, qnan, false}}});
+    // Variadic: the points have 1 to 5 inputs; `domains` covers the longest.
+    const std::vector<Domain> reals(5, real);
+    out.push_back({find_function("log_sum_exp"),
+                   reals,
+                   {{{1.5}, 1.5},
+                    {{0, 0}, std::log(2.0)},
+                    {{1, 2, 3}, std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0))},
+                    {{1000, 1000}, 1000 + std::log(2.0), true, {1, 1}},  // exp(1000) overflows
+                    {{-1000, -1001}, -1000 + std::log1p(std::exp(-1.0)), true, {1, 1}},
+                    {{40, 0}, 40 + std::log1p(std::exp(-40.0)), true, {1, 1}},
+                    {{0.5, -0.25, 2, -3, 1},
+                     std::log(std::exp(0.5) + std::exp(-0.25) + std::exp(2.0) + std::exp(-3.0) + std::exp(1.0))},
+                    {{-inf, 2}, 2, false},
+                    {{-inf, -inf}, -inf, false},
+                    {{1, inf}, inf, false},
+                    {{qnan, 1}, qnan, false}}});
+    out.push_back({find_function("sum"),
+                   reals,
+                   {{{2}, 2},
+                    {{1, 2, 3}, 6},
+                    {{1e10, -1e10, 1}, 1, true, {1e9, 1e9, 1}},
+                    {{0.5, 0.25, 0.125, 0.0625}, 0.9375}}});
+    for (const char* name : {"min", "max"}) {
+        const bool is_min = name == std::string("min");
+        out.push_back({find_function(name),
+                       reals,
+                       {{{3}, 3},
+                        {{1, 2}, is_min ? 1.0 : 2.0},
+                        {{-1, 5, 3}, is_min ? -1.0 : 5.0},
+                        {{4, -2.5, 0.5, 7, 1}, is_min ? -2.5 : 7.0},
+                        {{-1e300, 1e300}, is_min ? -1e300 : 1e300, true, {1e299, 1e299}},
+                        // ties: not differentiable (the first input wins, below)
+                        {{2, 1, 1}, is_min ? 1.0 : 2.0, false},
+                        {{3, 3}, 3, false},
+                        {{qnan, 1}, qnan, false},
+                        {{1, qnan}, qnan, false}}});
+    }
     return out;
 }
 
@@ -139,9 +218,11 @@ TEST_CASE("every named function is covered by the generic check, and names resol
         INFO(def->name);
         CHECK(covered.count(std::string(def->name)) == 1);
         CHECK(mlec::rt::find_function(def->name) == def);
-        CHECK(def->arity == (def->name == "pow" ? 2 : 1));
+        const bool variadic = def->name == "log_sum_exp" || def->name == "sum" || def->name == "min" ||
+                              def->name == "max";
+        CHECK(def->arity == (def->name == "pow" ? 2 : variadic ? -1 : 1));
     }
-    CHECK(mlec::rt::all_functions().size() == 12);
+    CHECK(mlec::rt::all_functions().size() == 19);
     CHECK(mlec::rt::find_function("digamma_typo") == nullptr);
     CHECK(mlec::rt::find_function("+") == nullptr);
     CHECK(mlec::rt::find_function("pow") == &mlec::rt::op_pow());
@@ -149,14 +230,24 @@ TEST_CASE("every named function is covered by the generic check, and names resol
     CHECK(mlec::rt::find_function("inv_logit")->eval == mlec::rt::find_function("sigmoid")->eval);
 }
 
-TEST_CASE("only + - and unary - are marked linear") {
+TEST_CASE("only + - unary - sum min max are marked linear") {
     CHECK(mlec::rt::op_add().linear);
     CHECK(mlec::rt::op_sub().linear);
     CHECK(mlec::rt::op_neg().linear);
     CHECK_FALSE(mlec::rt::op_mul().linear);
     CHECK_FALSE(mlec::rt::op_div().linear);
     CHECK_FALSE(mlec::rt::op_pow().linear);
-    for (const OpDef* def : mlec::rt::all_functions()) CHECK_FALSE(def->linear);
+    for (const OpDef* def : mlec::rt::all_functions()) {
+        INFO(def->name);
+        const bool linear = def->name == "sum" || def->name == "min" || def->name == "max";
+        CHECK(def->linear == linear);
+        // linear promises identically zero second partials
+        if (linear) {
+            for (const Row& x : std::vector<Row>{{1.5, -2, 0.5}, {3, 3}, {-1}}) {
+                for (double v : mlec::test::eval_one(*def, x).d2) CHECK(v == 0);
+            }
+        }
+    }
 }
 
 TEST_CASE("function values match <cmath> and Boost.Math") {
@@ -176,6 +267,7 @@ TEST_CASE("function partials match finite differences") {
             if (!p.fd) continue;
             Row step = p.step;
             if (step.empty()) {
+                REQUIRE(p.x.size() <= c.domains.size());
                 for (std::size_t i = 0; i < p.x.size(); ++i) {
                     step.push_back(mlec::test::default_step(c.domains[i], p.x[i]));
                 }
@@ -286,4 +378,125 @@ TEST_CASE("pow at a non-positive base") {
     const Evaluated pos = mlec::test::eval_one(pow, {2, 3});
     CHECK(pos.d1[1] == Approx(8 * std::log(2.0)).epsilon(1e-15));
     CHECK(pos.d2[ab] == Approx(4 * (1 + 3 * std::log(2.0))).epsilon(1e-15));
+}
+
+TEST_CASE("Phi and probit: tails, inverse pair, derivatives") {
+    using mlec::test::eval_one;
+    const OpDef& phi = *mlec::rt::find_function("Phi");
+    const OpDef& probit = *mlec::rt::find_function("probit");
+    const double inv_sqrt_2pi = 1 / std::sqrt(2 * std::numbers::pi);
+    // Lower tail to full relative precision, where 1 + erf(x/sqrt 2) is 0.
+    for (double x : {-10.0, -20.0, -30.0, -37.0}) {
+        INFO("Phi at " << x);
+        const Evaluated e = eval_one(phi, {x});
+        CHECK(e.value > 0);
+        CHECK(e.value == Approx(normal_cdf(x)).epsilon(1e-12));
+        // Phi' = phi(x), Phi'' = -x phi(x)
+        const double pdf = inv_sqrt_2pi * std::exp(-0.5 * x * x);
+        CHECK(e.d1[0] == Approx(pdf).epsilon(1e-14));
+        CHECK(e.d2[0] == Approx(-x * pdf).epsilon(1e-14));
+    }
+    // probit(Phi(x)) = x, also deep in the lower tail; in the upper tail the
+    // rounding of Phi(x) to a double near 1 limits the round trip (to
+    // eps/phi(x) absolute: 7e-11 at x = 5).
+    for (double x : {-30.0, -8.0, -1.0, 0.25, 3.0, 5.0}) {
+        const double p = normal_cdf(x);
+        INFO("probit(Phi(" << x << "))");
+        CHECK(eval_one(probit, {p}).value == Approx(x).epsilon(x > 4 ? 1e-10 : 1e-13));
+    }
+    // probit' = 1/phi(q), probit'' = q/phi(q)^2 at q = probit(p)
+    for (double p : {0.5, 0.1, 0.975, 1e-10}) {
+        const double q = normal_quantile(p);
+        const double pdf = inv_sqrt_2pi * std::exp(-0.5 * q * q);
+        const Evaluated e = eval_one(probit, {p});
+        INFO("probit at " << p);
+        CHECK(e.d1[0] == Approx(1 / pdf).epsilon(1e-13));
+        CHECK(e.d2[0] == Approx(q / (pdf * pdf)).margin(1e-13).epsilon(1e-13));
+    }
+    // The upper tail of probit keeps the digits of 1 - p.
+    CHECK(eval_one(probit, {1 - 1e-12}).value == Approx(normal_upper_quantile(1 - (1 - 1e-12))).epsilon(1e-14));
+    CHECK(eval_one(probit, {0.5}).value == 0);
+    CHECK(eval_one(probit, {0}).value == -inf);
+    CHECK(eval_one(probit, {1}).value == inf);
+}
+
+TEST_CASE("digamma partials are trigamma and polygamma(2, x)") {
+    const OpDef& dg = *mlec::rt::find_function("digamma");
+    for (double x : {0.5, 1.0, 3.7, 1e-8, 1e10, -2.5}) {
+        const Evaluated e = mlec::test::eval_one(dg, {x});
+        INFO("digamma at " << x);
+        CHECK(e.value == Approx(boost::math::digamma(x)).epsilon(1e-14));
+        CHECK(e.d1[0] == Approx(boost::math::trigamma(x)).epsilon(1e-13));
+        CHECK(e.d2[0] == Approx(boost::math::polygamma(2, x)).epsilon(1e-12));
+    }
+    // psi'(1) = pi^2/6, psi''(1) = -2 zeta(3)
+    const Evaluated one = mlec::test::eval_one(dg, {1});
+    CHECK(one.d1[0] == Approx(std::numbers::pi * std::numbers::pi / 6).epsilon(1e-15));
+    CHECK(one.d2[0] == Approx(-2 * 1.2020569031595942854).epsilon(1e-14));
+    // poles: NaN, value and partials
+    const Evaluated pole = mlec::test::eval_one(dg, {-2});
+    CHECK(std::isnan(pole.value));
+    CHECK(std::isnan(pole.d1[0]));
+    CHECK(std::isnan(pole.d2[0]));
+}
+
+TEST_CASE("log_sum_exp: softmax partials, exact in the tails, infinite inputs") {
+    using mlec::rt::pair_index;
+    using mlec::test::eval_one;
+    const OpDef& lse = *mlec::rt::find_function("log_sum_exp");
+    // softmax and diag(s) - s s^T against the closed form
+    const Row x{0.5, -0.25, 2};
+    double total = 0;
+    for (double v : x) total += std::exp(v);
+    const Evaluated e = eval_one(lse, x);
+    for (int i = 0; i < 3; ++i) {
+        const double si = std::exp(x[i]) / total;
+        CHECK(e.d1[i] == Approx(si).epsilon(1e-14));
+        for (int j = i; j < 3; ++j) {
+            const double sj = std::exp(x[j]) / total;
+            CHECK(e.d2[pair_index(i, j, 3)] == Approx((i == j ? si : 0.0) - si * sj).epsilon(1e-13));
+        }
+    }
+    // A term 40 below the largest still counts, in the value and in the
+    // curvature s (1 - s) that 1 - s would round to 0.
+    const double t = std::exp(-40.0);
+    const Evaluated tail = eval_one(lse, {0, -40});
+    CHECK(tail.value == Approx(std::log1p(t)).epsilon(1e-15));
+    CHECK(tail.value > 0);
+    CHECK(tail.d2[pair_index(0, 0, 2)] == Approx(t / ((1 + t) * (1 + t))).epsilon(1e-14));
+    CHECK(tail.d2[pair_index(1, 1, 2)] == Approx(t / ((1 + t) * (1 + t))).epsilon(1e-14));
+    CHECK(tail.d2[pair_index(0, 1, 2)] == Approx(-t / ((1 + t) * (1 + t))).epsilon(1e-14));
+    // every input -inf: -inf; the first input takes the unit weight
+    const Evaluated all_neg = eval_one(lse, {-inf, -inf});
+    CHECK(all_neg.value == -inf);
+    CHECK(all_neg.d1 == Row{1, 0});
+    CHECK(all_neg.d2 == Row{0, 0, 0});
+    // -inf next to a finite input: weight 0
+    const Evaluated one_neg = eval_one(lse, {-inf, 2});
+    CHECK(one_neg.d1 == Row{0, 1});
+    CHECK(one_neg.d2 == Row{0, 0, 0});
+    const Evaluated pos = eval_one(lse, {1, inf});
+    CHECK(pos.value == inf);
+    CHECK(pos.d1 == Row{0, 1});
+    CHECK(std::isnan(eval_one(lse, {1, qnan}).d1[0]));
+    // ties split evenly
+    const Evaluated tie = eval_one(lse, {3, 3, 3, 3});
+    CHECK(tie.value == Approx(3 + std::log(4.0)).epsilon(1e-15));
+    for (double v : tie.d1) CHECK(v == 0.25);
+}
+
+TEST_CASE("min and max: the first input attaining the extreme gets the unit partial") {
+    using mlec::test::eval_one;
+    const OpDef& mn = *mlec::rt::find_function("min");
+    const OpDef& mx = *mlec::rt::find_function("max");
+    CHECK(eval_one(mn, {2, 1, 1}).d1 == Row{0, 1, 0});
+    CHECK(eval_one(mx, {2, 1, 2}).d1 == Row{1, 0, 0});
+    CHECK(eval_one(mn, {-1, 5, 3}).d1 == Row{1, 0, 0});
+    CHECK(eval_one(mx, {-1, 5, 3}).d1 == Row{0, 1, 0});
+    CHECK(eval_one(mx, {-inf, -inf}).value == -inf);
+    CHECK(eval_one(mn, {inf, 1}).value == 1);
+    CHECK(std::isnan(eval_one(mx, {1, qnan, 2}).value));
+    // binary min(a, b) is the variadic op with two inputs
+    CHECK(eval_one(mn, {4, -7}).value == -7);
+    CHECK(eval_one(*mlec::rt::find_function("sum"), {1.5, 2.5}).d1 == Row{1, 1});
 }

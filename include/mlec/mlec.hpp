@@ -5,6 +5,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -55,6 +56,13 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+struct BindOptions {
+    // A missing value (an empty cell or NA) in a column the model uses is a
+    // data error by default; with drop_missing its row is left out, and
+    // Problem::rows_dropped() says how many were.
+    bool drop_missing = false;
+};
+
 // A model bound to data: names resolved, columns loaded and checked, and the
 // negative log-likelihood compiled. theta is the optimizer's unconstrained
 // vector (bounded parameters enter through a transform; see docs/).
@@ -64,10 +72,12 @@ public:
     Problem& operator=(Problem&&) noexcept;
     ~Problem();
 
-    static std::optional<Problem> bind(const Model& model, const Data& data, Diagnostics& diagnostics);
+    static std::optional<Problem> bind(const Model& model, const Data& data, Diagnostics& diagnostics,
+                                       const BindOptions& options = {});
 
     int dimension() const;
-    std::size_t observations() const;
+    std::size_t observations() const;  // rows used
+    std::size_t rows_dropped() const;  // rows left out for a missing value
     std::vector<std::string> parameter_names() const;
     std::vector<std::string> data_columns() const;  // the columns the model uses
     Eigen::VectorXd start() const;                  // unconstrained start values
@@ -106,11 +116,22 @@ struct FitOptions {
     int max_iterations = 200;            // Newton iterations (L-BFGS: 10x)
     double gradient_tolerance = 1e-9;    // relative gradient (docs/cli.md)
     double confidence = 0.95;            // level of the Wald intervals
+    // Multi-start: the given start values, then starts - 1 random ones, each
+    // coordinate of the optimizer's vector uniform within +-2 of the given
+    // start (docs/cli.md). The same seed gives the same result.
+    int starts = 1;
+    std::uint64_t seed = 1;
     // Called after every iteration; return false to cancel the fit.
     std::function<bool(const IterationInfo&)> on_iteration;
 
     // True when the options make sense; otherwise `why` says what is wrong.
     bool is_valid(std::string* why = nullptr) const;
+};
+
+// A distinct optimum reached from several starts.
+struct Optimum {
+    double log_likelihood = 0;
+    int starts = 0;  // how many starts ended there
 };
 
 enum class FitStatus {
@@ -152,6 +173,7 @@ struct FitResult {
     double aic = 0;
     double bic = 0;
     std::size_t n_obs = 0;
+    std::size_t rows_dropped = 0;  // for a missing value (BindOptions::drop_missing)
     int n_params = 0;
     int iterations = 0;
     int evaluations = 0;
@@ -164,6 +186,9 @@ struct FitResult {
     // Divergence (status == diverged): the log-likelihood's limit along the
     // diverging direction.
     std::optional<double> log_likelihood_limit;
+
+    int starts = 1;
+    std::vector<Optimum> optima;  // with several starts: best first
 
     std::string model_name;
     std::string data_name;

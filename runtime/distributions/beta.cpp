@@ -51,12 +51,12 @@ void eval(OpCall& c) {
             last_b = b[r];
             lbeta = log_beta(last_a, last_b);
             if (psi || tri) {
-                // psi(a) - psi(a+b) = -(psi_rem(a, b) + log1p(b/a)), and the
+                // psi(a+b) - psi(a) = psi_rem(a, b) + log1p(b/a), and the
                 // same with a, b swapped.
                 const PolygammaDiff da = polygamma_diff(last_a, last_b, psi, tri);
                 const PolygammaDiff db = polygamma_diff(last_b, last_a, psi, tri);
-                psi_a = -(da.psi_rem + std::log1p(last_b / last_a));
-                psi_b = -(db.psi_rem + std::log1p(last_a / last_b));
+                psi_a = da.psi_rem + std::log1p(last_b / last_a);
+                psi_b = db.psi_rem + std::log1p(last_a / last_b);
                 if (tri) {
                     // psi1(a+b) - psi1(a) = tri_rem(a, b) - b/(a (a+b))
                     tri_a = da.tri_rem - last_b / (last_a * (last_a + last_b));

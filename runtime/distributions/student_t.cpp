@@ -61,7 +61,7 @@ NuTerms nu_terms(double nu, bool want_c1, bool want_c2) {
 //   h'' = -(nu + 1) q (q - t)/nu          z h'' = -(nu + 1) m (q - t)/sqrt(nu)
 //   z^2 h'' = -(nu + 1) t (q - t)
 // for the y, mu, sigma block (location_scale_partials), and in nu
-//   d/dnu  = C' + log1pmx(-t)/2 + t/(2 nu)
+//   d/dnu  = C' + log1pmx(-t)/2 + t/(2 nu),  log1pmx(-t) = log(1 - t) + t = t - log1p(u^2)
 //   d2/dnu2 = C'' + ((nu - 1) t^2 - 2 t q)/(2 nu^2)
 //   d2/dnu dy = -d2/dnu dmu = -m (t - q/nu)/(sqrt(nu) sigma)
 //   d2/dnu dsigma = t (t - q/nu)/sigma
@@ -90,8 +90,8 @@ void eval(OpCall& c) {
     const Eigen::ArrayXd u = z / sqrt_nu;
     const auto big = u.abs() > 1.0;
     const Eigen::ArrayXd v2 = big.select(u.inverse().square(), u.square());  // min(u^2, 1/u^2)
-    c.value += -sigma.log() -
-               0.5 * (nu + 1.0) * big.select(2.0 * u.abs().log() + v2.log1p(), v2.log1p());
+    const Eigen::ArrayXd log1p_u2 = big.select(2.0 * u.abs().log() + v2.log1p(), v2.log1p());
+    c.value += -sigma.log() - 0.5 * (nu + 1.0) * log1p_u2;
     if (want_any_partial(c)) {
         const Eigen::ArrayXd small_part = v2 / (1.0 + v2);
         const Eigen::ArrayXd large_part = (1.0 + v2).inverse();
@@ -103,8 +103,12 @@ void eval(OpCall& c) {
                                 -np1 * q * (q - t) / nu, -np1 * m * (q - t) / sqrt_nu,
                                 -np1 * t * (q - t));
         if (d_nu) {
+            // log1pmx(-t) = t - log1p(u^2); the series form for t < 1/2,
+            // where the two terms would cancel, and the direct one above,
+            // where t rounds to 1 and log1p(-t) would be -inf.
             for (Eigen::Index r = 0; r < rows; ++r) {
-                c.d1[inu][r] += 0.5 * log1pmx(-t[r]) + 0.5 * t[r] / nu[r];
+                const double lm = t[r] < 0.5 ? log1pmx(-t[r]) : t[r] - log1p_u2[r];
+                c.d1[inu][r] += 0.5 * lm + 0.5 * t[r] / nu[r];
             }
         }
         if (d_nunu) {
