@@ -292,12 +292,13 @@ private:
     }
 
     void visit(const ast::Statement&, const ast::Report& r) {
-        if (usable_column(r.name) || declared_.count(r.name) || locals_.count(r.name) || reported_.count(r.name))
+        const bool parameter = declared_.count(r.name) || params_.count(r.name);
+        if (usable_column(r.name) || parameter || locals_.count(r.name) || reported_.count(r.name))
             fail(r.name_span, "'" + r.name + "' already names a " +
-                                  std::string(usable_column(r.name)     ? "column"
-                                              : declared_.count(r.name) ? "parameter"
-                                              : locals_.count(r.name)   ? "local"
-                                                                        : "reported quantity") +
+                                  std::string(usable_column(r.name) ? "column"
+                                              : parameter           ? "parameter"
+                                              : locals_.count(r.name) ? "local"
+                                                                      : "reported quantity") +
                                   "; give the reported quantity another name");
         const Value v = expression(r.value);
         for (int n : v.nodes)
@@ -718,11 +719,12 @@ private:
         return Value::scalar(build_.op(rt::op_select(), std::move(inputs)));
     }
 
+    // Function names are reserved (a name like `exp` used without a call is
+    // a forgotten call); distribution names are not, since a distribution
+    // only ever appears as a call: `param beta[3]` and `y ~ beta(a, b)` mix.
     void check_not_builtin(const std::string& name, Span span, const char* what) {
         if (rt::find_function(name) || name == "dot" || name == "softmax")
             fail(span, "'" + name + "' is a built-in function; it cannot be " + what);
-        if (rt::find_distribution(name) || name == "mixture")
-            fail(span, "'" + name + "' is a distribution; it cannot be " + what);
     }
 
     Value resolve(const std::string& name, Span span) {
@@ -736,8 +738,6 @@ private:
         }
         if (rt::find_function(name) || name == "dot" || name == "softmax")
             fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
-        if (rt::find_distribution(name) || name == "mixture")
-            fail(span, "'" + name + "' is a distribution: use it after '~' as " + name + "(...)");
         const ParamEntry& p = parameter_entry(name, span);
         if (p.group)
             fail(span, "'" + name + "' has one entry per level of column '" + p.group_column + "'; write " + name +
