@@ -149,6 +149,7 @@ std::string_view to_string(FitStatus status) {
         case FitStatus::line_search_failed: return "line_search_failed";
         case FitStatus::non_finite_start: return "non_finite_start";
         case FitStatus::cancelled: return "cancelled";
+        case FitStatus::invalid_options: return "invalid_options";
     }
     return "unknown";
 }
@@ -186,7 +187,8 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
                           " rows were dropped for a missing value in a column the model uses (--na drop)");
     std::string why;
     if (!options.is_valid(&why)) {
-        r.status = FitStatus::non_finite_start;
+        r.status = FitStatus::invalid_options;
+        r.log_likelihood = r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();
         r.message = "invalid fit options: " + why;
         return r;
     }
@@ -231,11 +233,27 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         return estimands[i].derived ? r.derived[i - parameters_before] : r.parameters[parameters_before];
     };
 
-    if (!std::isfinite(problem.nll(start))) {
+    // Nothing was fitted: no log-likelihood, AIC or BIC to show (NaN is
+    // printed as n/a and written as null, never as a number).
+    auto not_fitted = [&](std::string message) {
         r.status = FitStatus::non_finite_start;
-        r.message = non_finite_message(p, start);
+        r.message = std::move(message);
+        r.log_likelihood = r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();
+        r.gradient_norm = r.relative_gradient = std::numeric_limits<double>::quiet_NaN();
         fill_parameters(start);
         return r;
+    };
+    if (!std::isfinite(problem.nll(start))) return not_fitted(non_finite_message(p, start));
+    {
+        Eigen::VectorXd g;
+        problem.nll_gradient(start, g);
+        if (!g.allFinite()) {
+            std::string names;
+            for (int i = 0; i < k; ++i)
+                if (!std::isfinite(g[i])) names += (names.empty() ? "" : ", ") + params[static_cast<std::size_t>(i)].name;
+            return not_fitted("the log-likelihood is finite at the start values but its gradient is not (in " + names +
+                              "): a value overflows; rescale the data or give other start values");
+        }
     }
 
     // Several starts: the given one, then random ones around it; the best

@@ -1,4 +1,5 @@
 // Model: a parsed model file (source text + syntax tree).
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -23,6 +24,12 @@ std::optional<Model> Model::from_text(std::string text, std::string name, Diagno
 }
 
 std::optional<Model> Model::from_file(const std::string& path, Diagnostics& diagnostics) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, path, 0, 0,
+                                         "cannot open model file: it is a directory", "", 1});
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         diagnostics.push_back(Diagnostic{Severity::error, Category::usage, path, 0, 0,

@@ -81,6 +81,8 @@ std::string text_report(const FitResult& r) {
         out << "log-likelihood: " << format_digits(r.log_likelihood, 8) << " where the optimizer stopped";
         if (r.log_likelihood_limit) out << "; it tends to " << format_digits(*r.log_likelihood_limit, 8);
         out << "\n";
+    } else if (!std::isfinite(r.log_likelihood)) {
+        out << "log-likelihood: n/a (nothing was fitted)\n";
     } else {
         out << "log-likelihood: " << format_digits(r.log_likelihood, 8) << "   AIC: " << format_digits(r.aic, 8)
             << "   BIC: " << format_digits(r.bic, 8) << "\n";

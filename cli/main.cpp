@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
         } else if (arg == "--tolerance") {
             const char* v = value("--tolerance");
             double t = 0;
-            if (!v || !parse_number(v, t) || !(t > 0)) return usage_error("--tolerance takes a positive number");
+            if (!v || !parse_number(v, t) || !(t > 0) || !std::isfinite(t))
+                return usage_error("--tolerance takes a positive number");
             options.gradient_tolerance = t;
         } else if (arg == "--starts") {
             const char* v = value("--starts");

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <type_traits>
 
 #include "interpreter/builder.hpp"
@@ -799,6 +800,9 @@ private:
             fail(d.upper->span, "the bounds of '" + d.name + "' are empty: the lower bound " +
                                     format_number(info.bounds.lower) + " is not below the upper bound " +
                                     format_number(info.bounds.upper));
+        if (d.lower && d.upper && !std::isfinite(info.bounds.upper - info.bounds.lower))
+            fail(d.upper->span, "the bounds of '" + d.name + "' are too far apart to represent their width; "
+                                "leave out one bound");
         if (d.simplex && (d.lower || d.upper))
             fail(d.name_span, "a simplex has its own bounds (entries in (0, 1) that sum to 1); remove the bounds");
         if (d.start) {
@@ -875,6 +879,12 @@ private:
         const ast::ParamDecl& d = *decl_it->second;
         const Declared info = declared_info(d);
         const double start = info.start ? *info.start : default_start(info.bounds);
+        // lo + 1 rounds to lo for a bound like 1e308: then only the user
+        // can say where to start.
+        if (!d.simplex && (!info.bounds.contains(start) || !std::isfinite(info.bounds.to_unconstrained(start))))
+            fail(d.name_span, "cannot choose a start value strictly inside the bounds " + bounds_text(info.bounds) +
+                                  " of '" + name + "'; give one, as in 'param " + name + " " +
+                                  bounds_text(info.bounds) + " = value'");
         const Span at = d.name_span;
         if (d.simplex) {
             if (d.dims.size() != 1) fail(at, "a simplex has one size, as in 'w simplex[3]'");

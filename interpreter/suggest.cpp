@@ -7,25 +7,32 @@
 namespace mlec::interp {
 
 int edit_distance(std::string_view a, std::string_view b) {
-    const std::size_t n = a.size(), m = b.size();
-    std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
-    for (std::size_t i = 1; i <= n; ++i) {
+    // Three rolling rows (the transposition looks two rows back).
+    const std::size_t m = b.size();
+    std::vector<int> two_back(m + 1), previous(m + 1), current(m + 1);
+    for (std::size_t j = 0; j <= m; ++j) previous[j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = static_cast<int>(i);
         for (std::size_t j = 1; j <= m; ++j) {
             const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+                current[j] = std::min(current[j], two_back[j - 2] + 1);
         }
+        std::swap(two_back, previous);
+        std::swap(previous, current);
     }
-    return d[n][m];
+    return previous[m];
 }
 
 std::optional<std::string> closest(std::string_view name, std::span<const std::string> candidates) {
     std::optional<std::string> best;
     int best_distance = name.size() <= 4 ? 1 : 2;
     for (const std::string& c : candidates) {
+        // The distance is at least the difference in length: skip cheaply
+        // (a 1 MB typo must not take seconds to answer).
+        const auto gap = name.size() > c.size() ? name.size() - c.size() : c.size() - name.size();
+        if (gap > static_cast<std::size_t>(best_distance)) continue;
         const int d = edit_distance(name, c);
         if (d <= best_distance && (!best || d < edit_distance(name, *best))) {
             best = c;

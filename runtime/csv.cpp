@@ -304,7 +304,7 @@ std::unique_ptr<CsvFile> CsvFile::open(const std::string& path, const std::strin
     impl->name = display_name;
     std::string error;
     if (!impl->file.open(path, error)) {
-        diagnostics.push_back(impl->unpositioned("cannot open file: " + error));
+        diagnostics.push_back(impl->unpositioned("cannot open file: " + error, Category::usage));
         return nullptr;
     }
     std::string_view bytes = impl->file.bytes();

@@ -30,28 +30,66 @@ Curvature analyze_hessian(const Eigen::MatrixXd& hessian) {
 
 namespace {
 
+// What counts as a real decrease of f, not rounding: 1e-13 relative for an
+// ordinary f; for an f already within 1e-6 of 0 (a nearly perfect fit, a sum
+// of tiny positive terms whose rounding is tinier still) 0.1% of f.
+double decrease_threshold(double fx) {
+    const double size = std::abs(fx);
+    return size < 1e-6 ? 1e-3 * size : 1e-13 * std::max(1.0, size);
+}
+
 std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
-    const double slack = 1e-13 * std::max(1.0, std::abs(fx));
     std::vector<double> values;
     double previous = fx;
     for (int k = 0; k <= 5; ++k) {
         const double t = std::ldexp(1.0, k);
         const double v = f.value(x + t * d);
-        if (!std::isfinite(v) || !(v < previous)) return std::nullopt;
+        // Past the end of the representable range (sigma underflowing to 0)
+        // the probe stops; what it saw before still counts.
+        if (!std::isfinite(v)) break;
+        // The first step must lower f; later ones must not raise it (f may
+        // settle on its limit exactly, e.g. a probability rounding to 1).
+        if (k == 0 ? !(v < fx) : v > previous) return std::nullopt;
         values.push_back(v);
         previous = v;
     }
-    if (!(fx - values.back() > slack)) return std::nullopt;
+    if (values.size() < 3 || !(fx - values.back() > decrease_threshold(fx))) return std::nullopt;
     Divergence div;
     div.direction = d;
     div.limit = values.back();
     // Converging to a limit: each doubling of t gains far less than the
-    // first did. Otherwise the decrease goes on without bound.
+    // first did. Otherwise the decrease goes on without bound (a decrease
+    // that is tiny next to |f| is a limit approached slowly).
+    const std::size_t last = values.size() - 1;
     const double first_gain = fx - values[0];
-    const double last_gain = values[4] - values[5];
-    // (A decrease that is tiny next to |f| is a limit being approached
-    // slowly, not an unbounded one.)
+    const double last_gain = values[last - 1] - values[last];
     div.unbounded = last_gain > 0.5 * first_gain && fx - values.back() > 1e-3 * std::max(1.0, std::abs(fx));
+    return div;
+}
+
+// When the optimizer has already run to the edge of what doubles can hold
+// (sigma near 1e-308 on its log scale, a shape near 1e137), nothing lies
+// beyond x to probe. Look back instead: f must fall strictly all the way
+// from x - 32d to x, and by at least as much per unit step near x as far
+// from it (a decrease that is not levelling off: unbounded).
+std::optional<Divergence> probe_back(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
+    double previous = fx;
+    std::vector<double> values;  // f(x - t d) for t = 1, 2, ..., 32
+    for (int k = 0; k <= 5; ++k) {
+        const double v = f.value(x - std::ldexp(1.0, k) * d);
+        if (!std::isfinite(v) || !(v > previous)) return std::nullopt;
+        values.push_back(v);
+        previous = v;
+    }
+    // Per unit step: near x (t from 1 to 0) against far (t from 32 to 16).
+    const double near_slope = values[0] - fx;
+    const double far_slope = (values[5] - values[4]) / 16;
+    if (!(near_slope > 0.5 * far_slope) || !(values[5] - fx > 1e-3 * std::max(1.0, std::abs(fx))))
+        return std::nullopt;
+    Divergence div;
+    div.direction = d;
+    div.limit = fx;
+    div.unbounded = true;
     return div;
 }
 
@@ -82,6 +120,10 @@ std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x
     }
     for (const Eigen::VectorXd& d : candidates)
         if (auto div = probe(f, x, fx, d)) return div;
+    // On the optimizer's unconstrained scale, legitimate estimates stay far
+    // below 300 (exp(300) is 1e130): beyond it, look back along the drift.
+    if (x.size() > 0 && x.cwiseAbs().maxCoeff() > 300 && drift.norm() > 0)
+        return probe_back(f, x, fx, drift.normalized());
     return std::nullopt;
 }
 

@@ -86,6 +86,10 @@ TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
     CHECK(run("--bogus").exit_code == 1);
     CHECK(run(models("xor.mle") + " " + models("xor.csv") + " --method simplex").exit_code == 1);
     CHECK(run("no-such-file.mle " + models("xor.csv")).exit_code == 1);
+    CHECK(run(models("xor.mle") + " no-such-file.csv").exit_code == 1);
+    CHECK(run(models("") + " " + models("xor.csv")).exit_code == 1);  // a directory
+    CHECK(run(models("xor.mle") + " " + models("xor.csv") + " --tolerance inf").exit_code == 1);
+    CHECK(run(models("xor.mle") + " " + models("xor.csv") + " --starts 0").exit_code == 1);
     Run model_error = run(cases("unknown_function.mle") + " " + cases("default.csv"));
     CHECK(model_error.exit_code == 2);
     CHECK(model_error.out.find("error: unknown function") != std::string::npos);

@@ -266,7 +266,7 @@ TEST_CASE("csv: a file that cannot be opened", "[csv]") {
     CHECK(ds[0].message == std::string("cannot open file: ") + std::strerror(ENOENT));
     CHECK(ds[0].file == "none.csv");
     CHECK(ds[0].line == 0);
-    CHECK(ds[0].category == Category::data);
+    CHECK(ds[0].category == Category::usage);
 }
 
 TEST_CASE("csv: an empty file", "[csv]") {

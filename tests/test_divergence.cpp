@@ -2,6 +2,7 @@
 // runs off, where to, and what the log-likelihood tends to — instead of
 // presenting where the optimizer stopped as an estimate.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "mlec/mlec.hpp"
 
@@ -83,4 +84,48 @@ TEST_CASE("fit options are validated") {
     o.confidence = 1.5;
     CHECK_FALSE(o.is_valid(&why));
     CHECK(why == "confidence must be between 0 and 1");
+}
+
+TEST_CASE("a probability running to its upper bound is diagnosed too") {
+    const auto r = fit_text("y ~ bernoulli(p)\n", "y\n1\n1\n1\n1\n");
+    CHECK(r.status == mlec::FitStatus::diverged);
+    CHECK(r.parameters[0].diverges_to == "1");
+    REQUIRE(r.log_likelihood_limit);
+    CHECK(*r.log_likelihood_limit == 0);
+}
+
+TEST_CASE("sigma driven to the smallest double is still diagnosed as divergence") {
+    // All outcomes 0 with a free mean: the optimizer runs sigma down to
+    // where doubles end (1e-308) before it stops; the report must say why.
+    const auto r = fit_text("y ~ normal(a + b*x, s)\n", "x,y\n0.5,0\n-1,0\n2,0\n1,0\n");
+    CHECK(r.status == mlec::FitStatus::diverged);
+    CHECK(r.message.find("s -> 0 (its lower bound), without bound") != std::string::npos);
+}
+
+TEST_CASE("a saddle point at the start is left for the optimum") {
+    // y ~ normal(a*b, s): a = b = 0 is a stationary point; the optimum has
+    // a*b = mean(y) and s the standard deviation (closed form).
+    const auto r = fit_text("y ~ normal(a*b, s)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
+    const double mean = (1.2 + 0.1 + 3.5 + 0.7 + 2.2 + 0.4) / 6;
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    CHECK(r.parameters[0].estimate * r.parameters[1].estimate == Approx(mean).epsilon(1e-8));
+    double ss = 0;
+    for (double y : {1.2, 0.1, 3.5, 0.7, 2.2, 0.4}) ss += (y - mean) * (y - mean);
+    CHECK(r.parameters[2].estimate == Approx(std::sqrt(ss / 6)).epsilon(1e-8));
+    // Only the product is identified: the report names the flat direction.
+    REQUIRE_FALSE(r.warnings.empty());
+    CHECK(r.warnings.back().find("the data do not determine the direction") != std::string::npos);
+}
+
+TEST_CASE("a gradient that overflows at the start is named, and nothing is reported as fitted") {
+    const auto r = fit_text("y ~ normal(a + 1e308*b*x, s)\n", "x,y\n1,2\n2,3\n");
+    CHECK(r.status == mlec::FitStatus::non_finite_start);
+    CHECK(r.message ==
+          "the log-likelihood is finite at the start values but its gradient is not (in b): a value overflows; "
+          "rescale the data or give other start values");
+    CHECK(std::isnan(r.log_likelihood));
+    const std::string json = mlec::json_report(r);
+    CHECK(json.find("\"log_likelihood\": null") != std::string::npos);
+    CHECK(json.find("\"aic\": null") != std::string::npos);
+    CHECK(mlec::text_report(r).find("log-likelihood: n/a (nothing was fitted)") != std::string::npos);
 }

@@ -141,6 +141,7 @@ enum class FitStatus {
     line_search_failed,  // no step improved the likelihood, yet the gradient is not small
     non_finite_start,    // the log-likelihood is not finite at the start values
     cancelled,           // the iteration callback stopped the fit
+    invalid_options,     // FitOptions::is_valid failed; nothing was fitted
 };
 
 std::string_view to_string(FitStatus status);
