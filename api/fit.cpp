@@ -12,6 +12,7 @@
 #include "api/number_format.hpp"
 #include "runtime/inference.hpp"
 #include "runtime/optimize.hpp"
+#include "runtime/separation.hpp"
 
 namespace mlec {
 
@@ -137,6 +138,62 @@ std::vector<Optimum> group_optima(std::vector<double> finals) {
         out.push_back(Optimum{-f, 1});
     }
     return out;
+}
+
+// The data columns below `node` in the graph (a linear predictor's
+// covariates), in the file's order.
+std::vector<std::string> columns_below(const Problem::Impl& p, int node) {
+    const rt::Graph& g = p.model.graph;
+    std::vector<bool> seen(g.nodes().size(), false);
+    std::vector<int> stack{node};
+    std::vector<const interp::ColumnInfo*> found;
+    while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        if (seen[static_cast<std::size_t>(id)]) continue;
+        seen[static_cast<std::size_t>(id)] = true;
+        const rt::Node& n = g.node(id);
+        if (n.kind == rt::NodeKind::data) found.push_back(&p.model.columns[static_cast<std::size_t>(n.column)]);
+        for (int in : n.inputs) stack.push_back(in);
+    }
+    std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
+    std::vector<std::string> names;
+    for (auto* c : found)
+        if (std::find(names.begin(), names.end(), c->name) == names.end()) names.push_back(c->name);
+    return names;
+}
+
+// When a divergence runs along a direction that separates a binary
+// outcome, say so by name: which rows are decided, by which parameters and
+// columns. Returns false when no bernoulli term is separated.
+bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
+                           const std::vector<std::string>& diverging, FitResult& r) {
+    for (const interp::TermInfo& term : p.model.terms) {
+        if (term.distribution != "bernoulli_logit" || term.input_nodes.size() != 2) continue;
+        const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, term.input_nodes[1]);
+        const std::vector<double> y = p.evaluator->node_values(theta, term.input_nodes[0]);
+        const rt::SeparationCheck check = rt::classify_separation(X, y, direction);
+        if (!check.separated) continue;
+        const std::vector<std::string> columns = columns_below(p, term.input_nodes[1]);
+        std::ostringstream m;
+        m << (check.complete ? "complete separation" : "quasi-complete separation") << " in '" << term.text
+          << "': a combination of the covariates (columns ";
+        for (std::size_t i = 0; i < columns.size(); ++i) m << (i ? ", " : "") << columns[i];
+        m << ") puts every success on one side and every failure on the other";
+        if (!check.complete) {
+            m << "; " << check.decided_rows.size() << " of " << y.size() << " rows (";
+            for (std::size_t i = 0; i < check.decided_rows.size() && i < 8; ++i)
+                m << (i ? ", " : "") << check.decided_rows[i] + 1;
+            m << (check.decided_rows.size() > 8 ? ", ..." : "") << ") lie strictly on their side";
+        }
+        m << ". Their fitted probabilities go to 0 and 1, so ";
+        for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];
+        m << " grow without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
+             "penalized (e.g. Firth) fit";
+        r.diagnostics.push_back(FitDiagnostic{"separation", m.str(), diverging, columns});
+        return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -364,6 +421,11 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         r.message = m.str();
         r.warnings.push_back("the values shown for diverging parameters are where the optimizer stopped, not "
                              "estimates; they have no standard errors");
+        std::vector<std::string> diverging;
+        for (int i = 0; i < k; ++i)
+            if (std::abs(divergence->direction[i]) >= 0.01) diverging.push_back(params[static_cast<std::size_t>(i)].name);
+        if (!separation_diagnostic(p, theta, divergence->direction, diverging, r))
+            r.diagnostics.push_back(FitDiagnostic{"divergence", r.message, diverging, {}});
         return r;
     }
 
@@ -398,9 +460,38 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     if (!curvature.positive_definite) {
         std::string text = "the Hessian of the NLL at the estimate is not positive definite";
         if (curvature.eigenvalues.size() == k && k > 0) {
-            text += " (smallest eigenvalue " + format_digits(curvature.eigenvalues[0], 3) +
-                    "): the data do not determine the direction " +
-                    describe_direction(params, curvature.eigenvectors.col(0)) + "; standard errors are not available";
+            const double largest = std::max(1.0, curvature.eigenvalues.cwiseAbs().maxCoeff());
+            // Flat directions: eigenvalues that vanish next to the largest.
+            // Named in parameters, with an identified combination beside
+            // them (the steepest direction), e.g. "a + b is identified,
+            // a - b is not".
+            std::vector<std::string> flat;
+            std::vector<std::string> involved;
+            for (Eigen::Index j = 0; j < curvature.eigenvalues.size(); ++j) {
+                if (curvature.eigenvalues[j] > 1e-8 * largest) break;
+                const Eigen::VectorXd v = curvature.eigenvectors.col(j);
+                flat.push_back(describe_direction(params, v));
+                for (int i = 0; i < k; ++i)
+                    if (std::abs(v[i]) >= 0.05 &&
+                        std::find(involved.begin(), involved.end(), params[static_cast<std::size_t>(i)].name) ==
+                            involved.end())
+                        involved.push_back(params[static_cast<std::size_t>(i)].name);
+            }
+            if (!flat.empty()) {
+                std::string list;
+                for (std::size_t j = 0; j < flat.size(); ++j) list += (j ? "; " : "") + flat[j];
+                const std::string identified = describe_direction(params, curvature.eigenvectors.col(k - 1));
+                const std::string message = "the data do not identify " + list + " (the likelihood is flat along " +
+                                            (flat.size() == 1 ? "it" : "them") + "); " + identified +
+                                            " is identified. Standard errors are not available";
+                r.diagnostics.push_back(FitDiagnostic{"flat_direction", message, involved, {}});
+                return r;
+            } else {
+                text += " (smallest eigenvalue " + format_digits(curvature.eigenvalues[0], 3) +
+                        "): this is not a minimum; standard errors are not available";
+                r.diagnostics.push_back(FitDiagnostic{"not_positive_definite", text, {}, {}});
+                return r;
+            }
         }
         r.warnings.push_back(text);
         return r;
@@ -447,9 +538,11 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     for (std::size_t a = 0; a < rows.size(); ++a)
         for (std::size_t b = 0; b < rows.size(); ++b)
             r.covariance(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = cov(rows[a], rows[b]);
-    if (r.hessian_condition && *r.hessian_condition > 1e10)
-        r.warnings.push_back("the Hessian at the estimate is ill-conditioned (condition number " +
-                             format_digits(*r.hessian_condition, 3) + "): standard errors may be inaccurate");
+    if (r.hessian_condition && *r.hessian_condition > 1e10) {
+        const std::string text = "the Hessian at the estimate is ill-conditioned (condition number " +
+                                 format_digits(*r.hessian_condition, 3) + "): standard errors may be inaccurate";
+        r.diagnostics.push_back(FitDiagnostic{"ill_conditioned", text, {}, {}});
+    }
     return r;
 }
 

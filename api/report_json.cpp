@@ -109,6 +109,13 @@ std::string json_report(const FitResult& r) {
         o << "]";
     }
     o << ",\n";
+    o << "  \"diagnostics\": [";
+    for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
+        const FitDiagnostic& d = r.diagnostics[i];
+        o << (i ? "," : "") << "\n    {\"kind\": " << quote(d.kind) << ", \"message\": " << quote(d.message)
+          << ", \"parameters\": " << strings(d.parameters) << ", \"columns\": " << strings(d.columns) << "}";
+    }
+    o << (r.diagnostics.empty() ? "" : "\n  ") << "],\n";
     o << "  \"warnings\": " << strings(r.warnings) << ",\n";
     o << "  \"notes\": " << strings(r.notes) << "\n";
     o << "}\n";

@@ -100,6 +100,10 @@ std::string text_report(const FitResult& r) {
     out << "final gradient norm: " << format_digits(r.gradient_norm, 3) << " (max |dNLL/dtheta|)";
     if (r.hessian_condition) out << "   Hessian condition number: " << format_digits(*r.hessian_condition, 3);
     out << "\n";
+    if (!r.diagnostics.empty()) {
+        out << "\ndiagnostics:\n";
+        for (const auto& d : r.diagnostics) out << "  [" << d.kind << "] " << d.message << "\n";
+    }
     if (!r.notes.empty()) {
         out << "\nnotes:\n";
         for (const auto& n : r.notes) out << "  " << n << "\n";

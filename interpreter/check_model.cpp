@@ -77,6 +77,16 @@ public:
                                         "the model has no sampling statement ('~') and no 'target +=': "
                                         "there is nothing to fit",
                                         "", 1}};
+        // A parameter that reaches no term cannot be estimated: say so
+        // before fitting rather than report a singular Hessian after.
+        std::set<int> reached;
+        for (int term : out_.graph.terms())
+            for (int p : out_.graph.node(term).deps) reached.insert(p);
+        for (std::size_t i = 0; i < out_.parameters.size(); ++i)
+            if (!reached.count(static_cast<int>(i)))
+                fail(out_.parameters[i].first_use,
+                     "parameter '" + out_.parameters[i].name + "' does not affect the likelihood: it reaches no '~' "
+                     "or 'target +=' statement, so the data say nothing about it");
         for (const auto& [name, decl] : declared_) {
             if (params_.count(name)) continue;
             out_.warnings.push_back(source_.diagnostic(
@@ -444,6 +454,7 @@ private:
                   written + " outcome");
         const int node = out_.graph.add_op(chosen->op, in.nodes);
         add_term(s, node, std::move(in.nodes), std::move(in.names));
+        out_.terms.back().distribution = chosen->name;
     }
 
     // y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated
@@ -490,6 +501,7 @@ private:
             terms.push_back(build_.op(rt::op_add(), {log_weights[k], density}));
         }
         add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
+        out_.terms.back().distribution = "mixture";
     }
 
     void add_check(int node, Span span, rt::Domain domain, int max, std::string what) {

@@ -38,12 +38,19 @@ struct DistArg {
     bool vector = false;
 };
 
+class Rng;
+
+// One draw of y given the arguments (args[i] for the i-th argument; a vector
+// argument's entries follow in order).
+using SampleFunction = double (*)(std::span<const double> args, Rng& rng);
+
 struct DistributionDef {
     std::string_view name;          // "normal"
     bool discrete = false;          // pmf (y never differentiated) or pdf
     Domain outcome = Domain::real;  // support of y
     std::span<const DistArg> args;  // the parameters after y
     OpDef op;                       // arity 1 + args.size(), value = log density
+    SampleFunction sample = nullptr;  // a draw from the distribution
 };
 
 // bernoulli bernoulli_logit binomial poisson poisson_log negbinomial

@@ -200,7 +200,7 @@ void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_de
     }
 }
 
-void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
+void Evaluator::tangent_block(std::size_t n) {
     const auto len = static_cast<Eigen::Index>(n);
     // Forward: tangents t_n = sum_i d1_i * t_i, row by row.
     for (int id : varying_) {
@@ -223,6 +223,11 @@ void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
                 top.col(pos[a]).array() += d.array() * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
         }
     }
+}
+
+void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
+    const auto len = static_cast<Eigen::Index>(n);
+    tangent_block(n);
     // Second-order terms: adj_n * d2_ij * t_i^T t_j, summed over the block.
     Eigen::VectorXd w(len);
     for (int id : varying_) {
@@ -359,6 +364,30 @@ std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::Vect
         }
     }
     return std::nullopt;
+}
+
+Eigen::MatrixXd Evaluator::node_jacobian(const Eigen::VectorXd& theta, int node) {
+    const Node& target = graph_.node(node);
+    const auto dim = static_cast<Eigen::Index>(graph_.parameter_count());
+    Eigen::MatrixXd out = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), dim);
+    if (target.deps.empty()) return out;
+    evaluate_invariant(theta, Mode::hessian);
+    if (target.row_invariant) {
+        const Eigen::MatrixXd& t = tangent_[static_cast<std::size_t>(node)];
+        for (std::size_t a = 0; a < target.deps.size(); ++a)
+            out.col(target.deps[a]).setConstant(t(0, static_cast<Eigen::Index>(a)));
+        return out;
+    }
+    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
+        const std::size_t n = std::min(block_rows_, rows_ - begin);
+        forward_block(begin, n, Mode::gradient);
+        tangent_block(n);
+        const Eigen::MatrixXd& t = tangent_[static_cast<std::size_t>(node)];
+        for (std::size_t a = 0; a < target.deps.size(); ++a)
+            out.col(target.deps[a]).segment(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(n)) =
+                t.col(static_cast<Eigen::Index>(a)).head(static_cast<Eigen::Index>(n));
+    }
+    return out;
 }
 
 double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eigen::VectorXd& gradient) {

@@ -51,6 +51,10 @@ public:
     // The value of `node` in every row at theta (one entry if row-invariant).
     std::vector<double> node_values(const Eigen::VectorXd& theta, int node);
 
+    // The gradient in theta of `node` in every row (rows x dimension): for
+    // a linear predictor, the design matrix. Memory: rows x dimension.
+    Eigen::MatrixXd node_jacobian(const Eigen::VectorXd& theta, int node);
+
     // Value and gradient in theta of a row-invariant node (a parameter on
     // the user's scale, a `report` quantity): what the delta method needs.
     double invariant_gradient(const Eigen::VectorXd& theta, int node, Eigen::VectorXd& gradient);
@@ -63,6 +67,7 @@ private:
     void evaluate_invariant(const Eigen::VectorXd& theta, Mode mode);
     void forward_block(std::size_t begin, std::size_t n, Mode mode);
     void reverse_block(std::size_t n);
+    void tangent_block(std::size_t n);
     void hessian_block(std::size_t n, Eigen::MatrixXd& hessian);
     void call_op(int id, std::size_t n, Mode mode);
     const double* value_ptr(int id, std::size_t begin) const;

@@ -113,8 +113,9 @@ TEST_CASE("a saddle point at the start is left for the optimum") {
     for (double y : {1.2, 0.1, 3.5, 0.7, 2.2, 0.4}) ss += (y - mean) * (y - mean);
     CHECK(r.parameters[2].estimate == Approx(std::sqrt(ss / 6)).epsilon(1e-8));
     // Only the product is identified: the report names the flat direction.
-    REQUIRE_FALSE(r.warnings.empty());
-    CHECK(r.warnings.back().find("the data do not determine the direction") != std::string::npos);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].kind == "flat_direction");
+    CHECK(r.diagnostics[0].parameters == std::vector<std::string>{"a", "b"});
 }
 
 TEST_CASE("a gradient that overflows at the start is named, and nothing is reported as fitted") {
@@ -128,4 +129,37 @@ TEST_CASE("a gradient that overflows at the start is named, and nothing is repor
     CHECK(json.find("\"log_likelihood\": null") != std::string::npos);
     CHECK(json.find("\"aic\": null") != std::string::npos);
     CHECK(mlec::text_report(r).find("log-likelihood: n/a (nothing was fitted)") != std::string::npos);
+}
+
+TEST_CASE("complete separation is named with its parameters and columns (the XOR table with interaction)") {
+    const auto r = fit_text("y ~ bernoulli(sigmoid(w1*a + w2*b + w3*a*b + c))\n",
+                            "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    REQUIRE(r.status == mlec::FitStatus::diverged);
+    REQUIRE(r.diagnostics.size() == 1);
+    const auto& d = r.diagnostics[0];
+    CHECK(d.kind == "separation");
+    CHECK(d.message.starts_with("complete separation in 'y ~ bernoulli(sigmoid(w1*a + w2*b + w3*a*b + c))'"));
+    CHECK(d.parameters == std::vector<std::string>{"w1", "w2", "w3", "c"});
+    CHECK(d.columns == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("quasi-complete separation names the rows decided exactly") {
+    // x <= 3 fails, x >= 3 succeeds: the two rows at x = 3 stay undecided
+    // (the classic quasi-complete pattern of Albert & Anderson, 1984).
+    const auto r = fit_text("y ~ bernoulli(sigmoid(a + b*x))\n", "x,y\n1,0\n2,0\n3,0\n3,1\n4,1\n5,1\n");
+    REQUIRE(r.status == mlec::FitStatus::diverged);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].kind == "separation");
+    CHECK(r.diagnostics[0].message.find("quasi-complete separation") != std::string::npos);
+    CHECK(r.diagnostics[0].message.find("4 of 6 rows (1, 2, 5, 6) lie strictly on their side") != std::string::npos);
+    CHECK(r.diagnostics[0].columns == std::vector<std::string>{"x"});
+    // The log-likelihood tends to 2 log(1/2) from the two undecided rows.
+    REQUIRE(r.log_likelihood_limit);
+    CHECK(*r.log_likelihood_limit == Approx(2 * std::log(0.5)).epsilon(1e-6));
+}
+
+TEST_CASE("overlapping data are not called separated") {
+    const auto r = fit_text("y ~ bernoulli(sigmoid(a + b*x))\n", "x,y\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n");
+    CHECK(r.status == mlec::FitStatus::converged);
+    CHECK(r.diagnostics.empty());
 }

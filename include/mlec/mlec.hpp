@@ -162,6 +162,17 @@ struct ParameterEstimate {
     std::string diverges_to;  // its limit: "+inf", "-inf", or a bound such as "0"
 };
 
+// A finding about the fit, by name: what a careful statistician checks
+// after every fit (docs/cli.md lists the kinds).
+struct FitDiagnostic {
+    // "separation", "divergence", "flat_direction", "not_positive_definite",
+    // "ill_conditioned", "on_bound", "gradient_check"
+    std::string kind;
+    std::string message;
+    std::vector<std::string> parameters;  // the parameters involved
+    std::vector<std::string> columns;     // the data columns involved
+};
+
 struct FitResult {
     FitStatus status = FitStatus::max_iterations;
     bool converged = false;
@@ -194,6 +205,7 @@ struct FitResult {
     std::string model_name;
     std::string data_name;
     std::vector<std::string> data_columns;
+    std::vector<FitDiagnostic> diagnostics;
     std::vector<std::string> warnings;  // everything a careful user should read
     std::vector<std::string> notes;
 };

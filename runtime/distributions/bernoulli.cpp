@@ -1,6 +1,7 @@
 // bernoulli(y | p):  log p(y) = y log p + (1 - y) log(1 - p),  y in {0, 1},
 // p in [0, 1].
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -9,8 +10,16 @@ constexpr DistArg args[] = {{"p", Domain::unit_closed}};
 
 void eval(OpCall& c);
 
+// y = 1 with probability p: U < p for U uniform on [0, 1).
+double sample(std::span<const double> a, Rng& rng) {
+    const double p = a[0];
+    if (!in_domain_fast(Domain::unit_closed, p)) return std::numeric_limits<double>::quiet_NaN();
+    return rng.uniform() < p ? 1.0 : 0.0;
+}
+
 constexpr DistributionDef def{"bernoulli", true, Domain::binary, args,
-                              OpDef{"bernoulli", 2, &eval, false}};
+                              OpDef{"bernoulli", 2, &eval, false},
+                              &sample};
 
 constexpr int pp = pair_index(1, 1, 2);
 

@@ -4,6 +4,7 @@
 // which never overflows: finite for |eta| up to the largest double, and
 // exactly 0 or -|eta| once exp(-|eta|) underflows.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -13,8 +14,18 @@ constexpr DistArg args[] = {{"eta", Domain::real}};
 
 void eval(OpCall& c);
 
+// bernoulli(sigmoid(eta)), the sigmoid written so that exp never overflows.
+double sample(std::span<const double> a, Rng& rng) {
+    const double eta = a[0];
+    if (!std::isfinite(eta)) return std::numeric_limits<double>::quiet_NaN();
+    const double e = std::exp(-std::abs(eta));
+    const double p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    return rng.uniform() < p ? 1.0 : 0.0;
+}
+
 constexpr DistributionDef def{"bernoulli_logit", true, Domain::binary, args,
-                              OpDef{"bernoulli_logit", 2, &eval, false}};
+                              OpDef{"bernoulli_logit", 2, &eval, false},
+                              &sample};
 
 constexpr int ee = pair_index(1, 1, 2);
 

@@ -2,6 +2,7 @@
 // y in (0, 1), a, b > 0. log B without cancellation for large a or b
 // (detail::log_beta), log(1 - y) as log1p(-y).
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -11,8 +12,13 @@ constexpr DistArg args[] = {{"a", Domain::positive}, {"b", Domain::positive}};
 
 void eval(OpCall& c);
 
+// G_a / (G_a + G_b) (beta_draw in runtime/random.cpp: from the logs for
+// small a or b, kept inside (0, 1)).
+double sample(std::span<const double> a, Rng& rng) { return beta_draw(rng, a[0], a[1]); }
+
 constexpr DistributionDef def{"beta", false, Domain::unit_open, args,
-                              OpDef{"beta", 3, &eval, false}};
+                              OpDef{"beta", 3, &eval, false},
+                              &sample};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);

@@ -6,6 +6,7 @@
 // p = 0 with y = 0 and p = 1 with y = n give probability 1, not NaN).
 // n is an integer and not differentiable: its partials are zero.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -15,8 +16,13 @@ constexpr DistArg args[] = {{"n", Domain::count}, {"p", Domain::unit_closed}};
 
 void eval(OpCall& c);
 
+// Inversion for n min(p, 1-p) < 30, else the order-statistic reduction
+// (binomial_draw in runtime/random.cpp).
+double sample(std::span<const double> a, Rng& rng) { return binomial_draw(rng, a[0], a[1]); }
+
 constexpr DistributionDef def{"binomial", true, Domain::count, args,
-                              OpDef{"binomial", 3, &eval, false}};
+                              OpDef{"binomial", 3, &eval, false},
+                              &sample};
 
 constexpr int nn = pair_index(1, 1, 3);
 constexpr int np = pair_index(1, 2, 3);

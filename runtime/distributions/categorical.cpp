@@ -6,6 +6,7 @@
 // error; as it is, a vector summing to less than 1 simply loses likelihood.
 // y > K and p_y = 0 give -inf with zero partials.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -14,8 +15,34 @@ constexpr DistArg args[] = {{"p", Domain::unit_closed, true}};
 
 void eval(OpCall& c);
 
+// Inversion over p_1..p_K: the first k with U sum(p) < p_1 + ... + p_k. As
+// the density does not renormalize p, neither does the draw: a vector whose
+// sum is not 1 (beyond rounding, 1e-9) has no distribution to draw from and
+// gives NaN. Scaling U by the sum absorbs the rounding, and a category of
+// probability 0 is never drawn.
+double sample(std::span<const double> a, Rng& rng) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    double total = 0;
+    for (const double p : a) {
+        if (!in_domain_fast(Domain::unit_closed, p)) return nan;
+        total += p;
+    }
+    if (a.empty() || !(std::abs(total - 1.0) <= 1e-9)) return nan;
+    const double u = rng.uniform() * total;
+    double cumulative = 0;
+    std::size_t last = 0;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        if (a[k] == 0) continue;
+        cumulative += a[k];
+        last = k;
+        if (u < cumulative) return static_cast<double>(k + 1);
+    }
+    return static_cast<double>(last + 1);
+}
+
 constexpr DistributionDef def{"categorical", true, Domain::category, args,
-                              OpDef{"categorical", -1, &eval, false}};
+                              OpDef{"categorical", -1, &eval, false},
+                              &sample};
 
 // d/dp_k = 1/p_y if k == y else 0;  d2/dp_k dp_j = -1/p_y^2 if k == j == y,
 // else 0. Only the chosen category's column is touched per row; the others

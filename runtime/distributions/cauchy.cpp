@@ -1,6 +1,7 @@
 // cauchy(y | mu, sigma):  log p(y) = -log pi - log sigma - log1p(z^2),
 // z = (y - mu)/sigma,  y, mu real, sigma > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -9,8 +10,18 @@ constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
 
+// Inversion: mu + sigma tan(pi (U - 1/2)), U on (0, 1).
+double sample(std::span<const double> a, Rng& rng) {
+    if (!std::isfinite(a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    constexpr double pi = 3.14159265358979323846;
+    return a[0] + a[1] * std::tan(pi * (rng.uniform_open() - 0.5));
+}
+
 constexpr DistributionDef def{"cauchy", false, Domain::real, args,
-                              OpDef{"cauchy", 3, &eval, false}};
+                              OpDef{"cauchy", 3, &eval, false},
+                              &sample};
 
 constexpr double log_pi = 1.1447298858494001741434273513531;
 

@@ -1,5 +1,6 @@
 // exponential(y | rate):  log p(y) = log rate - rate y,  y >= 0, rate > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -8,8 +9,15 @@ constexpr DistArg args[] = {{"rate", Domain::positive}};
 
 void eval(OpCall& c);
 
+// Inversion: -log(U)/rate, U on (0, 1).
+double sample(std::span<const double> a, Rng& rng) {
+    if (!in_domain_fast(Domain::positive, a[0])) return std::numeric_limits<double>::quiet_NaN();
+    return -std::log(rng.uniform_open()) / a[0];
+}
+
 constexpr DistributionDef def{"exponential", false, Domain::nonnegative, args,
-                              OpDef{"exponential", 2, &eval, false}};
+                              OpDef{"exponential", 2, &eval, false},
+                              &sample};
 
 // d/dy = -rate, d/drate = 1/rate - y; d2/dy2 = 0, d2/dy drate = -1,
 // d2/drate2 = -1/rate^2.

@@ -1,6 +1,7 @@
 // gamma(y | shape, rate), shape a, rate b:
 //     log p(y) = a log b - lgamma(a) + (a - 1) log y - b y,   y, a, b > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -10,8 +11,20 @@ constexpr DistArg args[] = {{"shape", Domain::positive}, {"rate", Domain::positi
 
 void eval(OpCall& c);
 
+// G(shape)/rate, from the draw's log so that a small shape does not lose
+// the draws a double can express; one below the smallest double becomes that
+// (y > 0 is the outcome's domain).
+double sample(std::span<const double> a, Rng& rng) {
+    if (!in_domain_fast(Domain::positive, a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double y = std::exp(log_gamma_draw(rng, a[0]) - std::log(a[1]));
+    return std::max(y, std::numeric_limits<double>::denorm_min());
+}
+
 constexpr DistributionDef def{"gamma", false, Domain::positive, args,
-                              OpDef{"gamma", 3, &eval, false}};
+                              OpDef{"gamma", 3, &eval, false},
+                              &sample};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);

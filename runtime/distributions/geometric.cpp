@@ -6,6 +6,7 @@
 // zero partials. The closed domain [0, 1] lets all-zero data drive p to its
 // bound 1, which is where their likelihood is maximal.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -14,8 +15,18 @@ constexpr DistArg args[] = {{"p", Domain::unit_closed}};
 
 void eval(OpCall& c);
 
+// Inversion: P(Y >= k) = (1-p)^k, so floor(log U / log(1-p)) for U on (0, 1).
+// p = 0 has no finite draw: NaN.
+double sample(std::span<const double> a, Rng& rng) {
+    const double p = a[0];
+    if (!(p > 0 && p <= 1)) return std::numeric_limits<double>::quiet_NaN();
+    if (p == 1) return 0.0;
+    return std::floor(std::log(rng.uniform_open()) / std::log1p(-p));
+}
+
 constexpr DistributionDef def{"geometric", true, Domain::count, args,
-                              OpDef{"geometric", 2, &eval, false}};
+                              OpDef{"geometric", 2, &eval, false},
+                              &sample};
 
 constexpr int pp = pair_index(1, 1, 2);
 

@@ -4,6 +4,7 @@
 // as 0 (the midpoint of the subgradient, as for abs), and the second partials
 // (a point mass of curvature) as 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -12,8 +13,20 @@ constexpr DistArg args[] = {{"mu", Domain::real}, {"b", Domain::positive}};
 
 void eval(OpCall& c);
 
+// Inversion: with u = U - 1/2 on (-1/2, 1/2) (never 0), y = mu - b sign(u)
+// log(1 - 2|u|); 1 - 2|u| is exact for U = (j + 1/2) 2^-52.
+double sample(std::span<const double> a, Rng& rng) {
+    if (!std::isfinite(a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double u = rng.uniform_open() - 0.5;
+    const double e = -std::log(1.0 - 2.0 * std::abs(u));
+    return u < 0 ? a[0] - a[1] * e : a[0] + a[1] * e;
+}
+
 constexpr DistributionDef def{"laplace", false, Domain::real, args,
-                              OpDef{"laplace", 3, &eval, false}};
+                              OpDef{"laplace", 3, &eval, false},
+                              &sample};
 
 constexpr double log_2 = 0.69314718055994530941723212145818;
 

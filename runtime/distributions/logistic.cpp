@@ -3,6 +3,7 @@
 // overflows:
 //     log p(y) = -|z| - 2 log1p(e) - log s,   y, mu real, s > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -12,8 +13,18 @@ constexpr DistArg args[] = {{"mu", Domain::real}, {"s", Domain::positive}};
 
 void eval(OpCall& c);
 
+// Inversion: mu + s log(U/(1 - U)), U on (0, 1).
+double sample(std::span<const double> a, Rng& rng) {
+    if (!std::isfinite(a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double u = rng.uniform_open();
+    return a[0] + a[1] * (std::log(u) - std::log1p(-u));
+}
+
 constexpr DistributionDef def{"logistic", false, Domain::real, args,
-                              OpDef{"logistic", 3, &eval, false}};
+                              OpDef{"logistic", 3, &eval, false},
+                              &sample};
 
 // h(z) = -|z| - 2 log1p(e):
 //   h'  = -tanh(z/2) = -sign(z) (1 - e)/(1 + e)

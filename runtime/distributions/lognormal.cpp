@@ -2,6 +2,7 @@
 //     log p(y) = -z^2/2 - log sigma - log y - log sqrt(2 pi),
 //     z = (log y - mu)/sigma,   y > 0, sigma > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -10,8 +11,17 @@ constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
 
+// exp(mu + sigma z), z standard normal.
+double sample(std::span<const double> a, Rng& rng) {
+    if (!std::isfinite(a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    return std::exp(a[0] + a[1] * rng.normal());
+}
+
 constexpr DistributionDef def{"lognormal", false, Domain::positive, args,
-                              OpDef{"lognormal", 3, &eval, false}};
+                              OpDef{"lognormal", 3, &eval, false},
+                              &sample};
 
 // Partials, with s = sigma (the mu/sigma block is the normal one in log y):
 //   d/dmu = z/s     d/dsigma = (z^2 - 1)/s     d/dy = -(z/s + 1)/y

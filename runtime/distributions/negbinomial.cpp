@@ -10,6 +10,7 @@
 #include <array>
 
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -19,8 +20,23 @@ constexpr DistArg args[] = {{"mu", Domain::positive}, {"size", Domain::positive}
 
 void eval(OpCall& c);
 
+// The gamma-Poisson mixture: lambda ~ Gamma(size, rate size/mu) (mean mu),
+// y ~ Poisson(lambda), which has mean mu and variance mu + mu^2/size.
+// lambda is formed from the gamma draw's log, which small sizes need.
+double sample(std::span<const double> a, Rng& rng) {
+    const double mu = a[0];
+    const double size = a[1];
+    if (!in_domain_fast(Domain::positive, mu) || !in_domain_fast(Domain::positive, size)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double lambda = std::exp(log_gamma_draw(rng, size) + std::log(mu) - std::log(size));
+    if (std::isinf(lambda)) return std::numeric_limits<double>::quiet_NaN();
+    return poisson_draw(rng, lambda);
+}
+
 constexpr DistributionDef def{"negbinomial", true, Domain::count, args,
-                              OpDef{"negbinomial", 3, &eval, false}};
+                              OpDef{"negbinomial", 3, &eval, false},
+                              &sample};
 
 constexpr int mm = pair_index(1, 1, 3);
 constexpr int ms = pair_index(1, 2, 3);

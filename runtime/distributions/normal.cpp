@@ -1,6 +1,7 @@
 // normal(y | mu, sigma):  log p(y) = -z^2/2 - log sigma - log sqrt(2 pi),
 // z = (y - mu)/sigma, sigma > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -9,8 +10,16 @@ constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
 
+double sample(std::span<const double> a, Rng& rng) {
+    if (!std::isfinite(a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    return a[0] + a[1] * rng.normal();
+}
+
 constexpr DistributionDef def{"normal", false, Domain::real, args,
-                              OpDef{"normal", 3, &eval, false}};
+                              OpDef{"normal", 3, &eval, false},
+                              &sample};
 
 // Partials, with s = sigma:
 //   d/dy = -z/s        d/dmu = z/s         d/dsigma = (z^2 - 1)/s

@@ -1,6 +1,7 @@
 // poisson(y | lambda):  log p(y) = y log lambda - lambda - log y!,
 // y a count, lambda > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -10,8 +11,15 @@ constexpr DistArg args[] = {{"lambda", Domain::positive}};
 
 void eval(OpCall& c);
 
+// Inversion below lambda = 10, PTRS above (poisson_draw in runtime/random.cpp).
+double sample(std::span<const double> a, Rng& rng) {
+    if (!in_domain_fast(Domain::positive, a[0])) return std::numeric_limits<double>::quiet_NaN();
+    return poisson_draw(rng, a[0]);
+}
+
 constexpr DistributionDef def{"poisson", true, Domain::count, args,
-                              OpDef{"poisson", 2, &eval, false}};
+                              OpDef{"poisson", 2, &eval, false},
+                              &sample};
 
 constexpr int ll = pair_index(1, 1, 2);
 

@@ -2,6 +2,7 @@
 //     log p(y) = y eta - exp(eta) - log y!,   y a count, eta real.
 // No log(exp(eta)) round trip, so eta far below 0 stays exact.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -11,8 +12,17 @@ constexpr DistArg args[] = {{"eta", Domain::real}};
 
 void eval(OpCall& c);
 
+// poisson(exp(eta)); exp(eta) may underflow to 0 (then y = 0, as it should
+// be to double precision) but not overflow.
+double sample(std::span<const double> a, Rng& rng) {
+    const double lambda = std::exp(a[0]);
+    if (!std::isfinite(a[0]) || std::isinf(lambda)) return std::numeric_limits<double>::quiet_NaN();
+    return poisson_draw(rng, lambda);
+}
+
 constexpr DistributionDef def{"poisson_log", true, Domain::count, args,
-                              OpDef{"poisson_log", 2, &eval, false}};
+                              OpDef{"poisson_log", 2, &eval, false},
+                              &sample};
 
 constexpr int ee = pair_index(1, 1, 2);
 

@@ -7,6 +7,7 @@
 // which tends to the normal constant without the cancellation of two lgamma
 // values of size nu log nu (1e-5 absolute at nu = 1e10).
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -16,8 +17,22 @@ constexpr DistArg args[] = {{"nu", Domain::positive}, {"mu", Domain::real}, {"si
 
 void eval(OpCall& c);
 
+// mu + sigma z / sqrt(chi2_nu / nu), chi2_nu = 2 G(nu/2); the square root
+// taken through the gamma draw's log, which may underflow for small nu.
+double sample(std::span<const double> a, Rng& rng) {
+    const double nu = a[0];
+    if (!in_domain_fast(Domain::positive, nu) || !std::isfinite(a[1]) ||
+        !in_domain_fast(Domain::positive, a[2])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double z = rng.normal();
+    const double log_chi2_over_nu = log_gamma_draw(rng, 0.5 * nu) + std::log(2.0 / nu);
+    return a[1] + a[2] * z * std::exp(-0.5 * log_chi2_over_nu);
+}
+
 constexpr DistributionDef def{"student_t", false, Domain::real, args,
-                              OpDef{"student_t", 4, &eval, false}};
+                              OpDef{"student_t", 4, &eval, false},
+                              &sample};
 
 constexpr int arity = 4;
 constexpr int iy = 0;

@@ -4,6 +4,7 @@
 // are 0; at y == lo or y == hi the row counts as inside (a closed interval,
 // as R's dunif), although the density jumps there.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -12,8 +13,23 @@ constexpr DistArg args[] = {{"lo", Domain::real}, {"hi", Domain::real}};
 
 void eval(OpCall& c);
 
+// lo + U (hi - lo); a width that overflows (lo = -1e308, hi = 1e308) is
+// interpolated as lo (1 - U) + hi U instead.
+double sample(std::span<const double> a, Rng& rng) {
+    const double lo = a[0];
+    const double hi = a[1];
+    if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double u = rng.uniform();
+    const double width = hi - lo;
+    const double y = std::isfinite(width) ? lo + u * width : lo * (1.0 - u) + hi * u;
+    return std::min(y, hi);
+}
+
 constexpr DistributionDef def{"uniform", false, Domain::real, args,
-                              OpDef{"uniform", 3, &eval, false}};
+                              OpDef{"uniform", 3, &eval, false},
+                              &sample};
 
 // With w = hi - lo:  d/dlo = 1/w,  d/dhi = -1/w,
 //   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0.

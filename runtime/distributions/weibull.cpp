@@ -5,6 +5,7 @@
 // density is 0, k/lambda or +inf depending on k, and its log is not
 // differentiable there, so y = 0 is a data error (as for lognormal).
 #include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -14,8 +15,19 @@ constexpr DistArg args[] = {{"shape", Domain::positive}, {"scale", Domain::posit
 
 void eval(OpCall& c);
 
+// Inversion: scale (-log U)^(1/shape), U on (0, 1); a draw below the
+// smallest double (tiny shape) becomes that, as y > 0 is the domain.
+double sample(std::span<const double> a, Rng& rng) {
+    if (!in_domain_fast(Domain::positive, a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double y = a[1] * std::pow(-std::log(rng.uniform_open()), 1.0 / a[0]);
+    return std::max(y, std::numeric_limits<double>::denorm_min());
+}
+
 constexpr DistributionDef def{"weibull", false, Domain::positive, args,
-                              OpDef{"weibull", 3, &eval, false}};
+                              OpDef{"weibull", 3, &eval, false},
+                              &sample};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int yk = pair_index(0, 1, 3);

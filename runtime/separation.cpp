@@ -1,0 +1,24 @@
+#include "runtime/separation.hpp"
+
+#include <cmath>
+
+namespace mlec::rt {
+
+SeparationCheck classify_separation(const Eigen::MatrixXd& X, std::span<const double> y, const Eigen::VectorXd& d) {
+    SeparationCheck out;
+    if (X.rows() == 0 || X.cols() != d.size() || static_cast<std::size_t>(X.rows()) != y.size()) return out;
+    const Eigen::VectorXd s = X * d;
+    const double scale = s.cwiseAbs().maxCoeff();
+    if (!(scale > 0) || !std::isfinite(scale)) return out;
+    const double zero = 1e-6 * scale;
+    for (Eigen::Index i = 0; i < s.rows(); ++i) {
+        const bool success = y[static_cast<std::size_t>(i)] > 0.5;
+        if (success ? s[i] < -zero : s[i] > zero) return out;  // a row the direction gets wrong
+        if (std::abs(s[i]) > zero) out.decided_rows.push_back(static_cast<std::size_t>(i));
+    }
+    out.separated = !out.decided_rows.empty();
+    out.complete = out.decided_rows.size() == y.size();
+    return out;
+}
+
+}  // namespace mlec::rt
