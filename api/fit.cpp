@@ -315,6 +315,8 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
 
     // Several starts: the given one, then random ones around it; the best
     // optimum is reported, with how many distinct optima the starts found.
+    if (options.check_gradient) r.gradient_checks.push_back(check_gradient(problem, start, "start"));
+
     // L-BFGS, having no Hessian, can stop on a saddle point (where the
     // gradient vanishes too): leave it along negative curvature and go on.
     auto optimize_from = [&](const Eigen::VectorXd& from) {
@@ -359,6 +361,17 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     r.method = opt.method_used == rt::Method::lbfgs ? "lbfgs" : "newton";
     r.relative_gradient = opt.relative_gradient;
     fill_parameters(theta);
+    if (options.check_gradient) {
+        r.gradient_checks.push_back(check_gradient(problem, theta, "estimate"));
+        for (const GradientCheck& c : r.gradient_checks)
+            r.diagnostics.push_back(FitDiagnostic{
+                "gradient_check",
+                "gradient check at the " + c.where + ": largest difference between the exact gradient and finite "
+                "differences " + format_digits(c.max_abs_error, 3) + " (relative " + format_digits(c.max_rel_error, 3) +
+                    (c.parameter.empty() ? "" : ", in " + c.parameter) + ")",
+                c.parameter.empty() ? std::vector<std::string>{} : std::vector<std::string>{c.parameter},
+                {}});
+    }
 
     Eigen::VectorXd g;
     Eigen::MatrixXd h;

@@ -1,11 +1,15 @@
 // The mlec command: parse arguments, call the public library, print, and
 // choose the exit code. Everything else lives in the library.
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <unistd.h>
+#include <vector>
 
 #include "mlec/diagnostic.hpp"
 #include "mlec/mlec.hpp"
@@ -22,8 +26,11 @@ constexpr int exit_not_converged = 4;
 
 constexpr const char* usage_text =
     "usage: mlec MODEL.mle DATA.csv [options]\n"
+    "       mlec compare MODEL1.mle MODEL2.mle [...] DATA.csv [options]\n"
     "\n"
-    "Fits the model to the data by maximum likelihood and reports the estimates.\n"
+    "Fits the model to the data by maximum likelihood and reports the estimates;\n"
+    "compare fits several models to the same data and compares them (AIC, AICc,\n"
+    "BIC, Akaike weights, likelihood-ratio tests).\n"
     "\n"
     "options:\n"
     "  --format text|json        report format (default: text)\n"
@@ -35,6 +42,9 @@ constexpr const char* usage_text =
     "  --seed S                  seed of the random starts (default: 1)\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
+    "  --check-gradient          compare the exact gradient with finite differences at the\n"
+    "                            start and at the estimate\n"
+    "  --trace                   print one line per iteration on stderr\n"
     "  -h, --help                show this help\n"
     "\n"
     "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
@@ -67,7 +77,9 @@ bool parse_number(const char* text, double& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string model_path, data_path, format = "text";
+    std::string format = "text";
+    std::vector<std::string> positional;
+    bool trace = false;
     mlec::FitOptions options;
     mlec::BindOptions bind_options;
     for (int i = 1; i < argc; ++i) {
@@ -122,37 +134,79 @@ int main(int argc, char** argv) {
             if (!v || (std::strcmp(v, "error") != 0 && std::strcmp(v, "drop") != 0))
                 return usage_error("--na takes 'error' or 'drop'");
             bind_options.drop_missing = std::strcmp(v, "drop") == 0;
+        } else if (arg == "--check-gradient") {
+            options.check_gradient = true;
+        } else if (arg == "--trace") {
+            trace = true;
         } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
             return usage_error("unknown option '" + arg + "'");
-        } else if (model_path.empty()) {
-            model_path = arg;
-        } else if (data_path.empty()) {
-            data_path = arg;
         } else {
-            return usage_error("unexpected argument '" + arg + "'");
+            positional.push_back(arg);
         }
     }
-    if (model_path.empty() || data_path.empty()) return usage_error("a model file and a data file are needed");
+    const bool comparing = !positional.empty() && positional.front() == "compare";
+    if (comparing) positional.erase(positional.begin());
+    if (comparing ? positional.size() < 3 : positional.size() != 2)
+        return usage_error(comparing ? "compare needs at least two model files and a data file"
+                                     : "a model file and a data file are needed");
+    const std::string data_path = positional.back();
+    positional.pop_back();
+
+    // One line per iteration with --trace; otherwise a progress line when a
+    // fit runs longer than a second and stderr is a terminal.
+    const auto started = std::chrono::steady_clock::now();
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    bool progress_shown = false;
+    options.on_iteration = [&](const mlec::IterationInfo& it) {
+        if (trace) {
+            std::fprintf(stderr, "iteration %4d  NLL %.10g  gradient %.3g  step %.3g\n", it.iteration, it.nll,
+                         it.gradient_norm, it.step);
+        } else if (terminal &&
+                   std::chrono::steady_clock::now() - started > std::chrono::seconds(1)) {
+            std::fprintf(stderr, "\rfitting: iteration %d, NLL %.10g   ", it.iteration, it.nll);
+            progress_shown = true;
+        }
+        return true;
+    };
+    auto end_progress = [&] {
+        if (progress_shown) std::fprintf(stderr, "\r%60s\r", "");
+        progress_shown = false;
+    };
 
     mlec::Diagnostics diagnostics;
-    auto model = mlec::Model::from_file(model_path, diagnostics);
-    if (!model) {
-        std::cerr << mlec::format(diagnostics);
-        return exit_code_for(diagnostics);
-    }
     auto data = mlec::Data::from_csv_file(data_path, diagnostics);
     if (!data) {
         std::cerr << mlec::format(diagnostics);
         return exit_code_for(diagnostics);
     }
-    auto problem = mlec::Problem::bind(*model, *data, diagnostics, bind_options);
-    if (!problem) {
-        std::cerr << mlec::format(diagnostics);
-        return exit_code_for(diagnostics);
+    std::vector<mlec::FitResult> fits;
+    for (const std::string& model_path : positional) {
+        auto model = mlec::Model::from_file(model_path, diagnostics);
+        if (!model) {
+            std::cerr << mlec::format(diagnostics);
+            return exit_code_for(diagnostics);
+        }
+        auto problem = mlec::Problem::bind(*model, *data, diagnostics, bind_options);
+        if (!problem) {
+            std::cerr << mlec::format(diagnostics);
+            return exit_code_for(diagnostics);
+        }
+        std::cerr << mlec::format(problem->warnings());
+        fits.push_back(mlec::fit(*problem, options));
+        end_progress();
     }
-    std::cerr << mlec::format(problem->warnings());
-
-    const mlec::FitResult result = mlec::fit(*problem, options);
+    if (comparing) {
+        auto comparison = mlec::compare(fits, diagnostics);
+        if (!comparison) {
+            std::cerr << mlec::format(diagnostics);
+            return exit_code_for(diagnostics);
+        }
+        std::cout << (format == "json" ? mlec::json_report(*comparison) : mlec::text_report(*comparison));
+        for (const auto& f : fits)
+            if (!f.converged) return exit_not_converged;
+        return exit_ok;
+    }
+    const mlec::FitResult& result = fits.front();
     std::cout << (format == "json" ? mlec::json_report(result) : mlec::text_report(result));
     return result.converged ? exit_ok : exit_not_converged;
 }

@@ -123,6 +123,9 @@ struct FitOptions {
     std::uint64_t seed = 1;
     // Called after every iteration; return false to cancel the fit.
     std::function<bool(const IterationInfo&)> on_iteration;
+    // Compare the exact gradient with finite differences at the start and
+    // at the estimate (FitResult::gradient_checks).
+    bool check_gradient = false;
 
     // True when the options make sense; otherwise `why` says what is wrong.
     bool is_valid(std::string* why = nullptr) const;
@@ -173,6 +176,17 @@ struct FitDiagnostic {
     std::vector<std::string> columns;     // the data columns involved
 };
 
+// The exact gradient against central finite differences (Richardson
+// extrapolated) at one point.
+struct GradientCheck {
+    std::string where;            // "start" or "estimate"
+    double max_abs_error = 0;     // max_i |exact_i - fd_i|
+    double max_rel_error = 0;     // max_i |exact_i - fd_i| / max(1, |fd_i|)
+    std::string parameter;        // where the largest relative discrepancy is
+};
+
+GradientCheck check_gradient(const Problem& problem, const Eigen::VectorXd& theta, std::string where);
+
 struct FitResult {
     FitStatus status = FitStatus::max_iterations;
     bool converged = false;
@@ -206,11 +220,42 @@ struct FitResult {
     std::string data_name;
     std::vector<std::string> data_columns;
     std::vector<FitDiagnostic> diagnostics;
+    std::vector<GradientCheck> gradient_checks;  // with FitOptions::check_gradient
     std::vector<std::string> warnings;  // everything a careful user should read
     std::vector<std::string> notes;
 };
 
 FitResult fit(const Problem& problem, const FitOptions& options = {});
+
+// Several models fitted to the same data, compared (mlec compare).
+struct ModelComparison {
+    struct Row {
+        std::string model;
+        int n_params = 0;
+        double log_likelihood = 0;
+        double aic = 0, aicc = 0, bic = 0;
+        double delta_aic = 0;
+        double akaike_weight = 0;
+        bool converged = false;
+    };
+    struct LikelihoodRatio {
+        std::string smaller, larger;
+        double statistic = 0;  // 2 (logL_larger - logL_smaller)
+        int df = 0;
+        double p_value = 1;
+        std::string nesting;   // how nesting was established or that it was assumed
+    };
+    std::size_t n_obs = 0;
+    std::vector<Row> rows;                  // in the order given
+    std::vector<LikelihoodRatio> tests;     // consecutive models by parameter count, when nested
+    std::vector<std::string> warnings;
+};
+
+// `fits` in the order given, with each model's parameter names. Errors
+// (different numbers of observations) come back in `diagnostics`.
+std::optional<ModelComparison> compare(const std::vector<FitResult>& fits, Diagnostics& diagnostics);
+std::string text_report(const ModelComparison& comparison);
+std::string json_report(const ModelComparison& comparison);
 
 // The report in text (a table, like R's summary) and as JSON (docs/json.md).
 std::string text_report(const FitResult& result);

@@ -1,0 +1,169 @@
+// mlec compare: information criteria and likelihood-ratio tests across
+// models fitted to the same rows. Parameter counts and the number of
+// observations come from the fits themselves, never from the user.
+#include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "api/number_format.hpp"
+#include "mlec/mlec.hpp"
+
+namespace mlec {
+
+namespace {
+
+std::set<std::string> names_of(const FitResult& r) {
+    std::set<std::string> out;
+    for (const auto& p : r.parameters) out.insert(p.name);
+    return out;
+}
+
+}  // namespace
+
+std::optional<ModelComparison> compare(const std::vector<FitResult>& fits, Diagnostics& diagnostics) {
+    ModelComparison c;
+    if (fits.size() < 2) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0, "compare needs at least two models", "", 1});
+        return std::nullopt;
+    }
+    c.n_obs = fits.front().n_obs;
+    for (const FitResult& f : fits) {
+        if (f.n_obs != c.n_obs) {
+            diagnostics.push_back(Diagnostic{Severity::error, Category::data, f.model_name, 0, 0,
+                                             "uses " + std::to_string(f.n_obs) + " rows but " + fits.front().model_name +
+                                                 " uses " + std::to_string(c.n_obs) +
+                                                 "; models compared by likelihood must be fitted to the same rows",
+                                             "", 1});
+            return std::nullopt;
+        }
+    }
+    const double n = static_cast<double>(c.n_obs);
+    for (const FitResult& f : fits) {
+        ModelComparison::Row row;
+        row.model = f.model_name;
+        row.n_params = f.n_params;
+        row.log_likelihood = f.log_likelihood;
+        row.converged = f.converged;
+        const double k = f.n_params;
+        row.aic = 2 * k - 2 * f.log_likelihood;
+        // AICc (Hurvich & Tsai, 1989); undefined when n <= k + 1.
+        row.aicc = n - k - 1 > 0 ? row.aic + 2 * k * (k + 1) / (n - k - 1) : std::numeric_limits<double>::quiet_NaN();
+        row.bic = k * std::log(n) - 2 * f.log_likelihood;
+        if (!f.converged)
+            c.warnings.push_back(f.model_name + " did not converge (" + std::string(to_string(f.status)) +
+                                 "): its criteria describe where the fit stopped");
+        c.rows.push_back(row);
+    }
+    // Akaike weights: exp(-delta/2) normalized (Burnham & Anderson, 2002).
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& r : c.rows) best = std::min(best, r.aic);
+    double total = 0;
+    for (auto& r : c.rows) {
+        r.delta_aic = r.aic - best;
+        total += std::exp(-r.delta_aic / 2);
+    }
+    for (auto& r : c.rows) r.akaike_weight = std::exp(-r.delta_aic / 2) / total;
+
+    // Likelihood-ratio tests between models ordered by parameter count,
+    // when the smaller one's parameters are all (by name) in the larger one.
+    std::vector<std::size_t> order(fits.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return fits[a].n_params < fits[b].n_params; });
+    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+        const FitResult& small = fits[order[i]];
+        const FitResult& large = fits[order[i + 1]];
+        const int df = large.n_params - small.n_params;
+        const auto a = names_of(small), b = names_of(large);
+        const bool subset = std::includes(b.begin(), b.end(), a.begin(), a.end());
+        if (df <= 0 || !subset) {
+            c.warnings.push_back("no likelihood-ratio test of " + small.model_name + " against " + large.model_name +
+                                 (df <= 0 ? ": they have the same number of parameters"
+                                          : ": not every parameter of the smaller model is a parameter of the larger "
+                                            "one, so they are not nested by name"));
+            continue;
+        }
+        ModelComparison::LikelihoodRatio t;
+        t.smaller = small.model_name;
+        t.larger = large.model_name;
+        t.df = df;
+        t.statistic = std::max(0.0, 2 * (large.log_likelihood - small.log_likelihood));
+        t.p_value = boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), t.statistic));
+        t.nesting = "assumed: every parameter of " + small.model_name + " is a parameter of " + large.model_name +
+                    " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
+                    std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
+                    " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
+        if (large.log_likelihood < small.log_likelihood - 1e-6 * std::max(1.0, std::abs(small.log_likelihood)))
+            c.warnings.push_back(large.model_name + " fits worse than the smaller " + small.model_name +
+                                 ": the models are not nested, or a fit stopped at a local optimum (try --starts)");
+        c.tests.push_back(t);
+    }
+    return c;
+}
+
+std::string text_report(const ModelComparison& c) {
+    std::ostringstream o;
+    o << "Comparison of " << c.rows.size() << " models on " << c.n_obs << " observations\n\n";
+    std::vector<std::vector<std::string>> rows{
+        {"model", "params", "log-lik", "AIC", "AICc", "BIC", "delta AIC", "weight"}};
+    for (const auto& r : c.rows)
+        rows.push_back({r.model + (r.converged ? "" : " (not converged)"), std::to_string(r.n_params),
+                        format_digits(r.log_likelihood, 8), format_digits(r.aic, 8), format_digits(r.aicc, 8),
+                        format_digits(r.bic, 8), format_digits(r.delta_aic, 4), format_digits(r.akaike_weight, 4)});
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            line += i == 0 ? row[i] + std::string(width[i] - row[i].size(), ' ')
+                           : "  " + std::string(width[i] - row[i].size(), ' ') + row[i];
+        o << line << "\n";
+    }
+    for (const auto& t : c.tests) {
+        o << "\nlikelihood-ratio test, " << t.smaller << " within " << t.larger << ": statistic "
+          << format_digits(t.statistic, 6) << ", df " << t.df << ", p-value " << format_digits(t.p_value, 4)
+          << "\n  nesting " << t.nesting << "\n";
+    }
+    if (!c.warnings.empty()) {
+        o << "\nwarnings:\n";
+        for (const auto& w : c.warnings) o << "  " << w << "\n";
+    }
+    return o.str();
+}
+
+std::string json_report(const ModelComparison& c) {
+    auto quote = [](const std::string& s) {
+        std::string out = "\"";
+        for (char ch : s) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        return out + "\"";
+    };
+    auto number = [](double x) { return std::isfinite(x) ? format_exact(x) : std::string("null"); };
+    std::ostringstream o;
+    o << "{\n  \"n_obs\": " << c.n_obs << ",\n  \"models\": [";
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+        const auto& r = c.rows[i];
+        o << (i ? "," : "") << "\n    {\"model\": " << quote(r.model) << ", \"n_params\": " << r.n_params
+          << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"log_likelihood\": " << number(r.log_likelihood)
+          << ", \"aic\": " << number(r.aic) << ", \"aicc\": " << number(r.aicc) << ", \"bic\": " << number(r.bic)
+          << ", \"delta_aic\": " << number(r.delta_aic) << ", \"akaike_weight\": " << number(r.akaike_weight) << "}";
+    }
+    o << "\n  ],\n  \"likelihood_ratio_tests\": [";
+    for (std::size_t i = 0; i < c.tests.size(); ++i) {
+        const auto& t = c.tests[i];
+        o << (i ? "," : "") << "\n    {\"smaller\": " << quote(t.smaller) << ", \"larger\": " << quote(t.larger)
+          << ", \"statistic\": " << number(t.statistic) << ", \"df\": " << t.df << ", \"p_value\": " << number(t.p_value)
+          << ", \"nesting\": " << quote(t.nesting) << "}";
+    }
+    o << (c.tests.empty() ? "" : "\n  ") << "],\n  \"warnings\": [";
+    for (std::size_t i = 0; i < c.warnings.size(); ++i) o << (i ? ", " : "") << quote(c.warnings[i]);
+    o << "]\n}\n";
+    return o.str();
+}
+
+}  // namespace mlec
