@@ -499,8 +499,26 @@ Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evalu
 ProfileResult profile(Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat, const Quantity& quantity,
                       int coordinate, const std::function<double(double)>& to_user, double wald_se,
                       double lower_limit, double upper_limit, const ProfileOptions& options) {
-    ProfileSearch search(objective, theta_hat, nll_hat, quantity, coordinate, to_user, options.level);
+    ProfileResult result;
+    const auto unprofiled = [&](const std::string& reason) {
+        for (auto [limit, side] : {std::pair{lower_limit, &result.lower}, std::pair{upper_limit, &result.upper}}) {
+            side->open = true;
+            side->bound = limit;
+            side->reason = reason;
+        }
+        return result;
+    };
+    if (coordinate >= objective.dimension() || theta_hat.size() != objective.dimension()) {
+        return unprofiled("nothing to profile: the coordinate is not one of the parameters");
+    }
+    if (coordinate < 0 && !quantity) return unprofiled("nothing to profile: no quantity was given");
+    // An absent to_user means the optimizer's scale is the user's.
+    const std::function<double(double)> user_scale = to_user ? to_user : [](double u) { return u; };
+    ProfileSearch search(objective, theta_hat, nll_hat, quantity, coordinate, user_scale, options.level);
     const double t_hat = search.estimate_t();
+    if (!std::isfinite(t_hat) || !std::isfinite(nll_hat)) {
+        return unprofiled("nothing to profile: the estimate is not finite");
+    }
     const double se = wald_se > 0 ? wald_se : search.wald_se();
     search.set_penalty_scale(se);
 
@@ -523,15 +541,10 @@ ProfileResult profile(Objective& objective, const Eigen::VectorXd& theta_hat, do
         side->reach = reach;
     }
 
-    ProfileResult result;
     for (auto [side, out] : {std::pair{&lower, &result.lower}, std::pair{&upper, &result.upper}}) {
         if (search_side(search, *side, options.max_evaluations, *out) == Outcome::better) {
+            unprofiled("profiling found parameters with a lower NLL than the estimate; refit from them");
             result.better = search.better();
-            for (auto [limit, open_side] : {std::pair{lower_limit, &result.lower}, std::pair{upper_limit, &result.upper}}) {
-                open_side->open = true;
-                open_side->bound = limit;
-                open_side->reason = "profiling found parameters with a lower NLL than the estimate; refit from them";
-            }
             break;
         }
     }

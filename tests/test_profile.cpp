@@ -362,3 +362,18 @@ TEST_CASE("profiling from a point that is not the minimum returns a better one",
         CHECK_FALSE(r.better);
     }
 }
+
+TEST_CASE("nothing to profile leaves both sides open with the reason", "[profile]") {
+    const NormalSample sample;
+    TestObjective nll = sample.objective();
+    const ProfileResult none = profile(nll, sample.theta_hat(), sample.nll_hat(), {}, -1, {}, 0, -inf, inf);
+    CHECK(none.lower.open);
+    CHECK(none.upper.open);
+    CHECK(none.upper.reason == "nothing to profile: no quantity was given");
+    const ProfileResult beyond = profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 2, identity, 0, -inf, inf);
+    CHECK(beyond.lower.open);
+    CHECK(beyond.lower.reason == "nothing to profile: the coordinate is not one of the parameters");
+    // Without to_user the coordinate is on the user's scale already.
+    const ProfileResult plain = profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 0, {}, 0, -inf, inf);
+    CHECK(std::abs(plain.upper.bound - sample.mu_end(0.95, +1)) < 1e-7);
+}
