@@ -12,6 +12,7 @@
 #include "api/number_format.hpp"
 #include "runtime/inference.hpp"
 #include "runtime/optimize.hpp"
+#include "runtime/profile.hpp"
 #include "runtime/separation.hpp"
 
 namespace mlec {
@@ -224,7 +225,13 @@ bool FitOptions::is_valid(std::string* why) const {
     return true;
 }
 
-FitResult fit(const Problem& problem, const FitOptions& options) {
+namespace {
+
+// One fit from `start_at` (the model's start values when empty). With
+// profile intervals, a better optimum met while profiling comes back in
+// `better` for the caller to refit from.
+FitResult fit_from(const Problem& problem, const FitOptions& options, const Eigen::VectorXd* start_at,
+                   std::optional<Eigen::VectorXd>& better) {
     Problem::Impl& p = problem.impl();
     const auto& params = p.model.parameters;
     const int k = problem.dimension();
@@ -251,7 +258,7 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     }
 
     ProblemObjective objective(problem);
-    const Eigen::VectorXd start = problem.start();
+    const Eigen::VectorXd start = start_at ? *start_at : problem.start();
     rt::OptimizeOptions oo;
     oo.method = options.method == Method::newton  ? rt::Method::newton
                 : options.method == Method::lbfgs ? rt::Method::lbfgs
@@ -555,6 +562,61 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         const std::string text = "the Hessian at the estimate is ill-conditioned (condition number " +
                                  format_digits(*r.hessian_condition, 3) + "): standard errors may be inaccurate";
         r.diagnostics.push_back(FitDiagnostic{"ill_conditioned", text, {}, {}});
+    }
+    r.ci_method = "wald";
+    if (options.ci == CiMethod::profile) {
+        r.ci_method = "profile";
+        rt::ProfileOptions po;
+        po.level = options.confidence;
+        for (std::size_t i = 0; i < estimands.size(); ++i) {
+            const interp::Estimand& est = estimands[i];
+            auto& e = estimate_of(i);
+            const auto row = static_cast<Eigen::Index>(i);
+            const double node_se = std::sqrt(std::max(0.0, cov(row, row)));
+            rt::Quantity quantity = [&p, node = est.node](const Eigen::VectorXd& t, Eigen::VectorXd& g) {
+                return p.evaluator->invariant_gradient(t, node, g);
+            };
+            rt::ProfileResult pr;
+            if (est.coordinate >= 0) {
+                const rt::Bounds b = est.bounds;
+                pr = rt::profile(objective, theta, f, quantity, est.coordinate,
+                                 [b](double u) { return b.to_user(u); },
+                                 std::sqrt(curvature.covariance(est.coordinate, est.coordinate)), b.lower, b.upper, po);
+            } else {
+                const double lo = est.simplex ? 0.0 : -std::numeric_limits<double>::infinity();
+                const double hi = est.simplex ? 1.0 : std::numeric_limits<double>::infinity();
+                pr = rt::profile(objective, theta, f, quantity, -1, {}, node_se, lo, hi, po);
+            }
+            if (pr.better) {
+                better = std::move(pr.better);
+                return r;
+            }
+            e.ci_lower = pr.lower.bound;
+            e.ci_upper = pr.upper.bound;
+            e.ci_lower_open = pr.lower.open;
+            e.ci_upper_open = pr.upper.open;
+            if (pr.lower.open) r.notes.push_back(e.name + ": the profile interval is open below: " + pr.lower.reason);
+            if (pr.upper.open) r.notes.push_back(e.name + ": the profile interval is open above: " + pr.upper.reason);
+            e.profile = std::move(pr.curve);
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+FitResult fit(const Problem& problem, const FitOptions& options) {
+    std::optional<Eigen::VectorXd> better;
+    FitResult r = fit_from(problem, options, nullptr, better);
+    // Profiling can find a point better than the optimizer's: refit from
+    // there (a few times at most) and say so.
+    for (int restart = 0; restart < 3 && better; ++restart) {
+        const double before = r.log_likelihood;
+        const Eigen::VectorXd from = *better;
+        better.reset();
+        r = fit_from(problem, options, &from, better);
+        r.notes.push_back("profiling found a better optimum than the first fit (log-likelihood " +
+                          format_digits(before, 10) + "); the fit was restarted from it");
     }
     return r;
 }

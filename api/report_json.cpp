@@ -57,7 +57,9 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         }
         o << ", \"std_error\": " << number(p.std_error) << ", \"z\": " << number(p.z)
           << ", \"p_value\": " << number(p.p_value) << ", \"ci_lower\": " << number(p.ci_lower)
-          << ", \"ci_upper\": " << number(p.ci_upper) << ", \"implicit\": " << (p.implicit ? "true" : "false")
+          << ", \"ci_upper\": " << number(p.ci_upper) << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
+          << ", \"ci_upper_open\": " << (p.ci_upper_open ? "true" : "false")
+          << ", \"implicit\": " << (p.implicit ? "true" : "false")
           << ", \"bounds\": " << quote(p.bounds) << "}";
     }
     o << (list.empty() ? "" : "\n  ") << "]";
@@ -93,6 +95,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"relative_gradient\": " << number(r.relative_gradient) << ",\n";
     o << "  \"hessian_condition\": " << number(r.hessian_condition) << ",\n";
     o << "  \"confidence\": " << number(r.confidence) << ",\n";
+    o << "  \"ci_method\": " << quote(r.ci_method) << ",\n";
     o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
     o << "  \"parameters\": " << estimates(r.parameters) << ",\n";
     o << "  \"derived\": " << estimates(r.derived) << ",\n";

@@ -39,7 +39,8 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
             continue;
         }
         rows.push_back({p.name, format_digits(p.estimate, 7), cell(p.std_error), cell(p.z, 4),
-                        p_value_text(p.p_value), cell(p.ci_lower), cell(p.ci_upper)});
+                        p_value_text(p.p_value), cell(p.ci_lower) + (p.ci_lower_open ? " (open)" : ""),
+                        cell(p.ci_upper) + (p.ci_upper_open ? " (open)" : "")});
     }
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)
@@ -72,6 +73,7 @@ std::string text_report(const FitResult& r) {
     out << "\n";
 
     print_table(out, r.parameters, r.confidence, "parameter");
+    if (r.ci_method == "profile") out << "(intervals: profile likelihood)\n";
     if (!r.derived.empty()) {
         out << "\nreported quantities (delta-method standard errors):\n";
         print_table(out, r.derived, r.confidence, "quantity");

@@ -42,6 +42,8 @@ constexpr const char* usage_text =
     "  --seed S                  seed of the random starts (default: 1)\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
+    "  --ci wald|profile         interval method (default: wald); profile re-optimizes\n"
+    "                            the other parameters along each one\n"
     "  --check-gradient          compare the exact gradient with finite differences at the\n"
     "                            start and at the estimate\n"
     "  --trace                   print one line per iteration on stderr\n"
@@ -134,6 +136,11 @@ int main(int argc, char** argv) {
             if (!v || (std::strcmp(v, "error") != 0 && std::strcmp(v, "drop") != 0))
                 return usage_error("--na takes 'error' or 'drop'");
             bind_options.drop_missing = std::strcmp(v, "drop") == 0;
+        } else if (arg == "--ci") {
+            const char* v = value("--ci");
+            if (!v || (std::strcmp(v, "wald") != 0 && std::strcmp(v, "profile") != 0))
+                return usage_error("--ci takes 'wald' or 'profile'");
+            options.ci = std::strcmp(v, "profile") == 0 ? mlec::CiMethod::profile : mlec::CiMethod::wald;
         } else if (arg == "--check-gradient") {
             options.check_gradient = true;
         } else if (arg == "--trace") {

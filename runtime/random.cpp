@@ -203,10 +203,12 @@ double beta_draw(Rng& rng, double a, double b) {
         x = ga / (ga + gb);
     } else {
         // x = 1 / (1 + G_b/G_a) from the logs: for small shapes both draws
-        // may underflow, but their ratio need not.
-        const double la = log_gamma_draw(rng, a);
-        const double lb = log_gamma_draw(rng, b);
-        x = 1.0 / (1.0 + std::exp(lb - la));
+        // may underflow, but their ratio need not. With d = log(G_b/G_a) > 0,
+        // x = exp(-d - log1p(exp(-d))) reaches the subnormals (down to
+        // e^-744), where 1/(1 + exp(d)) would stop at e^-709 when exp
+        // overflows.
+        const double d = log_gamma_draw(rng, b) - log_gamma_draw(rng, a);
+        x = d > 0 ? std::exp(-d - std::log1p(std::exp(-d))) : 1.0 / (1.0 + std::exp(d));
     }
     constexpr double below_one = 1.0 - 0x1.0p-53;
     return std::min(std::max(x, std::numeric_limits<double>::denorm_min()), below_one);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mlec/diagnostic.hpp"
@@ -104,6 +105,10 @@ private:
 
 enum class Method { automatic, newton, lbfgs };
 
+// How intervals are computed: Wald (estimate +- z SE, on the optimizer's
+// scale for bounded parameters) or profile likelihood (docs/cli.md).
+enum class CiMethod { wald, profile };
+
 struct IterationInfo {
     int iteration = 0;
     double nll = 0;
@@ -115,7 +120,8 @@ struct FitOptions {
     Method method = Method::automatic;   // Newton up to 50 parameters, else L-BFGS
     int max_iterations = 200;            // Newton iterations (L-BFGS: 10x)
     double gradient_tolerance = 1e-9;    // relative gradient (docs/cli.md)
-    double confidence = 0.95;            // level of the Wald intervals
+    double confidence = 0.95;            // level of the intervals
+    CiMethod ci = CiMethod::wald;
     // Multi-start: the given start values, then starts - 1 random ones, each
     // coordinate of the optimizer's vector uniform within +-2 of the given
     // start (docs/cli.md). The same seed gives the same result.
@@ -163,6 +169,12 @@ struct ParameterEstimate {
     bool diverging = false;   // part of the direction along which the fit diverges
     int direction = 0;        // +1 / -1: where a diverging parameter goes
     std::string diverges_to;  // its limit: "+inf", "-inf", or a bound such as "0"
+    // Profile intervals: an open side has no end short of the quantity's
+    // own bound (the value in ci_lower / ci_upper, possibly infinite).
+    bool ci_lower_open = false;
+    bool ci_upper_open = false;
+    // The profile: (value, 2 (NLL - NLL at the estimate)), for plots.
+    std::vector<std::pair<double, double>> profile;
 };
 
 // A finding about the fit, by name: what a careful statistician checks
@@ -208,6 +220,7 @@ struct FitResult {
     double relative_gradient = 0;  // the convergence measure
     std::optional<double> hessian_condition;  // of the Hessian at the estimate
     double confidence = 0.95;
+    std::string ci_method = "wald";  // "wald" or "profile"
 
     // Divergence (status == diverged): the log-likelihood's limit along the
     // diverging direction.
