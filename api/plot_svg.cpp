@@ -294,7 +294,8 @@ Box legend_box(double box_w, double box_h, const std::vector<std::vector<Piece>>
     constexpr int grid = 12;
     for (int iy = 0; iy <= grid; ++iy)
         for (int ix = 0; ix <= grid; ++ix)
-            candidates.push_back(Box{left + (right - left) * ix / grid, top + (bottom - top) * iy / grid, box_w, box_h});
+            candidates.push_back(
+                Box{left + (right - left) * ix / grid, top + (bottom - top) * iy / grid, box_w, box_h});
     std::vector<std::pair<double, double>> samples;
     constexpr int per_segment = 8;
     for (const auto& pieces : drawn)
@@ -396,7 +397,8 @@ std::string render_svg(const Plot& plot) {
         out << "<line class=\"reference\" x1=\"" << px(area_left) << "\" y1=\"" << y << "\" x2=\"" << px(right)
             << "\" y2=\"" << y << "\" stroke=\"#777777\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n";
         out << "<text class=\"reference-label\" x=\"" << px(right - 4) << "\" y=\""
-            << px(canvas.to_px_y(*reference) - 4) << "\" text-anchor=\"end\"" << halo << " fill=\"#555555\">" << escape(plot.horizontal_label) << "</text>\n";
+            << px(canvas.to_px_y(*reference) - 4) << "\" text-anchor=\"end\"" << halo << " fill=\"#555555\">"
+            << escape(plot.horizontal_label) << "</text>\n";
     }
     for (const auto& [value, label] : marks) {
         const double x = canvas.to_px_x(value);

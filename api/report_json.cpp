@@ -59,6 +59,8 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
           << ", \"p_value\": " << number(p.p_value) << ", \"ci_lower\": " << number(p.ci_lower)
           << ", \"ci_upper\": " << number(p.ci_upper) << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
           << ", \"ci_upper_open\": " << (p.ci_upper_open ? "true" : "false")
+          << ", \"bootstrap_se\": " << number(p.boot_se) << ", \"bootstrap_lower\": " << number(p.boot_lower)
+          << ", \"bootstrap_upper\": " << number(p.boot_upper)
           << ", \"implicit\": " << (p.implicit ? "true" : "false")
           << ", \"bounds\": " << quote(p.bounds) << "}";
     }
@@ -96,6 +98,8 @@ std::string json_report(const FitResult& r) {
     o << "  \"hessian_condition\": " << number(r.hessian_condition) << ",\n";
     o << "  \"confidence\": " << number(r.confidence) << ",\n";
     o << "  \"ci_method\": " << quote(r.ci_method) << ",\n";
+    o << "  \"bootstrap\": {\"replicates\": " << r.bootstrap_replicates << ", \"failed\": " << r.bootstrap_failed
+      << ", \"seed\": " << r.seed << "},\n";
     o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
     o << "  \"parameters\": " << estimates(r.parameters) << ",\n";
     o << "  \"derived\": " << estimates(r.derived) << ",\n";

@@ -27,6 +27,22 @@ std::string p_value_text(const std::optional<double>& p) {
     return format_digits(*p, 4);
 }
 
+// Columns padded to their widest cell: the first left-aligned, the rest right.
+void print_rows(std::ostringstream& out, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const std::string pad(width[c] - row[c].size(), ' ');
+            line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out << line << "\n";
+    }
+}
+
 void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
                  const char* label) {
     const int ci_percent = static_cast<int>(std::lround(confidence * 100));
@@ -42,18 +58,7 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
                         p_value_text(p.p_value), cell(p.ci_lower) + (p.ci_lower_open ? " (open)" : ""),
                         cell(p.ci_upper) + (p.ci_upper_open ? " (open)" : "")});
     }
-    std::vector<std::size_t> width(rows[0].size(), 0);
-    for (const auto& row : rows)
-        for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            const std::string pad(width[c] - row[c].size(), ' ');
-            line += c == 0 ? row[c] + pad : "  " + pad + row[c];
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out << line << "\n";
-    }
+    print_rows(out, rows);
 }
 
 }  // namespace
@@ -77,6 +82,19 @@ std::string text_report(const FitResult& r) {
     if (!r.derived.empty()) {
         out << "\nreported quantities (delta-method standard errors):\n";
         print_table(out, r.derived, r.confidence, "quantity");
+    }
+    if (r.bootstrap_replicates > 1) {
+        const int ci_percent = static_cast<int>(std::lround(r.confidence * 100));
+        out << "\nparametric bootstrap: " << r.bootstrap_replicates << " refits (seed " << r.seed
+            << "), percentile intervals:\n";
+        std::vector<std::vector<std::string>> rows{{"", "estimate", "bootstrap SE", std::to_string(ci_percent) + "% lower",
+                                                    std::to_string(ci_percent) + "% upper"}};
+        auto add = [&](const ParameterEstimate& p) {
+            rows.push_back({p.name, format_digits(p.estimate, 7), cell(p.boot_se), cell(p.boot_lower), cell(p.boot_upper)});
+        };
+        for (const auto& p : r.parameters) add(p);
+        for (const auto& p : r.derived) add(p);
+        print_rows(out, rows);
     }
     out << "\n";
     if (r.status == FitStatus::diverged) {

@@ -27,10 +27,12 @@ constexpr int exit_not_converged = 4;
 constexpr const char* usage_text =
     "usage: mlec MODEL.mle DATA.csv [options]\n"
     "       mlec compare MODEL1.mle MODEL2.mle [...] DATA.csv [options]\n"
+    "       mlec simulate MODEL.mle DATA.csv [--seed S] [options]\n"
     "\n"
     "Fits the model to the data by maximum likelihood and reports the estimates;\n"
     "compare fits several models to the same data and compares them (AIC, AICc,\n"
-    "BIC, Akaike weights, likelihood-ratio tests).\n"
+    "BIC, Akaike weights, likelihood-ratio tests); simulate fits the model and prints\n"
+    "the data with new outcomes drawn from the fit, as CSV.\n"
     "\n"
     "options:\n"
     "  --format text|json        report format (default: text)\n"
@@ -42,6 +44,8 @@ constexpr const char* usage_text =
     "  --seed S                  seed of the random starts (default: 1)\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
+    "  --bootstrap B             parametric bootstrap: B refits of data simulated from the\n"
+    "                            fit, percentile intervals (with --seed)\n"
     "  --ci wald|profile         interval method (default: wald); profile re-optimizes\n"
     "                            the other parameters along each one\n"
     "  --check-gradient          compare the exact gradient with finite differences at the\n"
@@ -141,6 +145,12 @@ int main(int argc, char** argv) {
             if (!v || (std::strcmp(v, "wald") != 0 && std::strcmp(v, "profile") != 0))
                 return usage_error("--ci takes 'wald' or 'profile'");
             options.ci = std::strcmp(v, "profile") == 0 ? mlec::CiMethod::profile : mlec::CiMethod::wald;
+        } else if (arg == "--bootstrap") {
+            const char* v = value("--bootstrap");
+            double n = 0;
+            if (!v || !parse_number(v, n) || n < 0 || n > 1e7 || n != static_cast<int>(n))
+                return usage_error("--bootstrap takes a whole number of replicates");
+            options.bootstrap = static_cast<int>(n);
         } else if (arg == "--check-gradient") {
             options.check_gradient = true;
         } else if (arg == "--trace") {
@@ -152,7 +162,8 @@ int main(int argc, char** argv) {
         }
     }
     const bool comparing = !positional.empty() && positional.front() == "compare";
-    if (comparing) positional.erase(positional.begin());
+    const bool simulating = !positional.empty() && positional.front() == "simulate";
+    if (comparing || simulating) positional.erase(positional.begin());
     if (comparing ? positional.size() < 3 : positional.size() != 2)
         return usage_error(comparing ? "compare needs at least two model files and a data file"
                                      : "a model file and a data file are needed");
@@ -174,6 +185,12 @@ int main(int argc, char** argv) {
             progress_shown = true;
         }
         return true;
+    };
+    options.on_bootstrap = [&](int done, int total) {
+        if (terminal && std::chrono::steady_clock::now() - started > std::chrono::seconds(1)) {
+            std::fprintf(stderr, "\rbootstrap: %d of %d refits   ", done, total);
+            progress_shown = true;
+        }
     };
     auto end_progress = [&] {
         if (progress_shown) std::fprintf(stderr, "\r%60s\r", "");
@@ -201,6 +218,15 @@ int main(int argc, char** argv) {
         std::cerr << mlec::format(problem->warnings());
         fits.push_back(mlec::fit(*problem, options));
         end_progress();
+        if (simulating) {
+            auto csv = mlec::simulate_csv(*problem, fits.back(), options.seed, diagnostics);
+            if (!csv) {
+                std::cerr << mlec::format(diagnostics);
+                return exit_not_converged;
+            }
+            std::cout << *csv;
+            return exit_ok;
+        }
     }
     if (comparing) {
         auto comparison = mlec::compare(fits, diagnostics);

@@ -762,7 +762,7 @@ private:
         const auto key = std::make_pair(name, false);
         if (auto it = column_index_.find(key); it != column_index_.end()) return out_.graph.add_data(it->second);
         const int k = static_cast<int>(out_.columns.size());
-        out_.columns.push_back(ColumnInfo{name, csv_index, span, false, {}});
+        out_.columns.push_back(ColumnInfo{name, csv_index, span, false, {}, {}});
         column_index_[key] = k;
         return out_.graph.add_data(k);
     }
@@ -782,7 +782,7 @@ private:
         if (auto it = column_index_.find(key); it != column_index_.end()) return out_.graph.add_data(it->second);
         const Levels& lv = levels_of(csv_index, span);
         const int k = static_cast<int>(out_.columns.size());
-        out_.columns.push_back(ColumnInfo{name, csv_index, span, true, lv.codes});
+        out_.columns.push_back(ColumnInfo{name, csv_index, span, true, lv.codes, lv.names});
         column_index_[key] = k;
         return out_.graph.add_data(k);
     }

@@ -68,6 +68,7 @@ struct ColumnInfo {
     // column (moved out of here at binding) rather than its numbers.
     bool categorical = false;
     std::vector<double> codes;
+    std::vector<std::string> level_names;  // categorical: level k is level_names[k - 1]
 };
 
 // A value the data must satisfy before fitting: an outcome in its

@@ -105,17 +105,21 @@ Moments sample_moments(const std::vector<double>& x) {
 // sup |F_n - F| over the sorted sample (ties included: the ECDF jumps at the
 // last of equal values, and the two one-sided terms bracket the jump).
 // A draw is a double, so a value x stands for the interval down to the
-// double below it, and the ECDF's left limit at x is compared with F there:
-// this changes nothing for ordinary values but counts correctly the draws
-// the samplers keep at the smallest positive double when the true value
-// underflows (gamma and beta with a tiny shape).
+// double below it, and the ECDF's left limit at x is compared with F there.
+// That matters only where many draws share one value: the samplers keep a
+// draw that underflows at the smallest positive double (gamma and beta with
+// a tiny shape), an atom of the rounded variable. Elsewhere F(x) and F at
+// the double below differ by density * ulp, far below 1/N.
 double ks_statistic(std::vector<double> x, const std::function<double(double)>& cdf) {
     std::sort(x.begin(), x.end());
     const double n = static_cast<double>(x.size());
     double d = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
-        const double below = cdf(std::nextafter(x[i], -std::numeric_limits<double>::infinity()));
-        d = std::max({d, static_cast<double>(i + 1) / n - cdf(x[i]), below - static_cast<double>(i) / n});
+        const double f = cdf(x[i]);
+        const bool starts_atom = (i == 0 || x[i - 1] != x[i]) && i + 1 < x.size() && x[i + 1] == x[i];
+        const double below =
+            starts_atom ? cdf(std::nextafter(x[i], -std::numeric_limits<double>::infinity())) : f;
+        d = std::max({d, static_cast<double>(i + 1) / n - f, below - static_cast<double>(i) / n});
     }
     return d;
 }

@@ -226,6 +226,8 @@ std::vector<std::pair<double, double>> points_of(const Element& polyline) {
     return out;
 }
 
+bool is_legend(const Element& e) { return e.attributes.count("class") && e.attributes.at("class") == "legend"; }
+
 struct Area {
     double x, y, w, h;
 };
@@ -400,12 +402,10 @@ TEST_CASE("a series breaks into one polyline per finite piece", "[svg]") {
     // The lone point of the third piece is also drawn as a marker.
     CHECK(with_class(xml, "circle", "point").size() == 1);
     // Two series get a legend; one does not.
-    CHECK(std::count_if(xml.elements.begin(), xml.elements.end(),
-                        [](const Element& e) { return e.attributes.count("class") && e.attributes.at("class") == "legend"; }) == 1);
+    CHECK(std::count_if(xml.elements.begin(), xml.elements.end(), is_legend) == 1);
     p.series.pop_back();
     const Xml single = checked(mlec::render_svg(p));
-    CHECK(std::none_of(single.elements.begin(), single.elements.end(),
-                       [](const Element& e) { return e.attributes.count("class") && e.attributes.at("class") == "legend"; }));
+    CHECK(std::none_of(single.elements.begin(), single.elements.end(), is_legend));
 
     mlec::Plot log_plot;
     log_plot.log_y = true;
@@ -502,6 +502,38 @@ TEST_CASE("constant and empty series still give a padded plot", "[svg]") {
     const auto zx = tick_values(zero_xml, "x-tick");
     CHECK(zx.front() < 0);
     CHECK(zx.back() > 0);
+}
+
+TEST_CASE("widening to five ticks never takes a one-signed axis across zero", "[svg]") {
+    // Step 2 would give 9 ticks, step 5 only 4 (0, 5, 10, 15): the fifth goes
+    // at 20, not at -5.
+    mlec::Plot p;
+    p.series.push_back(series("deviance", {0, 1}, {0, 14.9}));
+    CHECK(tick_values(checked(mlec::render_svg(p)), "y-tick") == std::vector<double>{0, 5, 10, 15, 20});
+    p.series[0].y = {-14.9, 0};
+    CHECK(tick_values(checked(mlec::render_svg(p)), "y-tick") == std::vector<double>{-20, -15, -10, -5, 0});
+}
+
+TEST_CASE("the legend lies inside the plotting area", "[svg]") {
+    mlec::Plot p = profile_plot();
+    p.series.push_back(series("quadratic approximation", {0, 10}, {5, 5}));
+    const Xml xml = checked(mlec::render_svg(p));
+    const Area a = plot_area(xml);
+    std::vector<Element> legend_rects;
+    bool in_legend = false;
+    std::vector<std::string> texts;
+    for (const auto& e : xml.elements) {
+        if (e.name == "g") in_legend = is_legend(e);
+        if (in_legend && e.name == "rect") legend_rects.push_back(e);
+        if (in_legend && e.name == "text") texts.push_back(e.text);
+    }
+    REQUIRE(legend_rects.size() == 1);
+    CHECK(texts == std::vector<std::string>{"profile", "quadratic approximation"});
+    const Element& r = legend_rects[0];
+    CHECK(number(r, "x") >= a.x);
+    CHECK(number(r, "y") >= a.y);
+    CHECK(number(r, "x") + number(r, "width") <= a.x + a.w);
+    CHECK(number(r, "y") + number(r, "height") <= a.y + a.h);
 }
 
 TEST_CASE("a log axis has ticks at powers of ten", "[svg]") {

@@ -122,6 +122,11 @@ struct FitOptions {
     double gradient_tolerance = 1e-9;    // relative gradient (docs/cli.md)
     double confidence = 0.95;            // level of the intervals
     CiMethod ci = CiMethod::wald;
+    // Parametric bootstrap: simulate this many data sets from the fit,
+    // refit each, and give percentile intervals (0: off). Replicate b uses
+    // the random stream (seed, b), so results do not depend on timing.
+    int bootstrap = 0;
+    std::function<void(int done, int total)> on_bootstrap;  // progress
     // Multi-start: the given start values, then starts - 1 random ones, each
     // coordinate of the optimizer's vector uniform within +-2 of the given
     // start (docs/cli.md). The same seed gives the same result.
@@ -175,6 +180,9 @@ struct ParameterEstimate {
     bool ci_upper_open = false;
     // The profile: (value, 2 (NLL - NLL at the estimate)), for plots.
     std::vector<std::pair<double, double>> profile;
+    // Parametric bootstrap: percentile interval and standard deviation of
+    // the replicates' estimates.
+    std::optional<double> boot_lower, boot_upper, boot_se;
 };
 
 // A finding about the fit, by name: what a careful statistician checks
@@ -228,6 +236,10 @@ struct FitResult {
 
     int starts = 1;
     std::vector<Optimum> optima;  // with several starts: best first
+    int bootstrap_replicates = 0;  // refits that converged
+    int bootstrap_failed = 0;      // refits that did not (left out of the intervals)
+    std::uint64_t seed = 1;
+    Eigen::VectorXd theta;         // the estimate on the optimizer's (unconstrained) scale
 
     std::string model_name;
     std::string data_name;
@@ -239,6 +251,13 @@ struct FitResult {
 };
 
 FitResult fit(const Problem& problem, const FitOptions& options = {});
+
+// New outcomes drawn from the fitted model (mlec simulate): a CSV with the
+// columns the model uses, in the data file's order, the outcomes of its
+// sampling statements replaced by draws at the estimate. Refuses a fit that
+// did not converge, and models with `target +=` or mixture terms.
+std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
+                                        Diagnostics& diagnostics);
 
 // Several models fitted to the same data, compared (mlec compare).
 struct ModelComparison {
