@@ -453,8 +453,40 @@ private:
         add_check(y, outcome.span, dist.outcome, categorical ? static_cast<int>(in.nodes.size()) - 1 : 0,
                   written + " outcome");
         const int node = out_.graph.add_op(chosen->op, in.nodes);
+        const int expected = expected_value(chosen->name, in.nodes);
+        const bool has_link = chosen->name == "bernoulli_logit" || chosen->name == "poisson_log";
         add_term(s, node, std::move(in.nodes), std::move(in.names));
         out_.terms.back().distribution = chosen->name;
+        out_.terms.back().expected_node = expected;
+        if (has_link) out_.terms.back().linear_predictor_node = out_.terms.back().input_nodes[1];
+    }
+
+    // E[y | args] of each distribution as graph nodes, for `mlec predict`
+    // (its delta-method SE follows from the node's gradient). -1 when the
+    // mean does not exist (cauchy) or is not a number (categorical).
+    int expected_value(std::string_view dist, const std::vector<int>& in) {
+        auto f = [](const char* name) -> const rt::OpDef& { return *rt::find_function(name); };
+        auto a = [&](std::size_t i) { return in[i]; };
+        Builder& b = build_;
+        if (dist == "bernoulli" || dist == "poisson" || dist == "normal" || dist == "negbinomial" ||
+            dist == "laplace" || dist == "logistic")
+            return a(1);
+        if (dist == "student_t") return a(2);
+        if (dist == "bernoulli_logit") return b.op(f("sigmoid"), {a(1)});
+        if (dist == "poisson_log") return b.op(f("exp"), {a(1)});
+        if (dist == "binomial") return b.op(rt::op_mul(), {a(1), a(2)});
+        if (dist == "geometric") return b.op(rt::op_div(), {b.op(rt::op_sub(), {b.constant(1), a(1)}), a(1)});
+        if (dist == "exponential") return b.op(rt::op_div(), {b.constant(1), a(1)});
+        if (dist == "gamma") return b.op(rt::op_div(), {a(1), a(2)});
+        if (dist == "beta") return b.op(rt::op_div(), {a(1), b.op(rt::op_add(), {a(1), a(2)})});
+        if (dist == "uniform") return b.op(rt::op_mul(), {b.constant(0.5), b.op(rt::op_add(), {a(1), a(2)})});
+        if (dist == "lognormal")  // exp(mu + sigma^2 / 2)
+            return b.op(f("exp"), {b.op(rt::op_add(), {a(1), b.op(rt::op_mul(), {b.constant(0.5),
+                                                                              b.op(rt::op_mul(), {a(2), a(2)})})})});
+        if (dist == "weibull")  // scale * Gamma(1 + 1/shape)
+            return b.op(rt::op_mul(), {a(2), b.op(f("exp"), {b.op(f("lgamma"), {b.op(rt::op_add(), {b.constant(1),
+                                                           b.op(rt::op_div(), {b.constant(1), a(1)})})})})});
+        return -1;
     }
 
     // y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated

@@ -92,6 +92,10 @@ struct TermInfo {
     // ("outcome", "mu", "sigma"); empty for `target +=`.
     std::vector<int> input_nodes;
     std::vector<std::string> input_names;
+    // For prediction: E[y] as a graph node (-1 when the distribution has
+    // none, e.g. cauchy), and the linear predictor of a logit or log link.
+    int expected_node = -1;
+    int linear_predictor_node = -1;
 };
 
 struct CheckedModel {

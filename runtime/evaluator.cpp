@@ -57,6 +57,16 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     }
     for (std::size_t id = 0; id < count; ++id)
         if (feeds_varying[id]) broadcast_[id].assign(block_rows_, 0.0);
+    // The nodes the log-likelihood needs: nodes kept only for reports or
+    // predictions are not evaluated by nll() and its derivatives.
+    std::vector<bool> live(count, false);
+    for (int t : graph_.terms()) live[static_cast<std::size_t>(t)] = true;
+    for (std::size_t id = count; id-- > 0;)
+        if (live[id])
+            for (int in : nodes[id].inputs) live[static_cast<std::size_t>(in)] = true;
+    for (int id : varying_)
+        if (live[static_cast<std::size_t>(id)]) live_varying_.push_back(id);
+    current_varying_ = &live_varying_;
 }
 
 const double* Evaluator::value_ptr(int id, std::size_t begin) const {
@@ -155,13 +165,13 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
 
 void Evaluator::forward_block(std::size_t begin, std::size_t n, Mode mode) {
     current_begin_ = begin;
-    for (int id : varying_)
+    for (int id : *current_varying_)
         if (graph_.node(id).kind == NodeKind::op) call_op(id, n, mode);
 }
 
 void Evaluator::reverse_block(std::size_t n) {
     const auto len = static_cast<Eigen::Index>(n);
-    for (int id : varying_)
+    for (int id : *current_varying_)
         if (!adjoint_[static_cast<std::size_t>(id)].empty())
             std::fill_n(adjoint_[static_cast<std::size_t>(id)].begin(), n, 0.0);
     for (int term : graph_.terms()) {
@@ -169,7 +179,7 @@ void Evaluator::reverse_block(std::size_t n) {
         if (t.row_invariant || !has_deps(t)) continue;
         Col(adjoint_[static_cast<std::size_t>(term)].data(), len) -= 1.0;
     }
-    for (auto it = varying_.rbegin(); it != varying_.rend(); ++it) {
+    for (auto it = current_varying_->rbegin(); it != current_varying_->rend(); ++it) {
         const int id = *it;
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
@@ -203,7 +213,7 @@ void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_de
 void Evaluator::tangent_block(std::size_t n) {
     const auto len = static_cast<Eigen::Index>(n);
     // Forward: tangents t_n = sum_i d1_i * t_i, row by row.
-    for (int id : varying_) {
+    for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || !has_deps(node)) continue;
@@ -230,7 +240,7 @@ void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
     tangent_block(n);
     // Second-order terms: adj_n * d2_ij * t_i^T t_j, summed over the block.
     Eigen::VectorXd w(len);
-    for (int id : varying_) {
+    for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || node.op->linear || !has_deps(node)) continue;
@@ -371,6 +381,7 @@ Eigen::MatrixXd Evaluator::node_jacobian(const Eigen::VectorXd& theta, int node)
     const auto dim = static_cast<Eigen::Index>(graph_.parameter_count());
     Eigen::MatrixXd out = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), dim);
     if (target.deps.empty()) return out;
+    AllNodes all(*this);
     evaluate_invariant(theta, Mode::hessian);
     if (target.row_invariant) {
         const Eigen::MatrixXd& t = tangent_[static_cast<std::size_t>(node)];
@@ -413,6 +424,7 @@ double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eig
 }
 
 std::vector<double> Evaluator::node_values(const Eigen::VectorXd& theta, int node) {
+    AllNodes all(*this);
     evaluate_invariant(theta, Mode::value);
     if (graph_.node(node).row_invariant) return {value_[static_cast<std::size_t>(node)][0]};
     std::vector<double> out;

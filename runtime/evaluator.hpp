@@ -29,6 +29,9 @@ public:
     // `rows` entries and must outlive the evaluator.
     Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
               std::size_t block_rows = 4096);
+    // It points into itself (the sweep lists): neither copied nor moved.
+    Evaluator(const Evaluator&) = delete;
+    Evaluator& operator=(const Evaluator&) = delete;
 
     std::size_t rows() const { return rows_; }
     int dimension() const { return graph_.parameter_count(); }
@@ -90,6 +93,18 @@ private:
     std::vector<Eigen::MatrixXd> tangent_;             // rows x deps.size()
     std::vector<std::vector<std::vector<int>>> dep_position_;  // node, input -> columns in node's deps
     std::vector<int> varying_;                         // varying op/data nodes, topological
+    std::vector<int> live_varying_;                    // those the log-likelihood needs
+    const std::vector<int>* current_varying_ = nullptr;  // what the block sweeps visit
+    // While alive, block sweeps visit every node (node_values, node_jacobian
+    // of nodes outside the log-likelihood, such as predictions).
+    struct AllNodes {
+        explicit AllNodes(Evaluator& e) : e_(e), saved_(e.current_varying_) { e.current_varying_ = &e.varying_; }
+        ~AllNodes() { e_.current_varying_ = saved_; }
+        AllNodes(const AllNodes&) = delete;
+        AllNodes& operator=(const AllNodes&) = delete;
+        Evaluator& e_;
+        const std::vector<int>* saved_;
+    };
     std::vector<int> invariant_;                       // invariant nodes, topological
     std::size_t current_begin_ = 0;
     bool broadcast_filled_ = false;

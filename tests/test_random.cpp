@@ -116,10 +116,12 @@ double ks_statistic(std::vector<double> x, const std::function<double(double)>& 
     double d = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
         const double f = cdf(x[i]);
-        const bool starts_atom = (i == 0 || x[i - 1] != x[i]) && i + 1 < x.size() && x[i + 1] == x[i];
-        const double below =
-            starts_atom ? cdf(std::nextafter(x[i], -std::numeric_limits<double>::infinity())) : f;
-        d = std::max({d, static_cast<double>(i + 1) / n - f, below - static_cast<double>(i) / n});
+        d = std::max(d, static_cast<double>(i + 1) / n - f);
+        // The left limit: only at the first of equal values.
+        if (i > 0 && x[i - 1] == x[i]) continue;
+        const bool atom = i + 1 < x.size() && x[i + 1] == x[i];
+        const double below = atom ? cdf(std::nextafter(x[i], -std::numeric_limits<double>::infinity())) : f;
+        d = std::max(d, below - static_cast<double>(i) / n);
     }
     return d;
 }
