@@ -349,11 +349,13 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
                                                   : rt::Method::automatic;
     oo.max_iterations = options.max_iterations;
     oo.gradient_tolerance = options.gradient_tolerance;
-    rt::IterationCallback callback;
-    if (options.on_iteration)
-        callback = [&](const rt::IterationInfo& info) {
-            return options.on_iteration(IterationInfo{info.iteration, info.f, info.gradient_norm, info.step});
-        };
+    // The first start's iterations are kept for the convergence plot.
+    bool first_run = true;
+    rt::IterationCallback callback = [&](const rt::IterationInfo& info) {
+        const IterationInfo it{info.iteration, info.f, info.gradient_norm, info.step};
+        if (first_run) r.trace.push_back(it);
+        return options.on_iteration ? options.on_iteration(it) : true;
+    };
 
     // Every reported quantity (parameter entries, then `report`s) with its
     // gradient in theta, the delta method's input: row e of `jacobian`.
@@ -427,6 +429,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         return result;
     };
     rt::OptimizeResult opt = optimize_from(start);
+    first_run = false;
     if (options.starts > 1) {
         std::vector<double> finals{opt.f};
         int total_iterations = opt.iterations, total_evaluations = opt.evaluations;

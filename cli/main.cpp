@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <unistd.h>
@@ -48,6 +50,8 @@ constexpr const char* usage_text =
     "                            fit, percentile intervals (with --seed)\n"
     "  --ci wald|profile         interval method (default: wald); profile re-optimizes\n"
     "                            the other parameters along each one\n"
+    "  --plot DIR                write SVG plots to DIR: convergence, and the profile\n"
+    "                            likelihood of every parameter (implies --ci profile)\n"
     "  --check-gradient          compare the exact gradient with finite differences at the\n"
     "                            start and at the estimate\n"
     "  --trace                   print one line per iteration on stderr\n"
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
     std::string format = "text";
     std::vector<std::string> positional;
     bool trace = false;
+    std::string plot_dir;
     mlec::FitOptions options;
     mlec::BindOptions bind_options;
     for (int i = 1; i < argc; ++i) {
@@ -151,6 +156,11 @@ int main(int argc, char** argv) {
             if (!v || !parse_number(v, n) || n < 0 || n > 1e7 || n != static_cast<int>(n))
                 return usage_error("--bootstrap takes a whole number of replicates");
             options.bootstrap = static_cast<int>(n);
+        } else if (arg == "--plot") {
+            const char* v = value("--plot");
+            if (!v) return usage_error("--plot takes a directory");
+            plot_dir = v;
+            options.ci = mlec::CiMethod::profile;  // the profile plots need the profiles
         } else if (arg == "--check-gradient") {
             options.check_gradient = true;
         } else if (arg == "--trace") {
@@ -241,5 +251,18 @@ int main(int argc, char** argv) {
     }
     const mlec::FitResult& result = fits.front();
     std::cout << (format == "json" ? mlec::json_report(result) : mlec::text_report(result));
+    if (!plot_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(plot_dir, ec);
+        for (const auto& [name, svg] : mlec::plot_files(result)) {
+            const std::filesystem::path path = std::filesystem::path(plot_dir) / name;
+            std::ofstream out(path, std::ios::binary);
+            out << svg;
+            if (!out) {
+                std::cerr << "mlec: error: cannot write " << path.string() << "\n";
+                return exit_usage;
+            }
+        }
+    }
     return result.converged ? exit_ok : exit_not_converged;
 }

@@ -65,3 +65,23 @@ TEST_CASE("profile interval of a normal mean with the sd profiled out") {
     CHECK(*r.parameters[0].ci_lower == Approx(ybar - half).epsilon(1e-6));
     CHECK(*r.parameters[0].ci_upper == Approx(ybar + half).epsilon(1e-6));
 }
+
+TEST_CASE("plots: a profile SVG per parameter with its curve and interval, and the convergence trace") {
+    const auto r = fit_profile("y ~ normal(mu, sigma)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
+    const auto files = mlec::plot_files(r);
+    std::vector<std::string> names;
+    for (const auto& f : files) names.push_back(f.first);
+    CHECK(names == std::vector<std::string>{"convergence.svg", "gradient.svg", "profile_mu.svg", "profile_sigma.svg"});
+    for (const auto& [name, svg] : files) {
+        INFO(name);
+        CHECK(svg.starts_with("<?xml"));
+        CHECK(svg.find("<polyline") != std::string::npos);
+        CHECK(svg.find("nan") == std::string::npos);
+        if (name.starts_with("profile_")) {
+            CHECK(svg.find("chi-square cutoff (95%)") != std::string::npos);
+            CHECK(svg.find(">lower ") != std::string::npos);
+            CHECK(svg.find(">upper ") != std::string::npos);
+        }
+    }
+    CHECK_FALSE(r.trace.empty());
+}

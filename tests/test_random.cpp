@@ -250,8 +250,12 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             auto cdf = [d, n](double y) { return y >= n ? 1.0 : bm::cdf(d, y); };  // Boost rejects y > n
             c["binomial"].push_back({{n, p}, n * p, n * p * (1 - p), bm::kurtosis(d), cdf});
         }
-        for (double lambda : {0.5, 9.5, 10.5, 1e4, 1e9}) c["poisson"].push_back(poisson_case({lambda}, lambda));
-        for (double lambda : {3.0, 500.0}) c["poisson_log"].push_back(poisson_case({std::log(lambda)}, lambda));
+        for (double lambda : {0.5, 9.5, 10.5, 1e4, 1e9}) {
+            c["poisson"].push_back(poisson_case({lambda}, lambda));
+        }
+        for (double lambda : {3.0, 500.0}) {
+            c["poisson_log"].push_back(poisson_case({std::log(lambda)}, lambda));
+        }
         for (auto [mu, size] : {std::pair{3.0, 0.5}, {100.0, 20.0}, {5.0, 1e8}, {2.0, 0.01}}) {
             const bm::negative_binomial_distribution<> d(size, size / (size + mu));
             c["negbinomial"].push_back({{mu, size}, mu, mu + mu * mu / size, bm::kurtosis(d), cdf_of(d)});
@@ -261,7 +265,8 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["geometric"].push_back({{p}, (1 - p) / p, (1 - p) / (p * p), bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [mu, sigma] : {std::pair{0.0, 1.0}, {-3.0, 1e-3}}) {
-            c["normal"].push_back({{mu, sigma}, mu, sigma * sigma, 3.0, cdf_of(bm::normal_distribution<>(mu, sigma))});
+            c["normal"].push_back(
+                {{mu, sigma}, mu, sigma * sigma, 3.0, cdf_of(bm::normal_distribution<>(mu, sigma))});
         }
         for (auto [mu, sigma] : {std::pair{0.0, 0.5}, {1.0, 1.0}}) {
             const bm::lognormal_distribution<> d(mu, sigma);
@@ -300,7 +305,8 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         }
         for (auto [shape, rate] : {std::pair{0.3, 2.0}, {50.0, 0.1}, {0.005, 1.0}, {1.0, 1.0}}) {
             const bm::gamma_distribution<> d(shape, 1 / rate);
-            c["gamma"].push_back({{shape, rate}, shape / rate, shape / (rate * rate), bm::kurtosis(d), cdf_of(d)});
+            c["gamma"].push_back(
+                {{shape, rate}, shape / rate, shape / (rate * rate), bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [k, lambda] : {std::pair{0.5, 2.0}, {3.0, 1.0}}) {
             const bm::weibull_distribution<> d(k, lambda);

@@ -240,6 +240,7 @@ struct FitResult {
     int bootstrap_failed = 0;      // refits that did not (left out of the intervals)
     std::uint64_t seed = 1;
     Eigen::VectorXd theta;         // the estimate on the optimizer's (unconstrained) scale
+    std::vector<IterationInfo> trace;  // the iterations of the first start's optimization
 
     std::string model_name;
     std::string data_name;
@@ -258,6 +259,12 @@ FitResult fit(const Problem& problem, const FitOptions& options = {});
 // did not converge, and models with `target +=` or mixture terms.
 std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
                                         Diagnostics& diagnostics);
+
+// SVG pictures of a fit (mlec --plot DIR): the convergence trace (NLL and
+// gradient norm by iteration) and, for every parameter and reported
+// quantity with a profile (FitOptions::ci = profile), its profile
+// likelihood with the interval marked. (file name, SVG document) pairs.
+std::vector<std::pair<std::string, std::string>> plot_files(const FitResult& fit);
 
 // Several models fitted to the same data, compared (mlec compare).
 struct ModelComparison {
