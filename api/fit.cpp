@@ -643,6 +643,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     std::vector<Eigen::Index> rows;
     for (std::size_t i = 0; i < estimands.size(); ++i)
         if (!estimands[i].derived) rows.push_back(static_cast<Eigen::Index>(i));
+    r.theta_covariance = curvature.covariance;
     r.covariance.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.size()));
     for (std::size_t a = 0; a < rows.size(); ++a)
         for (std::size_t b = 0; b < rows.size(); ++b)

@@ -26,6 +26,7 @@ struct Data::Impl {
 struct Problem::Impl {
     std::string model_name;
     std::string data_name;
+    const Model::Impl* source_model = nullptr;  // for prediction on new data (the Model outlives the Problem)
     interp::CheckedModel model;
     std::vector<std::vector<double>> columns;  // graph data column k
     std::size_t rows = 0;

@@ -93,6 +93,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
 
     auto impl = std::make_unique<Impl>();
     impl->model_name = m.source.name();
+    impl->source_model = &m;
     impl->data_name = csv.name();
     impl->model = std::move(*checked.model);
 

@@ -30,11 +30,14 @@ constexpr const char* usage_text =
     "usage: mlec MODEL.mle DATA.csv [options]\n"
     "       mlec compare MODEL1.mle MODEL2.mle [...] DATA.csv [options]\n"
     "       mlec simulate MODEL.mle DATA.csv [--seed S] [options]\n"
+    "       mlec predict MODEL.mle DATA.csv NEWDATA.csv [options]\n"
     "\n"
     "Fits the model to the data by maximum likelihood and reports the estimates;\n"
     "compare fits several models to the same data and compares them (AIC, AICc,\n"
     "BIC, Akaike weights, likelihood-ratio tests); simulate fits the model and prints\n"
-    "the data with new outcomes drawn from the fit, as CSV.\n"
+    "the data with new outcomes drawn from the fit, as CSV; predict fits the model and\n"
+    "prints, for each row of NEWDATA, the expected outcome (and linear predictor) with\n"
+    "delta-method standard errors, as CSV.\n"
     "\n"
     "options:\n"
     "  --format text|json        report format (default: text)\n"
@@ -173,10 +176,17 @@ int main(int argc, char** argv) {
     }
     const bool comparing = !positional.empty() && positional.front() == "compare";
     const bool simulating = !positional.empty() && positional.front() == "simulate";
-    if (comparing || simulating) positional.erase(positional.begin());
-    if (comparing ? positional.size() < 3 : positional.size() != 2)
-        return usage_error(comparing ? "compare needs at least two model files and a data file"
-                                     : "a model file and a data file are needed");
+    const bool predicting = !positional.empty() && positional.front() == "predict";
+    if (comparing || simulating || predicting) positional.erase(positional.begin());
+    if (comparing ? positional.size() < 3 : positional.size() != (predicting ? 3u : 2u))
+        return usage_error(comparing    ? "compare needs at least two model files and a data file"
+                           : predicting ? "predict needs a model file, its data file and a file of new rows"
+                                        : "a model file and a data file are needed");
+    std::string newdata_path;
+    if (predicting) {
+        newdata_path = positional.back();
+        positional.pop_back();
+    }
     const std::string data_path = positional.back();
     positional.pop_back();
 
@@ -228,6 +238,20 @@ int main(int argc, char** argv) {
         std::cerr << mlec::format(problem->warnings());
         fits.push_back(mlec::fit(*problem, options));
         end_progress();
+        if (predicting) {
+            auto newdata = mlec::Data::from_csv_file(newdata_path, diagnostics);
+            if (!newdata) {
+                std::cerr << mlec::format(diagnostics);
+                return exit_code_for(diagnostics);
+            }
+            auto csv = mlec::predict_csv(*problem, fits.back(), *newdata, diagnostics);
+            if (!csv) {
+                std::cerr << mlec::format(diagnostics);
+                return exit_code_for(diagnostics);
+            }
+            std::cout << *csv;
+            return exit_ok;
+        }
         if (simulating) {
             auto csv = mlec::simulate_csv(*problem, fits.back(), options.seed, diagnostics);
             if (!csv) {

@@ -108,3 +108,49 @@ TEST_CASE("a fit that did not converge is not simulated from") {
     REQUIRE(ds.size() == 1);
     CHECK(ds[0].message == "the fit did not converge (diverged): there is no estimate to simulate from");
 }
+
+TEST_CASE("predict: at x = 0 the linear predictor is the intercept, with its standard error") {
+    // models/poisson.mle on its data (reference fit: models/poisson.expected.json,
+    // R glm): at x1 = x2 = 0, eta = b0 with SE(b0); the expected count exp(b0)
+    // has delta-method SE exp(b0) SE(b0).
+    mlec::Diagnostics ds;
+    const std::string dir = std::string(MLEC_SOURCE_DIR) + "/models/";
+    auto model = mlec::Model::from_file(dir + "poisson.mle", ds);
+    auto data = mlec::Data::from_csv_file(dir + "poisson.csv", ds);
+    REQUIRE(model);
+    REQUIRE(data);
+    auto problem = mlec::Problem::bind(*model, *data, ds);
+    REQUIRE(problem);
+    const auto r = mlec::fit(*problem);
+    auto newdata = mlec::Data::from_csv_text("x1,x2\n0,0\n1,-1\n", "new.csv", ds);
+    REQUIRE(newdata);
+    const auto csv = mlec::predict_csv(*problem, r, *newdata, ds);
+    INFO(mlec::format(ds));
+    REQUIRE(csv);
+    std::istringstream lines(*csv);
+    std::string header, row;
+    std::getline(lines, header);
+    CHECK(header == "row,y_expected,y_expected_se,y_linear_predictor,y_linear_predictor_se");
+    std::getline(lines, row);
+    std::vector<double> v;
+    std::stringstream fields(row);
+    for (std::string f; std::getline(fields, f, ',');) v.push_back(std::stod(f));
+    const double b0 = 0.52255071236266937, se_b0 = 0.046327406818903946;
+    CHECK(v[3] == Approx(b0).epsilon(1e-6));
+    CHECK(v[4] == Approx(se_b0).epsilon(1e-4));
+    CHECK(v[1] == Approx(std::exp(b0)).epsilon(1e-6));
+    CHECK(v[2] == Approx(std::exp(b0) * se_b0).epsilon(1e-4));
+}
+
+TEST_CASE("predict refuses a group level the fit never saw") {
+    mlec::Diagnostics ds;
+    auto model = mlec::Model::from_text("param e[g]\ny ~ normal(e[g], 1)\n", "m.mle", ds);
+    auto data = mlec::Data::from_csv_text("g,y\na,1\nb,2\n", "d.csv", ds);
+    auto problem = mlec::Problem::bind(*model, *data, ds);
+    REQUIRE(problem);
+    const auto r = mlec::fit(*problem);
+    auto newdata = mlec::Data::from_csv_text("g\nb\nc\n", "new.csv", ds);
+    CHECK_FALSE(mlec::predict_csv(*problem, r, *newdata, ds));
+    CHECK(mlec::format(ds) ==
+          "new.csv:3:1: error: row 2, column 'g': level 'c' was not in the data the model was fitted to\n    c\n    ^\n");
+}

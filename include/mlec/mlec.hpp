@@ -71,6 +71,7 @@ class Problem {
 public:
     Problem(Problem&&) noexcept;
     Problem& operator=(Problem&&) noexcept;
+    // Keeps a pointer to `model`: the Model must outlive the Problem.
     ~Problem();
 
     static std::optional<Problem> bind(const Model& model, const Data& data, Diagnostics& diagnostics,
@@ -215,6 +216,7 @@ struct FitResult {
     std::vector<ParameterEstimate> parameters;
     std::vector<ParameterEstimate> derived;  // `report` quantities, delta-method errors
     Eigen::MatrixXd covariance;  // user scale; empty when unavailable
+    Eigen::MatrixXd theta_covariance;  // optimizer's scale (inverse Hessian); empty when unavailable
     double log_likelihood = 0;
     double aic = 0;
     double bic = 0;
@@ -265,6 +267,15 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
 // quantity with a profile (FitOptions::ci = profile), its profile
 // likelihood with the interval marked. (file name, SVG document) pairs.
 std::vector<std::pair<std::string, std::string>> plot_files(const FitResult& fit);
+
+// Predictions on new rows (mlec predict): for every sampling statement, the
+// expected value of its outcome per row (and the linear predictor of a
+// logit or log link), each with a delta-method standard error, as CSV.
+// `newdata` needs the columns the model uses except the outcomes; group
+// levels are matched by name to those of the data the model was fitted to.
+// The Model that `problem` was bound from must still exist.
+std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
+                                       Diagnostics& diagnostics);
 
 // Several models fitted to the same data, compared (mlec compare).
 struct ModelComparison {

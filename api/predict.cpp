@@ -1,0 +1,134 @@
+// predict_csv: the fitted model evaluated on new rows, with delta-method
+// standard errors from the exact per-row gradient of each prediction.
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "api/impl.hpp"
+#include "api/number_format.hpp"
+
+namespace mlec {
+
+std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
+                                       Diagnostics& diagnostics) {
+    const Problem::Impl& p = problem.impl();
+    const rt::CsvFile& csv = *newdata.impl().csv;
+    auto refuse = [&](Category category, std::string message) {
+        diagnostics.push_back(Diagnostic{Severity::error, category, csv.name(), 0, 0, std::move(message), "", 1});
+        return std::nullopt;
+    };
+    if (!fit.converged || fit.theta_covariance.size() == 0)
+        return refuse(Category::fit, "the fit did not converge or has no covariance: there is nothing to predict from");
+    if (!p.source_model) return refuse(Category::usage, "the model of this fit is not available");
+
+    // The new data's header, plus the fitted model's columns it lacks (the
+    // outcomes): those are filled with NaN and never read by a prediction.
+    std::vector<std::string> header = csv.header();
+    std::map<std::string, std::vector<std::string>> fitted_levels;
+    for (const interp::ColumnInfo& c : p.model.columns) {
+        if (c.categorical) fitted_levels[c.name] = c.level_names;
+        if (std::find(header.begin(), header.end(), c.name) == header.end()) header.push_back(c.name);
+    }
+    const int real_columns = static_cast<int>(csv.header().size());
+    std::size_t rows = 0;
+    const interp::LevelsSource levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
+        const std::string& name = header[static_cast<std::size_t>(column)];
+        const auto& known = fitted_levels[name];
+        interp::Levels out;
+        out.names = known;
+        if (column >= real_columns) {
+            out.codes.assign(csv.rows() ? csv.rows() : 1, std::numeric_limits<double>::quiet_NaN());
+            return out;
+        }
+        auto categories = csv.load_categories(column, ds);
+        if (!categories) return std::nullopt;
+        for (std::size_t r = 0; r < categories->codes.size(); ++r) {
+            const std::string& level = categories->levels[static_cast<std::size_t>(categories->codes[r]) - 1];
+            auto it = std::find(known.begin(), known.end(), level);
+            if (it == known.end()) {
+                ds.push_back(csv.field_error(r, column, "row " + std::to_string(r + 1) + ", column '" + name +
+                                                            "': level '" + level +
+                                                            "' was not in the data the model was fitted to"));
+                return std::nullopt;
+            }
+            out.codes.push_back(static_cast<double>(it - known.begin() + 1));
+        }
+        return out;
+    };
+    const Model::Impl& m = *p.source_model;
+    interp::CheckResult checked = interp::check_model(m.source, m.ast, header, csv.name(), levels);
+    if (!checked.model) {
+        diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
+        return std::nullopt;
+    }
+    interp::CheckedModel& model = *checked.model;
+    if (model.parameters.size() != p.model.parameters.size())
+        return refuse(Category::data, "the new data give the model " + std::to_string(model.parameters.size()) +
+                                          " parameters, the fit has " + std::to_string(p.model.parameters.size()));
+
+    std::vector<int> which;
+    for (const interp::ColumnInfo& c : model.columns)
+        if (!c.categorical && c.csv_index < real_columns) which.push_back(c.csv_index);
+    auto numeric = csv.load(which, diagnostics);
+    if (!numeric) return std::nullopt;
+    rows = csv.rows();
+    std::vector<std::vector<double>> columns;
+    std::size_t next = 0;
+    for (interp::ColumnInfo& c : model.columns) {
+        if (c.categorical) columns.push_back(std::move(c.codes));
+        else if (c.csv_index < real_columns) columns.push_back(std::move((*numeric)[next++]));
+        else columns.emplace_back(rows, std::numeric_limits<double>::quiet_NaN());
+    }
+    for (auto& c : columns) c.resize(rows, std::numeric_limits<double>::quiet_NaN());
+    std::vector<std::span<const double>> spans;
+    for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
+    rt::Evaluator evaluator(model.graph, spans, rows);
+
+    struct Output {
+        std::string name;
+        int node;
+    };
+    std::vector<Output> outputs;
+    for (std::size_t t = 0; t < model.terms.size(); ++t) {
+        const interp::TermInfo& term = model.terms[t];
+        std::string outcome = "term" + std::to_string(t + 1);
+        if (!term.input_nodes.empty()) {
+            const rt::Node& y = model.graph.node(term.input_nodes.front());
+            if (y.kind == rt::NodeKind::data) outcome = model.columns[static_cast<std::size_t>(y.column)].name;
+        }
+        if (term.expected_node >= 0) outputs.push_back({outcome + "_expected", term.expected_node});
+        if (term.linear_predictor_node >= 0) outputs.push_back({outcome + "_linear_predictor", term.linear_predictor_node});
+    }
+    if (outputs.empty()) return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
+
+    std::vector<std::vector<double>> value(outputs.size()), se(outputs.size());
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        std::vector<double> v = evaluator.node_values(fit.theta, outputs[k].node);
+        if (v.size() == 1) v.assign(rows, v[0]);
+        value[k] = std::move(v);
+        const Eigen::MatrixXd J = evaluator.node_jacobian(fit.theta, outputs[k].node);
+        const Eigen::MatrixXd JS = J * fit.theta_covariance;
+        se[k].resize(rows);
+        for (std::size_t r = 0; r < rows; ++r) {
+            const auto i = static_cast<Eigen::Index>(r);
+            se[k][r] = std::sqrt(std::max(0.0, JS.row(i).dot(J.row(i))));
+        }
+    }
+    std::ostringstream out;
+    out << "row";
+    for (const Output& o : outputs) out << "," << o.name << "," << o.name << "_se";
+    out << "\n";
+    for (std::size_t r = 0; r < rows; ++r) {
+        out << r + 1;
+        for (std::size_t k = 0; k < outputs.size(); ++k) {
+            const double v = value[k][r];
+            out << "," << (std::isfinite(v) ? format_exact(v) : "NA") << ","
+                << (std::isfinite(se[k][r]) ? format_exact(se[k][r]) : "NA");
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace mlec
