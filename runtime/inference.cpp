@@ -57,14 +57,20 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
     Divergence div;
     div.direction = d;
     div.limit = values.back();
-    // Converging to a limit: each doubling of t gains far less than the
-    // first did. Otherwise the decrease goes on without bound (a decrease
-    // that is tiny next to |f| is a limit approached slowly).
+    // Approaching a limit at infinity, each doubling of t gains less than
+    // the first unit step did (the gains die out, as e^-t does). Decreasing
+    // without bound, the gains keep up (linear in t) and add up to a real
+    // change in f. Gains that keep up but stay tiny are neither: a finite
+    // optimum far away along an ill-conditioned valley, not a divergence.
     const std::size_t last = values.size() - 1;
     const double first_gain = fx - values[0];
     const double last_gain = values[last - 1] - values[last];
-    div.unbounded = last_gain > 0.5 * first_gain && fx - values.back() > 1e-3 * std::max(1.0, std::abs(fx));
-    return div;
+    if (last_gain <= 0.5 * first_gain) return div;
+    if (fx - values.back() > 1e-3 * std::max(1.0, std::abs(fx))) {
+        div.unbounded = true;
+        return div;
+    }
+    return std::nullopt;
 }
 
 // When the optimizer has already run to the edge of what doubles can hold

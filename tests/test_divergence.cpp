@@ -163,3 +163,19 @@ TEST_CASE("overlapping data are not called separated") {
     CHECK(r.status == mlec::FitStatus::converged);
     CHECK(r.diagnostics.empty());
 }
+
+TEST_CASE("nearly collinear covariates are reported as an ill-conditioned Hessian") {
+    // x2 = x1 + 1e-6 * small wiggle: the fit exists but b1 and b2 are barely
+    // separable, so the condition number is enormous.
+    std::string csv = "x1,x2,y\n";
+    const double ys[] = {0.3, 1.9, 2.2, 3.8, 4.1, 6.2, 6.8, 8.1};
+    for (int i = 0; i < 8; ++i) {
+        const double x1 = i, x2 = i + 1e-6 * ((i * 7) % 3 - 1);
+        csv += std::to_string(x1) + "," + std::to_string(x2) + "," + std::to_string(ys[i]) + "\n";
+    }
+    const auto r = fit_text("y ~ normal(b0 + b1*x1 + b2*x2, s)\n", csv);
+    bool found = false;
+    for (const auto& d : r.diagnostics) found = found || d.kind == "ill_conditioned" || d.kind == "flat_direction";
+    INFO(mlec::text_report(r));
+    CHECK(found);
+}

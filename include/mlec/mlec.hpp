@@ -190,7 +190,7 @@ struct ParameterEstimate {
 // after every fit (docs/cli.md lists the kinds).
 struct FitDiagnostic {
     // "separation", "divergence", "flat_direction", "not_positive_definite",
-    // "ill_conditioned", "on_bound", "gradient_check"
+    // "ill_conditioned", "gradient_check"
     std::string kind;
     std::string message;
     std::vector<std::string> parameters;  // the parameters involved
