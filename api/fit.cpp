@@ -535,6 +535,21 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
             if (std::abs(divergence->direction[i]) >= 0.01) diverging.push_back(params[static_cast<std::size_t>(i)].name);
         if (!separation_diagnostic(p, theta, divergence->direction, diverging, r))
             r.diagnostics.push_back(FitDiagnostic{"divergence", r.message, diverging, {}});
+        // A parameter running to a finite bound: the likelihood is largest
+        // on the bound itself, where no Wald or profile interval applies.
+        for (int i = 0; i < k; ++i) {
+            const double d = divergence->direction[i];
+            if (std::abs(d) < 0.01) continue;
+            const auto& info = params[static_cast<std::size_t>(i)];
+            const std::string limit = limit_value(info.bounds, d > 0 ? 1 : -1);
+            if (limit.back() == 'f') continue;  // an infinity, not a bound
+            r.diagnostics.push_back(FitDiagnostic{
+                "on_bound",
+                info.name + " is on its bound " + limit + ": the likelihood is largest there, so the bound itself is "
+                "the estimate and intervals built from curvature do not apply",
+                {info.name},
+                {}});
+        }
         return r;
     }
 
@@ -689,6 +704,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
             if (pr.lower.open) r.notes.push_back(e.name + ": the profile interval is open below: " + pr.lower.reason);
             if (pr.upper.open) r.notes.push_back(e.name + ": the profile interval is open above: " + pr.upper.reason);
             e.profile = std::move(pr.curve);
+            if (options.on_profile) options.on_profile(static_cast<int>(i) + 1, static_cast<int>(estimands.size()));
         }
     }
     return r;

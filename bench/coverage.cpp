@@ -154,6 +154,11 @@ Outcome run(const Scenario& scenario, int datasets, std::uint64_t seed, std::uin
         }
         const mlec::FitResult wald = mlec::fit(*problem, wald_options);
         const mlec::FitResult profile = mlec::fit(*problem, profile_options);
+        if (profile.ci_method != "profile" || wald.ci_method != "wald") {
+            std::fprintf(stderr, "%s: asked for profile and Wald intervals, got %s and %s\n", scenario.name.c_str(),
+                         profile.ci_method.c_str(), wald.ci_method.c_str());
+            std::exit(1);
+        }
         if (!wald.converged || !profile.converged) {
             ++out.not_converged;
             continue;
@@ -208,7 +213,7 @@ int main(int argc, char** argv) {
 
     std::printf("coverage of 95%% intervals: %d data sets of %d rows per model, seed %llu\n\n", datasets, rows,
                 static_cast<unsigned long long>(seed));
-    std::printf("%-9s %-6s %6s %9s %16s %16s %5s\n", "model", "param", "true", "mean est", "Wald %",
+    std::printf("%-9s %-6s %6s %9s %15s %15s %5s\n", "model", "param", "true", "mean est", "Wald %",
                 "profile %", "open");
     double total = 0;
     std::vector<Outcome> outcomes;

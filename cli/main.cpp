@@ -212,6 +212,12 @@ int main(int argc, char** argv) {
             progress_shown = true;
         }
     };
+    options.on_profile = [&](int done, int total) {
+        if (terminal && std::chrono::steady_clock::now() - started > std::chrono::seconds(1)) {
+            std::fprintf(stderr, "\rprofile: %d of %d quantities   ", done, total);
+            progress_shown = true;
+        }
+    };
     auto end_progress = [&] {
         if (progress_shown) std::fprintf(stderr, "\r%60s\r", "");
         progress_shown = false;

@@ -39,6 +39,9 @@ TEST_CASE("a probability parameter runs to its bound when every outcome is 0") {
     CHECK(r.status == mlec::FitStatus::diverged);
     CHECK(r.parameters[0].diverges_to == "0");
     CHECK(r.message.find("p -> 0 (its lower bound)") != std::string::npos);
+    bool on_bound = false;
+    for (const auto& d : r.diagnostics) on_bound = on_bound || (d.kind == "on_bound" && d.parameters[0] == "p");
+    CHECK(on_bound);
 }
 
 TEST_CASE("constant data make sigma run to 0 and the likelihood unbounded") {

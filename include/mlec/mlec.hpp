@@ -128,6 +128,7 @@ struct FitOptions {
     // the random stream (seed, b), so results do not depend on timing.
     int bootstrap = 0;
     std::function<void(int done, int total)> on_bootstrap;  // progress
+    std::function<void(int done, int total)> on_profile;    // progress of --ci profile
     // Multi-start: the given start values, then starts - 1 random ones, each
     // coordinate of the optimizer's vector uniform within +-2 of the given
     // start (docs/cli.md). The same seed gives the same result.
@@ -189,8 +190,8 @@ struct ParameterEstimate {
 // A finding about the fit, by name: what a careful statistician checks
 // after every fit (docs/cli.md lists the kinds).
 struct FitDiagnostic {
-    // "separation", "divergence", "flat_direction", "not_positive_definite",
-    // "ill_conditioned", "gradient_check"
+    // "separation", "divergence", "on_bound", "flat_direction",
+    // "not_positive_definite", "ill_conditioned", "gradient_check"
     std::string kind;
     std::string message;
     std::vector<std::string> parameters;  // the parameters involved
