@@ -10,7 +10,8 @@
 #include <sstream>
 
 #include "api/impl.hpp"
-#include "api/simulate.hpp"
+#include "api/bootstrap.hpp"
+#include "api/separation_report.hpp"
 #include "api/number_format.hpp"
 #include "runtime/inference.hpp"
 #include "runtime/optimize.hpp"
@@ -20,29 +21,6 @@
 namespace mlec {
 
 namespace {
-
-class EvaluatorObjective final : public rt::Objective {
-public:
-    explicit EvaluatorObjective(rt::Evaluator& e) : e_(e) {}
-    int dimension() const override { return e_.dimension(); }
-    double value(const Eigen::VectorXd& x) override { return e_.nll(x); }
-    double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override { return e_.nll_gradient(x, g); }
-    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
-        return e_.nll_gradient_hessian(x, g, h);
-    }
-
-private:
-    rt::Evaluator& e_;
-};
-
-// Quantile of sorted values, linear interpolation between order
-// statistics (R's default, type 7).
-double quantile_sorted(const std::vector<double>& v, double q) {
-    const double h = (static_cast<double>(v.size()) - 1) * q;
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 class ProblemObjective final : public rt::Objective {
 public:
@@ -166,62 +144,6 @@ std::vector<Optimum> group_optima(std::vector<double> finals) {
     return out;
 }
 
-// The data columns below `node` in the graph (a linear predictor's
-// covariates), in the file's order.
-std::vector<std::string> columns_below(const Problem::Impl& p, int node) {
-    const rt::Graph& g = p.model.graph;
-    std::vector<bool> seen(g.nodes().size(), false);
-    std::vector<int> stack{node};
-    std::vector<const interp::ColumnInfo*> found;
-    while (!stack.empty()) {
-        const int id = stack.back();
-        stack.pop_back();
-        if (seen[static_cast<std::size_t>(id)]) continue;
-        seen[static_cast<std::size_t>(id)] = true;
-        const rt::Node& n = g.node(id);
-        if (n.kind == rt::NodeKind::data) found.push_back(&p.model.columns[static_cast<std::size_t>(n.column)]);
-        for (int in : n.inputs) stack.push_back(in);
-    }
-    std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
-    std::vector<std::string> names;
-    for (auto* c : found)
-        if (std::find(names.begin(), names.end(), c->name) == names.end()) names.push_back(c->name);
-    return names;
-}
-
-// When a divergence runs along a direction that separates a binary
-// outcome, say so by name: which rows are decided, by which parameters and
-// columns. Returns false when no bernoulli term is separated.
-bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
-                           const std::vector<std::string>& diverging, FitResult& r) {
-    for (const interp::TermInfo& term : p.model.terms) {
-        if (term.distribution != "bernoulli_logit" || term.input_nodes.size() != 2) continue;
-        const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, term.input_nodes[1]);
-        const std::vector<double> y = p.evaluator->node_values(theta, term.input_nodes[0]);
-        const rt::SeparationCheck check = rt::classify_separation(X, y, direction);
-        if (!check.separated) continue;
-        const std::vector<std::string> columns = columns_below(p, term.input_nodes[1]);
-        std::ostringstream m;
-        m << (check.complete ? "complete separation" : "quasi-complete separation") << " in '" << term.text
-          << "': a combination of the covariates (columns ";
-        for (std::size_t i = 0; i < columns.size(); ++i) m << (i ? ", " : "") << columns[i];
-        m << ") puts every success on one side and every failure on the other";
-        if (!check.complete) {
-            m << "; " << check.decided_rows.size() << " of " << y.size() << " rows (";
-            for (std::size_t i = 0; i < check.decided_rows.size() && i < 8; ++i)
-                m << (i ? ", " : "") << check.decided_rows[i] + 1;
-            m << (check.decided_rows.size() > 8 ? ", ..." : "") << ") lie strictly on their side";
-        }
-        m << ". Their fitted probabilities go to 0 and 1, so ";
-        for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];
-        m << " grow without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
-             "penalized (e.g. Firth) fit";
-        r.diagnostics.push_back(FitDiagnostic{"separation", m.str(), diverging, columns});
-        return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 std::string_view to_string(FitStatus status) {
@@ -252,64 +174,6 @@ bool FitOptions::is_valid(std::string* why) const {
 }
 
 namespace {
-
-// Parametric bootstrap (Efron & Tibshirani, 1993, ch. 6): simulate data sets
-// from the fit, refit each from the estimate, and take percentile intervals
-// of every estimand. A replicate that does not converge, or runs off (a
-// coordinate moving more than 50 on the optimizer's scale: a divergent
-// replicate), is counted and left out.
-template <class EstimateOf>
-void bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
-               const rt::OptimizeOptions& oo, FitResult& r, EstimateOf&& estimate_of) {
-    std::string why;
-    const auto plan = plan_simulation(p, why);
-    if (!plan) {
-        r.warnings.push_back("no bootstrap: " + why);
-        return;
-    }
-    const auto& estimands = p.model.estimands;
-    std::vector<std::vector<double>> values(estimands.size());
-    Eigen::VectorXd g;
-    for (int b = 1; b <= options.bootstrap; ++b) {
-        rt::Rng rng = rt::Rng(options.seed).split(static_cast<std::uint64_t>(b));
-        std::vector<std::vector<double>> columns = p.columns;
-        draw_outcomes(p, *plan, theta, rng, columns);
-        std::vector<std::span<const double>> spans;
-        for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
-        rt::Evaluator evaluator(p.model.graph, spans, p.rows);
-        EvaluatorObjective objective(evaluator);
-        const rt::OptimizeResult fit = rt::minimize(objective, theta, oo);
-        const bool ran_off = fit.x.size() > 0 && (fit.x - theta).cwiseAbs().maxCoeff() > 50;
-        if (fit.status != rt::OptimizeStatus::converged || ran_off) {
-            ++r.bootstrap_failed;
-        } else {
-            ++r.bootstrap_replicates;
-            for (std::size_t i = 0; i < estimands.size(); ++i)
-                values[i].push_back(evaluator.invariant_gradient(fit.x, estimands[i].node, g));
-        }
-        if (options.on_bootstrap) options.on_bootstrap(b, options.bootstrap);
-    }
-    if (r.bootstrap_replicates < 2) {
-        r.warnings.push_back("the parametric bootstrap had fewer than 2 converged replicates");
-        return;
-    }
-    const double alpha = 1 - options.confidence;
-    for (std::size_t i = 0; i < estimands.size(); ++i) {
-        std::vector<double>& v = values[i];
-        std::sort(v.begin(), v.end());
-        auto& e = estimate_of(i);
-        e.boot_lower = quantile_sorted(v, alpha / 2);
-        e.boot_upper = quantile_sorted(v, 1 - alpha / 2);
-        double mean = 0;
-        for (double x : v) mean += x / static_cast<double>(v.size());
-        double ss = 0;
-        for (double x : v) ss += (x - mean) * (x - mean);
-        e.boot_se = std::sqrt(ss / static_cast<double>(v.size() - 1));
-    }
-    if (r.bootstrap_failed > 0)
-        r.warnings.push_back(std::to_string(r.bootstrap_failed) + " of " + std::to_string(options.bootstrap) +
-                             " bootstrap refits did not converge or diverged and were left out");
-}
 
 // One fit from `start_at` (the model's start values when empty). With
 // profile intervals, a better optimum met while profiling comes back in
@@ -668,7 +532,11 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
                                  format_digits(*r.hessian_condition, 3) + "): standard errors may be inaccurate";
         r.diagnostics.push_back(FitDiagnostic{"ill_conditioned", text, {}, {}});
     }
-    if (options.bootstrap > 0 && r.converged) bootstrap(p, options, theta, oo, r, estimate_of);
+    if (options.bootstrap > 0 && r.converged) {
+        std::vector<ParameterEstimate*> targets;
+        for (std::size_t i = 0; i < estimands.size(); ++i) targets.push_back(&estimate_of(i));
+        parametric_bootstrap(p, options, theta, oo, targets, r);
+    }
     r.ci_method = "wald";
     if (options.ci == CiMethod::profile) {
         r.ci_method = "profile";

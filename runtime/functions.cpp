@@ -256,29 +256,35 @@ void eval_tanh(OpCall& c) {
     }
 }
 
-// lgamma' = digamma, lgamma'' = trigamma (Boost.Math). The argument is often
-// a broadcast parameter, identical on every row: each special function is
-// recomputed only when the argument changes from the previous row.
-void eval_lgamma(OpCall& c) {
+// A unary special function whose argument is often a broadcast parameter,
+// identical on every row: value and derivatives (computed together by
+// `at(x, want_d1, want_d2)` -> {f, f', f''}) are recomputed only when the
+// argument changes from the previous row.
+template <class At>
+void eval_cached_unary(OpCall& c, At&& at) {
     const ConstCol& x = c.in[0];
     const Eigen::Index n = x.size();
     const bool d1 = c.want_d1(0);
     const bool d2 = c.want_d2(0, 0);
     double last = nan;
-    double v = nan;
-    double g1 = nan;
-    double g2 = nan;
+    std::array<double, 3> f{nan, nan, nan};
     for (Eigen::Index i = 0; i < n; ++i) {
         if (!(x[i] == last)) {
             last = x[i];
-            v = special::lgamma(last);
-            if (d1) g1 = special::digamma(last);
-            if (d2) g2 = special::trigamma(last);
+            f = at(last, d1, d2);
         }
-        c.value[i] = v;
-        if (d1) c.d1[0][i] = g1;
-        if (d2) c.d2[p00][i] = g2;
+        c.value[i] = f[0];
+        if (d1) c.d1[0][i] = f[1];
+        if (d2) c.d2[p00][i] = f[2];
     }
+}
+
+// lgamma' = digamma, lgamma'' = trigamma (Boost.Math).
+void eval_lgamma(OpCall& c) {
+    eval_cached_unary(c, [](double x, bool d1, bool d2) {
+        return std::array<double, 3>{special::lgamma(x), d1 ? special::digamma(x) : nan,
+                                     d2 ? special::trigamma(x) : nan};
+    });
 }
 
 // ---- the normal CDF and quantile, digamma -------------------------------
@@ -345,26 +351,11 @@ void eval_probit(OpCall& c) {
 // At the poles x = 0, -1, -2, ... psi jumps from +inf to -inf: value and
 // partials NaN there (psi' is +inf on both sides but psi'' changes sign).
 void eval_digamma(OpCall& c) {
-    const ConstCol& x = c.in[0];
-    const Eigen::Index n = x.size();
-    const bool d1 = c.want_d1(0);
-    const bool d2 = c.want_d2(0, 0);
-    double last = nan;
-    double v = nan;
-    double g1 = nan;
-    double g2 = nan;
-    for (Eigen::Index i = 0; i < n; ++i) {
-        if (!(x[i] == last)) {
-            last = x[i];
-            const bool pole = special::is_nonpositive_integer(last);
-            v = special::digamma(last);
-            if (d1) g1 = pole ? nan : special::trigamma(last);
-            if (d2) g2 = pole ? nan : boost::math::polygamma(2, last, special::Policy());
-        }
-        c.value[i] = v;
-        if (d1) c.d1[0][i] = g1;
-        if (d2) c.d2[p00][i] = g2;
-    }
+    eval_cached_unary(c, [](double x, bool d1, bool d2) {
+        const bool pole = special::is_nonpositive_integer(x);
+        return std::array<double, 3>{special::digamma(x), d1 && !pole ? special::trigamma(x) : nan,
+                                     d2 && !pole ? boost::math::polygamma(2, x, special::Policy()) : nan};
+    });
 }
 
 // ---- variadic functions (arity -1: in.size() inputs) ---------------------

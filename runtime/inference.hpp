@@ -30,9 +30,12 @@ struct Divergence {
 
 // Probes rays from x: the drift direction x - start, each coordinate (up to
 // 50 parameters), and the eigenvectors of near-zero (or negative) curvature,
-// both ways. A ray is diverging when f is finite and strictly decreasing at
-// x + t*d for t = 1, 2, 4, ..., 32 by more than rounding in all
-// (1e-13 * max(1, |f(x)|)): the infimum is not attained at a finite point.
+// both ways, at x + t*d for t = 1, 2, 4, ..., 32. A ray diverges when f
+// falls at the first step, never rises after, falls by more than rounding
+// in all, and either its gains die out (a limit at infinity: separation, a
+// rate to 0) or it keeps falling by a real amount (unbounded: sigma to 0).
+// Past the representable range (|x| > 300 on the optimizer's scale) it
+// looks back along the drift instead.
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
                                           const Curvature& curvature);
 

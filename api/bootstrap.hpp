@@ -1,0 +1,18 @@
+// The parametric bootstrap of a fit, private to api/: fit() calls it once
+// the estimate and its standard errors are known.
+#pragma once
+
+#include <vector>
+
+#include "api/impl.hpp"
+#include "runtime/optimize.hpp"
+
+namespace mlec {
+
+// `estimates[i]` receives the bootstrap SE and percentile interval of
+// estimand i of the model; counts and warnings go into `result`.
+void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
+                          const rt::OptimizeOptions& oo, const std::vector<ParameterEstimate*>& estimates,
+                          FitResult& result);
+
+}  // namespace mlec
