@@ -34,6 +34,7 @@ struct Problem::Impl {
     // each row kept, for messages. Empty when no row was dropped.
     std::vector<std::size_t> original_row;
     std::size_t rows_dropped = 0;
+    int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
     // The evaluator keeps its workspace between calls: a Problem evaluates
     // on one thread at a time.
     std::unique_ptr<rt::Evaluator> evaluator;

@@ -55,6 +55,8 @@ constexpr const char* usage_text =
     "                            the other parameters along each one\n"
     "  --plot DIR                write SVG plots to DIR: convergence, and the profile\n"
     "                            likelihood of every parameter (implies --ci profile)\n"
+    "  --threads N               threads evaluating the likelihood (default: all cores);\n"
+    "                            results are identical for every N\n"
     "  --check-gradient          compare the exact gradient with finite differences at the\n"
     "                            start and at the estimate\n"
     "  --trace                   print one line per iteration on stderr\n"
@@ -164,6 +166,12 @@ int main(int argc, char** argv) {
             if (!v) return usage_error("--plot takes a directory");
             plot_dir = v;
             options.ci = mlec::CiMethod::profile;  // the profile plots need the profiles
+        } else if (arg == "--threads") {
+            const char* v = value("--threads");
+            double n = 0;
+            if (!v || !parse_number(v, n) || n < 1 || n > 1024 || n != static_cast<int>(n))
+                return usage_error("--threads takes a positive whole number");
+            bind_options.threads = static_cast<int>(n);
         } else if (arg == "--check-gradient") {
             options.check_gradient = true;
         } else if (arg == "--trace") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 namespace mlec::rt {
 
@@ -12,22 +13,28 @@ constexpr double infinity = std::numeric_limits<double>::infinity();
 
 bool has_deps(const Node& n) { return !n.deps.empty(); }
 
+int resolve_threads(int requested) {
+    if (requested > 0) return requested;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
 }  // namespace
 
-Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> columns,
-                     std::size_t rows, std::size_t block_rows)
+Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
+                     std::size_t block_rows, int threads)
     : graph_(graph), columns_(std::move(columns)), rows_(rows),
-      block_rows_(std::max<std::size_t>(1, std::min(block_rows, std::max<std::size_t>(rows, 1)))) {
+      block_rows_(std::max<std::size_t>(1, std::min(block_rows, std::max<std::size_t>(rows, 1)))),
+      blocks_((rows + block_rows_ - 1) / block_rows_), threads_(resolve_threads(threads)) {
     const auto& nodes = graph_.nodes();
     const std::size_t count = nodes.size();
-    value_.resize(count);
-    d1_.resize(count);
-    d2_.resize(count);
+    invariant_value_.assign(count, 0.0);
+    invariant_d1_.resize(count);
+    invariant_d2_.resize(count);
+    invariant_tangent_.resize(count);
+    invariant_adjoint_.assign(count, 0.0);
     broadcast_.resize(count);
     broadcast_tangent_.resize(count);
-    adjoint_.resize(count);
-    invariant_adjoint_.assign(count, 0.0);
-    tangent_.resize(count);
     dep_position_.resize(count);
 
     std::vector<bool> feeds_varying(count, false);
@@ -35,17 +42,13 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
         const Node& n = nodes[id];
         if (n.row_invariant) {
             invariant_.push_back(static_cast<int>(id));
-            value_[id].assign(1, 0.0);
+            if (n.kind == NodeKind::op) invariant_d1_[id].assign(n.inputs.size(), 0.0);
         } else {
             varying_.push_back(static_cast<int>(id));
-            if (n.kind == NodeKind::op) value_[id].assign(block_rows_, 0.0);
-            if (has_deps(n)) adjoint_[id].assign(block_rows_, 0.0);
             for (int in : n.inputs)
                 if (graph_.node(in).row_invariant) feeds_varying[static_cast<std::size_t>(in)] = true;
         }
         if (n.kind == NodeKind::op) {
-            const std::size_t len = n.row_invariant ? 1 : block_rows_;
-            d1_[id].assign(n.inputs.size(), std::vector<double>(len, 0.0));
             dep_position_[id].resize(n.inputs.size());
             for (std::size_t i = 0; i < n.inputs.size(); ++i) {
                 for (int p : graph_.node(n.inputs[i]).deps) {
@@ -67,15 +70,53 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     for (int id : varying_)
         if (live[static_cast<std::size_t>(id)]) live_varying_.push_back(id);
     current_varying_ = &live_varying_;
+    // More workers than blocks would only idle.
+    threads_ = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads_), blocks_)));
+    workspaces_.resize(static_cast<std::size_t>(threads_));
+    results_.resize(blocks_);
 }
 
-const double* Evaluator::value_ptr(int id, std::size_t begin) const {
+// Buffers are allocated on first use and kept: the first write to fresh
+// memory is slow on these machines, and every evaluation reuses them.
+void Evaluator::prepare(Workspace& ws, Mode mode) {
+    const auto& nodes = graph_.nodes();
+    const std::size_t count = nodes.size();
+    if (ws.value.size() != count) {
+        ws.value.resize(count);
+        ws.d1.resize(count);
+        ws.d2.resize(count);
+        ws.adjoint.resize(count);
+        ws.tangent.resize(count);
+    }
+    for (int id : varying_) {
+        const auto uid = static_cast<std::size_t>(id);
+        const Node& n = nodes[uid];
+        if (n.kind != NodeKind::op) continue;
+        if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
+        if (mode == Mode::value) continue;
+        if (ws.d1[uid].empty()) ws.d1[uid].assign(n.inputs.size(), std::vector<double>(block_rows_, 0.0));
+        if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
+        if (mode == Mode::hessian && !n.op->linear && ws.d2[uid].empty())
+            ws.d2[uid].assign(static_cast<std::size_t>(pair_count(static_cast<int>(n.inputs.size()))),
+                              std::vector<double>(block_rows_, 0.0));
+    }
+}
+
+const double* Evaluator::value_ptr(const Workspace& ws, int id, std::size_t begin) const {
     const Node& n = graph_.node(id);
     if (n.kind == NodeKind::data) return columns_[static_cast<std::size_t>(n.column)].data() + begin;
-    return value_[static_cast<std::size_t>(id)].data();
+    if (n.row_invariant) return &invariant_value_[static_cast<std::size_t>(id)];
+    return ws.value[static_cast<std::size_t>(id)].data();
 }
 
-void Evaluator::call_op(int id, std::size_t n, Mode mode) {
+const Eigen::MatrixXd& Evaluator::tangent_of(const Workspace& ws, int id) const {
+    const auto uid = static_cast<std::size_t>(id);
+    return graph_.node(id).row_invariant ? broadcast_tangent_[uid] : ws.tangent[uid];
+}
+
+// Evaluates op node `id` over n rows: a row-varying node in `ws`, a
+// row-invariant one (ws == nullptr, n == 1) in the Evaluator's own storage.
+void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
     const auto uid = static_cast<std::size_t>(id);
     const Node& node = graph_.node(id);
     const auto len = static_cast<Eigen::Index>(n);
@@ -85,9 +126,10 @@ void Evaluator::call_op(int id, std::size_t n, Mode mode) {
     in.reserve(arity);
     for (int input : node.inputs) {
         const Node& child = graph_.node(input);
-        const double* p = (child.row_invariant && !node.row_invariant)
-                              ? broadcast_[static_cast<std::size_t>(input)].data()
-                              : value_ptr(input, current_begin_);
+        const double* p = nullptr;
+        if (!ws) p = &invariant_value_[static_cast<std::size_t>(input)];
+        else if (child.row_invariant) p = broadcast_[static_cast<std::size_t>(input)].data();
+        else p = value_ptr(*ws, input, ws->begin);
         in.emplace_back(p, len);
     }
     std::vector<Col> d1;
@@ -95,31 +137,31 @@ void Evaluator::call_op(int id, std::size_t n, Mode mode) {
     if (mode != Mode::value) {
         d1.reserve(arity);
         for (std::size_t i = 0; i < arity; ++i) {
-            if (has_deps(graph_.node(node.inputs[i])))
-                d1.emplace_back(d1_[uid][i].data(), len);
-            else
+            if (!has_deps(graph_.node(node.inputs[i]))) {
                 d1.emplace_back(nullptr, 0);
+                continue;
+            }
+            double* p = ws ? ws->d1[uid][i].data() : &invariant_d1_[uid][i];
+            d1.emplace_back(p, len);
         }
     }
     if (mode == Mode::hessian && !node.op->linear) {
         const int a = static_cast<int>(arity);
-        auto& store = d2_[uid];
-        if (store.empty())
-            store.assign(static_cast<std::size_t>(pair_count(a)),
-                         std::vector<double>(node.row_invariant ? 1 : block_rows_, 0.0));
-        d2.reserve(store.size());
+        if (!ws && invariant_d2_[uid].empty()) invariant_d2_[uid].assign(static_cast<std::size_t>(pair_count(a)), 0.0);
+        d2.reserve(static_cast<std::size_t>(pair_count(a)));
         for (int i = 0; i < a; ++i) {
             for (int j = i; j < a; ++j) {
                 const bool want = has_deps(graph_.node(node.inputs[static_cast<std::size_t>(i)])) &&
                                   has_deps(graph_.node(node.inputs[static_cast<std::size_t>(j)]));
-                if (want)
-                    d2.emplace_back(store[static_cast<std::size_t>(pair_index(i, j, a))].data(), len);
-                else
-                    d2.emplace_back(nullptr, 0);
+                const auto pair = static_cast<std::size_t>(pair_index(i, j, a));
+                if (!want) d2.emplace_back(nullptr, 0);
+                else if (ws) d2.emplace_back(ws->d2[uid][pair].data(), len);
+                else d2.emplace_back(&invariant_d2_[uid][pair], len);
             }
         }
     }
-    OpCall call{in, Col(value_[uid].data(), len), d1, d2};
+    double* out = ws ? ws->value[uid].data() : &invariant_value_[uid];
+    OpCall call{in, Col(out, len), d1, d2};
     node.op->eval(call);
 }
 
@@ -128,13 +170,13 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& n = graph_.node(id);
         switch (n.kind) {
-            case NodeKind::constant: value_[uid][0] = n.constant; break;
-            case NodeKind::parameter: value_[uid][0] = theta[n.parameter]; break;
-            case NodeKind::op: call_op(id, 1, mode); break;
+            case NodeKind::constant: invariant_value_[uid] = n.constant; break;
+            case NodeKind::parameter: invariant_value_[uid] = theta[n.parameter]; break;
+            case NodeKind::op: call_op(nullptr, id, 1, mode); break;
             case NodeKind::data: break;  // never invariant
         }
         if (mode == Mode::hessian && has_deps(n)) {
-            Eigen::MatrixXd& t = tangent_[uid];
+            Eigen::MatrixXd& t = invariant_tangent_[uid];
             t.setZero(1, static_cast<Eigen::Index>(n.deps.size()));
             if (n.kind == NodeKind::parameter) {
                 t(0, 0) = 1.0;
@@ -142,11 +184,10 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
                 for (std::size_t i = 0; i < n.inputs.size(); ++i) {
                     const Node& child = graph_.node(n.inputs[i]);
                     if (!has_deps(child)) continue;
-                    const Eigen::MatrixXd& ti = tangent_[static_cast<std::size_t>(n.inputs[i])];
-                    const double d = d1_[uid][i][0];
+                    const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(n.inputs[i])];
+                    const double d = invariant_d1_[uid][i];
                     const auto& pos = dep_position_[uid][i];
-                    for (std::size_t a = 0; a < pos.size(); ++a)
-                        t(0, pos[a]) += d * ti(0, static_cast<Eigen::Index>(a));
+                    for (std::size_t a = 0; a < pos.size(); ++a) t(0, pos[a]) += d * ti(0, static_cast<Eigen::Index>(a));
                 }
             }
         }
@@ -156,51 +197,49 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
     for (int id : invariant_) {
         const auto uid = static_cast<std::size_t>(id);
         if (broadcast_[uid].empty()) continue;
-        std::fill(broadcast_[uid].begin(), broadcast_[uid].end(), value_[uid][0]);
+        std::fill(broadcast_[uid].begin(), broadcast_[uid].end(), invariant_value_[uid]);
         if (mode == Mode::hessian && has_deps(graph_.node(id)))
-            broadcast_tangent_[uid] =
-                tangent_[uid].replicate(static_cast<Eigen::Index>(block_rows_), 1);
+            broadcast_tangent_[uid] = invariant_tangent_[uid].replicate(static_cast<Eigen::Index>(block_rows_), 1);
     }
 }
 
-void Evaluator::forward_block(std::size_t begin, std::size_t n, Mode mode) {
-    current_begin_ = begin;
+void Evaluator::forward_block(Workspace& ws, std::size_t begin, std::size_t n, Mode mode) {
+    ws.begin = begin;
     for (int id : *current_varying_)
-        if (graph_.node(id).kind == NodeKind::op) call_op(id, n, mode);
+        if (graph_.node(id).kind == NodeKind::op) call_op(&ws, id, n, mode);
 }
 
-void Evaluator::reverse_block(std::size_t n) {
+void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>& invariant_adjoint) {
     const auto len = static_cast<Eigen::Index>(n);
     for (int id : *current_varying_)
-        if (!adjoint_[static_cast<std::size_t>(id)].empty())
-            std::fill_n(adjoint_[static_cast<std::size_t>(id)].begin(), n, 0.0);
+        if (!ws.adjoint[static_cast<std::size_t>(id)].empty())
+            std::fill_n(ws.adjoint[static_cast<std::size_t>(id)].begin(), n, 0.0);
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (t.row_invariant || !has_deps(t)) continue;
-        Col(adjoint_[static_cast<std::size_t>(term)].data(), len) -= 1.0;
+        Col(ws.adjoint[static_cast<std::size_t>(term)].data(), len) -= 1.0;
     }
     for (auto it = current_varying_->rbegin(); it != current_varying_->rend(); ++it) {
         const int id = *it;
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || !has_deps(node)) continue;
-        ConstCol adj(adjoint_[uid].data(), len);
+        ConstCol adj(ws.adjoint[uid].data(), len);
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
             if (!has_deps(child)) continue;
-            ConstCol d(d1_[uid][i].data(), len);
+            ConstCol d(ws.d1[uid][i].data(), len);
             if (child.row_invariant)
-                invariant_adjoint_[static_cast<std::size_t>(input)] += (adj * d).sum();
+                invariant_adjoint[static_cast<std::size_t>(input)] += (adj * d).sum();
             else
-                Col(adjoint_[static_cast<std::size_t>(input)].data(), len) += adj * d;
+                Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += adj * d;
         }
     }
 }
 
-void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_deps,
-                        const std::vector<int>& col_deps, bool symmetric_pair,
-                        Eigen::MatrixXd& h) const {
+void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_deps, const std::vector<int>& col_deps,
+                        bool symmetric_pair, Eigen::MatrixXd& h) const {
     for (std::size_t a = 0; a < row_deps.size(); ++a) {
         for (std::size_t b = 0; b < col_deps.size(); ++b) {
             const double v = c(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
@@ -210,24 +249,23 @@ void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_de
     }
 }
 
-void Evaluator::tangent_block(std::size_t n) {
+void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
     const auto len = static_cast<Eigen::Index>(n);
     // Forward: tangents t_n = sum_i d1_i * t_i, row by row.
     for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || !has_deps(node)) continue;
-        Eigen::MatrixXd& t = tangent_[uid];
+        Eigen::MatrixXd& t = ws.tangent[uid];
         if (t.rows() != static_cast<Eigen::Index>(block_rows_))
             t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(node.deps.size()));
         auto top = t.topRows(len);
         top.setZero();
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
-            const auto input = static_cast<std::size_t>(node.inputs[i]);
             const Node& child = graph_.node(node.inputs[i]);
             if (!has_deps(child)) continue;
-            const Eigen::MatrixXd& ti = child.row_invariant ? broadcast_tangent_[input] : tangent_[input];
-            Eigen::Map<const Eigen::VectorXd> d(d1_[uid][i].data(), len);
+            const Eigen::MatrixXd& ti = tangent_of(ws, node.inputs[i]);
+            Eigen::Map<const Eigen::VectorXd> d(ws.d1[uid][i].data(), len);
             const auto& pos = dep_position_[uid][i];
             for (std::size_t a = 0; a < pos.size(); ++a)
                 top.col(pos[a]).array() += d.array() * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
@@ -235,9 +273,9 @@ void Evaluator::tangent_block(std::size_t n) {
     }
 }
 
-void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
+void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian) {
     const auto len = static_cast<Eigen::Index>(n);
-    tangent_block(n);
+    tangent_block(ws, n);
     // Second-order terms: adj_n * d2_ij * t_i^T t_j, summed over the block.
     Eigen::VectorXd w(len);
     for (int id : *current_varying_) {
@@ -245,7 +283,7 @@ void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || node.op->linear || !has_deps(node)) continue;
         const int arity = static_cast<int>(node.inputs.size());
-        Eigen::Map<const Eigen::VectorXd> adj(adjoint_[uid].data(), len);
+        Eigen::Map<const Eigen::VectorXd> adj(ws.adjoint[uid].data(), len);
         for (int i = 0; i < arity; ++i) {
             const int in_i = node.inputs[static_cast<std::size_t>(i)];
             const Node& ci = graph_.node(in_i);
@@ -254,13 +292,11 @@ void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
                 const int in_j = node.inputs[static_cast<std::size_t>(j)];
                 const Node& cj = graph_.node(in_j);
                 if (!has_deps(cj)) continue;
-                Eigen::Map<const Eigen::VectorXd> d2(
-                    d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(), len);
+                Eigen::Map<const Eigen::VectorXd> d2(ws.d2[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(),
+                                                     len);
                 w = adj.cwiseProduct(d2);
-                const Eigen::MatrixXd& ti = ci.row_invariant ? broadcast_tangent_[static_cast<std::size_t>(in_i)]
-                                                             : tangent_[static_cast<std::size_t>(in_i)];
-                const Eigen::MatrixXd& tj = cj.row_invariant ? broadcast_tangent_[static_cast<std::size_t>(in_j)]
-                                                             : tangent_[static_cast<std::size_t>(in_j)];
+                const Eigen::MatrixXd& ti = tangent_of(ws, in_i);
+                const Eigen::MatrixXd& tj = tangent_of(ws, in_j);
                 Eigen::MatrixXd c = ti.topRows(len).transpose() * (w.asDiagonal() * tj.topRows(len));
                 scatter(c, ci.deps, cj.deps, i != j, hessian);
             }
@@ -268,35 +304,65 @@ void Evaluator::hessian_block(std::size_t n, Eigen::MatrixXd& hessian) {
     }
 }
 
-double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient,
-                      Eigen::MatrixXd* hessian) {
+void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResult& out) {
+    const std::size_t begin = block * block_rows_;
+    const std::size_t n = std::min(block_rows_, rows_ - begin);
+    forward_block(ws, begin, n, mode);
+    double sum = 0;
+    for (int term : graph_.terms()) {
+        const Node& t = graph_.node(term);
+        if (t.row_invariant) continue;
+        sum += ConstCol(value_ptr(ws, term, begin), static_cast<Eigen::Index>(n)).sum();
+    }
+    out.loglik = sum;
+    out.finite = std::isfinite(sum);
+    if (!out.finite || mode == Mode::value) return;
+    out.invariant_adjoint.assign(graph_.nodes().size(), 0.0);
+    reverse_block(ws, n, out.invariant_adjoint);
+    if (mode == Mode::hessian) {
+        out.hessian.setZero(graph_.parameter_count(), graph_.parameter_count());
+        hessian_block(ws, n, out.hessian);
+    }
+}
+
+double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian) {
     const int dim = graph_.parameter_count();
     evaluate_invariant(theta, mode);
-    if (mode != Mode::value) std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
     if (gradient) gradient->setZero(dim);
     if (hessian) hessian->setZero(dim, dim);
 
+    // Blocks are dealt to the workers round-robin; each writes only its
+    // own blocks' results, which are then summed in block order: the same
+    // sums in the same order for every number of threads.
+    auto work = [&](std::size_t worker) {
+        Workspace& ws = workspaces_[worker];
+        prepare(ws, mode);
+        for (std::size_t b = worker; b < blocks_; b += workspaces_.size()) run_block(ws, b, mode, results_[b]);
+    };
+    if (workspaces_.size() == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> helpers;
+        for (std::size_t w = 1; w < workspaces_.size(); ++w) helpers.emplace_back(work, w);
+        work(0);
+        for (auto& t : helpers) t.join();
+    }
+
     double loglik = 0;
-    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
-        const std::size_t n = std::min(block_rows_, rows_ - begin);
-        forward_block(begin, n, mode);
-        double block_sum = 0;
-        for (int term : graph_.terms()) {
-            const Node& t = graph_.node(term);
-            if (t.row_invariant) continue;
-            block_sum += ConstCol(value_ptr(term, begin), static_cast<Eigen::Index>(n)).sum();
-        }
-        if (!std::isfinite(block_sum)) return infinity;
-        loglik += block_sum;
+    if (mode != Mode::value) std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
+    for (std::size_t b = 0; b < blocks_; ++b) {
+        const BlockResult& r = results_[b];
+        if (!r.finite) return infinity;
+        loglik += r.loglik;
         if (mode == Mode::value) continue;
-        reverse_block(n);
-        if (mode == Mode::hessian) hessian_block(n, *hessian);
+        for (std::size_t i = 0; i < invariant_adjoint_.size(); ++i) invariant_adjoint_[i] += r.invariant_adjoint[i];
+        if (mode == Mode::hessian) *hessian += r.hessian;
     }
     const double rows = static_cast<double>(rows_);
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (!t.row_invariant) continue;
-        loglik += rows * value_[static_cast<std::size_t>(term)][0];
+        loglik += rows * invariant_value_[static_cast<std::size_t>(term)];
         if (mode != Mode::value) invariant_adjoint_[static_cast<std::size_t>(term)] -= rows;
     }
     if (!std::isfinite(loglik)) return infinity;
@@ -314,7 +380,7 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
         if (node.kind != NodeKind::op || adj == 0.0) continue;
         for (std::size_t i = 0; i < node.inputs.size(); ++i)
             if (has_deps(graph_.node(node.inputs[i])))
-                invariant_adjoint_[static_cast<std::size_t>(node.inputs[i])] += adj * d1_[uid][i][0];
+                invariant_adjoint_[static_cast<std::size_t>(node.inputs[i])] += adj * invariant_d1_[uid][i];
     }
     if (mode == Mode::hessian) {
         for (int id : invariant_) {
@@ -329,9 +395,9 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
                 for (int j = i; j < arity; ++j) {
                     const int in_j = node.inputs[static_cast<std::size_t>(j)];
                     if (!has_deps(graph_.node(in_j))) continue;
-                    const double w = adj * d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))][0];
-                    Eigen::MatrixXd c = w * tangent_[static_cast<std::size_t>(in_i)].transpose() *
-                                        tangent_[static_cast<std::size_t>(in_j)];
+                    const double w = adj * invariant_d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))];
+                    Eigen::MatrixXd c = w * invariant_tangent_[static_cast<std::size_t>(in_i)].transpose() *
+                                        invariant_tangent_[static_cast<std::size_t>(in_j)];
                     scatter(c, graph_.node(in_i).deps, graph_.node(in_j).deps, i != j, *hessian);
                 }
             }
@@ -356,19 +422,18 @@ std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::Vect
     const auto& terms = graph_.terms();
     for (std::size_t t = 0; t < terms.size(); ++t) {
         const Node& node = graph_.node(terms[t]);
-        const double v = value_[static_cast<std::size_t>(terms[t])].empty()
-                             ? 0.0
-                             : value_[static_cast<std::size_t>(terms[t])][0];
-        if (node.row_invariant && !std::isfinite(v))
-            return NonFinite{0, static_cast<int>(t), v};
+        const double v = invariant_value_[static_cast<std::size_t>(terms[t])];
+        if (node.row_invariant && !std::isfinite(v)) return NonFinite{0, static_cast<int>(t), v};
     }
+    Workspace& ws = workspaces_.front();
+    prepare(ws, Mode::value);
     for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
         const std::size_t n = std::min(block_rows_, rows_ - begin);
-        forward_block(begin, n, Mode::value);
+        forward_block(ws, begin, n, Mode::value);
         for (std::size_t r = 0; r < n; ++r) {
             for (std::size_t t = 0; t < terms.size(); ++t) {
                 if (graph_.node(terms[t]).row_invariant) continue;
-                const double v = value_ptr(terms[t], begin)[r];
+                const double v = value_ptr(ws, terms[t], begin)[r];
                 if (!std::isfinite(v)) return NonFinite{begin + r, static_cast<int>(t), v};
             }
         }
@@ -384,16 +449,18 @@ Eigen::MatrixXd Evaluator::node_jacobian(const Eigen::VectorXd& theta, int node)
     AllNodes all(*this);
     evaluate_invariant(theta, Mode::hessian);
     if (target.row_invariant) {
-        const Eigen::MatrixXd& t = tangent_[static_cast<std::size_t>(node)];
+        const Eigen::MatrixXd& t = invariant_tangent_[static_cast<std::size_t>(node)];
         for (std::size_t a = 0; a < target.deps.size(); ++a)
             out.col(target.deps[a]).setConstant(t(0, static_cast<Eigen::Index>(a)));
         return out;
     }
+    Workspace& ws = workspaces_.front();
+    prepare(ws, Mode::gradient);
     for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
         const std::size_t n = std::min(block_rows_, rows_ - begin);
-        forward_block(begin, n, Mode::gradient);
-        tangent_block(n);
-        const Eigen::MatrixXd& t = tangent_[static_cast<std::size_t>(node)];
+        forward_block(ws, begin, n, Mode::gradient);
+        tangent_block(ws, n);
+        const Eigen::MatrixXd& t = ws.tangent[static_cast<std::size_t>(node)];
         for (std::size_t a = 0; a < target.deps.size(); ++a)
             out.col(target.deps[a]).segment(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(n)) =
                 t.col(static_cast<Eigen::Index>(a)).head(static_cast<Eigen::Index>(n));
@@ -407,8 +474,8 @@ double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eig
     std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
     invariant_adjoint_[static_cast<std::size_t>(node)] = 1.0;
     for (auto it = invariant_.rbegin(); it != invariant_.rend(); ++it) {
-        const auto uid = static_cast<std::size_t>(*it);
         if (*it > node) continue;  // topological order: nothing above node feeds it
+        const auto uid = static_cast<std::size_t>(*it);
         const Node& n = graph_.node(*it);
         const double adj = invariant_adjoint_[uid];
         if (adj == 0.0) continue;
@@ -417,22 +484,24 @@ double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eig
         } else if (n.kind == NodeKind::op) {
             for (std::size_t i = 0; i < n.inputs.size(); ++i)
                 if (has_deps(graph_.node(n.inputs[i])))
-                    invariant_adjoint_[static_cast<std::size_t>(n.inputs[i])] += adj * d1_[uid][i][0];
+                    invariant_adjoint_[static_cast<std::size_t>(n.inputs[i])] += adj * invariant_d1_[uid][i];
         }
     }
-    return value_[static_cast<std::size_t>(node)][0];
+    return invariant_value_[static_cast<std::size_t>(node)];
 }
 
 std::vector<double> Evaluator::node_values(const Eigen::VectorXd& theta, int node) {
     AllNodes all(*this);
     evaluate_invariant(theta, Mode::value);
-    if (graph_.node(node).row_invariant) return {value_[static_cast<std::size_t>(node)][0]};
+    if (graph_.node(node).row_invariant) return {invariant_value_[static_cast<std::size_t>(node)]};
+    Workspace& ws = workspaces_.front();
+    prepare(ws, Mode::value);
     std::vector<double> out;
     out.reserve(rows_);
     for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
         const std::size_t n = std::min(block_rows_, rows_ - begin);
-        forward_block(begin, n, Mode::value);
-        const double* p = value_ptr(node, begin);
+        forward_block(ws, begin, n, Mode::value);
+        const double* p = value_ptr(ws, node, begin);
         out.insert(out.end(), p, p + n);
     }
     return out;

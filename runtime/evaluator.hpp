@@ -27,8 +27,11 @@ class Evaluator {
 public:
     // `columns[k]` holds the rows of the graph's data column k; all have
     // `rows` entries and must outlive the evaluator.
+    // `threads` workers evaluate blocks in parallel (0: all cores). Blocks
+    // have fixed boundaries and their results are summed in block order, so
+    // every thread count gives bit-identical results.
     Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
-              std::size_t block_rows = 4096);
+              std::size_t block_rows = 4096, int threads = 1);
     // It points into itself (the sweep lists): neither copied nor moved.
     Evaluator(const Evaluator&) = delete;
     Evaluator& operator=(const Evaluator&) = delete;
@@ -65,15 +68,37 @@ public:
 private:
     enum class Mode { value, gradient, hessian };
 
-    double run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient,
-               Eigen::MatrixXd* hessian);
+    // What one worker thread needs for its blocks: per-node buffers of the
+    // row-varying nodes (values, partials, adjoints, tangents), reused
+    // across blocks and evaluations. Row-invariant nodes live in the
+    // Evaluator itself and are read-only while blocks run.
+    struct Workspace {
+        std::vector<std::vector<double>> value;
+        std::vector<std::vector<std::vector<double>>> d1;
+        std::vector<std::vector<std::vector<double>>> d2;
+        std::vector<std::vector<double>> adjoint;
+        std::vector<Eigen::MatrixXd> tangent;
+        std::size_t begin = 0;  // first row of the block being evaluated
+    };
+    // One block's contribution, summed in block order afterwards.
+    struct BlockResult {
+        double loglik = 0;
+        bool finite = true;
+        std::vector<double> invariant_adjoint;  // per node
+        Eigen::MatrixXd hessian;
+    };
+
+    double run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian);
+    void run_block(Workspace& ws, std::size_t block, Mode mode, BlockResult& out);
     void evaluate_invariant(const Eigen::VectorXd& theta, Mode mode);
-    void forward_block(std::size_t begin, std::size_t n, Mode mode);
-    void reverse_block(std::size_t n);
-    void tangent_block(std::size_t n);
-    void hessian_block(std::size_t n, Eigen::MatrixXd& hessian);
-    void call_op(int id, std::size_t n, Mode mode);
-    const double* value_ptr(int id, std::size_t begin) const;
+    void prepare(Workspace& ws, Mode mode);
+    void forward_block(Workspace& ws, std::size_t begin, std::size_t n, Mode mode);
+    void reverse_block(Workspace& ws, std::size_t n, std::vector<double>& invariant_adjoint);
+    void tangent_block(Workspace& ws, std::size_t n);
+    void hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian);
+    void call_op(Workspace* ws, int id, std::size_t n, Mode mode);
+    const double* value_ptr(const Workspace& ws, int id, std::size_t begin) const;
+    const Eigen::MatrixXd& tangent_of(const Workspace& ws, int id) const;
     void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps,
                  const std::vector<int>& cols_deps, bool symmetric_pair, Eigen::MatrixXd& h) const;
 
@@ -81,16 +106,18 @@ private:
     std::vector<std::span<const double>> columns_;
     std::size_t rows_;
     std::size_t block_rows_;
+    std::size_t blocks_;
+    int threads_;
 
-    // Per-node workspace, reused across blocks and evaluations.
-    std::vector<std::vector<double>> value_;
-    std::vector<std::vector<std::vector<double>>> d1_;
-    std::vector<std::vector<std::vector<double>>> d2_;
-    std::vector<std::vector<double>> broadcast_;       // per node: invariant value repeated
-    std::vector<Eigen::MatrixXd> broadcast_tangent_;   // per node: invariant tangent repeated
-    std::vector<std::vector<double>> adjoint_;         // varying nodes, per block
+    // Row-invariant nodes: computed once per evaluation.
+    std::vector<double> invariant_value_;
+    std::vector<std::vector<double>> invariant_d1_;
+    std::vector<std::vector<double>> invariant_d2_;
+    std::vector<Eigen::MatrixXd> invariant_tangent_;   // 1 x deps.size()
     std::vector<double> invariant_adjoint_;            // summed over all rows
-    std::vector<Eigen::MatrixXd> tangent_;             // rows x deps.size()
+    std::vector<std::vector<double>> broadcast_;       // per node: invariant value repeated over a block
+    std::vector<Eigen::MatrixXd> broadcast_tangent_;   // per node: invariant tangent repeated
+
     std::vector<std::vector<std::vector<int>>> dep_position_;  // node, input -> columns in node's deps
     std::vector<int> varying_;                         // varying op/data nodes, topological
     std::vector<int> live_varying_;                    // those the log-likelihood needs
@@ -106,8 +133,8 @@ private:
         const std::vector<int>* saved_;
     };
     std::vector<int> invariant_;                       // invariant nodes, topological
-    std::size_t current_begin_ = 0;
-    bool broadcast_filled_ = false;
+    std::vector<Workspace> workspaces_;                // one per thread
+    std::vector<BlockResult> results_;                 // one per block
 };
 
 }  // namespace mlec::rt

@@ -148,3 +148,30 @@ TEST_CASE("the NLL of a normal model equals its closed form") {
     const double expected = 4 * std::log(sigma) + 2 * std::log(2 * M_PI) + ss / (2 * sigma * sigma);
     CHECK(ev.nll(theta) == Approx(expected).epsilon(1e-14));
 }
+
+TEST_CASE("every thread count gives bit-identical NLL, gradient and Hessian") {
+    // Fixed block boundaries and a fixed order of summation: threads only
+    // change who computes a block, never what is added to what.
+    Fixture f(1000);
+    std::vector<std::span<const double>> spans;
+    for (const auto& c : f.columns) spans.emplace_back(c.data(), c.size());
+    Eigen::VectorXd theta(6);
+    theta << 0.2, -0.3, 0.5, -0.1, 0.3, 0.4;
+    mlec::rt::Evaluator one(f.model->graph, spans, f.csv->rows(), 64, 1);
+    Eigen::VectorXd g1;
+    Eigen::MatrixXd h1;
+    const double f1 = one.nll_gradient_hessian(theta, g1, h1);
+    for (int threads : {2, 3, 4, 7}) {
+        mlec::rt::Evaluator many(f.model->graph, spans, f.csv->rows(), 64, threads);
+        Eigen::VectorXd g;
+        Eigen::MatrixXd h;
+        INFO(threads << " threads");
+        CHECK(many.nll_gradient_hessian(theta, g, h) == f1);
+        CHECK(g == g1);
+        CHECK(h == h1);
+        CHECK(many.nll(theta) == one.nll(theta));
+        Eigen::VectorXd ga, gb;
+        CHECK(many.nll_gradient(theta, ga) == one.nll_gradient(theta, gb));
+        CHECK(ga == gb);
+    }
+}

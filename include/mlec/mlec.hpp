@@ -62,6 +62,10 @@ struct BindOptions {
     // data error by default; with drop_missing its row is left out, and
     // Problem::rows_dropped() says how many were.
     bool drop_missing = false;
+    // Threads evaluating the likelihood (0: all cores). Results are
+    // identical for every count: blocks of rows have fixed boundaries and
+    // their sums are added in a fixed order.
+    int threads = 0;
 };
 
 // A model bound to data: names resolved, columns loaded and checked, and the
