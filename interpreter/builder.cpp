@@ -28,8 +28,34 @@ int Builder::op(const rt::OpDef& op, std::vector<int> inputs) {
     return graph_.add_constant(result);
 }
 
+// a + b with the summands of a and b that are sums themselves spliced in:
+// b0 + b1*x1 + ... + b10*x10 becomes one n-ary sum, one node to evaluate
+// and differentiate instead of a chain of ten.
+int Builder::add(int a, int b) {
+    const rt::OpDef* sum_op = rt::find_function("sum");
+    if (!sum_op) return op(rt::op_add(), {a, b});
+    std::vector<int> terms;
+    for (int x : {a, b}) {
+        const rt::Node& n = graph_.node(x);
+        if (n.kind == rt::NodeKind::op && (n.op == sum_op || n.op == &rt::op_add()) && !n.row_invariant)
+            terms.insert(terms.end(), n.inputs.begin(), n.inputs.end());
+        else
+            terms.push_back(x);
+    }
+    return op(*sum_op, std::move(terms));
+}
+
 std::optional<Value> Builder::elementwise(const rt::OpDef& op, const Value& a, const Value& b, std::string& error) {
-    if (a.is_scalar() && b.is_scalar()) return Value::scalar(this->op(op, {a.node(), b.node()}));
+    if (&op == &rt::op_add()) {
+        auto add_op = [this](int x, int y) { return add(x, y); };
+        return combine(a, b, error, add_op);
+    }
+    return combine(a, b, error, [&](int x, int y) { return this->op(op, {x, y}); });
+}
+
+template <class F>
+std::optional<Value> Builder::combine(const Value& a, const Value& b, std::string& error, F&& f) {
+    if (a.is_scalar() && b.is_scalar()) return Value::scalar(f(a.node(), b.node()));
     if (!a.is_scalar() && !b.is_scalar() && (a.shape != b.shape || a.rows != b.rows || a.cols != b.cols)) {
         error = describe(a) + " and " + describe(b) + " do not have the same shape";
         return std::nullopt;
@@ -38,7 +64,7 @@ std::optional<Value> Builder::elementwise(const rt::OpDef& op, const Value& a, c
     for (std::size_t i = 0; i < out.nodes.size(); ++i) {
         const int x = a.is_scalar() ? a.node() : a.nodes[i];
         const int y = b.is_scalar() ? b.node() : b.nodes[i];
-        out.nodes[i] = this->op(op, {x, y});
+        out.nodes[i] = f(x, y);
     }
     return out;
 }

@@ -56,12 +56,16 @@ public:
     std::optional<Value> multiply(const Value& a, const Value& b, std::string& error);
 
     int sum(const std::vector<int>& nodes);
+    int add(int a, int b);
     int log_sum_exp(const std::vector<int>& nodes);
     int dot(const std::vector<int>& a, const std::vector<int>& b);
     // softmax(v)_i = exp(v_i - log_sum_exp(v))
     Value softmax(const Value& v);
 
 private:
+    template <class F>
+    std::optional<Value> combine(const Value& a, const Value& b, std::string& error, F&& f);
+
     rt::Graph& graph_;
 };
 

@@ -94,7 +94,8 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (n.kind != NodeKind::op) continue;
         if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
         if (mode == Mode::value) continue;
-        if (ws.d1[uid].empty()) ws.d1[uid].assign(n.inputs.size(), std::vector<double>(block_rows_, 0.0));
+        if (ws.d1[uid].empty() && !n.op->constant_partial)
+            ws.d1[uid].assign(n.inputs.size(), std::vector<double>(block_rows_, 0.0));
         if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
         if (mode == Mode::hessian && !n.op->linear && ws.d2[uid].empty())
             ws.d2[uid].assign(static_cast<std::size_t>(pair_count(static_cast<int>(n.inputs.size()))),
@@ -134,7 +135,7 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
     }
     std::vector<Col> d1;
     std::vector<Col> d2;
-    if (mode != Mode::value) {
+    if (mode != Mode::value && !(ws && node.op->constant_partial)) {
         d1.reserve(arity);
         for (std::size_t i = 0; i < arity; ++i) {
             if (!has_deps(graph_.node(node.inputs[i]))) {
@@ -225,10 +226,19 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || !has_deps(node)) continue;
         ConstCol adj(ws.adjoint[uid].data(), len);
+        const auto constant = node.op->constant_partial;
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
             if (!has_deps(child)) continue;
+            if (constant) {
+                const double c = constant(static_cast<int>(i));
+                if (child.row_invariant)
+                    invariant_adjoint[static_cast<std::size_t>(input)] += c * adj.sum();
+                else
+                    Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += c * adj;
+                continue;
+            }
             ConstCol d(ws.d1[uid][i].data(), len);
             if (child.row_invariant)
                 invariant_adjoint[static_cast<std::size_t>(input)] += (adj * d).sum();
@@ -265,8 +275,14 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
             const Node& child = graph_.node(node.inputs[i]);
             if (!has_deps(child)) continue;
             const Eigen::MatrixXd& ti = tangent_of(ws, node.inputs[i]);
-            Eigen::Map<const Eigen::VectorXd> d(ws.d1[uid][i].data(), len);
             const auto& pos = dep_position_[uid][i];
+            if (const auto constant = node.op->constant_partial) {
+                const double c = constant(static_cast<int>(i));
+                for (std::size_t a = 0; a < pos.size(); ++a)
+                    top.col(pos[a]) += c * ti.col(static_cast<Eigen::Index>(a)).head(len);
+                continue;
+            }
+            Eigen::Map<const Eigen::VectorXd> d(ws.d1[uid][i].data(), len);
             for (std::size_t a = 0; a < pos.size(); ++a)
                 top.col(pos[a]).array() += d.array() * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
         }

@@ -492,11 +492,15 @@ void eval_log_sum_exp(OpCall& c) {
     }
 }
 
-constexpr OpDef add_def{"+", 2, &eval_add, true};
-constexpr OpDef sub_def{"-", 2, &eval_sub, true};
+constexpr double partial_one(int) { return 1.0; }
+constexpr double partial_sub(int input) { return input == 0 ? 1.0 : -1.0; }
+constexpr double partial_neg(int) { return -1.0; }
+
+constexpr OpDef add_def{"+", 2, &eval_add, true, &partial_one};
+constexpr OpDef sub_def{"-", 2, &eval_sub, true, &partial_sub};
 constexpr OpDef mul_def{"*", 2, &eval_mul, false};
 constexpr OpDef div_def{"/", 2, &eval_div, false};
-constexpr OpDef neg_def{"-", 1, &eval_neg, true};
+constexpr OpDef neg_def{"-", 1, &eval_neg, true, &partial_neg};
 constexpr OpDef pow_def{"pow", 2, &eval_pow, false};
 
 constexpr OpDef exp_def{"exp", 1, &eval_exp, false};
@@ -516,7 +520,7 @@ constexpr OpDef digamma_def{"digamma", 1, &eval_digamma, false};
 // Variadic. sum, min and max have identically zero second partials, so they
 // are marked linear: the Hessian pass skips them.
 constexpr OpDef log_sum_exp_def{"log_sum_exp", -1, &eval_log_sum_exp, false};
-constexpr OpDef sum_def{"sum", -1, &eval_sum, true};
+constexpr OpDef sum_def{"sum", -1, &eval_sum, true, &partial_one};
 constexpr OpDef min_def{"min", -1, &eval_extreme<false>, true};
 constexpr OpDef max_def{"max", -1, &eval_extreme<true>, true};
 

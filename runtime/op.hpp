@@ -60,6 +60,11 @@ struct OpDef {
     // True when every second partial is identically zero (+, -, unary -):
     // lets the Hessian pass skip the node.
     bool linear = false;
+    // When every first partial is a constant (+: 1, 1; -: 1, -1; unary -:
+    // -1; sum: all 1), this returns the one for input i, and the evaluator
+    // neither asks the op for d1 nor stores it: sums are the commonest
+    // nodes of a linear predictor.
+    double (*constant_partial)(int input) = nullptr;
 };
 
 }  // namespace mlec::rt
