@@ -94,7 +94,7 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (n.kind != NodeKind::op) continue;
         if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
         if (mode == Mode::value) continue;
-        if (ws.d1[uid].empty() && !n.op->constant_partial)
+        if (ws.d1[uid].empty() && !n.op->constant_partial && !n.op->product)
             ws.d1[uid].assign(n.inputs.size(), std::vector<double>(block_rows_, 0.0));
         if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
         if (mode == Mode::hessian && !n.op->linear && ws.d2[uid].empty())
@@ -108,6 +108,18 @@ const double* Evaluator::value_ptr(const Workspace& ws, int id, std::size_t begi
     if (n.kind == NodeKind::data) return columns_[static_cast<std::size_t>(n.column)].data() + begin;
     if (n.row_invariant) return &invariant_value_[static_cast<std::size_t>(id)];
     return ws.value[static_cast<std::size_t>(id)].data();
+}
+
+// The first partial of varying op node `id` in input i over the current
+// block: stored d1, or for a product the other input's values in place.
+const double* Evaluator::partial(const Workspace& ws, int id, std::size_t i) const {
+    const Node& node = graph_.node(id);
+    if (node.op->product) {
+        const int other = node.inputs[1 - i];
+        if (graph_.node(other).row_invariant) return broadcast_[static_cast<std::size_t>(other)].data();
+        return value_ptr(ws, other, ws.begin);
+    }
+    return ws.d1[static_cast<std::size_t>(id)][i].data();
 }
 
 const Eigen::MatrixXd& Evaluator::tangent_of(const Workspace& ws, int id) const {
@@ -135,7 +147,7 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
     }
     std::vector<Col> d1;
     std::vector<Col> d2;
-    if (mode != Mode::value && !(ws && node.op->constant_partial)) {
+    if (mode != Mode::value && !(ws && (node.op->constant_partial || node.op->product))) {
         d1.reserve(arity);
         for (std::size_t i = 0; i < arity; ++i) {
             if (!has_deps(graph_.node(node.inputs[i]))) {
@@ -239,7 +251,7 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
                     Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += c * adj;
                 continue;
             }
-            ConstCol d(ws.d1[uid][i].data(), len);
+            ConstCol d(partial(ws, id, i), len);
             if (child.row_invariant)
                 invariant_adjoint[static_cast<std::size_t>(input)] += (adj * d).sum();
             else
@@ -282,7 +294,7 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
                     top.col(pos[a]) += c * ti.col(static_cast<Eigen::Index>(a)).head(len);
                 continue;
             }
-            Eigen::Map<const Eigen::VectorXd> d(ws.d1[uid][i].data(), len);
+            Eigen::Map<const Eigen::VectorXd> d(partial(ws, id, i), len);
             for (std::size_t a = 0; a < pos.size(); ++a)
                 top.col(pos[a]).array() += d.array() * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
         }

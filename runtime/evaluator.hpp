@@ -99,6 +99,7 @@ private:
     void call_op(Workspace* ws, int id, std::size_t n, Mode mode);
     const double* value_ptr(const Workspace& ws, int id, std::size_t begin) const;
     const Eigen::MatrixXd& tangent_of(const Workspace& ws, int id) const;
+    const double* partial(const Workspace& ws, int id, std::size_t input) const;
     void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps,
                  const std::vector<int>& cols_deps, bool symmetric_pair, Eigen::MatrixXd& h) const;
 

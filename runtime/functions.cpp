@@ -498,7 +498,7 @@ constexpr double partial_neg(int) { return -1.0; }
 
 constexpr OpDef add_def{"+", 2, &eval_add, true, &partial_one};
 constexpr OpDef sub_def{"-", 2, &eval_sub, true, &partial_sub};
-constexpr OpDef mul_def{"*", 2, &eval_mul, false};
+constexpr OpDef mul_def{"*", 2, &eval_mul, false, nullptr, true};
 constexpr OpDef div_def{"/", 2, &eval_div, false};
 constexpr OpDef neg_def{"-", 1, &eval_neg, true, &partial_neg};
 constexpr OpDef pow_def{"pow", 2, &eval_pow, false};

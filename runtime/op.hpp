@@ -65,6 +65,9 @@ struct OpDef {
     // neither asks the op for d1 nor stores it: sums are the commonest
     // nodes of a linear predictor.
     double (*constant_partial)(int input) = nullptr;
+    // a * b: the partial in each input is the other input's value, which
+    // the evaluator reads in place instead of having it copied into d1.
+    bool product = false;
 };
 
 }  // namespace mlec::rt
