@@ -100,11 +100,8 @@ int main(int argc, char** argv) {
     mlec::BindOptions bind_options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        auto value = [&](const char* name) -> const char* {
-            if (i + 1 >= argc) return nullptr;
-            (void)name;
-            return argv[++i];
-        };
+        // The value after an option, or nullptr at the end of the line.
+        auto value = [&](const char*) -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
         if (arg == "-h" || arg == "--help") {
             std::cout << usage_text;
             return exit_ok;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <ranges>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -744,7 +745,7 @@ private:
                 by_data = i;
             }
         }
-        const int rows = base.shape == Shape::matrix ? base.rows : base.rows;
+        const int rows = base.rows;
         const int cols = base.shape == Shape::matrix ? base.cols : 1;
         auto at = [&](int r, int c) { return base.nodes[static_cast<std::size_t>(r * cols + c)]; };
         if (ix.indices.size() == 1 && base.shape == Shape::matrix) {
@@ -1007,8 +1008,7 @@ private:
     }
 
     void typo_warnings() {
-        for (const auto& [name, entry] : params_) {
-            (void)entry;
+        for (const auto& name : std::views::keys(params_)) {
             for (const std::string& col : header_) {
                 if (!looks_like_typo(name, col)) continue;
                 Span at = declared_.count(name) ? declared_[name]->name_span : first_use_of(name);
