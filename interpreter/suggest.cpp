@@ -61,9 +61,19 @@ std::string without_underscores(std::string_view s) {
 
 bool looks_like_typo(std::string_view parameter, std::string_view column) {
     if (parameter == column || edit_distance(parameter, column) != 1) return false;
-    if (parameter.size() >= 3 && column.size() >= 3) return true;
-    return lower(parameter) == lower(column) ||
-           without_underscores(parameter) == without_underscores(column);
+    if (lower(parameter) == lower(column) || without_underscores(parameter) == without_underscores(column))
+        return true;
+    // One character replaced by another is how coefficients are named after
+    // their columns (b10 for x10): only a slip in a longer word counts.
+    // Inserted, dropped and swapped characters (wieght) count from 3.
+    const std::size_t shorter = std::min(parameter.size(), column.size());
+    if (parameter.size() == column.size()) {
+        int swapped = 0;
+        for (std::size_t i = 0; i + 1 < parameter.size(); ++i)
+            swapped += parameter[i] == column[i + 1] && parameter[i + 1] == column[i] && parameter[i] != column[i];
+        if (swapped == 0) return shorter >= 5;  // a substitution
+    }
+    return shorter >= 3;
 }
 
 }  // namespace mlec::interp

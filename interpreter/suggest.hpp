@@ -19,9 +19,11 @@ int edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest(std::string_view name, std::span<const std::string> candidates);
 
 // True when a parameter name looks like a mistyped column name: one edit
-// apart, and either both names have at least 3 characters or the edit is a
-// change of case or an inserted/removed '_' (short names like b1 and x1, or
-// c and a, are one edit apart by accident, not by typo).
+// apart by a change of case or an inserted/removed '_' (x_1 for x1), by an
+// inserted, dropped or swapped character in names of 3 or more characters
+// (wieght for weight), or by one replaced character in names of 5 or more
+// (sigmu for sigma). Coefficients named after their columns (b10 and x10,
+// c and a) are one substitution apart by design, not by typo.
 bool looks_like_typo(std::string_view parameter, std::string_view column);
 
 }  // namespace mlec::interp

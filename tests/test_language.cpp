@@ -203,3 +203,20 @@ TEST_CASE("dropping missing values leaves out incomplete rows and says how many"
     Fit strict = fit_text("y ~ normal(mu, 1)\n", "y\n2\nNA\n");
     CHECK(strict.errors == "d.csv:3:1: error: row 2, column 'y': missing value\n    NA\n    ^^\n");
 }
+
+TEST_CASE("the typo warning: slips are caught, coefficients named after columns are not") {
+    // (suggest.hpp's rule, through the whole binding.)
+    auto warnings = [](const std::string& model, const std::string& header) {
+        mlec::Diagnostics ds;
+        auto m = mlec::Model::from_text(model, "m.mle", ds);
+        auto d = mlec::Data::from_csv_text(header + "\n1,2,3\n2,3,5\n3,5,6\n", "d.csv", ds);
+        auto p = mlec::Problem::bind(*m, *d, ds);
+        REQUIRE(p);
+        return p->warnings().size();
+    };
+    CHECK(warnings("y ~ normal(b0 + b10*x10, s)\n", "x10,weight,y") == 0);
+    CHECK(warnings("y ~ normal(b0 + b1*wieght, s)\n", "x10,weight,y") == 1);
+    CHECK(warnings("y ~ normal(b0 + b1*x_10, s)\n", "x10,weight,y") == 1);
+    CHECK(warnings("y ~ normal(b0 + b1*weigth, s)\n", "x10,weight,y") == 1);
+    CHECK(warnings("y ~ normal(b0 + b1*weighs, s)\n", "x10,weight,y") == 1);
+}
