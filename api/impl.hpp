@@ -38,6 +38,14 @@ struct Problem::Impl {
     // The evaluator keeps its workspace between calls: a Problem evaluates
     // on one thread at a time.
     std::unique_ptr<rt::Evaluator> evaluator;
+    // The last NLL + gradient + Hessian evaluated: the fit asks again at the
+    // optimizer's final point, which the optimizer has just evaluated.
+    struct {
+        bool valid = false;
+        Eigen::VectorXd theta, gradient;
+        Eigen::MatrixXd hessian;
+        double nll = 0;
+    } last_hessian;
 };
 
 }  // namespace mlec

@@ -173,7 +173,19 @@ double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& grad
 
 double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                      Eigen::MatrixXd& hessian) const {
-    return impl_->evaluator->nll_gradient_hessian(theta, gradient, hessian);
+    auto& last = impl_->last_hessian;
+    if (last.valid && last.theta.size() == theta.size() && last.theta == theta) {
+        gradient = last.gradient;
+        hessian = last.hessian;
+        return last.nll;
+    }
+    const double f = impl_->evaluator->nll_gradient_hessian(theta, gradient, hessian);
+    last.valid = true;
+    last.theta = theta;
+    last.gradient = gradient;
+    last.hessian = hessian;
+    last.nll = f;
+    return f;
 }
 
 }  // namespace mlec

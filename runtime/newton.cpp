@@ -139,7 +139,22 @@ std::optional<double> NewtonStepper::step_along(Iterate& current,
         }
     }
 
-    double alpha = 1;
+    // The full step is accepted most of the time: try it with the one
+    // evaluation the next iteration needs anyway (value, gradient and
+    // Hessian together), and search only when it fails.
+    {
+        Iterate next;
+        next.x = current.x + d;
+        next.g.resize(next.x.size());
+        Eigen::MatrixXd hessian(next.x.size(), next.x.size());
+        next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
+        if (std::isfinite(next.f) && next.g.allFinite() && next.f <= current.f + armijo_c1 * slope) {
+            current = std::move(next);
+            hessian_ = std::move(hessian);
+            return 1.0;
+        }
+    }
+    double alpha = 0.5;
     for (;;) {
         const auto accepted =
             backtracking_armijo(objective_, current.x, current.f, slope, d, alpha);
