@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -89,6 +90,13 @@ bool parse_number(const char* text, double& out) {
     return end != text && *end == '\0';
 }
 
+// A whole number in [lo, hi] from an option's value (nullptr: missing).
+std::optional<double> whole_number(const char* text, double lo, double hi) {
+    double n = 0;
+    if (!text || !parse_number(text, n) || n < lo || n > hi || n != std::floor(n)) return std::nullopt;
+    return n;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,11 +127,9 @@ int main(int argc, char** argv) {
             else if (m == "lbfgs") options.method = mlec::Method::lbfgs;
             else return usage_error("--method takes 'auto', 'newton' or 'lbfgs', not '" + m + "'");
         } else if (arg == "--max-iterations") {
-            const char* v = value("--max-iterations");
-            double n = 0;
-            if (!v || !parse_number(v, n) || n < 1 || n > 1e9 || n != static_cast<int>(n))
-                return usage_error("--max-iterations takes a positive whole number");
-            options.max_iterations = static_cast<int>(n);
+            const auto n = whole_number(value("--max-iterations"), 1, 1e9);
+            if (!n) return usage_error("--max-iterations takes a positive whole number");
+            options.max_iterations = static_cast<int>(*n);
         } else if (arg == "--tolerance") {
             const char* v = value("--tolerance");
             double t = 0;
@@ -131,17 +137,13 @@ int main(int argc, char** argv) {
                 return usage_error("--tolerance takes a positive number");
             options.gradient_tolerance = t;
         } else if (arg == "--starts") {
-            const char* v = value("--starts");
-            double n = 0;
-            if (!v || !parse_number(v, n) || n < 1 || n > 1e6 || n != static_cast<int>(n))
-                return usage_error("--starts takes a positive whole number");
-            options.starts = static_cast<int>(n);
+            const auto n = whole_number(value("--starts"), 1, 1e6);
+            if (!n) return usage_error("--starts takes a positive whole number");
+            options.starts = static_cast<int>(*n);
         } else if (arg == "--seed") {
-            const char* v = value("--seed");
-            double n = 0;
-            if (!v || !parse_number(v, n) || n < 0 || n > 9007199254740992.0 || n != std::floor(n))
-                return usage_error("--seed takes a non-negative whole number");
-            options.seed = static_cast<std::uint64_t>(n);
+            const auto n = whole_number(value("--seed"), 0, 9007199254740992.0);
+            if (!n) return usage_error("--seed takes a non-negative whole number");
+            options.seed = static_cast<std::uint64_t>(*n);
         } else if (arg == "--na") {
             const char* v = value("--na");
             if (!v || (std::strcmp(v, "error") != 0 && std::strcmp(v, "drop") != 0))
@@ -153,22 +155,18 @@ int main(int argc, char** argv) {
                 return usage_error("--ci takes 'wald' or 'profile'");
             options.ci = std::strcmp(v, "profile") == 0 ? mlec::CiMethod::profile : mlec::CiMethod::wald;
         } else if (arg == "--bootstrap") {
-            const char* v = value("--bootstrap");
-            double n = 0;
-            if (!v || !parse_number(v, n) || n < 0 || n > 1e7 || n != static_cast<int>(n))
-                return usage_error("--bootstrap takes a whole number of replicates");
-            options.bootstrap = static_cast<int>(n);
+            const auto n = whole_number(value("--bootstrap"), 0, 1e7);
+            if (!n) return usage_error("--bootstrap takes a whole number of replicates");
+            options.bootstrap = static_cast<int>(*n);
         } else if (arg == "--plot") {
             const char* v = value("--plot");
             if (!v) return usage_error("--plot takes a directory");
             plot_dir = v;
             options.ci = mlec::CiMethod::profile;  // the profile plots need the profiles
         } else if (arg == "--threads") {
-            const char* v = value("--threads");
-            double n = 0;
-            if (!v || !parse_number(v, n) || n < 1 || n > 1024 || n != static_cast<int>(n))
-                return usage_error("--threads takes a positive whole number");
-            bind_options.threads = static_cast<int>(n);
+            const auto n = whole_number(value("--threads"), 1, 1024);
+            if (!n) return usage_error("--threads takes a positive whole number");
+            bind_options.threads = static_cast<int>(*n);
         } else if (arg == "--check-gradient") {
             options.check_gradient = true;
         } else if (arg == "--trace") {
