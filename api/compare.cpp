@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "api/json_write.hpp"
 #include "api/number_format.hpp"
 #include "mlec/mlec.hpp"
 
@@ -135,33 +136,24 @@ std::string text_report(const ModelComparison& c) {
 }
 
 std::string json_report(const ModelComparison& c) {
-    auto quote = [](const std::string& s) {
-        std::string out = "\"";
-        for (char ch : s) {
-            if (ch == '"' || ch == '\\') out += '\\';
-            out += ch;
-        }
-        return out + "\"";
-    };
-    auto number = [](double x) { return std::isfinite(x) ? format_exact(x) : std::string("null"); };
     std::ostringstream o;
     o << "{\n  \"n_obs\": " << c.n_obs << ",\n  \"models\": [";
     for (std::size_t i = 0; i < c.rows.size(); ++i) {
         const auto& r = c.rows[i];
-        o << (i ? "," : "") << "\n    {\"model\": " << quote(r.model) << ", \"n_params\": " << r.n_params
-          << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"log_likelihood\": " << number(r.log_likelihood)
-          << ", \"aic\": " << number(r.aic) << ", \"aicc\": " << number(r.aicc) << ", \"bic\": " << number(r.bic)
-          << ", \"delta_aic\": " << number(r.delta_aic) << ", \"akaike_weight\": " << number(r.akaike_weight) << "}";
+        o << (i ? "," : "") << "\n    {\"model\": " << json_quote(r.model) << ", \"n_params\": " << r.n_params
+          << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"log_likelihood\": " << json_number(r.log_likelihood)
+          << ", \"aic\": " << json_number(r.aic) << ", \"aicc\": " << json_number(r.aicc) << ", \"bic\": " << json_number(r.bic)
+          << ", \"delta_aic\": " << json_number(r.delta_aic) << ", \"akaike_weight\": " << json_number(r.akaike_weight) << "}";
     }
     o << "\n  ],\n  \"likelihood_ratio_tests\": [";
     for (std::size_t i = 0; i < c.tests.size(); ++i) {
         const auto& t = c.tests[i];
-        o << (i ? "," : "") << "\n    {\"smaller\": " << quote(t.smaller) << ", \"larger\": " << quote(t.larger)
-          << ", \"statistic\": " << number(t.statistic) << ", \"df\": " << t.df << ", \"p_value\": " << number(t.p_value)
-          << ", \"nesting\": " << quote(t.nesting) << "}";
+        o << (i ? "," : "") << "\n    {\"smaller\": " << json_quote(t.smaller) << ", \"larger\": " << json_quote(t.larger)
+          << ", \"statistic\": " << json_number(t.statistic) << ", \"df\": " << t.df << ", \"p_value\": " << json_number(t.p_value)
+          << ", \"nesting\": " << json_quote(t.nesting) << "}";
     }
     o << (c.tests.empty() ? "" : "\n  ") << "],\n  \"warnings\": [";
-    for (std::size_t i = 0; i < c.warnings.size(); ++i) o << (i ? ", " : "") << quote(c.warnings[i]);
+    for (std::size_t i = 0; i < c.warnings.size(); ++i) o << (i ? ", " : "") << json_quote(c.warnings[i]);
     o << "]\n}\n";
     return o.str();
 }

@@ -241,10 +241,12 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         }
     };
     // The ParameterEstimate of estimand i.
+    // Where estimand i lands: its index in r.derived or r.parameters.
+    std::vector<std::size_t> slot(estimands.size());
+    for (std::size_t i = 0, parameters = 0, derived = 0; i < estimands.size(); ++i)
+        slot[i] = estimands[i].derived ? derived++ : parameters++;
     auto estimate_of = [&](std::size_t i) -> ParameterEstimate& {
-        std::size_t parameters_before = 0;
-        for (std::size_t j = 0; j < i; ++j) parameters_before += estimands[j].derived ? 0 : 1;
-        return estimands[i].derived ? r.derived[i - parameters_before] : r.parameters[parameters_before];
+        return estimands[i].derived ? r.derived[slot[i]] : r.parameters[slot[i]];
     };
 
     // Nothing was fitted: no log-likelihood, AIC or BIC to show (NaN is

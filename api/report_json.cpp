@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "api/json_write.hpp"
 #include "api/number_format.hpp"
 #include "mlec/mlec.hpp"
 
@@ -12,34 +13,9 @@ namespace mlec {
 
 namespace {
 
-std::string quote(std::string_view s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
-
-std::string number(double x) { return std::isfinite(x) ? format_exact(x) : "null"; }
-std::string number(const std::optional<double>& x) { return x ? number(*x) : "null"; }
-
 std::string strings(const std::vector<std::string>& items) {
     std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + quote(items[i]);
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + json_quote(items[i]);
     return out + "]";
 }
 
@@ -48,21 +24,21 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
     o << "[";
     for (std::size_t i = 0; i < list.size(); ++i) {
         const ParameterEstimate& p = list[i];
-        o << (i ? "," : "") << "\n    {\"name\": " << quote(p.name);
+        o << (i ? "," : "") << "\n    {\"name\": " << json_quote(p.name);
         if (p.diverging) {
-            o << ", \"estimate\": null, \"diverges_to\": " << quote(p.diverges_to)
-              << ", \"last_value\": " << number(p.estimate);
+            o << ", \"estimate\": null, \"diverges_to\": " << json_quote(p.diverges_to)
+              << ", \"last_value\": " << json_number(p.estimate);
         } else {
-            o << ", \"estimate\": " << number(p.estimate);
+            o << ", \"estimate\": " << json_number(p.estimate);
         }
-        o << ", \"std_error\": " << number(p.std_error) << ", \"z\": " << number(p.z)
-          << ", \"p_value\": " << number(p.p_value) << ", \"ci_lower\": " << number(p.ci_lower)
-          << ", \"ci_upper\": " << number(p.ci_upper) << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
+        o << ", \"std_error\": " << json_number(p.std_error) << ", \"z\": " << json_number(p.z)
+          << ", \"p_value\": " << json_number(p.p_value) << ", \"ci_lower\": " << json_number(p.ci_lower)
+          << ", \"ci_upper\": " << json_number(p.ci_upper) << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
           << ", \"ci_upper_open\": " << (p.ci_upper_open ? "true" : "false")
-          << ", \"bootstrap_se\": " << number(p.boot_se) << ", \"bootstrap_lower\": " << number(p.boot_lower)
-          << ", \"bootstrap_upper\": " << number(p.boot_upper)
+          << ", \"bootstrap_se\": " << json_number(p.boot_se) << ", \"bootstrap_lower\": " << json_number(p.boot_lower)
+          << ", \"bootstrap_upper\": " << json_number(p.boot_upper)
           << ", \"implicit\": " << (p.implicit ? "true" : "false")
-          << ", \"bounds\": " << quote(p.bounds) << "}";
+          << ", \"bounds\": " << json_quote(p.bounds) << "}";
     }
     o << (list.empty() ? "" : "\n  ") << "]";
     return o.str();
@@ -75,29 +51,29 @@ std::string json_report(const FitResult& r) {
     const bool diverged = r.status == FitStatus::diverged;
     o << "{\n";
     o << "  \"converged\": " << (r.converged ? "true" : "false") << ",\n";
-    o << "  \"status\": " << quote(to_string(r.status)) << ",\n";
-    o << "  \"message\": " << quote(r.message) << ",\n";
-    o << "  \"model\": " << quote(r.model_name) << ",\n";
-    o << "  \"data\": " << quote(r.data_name) << ",\n";
-    o << "  \"log_likelihood\": " << number(r.log_likelihood) << ",\n";
-    o << "  \"log_likelihood_limit\": " << number(r.log_likelihood_limit) << ",\n";
-    o << "  \"aic\": " << (diverged ? "null" : number(r.aic)) << ",\n";
-    o << "  \"bic\": " << (diverged ? "null" : number(r.bic)) << ",\n";
+    o << "  \"status\": " << json_quote(to_string(r.status)) << ",\n";
+    o << "  \"message\": " << json_quote(r.message) << ",\n";
+    o << "  \"model\": " << json_quote(r.model_name) << ",\n";
+    o << "  \"data\": " << json_quote(r.data_name) << ",\n";
+    o << "  \"log_likelihood\": " << json_number(r.log_likelihood) << ",\n";
+    o << "  \"log_likelihood_limit\": " << json_number(r.log_likelihood_limit) << ",\n";
+    o << "  \"aic\": " << (diverged ? "null" : json_number(r.aic)) << ",\n";
+    o << "  \"bic\": " << (diverged ? "null" : json_number(r.bic)) << ",\n";
     o << "  \"n_obs\": " << r.n_obs << ",\n";
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";
-    o << "  \"method\": " << quote(r.method) << ",\n";
+    o << "  \"method\": " << json_quote(r.method) << ",\n";
     o << "  \"starts\": " << r.starts << ",\n";
     o << "  \"optima\": [";
     for (std::size_t i = 0; i < r.optima.size(); ++i)
-        o << (i ? ", " : "") << "{\"log_likelihood\": " << number(r.optima[i].log_likelihood)
+        o << (i ? ", " : "") << "{\"log_likelihood\": " << json_number(r.optima[i].log_likelihood)
           << ", \"starts\": " << r.optima[i].starts << "}";
     o << "],\n";
-    o << "  \"gradient_norm\": " << number(r.gradient_norm) << ",\n";
-    o << "  \"relative_gradient\": " << number(r.relative_gradient) << ",\n";
-    o << "  \"hessian_condition\": " << number(r.hessian_condition) << ",\n";
-    o << "  \"confidence\": " << number(r.confidence) << ",\n";
-    o << "  \"ci_method\": " << quote(r.ci_method) << ",\n";
+    o << "  \"gradient_norm\": " << json_number(r.gradient_norm) << ",\n";
+    o << "  \"relative_gradient\": " << json_number(r.relative_gradient) << ",\n";
+    o << "  \"hessian_condition\": " << json_number(r.hessian_condition) << ",\n";
+    o << "  \"confidence\": " << json_number(r.confidence) << ",\n";
+    o << "  \"ci_method\": " << json_quote(r.ci_method) << ",\n";
     o << "  \"bootstrap\": {\"replicates\": " << r.bootstrap_replicates << ", \"failed\": " << r.bootstrap_failed
       << ", \"seed\": " << r.seed << "},\n";
     o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
@@ -110,7 +86,7 @@ std::string json_report(const FitResult& r) {
         o << "[";
         for (Eigen::Index i = 0; i < r.covariance.rows(); ++i) {
             o << (i ? ", " : "") << "[";
-            for (Eigen::Index j = 0; j < r.covariance.cols(); ++j) o << (j ? ", " : "") << number(r.covariance(i, j));
+            for (Eigen::Index j = 0; j < r.covariance.cols(); ++j) o << (j ? ", " : "") << json_number(r.covariance(i, j));
             o << "]";
         }
         o << "]";
@@ -119,7 +95,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"diagnostics\": [";
     for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
         const FitDiagnostic& d = r.diagnostics[i];
-        o << (i ? "," : "") << "\n    {\"kind\": " << quote(d.kind) << ", \"message\": " << quote(d.message)
+        o << (i ? "," : "") << "\n    {\"kind\": " << json_quote(d.kind) << ", \"message\": " << json_quote(d.message)
           << ", \"parameters\": " << strings(d.parameters) << ", \"columns\": " << strings(d.columns) << "}";
     }
     o << (r.diagnostics.empty() ? "" : "\n  ") << "],\n";
