@@ -28,22 +28,7 @@ int Builder::op(const rt::OpDef& op, std::vector<int> inputs) {
     return graph_.add_constant(result);
 }
 
-// a + b with the summands of a and b that are sums themselves spliced in:
-// b0 + b1*x1 + ... + b10*x10 becomes one n-ary sum, one node to evaluate
-// and differentiate instead of a chain of ten.
-int Builder::add(int a, int b) {
-    const rt::OpDef* sum_op = rt::find_function("sum");
-    if (!sum_op) return op(rt::op_add(), {a, b});
-    std::vector<int> terms;
-    for (int x : {a, b}) {
-        const rt::Node& n = graph_.node(x);
-        if (n.kind == rt::NodeKind::op && (n.op == sum_op || n.op == &rt::op_add()) && !n.row_invariant)
-            terms.insert(terms.end(), n.inputs.begin(), n.inputs.end());
-        else
-            terms.push_back(x);
-    }
-    return op(*sum_op, std::move(terms));
-}
+int Builder::add(int a, int b) { return sum({a, b}); }
 
 std::optional<Value> Builder::elementwise(const rt::OpDef& op, const Value& a, const Value& b, std::string& error) {
     if (&op == &rt::op_add()) {
@@ -100,12 +85,35 @@ std::optional<Value> Builder::multiply(const Value& a, const Value& b, std::stri
     return Value::vector(std::move(nodes));
 }
 
+// The summands of row-varying sums are spliced in, so b0 + b1*x1 + ... +
+// b10*x10, built one `+` at a time, ends as one node instead of a chain of
+// ten. When a row-varying summand is a product the node is a
+// sum_of_products (the linear predictor's shape: one pass per block, and
+// partials read in place), with any other summand paired with 1; otherwise
+// a plain n-ary sum.
 int Builder::sum(const std::vector<int>& nodes) {
     if (nodes.size() == 1) return nodes.front();
-    if (const rt::OpDef* s = rt::find_function("sum")) return op(*s, nodes);
-    int total = nodes.front();
-    for (std::size_t i = 1; i < nodes.size(); ++i) total = op(rt::op_add(), {total, nodes[i]});
-    return total;
+    const rt::OpDef& sum_op = *rt::find_function("sum");
+    const rt::OpDef& products_op = rt::op_sum_of_products();
+    std::vector<int> summands;  // plain summands
+    std::vector<int> pairs;     // factors of the products, in pairs
+    for (int x : nodes) {
+        const rt::Node& n = graph_.node(x);
+        const bool is_op = n.kind == rt::NodeKind::op && !n.row_invariant;
+        if (is_op && (n.op == &sum_op || n.op == &rt::op_add()))
+            summands.insert(summands.end(), n.inputs.begin(), n.inputs.end());
+        else if (is_op && (n.op == &rt::op_mul() || n.op == &products_op))
+            pairs.insert(pairs.end(), n.inputs.begin(), n.inputs.end());
+        else
+            summands.push_back(x);
+    }
+    if (pairs.empty()) return op(sum_op, std::move(summands));
+    const int one = constant(1.0);
+    for (int x : summands) {
+        pairs.push_back(x);
+        pairs.push_back(one);
+    }
+    return op(products_op, std::move(pairs));
 }
 
 int Builder::log_sum_exp(const std::vector<int>& nodes) {

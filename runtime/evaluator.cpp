@@ -34,7 +34,6 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     invariant_tangent_.resize(count);
     invariant_adjoint_.assign(count, 0.0);
     broadcast_.resize(count);
-    broadcast_tangent_.resize(count);
     dep_position_.resize(count);
 
     std::vector<bool> feeds_varying(count, false);
@@ -97,7 +96,7 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (ws.d1[uid].empty() && !n.op->constant_partial && !n.op->product)
             ws.d1[uid].assign(n.inputs.size(), std::vector<double>(block_rows_, 0.0));
         if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
-        if (mode == Mode::hessian && !n.op->linear && ws.d2[uid].empty())
+        if (mode == Mode::hessian && !n.op->linear && !n.op->product && ws.d2[uid].empty())
             ws.d2[uid].assign(static_cast<std::size_t>(pair_count(static_cast<int>(n.inputs.size()))),
                               std::vector<double>(block_rows_, 0.0));
     }
@@ -111,20 +110,15 @@ const double* Evaluator::value_ptr(const Workspace& ws, int id, std::size_t begi
 }
 
 // The first partial of varying op node `id` in input i over the current
-// block: stored d1, or for a product the other input's values in place.
+// block: stored d1, or for a product the other factor's values in place.
 const double* Evaluator::partial(const Workspace& ws, int id, std::size_t i) const {
     const Node& node = graph_.node(id);
     if (node.op->product) {
-        const int other = node.inputs[1 - i];
+        const int other = node.inputs[i ^ 1];
         if (graph_.node(other).row_invariant) return broadcast_[static_cast<std::size_t>(other)].data();
         return value_ptr(ws, other, ws.begin);
     }
     return ws.d1[static_cast<std::size_t>(id)][i].data();
-}
-
-const Eigen::MatrixXd& Evaluator::tangent_of(const Workspace& ws, int id) const {
-    const auto uid = static_cast<std::size_t>(id);
-    return graph_.node(id).row_invariant ? broadcast_tangent_[uid] : ws.tangent[uid];
 }
 
 // Evaluates op node `id` over n rows: a row-varying node in `ws`, a
@@ -158,7 +152,7 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
             d1.emplace_back(p, len);
         }
     }
-    if (mode == Mode::hessian && !node.op->linear) {
+    if (mode == Mode::hessian && !node.op->linear && !(ws && node.op->product)) {
         const int a = static_cast<int>(arity);
         if (!ws && invariant_d2_[uid].empty()) invariant_d2_[uid].assign(static_cast<std::size_t>(pair_count(a)), 0.0);
         d2.reserve(static_cast<std::size_t>(pair_count(a)));
@@ -211,8 +205,6 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
         const auto uid = static_cast<std::size_t>(id);
         if (broadcast_[uid].empty()) continue;
         std::fill(broadcast_[uid].begin(), broadcast_[uid].end(), invariant_value_[uid]);
-        if (mode == Mode::hessian && has_deps(graph_.node(id)))
-            broadcast_tangent_[uid] = invariant_tangent_[uid].replicate(static_cast<Eigen::Index>(block_rows_), 1);
     }
 }
 
@@ -273,7 +265,9 @@ void Evaluator::scatter(const Eigen::MatrixXd& c, const std::vector<int>& row_de
 
 void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
     const auto len = static_cast<Eigen::Index>(n);
-    // Forward: tangents t_n = sum_i d1_i * t_i, row by row.
+    // Forward: tangents t_n = sum_i d1_i * t_i, row by row. A row-invariant
+    // input's tangent is one row (the same in every row of the block), so
+    // it is read as scalars rather than repeated over the block.
     for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
@@ -283,50 +277,98 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
             t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(node.deps.size()));
         auto top = t.topRows(len);
         top.setZero();
+        const auto constant = node.op->constant_partial;
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
-            const Node& child = graph_.node(node.inputs[i]);
+            const int input = node.inputs[i];
+            const Node& child = graph_.node(input);
             if (!has_deps(child)) continue;
-            const Eigen::MatrixXd& ti = tangent_of(ws, node.inputs[i]);
             const auto& pos = dep_position_[uid][i];
-            if (const auto constant = node.op->constant_partial) {
+            if (child.row_invariant) {
+                const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(input)];
+                for (std::size_t a = 0; a < pos.size(); ++a) {
+                    const double ta = ti(0, static_cast<Eigen::Index>(a));
+                    if (constant)
+                        top.col(pos[a]).array() += constant(static_cast<int>(i)) * ta;
+                    else
+                        top.col(pos[a]).array() += ConstCol(partial(ws, id, i), len) * ta;
+                }
+                continue;
+            }
+            const Eigen::MatrixXd& ti = ws.tangent[static_cast<std::size_t>(input)];
+            if (constant) {
                 const double c = constant(static_cast<int>(i));
                 for (std::size_t a = 0; a < pos.size(); ++a)
                     top.col(pos[a]) += c * ti.col(static_cast<Eigen::Index>(a)).head(len);
                 continue;
             }
-            Eigen::Map<const Eigen::VectorXd> d(partial(ws, id, i), len);
+            ConstCol d(partial(ws, id, i), len);
             for (std::size_t a = 0; a < pos.size(); ++a)
-                top.col(pos[a]).array() += d.array() * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
+                top.col(pos[a]).array() += d * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
         }
     }
+}
+
+// hessian(deps_i, deps_j) += sum over the block's rows of w(r) t_i(r)^T t_j(r)
+// (and the transpose when symmetric_pair), for inputs in_i, in_j. A
+// row-invariant tangent is one row for all rows, which turns the product
+// into a weighted column sum instead of a matrix product.
+void Evaluator::add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
+                                   bool symmetric_pair, Eigen::MatrixXd& hessian) const {
+    const Eigen::Index len = w.size();
+    const Node& ci = graph_.node(in_i);
+    const Node& cj = graph_.node(in_j);
+    const auto ui = static_cast<std::size_t>(in_i);
+    const auto uj = static_cast<std::size_t>(in_j);
+    Eigen::MatrixXd& c = ws.outer;
+    if (ci.row_invariant && cj.row_invariant) {
+        c.noalias() = w.sum() * invariant_tangent_[ui].transpose() * invariant_tangent_[uj];
+    } else if (ci.row_invariant) {
+        c.noalias() = invariant_tangent_[ui].transpose() * (w.transpose() * ws.tangent[uj].topRows(len));
+    } else if (cj.row_invariant) {
+        c.noalias() = (ws.tangent[ui].topRows(len).transpose() * w) * invariant_tangent_[uj];
+    } else {
+        const Eigen::MatrixXd& tj = ws.tangent[uj];
+        auto weighted = ws.weighted.topLeftCorner(len, tj.cols());
+        weighted.noalias() = w.asDiagonal() * tj.topRows(len);
+        c.noalias() = ws.tangent[ui].topRows(len).transpose() * weighted;
+    }
+    scatter(c, ci.deps, cj.deps, symmetric_pair, hessian);
 }
 
 void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian) {
     const auto len = static_cast<Eigen::Index>(n);
     tangent_block(ws, n);
+    if (ws.weighted.rows() != static_cast<Eigen::Index>(block_rows_))
+        ws.weighted.resize(static_cast<Eigen::Index>(block_rows_), graph_.parameter_count());
+    if (ws.w.size() != static_cast<Eigen::Index>(block_rows_)) ws.w.resize(static_cast<Eigen::Index>(block_rows_));
     // Second-order terms: adj_n * d2_ij * t_i^T t_j, summed over the block.
-    Eigen::VectorXd w(len);
     for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || node.op->linear || !has_deps(node)) continue;
         const int arity = static_cast<int>(node.inputs.size());
         Eigen::Map<const Eigen::VectorXd> adj(ws.adjoint[uid].data(), len);
+        if (node.op->product) {
+            // d2 = 1 for each pair (2k, 2k+1), 0 otherwise: the weight is adj.
+            for (int i = 0; i + 1 < arity; i += 2) {
+                const int in_i = node.inputs[static_cast<std::size_t>(i)];
+                const int in_j = node.inputs[static_cast<std::size_t>(i + 1)];
+                if (!has_deps(graph_.node(in_i)) || !has_deps(graph_.node(in_j))) continue;
+                add_weighted_outer(ws, in_i, in_j, adj, true, hessian);
+            }
+            continue;
+        }
         for (int i = 0; i < arity; ++i) {
             const int in_i = node.inputs[static_cast<std::size_t>(i)];
-            const Node& ci = graph_.node(in_i);
-            if (!has_deps(ci)) continue;
+            if (!has_deps(graph_.node(in_i))) continue;
             for (int j = i; j < arity; ++j) {
                 const int in_j = node.inputs[static_cast<std::size_t>(j)];
-                const Node& cj = graph_.node(in_j);
-                if (!has_deps(cj)) continue;
+                if (!has_deps(graph_.node(in_j))) continue;
                 Eigen::Map<const Eigen::VectorXd> d2(ws.d2[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(),
                                                      len);
+                auto w = ws.w.head(len);
                 w = adj.cwiseProduct(d2);
-                const Eigen::MatrixXd& ti = tangent_of(ws, in_i);
-                const Eigen::MatrixXd& tj = tangent_of(ws, in_j);
-                Eigen::MatrixXd c = ti.topRows(len).transpose() * (w.asDiagonal() * tj.topRows(len));
-                scatter(c, ci.deps, cj.deps, i != j, hessian);
+                add_weighted_outer(ws, in_i, in_j, w, i != j, hessian);
             }
         }
     }

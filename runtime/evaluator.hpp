@@ -78,6 +78,11 @@ private:
         std::vector<std::vector<std::vector<double>>> d2;
         std::vector<std::vector<double>> adjoint;
         std::vector<Eigen::MatrixXd> tangent;
+        // Hessian scratch: the weights of one pair of inputs, the weighted
+        // tangent (block_rows x dimension) and the block's outer product.
+        Eigen::VectorXd w;
+        Eigen::MatrixXd weighted;
+        Eigen::MatrixXd outer;
         std::size_t begin = 0;  // first row of the block being evaluated
     };
     // One block's contribution, summed in block order afterwards.
@@ -98,8 +103,9 @@ private:
     void hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian);
     void call_op(Workspace* ws, int id, std::size_t n, Mode mode);
     const double* value_ptr(const Workspace& ws, int id, std::size_t begin) const;
-    const Eigen::MatrixXd& tangent_of(const Workspace& ws, int id) const;
     const double* partial(const Workspace& ws, int id, std::size_t input) const;
+    void add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
+                            bool symmetric_pair, Eigen::MatrixXd& hessian) const;
     void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps,
                  const std::vector<int>& cols_deps, bool symmetric_pair, Eigen::MatrixXd& h) const;
 
@@ -117,7 +123,6 @@ private:
     std::vector<Eigen::MatrixXd> invariant_tangent_;   // 1 x deps.size()
     std::vector<double> invariant_adjoint_;            // summed over all rows
     std::vector<std::vector<double>> broadcast_;       // per node: invariant value repeated over a block
-    std::vector<Eigen::MatrixXd> broadcast_tangent_;   // per node: invariant tangent repeated
 
     std::vector<std::vector<std::vector<int>>> dep_position_;  // node, input -> columns in node's deps
     std::vector<int> varying_;                         // varying op/data nodes, topological

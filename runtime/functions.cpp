@@ -163,7 +163,8 @@ void eval_log(OpCall& c) {
 
 void eval_log1p(OpCall& c) {
     const ConstCol& x = c.in[0];
-    c.value = x.log1p();
+    c.value = x;
+    special::log1p_in_place(c.value);
     if (c.want_d1(0)) c.d1[0] = (1.0 + x).inverse();
     if (c.want_d2(0, 0)) c.d2[p00] = -((1.0 + x).inverse().square());
 }
@@ -371,6 +372,35 @@ void eval_sum(OpCall& c) {
     zero_requested_d2(c);
 }
 
+// x1*y1 + x2*y2 + ... (an even number of inputs, paired in order): the
+// interpreter's node for a linear predictor b0 + b1*x1 + ... + bk*xk, with
+// a summand that is not a product paired with the constant 1. One node
+// instead of k products and a sum: one pass over the block, and the
+// evaluator reads each partial (the other factor of the pair) in place.
+// The only non-zero second partials are those of the pairs, all 1.
+void eval_sum_of_products(OpCall& c) {
+    const int k = static_cast<int>(c.in.size());
+    if (k < 2) {
+        c.value.setZero();
+        return;
+    }
+    // Two pairs per pass: fewer passes over the output.
+    int i = 0;
+    if (k % 4 == 0) {
+        c.value = c.in[0] * c.in[1] + c.in[2] * c.in[3];
+        i = 4;
+    } else {
+        c.value = c.in[0] * c.in[1];
+        i = 2;
+    }
+    for (; i + 3 < k; i += 4) c.value += c.in[i] * c.in[i + 1] + c.in[i + 2] * c.in[i + 3];
+    for (int j = 0; j < k; ++j)
+        if (c.want_d1(j)) c.d1[j] = c.in[j ^ 1];
+    zero_requested_d2(c);
+    for (int j = 0; j + 1 < k; j += 2)
+        if (c.want_d2(j, j + 1)) c.d2[pair_index(j, j + 1, k)].setOnes();
+}
+
 // min/max(x1, ..., xk): the partial in x_i is 1 on the rows where x_i is the
 // FIRST input attaining the extreme, 0 elsewhere (a subgradient: at a tie the
 // first input wins, so exactly one input gets each row's unit); every second
@@ -523,6 +553,7 @@ constexpr OpDef log_sum_exp_def{"log_sum_exp", -1, &eval_log_sum_exp, false};
 constexpr OpDef sum_def{"sum", -1, &eval_sum, true, &partial_one};
 constexpr OpDef min_def{"min", -1, &eval_extreme<false>, true};
 constexpr OpDef max_def{"max", -1, &eval_extreme<true>, true};
+constexpr OpDef sum_of_products_def{"sum_of_products", -1, &eval_sum_of_products, false, nullptr, true};
 
 constexpr std::array<const OpDef*, 19> named_functions{
     &exp_def,     &log_def,       &log1p_def,      &expm1_def,   &sqrt_def,
@@ -538,6 +569,7 @@ const OpDef& op_mul() { return mul_def; }
 const OpDef& op_div() { return div_def; }
 const OpDef& op_pow() { return pow_def; }
 const OpDef& op_neg() { return neg_def; }
+const OpDef& op_sum_of_products() { return sum_of_products_def; }
 
 const OpDef* find_function(std::string_view name) {
     for (const OpDef* def : all_functions()) {

@@ -16,6 +16,9 @@ const OpDef& op_mul();  // a * b
 const OpDef& op_div();  // a / b
 const OpDef& op_pow();  // a ^ b
 const OpDef& op_neg();  // -a
+// x1*y1 + x2*y2 + ... over its inputs in pairs: what the interpreter makes of
+// a linear predictor (not callable by name in a model).
+const OpDef& op_sum_of_products();
 
 // The named built-in functions callable in a model: exp log log1p expm1 sqrt
 // abs pow sigmoid inv_logit logit tanh lgamma probit Phi digamma (inv_logit is

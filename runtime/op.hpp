@@ -65,8 +65,11 @@ struct OpDef {
     // neither asks the op for d1 nor stores it: sums are the commonest
     // nodes of a linear predictor.
     double (*constant_partial)(int input) = nullptr;
-    // a * b: the partial in each input is the other input's value, which
-    // the evaluator reads in place instead of having it copied into d1.
+    // A product or a sum of products of input pairs (a * b; x1*y1 + x2*y2
+    // + ...): the partial in input i is the value of input i^1, which the
+    // evaluator reads in place instead of having it copied into d1, and
+    // the only non-zero second partials are those of the pairs (2k, 2k+1),
+    // all 1, which the evaluator knows without storing them.
     bool product = false;
 };
 

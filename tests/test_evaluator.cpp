@@ -1,7 +1,8 @@
 // The graph evaluator's exact derivatives against finite differences of its
 // own NLL, on a model that mixes row-varying and row-invariant nodes, several
-// distributions, bounded parameters and a `target +=` term; and the block
-// evaluation against a single block.
+// distributions, bounded parameters, a `target +=` term and a linear
+// predictor with parameters in both factors of a product (c times the
+// row-varying d*exp(-x^2)); and the block evaluation against a single block.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -19,7 +20,7 @@ const char* model_text =
     "param p in (0, 1)\n"
     "eta = a*x + b*x^2 - c/(1 + exp(d*x))\n"
     "y ~ normal(eta, s)\n"
-    "k ~ poisson(exp(a + b*x))\n"
+    "k ~ poisson(exp(a + b*x + a*b + c*(d*exp(-x^2))))\n"
     "z ~ bernoulli(p)\n"
     "w ~ gamma(exp(c), exp(d) / (1 + x^2))\n"
     "target += -0.5 * log1p(a^2 + s)\n";

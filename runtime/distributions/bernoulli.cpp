@@ -2,6 +2,7 @@
 // p in [0, 1].
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
+#include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -28,7 +29,9 @@ void eval(OpCall& c) {
     const ConstCol& p = c.in[1];
     // Each outcome selects its single term, so p = 0 or 1 with the matching
     // y gives log 1 = 0 rather than 0 * log 0 = NaN.
-    c.value = (y == 1.0).select(p.log(), (-p).log1p());
+    c.value = -p;
+    special::log1p_in_place(c.value);
+    c.value = (y == 1.0).select(p.log(), c.value);
     // d/dp = 1/p (y = 1) or -1/(1-p) (y = 0); in both cases d2/dp2 = -(d/dp)^2.
     const bool d1 = c.want_d1(1);
     const bool d2 = c.want_d2(1, 1);

@@ -43,7 +43,8 @@ void eval(OpCall& c) {
         c.d1[1] = (2.0 * y - 1.0) * (z >= 0.0).select(e / (1.0 + e), (1.0 + e).inverse());
     }
     if (c.want_d2(1, 1)) c.d2[ee] = -e / (1.0 + e).square();
-    c.value = -((-z).max(0.0) + e.log1p());
+    special::log1p_in_place(e);
+    c.value = -((-z).max(0.0) + e);
     finish_rows(c, def);
 }
 

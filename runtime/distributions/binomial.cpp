@@ -40,8 +40,10 @@ void eval(OpCall& c) {
         c.value[r] = counts_ok ? special::log_choose(n[r], y[r]) : 0.0;
     }
     const auto failures = n - y;
+    Eigen::ArrayXd log1p_minus_p = -p;
+    special::log1p_in_place(log1p_minus_p);
     c.value += (y > 0.0).select(y * p.log(), 0.0) +
-               (failures > 0.0).select(failures * (-p).log1p(), 0.0);
+               (failures > 0.0).select(failures * log1p_minus_p, 0.0);
     // d/dp = y/p - (n-y)/(1-p),  d2/dp2 = -y/p^2 - (n-y)/(1-p)^2.
     if (c.want_d1(2)) {
         c.d1[2] = (y > 0.0).select(y / p, 0.0) -

@@ -38,7 +38,9 @@ void eval(OpCall& c) {
     const Eigen::ArrayXd z = (y - mu) / s;
     Eigen::ArrayXd e(z.size());
     special::assign_exp(e, -z.abs());
-    c.value = -z.abs() - 2.0 * e.log1p() - s.log();
+    Eigen::ArrayXd log1p_e = e;
+    special::log1p_in_place(log1p_e);
+    c.value = -z.abs() - 2.0 * log1p_e - s.log();
     if (want_any_partial(c)) {
         const auto tanh_half = (1.0 - e) / (1.0 + e);
         const Eigen::ArrayXd zhzz = -2.0 * z * e / (1.0 + e).square();
