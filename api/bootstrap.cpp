@@ -59,7 +59,7 @@ void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eig
         draw_outcomes(p, *plan, theta, rng, columns);
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
-        rt::Evaluator evaluator(p.model.graph, spans, p.rows, 4096, p.threads);
+        rt::Evaluator evaluator(p.model.graph, spans, p.rows, rt::default_block_rows, p.threads);
         EvaluatorObjective objective(evaluator);
         const rt::OptimizeResult fit = rt::minimize(objective, theta, oo);
         const bool ran_off = fit.x.size() > 0 && (fit.x - theta).cwiseAbs().maxCoeff() > 50;

@@ -83,7 +83,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     for (auto& c : columns) c.resize(rows, std::numeric_limits<double>::quiet_NaN());
     std::vector<std::span<const double>> spans;
     for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
-    rt::Evaluator evaluator(model.graph, spans, rows, 4096, p.threads);
+    rt::Evaluator evaluator(model.graph, spans, rows, rt::default_block_rows, p.threads);
 
     struct Output {
         std::string name;

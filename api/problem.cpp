@@ -120,8 +120,8 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     std::vector<std::span<const double>> spans;
     for (const auto& c : impl->columns) spans.emplace_back(c.data(), c.size());
     impl->threads = options.threads;
-    impl->evaluator = std::make_unique<rt::Evaluator>(impl->model.graph, std::move(spans), impl->rows, 4096,
-                                                      options.threads);
+    impl->evaluator = std::make_unique<rt::Evaluator>(impl->model.graph, std::move(spans), impl->rows,
+                                                      rt::default_block_rows, options.threads);
     if (!check_data(*impl, m, csv, diagnostics)) return std::nullopt;
     return Problem(std::move(impl));
 }

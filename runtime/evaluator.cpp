@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <thread>
 
 namespace mlec::rt {
@@ -110,15 +111,57 @@ const double* Evaluator::value_ptr(const Workspace& ws, int id, std::size_t begi
 }
 
 // The first partial of varying op node `id` in input i over the current
-// block: stored d1, or for a product the other factor's values in place.
-const double* Evaluator::partial(const Workspace& ws, int id, std::size_t i) const {
+// block: the same number in every row for an op with constant partials
+// and for a product whose other factor is row-invariant (b in b*x);
+// otherwise rows: the other factor's values in place for a product, the
+// stored d1 for any other op.
+Evaluator::Partial Evaluator::partial(const Workspace& ws, int id, std::size_t i) const {
     const Node& node = graph_.node(id);
+    if (const auto constant = node.op->constant_partial) return {nullptr, constant(static_cast<int>(i))};
     if (node.op->product) {
         const int other = node.inputs[i ^ 1];
-        if (graph_.node(other).row_invariant) return broadcast_[static_cast<std::size_t>(other)].data();
-        return value_ptr(ws, other, ws.begin);
+        if (graph_.node(other).row_invariant) return {nullptr, invariant_value_[static_cast<std::size_t>(other)]};
+        return {value_ptr(ws, other, ws.begin), 0.0};
     }
-    return ws.d1[static_cast<std::size_t>(id)][i].data();
+    return {ws.d1[static_cast<std::size_t>(id)][i].data(), 0.0};
+}
+
+// A product or sum of products over the block, evaluated here rather than
+// by the op: a row-invariant factor (the coefficient in b*x) is used as the
+// number it is instead of a block-long copy, which saves a stream per
+// product in the commonest node of all, the linear predictor.
+void Evaluator::evaluate_products(Workspace& ws, int id, std::size_t n) {
+    const Node& node = graph_.node(id);
+    const auto len = static_cast<Eigen::Index>(n);
+    Col out(ws.value[static_cast<std::size_t>(id)].data(), len);
+    double constant = 0;  // the products of two row-invariant factors
+    bool first = true;
+    for (std::size_t k = 0; k + 1 < node.inputs.size(); k += 2) {
+        const int a = node.inputs[k];
+        const int b = node.inputs[k + 1];
+        const bool a_fixed = graph_.node(a).row_invariant;
+        const bool b_fixed = graph_.node(b).row_invariant;
+        const double* pa = a_fixed ? nullptr : value_ptr(ws, a, ws.begin);
+        const double* pb = b_fixed ? nullptr : value_ptr(ws, b, ws.begin);
+        const double sa = a_fixed ? invariant_value_[static_cast<std::size_t>(a)] : 0.0;
+        const double sb = b_fixed ? invariant_value_[static_cast<std::size_t>(b)] : 0.0;
+        if (a_fixed && b_fixed) {
+            constant += sa * sb;
+            continue;
+        }
+        if (first) {
+            if (a_fixed) out = sa * ConstCol(pb, len);
+            else if (b_fixed) out = ConstCol(pa, len) * sb;
+            else out = ConstCol(pa, len) * ConstCol(pb, len);
+            first = false;
+            continue;
+        }
+        if (a_fixed) out += sa * ConstCol(pb, len);
+        else if (b_fixed) out += ConstCol(pa, len) * sb;
+        else out += ConstCol(pa, len) * ConstCol(pb, len);
+    }
+    if (first) out.setConstant(constant);
+    else if (constant != 0.0) out += constant;
 }
 
 // Evaluates op node `id` over n rows: a row-varying node in `ws`, a
@@ -126,6 +169,10 @@ const double* Evaluator::partial(const Workspace& ws, int id, std::size_t i) con
 void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
     const auto uid = static_cast<std::size_t>(id);
     const Node& node = graph_.node(id);
+    if (ws && node.op->product) {
+        evaluate_products(*ws, id, n);
+        return;
+    }
     const auto len = static_cast<Eigen::Index>(n);
     const std::size_t arity = node.inputs.size();
 
@@ -230,24 +277,26 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || !has_deps(node)) continue;
         ConstCol adj(ws.adjoint[uid].data(), len);
-        const auto constant = node.op->constant_partial;
+        std::optional<double> adj_sum;  // computed once, when a constant partial meets an invariant input
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
             if (!has_deps(child)) continue;
-            if (constant) {
-                const double c = constant(static_cast<int>(i));
-                if (child.row_invariant)
-                    invariant_adjoint[static_cast<std::size_t>(input)] += c * adj.sum();
-                else
-                    Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += c * adj;
+            const Partial d = partial(ws, id, i);
+            if (!d.rows) {
+                if (child.row_invariant) {
+                    if (!adj_sum) adj_sum = adj.sum();
+                    invariant_adjoint[static_cast<std::size_t>(input)] += d.scalar * *adj_sum;
+                } else {
+                    Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += d.scalar * adj;
+                }
                 continue;
             }
-            ConstCol d(partial(ws, id, i), len);
+            ConstCol rows(d.rows, len);
             if (child.row_invariant)
-                invariant_adjoint[static_cast<std::size_t>(input)] += (adj * d).sum();
+                invariant_adjoint[static_cast<std::size_t>(input)] += (adj * rows).sum();
             else
-                Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += adj * d;
+                Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += adj * rows;
         }
     }
 }
@@ -277,33 +326,30 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
             t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(node.deps.size()));
         auto top = t.topRows(len);
         top.setZero();
-        const auto constant = node.op->constant_partial;
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
             if (!has_deps(child)) continue;
             const auto& pos = dep_position_[uid][i];
+            const Partial d = partial(ws, id, i);
             if (child.row_invariant) {
                 const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(input)];
                 for (std::size_t a = 0; a < pos.size(); ++a) {
                     const double ta = ti(0, static_cast<Eigen::Index>(a));
-                    if (constant)
-                        top.col(pos[a]).array() += constant(static_cast<int>(i)) * ta;
+                    if (!d.rows)
+                        top.col(pos[a]).array() += d.scalar * ta;
                     else
-                        top.col(pos[a]).array() += ConstCol(partial(ws, id, i), len) * ta;
+                        top.col(pos[a]).array() += ConstCol(d.rows, len) * ta;
                 }
                 continue;
             }
             const Eigen::MatrixXd& ti = ws.tangent[static_cast<std::size_t>(input)];
-            if (constant) {
-                const double c = constant(static_cast<int>(i));
-                for (std::size_t a = 0; a < pos.size(); ++a)
-                    top.col(pos[a]) += c * ti.col(static_cast<Eigen::Index>(a)).head(len);
-                continue;
+            for (std::size_t a = 0; a < pos.size(); ++a) {
+                if (!d.rows)
+                    top.col(pos[a]) += d.scalar * ti.col(static_cast<Eigen::Index>(a)).head(len);
+                else
+                    top.col(pos[a]).array() += ConstCol(d.rows, len) * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
             }
-            ConstCol d(partial(ws, id, i), len);
-            for (std::size_t a = 0; a < pos.size(); ++a)
-                top.col(pos[a]).array() += d * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
         }
     }
 }

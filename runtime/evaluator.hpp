@@ -23,6 +23,12 @@
 
 namespace mlec::rt {
 
+// Rows per block: a block's data columns and node arrays should stay in the
+// core's L2 cache between the forward and the reverse sweep (2,048 rows x
+// 11 columns of a logistic regression is 180 KB of data plus the nodes);
+// measured on logistic_eval, 2,048 beat 1,024 and 4,096 by 5-10%.
+inline constexpr std::size_t default_block_rows = 2048;
+
 class Evaluator {
 public:
     // `columns[k]` holds the rows of the graph's data column k; all have
@@ -31,7 +37,7 @@ public:
     // have fixed boundaries and their results are summed in block order, so
     // every thread count gives bit-identical results.
     Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
-              std::size_t block_rows = 4096, int threads = 1);
+              std::size_t block_rows = default_block_rows, int threads = 1);
     // It points into itself (the sweep lists): neither copied nor moved.
     Evaluator(const Evaluator&) = delete;
     Evaluator& operator=(const Evaluator&) = delete;
@@ -103,7 +109,14 @@ private:
     void hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian);
     void call_op(Workspace* ws, int id, std::size_t n, Mode mode);
     const double* value_ptr(const Workspace& ws, int id, std::size_t begin) const;
-    const double* partial(const Workspace& ws, int id, std::size_t input) const;
+    // A first partial over a block: `rows` (n values), or when rows is
+    // null the same `scalar` in every row.
+    struct Partial {
+        const double* rows = nullptr;
+        double scalar = 0;
+    };
+    Partial partial(const Workspace& ws, int id, std::size_t input) const;
+    void evaluate_products(Workspace& ws, int id, std::size_t n);
     void add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
                             bool symmetric_pair, Eigen::MatrixXd& hessian) const;
     void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps,

@@ -146,13 +146,33 @@ void assign_log(Out& out, const Eigen::ArrayBase<Derived>& x) {
 // rounded, log(u) * x / (u - 1) corrects the rounding of u exactly to first
 // order (Goldberg, "What every computer scientist should know about
 // floating-point arithmetic", 1991, Theorem 4): within 2 ulp of std::log1p
-// over (-1, 1e300] in our tests. u == 1 means |x| is below half an ulp of
-// 1, where log1p(x) = x to double precision; u == inf keeps log1p(inf) = inf.
+// over (-1, 1e300] in our tests.
+//
+// The formula is 0 * inf or inf / inf = NaN at its two edges: u == 1 (|x|
+// below half an ulp of 1, where log1p(x) = x to double precision) and
+// u == inf (log1p(inf) = inf). Eigen 3.4 evaluates a select() one element
+// at a time, so instead of selecting, chunks are computed with the formula
+// alone and the NaNs repaired afterwards from a copy of the chunk.
 template <class Derived>
-void log1p_in_place(Eigen::ArrayBase<Derived>& x) {
-    const auto u = 1.0 + x.derived();
-    x.derived() = (u == 1.0).select(
-        x.derived(), (u == std::numeric_limits<double>::infinity()).select(u, u.log() * (x.derived() / (u - 1.0))));
+void log1p_in_place(Eigen::ArrayBase<Derived>& array) {
+    constexpr Eigen::Index chunk = 256;
+    double copy[chunk];
+    auto& x = array.derived();
+    const Eigen::Index n = x.size();
+    for (Eigen::Index begin = 0; begin < n; begin += chunk) {
+        const Eigen::Index m = std::min(chunk, n - begin);
+        Eigen::Map<Eigen::ArrayXd> original(copy, m);
+        auto part = x.segment(begin, m);
+        original = part;
+        const auto u = 1.0 + original;
+        part = u.log() * (original / (u - 1.0));
+        for (Eigen::Index i = 0; i < m; ++i) {
+            if (!std::isnan(part[i])) continue;
+            const double ui = 1.0 + copy[i];
+            if (ui == 1.0) part[i] = copy[i];
+            else if (ui == std::numeric_limits<double>::infinity()) part[i] = ui;
+        }
+    }
 }
 
 }  // namespace mlec::rt::special

@@ -40,7 +40,15 @@ void eval(OpCall& c) {
     Col& e = c.value;  // scratch until the value is written last
     special::assign_exp(e, -eta.abs());
     if (c.want_d1(1)) {
-        c.d1[1] = (2.0 * y - 1.0) * (z >= 0.0).select(e / (1.0 + e), (1.0 + e).inverse());
+        // A plain loop: the compiler vectorizes this choice, Eigen 3.4's
+        // select() would go element by element.
+        const Eigen::Index n = e.size();
+        double* d1 = c.d1[1].data();
+        for (Eigen::Index r = 0; r < n; ++r) {
+            const double sign = 2.0 * y[r] - 1.0;
+            const double one_plus = 1.0 + e[r];
+            d1[r] = sign * (sign * eta[r] >= 0.0 ? e[r] / one_plus : 1.0 / one_plus);
+        }
     }
     if (c.want_d2(1, 1)) c.d2[ee] = -e / (1.0 + e).square();
     special::log1p_in_place(e);

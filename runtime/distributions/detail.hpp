@@ -47,18 +47,34 @@ inline bool want_any_partial(const OpCall& c) {
     return false;
 }
 
-// Whole-column form of in_domain_fast, as one vectorizable pass.
+// Whether ok(x[r]) holds in every row. It counts the failures instead of
+// stopping at the first (Eigen's all() is an element-by-element loop with
+// an early exit), so the compiler vectorizes the pass: this check runs on
+// every input of every distribution in every block.
+template <class Column, class Ok>
+bool every_row(const Column& x, Ok ok) {
+    const double* p = x.data();
+    const Eigen::Index n = x.size();
+    Eigen::Index failures = 0;
+    for (Eigen::Index r = 0; r < n; ++r) failures += ok(p[r]) ? 0 : 1;
+    return failures == 0;
+}
+
+// Whole-column form of in_domain_fast, as one vectorizable pass (NaN fails
+// every comparison, so it is never in a domain).
 inline bool column_in_domain(Domain d, const ConstCol& x) {
     constexpr double inf = std::numeric_limits<double>::infinity();
     switch (d) {
-        case Domain::real: return x.isFinite().all();
-        case Domain::positive: return ((x > 0.0) && (x < inf)).all();
-        case Domain::nonnegative: return ((x >= 0.0) && (x < inf)).all();
-        case Domain::unit_open: return ((x > 0.0) && (x < 1.0)).all();
-        case Domain::unit_closed: return ((x >= 0.0) && (x <= 1.0)).all();
-        case Domain::binary: return ((x == 0.0) || (x == 1.0)).all();
-        case Domain::count: return ((x >= 0.0) && (x < inf) && (x == x.floor())).all();
-        case Domain::category: return ((x >= 1.0) && (x < inf) && (x == x.floor())).all();
+        case Domain::real: return every_row(x, [](double v) { return v > -inf && v < inf; });
+        case Domain::positive: return every_row(x, [](double v) { return v > 0.0 && v < inf; });
+        case Domain::nonnegative: return every_row(x, [](double v) { return v >= 0.0 && v < inf; });
+        case Domain::unit_open: return every_row(x, [](double v) { return v > 0.0 && v < 1.0; });
+        case Domain::unit_closed: return every_row(x, [](double v) { return v >= 0.0 && v <= 1.0; });
+        case Domain::binary: return every_row(x, [](double v) { return v == 0.0 || v == 1.0; });
+        case Domain::count:
+            return every_row(x, [](double v) { return v >= 0.0 && v < inf && v == std::floor(v); });
+        case Domain::category:
+            return every_row(x, [](double v) { return v >= 1.0 && v < inf && v == std::floor(v); });
     }
     return false;
 }
@@ -89,7 +105,7 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
         }
     }
     // Fast path: every row valid, nothing to repair.
-    bool all_ok = (c.value > neg_inf).all() && column_in_domain(def.outcome, c.in[0]);
+    bool all_ok = every_row(c.value, [](double v) { return v > neg_inf; }) && column_in_domain(def.outcome, c.in[0]);
     for (int k = 1; all_ok && k < arity; ++k) all_ok = column_in_domain(input_domain(def, k), c.in[k]);
     if (all_ok) return;
 
