@@ -32,10 +32,14 @@ if ((${#missing[@]})); then
 fi
 
 # --- build --------------------------------------------------------------------
-if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMLEC_BUILD_TESTS=OFF
-fi
-cmake --build "$build" --target mlec_cli generate_big baseline_fit -j2
+# -march=native for mlec and the hand-written baselines alike (MLEC_NATIVE
+# applies to every target: Eigen's alignment must agree across them).
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMLEC_BUILD_TESTS=OFF -DMLEC_NATIVE=ON > /dev/null
+cmake --build "$build" --target mlec_cli generate_big baseline_fit logistic_eval -j2
+
+# --- one evaluation: mlec's graph against hand-written loops (in memory) ------
+echo "== one NLL + gradient evaluation, 1,000,000 rows x 10 covariates"
+"$build/bench/logistic_eval" | tee "$work/logistic_eval.out"
 
 # --- data and models -------------------------------------------------------------
 if [[ ! -f $work/logistic_big.csv || ! -f $work/poisson_big.csv ]]; then
@@ -107,7 +111,8 @@ for data in logistic poisson; do
     csv="$work/${data}_big.csv"
     if [[ $data == logistic ]]; then r_family=binomial; py_family=Binomial; else r_family=poisson; py_family=Poisson; fi
     echo "== $data"
-    run_tool "$data" mlec "$build/mlec" "$work/$data.mle" "$csv" --format json
+    run_tool "$data" mlec "$build/mlec" "$work/$data.mle" "$csv" --format json --timing
+    run_tool "$data" mlec-1-thread "$build/mlec" "$work/$data.mle" "$csv" --format json --timing --threads 1
     run_tool "$data" baseline "$build/bench/baseline_fit" "$data" "$csv"
     run_tool "$data" R Rscript -e "$(r_code "$csv" "$r_family")"
     run_tool "$data" statsmodels /usr/bin/python3 -c "$(py_code "$csv" "$py_family")"
@@ -118,7 +123,7 @@ done
 import json, os, re, statistics, sys
 
 runs_file, work = sys.argv[1], sys.argv[2]
-tools = ["mlec", "baseline", "R", "statsmodels"]
+tools = ["mlec", "mlec-1-thread", "baseline", "R", "statsmodels"]
 
 def parse_time(path):
     out = {}
@@ -141,11 +146,18 @@ def parse_time(path):
 def parse_output(tool, path):
     """Estimates and standard errors, intercept first, plus any timings."""
     text = open(path).read()
-    if tool == "mlec":
+    if tool.startswith("mlec"):
         j = json.loads(text)
         est = [p["estimate"] for p in j["parameters"]]
         se = [p["std_error"] for p in j["parameters"]]
-        return est, se, {"iterations": j.get("iterations")}
+        extra = {"iterations": j.get("iterations")}
+        # --timing writes "timing: model S s, data S s (M MB, R MB/s), fit S s, ..." on stderr
+        err = open(path[:-len(".out")] + ".err").read()
+        m = re.search(r"data ([0-9.]+) s \(([0-9.]+) MB, ([0-9.]+) MB/s\), fit ([0-9.]+) s", err)
+        if m:
+            extra.update(load_seconds=float(m.group(1)), load_mb_per_s=float(m.group(3)),
+                         fit_seconds=float(m.group(4)))
+        return est, se, extra
     est, se, extra = [], [], {}
     for line in text.splitlines():
         f = line.split()
@@ -203,12 +215,12 @@ for data in ["logistic", "poisson"]:
         }
     base = rows.get("baseline")
     ref = rows.get("mlec")
-    print("%-12s %10s %9s %8s %9s %12s %12s %14s" %
-          ("tool", "wall s", "x base", "CPU s", "RSS MB", "max rel est", "max rel SE", "load/fit s"))
+    print("%-14s %7s %7s %7s %7s %7s %7s %7s %7s %9s %9s" %
+          ("tool", "wall s", "x base", "x mlec", "CPU s", "RSS MB", "load s", "MB/s", "fit s", "rel est", "rel SE"))
     for tool in tools:
         r = rows[tool]
         if r is None:
-            print("%-12s  all runs failed (see %s/out.%s.%s.*.err)" % (tool, work, data, tool))
+            print("%-14s  all runs failed (see %s/out.%s.%s.*.err)" % (tool, work, data, tool))
             all_agree = False
             continue
         d_est = max_rel(r["est"], ref["est"]) if ref else float("nan")
@@ -216,15 +228,20 @@ for data in ["logistic", "poisson"]:
         if not (d_est <= tolerance):
             all_agree = False
         ratio = r["wall"] / base["wall"] if base else float("nan")
-        phases = "%.2f / %.2f" % (r["load"], r["fit"]) if r["load"] is not None and r["fit"] is not None else "-"
-        print("%-12s %10.2f %9.2f %8.2f %9.1f %12.1e %12.1e %14s%s" %
-              (tool, r["wall"], ratio, r["cpu"], r["rss"], d_est, d_se, phases,
+        slower = r["wall"] / ref["wall"] if ref else float("nan")
+        rate = r["load_rate"] if r["load_rate"] else (size_mb / r["load"] if r["load"] else None)
+        cell = lambda v, f: (f % v) if v is not None else "-"
+        print("%-14s %7.2f %7.2f %7.2f %7.2f %7.0f %7s %7s %7s %9.1e %9.1e%s" %
+              (tool, r["wall"], ratio, slower, r["cpu"], r["rss"], cell(r["load"], "%.2f"), cell(rate, "%.0f"),
+               cell(r["fit"], "%.2f"), d_est, d_se,
                "" if r["failed"] == 0 else "  (%d runs failed)" % r["failed"]))
-    if base and base["load_rate"]:
-        print("baseline load speed: %.0f MB/s (median; mmap + from_chars, one thread)" % base["load_rate"])
+    if base and ref:
+        print("mlec end to end: %.2fx the baseline's time; peak memory %.2fx" % (ref["wall"] / base["wall"], ref["rss"] / base["rss"]))
 print()
-print("medians of %s runs; wall and CPU (user + sys) from /usr/bin/time -v, whole process" %
+print("medians of %s runs; wall and CPU (user + sys) from /usr/bin/time -v, whole process;" %
       max(len(v) for v in runs.values()))
+print("x base = wall / the hand-written baseline's; x mlec = wall / mlec's (all threads);")
+print("load s and fit s as each tool reports them (mlec: --timing); MB/s = file size / load s")
 print("estimates %s to %.0e relative of mlec's" % ("all agree" if all_agree else "DO NOT all agree", tolerance))
 sys.exit(0 if all_agree else 1)
 EOF

@@ -61,6 +61,7 @@ constexpr const char* usage_text =
     "  --check-gradient          compare the exact gradient with finite differences at the\n"
     "                            start and at the estimate\n"
     "  --trace                   print one line per iteration on stderr\n"
+    "  --timing                  print the time of each stage on stderr\n"
     "  -h, --help                show this help\n"
     "\n"
     "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
@@ -103,6 +104,7 @@ int main(int argc, char** argv) {
     std::string format = "text";
     std::vector<std::string> positional;
     bool trace = false;
+    bool timing = false;
     std::string plot_dir;
     mlec::FitOptions options;
     mlec::BindOptions bind_options;
@@ -171,6 +173,8 @@ int main(int argc, char** argv) {
             options.check_gradient = true;
         } else if (arg == "--trace") {
             trace = true;
+        } else if (arg == "--timing") {
+            timing = true;
         } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
             return usage_error("unknown option '" + arg + "'");
         } else {
@@ -226,26 +230,39 @@ int main(int argc, char** argv) {
         progress_shown = false;
     };
 
+    // --timing: the stages of the run, for the speed benchmark (bench/).
+    using Clock = std::chrono::steady_clock;
+    auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
+    double model_s = 0, data_s = 0, fit_s = 0;
+
     mlec::Diagnostics diagnostics;
+    auto t = Clock::now();
     auto data = mlec::Data::from_csv_file(data_path, diagnostics);
+    data_s += seconds(t, Clock::now());
     if (!data) {
         std::cerr << mlec::format(diagnostics);
         return exit_code_for(diagnostics);
     }
     std::vector<mlec::FitResult> fits;
     for (const std::string& model_path : positional) {
+        t = Clock::now();
         auto model = mlec::Model::from_file(model_path, diagnostics);
+        model_s += seconds(t, Clock::now());
         if (!model) {
             std::cerr << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
+        t = Clock::now();
         auto problem = mlec::Problem::bind(*model, *data, diagnostics, bind_options);
+        data_s += seconds(t, Clock::now());
         if (!problem) {
             std::cerr << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
         std::cerr << mlec::format(problem->warnings());
+        t = Clock::now();
         fits.push_back(mlec::fit(*problem, options));
+        fit_s += seconds(t, Clock::now());
         end_progress();
         if (predicting) {
             auto newdata = mlec::Data::from_csv_file(newdata_path, diagnostics);
@@ -283,7 +300,20 @@ int main(int argc, char** argv) {
         return exit_ok;
     }
     const mlec::FitResult& result = fits.front();
-    std::cout << (format == "json" ? mlec::json_report(result) : mlec::text_report(result));
+    t = Clock::now();
+    std::cout << (format == "json" ? mlec::json_report(result) : mlec::text_report(result)) << std::flush;
+    if (timing) {
+        // "data" is mapping the file, reading the header, parsing the columns
+        // the model uses and checking them (Data::from_csv_file + bind).
+        std::error_code ec;
+        const auto bytes = std::filesystem::file_size(data_path, ec);
+        const double mb = ec ? 0.0 : static_cast<double>(bytes) / 1e6;
+        std::fprintf(stderr,
+                     "timing: model %.4f s, data %.4f s (%.1f MB, %.0f MB/s), fit %.4f s, report %.4f s, "
+                     "total %.4f s\n",
+                     model_s, data_s, mb, data_s > 0 ? mb / data_s : 0.0, fit_s, seconds(t, Clock::now()),
+                     seconds(started, Clock::now()));
+    }
     if (!plot_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(plot_dir, ec);
