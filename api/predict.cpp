@@ -70,7 +70,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     std::vector<int> which;
     for (const interp::ColumnInfo& c : model.columns)
         if (!c.categorical && c.csv_index < real_columns) which.push_back(c.csv_index);
-    auto numeric = csv.load(which, diagnostics);
+    auto numeric = csv.load(which, diagnostics, false, p.threads);
     if (!numeric) return std::nullopt;
     rows = csv.rows();
     std::vector<std::vector<double>> columns;

@@ -102,7 +102,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     std::vector<int> which;
     for (const interp::ColumnInfo& c : impl->model.columns)
         if (!c.categorical) which.push_back(c.csv_index);
-    auto numeric = csv.load(which, diagnostics, drop);
+    auto numeric = csv.load(which, diagnostics, drop, options.threads);
     if (!numeric) return std::nullopt;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : impl->model.columns)

@@ -116,8 +116,8 @@ struct Eval {
 };
 
 // One fused pass over the rows, in chunks that stay in cache, written with
-// Eigen as a careful programmer would (and compiled with -O3, plus
-// -march=native when the benchmark is configured with MLEC_NATIVE=ON):
+// Eigen as a careful programmer would (and compiled with -O3 and, like
+// mlec, -march=native unless configured with MLEC_NATIVE=OFF):
 // eta = X_chunk beta, then per row
 //   logistic: nll = log(1 + e^eta) - y eta, stable as max(eta, 0) +
 //             log1p(e^-|eta|) with a vectorized log1p (log(u) x / (u - 1),

@@ -32,8 +32,8 @@ if ((${#missing[@]})); then
 fi
 
 # --- build --------------------------------------------------------------------
-# -march=native for mlec and the hand-written baselines alike (MLEC_NATIVE
-# applies to every target: Eigen's alignment must agree across them).
+# -march=native for mlec and the hand-written baselines alike (MLEC_NATIVE,
+# the default, applies to every target: Eigen's alignment must agree).
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMLEC_BUILD_TESTS=OFF -DMLEC_NATIVE=ON > /dev/null
 cmake --build "$build" --target mlec_cli generate_big baseline_fit logistic_eval -j2
 

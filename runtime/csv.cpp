@@ -1,13 +1,17 @@
 #include "runtime/csv.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
 #include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -202,6 +206,183 @@ std::string fields_phrase(std::size_t row, int fields, int header_size) {
            (fields == 1 ? " field" : " fields") + ", but the header has " + std::to_string(header_size);
 }
 
+// The number of '\n' bytes in [p, end), eight at a time: a byte of
+// x = word ^ 0x0a0a... is zero exactly where the word holds '\n', and
+// ((x & 0x7f..) + 0x7f..) | x has the top bit of a byte clear exactly when
+// that byte is zero (no carry crosses bytes: 0x7f + 0x7f < 0x100). Several
+// GB/s, so counting rows before parsing costs little.
+std::size_t count_newlines(const char* p, const char* end) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    std::size_t n = 0;
+    for (; end - p >= 8; p += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        const std::uint64_t x = word ^ (ones * '\n');
+        const std::uint64_t zero_high = ~(((x & low7) + low7) | x) & (ones << 7);
+        n += static_cast<std::size_t>(((zero_high >> 7) * ones) >> 56);
+    }
+    for (; p < end; ++p) n += *p == '\n' ? 1 : 0;
+    return n;
+}
+
+// Powers of ten that doubles hold exactly (5^22 < 2^53).
+constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                          1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr std::uint64_t integer_powers_of_ten[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// Appends the run of decimal digits at p to m (m = m * 10^n + the digits),
+// adds its length n to `count` and returns its end. Eight bytes at a time:
+// x = word ^ '0'... holds each byte's digit value when it is a digit, and a
+// byte is not a digit exactly when x >= 10, i.e. when (x & 0x7f) + 0x76 or x
+// has its top bit set (no carry crosses bytes). The first n bytes, shifted
+// to the top (zeros before them are leading zeros), combine pairwise into
+// two-, four- and eight-digit numbers. m wraps once count exceeds 19; the
+// caller then gives up on it.
+inline const char* append_digits(const char* p, const char* end, std::uint64_t& m, int& count) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        std::uint64_t x = word ^ (ones * '0');
+        const std::uint64_t not_digit = (((x & low7) + ones * 0x76) | x) & (ones << 7);
+        const int n = not_digit == 0 ? 8 : std::countr_zero(not_digit) / 8;  // little-endian: byte 0 first
+        if (n == 0) return p;
+        x <<= 8 * (8 - n);
+        x = ((x * 10) + (x >> 8)) & 0x00FF00FF00FF00FFULL;
+        x = ((x * 100) + (x >> 16)) & 0x0000FFFF0000FFFFULL;
+        x = ((x * 10000) + (x >> 32)) & 0x00000000FFFFFFFFULL;
+        m = m * integer_powers_of_ten[n] + x;
+        count += n;
+        p += n;
+        if (n < 8 || count > 19) return p;
+    }
+    for (; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++count)
+        m = m * 10 + static_cast<unsigned>(*p - '0');
+    return p;
+}
+
+// Reads "-?digits[.digits][(e|E)[+-]digits]" at p when the value is m * 10^k
+// with m <= 2^53 and |k| <= 22: then m and 10^|k| are exact doubles and one
+// correctly rounded multiplication or division gives the correctly rounded
+// value (Clinger, "How to read floating point numbers accurately", PLDI
+// 1990), i.e. what strtod gives. Returns where the number ends, or nullptr
+// when the text is anything else (more digits, a far exponent, no digits):
+// std::from_chars decides those.
+inline const char* parse_short_decimal(const char* p, const char* end, double& out) {
+    const bool negative = p < end && *p == '-';
+    if (negative) ++p;
+    std::uint64_t m = 0;
+    int count = 0;
+    p = append_digits(p, end, m, count);
+    int scale = 0;  // value = m * 10^(scale + exponent)
+    if (p < end && *p == '.') {
+        const int before = count;
+        p = append_digits(p + 1, end, m, count);
+        scale = before - count;
+    }
+    if (count == 0 || count > 19) return nullptr;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        ++p;
+        const bool negative_exponent = p < end && *p == '-';
+        if (p < end && (*p == '-' || *p == '+')) ++p;
+        int exponent = 0;
+        int exponent_digits = 0;
+        for (; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p) {
+            if (++exponent_digits > 4) return nullptr;
+            exponent = exponent * 10 + (*p - '0');
+        }
+        if (exponent_digits == 0) return nullptr;
+        scale += negative_exponent ? -exponent : exponent;
+    }
+    double value = 0.0;
+    if (m != 0) {
+        if (m > (std::uint64_t{1} << 53) || scale < -22 || scale > 22) return nullptr;
+        value = static_cast<double>(m);
+        if (scale >= 0)
+            value *= exact_powers_of_ten[scale];
+        else
+            value /= exact_powers_of_ten[-scale];
+    }
+    out = negative ? -value : value;
+    return p;
+}
+
+// Where the parsed fields of a row go, and what a row must look like.
+struct RowLayout {
+    int header_size;
+    int needed;            // fields a row must have to reach every loaded column
+    const int* slot_of;    // per header column: its output slot, or -1 when not loaded
+    double* const* out;    // per slot: the column, one value per row
+    bool missing_as_nan;
+};
+
+// The common row (unquoted fields, plain numbers in the loaded columns, the
+// right number of fields): parses it into out[slot][row] and returns where
+// the next line starts. Returns nullptr for anything else (quotes, missing
+// or bad values, a wrong field count, a blank line); the caller then parses
+// the line with the exact rules, which also word its error. `end` is the end
+// of the block, which ends at a line start or at the end of the file, so a
+// number cannot run past its line.
+inline const char* parse_common_row(const char* p, const char* end, std::size_t row, const RowLayout& layout) {
+    const char* f = p;
+    for (int field = 0;; ++field) {
+        if (field == layout.header_size) return nullptr;
+        f = skip_spaces(f, end);
+        if (f < end && *f == '"') return nullptr;
+        if (const int slot = layout.slot_of[field]; slot >= 0) {
+            const char* b = f;
+            if (b < end && *b == '+') {
+                if (b + 1 < end && (b[1] == '-' || b[1] == '+')) return nullptr;
+                ++b;
+            }
+            double value;
+            const char* e = parse_short_decimal(b, end, value);
+            if (e == nullptr) {
+                auto [ptr, ec] = std::from_chars(b, end, value);
+                if (ec != std::errc() || !std::isfinite(value)) return nullptr;
+                e = ptr;
+            }
+            layout.out[slot][row] = value;
+            f = skip_spaces(e, end);
+        } else {
+            while (f < end && *f != ',' && *f != '\n') ++f;
+            if (field == 0 && (f == end || *f == '\n') && is_blank(p, f)) return nullptr;
+        }
+        if (f == end) {
+            if (field + 1 < layout.needed) return nullptr;
+            return end;
+        }
+        if (*f == ',') {
+            ++f;
+            continue;
+        }
+        if (field + 1 < layout.needed) return nullptr;
+        if (*f == '\n') return f + 1;
+        if (*f == '\r' && f + 1 < end && f[1] == '\n') return f + 2;
+        return nullptr;
+    }
+}
+
+// Runs work() on `threads` threads, the calling one included. The work pulls
+// its tasks from a shared counter, so a thread the system refuses to start
+// only leaves its share to the others.
+template <class Work>
+void run_on_threads(int threads, const Work& work) {
+    std::vector<std::thread> helpers;
+    helpers.reserve(static_cast<std::size_t>(std::max(threads - 1, 0)));
+    for (int t = 1; t < threads; ++t) {
+        try {
+            helpers.emplace_back([&work] { work(); });
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
+    work();
+    for (auto& h : helpers) h.join();
+}
+
 // A cheap guess of the number of data rows, to size the columns once: the
 // mean length of the first lines into the remaining bytes.
 std::size_t estimate_rows(const char* p, const char* stop) {
@@ -250,6 +431,13 @@ struct CsvFile::Impl {
     }
 
     bool read_header(Diagnostics& diagnostics);
+    // Parses data row `row` (0-based), the line `line`, by the exact rules;
+    // returns its error, if any.
+    std::optional<Diagnostic> parse_line(const Line& line, std::size_t row, const RowLayout& layout) const;
+    // Parses the rows of [block, block_end), whole lines, the first being
+    // row `row`; stops at the first error and returns it.
+    std::optional<Diagnostic> parse_rows(const char* block, const char* block_end, std::size_t row,
+                                         const RowLayout& layout) const;
 };
 
 bool CsvFile::Impl::read_header(Diagnostics& diagnostics) {
@@ -341,16 +529,86 @@ std::optional<int> CsvFile::column_index(std::string_view name) const {
 
 std::size_t CsvFile::rows() const { return impl_->rows; }
 
+std::optional<Diagnostic> CsvFile::Impl::parse_line(const Line& line, std::size_t row,
+                                                    const RowLayout& layout) const {
+    // Every line before the end of the data is a row (blank lines at the
+    // end were cut off), so the line number follows from the row.
+    const int line_number = static_cast<int>(row) + 2;
+    const std::size_t row_number = row + 1;
+    if (is_blank(line.begin, line.end))
+        return at(line_number, line, line.begin, line.begin, "row " + std::to_string(row_number) + " is empty");
+    auto column_phrase = [&](int field) {
+        return "row " + std::to_string(row_number) + ", column '" + header[static_cast<std::size_t>(field)] + "': ";
+    };
+    const char* f = line.begin;
+    int field = 0;
+    for (;; ++field) {
+        bool unclosed = false;
+        const char* e = field_end(f, line.end, unclosed);
+        if (field == layout.header_size) {
+            // Count the rest only now, to say how many fields the row has.
+            int total = field + 1;
+            for (const char* g = e; g != line.end; ++total) g = field_end(g + 1, line.end, unclosed);
+            Trimmed t = trim(f, e);
+            return at(line_number, line, t.begin, t.end, fields_phrase(row_number, total, layout.header_size));
+        }
+        if (unclosed) {
+            Trimmed t = trim(f, e);
+            return at(line_number, line, t.begin, t.end,
+                      column_phrase(field) + "the quoted field is not closed on this line");
+        }
+        if (const int slot = layout.slot_of[field]; slot >= 0) {
+            double value = 0.0;
+            Trimmed t = trim(f, e);
+            NumberStatus status = parse_number(t, value);
+            if (status == NumberStatus::missing && layout.missing_as_nan) {
+                status = NumberStatus::ok;
+                value = std::numeric_limits<double>::quiet_NaN();
+            }
+            if (status != NumberStatus::ok) {
+                std::string message = column_phrase(field);
+                if (status == NumberStatus::missing)
+                    message += "missing value";
+                else if (status == NumberStatus::not_finite)
+                    message += "'" + excerpt(t.begin, t.end) + "' is not a finite number";
+                else
+                    message += "expected a number, found '" + excerpt(t.begin, t.end) + "'";
+                return at(line_number, line, t.begin, t.end, std::move(message));
+            }
+            layout.out[slot][row] = value;
+        }
+        if (e == line.end) break;
+        f = e + 1;
+    }
+    if (field + 1 < layout.needed)
+        return at(line_number, line, line.end, line.end, fields_phrase(row_number, field + 1, layout.header_size));
+    return std::nullopt;
+}
+
+std::optional<Diagnostic> CsvFile::Impl::parse_rows(const char* block, const char* block_end, std::size_t row,
+                                                    const RowLayout& layout) const {
+    for (const char* p = block; p < block_end; ++row) {
+        const char* next = parse_common_row(p, block_end, row, layout);
+        if (next == nullptr) [[unlikely]] {
+            const Line line = line_at(p, stop);
+            if (auto error = parse_line(line, row, layout)) return error;
+            next = line.next;
+        }
+        p = next;
+    }
+    return std::nullopt;
+}
+
 std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const int> which,
-                                                              Diagnostics& diagnostics,
-                                                              bool missing_as_nan) const {
+                                                              Diagnostics& diagnostics, bool missing_as_nan,
+                                                              int threads) const {
     Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
 
     // Each distinct requested column is parsed once, into its slot.
     std::vector<int> slot_of(m.header.size(), -1);
     std::vector<int> columns;
-    int needed = 0;  // fields a row must have to reach every loaded column
+    int needed = 0;
     for (int c : which) {
         if (c < 0 || c >= header_size) {
             diagnostics.push_back(m.unpositioned("column index " + std::to_string(c) +
@@ -365,88 +623,87 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
         }
         needed = std::max(needed, c + 1);
     }
-    std::vector<std::vector<double>> values(columns.size());
-    const std::size_t estimate = estimate_rows(m.data_begin, m.stop);
-    for (auto& v : values) v.reserve(estimate);
 
-    auto column_phrase = [&](std::size_t row, int field) {
-        return "row " + std::to_string(row) + ", column '" + m.header[static_cast<std::size_t>(field)] + "': ";
-    };
+    // Blank lines after the last row are ignored; one before it is an error.
+    // So the data end with the line holding the last character that is not
+    // blank, and every line before that is a row.
+    const char* data_end = m.stop;
+    while (data_end > m.data_begin && (is_space(data_end[-1]) || data_end[-1] == '\r' || data_end[-1] == '\n'))
+        --data_end;
+    if (data_end > m.data_begin) data_end = line_at(data_end - 1, m.stop).next;
 
-    std::size_t row = 0;
-    int line_number = 2;
-    for (const char* p = m.data_begin; p < m.stop; ++line_number) {
-        const Line line = line_at(p, m.stop);
-        const std::size_t row_number = row + 1;
-        if (is_blank(line.begin, line.end)) {
-            if (is_blank(line.next, m.stop)) break;  // only blank lines are left
-            diagnostics.push_back(m.at(line_number, line, line.begin, line.begin,
-                                       "row " + std::to_string(row_number) + " is empty"));
-            return std::nullopt;
-        }
-        const char* f = line.begin;
-        int field = 0;
-        for (;; ++field) {
-            bool unclosed = false;
-            const char* e = field_end(f, line.end, unclosed);
-            if (field == header_size) {
-                // Count the rest only now, to say how many fields the row has.
-                int total = field + 1;
-                for (const char* g = e; g != line.end; ++total) g = field_end(g + 1, line.end, unclosed);
-                Trimmed t = trim(f, e);
-                diagnostics.push_back(
-                    m.at(line_number, line, t.begin, t.end, fields_phrase(row_number, total, header_size)));
-                return std::nullopt;
-            }
-            if (unclosed) {
-                Trimmed t = trim(f, e);
-                diagnostics.push_back(m.at(line_number, line, t.begin, t.end,
-                                           column_phrase(row_number, field) +
-                                               "the quoted field is not closed on this line"));
-                return std::nullopt;
-            }
-            if (int slot = slot_of[static_cast<std::size_t>(field)]; slot >= 0) {
-                double value = 0.0;
-                Trimmed t = trim(f, e);
-                NumberStatus status = parse_number(t, value);
-                if (status == NumberStatus::missing && missing_as_nan) {
-                    status = NumberStatus::ok;
-                    value = std::numeric_limits<double>::quiet_NaN();
-                }
-                if (status != NumberStatus::ok) [[unlikely]] {
-                    std::string message = column_phrase(row_number, field);
-                    if (status == NumberStatus::missing)
-                        message += "missing value";
-                    else if (status == NumberStatus::not_finite)
-                        message += "'" + excerpt(t.begin, t.end) + "' is not a finite number";
-                    else
-                        message += "expected a number, found '" + excerpt(t.begin, t.end) + "'";
-                    diagnostics.push_back(m.at(line_number, line, t.begin, t.end, std::move(message)));
-                    return std::nullopt;
-                }
-                values[static_cast<std::size_t>(slot)].push_back(value);
-            }
-            if (e == line.end) break;
-            f = e + 1;
-        }
-        if (field + 1 < needed) {
-            diagnostics.push_back(
-                m.at(line_number, line, line.end, line.end, fields_phrase(row_number, field + 1, header_size)));
-            return std::nullopt;
-        }
-        ++row;
-        p = line.next;
+    if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    // Blocks of whole lines (fields never span lines), several per thread so
+    // that a thread slowed by other work on the machine costs little. Too
+    // small a block is not worth a thread.
+    constexpr std::size_t min_block_bytes = 4096;
+    constexpr int blocks_per_thread = 8;
+    const auto bytes = static_cast<std::size_t>(data_end - m.data_begin);
+    const std::size_t blocks =
+        threads == 1 ? 1
+                     : std::min(static_cast<std::size_t>(threads) * blocks_per_thread, bytes / min_block_bytes + 1);
+    threads = static_cast<int>(std::min(static_cast<std::size_t>(threads), blocks));
+    std::vector<const char*> bounds(blocks + 1, data_end);
+    bounds[0] = m.data_begin;
+    for (std::size_t b = 1; b < blocks; ++b) {
+        const char* cut = std::max(bounds[b - 1], m.data_begin + bytes / blocks * b);
+        bounds[b] = cut == m.data_begin ? cut : line_at(cut - 1, data_end).next;
     }
-    if (row == 0) {
+
+    // First pass: each block's row count gives the row its values start at,
+    // so every block writes straight into the final columns.
+    std::vector<std::size_t> first_row(blocks + 1, 0);
+    {
+        std::atomic<std::size_t> next_block{0};
+        run_on_threads(threads, [&] {
+            for (std::size_t b; (b = next_block.fetch_add(1)) < blocks;)
+                first_row[b + 1] = count_newlines(bounds[b], bounds[b + 1]);
+        });
+    }
+    if (data_end > m.data_begin && data_end[-1] != '\n') ++first_row[blocks];  // no final newline
+    for (std::size_t b = 0; b < blocks; ++b) first_row[b + 1] += first_row[b];
+    const std::size_t rows = first_row[blocks];
+    if (rows == 0) {
         diagnostics.push_back(m.unpositioned("no data rows after the header"));
         return std::nullopt;
     }
-    m.rows = row;
 
-    // A poor estimate (first lines much shorter than the rest) must not
-    // leave columns holding several times the memory they need.
-    for (auto& v : values)
-        if (v.capacity() > v.size() + v.size() / 4 + 1024) v.shrink_to_fit();
+    // Sized exactly; the columns are zero-filled on several threads because
+    // the first write to fresh memory (page faults) is the slow one.
+    std::vector<std::vector<double>> values(columns.size());
+    {
+        std::atomic<std::size_t> next_column{0};
+        run_on_threads(std::min(threads, static_cast<int>(columns.size())), [&] {
+            for (std::size_t c; (c = next_column.fetch_add(1)) < values.size();) values[c].resize(rows);
+        });
+    }
+    std::vector<double*> out;
+    for (auto& v : values) out.push_back(v.data());
+    const RowLayout layout{header_size, needed, slot_of.data(), out.data(), missing_as_nan};
+
+    // Each block stops at its first error; the first failing block holds the
+    // first error of the file, and blocks after it need not be parsed.
+    std::vector<std::optional<Diagnostic>> errors(blocks);
+    std::atomic<std::size_t> first_failed{blocks};
+    {
+        std::atomic<std::size_t> next_block{0};
+        run_on_threads(threads, [&] {
+            for (std::size_t b; (b = next_block.fetch_add(1)) < blocks;) {
+                if (b > first_failed.load(std::memory_order_relaxed)) break;
+                errors[b] = m.parse_rows(bounds[b], bounds[b + 1], first_row[b], layout);
+                if (errors[b]) {
+                    std::size_t seen = first_failed.load(std::memory_order_relaxed);
+                    while (b < seen && !first_failed.compare_exchange_weak(seen, b, std::memory_order_relaxed)) {
+                    }
+                }
+            }
+        });
+    }
+    if (const std::size_t b = first_failed.load(); b < blocks) {
+        diagnostics.push_back(std::move(*errors[b]));
+        return std::nullopt;
+    }
+    m.rows = rows;
 
     // Requested order, duplicates included; each slot is moved out at its
     // last use and copied before that.

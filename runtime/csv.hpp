@@ -41,8 +41,13 @@ public:
     // strtod would (std::from_chars). Blank lines at the end are ignored.
     // With missing_as_nan, an empty cell or NA is read as NaN (the caller
     // drops those rows) instead of being an error.
+    //
+    // `threads` parse blocks of whole lines in parallel (0: all cores),
+    // straight into the returned columns. The values do not depend on the
+    // count, and neither does the error: it is the first one in file order,
+    // with the same text and position a single thread reports.
     std::optional<std::vector<std::vector<double>>> load(std::span<const int> which, Diagnostics& diagnostics,
-                                                         bool missing_as_nan = false) const;
+                                                         bool missing_as_nan = false, int threads = 1) const;
 
     // A column read as categories (a group index, a categorical outcome):
     // when every cell is an integer the levels are its distinct values in
@@ -53,7 +58,9 @@ public:
         std::vector<double> codes;
         bool numeric = false;
     };
-    // With missing_as_nan a missing cell gets the code NaN.
+    // With missing_as_nan a missing cell gets the code NaN. Single-threaded:
+    // one column of short cells, then a sort or a hash of the distinct ones,
+    // costs little next to `load`.
     std::optional<Categories> load_categories(int column, Diagnostics& diagnostics,
                                               bool missing_as_nan = false) const;
 

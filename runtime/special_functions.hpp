@@ -123,8 +123,14 @@ inline double log_choose(double n, double k) {
 template <class Out, class Derived>
 void assign_exp(Out& out, const Eigen::ArrayBase<Derived>& x) {
     out = x.exp();
+    // First a count the compiler vectorizes (no call, no early exit), then
+    // the repair only in the rare block that needs it.
+    constexpr double smallest = std::numeric_limits<double>::min();
+    Eigen::Index below = 0;
+    for (Eigen::Index i = 0; i < out.size(); ++i) below += out[i] < smallest ? 1 : 0;
+    if (below == 0) return;
     for (Eigen::Index i = 0; i < out.size(); ++i) {
-        if (out[i] < std::numeric_limits<double>::min()) out[i] = std::exp(x.derived().coeff(i));
+        if (out[i] < smallest) out[i] = std::exp(x.derived().coeff(i));
     }
 }
 
