@@ -55,7 +55,7 @@ void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eig
     Eigen::VectorXd g;
     for (int b = 1; b <= options.bootstrap; ++b) {
         rt::Rng rng = rt::Rng(options.seed).split(static_cast<std::uint64_t>(b));
-        std::vector<std::vector<double>> columns = p.columns;
+        std::vector<std::vector<double>> columns = copy_columns(p);
         draw_outcomes(p, *plan, theta, rng, columns);
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());

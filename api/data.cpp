@@ -1,4 +1,8 @@
-// Data: a CSV file whose columns are parsed when a model asks for them.
+// Data: a CSV file whose columns are parsed when a model asks for them, or
+// columns already in memory, used where they lie.
+#include <cmath>
+#include <set>
+
 #include "api/impl.hpp"
 
 namespace mlec {
@@ -12,7 +16,7 @@ std::optional<Data> Data::from_csv_file(const std::string& path, Diagnostics& di
     auto csv = rt::CsvFile::open(path, path, diagnostics);
     if (!csv) return std::nullopt;
     auto impl = std::make_unique<Impl>();
-    impl->csv = std::move(csv);
+    impl->table = api::csv_table(std::move(csv));
     return Data(std::move(impl));
 }
 
@@ -20,10 +24,34 @@ std::optional<Data> Data::from_csv_text(std::string text, std::string name, Diag
     auto csv = rt::CsvFile::from_text(std::move(text), name, diagnostics);
     if (!csv) return std::nullopt;
     auto impl = std::make_unique<Impl>();
-    impl->csv = std::move(csv);
+    impl->table = api::csv_table(std::move(csv));
     return Data(std::move(impl));
 }
 
-const std::vector<std::string>& Data::column_names() const { return impl_->csv->header(); }
+std::optional<Data> Data::from_columns(std::vector<std::string> names, std::vector<std::span<const double>> columns,
+                                       std::string name, Diagnostics& diagnostics) {
+    auto error = [&](std::string message) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::data, name, 0, 0, std::move(message), "", 1});
+        return std::nullopt;
+    };
+    if (names.size() != columns.size())
+        return error(std::to_string(names.size()) + " column names for " + std::to_string(columns.size()) + " columns");
+    if (columns.empty()) return error("no columns");
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        if (names[k].empty()) return error("column " + std::to_string(k + 1) + " has no name");
+        if (!seen.insert(names[k]).second) return error("column '" + names[k] + "' appears twice");
+        if (columns[k].size() != columns[0].size())
+            return error("column '" + names[k] + "' has " + std::to_string(columns[k].size()) + " rows, but '" +
+                         names[0] + "' has " + std::to_string(columns[0].size()));
+    }
+    if (columns[0].empty()) return error("no data rows");
+    const std::size_t rows = columns[0].size();
+    auto impl = std::make_unique<Impl>();
+    impl->table = api::memory_table(std::move(name), std::move(names), std::move(columns), rows);
+    return Data(std::move(impl));
+}
+
+const std::vector<std::string>& Data::column_names() const { return impl_->table->header(); }
 
 }  // namespace mlec

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/table.hpp"
 #include "grammar/ast.hpp"
 #include "grammar/source_text.hpp"
 #include "interpreter/checked_model.hpp"
@@ -20,7 +21,7 @@ struct Model::Impl {
 };
 
 struct Data::Impl {
-    std::unique_ptr<rt::CsvFile> csv;
+    std::unique_ptr<api::Table> table;
 };
 
 struct Problem::Impl {
@@ -28,7 +29,11 @@ struct Problem::Impl {
     std::string data_name;
     const Model::Impl* source_model = nullptr;  // for prediction on new data (the Model outlives the Problem)
     interp::CheckedModel model;
-    std::vector<std::vector<double>> columns;  // graph data column k
+    // Graph data column k: a view into the Data's own columns (in memory)
+    // or into `storage` (parsed from a CSV, group codes, rows kept after
+    // dropping missing values).
+    std::vector<std::span<const double>> columns;
+    std::vector<std::vector<double>> storage;
     std::size_t rows = 0;
     // After dropping rows with a missing value: the file's row (0-based) of
     // each row kept, for messages. Empty when no row was dropped.
@@ -47,5 +52,14 @@ struct Problem::Impl {
         double nll = 0;
     } last_hessian;
 };
+
+// Copies of the data columns, for drawing new outcomes into (simulate,
+// bootstrap).
+inline std::vector<std::vector<double>> copy_columns(const Problem::Impl& p) {
+    std::vector<std::vector<double>> out;
+    out.reserve(p.columns.size());
+    for (std::span<const double> c : p.columns) out.emplace_back(c.begin(), c.end());
+    return out;
+}
 
 }  // namespace mlec

@@ -13,7 +13,7 @@ namespace mlec {
 std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
                                        Diagnostics& diagnostics) {
     const Problem::Impl& p = problem.impl();
-    const rt::CsvFile& csv = *newdata.impl().csv;
+    const api::Table& csv = *newdata.impl().table;
     auto refuse = [&](Category category, std::string message) {
         diagnostics.push_back(Diagnostic{Severity::error, category, csv.name(), 0, 0, std::move(message), "", 1});
         return std::nullopt;
@@ -41,7 +41,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
             out.codes.assign(csv.rows() ? csv.rows() : 1, std::numeric_limits<double>::quiet_NaN());
             return out;
         }
-        auto categories = csv.load_categories(column, ds);
+        auto categories = csv.load_categories(column, ds, false);
         if (!categories) return std::nullopt;
         for (std::size_t r = 0; r < categories->codes.size(); ++r) {
             const std::string& level = categories->levels[static_cast<std::size_t>(categories->codes[r]) - 1];
@@ -70,15 +70,21 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     std::vector<int> which;
     for (const interp::ColumnInfo& c : model.columns)
         if (!c.categorical && c.csv_index < real_columns) which.push_back(c.csv_index);
-    auto numeric = csv.load(which, diagnostics, false, p.threads);
+    std::vector<std::vector<double>> storage;
+    auto numeric = csv.load(which, diagnostics, false, p.threads, storage);
     if (!numeric) return std::nullopt;
     rows = csv.rows();
     std::vector<std::vector<double>> columns;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : model.columns) {
-        if (c.categorical) columns.push_back(std::move(c.codes));
-        else if (c.csv_index < real_columns) columns.push_back(std::move((*numeric)[next++]));
-        else columns.emplace_back(rows, std::numeric_limits<double>::quiet_NaN());
+        if (c.categorical) {
+            columns.push_back(std::move(c.codes));
+        } else if (c.csv_index < real_columns) {
+            const std::span<const double> view = (*numeric)[next++];
+            columns.emplace_back(view.begin(), view.end());
+        } else {
+            columns.emplace_back(rows, std::numeric_limits<double>::quiet_NaN());
+        }
     }
     for (auto& c : columns) c.resize(rows, std::numeric_limits<double>::quiet_NaN());
     std::vector<std::span<const double>> spans;

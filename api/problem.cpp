@@ -20,7 +20,7 @@ namespace {
 // The data must satisfy what the model assumes of them before any fitting:
 // a bernoulli outcome of 2 or an index outside its vector is a data error
 // found here, not a NaN found during the fit.
-bool check_data(Problem::Impl& p, const Model::Impl& model, const rt::CsvFile& csv, Diagnostics& diagnostics) {
+bool check_data(Problem::Impl& p, const Model::Impl& model, const api::Table& csv, Diagnostics& diagnostics) {
     const rt::Graph& graph = p.model.graph;
     const Eigen::VectorXd theta = Eigen::VectorXd::Zero(graph.parameter_count());
     for (const interp::DataCheck& check : p.model.checks) {
@@ -64,12 +64,14 @@ void drop_incomplete_rows(Problem::Impl& p) {
         if (complete) kept.push_back(r);
     }
     if (kept.size() == n) return;
-    for (auto& c : p.columns) {
-        std::vector<double> filtered;
-        filtered.reserve(kept.size());
-        for (std::size_t r : kept) filtered.push_back(c[r]);
-        c = std::move(filtered);
+    std::vector<std::vector<double>> filtered;
+    for (std::span<const double> c : p.columns) {
+        std::vector<double>& f = filtered.emplace_back();
+        f.reserve(kept.size());
+        for (std::size_t r : kept) f.push_back(c[r]);
     }
+    p.storage = std::move(filtered);
+    p.columns.assign(p.storage.begin(), p.storage.end());
     p.rows_dropped = n - kept.size();
     p.rows = kept.size();
     p.original_row = std::move(kept);
@@ -80,7 +82,7 @@ void drop_incomplete_rows(Problem::Impl& p) {
 std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics,
                                      const BindOptions& options) {
     const Model::Impl& m = model.impl();
-    const rt::CsvFile& csv = *data.impl().csv;
+    const api::Table& csv = *data.impl().table;
     const bool drop = options.drop_missing;
     const interp::LevelsSource levels = [&csv, drop](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
         auto categories = csv.load_categories(column, ds, drop);
@@ -102,11 +104,17 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     std::vector<int> which;
     for (const interp::ColumnInfo& c : impl->model.columns)
         if (!c.categorical) which.push_back(c.csv_index);
-    auto numeric = csv.load(which, diagnostics, drop, options.threads);
+    auto numeric = csv.load(which, diagnostics, drop, options.threads, impl->storage);
     if (!numeric) return std::nullopt;
     std::size_t next = 0;
-    for (interp::ColumnInfo& c : impl->model.columns)
-        impl->columns.push_back(c.categorical ? std::move(c.codes) : std::move((*numeric)[next++]));
+    for (interp::ColumnInfo& c : impl->model.columns) {
+        if (c.categorical) {
+            impl->storage.push_back(std::move(c.codes));  // moving keeps the buffer the views see
+            impl->columns.emplace_back(impl->storage.back());
+        } else {
+            impl->columns.push_back((*numeric)[next++]);
+        }
+    }
     impl->rows = csv.rows();
     if (drop) {
         drop_incomplete_rows(*impl);
@@ -117,10 +125,8 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
         }
     }
 
-    std::vector<std::span<const double>> spans;
-    for (const auto& c : impl->columns) spans.emplace_back(c.data(), c.size());
     impl->threads = options.threads;
-    impl->evaluator = std::make_unique<rt::Evaluator>(impl->model.graph, std::move(spans), impl->rows,
+    impl->evaluator = std::make_unique<rt::Evaluator>(impl->model.graph, impl->columns, impl->rows,
                                                       rt::default_block_rows, options.threads);
     if (!check_data(*impl, m, csv, diagnostics)) return std::nullopt;
     return Problem(std::move(impl));

@@ -55,7 +55,7 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     std::string why;
     auto plan = plan_simulation(p, why);
     if (!plan) return refuse(why);
-    std::vector<std::vector<double>> columns = p.columns;
+    std::vector<std::vector<double>> columns = copy_columns(p);
     rt::Rng rng(seed);
     draw_outcomes(p, *plan, fit.theta, rng, columns);
     // The columns the model uses, in the file's order; categorical columns

@@ -409,7 +409,9 @@ struct CsvFile::Impl {
     const char* data_begin = nullptr;  // the first data row (line 2)
     std::vector<std::string> header;
     std::map<std::string, int, std::less<>> index;
-    std::size_t rows = 0;
+    // Written by every successful load (the same count each time): atomic so
+    // that threads binding models to one shared file concurrently are safe.
+    std::atomic<std::size_t> rows{0};
 
     Diagnostic unpositioned(std::string message, Category category = Category::data) const {
         Diagnostic d;
@@ -527,7 +529,7 @@ std::optional<int> CsvFile::column_index(std::string_view name) const {
     return it->second;
 }
 
-std::size_t CsvFile::rows() const { return impl_->rows; }
+std::size_t CsvFile::rows() const { return impl_->rows.load(); }
 
 std::optional<Diagnostic> CsvFile::Impl::parse_line(const Line& line, std::size_t row,
                                                     const RowLayout& layout) const {

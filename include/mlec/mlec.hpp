@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,7 +38,7 @@ private:
 };
 
 // A data table: a CSV file (memory-mapped) whose columns are parsed when a
-// model says which it needs.
+// model says which it needs, or columns in memory.
 class Data {
 public:
     Data(Data&&) noexcept;
@@ -46,6 +47,17 @@ public:
 
     static std::optional<Data> from_csv_file(const std::string& path, Diagnostics& diagnostics);
     static std::optional<Data> from_csv_text(std::string text, std::string name, Diagnostics& diagnostics);
+    // Columns already in memory (another program's arrays, NumPy buffers):
+    // `columns[k]` holds the rows of column `names[k]`. They are NOT copied:
+    // each must outlive this Data and every Problem bound to it. All must
+    // have the same number of rows; names must be distinct and non-empty.
+    // A missing value is NaN (an error unless BindOptions::drop_missing); a
+    // group column holds whole numbers (its levels, in ascending order) or
+    // any numbers (levels in order of first appearance). `name` is how
+    // diagnostics refer to the table; they name the row and column.
+    static std::optional<Data> from_columns(std::vector<std::string> names,
+                                            std::vector<std::span<const double>> columns, std::string name,
+                                            Diagnostics& diagnostics);
 
     const std::vector<std::string>& column_names() const;
 
