@@ -1,0 +1,431 @@
+// The Python module `mlec`: a thin client of the public C++ API, like the
+// CLI. Expected failures come back from the library as Diagnostics; here they
+// become ModelError / DataError (subclasses of ValueError) carrying the same
+// text the CLI prints, so a user can paste it into an issue unchanged.
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mlec/diagnostic.hpp"
+#include "mlec/mlec.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// Translated to mlec.ModelError / mlec.DataError by pybind11 (registered in
+// the module body below).
+class ModelError : public std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+class DataError : public std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// mlec::format ends every diagnostic with a newline; a Python exception's
+// message conventionally does not.
+std::string message_of(const mlec::Diagnostics& diagnostics) {
+    std::string text = mlec::format(diagnostics);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
+}
+
+// The exception for failed loading or binding: the category of the first
+// error decides, as it decides the CLI's exit code; a file that cannot be
+// opened (Category::usage) belongs to the stage that tried to open it.
+enum class Stage { model, data };
+
+[[noreturn]] void throw_diagnostics(const mlec::Diagnostics& diagnostics, Stage stage) {
+    for (const mlec::Diagnostic& d : diagnostics) {
+        if (d.severity != mlec::Severity::error) continue;
+        if (d.category == mlec::Category::model) throw ModelError(message_of(diagnostics));
+        if (d.category == mlec::Category::data) throw DataError(message_of(diagnostics));
+        break;
+    }
+    if (stage == Stage::model) throw ModelError(message_of(diagnostics));
+    throw DataError(message_of(diagnostics));
+}
+
+// A model argument is text when it could not be a file name: the model
+// language needs `~` (or `target +=`, on its own line) and file names almost
+// never hold a newline. Everything else, and any os.PathLike, is a path.
+struct ModelSource {
+    bool is_text = false;
+    std::string value;
+};
+
+ModelSource model_source(const py::object& model) {
+    if (py::isinstance<py::str>(model)) {
+        std::string s = model.cast<std::string>();
+        const bool text = s.find('\n') != std::string::npos || s.find('~') != std::string::npos;
+        return {text, std::move(s)};
+    }
+    if (py::hasattr(model, "__fspath__"))
+        return {false, py::module_::import("os").attr("fspath")(model).cast<std::string>()};
+    throw py::type_error("model must be model text or a path to a .mle file, not " +
+                         std::string(py::str(py::type::of(model).attr("__name__"))));
+}
+
+// Everything a Problem needs, kept at one address for its whole life:
+// Problem::bind keeps a pointer to the Model, and Data::from_columns does not
+// copy the columns, so none of these may move once bound. Members are
+// destroyed in reverse order: the Problem before what it points into.
+struct Bound {
+    // The dict's columns, copied into buffers the module owns: the caller
+    // may change or drop the NumPy arrays afterwards without affecting the
+    // Problem, and freeing them needs no GIL.
+    std::vector<std::vector<double>> columns;
+    std::optional<mlec::Model> model;
+    std::optional<mlec::Data> data;
+    std::optional<mlec::Problem> problem;
+    // A Problem keeps evaluation buffers: one evaluation or fit at a time.
+    // Taken only after the GIL is released, never the other way round, so
+    // a fit's callback can always take the GIL back.
+    std::mutex busy;
+};
+
+// A dict (or any mapping with .items()) of column name -> 1-D array-like.
+void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& diagnostics) {
+    const py::module_ numpy = py::module_::import("numpy");
+    std::vector<std::string> names;
+    std::vector<std::span<const double>> spans;
+    for (const py::handle item : mapping.attr("items")()) {
+        const py::tuple pair = py::reinterpret_borrow<py::object>(item).cast<py::tuple>();
+        if (!py::isinstance<py::str>(pair[0]))
+            throw py::type_error("data column names must be strings, not " +
+                                 std::string(py::str(py::type::of(pair[0]).attr("__name__"))));
+        const std::string name = pair[0].cast<std::string>();
+        py::array_t<double> array;
+        try {
+            // np.asarray: float64 arrays pass through, int64 / bool / lists
+            // are converted; strings fail here with NumPy's own message.
+            array = numpy.attr("asarray")(pair[1], py::arg("dtype") = "float64").cast<py::array_t<double>>();
+        } catch (py::error_already_set& e) {
+            if (!e.matches(PyExc_ValueError) && !e.matches(PyExc_TypeError)) throw;
+            throw DataError("column '" + name + "': cannot convert to float64 numbers: " + e.what());
+        }
+        if (array.ndim() != 1)
+            throw DataError("column '" + name + "': expected a 1-D array, got " + std::to_string(array.ndim()) +
+                            " dimensions");
+        // Data::from_columns checks the lengths and names and says which differ.
+        const auto n = static_cast<std::size_t>(array.shape(0));
+        const auto view = array.unchecked<1>();  // any stride: copy element by element
+        std::vector<double> column(n);
+        for (std::size_t i = 0; i < n; ++i) column[i] = view(static_cast<py::ssize_t>(i));
+        bound.columns.push_back(std::move(column));
+        names.push_back(name);
+    }
+    for (const auto& column : bound.columns) spans.emplace_back(column.data(), column.size());
+    bound.data = mlec::Data::from_columns(std::move(names), std::move(spans), "<data>", diagnostics);
+}
+
+mlec::BindOptions bind_options(const std::string& na, int threads) {
+    if (na != "error" && na != "drop") throw py::value_error("na must be 'error' or 'drop', not '" + na + "'");
+    if (threads < 0) throw py::value_error("threads must be 0 (all cores) or a positive number");
+    mlec::BindOptions options;
+    options.drop_missing = na == "drop";
+    options.threads = threads;
+    return options;
+}
+
+// Loads in the CLI's order (data, then model, then binding), so the first
+// error reported is the one the CLI would report.
+std::shared_ptr<Bound> bind(const py::object& model, const py::object& data, const mlec::BindOptions& options) {
+    auto bound = std::make_shared<Bound>();
+    mlec::Diagnostics diagnostics;
+    if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
+        const std::string path = py::module_::import("os").attr("fspath")(data).cast<std::string>();
+        bound->data = mlec::Data::from_csv_file(path, diagnostics);
+    } else if (py::hasattr(data, "items")) {
+        load_columns(*bound, data, diagnostics);
+    } else {
+        throw py::type_error("data must be a CSV path or a dict of column name -> 1-D array, not " +
+                             std::string(py::str(py::type::of(data).attr("__name__"))));
+    }
+    if (!bound->data) throw_diagnostics(diagnostics, Stage::data);
+
+    const ModelSource source = model_source(model);
+    bound->model = source.is_text ? mlec::Model::from_text(source.value, "<model>", diagnostics)
+                                  : mlec::Model::from_file(source.value, diagnostics);
+    if (!bound->model) throw_diagnostics(diagnostics, Stage::model);
+
+    bound->problem = mlec::Problem::bind(*bound->model, *bound->data, diagnostics, options);
+    if (!bound->problem) throw_diagnostics(diagnostics, Stage::model);
+    return bound;
+}
+
+// A fit's result; the Python properties are built from it on access.
+struct Fit {
+    mlec::FitResult result;
+};
+
+py::object optional_float(const std::optional<double>& value) {
+    return value ? py::object(py::float_(*value)) : py::object(py::none());
+}
+
+py::dict estimate_dict(const mlec::ParameterEstimate& e) {
+    py::dict d;
+    d["estimate"] = e.estimate;
+    d["std_error"] = optional_float(e.std_error);
+    d["z"] = optional_float(e.z);
+    d["p_value"] = optional_float(e.p_value);
+    d["ci_lower"] = optional_float(e.ci_lower);
+    d["ci_upper"] = optional_float(e.ci_upper);
+    return d;
+}
+
+py::object to_list(const std::vector<std::string>& strings) { return py::cast(strings); }
+
+mlec::Method parse_method(const std::string& method) {
+    if (method == "auto") return mlec::Method::automatic;
+    if (method == "newton") return mlec::Method::newton;
+    if (method == "lbfgs") return mlec::Method::lbfgs;
+    throw py::value_error("method must be 'auto', 'newton' or 'lbfgs', not '" + method + "'");
+}
+
+mlec::CiMethod parse_ci(const std::string& ci) {
+    if (ci == "wald") return mlec::CiMethod::wald;
+    if (ci == "profile") return mlec::CiMethod::profile;
+    throw py::value_error("ci must be 'wald' or 'profile', not '" + ci + "'");
+}
+
+// All options checked before any file is read, so a typo fails at once.
+mlec::FitOptions fit_options(const std::string& method, int max_iterations, double tolerance, double confidence,
+                             const std::string& ci, int starts, long long seed, const py::object& on_iteration) {
+    mlec::FitOptions options;
+    options.method = parse_method(method);
+    options.ci = parse_ci(ci);
+    options.max_iterations = max_iterations;
+    options.gradient_tolerance = tolerance;
+    options.confidence = confidence;
+    options.starts = starts;
+    if (seed < 0) throw py::value_error("seed must not be negative");
+    options.seed = static_cast<std::uint64_t>(seed);
+    if (std::string why; !options.is_valid(&why)) throw py::value_error(why);
+    if (!on_iteration.is_none() && !PyCallable_Check(on_iteration.ptr()))
+        throw py::type_error("on_iteration must be callable or None");
+    return options;
+}
+
+Fit run_fit(Bound& bound, mlec::FitOptions options, const py::object& on_iteration) {
+    // The fit runs without the GIL; each iteration takes it back to call the
+    // user's callback and to notice Ctrl-C. A Python exception cancels the
+    // fit and is raised again once the fit has returned.
+    std::exception_ptr pending;
+    options.on_iteration = [&](const mlec::IterationInfo& it) -> bool {
+        if (pending) return false;  // later starts or refits: stay cancelled
+        py::gil_scoped_acquire gil;
+        try {
+            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+            if (on_iteration.is_none()) return true;
+            py::dict info;
+            info["iteration"] = it.iteration;
+            info["nll"] = it.nll;
+            info["gradient_norm"] = it.gradient_norm;
+            info["step"] = it.step;
+            const py::object answer = on_iteration(info);
+            return answer.is_none() || py::bool_(answer);
+        } catch (...) {
+            pending = std::current_exception();
+            return false;
+        }
+    };
+    Fit f;
+    {
+        py::gil_scoped_release release;
+        const std::lock_guard lock(bound.busy);
+        f.result = mlec::fit(*bound.problem, options);
+    }
+    if (pending) std::rethrow_exception(pending);
+    return f;
+}
+
+// The Python-facing Problem: the bound model for users with their own
+// optimizer.
+struct PyProblem {
+    std::shared_ptr<Bound> bound;
+
+    const mlec::Problem& problem() const { return *bound->problem; }
+    Eigen::VectorXd checked(const Eigen::VectorXd& theta) const {
+        if (theta.size() != problem().dimension())
+            throw py::value_error("theta has " + std::to_string(theta.size()) + " values; the problem has " +
+                                  std::to_string(problem().dimension()) + " parameters");
+        return theta;
+    }
+};
+
+}  // namespace
+
+PYBIND11_MODULE(mlec, m) {
+    m.doc() = "Maximum likelihood estimation from a model file and data, with exact derivatives.";
+
+    const py::object value_error = py::reinterpret_borrow<py::object>(PyExc_ValueError);
+    py::register_exception<ModelError>(m, "ModelError", value_error);
+    py::register_exception<DataError>(m, "DataError", value_error);
+
+    py::class_<Fit>(m, "Fit", "The result of mlec.fit.")
+        .def_property_readonly("names",
+                               [](const Fit& f) {
+                                   py::list names;
+                                   for (const auto& p : f.result.parameters) names.append(p.name);
+                                   return names;
+                               })
+        .def_property_readonly("estimates",
+                               [](const Fit& f) {
+                                   py::dict d;  // insertion-ordered: the parameters' order
+                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.estimate;
+                                   return d;
+                               })
+        .def_property_readonly("std_errors",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& p : f.result.parameters)
+                                       d[py::str(p.name)] = optional_float(p.std_error);
+                                   return d;
+                               })
+        .def_property_readonly("p_values",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& p : f.result.parameters)
+                                       d[py::str(p.name)] = optional_float(p.p_value);
+                                   return d;
+                               })
+        .def_property_readonly("ci",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& p : f.result.parameters)
+                                       d[py::str(p.name)] = py::make_tuple(optional_float(p.ci_lower),
+                                                                           optional_float(p.ci_upper));
+                                   return d;
+                               })
+        .def_property_readonly("covariance",
+                               [](const Fit& f) -> py::object {
+                                   if (f.result.covariance.size() == 0) return py::none();
+                                   return py::cast(f.result.covariance);
+                               })
+        .def_property_readonly("derived",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& e : f.result.derived) d[py::str(e.name)] = estimate_dict(e);
+                                   return d;
+                               })
+        .def_property_readonly("diagnostics",
+                               [](const Fit& f) {
+                                   py::list out;
+                                   for (const auto& d : f.result.diagnostics) {
+                                       py::dict item;
+                                       item["kind"] = d.kind;
+                                       item["message"] = d.message;
+                                       item["parameters"] = to_list(d.parameters);
+                                       item["columns"] = to_list(d.columns);
+                                       out.append(item);
+                                   }
+                                   return out;
+                               })
+        .def_property_readonly("log_likelihood", [](const Fit& f) { return f.result.log_likelihood; })
+        .def_property_readonly("aic", [](const Fit& f) { return f.result.aic; })
+        .def_property_readonly("bic", [](const Fit& f) { return f.result.bic; })
+        .def_property_readonly("converged", [](const Fit& f) { return f.result.converged; })
+        .def_property_readonly("status", [](const Fit& f) { return std::string(mlec::to_string(f.result.status)); })
+        .def_property_readonly("message", [](const Fit& f) { return f.result.message; })
+        .def_property_readonly("iterations", [](const Fit& f) { return f.result.iterations; })
+        .def_property_readonly("method", [](const Fit& f) { return f.result.method; })
+        .def_property_readonly("n_obs", [](const Fit& f) { return f.result.n_obs; })
+        .def_property_readonly("rows_dropped", [](const Fit& f) { return f.result.rows_dropped; })
+        .def_property_readonly("warnings", [](const Fit& f) { return to_list(f.result.warnings); })
+        .def_property_readonly("notes", [](const Fit& f) { return to_list(f.result.notes); })
+        .def("json", [](const Fit& f) { return mlec::json_report(f.result); }, "The report as JSON (docs/json.md).")
+        .def("report", [](const Fit& f) { return mlec::text_report(f.result); }, "The report as a text table.")
+        .def("__repr__", [](const Fit& f) {
+            return "<mlec.Fit " + std::string(mlec::to_string(f.result.status)) + ", " +
+                   std::to_string(f.result.parameters.size()) + " parameters, log-likelihood " +
+                   std::string(py::str(py::float_(f.result.log_likelihood))) + ">";
+        });
+
+    m.def(
+        "fit",
+        [](const py::object& model, const py::object& data, const std::string& method, int max_iterations,
+           double tolerance, double confidence, const std::string& ci, int starts, long long seed, int threads,
+           const std::string& na, const py::object& on_iteration) {
+            const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
+                                                         seed, on_iteration);
+            const auto bound = bind(model, data, bind_options(na, threads));
+            return run_fit(*bound, options, on_iteration);
+        },
+        py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto",
+        py::arg("max_iterations") = 200, py::arg("tolerance") = 1e-9, py::arg("confidence") = 0.95,
+        py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1, py::arg("threads") = 0,
+        py::arg("na") = "error", py::arg("on_iteration") = py::none(),
+        "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
+        "array) by maximum likelihood. Returns an mlec.Fit.");
+
+    py::class_<PyProblem>(m, "Problem", "A model bound to data: the negative log-likelihood and its derivatives.")
+        .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads) {
+                 return PyProblem{bind(model, data, bind_options(na, threads))};
+             }),
+             py::arg("model"), py::arg("data"), py::kw_only(), py::arg("na") = "error", py::arg("threads") = 0)
+        .def_property_readonly("names", [](const PyProblem& p) { return p.problem().parameter_names(); })
+        .def_property_readonly("dimension", [](const PyProblem& p) { return p.problem().dimension(); })
+        .def_property_readonly("observations", [](const PyProblem& p) { return p.problem().observations(); })
+        .def("start", [](const PyProblem& p) { return p.problem().start(); },
+             "The start values on the optimizer's (unconstrained) scale.")
+        .def("to_user_scale",
+             [](const PyProblem& p, const Eigen::VectorXd& theta) {
+                 return p.problem().to_user_scale(p.checked(theta));
+             })
+        .def("nll",
+             [](const PyProblem& p, const Eigen::VectorXd& theta) {
+                 const Eigen::VectorXd t = p.checked(theta);
+                 py::gil_scoped_release release;
+                 const std::lock_guard lock(p.bound->busy);
+                 return p.problem().nll(t);
+             })
+        .def("nll_gradient",
+             [](const PyProblem& p, const Eigen::VectorXd& theta) {
+                 const Eigen::VectorXd t = p.checked(theta);
+                 Eigen::VectorXd gradient;
+                 double value = 0;
+                 {
+                     py::gil_scoped_release release;
+                     const std::lock_guard lock(p.bound->busy);
+                     value = p.problem().nll_gradient(t, gradient);
+                 }
+                 return py::make_tuple(value, gradient);
+             })
+        .def("nll_gradient_hessian",
+             [](const PyProblem& p, const Eigen::VectorXd& theta) {
+                 const Eigen::VectorXd t = p.checked(theta);
+                 Eigen::VectorXd gradient;
+                 Eigen::MatrixXd hessian;
+                 double value = 0;
+                 {
+                     py::gil_scoped_release release;
+                     const std::lock_guard lock(p.bound->busy);
+                     value = p.problem().nll_gradient_hessian(t, gradient, hessian);
+                 }
+                 return py::make_tuple(value, gradient, hessian);
+             })
+        .def(
+            "fit",
+            [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance,
+               double confidence, const std::string& ci, int starts, long long seed, const py::object& on_iteration) {
+                return run_fit(*p.bound,
+                               fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed,
+                                           on_iteration),
+                               on_iteration);
+            },
+            py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 200, py::arg("tolerance") = 1e-9,
+            py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1,
+            py::arg("on_iteration") = py::none(), "Fit this problem; the same options as mlec.fit.");
+}

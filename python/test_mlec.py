@@ -1,0 +1,319 @@
+"""Tests of the Python module `mlec`.
+
+Every expected value comes from outside mlec: a closed-form MLE, the R
+reference fits in models/*.expected.json, or finite differences computed here.
+Run from this folder with the built module on PYTHONPATH:
+
+    python3 -m unittest -v test_mlec
+
+MLEC_SOURCE_DIR names the repository root (default: this file's parent folder).
+"""
+
+import json
+import math
+import os
+import pathlib
+import tempfile
+import unittest
+
+import numpy as np
+
+import mlec
+
+SOURCE_DIR = pathlib.Path(os.environ.get("MLEC_SOURCE_DIR", pathlib.Path(__file__).resolve().parent.parent))
+MODELS = SOURCE_DIR / "models"
+
+# The standard normal's 0.975 quantile, for 95% Wald intervals.
+Z_975 = 1.959963984540054
+
+
+def assert_close(test, actual, expected, rel=1e-6, abs_floor=1e-9):
+    test.assertLessEqual(abs(actual - expected), rel * abs(expected) + abs_floor,
+                         f"actual {actual!r}, expected {expected!r}")
+
+
+class XorTest(unittest.TestCase):
+    """y = a XOR b fitted by a linear logistic model: p = 1/2 on every row, so
+    the MLE is 0, log L = 4 log(1/2), and the covariance is the inverse of
+    X'WX with W = p(1 - p) = 1/4 and X = [a, b, 1]."""
+
+    def setUp(self):
+        self.fit = mlec.fit(str(MODELS / "xor.mle"), str(MODELS / "xor.csv"))
+
+    def test_estimates_and_log_likelihood(self):
+        f = self.fit
+        self.assertTrue(f.converged)
+        self.assertEqual(f.status, "converged")
+        self.assertEqual(f.names, ["w1", "w2", "c"])
+        self.assertEqual(list(f.estimates), ["w1", "w2", "c"])
+        for value in f.estimates.values():
+            self.assertAlmostEqual(value, 0.0, places=9)
+        assert_close(self, f.log_likelihood, 4 * math.log(0.5))
+        assert_close(self, f.aic, 2 * 3 - 2 * 4 * math.log(0.5))
+        assert_close(self, f.bic, 3 * math.log(4) - 2 * 4 * math.log(0.5))
+
+    def test_standard_errors_and_covariance(self):
+        f = self.fit
+        assert_close(self, f.std_errors["w1"], 2.0)
+        assert_close(self, f.std_errors["w2"], 2.0)
+        assert_close(self, f.std_errors["c"], math.sqrt(3.0))
+        x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+        expected = np.linalg.inv(x.T @ x / 4)
+        self.assertEqual(f.covariance.shape, (3, 3))
+        np.testing.assert_allclose(f.covariance, expected, rtol=1e-9, atol=1e-9)
+
+    def test_wald_intervals(self):
+        lower, upper = self.fit.ci["c"]
+        assert_close(self, lower, -Z_975 * math.sqrt(3.0))
+        assert_close(self, upper, Z_975 * math.sqrt(3.0))
+
+    def test_reports(self):
+        report = json.loads(self.fit.json())
+        self.assertEqual(report["log_likelihood"], self.fit.log_likelihood)
+        self.assertEqual([p["name"] for p in report["parameters"]], ["w1", "w2", "c"])
+        text = self.fit.report()
+        for name in ("w1", "w2", "c"):
+            self.assertIn(name, text)
+
+    def test_path_objects_and_model_text(self):
+        from_path = mlec.fit(MODELS / "xor.mle", MODELS / "xor.csv")
+        text = (MODELS / "xor.mle").read_text()
+        from_text = mlec.fit(text, MODELS / "xor.csv")
+        self.assertEqual(from_path.estimates, self.fit.estimates)
+        self.assertEqual(from_text.log_likelihood, self.fit.log_likelihood)
+
+
+class ClosedFormTest(unittest.TestCase):
+    """Models fitted to a dict of NumPy arrays, against their closed-form MLE."""
+
+    def test_normal_mean_and_sd(self):
+        y = np.random.default_rng(7).normal(3.0, 2.0, size=500)
+        f = mlec.fit("y ~ normal(mu, sigma)", {"y": y})
+        mean = y.mean()
+        sd = math.sqrt(np.mean((y - mean) ** 2))  # the MLE divides by n, not n - 1
+        self.assertTrue(f.converged)
+        assert_close(self, f.estimates["mu"], mean)
+        assert_close(self, f.estimates["sigma"], sd)
+        # Fisher information: n / sigma^2 for mu, so SE(mu) = sigma / sqrt(n).
+        assert_close(self, f.std_errors["mu"], sd / math.sqrt(len(y)), rel=1e-5)
+        lower, upper = f.ci["mu"]
+        assert_close(self, lower, mean - Z_975 * sd / math.sqrt(len(y)), rel=1e-5)
+        assert_close(self, upper, mean + Z_975 * sd / math.sqrt(len(y)), rel=1e-5)
+        # log L at the MLE: -n/2 (log(2 pi sigma^2) + 1).
+        assert_close(self, f.log_likelihood, -len(y) / 2 * (math.log(2 * math.pi * sd * sd) + 1))
+        self.assertEqual(f.n_obs, 500)
+
+    def test_poisson_log_mean_and_report(self):
+        y = np.random.default_rng(11).poisson(4.0, size=300)  # int64
+        self.assertEqual(y.dtype, np.int64)
+        f = mlec.fit("y ~ poisson(exp(a))\nreport lambda = exp(a)\n", {"y": y})
+        mean = y.mean()
+        assert_close(self, f.estimates["a"], math.log(mean))
+        # Information for a is n exp(a) = n mean; the delta method gives
+        # SE(lambda) = exp(a) SE(a) = sqrt(mean / n).
+        assert_close(self, f.std_errors["a"], 1 / math.sqrt(len(y) * mean), rel=1e-5)
+        lam = f.derived["lambda"]
+        assert_close(self, lam["estimate"], mean)
+        assert_close(self, lam["std_error"], math.sqrt(mean / len(y)), rel=1e-5)
+
+    def test_int64_equals_float64(self):
+        y = np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.int64)
+        as_int = mlec.fit("y ~ poisson(exp(a))", {"y": y})
+        as_float = mlec.fit("y ~ poisson(exp(a))", {"y": y.astype(np.float64)})
+        self.assertEqual(as_int.estimates, as_float.estimates)
+        assert_close(self, as_int.estimates["a"], math.log(31 / 8))
+
+    def test_arrays_are_copied(self):
+        y = np.array([1.0, 2.0, 4.0])
+        problem = mlec.Problem("y ~ poisson(exp(a))", {"y": y})
+        before = problem.nll([0.0])
+        y[:] = 100.0
+        del y
+        # NLL at a = 0 is sum(lambda - y log lambda + log y!) = 3 + log(1! 2! 4!).
+        self.assertEqual(problem.nll([0.0]), before)
+        assert_close(self, before, 3 + math.log(1 * 2 * 24))
+
+    def test_missing_values(self):
+        x = np.array([1.0, np.nan, 3.0, 6.0])
+        with self.assertRaises(mlec.DataError):
+            mlec.fit("x ~ normal(mu, sigma)", {"x": x})
+        f = mlec.fit("x ~ normal(mu, sigma)", {"x": x}, na="drop")
+        self.assertEqual(f.rows_dropped, 1)
+        self.assertEqual(f.n_obs, 3)
+        assert_close(self, f.estimates["mu"], 10 / 3)
+
+
+class LogisticReferenceTest(unittest.TestCase):
+    """models/logistic.expected.json: R's glm on the same data."""
+
+    def test_matches_r(self):
+        expected = json.loads((MODELS / "logistic.expected.json").read_text())
+        f = mlec.fit(str(MODELS / expected["model"]), str(MODELS / expected["data"]))
+        self.assertEqual(f.converged, expected["converged"])
+        self.assertEqual(f.n_obs, expected["n_obs"])
+        assert_close(self, f.log_likelihood, expected["log_likelihood"])
+        self.assertEqual(f.names, [p["name"] for p in expected["parameters"]])
+        for p in expected["parameters"]:
+            assert_close(self, f.estimates[p["name"]], p["estimate"], rel=1e-6)
+            assert_close(self, f.std_errors[p["name"]], p["std_error"], rel=1e-4)
+
+
+class ProblemTest(unittest.TestCase):
+    """The NLL and its derivatives, for users with their own optimizer."""
+
+    def setUp(self):
+        self.problem = mlec.Problem(MODELS / "logistic.mle", MODELS / "logistic.csv")
+        self.theta = np.array([0.3, -0.7, 0.2, 1.1])
+
+    def test_names_and_start(self):
+        self.assertEqual(self.problem.names, ["b0", "b1", "b2", "b3"])
+        self.assertEqual(self.problem.start().shape, (4,))
+
+    def test_nll_equals_bernoulli_sum(self):
+        # Independent: sum of log(1 + exp(eta)) - y eta over the rows.
+        csv = np.genfromtxt(MODELS / "logistic.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+        eta = (self.theta[0] + self.theta[1] * csv["x1"] + self.theta[2] * csv["x2"]
+               + self.theta[3] * csv["x3"])
+        expected = float(np.sum(np.logaddexp(0, eta) - csv["y"] * eta))
+        assert_close(self, self.problem.nll(self.theta), expected, rel=1e-12)
+
+    def test_gradient_matches_finite_differences(self):
+        value, gradient = self.problem.nll_gradient(self.theta)
+        self.assertEqual(value, self.problem.nll(self.theta))
+        h = 1e-5
+        for i in range(4):
+            step = np.zeros(4)
+            step[i] = h
+            fd = (self.problem.nll(self.theta + step) - self.problem.nll(self.theta - step)) / (2 * h)
+            assert_close(self, gradient[i], fd, rel=1e-6, abs_floor=1e-6)
+
+    def test_hessian_matches_finite_differences(self):
+        value, gradient, hessian = self.problem.nll_gradient_hessian(self.theta)
+        self.assertEqual(hessian.shape, (4, 4))
+        np.testing.assert_allclose(gradient, self.problem.nll_gradient(self.theta)[1], rtol=1e-12)
+        h = 1e-5
+        for j in range(4):
+            step = np.zeros(4)
+            step[j] = h
+            fd = (self.problem.nll_gradient(self.theta + step)[1]
+                  - self.problem.nll_gradient(self.theta - step)[1]) / (2 * h)
+            np.testing.assert_allclose(hessian[:, j], fd, rtol=1e-6, atol=1e-6)
+
+    def test_fit_equals_mlec_fit(self):
+        expected = mlec.fit(MODELS / "logistic.mle", MODELS / "logistic.csv")
+        f = self.problem.fit()
+        self.assertEqual(f.estimates, expected.estimates)
+        self.assertEqual(f.log_likelihood, expected.log_likelihood)
+        # The NLL at the estimate is minus the reported log-likelihood.
+        assert_close(self, self.problem.nll(list(f.estimates.values())), -f.log_likelihood, rel=1e-12)
+
+    def test_wrong_length(self):
+        with self.assertRaisesRegex(ValueError, "theta has 3 values; the problem has 4 parameters"):
+            self.problem.nll([0.0, 0.0, 0.0])
+
+
+class ErrorTest(unittest.TestCase):
+    def test_model_error_has_cli_text(self):
+        with self.assertRaises(mlec.ModelError) as caught:
+            mlec.fit("y ~ bernoulli(sigmoid(w*x + ))\n", {"x": np.zeros(3), "y": np.zeros(3)})
+        self.assertEqual(str(caught.exception),
+                         "<model>:1:29: error: expected expression after '+', found ')'\n"
+                         "    y ~ bernoulli(sigmoid(w*x + ))\n"
+                         "                                ^")
+        self.assertIsInstance(caught.exception, ValueError)
+
+    def test_model_file_error_names_the_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "bad.mle")
+            with open(path, "w") as out:
+                out.write("# a comment\ny ~ normal(mu, sigma\n")
+            with self.assertRaises(mlec.ModelError) as caught:
+                mlec.fit(path, MODELS / "xor.csv")
+            self.assertTrue(str(caught.exception).startswith(path + ":2:"), str(caught.exception))
+
+    def test_data_error_for_non_numeric_cell(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "bad.csv")
+            with open(path, "w") as out:
+                out.write("a,b,y\n0,0,0\n0,x,1\n")
+            with self.assertRaises(mlec.DataError) as caught:
+                mlec.fit(MODELS / "xor.mle", path)
+            self.assertEqual(str(caught.exception),
+                             path + ":3:3: error: row 2, column 'b': expected a number, found 'x'\n"
+                             "    0,x,1\n"
+                             "      ^")
+            self.assertIsInstance(caught.exception, ValueError)
+
+    def test_data_error_for_strings_in_a_dict(self):
+        with self.assertRaisesRegex(mlec.DataError, "column 'y': cannot convert to float64 numbers"):
+            mlec.fit("y ~ poisson(exp(a))", {"y": np.array(["1", "two"])})
+
+    def test_columns_of_different_lengths(self):
+        with self.assertRaises(mlec.DataError) as caught:
+            mlec.fit("y ~ normal(b*x, s)", {"x": np.zeros(4), "y": np.zeros(3)})
+        self.assertEqual(str(caught.exception), "<data>: error: column 'y' has 3 rows, but 'x' has 4")
+
+    def test_missing_outcome_column(self):
+        with self.assertRaises(mlec.ModelError) as caught:
+            mlec.fit("y ~ normal(mu, sigma)", {"z": np.zeros(3)})
+        self.assertEqual(str(caught.exception),
+                         "<model>:1:1: error: 'y' is not a column of <data>; did you mean 'z'?\n"
+                         "    y ~ normal(mu, sigma)\n"
+                         "    ^")
+
+    def test_missing_model_file(self):
+        with self.assertRaisesRegex(mlec.ModelError, "no_such.mle: error: cannot open model file"):
+            mlec.fit("no_such.mle", MODELS / "xor.csv")
+
+    def test_bad_options_raise_value_error(self):
+        bad = [dict(method="bfgs"), dict(ci="bootstrap"), dict(na="keep"), dict(confidence=1.5),
+               dict(starts=0), dict(max_iterations=0), dict(tolerance=-1.0), dict(seed=-1),
+               dict(threads=-2)]
+        for options in bad:
+            with self.subTest(options=options):
+                with self.assertRaises(ValueError) as caught:
+                    mlec.fit(MODELS / "xor.mle", MODELS / "xor.csv", **options)
+                self.assertNotIsInstance(caught.exception, (mlec.ModelError, mlec.DataError))
+        # Checked before the (here missing) files are read.
+        with self.assertRaisesRegex(ValueError, "^method must be 'auto', 'newton' or 'lbfgs', not 'bfgs'$"):
+            mlec.fit("no_such.mle", "no_such.csv", method="bfgs")
+        with self.assertRaisesRegex(ValueError, "^confidence must be between 0 and 1$"):
+            mlec.fit("no_such.mle", "no_such.csv", confidence=1.0)
+
+
+class CallbackTest(unittest.TestCase):
+    def setUp(self):
+        self.model = str(MODELS / "logistic.mle")
+        self.data = str(MODELS / "logistic.csv")
+
+    def test_every_iteration_is_reported(self):
+        seen = []
+        f = mlec.fit(self.model, self.data, on_iteration=lambda info: seen.append(info))
+        self.assertTrue(f.converged)
+        self.assertEqual([info["iteration"] for info in seen], list(range(1, f.iterations + 1)))
+        nlls = [info["nll"] for info in seen]
+        self.assertEqual(nlls, sorted(nlls, reverse=True))  # Newton never increases the NLL
+        assert_close(self, nlls[-1], -f.log_likelihood, rel=1e-12)
+
+    def test_false_cancels(self):
+        calls = []
+
+        def stop(info):
+            calls.append(info["iteration"])
+            return False
+
+        f = mlec.fit(self.model, self.data, on_iteration=stop)
+        self.assertEqual(len(calls), 1)
+        self.assertFalse(f.converged)
+        self.assertEqual(f.status, "cancelled")
+
+    def test_exception_propagates(self):
+        def boom(info):
+            raise KeyError("from the callback")
+
+        with self.assertRaisesRegex(KeyError, "from the callback"):
+            mlec.fit(self.model, self.data, on_iteration=boom)
+
+
+if __name__ == "__main__":
+    unittest.main()
