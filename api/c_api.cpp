@@ -60,19 +60,9 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 // mlec_error_free knows not to delete.
 mlec_error out_of_memory_error{MLEC_ERROR_INTERNAL, "mlec: error: out of memory\n", {}};
 
-// The mlec command's exit code for the first error (cli/main.cpp).
-int code_for(const mlec::Diagnostics& ds) {
-    for (const auto& d : ds) {
-        if (d.severity != mlec::Severity::error) continue;
-        switch (d.category) {
-            case mlec::Category::model: return MLEC_ERROR_MODEL;
-            case mlec::Category::data: return MLEC_ERROR_DATA;
-            case mlec::Category::usage: return MLEC_ERROR_USAGE;
-            case mlec::Category::fit: return MLEC_ERROR_FIT;
-        }
-    }
-    return MLEC_ERROR_USAGE;
-}
+// The mlec command's exit code for the first error; MLEC_ERROR_* has the
+// same values.
+int code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
 
 void report(mlec_error** err, int code, mlec::Diagnostics ds) noexcept {
     if (!err) return;

@@ -20,11 +20,10 @@
 namespace {
 
 // Exit codes (README.md): a script can tell what went wrong without parsing
-// the messages.
+// the messages. An error's code follows its category (mlec::exit_code):
+// 2 model, 3 data.
 constexpr int exit_ok = 0;
 constexpr int exit_usage = 1;
-constexpr int exit_model_error = 2;
-constexpr int exit_data_error = 3;
 constexpr int exit_not_converged = 4;
 
 constexpr const char* usage_text =
@@ -72,18 +71,7 @@ int usage_error(const std::string& message) {
     return exit_usage;
 }
 
-int exit_code_for(const mlec::Diagnostics& ds) {
-    for (const auto& d : ds) {
-        if (d.severity != mlec::Severity::error) continue;
-        switch (d.category) {
-            case mlec::Category::model: return exit_model_error;
-            case mlec::Category::data: return exit_data_error;
-            case mlec::Category::usage: return exit_usage;
-            case mlec::Category::fit: return exit_not_converged;
-        }
-    }
-    return exit_usage;
-}
+int exit_code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
 
 bool parse_number(const char* text, double& out) {
     char* end = nullptr;
