@@ -46,6 +46,9 @@ constexpr int max_nesting = 256;
 // A chain `a + b + c ...` is a loop in the parser but a left-deep tree after
 // it; its height bounds the recursion of everything that walks the tree.
 constexpr int max_tree_height = 2048;
+// Longer names are refused rather than carried into every message that
+// quotes them (a 1 MB identifier is a generated file gone wrong).
+constexpr std::uint32_t max_name_length = 255;
 
 struct ParseError {
     Span span;
@@ -63,7 +66,20 @@ bool is_word_char(char c) { return is_name_char(c) || c == '.'; }
 
 std::uint32_t to_offset(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
-std::string quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+// A quoted token or piece of text; one longer than `max_quoted` characters
+// is cut and ends in "...", so that a 1 MB number or expression does not
+// make a 1 MB message (the caret already shows where it is).
+constexpr std::size_t max_quoted = 60;
+
+std::string quote(std::string_view text) {
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U && characters++ == max_quoted) {
+            return "'" + std::string(text.substr(0, i)) + "...'";
+        }
+    }
+    return "'" + std::string(text) + "'";
+}
 
 std::string position_text(const SourceText& source, std::uint32_t offset) {
     const LineColumn at = source.locate(offset);
@@ -490,6 +506,12 @@ Prescan prescan(const SourceText& source) {
             std::uint32_t end = i + 1;
             while (end < text.size() && is_name_char(text[end])) {
                 ++end;
+            }
+            if (end - i > max_name_length) {
+                out.error = ParseError{Span{i, end}, "name too long (" + std::to_string(end - i) +
+                                                         " characters; at most " +
+                                                         std::to_string(max_name_length) + ")"};
+                return out;
             }
             if (end < text.size() && text[end] == '.') {
                 out.error = ParseError{Span{end, end + 1}, "unexpected '.' after " +

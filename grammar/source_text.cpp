@@ -21,7 +21,9 @@ int count_code_points(std::string_view text) {
 
 SourceText::SourceText(std::string name, std::string text)
     : name_(std::move(name)), text_(std::move(text)) {
-    line_starts_.push_back(0);
+    // A UTF-8 byte order mark is not part of line 1: columns count from
+    // after it, as an editor shows them, and the quoted line leaves it out.
+    line_starts_.push_back(text_.starts_with("\xEF\xBB\xBF") ? 3 : 0);
     for (std::size_t i = 0; i < text_.size(); ++i) {
         if (text_[i] == '\n') {
             line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
@@ -30,7 +32,7 @@ SourceText::SourceText(std::string name, std::string text)
 }
 
 LineColumn SourceText::locate(std::uint32_t offset) const {
-    offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
+    offset = std::clamp<std::uint32_t>(offset, line_starts_.front(), static_cast<std::uint32_t>(text_.size()));
     // The last line start not after `offset`.
     const auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
     const auto line_index = static_cast<std::size_t>(next - line_starts_.begin()) - 1;

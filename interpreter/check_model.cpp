@@ -907,6 +907,16 @@ private:
 
     const ParamEntry& parameter_entry(const std::string& name, Span span) {
         if (auto it = params_.find(name); it != params_.end()) return it->second;
+        // Its bounds, start value and size are evaluated below and may name
+        // it again (param w = w * 2, param v[v]): without this, endless
+        // recursion (a fuzzer found it).
+        if (!entering_.insert(name).second)
+            fail(span, "the bounds, start value or size of '" + name + "' depend on '" + name + "' itself");
+        struct Leave {
+            std::set<std::string>& entering;
+            const std::string& name;
+            ~Leave() { entering.erase(name); }
+        } leave{entering_, name};
         ParamEntry entry;
         auto decl_it = declared_.find(name);
         if (decl_it == declared_.end()) {
@@ -1008,7 +1018,10 @@ private:
     }
 
     void typo_warnings() {
-        for (const auto& name : std::views::keys(params_)) {
+        // (a plain loop, not std::views::keys: clang 14, which builds the
+        // fuzz targets, cannot compile libstdc++ 12's views over a map)
+        for (const auto& entry : params_) {
+            const std::string& name = entry.first;
             for (const std::string& col : header_) {
                 if (!looks_like_typo(name, col)) continue;
                 Span at = declared_.count(name) ? declared_[name]->name_span : first_use_of(name);
@@ -1041,6 +1054,7 @@ private:
 
     std::map<std::string, const ast::ParamDecl*> declared_;
     std::map<std::string, Declared> declared_cache_;
+    std::set<std::string> entering_;  // parameters whose entry is being built
     std::map<std::string, Span> local_definitions_;
     std::map<std::string, Value> locals_;
     std::map<std::string, Span> local_spans_;

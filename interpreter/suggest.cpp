@@ -60,6 +60,10 @@ std::string without_underscores(std::string_view s) {
 }  // namespace
 
 bool looks_like_typo(std::string_view parameter, std::string_view column) {
+    // One edit changes the length by at most one: checked first, because
+    // edit_distance costs |parameter| x |column| (a 100 MB header name).
+    const auto longer = std::max(parameter.size(), column.size());
+    if (longer - std::min(parameter.size(), column.size()) > 1) return false;
     if (parameter == column || edit_distance(parameter, column) != 1) return false;
     if (lower(parameter) == lower(column) || without_underscores(parameter) == without_underscores(column))
         return true;

@@ -48,14 +48,55 @@ int code_points(const char* begin, const char* end) {
     return n;
 }
 
-// The first `limit` characters of [begin, end), with "..." when cut.
-std::string excerpt(const char* begin, const char* end, int limit = quoted_field_limit) {
-    int n = 0;
-    for (const char* p = begin; p < end; ++p) {
-        if ((static_cast<unsigned char>(*p) & 0xC0) != 0x80 && n++ == limit)
-            return std::string(begin, p) + "...";
+// The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+// forms, no surrogates, at most U+10FFFF), or 0 when there is none.
+int utf8_sequence(const char* p, const char* end) {
+    const auto byte = [&](std::ptrdiff_t k) { return static_cast<unsigned char>(p[k]); };
+    const unsigned char lead = byte(0);
+    int length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;
+        if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F;
+    } else {
+        return 0;
     }
-    return std::string(begin, end);
+    if (end - p < length || byte(1) < low || byte(1) > high) return 0;
+    for (int k = 2; k < length; ++k)
+        if ((byte(k) & 0xC0) != 0x80) return 0;
+    return length;
+}
+
+// The first `limit` characters of [begin, end), with "..." when cut. Bytes
+// that would garble a terminal (control characters, bytes that are not
+// UTF-8) are written as \xHH, so a message always says what the cell holds.
+std::string excerpt(const char* begin, const char* end, int limit = quoted_field_limit) {
+    constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    int n = 0;
+    for (const char* p = begin; p < end; ++n) {
+        if (n == limit) return out + "...";
+        const auto c = static_cast<unsigned char>(*p);
+        if (c >= 0x20 && c < 0x7F) {
+            out += *p++;
+        } else if (const int length = c >= 0x80 ? utf8_sequence(p, end) : 0; length > 0) {
+            out.append(p, static_cast<std::size_t>(length));
+            p += length;
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+            ++p;
+        }
+    }
+    return out;
 }
 
 // One line: [begin, end) is its text without "\n" or "\r\n"; `next` is where
@@ -454,6 +495,17 @@ bool CsvFile::Impl::read_header(Diagnostics& diagnostics) {
             at(1, line, line.begin, line.begin, "line 1 should hold the column names, but it is empty"));
         return false;
     }
+    // A '\r' not followed by '\n' ends lines only in files from classic Mac
+    // OS; read as one line they would give a header of odd names.
+    if (const auto* cr = static_cast<const char*>(
+            std::memchr(line.begin, '\r', static_cast<std::size_t>(line.end - line.begin)))) {
+        // (the line is quoted up to the '\r': printed, it would move the
+        // cursor back over what came before)
+        diagnostics.push_back(at(1, Line{line.begin, cr, line.next}, cr, cr,
+                                 "carriage return (\\r) inside the header line: lines must end with "
+                                 "\\n or \\r\\n"));
+        return false;
+    }
     const char* f = line.begin;
     for (int column = 1;; ++column) {
         bool unclosed = false;
@@ -474,7 +526,8 @@ bool CsvFile::Impl::read_header(Diagnostics& diagnostics) {
         auto [it, inserted] = index.emplace(name, column - 1);
         if (!inserted) {
             diagnostics.push_back(at(1, line, t.begin, t.end,
-                                     "column '" + name + "' appears twice in the header (first as column " +
+                                     "column '" + excerpt(name.data(), name.data() + name.size()) +
+                                         "' appears twice in the header (first as column " +
                                          std::to_string(it->second + 1) + ")"));
             return false;
         }
