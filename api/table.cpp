@@ -100,20 +100,8 @@ public:
             }
             if (v != std::floor(v) || std::abs(v) > 9007199254740992.0) out.numeric = false;
         }
+        if (out.numeric) return rt::whole_number_categories(x);
         out.codes.reserve(x.size());
-        if (out.numeric) {
-            std::vector<double> sorted;
-            for (double v : x)
-                if (!std::isnan(v)) sorted.push_back(v);
-            std::sort(sorted.begin(), sorted.end());
-            sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-            for (double v : sorted) out.levels.push_back(text(v));
-            for (double v : x)
-                out.codes.push_back(std::isnan(v) ? v
-                                                  : static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) -
-                                                                        sorted.begin() + 1));
-            return out;
-        }
         std::unordered_map<double, double> index;
         for (double v : x) {
             if (std::isnan(v)) {

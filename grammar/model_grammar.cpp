@@ -639,8 +639,7 @@ Prescan prescan(const SourceText& source) {
 // height of its tree so that chains too long to walk safely are refused.
 class Converter {
 public:
-    Converter(const SourceText& source, std::string_view text)
-        : source_(source), text_(text) {}
+    explicit Converter(std::string_view text) : text_(text) {}
 
     std::optional<ParseError> error;
 
@@ -662,7 +661,6 @@ private:
         int height = 1;
     };
 
-    const SourceText& source_;
     std::string_view text_;
 
     std::uint32_t offset(const char* p) const { return to_offset(p - text_.data()); }
@@ -928,7 +926,7 @@ ParseResult parse_model(const SourceText& source) {
                                       to_offset(failure.where() - text.data())));
     }
 
-    Converter converter(source, text);
+    Converter converter(text);
     ast::Model model = converter.model(tree);
     if (converter.error) {
         return fail(*converter.error);

@@ -859,20 +859,7 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
         numbers.push_back(v);
     }
     if (out.numeric) {
-        std::vector<double> sorted;
-        for (double v : numbers)
-            if (!std::isnan(v)) sorted.push_back(v);
-        std::sort(sorted.begin(), sorted.end());
-        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        for (double v : sorted) {
-            char buf[32];
-            auto r = std::to_chars(buf, buf + sizeof buf, v);
-            out.levels.emplace_back(buf, r.ptr);
-        }
-        for (double v : numbers)
-            out.codes.push_back(std::isnan(v) ? v
-                                              : static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) -
-                                                                    sorted.begin() + 1));
+        out = whole_number_categories(numbers);
     } else {
         std::unordered_map<std::string_view, double> index;
         for (std::string_view c : cells) {
@@ -885,6 +872,27 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
             out.codes.push_back(it->second);
         }
     }
+    return out;
+}
+
+CsvFile::Categories whole_number_categories(std::span<const double> values) {
+    CsvFile::Categories out;
+    out.numeric = true;
+    std::vector<double> sorted;
+    for (double v : values)
+        if (!std::isnan(v)) sorted.push_back(v);
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    for (double v : sorted) {
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, v);
+        out.levels.emplace_back(buf, r.ptr);
+    }
+    out.codes.reserve(values.size());
+    for (double v : values)
+        out.codes.push_back(std::isnan(v) ? v
+                                          : static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), v) -
+                                                                sorted.begin() + 1));
     return out;
 }
 

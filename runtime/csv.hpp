@@ -79,4 +79,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Group levels of whole numbers (NaN: missing, code NaN): the distinct
+// values in ascending order, each named by its shortest text; codes[row] is
+// the row's level number, 1-based. Shared by the CSV reader and columns
+// given in memory.
+CsvFile::Categories whole_number_categories(std::span<const double> values);
+
 }  // namespace mlec::rt
