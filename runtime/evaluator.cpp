@@ -95,11 +95,11 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
         if (mode == Mode::value) continue;
         if (ws.d1[uid].empty() && !n.op->constant_partial && !n.op->product)
-            ws.d1[uid].assign(n.inputs.size(), std::vector<double>(block_rows_, 0.0));
+            ws.d1[uid].assign(n.inputs.size(), Buffer(block_rows_, 0.0));
         if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
         if (mode == Mode::hessian && !n.op->linear && !n.op->product && ws.d2[uid].empty())
             ws.d2[uid].assign(static_cast<std::size_t>(pair_count(static_cast<int>(n.inputs.size()))),
-                              std::vector<double>(block_rows_, 0.0));
+                              Buffer(block_rows_, 0.0));
     }
 }
 

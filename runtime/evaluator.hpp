@@ -74,15 +74,24 @@ public:
 private:
     enum class Mode { value, gradient, hessian };
 
+    // A block-long array of one node. Aligned to Eigen's packet size so
+    // that Eigen's reductions over it (sums, matrix-vector products) start
+    // at the same element in every buffer: with 32- or 64-byte packets
+    // (AVX, AVX-512) Eigen peels a prologue up to the first aligned element,
+    // and buffers at different alignments would add the same numbers in
+    // different orders: different threads, or two Problems, would then
+    // disagree in the last bits.
+    using Buffer = std::vector<double, Eigen::aligned_allocator<double>>;
+
     // What one worker thread needs for its blocks: per-node buffers of the
     // row-varying nodes (values, partials, adjoints, tangents), reused
     // across blocks and evaluations. Row-invariant nodes live in the
     // Evaluator itself and are read-only while blocks run.
     struct Workspace {
-        std::vector<std::vector<double>> value;
-        std::vector<std::vector<std::vector<double>>> d1;
-        std::vector<std::vector<std::vector<double>>> d2;
-        std::vector<std::vector<double>> adjoint;
+        std::vector<Buffer> value;
+        std::vector<std::vector<Buffer>> d1;
+        std::vector<std::vector<Buffer>> d2;
+        std::vector<Buffer> adjoint;
         std::vector<Eigen::MatrixXd> tangent;
         // Hessian scratch: the weights of one pair of inputs, the weighted
         // tangent (block_rows x dimension) and the block's outer product.
@@ -135,7 +144,7 @@ private:
     std::vector<std::vector<double>> invariant_d2_;
     std::vector<Eigen::MatrixXd> invariant_tangent_;   // 1 x deps.size()
     std::vector<double> invariant_adjoint_;            // summed over all rows
-    std::vector<std::vector<double>> broadcast_;       // per node: invariant value repeated over a block
+    std::vector<Buffer> broadcast_;                    // per node: invariant value repeated over a block
 
     std::vector<std::vector<std::vector<int>>> dep_position_;  // node, input -> columns in node's deps
     std::vector<int> varying_;                         // varying op/data nodes, topological
