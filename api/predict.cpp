@@ -74,21 +74,21 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     auto numeric = csv.load(which, diagnostics, false, p.threads, storage);
     if (!numeric) return std::nullopt;
     rows = csv.rows();
-    std::vector<std::vector<double>> columns;
+    // Parsed columns are used where the table put them; group codes and the
+    // outcomes the new data lack (NaN, never read) join `storage` (moving a
+    // vector in keeps its buffer, so the views stay valid).
+    std::vector<std::span<const double>> spans;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : model.columns) {
-        if (c.categorical) {
-            columns.push_back(std::move(c.codes));
-        } else if (c.csv_index < real_columns) {
-            const std::span<const double> view = (*numeric)[next++];
-            columns.emplace_back(view.begin(), view.end());
-        } else {
-            columns.emplace_back(rows, std::numeric_limits<double>::quiet_NaN());
+        if (!c.categorical && c.csv_index < real_columns) {
+            spans.push_back((*numeric)[next++]);
+            continue;
         }
+        std::vector<double> owned = c.categorical ? std::move(c.codes) : std::vector<double>{};
+        owned.resize(rows, std::numeric_limits<double>::quiet_NaN());
+        storage.push_back(std::move(owned));
+        spans.emplace_back(storage.back());
     }
-    for (auto& c : columns) c.resize(rows, std::numeric_limits<double>::quiet_NaN());
-    std::vector<std::span<const double>> spans;
-    for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
     rt::Evaluator evaluator(model.graph, spans, rows, rt::default_block_rows, p.threads);
 
     struct Output {

@@ -45,8 +45,11 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
             if (n.kind == NodeKind::op) invariant_d1_[id].assign(n.inputs.size(), 0.0);
         } else {
             varying_.push_back(static_cast<int>(id));
-            for (int in : n.inputs)
-                if (graph_.node(in).row_invariant) feeds_varying[static_cast<std::size_t>(in)] = true;
+            // A product reads its row-invariant factors as numbers, so only
+            // other ops need them repeated over a block.
+            if (n.kind == NodeKind::op && !n.op->product)
+                for (int in : n.inputs)
+                    if (graph_.node(in).row_invariant) feeds_varying[static_cast<std::size_t>(in)] = true;
         }
         if (n.kind == NodeKind::op) {
             dep_position_[id].resize(n.inputs.size());

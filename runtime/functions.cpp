@@ -374,26 +374,14 @@ void eval_sum(OpCall& c) {
 
 // x1*y1 + x2*y2 + ... (an even number of inputs, paired in order): the
 // interpreter's node for a linear predictor b0 + b1*x1 + ... + bk*xk, with
-// a summand that is not a product paired with the constant 1. One node
-// instead of k products and a sum: one pass over the block, and the
-// evaluator reads each partial (the other factor of the pair) in place.
-// The only non-zero second partials are those of the pairs, all 1.
+// a summand that is not a product paired with the constant 1. The only
+// non-zero second partials are those of the pairs, all 1. (Row-varying
+// products are evaluated by the evaluator itself, which uses row-invariant
+// factors as numbers; this serves row-invariant nodes and constant folding.)
 void eval_sum_of_products(OpCall& c) {
     const int k = static_cast<int>(c.in.size());
-    if (k < 2) {
-        c.value.setZero();
-        return;
-    }
-    // Two pairs per pass: fewer passes over the output.
-    int i = 0;
-    if (k % 4 == 0) {
-        c.value = c.in[0] * c.in[1] + c.in[2] * c.in[3];
-        i = 4;
-    } else {
-        c.value = c.in[0] * c.in[1];
-        i = 2;
-    }
-    for (; i + 3 < k; i += 4) c.value += c.in[i] * c.in[i + 1] + c.in[i + 2] * c.in[i + 3];
+    c.value.setZero();
+    for (int i = 0; i + 1 < k; i += 2) c.value += c.in[i] * c.in[i + 1];
     for (int j = 0; j < k; ++j)
         if (c.want_d1(j)) c.d1[j] = c.in[j ^ 1];
     zero_requested_d2(c);
