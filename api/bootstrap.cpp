@@ -59,7 +59,8 @@ void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eig
         draw_outcomes(p, *plan, theta, rng, columns);
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
-        rt::Evaluator evaluator(p.model.graph, spans, p.rows, rt::default_block_rows, p.threads);
+        const std::unique_ptr<rt::Evaluator> replicate = make_evaluator(p, spans);
+        rt::Evaluator& evaluator = *replicate;
         EvaluatorObjective objective(evaluator);
         const rt::OptimizeResult fit = rt::minimize(objective, theta, oo);
         const bool ran_off = fit.x.size() > 0 && (fit.x - theta).cwiseAbs().maxCoeff() > 50;

@@ -71,12 +71,13 @@ int user_direction(const rt::Bounds& b, int sign) {
     return sign;
 }
 
-std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
-    auto bad = p.evaluator->find_non_finite(theta);
-    if (!bad) return "the log-likelihood is not finite at the start values";
+// The message about this rank's first row (`bad`) whose log-likelihood is
+// not finite, numbered among all ranks' rows.
+std::string non_finite_row_message(Problem::Impl& p, const Eigen::VectorXd& theta,
+                                   const rt::Evaluator::NonFinite* bad) {
     const interp::TermInfo& term = p.model.terms[static_cast<std::size_t>(bad->term)];
     std::ostringstream s;
-    s << "the log-likelihood is not finite at the start values: row " << bad->row + 1 << " of " << p.data_name
+    s << "the log-likelihood is not finite at the start values: row " << p.first_row + bad->row + 1 << " of " << p.data_name
       << " gives log p = " << format_short(bad->value) << " in '" << term.text << "'";
     if (!term.input_nodes.empty()) {
         s << " (";
@@ -91,6 +92,16 @@ std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
     }
     s << "; give start values with 'param name = value'";
     return s.str();
+}
+
+std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
+    auto bad = p.evaluator->find_non_finite(theta);
+    std::string message = bad ? non_finite_row_message(p, theta, &*bad) : std::string();
+    // Distributed: the first rank that has such a row has the first row.
+    if (p.collective)
+        for (const std::string& m : p.collective->all_gather(message))
+            if (!m.empty()) return m;
+    return bad ? message : "the log-likelihood is not finite at the start values";
 }
 
 std::string describe_direction(const std::vector<interp::ParameterInfo>& params, const Eigen::VectorXd& v) {
@@ -188,14 +199,14 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     r.model_name = p.model_name;
     r.data_name = p.data_name;
     r.data_columns = problem.data_columns();
-    r.n_obs = p.rows;
+    r.n_obs = p.total_rows;
     r.rows_dropped = p.rows_dropped;
     r.n_params = k;
     r.confidence = options.confidence;
     for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
     r.notes = p.model.notes;
     if (p.rows_dropped > 0)
-        r.notes.push_back(std::to_string(p.rows_dropped) + " of " + std::to_string(p.rows + p.rows_dropped) +
+        r.notes.push_back(std::to_string(p.rows_dropped) + " of " + std::to_string(p.total_rows + p.rows_dropped) +
                           " rows were dropped for a missing value in a column the model uses (--na drop)");
     std::string why;
     if (!options.is_valid(&why)) {

@@ -22,6 +22,9 @@ struct Model::Impl {
 
 struct Data::Impl {
     std::unique_ptr<api::Table> table;
+    // A distributed read (mlec/distributed.hpp): `table` holds this rank's
+    // part of the rows, and binding agrees with the other ranks through this.
+    std::shared_ptr<rt::Collective> collective;
 };
 
 struct Problem::Impl {
@@ -34,11 +37,16 @@ struct Problem::Impl {
     // dropping missing values).
     std::vector<std::span<const double>> columns;
     std::vector<std::vector<double>> storage;
-    std::size_t rows = 0;
+    std::size_t rows = 0;  // this rank's rows
+    // Distributed: this rank's rows are rows [first_row, first_row + rows)
+    // of total_rows (all ranks'); on one machine 0 and rows.
+    std::shared_ptr<rt::Collective> collective;
+    std::size_t first_row = 0;
+    std::size_t total_rows = 0;
     // After dropping rows with a missing value: the file's row (0-based) of
     // each row kept, for messages. Empty when no row was dropped.
     std::vector<std::size_t> original_row;
-    std::size_t rows_dropped = 0;
+    std::size_t rows_dropped = 0;  // on all ranks
     int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
     // The evaluator keeps its workspace between calls: a Problem evaluates
     // on one thread at a time.
@@ -52,6 +60,15 @@ struct Problem::Impl {
         double nll = 0;
     } last_hessian;
 };
+
+// An evaluator over `columns` (this rank's rows, as p.columns), sharing the
+// likelihood's sums with the other ranks of a distributed fit.
+inline std::unique_ptr<rt::Evaluator> make_evaluator(const Problem::Impl& p,
+                                                     std::vector<std::span<const double>> columns) {
+    return std::make_unique<rt::Evaluator>(p.model.graph, std::move(columns), p.rows, rt::default_block_rows,
+                                           p.threads,
+                                           rt::RowShare{p.collective.get(), p.first_row, p.total_rows});
+}
 
 // Copies of the data columns, for drawing new outcomes into (simulate,
 // bootstrap).

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "api/distributed.hpp"
 #include "api/impl.hpp"
 #include "api/number_format.hpp"
 
@@ -32,7 +33,21 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     }
     const int real_columns = static_cast<int>(csv.header().size());
     std::size_t rows = 0;
-    const interp::LevelsSource levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
+    // Distributed new data: each rank predicts its own rows; a step that
+    // fails on any rank fails on all, with the first error in file order.
+    rt::Collective* cluster = newdata.impl().collective.get();
+    auto agree = [cluster](bool ok, const Diagnostics& local, Diagnostics& ds) {
+        if (!cluster) {
+            ds.insert(ds.end(), local.begin(), local.end());
+            return ok;
+        }
+        if (auto failure = api::first_failure(*cluster, ok ? nullptr : &local)) {
+            ds.insert(ds.end(), failure->begin(), failure->end());
+            return false;
+        }
+        return true;
+    };
+    const interp::LevelsSource local_levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
         const std::string& name = header[static_cast<std::size_t>(column)];
         const auto& known = fitted_levels[name];
         interp::Levels out;
@@ -47,13 +62,19 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
             const std::string& level = categories->levels[static_cast<std::size_t>(categories->codes[r]) - 1];
             auto it = std::find(known.begin(), known.end(), level);
             if (it == known.end()) {
-                ds.push_back(csv.field_error(r, column, "row " + std::to_string(r + 1) + ", column '" + name +
+                ds.push_back(csv.field_error(r, column, "row " + std::to_string(csv.first_row() + r + 1) + ", column '" + name +
                                                             "': level '" + level +
                                                             "' was not in the data the model was fitted to"));
                 return std::nullopt;
             }
             out.codes.push_back(static_cast<double>(it - known.begin() + 1));
         }
+        return out;
+    };
+    const interp::LevelsSource levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
+        Diagnostics local;
+        auto out = local_levels(column, local);
+        if (!agree(out.has_value(), local, ds)) return std::nullopt;
         return out;
     };
     const Model::Impl& m = *p.source_model;
@@ -71,8 +92,9 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     for (const interp::ColumnInfo& c : model.columns)
         if (!c.categorical && c.csv_index < real_columns) which.push_back(c.csv_index);
     std::vector<std::vector<double>> storage;
-    auto numeric = csv.load(which, diagnostics, false, p.threads, storage);
-    if (!numeric) return std::nullopt;
+    Diagnostics local;
+    auto numeric = csv.load(which, local, false, p.threads, storage, cluster ? rt::default_block_rows : 0);
+    if (!agree(numeric.has_value(), local, diagnostics)) return std::nullopt;
     rows = csv.rows();
     // Parsed columns are used where the table put them; group codes and the
     // outcomes the new data lack (NaN, never read) join `storage` (moving a
@@ -89,7 +111,13 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         storage.push_back(std::move(owned));
         spans.emplace_back(storage.back());
     }
-    rt::Evaluator evaluator(model.graph, spans, rows, rt::default_block_rows, p.threads);
+    // Distributed: rows at block boundaries, as for the fit, so that each
+    // prediction is computed to the same bits as on one machine.
+    std::size_t first_row = 0, total_rows = rows;
+    if (cluster)
+        total_rows = api::align_rows(*cluster, spans, storage, rows, rt::default_block_rows, first_row).total_rows;
+    rt::Evaluator evaluator(model.graph, spans, rows, rt::default_block_rows, p.threads,
+                            rt::RowShare{cluster, first_row, total_rows});
 
     struct Output {
         std::string name;
@@ -114,19 +142,33 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         if (v.size() == 1) v.assign(rows, v[0]);
         value[k] = std::move(v);
         const Eigen::MatrixXd J = evaluator.node_jacobian(fit.theta, outputs[k].node);
-        const Eigen::MatrixXd JS = J * fit.theta_covariance;
+        // se^2 = j' S j row by row, each row the same loops in the same
+        // order: a matrix product over all rows would treat a row by its
+        // place in the product's panels, and a row predicted on another
+        // rank of a distributed run would differ in the last bit.
+        const Eigen::MatrixXd Jt = J.transpose();
+        const Eigen::MatrixXd& S = fit.theta_covariance;
+        const Eigen::Index dim = Jt.rows();
         se[k].resize(rows);
         for (std::size_t r = 0; r < rows; ++r) {
-            const auto i = static_cast<Eigen::Index>(r);
-            se[k][r] = std::sqrt(std::max(0.0, JS.row(i).dot(J.row(i))));
+            const double* j = Jt.col(static_cast<Eigen::Index>(r)).data();
+            double s2 = 0;
+            for (Eigen::Index a = 0; a < dim; ++a) {
+                double t = 0;
+                for (Eigen::Index b = 0; b < dim; ++b) t += S(b, a) * j[b];
+                s2 += j[a] * t;
+            }
+            se[k][r] = std::sqrt(std::max(0.0, s2));
         }
     }
     std::ostringstream out;
-    out << "row";
-    for (const Output& o : outputs) out << "," << o.name << "," << o.name << "_se";
-    out << "\n";
+    if (!cluster || cluster->rank() == 0) {  // the ranks' rows are printed one after another
+        out << "row";
+        for (const Output& o : outputs) out << "," << o.name << "," << o.name << "_se";
+        out << "\n";
+    }
     for (std::size_t r = 0; r < rows; ++r) {
-        out << r + 1;
+        out << first_row + r + 1;
         for (std::size_t k = 0; k < outputs.size(); ++k) {
             const double v = value[k][r];
             out << "," << (std::isfinite(v) ? format_exact(v) : "NA") << ","

@@ -3,8 +3,10 @@
 // distribution's support, and compiles the NLL.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
+#include "api/distributed.hpp"
 #include "api/impl.hpp"
 #include "api/number_format.hpp"
 
@@ -19,39 +21,38 @@ namespace {
 
 // The data must satisfy what the model assumes of them before any fitting:
 // a bernoulli outcome of 2 or an index outside its vector is a data error
-// found here, not a NaN found during the fit.
-bool check_data(Problem::Impl& p, const Model::Impl& model, const api::Table& csv, Diagnostics& diagnostics) {
-    const rt::Graph& graph = p.model.graph;
-    const Eigen::VectorXd theta = Eigen::VectorXd::Zero(graph.parameter_count());
-    for (const interp::DataCheck& check : p.model.checks) {
-        const std::vector<double> values = p.evaluator->node_values(theta, check.node);
-        for (std::size_t kept_row = 0; kept_row < values.size(); ++kept_row) {
-            const double v = values[kept_row];
-            const std::size_t row = p.original_row.empty() ? kept_row : p.original_row[kept_row];
-            const bool ok = rt::in_domain(check.domain, v) && (check.max == 0 || v <= check.max);
-            if (ok) continue;
-            std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)
-                                             : std::string(rt::domain_text(check.domain));
-            const std::string message = check.what + " must be " + must + ", found " + format_short(v);
-            const rt::Node& n = graph.node(check.node);
-            if (n.kind == rt::NodeKind::data) {
-                const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
-                diagnostics.push_back(csv.field_error(
-                    row, col.csv_index, "row " + std::to_string(row + 1) + ", column '" + col.name + "': " + message));
-            } else {
-                diagnostics.push_back(model.source.diagnostic(
-                    check.span, "row " + std::to_string(row + 1) + " of " + p.data_name + ": " + message,
-                    Category::data));
-            }
-            return false;
-        }
+// found here, not a NaN found during the fit. The first of `e`'s rows that
+// breaks `check`, with what is wrong with it.
+struct BadRow {
+    std::size_t row = 0;  // among e's rows
+    std::string message;
+};
+std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, const interp::DataCheck& check) {
+    const Eigen::VectorXd theta = Eigen::VectorXd::Zero(p.model.graph.parameter_count());
+    const std::vector<double> values = e.node_values(theta, check.node);
+    for (std::size_t row = 0; row < values.size(); ++row) {
+        const double v = values[row];
+        if (rt::in_domain(check.domain, v) && (check.max == 0 || v <= check.max)) continue;
+        std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)
+                                         : std::string(rt::domain_text(check.domain));
+        return BadRow{row, check.what + " must be " + must + ", found " + format_short(v)};
     }
-    return true;
+    return std::nullopt;
 }
 
-}  // namespace
-
-namespace {
+// The error for row `table_row` of `csv` (a row as read, before any was
+// dropped): at the cell when the check is on a data column, else at the
+// model's expression.
+Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const api::Table& csv,
+                         const interp::DataCheck& check, std::size_t table_row, const std::string& message) {
+    const std::string row_text = "row " + std::to_string(csv.first_row() + table_row + 1);
+    const rt::Node& n = p.model.graph.node(check.node);
+    if (n.kind == rt::NodeKind::data) {
+        const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
+        return csv.field_error(table_row, col.csv_index, row_text + ", column '" + col.name + "': " + message);
+    }
+    return model.source.diagnostic(check.span, row_text + " of " + p.data_name + ": " + message, Category::data);
+}
 
 // Leaves out every row with a NaN (a missing value) in any column.
 void drop_incomplete_rows(Problem::Impl& p) {
@@ -77,18 +78,38 @@ void drop_incomplete_rows(Problem::Impl& p) {
     p.original_row = std::move(kept);
 }
 
+// On several ranks, a step that may fail on some of them: every rank goes
+// on only if none failed, and reports the first failure in file order
+// (api/distributed). On one machine, this rank's own diagnostics.
+bool agree(rt::Collective* cluster, bool ok, const Diagnostics& local, Diagnostics& diagnostics) {
+    if (!cluster) {
+        diagnostics.insert(diagnostics.end(), local.begin(), local.end());
+        return ok;
+    }
+    if (auto failure = api::first_failure(*cluster, ok ? nullptr : &local)) {
+        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics,
                                      const BindOptions& options) {
     const Model::Impl& m = model.impl();
     const api::Table& csv = *data.impl().table;
+    rt::Collective* cluster = data.impl().collective.get();
     const bool drop = options.drop_missing;
-    const interp::LevelsSource levels = [&csv, drop](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
+    const interp::LevelsSource levels = [&csv, cluster, drop](int column,
+                                                               Diagnostics& ds) -> std::optional<interp::Levels> {
+        if (cluster) return api::agree_levels(*cluster, csv, column, drop, ds);
         auto categories = csv.load_categories(column, ds, drop);
         if (!categories) return std::nullopt;
         return interp::Levels{std::move(categories->levels), std::move(categories->codes), categories->numeric};
     };
+    // The same model text and header on every rank, and levels agreed
+    // between them: every rank makes the same graph, or the same error.
     interp::CheckResult checked = interp::check_model(m.source, m.ast, csv.header(), csv.name(), levels);
     diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
     if (!checked.model) return std::nullopt;
@@ -98,14 +119,19 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->source_model = &m;
     impl->data_name = csv.name();
     impl->model = std::move(*checked.model);
+    impl->threads = options.threads;
+    if (cluster) impl->collective = data.impl().collective;
 
     // Numeric columns are parsed now; categorical ones were read as levels
-    // while checking the model.
+    // while checking the model. A distributed read leaves room for the rows
+    // align_rows appends.
     std::vector<int> which;
     for (const interp::ColumnInfo& c : impl->model.columns)
         if (!c.categorical) which.push_back(c.csv_index);
-    auto numeric = csv.load(which, diagnostics, drop, options.threads, impl->storage);
-    if (!numeric) return std::nullopt;
+    Diagnostics local;
+    auto numeric = csv.load(which, local, drop, options.threads, impl->storage,
+                            cluster ? rt::default_block_rows : 0);
+    if (!agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : impl->model.columns) {
         if (c.categorical) {
@@ -116,24 +142,80 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
         }
     }
     impl->rows = csv.rows();
+    if (cluster && api::count_rows(*cluster, impl->rows).total_rows == 0) {
+        // (each rank's part may be empty; the file may not)
+        diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
+                                         "no data rows after the header", "", 1});
+        return std::nullopt;
+    }
     if (drop) {
         drop_incomplete_rows(*impl);
-        if (impl->rows == 0) {
+        std::size_t kept = impl->rows;
+        if (cluster) {
+            kept = api::count_rows(*cluster, impl->rows).total_rows;
+            impl->rows_dropped = api::count_rows(*cluster, impl->rows_dropped).total_rows;
+        }
+        if (kept == 0) {
             diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
                                              "every row has a missing value in a column the model uses", "", 1});
             return std::nullopt;
         }
     }
 
-    impl->threads = options.threads;
-    impl->evaluator = std::make_unique<rt::Evaluator>(impl->model.graph, impl->columns, impl->rows,
-                                                      rt::default_block_rows, options.threads);
-    if (!check_data(*impl, m, csv, diagnostics)) return std::nullopt;
+    if (!cluster) {
+        impl->total_rows = impl->rows;
+        impl->evaluator = make_evaluator(*impl, impl->columns);
+        for (const interp::DataCheck& check : impl->model.checks) {
+            if (auto bad = first_bad_row(*impl, *impl->evaluator, check)) {
+                const std::size_t row = impl->original_row.empty() ? bad->row : impl->original_row[bad->row];
+                diagnostics.push_back(bad_row_error(*impl, m, csv, check, row, bad->message));
+                return std::nullopt;
+            }
+        }
+        return Problem(std::move(impl));
+    }
+
+    // Distributed: the rows move to block boundaries first, so that every
+    // value is computed as on one machine, checks included.
+    const api::RowCounts read = api::align_rows(*cluster, impl->columns, impl->storage, impl->rows,
+                                                rt::default_block_rows, impl->first_row);
+    impl->total_rows = read.total_rows;
+    impl->evaluator = make_evaluator(*impl, impl->columns);
+    for (const interp::DataCheck& check : impl->model.checks) {
+        // The first bad row of all: each rank offers its first (numbered
+        // among all rows) and what is wrong with it.
+        const auto bad = first_bad_row(*impl, *impl->evaluator, check);
+        const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
+        std::string offer = bad ? std::to_string(impl->first_row + bad->row) + "\n" + bad->message : std::string();
+        std::uint64_t first = none;
+        std::string message;
+        for (const std::string& o : cluster->all_gather(offer)) {
+            if (o.empty()) continue;
+            const std::uint64_t row = std::stoull(o.substr(0, o.find('\n')));
+            if (row < first) {
+                first = row;
+                message = o.substr(o.find('\n') + 1);
+            }
+        }
+        if (first == none) continue;
+        // The rank that read that row has its place in the file.
+        std::size_t owner = 0, before = 0;
+        while (before + read.rows_of_rank[owner] <= first) before += read.rows_of_rank[owner++];
+        Diagnostics mine;
+        if (owner == static_cast<std::size_t>(cluster->rank())) {
+            const std::size_t kept = first - before;
+            const std::size_t row = impl->original_row.empty() ? kept : impl->original_row[kept];
+            mine.push_back(bad_row_error(*impl, m, csv, check, row, message));
+        }
+        auto failure = api::first_failure(*cluster, mine.empty() ? nullptr : &mine);
+        if (failure) diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
+        return std::nullopt;
+    }
     return Problem(std::move(impl));
 }
 
 int Problem::dimension() const { return static_cast<int>(impl_->model.parameters.size()); }
-std::size_t Problem::observations() const { return impl_->rows; }
+std::size_t Problem::observations() const { return impl_->total_rows; }
 std::size_t Problem::rows_dropped() const { return impl_->rows_dropped; }
 
 std::vector<std::string> Problem::parameter_names() const {

@@ -3,6 +3,7 @@
 #include "api/separation_report.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <sstream>
 
 #include "runtime/separation.hpp"
@@ -34,6 +35,39 @@ std::vector<std::string> columns_below(const Problem::Impl& p, int node) {
     return names;
 }
 
+// classify_separation over the rows of every rank: the scale is the largest
+// of all ranks', and the rows decided are numbered among all rows (with the
+// count of all; only the first few are named).
+rt::SeparationCheck classify(const Problem::Impl& p, const Eigen::MatrixXd& X, const std::vector<double>& y,
+                             const Eigen::VectorXd& d) {
+    if (!p.collective) return rt::classify_separation(X, y, d);
+    rt::Collective& c = *p.collective;
+    double scale = 0;
+    for (std::uint64_t bits : rt::all_gather_u64(c, std::bit_cast<std::uint64_t>(rt::separation_scale(X, d))))
+        scale = std::max(scale, std::bit_cast<double>(bits));
+    const rt::SeparationCheck mine = rt::classify_separation(X, y, d, scale);
+    const bool contradicted = !rt::all_true(c, !mine.contradicted);
+    const std::vector<std::uint64_t> decided = rt::all_gather_u64(c, mine.decided_rows.size());
+    rt::SeparationCheck out;
+    if (contradicted) return out;
+    std::size_t total = 0;
+    for (std::uint64_t n : decided) total += n;
+    // The first rows named, from the first ranks that have them.
+    std::string first;
+    for (std::size_t i = 0; i < mine.decided_rows.size() && i < 9; ++i)
+        first += std::to_string(p.first_row + mine.decided_rows[i]) + ",";
+    for (const std::string& rows : c.all_gather(first)) {
+        std::size_t at = 0;
+        for (std::size_t comma; (comma = rows.find(',', at)) != std::string::npos && out.decided_rows.size() < 9;
+             at = comma + 1)
+            out.decided_rows.push_back(std::stoull(rows.substr(at, comma - at)));
+    }
+    out.separated = total > 0;
+    out.complete = total == p.total_rows;
+    out.decided_total = total;
+    return out;
+}
+
 }  // namespace
 
 // When a divergence runs along a direction that separates a binary
@@ -45,7 +79,7 @@ bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const
         if (term.distribution != "bernoulli_logit" || term.input_nodes.size() != 2) continue;
         const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, term.input_nodes[1]);
         const std::vector<double> y = p.evaluator->node_values(theta, term.input_nodes[0]);
-        const rt::SeparationCheck check = rt::classify_separation(X, y, direction);
+        const rt::SeparationCheck check = classify(p, X, y, direction);
         if (!check.separated) continue;
         const std::vector<std::string> columns = columns_below(p, term.input_nodes[1]);
         std::ostringstream m;
@@ -54,10 +88,10 @@ bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const
         for (std::size_t i = 0; i < columns.size(); ++i) m << (i ? ", " : "") << columns[i];
         m << ") puts every success on one side and every failure on the other";
         if (!check.complete) {
-            m << "; " << check.decided_rows.size() << " of " << y.size() << " rows (";
+            m << "; " << check.decided_total << " of " << p.total_rows << " rows (";
             for (std::size_t i = 0; i < check.decided_rows.size() && i < 8; ++i)
                 m << (i ? ", " : "") << check.decided_rows[i] + 1;
-            m << (check.decided_rows.size() > 8 ? ", ..." : "") << ") lie strictly on their side";
+            m << (check.decided_total > 8 ? ", ..." : "") << ") lie strictly on their side";
         }
         m << ". Their fitted probabilities go to 0 and 1, so ";
         for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];

@@ -31,14 +31,19 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
 
 void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns) {
-    for (const SimulationPlan::Outcome& o : plan.outcomes) {
+    for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
+        const SimulationPlan::Outcome& o = plan.outcomes[k];
+        const rt::Rng outcome_rng = rng.split(k);
         std::vector<std::vector<double>> args;
         for (int node : o.argument_nodes) args.push_back(p.evaluator->node_values(theta, node));
         std::vector<double> row_args(args.size());
         auto& out = columns[static_cast<std::size_t>(o.column)];
         for (std::size_t r = 0; r < p.rows; ++r) {
             for (std::size_t a = 0; a < args.size(); ++a) row_args[a] = args[a].size() == 1 ? args[a][0] : args[a][r];
-            out[r] = o.distribution->sample(row_args, rng);
+            // Each row's own stream, keyed by its number among all rows:
+            // the same draws however the rows are split between ranks.
+            rt::Rng row_rng = outcome_rng.split(p.first_row + r);
+            out[r] = o.distribution->sample(row_args, row_rng);
         }
     }
 }
@@ -69,8 +74,12 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     for (std::size_t i : order)
         if (unique.empty() || p.model.columns[unique.back()].name != p.model.columns[i].name) unique.push_back(i);
     std::ostringstream out;
-    for (std::size_t i = 0; i < unique.size(); ++i) out << (i ? "," : "") << p.model.columns[unique[i]].name;
-    out << "\n";
+    // A distributed run prints the ranks' rows one after another: the
+    // header comes once, from rank 0.
+    if (!p.collective || p.collective->rank() == 0) {
+        for (std::size_t i = 0; i < unique.size(); ++i) out << (i ? "," : "") << p.model.columns[unique[i]].name;
+        out << "\n";
+    }
     for (std::size_t r = 0; r < p.rows; ++r) {
         for (std::size_t i = 0; i < unique.size(); ++i) {
             const interp::ColumnInfo& c = p.model.columns[unique[i]];

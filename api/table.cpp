@@ -12,7 +12,7 @@ namespace {
 
 class CsvTable final : public Table {
 public:
-    explicit CsvTable(std::unique_ptr<rt::CsvFile> csv) : csv_(std::move(csv)) {}
+    CsvTable(std::unique_ptr<rt::CsvFile> csv, std::size_t first_row) : csv_(std::move(csv)), first_row_(first_row) {}
 
     const std::string& name() const override { return csv_->name(); }
     const std::vector<std::string>& header() const override { return csv_->header(); }
@@ -20,8 +20,9 @@ public:
 
     std::optional<std::vector<std::span<const double>>> load(std::span<const int> which, Diagnostics& diagnostics,
                                                              bool missing_as_nan, int threads,
-                                                             std::vector<std::vector<double>>& storage) const override {
-        auto parsed = csv_->load(which, diagnostics, missing_as_nan, threads);
+                                                             std::vector<std::vector<double>>& storage,
+                                                             std::size_t spare_rows) const override {
+        auto parsed = csv_->load(which, diagnostics, missing_as_nan, threads, spare_rows);
         if (!parsed) return std::nullopt;
         std::vector<std::span<const double>> views;
         for (auto& column : *parsed) {
@@ -36,12 +37,20 @@ public:
         return csv_->load_categories(column, diagnostics, missing_as_nan);
     }
 
+    std::optional<rt::CsvFile::CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
+                                                                  bool missing_as_nan) const override {
+        return csv_->load_category_texts(column, diagnostics, missing_as_nan);
+    }
+
+    std::size_t first_row() const override { return first_row_; }
+
     Diagnostic field_error(std::size_t row, int column, std::string message) const override {
         return csv_->field_error(row, column, std::move(message));
     }
 
 private:
     std::unique_ptr<rt::CsvFile> csv_;
+    std::size_t first_row_;
 };
 
 class MemoryTable final : public Table {
@@ -56,7 +65,8 @@ public:
 
     std::optional<std::vector<std::span<const double>>> load(std::span<const int> which, Diagnostics& diagnostics,
                                                              bool missing_as_nan, int /*threads*/,
-                                                             std::vector<std::vector<double>>& /*storage*/) const override {
+                                                             std::vector<std::vector<double>>& /*storage*/,
+                                                             std::size_t /*spare_rows*/) const override {
         std::vector<std::span<const double>> views;
         for (int c : which) {
             if (c < 0 || c >= static_cast<int>(columns_.size())) {
@@ -115,6 +125,39 @@ public:
         return out;
     }
 
+    // The values' shortest texts: whole numbers read back as whole numbers,
+    // so merged parts give load_categories' levels.
+    std::optional<rt::CsvFile::CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
+                                                                  bool missing_as_nan) const override {
+        const std::span<const double> x = columns_[static_cast<std::size_t>(column)];
+        rt::CsvFile::CategoryTexts out;
+        out.codes.reserve(x.size());
+        std::unordered_map<double, double> index;
+        for (std::size_t r = 0; r < x.size(); ++r) {
+            const double v = x[r];
+            if (std::isnan(v) && missing_as_nan) {
+                out.codes.push_back(v);
+                continue;
+            }
+            if (!std::isfinite(v)) {
+                std::string what = cell(r, column);
+                if (std::isnan(v)) {
+                    what += "missing value (NaN)";
+                } else {
+                    what += '\'';
+                    what += text(v);
+                    what += "' is not a finite number";
+                }
+                diagnostics.push_back(field_error(r, column, std::move(what)));
+                return std::nullopt;
+            }
+            auto [it, inserted] = index.try_emplace(v, static_cast<double>(out.texts.size() + 1));
+            if (inserted) out.texts.push_back(text(v));
+            out.codes.push_back(it->second);
+        }
+        return out;
+    }
+
     Diagnostic field_error(std::size_t, int, std::string message) const override {
         return unpositioned(std::move(message), Category::data);
     }
@@ -157,7 +200,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Table> csv_table(std::unique_ptr<rt::CsvFile> csv) { return std::make_unique<CsvTable>(std::move(csv)); }
+std::unique_ptr<Table> csv_table(std::unique_ptr<rt::CsvFile> csv, std::size_t first_row) {
+    return std::make_unique<CsvTable>(std::move(csv), first_row);
+}
 
 std::unique_ptr<Table> memory_table(std::string name, std::vector<std::string> names,
                                     std::vector<std::span<const double>> columns, std::size_t rows) {

@@ -16,6 +16,9 @@
 
 #include "mlec/diagnostic.hpp"
 #include "mlec/mlec.hpp"
+#ifdef MLEC_MPI
+#include "mlec/distributed.hpp"
+#endif
 
 namespace {
 
@@ -61,13 +64,27 @@ constexpr const char* usage_text =
     "                            start and at the estimate\n"
     "  --trace                   print one line per iteration on stderr\n"
     "  --timing                  print the time of each stage on stderr\n"
+#ifdef MLEC_MPI
+    "  --mpi-timeout S           under mpirun: seconds a rank waits for the others at one\n"
+    "                            exchange before stopping the job (default: 600)\n"
+#endif
     "  -h, --help                show this help\n"
     "\n"
     "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
     "            4 the fit did not converge (or no finite maximum exists)\n";
 
+// Where the run's messages go: only rank 0 of a distributed run prints
+// (every rank has the same diagnostics and results).
+struct Output {
+    bool speaks = true;
+    std::ostream& out() { return speaks ? std::cout : null_; }
+    std::ostream& err() { return speaks ? std::cerr : null_; }
+    std::ostream null_{nullptr};
+};
+Output io;
+
 int usage_error(const std::string& message) {
-    std::cerr << "mlec: error: " << message << "\n\n" << usage_text;
+    io.err() << "mlec: error: " << message << "\n\n" << usage_text;
     return exit_usage;
 }
 
@@ -86,9 +103,25 @@ std::optional<double> whole_number(const char* text, double lo, double hi) {
     return n;
 }
 
-}  // namespace
+#ifdef MLEC_MPI
+// Started by mpirun (Open MPI sets OMPI_COMM_WORLD_SIZE, PMIx launchers
+// PMIX_RANK)? Then the run is distributed; otherwise MPI is never started,
+// so a plain run costs nothing extra.
+bool launched_by_mpirun() {
+    return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr ||
+           std::getenv("PMI_RANK") != nullptr;
+}
+#else
+struct Cluster;  // (never made without MPI)
+#endif
 
-int main(int argc, char** argv) {
+#ifdef MLEC_MPI
+using ClusterPtr = mlec::Cluster*;
+#else
+using ClusterPtr = Cluster*;
+#endif
+
+int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unused]] double& mpi_timeout) {
     std::string format = "text";
     std::vector<std::string> positional;
     bool trace = false;
@@ -101,7 +134,7 @@ int main(int argc, char** argv) {
         // The value after an option, or nullptr at the end of the line.
         auto value = [&](const char*) -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
         if (arg == "-h" || arg == "--help") {
-            std::cout << usage_text;
+            io.out() << usage_text;
             return exit_ok;
         } else if (arg == "--format") {
             const char* v = value("--format");
@@ -163,6 +196,14 @@ int main(int argc, char** argv) {
             trace = true;
         } else if (arg == "--timing") {
             timing = true;
+#ifdef MLEC_MPI
+        } else if (arg == "--mpi-timeout") {
+            const char* v = value("--mpi-timeout");
+            double t = 0;
+            if (!v || !parse_number(v, t) || !(t > 0) || !std::isfinite(t))
+                return usage_error("--mpi-timeout takes a positive number of seconds");
+            mpi_timeout = t;
+#endif
         } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
             return usage_error("unknown option '" + arg + "'");
         } else {
@@ -192,29 +233,29 @@ int main(int argc, char** argv) {
     bool progress_shown = false;
     options.on_iteration = [&](const mlec::IterationInfo& it) {
         if (trace) {
-            std::fprintf(stderr, "iteration %4d  NLL %.10g  gradient %.3g  step %.3g\n", it.iteration, it.nll,
+            if (io.speaks) std::fprintf(stderr, "iteration %4d  NLL %.10g  gradient %.3g  step %.3g\n", it.iteration, it.nll,
                          it.gradient_norm, it.step);
         } else if (terminal &&
                    std::chrono::steady_clock::now() - started > std::chrono::seconds(1)) {
-            std::fprintf(stderr, "\rfitting: iteration %d, NLL %.10g   ", it.iteration, it.nll);
+            if (io.speaks) std::fprintf(stderr, "\rfitting: iteration %d, NLL %.10g   ", it.iteration, it.nll);
             progress_shown = true;
         }
         return true;
     };
     options.on_bootstrap = [&](int done, int total) {
         if (terminal && std::chrono::steady_clock::now() - started > std::chrono::seconds(1)) {
-            std::fprintf(stderr, "\rbootstrap: %d of %d refits   ", done, total);
+            if (io.speaks) std::fprintf(stderr, "\rbootstrap: %d of %d refits   ", done, total);
             progress_shown = true;
         }
     };
     options.on_profile = [&](int done, int total) {
         if (terminal && std::chrono::steady_clock::now() - started > std::chrono::seconds(1)) {
-            std::fprintf(stderr, "\rprofile: %d of %d quantities   ", done, total);
+            if (io.speaks) std::fprintf(stderr, "\rprofile: %d of %d quantities   ", done, total);
             progress_shown = true;
         }
     };
     auto end_progress = [&] {
-        if (progress_shown) std::fprintf(stderr, "\r%60s\r", "");
+        if (progress_shown && io.speaks) std::fprintf(stderr, "\r%60s\r", "");
         progress_shown = false;
     };
 
@@ -223,86 +264,111 @@ int main(int argc, char** argv) {
     auto seconds = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
     double model_s = 0, data_s = 0, fit_s = 0;
 
+    // Distributed (under mpirun): each rank reads its part of the data, rank
+    // 0 the model, and rows made per rank are printed in rank order.
+    auto load_data = [&](const std::string& path, mlec::Diagnostics& ds) -> std::optional<mlec::Data> {
+#ifdef MLEC_MPI
+        if (cluster) return cluster->load_csv(path, ds);
+#endif
+        return mlec::Data::from_csv_file(path, ds);
+    };
+    auto load_model = [&](const std::string& path, mlec::Diagnostics& ds) -> std::optional<mlec::Model> {
+#ifdef MLEC_MPI
+        if (cluster) return cluster->load_model(path, ds);
+#endif
+        return mlec::Model::from_file(path, ds);
+    };
+    auto print_rows = [&](const std::string& text) {
+#ifdef MLEC_MPI
+        if (cluster) {
+            cluster->write_in_rank_order(text, [](std::string_view piece) { std::cout << piece; });
+            std::cout << std::flush;
+            return;
+        }
+#endif
+        std::cout << text;
+    };
+
     mlec::Diagnostics diagnostics;
     auto t = Clock::now();
-    auto data = mlec::Data::from_csv_file(data_path, diagnostics);
+    auto data = load_data(data_path, diagnostics);
     data_s += seconds(t, Clock::now());
     if (!data) {
-        std::cerr << mlec::format(diagnostics);
+        io.err() << mlec::format(diagnostics);
         return exit_code_for(diagnostics);
     }
     std::vector<mlec::FitResult> fits;
     for (const std::string& model_path : positional) {
         t = Clock::now();
-        auto model = mlec::Model::from_file(model_path, diagnostics);
+        auto model = load_model(model_path, diagnostics);
         model_s += seconds(t, Clock::now());
         if (!model) {
-            std::cerr << mlec::format(diagnostics);
+            io.err() << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
         t = Clock::now();
         auto problem = mlec::Problem::bind(*model, *data, diagnostics, bind_options);
         data_s += seconds(t, Clock::now());
         if (!problem) {
-            std::cerr << mlec::format(diagnostics);
+            io.err() << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
-        std::cerr << mlec::format(problem->warnings());
+        io.err() << mlec::format(problem->warnings());
         t = Clock::now();
         fits.push_back(mlec::fit(*problem, options));
         fit_s += seconds(t, Clock::now());
         end_progress();
         if (predicting) {
-            auto newdata = mlec::Data::from_csv_file(newdata_path, diagnostics);
+            auto newdata = load_data(newdata_path, diagnostics);
             if (!newdata) {
-                std::cerr << mlec::format(diagnostics);
+                io.err() << mlec::format(diagnostics);
                 return exit_code_for(diagnostics);
             }
             auto csv = mlec::predict_csv(*problem, fits.back(), *newdata, diagnostics);
             if (!csv) {
-                std::cerr << mlec::format(diagnostics);
+                io.err() << mlec::format(diagnostics);
                 return exit_code_for(diagnostics);
             }
-            std::cout << *csv;
+            print_rows(*csv);
             return exit_ok;
         }
         if (simulating) {
             auto csv = mlec::simulate_csv(*problem, fits.back(), options.seed, diagnostics);
             if (!csv) {
-                std::cerr << mlec::format(diagnostics);
+                io.err() << mlec::format(diagnostics);
                 return exit_not_converged;
             }
-            std::cout << *csv;
+            print_rows(*csv);
             return exit_ok;
         }
     }
     if (comparing) {
         auto comparison = mlec::compare(fits, diagnostics);
         if (!comparison) {
-            std::cerr << mlec::format(diagnostics);
+            io.err() << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
-        std::cout << (format == "json" ? mlec::json_report(*comparison) : mlec::text_report(*comparison));
+        io.out() << (format == "json" ? mlec::json_report(*comparison) : mlec::text_report(*comparison));
         for (const auto& f : fits)
             if (!f.converged) return exit_not_converged;
         return exit_ok;
     }
     const mlec::FitResult& result = fits.front();
     t = Clock::now();
-    std::cout << (format == "json" ? mlec::json_report(result) : mlec::text_report(result)) << std::flush;
+    io.out() << (format == "json" ? mlec::json_report(result) : mlec::text_report(result)) << std::flush;
     if (timing) {
         // "data" is mapping the file, reading the header, parsing the columns
         // the model uses and checking them (Data::from_csv_file + bind).
         std::error_code ec;
         const auto bytes = std::filesystem::file_size(data_path, ec);
         const double mb = ec ? 0.0 : static_cast<double>(bytes) / 1e6;
-        std::fprintf(stderr,
+        if (io.speaks) std::fprintf(stderr,
                      "timing: model %.4f s, data %.4f s (%.1f MB, %.0f MB/s), fit %.4f s, report %.4f s, "
                      "total %.4f s\n",
                      model_s, data_s, mb, data_s > 0 ? mb / data_s : 0.0, fit_s, seconds(t, Clock::now()),
                      seconds(started, Clock::now()));
     }
-    if (!plot_dir.empty()) {
+    if (!plot_dir.empty() && io.speaks) {
         std::error_code ec;
         std::filesystem::create_directories(plot_dir, ec);
         for (const auto& [name, svg] : mlec::plot_files(result)) {
@@ -310,10 +376,47 @@ int main(int argc, char** argv) {
             std::ofstream out(path, std::ios::binary);
             out << svg;
             if (!out) {
-                std::cerr << "mlec: error: cannot write " << path.string() << "\n";
+                io.err() << "mlec: error: cannot write " << path.string() << "\n";
                 return exit_usage;
             }
         }
     }
     return result.converged ? exit_ok : exit_not_converged;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    double mpi_timeout = 600;
+#ifdef MLEC_MPI
+    if (launched_by_mpirun()) {
+        // Only the main thread calls MPI; the evaluator's worker threads
+        // never do.
+        int provided = 0;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+        int code = exit_usage;
+        try {
+            // The timeout option is read by a first pass of the parser below.
+            for (int i = 1; i + 1 < argc; ++i)
+                if (std::strcmp(argv[i], "--mpi-timeout") == 0) {
+                    double t = 0;
+                    if (parse_number(argv[i + 1], t) && t > 0 && std::isfinite(t)) mpi_timeout = t;
+                }
+            mlec::Cluster cluster(MPI_COMM_WORLD, mlec::ClusterOptions{mpi_timeout});
+            io.speaks = cluster.rank() == 0;
+            code = run(argc, argv, &cluster, mpi_timeout);
+            // Every rank reaches the same code, but mpirun stops the job at
+            // the first non-zero exit, perhaps before rank 0 has printed:
+            // the job's exit code is rank 0's alone.
+            if (cluster.rank() != 0) code = exit_ok;
+        } catch (const mlec::ClusterFailure& e) {
+            // The ranks can no longer agree on anything: stop them all.
+            std::cerr << "mlec: error: " << e.what() << "; stopping every rank\n" << std::flush;
+            MPI_Abort(MPI_COMM_WORLD, exit_usage);
+        }
+        MPI_Finalize();
+        return code;
+    }
+#endif
+    return run(argc, argv, nullptr, mpi_timeout);
 }

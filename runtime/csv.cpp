@@ -448,6 +448,15 @@ struct CsvFile::Impl {
     const char* begin = nullptr;       // the first byte after any BOM
     const char* stop = nullptr;        // one past the last byte
     const char* data_begin = nullptr;  // the first data row (line 2)
+    // The data lines read: [data_begin, stop) for a whole file, one part's
+    // lines otherwise. part_end is a line start or stop.
+    const char* part_begin = nullptr;
+    const char* part_end = nullptr;
+    bool is_part = false;  // one of several parts: an empty one is no error
+    bool placed = true;
+    std::size_t first_line = 2;    // the file line number of part_begin's line
+    std::size_t first_row = 0;     // the whole file's row number of that line
+    bool content_follows = false;  // a later part has a line that is not blank
     std::vector<std::string> header;
     std::map<std::string, int, std::less<>> index;
     // Written by every successful load (the same count each time): atomic so
@@ -474,6 +483,14 @@ struct CsvFile::Impl {
     }
 
     bool read_header(Diagnostics& diagnostics);
+    // Sets [part_begin, part_end) to the lines of `part` (read_header done).
+    void select_part(CsvPart part);
+    // A usage error when a part of several is read before place_part.
+    bool check_placed(Diagnostics& diagnostics) const;
+    // The end of the lines that are rows: blank lines after the last line
+    // that is not blank end the file (when no later part has content).
+    const char* rows_end() const;
+    int line_number(std::size_t local_line) const { return static_cast<int>(first_line + local_line); }
     // Parses data row `row` (0-based), the line `line`, by the exact rules;
     // returns its error, if any.
     std::optional<Diagnostic> parse_line(const Line& line, std::size_t row, const RowLayout& layout) const;
@@ -541,10 +558,67 @@ bool CsvFile::Impl::read_header(Diagnostics& diagnostics) {
 CsvFile::CsvFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CsvFile::~CsvFile() = default;
 
+namespace {
+
+// A part that cannot exist is the caller's mistake, said before any reading.
+// (count is kept below 2^32 so that the cut arithmetic cannot overflow.)
+std::optional<std::string> bad_part(CsvPart part) {
+    if (part.count == 0 || part.count > (std::size_t{1} << 32) || part.index >= part.count)
+        return "part " + std::to_string(part.index) + " of " + std::to_string(part.count) + " does not exist";
+    return std::nullopt;
+}
+
+}  // namespace
+
+void CsvFile::Impl::select_part(CsvPart part) {
+    // floor(bytes * k / count) without a 128-bit product: with bytes =
+    // q * count + r it is q * k + floor(r * k / count), and r * k < count^2
+    // fits in 64 bits for count <= 2^32.
+    const auto bytes = static_cast<std::uint64_t>(stop - data_begin);
+    const std::uint64_t q = bytes / part.count;
+    const std::uint64_t r = bytes % part.count;
+    auto start = [&](std::size_t k) -> const char* {
+        if (k == part.count) return stop;
+        const char* cut = data_begin + (q * k + r * k / part.count);
+        return cut == data_begin ? cut : line_at(cut - 1, stop).next;
+    };
+    part_begin = start(part.index);
+    part_end = start(part.index + 1);
+    is_part = part.count > 1;
+    placed = !is_part;
+}
+
+bool CsvFile::Impl::check_placed(Diagnostics& diagnostics) const {
+    if (placed) return true;
+    diagnostics.push_back(unpositioned("a part of the file was read before place_part", Category::usage));
+    return false;
+}
+
+const char* CsvFile::Impl::rows_end() const {
+    if (content_follows) return part_end;
+    const char* end = part_end;
+    while (end > part_begin && (is_space(end[-1]) || end[-1] == '\r' || end[-1] == '\n')) --end;
+    return end > part_begin ? line_at(end - 1, part_end).next : part_begin;
+}
+
 std::unique_ptr<CsvFile> CsvFile::open(const std::string& path, const std::string& display_name,
                                        Diagnostics& diagnostics) {
+    return open_part(path, display_name, CsvPart{}, diagnostics);
+}
+
+std::unique_ptr<CsvFile> CsvFile::from_text(std::string text, const std::string& display_name,
+                                            Diagnostics& diagnostics) {
+    return from_text_part(std::move(text), display_name, CsvPart{}, diagnostics);
+}
+
+std::unique_ptr<CsvFile> CsvFile::open_part(const std::string& path, const std::string& display_name, CsvPart part,
+                                            Diagnostics& diagnostics) {
     auto impl = std::make_unique<Impl>();
     impl->name = display_name;
+    if (auto error = bad_part(part)) {
+        diagnostics.push_back(impl->unpositioned(std::move(*error), Category::usage));
+        return nullptr;
+    }
     std::string error;
     if (!impl->file.open(path, error)) {
         diagnostics.push_back(impl->unpositioned("cannot open file: " + error, Category::usage));
@@ -555,13 +629,18 @@ std::unique_ptr<CsvFile> CsvFile::open(const std::string& path, const std::strin
     impl->begin = bytes.data();
     impl->stop = bytes.data() + bytes.size();
     if (!impl->read_header(diagnostics)) return nullptr;
+    impl->select_part(part);
     return std::unique_ptr<CsvFile>(new CsvFile(std::move(impl)));
 }
 
-std::unique_ptr<CsvFile> CsvFile::from_text(std::string text, const std::string& display_name,
-                                            Diagnostics& diagnostics) {
+std::unique_ptr<CsvFile> CsvFile::from_text_part(std::string text, const std::string& display_name, CsvPart part,
+                                                 Diagnostics& diagnostics) {
     auto impl = std::make_unique<Impl>();
     impl->name = display_name;
+    if (auto error = bad_part(part)) {
+        diagnostics.push_back(impl->unpositioned(std::move(*error), Category::usage));
+        return nullptr;
+    }
     impl->text = std::move(text);
     // Pointers are taken only now that the string sits in its final place.
     std::string_view bytes = impl->text;
@@ -569,7 +648,25 @@ std::unique_ptr<CsvFile> CsvFile::from_text(std::string text, const std::string&
     impl->begin = bytes.data();
     impl->stop = bytes.data() + bytes.size();
     if (!impl->read_header(diagnostics)) return nullptr;
+    impl->select_part(part);
     return std::unique_ptr<CsvFile>(new CsvFile(std::move(impl)));
+}
+
+CsvFile::PartShape CsvFile::part_shape() const {
+    const Impl& m = *impl_;
+    PartShape shape;
+    shape.lines = count_newlines(m.part_begin, m.part_end);
+    if (m.part_end > m.part_begin && m.part_end[-1] != '\n') ++shape.lines;
+    shape.has_content = !is_blank(m.part_begin, m.part_end);
+    return shape;
+}
+
+void CsvFile::place_part(std::size_t first_line, std::size_t first_row, bool content_follows) {
+    Impl& m = *impl_;
+    m.first_line = first_line;
+    m.first_row = first_row;
+    m.content_follows = content_follows;
+    m.placed = true;
 }
 
 const std::string& CsvFile::name() const { return impl_->name; }
@@ -588,8 +685,8 @@ std::optional<Diagnostic> CsvFile::Impl::parse_line(const Line& line, std::size_
                                                     const RowLayout& layout) const {
     // Every line before the end of the data is a row (blank lines at the
     // end were cut off), so the line number follows from the row.
-    const int line_number = static_cast<int>(row) + 2;
-    const std::size_t row_number = row + 1;
+    const int line_number = this->line_number(row);
+    const std::size_t row_number = first_row + row + 1;
     if (is_blank(line.begin, line.end))
         return at(line_number, line, line.begin, line.begin, "row " + std::to_string(row_number) + " is empty");
     auto column_phrase = [&](int field) {
@@ -656,7 +753,7 @@ std::optional<Diagnostic> CsvFile::Impl::parse_rows(const char* block, const cha
 
 std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const int> which,
                                                               Diagnostics& diagnostics, bool missing_as_nan,
-                                                              int threads) const {
+                                                              int threads, std::size_t spare_rows) const {
     Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
 
@@ -678,14 +775,13 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
         }
         needed = std::max(needed, c + 1);
     }
+    if (!m.check_placed(diagnostics)) return std::nullopt;
 
     // Blank lines after the last row are ignored; one before it is an error.
     // So the data end with the line holding the last character that is not
     // blank, and every line before that is a row.
-    const char* data_end = m.stop;
-    while (data_end > m.data_begin && (is_space(data_end[-1]) || data_end[-1] == '\r' || data_end[-1] == '\n'))
-        --data_end;
-    if (data_end > m.data_begin) data_end = line_at(data_end - 1, m.stop).next;
+    const char* const data_begin = m.part_begin;
+    const char* const data_end = m.rows_end();
 
     if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     // Blocks of whole lines (fields never span lines), several per thread so
@@ -693,16 +789,16 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
     // small a block is not worth a thread.
     constexpr std::size_t min_block_bytes = 4096;
     constexpr int blocks_per_thread = 8;
-    const auto bytes = static_cast<std::size_t>(data_end - m.data_begin);
+    const auto bytes = static_cast<std::size_t>(data_end - data_begin);
     const std::size_t blocks =
         threads == 1 ? 1
                      : std::min(static_cast<std::size_t>(threads) * blocks_per_thread, bytes / min_block_bytes + 1);
     threads = static_cast<int>(std::min(static_cast<std::size_t>(threads), blocks));
     std::vector<const char*> bounds(blocks + 1, data_end);
-    bounds[0] = m.data_begin;
+    bounds[0] = data_begin;
     for (std::size_t b = 1; b < blocks; ++b) {
-        const char* cut = std::max(bounds[b - 1], m.data_begin + bytes / blocks * b);
-        bounds[b] = cut == m.data_begin ? cut : line_at(cut - 1, data_end).next;
+        const char* cut = std::max(bounds[b - 1], data_begin + bytes / blocks * b);
+        bounds[b] = cut == data_begin ? cut : line_at(cut - 1, data_end).next;
     }
 
     // First pass: each block's row count gives the row its values start at,
@@ -715,21 +811,25 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
                 first_row[b + 1] = count_newlines(bounds[b], bounds[b + 1]);
         });
     }
-    if (data_end > m.data_begin && data_end[-1] != '\n') ++first_row[blocks];  // no final newline
+    if (data_end > data_begin && data_end[-1] != '\n') ++first_row[blocks];  // no final newline
     for (std::size_t b = 0; b < blocks; ++b) first_row[b + 1] += first_row[b];
     const std::size_t rows = first_row[blocks];
-    if (rows == 0) {
+    if (rows == 0 && !m.is_part) {
         diagnostics.push_back(m.unpositioned("no data rows after the header"));
         return std::nullopt;
     }
 
-    // Sized exactly; the columns are zero-filled on several threads because
+    // Sized exactly (plus the spare room, reserved but not touched); the
+    // columns are zero-filled on several threads because
     // the first write to fresh memory (page faults) is the slow one.
     std::vector<std::vector<double>> values(columns.size());
     {
         std::atomic<std::size_t> next_column{0};
         run_on_threads(std::min(threads, static_cast<int>(columns.size())), [&] {
-            for (std::size_t c; (c = next_column.fetch_add(1)) < values.size();) values[c].resize(rows);
+            for (std::size_t c; (c = next_column.fetch_add(1)) < values.size();) {
+                values[c].reserve(rows + spare_rows);
+                values[c].resize(rows);
+            }
         });
     }
     std::vector<double*> out;
@@ -770,14 +870,16 @@ std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const in
         auto slot = static_cast<std::size_t>(slot_of[static_cast<std::size_t>(which[i])]);
         if (last_use[slot] == i)
             result[i] = std::move(values[slot]);
-        else
-            result[i] = values[slot];
+        else {
+            result[i].reserve(rows + spare_rows);
+            result[i].assign(values[slot].begin(), values[slot].end());
+        }
     }
     return result;
 }
 
-std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnostics& diagnostics,
-                                                            bool missing_as_nan) const {
+std::optional<CsvFile::CategoryTexts> CsvFile::load_category_texts(int column, Diagnostics& diagnostics,
+                                                                  bool missing_as_nan) const {
     const Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
     if (column < 0 || column >= header_size) {
@@ -785,16 +887,18 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
                                              Category::usage));
         return std::nullopt;
     }
-    // The cells' texts first (views into the file, no copies), then the
-    // choice between numeric and text levels.
-    std::vector<std::string_view> cells;
-    cells.reserve(estimate_rows(m.data_begin, m.stop));
-    int line_number = 2;
-    for (const char* p = m.data_begin; p < m.stop; ++line_number) {
-        const Line line = line_at(p, m.stop);
-        const std::size_t row_number = cells.size() + 1;
+    if (!m.check_placed(diagnostics)) return std::nullopt;
+    // Distinct cells are found by views into the file; only they are copied.
+    CategoryTexts out;
+    out.codes.reserve(estimate_rows(m.part_begin, m.part_end));
+    std::unordered_map<std::string_view, double> index;
+    for (const char* p = m.part_begin; p < m.part_end;) {
+        const Line line = line_at(p, m.part_end);
+        const std::size_t local = out.codes.size();  // every line read so far was a row
+        const int line_number = m.line_number(local);
+        const std::size_t row_number = m.first_row + local + 1;
         if (is_blank(line.begin, line.end)) {
-            if (is_blank(line.next, m.stop)) break;
+            if (!m.content_follows && is_blank(line.next, m.part_end)) break;
             diagnostics.push_back(m.at(line_number, line, line.begin, line.begin,
                                        "row " + std::to_string(row_number) + " is empty"));
             return std::nullopt;
@@ -811,13 +915,20 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
                     --t.end;
                 }
                 const std::string_view text(t.begin, static_cast<std::size_t>(t.end - t.begin));
-                if ((text.empty() || text == "NA") && !missing_as_nan) {
-                    diagnostics.push_back(m.at(line_number, line, t.begin, t.end,
-                                               "row " + std::to_string(row_number) + ", column '" +
-                                                   m.header[static_cast<std::size_t>(column)] + "': missing value"));
-                    return std::nullopt;
+                if (text.empty() || text == "NA") {
+                    if (!missing_as_nan) {
+                        diagnostics.push_back(m.at(line_number, line, t.begin, t.end,
+                                                   "row " + std::to_string(row_number) + ", column '" +
+                                                       m.header[static_cast<std::size_t>(column)] +
+                                                       "': missing value"));
+                        return std::nullopt;
+                    }
+                    out.codes.push_back(std::numeric_limits<double>::quiet_NaN());
+                } else {
+                    auto [it, inserted] = index.try_emplace(text, static_cast<double>(out.texts.size() + 1));
+                    if (inserted) out.texts.emplace_back(text);
+                    out.codes.push_back(it->second);
                 }
-                cells.push_back(text);
                 found = true;
                 break;
             }
@@ -832,44 +943,89 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
         }
         p = line.next;
     }
-    if (cells.empty()) {
+    if (out.codes.empty() && !m.is_part) {
         diagnostics.push_back(m.unpositioned("no data rows after the header"));
         return std::nullopt;
     }
+    return out;
+}
+
+std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnostics& diagnostics,
+                                                            bool missing_as_nan) const {
+    auto texts = load_category_texts(column, diagnostics, missing_as_nan);
+    if (!texts) return std::nullopt;
+    MergedCategories merged = merge_category_texts(std::span<const std::vector<std::string>>(&texts->texts, 1));
     Categories out;
-    out.codes.reserve(cells.size());
-    std::vector<double> numbers;
-    numbers.reserve(cells.size());
+    out.levels = std::move(merged.levels);
+    out.numeric = merged.numeric;
+    out.codes = std::move(texts->codes);
+    const std::vector<double>& level_of_text = merged.level_of_text[0];
+    for (double& code : out.codes)
+        if (!std::isnan(code)) code = level_of_text[static_cast<std::size_t>(code) - 1];
+    return out;
+}
+
+namespace {
+
+// Whether a cell's text is a whole number a double holds exactly (|v| <=
+// 2^53), read as std::from_chars reads it after an optional '+'.
+bool whole_number(std::string_view text, double& value) {
+    if (text.empty()) return false;
+    const char* b = text.data();
+    const char* e = text.data() + text.size();
+    if (*b == '+') ++b;
+    auto [ptr, ec] = std::from_chars(b, e, value);
+    return ec == std::errc() && ptr == e && std::isfinite(value) && value == std::floor(value) &&
+           std::abs(value) <= 9007199254740992.0;
+}
+
+}  // namespace
+
+MergedCategories merge_category_texts(std::span<const std::vector<std::string>> texts_of_parts) {
+    MergedCategories out;
+    out.level_of_text.resize(texts_of_parts.size());
+    std::vector<double> values;  // every part's texts' values, in file order
     out.numeric = true;
-    auto missing = [](std::string_view c) { return c.empty() || c == "NA"; };
-    for (std::string_view c : cells) {
-        if (missing(c)) {
-            numbers.push_back(std::numeric_limits<double>::quiet_NaN());
-            continue;
+    for (const auto& texts : texts_of_parts) {
+        for (const std::string& text : texts) {
+            double v = 0;
+            if (!whole_number(text, v)) {
+                out.numeric = false;
+                break;
+            }
+            values.push_back(v);
         }
-        double v = 0;
-        const char* b = c.data();
-        if (*b == '+') ++b;
-        auto [ptr, ec] = std::from_chars(b, c.data() + c.size(), v);
-        if (ec != std::errc() || ptr != c.data() + c.size() || !std::isfinite(v) || v != std::floor(v) ||
-            std::abs(v) > 9007199254740992.0) {
-            out.numeric = false;
-            break;
-        }
-        numbers.push_back(v);
+        if (!out.numeric) break;
     }
     if (out.numeric) {
-        out = whole_number_categories(numbers);
-    } else {
-        std::unordered_map<std::string_view, double> index;
-        for (std::string_view c : cells) {
-            if (missing(c)) {
-                out.codes.push_back(std::numeric_limits<double>::quiet_NaN());
-                continue;
-            }
-            auto [it, inserted] = index.try_emplace(c, static_cast<double>(out.levels.size() + 1));
-            if (inserted) out.levels.emplace_back(c);
-            out.codes.push_back(it->second);
+        // A stable sort keeps, of texts with one value (0 and -0), the first
+        // in the file, so the level's name does not depend on the parts.
+        std::vector<double> sorted = values;
+        std::stable_sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        for (double v : sorted) {
+            char buf[32];
+            auto r = std::to_chars(buf, buf + sizeof buf, v);
+            out.levels.emplace_back(buf, r.ptr);
+        }
+        auto next = values.begin();
+        for (std::size_t part = 0; part < texts_of_parts.size(); ++part) {
+            auto& levels = out.level_of_text[part];
+            levels.reserve(texts_of_parts[part].size());
+            for (std::size_t i = 0; i < texts_of_parts[part].size(); ++i, ++next)
+                levels.push_back(
+                    static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), *next) - sorted.begin() + 1));
+        }
+        return out;
+    }
+    std::unordered_map<std::string_view, double> index;
+    for (std::size_t part = 0; part < texts_of_parts.size(); ++part) {
+        auto& levels = out.level_of_text[part];
+        levels.reserve(texts_of_parts[part].size());
+        for (const std::string& text : texts_of_parts[part]) {
+            auto [it, inserted] = index.try_emplace(text, static_cast<double>(out.levels.size() + 1));
+            if (inserted) out.levels.push_back(text);
+            levels.push_back(it->second);
         }
     }
     return out;
@@ -898,12 +1054,12 @@ CsvFile::Categories whole_number_categories(std::span<const double> values) {
 
 Diagnostic CsvFile::field_error(std::size_t row, int column, std::string message) const {
     const Impl& m = *impl_;
-    const char* p = m.data_begin;
-    int line_number = 2;
-    for (std::size_t r = 0; r < row && p < m.stop; ++r, ++line_number) p = line_at(p, m.stop).next;
-    if (p >= m.stop || column < 0 || column >= static_cast<int>(m.header.size()))
+    const char* p = m.part_begin;
+    for (std::size_t r = 0; r < row && p < m.part_end; ++r) p = line_at(p, m.part_end).next;
+    if (p >= m.part_end || column < 0 || column >= static_cast<int>(m.header.size()))
         return m.unpositioned(std::move(message));
-    const Line line = line_at(p, m.stop);
+    const Line line = line_at(p, m.part_end);
+    const int line_number = m.line_number(row);
     const char* f = line.begin;
     for (int field = 0;; ++field) {
         bool unclosed = false;

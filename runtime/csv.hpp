@@ -17,6 +17,13 @@
 
 namespace mlec::rt {
 
+// One process's share of a file's data lines (a distributed fit): part
+// `index` of `count`, a byte range of the data split at line boundaries.
+struct CsvPart {
+    std::size_t index = 0;
+    std::size_t count = 1;
+};
+
 class CsvFile {
 public:
     // Maps `path` (it stays mapped while the CsvFile lives) and reads the
@@ -27,7 +34,36 @@ public:
     // The same over text already in memory (tests, embedding).
     static std::unique_ptr<CsvFile> from_text(std::string text, const std::string& display_name,
                                               Diagnostics& diagnostics);
+
+    // Part `part` of the data lines: every part maps (or holds) the whole
+    // text and reads the header, but parses only its lines. With cut_k =
+    // data_begin + floor(bytes * k / count), part k starts at the first line
+    // that begins at or after cut_k and ends where part k + 1 starts, so the
+    // parts tile the data; a part may hold no line. A part with count > 1
+    // must be placed (place_part) before it is read; then load,
+    // load_categories, load_category_texts and field_error take and give row
+    // indices local to the part, while every diagnostic names the whole
+    // file's rows and lines. Errors: those of `open`, and a part that does
+    // not exist (count 0, index >= count).
+    static std::unique_ptr<CsvFile> open_part(const std::string& path, const std::string& display_name,
+                                              CsvPart part, Diagnostics& diagnostics);
+    static std::unique_ptr<CsvFile> from_text_part(std::string text, const std::string& display_name, CsvPart part,
+                                                   Diagnostics& diagnostics);
     ~CsvFile();
+
+    // What a process learns of its part alone, before it knows the others'.
+    struct PartShape {
+        std::size_t lines = 0;     // a last line without '\n' counts
+        bool has_content = false;  // some line is not blank
+    };
+    PartShape part_shape() const;
+    // Where the part lies in the file, from all parts' shapes: first_line is
+    // the file line number of its first line (the header is line 1, so part
+    // 0 starts at 2), first_row the 0-based row number of its first line,
+    // content_follows whether a later part has a line that is not blank (then
+    // this part's trailing blank lines are empty rows, errors; otherwise they
+    // end the file and are ignored).
+    void place_part(std::size_t first_line, std::size_t first_row, bool content_follows);
 
     const std::string& name() const;
     const std::vector<std::string>& header() const;
@@ -46,8 +82,13 @@ public:
     // straight into the returned columns. The values do not depend on the
     // count, and neither does the error: it is the first one in file order,
     // with the same text and position a single thread reports.
+    //
+    // Every column has room for `spare_rows` more values (reserved, not
+    // filled), so a caller can append rows without a reallocation. A part
+    // (count > 1) without rows is no error: its columns are empty.
     std::optional<std::vector<std::vector<double>>> load(std::span<const int> which, Diagnostics& diagnostics,
-                                                         bool missing_as_nan = false, int threads = 1) const;
+                                                         bool missing_as_nan = false, int threads = 1,
+                                                         std::size_t spare_rows = 0) const;
 
     // A column read as categories (a group index, a categorical outcome):
     // when every cell is an integer the levels are its distinct values in
@@ -64,7 +105,20 @@ public:
     std::optional<Categories> load_categories(int column, Diagnostics& diagnostics,
                                               bool missing_as_nan = false) const;
 
-    // Number of data rows (valid after a successful load).
+    // A column's cells as distinct texts (spaces and one pair of quotes
+    // dropped) in order of first appearance, with each row's 1-based index
+    // into them; a missing cell (empty, NA) gets NaN with missing_as_nan and
+    // is load_categories' error otherwise. Parts merge theirs with
+    // merge_category_texts into the levels of the whole file.
+    struct CategoryTexts {
+        std::vector<std::string> texts;
+        std::vector<double> codes;
+    };
+    std::optional<CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
+                                                     bool missing_as_nan = false) const;
+
+    // Number of data rows (valid after a successful load), of the part for
+    // a part.
     std::size_t rows() const;
 
     // A data error pointing at the field of data row `row` (0-based) in
@@ -84,5 +138,18 @@ private:
 // the row's level number, 1-based. Shared by the CSV reader and columns
 // given in memory.
 CsvFile::Categories whole_number_categories(std::span<const double> values);
+
+// The levels load_categories gives for the whole file, from every part's
+// distinct texts (load_category_texts) in file order: numeric (the whole
+// numbers ascending, each named by std::to_chars of its value) when every
+// text of every part is a whole number, otherwise the texts in order of
+// first appearance across the parts; level_of_text[part][i] is the level
+// number (1-based) of text i of that part.
+struct MergedCategories {
+    std::vector<std::string> levels;
+    bool numeric = false;
+    std::vector<std::vector<double>> level_of_text;
+};
+MergedCategories merge_category_texts(std::span<const std::vector<std::string>> texts_of_parts);
 
 }  // namespace mlec::rt

@@ -23,9 +23,12 @@ int resolve_threads(int requested) {
 }  // namespace
 
 Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
-                     std::size_t block_rows, int threads)
+                     std::size_t block_rows, int threads, RowShare share)
     : graph_(graph), columns_(std::move(columns)), rows_(rows),
-      block_rows_(std::max<std::size_t>(1, std::min(block_rows, std::max<std::size_t>(rows, 1)))),
+      share_(share.collective ? share : RowShare{nullptr, 0, rows}),
+      // Clamped by all ranks' rows, not this rank's: the blocks are the
+      // ones a single machine would make.
+      block_rows_(std::max<std::size_t>(1, std::min(block_rows, std::max<std::size_t>(share_.total_rows, 1)))),
       blocks_((rows + block_rows_ - 1) / block_rows_), threads_(resolve_threads(threads)) {
     const auto& nodes = graph_.nodes();
     const std::size_t count = nodes.size();
@@ -76,7 +79,16 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     // More workers than blocks would only idle.
     threads_ = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads_), blocks_)));
     workspaces_.resize(static_cast<std::size_t>(threads_));
-    results_.resize(blocks_);
+    sums_.resize(static_cast<std::size_t>(threads_));
+    // The row-invariant nodes whose adjoints the blocks add to: those read
+    // by a row-varying node.
+    std::vector<bool> read_by_varying(count, false);
+    for (int id : varying_)
+        for (int in : nodes[static_cast<std::size_t>(id)].inputs)
+            if (graph_.node(in).row_invariant && has_deps(graph_.node(in)))
+                read_by_varying[static_cast<std::size_t>(in)] = true;
+    for (int id : invariant_)
+        if (read_by_varying[static_cast<std::size_t>(id)]) adjoint_nodes_.push_back(id);
 }
 
 // Buffers are allocated on first use and kept: the first write to fresh
@@ -450,13 +462,21 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
     if (gradient) gradient->setZero(dim);
     if (hessian) hessian->setZero(dim, dim);
 
-    // Blocks are dealt to the workers round-robin; each writes only its
-    // own blocks' results, which are then summed in block order: the same
-    // sums in the same order for every number of threads.
+    // Blocks are dealt to the workers round-robin; each adds its blocks'
+    // results to its own exact sums, which are then merged (and, on
+    // several ranks, summed over the ranks) and rounded once: the same
+    // numbers for every thread count and every split of the rows.
     auto work = [&](std::size_t worker) {
         Workspace& ws = workspaces_[worker];
+        Sums& sums = sums_[worker];
         prepare(ws, mode);
-        for (std::size_t b = worker; b < blocks_; b += workspaces_.size()) run_block(ws, b, mode, results_[b]);
+        sums.loglik.reset(1);
+        sums.adjoint.reset(mode == Mode::value ? 0 : adjoint_nodes_.size());
+        sums.hessian.reset(mode == Mode::hessian ? static_cast<std::size_t>(dim * (dim + 1) / 2) : 0);
+        for (std::size_t b = worker; b < blocks_; b += workspaces_.size()) {
+            run_block(ws, b, mode, sums.block);
+            add_block(sums, mode);
+        }
     };
     if (workspaces_.size() == 1) {
         work(0);
@@ -466,18 +486,26 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
         work(0);
         for (auto& t : helpers) t.join();
     }
+    complete_sums(mode);
 
-    double loglik = 0;
-    if (mode != Mode::value) std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
-    for (std::size_t b = 0; b < blocks_; ++b) {
-        const BlockResult& r = results_[b];
-        if (!r.finite) return infinity;
-        loglik += r.loglik;
-        if (mode == Mode::value) continue;
-        for (std::size_t i = 0; i < invariant_adjoint_.size(); ++i) invariant_adjoint_[i] += r.invariant_adjoint[i];
-        if (mode == Mode::hessian) *hessian += r.hessian;
+    const Sums& total = sums_.front();
+    double loglik = total.loglik.value(0);
+    if (!std::isfinite(loglik)) return infinity;
+    if (mode != Mode::value) {
+        std::fill(invariant_adjoint_.begin(), invariant_adjoint_.end(), 0.0);
+        for (std::size_t a = 0; a < adjoint_nodes_.size(); ++a)
+            invariant_adjoint_[static_cast<std::size_t>(adjoint_nodes_[a])] = total.adjoint.value(a);
     }
-    const double rows = static_cast<double>(rows_);
+    if (mode == Mode::hessian) {
+        std::size_t k = 0;
+        for (int i = 0; i < dim; ++i)
+            for (int j = i; j < dim; ++j, ++k) {
+                const double h = total.hessian.value(k);
+                (*hessian)(i, j) = h;
+                (*hessian)(j, i) = h;
+            }
+    }
+    const double rows = static_cast<double>(share_.total_rows);
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (!t.row_invariant) continue;
@@ -523,6 +551,49 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
         }
     }
     return -loglik;
+}
+
+void Evaluator::add_block(Sums& sums, Mode mode) const {
+    const BlockResult& r = sums.block;
+    // A non-finite block makes the whole sum non-finite (ExactSums keeps
+    // that order-free too).
+    sums.loglik.add(0, r.finite ? r.loglik : std::numeric_limits<double>::quiet_NaN());
+    if (!r.finite || mode == Mode::value) return;
+    for (std::size_t a = 0; a < adjoint_nodes_.size(); ++a)
+        sums.adjoint.add(a, r.invariant_adjoint[static_cast<std::size_t>(adjoint_nodes_[a])]);
+    if (mode != Mode::hessian) return;
+    const auto dim = r.hessian.rows();
+    std::size_t k = 0;
+    for (Eigen::Index i = 0; i < dim; ++i)
+        for (Eigen::Index j = i; j < dim; ++j, ++k) sums.hessian.add(k, r.hessian(i, j));
+}
+
+// Merges the workers' sums into the first and, on several ranks, sums the
+// ranks' in one collective call: exact integer words, so the order in which
+// MPI adds them does not matter.
+void Evaluator::complete_sums(Mode mode) {
+    Sums& total = sums_.front();
+    for (std::size_t w = 1; w < sums_.size(); ++w) {
+        total.loglik.add(sums_[w].loglik);
+        if (mode != Mode::value) total.adjoint.add(sums_[w].adjoint);
+        if (mode == Mode::hessian) total.hessian.add(sums_[w].hessian);
+    }
+    if (!share_.collective) return;
+    ExactSums* parts[] = {&total.loglik, &total.adjoint, &total.hessian};
+    exchange_.clear();
+    for (ExactSums* part : parts) {
+        part->normalize();
+        const auto words = part->raw();
+        exchange_.insert(exchange_.end(), words.begin(), words.end());
+    }
+    share_.collective->sum(exchange_);
+    std::size_t at = 0;
+    for (ExactSums* part : parts) {
+        const auto words = part->raw();
+        std::copy_n(exchange_.begin() + static_cast<std::ptrdiff_t>(at), words.size(), words.begin());
+        at += words.size();
+        part->normalize();
+    }
 }
 
 double Evaluator::nll(const Eigen::VectorXd& theta) { return run(theta, Mode::value, nullptr, nullptr); }

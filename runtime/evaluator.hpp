@@ -19,6 +19,8 @@
 #include <span>
 #include <vector>
 
+#include "runtime/collective.hpp"
+#include "runtime/exact_sum.hpp"
 #include "runtime/graph.hpp"
 
 namespace mlec::rt {
@@ -29,20 +31,34 @@ namespace mlec::rt {
 // measured on logistic_eval, 2,048 beat 1,024 and 4,096 by 5-10%.
 inline constexpr std::size_t default_block_rows = 2048;
 
+// Where an evaluator's rows lie among the rows of all ranks of a distributed
+// fit: rows [first_row, first_row + rows) of total_rows, every sum over rows
+// completed over the ranks through `collective`. first_row must be a
+// multiple of the block size, so that every block holds the rows it holds
+// on one machine (blocks are summed in floating point; only the sums of
+// blocks are exact). No collective: the evaluator has all the rows.
+struct RowShare {
+    Collective* collective = nullptr;
+    std::size_t first_row = 0;
+    std::size_t total_rows = 0;
+};
+
 class Evaluator {
 public:
     // `columns[k]` holds the rows of the graph's data column k; all have
     // `rows` entries and must outlive the evaluator.
     // `threads` workers evaluate blocks in parallel (0: all cores). Blocks
-    // have fixed boundaries and their results are summed in block order, so
-    // every thread count gives bit-identical results.
+    // have fixed boundaries and their results are summed exactly (ExactSums)
+    // and rounded once, so every thread count, and every number of ranks
+    // sharing the rows (`share`), gives bit-identical results.
     Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
-              std::size_t block_rows = default_block_rows, int threads = 1);
+              std::size_t block_rows = default_block_rows, int threads = 1, RowShare share = {});
     // It points into itself (the sweep lists): neither copied nor moved.
     Evaluator(const Evaluator&) = delete;
     Evaluator& operator=(const Evaluator&) = delete;
 
-    std::size_t rows() const { return rows_; }
+    std::size_t rows() const { return rows_; }  // this rank's rows
+    const RowShare& share() const { return share_; }
     int dimension() const { return graph_.parameter_count(); }
 
     // NLL(theta) = -sum_rows sum_terms term(row). +inf when any term is not
@@ -52,7 +68,8 @@ public:
     double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                 Eigen::MatrixXd& hessian);
 
-    // The first (row, term index) whose log-likelihood value is not finite.
+    // The first (row, term index) whose log-likelihood value is not finite,
+    // among this rank's rows (row: local).
     struct NonFinite {
         std::size_t row = 0;
         int term = 0;
@@ -100,13 +117,21 @@ private:
         Eigen::MatrixXd outer;
         std::size_t begin = 0;  // first row of the block being evaluated
     };
-    // One block's contribution, summed in block order afterwards.
+    // One block's contribution, added to its worker's exact sums.
     struct BlockResult {
         double loglik = 0;
         bool finite = true;
         std::vector<double> invariant_adjoint;  // per node
         Eigen::MatrixXd hessian;
     };
+    // A worker's exact sums over its blocks: the log-likelihood, the
+    // adjoints of adjoint_nodes_, the Hessian's upper triangle.
+    struct Sums {
+        ExactSums loglik, adjoint, hessian;
+        BlockResult block;
+    };
+    void add_block(Sums& sums, Mode mode) const;
+    void complete_sums(Mode mode);
 
     double run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian);
     void run_block(Workspace& ws, std::size_t block, Mode mode, BlockResult& out);
@@ -134,6 +159,7 @@ private:
     const Graph& graph_;
     std::vector<std::span<const double>> columns_;
     std::size_t rows_;
+    RowShare share_;
     std::size_t block_rows_;
     std::size_t blocks_;
     int threads_;
@@ -162,7 +188,9 @@ private:
     };
     std::vector<int> invariant_;                       // invariant nodes, topological
     std::vector<Workspace> workspaces_;                // one per thread
-    std::vector<BlockResult> results_;                 // one per block
+    std::vector<Sums> sums_;                           // one per thread
+    std::vector<int> adjoint_nodes_;                   // invariant nodes read by varying ones
+    std::vector<std::int64_t> exchange_;               // the words one collective sum sends
 };
 
 }  // namespace mlec::rt

@@ -4,20 +4,34 @@
 
 namespace mlec::rt {
 
+double separation_scale(const Eigen::MatrixXd& X, const Eigen::VectorXd& d) {
+    if (X.rows() == 0 || X.cols() != d.size()) return 0;
+    return (X * d).cwiseAbs().maxCoeff();
+}
+
 SeparationCheck classify_separation(const Eigen::MatrixXd& X, std::span<const double> y, const Eigen::VectorXd& d) {
+    return classify_separation(X, y, d, separation_scale(X, d));
+}
+
+SeparationCheck classify_separation(const Eigen::MatrixXd& X, std::span<const double> y, const Eigen::VectorXd& d,
+                                    double scale) {
     SeparationCheck out;
     if (X.rows() == 0 || X.cols() != d.size() || static_cast<std::size_t>(X.rows()) != y.size()) return out;
-    const Eigen::VectorXd s = X * d;
-    const double scale = s.cwiseAbs().maxCoeff();
     if (!(scale > 0) || !std::isfinite(scale)) return out;
+    const Eigen::VectorXd s = X * d;
     const double zero = 1e-6 * scale;
     for (Eigen::Index i = 0; i < s.rows(); ++i) {
         const bool success = y[static_cast<std::size_t>(i)] > 0.5;
-        if (success ? s[i] < -zero : s[i] > zero) return out;  // a row the direction gets wrong
+        if (success ? s[i] < -zero : s[i] > zero) {  // a row the direction gets wrong
+            out.contradicted = true;
+            out.decided_rows.clear();
+            return out;
+        }
         if (std::abs(s[i]) > zero) out.decided_rows.push_back(static_cast<std::size_t>(i));
     }
     out.separated = !out.decided_rows.empty();
     out.complete = out.decided_rows.size() == y.size();
+    out.decided_total = out.decided_rows.size();
     return out;
 }
 

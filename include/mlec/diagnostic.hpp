@@ -3,6 +3,7 @@
 // show them. `format` renders the compiler-style text the CLI prints.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,14 @@ bool has_error(const Diagnostics& ds);
 // 3 data, 4 fit (1 when there is no error). The C API and the Python module
 // classify errors by the same rule.
 int exit_code(const Diagnostics& ds);
+
+// The one failure that is thrown rather than returned: in a distributed fit
+// (mlec/distributed.hpp), another rank stopped answering (it died, or hangs)
+// within the cluster's timeout. The ranks can no longer agree on anything,
+// so the caller should stop them all (MPI_Abort).
+class ClusterFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 }  // namespace mlec

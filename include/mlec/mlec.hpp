@@ -65,6 +65,7 @@ public:
     const Impl& impl() const { return *impl_; }
 
 private:
+    friend class Cluster;  // a rank's part of distributed data (mlec/distributed.hpp)
     explicit Data(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,173 @@
+#!/bin/bash
+# The distributed tests (docs/distributed.md): every run under
+# `mpirun -n K` (K = 2, 3, 4 on one machine) must print exactly what the same
+# command prints without MPI: the same report to the last digit (JSON keeps
+# 17 significant digits, so equal text means equal doubles), the same
+# diagnostics, the same exit code.
+#
+#   run.sh SCENARIO MLEC MAKE_DATA SOURCE_DIR WORK_DIR
+#
+# SCENARIO: models (every model in models/), big (rows over several blocks
+# on every rank, each feature of a fit), errors (data errors found on a late
+# rank), failures (a rank that hangs or dies).
+set -u
+scenario=$1
+mlec=$2
+make_data=$3
+source_dir=$4
+work=$5/$scenario
+mkdir -p "$work"
+cd "$work" || exit 1
+
+# Oversubscribe: 4 ranks on a 2-core machine. No shared-memory single copy:
+# containers often forbid the ptrace it needs.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+mpirun=(mpirun --allow-run-as-root --oversubscribe)
+ranks=(2 3 4)
+failures=0
+
+# mpirun's own notices (a non-zero exit of rank 0) are framed by dashed lines.
+strip_mpirun() { awk '/^-----/{inside=!inside; next} !inside' "$1"; }
+
+# same NAME ARGS...: the command without MPI, then under each K.
+same() {
+    local name=$1
+    shift
+    "$mlec" "$@" > "$name.out" 2> "$name.err"
+    local rc=$?
+    for k in "${ranks[@]}"; do
+        "${mpirun[@]}" -n "$k" "$mlec" "$@" > "$name.$k.out" 2> "$name.$k.raw"
+        local rck=$?
+        strip_mpirun "$name.$k.raw" > "$name.$k.err"
+        if [ "$rc" != "$rck" ] || ! cmp -s "$name.out" "$name.$k.out" || ! cmp -s "$name.err" "$name.$k.err"; then
+            echo "FAIL $name with $k ranks: exit $rc without MPI, $rck with"
+            diff "$name.out" "$name.$k.out" | head -5
+            diff "$name.err" "$name.$k.err" | head -5
+            failures=$((failures + 1))
+        else
+            echo "ok   $name with $k ranks (exit $rc, $(wc -c < "$name.out") bytes)"
+        fi
+    done
+}
+
+case $scenario in
+models)
+    for model in "$source_dir"/models/*.mle; do
+        name=$(basename "$model" .mle)
+        data="$source_dir/models/$name.csv"
+        [ -f "$data" ] || data="$source_dir/models/xor.csv"
+        same "$name" "$model" "$data" --format json
+    done
+    ;;
+big)
+    "$make_data" 12000 big.csv || exit 1
+    m=$source_dir/tests/mpi/models
+    same logistic "$m/logistic_groups.mle" big.csv --format json
+    grep -q '"name": "a\[g5\]"' logistic.out || { echo "FAIL logistic: level g5 missing"; failures=$((failures + 1)); }
+    same logistic_text "$m/logistic_groups.mle" big.csv
+    same logistic_lbfgs "$m/logistic_groups.mle" big.csv --method lbfgs --format json
+    same logistic_threads "$m/logistic_groups.mle" big.csv --threads 1 --format json
+    cmp -s logistic.out logistic_threads.out || { echo "FAIL: --threads 1 differs from all threads"; failures=$((failures + 1)); }
+    same logistic_profile "$m/logistic_groups.mle" big.csv --ci profile --format json
+    same logistic_starts "$m/logistic_groups.mle" big.csv --starts 3 --seed 5 --format json
+    same logistic_bootstrap "$m/logistic_groups.mle" big.csv --bootstrap 3 --seed 7 --format json
+    same logistic_gradient "$m/logistic_groups.mle" big.csv --check-gradient --format json
+    same logistic_simulate simulate "$m/logistic_groups.mle" big.csv --seed 3
+    same logistic_predict predict "$m/logistic_groups.mle" big.csv big.csv
+    same poisson "$m/poisson_levels.mle" big.csv --format json
+    grep -q '"name": "e\[40\]"' poisson.out || { echo "FAIL poisson: level 40 missing"; failures=$((failures + 1)); }
+    same poisson_simulate simulate "$m/poisson_levels.mle" big.csv --seed 11
+    same normal_drop "$m/normal_missing.mle" big.csv --na drop --format json
+    grep -qF '256 of 12000 rows were dropped' normal_drop.out || { echo "FAIL normal_drop: 256 rows should be dropped"; failures=$((failures + 1)); }
+    same two_outcomes "$m/two_outcomes.mle" big.csv --format json
+    same two_outcomes_bootstrap "$m/two_outcomes.mle" big.csv --bootstrap 2 --format json
+    same categorical "$m/categorical.mle" big.csv --format json
+    same mixture "$m/mixture.mle" big.csv --format json
+    same compare compare "$m/two_outcomes.mle" "$source_dir/tests/mpi/models/logistic_groups.mle" big.csv
+    ;;
+errors)
+    "$make_data" 12000 big.csv || exit 1
+    m=$source_dir/tests/mpi/models
+    # A missing cell without --na drop: row 12 is the first.
+    same missing "$m/normal_missing.mle" big.csv
+    grep -qF "row 12, column 'x3': missing value" missing.err || { echo "FAIL missing: wrong message"; failures=$((failures + 1)); }
+    # A bad number, a bad outcome and a bad group level, each far into the
+    # file (in the last rank's part).
+    awk -F, 'NR == 11001 {$4 = "abc"} 1' OFS=, big.csv > bad_number.csv
+    same bad_number "$m/logistic_groups.mle" bad_number.csv
+    grep -qF "bad_number.csv:11001:" bad_number.err || { echo "FAIL bad_number: wrong position"; failures=$((failures + 1)); }
+    awk -F, 'NR == 9001 {$7 = 2} 1' OFS=, big.csv > bad_outcome.csv
+    same bad_outcome "$m/logistic_groups.mle" bad_outcome.csv
+    grep -qF "row 9000, column 'yb'" bad_outcome.err || { echo "FAIL bad_outcome: wrong row"; failures=$((failures + 1)); }
+    awk -F, 'NR == 10001 {$2 = ""} 1' OFS=, big.csv > bad_level.csv
+    same bad_level "$m/logistic_groups.mle" bad_level.csv
+    head -c 200000 big.csv > short_line.csv  # ends in the middle of a row
+    same short_line "$m/logistic_groups.mle" short_line.csv
+    same missing_file "$m/logistic_groups.mle" no_such_file.csv
+    same bad_model "$source_dir/tests/cases/parse_bad_character.mle" big.csv
+    head -1 big.csv > header_only.csv
+    same no_rows "$m/logistic_groups.mle" header_only.csv
+    ;;
+failures)
+    # A rank that hangs (stopped) or dies (killed) in the middle of a fit:
+    # the others must end the job with an error, not wait for ever.
+    "$make_data" 40000 big.csv || exit 1
+    m=$source_dir/tests/mpi/models
+    for signal in STOP KILL; do
+        start=$(date +%s)
+        "${mpirun[@]}" -n 3 "$mlec" "$m/logistic_groups.mle" big.csv --bootstrap 100000 --mpi-timeout 3 \
+            > "$signal.out" 2> "$signal.err" &
+        job=$!
+        victim=""
+        for _ in $(seq 50); do  # the ranks are up within a few seconds
+            sleep 0.2
+            [ "$(pgrep -c -f "^$mlec .*--mpi-timeout 3")" = 3 ] && break
+        done
+        sleep 2
+        victim=$(pgrep -n -f "^$mlec .*--mpi-timeout 3")
+        if [ -z "$victim" ]; then
+            echo "FAIL $signal: no rank to stop"
+            failures=$((failures + 1))
+            kill "$job"
+            continue
+        fi
+        kill -"$signal" "$victim"
+        wait "$job"
+        rc=$?
+        elapsed=$(($(date +%s) - start))
+        if [ "$rc" = 0 ] || [ "$elapsed" -gt 60 ]; then
+            echo "FAIL $signal: mpirun exited $rc after $elapsed s"
+            failures=$((failures + 1))
+        else
+            echo "ok   a rank sent SIG$signal: the job ended with exit $rc after $elapsed s"
+        fi
+        if [ "$signal" = STOP ] && ! grep -q "no answer from the other ranks within 3 s" "$signal.err"; then
+            echo "FAIL STOP: no timeout message"
+            cat "$signal.err"
+            failures=$((failures + 1))
+        fi
+        pkill -KILL -f "^$mlec .*--mpi-timeout 3" 2> /dev/null
+    done
+    ;;
+api)
+    # The library API (tests/mpi/api_test.cpp), given as MLEC.
+    "$make_data" 12000 big.csv || exit 1
+    for k in 2 4; do
+        "${mpirun[@]}" -n "$k" "$mlec" "$source_dir/tests/mpi/models/logistic_groups.mle" big.csv || failures=$((failures + 1))
+        "${mpirun[@]}" -n "$k" "$mlec" "$source_dir/tests/mpi/models/normal_missing.mle" big.csv && {
+            echo "FAIL: a missing value must fail the bind"
+            failures=$((failures + 1))
+        }
+    done
+    ;;
+*)
+    echo "unknown scenario $scenario"
+    exit 2
+    ;;
+esac
+
+if [ "$failures" -gt 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+fi
+echo "all distributed runs agree"
