@@ -1,5 +1,6 @@
-// Data: a CSV file whose columns are parsed when a model asks for them, or
-// columns already in memory, used where they lie.
+// Data: a CSV file (or several, one after another) whose columns are parsed
+// when a model asks for them, or columns already in memory, used where they
+// lie.
 #include <cmath>
 #include <set>
 
@@ -17,6 +18,32 @@ std::optional<Data> Data::from_csv_file(const std::string& path, Diagnostics& di
     if (!csv) return std::nullopt;
     auto impl = std::make_unique<Impl>();
     impl->table = api::csv_table(std::move(csv));
+    return Data(std::move(impl));
+}
+
+std::optional<Data> Data::from_csv_files(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
+    if (paths.empty()) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0, "no data files", "", 1});
+        return std::nullopt;
+    }
+    if (paths.size() == 1) return from_csv_file(paths[0], diagnostics);
+    // In order, so that the error is the first in file order (the one a
+    // distributed read reports too: Cluster::load_csv_shards).
+    std::vector<std::unique_ptr<api::Table>> parts;
+    for (const std::string& path : paths) {
+        auto csv = rt::CsvFile::open(path, path, diagnostics);
+        if (!csv) return std::nullopt;
+        if (!parts.empty()) {
+            if (auto error = api::header_mismatch(path, csv->header(), paths[0], parts[0]->header())) {
+                diagnostics.push_back(std::move(*error));
+                return std::nullopt;
+            }
+        }
+        parts.push_back(api::csv_table(std::move(csv)));
+    }
+    std::vector<std::string> header = parts[0]->header();
+    auto impl = std::make_unique<Impl>();
+    impl->table = api::concat_table(api::shards_name(paths), std::move(header), std::move(parts), true);
     return Data(std::move(impl));
 }
 

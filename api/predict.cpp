@@ -62,9 +62,9 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
             const std::string& level = categories->levels[static_cast<std::size_t>(categories->codes[r]) - 1];
             auto it = std::find(known.begin(), known.end(), level);
             if (it == known.end()) {
-                ds.push_back(csv.field_error(r, column, "row " + std::to_string(csv.first_row() + r + 1) + ", column '" + name +
-                                                            "': level '" + level +
-                                                            "' was not in the data the model was fitted to"));
+                ds.push_back(csv.field_error(r, column,
+                                             csv.row_text(r) + ", column '" + name + "': level '" + level +
+                                                 "' was not in the data the model was fitted to"));
                 return std::nullopt;
             }
             out.codes.push_back(static_cast<double>(it - known.begin() + 1));

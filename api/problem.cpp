@@ -45,13 +45,13 @@ std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, co
 // model's expression.
 Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const api::Table& csv,
                          const interp::DataCheck& check, std::size_t table_row, const std::string& message) {
-    const std::string row_text = "row " + std::to_string(csv.first_row() + table_row + 1);
     const rt::Node& n = p.model.graph.node(check.node);
     if (n.kind == rt::NodeKind::data) {
         const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
-        return csv.field_error(table_row, col.csv_index, row_text + ", column '" + col.name + "': " + message);
+        return csv.field_error(table_row, col.csv_index,
+                               csv.row_text(table_row) + ", column '" + col.name + "': " + message);
     }
-    return model.source.diagnostic(check.span, row_text + " of " + p.data_name + ": " + message, Category::data);
+    return model.source.diagnostic(check.span, csv.row_text_with_name(table_row) + ": " + message, Category::data);
 }
 
 // Leaves out every row with a NaN (a missing value) in any column.

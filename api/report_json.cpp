@@ -62,6 +62,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"n_obs\": " << r.n_obs << ",\n";
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";
+    o << "  \"evaluations\": " << r.evaluations << ",\n";
     o << "  \"method\": " << json_quote(r.method) << ",\n";
     o << "  \"starts\": " << r.starts << ",\n";
     o << "  \"optima\": [";

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <glob.h>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -30,9 +31,9 @@ constexpr int exit_usage = 1;
 constexpr int exit_not_converged = 4;
 
 constexpr const char* usage_text =
-    "usage: mlec MODEL.mle DATA.csv [options]\n"
+    "usage: mlec MODEL.mle DATA.csv [DATA2.csv ...] [options]\n"
     "       mlec compare MODEL1.mle MODEL2.mle [...] DATA.csv [options]\n"
-    "       mlec simulate MODEL.mle DATA.csv [--seed S] [options]\n"
+    "       mlec simulate MODEL.mle DATA.csv [DATA2.csv ...] [--seed S] [options]\n"
     "       mlec predict MODEL.mle DATA.csv NEWDATA.csv [options]\n"
     "\n"
     "Fits the model to the data by maximum likelihood and reports the estimates;\n"
@@ -41,6 +42,10 @@ constexpr const char* usage_text =
     "the data with new outcomes drawn from the fit, as CSV; predict fits the model and\n"
     "prints, for each row of NEWDATA, the expected outcome (and linear predictor) with\n"
     "delta-method standard errors, as CSV.\n"
+    "\n"
+    "Several data files are one table, their rows one after another (every file must\n"
+    "have the same header); a data argument with *, ? or [ is a pattern (quote it),\n"
+    "its files taken in sorted order: mlec model.mle 'data/part-*.csv'.\n"
     "\n"
     "options:\n"
     "  --format text|json        report format (default: text)\n"
@@ -89,6 +94,35 @@ int usage_error(const std::string& message) {
 }
 
 int exit_code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
+
+// The files that data arguments name: a path as given, or for an argument
+// with a wildcard (*, ? or [) the files glob() matches, sorted (glob's own
+// order), so that a quoted pattern works as the shell's would. A pattern
+// that matches nothing but names a file as written is that file. The first
+// element is an error ("" when none), the rest the files: one list of
+// strings, for rank 0 to send to the others under MPI.
+std::vector<std::string> expand_data_arguments(const std::vector<std::string>& arguments) {
+    std::vector<std::string> out{""};
+    for (const std::string& arg : arguments) {
+        if (arg.find_first_of("*?[") == std::string::npos) {
+            out.push_back(arg);
+            continue;
+        }
+        glob_t matches{};
+        const int rc = glob(arg.c_str(), 0, nullptr, &matches);
+        if (rc == 0)
+            for (std::size_t k = 0; k < matches.gl_pathc; ++k) out.emplace_back(matches.gl_pathv[k]);
+        globfree(&matches);
+        if (rc == 0) continue;
+        std::error_code ec;
+        if (rc == GLOB_NOMATCH && std::filesystem::is_regular_file(arg, ec)) {
+            out.push_back(arg);
+            continue;
+        }
+        return {rc == GLOB_NOMATCH ? "no file matches '" + arg + "'" : "cannot list the files of '" + arg + "'"};
+    }
+    return out;
+}
 
 bool parse_number(const char* text, double& out) {
     char* end = nullptr;
@@ -214,17 +248,37 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
     const bool simulating = !positional.empty() && positional.front() == "simulate";
     const bool predicting = !positional.empty() && positional.front() == "predict";
     if (comparing || simulating || predicting) positional.erase(positional.begin());
-    if (comparing ? positional.size() < 3 : positional.size() != (predicting ? 3u : 2u))
+    if (comparing ? positional.size() < 3 : predicting ? positional.size() != 3 : positional.size() < 2)
         return usage_error(comparing    ? "compare needs at least two model files and a data file"
                            : predicting ? "predict needs a model file, its data file and a file of new rows"
                                         : "a model file and a data file are needed");
-    std::string newdata_path;
+    // Models, then data: compare's last argument; predict's second (and
+    // third, the new rows); otherwise every argument after the model.
+    std::vector<std::string> data_arguments, newdata_arguments;
     if (predicting) {
-        newdata_path = positional.back();
+        newdata_arguments.push_back(positional.back());
         positional.pop_back();
     }
-    const std::string data_path = positional.back();
-    positional.pop_back();
+    const std::size_t models = comparing || predicting ? positional.size() - 1 : 1;
+    data_arguments.assign(positional.begin() + static_cast<std::ptrdiff_t>(models), positional.end());
+    positional.resize(models);
+    // Patterns are matched by rank 0 alone under MPI: every rank must read
+    // the same list of files, whatever each machine sees.
+    auto expand = [&](const std::vector<std::string>& arguments) {
+        std::vector<std::string> files = expand_data_arguments(arguments);
+#ifdef MLEC_MPI
+        if (cluster) files = cluster->share_from_rank_0(files);
+#endif
+        return files;
+    };
+    std::vector<std::string> data_paths = expand(data_arguments);
+    std::vector<std::string> newdata_paths = predicting ? expand(newdata_arguments) : std::vector<std::string>{""};
+    for (const auto* files : {&data_paths, &newdata_paths}) {
+        if (files->empty()) return usage_error("no data files");
+        if (!files->front().empty()) return usage_error(files->front());
+    }
+    data_paths.erase(data_paths.begin());
+    newdata_paths.erase(newdata_paths.begin());
 
     // One line per iteration with --trace; otherwise a progress line when a
     // fit runs longer than a second and stderr is a terminal.
@@ -266,11 +320,14 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
 
     // Distributed (under mpirun): each rank reads its part of the data, rank
     // 0 the model, and rows made per rank are printed in rank order.
-    auto load_data = [&](const std::string& path, mlec::Diagnostics& ds) -> std::optional<mlec::Data> {
+    // Several files: shards of one table, each read whole (on its own
+    // rank under MPI); one file: its byte ranges, one per rank.
+    auto load_data = [&](const std::vector<std::string>& paths,
+                         mlec::Diagnostics& ds) -> std::optional<mlec::Data> {
 #ifdef MLEC_MPI
-        if (cluster) return cluster->load_csv(path, ds);
+        if (cluster) return paths.size() == 1 ? cluster->load_csv(paths[0], ds) : cluster->load_csv_shards(paths, ds);
 #endif
-        return mlec::Data::from_csv_file(path, ds);
+        return paths.size() == 1 ? mlec::Data::from_csv_file(paths[0], ds) : mlec::Data::from_csv_files(paths, ds);
     };
     auto load_model = [&](const std::string& path, mlec::Diagnostics& ds) -> std::optional<mlec::Model> {
 #ifdef MLEC_MPI
@@ -291,7 +348,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
 
     mlec::Diagnostics diagnostics;
     auto t = Clock::now();
-    auto data = load_data(data_path, diagnostics);
+    auto data = load_data(data_paths, diagnostics);
     data_s += seconds(t, Clock::now());
     if (!data) {
         io.err() << mlec::format(diagnostics);
@@ -319,7 +376,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
         fit_s += seconds(t, Clock::now());
         end_progress();
         if (predicting) {
-            auto newdata = load_data(newdata_path, diagnostics);
+            auto newdata = load_data(newdata_paths, diagnostics);
             if (!newdata) {
                 io.err() << mlec::format(diagnostics);
                 return exit_code_for(diagnostics);
@@ -359,9 +416,12 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
     if (timing) {
         // "data" is mapping the file, reading the header, parsing the columns
         // the model uses and checking them (Data::from_csv_file + bind).
-        std::error_code ec;
-        const auto bytes = std::filesystem::file_size(data_path, ec);
-        const double mb = ec ? 0.0 : static_cast<double>(bytes) / 1e6;
+        double mb = 0;
+        for (const std::string& path : data_paths) {
+            std::error_code ec;
+            const auto bytes = std::filesystem::file_size(path, ec);
+            mb += ec ? 0.0 : static_cast<double>(bytes) / 1e6;
+        }
         if (io.speaks) std::fprintf(stderr,
                      "timing: model %.4f s, data %.4f s (%.1f MB, %.0f MB/s), fit %.4f s, report %.4f s, "
                      "total %.4f s\n",

@@ -3,11 +3,43 @@
 // evaluator sums over the ranks (runtime/evaluator, api/distributed).
 #include "mlec/distributed.hpp"
 
+#include <algorithm>
+
 #include "api/distributed.hpp"
 #include "api/impl.hpp"
 #include "mpi/mpi_collective.hpp"
 
 namespace mlec {
+
+namespace {
+
+// Strings as bytes, each prefixed by its length and a ':'.
+std::string encode_strings(const std::vector<std::string>& strings) {
+    std::string out;
+    for (const std::string& s : strings) {
+        out += std::to_string(s.size());
+        out += ':';
+        out += s;
+    }
+    return out;
+}
+
+std::vector<std::string> decode_strings(std::string_view bytes) {
+    std::vector<std::string> out;
+    while (!bytes.empty()) {
+        const std::size_t colon = bytes.find(':');
+        if (colon == std::string_view::npos) break;
+        std::size_t n = 0;
+        for (char ch : bytes.substr(0, colon)) n = n * 10 + static_cast<std::size_t>(ch - '0');
+        bytes.remove_prefix(colon + 1);
+        n = std::min(n, bytes.size());
+        out.emplace_back(bytes.substr(0, n));
+        bytes.remove_prefix(n);
+    }
+    return out;
+}
+
+}  // namespace
 
 struct Cluster::Impl {
     std::shared_ptr<mpi::MpiCollective> collective;
@@ -76,6 +108,89 @@ std::optional<Data> Cluster::load_csv(const std::string& path, Diagnostics& diag
     impl->table = api::csv_table(std::move(csv), before);
     impl->collective = impl_->collective;
     return Data(std::move(impl));
+}
+
+std::optional<Data> Cluster::load_csv_shards(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
+    mpi::MpiCollective& c = *impl_->collective;
+    auto fail = [&](std::string message, Category category) {
+        diagnostics.push_back(Diagnostic{Severity::error, category, "", 0, 0, std::move(message), "", 1});
+        return std::nullopt;
+    };
+    // Every rank checks every list against rank 0's, so all agree on the
+    // verdict.
+    const std::vector<std::string> lists = c.all_gather(encode_strings(paths));
+    for (std::size_t r = 1; r < lists.size(); ++r) {
+        if (lists[r] == lists[0]) continue;
+        const std::vector<std::string> theirs = decode_strings(lists[r]), ours = decode_strings(lists[0]);
+        std::size_t k = 0;
+        while (k < theirs.size() && k < ours.size() && theirs[k] == ours[k]) ++k;
+        const std::string what =
+            k < theirs.size() && k < ours.size()
+                ? "file " + std::to_string(k + 1) + " is '" + theirs[k] + "' there, '" + ours[k] + "' on rank 0"
+                : std::to_string(theirs.size()) + " files there, " + std::to_string(ours.size()) + " on rank 0";
+        return fail("rank " + std::to_string(r) + " was given other data files than rank 0 (" + what + ")",
+                    Category::usage);
+    }
+    if (paths.empty()) return fail("no data files", Category::usage);
+
+    const std::size_t files = paths.size(), ranks = static_cast<std::size_t>(c.size());
+    const auto run_begin = [&](std::size_t r) { return files * r / ranks; };
+    const auto me = static_cast<std::size_t>(c.rank());
+    const std::size_t begin = run_begin(me), end = run_begin(me + 1);
+
+    // This rank's files in order, up to the first that cannot be read.
+    Diagnostics local;
+    bool failed = false;
+    std::vector<std::unique_ptr<rt::CsvFile>> opened;
+    for (std::size_t f = begin; f < end && !failed; ++f) {
+        auto csv = rt::CsvFile::open(paths[f], paths[f], local);
+        failed = !csv;
+        if (csv) opened.push_back(std::move(csv));
+    }
+    // The header of paths[0], from the first rank whose run is not empty:
+    // "1" and the names, or "0" when that file could not be read (its error
+    // is then the first in file order).
+    int owner = 0;
+    while (run_begin(static_cast<std::size_t>(owner) + 1) == 0) ++owner;
+    std::string first;
+    if (c.rank() == owner) {
+        // (appended: GCC 12 warns falsely of an overlapping memcpy in "1" + s)
+        first.assign(1, opened.empty() ? '0' : '1');
+        if (!opened.empty()) first += encode_strings(opened.front()->header());
+    }
+    c.broadcast(first, owner);
+    std::vector<std::string> header;
+    if (!first.empty() && first[0] == '1') {
+        header = decode_strings(std::string_view(first).substr(1));
+        // A differing header comes before any file after it that failed to
+        // open: the first error in file order.
+        for (std::size_t k = begin == 0 ? 1 : 0; k < opened.size(); ++k) {
+            const std::string& path = paths[begin + k];
+            if (auto error = api::header_mismatch(path, opened[k]->header(), paths[0], header)) {
+                local.assign(1, std::move(*error));
+                failed = true;
+                opened.resize(k);
+                break;
+            }
+        }
+    }
+    if (auto failure = api::first_failure(c, failed ? &local : nullptr)) {
+        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
+        return std::nullopt;
+    }
+    std::vector<std::unique_ptr<api::Table>> parts;
+    for (auto& csv : opened) parts.push_back(api::csv_table(std::move(csv)));
+    auto impl = std::make_unique<Data::Impl>();
+    // One file: named, and its rows numbered, as Data::from_csv_file does.
+    impl->table = api::concat_table(api::shards_name(paths), std::move(header), std::move(parts), files > 1);
+    impl->collective = impl_->collective;
+    return Data(std::move(impl));
+}
+
+std::vector<std::string> Cluster::share_from_rank_0(const std::vector<std::string>& strings) {
+    std::string bytes = impl_->collective->rank() == 0 ? encode_strings(strings) : std::string();
+    impl_->collective->broadcast(bytes, 0);
+    return decode_strings(bytes);
 }
 
 void Cluster::write_in_rank_order(const std::string& mine, const std::function<void(std::string_view)>& write) {

@@ -56,6 +56,24 @@ public:
     // rank is returned on every rank, as one machine reports it.
     std::optional<Data> load_csv(const std::string& path, Diagnostics& diagnostics);
 
+    // The rows of several CSV files (shards of one data set), as
+    // Data::from_csv_files reads them on one machine, with the same
+    // results to the last bit. Files are dealt out in order, in contiguous
+    // runs: of F files, rank r reads files [F*r/K, F*(r+1)/K) of K ranks,
+    // whole (F == K: one each; F < K: some ranks read none and hold no
+    // rows; F > K: a rank reads its run one file after another). A rank
+    // needs only its own files: the header every file must have is the one
+    // the rank reading paths[0] broadcasts. Every rank must be given the
+    // same list (a usage error otherwise). Rows are numbered within their
+    // file in messages; an error on any rank is returned on every rank,
+    // the first in file order, as one machine reports it.
+    std::optional<Data> load_csv_shards(const std::vector<std::string>& paths, Diagnostics& diagnostics);
+
+    // Rank 0's `strings` on every rank (what the others pass is ignored):
+    // for a list that each machine could see differently, such as the
+    // files a pattern matches, so that all ranks use the same.
+    std::vector<std::string> share_from_rank_0(const std::vector<std::string>& strings);
+
     // Text that each rank made for its own rows (mlec simulate, mlec
     // predict), written in rank order: on rank 0, `write` is called with
     // its own text, then with each other rank's as it arrives; the other

@@ -47,6 +47,13 @@ public:
 
     static std::optional<Data> from_csv_file(const std::string& path, Diagnostics& diagnostics);
     static std::optional<Data> from_csv_text(std::string text, std::string name, Diagnostics& diagnostics);
+    // The rows of several CSV files (shards of one data set) one after
+    // another, in the order given; each file is read whole, with the rules
+    // of from_csv_file (one path: exactly from_csv_file). Every file must
+    // have the header of the first. Messages name a row within its own file
+    // ("row 5 of part-2.csv"); reports name the data by the files
+    // ("a.csv, b.csv, c.csv", or "a.csv, ..., z.csv (12 files)").
+    static std::optional<Data> from_csv_files(const std::vector<std::string>& paths, Diagnostics& diagnostics);
     // Columns already in memory (another program's arrays, NumPy buffers):
     // `columns[k]` holds the rows of column `names[k]`. They are NOT copied:
     // each must outlive this Data and every Problem bound to it. All must

@@ -9,7 +9,8 @@
 #
 # SCENARIO: models (every model in models/), big (rows over several blocks
 # on every rank, each feature of a fit), errors (data errors found on a late
-# rank), failures (a rank that hangs or dies).
+# rank), failures (a rank that hangs or dies), shards (the data as several
+# files, each read whole by one rank).
 set -u
 scenario=$1
 mlec=$2
@@ -107,6 +108,62 @@ errors)
     same bad_model "$source_dir/tests/cases/parse_bad_character.mle" big.csv
     head -1 big.csv > header_only.csv
     same no_rows "$m/logistic_groups.mle" header_only.csv
+    ;;
+shards)
+    # big.csv cut into 2, 3 and 5 files, each with the header, at uneven
+    # rows (the k-th cut after a fraction (k/n)^1.3 of the rows): fewer,
+    # as many and more files than ranks. Each list must give on every K
+    # what it gives without MPI, and that must be the single file's report
+    # but for the data's name.
+    "$make_data" 12000 big.csv || exit 1
+    m=$source_dir/tests/mpi/models
+    without_name() { grep -v '"data":' "$1"; }
+    for model in logistic_groups poisson_levels; do
+        "$mlec" "$m/$model.mle" big.csv --format json > "$model.whole.out"
+    done
+    for n in 2 3 5; do
+        rm -f part$n-*.csv
+        awk -v n="$n" 'NR == 1 {header = $0; next}
+            {k = 0; while (k + 1 < n && NR - 2 >= int(((k + 1) / n) ^ 1.3 * 12000)) k++
+             f = "part" n "-" k ".csv"; if (!(f in started)) {print header > f; started[f] = 1}; print > f}' big.csv
+        [ "$(ls part$n-*.csv | wc -l)" = "$n" ] || { echo "FAIL: $n shards not written"; failures=$((failures + 1)); }
+        for model in logistic_groups poisson_levels; do
+            same "${model}_$n" "$m/$model.mle" part$n-*.csv --format json
+            if ! cmp -s <(without_name "${model}_$n.out") <(without_name "$model.whole.out"); then
+                echo "FAIL ${model}_$n: the shards' fit is not the whole file's"
+                diff <(without_name "${model}_$n.out") <(without_name "$model.whole.out") | head -5
+                failures=$((failures + 1))
+            fi
+        done
+        # The pattern, matched by mlec (rank 0's match on every rank).
+        same "glob_$n" "$m/logistic_groups.mle" "part$n-*.csv" --format json
+        cmp -s "glob_$n.out" "logistic_groups_$n.out" || { echo "FAIL glob_$n: differs from the list"; failures=$((failures + 1)); }
+    done
+    grep -qF '"data": "part5-0.csv, ..., part5-4.csv (5 files)"' logistic_groups_5.out ||
+        { echo "FAIL logistic_groups_5: data not named by its files"; failures=$((failures + 1)); }
+    same shards_text "$m/logistic_groups.mle" part3-*.csv
+    same shards_drop "$m/normal_missing.mle" part5-*.csv --na drop --format json
+    same shards_simulate simulate "$m/poisson_levels.mle" part5-*.csv --seed 11
+    same shards_predict predict "$m/logistic_groups.mle" "part3-*.csv" "part5-*.csv"
+    same shards_compare compare "$m/two_outcomes.mle" "$m/logistic_groups.mle" "part5-*.csv"
+    # Errors: the first in file order, named in its own file, on every K.
+    same shards_missing "$m/normal_missing.mle" part5-*.csv
+    grep -qF "part5-0.csv:13:" shards_missing.err || { echo "FAIL shards_missing: wrong position"; failures=$((failures + 1)); }
+    for k in 0 1 2 3 4; do cp part5-$k.csv bad5-$k.csv; done
+    awk -F, 'NR == 31 {$4 = "abc"} 1' OFS=, part5-4.csv > bad5-4.csv
+    same shards_bad_number "$m/logistic_groups.mle" bad5-*.csv
+    grep -qF "bad5-4.csv:31:" shards_bad_number.err || { echo "FAIL shards_bad_number: wrong position"; failures=$((failures + 1)); }
+    cp part5-4.csv bad5-4.csv
+    awk -F, 'NR == 21 {$7 = 2} 1' OFS=, part5-3.csv > bad5-3.csv
+    same shards_bad_outcome "$m/logistic_groups.mle" bad5-*.csv
+    grep -qF "row 20 of bad5-3.csv, column 'yb'" shards_bad_outcome.err || { echo "FAIL shards_bad_outcome: wrong row"; failures=$((failures + 1)); }
+    cp part5-3.csv bad5-3.csv
+    sed '1s/x1/z1/' part5-2.csv > bad5-2.csv
+    same shards_bad_header "$m/logistic_groups.mle" bad5-*.csv
+    grep -qF "bad5-2.csv:1:" shards_bad_header.err || { echo "FAIL shards_bad_header: wrong position"; failures=$((failures + 1)); }
+    same shards_missing_file "$m/logistic_groups.mle" part5-0.csv no_such_file.csv part5-1.csv
+    same shards_no_match "$m/logistic_groups.mle" "no_such_part-*.csv"
+    grep -qF "no file matches 'no_such_part-*.csv'" shards_no_match.err || { echo "FAIL shards_no_match: wrong message"; failures=$((failures + 1)); }
     ;;
 failures)
     # A rank that hangs (stopped) or dies (killed) in the middle of a fit:
