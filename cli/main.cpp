@@ -61,6 +61,8 @@ constexpr const char* usage_text =
     "                            fit, percentile intervals (with --seed)\n"
     "  --ci wald|profile         interval method (default: wald); profile re-optimizes\n"
     "                            the other parameters along each one\n"
+    "  --output FILE             simulate, predict: write the CSV to FILE, not standard output\n"
+    "                            (under mpirun each process writes its own rows into it)\n"
     "  --plot DIR                write SVG plots to DIR: convergence, and the profile\n"
     "                            likelihood of every parameter (implies --ci profile)\n"
     "  --threads N               threads evaluating the likelihood (default: all cores);\n"
@@ -161,6 +163,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
     bool trace = false;
     bool timing = false;
     std::string plot_dir;
+    std::string output_path;  // simulate, predict: the CSV's file (default: standard output)
     mlec::FitOptions options;
     mlec::BindOptions bind_options;
     for (int i = 1; i < argc; ++i) {
@@ -215,6 +218,10 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             const auto n = whole_number(value("--bootstrap"), 0, 1e7);
             if (!n) return usage_error("--bootstrap takes a whole number of replicates");
             options.bootstrap = static_cast<int>(*n);
+        } else if (arg == "--output") {
+            const char* v = value("--output");
+            if (!v) return usage_error("--output takes a file name");
+            output_path = v;
         } else if (arg == "--plot") {
             const char* v = value("--plot");
             if (!v) return usage_error("--plot takes a directory");
@@ -335,15 +342,31 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
 #endif
         return mlec::Model::from_file(path, ds);
     };
-    auto print_rows = [&](const std::string& text) {
+    // Rows made per rank: into --output FILE, each rank writing its own at
+    // its offset; or to standard output, rank 0 printing each rank's in turn.
+    auto print_rows = [&](const std::string& text) -> int {
 #ifdef MLEC_MPI
+        if (cluster && !output_path.empty()) {
+            mlec::Diagnostics ds;
+            if (cluster->write_file_in_rank_order(output_path, text, ds)) return exit_ok;
+            io.err() << mlec::format(ds);
+            return exit_usage;
+        }
         if (cluster) {
             cluster->write_in_rank_order(text, [](std::string_view piece) { std::cout << piece; });
             std::cout << std::flush;
-            return;
+            return exit_ok;
         }
 #endif
-        std::cout << text;
+        if (output_path.empty()) {
+            io.out() << text;
+            return exit_ok;
+        }
+        std::ofstream out(output_path, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (out.flush()) return exit_ok;
+        io.err() << "mlec: error: cannot write " << output_path << "\n";
+        return exit_usage;
     };
 
     mlec::Diagnostics diagnostics;
@@ -386,8 +409,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
                 io.err() << mlec::format(diagnostics);
                 return exit_code_for(diagnostics);
             }
-            print_rows(*csv);
-            return exit_ok;
+            return print_rows(*csv);
         }
         if (simulating) {
             auto csv = mlec::simulate_csv(*problem, fits.back(), options.seed, diagnostics);
@@ -395,8 +417,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
                 io.err() << mlec::format(diagnostics);
                 return exit_not_converged;
             }
-            print_rows(*csv);
-            return exit_ok;
+            return print_rows(*csv);
         }
     }
     if (comparing) {

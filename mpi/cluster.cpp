@@ -3,6 +3,12 @@
 // evaluator sums over the ranks (runtime/evaluator, api/distributed).
 #include "mlec/distributed.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 
 #include "api/distributed.hpp"
@@ -191,6 +197,49 @@ std::vector<std::string> Cluster::share_from_rank_0(const std::vector<std::strin
     std::string bytes = impl_->collective->rank() == 0 ? encode_strings(strings) : std::string();
     impl_->collective->broadcast(bytes, 0);
     return decode_strings(bytes);
+}
+
+bool Cluster::write_file_in_rank_order(const std::string& path, const std::string& mine, Diagnostics& diagnostics) {
+    mpi::MpiCollective& c = *impl_->collective;
+    auto error = [&](const std::string& what) {
+        return Diagnostics{Diagnostic{Severity::error, Category::usage, path, 0, 0,
+                                      what + ": " + std::strerror(errno) + " (rank " + std::to_string(c.rank()) + ")",
+                                      "", 1}};
+    };
+    auto agreed = [&](const Diagnostics* mine_error) {
+        if (auto failure = api::first_failure(c, mine_error)) {
+            diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
+            return false;
+        }
+        return true;
+    };
+    std::uint64_t offset = 0;
+    const std::vector<std::uint64_t> sizes = rt::all_gather_u64(c, mine.size());
+    for (int r = 0; r < c.rank(); ++r) offset += sizes[static_cast<std::size_t>(r)];
+    // Created (emptied) by rank 0 before anyone writes.
+    Diagnostics failed;
+    if (c.rank() == 0) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) failed = error("cannot create the file");
+        else ::close(fd);
+    }
+    if (!agreed(failed.empty() ? nullptr : &failed)) return false;
+    const int fd = ::open(path.c_str(), O_WRONLY);
+    if (fd < 0) {
+        failed = error("cannot open the file (is it on a file system every rank shares?)");
+    } else {
+        for (std::size_t done = 0; done < mine.size();) {
+            const ssize_t n = ::pwrite(fd, mine.data() + done, mine.size() - done,
+                                       static_cast<off_t>(offset + done));
+            if (n <= 0) {
+                failed = error("cannot write the file");
+                break;
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        if (::close(fd) != 0 && failed.empty()) failed = error("cannot write the file");
+    }
+    return agreed(failed.empty() ? nullptr : &failed);
 }
 
 void Cluster::write_in_rank_order(const std::string& mine, const std::function<void(std::string_view)>& write) {

@@ -80,6 +80,13 @@ public:
     // ranks only send theirs.
     void write_in_rank_order(const std::string& mine, const std::function<void(std::string_view)>& write);
 
+    // The same into a file that every rank can open (a shared file system):
+    // each rank writes its own text at its own offset (the sizes of the
+    // ranks before it), so no rank ever holds another's rows. Rank 0
+    // creates or truncates the file first. False, with the same diagnostic
+    // on every rank, when any rank could not write.
+    bool write_file_in_rank_order(const std::string& path, const std::string& mine, Diagnostics& diagnostics);
+
     struct Impl;
     Impl& impl() const { return *impl_; }
 

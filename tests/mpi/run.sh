@@ -75,6 +75,18 @@ big)
     same logistic_gradient "$m/logistic_groups.mle" big.csv --check-gradient --format json
     same logistic_simulate simulate "$m/logistic_groups.mle" big.csv --seed 3
     same logistic_predict predict "$m/logistic_groups.mle" big.csv big.csv
+    # --output: each rank writes its own rows into the file, at its offset.
+    "$mlec" simulate "$m/logistic_groups.mle" big.csv --seed 3 --output simulate_file.1.csv
+    for k in 1 "${ranks[@]}"; do
+        [ "$k" = 1 ] || "${mpirun[@]}" -n "$k" "$mlec" simulate "$m/logistic_groups.mle" big.csv --seed 3 \
+            --output "simulate_file.$k.csv" > /dev/null
+        if cmp -s logistic_simulate.out "simulate_file.$k.csv"; then
+            echo "ok   simulate --output with $k ranks equals the printed rows"
+        else
+            echo "FAIL simulate --output with $k ranks"
+            failures=$((failures + 1))
+        fi
+    done
     same poisson "$m/poisson_levels.mle" big.csv --format json
     grep -q '"name": "e\[40\]"' poisson.out || { echo "FAIL poisson: level 40 missing"; failures=$((failures + 1)); }
     same poisson_simulate simulate "$m/poisson_levels.mle" big.csv --seed 11
