@@ -127,8 +127,6 @@ std::optional<interp::Levels> agree_levels(rt::Collective& c, const Table& table
     interp::Levels out;
     out.names = std::move(merged.levels);
     out.numeric = merged.numeric;
-    // Room for the rows align_rows may append (fewer than one block).
-    out.codes.reserve(texts->codes.size() + 4096);
     for (double code : texts->codes)
         out.codes.push_back(std::isnan(code) ? code : level_of_text[static_cast<std::size_t>(code) - 1]);
     return out;

@@ -95,6 +95,9 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     Diagnostics local;
     auto numeric = csv.load(which, local, false, p.threads, storage, cluster ? rt::default_block_rows : 0);
     if (!agree(numeric.has_value(), local, diagnostics)) return std::nullopt;
+    // (each rank's part may be empty; the file may not)
+    if (cluster && api::count_rows(*cluster, csv.rows()).total_rows == 0)
+        return refuse(Category::data, "no data rows after the header");
     rows = csv.rows();
     // Parsed columns are used where the table put them; group codes and the
     // outcomes the new data lack (NaN, never read) join `storage` (moving a

@@ -106,7 +106,9 @@ int exit_code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
 std::vector<std::string> expand_data_arguments(const std::vector<std::string>& arguments) {
     std::vector<std::string> out{""};
     for (const std::string& arg : arguments) {
-        if (arg.find_first_of("*?[") == std::string::npos) {
+        // A file of exactly that name is that file, wildcards or not.
+        std::error_code exists_ec;
+        if (arg.find_first_of("*?[") == std::string::npos || std::filesystem::exists(arg, exists_ec)) {
             out.push_back(arg);
             continue;
         }
@@ -255,6 +257,8 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
     const bool simulating = !positional.empty() && positional.front() == "simulate";
     const bool predicting = !positional.empty() && positional.front() == "predict";
     if (comparing || simulating || predicting) positional.erase(positional.begin());
+    if (!output_path.empty() && !simulating && !predicting)
+        return usage_error("--output is for simulate and predict (a report goes to standard output)");
     if (comparing ? positional.size() < 3 : predicting ? positional.size() != 3 : positional.size() < 2)
         return usage_error(comparing    ? "compare needs at least two model files and a data file"
                            : predicting ? "predict needs a model file, its data file and a file of new rows"

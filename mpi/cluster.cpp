@@ -231,7 +231,9 @@ bool Cluster::write_file_in_rank_order(const std::string& path, const std::strin
         for (std::size_t done = 0; done < mine.size();) {
             const ssize_t n = ::pwrite(fd, mine.data() + done, mine.size() - done,
                                        static_cast<off_t>(offset + done));
+            if (n < 0 && errno == EINTR) continue;
             if (n <= 0) {
+                if (n == 0) errno = EIO;
                 failed = error("cannot write the file");
                 break;
             }

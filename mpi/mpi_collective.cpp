@@ -17,10 +17,10 @@ MpiCollective::MpiCollective(MPI_Comm comm, double timeout_seconds) : timeout_(t
 MpiCollective::~MpiCollective() {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized && comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+    if (!finalized && !broken_ && comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
 }
 
-void MpiCollective::wait(MPI_Request& request, const char* what) {
+void MpiCollective::wait(MPI_Request& request, const char* what, bool bounded) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_));
@@ -32,7 +32,8 @@ void MpiCollective::wait(MPI_Request& request, const char* what) {
         MPI_Test(&request, &done, MPI_STATUS_IGNORE);
         if (done) return;
         const auto now = Clock::now();
-        if (now > deadline) {
+        if (bounded && now > deadline) {
+            broken_ = true;
             throw ClusterFailure("rank " + std::to_string(rank_) + " of " + std::to_string(size_) +
                                  ": no answer from the other ranks within " + std::to_string(static_cast<long>(timeout_)) +
                                  " s while exchanging " + what + " (a rank died or hangs)");
@@ -43,11 +44,16 @@ void MpiCollective::wait(MPI_Request& request, const char* what) {
 }
 
 void MpiCollective::sum(std::span<std::int64_t> values) {
-    if (size_ == 1 || values.empty()) return;
-    MPI_Request request;
-    MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_SUM, comm_,
-                   &request);
-    wait(request, "the log-likelihood's sums");
+    if (size_ == 1) return;
+    // In pieces whose count fits MPI's int (a Hessian of ~7,700 parameters
+    // would not); every rank cuts the same pieces.
+    constexpr std::size_t piece = std::size_t{1} << 28;
+    for (std::size_t at = 0; at < values.size(); at += piece) {
+        const std::size_t n = std::min(piece, values.size() - at);
+        MPI_Request request;
+        MPI_Iallreduce(MPI_IN_PLACE, values.data() + at, static_cast<int>(n), MPI_INT64_T, MPI_SUM, comm_, &request);
+        wait(request, "the log-likelihood's sums");
+    }
 }
 
 std::vector<std::string> MpiCollective::all_gather(const std::string& mine) {
@@ -95,17 +101,24 @@ std::vector<std::string> MpiCollective::all_to_all(const std::vector<std::string
     MPI_Request request;
     MPI_Ialltoall(out_sizes.data(), 1, MPI_UINT64_T, in_sizes.data(), 1, MPI_UINT64_T, comm_, &request);
     wait(request, "sizes");
+    // Counts and offsets must fit MPI's int on both sides; every rank
+    // learns whether any cannot, so that all stop alike.
+    std::uint64_t out_total = 0, total = 0;
+    for (std::uint64_t s : out_sizes) out_total += s;
+    for (std::uint64_t s : in_sizes) total += s;
+    int too_big = out_total > static_cast<std::uint64_t>(INT_MAX) || total > static_cast<std::uint64_t>(INT_MAX);
+    MPI_Iallreduce(MPI_IN_PLACE, &too_big, 1, MPI_INT, MPI_MAX, comm_, &request);
+    wait(request, "sizes");
+    if (too_big) throw ClusterFailure("an exchange between ranks is over 2 GB");
     std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
     std::string out_bytes, in_bytes;
-    std::uint64_t total = 0;
     for (const std::string& s : send) {
         send_displs.push_back(static_cast<int>(out_bytes.size()));
         send_counts.push_back(static_cast<int>(s.size()));
         out_bytes += s;
     }
+    total = 0;
     for (std::uint64_t s : in_sizes) {
-        if (s > static_cast<std::uint64_t>(INT_MAX) || total > static_cast<std::uint64_t>(INT_MAX) - s)
-            throw ClusterFailure("an exchange between ranks is over 2 GB");
         recv_displs.push_back(static_cast<int>(total));
         recv_counts.push_back(static_cast<int>(s));
         total += s;
@@ -129,7 +142,9 @@ void MpiCollective::send_to_root_in_order(const std::string& mine,
         char ready = 0;
         MPI_Request request;
         MPI_Irecv(&ready, 0, MPI_BYTE, 0, tag, comm_, &request);
-        wait(request, "a request for output");
+        // Unbounded: rank 0 may spend long writing the ranks before this
+        // one (if it dies, mpirun stops the job).
+        wait(request, "a request for output", false);
         std::uint64_t n = mine.size();
         MPI_Isend(&n, 1, MPI_UINT64_T, 0, tag, comm_, &request);
         wait(request, "an output size");

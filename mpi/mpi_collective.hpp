@@ -37,10 +37,13 @@ public:
 
 private:
     // Polls `request` until it completes; throws ClusterFailure at the
-    // timeout, naming `what` was being exchanged.
-    void wait(MPI_Request& request, const char* what);
+    // timeout, naming `what` was being exchanged (bounded = false: no
+    // timeout). After a timeout the object is broken: the request stays
+    // pending, so the communicator is never freed (MPI_Abort follows).
+    void wait(MPI_Request& request, const char* what, bool bounded = true);
 
     MPI_Comm comm_ = MPI_COMM_NULL;
+    bool broken_ = false;
     int rank_ = 0;
     int size_ = 1;
     double timeout_;

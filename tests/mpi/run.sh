@@ -120,6 +120,7 @@ errors)
     same bad_model "$source_dir/tests/cases/parse_bad_character.mle" big.csv
     head -1 big.csv > header_only.csv
     same no_rows "$m/logistic_groups.mle" header_only.csv
+    same predict_no_rows predict "$m/logistic_groups.mle" big.csv header_only.csv
     ;;
 shards)
     # big.csv cut into 2, 3 and 5 files, each with the header, at uneven
