@@ -38,21 +38,9 @@ double decrease_threshold(double fx) {
     return size < 1e-6 ? 1e-3 * size : 1e-13 * std::max(1.0, size);
 }
 
-std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
-    std::vector<double> values;
-    double previous = fx;
-    for (int k = 0; k <= 5; ++k) {
-        const double t = std::ldexp(1.0, k);
-        const double v = f.value(x + t * d);
-        // Past the end of the representable range (sigma underflowing to 0)
-        // the probe stops; what it saw before still counts.
-        if (!std::isfinite(v)) break;
-        // The first step must lower f; later ones must not raise it (f may
-        // settle on its limit exactly, e.g. a probability rounding to 1).
-        if (k == 0 ? !(v < fx) : v > previous) return std::nullopt;
-        values.push_back(v);
-        previous = v;
-    }
+// What f's values at x + t d, t = 1, 2, 4, ..., say about d: an approach
+// to a limit at infinity, a decrease without bound, or neither (nullopt).
+std::optional<Divergence> judge_probe(double fx, const std::vector<double>& values, const Eigen::VectorXd& d) {
     if (values.size() < 3 || !(fx - values.back() > decrease_threshold(fx))) return std::nullopt;
     Divergence div;
     div.direction = d;
@@ -71,6 +59,40 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
         return div;
     }
     return std::nullopt;
+}
+
+std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
+    std::vector<double> values;
+    double previous = fx;
+    // Judged first after steps up to t = 32; a probe that is neither a
+    // limit nor unbounded by then goes on doubling up to t = 4096. Far out
+    // on the optimizer's scale (a separated logistic fit stops near
+    // |theta| = 200, where t = 32 changes the linear predictor by a sixth)
+    // the gains of an approach to a limit die out only later; a finite
+    // optimum further on shows itself by f rising again.
+    constexpr int first_judged = 5, last_step = 12;
+    for (int k = 0; k <= last_step; ++k) {
+        const double t = std::ldexp(1.0, k);
+        const double v = f.value(x + t * d);
+        // Past the end of the representable range (sigma underflowing to 0)
+        // the probe stops; what it saw before still counts.
+        if (!std::isfinite(v)) break;
+        // The first step must lower f; later ones must not raise it (f may
+        // settle on its limit exactly, e.g. a probability rounding to 1).
+        if (k == 0 ? !(v < fx) : v > previous) return std::nullopt;
+        values.push_back(v);
+        previous = v;
+        if (k < first_judged) continue;
+        auto div = judge_probe(fx, values, d);
+        // Further out only an approach to a limit counts: gains that keep
+        // up over thousands of units are no evidence of an unbounded
+        // decrease that the first 32 did not show.
+        if (div && (k == first_judged || !div->unbounded)) return div;
+        // Settled exactly on its limit: nothing more to learn.
+        if (values[values.size() - 2] == v) break;
+    }
+    if (values.size() < 3 || values.size() > first_judged + 1) return std::nullopt;
+    return judge_probe(fx, values, d);
 }
 
 // When the optimizer has already run to the edge of what doubles can hold

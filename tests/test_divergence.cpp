@@ -161,6 +161,41 @@ TEST_CASE("quasi-complete separation names the rows decided exactly") {
     CHECK(*r.log_likelihood_limit == Approx(2 * std::log(0.5)).epsilon(1e-6));
 }
 
+TEST_CASE("complete separation of one covariate is found although Newton stops 'converged' far out") {
+    // x <= 3 fails, x >= 4 succeeds. Newton reaches a relative gradient of
+    // 5e-10 at a = -177, b = 51 (log-likelihood -2e-11): the first 32 units
+    // of the probe change the linear predictor by only a sixth there, so it
+    // must look further to see the gains die out. The same with the rows
+    // repeated 2,000 times.
+    for (int copies : {1, 2000}) {
+        std::string csv = "x,y\n";
+        for (int c = 0; c < copies; ++c) csv += "1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n";
+        const auto r = fit_text("y ~ bernoulli(sigmoid(a + b*x))\n", csv);
+        INFO(copies << " copies");
+        REQUIRE(r.status == mlec::FitStatus::diverged);
+        REQUIRE(r.diagnostics.size() == 1);
+        CHECK(r.diagnostics[0].kind == "separation");
+        CHECK(r.diagnostics[0].message.rfind("complete separation", 0) == 0);
+        REQUIRE(r.log_likelihood_limit);
+        CHECK(*r.log_likelihood_limit == 0.0);
+    }
+}
+
+TEST_CASE("quasi-complete separation is found with many rows, whose standard errors look merely large") {
+    // The pattern above 100 times: Newton stops with standard errors about
+    // 400 times the estimates (a Hessian condition of 4e11).
+    std::string csv = "x,y\n";
+    for (int c = 0; c < 100; ++c) csv += "1,0\n2,0\n3,0\n3,1\n4,1\n5,1\n";
+    const auto r = fit_text("y ~ bernoulli(sigmoid(a + b*x))\n", csv);
+    REQUIRE(r.status == mlec::FitStatus::diverged);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].message.find("quasi-complete separation") != std::string::npos);
+    CHECK(r.diagnostics[0].message.find("400 of 600 rows (1, 2, 5, 6, 7, 8, 11, 12, ...)") != std::string::npos);
+    // 200 undecided rows at p = 1/2.
+    REQUIRE(r.log_likelihood_limit);
+    CHECK(*r.log_likelihood_limit == Approx(200 * std::log(0.5)).epsilon(1e-6));
+}
+
 TEST_CASE("overlapping data are not called separated") {
     const auto r = fit_text("y ~ bernoulli(sigmoid(a + b*x))\n", "x,y\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n");
     CHECK(r.status == mlec::FitStatus::converged);
