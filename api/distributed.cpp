@@ -45,6 +45,8 @@ private:
     std::string_view in_;
 };
 
+}  // namespace
+
 std::string encode_strings(const std::vector<std::string>& v) {
     Writer w;
     for (const std::string& s : v) w.str(s);
@@ -57,8 +59,6 @@ std::vector<std::string> decode_strings(std::string_view bytes) {
     while (!r.done()) out.push_back(r.str());
     return out;
 }
-
-}  // namespace
 
 std::string encode(const Diagnostics& ds) {
     Writer w;
@@ -105,14 +105,23 @@ std::optional<Diagnostics> first_failure(rt::Collective& c, const Diagnostics* m
     return std::nullopt;
 }
 
+bool agree(rt::Collective* c, bool ok, const Diagnostics& local, Diagnostics& diagnostics) {
+    if (!c) {
+        diagnostics.insert(diagnostics.end(), local.begin(), local.end());
+        return ok;
+    }
+    if (auto failure = first_failure(*c, ok ? nullptr : &local)) {
+        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
+        return false;
+    }
+    return true;
+}
+
 std::optional<interp::Levels> agree_levels(rt::Collective& c, const Table& table, int column, bool missing_as_nan,
                                            Diagnostics& diagnostics) {
     Diagnostics local;
     auto texts = table.load_category_texts(column, local, missing_as_nan);
-    if (auto failure = first_failure(c, texts ? nullptr : &local)) {
-        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
-        return std::nullopt;
-    }
+    if (!agree(&c, texts.has_value(), local, diagnostics)) return std::nullopt;
     std::vector<std::vector<std::string>> parts;
     bool any_rows = false;
     for (const std::string& bytes : c.all_gather(encode_strings(texts->texts))) parts.push_back(decode_strings(bytes));
@@ -122,14 +131,23 @@ std::optional<interp::Levels> agree_levels(rt::Collective& c, const Table& table
                                          "no data rows after the header", "", 1});
         return std::nullopt;
     }
-    rt::MergedCategories merged = rt::merge_category_texts(parts);
-    const std::vector<double>& level_of_text = merged.level_of_text[static_cast<std::size_t>(c.rank())];
-    interp::Levels out;
-    out.names = std::move(merged.levels);
-    out.numeric = merged.numeric;
-    for (double code : texts->codes)
-        out.codes.push_back(std::isnan(code) ? code : level_of_text[static_cast<std::size_t>(code) - 1]);
-    return out;
+    rt::CsvFile::Categories mine = rt::categories_of_part(rt::merge_category_texts(parts),
+                                                          static_cast<std::size_t>(c.rank()), std::move(texts->codes));
+    return interp::Levels{std::move(mine.levels), std::move(mine.codes), mine.numeric};
+}
+
+std::size_t place_part(rt::Collective& c, rt::CsvFile& part) {
+    const rt::CsvFile::PartShape shape = part.part_shape();
+    const std::vector<std::uint64_t> lines = rt::all_gather_u64(c, shape.lines);
+    const std::vector<std::uint64_t> content = rt::all_gather_u64(c, shape.has_content ? 1 : 0);
+    std::size_t before = 0;
+    bool content_follows = false;
+    for (std::size_t r = 0; r < lines.size(); ++r) {
+        if (static_cast<int>(r) < c.rank()) before += lines[r];
+        if (static_cast<int>(r) > c.rank() && content[r]) content_follows = true;
+    }
+    part.place_part(2 + before, before, content_follows);  // the header is line 1
+    return before;
 }
 
 RowCounts count_rows(rt::Collective& c, std::size_t rows) {

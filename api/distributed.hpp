@@ -13,9 +13,11 @@
 
 namespace mlec::api {
 
-// Diagnostics as bytes, to send between ranks.
+// Diagnostics, and lists of strings, as bytes to send between ranks.
 std::string encode(const Diagnostics& ds);
 Diagnostics decode(std::string_view bytes);
+std::string encode_strings(const std::vector<std::string>& strings);
+std::vector<std::string> decode_strings(std::string_view bytes);
 
 // Every rank learns whether any rank failed and, if so, gets the
 // diagnostics of the lowest failing rank: ranks hold the file's rows in
@@ -24,10 +26,21 @@ Diagnostics decode(std::string_view bytes);
 // nullptr. Returns nullopt when no rank failed.
 std::optional<Diagnostics> first_failure(rt::Collective& c, const Diagnostics* mine);
 
+// A step that may fail on some ranks: true when it failed on none. On
+// failure `diagnostics` gets the first failure in file order (first_failure).
+// Without a collective (one machine), this rank's own `ok` and `local`.
+bool agree(rt::Collective* c, bool ok, const Diagnostics& local, Diagnostics& diagnostics);
+
 // A group column's levels agreed by all ranks (the levels a single machine
 // finds in the whole file), with this rank's rows coded by them.
 std::optional<interp::Levels> agree_levels(rt::Collective& c, const Table& table, int column, bool missing_as_nan,
                                            Diagnostics& diagnostics);
+
+// Places this rank's part (CsvFile::open_part with this rank's index) in
+// the file from every part's shape: line and row numbers from the parts
+// before it, and whether a later part has a row (if not, blank lines ending
+// this part are the file's trailing ones). Returns its first row.
+std::size_t place_part(rt::Collective& c, rt::CsvFile& part);
 
 // After each rank has its rows: the number of rows of all ranks, and this
 // rank's first row among them.

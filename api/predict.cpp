@@ -36,17 +36,6 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     // Distributed new data: each rank predicts its own rows; a step that
     // fails on any rank fails on all, with the first error in file order.
     rt::Collective* cluster = newdata.impl().collective.get();
-    auto agree = [cluster](bool ok, const Diagnostics& local, Diagnostics& ds) {
-        if (!cluster) {
-            ds.insert(ds.end(), local.begin(), local.end());
-            return ok;
-        }
-        if (auto failure = api::first_failure(*cluster, ok ? nullptr : &local)) {
-            ds.insert(ds.end(), failure->begin(), failure->end());
-            return false;
-        }
-        return true;
-    };
     const interp::LevelsSource local_levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
         const std::string& name = header[static_cast<std::size_t>(column)];
         const auto& known = fitted_levels[name];
@@ -74,7 +63,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     const interp::LevelsSource levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
         Diagnostics local;
         auto out = local_levels(column, local);
-        if (!agree(out.has_value(), local, ds)) return std::nullopt;
+        if (!api::agree(cluster, out.has_value(), local, ds)) return std::nullopt;
         return out;
     };
     const Model::Impl& m = *p.source_model;
@@ -94,7 +83,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     std::vector<std::vector<double>> storage;
     Diagnostics local;
     auto numeric = csv.load(which, local, false, p.threads, storage, cluster ? rt::default_block_rows : 0);
-    if (!agree(numeric.has_value(), local, diagnostics)) return std::nullopt;
+    if (!api::agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
     // (each rank's part may be empty; the file may not)
     if (cluster && api::count_rows(*cluster, csv.rows()).total_rows == 0)
         return refuse(Category::data, "no data rows after the header");

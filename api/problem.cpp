@@ -78,21 +78,6 @@ void drop_incomplete_rows(Problem::Impl& p) {
     p.original_row = std::move(kept);
 }
 
-// On several ranks, a step that may fail on some of them: every rank goes
-// on only if none failed, and reports the first failure in file order
-// (api/distributed). On one machine, this rank's own diagnostics.
-bool agree(rt::Collective* cluster, bool ok, const Diagnostics& local, Diagnostics& diagnostics) {
-    if (!cluster) {
-        diagnostics.insert(diagnostics.end(), local.begin(), local.end());
-        return ok;
-    }
-    if (auto failure = api::first_failure(*cluster, ok ? nullptr : &local)) {
-        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
-        return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics,
@@ -131,7 +116,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     Diagnostics local;
     auto numeric = csv.load(which, local, drop, options.threads, impl->storage,
                             cluster ? rt::default_block_rows : 0);
-    if (!agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
+    if (!api::agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : impl->model.columns) {
         if (c.categorical) {
@@ -207,8 +192,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
             const std::size_t row = impl->original_row.empty() ? kept : impl->original_row[kept];
             mine.push_back(bad_row_error(*impl, m, csv, check, row, message));
         }
-        auto failure = api::first_failure(*cluster, mine.empty() ? nullptr : &mine);
-        if (failure) diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
+        api::agree(cluster, mine.empty(), mine, diagnostics);
         return std::nullopt;
     }
     return Problem(std::move(impl));

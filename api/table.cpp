@@ -262,16 +262,9 @@ public:
                                                            bool missing_as_nan) const override {
         auto texts = load_category_texts(column, diagnostics, missing_as_nan);
         if (!texts) return std::nullopt;
-        rt::MergedCategories merged =
-            rt::merge_category_texts(std::span<const std::vector<std::string>>(&texts->texts, 1));
-        rt::CsvFile::Categories out;
-        out.levels = std::move(merged.levels);
-        out.numeric = merged.numeric;
-        out.codes = std::move(texts->codes);
-        const std::vector<double>& level_of_text = merged.level_of_text[0];
-        for (double& code : out.codes)
-            if (!std::isnan(code)) code = level_of_text[static_cast<std::size_t>(code) - 1];
-        return out;
+        return rt::categories_of_part(
+            rt::merge_category_texts(std::span<const std::vector<std::string>>(&texts->texts, 1)), 0,
+            std::move(texts->codes));
     }
 
     // The parts' distinct texts in order of first appearance over all the

@@ -17,35 +17,8 @@
 
 namespace mlec {
 
-namespace {
-
-// Strings as bytes, each prefixed by its length and a ':'.
-std::string encode_strings(const std::vector<std::string>& strings) {
-    std::string out;
-    for (const std::string& s : strings) {
-        out += std::to_string(s.size());
-        out += ':';
-        out += s;
-    }
-    return out;
-}
-
-std::vector<std::string> decode_strings(std::string_view bytes) {
-    std::vector<std::string> out;
-    while (!bytes.empty()) {
-        const std::size_t colon = bytes.find(':');
-        if (colon == std::string_view::npos) break;
-        std::size_t n = 0;
-        for (char ch : bytes.substr(0, colon)) n = n * 10 + static_cast<std::size_t>(ch - '0');
-        bytes.remove_prefix(colon + 1);
-        n = std::min(n, bytes.size());
-        out.emplace_back(bytes.substr(0, n));
-        bytes.remove_prefix(n);
-    }
-    return out;
-}
-
-}  // namespace
+using api::decode_strings;
+using api::encode_strings;
 
 struct Cluster::Impl {
     std::shared_ptr<mpi::MpiCollective> collective;
@@ -93,25 +66,10 @@ std::optional<Data> Cluster::load_csv(const std::string& path, Diagnostics& diag
                                       rt::CsvPart{static_cast<std::size_t>(c.rank()), static_cast<std::size_t>(c.size())},
                                       local);
     // A file missing on one machine, or a bad header: the lowest rank's error.
-    if (auto failure = api::first_failure(c, csv ? nullptr : &local)) {
-        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
-        return std::nullopt;
-    }
-    // Where this rank's part lies: line and row numbers from the parts
-    // before it, and whether a later part has a row (if not, blank lines
-    // ending this part are the file's trailing ones).
-    const rt::CsvFile::PartShape shape = csv->part_shape();
-    const std::vector<std::uint64_t> lines = rt::all_gather_u64(c, shape.lines);
-    const std::vector<std::uint64_t> content = rt::all_gather_u64(c, shape.has_content ? 1 : 0);
-    std::size_t before = 0;
-    bool content_follows = false;
-    for (std::size_t r = 0; r < lines.size(); ++r) {
-        if (static_cast<int>(r) < c.rank()) before += lines[r];
-        if (static_cast<int>(r) > c.rank() && content[r]) content_follows = true;
-    }
-    csv->place_part(2 + before, before, content_follows);
+    if (!api::agree(&c, csv != nullptr, local, diagnostics)) return std::nullopt;
+    const std::size_t first_row = api::place_part(c, *csv);
     auto impl = std::make_unique<Data::Impl>();
-    impl->table = api::csv_table(std::move(csv), before);
+    impl->table = api::csv_table(std::move(csv), first_row);
     impl->collective = impl_->collective;
     return Data(std::move(impl));
 }
@@ -180,10 +138,7 @@ std::optional<Data> Cluster::load_csv_shards(const std::vector<std::string>& pat
             }
         }
     }
-    if (auto failure = api::first_failure(c, failed ? &local : nullptr)) {
-        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
-        return std::nullopt;
-    }
+    if (!api::agree(&c, !failed, local, diagnostics)) return std::nullopt;
     std::vector<std::unique_ptr<api::Table>> parts;
     for (auto& csv : opened) parts.push_back(api::csv_table(std::move(csv)));
     auto impl = std::make_unique<Data::Impl>();
@@ -206,13 +161,6 @@ bool Cluster::write_file_in_rank_order(const std::string& path, const std::strin
                                       what + ": " + std::strerror(errno) + " (rank " + std::to_string(c.rank()) + ")",
                                       "", 1}};
     };
-    auto agreed = [&](const Diagnostics* mine_error) {
-        if (auto failure = api::first_failure(c, mine_error)) {
-            diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
-            return false;
-        }
-        return true;
-    };
     std::uint64_t offset = 0;
     const std::vector<std::uint64_t> sizes = rt::all_gather_u64(c, mine.size());
     for (int r = 0; r < c.rank(); ++r) offset += sizes[static_cast<std::size_t>(r)];
@@ -223,7 +171,7 @@ bool Cluster::write_file_in_rank_order(const std::string& path, const std::strin
         if (fd < 0) failed = error("cannot create the file");
         else ::close(fd);
     }
-    if (!agreed(failed.empty() ? nullptr : &failed)) return false;
+    if (!api::agree(&c, failed.empty(), failed, diagnostics)) return false;
     const int fd = ::open(path.c_str(), O_WRONLY);
     if (fd < 0) {
         failed = error("cannot open the file (is it on a file system every rank shares?)");
@@ -241,7 +189,7 @@ bool Cluster::write_file_in_rank_order(const std::string& path, const std::strin
         }
         if (::close(fd) != 0 && failed.empty()) failed = error("cannot write the file");
     }
-    return agreed(failed.empty() ? nullptr : &failed);
+    return api::agree(&c, failed.empty(), failed, diagnostics);
 }
 
 void Cluster::write_in_rank_order(const std::string& mine, const std::function<void(std::string_view)>& write) {

@@ -954,12 +954,16 @@ std::optional<CsvFile::Categories> CsvFile::load_categories(int column, Diagnost
                                                             bool missing_as_nan) const {
     auto texts = load_category_texts(column, diagnostics, missing_as_nan);
     if (!texts) return std::nullopt;
-    MergedCategories merged = merge_category_texts(std::span<const std::vector<std::string>>(&texts->texts, 1));
-    Categories out;
+    return categories_of_part(merge_category_texts(std::span<const std::vector<std::string>>(&texts->texts, 1)), 0,
+                              std::move(texts->codes));
+}
+
+CsvFile::Categories categories_of_part(MergedCategories merged, std::size_t part, std::vector<double> text_codes) {
+    CsvFile::Categories out;
     out.levels = std::move(merged.levels);
     out.numeric = merged.numeric;
-    out.codes = std::move(texts->codes);
-    const std::vector<double>& level_of_text = merged.level_of_text[0];
+    out.codes = std::move(text_codes);
+    const std::vector<double>& level_of_text = merged.level_of_text[part];
     for (double& code : out.codes)
         if (!std::isnan(code)) code = level_of_text[static_cast<std::size_t>(code) - 1];
     return out;

@@ -152,4 +152,8 @@ struct MergedCategories {
 };
 MergedCategories merge_category_texts(std::span<const std::vector<std::string>> texts_of_parts);
 
+// Part `part`'s rows (codes into its own texts, NaN for missing) as
+// categories of the merged levels.
+CsvFile::Categories categories_of_part(MergedCategories merged, std::size_t part, std::vector<double> text_codes);
+
 }  // namespace mlec::rt

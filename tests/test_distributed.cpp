@@ -150,22 +150,8 @@ std::optional<Data> load_part(rt::Collective& c, const std::string& text, const 
     Diagnostics local;
     auto csv = rt::CsvFile::from_text_part(
         text, name, rt::CsvPart{static_cast<std::size_t>(c.rank()), static_cast<std::size_t>(c.size())}, local);
-    if (auto failure = mlec::api::first_failure(c, csv ? nullptr : &local)) {
-        diagnostics.insert(diagnostics.end(), failure->begin(), failure->end());
-        return std::nullopt;
-    }
-    // Part k's first line follows the lines of parts 0..k-1 (the header is
-    // line 1); its trailing blank lines are rows if a later part has content.
-    const rt::CsvFile::PartShape shape = csv->part_shape();
-    const std::vector<std::uint64_t> lines = rt::all_gather_u64(c, shape.lines);
-    const std::vector<std::uint64_t> content = rt::all_gather_u64(c, shape.has_content ? 1 : 0);
-    std::size_t before = 0;
-    bool content_follows = false;
-    for (std::size_t r = 0; r < lines.size(); ++r) {
-        if (static_cast<int>(r) < c.rank()) before += lines[r];
-        if (static_cast<int>(r) > c.rank() && content[r]) content_follows = true;
-    }
-    csv->place_part(2 + before, before, content_follows);
+    if (!mlec::api::agree(&c, csv != nullptr, local, diagnostics)) return std::nullopt;
+    const std::size_t before = mlec::api::place_part(c, *csv);
     Diagnostics header_only;
     auto data = Data::from_csv_text(text.substr(0, text.find('\n') + 1), name, header_only);
     if (!data) throw std::runtime_error("the header alone does not load: " + mlec::format(header_only));
