@@ -485,7 +485,7 @@ int mlec_fit_converged(const mlec_fit* fit) { return fit && fit->result.converge
 
 int mlec_fit_exit_code(const mlec_fit* fit) {
     if (!fit) return MLEC_ERROR_USAGE;
-    return fit->result.converged ? MLEC_OK : MLEC_ERROR_FIT;
+    return mlec::exit_code(fit->result);
 }
 
 const char* mlec_fit_message(const mlec_fit* fit) { return fit ? fit->result.message.c_str() : ""; }

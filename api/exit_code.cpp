@@ -1,4 +1,5 @@
 #include "mlec/diagnostic.hpp"
+#include "mlec/mlec.hpp"
 
 namespace mlec {
 
@@ -13,6 +14,14 @@ int exit_code(const Diagnostics& ds) {
         }
     }
     return 1;
+}
+
+int exit_code(const FitResult& result) {
+    switch (result.status) {
+        case FitStatus::converged: return 0;
+        case FitStatus::not_identified: return 5;
+        default: return 4;
+    }
 }
 
 }  // namespace mlec

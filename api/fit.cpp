@@ -160,6 +160,8 @@ std::vector<Optimum> group_optima(std::vector<double> finals) {
 std::string_view to_string(FitStatus status) {
     switch (status) {
         case FitStatus::converged: return "converged";
+        case FitStatus::not_identified: return "not_identified";
+        case FitStatus::not_a_maximum: return "not_a_maximum";
         case FitStatus::diverged: return "diverged";
         case FitStatus::max_iterations: return "max_iterations";
         case FitStatus::line_search_failed: return "line_search_failed";

@@ -431,9 +431,9 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             return exit_code_for(diagnostics);
         }
         io.out() << (format == "json" ? mlec::json_report(*comparison) : mlec::text_report(*comparison));
-        for (const auto& f : fits)
-            if (!f.converged) return exit_not_converged;
-        return exit_ok;
+        int code = exit_ok;
+        for (const auto& f : fits) code = std::max(code, mlec::exit_code(f));
+        return code;
     }
     const mlec::FitResult& result = fits.front();
     t = Clock::now();
@@ -466,7 +466,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             }
         }
     }
-    return result.converged ? exit_ok : exit_not_converged;
+    return mlec::exit_code(result);
 }
 
 }  // namespace

@@ -41,8 +41,10 @@ enum {
     MLEC_ERROR_USAGE = 1,    /* a bad argument (NULL, invalid options) or a file that cannot be opened */
     MLEC_ERROR_MODEL = 2,    /* the model has an error (syntax or meaning) */
     MLEC_ERROR_DATA = 3,     /* the data have an error */
-    MLEC_ERROR_FIT = 4,      /* the fit did not converge (mlec_fit_exit_code) */
-    MLEC_ERROR_INTERNAL = 5  /* an unexpected failure inside mlec (e.g. out of memory) */
+    MLEC_ERROR_FIT = 4,      /* no maximum was found, or none exists (mlec_fit_exit_code) */
+    MLEC_FIT_NOT_IDENTIFIED = 5, /* a maximum, but some standard errors are withheld (a flat direction) */
+    MLEC_ERROR_INTERNAL = 70 /* an unexpected failure inside mlec (e.g. out of memory); never an exit code
+                                of the command (70 is EX_SOFTWARE of sysexits.h) */
 };
 
 /* ---- Errors ---------------------------------------------------------- */
@@ -151,7 +153,9 @@ void mlec_fit_free(mlec_fit* fit);
  * "non_finite_start" or "cancelled" ("" for NULL). */
 const char* mlec_fit_status(const mlec_fit* fit);
 int mlec_fit_converged(const mlec_fit* fit);
-/* MLEC_OK when converged, else MLEC_ERROR_FIT: the mlec command's exit code. */
+/* The mlec command's exit code for the fit: MLEC_OK when converged,
+ * MLEC_FIT_NOT_IDENTIFIED when some standard errors are withheld, else
+ * MLEC_ERROR_FIT (mlec::exit_code). */
 int mlec_fit_exit_code(const mlec_fit* fit);
 const char* mlec_fit_message(const mlec_fit* fit); /* one sentence: what happened */
 double mlec_fit_log_likelihood(const mlec_fit* fit);

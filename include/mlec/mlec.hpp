@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -174,11 +175,16 @@ struct Optimum {
     int starts = 0;  // how many starts ended there
 };
 
+// What a fit found (docs/cli.md, "Statuses"). Only `converged` is a clean
+// success: a finite maximum with a standard error for every estimate.
 enum class FitStatus {
-    converged,           // a finite maximum, found to the tolerance
+    converged,           // a finite maximum, found to the tolerance, every standard error given
+    not_identified,      // a maximum, but the likelihood is flat along some direction: those
+                         // parameters' standard errors are withheld
+    not_a_maximum,       // the optimizer stopped where the likelihood is not a local maximum
     diverged,            // no finite maximum: the likelihood keeps rising to infinity
     max_iterations,      // stopped at the iteration limit
-    line_search_failed,  // no step improved the likelihood, yet the gradient is not small
+    line_search_failed,  // no step improved the likelihood, yet the point is not an optimum
     non_finite_start,    // the log-likelihood is not finite at the start values
     cancelled,           // the iteration callback stopped the fit
     invalid_options,     // FitOptions::is_valid failed; nothing was fitted
@@ -200,6 +206,13 @@ struct ParameterEstimate {
     bool diverging = false;   // part of the direction along which the fit diverges
     int direction = 0;        // +1 / -1: where a diverging parameter goes
     std::string diverges_to;  // its limit: "+inf", "-inf", or a bound such as "0"
+    // A diverging parameter has no estimate: `estimate` is NaN, and this is
+    // where the optimizer stopped (for messages, never an estimate).
+    double last_value = std::numeric_limits<double>::quiet_NaN();
+    // After a divergence, the parameters that stay finite are estimated by
+    // the limit fit (the model with the diverging ones at their limit); their
+    // estimates, standard errors and intervals are conditional on that limit.
+    bool conditional_on_limit = false;
     // Profile intervals: an open side has no end short of the quantity's
     // own bound (the value in ci_lower / ci_upper, possibly infinite).
     bool ci_lower_open = false;
@@ -243,6 +256,9 @@ struct FitResult {
     Eigen::MatrixXd covariance;  // user scale; empty when unavailable
     Eigen::MatrixXd theta_covariance;  // optimizer's scale (inverse Hessian); empty when unavailable
     double log_likelihood = 0;
+    // NaN unless the fit found a maximum (status converged or not_identified):
+    // a point on the way to infinity, or where the optimizer gave up, has no
+    // information criterion.
     double aic = 0;
     double bic = 0;
     std::size_t n_obs = 0;
@@ -279,6 +295,12 @@ struct FitResult {
 };
 
 FitResult fit(const Problem& problem, const FitOptions& options = {});
+
+// The mlec command's exit code for a fit (README, "Exit codes"): 0 only for
+// FitStatus::converged; 5 for not_identified (estimates without all standard
+// errors); 4 for every other status (no maximum was found, or none exists).
+// The C API and the Python module use the same rule.
+int exit_code(const FitResult& result);
 
 // New outcomes drawn from the fitted model (mlec simulate): a CSV with the
 // columns the model uses, in the data file's order, the outcomes of its
