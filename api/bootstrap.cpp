@@ -39,10 +39,12 @@ double quantile_sorted(const std::vector<double>& v, double q) {
 // Parametric bootstrap (Efron & Tibshirani, 1993, ch. 6): simulate data sets
 // from the fit, refit each from the estimate, and take percentile intervals
 // of every estimand. A replicate that does not converge, or runs off (a
-// coordinate moving more than 50 on the optimizer's scale: a divergent
-// replicate), is counted and left out.
+// coordinate moving more than 50 probe units: a divergent
+// replicate, in probe units so the rule holds in any units), is counted and
+// left out.
 void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
-                          const rt::OptimizeOptions& oo, const std::vector<ParameterEstimate*>& estimates,
+                          const rt::OptimizeOptions& oo, const Eigen::VectorXd& units,
+                          const std::vector<ParameterEstimate*>& estimates,
                           FitResult& r) {
     std::string why;
     const auto plan = plan_simulation(p, why);
@@ -63,7 +65,8 @@ void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eig
         rt::Evaluator& evaluator = *replicate;
         EvaluatorObjective objective(evaluator);
         const rt::OptimizeResult fit = rt::minimize(objective, theta, oo);
-        const bool ran_off = fit.x.size() > 0 && (fit.x - theta).cwiseAbs().maxCoeff() > 50;
+        const bool ran_off =
+            fit.x.size() > 0 && ((fit.x - theta).array() / units.array()).abs().maxCoeff() > 50;
         if (fit.status != rt::OptimizeStatus::converged || ran_off) {
             ++r.bootstrap_failed;
         } else {

@@ -10,9 +10,12 @@
 namespace mlec {
 
 // `estimates[i]` receives the bootstrap SE and percentile interval of
-// estimand i of the model; counts and warnings go into `result`.
+// estimand i of the model; counts and warnings go into `result`. `units`
+// are the fit's probe units (a replicate that moves more than 50 of them
+// from the estimate has run off).
 void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
-                          const rt::OptimizeOptions& oo, const std::vector<ParameterEstimate*>& estimates,
+                          const rt::OptimizeOptions& oo, const Eigen::VectorXd& units,
+                          const std::vector<ParameterEstimate*>& estimates,
                           FitResult& result);
 
 }  // namespace mlec

@@ -416,7 +416,7 @@ mlec_fit_options mlec_fit_options_default(void) {
     mlec_fit_options o;
     o.method = MLEC_METHOD_AUTO;
     o.max_iterations = defaults.max_iterations;
-    o.tolerance = defaults.gradient_tolerance;
+    o.tolerance = defaults.tolerance;
     o.confidence = defaults.confidence;
     o.ci_profile = defaults.ci == mlec::CiMethod::profile ? 1 : 0;
     o.bootstrap = defaults.bootstrap;
@@ -446,7 +446,7 @@ mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* opti
                     return nullptr;
             }
             fit_options.max_iterations = options->max_iterations;
-            fit_options.gradient_tolerance = options->tolerance;
+            fit_options.tolerance = options->tolerance;
             fit_options.confidence = options->confidence;
             fit_options.ci = options->ci_profile ? mlec::CiMethod::profile : mlec::CiMethod::wald;
             fit_options.bootstrap = options->bootstrap;

@@ -71,7 +71,7 @@ std::string json_report(const FitResult& r) {
           << ", \"starts\": " << r.optima[i].starts << "}";
     o << "],\n";
     o << "  \"gradient_norm\": " << json_number(r.gradient_norm) << ",\n";
-    o << "  \"relative_gradient\": " << json_number(r.relative_gradient) << ",\n";
+    o << "  \"relative_gradient\": " << json_number(r.newton_decrement) << ",\n";
     o << "  \"hessian_condition\": " << json_number(r.hessian_condition) << ",\n";
     o << "  \"confidence\": " << json_number(r.confidence) << ",\n";
     o << "  \"ci_method\": " << json_quote(r.ci_method) << ",\n";

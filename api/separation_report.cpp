@@ -95,7 +95,7 @@ bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const
         }
         m << ". Their fitted probabilities go to 0 and 1, so ";
         for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];
-        m << " grow without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
+        m << (diverging.size() == 1 ? " grows" : " grow") << " without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
              "penalized (e.g. Firth) fit";
         r.diagnostics.push_back(FitDiagnostic{"separation", m.str(), diverging, columns});
         return true;

@@ -51,7 +51,8 @@ constexpr const char* usage_text =
     "  --format text|json        report format (default: text)\n"
     "  --method auto|newton|lbfgs  optimizer (default: auto: Newton up to 50 parameters)\n"
     "  --max-iterations N        iteration limit (default: 200; L-BFGS uses 10x)\n"
-    "  --tolerance X             relative gradient tolerance (default: 1e-9)\n"
+    "  --tolerance X             converged within X standard errors of the maximum\n"
+    "                            (Newton decrement <= X^2; default: 1e-8)\n"
     "  --starts N                fit from N starting points: the given start values, then\n"
     "                            random ones (default: 1); the best optimum is reported\n"
     "  --seed S                  seed of the random starts (default: 1)\n"
@@ -197,7 +198,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             double t = 0;
             if (!v || !parse_number(v, t) || !(t > 0) || !std::isfinite(t))
                 return usage_error("--tolerance takes a positive number");
-            options.gradient_tolerance = t;
+            options.tolerance = t;
         } else if (arg == "--starts") {
             const auto n = whole_number(value("--starts"), 1, 1e6);
             if (!n) return usage_error("--starts takes a positive whole number");

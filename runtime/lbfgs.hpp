@@ -22,9 +22,6 @@ public:
     // nor steepest descent gives an acceptable step (current is then unchanged).
     std::optional<double> advance(Iterate& current);
 
-    // L-BFGS keeps no Hessian to see a saddle with.
-    std::optional<double> escape_saddle(Iterate&) { return std::nullopt; }
-
 private:
     struct Pair {
         Eigen::VectorXd s;  // x_{k+1} - x_k

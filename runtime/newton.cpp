@@ -1,178 +1,123 @@
 #include "runtime/newton.hpp"
 
-#include "runtime/optimize.hpp"
-
-#include <Eigen/Eigenvalues>
 #include <cmath>
-#include <limits>
+
+#include "runtime/trust_region.hpp"
 
 namespace mlec::rt::detail {
 
 namespace {
 
-// Eigenvalues of the scaled Hessian are floored at this fraction of the
-// largest |eigenvalue|. Scaled, a well-posed problem has eigenvalues near 1,
-// so the floor only bites for near-singular (or exactly singular) Hessians,
-// where it bounds the step along the flat directions; the step-length cap and
-// the line search handle the rest. The floor is relative, so a likelihood
-// whose curvature vanishes as a whole (a separated logistic regression) still
-// takes full Newton steps.
-constexpr double relative_eigenvalue_floor = 1e-10;
+// A step is accepted when f falls by at least this fraction of what the
+// model predicted (Nocedal & Wright's eta); the region shrinks below
+// `poor` and grows above `good` when the step was limited by it.
+constexpr double accept_ratio = 1e-4;
+constexpr double poor_ratio = 0.25;
+constexpr double good_ratio = 0.75;
+constexpr int max_trials = 100;
+
+// Every trial point is rejected at most this many times in a row before the
+// stepper gives up: the region shrinks by 4 each time, 4^-100 of its size.
+bool moves(const Eigen::VectorXd& x, const Eigen::VectorXd& step) {
+    return ((x + step).array() != x.array()).any();
+}
 
 }  // namespace
-
-// The modification is done on the Jacobi-scaled Hessian S H S with
-// S = diag(|H_ii|)^-1/2, so it does not depend on the units of the parameters:
-// curvatures of 2e-6 and 2e6 (a parameter in thousands next to one in
-// thousandths) give the exact Newton step, where flooring the raw eigenvalues
-// at 1e-8 of the largest would not.
-std::optional<Eigen::VectorXd> modified_newton_direction(const Eigen::MatrixXd& hessian,
-                                                         const Eigen::VectorXd& gradient) {
-    if (!hessian.allFinite()) return std::nullopt;
-    Eigen::ArrayXd scale = hessian.diagonal().array().abs();
-    scale = (scale > 0).select(scale.rsqrt(), 1.0);
-    const auto s = scale.matrix().asDiagonal();
-    const Eigen::MatrixXd scaled = s * hessian * s;
-    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(scaled);
-    if (eigen.info() != Eigen::Success) return std::nullopt;
-    const Eigen::ArrayXd magnitude = eigen.eigenvalues().array().abs();
-    const double largest = magnitude.maxCoeff();
-    // An all-zero Hessian says nothing about scale: fall back to the identity.
-    const double floor = largest > 0 ? relative_eigenvalue_floor * largest : 1.0;
-    const Eigen::ArrayXd modified = magnitude.max(floor);
-    const Eigen::MatrixXd& v = eigen.eigenvectors();
-    const Eigen::VectorXd rotated = v.transpose() * (s * gradient);
-    Eigen::VectorXd direction = -(s * (v * (rotated.array() / modified).matrix()));
-    if (!direction.allFinite()) return std::nullopt;
-    return direction;
-}
 
 Iterate NewtonStepper::start(const Eigen::VectorXd& x) {
     Iterate it;
     it.x = x;
     it.g.resize(x.size());
-    hessian_.resize(x.size(), x.size());
-    it.f = objective_.value_gradient_hessian(x, it.g, hessian_);
+    Eigen::MatrixXd h(x.size(), x.size());
+    it.f = objective_.value_gradient_hessian(x, it.g, h);
+    scaled_ = ScaledHessian{};
+    radius_ = 0;
+    expect_accept_ = true;
+    set_hessian(x, std::move(h));
     return it;
 }
 
-std::optional<double> NewtonStepper::advance(Iterate& current) {
-    if (const auto newton = modified_newton_direction(hessian_, current.g)) {
-        if (const auto step = step_along(current, *newton)) return step;
-    }
-    // Steepest descent scaled to unit length, as a last resort when the
-    // Newton direction fails (e.g. an inaccurate Hessian far from the optimum).
-    const double gradient_norm = current.g.norm();
-    if (!(gradient_norm > 0)) return std::nullopt;
-    return step_along(current, -current.g / gradient_norm);
-}
-
-std::optional<double> NewtonStepper::escape_saddle(Iterate& current) {
-    auto escaped = descend_negative_curvature(objective_, current.x, current.f, hessian_);
-    if (!escaped) return std::nullopt;
-    Iterate next;
-    next.x = std::move(escaped->first);
-    next.g.resize(next.x.size());
-    Eigen::MatrixXd hessian(next.x.size(), next.x.size());
-    next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
-    if (!std::isfinite(next.f) || !next.g.allFinite()) return std::nullopt;
-    current = std::move(next);
+void NewtonStepper::set_hessian(const Eigen::VectorXd& x, Eigen::MatrixXd hessian) {
+    const Eigen::VectorXd fallback = scaled_.scale.size() == x.size() ? scaled_.scale : size_scale(x);
     hessian_ = std::move(hessian);
-    return escaped->second;
+    scaled_ = scale_hessian(hessian_, curvature_scale(hessian_, fallback));
 }
 
-}  // namespace mlec::rt::detail
-
-namespace mlec::rt {
-
-std::optional<std::pair<Eigen::VectorXd, double>> descend_negative_curvature(Objective& objective,
-                                                                             const Eigen::VectorXd& x, double f,
-                                                                             const Eigen::MatrixXd& hessian) {
-    if (!hessian.allFinite() || hessian.rows() == 0) return std::nullopt;
-    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian);
-    if (eigen.info() != Eigen::Success) return std::nullopt;
-    const double largest = eigen.eigenvalues().cwiseAbs().maxCoeff();
-    if (!(eigen.eigenvalues()[0] < -1e-6 * largest)) return std::nullopt;
-    const Eigen::VectorXd v = eigen.eigenvectors().col(0);
-    // Along v, f falls like lambda t^2 / 2: try both signs, from a long
-    // step down, and keep the first clear decrease.
-    const double margin = 1e-10 * std::max(1.0, std::abs(f));
-    for (double t = detail::max_step_length(x); t > 1e-8; t *= 0.5) {
-        for (double sign : {1.0, -1.0}) {
-            Eigen::VectorXd trial = x + sign * t * v;
-            if (objective.value(trial) < f - margin) return std::make_pair(std::move(trial), t);
+std::optional<double> NewtonStepper::advance(Iterate& current) {
+    if (!scaled_.valid) return std::nullopt;
+    const Eigen::VectorXd g = (current.g.array() / scaled_.scale.array()).matrix();
+    // The first region holds the Newton step with |eigenvalues| (floored at
+    // the flat level), so the full step is the first trial, as in a line
+    // search; and at least one scaled unit (about a standard error), the
+    // step a saddle's negative curvature is first taken at, however small
+    // the gradient there.
+    if (radius_ == 0) {
+        const double floor = std::max(flat_eigenvalue * scaled_.largest(), 1e-300);
+        const Eigen::VectorXd c = scaled_.eigenvectors.transpose() * g;
+        radius_ = (c.array() / scaled_.eigenvalues.array().abs().max(floor)).matrix().norm();
+        if (!(radius_ >= 1) || !std::isfinite(radius_)) radius_ = 1;
+    }
+    const double precision = rounding_level(current.f);
+    const double decrement_here = scaled_.newton_decrement(current.g);
+    for (int trial = 0; trial < max_trials; ++trial) {
+        const TrustRegionStep step = solve_trust_region(scaled_.eigenvalues, scaled_.eigenvectors, g, radius_);
+        const Eigen::VectorXd raw = (step.p.array() / scaled_.scale.array()).matrix();
+        if (!step.p.allFinite() || !moves(current.x, raw)) return std::nullopt;
+        const double length = step.p.norm();
+        // Near the optimum the decrease the model promises drowns in the
+        // rounding of f, and the ratio of actual to predicted is noise.
+        // There the step is accepted when f does not rise beyond rounding
+        // and the Newton decrement falls: Newton's quadratic convergence
+        // shows in the gradient, not in f.
+        const bool at_rounding = step.predicted_decrease <= precision;
+        Iterate next;
+        next.x = current.x + raw;
+        next.g.resize(raw.size());
+        Eigen::MatrixXd h;
+        // The accepted point's Hessian is the next iteration's: when
+        // acceptance is likely, get it with f in one evaluation.
+        bool derivatives = expect_accept_ || at_rounding;
+        if (derivatives) {
+            h.resize(raw.size(), raw.size());
+            next.f = objective_.value_gradient_hessian(next.x, next.g, h);
+        } else {
+            next.f = objective_.value(next.x);
         }
+        // Outside the domain (f or its derivatives not finite): too far.
+        if (!std::isfinite(next.f) || (derivatives && (!next.g.allFinite() || !h.allFinite()))) {
+            radius_ = 0.25 * length;
+            expect_accept_ = false;
+            continue;
+        }
+        bool accept;
+        if (at_rounding) {
+            const ScaledHessian there = scale_hessian(h, curvature_scale(h, scaled_.scale));
+            accept = next.f <= current.f + precision && there.newton_decrement(next.g) < decrement_here;
+            if (!accept) radius_ = 0.25 * length;
+        } else {
+            const double ratio = (current.f - next.f) / step.predicted_decrease;
+            if (ratio < poor_ratio) radius_ = 0.25 * length;
+            else if (ratio > good_ratio && step.on_boundary) radius_ = 2 * radius_;
+            accept = ratio > accept_ratio;
+        }
+        if (!accept) {
+            expect_accept_ = false;
+            continue;
+        }
+        if (!derivatives) {
+            h.resize(raw.size(), raw.size());
+            next.f = objective_.value_gradient_hessian(next.x, next.g, h);
+            if (!std::isfinite(next.f) || !next.g.allFinite() || !h.allFinite()) {
+                radius_ = 0.25 * length;
+                continue;
+            }
+        }
+        expect_accept_ = true;
+        current = std::move(next);
+        set_hessian(current.x, std::move(h));
+        return length;
     }
     return std::nullopt;
-}
-
-}  // namespace mlec::rt
-
-namespace mlec::rt::detail {
-
-std::optional<double> NewtonStepper::step_along(Iterate& current,
-                                                const Eigen::VectorXd& direction) {
-    Eigen::VectorXd d = direction;
-    const double length = d.norm();
-    const double cap = max_step_length(current.x);
-    if (length > cap) d *= cap / length;
-    const double slope = current.g.dot(d);
-    if (!(slope < 0)) return std::nullopt;
-
-    // Near the optimum the decrease a Newton step predicts (about -slope/2)
-    // drowns in the rounding of f, and Armijo's test cannot tell progress
-    // from noise. There the full step is accepted when f does not rise
-    // beyond rounding and the gradient shrinks: Newton's quadratic
-    // convergence shows in the gradient, not in f.
-    const double rounding = 64 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(current.f));
-    if (-slope < rounding) {
-        Iterate next;
-        next.x = current.x + d;
-        next.g.resize(next.x.size());
-        Eigen::MatrixXd hessian(next.x.size(), next.x.size());
-        next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
-        if (std::isfinite(next.f) && next.g.allFinite() && next.f <= current.f + rounding &&
-            next.g.norm() < current.g.norm()) {
-            current = std::move(next);
-            hessian_ = std::move(hessian);
-            return 1.0;
-        }
-    }
-
-    // The full step is accepted most of the time: try it with the one
-    // evaluation the next iteration needs anyway (value, gradient and
-    // Hessian together), and search only when it fails.
-    {
-        Iterate next;
-        next.x = current.x + d;
-        next.g.resize(next.x.size());
-        Eigen::MatrixXd hessian(next.x.size(), next.x.size());
-        next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
-        if (std::isfinite(next.f) && next.g.allFinite() && next.f <= current.f + armijo_c1 * slope) {
-            current = std::move(next);
-            hessian_ = std::move(hessian);
-            return 1.0;
-        }
-    }
-    double alpha = 0.5;
-    for (;;) {
-        const auto accepted =
-            backtracking_armijo(objective_, current.x, current.f, slope, d, alpha);
-        if (!accepted) return std::nullopt;
-        Iterate next;
-        next.x = current.x + accepted->alpha * d;
-        next.g.resize(next.x.size());
-        Eigen::MatrixXd hessian(next.x.size(), next.x.size());
-        next.f = objective_.value_gradient_hessian(next.x, next.g, hessian);
-        // f was finite by value() but the derivatives may not be (a point on
-        // the edge of the domain): treat it as too far and keep shrinking.
-        if (std::isfinite(next.f) && next.g.allFinite()) {
-            current = std::move(next);
-            hessian_ = std::move(hessian);
-            return accepted->alpha;
-        }
-        alpha = 0.5 * accepted->alpha;
-    }
 }
 
 }  // namespace mlec::rt::detail

@@ -1,5 +1,16 @@
-// Newton's method with the exact Hessian, safeguarded so every direction is a
-// descent direction (private to runtime/; minimize() drives the iterations).
+// Newton's method with the exact Hessian in a trust region (private to
+// runtime/; minimize() drives the iterations).
+//
+// Each iteration minimizes the quadratic model of f in a ball of the scaled
+// coordinates (runtime/scaled_hessian.hpp: the Hessian equilibrated to unit
+// diagonal), accepts the step when f decreases by a fair share of what the
+// model promised, and widens or narrows the ball by how well the model
+// predicted (Nocedal & Wright, 2006, alg. 4.1; Moré, 1983, for the scaling).
+// This is the standard globalization for non-convex problems: far from the
+// optimum it takes short, safe steps; an indefinite Hessian sends it along
+// the negative curvature; near the optimum it takes the full Newton step and
+// converges quadratically. Because the ball is measured in scaled units, the
+// iterates do not depend on the units of the parameters or the data.
 #pragma once
 
 #include <Eigen/Core>
@@ -7,6 +18,7 @@
 
 #include "runtime/line_search.hpp"
 #include "runtime/objective.hpp"
+#include "runtime/scaled_hessian.hpp"
 
 namespace mlec::rt::detail {
 
@@ -14,32 +26,31 @@ class NewtonStepper {
 public:
     explicit NewtonStepper(Objective& objective) : objective_(objective) {}
 
-    // f, gradient (and the Hessian, kept for the first step) at x.
+    // f, gradient and Hessian at x.
     Iterate start(const Eigen::VectorXd& x);
 
-    // Moves `current` to the next accepted point and returns the step length
-    // along the search direction; empty when neither the Newton direction nor
-    // steepest descent gives an acceptable step (current is then unchanged).
+    // Moves `current` to the next accepted point and returns the length of
+    // the step in scaled units; empty when no step inside the trust region
+    // lowers f any more (the region has shrunk until x no longer changes in
+    // floating point): current is then unchanged.
     std::optional<double> advance(Iterate& current);
 
-    // At a point where the gradient test passed: if the Hessian has a clearly
-    // negative eigenvalue (a saddle point, such as b1 = b2 = 0 in
-    // b1 * (1 - exp(-b2 * x))), steps along that eigenvector to a lower f and
-    // returns the step length; empty at a true minimum.
-    std::optional<double> escape_saddle(Iterate& current);
+    // At the current iterate: the Newton decrement g'H^-1 g, and whether
+    // the Hessian has clearly negative curvature (a saddle, not a minimum).
+    double decrement(const Iterate& current) const { return scaled_.newton_decrement(current.g); }
+    bool negative_curvature() const { return scaled_.negative_curvature(); }
+
+    const Eigen::MatrixXd& hessian() const { return hessian_; }
+    const ScaledHessian& scaled() const { return scaled_; }
 
 private:
-    std::optional<double> step_along(Iterate& current, const Eigen::VectorXd& direction);
+    void set_hessian(const Eigen::VectorXd& x, Eigen::MatrixXd hessian);
 
     Objective& objective_;
     Eigen::MatrixXd hessian_;  // at the current iterate
+    ScaledHessian scaled_;     // of hessian_
+    double radius_ = 0;        // of the trust region, in scaled units
+    bool expect_accept_ = true;  // evaluate the Hessian with f at the next trial
 };
-
-// -H_+^{-1} g with H_+ = V max(|Lambda|, delta) V' for the eigendecomposition
-// H = V Lambda V' (Nocedal & Wright, 2006, sec. 3.4, "modified Newton"), done
-// on the diagonally scaled Hessian (see newton.cpp). H_+ is positive definite,
-// so the direction is one of descent. Empty when H or the result is not finite.
-std::optional<Eigen::VectorXd> modified_newton_direction(const Eigen::MatrixXd& hessian,
-                                                         const Eigen::VectorXd& gradient);
 
 }  // namespace mlec::rt::detail

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace mlec::rt {
 
@@ -19,5 +22,13 @@ public:
     virtual double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g,
                                           Eigen::MatrixXd& h) = 0;
 };
+
+// The rounding level of an objective value f: changes of f smaller than
+// this are noise. A log-likelihood is a sum of terms each computed to a few
+// units in the last place, added exactly (runtime/exact_sum); 64 ulps of
+// max(|f|, 1) leaves room for terms larger than their sum.
+inline double rounding_level(double f) {
+    return 64 * std::numeric_limits<double>::epsilon() * std::max(std::abs(f), 1.0);
+}
 
 }  // namespace mlec::rt

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "runtime/lbfgs.hpp"
@@ -26,9 +27,12 @@ namespace {
 
 using detail::Iterate;
 
-// When a step changes f by at most this much relative to max(|f|, 1), f has
-// stopped moving at working precision; see stopping_test below.
-constexpr double stalled_change = 1e-15;
+// L-BFGS has no Hessian to measure the distance to the optimum with; it
+// stops on the relative gradient max_i |g_i| max(|x_i|, 1) / max(|f|, 1)
+// (Dennis & Schnabel, 1996, sec. 7.2), or when f stops moving with the
+// relative gradient below its square root, and hands its point to Newton,
+// which decides convergence with the exact Hessian.
+constexpr double lbfgs_relative_gradient = 1e-9;
 
 // Counts evaluations and remembers the lowest finite f seen at any point,
 // trial points included, so the result is never worse than something seen.
@@ -38,26 +42,14 @@ public:
 
     int dimension() const override { return inner_.dimension(); }
 
-    double value(const Eigen::VectorXd& x) override {
-        ++evaluations_;
-        const double f = inner_.value(x);
-        remember(x, f);
-        return f;
-    }
+    double value(const Eigen::VectorXd& x) override { return remember(x, inner_.value(x)); }
 
     double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
-        ++evaluations_;
-        const double f = inner_.value_gradient(x, g);
-        remember(x, f);
-        return f;
+        return remember(x, inner_.value_gradient(x, g));
     }
 
-    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g,
-                                  Eigen::MatrixXd& h) override {
-        ++evaluations_;
-        const double f = inner_.value_gradient_hessian(x, g, h);
-        remember(x, f);
-        return f;
+    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
+        return remember(x, inner_.value_gradient_hessian(x, g, h));
     }
 
     int evaluations() const { return evaluations_; }
@@ -66,10 +58,13 @@ public:
     const Eigen::VectorXd& best_x() const { return best_x_; }
 
 private:
-    void remember(const Eigen::VectorXd& x, double f) {
-        if (!std::isfinite(f) || (best_f_ && f >= *best_f_)) return;
-        best_f_ = f;
-        best_x_ = x;
+    double remember(const Eigen::VectorXd& x, double f) {
+        ++evaluations_;
+        if (std::isfinite(f) && !(best_f_ && f >= *best_f_)) {
+            best_f_ = f;
+            best_x_ = x;
+        }
+        return f;
     }
 
     Objective& inner_;
@@ -78,127 +73,156 @@ private:
     Eigen::VectorXd best_x_;
 };
 
-// max_i |g_i| max(|x_i|, 1) / max(|f|, 1) (Dennis & Schnabel, 1996, sec. 7.2):
-// invariant to the scale of f and of each x_i, so one tolerance fits
-// likelihoods of any size.
+bool is_finite(const Iterate& it) { return std::isfinite(it.f) && it.g.allFinite(); }
+
 double relative_gradient(const Iterate& it) {
-    if (it.g.size() == 0) return 0;  // nothing to optimize
+    if (it.g.size() == 0) return 0;
     const Eigen::ArrayXd scaled = it.g.array().abs() * it.x.array().abs().max(1.0);
     return scaled.maxCoeff() / std::max(std::abs(it.f), 1.0);
 }
 
-// Past the gradient test proper, a point also counts as converged when f has
-// stopped moving: the last step changed f by at most stalled_change relative
-// to max(|f|, 1) (or no step could decrease f at all), and the relative
-// gradient is at most sqrt(gradient_tolerance). Rounding in f and its
-// gradient can keep the strict test out of reach; the looser gradient bound
-// keeps this from stopping early on a flat stretch far from the optimum.
-bool stalled_at_optimum(double f_change, const Iterate& it, double relative_grad,
-                        const OptimizeOptions& options) {
-    return f_change <= stalled_change * std::max(std::abs(it.f), 1.0) &&
-           relative_grad <= std::sqrt(options.gradient_tolerance);
-}
-
-bool is_finite(const Iterate& it) { return std::isfinite(it.f) && it.g.allFinite(); }
-
-template <class Stepper>
-OptimizeResult run_iterations(Stepper& stepper, TrackingObjective& objective,
-                              const Eigen::VectorXd& start, int max_iterations,
-                              const OptimizeOptions& options, const IterationCallback& callback) {
-    OptimizeResult result;
-    Iterate current = stepper.start(start);
-    if (!is_finite(current)) {
-        result.status = OptimizeStatus::non_finite_start;
-        result.x = start;
-        // NaN is reported as +inf (outside the domain); the gradient is kept
-        // as computed so the caller can tell which parameter is at fault.
-        result.f = std::isnan(current.f) ? std::numeric_limits<double>::infinity() : current.f;
-        result.gradient = current.g;
-        result.relative_gradient = std::numeric_limits<double>::infinity();
-        result.evaluations = objective.evaluations();
-        return result;
+// What run_iterations asks of a method besides stepping: has it converged
+// at `it`, by the tolerance, or at rounding (asked only when no step helps).
+struct NewtonTests {
+    const detail::NewtonStepper& stepper;
+    double tolerance;
+    bool converged(const Iterate& it) const {
+        return !stepper.negative_curvature() && stepper.decrement(it) <= tolerance * tolerance;
     }
+    bool at_rounding(const Iterate& it) const {
+        return !stepper.negative_curvature() && stepper.decrement(it) / 2 <= rounding_level(it.f);
+    }
+};
 
-    double relative_grad = relative_gradient(current);
-    result.status = OptimizeStatus::max_iterations;
-    if (relative_grad <= options.gradient_tolerance && !stepper.escape_saddle(current))
-        result.status = OptimizeStatus::converged;
-    relative_grad = relative_gradient(current);
-    while (result.status == OptimizeStatus::max_iterations && result.iterations < max_iterations) {
-        const double f_before = current.f;
-        const std::optional<double> step = stepper.advance(current);
+struct LbfgsTests {
+    bool converged(const Iterate& it) const { return relative_gradient(it) <= lbfgs_relative_gradient; }
+    bool at_rounding(const Iterate& it) const {
+        return relative_gradient(it) <= std::sqrt(lbfgs_relative_gradient);
+    }
+};
+
+struct Run {
+    OptimizeStatus status = OptimizeStatus::max_iterations;
+    Iterate current;
+    int iterations = 0;
+    bool at_rounding = false;
+};
+
+template <class Stepper, class Tests>
+Run run_iterations(Stepper& stepper, const Tests& tests, const Eigen::VectorXd& start, int max_iterations,
+                   const IterationCallback& callback, int iteration_offset) {
+    Run run;
+    run.current = stepper.start(start);
+    if (!is_finite(run.current)) {
+        run.status = OptimizeStatus::non_finite_start;
+        return run;
+    }
+    if (tests.converged(run.current)) run.status = OptimizeStatus::converged;
+    while (run.status == OptimizeStatus::max_iterations && run.iterations < max_iterations) {
+        const double f_before = run.current.f;
+        const std::optional<double> step = stepper.advance(run.current);
         if (!step) {
-            result.status = stalled_at_optimum(0, current, relative_grad, options)
-                                ? OptimizeStatus::converged
-                                : OptimizeStatus::line_search_failed;
+            run.at_rounding = tests.at_rounding(run.current);
+            run.status = run.at_rounding ? OptimizeStatus::converged : OptimizeStatus::line_search_failed;
             break;
         }
-        ++result.iterations;
-        relative_grad = relative_gradient(current);
-        if (relative_grad <= options.gradient_tolerance ||
-            stalled_at_optimum(std::abs(f_before - current.f), current, relative_grad, options)) {
-            result.status = OptimizeStatus::converged;
-        }
-        // A point that passes the gradient test may be a saddle: leave it
-        // downhill along negative curvature and go on iterating.
-        if (result.status == OptimizeStatus::converged && stepper.escape_saddle(current)) {
-            result.status = OptimizeStatus::max_iterations;
-            relative_grad = relative_gradient(current);
-        }
+        ++run.iterations;
+        if (tests.converged(run.current)) run.status = OptimizeStatus::converged;
+        // A step that changes f only at rounding, where the tests allow it,
+        // ends L-BFGS (Newton takes such steps while its decrement falls).
+        else if (std::abs(f_before - run.current.f) <= rounding_level(run.current.f) &&
+                 std::is_same_v<Tests, LbfgsTests> && tests.at_rounding(run.current))
+            run.status = OptimizeStatus::converged;
         // Converged beats cancelled: the point is as good as it would get.
         if (callback) {
-            const IterationInfo info{result.iterations, current.f,
-                                     current.g.lpNorm<Eigen::Infinity>(), *step};
-            if (!callback(info) && result.status != OptimizeStatus::converged) {
-                result.status = OptimizeStatus::cancelled;
+            const IterationInfo info{iteration_offset + run.iterations, run.current.f,
+                                     run.current.g.lpNorm<Eigen::Infinity>(), *step};
+            if (!callback(info) && run.status != OptimizeStatus::converged) run.status = OptimizeStatus::cancelled;
+        }
+    }
+    return run;
+}
+
+// Accepted points only go down, but a rejected trial may still have had a
+// lower f than the last accepted one. "Lower" means beyond rounding: near
+// the optimum f differs between iterates only in its last bits, and there
+// the later iterate, with the smaller gradient, is the better answer.
+std::optional<Eigen::VectorXd> better_trial(const TrackingObjective& tracked, const Iterate& current) {
+    if (tracked.has_best() && tracked.best_f() < current.f - rounding_level(current.f)) return tracked.best_x();
+    return std::nullopt;
+}
+
+OptimizeResult finish(Run run, Method method, const TrackingObjective& tracked) {
+    OptimizeResult result;
+    result.status = run.status;
+    result.method_used = method;
+    result.iterations = run.iterations;
+    result.at_rounding = run.at_rounding;
+    result.x = std::move(run.current.x);
+    // NaN is reported as +inf (outside the domain); the gradient is kept as
+    // computed so the caller can tell which parameter is at fault.
+    result.f = std::isnan(run.current.f) ? std::numeric_limits<double>::infinity() : run.current.f;
+    result.gradient = std::move(run.current.g);
+    result.evaluations = tracked.evaluations();
+    return result;
+}
+
+// Newton from `start`; the decrement at the end is the final convergence
+// measure. A better point seen among rejected trials is taken and its
+// status re-judged there.
+OptimizeResult newton(TrackingObjective& tracked, const Eigen::VectorXd& start, const OptimizeOptions& options,
+                      const IterationCallback& callback, int iteration_offset) {
+    detail::NewtonStepper stepper(tracked);
+    const NewtonTests tests{stepper, options.tolerance};
+    Run run = run_iterations(stepper, tests, start, options.max_iterations, callback, iteration_offset);
+    if (run.status != OptimizeStatus::non_finite_start) {
+        if (auto better = better_trial(tracked, run.current)) {
+            Iterate there = stepper.start(*better);
+            if (is_finite(there) && there.f < run.current.f) {
+                run.current = std::move(there);
+                if (run.status != OptimizeStatus::cancelled) {
+                    run.at_rounding = !tests.converged(run.current) && tests.at_rounding(run.current);
+                    run.status = tests.converged(run.current) || run.at_rounding ? OptimizeStatus::converged
+                                                                                 : run.status;
+                }
             }
         }
     }
-
-    // Accepted points only go down, but a rejected trial may still have had a
-    // lower f than the last accepted one; report it if its gradient is finite.
-    // "Lower" means beyond rounding: near the optimum f differs between
-    // iterates only in its last bits, and there the later iterate, with the
-    // smaller gradient, is the better answer.
-    const double rounding = 1e-12 * std::max(1.0, std::abs(current.f));
-    if (objective.has_best() && objective.best_f() < current.f - rounding) {
-        Iterate best;
-        best.x = objective.best_x();
-        best.g.resize(best.x.size());
-        best.f = objective.value_gradient(best.x, best.g);
-        if (is_finite(best) && best.f < current.f) {
-            current = std::move(best);
-            relative_grad = relative_gradient(current);
-        }
-    }
-
-    result.x = std::move(current.x);
-    result.f = current.f;
-    result.gradient = std::move(current.g);
-    result.relative_gradient = relative_grad;
-    result.evaluations = objective.evaluations();
+    const double decrement = stepper.decrement(run.current);
+    OptimizeResult result = finish(std::move(run), Method::newton, tracked);
+    result.decrement = decrement;
     return result;
 }
 
 }  // namespace
 
-OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start,
-                        const OptimizeOptions& options, const IterationCallback& callback) {
+OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options,
+                        const IterationCallback& callback) {
     TrackingObjective tracked(objective);
     Method method = options.method;
-    if (method == Method::automatic) {
+    if (method == Method::automatic)
         method = start.size() <= options.newton_max_dimension ? Method::newton : Method::lbfgs;
+    if (method == Method::newton) return newton(tracked, start, options, callback, 0);
+
+    detail::LbfgsStepper stepper(tracked, options.lbfgs_memory);
+    Run run = run_iterations(stepper, LbfgsTests{}, start, 10 * options.max_iterations, callback, 0);
+    if (auto better = better_trial(tracked, run.current)) {
+        Iterate there = stepper.start(*better);
+        if (is_finite(there) && there.f < run.current.f) run.current = std::move(there);
     }
-    OptimizeResult result;
-    if (method == Method::newton) {
-        detail::NewtonStepper stepper(tracked);
-        result = run_iterations(stepper, tracked, start, options.max_iterations, options, callback);
-    } else {
-        detail::LbfgsStepper stepper(tracked, options.lbfgs_memory);
-        result = run_iterations(stepper, tracked, start, 10 * options.max_iterations, options,
-                                callback);
+    if (run.status == OptimizeStatus::non_finite_start || run.status == OptimizeStatus::cancelled) {
+        OptimizeResult result = finish(std::move(run), Method::lbfgs, tracked);
+        result.decrement = std::numeric_limits<double>::infinity();
+        return result;
     }
-    result.method_used = method;
+    // L-BFGS has only approximated the Hessian: confirm (or complete) its
+    // answer with Newton's exact one, which also leaves a saddle point that
+    // L-BFGS, seeing a vanishing gradient, would have stopped on.
+    const int lbfgs_iterations = run.iterations;
+    OptimizeResult result = newton(tracked, run.current.x, options, callback, lbfgs_iterations);
+    result.method_used = Method::lbfgs;
+    result.polish_iterations = result.iterations;
+    result.iterations += lbfgs_iterations;
     return result;
 }
 

@@ -1,11 +1,11 @@
-// Minimizers of an Objective: Newton with the exact Hessian (safeguarded) for
-// few parameters, L-BFGS for many.
+// Minimizers of an Objective: Newton with the exact Hessian in a trust
+// region for few parameters, L-BFGS for many, its result polished by the
+// same Newton method so that every answer is confirmed with the exact
+// Hessian before it is called converged.
 #pragma once
 
 #include <Eigen/Core>
 #include <functional>
-#include <optional>
-#include <utility>
 #include <string>
 
 #include "runtime/objective.hpp"
@@ -15,9 +15,9 @@ namespace mlec::rt {
 enum class Method { automatic, newton, lbfgs };
 
 enum class OptimizeStatus {
-    converged,           // relative gradient test passed
+    converged,           // the Newton decrement passed (or reached rounding where no step helps)
     max_iterations,      // iteration limit reached first
-    line_search_failed,  // no acceptable step along a descent direction
+    line_search_failed,  // no step lowers f, and the point is not a minimum to rounding
     non_finite_start,    // f or its gradient is not finite at the start
     cancelled,           // the callback asked to stop
 };
@@ -27,10 +27,14 @@ std::string_view to_string(OptimizeStatus s);
 struct OptimizeOptions {
     Method method = Method::automatic;
     int newton_max_dimension = 50;  // automatic: Newton up to this many parameters
-    int max_iterations = 200;        // Newton; L-BFGS uses 10x this
-    // Convergence: max_i |g_i| * max(|x_i|, 1) / max(|f|, 1) <= gradient_tolerance
-    // (the relative gradient of Dennis & Schnabel, 1996, sec. 7.2).
-    double gradient_tolerance = 1e-9;
+    int max_iterations = 200;        // Newton; L-BFGS uses 10x this, then Newton's own
+    // Convergence: the Newton decrement g' H^-1 g (the squared distance to
+    // the quadratic model's minimum in standard errors; invariant to the
+    // units of every parameter) is at most tolerance^2, and the Hessian has
+    // no negative curvature. A point where no step lowers f any more counts
+    // too when its decrement is at the rounding level of f (decrement / 2
+    // <= rounding_level(f)): nothing computable is left to gain there.
+    double tolerance = 1e-8;
     int lbfgs_memory = 10;
 };
 
@@ -38,7 +42,7 @@ struct IterationInfo {
     int iteration = 0;
     double f = 0;
     double gradient_norm = 0;  // max-norm of the gradient
-    double step = 0;           // accepted step length along the search direction
+    double step = 0;           // accepted step length (scaled units for Newton)
 };
 
 // Return false to cancel.
@@ -50,19 +54,14 @@ struct OptimizeResult {
     Eigen::VectorXd x;         // best point found
     double f = 0;              // f(x)
     Eigen::VectorXd gradient;  // at x
-    double relative_gradient = 0;  // the convergence measure at x
+    // The Newton decrement at x from the exact Hessian (+inf when it could
+    // not be computed); the convergence measure.
+    double decrement = 0;
+    bool at_rounding = false;  // converged by the rounding rule, not the tolerance
     int iterations = 0;
     int evaluations = 0;
+    int polish_iterations = 0;  // Newton iterations after L-BFGS
 };
-
-// A point with clearly negative curvature (the smallest eigenvalue of the
-// Hessian below -1e-6 times the largest in magnitude) is a saddle or a
-// maximum, not a minimum, even where the gradient vanishes. Returns a point
-// along that eigenvector with a clearly lower f, and the step length taken;
-// empty when there is none (a minimum).
-std::optional<std::pair<Eigen::VectorXd, double>> descend_negative_curvature(Objective& objective,
-                                                                             const Eigen::VectorXd& x, double f,
-                                                                             const Eigen::MatrixXd& hessian);
 
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start,
                         const OptimizeOptions& options = {},

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <utility>
 
+#include "runtime/fixed_coordinates.hpp"
 #include "runtime/optimize.hpp"
 
 namespace mlec::rt {
@@ -16,11 +17,11 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-// An inner fit counts as a minimum when Newton converged, or stalled with a
-// relative gradient this small (rounding can keep the strict test out of
-// reach; the profile value is then still accurate to far below the 1e-6
-// needed in the statistic).
-constexpr double accepted_relative_gradient = 1e-6;
+// An inner fit counts as a minimum when Newton converged, or stopped with a
+// Newton decrement this small (within 1e-3 standard errors of the inner
+// optimum: the profile value is then accurate to about 1e-6 / 2, far below
+// what the statistic needs).
+constexpr double accepted_decrement = 1e-6;
 
 // The constraint q(theta) = c holds when |q - c| <= this * max(1, |c|).
 constexpr double constraint_tolerance = 1e-10;
@@ -45,70 +46,8 @@ OptimizeOptions inner_options() {
 
 bool accepted(const OptimizeResult& result) {
     return std::isfinite(result.f) &&
-           (result.status == OptimizeStatus::converged || result.relative_gradient <= accepted_relative_gradient);
+           (result.status == OptimizeStatus::converged || result.decrement <= accepted_decrement);
 }
-
-// The NLL as a function of every coordinate but `fixed`, which is held at
-// `value`: its gradient and Hessian are the sub-vector and sub-matrix of the
-// full ones (the fixed coordinate is not a variable).
-class FixedCoordinate final : public Objective {
-public:
-    FixedCoordinate(Objective& full, int fixed, double value, const Eigen::VectorXd& theta)
-        : full_(full), fixed_(fixed), theta_(theta) {
-        theta_(fixed_) = value;
-    }
-
-    int dimension() const override { return full_.dimension() - 1; }
-
-    Eigen::VectorXd reduce(const Eigen::VectorXd& theta) const {
-        Eigen::VectorXd x(dimension());
-        for (int i = 0, k = 0; i < theta.size(); ++i) {
-            if (i != fixed_) x(k++) = theta(i);
-        }
-        return x;
-    }
-
-    const Eigen::VectorXd& expand(const Eigen::VectorXd& x) {
-        for (int i = 0, k = 0; i < theta_.size(); ++i) {
-            if (i != fixed_) theta_(i) = x(k++);
-        }
-        return theta_;
-    }
-
-    double value(const Eigen::VectorXd& x) override { return full_.value(expand(x)); }
-
-    double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
-        full_gradient_.resize(theta_.size());
-        const double f = full_.value_gradient(expand(x), full_gradient_);
-        g = reduce(full_gradient_);
-        return f;
-    }
-
-    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
-        full_gradient_.resize(theta_.size());
-        full_hessian_.resize(theta_.size(), theta_.size());
-        const double f = full_.value_gradient_hessian(expand(x), full_gradient_, full_hessian_);
-        g = reduce(full_gradient_);
-        const int n = dimension();
-        h.resize(n, n);
-        for (int i = 0, a = 0; i < theta_.size(); ++i) {
-            if (i == fixed_) continue;
-            for (int j = 0, b = 0; j < theta_.size(); ++j) {
-                if (j == fixed_) continue;
-                h(a, b++) = full_hessian_(i, j);
-            }
-            ++a;
-        }
-        return f;
-    }
-
-private:
-    Objective& full_;
-    int fixed_;
-    Eigen::VectorXd theta_;
-    Eigen::VectorXd full_gradient_;
-    Eigen::MatrixXd full_hessian_;
-};
 
 // The augmented Lagrangian of min NLL s.t. q = c (Nocedal & Wright, 2006,
 // eq. 17.36):  L(theta) = NLL - lambda (q - c) + mu/2 (q - c)^2.
@@ -285,7 +224,11 @@ private:
     }
 
     Outcome fit_coordinate(double u, const Eigen::VectorXd& start, ProfilePoint& point) {
-        FixedCoordinate reduced(objective_, coordinate_, u, start);
+        std::vector<bool> fixed(static_cast<std::size_t>(start.size()), false);
+        fixed[static_cast<std::size_t>(coordinate_)] = true;
+        Eigen::VectorXd at = start;
+        at(coordinate_) = u;
+        FixedCoordinates reduced(objective_, std::move(fixed), std::move(at));
         double nll = 0;
         if (reduced.dimension() == 0) {
             nll = objective_.value(reduced.expand(Eigen::VectorXd()));
@@ -527,8 +470,8 @@ ProfileResult profile(Objective& objective, const Eigen::VectorXd& theta_hat, do
     const double scale = std::max(1.0, std::abs(t_hat));
     double first_step = se > 0 ? 0.5 * se : 0.1 * scale;
     double reach = se > 0 ? options.max_standard_errors * se : 1e3 * scale;
-    if (coordinate >= 0) {
-        // On the optimizer's scale a parameter 50 units out (e^50 for a log
+    if (coordinate >= 0 && to_user) {
+        // On a bounded parameter's own scale 50 units out (e^50 for a log
         // scale) is beyond any data's say.
         reach = std::min(reach, 50 * scale);
     } else {

@@ -44,7 +44,8 @@ struct ProfileResult {
 
 // `objective` is the NLL on the optimizer's scale, `theta_hat` its minimum,
 // `nll_hat` = NLL(theta_hat). When `coordinate` >= 0 the quantity is
-// to_user(theta[coordinate]) for a monotone increasing `to_user`, profiled
+// to_user(theta[coordinate]) for a monotone increasing `to_user` (empty for
+// an unbounded parameter, whose optimizer scale is the user's), profiled
 // by fixing that coordinate (exact and cheap); otherwise `quantity` is
 // constrained to each value c by a penalty/Lagrange method. `wald_se` (may
 // be 0 when unknown) scales the search; `lower_limit`/`upper_limit` are the

@@ -107,10 +107,19 @@ TEST_CASE("sigma driven to the smallest double is still diagnosed as divergence"
 
 TEST_CASE("a saddle point at the start is left for the optimum") {
     // y ~ normal(a*b, s): a = b = 0 is a stationary point; the optimum has
-    // a*b = mean(y) and s the standard deviation (closed form).
+    // a*b = mean(y) and s the standard deviation (closed form). Only the
+    // product is identified: a maximum whose a and b have no standard
+    // errors, which is not a clean success (exit code 5).
     const auto r = fit_text("y ~ normal(a*b, s)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
     const double mean = (1.2 + 0.1 + 3.5 + 0.7 + 2.2 + 0.4) / 6;
-    REQUIRE(r.status == mlec::FitStatus::converged);
+    REQUIRE(r.status == mlec::FitStatus::not_identified);
+    CHECK(mlec::exit_code(r) == 5);
+    CHECK_FALSE(r.converged);
+    CHECK_FALSE(r.parameters[0].std_error);
+    CHECK_FALSE(r.parameters[1].std_error);
+    // s is identified: its standard error is sigma / sqrt(2n) (closed form).
+    REQUIRE(r.parameters[2].std_error);
+    CHECK(*r.parameters[2].std_error == Approx(r.parameters[2].estimate / std::sqrt(12.0)).epsilon(1e-6));
     CHECK(r.parameters[0].estimate * r.parameters[1].estimate == Approx(mean).epsilon(1e-8));
     double ss = 0;
     for (double y : {1.2, 0.1, 3.5, 0.7, 2.2, 0.4}) ss += (y - mean) * (y - mean);

@@ -144,8 +144,11 @@ struct IterationInfo {
 
 struct FitOptions {
     Method method = Method::automatic;   // Newton up to 50 parameters, else L-BFGS
-    int max_iterations = 200;            // Newton iterations (L-BFGS: 10x)
-    double gradient_tolerance = 1e-9;    // relative gradient (docs/cli.md)
+    int max_iterations = 200;            // Newton iterations (L-BFGS: 10x, then Newton's own)
+    // Converged when the estimate is within this many standard errors of
+    // the maximum: the Newton decrement g' H^-1 g is at most tolerance^2
+    // (docs/cli.md, "Convergence"); the same in any units.
+    double tolerance = 1e-8;
     double confidence = 0.95;            // level of the intervals
     CiMethod ci = CiMethod::wald;
     // Parametric bootstrap: simulate this many data sets from the fit,
@@ -268,8 +271,12 @@ struct FitResult {
     int evaluations = 0;
     std::string method;            // "newton" or "lbfgs"
     double gradient_norm = 0;      // max |dNLL/dtheta| at the estimate (optimizer's scale)
-    double relative_gradient = 0;  // the convergence measure
-    std::optional<double> hessian_condition;  // of the Hessian at the estimate
+    // The convergence measure: g' H^-1 g at the estimate (its square root is
+    // the distance to the maximum in standard errors).
+    double newton_decrement = 0;
+    // Of the Hessian at the estimate equilibrated to unit diagonal (the
+    // same in any units); when it is positive definite.
+    std::optional<double> hessian_condition;
     double confidence = 0.95;
     std::string ci_method = "wald";  // "wald" or "profile"
 

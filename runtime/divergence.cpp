@@ -1,32 +1,10 @@
-#include "runtime/inference.hpp"
+#include "runtime/divergence.hpp"
 
 #include <Eigen/Eigenvalues>
 #include <cmath>
 #include <vector>
 
 namespace mlec::rt {
-
-Curvature analyze_hessian(const Eigen::MatrixXd& hessian) {
-    Curvature c;
-    const Eigen::Index n = hessian.rows();
-    if (n == 0) {
-        c.positive_definite = true;
-        return c;
-    }
-    if (!hessian.allFinite()) return c;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(hessian);
-    if (eig.info() != Eigen::Success) return c;
-    c.eigenvalues = eig.eigenvalues();
-    c.eigenvectors = eig.eigenvectors();
-    const double largest = c.eigenvalues.cwiseAbs().maxCoeff();
-    const double smallest = c.eigenvalues.minCoeff();
-    c.positive_definite = smallest > 0 && smallest > 1e-12 * largest;
-    if (c.positive_definite) {
-        c.condition = c.eigenvalues.maxCoeff() / smallest;
-        c.covariance = c.eigenvectors * c.eigenvalues.cwiseInverse().asDiagonal() * c.eigenvectors.transpose();
-    }
-    return c;
-}
 
 namespace {
 
@@ -61,7 +39,33 @@ std::optional<Divergence> judge_probe(double fx, const std::vector<double>& valu
     return std::nullopt;
 }
 
-std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
+// Already at the limit: an optimizer that converged tightly on the way to
+// infinity stops where what is left to gain ahead is below rounding (a
+// Newton decrement of 1e-16 leaves about that much). The ray is then shown
+// to rise by more than rounding behind x, f(x - t ray) for t = 1, 2, ...,
+// 32, never falling on the way back, while ahead it never rose: a
+// likelihood that keeps increasing along the ray and levels off at its
+// limit. A regular optimum rises on both sides.
+std::optional<Divergence> behind(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
+                                 const Eigen::VectorXd& ray) {
+    double previous = fx;
+    for (int k = 0; k <= 5; ++k) {
+        const double v = f.value(x - std::ldexp(1.0, k) * ray);
+        if (!std::isfinite(v)) break;
+        if (v < previous) return std::nullopt;
+        previous = v;
+    }
+    if (!(previous - fx > decrease_threshold(fx))) return std::nullopt;
+    Divergence div;
+    div.direction = d;
+    div.limit = fx;
+    return div;
+}
+
+// d is the direction in probe units; the ray is x + t * (unit .* d).
+std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
+                                const Eigen::VectorXd& unit) {
+    const Eigen::VectorXd ray = (unit.array() * d.array()).matrix();
     std::vector<double> values;
     double previous = fx;
     // Judged first after steps up to t = 32; a probe that is neither a
@@ -73,13 +77,13 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
     constexpr int first_judged = 5, last_step = 12;
     for (int k = 0; k <= last_step; ++k) {
         const double t = std::ldexp(1.0, k);
-        const double v = f.value(x + t * d);
+        const double v = f.value(x + t * ray);
         // Past the end of the representable range (sigma underflowing to 0)
         // the probe stops; what it saw before still counts.
         if (!std::isfinite(v)) break;
-        // The first step must lower f; later ones must not raise it (f may
+        // f must never rise along the ray, not even by rounding (it may
         // settle on its limit exactly, e.g. a probability rounding to 1).
-        if (k == 0 ? !(v < fx) : v > previous) return std::nullopt;
+        if (v > previous) return std::nullopt;
         values.push_back(v);
         previous = v;
         if (k < first_judged) continue;
@@ -91,6 +95,8 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
         // Settled exactly on its limit: nothing more to learn.
         if (values[values.size() - 2] == v) break;
     }
+    if (values.empty()) return std::nullopt;
+    if (!(fx - values.back() > decrease_threshold(fx))) return behind(f, x, fx, d, ray);
     if (values.size() < 3 || values.size() > first_judged + 1) return std::nullopt;
     return judge_probe(fx, values, d);
 }
@@ -100,11 +106,13 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
 // beyond x to probe. Look back instead: f must fall strictly all the way
 // from x - 32d to x, and by at least as much per unit step near x as far
 // from it (a decrease that is not levelling off: unbounded).
-std::optional<Divergence> probe_back(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d) {
+std::optional<Divergence> probe_back(Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
+                                     const Eigen::VectorXd& unit) {
+    const Eigen::VectorXd ray = (unit.array() * d.array()).matrix();
     double previous = fx;
     std::vector<double> values;  // f(x - t d) for t = 1, 2, ..., 32
     for (int k = 0; k <= 5; ++k) {
-        const double v = f.value(x - std::ldexp(1.0, k) * d);
+        const double v = f.value(x - std::ldexp(1.0, k) * ray);
         if (!std::isfinite(v) || !(v > previous)) return std::nullopt;
         values.push_back(v);
         previous = v;
@@ -124,34 +132,37 @@ std::optional<Divergence> probe_back(Objective& f, const Eigen::VectorXd& x, dou
 }  // namespace
 
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
-                                          const Curvature& curvature) {
+                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit) {
     const double fx = f.value(x);
     if (!std::isfinite(fx)) return std::nullopt;
+    // Candidate directions, each in probe units and of unit length.
     std::vector<Eigen::VectorXd> candidates;
+    auto add = [&](const Eigen::VectorXd& raw) {
+        const Eigen::VectorXd d = (raw.array() / unit.array()).matrix();
+        if (d.allFinite() && d.norm() > 0) {
+            candidates.push_back(d.normalized());
+            candidates.push_back(-d.normalized());
+        }
+    };
     const Eigen::VectorXd drift = x - start;
-    if (drift.norm() > 0) candidates.push_back(drift.normalized());
+    if (drift.norm() > 0) add(drift);
     // Single parameters running off alone (a rate to 0, sigma to 0): cheap
     // to try while there are few parameters.
-    if (x.size() <= 50) {
-        for (Eigen::Index i = 0; i < x.size(); ++i) {
-            candidates.push_back(Eigen::VectorXd::Unit(x.size(), i));
-            candidates.push_back(-Eigen::VectorXd::Unit(x.size(), i));
-        }
-    }
-    if (curvature.eigenvalues.size() == x.size()) {
-        const double largest = std::max(1.0, curvature.eigenvalues.cwiseAbs().maxCoeff());
-        for (Eigen::Index i = 0; i < curvature.eigenvalues.size(); ++i) {
-            if (curvature.eigenvalues[i] > 1e-8 * largest) continue;
-            candidates.push_back(curvature.eigenvectors.col(i));
-            candidates.push_back(-curvature.eigenvectors.col(i));
-        }
-    }
+    if (x.size() <= 50)
+        for (Eigen::Index i = 0; i < x.size(); ++i) add(Eigen::VectorXd::Unit(x.size(), i));
+    if (curvature.valid && curvature.dimension() == x.size())
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+            if (curvature.flat(j) || curvature.eigenvalues[j] < 0) add(curvature.raw_direction(j));
+    // The drift's reverse is no candidate: the optimizer came from there.
+    if (drift.norm() > 0) candidates.erase(candidates.begin() + 1);
     for (const Eigen::VectorXd& d : candidates)
-        if (auto div = probe(f, x, fx, d)) return div;
+        if (auto div = probe(f, x, fx, d, unit)) return div;
     // On the optimizer's unconstrained scale, legitimate estimates stay far
     // below 300 (exp(300) is 1e130): beyond it, look back along the drift.
-    if (x.size() > 0 && x.cwiseAbs().maxCoeff() > 300 && drift.norm() > 0)
-        return probe_back(f, x, fx, drift.normalized());
+    if (x.size() > 0 && x.cwiseAbs().maxCoeff() > 300 && drift.norm() > 0) {
+        const Eigen::VectorXd d = (drift.array() / unit.array()).matrix().normalized();
+        return probe_back(f, x, fx, d, unit);
+    }
     return std::nullopt;
 }
 
