@@ -114,6 +114,10 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     r.iterations = opt.iterations;
     r.evaluations = opt.evaluations;
     r.method = opt.method_used == rt::Method::lbfgs ? "lbfgs" : "newton";
+    if (!std::isnan(opt.lbfgs_f))
+        r.notes.push_back("L-BFGS stopped at a worse point (log-likelihood " + format_digits(-opt.lbfgs_f, 10) +
+                          "), a local maximum or a stall of its approximate curvature; the result is Newton's "
+                          "from the same start");
     r.seed = options.seed;
     c.fill_estimates(c.theta);
     if (options.check_gradient) {

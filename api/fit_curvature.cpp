@@ -22,10 +22,6 @@ namespace {
 // separated data, a rate running to 0.
 constexpr double collapsed_curvature = 1e-4;
 
-// A scaled eigenvalue below this fraction of the largest may be a flat
-// direction seen through the remaining gradient: worth polishing for.
-constexpr double near_flat = 1e-6;
-
 // An estimand is identified at a flat maximum when its gradient (scaled)
 // has no more than this share along the flat directions.
 constexpr double identified_share = 1e-6;
@@ -42,10 +38,14 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
 
 std::string converged_message(const rt::OptimizeResult& opt) {
     std::string m = "converged after " + std::to_string(opt.iterations) + " iterations: ";
-    if (opt.at_rounding)
+    if (opt.at_rounding && opt.decrement / 2 <= rt::rounding_level(opt.f))
         return m + "no step lowers the NLL at working precision, and the Newton decrement " +
                format_digits(opt.decrement, 2) + " is at the rounding level of the log-likelihood (within " +
                standard_errors_text(opt.decrement) + " of the maximum)";
+    if (opt.at_rounding)
+        return m + "no step lowers the NLL at working precision, not even the full Newton step: the Newton "
+                   "decrement " + format_digits(opt.decrement, 2) + " that is left is the gradient's own rounding "
+                   "(within " + standard_errors_text(opt.decrement) + " of the maximum)";
     return m + "the estimate is within " + standard_errors_text(opt.decrement) +
            " of the maximum (Newton decrement " + format_digits(opt.decrement, 2) + ")";
 }
@@ -154,7 +154,7 @@ std::string describe_direction(const FitContext& c, const Eigen::VectorXd& raw, 
 void polish_near_flat(FitContext& c, rt::OptimizeResult& opt) {
     const rt::ScaledHessian& s = c.curvature;
     if (opt.status != rt::OptimizeStatus::converged || opt.at_rounding || !s.valid || s.eigenvalues.size() == 0) return;
-    if (std::abs(s.eigenvalues[0]) > near_flat * s.largest() || s.flat(0)) return;
+    if (std::abs(s.eigenvalues[0]) > rt::near_flat * s.largest() || s.flat(0)) return;
     rt::OptimizeOptions polish = c.optimize_options;
     polish.method = rt::Method::newton;
     polish.tolerance = 0;  // on to rounding
@@ -204,7 +204,7 @@ void decide_status(FitContext& c, const rt::OptimizeResult& opt) {
             break;
         default: break;
     }
-    if (c.curvature.negative_curvature()) {
+    if (c.curvature.clearly_negative()) {
         if (opt.status == rt::OptimizeStatus::converged || opt.status == rt::OptimizeStatus::line_search_failed) {
             r.status = FitStatus::not_a_maximum;
             r.message = "not a maximum: the optimizer stopped where the likelihood still rises along a direction "

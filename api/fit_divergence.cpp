@@ -103,7 +103,17 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
             const Eigen::VectorXd moved = opt.x - previous->reduced;
             const bool settled = std::abs(opt.f - previous->nll) <= rt::rounding_level(opt.f) &&
                                  moved.dot(h * moved) <= 1e-12;
-            if (settled) return fit;
+            // Settled, unless the others run off too (an exact fit that
+            // needs every parameter at infinity): then there is no limit
+            // fit, only the divergence.
+            if (settled) {
+                Eigen::VectorXd units(fit.free.size());
+                const Eigen::VectorXd all_units = c.probe_units();
+                for (std::size_t a = 0; a < fit.free.size(); ++a)
+                    units[static_cast<Eigen::Index>(a)] = all_units[fit.free[a]];
+                if (rt::find_divergence(reduced, opt.x, reduced.reduce(c.theta), curvature, units)) return std::nullopt;
+                return fit;
+            }
         }
         from = fit.theta;
         previous = std::move(fit);

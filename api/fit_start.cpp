@@ -97,6 +97,70 @@ bool better_run(const rt::OptimizeResult& a, const rt::OptimizeResult& b) {
     return a.f < b.f;
 }
 
+// Each coordinate's size, the unit of the escape moves below: an unbounded
+// parameter's own magnitude (1 at 0), a bounded one's unit on its log or
+// logit scale.
+Eigen::VectorXd size_units(const FitContext& c, const Eigen::VectorXd& x) {
+    Eigen::VectorXd u(x.size());
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        u[i] = c.p.model.parameters[static_cast<std::size_t>(i)].bounds.unbounded() && x[i] != 0 ? std::abs(x[i]) : 1.0;
+    return u;
+}
+
+// Along the raw direction d from x, at multiples of the parameters' own
+// size (reach: d's largest share of a size), a point with a lower NLL or
+// with negative curvature is a way out: the optimizer goes on from there,
+// and its result is returned when it is better than `threshold`.
+std::optional<rt::OptimizeResult> walk_out(FitContext& c, const Eigen::VectorXd& x, const Eigen::VectorXd& d,
+                                           double reach, double threshold, const Eigen::VectorXd& fallback,
+                                           const rt::IterationCallback& callback) {
+    for (double size : {0.125, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0}) {
+        for (double t : {size, -size}) {
+            const Eigen::VectorXd y = x + (t / reach) * d;
+            Eigen::VectorXd g;
+            Eigen::MatrixXd h;
+            const double f = c.problem.nll_gradient_hessian(y, g, h);
+            if (!std::isfinite(f) || !g.allFinite()) continue;
+            const rt::ScaledHessian there = rt::scale_hessian(h, rt::curvature_scale(h, fallback));
+            if (!(f < threshold) && !there.clearly_negative()) continue;
+            rt::OptimizeResult next = rt::minimize(c.objective, y, c.optimize_options, callback);
+            if (next.f < threshold) return next;
+        }
+    }
+    return std::nullopt;
+}
+
+// A nonlinear model can stop on a degenerate saddle: a point flat along
+// some direction where the likelihood falls only after a move along it
+// (two exponentials of a sum merged into one, only their weights' sum
+// identified: moving the weights apart along the flat direction uncovers
+// negative curvature in the rates). The Hessian cannot see it, so the flat
+// directions are walked (walk_out), up to five times.
+rt::OptimizeResult escape_flat_directions(FitContext& c, rt::OptimizeResult opt, const rt::IterationCallback& callback) {
+    const Eigen::VectorXd fallback = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
+    for (int escape = 0; escape < 5 && opt.status == rt::OptimizeStatus::converged; ++escape) {
+        Eigen::VectorXd g;
+        Eigen::MatrixXd h;
+        c.problem.nll_gradient_hessian(opt.x, g, h);
+        const rt::ScaledHessian here = rt::scale_hessian(h, rt::curvature_scale(h, fallback));
+        if (!here.valid || here.positive_definite() || here.clearly_negative()) return opt;
+        const Eigen::VectorXd unit = size_units(c, opt.x);
+        std::optional<rt::OptimizeResult> better;
+        for (Eigen::Index j = 0; j < here.eigenvalues.size() && !better; ++j) {
+            if (!here.flat(j)) continue;
+            const Eigen::VectorXd d = here.raw_direction(j);
+            const double reach = (d.array() / unit.array()).abs().maxCoeff();
+            if (reach > 0 && std::isfinite(reach))
+                better = walk_out(c, opt.x, d, reach, opt.f - rt::rounding_level(opt.f), fallback, callback);
+        }
+        if (!better) return opt;
+        better->iterations += opt.iterations;
+        better->evaluations += opt.evaluations;
+        opt = std::move(*better);
+    }
+    return opt;
+}
+
 }  // namespace
 
 std::optional<std::string> start_failure(FitContext& c) {
@@ -128,7 +192,10 @@ rt::OptimizeResult optimize(FitContext& c) {
         if (first_run) c.r.trace.push_back(it);
         return c.options.on_iteration ? c.options.on_iteration(it) : true;
     };
-    rt::OptimizeResult best = rt::minimize(c.objective, c.start, c.optimize_options, callback);
+    auto run_from = [&](const Eigen::VectorXd& from) {
+        return escape_flat_directions(c, rt::minimize(c.objective, from, c.optimize_options, callback), callback);
+    };
+    rt::OptimizeResult best = run_from(c.start);
     first_run = false;
     if (c.options.starts <= 1) return best;
 
@@ -141,7 +208,7 @@ rt::OptimizeResult optimize(FitContext& c) {
             finals.push_back(std::numeric_limits<double>::infinity());
             continue;
         }
-        rt::OptimizeResult other = rt::minimize(c.objective, s, c.optimize_options, callback);
+        rt::OptimizeResult other = run_from(s);
         iterations += other.iterations;
         evaluations += other.evaluations;
         finals.push_back(other.f);

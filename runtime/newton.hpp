@@ -39,18 +39,36 @@ public:
     // the Hessian has clearly negative curvature (a saddle, not a minimum).
     double decrement(const Iterate& current) const { return scaled_.newton_decrement(current.g); }
     bool negative_curvature() const { return scaled_.negative_curvature(); }
+    bool clearly_negative() const { return scaled_.clearly_negative(); }
+    // The last advance() found no step because what is left of the gradient
+    // is its own rounding (the full Newton step, within 0.1 standard errors,
+    // gained nothing): the point is as good as working precision allows.
+    bool noise_floor() const { return noise_floor_; }
 
     const Eigen::MatrixXd& hessian() const { return hessian_; }
     const ScaledHessian& scaled() const { return scaled_; }
 
 private:
+    // A trial point: f, and with `derivatives` its gradient and Hessian.
+    struct Trial {
+        Iterate point;
+        Eigen::MatrixXd hessian;
+        bool derivatives = false;
+        bool finite = false;
+    };
+    Trial evaluate(Eigen::VectorXd x, bool derivatives);
+    bool complete(Trial& t);
+    void take(Iterate& current, Trial next);
+    std::optional<double> closing_step(Iterate& current, double decrement_here, double precision);
     void set_hessian(const Eigen::VectorXd& x, Eigen::MatrixXd hessian);
 
     Objective& objective_;
     Eigen::MatrixXd hessian_;  // at the current iterate
     ScaledHessian scaled_;     // of hessian_
+    Eigen::VectorXd peak_scale_;  // each coordinate's largest scale so far
     double radius_ = 0;        // of the trust region, in scaled units
     bool expect_accept_ = true;  // evaluate the Hessian with f at the next trial
+    bool noise_floor_ = false;
 };
 
 }  // namespace mlec::rt::detail

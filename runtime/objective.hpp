@@ -28,7 +28,7 @@ public:
 // units in the last place, added exactly (runtime/exact_sum); 64 ulps of
 // max(|f|, 1) leaves room for terms larger than their sum.
 inline double rounding_level(double f) {
-    return 64 * std::numeric_limits<double>::epsilon() * std::max(std::abs(f), 1.0);
+    return 16 * std::numeric_limits<double>::epsilon() * std::max(std::abs(f), 1.0);
 }
 
 }  // namespace mlec::rt

@@ -90,7 +90,8 @@ struct NewtonTests {
         return !stepper.negative_curvature() && stepper.decrement(it) <= tolerance * tolerance;
     }
     bool at_rounding(const Iterate& it) const {
-        return !stepper.negative_curvature() && stepper.decrement(it) / 2 <= rounding_level(it.f);
+        return !stepper.clearly_negative() &&
+               (stepper.decrement(it) / 2 <= rounding_level(it.f) || stepper.noise_floor());
     }
 };
 
@@ -223,7 +224,22 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
     result.method_used = Method::lbfgs;
     result.polish_iterations = result.iterations;
     result.iterations += lbfgs_iterations;
-    return result;
+    if (start.size() > options.newton_max_dimension) return result;
+    // Few parameters: Newton from the same start costs little, and L-BFGS,
+    // following only an approximate curvature, can end in another basin
+    // (a worse local maximum of a nonlinear model) where Newton does not.
+    // The better of the two is the answer, and says whose it is.
+    OptimizeResult direct = newton(tracked, start, options, {}, 0);
+    const bool newton_better =
+        std::isfinite(direct.f) && (direct.f < result.f - rounding_level(result.f) ||
+                                    (!(direct.f > result.f + rounding_level(result.f)) &&
+                                     direct.status == OptimizeStatus::converged &&
+                                     result.status != OptimizeStatus::converged));
+    if (!newton_better) return result;
+    direct.lbfgs_f = result.f;
+    direct.iterations += result.iterations;
+    direct.evaluations = tracked.evaluations();
+    return direct;
 }
 
 }  // namespace mlec::rt

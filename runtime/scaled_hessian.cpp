@@ -11,7 +11,8 @@ double ScaledHessian::largest() const {
 }
 
 bool ScaledHessian::flat(Eigen::Index j) const {
-    return std::abs(eigenvalues[j]) <= flat_eigenvalue * largest();
+    const double l = largest();
+    return eigenvalues[j] <= flat_eigenvalue * l && eigenvalues[j] >= -near_flat * l;
 }
 
 bool ScaledHessian::positive_definite() const {
@@ -22,6 +23,10 @@ bool ScaledHessian::positive_definite() const {
 
 bool ScaledHessian::negative_curvature() const {
     return valid && eigenvalues.size() > 0 && eigenvalues[0] < -flat_eigenvalue * largest();
+}
+
+bool ScaledHessian::clearly_negative() const {
+    return valid && eigenvalues.size() > 0 && eigenvalues[0] < -near_flat * largest();
 }
 
 double ScaledHessian::condition() const {

@@ -28,6 +28,13 @@ namespace mlec::rt {
 // smaller than this is not evidence of a saddle.
 inline constexpr double flat_eigenvalue = 1e-12;
 
+// A negative eigenvalue smaller in magnitude than this fraction of the
+// largest is, at a point where no step lowers f, the rounding of a flat
+// direction seen through what is left of the gradient (y ~ normal(a*b, s):
+// the curve a*b = const bends, and the remaining gradient gives it a
+// curvature of its size), not a saddle: it counts as flat.
+inline constexpr double near_flat = 1e-6;
+
 // Above this condition number of B the standard errors, computed from B's
 // inverse, may have lost more than a few digits to rounding (about
 // 1e-16 x condition): reported, not withheld.
@@ -43,11 +50,17 @@ struct ScaledHessian {
     double largest() const;  // max |eigenvalue| (0 for an empty or zero B)
     // Every eigenvalue above flat_eigenvalue x largest: a strict minimum.
     bool positive_definite() const;
-    // An eigenvalue below -flat_eigenvalue x largest: not a minimum.
+    // An eigenvalue below -flat_eigenvalue x largest: a direction the
+    // optimizer must try to descend along.
     bool negative_curvature() const;
+    // An eigenvalue below -near_flat x largest: not a minimum, even where
+    // no step lowers f.
+    bool clearly_negative() const;
     // Largest / smallest eigenvalue when positive definite.
     double condition() const;
-    bool flat(Eigen::Index j) const;  // eigenvalue j is zero at working precision
+    // Eigenvalue j is zero at working precision: within flat_eigenvalue x
+    // largest above 0, or within near_flat x largest below.
+    bool flat(Eigen::Index j) const;
 
     // The Newton decrement g' H^-1 g: twice the decrease the quadratic model
     // promises, and the squared distance to its minimum in standard errors.

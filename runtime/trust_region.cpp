@@ -74,18 +74,24 @@ TrustRegionStep solve_trust_region(const Eigen::VectorXd& eigenvalues, const Eig
         }
     }
     const double mu_low = std::max(0.0, -smallest);
-    // The hard case: c has no component along the smallest eigenvalue's
-    // eigenvectors, and even at mu = mu_low the step is inside. Complete it
-    // to the boundary along the first of those eigenvectors.
-    double c_tied = 0;
-    for (Eigen::Index j = 0; j < n && eigenvalues[j] <= smallest + tie; ++j) c_tied += c[j] * c[j];
-    if (smallest < 0 && c_tied <= 1e-30 * std::max(c.squaredNorm(), 1e-300)) {
+    // The hard case: c has (next to) no component along the smallest
+    // eigenvalue's eigenvectors, and even at mu = mu_low the rest of the step
+    // is inside. The multiplier is then mu_low itself, or so close to it
+    // (the pole of the secular equation) that the root cannot be resolved
+    // in floating point: complete the step to the boundary along the first
+    // of those eigenvectors, on the side that lowers the model.
+    if (smallest < 0) {
+        double c_tied = 0;
         Eigen::VectorXd c_rest = c;
-        for (Eigen::Index j = 0; j < n && eigenvalues[j] <= smallest + tie; ++j) c_rest[j] = 0;
+        for (Eigen::Index j = 0; j < n && eigenvalues[j] <= smallest + tie; ++j) {
+            c_tied += c[j] * c[j];
+            c_rest[j] = 0;
+        }
         p_hat = step_at(eigenvalues, c_rest, mu_low);
         const double inside = p_hat.squaredNorm();
-        if (inside <= radius * radius) {
-            p_hat[0] += std::sqrt(radius * radius - inside);
+        const double gap = inside < radius * radius ? std::sqrt(c_tied / (radius * radius - inside)) : 0;
+        if (inside < radius * radius && gap <= 1e-10 * std::max(1.0, mu_low)) {
+            p_hat[0] = (c[0] > 0 ? -1 : 1) * std::sqrt(radius * radius - inside);
             out.p = eigenvectors * p_hat;
             out.predicted_decrease = predicted(eigenvalues, c, p_hat);
             out.on_boundary = true;

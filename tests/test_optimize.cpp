@@ -260,7 +260,8 @@ TEST_CASE("a minimum at infinity: the search stops at a finite point") {
     CHECK(result.x(0) < 1e6);
     CHECK(result.f > 0);
     CHECK(result.f == Approx(std::log1p(std::exp(-result.x(0)))).epsilon(1e-14));
-    CHECK(result.decrement <= 1e-16);
+    // By the tolerance, or where f's rounding hides the rest.
+    CHECK((result.decrement <= 1e-16 || (result.at_rounding && result.decrement / 2 <= 1e-14)));
 }
 
 TEST_CASE("a separated logistic regression stops at a finite point") {

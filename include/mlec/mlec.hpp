@@ -144,7 +144,9 @@ struct IterationInfo {
 
 struct FitOptions {
     Method method = Method::automatic;   // Newton up to 50 parameters, else L-BFGS
-    int max_iterations = 200;            // Newton iterations (L-BFGS: 10x, then Newton's own)
+    // Newton iterations (L-BFGS: 10x, then Newton's own). Generous: hard nonlinear
+    // problems (NIST's MGH17 from its first start) need over a thousand.
+    int max_iterations = 1000;
     // Converged when the estimate is within this many standard errors of
     // the maximum: the Newton decrement g' H^-1 g is at most tolerance^2
     // (docs/cli.md, "Convergence"); the same in any units.
