@@ -377,6 +377,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     if (divergence) {
         r.status = FitStatus::diverged;
         r.converged = false;
+        r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();  // no maximum, no criterion
         std::ostringstream names;
         bool first = true;
         for (int i = 0; i < k; ++i) {
@@ -388,6 +389,9 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
                 if (estimands[j].coordinate != i) continue;
                 auto& e = estimate_of(j);
                 e.diverging = true;
+                // Where the optimizer stopped is no estimate.
+                e.last_value = e.estimate;
+                e.estimate = std::numeric_limits<double>::quiet_NaN();
                 e.direction = user_direction(info.bounds, sign);
                 e.diverges_to = limit_value(info.bounds, sign);
             }
@@ -443,6 +447,9 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         case rt::OptimizeStatus::cancelled: r.status = FitStatus::cancelled; break;
     }
     r.converged = r.status == FitStatus::converged;
+    // Only a maximum has an information criterion.
+    if (r.status != FitStatus::converged && r.status != FitStatus::not_identified)
+        r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();
     switch (r.status) {
         case FitStatus::converged:
             r.message = "relative gradient " + format_digits(opt.relative_gradient, 2) +
