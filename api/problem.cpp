@@ -2,6 +2,7 @@
 // loads just the columns the model uses, checks their values against each
 // distribution's support, and compiles the NLL.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -225,6 +226,18 @@ std::vector<std::string> Problem::data_columns() const {
     std::sort(columns.begin(), columns.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
     std::vector<std::string> out;
     for (const auto* c : columns) out.push_back(c->name);
+    return out;
+}
+
+std::vector<std::string> Problem::outcomes() const {
+    std::vector<std::string> out;
+    for (const interp::TermInfo& term : impl_->model.terms) {
+        if (term.outcome.empty()) continue;  // target +=
+        std::string text;
+        for (char c : term.outcome)
+            if (!std::isspace(static_cast<unsigned char>(c))) text += c;
+        out.push_back(std::move(text));
+    }
     return out;
 }
 

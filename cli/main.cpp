@@ -382,6 +382,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
         return exit_code_for(diagnostics);
     }
     std::vector<mlec::FitResult> fits;
+    std::vector<std::vector<std::string>> outcomes;  // of each model, for compare
     for (const std::string& model_path : positional) {
         t = Clock::now();
         auto model = load_model(model_path, diagnostics);
@@ -423,16 +424,21 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             }
             return print_rows(*csv);
         }
+        outcomes.push_back(problem->outcomes());
     }
     if (comparing) {
-        auto comparison = mlec::compare(fits, diagnostics);
+        auto comparison = mlec::compare(fits, outcomes, diagnostics);
         if (!comparison) {
             io.err() << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
         io.out() << (format == "json" ? mlec::json_report(*comparison) : mlec::text_report(*comparison));
+        // The worst of the fits': a model without a maximum (4) outweighs one
+        // without some standard errors (5), which outweighs success (0).
+        auto severity = [](int code) { return code == exit_not_converged ? 2 : code == exit_ok ? 0 : 1; };
         int code = exit_ok;
-        for (const auto& f : fits) code = std::max(code, mlec::exit_code(f));
+        for (const auto& f : fits)
+            if (severity(mlec::exit_code(f)) > severity(code)) code = mlec::exit_code(f);
         return code;
     }
     const mlec::FitResult& result = fits.front();

@@ -458,6 +458,7 @@ private:
         const int expected = expected_value(chosen->name, in.nodes);
         const bool has_link = chosen->name == "bernoulli_logit" || chosen->name == "poisson_log";
         add_term(s, node, std::move(in.nodes), std::move(in.names));
+        out_.terms.back().outcome = std::string(text_of(outcome.span));
         out_.terms.back().distribution = chosen->name;
         out_.terms.back().expected_node = expected;
         if (has_link) out_.terms.back().linear_predictor_node = out_.terms.back().input_nodes[1];
@@ -535,6 +536,7 @@ private:
             terms.push_back(build_.op(rt::op_add(), {log_weights[k], density}));
         }
         add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
+        out_.terms.back().outcome = std::string(text_of(outcome.span));
         out_.terms.back().distribution = "mixture";
     }
 

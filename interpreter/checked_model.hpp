@@ -94,6 +94,7 @@ struct TermInfo {
     std::string text;               // the statement's source text
     int node = -1;                  // graph node of the per-row log density
     std::string distribution;       // as evaluated ("bernoulli_logit" for bernoulli(sigmoid(...))), "" for target
+    std::string outcome;            // a `~` statement's outcome as written ("log(y)"), "" for target
     // For messages about a non-finite value: the inputs and their names
     // ("outcome", "mu", "sigma"); empty for `target +=`.
     std::vector<int> input_nodes;
