@@ -97,6 +97,15 @@ int usage_error(const std::string& message) {
 
 int exit_code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
 
+// simulate and predict refuse a fit without an estimate to work from (a fit
+// error): the exit code is then the fit's own (4, or 5 without standard
+// errors). Any other refusal (a model that cannot be simulated: 2; bad new
+// data: 3) has its own category's code.
+int refusal_exit_code(const mlec::Diagnostics& ds, const mlec::FitResult& fit) {
+    const int code = exit_code_for(ds);
+    return code == exit_not_converged && mlec::exit_code(fit) != exit_ok ? mlec::exit_code(fit) : code;
+}
+
 // The files that data arguments name: a path as given, or for an argument
 // with a wildcard (*, ? or [) the files glob() matches, sorted (glob's own
 // order), so that a quoted pattern works as the shell's would. A pattern
@@ -259,6 +268,9 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
     if (comparing || simulating || predicting) positional.erase(positional.begin());
     if (!output_path.empty() && !simulating && !predicting)
         return usage_error("--output is for simulate and predict (a report goes to standard output)");
+    if (format == "json" && (simulating || predicting))
+        return usage_error(std::string("--format json is not available for ") + (simulating ? "simulate" : "predict") +
+                           ": it writes CSV");
     if (comparing ? positional.size() < 3 : predicting ? positional.size() != 3 : positional.size() < 2)
         return usage_error(comparing    ? "compare needs at least two model files and a data file"
                            : predicting ? "predict needs a model file, its data file and a file of new rows"
@@ -412,7 +424,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             auto csv = mlec::predict_csv(*problem, fits.back(), *newdata, diagnostics);
             if (!csv) {
                 io.err() << mlec::format(diagnostics);
-                return exit_code_for(diagnostics);
+                return refusal_exit_code(diagnostics, fits.back());
             }
             return print_rows(*csv);
         }
@@ -420,7 +432,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             auto csv = mlec::simulate_csv(*problem, fits.back(), options.seed, diagnostics);
             if (!csv) {
                 io.err() << mlec::format(diagnostics);
-                return exit_not_converged;
+                return refusal_exit_code(diagnostics, fits.back());
             }
             return print_rows(*csv);
         }
