@@ -78,7 +78,10 @@ constexpr const char* usage_text =
     "  -h, --help                show this help\n"
     "\n"
     "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
-    "            4 the fit did not converge (or no finite maximum exists)\n";
+    "            4 the fit did not converge (or no finite maximum exists),\n"
+    "            5 the fit found a maximum, but the data do not identify some parameters:\n"
+    "              their standard errors are withheld (the report names the flat\n"
+    "              direction; fix the model, add data or a bound)\n";
 
 // Where the run's messages go: only rank 0 of a distributed run prints
 // (every rank has the same diagnostics and results).

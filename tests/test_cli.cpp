@@ -124,6 +124,10 @@ TEST_CASE("JSON output (--format json) is valid JSON with the documented keys") 
 }
 
 TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
+    Run help = run("--help");
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("            5 the fit found a maximum, but the data do not identify some parameters:\n") !=
+          std::string::npos);
     CHECK(run("").exit_code == 1);
     CHECK(run("--bogus").exit_code == 1);
     CHECK(run(models("xor.mle") + " " + models("xor.csv") + " --method simplex").exit_code == 1);
