@@ -511,9 +511,21 @@ const char* mlec_fit_name(const mlec_fit* fit, size_t i) {
     return e ? e->name.c_str() : nullptr;
 }
 
+// A diverging parameter has no estimate (mlec_fit_last_value is where the
+// optimizer stopped).
 double mlec_fit_estimate(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);
-    return e ? e->estimate : not_a_number;
+    return e && !e->diverging ? e->estimate : not_a_number;
+}
+
+double mlec_fit_last_value(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->diverging ? e->last_value : not_a_number;
+}
+
+int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->conditional_on_limit ? 1 : 0;
 }
 
 double mlec_fit_std_error(const mlec_fit* fit, size_t i) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -21,14 +22,55 @@ std::set<std::string> names_of(const FitResult& r) {
     return out;
 }
 
+// 'y', 'z' (or that there is no outcome).
+std::string quoted_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) out.append(i ? ", '" : "'").append(items[i]).append("'");
+    return out.empty() ? "no outcome (no '~' statement)" : out;
+}
+
+// Likelihoods compare only as densities of the same outcomes: a model of
+// log(y) and one of y (or of another column) differ by more than fit. The
+// outcomes' texts are compared in any order; model i's differing from the
+// first model's is a model error naming both.
+bool same_outcomes(const std::vector<FitResult>& fits, const std::vector<std::vector<std::string>>& outcomes,
+                   Diagnostics& diagnostics) {
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const std::vector<std::string> first = sorted(outcomes.front());
+    for (std::size_t i = 1; i < fits.size(); ++i) {
+        if (sorted(outcomes[i]) == first) continue;
+        diagnostics.push_back(Diagnostic{
+            Severity::error, Category::model, fits[i].model_name, 0, 0,
+            "models " + quoted_list(outcomes[i]) + ", but " + fits.front().model_name + " models " +
+                quoted_list(outcomes.front()) +
+                ": likelihoods of different outcomes cannot be compared (and a density of a transformed outcome, "
+                "as in log(y) ~ normal(...), lacks the log-Jacobian that would make it a density of y, as "
+                "y ~ lognormal(...) is)",
+            "", 1});
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
-std::optional<ModelComparison> compare(const std::vector<FitResult>& fits, Diagnostics& diagnostics) {
+std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
+                                       const std::vector<std::vector<std::string>>& outcomes,
+                                       Diagnostics& diagnostics) {
     ModelComparison c;
     if (fits.size() < 2) {
         diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0, "compare needs at least two models", "", 1});
         return std::nullopt;
     }
+    if (outcomes.size() != fits.size()) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0,
+                                         "compare needs the outcomes of every model", "", 1});
+        return std::nullopt;
+    }
+    if (!same_outcomes(fits, outcomes, diagnostics)) return std::nullopt;
     c.n_obs = fits.front().n_obs;
     for (const FitResult& f : fits) {
         if (f.n_obs != c.n_obs) {
@@ -41,36 +83,45 @@ std::optional<ModelComparison> compare(const std::vector<FitResult>& fits, Diagn
         }
     }
     const double n = static_cast<double>(c.n_obs);
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     for (const FitResult& f : fits) {
         ModelComparison::Row row;
         row.model = f.model_name;
         row.n_params = f.n_params;
-        row.log_likelihood = f.log_likelihood;
         row.converged = f.converged;
+        row.status = std::string(to_string(f.status));
+        row.has_maximum = found_maximum(f);
+        // A point on the way to infinity, or where the optimizer gave up, is
+        // no maximum: it has no criteria, no weight and no test.
+        row.log_likelihood = row.has_maximum ? f.log_likelihood : nan;
         const double k = f.n_params;
-        row.aic = 2 * k - 2 * f.log_likelihood;
+        row.aic = 2 * k - 2 * row.log_likelihood;
         // AICc (Hurvich & Tsai, 1989); undefined when n <= k + 1.
-        row.aicc = n - k - 1 > 0 ? row.aic + 2 * k * (k + 1) / (n - k - 1) : std::numeric_limits<double>::quiet_NaN();
-        row.bic = k * std::log(n) - 2 * f.log_likelihood;
-        if (!f.converged)
-            c.warnings.push_back(f.model_name + " did not converge (" + std::string(to_string(f.status)) +
-                                 "): its criteria describe where the fit stopped");
+        row.aicc = n - k - 1 > 0 ? row.aic + 2 * k * (k + 1) / (n - k - 1) : nan;
+        row.bic = k * std::log(n) - 2 * row.log_likelihood;
+        if (!row.has_maximum)
+            c.warnings.push_back(f.model_name + " found no maximum (" + row.status +
+                                 "): it is left out of the Akaike weights and likelihood-ratio tests");
         c.rows.push_back(row);
     }
-    // Akaike weights: exp(-delta/2) normalized (Burnham & Anderson, 2002).
+    // Akaike weights: exp(-delta/2) normalized (Burnham & Anderson, 2002),
+    // over the models with a maximum.
     double best = std::numeric_limits<double>::infinity();
-    for (const auto& r : c.rows) best = std::min(best, r.aic);
+    for (const auto& r : c.rows)
+        if (r.has_maximum) best = std::min(best, r.aic);
     double total = 0;
     for (auto& r : c.rows) {
-        r.delta_aic = r.aic - best;
-        total += std::exp(-r.delta_aic / 2);
+        r.delta_aic = r.has_maximum ? r.aic - best : nan;
+        if (r.has_maximum) total += std::exp(-r.delta_aic / 2);
     }
-    for (auto& r : c.rows) r.akaike_weight = std::exp(-r.delta_aic / 2) / total;
+    for (auto& r : c.rows) r.akaike_weight = r.has_maximum ? std::exp(-r.delta_aic / 2) / total : nan;
 
-    // Likelihood-ratio tests between models ordered by parameter count,
-    // when the smaller one's parameters are all (by name) in the larger one.
-    std::vector<std::size_t> order(fits.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    // Likelihood-ratio tests between models with a maximum ordered by
+    // parameter count, when the smaller one's parameters are all (by name)
+    // in the larger one.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < fits.size(); ++i)
+        if (c.rows[i].has_maximum) order.push_back(i);
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return fits[a].n_params < fits[b].n_params; });
     for (std::size_t i = 0; i + 1 < order.size(); ++i) {
@@ -110,7 +161,7 @@ std::string text_report(const ModelComparison& c) {
     std::vector<std::vector<std::string>> rows{
         {"model", "params", "log-lik", "AIC", "AICc", "BIC", "delta AIC", "weight"}};
     for (const auto& r : c.rows)
-        rows.push_back({r.model + (r.converged ? "" : " (not converged)"), std::to_string(r.n_params),
+        rows.push_back({r.model + (r.has_maximum ? "" : " (" + r.status + ": left out)"), std::to_string(r.n_params),
                         format_digits(r.log_likelihood, 8), format_digits(r.aic, 8), format_digits(r.aicc, 8),
                         format_digits(r.bic, 8), format_digits(r.delta_aic, 4), format_digits(r.akaike_weight, 4)});
     std::vector<std::size_t> width(rows[0].size(), 0);
@@ -141,7 +192,9 @@ std::string json_report(const ModelComparison& c) {
     for (std::size_t i = 0; i < c.rows.size(); ++i) {
         const auto& r = c.rows[i];
         o << (i ? "," : "") << "\n    {\"model\": " << json_quote(r.model) << ", \"n_params\": " << r.n_params
-          << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"log_likelihood\": " << json_number(r.log_likelihood)
+          << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"status\": " << json_quote(r.status)
+          << ", \"has_maximum\": " << (r.has_maximum ? "true" : "false")
+          << ", \"log_likelihood\": " << json_number(r.log_likelihood)
           << ", \"aic\": " << json_number(r.aic) << ", \"aicc\": " << json_number(r.aicc) << ", \"bic\": " << json_number(r.bic)
           << ", \"delta_aic\": " << json_number(r.delta_aic) << ", \"akaike_weight\": " << json_number(r.akaike_weight) << "}";
     }

@@ -24,4 +24,8 @@ int exit_code(const FitResult& result) {
     }
 }
 
+bool found_maximum(const FitResult& result) {
+    return result.status == FitStatus::converged || result.status == FitStatus::not_identified;
+}
+
 }  // namespace mlec

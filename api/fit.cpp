@@ -134,6 +134,8 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         }
     }
     decide_status(c, opt);
+    // Only a maximum has an information criterion.
+    if (!found_maximum(r)) r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();
     if (r.status == FitStatus::converged) {
         const Eigen::MatrixXd covariance = c.curvature.inverse();
         standard_errors(c, covariance, all(c.estimands.size()));

@@ -2,6 +2,7 @@
 // loads just the columns the model uses, checks their values against each
 // distribution's support, and compiles the NLL.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -30,12 +31,22 @@ struct BadRow {
 std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, const interp::DataCheck& check) {
     const Eigen::VectorXd theta = Eigen::VectorXd::Zero(p.model.graph.parameter_count());
     const std::vector<double> values = e.node_values(theta, check.node);
-    for (std::size_t row = 0; row < values.size(); ++row) {
-        const double v = values[row];
-        if (rt::in_domain(check.domain, v) && (check.max == 0 || v <= check.max)) continue;
-        std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)
-                                         : std::string(rt::domain_text(check.domain));
-        return BadRow{row, check.what + " must be " + must + ", found " + format_short(v)};
+    const std::vector<double> limits =
+        check.limit_node >= 0 ? e.node_values(theta, check.limit_node) : std::vector<double>{};
+    // (a row-invariant node has one value for every row)
+    auto at = [](const std::vector<double>& v, std::size_t row) { return v.size() == 1 ? v[0] : v[row]; };
+    for (std::size_t row = 0; row < p.rows; ++row) {
+        const double v = at(values, row);
+        if (!rt::in_domain(check.domain, v) || (check.max > 0 && v > check.max)) {
+            std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)
+                                             : std::string(rt::domain_text(check.domain));
+            return BadRow{row, check.what + " must be " + must + ", found " + format_short(v)};
+        }
+        if (limits.empty()) continue;
+        const double limit = at(limits, row);
+        if (check.upper ? v <= limit : v >= limit) continue;
+        return BadRow{row, check.what + " must be " + (check.upper ? "at most " : "at least ") + check.limit_what +
+                               " (" + format_short(limit) + "), found " + format_short(v)};
     }
     return std::nullopt;
 }
@@ -215,6 +226,18 @@ std::vector<std::string> Problem::data_columns() const {
     std::sort(columns.begin(), columns.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
     std::vector<std::string> out;
     for (const auto* c : columns) out.push_back(c->name);
+    return out;
+}
+
+std::vector<std::string> Problem::outcomes() const {
+    std::vector<std::string> out;
+    for (const interp::TermInfo& term : impl_->model.terms) {
+        if (term.outcome.empty()) continue;  // target +=
+        std::string text;
+        for (char c : term.outcome)
+            if (!std::isspace(static_cast<unsigned char>(c))) text += c;
+        out.push_back(std::move(text));
+    }
     return out;
 }
 

@@ -27,7 +27,7 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         o << (i ? "," : "") << "\n    {\"name\": " << json_quote(p.name);
         if (p.diverging) {
             o << ", \"estimate\": null, \"diverges_to\": " << json_quote(p.diverges_to)
-              << ", \"last_value\": " << json_number(p.estimate);
+              << ", \"last_value\": " << json_number(p.last_value);
         } else {
             o << ", \"estimate\": " << json_number(p.estimate);
         }
@@ -37,6 +37,7 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
           << ", \"ci_upper_open\": " << (p.ci_upper_open ? "true" : "false")
           << ", \"bootstrap_se\": " << json_number(p.boot_se) << ", \"bootstrap_lower\": " << json_number(p.boot_lower)
           << ", \"bootstrap_upper\": " << json_number(p.boot_upper)
+          << ", \"conditional_on_limit\": " << (p.conditional_on_limit ? "true" : "false")
           << ", \"implicit\": " << (p.implicit ? "true" : "false")
           << ", \"bounds\": " << json_quote(p.bounds) << "}";
     }
@@ -48,7 +49,6 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
 
 std::string json_report(const FitResult& r) {
     std::ostringstream o;
-    const bool diverged = r.status == FitStatus::diverged;
     o << "{\n";
     o << "  \"converged\": " << (r.converged ? "true" : "false") << ",\n";
     o << "  \"status\": " << json_quote(to_string(r.status)) << ",\n";
@@ -57,8 +57,9 @@ std::string json_report(const FitResult& r) {
     o << "  \"data\": " << json_quote(r.data_name) << ",\n";
     o << "  \"log_likelihood\": " << json_number(r.log_likelihood) << ",\n";
     o << "  \"log_likelihood_limit\": " << json_number(r.log_likelihood_limit) << ",\n";
-    o << "  \"aic\": " << (diverged ? "null" : json_number(r.aic)) << ",\n";
-    o << "  \"bic\": " << (diverged ? "null" : json_number(r.bic)) << ",\n";
+    // NaN (null) unless the fit found a maximum.
+    o << "  \"aic\": " << json_number(r.aic) << ",\n";
+    o << "  \"bic\": " << json_number(r.bic) << ",\n";
     o << "  \"n_obs\": " << r.n_obs << ",\n";
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";

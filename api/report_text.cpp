@@ -43,6 +43,8 @@ void print_rows(std::ostringstream& out, const std::vector<std::vector<std::stri
     }
 }
 
+// A diverging parameter shows where it goes, never a number; an estimate
+// conditional on the diverging ones' limit is marked '*' (limit_footnote).
 void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
                  const char* label) {
     const int ci_percent = static_cast<int>(std::lround(confidence * 100));
@@ -54,11 +56,25 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
             rows.push_back({p.name, "-> " + p.diverges_to, "", "", "", "", ""});
             continue;
         }
-        rows.push_back({p.name, format_digits(p.estimate, 7), cell(p.std_error), cell(p.z, 4),
-                        p_value_text(p.p_value), cell(p.ci_lower) + (p.ci_lower_open ? " (open)" : ""),
+        rows.push_back({p.name + (p.conditional_on_limit ? " *" : ""), format_digits(p.estimate, 7),
+                        cell(p.std_error), cell(p.z, 4), p_value_text(p.p_value),
+                        cell(p.ci_lower) + (p.ci_lower_open ? " (open)" : ""),
                         cell(p.ci_upper) + (p.ci_upper_open ? " (open)" : "")});
     }
     print_rows(out, rows);
+}
+
+// The footnote of the '*' marks: the limit the marked estimates assume
+// ("" when nothing is marked).
+std::string limit_footnote(const FitResult& r) {
+    bool marked = false;
+    std::vector<std::string> limits;
+    for (const auto* list : {&r.parameters, &r.derived})
+        for (const auto& p : *list) {
+            marked = marked || p.conditional_on_limit;
+            if (p.diverging) limits.push_back(p.name + " -> " + p.diverges_to);
+        }
+    return marked ? "* conditional on the limit " + join(limits) + "\n" : "";
 }
 
 }  // namespace
@@ -83,6 +99,7 @@ std::string text_report(const FitResult& r) {
         out << "\nreported quantities (delta-method standard errors):\n";
         print_table(out, r.derived, r.confidence, "quantity");
     }
+    out << limit_footnote(r);
     if (r.bootstrap_replicates > 1) {
         const int ci_percent = static_cast<int>(std::lround(r.confidence * 100));
         out << "\nparametric bootstrap: " << r.bootstrap_replicates << " refits (seed " << r.seed
@@ -104,6 +121,7 @@ std::string text_report(const FitResult& r) {
     } else if (!std::isfinite(r.log_likelihood)) {
         out << "log-likelihood: n/a (nothing was fitted)\n";
     } else {
+        // AIC and BIC are NaN (n/a) unless the fit found a maximum.
         out << "log-likelihood: " << format_digits(r.log_likelihood, 8) << "   AIC: " << format_digits(r.aic, 8)
             << "   BIC: " << format_digits(r.bic, 8) << "\n";
     }

@@ -51,15 +51,18 @@ void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::Ve
 std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
                                         Diagnostics& diagnostics) {
     Problem::Impl& p = problem.impl();
-    auto refuse = [&](std::string message) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::fit, p.model_name, 0, 0, std::move(message), "", 1});
+    // A model that cannot be simulated is a limit of the model (whatever the
+    // fit), a fit without an estimate one of the fit.
+    auto refuse = [&](Category category, std::string message) {
+        diagnostics.push_back(Diagnostic{Severity::error, category, p.model_name, 0, 0, std::move(message), "", 1});
         return std::nullopt;
     };
-    if (!fit.converged) return refuse("the fit did not converge (" + std::string(to_string(fit.status)) +
-                                      "): there is no estimate to simulate from");
     std::string why;
     auto plan = plan_simulation(p, why);
-    if (!plan) return refuse(why);
+    if (!plan) return refuse(Category::model, why);
+    if (!fit.converged)
+        return refuse(Category::fit, "the fit's status is " + std::string(to_string(fit.status)) +
+                                         ", not converged: there is no estimate to simulate from");
     std::vector<std::vector<double>> columns = copy_columns(p);
     rt::Rng rng(seed);
     draw_outcomes(p, *plan, fit.theta, rng, columns);

@@ -79,7 +79,10 @@ constexpr const char* usage_text =
     "  -h, --help                show this help\n"
     "\n"
     "exit codes: 0 success, 1 usage or file error, 2 model error, 3 data error,\n"
-    "            4 the fit did not converge (or no finite maximum exists)\n";
+    "            4 the fit did not converge (or no finite maximum exists),\n"
+    "            5 the fit found a maximum, but the data do not identify some parameters:\n"
+    "              their standard errors are withheld (the report names the flat\n"
+    "              direction; fix the model, add data or a bound)\n";
 
 // Where the run's messages go: only rank 0 of a distributed run prints
 // (every rank has the same diagnostics and results).
@@ -97,6 +100,15 @@ int usage_error(const std::string& message) {
 }
 
 int exit_code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
+
+// simulate and predict refuse a fit without an estimate to work from (a fit
+// error): the exit code is then the fit's own (4, or 5 without standard
+// errors). Any other refusal (a model that cannot be simulated: 2; bad new
+// data: 3) has its own category's code.
+int refusal_exit_code(const mlec::Diagnostics& ds, const mlec::FitResult& fit) {
+    const int code = exit_code_for(ds);
+    return code == exit_not_converged && mlec::exit_code(fit) != exit_ok ? mlec::exit_code(fit) : code;
+}
 
 // The files that data arguments name: a path as given, or for an argument
 // with a wildcard (*, ? or [) the files glob() matches, sorted (glob's own
@@ -260,6 +272,9 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
     if (comparing || simulating || predicting) positional.erase(positional.begin());
     if (!output_path.empty() && !simulating && !predicting)
         return usage_error("--output is for simulate and predict (a report goes to standard output)");
+    if (format == "json" && (simulating || predicting))
+        return usage_error(std::string("--format json is not available for ") + (simulating ? "simulate" : "predict") +
+                           ": it writes CSV");
     if (comparing ? positional.size() < 3 : predicting ? positional.size() != 3 : positional.size() < 2)
         return usage_error(comparing    ? "compare needs at least two model files and a data file"
                            : predicting ? "predict needs a model file, its data file and a file of new rows"
@@ -383,6 +398,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
         return exit_code_for(diagnostics);
     }
     std::vector<mlec::FitResult> fits;
+    std::vector<std::vector<std::string>> outcomes;  // of each model, for compare
     for (const std::string& model_path : positional) {
         t = Clock::now();
         auto model = load_model(model_path, diagnostics);
@@ -412,7 +428,7 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             auto csv = mlec::predict_csv(*problem, fits.back(), *newdata, diagnostics);
             if (!csv) {
                 io.err() << mlec::format(diagnostics);
-                return exit_code_for(diagnostics);
+                return refusal_exit_code(diagnostics, fits.back());
             }
             return print_rows(*csv);
         }
@@ -420,20 +436,25 @@ int run(int argc, char** argv, [[maybe_unused]] ClusterPtr cluster, [[maybe_unus
             auto csv = mlec::simulate_csv(*problem, fits.back(), options.seed, diagnostics);
             if (!csv) {
                 io.err() << mlec::format(diagnostics);
-                return exit_not_converged;
+                return refusal_exit_code(diagnostics, fits.back());
             }
             return print_rows(*csv);
         }
+        outcomes.push_back(problem->outcomes());
     }
     if (comparing) {
-        auto comparison = mlec::compare(fits, diagnostics);
+        auto comparison = mlec::compare(fits, outcomes, diagnostics);
         if (!comparison) {
             io.err() << mlec::format(diagnostics);
             return exit_code_for(diagnostics);
         }
         io.out() << (format == "json" ? mlec::json_report(*comparison) : mlec::text_report(*comparison));
+        // The worst of the fits': a model without a maximum (4) outweighs one
+        // without some standard errors (5), which outweighs success (0).
+        auto severity = [](int code) { return code == exit_not_converged ? 2 : code == exit_ok ? 0 : 1; };
         int code = exit_ok;
-        for (const auto& f : fits) code = std::max(code, mlec::exit_code(f));
+        for (const auto& f : fits)
+            if (severity(mlec::exit_code(f)) > severity(code)) code = mlec::exit_code(f);
         return code;
     }
     const mlec::FitResult& result = fits.front();

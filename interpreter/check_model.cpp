@@ -453,10 +453,12 @@ private:
         Inputs in = distribution_inputs(*chosen, y, arg_exprs, written, call_span);
         add_check(y, outcome.span, dist.outcome, categorical ? static_cast<int>(in.nodes.size()) - 1 : 0,
                   written + " outcome");
+        add_limit_checks(*chosen, in, outcome.span, written);
         const int node = out_.graph.add_op(chosen->op, in.nodes);
         const int expected = expected_value(chosen->name, in.nodes);
         const bool has_link = chosen->name == "bernoulli_logit" || chosen->name == "poisson_log";
         add_term(s, node, std::move(in.nodes), std::move(in.names));
+        out_.terms.back().outcome = std::string(text_of(outcome.span));
         out_.terms.back().distribution = chosen->name;
         out_.terms.back().expected_node = expected;
         if (has_link) out_.terms.back().linear_predictor_node = out_.terms.back().input_nodes[1];
@@ -534,6 +536,7 @@ private:
             terms.push_back(build_.op(rt::op_add(), {log_weights[k], density}));
         }
         add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
+        out_.terms.back().outcome = std::string(text_of(outcome.span));
         out_.terms.back().distribution = "mixture";
     }
 
@@ -541,6 +544,23 @@ private:
         const rt::Node& n = out_.graph.node(node);
         if (!n.deps.empty() || n.row_invariant || (domain == rt::Domain::real && max == 0)) return;
         out_.checks.push_back(DataCheck{node, span, domain, max, std::move(what)});
+    }
+
+    // The limits an argument sets on the outcome (rt::OutcomeLimit), for
+    // an outcome and argument that are both data or constants (and not
+    // both constants). `written` names the distribution as the user did.
+    // (Not for a mixture's components: its outcome needs to lie in only one
+    // component's support.)
+    void add_limit_checks(const rt::DistributionDef& dist, const Inputs& in, Span span, const std::string& written) {
+        const rt::Node& y = out_.graph.node(in.nodes[0]);
+        for (const rt::OutcomeLimit& limit : dist.limits) {
+            const int bound = in.nodes[static_cast<std::size_t>(limit.arg) + 1];  // (scalar arguments only)
+            const rt::Node& b = out_.graph.node(bound);
+            if (!y.deps.empty() || !b.deps.empty() || (y.row_invariant && b.row_invariant)) continue;
+            const std::string argument(dist.args[static_cast<std::size_t>(limit.arg)].name);
+            out_.checks.push_back(DataCheck{in.nodes[0], span, rt::Domain::real, 0, written + " outcome", bound,
+                                            limit.upper, written + "'s " + argument});
+        }
     }
 
     void add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names) {
@@ -685,6 +705,7 @@ private:
         for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(&c.args[i]);
         Inputs in = distribution_inputs(*dist, y, args, c.callee, e.span);
         add_check(y, c.args[0].span, dist->outcome, 0, c.callee + " outcome");
+        add_limit_checks(*dist, in, c.args[0].span, c.callee);
         return out_.graph.add_op(dist->op, in.nodes);
     }
 

@@ -73,13 +73,19 @@ struct ColumnInfo {
 
 // A value the data must satisfy before fitting: an outcome in its
 // distribution's support, a data argument in its domain, an index column
-// within 1..max. Checked row by row when the model is bound to data.
+// within 1..max, an outcome within the limit another argument sets
+// (rt::OutcomeLimit). Checked row by row when the model is bound to data.
 struct DataCheck {
     int node = -1;             // a node depending on data only
     Span span;                 // where the model uses it
     rt::Domain domain = rt::Domain::real;
     int max = 0;               // for indices: the largest allowed value
     std::string what;          // "bernoulli outcome", "binomial's n", "index of 'beta'"
+    // A limit set by another node depending on data only: node's value
+    // must be at most (upper) or at least limit_node's in every row.
+    int limit_node = -1;
+    bool upper = true;
+    std::string limit_what{};  // "binomial's n"
 };
 
 // One term of the log-likelihood: a sampling statement or `target +=`.
@@ -88,6 +94,7 @@ struct TermInfo {
     std::string text;               // the statement's source text
     int node = -1;                  // graph node of the per-row log density
     std::string distribution;       // as evaluated ("bernoulli_logit" for bernoulli(sigmoid(...))), "" for target
+    std::string outcome;            // a `~` statement's outcome as written ("log(y)"), "" for target
     // For messages about a non-finite value: the inputs and their names
     // ("outcome", "mu", "sigma"); empty for `target +=`.
     std::vector<int> input_nodes;

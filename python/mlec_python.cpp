@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -174,14 +175,26 @@ py::object optional_float(const std::optional<double>& value) {
     return value ? py::object(py::float_(*value)) : py::object(py::none());
 }
 
+// A number that does not exist (NaN: an AIC without a maximum) is None.
+py::object float_or_none(double value) {
+    return std::isnan(value) ? py::object(py::none()) : py::object(py::float_(value));
+}
+
+// A diverging parameter has no estimate: None, never where the optimizer
+// stopped (that is in Fit.diverging).
+py::object estimate_of(const mlec::ParameterEstimate& e) {
+    return e.diverging ? py::object(py::none()) : float_or_none(e.estimate);
+}
+
 py::dict estimate_dict(const mlec::ParameterEstimate& e) {
     py::dict d;
-    d["estimate"] = e.estimate;
+    d["estimate"] = estimate_of(e);
     d["std_error"] = optional_float(e.std_error);
     d["z"] = optional_float(e.z);
     d["p_value"] = optional_float(e.p_value);
     d["ci_lower"] = optional_float(e.ci_lower);
     d["ci_upper"] = optional_float(e.ci_upper);
+    d["conditional_on_limit"] = e.conditional_on_limit;
     return d;
 }
 
@@ -284,7 +297,26 @@ PYBIND11_MODULE(mlec, m) {
         .def_property_readonly("estimates",
                                [](const Fit& f) {
                                    py::dict d;  // insertion-ordered: the parameters' order
-                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.estimate;
+                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = estimate_of(p);
+                                   return d;
+                               })
+        .def_property_readonly("conditional_on_limit",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& p : f.result.parameters)
+                                       d[py::str(p.name)] = p.conditional_on_limit;
+                                   return d;
+                               })
+        .def_property_readonly("diverging",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& p : f.result.parameters) {
+                                       if (!p.diverging) continue;
+                                       py::dict item;
+                                       item["diverges_to"] = p.diverges_to;
+                                       item["last_value"] = p.last_value;
+                                       d[py::str(p.name)] = item;
+                                   }
                                    return d;
                                })
         .def_property_readonly("std_errors",
@@ -334,10 +366,11 @@ PYBIND11_MODULE(mlec, m) {
                                    return out;
                                })
         .def_property_readonly("log_likelihood", [](const Fit& f) { return f.result.log_likelihood; })
-        .def_property_readonly("aic", [](const Fit& f) { return f.result.aic; })
-        .def_property_readonly("bic", [](const Fit& f) { return f.result.bic; })
+        .def_property_readonly("aic", [](const Fit& f) { return float_or_none(f.result.aic); })
+        .def_property_readonly("bic", [](const Fit& f) { return float_or_none(f.result.bic); })
         .def_property_readonly("converged", [](const Fit& f) { return f.result.converged; })
         .def_property_readonly("status", [](const Fit& f) { return std::string(mlec::to_string(f.result.status)); })
+        .def_property_readonly("exit_code", [](const Fit& f) { return mlec::exit_code(f.result); })
         .def_property_readonly("message", [](const Fit& f) { return f.result.message; })
         .def_property_readonly("iterations", [](const Fit& f) { return f.result.iterations; })
         .def_property_readonly("method", [](const Fit& f) { return f.result.method; })

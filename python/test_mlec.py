@@ -51,6 +51,9 @@ class XorTest(unittest.TestCase):
         assert_close(self, f.log_likelihood, 4 * math.log(0.5))
         assert_close(self, f.aic, 2 * 3 - 2 * 4 * math.log(0.5))
         assert_close(self, f.bic, 3 * math.log(4) - 2 * 4 * math.log(0.5))
+        self.assertEqual(f.exit_code, 0)
+        self.assertEqual(f.diverging, {})
+        self.assertEqual(f.conditional_on_limit, {"w1": False, "w2": False, "c": False})
 
     def test_standard_errors_and_covariance(self):
         f = self.fit
@@ -81,6 +84,46 @@ class XorTest(unittest.TestCase):
         from_text = mlec.fit(text, MODELS / "xor.csv")
         self.assertEqual(from_path.estimates, self.fit.estimates)
         self.assertEqual(from_text.log_likelihood, self.fit.log_likelihood)
+
+
+class DivergedTest(unittest.TestCase):
+    """models/xor_interaction.mle: the interaction separates the XOR table, so
+    no finite MLE exists (models/xor_interaction.expected.json): no parameter
+    has an estimate, and there is no AIC or BIC."""
+
+    def setUp(self):
+        self.expected = json.loads((MODELS / "xor_interaction.expected.json").read_text())
+        self.fit = mlec.fit(MODELS / "xor_interaction.mle", MODELS / "xor.csv")
+
+    def test_status_and_exit_code(self):
+        self.assertFalse(self.fit.converged)
+        self.assertEqual(self.fit.status, "diverged")
+        self.assertEqual(self.fit.exit_code, 4)
+
+    def test_no_estimates_and_no_criteria(self):
+        f = self.fit
+        self.assertEqual(f.estimates, {"w1": None, "w2": None, "w3": None, "c": None})
+        self.assertIsNone(f.aic)
+        self.assertIsNone(f.bic)
+        self.assertEqual(f.std_errors, {"w1": None, "w2": None, "w3": None, "c": None})
+        self.assertEqual(f.conditional_on_limit, {"w1": False, "w2": False, "w3": False, "c": False})
+
+    def test_where_each_parameter_goes(self):
+        directions = self.expected["diverging_direction"]
+        self.assertEqual(list(self.fit.diverging), list(directions))
+        for name, item in self.fit.diverging.items():
+            self.assertEqual(item["diverges_to"], directions[name])
+            # Where the optimizer stopped lies on the side it runs off to.
+            self.assertGreater(item["last_value"] * (1 if directions[name] == "+inf" else -1), 1.0)
+
+    def test_json_agrees(self):
+        report = json.loads(self.fit.json())
+        self.assertIsNone(report["aic"])
+        self.assertIsNone(report["bic"])
+        for p in report["parameters"]:
+            self.assertIsNone(p["estimate"])
+            self.assertEqual(p["last_value"], self.fit.diverging[p["name"]]["last_value"])
+            self.assertFalse(p["conditional_on_limit"])
 
 
 class ClosedFormTest(unittest.TestCase):
@@ -306,6 +349,8 @@ class CallbackTest(unittest.TestCase):
         self.assertEqual(len(calls), 1)
         self.assertFalse(f.converged)
         self.assertEqual(f.status, "cancelled")
+        self.assertEqual(f.exit_code, 4)
+        self.assertIsNone(f.aic)
 
     def test_exception_propagates(self):
         def boom(info):

@@ -38,6 +38,14 @@ struct DistArg {
     bool vector = false;
 };
 
+// An outcome whose support another argument sets: binomial's y <= n,
+// uniform's lo <= y <= hi. Data are checked against it before fitting
+// wherever both the outcome and that argument are data or constants.
+struct OutcomeLimit {
+    int arg = 0;        // index into DistributionDef::args (a scalar argument)
+    bool upper = true;  // y <= args[arg]; false: y >= args[arg]
+};
+
 class Rng;
 
 // One draw of y given the arguments (args[i] for the i-th argument; a vector
@@ -51,6 +59,7 @@ struct DistributionDef {
     std::span<const DistArg> args;  // the parameters after y
     OpDef op;                       // arity 1 + args.size(), value = log density
     SampleFunction sample = nullptr;  // a draw from the distribution
+    std::span<const OutcomeLimit> limits = {};  // the outcome's support set by arguments
 };
 
 // bernoulli bernoulli_logit binomial poisson poisson_log negbinomial

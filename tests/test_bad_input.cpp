@@ -117,7 +117,7 @@ void check_case(const Case& c) {
 const std::string good_csv = "x,y\n1,1.1\n2,2.3\n3,0.7\n4,1.9\n5,4.2\n";
 const std::string mean_model = "y ~ normal(mu, sigma)\n";
 
-constexpr int ok = 0, usage = 1, model_error = 2, data_error = 3;
+constexpr int ok = 0, usage = 1, model_error = 2, data_error = 3, no_maximum = 4;
 
 }  // namespace
 
@@ -300,8 +300,57 @@ TEST_CASE("data that are unusual but fine load and fit (exit code 0)") {
          "x,y,z\n1,1.1,\xFF\n2,2.3,inf\n3,0.7,nan\n4,1.9,\n5,4.2,\x01\n", ok, ""},
         {"m.mle", mean_model, "latin1_unused_name.csv", "caf\xE9,y\n" + rows, ok, ""},
         {"m.mle", mean_model, "spaces.csv", " x , y \n1 , 1.1\n2,2.3 \n 3,0.7\n4,\t1.9\n5,+4.2\n", ok, ""},
+        // A count may equal its n (the limit is inclusive).
+        {"binomial.mle", "k ~ binomial(n, p)\n", "k_equals_n.csv", "k,n\n1,3\n3,3\n0,2\n", ok, ""},
     };
     for (const Case& c : cases) check_case(c);
+}
+
+TEST_CASE("compare, simulate and predict: each refusal has its own exit code and message") {
+    // y is 1 exactly where x > 3: the logistic model diverges (separation),
+    // the constant probability converges.
+    write("sep.csv", "x,y\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n7,1\n");
+    write("new.csv", "x\n2.5\n");
+    write("p.mle", "y ~ bernoulli(p)\n");
+    write("sep.mle", "y ~ bernoulli(sigmoid(a + b*x))\n");
+    write("target.mle", "target += bernoulli_lpmf(y | p)\n");
+    write("pos.csv", "x,y\n1,1.1\n2,2.3\n3,0.7\n4,1.9\n5,4.2\n");
+    write("mean_y.mle", "y ~ normal(mu, sigma)\n");
+    write("mean_x.mle", "x ~ normal(mu, sigma)\n");
+    write("log_y.mle", "log(y) ~ normal(mu, sigma)\n");
+    write("lognormal_y.mle", "y ~ lognormal(mu, sigma)\n");
+    const std::string different =
+        ": likelihoods of different outcomes cannot be compared (and a density of a transformed outcome, as in "
+        "log(y) ~ normal(...), lacks the log-Jacobian that would make it a density of y, as y ~ lognormal(...) is)";
+    struct Command {
+        std::vector<std::string> args;
+        int exit_code;
+        std::string first_line;
+    };
+    const std::vector<Command> commands = {
+        {{"simulate", "p.mle", "sep.csv", "--format", "json"}, usage,
+         "mlec: error: --format json is not available for simulate: it writes CSV"},
+        {{"predict", "p.mle", "sep.csv", "new.csv", "--format", "json"}, usage,
+         "mlec: error: --format json is not available for predict: it writes CSV"},
+        // The model cannot be simulated, though its fit converged.
+        {{"simulate", "target.mle", "sep.csv"}, model_error,
+         "target.mle: error: cannot simulate 'target += bernoulli_lpmf(y | p)': only sampling statements with one "
+         "distribution can be simulated"},
+        {{"simulate", "sep.mle", "sep.csv"}, no_maximum,
+         "sep.mle: error: the fit's status is diverged, not converged: there is no estimate to simulate from"},
+        {{"predict", "sep.mle", "sep.csv", "new.csv"}, no_maximum,
+         "new.csv: error: the fit did not converge or has no covariance: there is nothing to predict from"},
+        {{"compare", "mean_y.mle", "mean_x.mle", "pos.csv"}, model_error,
+         "mean_x.mle: error: models 'x', but mean_y.mle models 'y'" + different},
+        {{"compare", "lognormal_y.mle", "log_y.mle", "pos.csv"}, model_error,
+         "log_y.mle: error: models 'log(y)', but lognormal_y.mle models 'y'" + different},
+        {{"compare", "p.mle", "sep.mle", "sep.csv"}, no_maximum, ""},
+        {{"simulate", "p.mle", "sep.csv"}, ok, ""},
+    };
+    for (const Command& c : commands) {
+        INFO(c.args[0] << " " << c.args[1] << " " << c.args[2]);
+        check_run(run_in(work_dir(), c.args), c.exit_code, c.first_line);
+    }
 }
 
 TEST_CASE("files that cannot be read: exit code 1") {

@@ -62,6 +62,46 @@ TEST_CASE("the separated XOR model reports divergence, exit code 4, no NaN") {
     }
 }
 
+TEST_CASE("a diverged fit has no estimates, AIC or BIC in any format") {
+    Run json = run(models("xor_interaction.mle") + " " + models("xor.csv") + " --format json");
+    REQUIRE(json.exit_code == 4);
+    const auto j = nlohmann::json::parse(json.out);
+    CHECK(j["status"] == "diverged");
+    CHECK(j["aic"].is_null());
+    CHECK(j["bic"].is_null());
+    REQUIRE(j["parameters"].size() == 4);
+    for (const auto& p : j["parameters"]) {
+        INFO(p.dump());
+        CHECK(p["estimate"].is_null());
+        // where the optimizer stopped: on the side the parameter runs off to
+        const double side = p["diverges_to"] == "+inf" ? 1 : -1;
+        CHECK(p["last_value"].get<double>() * side > 1);
+        CHECK(p["conditional_on_limit"] == false);
+    }
+    Run text = run(models("xor_interaction.mle") + " " + models("xor.csv"));
+    INFO(text.out);
+    CHECK(text.out.find("w3          -> -inf\n") != std::string::npos);
+    CHECK(text.out.find("AIC") == std::string::npos);
+    CHECK(text.out.find("52.4") == std::string::npos);  // w1's last value is no estimate
+}
+
+TEST_CASE("a fit stopped at the iteration limit has no AIC or BIC") {
+    for (const char* format : {"text", "json"}) {
+        Run r = run(models("logistic.mle") + " " + models("logistic.csv") + " --max-iterations 1 --format " + format);
+        INFO(r.out);
+        CHECK(r.exit_code == 4);
+        if (std::string(format) == "text") {
+            CHECK(r.out.find("   AIC: n/a   BIC: n/a\n") != std::string::npos);
+            continue;
+        }
+        const auto j = nlohmann::json::parse(r.out);
+        CHECK(j["status"] == "max_iterations");
+        CHECK(j["log_likelihood"].is_number());
+        CHECK(j["aic"].is_null());
+        CHECK(j["bic"].is_null());
+    }
+}
+
 TEST_CASE("JSON output (--format json) is valid JSON with the documented keys") {
     Run r = run(models("logistic.mle") + " " + models("logistic.csv") + " --format json");
     REQUIRE(r.exit_code == 0);
@@ -76,12 +116,18 @@ TEST_CASE("JSON output (--format json) is valid JSON with the documented keys") 
     REQUIRE(j["parameters"].size() == 4);
     for (const auto& p : j["parameters"]) {
         for (const char* key : {"name", "estimate", "std_error", "ci_lower", "ci_upper"}) CHECK(p.contains(key));
+        CHECK(p["conditional_on_limit"] == false);
+        CHECK_FALSE(p.contains("last_value"));
         CHECK(p["ci_lower"].get<double>() < p["estimate"].get<double>());
         CHECK(p["estimate"].get<double>() < p["ci_upper"].get<double>());
     }
 }
 
 TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
+    Run help = run("--help");
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("            5 the fit found a maximum, but the data do not identify some parameters:\n") !=
+          std::string::npos);
     CHECK(run("").exit_code == 1);
     CHECK(run("--bogus").exit_code == 1);
     CHECK(run(models("xor.mle") + " " + models("xor.csv") + " --method simplex").exit_code == 1);

@@ -108,7 +108,20 @@ TEST_CASE("a fit that did not converge is not simulated from") {
     mlec::Diagnostics ds;
     CHECK_FALSE(mlec::simulate_csv(*b.problem, r, 1, ds));
     REQUIRE(ds.size() == 1);
-    CHECK(ds[0].message == "the fit did not converge (diverged): there is no estimate to simulate from");
+    CHECK(ds[0].category == mlec::Category::fit);
+    CHECK(ds[0].message == "the fit's status is diverged, not converged: there is no estimate to simulate from");
+}
+
+TEST_CASE("a model that cannot be simulated is refused as a model error, however the fit went") {
+    Bound b = bind_model("target += normal_lpdf(y | mu, 1)\n", "y\n1\n2\n4\n");
+    const auto r = mlec::fit(*b.problem);
+    REQUIRE(r.converged);
+    mlec::Diagnostics ds;
+    CHECK_FALSE(mlec::simulate_csv(*b.problem, r, 1, ds));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].category == mlec::Category::model);
+    CHECK(ds[0].message == "cannot simulate 'target += normal_lpdf(y | mu, 1)': only sampling statements with one "
+                           "distribution can be simulated");
 }
 
 TEST_CASE("predict: at x = 0 the linear predictor is the intercept, with its standard error") {

@@ -150,8 +150,9 @@ mlec_fit_options mlec_fit_options_default(void);
 mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* options, mlec_error** err);
 void mlec_fit_free(mlec_fit* fit);
 
-/* "converged", "diverged", "max_iterations", "line_search_failed",
- * "non_finite_start" or "cancelled" ("" for NULL). */
+/* "converged", "not_identified" (a maximum, but standard errors withheld
+ * along a flat direction), "not_a_maximum", "diverged", "max_iterations",
+ * "line_search_failed", "non_finite_start" or "cancelled" ("" for NULL). */
 const char* mlec_fit_status(const mlec_fit* fit);
 int mlec_fit_converged(const mlec_fit* fit);
 /* The mlec command's exit code for the fit: MLEC_OK when converged,
@@ -160,6 +161,7 @@ int mlec_fit_converged(const mlec_fit* fit);
 int mlec_fit_exit_code(const mlec_fit* fit);
 const char* mlec_fit_message(const mlec_fit* fit); /* one sentence: what happened */
 double mlec_fit_log_likelihood(const mlec_fit* fit);
+/* NaN unless the fit found a maximum (status "converged" or "not_identified"). */
 double mlec_fit_aic(const mlec_fit* fit);
 double mlec_fit_bic(const mlec_fit* fit);
 size_t mlec_fit_observations(const mlec_fit* fit);
@@ -172,12 +174,19 @@ int mlec_fit_n_params(const mlec_fit* fit); /* free parameters: the problem's di
 size_t mlec_fit_parameter_count(const mlec_fit* fit);
 size_t mlec_fit_derived_count(const mlec_fit* fit);
 const char* mlec_fit_name(const mlec_fit* fit, size_t i); /* NULL when out of range */
-/* NaN when out of range or absent (no standard error when the Hessian
- * cannot be inverted). Intervals: Wald or profile, per the options. */
+/* NaN when out of range or absent (no estimate for a parameter that
+ * diverges; no standard error when the Hessian cannot be inverted).
+ * Intervals: Wald or profile, per the options. */
 double mlec_fit_estimate(const mlec_fit* fit, size_t i);
 double mlec_fit_std_error(const mlec_fit* fit, size_t i);
 double mlec_fit_ci_lower(const mlec_fit* fit, size_t i);
 double mlec_fit_ci_upper(const mlec_fit* fit, size_t i);
+/* For a parameter that diverges (status "diverged"): where the optimizer
+ * stopped, which is not an estimate; NaN for every other entry. */
+double mlec_fit_last_value(const mlec_fit* fit, size_t i);
+/* 1 when the entry's estimate holds only at the limit of the diverging
+ * parameters (estimated with them at their limits), else 0. */
+int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i);
 /* The covariance of the parameter entries, parameter_count squared,
  * column-major; NULL when unavailable. */
 const double* mlec_fit_covariance(const mlec_fit* fit);

@@ -107,6 +107,9 @@ public:
     std::size_t rows_dropped() const;  // rows left out for a missing value
     std::vector<std::string> parameter_names() const;
     std::vector<std::string> data_columns() const;  // the columns the model uses
+    // The outcome of each sampling statement (`~`) as written, without
+    // whitespace ("log(y)"), in model order; `target +=` has none.
+    std::vector<std::string> outcomes() const;
     Eigen::VectorXd start() const;                  // unconstrained start values
     Eigen::VectorXd to_user_scale(const Eigen::VectorXd& theta) const;
 
@@ -311,6 +314,10 @@ FitResult fit(const Problem& problem, const FitOptions& options = {});
 // The C API and the Python module use the same rule.
 int exit_code(const FitResult& result);
 
+// True when the fit found a maximum (status converged or not_identified):
+// only then are its log-likelihood, AIC and BIC those of a maximum.
+bool found_maximum(const FitResult& result);
+
 // New outcomes drawn from the fitted model (mlec simulate): a CSV with the
 // columns the model uses, in the data file's order, the outcomes of its
 // sampling statements replaced by draws at the estimate. Refuses a fit that
@@ -338,11 +345,15 @@ struct ModelComparison {
     struct Row {
         std::string model;
         int n_params = 0;
+        // NaN for a model without a maximum (found_maximum), which takes no
+        // part in the weights and tests.
         double log_likelihood = 0;
         double aic = 0, aicc = 0, bic = 0;
         double delta_aic = 0;
         double akaike_weight = 0;
         bool converged = false;
+        bool has_maximum = false;
+        std::string status;  // the fit's (to_string(FitStatus))
     };
     struct LikelihoodRatio {
         std::string smaller, larger;
@@ -357,9 +368,16 @@ struct ModelComparison {
     std::vector<std::string> warnings;
 };
 
-// `fits` in the order given, with each model's parameter names. Errors
-// (different numbers of observations) come back in `diagnostics`.
-std::optional<ModelComparison> compare(const std::vector<FitResult>& fits, Diagnostics& diagnostics);
+// `fits` in the order given, with each model's parameter names, and
+// `outcomes[i]` the outcomes of the Problem fits[i] came from
+// (Problem::outcomes). Errors come back in `diagnostics`: models whose
+// outcomes differ from the first's (a model error: their likelihoods are
+// densities of different things), or fitted to different numbers of rows
+// (a data error). A model without a maximum (found_maximum) is listed with
+// its status but left out of the Akaike weights and likelihood-ratio tests.
+std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
+                                       const std::vector<std::vector<std::string>>& outcomes,
+                                       Diagnostics& diagnostics);
 std::string text_report(const ModelComparison& comparison);
 std::string json_report(const ModelComparison& comparison);
 

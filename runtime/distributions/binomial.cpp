@@ -20,9 +20,11 @@ void eval(OpCall& c);
 // (binomial_draw in runtime/random.cpp).
 double sample(std::span<const double> a, Rng& rng) { return binomial_draw(rng, a[0], a[1]); }
 
+constexpr OutcomeLimit limits[] = {{0, true}};  // y <= n
+
 constexpr DistributionDef def{"binomial", true, Domain::count, args,
                               OpDef{"binomial", 3, &eval, false},
-                              &sample};
+                              &sample, limits};
 
 constexpr int nn = pair_index(1, 1, 3);
 constexpr int np = pair_index(1, 2, 3);

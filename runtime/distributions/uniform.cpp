@@ -27,9 +27,11 @@ double sample(std::span<const double> a, Rng& rng) {
     return std::min(y, hi);
 }
 
+constexpr OutcomeLimit limits[] = {{0, false}, {1, true}};  // lo <= y <= hi
+
 constexpr DistributionDef def{"uniform", false, Domain::real, args,
                               OpDef{"uniform", 3, &eval, false},
-                              &sample};
+                              &sample, limits};
 
 // With w = hi - lo:  d/dlo = 1/w,  d/dhi = -1/w,
 //   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0.

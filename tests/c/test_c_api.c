@@ -117,6 +117,10 @@ static void test_xor_from_files(void) {
         CHECK_CLOSE(mlec_fit_ci_lower(fit, i), -1.959963984540054 * se[i], 1e-8);
         CHECK_CLOSE(mlec_fit_ci_upper(fit, i), 1.959963984540054 * se[i], 1e-8);
     }
+    for (size_t i = 0; i < 3; ++i) {
+        CHECK(isnan(mlec_fit_last_value(fit, i))); /* only a diverging parameter has one */
+        CHECK(mlec_fit_conditional_on_limit(fit, i) == 0);
+    }
     CHECK(mlec_fit_name(fit, 3) == NULL);
     CHECK(isnan(mlec_fit_estimate(fit, 3)));
     const double* cov = mlec_fit_covariance(fit);
@@ -256,6 +260,37 @@ static void test_poisson_from_columns(void) {
     CHECK_STRING(mlec_fit_name(fit, 0), "lambda");
     CHECK_CLOSE(mlec_fit_estimate(fit, 0), mean, 1e-9);
     CHECK_CLOSE(mlec_fit_std_error(fit, 0), sqrt(mean / N), 1e-7);
+    mlec_fit_free(fit);
+    mlec_problem_free(problem);
+}
+
+/* All-zero counts: the Poisson likelihood prod exp(-lambda) rises to 1 as
+ * lambda -> 0, its lower bound, so there is no estimate and no AIC or BIC,
+ * only where the optimizer stopped (a small positive lambda). */
+static void test_diverged_fit(void) {
+    static const double zeros[5] = {0, 0, 0, 0, 0};
+    const char* names[1] = {"y"};
+    const double* columns[1] = {zeros};
+    mlec_error* err = NULL;
+    mlec_data* data = mlec_data_from_columns(names, columns, 1, 5, "zeros", &err);
+    REQUIRE(data, err);
+    mlec_problem* problem = bind_text("y ~ poisson(lambda)\n", data);
+    mlec_data_free(data);
+    mlec_fit* fit = mlec_fit_run(problem, NULL, &err);
+    REQUIRE(fit, err);
+    CHECK_STRING(mlec_fit_status(fit), "diverged");
+    CHECK(mlec_fit_converged(fit) == 0);
+    CHECK(mlec_fit_exit_code(fit) == MLEC_ERROR_FIT);
+    CHECK(isnan(mlec_fit_aic(fit)));
+    CHECK(isnan(mlec_fit_bic(fit)));
+    CHECK_STRING(mlec_fit_name(fit, 0), "lambda");
+    CHECK(isnan(mlec_fit_estimate(fit, 0)));
+    CHECK(isnan(mlec_fit_std_error(fit, 0)));
+    const double last = mlec_fit_last_value(fit, 0);
+    CHECK(last > 0 && last < 1e-3);
+    /* log L = -5 lambda where the optimizer stopped */
+    CHECK_CLOSE(mlec_fit_log_likelihood(fit), -5 * last, 1e-9);
+    CHECK(strstr(mlec_fit_json(fit), "\"aic\": null") != NULL);
     mlec_fit_free(fit);
     mlec_problem_free(problem);
 }
@@ -474,6 +509,7 @@ int main(void) {
     test_xor_from_files();
     test_regression_from_columns();
     test_poisson_from_columns();
+    test_diverged_fit();
     test_missing_values();
     test_error_messages();
     test_cancel_and_options();
