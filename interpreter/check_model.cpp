@@ -1,12 +1,15 @@
 // Name resolution, shape checks and lowering of a parsed model into the graph.
 //
-// A name in an expression is, in this order: a local defined above it, a data
-// column, a declared parameter, or else an implicit scalar parameter. Calls
-// name built-in functions; sampling statements name distributions. The first
-// error stops the check (later errors are often consequences of it).
+// A name in an expression is, in this order: a local defined above it, the
+// constant pi, a data column, a declared parameter, or else an implicit
+// scalar parameter (not e, inf, NA, TRUE and the like: constants mlec does
+// not have are errors). Calls name built-in functions; sampling statements
+// name distributions. The first error stops the check (later errors are
+// often consequences of it).
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <ranges>
 #include <set>
 #include <sstream>
@@ -304,6 +307,7 @@ private:
     }
 
     void visit(const ast::Statement&, const ast::Report& r) {
+        check_not_builtin(r.name, r.name_span, "the name of a reported quantity");
         const bool parameter = declared_.count(r.name) || params_.count(r.name);
         if (usable_column(r.name) || parameter || locals_.count(r.name) || reported_.count(r.name))
             fail(r.name_span, "'" + r.name + "' already names a " +
@@ -633,6 +637,7 @@ private:
             if (rt::find_distribution(c.callee) || c.callee == "mixture")
                 fail(c.callee_span, "'" + c.callee + "' is a distribution: use it after '~' (y ~ " + c.callee +
                                         "(...)) or as " + c.callee + "_lpdf(y | ...)");
+            if (c.callee == "pi") fail(c.callee_span, "'pi' is a constant, not a function; write pi without '()'");
             std::vector<std::string> names{"dot", "softmax"};
             for (const rt::OpDef* f : rt::all_functions()) names.emplace_back(f->name);
             std::string message = "unknown function '" + c.callee + "'";
@@ -765,25 +770,39 @@ private:
         return Value::scalar(build_.op(rt::op_select(), std::move(inputs)));
     }
 
-    // Function names are reserved (a name like `exp` used without a call is
-    // a forgotten call); distribution names are not, since a distribution
-    // only ever appears as a call: `param beta[3]` and `y ~ beta(a, b)` mix.
+    // Function names and pi are reserved (a name like `exp` used without a
+    // call is a forgotten call); distribution names are not, since a
+    // distribution only ever appears as a call: `param beta[3]` and
+    // `y ~ beta(a, b)` mix.
     void check_not_builtin(const std::string& name, Span span, const char* what) {
-        if (rt::find_function(name) || name == "dot" || name == "softmax")
-            fail(span, "'" + name + "' is a built-in function; it cannot be " + what);
+        if (is_function_name(name)) fail(span, "'" + name + "' is a built-in function; it cannot be " + what);
+        if (name == "pi") fail(span, std::string("'pi' is the constant 3.14159...; it cannot be ") + what);
+    }
+
+    static bool is_function_name(const std::string& name) {
+        return rt::find_function(name) || name == "dot" || name == "softmax";
+    }
+
+    // pi = 3.14159..., the one named constant (e is exp(1)). A column named
+    // pi would make every use ambiguous: refused, not silently chosen.
+    Value pi_constant(Span span) {
+        if (header_index("pi"))
+            fail(span, "'pi' is the constant 3.14159..., but " + data_name_ +
+                           " also has a column 'pi'; rename the column to use it");
+        return Value::scalar(build_.constant(std::numbers::pi));
     }
 
     Value resolve(const std::string& name, Span span) {
         if (auto it = locals_.find(name); it != locals_.end()) return it->second;
         if (auto it = local_definitions_.find(name); it != local_definitions_.end())
             fail(span, "'" + name + "' is used before its definition at " + location_of(it->second));
+        if (name == "pi") return pi_constant(span);
         if (auto col = header_index(name)) {
             if (data_list_ && !data_list_->count(name))
                 fail(span, "'" + name + "' is a column of " + data_name_ + " but is not listed in 'data'");
             return Value::scalar(numeric_column(name, *col, span));
         }
-        if (rt::find_function(name) || name == "dot" || name == "softmax")
-            fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
+        if (is_function_name(name)) fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
         const ParamEntry& p = parameter_entry(name, span);
         if (p.group)
             fail(span, "'" + name + "' has one entry per level of column '" + p.group_column + "'; write " + name +
@@ -920,6 +939,9 @@ private:
         ParamEntry entry;
         auto decl_it = declared_.find(name);
         if (decl_it == declared_.end()) {
+            if (auto instead = not_a_constant(name))
+                fail(span, "'" + name + "' is not a constant in mlec: " + *instead + "; to name a parameter '" +
+                               name + "', declare it with 'param " + name + "'");
             rt::Bounds bounds;
             std::string why;
             if (auto it2 = implied_.find(name); it2 != implied_.end()) {

@@ -80,4 +80,15 @@ bool looks_like_typo(std::string_view parameter, std::string_view column) {
     return shorter >= 3;
 }
 
+std::optional<std::string> not_a_constant(std::string_view name) {
+    if (name == "e") return "write exp(1) for Euler's number";
+    if (name == "inf" || name == "Inf" || name == "infinity")
+        return "a parameter without an upper (or lower) bound is declared by leaving that bound out, as in "
+               "'param s > 0'";
+    if (name == "nan" || name == "NaN" || name == "NA")
+        return "a missing value belongs in the data file, as an empty field or NA";
+    if (name == "TRUE" || name == "FALSE" || name == "true" || name == "false") return "write 1 for true and 0 for false";
+    return std::nullopt;
+}
+
 }  // namespace mlec::interp

@@ -1,5 +1,6 @@
-// Name suggestions: "did you mean" for unknown names, and the warning for a
-// parameter whose name is one typo away from a column's.
+// Name suggestions: "did you mean" for unknown names, the warning for a
+// parameter whose name is one typo away from a column's, and what to write
+// for a constant that mlec does not have.
 #pragma once
 
 #include <optional>
@@ -25,5 +26,9 @@ std::optional<std::string> closest(std::string_view name, std::span<const std::s
 // (sigmu for sigma). Coefficients named after their columns (b10 and x10,
 // c and a) are one substitution apart by design, not by typo.
 bool looks_like_typo(std::string_view parameter, std::string_view column);
+
+// For a well-known constant that mlec does not have (e, inf, NaN, NA,
+// TRUE, ...): what to write instead, as in "write exp(1) for Euler's number".
+std::optional<std::string> not_a_constant(std::string_view name);
 
 }  // namespace mlec::interp
