@@ -107,8 +107,9 @@ TEST_CASE("sigma driven to the smallest double is still diagnosed as divergence"
 
 TEST_CASE("a saddle point at the start is left for the optimum") {
     // y ~ normal(a*b, s): a = b = 0 is a stationary point; the optimum has
-    // a*b = mean(y) and s the standard deviation (closed form).
-    const auto r = fit_text("y ~ normal(a*b, s)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
+    // a*b = mean(y) and s the standard deviation (closed form). (a and b are
+    // declared: undeclared, a product the data cannot split is a model error.)
+    const auto r = fit_text("param a, b\ny ~ normal(a*b, s)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
     const double mean = (1.2 + 0.1 + 3.5 + 0.7 + 2.2 + 0.4) / 6;
     REQUIRE(r.status == mlec::FitStatus::converged);
     CHECK(r.parameters[0].estimate * r.parameters[1].estimate == Approx(mean).epsilon(1e-8));
