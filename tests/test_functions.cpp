@@ -502,7 +502,7 @@ TEST_CASE("atan2: closed-form partials, huge and tiny points, the origin") {
     for (double d : origin.d2) CHECK(std::isnan(d));
 }
 
-TEST_CASE("abs: derivative sign(x), 0 at 0; second derivative 0") {
+TEST_CASE("abs: derivative sign(x), 0 at 0, second derivative 0") {
     const OpDef& abs = *mlec::rt::find_function("abs");
     CHECK(mlec::test::eval_one(abs, {0}).d1[0] == 0);
     CHECK(mlec::test::eval_one(abs, {-1e-300}).d1[0] == -1);
