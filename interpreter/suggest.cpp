@@ -45,13 +45,18 @@ std::optional<std::string> closest(std::string_view name, std::span<const std::s
 
 namespace {
 
-// The letters and digits of a name without '_', lower-cased: how names
-// that differ only in case or '_' compare equal.
-std::string folded(std::string_view s) {
-    std::string out;
-    for (char c : s)
-        if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Equal but for case and '_' (x_1, X1 and x1), compared without copying:
+// looks_like_column runs for every free name against every column.
+bool equal_folded(std::string_view a, std::string_view b) {
+    std::size_t i = 0, j = 0;
+    for (;; ++i, ++j) {
+        while (i < a.size() && a[i] == '_') ++i;
+        while (j < b.size() && b[j] == '_') ++j;
+        if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+        if (lower(a[i]) != lower(b[j])) return false;
+    }
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -68,8 +73,8 @@ bool same_stem_other_number(std::string_view name, std::string_view column) {
     const auto [stem, number] = stem_and_number(name);
     const auto [column_stem, column_number] = stem_and_number(column);
     if (number.empty() || column_number.empty() || number == column_number) return false;
-    const std::string folded_stem = folded(stem);
-    return !folded_stem.empty() && folded_stem == folded(column_stem);
+    const bool only_underscores = stem.find_first_not_of('_') == std::string_view::npos;
+    return !only_underscores && equal_folded(stem, column_stem);
 }
 
 // Rules 3 and 4 of looks_like_column: one edit that is a slip of the
@@ -95,9 +100,8 @@ std::optional<ColumnLikeness> looks_like_column(std::string_view name, std::span
     // rule 1 and the numbers of rule 2: a far longer column (a 100 MB
     // header name) is skipped before any work proportional to its length.
     auto plausible = [&](const std::string& c) { return c != name && c.size() <= 2 * name.size() + 8; };
-    const std::string folded_name = folded(name);
     for (const std::string& c : columns)
-        if (plausible(c) && folded(c) == folded_name) return ColumnLikeness{{c}, false};
+        if (plausible(c) && equal_folded(name, c)) return ColumnLikeness{{c}, false};
     ColumnLikeness family{{}, true};
     for (const std::string& c : columns)
         if (plausible(c) && same_stem_other_number(name, c)) family.columns.push_back(c);
