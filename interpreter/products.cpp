@@ -21,13 +21,10 @@ public:
         if (is_chain(e)) {
             Product p{e.span, {}, {}};
             collect_factors(e, 1, p);
-            if (p.parameters.size() + p.others.size() >= 2) {
+            if (p.parameters.size() + p.others.size() >= 2)
                 uses_.products.push_back(p);
-                for (const ast::Expr* other : p.others) walk(*other);
-                return;
-            }
-            // A lone negated factor (-a): not a product.
-            if (!p.parameters.empty()) uses_.fixed.insert(p.parameters.front().name);
+            else if (!p.parameters.empty())  // -a alone: not a product
+                uses_.fixed.insert(p.parameters.front().name);
             for (const ast::Expr* other : p.others) walk(*other);
             return;
         }
@@ -129,31 +126,16 @@ std::set<std::string> forced_by_propagation(const ProductUses& uses) {
     return forced;
 }
 
-}  // namespace
-
-std::set<std::string> scale_free(const ProductUses& uses) {
-    // The unknowns: log-scales of the parameters not forced to 0 already.
-    const std::set<std::string> forced = forced_by_propagation(uses);
-    std::map<std::string, std::size_t> column;
-    std::vector<std::string> names;
-    for (const Product& p : uses.products)
-        for (const Factor& f : p.parameters)
-            if (!forced.count(f.name) && column.try_emplace(f.name, names.size()).second) names.push_back(f.name);
-    const std::size_t n = names.size();
-    if (n == 0 || n > max_unknowns) return {};
-    std::vector<std::vector<double>> rows;
-    for (const Product& p : uses.products) {
-        std::vector<double> row(n, 0.0);
-        for (const Factor& f : p.parameters)
-            if (auto it = column.find(f.name); it != column.end()) row[it->second] += f.power;
-        if (std::any_of(row.begin(), row.end(), [](double v) { return v != 0; })) rows.push_back(std::move(row));
-    }
-    // Reduced row echelon form (the entries are small integers and their
-    // ratios: a fixed tolerance separates zero from not).
+// Which unknowns can be non-zero in some solution of rows * v = 0 (n
+// unknowns): those of the free columns of the reduced row echelon form,
+// and the pivots whose rows involve a free column. The entries are small
+// integers and their ratios, so a fixed tolerance separates zero from not.
+std::vector<bool> unforced_unknowns(std::vector<std::vector<double>> rows, std::size_t n) {
     constexpr double tiny = 1e-9;
     std::vector<std::size_t> pivot_column;
-    std::size_t rank = 0;
-    for (std::size_t c = 0; c < n && rank < rows.size(); ++c) {
+    std::vector<bool> is_pivot(n, false);
+    for (std::size_t c = 0; c < n && pivot_column.size() < rows.size(); ++c) {
+        const std::size_t rank = pivot_column.size();
         std::size_t best = rank;
         for (std::size_t r = rank; r < rows.size(); ++r)
             if (std::abs(rows[r][c]) > std::abs(rows[best][c])) best = r;
@@ -167,18 +149,40 @@ std::set<std::string> scale_free(const ProductUses& uses) {
             for (std::size_t j = 0; j < n; ++j) rows[r][j] -= k * rows[rank][j];
         }
         pivot_column.push_back(c);
-        ++rank;
+        is_pivot[c] = true;
     }
-    // A free column's unknown can be anything; a pivot's is forced to 0
-    // unless its row involves a free column.
-    std::vector<bool> is_pivot(n, false);
-    for (std::size_t c : pivot_column) is_pivot[c] = true;
+    std::vector<bool> unforced(n);
+    for (std::size_t c = 0; c < n; ++c) unforced[c] = !is_pivot[c];
+    for (std::size_t r = 0; r < pivot_column.size(); ++r)
+        for (std::size_t c = 0; c < n; ++c)
+            if (!is_pivot[c] && std::abs(rows[r][c]) > tiny) unforced[pivot_column[r]] = true;
+    return unforced;
+}
+
+}  // namespace
+
+std::set<std::string> scale_free(const ProductUses& uses) {
+    // The unknowns: log-scales of the parameters not forced to 0 already.
+    const std::set<std::string> forced = forced_by_propagation(uses);
+    std::map<std::string, std::size_t> column;
+    std::vector<std::string> names;
+    for (const Product& p : uses.products)
+        for (const Factor& f : p.parameters)
+            if (!forced.count(f.name) && column.try_emplace(f.name, names.size()).second) names.push_back(f.name);
+    const std::size_t n = names.size();
+    if (n == 0 || n > max_unknowns) return {};
+    // One equation per product: the powers times the log-scales sum to 0.
+    std::vector<std::vector<double>> rows;
+    for (const Product& p : uses.products) {
+        std::vector<double> row(n, 0.0);
+        for (const Factor& f : p.parameters)
+            if (auto it = column.find(f.name); it != column.end()) row[it->second] += f.power;
+        if (std::any_of(row.begin(), row.end(), [](double v) { return v != 0; })) rows.push_back(std::move(row));
+    }
+    const std::vector<bool> unforced = unforced_unknowns(std::move(rows), n);
     std::set<std::string> out;
     for (std::size_t c = 0; c < n; ++c)
-        if (!is_pivot[c]) out.insert(names[c]);
-    for (std::size_t r = 0; r < rank; ++r)
-        for (std::size_t c = 0; c < n; ++c)
-            if (!is_pivot[c] && std::abs(rows[r][c]) > tiny) out.insert(names[pivot_column[r]]);
+        if (unforced[c]) out.insert(names[c]);
     return out;
 }
 
