@@ -4,10 +4,11 @@
 //
 // Parsing is two passes over the text:
 //   1. `prescan` (plain C++) rejects what X3 should never see: characters
-//      outside the language, malformed numbers, unbalanced closing brackets and
-//      nesting deep enough to exhaust the stack. It also builds the copy of the
-//      text that X3 reads, where comments, '\r' and the newlines that continue
-//      a statement are blanks (offsets unchanged, so spans stay valid).
+//      outside the language, malformed numbers, `**` (a power in R and
+//      Python), unbalanced closing brackets and nesting deep enough to exhaust
+//      the stack. It also builds the copy of the text that X3 reads, where
+//      comments, '\r' and the newlines that continue a statement are blanks
+//      (offsets unchanged, so spans stay valid).
 //   2. X3 parses that copy; an `expectation_failure` names the rule that was
 //      expected, and `expectation_error` words it like Lua and Clang do:
 //      what was expected, after which token, and what was found instead.
@@ -550,6 +551,13 @@ Prescan prescan(const SourceText& source) {
             i = end - 1;
             after_operand = true;
             continue;
+        }
+        if (c == '*' && i + 1 < text.size() && text[i + 1] == '*') {
+            // R and Python write a power as `a ** b`; X3 would only say that
+            // an expression was expected after the first '*'.
+            out.error = ParseError{Span{i, i + 2}, "'**' is not an operator in mlec; write '^' for a "
+                                                   "power, as in 'x ^ 2'"};
+            return out;
         }
         switch (c) {
             case '(':

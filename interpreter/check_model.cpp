@@ -1,12 +1,16 @@
 // Name resolution, shape checks and lowering of a parsed model into the graph.
 //
-// A name in an expression is, in this order: a local defined above it, a data
-// column, a declared parameter, or else an implicit scalar parameter. Calls
-// name built-in functions; sampling statements name distributions. The first
-// error stops the check (later errors are often consequences of it).
+// A name in an expression is, in this order: a local defined above it, the
+// constant pi, a data column, a declared parameter, or else an implicit
+// scalar parameter (not e, inf, NA, TRUE and the like: constants mlec does
+// not have are errors; nor, in check_free_names, a free name that looks
+// like a mistyped column). Calls name built-in functions; sampling statements
+// name distributions. The first error stops the check (later errors are
+// often consequences of it).
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <ranges>
 #include <set>
 #include <sstream>
@@ -15,6 +19,7 @@
 
 #include "interpreter/builder.hpp"
 #include "interpreter/checked_model.hpp"
+#include "interpreter/products.hpp"
 #include "interpreter/suggest.hpp"
 #include "runtime/functions.hpp"
 #include "runtime/select.hpp"
@@ -78,6 +83,7 @@ public:
                                         "the model has no sampling statement ('~') and no 'target +=': "
                                         "there is nothing to fit",
                                         "", 1}};
+        check_free_names();
         // A parameter that reaches no term cannot be estimated: say so
         // before fitting rather than report a singular Hessian after.
         std::set<int> reached;
@@ -96,7 +102,7 @@ public:
                 "likelihood and is not estimated",
                 Category::model, Severity::warning));
         }
-        typo_warnings();
+        column_warnings();
         for (Estimand& e : reports_) out_.estimands.push_back(std::move(e));
         return std::move(out_);
     }
@@ -116,6 +122,20 @@ private:
 
     std::string_view text_of(Span span) const {
         return std::string_view(source_.text()).substr(span.begin, span.end - span.begin);
+    }
+
+    // The source of `span` on one line, cut after 60 characters: how a
+    // message quotes an expression (it may span lines, or be very long).
+    std::string excerpt(Span span) const {
+        constexpr std::size_t longest = 60;
+        std::string out;
+        for (char c : text_of(span)) {
+            const bool blank = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+            if (blank && (out.empty() || out.back() == ' ')) continue;
+            out += blank ? ' ' : c;
+        }
+        if (out.size() > longest) out = out.substr(0, longest - 3) + "...";
+        return out;
     }
 
     std::string location_of(Span span) const {
@@ -304,6 +324,7 @@ private:
     }
 
     void visit(const ast::Statement&, const ast::Report& r) {
+        check_not_builtin(r.name, r.name_span, "the name of a reported quantity");
         const bool parameter = declared_.count(r.name) || params_.count(r.name);
         if (usable_column(r.name) || parameter || locals_.count(r.name) || reported_.count(r.name))
             fail(r.name_span, "'" + r.name + "' already names a " +
@@ -653,6 +674,7 @@ private:
             if (rt::find_distribution(c.callee) || c.callee == "mixture")
                 fail(c.callee_span, "'" + c.callee + "' is a distribution: use it after '~' (y ~ " + c.callee +
                                         "(...)) or as " + c.callee + "_lpdf(y | ...)");
+            if (c.callee == "pi") fail(c.callee_span, "'pi' is a constant, not a function; write pi without '()'");
             std::vector<std::string> names{"dot", "softmax"};
             for (const rt::OpDef* f : rt::all_functions()) names.emplace_back(f->name);
             std::string message = "unknown function '" + c.callee + "'";
@@ -786,25 +808,39 @@ private:
         return Value::scalar(build_.op(rt::op_select(), std::move(inputs)));
     }
 
-    // Function names are reserved (a name like `exp` used without a call is
-    // a forgotten call); distribution names are not, since a distribution
-    // only ever appears as a call: `param beta[3]` and `y ~ beta(a, b)` mix.
+    // Function names and pi are reserved (a name like `exp` used without a
+    // call is a forgotten call); distribution names are not, since a
+    // distribution only ever appears as a call: `param beta[3]` and
+    // `y ~ beta(a, b)` mix.
     void check_not_builtin(const std::string& name, Span span, const char* what) {
-        if (rt::find_function(name) || name == "dot" || name == "softmax")
-            fail(span, "'" + name + "' is a built-in function; it cannot be " + what);
+        if (is_function_name(name)) fail(span, "'" + name + "' is a built-in function; it cannot be " + what);
+        if (name == "pi") fail(span, std::string("'pi' is the constant 3.14159...; it cannot be ") + what);
+    }
+
+    static bool is_function_name(const std::string& name) {
+        return rt::find_function(name) || name == "dot" || name == "softmax";
+    }
+
+    // pi = 3.14159..., the one named constant (e is exp(1)). A column named
+    // pi would make every use ambiguous: refused, not silently chosen.
+    Value pi_constant(Span span) {
+        if (header_index("pi"))
+            fail(span, "'pi' is the constant 3.14159..., but " + data_name_ +
+                           " also has a column 'pi'; rename the column to use it");
+        return Value::scalar(build_.constant(std::numbers::pi));
     }
 
     Value resolve(const std::string& name, Span span) {
         if (auto it = locals_.find(name); it != locals_.end()) return it->second;
         if (auto it = local_definitions_.find(name); it != local_definitions_.end())
             fail(span, "'" + name + "' is used before its definition at " + location_of(it->second));
+        if (name == "pi") return pi_constant(span);
         if (auto col = header_index(name)) {
             if (data_list_ && !data_list_->count(name))
                 fail(span, "'" + name + "' is a column of " + data_name_ + " but is not listed in 'data'");
             return Value::scalar(numeric_column(name, *col, span));
         }
-        if (rt::find_function(name) || name == "dot" || name == "softmax")
-            fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
+        if (is_function_name(name)) fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
         const ParamEntry& p = parameter_entry(name, span);
         if (p.group)
             fail(span, "'" + name + "' has one entry per level of column '" + p.group_column + "'; write " + name +
@@ -941,6 +977,9 @@ private:
         ParamEntry entry;
         auto decl_it = declared_.find(name);
         if (decl_it == declared_.end()) {
+            if (auto instead = not_a_constant(name))
+                fail(span, "'" + name + "' is not a constant in mlec: " + *instead + "; to name a parameter '" +
+                               name + "', declare it with 'param " + name + "'");
             rt::Bounds bounds;
             std::string why;
             if (auto it2 = implied_.find(name); it2 != implied_.end()) {
@@ -1038,21 +1077,173 @@ private:
         return raw;
     }
 
-    void typo_warnings() {
+    // ---- free names -------------------------------------------------------
+
+    // An undeclared name that is not a column becomes a parameter; when it is
+    // really a mistyped column, the fit would still converge and report it.
+    // So a free name is an error, in this order, when:
+    //   1. the data cannot tell it apart from another parameter it multiplies
+    //      (products.hpp: b1*x3 with neither elsewhere);
+    //   2. it looks like a column (suggest.hpp's looks_like_column: x3 beside
+    //      x1, x2; hieght beside height);
+    //   3. with a `data` statement, it is used like a column: multiplied by
+    //      something that depends on parameters but not on data, and never
+    //      multiplied by data alone as a coefficient is.
+    // A name declared with `param` is a parameter by the user's word.
+    void check_free_names() {
+        const ProductUses uses = product_uses(model_, [this](const std::string& n) { return params_.count(n) > 0; });
+        const std::set<std::string> inseparable = scale_free(uses);
+        for (const ParameterInfo& p : out_.parameters) {
+            if (p.declared) continue;
+            if (inseparable.count(p.name)) fail_inseparable(p.name, uses, inseparable);
+            if (auto like = looks_like_column(p.name, header_))
+                fail(p.first_use, not_a_column(p.name, *like) + "; correct the name, or " + declare_advice({p.name}));
+            if (data_list_) check_not_used_like_column(p.name, uses);
+        }
+    }
+
+    [[noreturn]] void fail_inseparable(const std::string& name, const ProductUses& uses,
+                                       const std::set<std::string>& inseparable) {
+        // The first product that shows it, with its inseparable factors.
+        for (const Product& p : uses.products) {
+            std::vector<const Factor*> factors;
+            for (const Factor& f : p.parameters) {
+                const bool seen = std::any_of(factors.begin(), factors.end(),
+                                              [&](const Factor* g) { return g->name == f.name; });
+                if (inseparable.count(f.name) && !seen) factors.push_back(&f);
+            }
+            const bool shows = std::any_of(factors.begin(), factors.end(),
+                                           [&](const Factor* f) { return f->name == name; });
+            if (shows && factors.size() >= 2) fail_inseparable_in(p, factors);
+        }
+        fail(first_use_of(name), "the data cannot tell '" + name + "' apart from other parameters");
+    }
+
+    // Led by the factor that looks like a column, if one does: the likely
+    // cause is a typo, and the caret goes under it.
+    [[noreturn]] void fail_inseparable_in(const Product& p, const std::vector<const Factor*>& factors) {
+        std::vector<std::string> names, undeclared;
+        for (const Factor* f : factors) {
+            names.push_back(f->name);
+            if (!declared_.count(f->name)) undeclared.push_back(f->name);
+        }
+        const std::string product = "'" + excerpt(p.span) + "'";
+        for (const Factor* f : factors) {
+            auto like = declared_.count(f->name) ? std::nullopt : looks_like_column(f->name, header_);
+            if (!like) continue;
+            std::vector<std::string> others;
+            for (const std::string& n : names)
+                if (n != f->name) others.push_back(n);
+            fail(f->span, not_a_column(f->name, *like) + ", and as a parameter the data could not tell it apart from " +
+                              quoted_list(others) + " in " + product + "; correct the name, or " +
+                              declare_advice(undeclared));
+        }
+        fail(p.span, "in " + product + ", the data cannot tell " + quoted_list(names) +
+                         " apart: rescaling them together leaves the likelihood unchanged; use one parameter for the "
+                         "product, or " + declare_advice(undeclared));
+    }
+
+    std::string not_a_column(const std::string& name, const ColumnLikeness& like) const {
+        return "'" + name + "' is not a column of " + data_name_ + " but looks like its " + describe(like);
+    }
+
+    // "declare it with 'param x3' if it is a parameter"
+    static std::string declare_advice(const std::vector<std::string>& names) {
+        std::string list;
+        for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+        return names.size() == 1 ? "declare it with 'param " + list + "' if it is a parameter"
+                                 : "declare them with 'param " + list + "' if they are parameters";
+    }
+
+    // Rule 3 of check_free_names, for a model with a `data` statement.
+    void check_not_used_like_column(const std::string& name, const ProductUses& uses) {
+        std::optional<std::pair<Span, Span>> like_column;  // (the name, its product)
+        for (const Product& p : uses.products) {
+            for (std::size_t i = 0; i < p.parameters.size(); ++i) {
+                if (p.parameters[i].name != name) continue;
+                Involvement others;  // of the other factors: parameters (or the name again) and the rest
+                others.parameters = p.parameters.size() > 1;
+                for (const ast::Expr* e : p.others) others.add(involvement(*e));
+                if (others.data && !others.parameters) return;  // a coefficient of data
+                if (others.parameters && !others.data && !like_column) like_column = {{p.parameters[i].span, p.span}};
+            }
+        }
+        if (!like_column) return;
+        fail(like_column->first, "'" + name + "' is not listed in 'data', so it is a parameter, but it is used like a "
+                                 "column: in '" + excerpt(like_column->second) +
+                                 "' it multiplies a term with parameters; correct the name if you meant a column, or " +
+                                 declare_advice({name}));
+    }
+
+    // Whether an expression depends on data and on parameters.
+    struct Involvement {
+        bool data = false;
+        bool parameters = false;
+        void add(Involvement other) {
+            data = data || other.data;
+            parameters = parameters || other.parameters;
+        }
+    };
+
+    Involvement involvement(const ast::Expr& e) const {
+        Involvement out;
+        auto name = [&](const std::string& n) {
+            if (auto it = locals_.find(n); it != locals_.end()) {
+                for (int node : it->second.nodes) {
+                    out.parameters = out.parameters || !out_.graph.node(node).deps.empty();
+                    out.data = out.data || !out_.graph.node(node).row_invariant;
+                }
+            } else if (usable_column(n)) {
+                out.data = true;
+            } else if (params_.count(n)) {
+                out.parameters = true;
+            }
+        };
+        std::visit(
+            [&](const auto& n) {
+                using T = std::decay_t<decltype(n)>;
+                if constexpr (std::is_same_v<T, ast::Name>) {
+                    name(n.name);
+                } else if constexpr (std::is_same_v<T, ast::Negate>) {
+                    out.add(involvement(*n.operand));
+                } else if constexpr (std::is_same_v<T, ast::Binary>) {
+                    out.add(involvement(*n.lhs));
+                    out.add(involvement(*n.rhs));
+                } else if constexpr (std::is_same_v<T, ast::Call>) {
+                    for (const auto& a : n.args) out.add(involvement(a));
+                } else if constexpr (std::is_same_v<T, ast::Index>) {
+                    name(n.name);
+                    for (const auto& a : n.indices) out.add(involvement(a));
+                } else if constexpr (std::is_same_v<T, ast::VectorLiteral>) {
+                    for (const auto& a : n.elements) out.add(involvement(a));
+                }
+            },
+            e.node);
+        return out;
+    }
+
+    static std::string quoted_list(const std::vector<std::string>& names) {
+        std::string out;
+        for (std::size_t i = 0; i < names.size(); ++i)
+            out += (i == 0 ? "'" : i + 1 == names.size() ? " and '" : ", '") + names[i] + "'";
+        return out;
+    }
+
+    // A declared parameter is a parameter by the user's word; one that looks
+    // like a column still gets a warning.
+    void column_warnings() {
         // (a plain loop, not std::views::keys: clang 14, which builds the
         // fuzz targets, cannot compile libstdc++ 12's views over a map)
-        for (const auto& entry : params_) {
+        for (const auto& entry : declared_) {
             const std::string& name = entry.first;
-            for (const std::string& col : header_) {
-                if (!looks_like_typo(name, col)) continue;
-                Span at = declared_.count(name) ? declared_[name]->name_span : first_use_of(name);
-                out_.warnings.push_back(source_.diagnostic(
-                    at,
-                    "parameter '" + name + "' is one edit away from column '" + col + "' of " + data_name_ +
-                        "; if you meant the column, correct the name",
-                    Category::model, Severity::warning));
-                break;
-            }
+            if (!params_.count(name)) continue;
+            auto like = looks_like_column(name, header_);
+            if (!like) continue;
+            out_.warnings.push_back(source_.diagnostic(
+                entry.second->name_span,
+                "parameter '" + name + "' looks like " + describe(*like) + " of " + data_name_ +
+                    "; if you meant " + (like->numbered ? "a" : "the") + " column, correct the name",
+                Category::model, Severity::warning));
         }
         std::sort(out_.warnings.begin(), out_.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
             return std::tie(a.line, a.column) < std::tie(b.line, b.column);

@@ -112,7 +112,7 @@ struct CheckedModel {
     std::vector<ColumnInfo> columns;        // index = graph data column
     std::vector<TermInfo> terms;            // same order as graph.terms()
     std::vector<DataCheck> checks;
-    Diagnostics warnings;                   // e.g. a parameter one edit away from a column
+    Diagnostics warnings;                   // e.g. a declared parameter that looks like a column
     std::vector<std::string> notes;         // rewrites to stable forms, implied bounds
 };
 

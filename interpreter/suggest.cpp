@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 #include <vector>
 
 namespace mlec::interp {
@@ -44,40 +45,91 @@ std::optional<std::string> closest(std::string_view name, std::span<const std::s
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Equal but for case and '_' (x_1, X1 and x1), compared without copying:
+// looks_like_column runs for every free name against every column.
+bool equal_folded(std::string_view a, std::string_view b) {
+    std::size_t i = 0, j = 0;
+    for (;; ++i, ++j) {
+        while (i < a.size() && a[i] == '_') ++i;
+        while (j < b.size() && b[j] == '_') ++j;
+        if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+        if (lower(a[i]) != lower(b[j])) return false;
+    }
 }
 
-std::string without_underscores(std::string_view s) {
-    std::string out;
-    for (char c : s)
-        if (c != '_') out += c;
-    return out;
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A name split into its stem and its trailing digits (x_3 -> "x_", "3").
+std::pair<std::string_view, std::string_view> stem_and_number(std::string_view name) {
+    std::size_t end = name.size();
+    while (end > 0 && is_digit(name[end - 1])) --end;
+    return {name.substr(0, end), name.substr(end)};
+}
+
+// Rule 2 of looks_like_column: x3 beside x1.
+bool same_stem_other_number(std::string_view name, std::string_view column) {
+    const auto [stem, number] = stem_and_number(name);
+    const auto [column_stem, column_number] = stem_and_number(column);
+    if (number.empty() || column_number.empty() || number == column_number) return false;
+    const bool only_underscores = stem.find_first_not_of('_') == std::string_view::npos;
+    return !only_underscores && equal_folded(stem, column_stem);
+}
+
+// Rules 3 and 4 of looks_like_column: one edit that is a slip of the
+// keyboard, not the naming of a coefficient after its column.
+bool one_slip_apart(std::string_view name, std::string_view column) {
+    const std::size_t shorter = std::min(name.size(), column.size());
+    const std::size_t longer = std::max(name.size(), column.size());
+    if (shorter < 2 || longer - shorter > 1 || edit_distance(name, column) != 1) return false;
+    if (name.size() == column.size() + 1 && name.substr(1) == column && name[0] != column[0]) return false;
+    if (name.size() != column.size()) return true;  // inserted or dropped
+    for (std::size_t i = 0; i + 1 < name.size(); ++i) {
+        if (name[i] == column[i]) continue;
+        if (name[i] == column[i + 1] && name[i + 1] == column[i]) return true;  // swapped
+        break;
+    }
+    return shorter >= 5;  // one replaced character
 }
 
 }  // namespace
 
-bool looks_like_typo(std::string_view parameter, std::string_view column) {
-    // One edit changes the length by at most one: checked first, because
-    // edit_distance costs |parameter| x |column| (a 100 MB header name).
-    const auto longer = std::max(parameter.size(), column.size());
-    if (longer - std::min(parameter.size(), column.size()) > 1) return false;
-    if (parameter == column || edit_distance(parameter, column) != 1) return false;
-    if (lower(parameter) == lower(column) || without_underscores(parameter) == without_underscores(column))
-        return true;
-    // One character replaced by another is how coefficients are named after
-    // their columns (b10 for x10): only a slip in a longer word counts.
-    // Inserted, dropped and swapped characters (wieght) count from 3.
-    const std::size_t shorter = std::min(parameter.size(), column.size());
-    if (parameter.size() == column.size()) {
-        int swapped = 0;
-        for (std::size_t i = 0; i + 1 < parameter.size(); ++i)
-            swapped += parameter[i] == column[i + 1] && parameter[i + 1] == column[i] && parameter[i] != column[i];
-        if (swapped == 0) return shorter >= 5;  // a substitution
-    }
-    return shorter >= 3;
+std::optional<ColumnLikeness> looks_like_column(std::string_view name, std::span<const std::string> columns) {
+    // Every rule needs lengths within one of each other, up to the '_' of
+    // rule 1 and the numbers of rule 2: a far longer column (a 100 MB
+    // header name) is skipped before any work proportional to its length.
+    auto plausible = [&](const std::string& c) { return c != name && c.size() <= 2 * name.size() + 8; };
+    for (const std::string& c : columns)
+        if (plausible(c) && equal_folded(name, c)) return ColumnLikeness{{c}, false};
+    ColumnLikeness family{{}, true};
+    for (const std::string& c : columns)
+        if (plausible(c) && same_stem_other_number(name, c)) family.columns.push_back(c);
+    if (!family.columns.empty()) return family;
+    for (const std::string& c : columns)
+        if (plausible(c) && one_slip_apart(name, c)) return ColumnLikeness{{c}, false};
+    return std::nullopt;
+}
+
+std::string describe(const ColumnLikeness& likeness) {
+    constexpr std::size_t shown = 4;
+    std::string out = likeness.columns.size() == 1 ? "column " : "columns ";
+    for (std::size_t i = 0; i < likeness.columns.size() && i < shown; ++i)
+        out += (i ? ", '" : "'") + likeness.columns[i] + "'";
+    if (likeness.columns.size() > shown) out += ", ...";
+    return out;
+}
+
+std::optional<std::string> not_a_constant(std::string_view name) {
+    if (name == "e") return "write exp(1) for Euler's number";
+    if (name == "inf" || name == "Inf" || name == "infinity")
+        return "a parameter without an upper (or lower) bound is declared by leaving that bound out, as in "
+               "'param s > 0'";
+    if (name == "nan" || name == "NaN" || name == "NA")
+        return "a missing value belongs in the data file, as an empty field or NA";
+    if (name == "TRUE" || name == "FALSE" || name == "true" || name == "false")
+        return "write 1 for true and 0 for false";
+    return std::nullopt;
 }
 
 }  // namespace mlec::interp

@@ -1,11 +1,13 @@
-// Name suggestions: "did you mean" for unknown names, and the warning for a
-// parameter whose name is one typo away from a column's.
+// Name suggestions: "did you mean" for unknown names, the rule for a name
+// that looks like a mistyped column, and what to write for a constant that
+// mlec does not have.
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlec::interp {
 
@@ -18,12 +20,35 @@ int edit_distance(std::string_view a, std::string_view b);
 // typo: distance <= 1 for names of up to 4 characters, else <= 2.
 std::optional<std::string> closest(std::string_view name, std::span<const std::string> candidates);
 
-// True when a parameter name looks like a mistyped column name: one edit
-// apart by a change of case or an inserted/removed '_' (x_1 for x1), by an
-// inserted, dropped or swapped character in names of 3 or more characters
-// (wieght for weight), or by one replaced character in names of 5 or more
-// (sigmu for sigma). Coefficients named after their columns (b10 and x10,
-// c and a) are one substitution apart by design, not by typo.
-bool looks_like_typo(std::string_view parameter, std::string_view column);
+// What makes a name that is not a column look like one of the data's
+// columns: the likely typo of a column, which must not silently become a
+// parameter. `columns` are the resembled columns in header order: one, or
+// for `numbered` every column of the name's stem (x1, x2 for x3).
+struct ColumnLikeness {
+    std::vector<std::string> columns;
+    bool numbered = false;
+};
+
+// The rule, in this order (the first that holds decides):
+//   1. the same name but for case and '_' (X1, x_1 for x1; Age for age);
+//   2. the same stem with another number: x3 or x_3 when a column is x1
+//      (stem = the name without its trailing digits, compared as in 1);
+//   3. one inserted, dropped or swapped character when both names have 2 or
+//      more characters (ag, hieght for age, height), except one letter put
+//      before the column's name (bage, bx1 for age, x1), which is how
+//      coefficients are named;
+//   4. one replaced character when both names have 5 or more characters
+//      (sigmu for sigma).
+// So b1 beside x1, b10 beside x10, c beside a: coefficients named after
+// their columns are one replaced character apart by design, and a stem
+// counts only when it is a column's stem.
+std::optional<ColumnLikeness> looks_like_column(std::string_view name, std::span<const std::string> columns);
+
+// "column 'weight'" or "columns 'x1', 'x2'" (at most 4 named).
+std::string describe(const ColumnLikeness& likeness);
+
+// For a well-known constant that mlec does not have (e, inf, NaN, NA,
+// TRUE, ...): what to write instead, as in "write exp(1) for Euler's number".
+std::optional<std::string> not_a_constant(std::string_view name);
 
 }  // namespace mlec::interp

@@ -359,6 +359,147 @@ void eval_digamma(OpCall& c) {
     });
 }
 
+// ---- trigonometric, hyperbolic and error functions -------------------------
+// Values from <cmath> (Eigen's array functions call it for doubles). Outside
+// a function's domain (asin, acos beyond [-1, 1]) the value and partials are
+// NaN, as log's are for a negative argument: the fit treats the point as
+// outside the likelihood's domain.
+
+// sin' = cos, sin'' = -sin.
+void eval_sin(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.sin();
+    if (c.want_d1(0)) c.d1[0] = x.cos();
+    if (c.want_d2(0, 0)) c.d2[p00] = -c.value;
+}
+
+// cos' = -sin, cos'' = -cos.
+void eval_cos(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.cos();
+    if (c.want_d1(0)) c.d1[0] = -x.sin();
+    if (c.want_d2(0, 0)) c.d2[p00] = -c.value;
+}
+
+// tan' = 1 + tan^2 = sec^2, tan'' = 2 tan sec^2 (1 + tan^2 adds two
+// non-negative numbers: no cancellation, unlike 1/cos^2 near the poles
+// where cos is a rounded difference).
+void eval_tan(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.tan();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (d1) c.d1[0] = 1.0 + c.value.square();
+    if (d2) c.d2[p00] = 2.0 * c.value * (1.0 + c.value.square());
+}
+
+// asin' = 1/sqrt(1 - x^2), asin'' = x/(1 - x^2)^(3/2), with 1 - x^2 formed
+// as (1 - x)(1 + x): 1 - x is exact near x = 1 (Sterbenz), so the partials
+// keep their precision where they grow without bound. At x = +-1: +inf and
+// +-inf; beyond: NaN (the square root of a negative number).
+void asin_partials(OpCall& c, double sign) {
+    const ConstCol& x = c.in[0];
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (!d1 && !d2) return;
+    Col& inv_root = d1 ? c.d1[0] : c.d2[p00];  // 1/sqrt(1 - x^2)
+    inv_root = ((1.0 - x) * (1.0 + x)).sqrt().inverse();
+    if (d2) c.d2[p00] = sign * x * inv_root.cube();  // in place when inv_root is d2 itself
+    if (d1) c.d1[0] *= sign;
+}
+
+void eval_asin(OpCall& c) {
+    c.value = c.in[0].asin();
+    asin_partials(c, 1.0);
+}
+
+// acos = pi/2 - asin: the partials of asin, negated.
+void eval_acos(OpCall& c) {
+    c.value = c.in[0].acos();
+    asin_partials(c, -1.0);
+}
+
+// atan' = 1/(1 + x^2), atan'' = -2x/(1 + x^2)^2, written -2 (x atan') atan'
+// so that no x^4 overflows before the quotient underflows.
+void eval_atan(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.atan();
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (!d1 && !d2) return;
+    Col& inv = d1 ? c.d1[0] : c.d2[p00];  // 1/(1 + x^2)
+    inv = (1.0 + x.square()).inverse();
+    if (d2) c.d2[p00] = -2.0 * (x * inv) * inv;
+}
+
+// f = atan2(y, x), the angle of the point (x, y); with r = hypot(x, y)
+// (no overflow of x^2 + y^2) and u = x/r, v = y/r:
+//   f_y  = x/r^2 = u/r           f_x  = -y/r^2 = -v/r
+//   f_yy = -2xy/r^4 = -2uv/r^2   f_xx = 2uv/r^2
+//   f_yx = (y^2 - x^2)/r^4 = (v - u)(v + u)/r^2
+// At the origin f is discontinuous: the partials are NaN (0/0).
+void eval_atan2(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& x = c.in[1];
+    const Eigen::Index n = y.size();
+    for (Eigen::Index i = 0; i < n; ++i) c.value[i] = std::atan2(y[i], x[i]);
+    if (!detail_want_any(c)) return;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double r = std::hypot(x[i], y[i]);
+        const double u = x[i] / r;
+        const double v = y[i] / r;
+        if (c.want_d1(0)) c.d1[0][i] = u / r;
+        if (c.want_d1(1)) c.d1[1][i] = -v / r;
+        if (c.want_d2(0, 0)) c.d2[a_a][i] = -2.0 * u * v / r / r;
+        if (c.want_d2(0, 1)) c.d2[a_b][i] = (v - u) * (v + u) / r / r;
+        if (c.want_d2(1, 1)) c.d2[b_b][i] = 2.0 * u * v / r / r;
+    }
+}
+
+// sinh' = cosh, sinh'' = sinh.
+void eval_sinh(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.sinh();
+    if (c.want_d1(0)) c.d1[0] = x.cosh();
+    if (c.want_d2(0, 0)) c.d2[p00] = c.value;
+}
+
+// cosh' = sinh, cosh'' = cosh.
+void eval_cosh(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.cosh();
+    if (c.want_d1(0)) c.d1[0] = x.sinh();
+    if (c.want_d2(0, 0)) c.d2[p00] = c.value;
+}
+
+constexpr double two_over_sqrt_pi = 1.1283791670955125738961589031215;
+
+// erf' = (2/sqrt pi) exp(-x^2), erf'' = -2x erf'; erfc = 1 - erf has the
+// same partials negated (sign = -1). erfc is computed directly, so its
+// upper tail keeps full relative precision where 1 - erf would be 0.
+void erf_partials(OpCall& c, double sign) {
+    const ConstCol& x = c.in[0];
+    const bool d1 = c.want_d1(0);
+    const bool d2 = c.want_d2(0, 0);
+    if (!d1 && !d2) return;
+    Col& slope = d1 ? c.d1[0] : c.d2[p00];  // sign * erf'
+    special::assign_exp(slope, -x.square());
+    slope *= sign * two_over_sqrt_pi;
+    if (d2) c.d2[p00] = -2.0 * x * slope;  // in place when slope is d2 itself
+}
+
+void eval_erf(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    for (Eigen::Index i = 0; i < x.size(); ++i) c.value[i] = std::erf(x[i]);
+    erf_partials(c, 1.0);
+}
+
+void eval_erfc(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    for (Eigen::Index i = 0; i < x.size(); ++i) c.value[i] = std::erfc(x[i]);
+    erf_partials(c, -1.0);
+}
+
 // ---- variadic functions (arity -1: in.size() inputs) ---------------------
 
 // sum(x1, ..., xk): linear. (An empty sum is 0.)
@@ -535,6 +676,17 @@ constexpr OpDef lgamma_def{"lgamma", 1, &eval_lgamma, false};
 constexpr OpDef probit_def{"probit", 1, &eval_probit, false};
 constexpr OpDef phi_def{"Phi", 1, &eval_phi, false};
 constexpr OpDef digamma_def{"digamma", 1, &eval_digamma, false};
+constexpr OpDef sin_def{"sin", 1, &eval_sin, false};
+constexpr OpDef cos_def{"cos", 1, &eval_cos, false};
+constexpr OpDef tan_def{"tan", 1, &eval_tan, false};
+constexpr OpDef asin_def{"asin", 1, &eval_asin, false};
+constexpr OpDef acos_def{"acos", 1, &eval_acos, false};
+constexpr OpDef atan_def{"atan", 1, &eval_atan, false};
+constexpr OpDef atan2_def{"atan2", 2, &eval_atan2, false};
+constexpr OpDef sinh_def{"sinh", 1, &eval_sinh, false};
+constexpr OpDef cosh_def{"cosh", 1, &eval_cosh, false};
+constexpr OpDef erf_def{"erf", 1, &eval_erf, false};
+constexpr OpDef erfc_def{"erfc", 1, &eval_erfc, false};
 // Variadic. sum, min and max have identically zero second partials, so they
 // are marked linear: the Hessian pass skips them.
 constexpr OpDef log_sum_exp_def{"log_sum_exp", -1, &eval_log_sum_exp, false};
@@ -543,10 +695,13 @@ constexpr OpDef min_def{"min", -1, &eval_extreme<false>, true};
 constexpr OpDef max_def{"max", -1, &eval_extreme<true>, true};
 constexpr OpDef sum_of_products_def{"sum_of_products", -1, &eval_sum_of_products, false, nullptr, true};
 
-constexpr std::array<const OpDef*, 19> named_functions{
+constexpr std::array<const OpDef*, 30> named_functions{
     &exp_def,     &log_def,       &log1p_def,      &expm1_def,   &sqrt_def,
     &abs_def,     &pow_def,       &sigmoid_def,    &inv_logit_def, &logit_def,
     &tanh_def,    &lgamma_def,    &probit_def,     &phi_def,     &digamma_def,
+    &sin_def,     &cos_def,       &tan_def,        &asin_def,    &acos_def,
+    &atan_def,    &atan2_def,     &sinh_def,       &cosh_def,    &erf_def,
+    &erfc_def,
     &log_sum_exp_def, &sum_def,   &min_def,        &max_def};
 
 }  // namespace

@@ -21,10 +21,11 @@ const OpDef& op_neg();  // -a
 const OpDef& op_sum_of_products();
 
 // The named built-in functions callable in a model: exp log log1p expm1 sqrt
-// abs pow sigmoid inv_logit logit tanh lgamma probit Phi digamma (inv_logit is
-// sigmoid under a second name), and the variadic (arity -1, one or more
-// inputs) log_sum_exp sum min max; binary min(a, b) is the variadic one with
-// two inputs. Returns nullptr for an unknown name.
+// abs pow sigmoid inv_logit logit tanh lgamma probit Phi digamma sin cos tan
+// asin acos atan atan2 sinh cosh erf erfc (inv_logit is sigmoid under a
+// second name; pow and atan2 take two inputs), and the variadic (arity -1,
+// one or more inputs) log_sum_exp sum min max; binary min(a, b) is the
+// variadic one with two inputs. Returns nullptr for an unknown name.
 const OpDef* find_function(std::string_view name);
 
 // Every named built-in, for "did you mean" suggestions and for the tests that

@@ -110,7 +110,7 @@ TEST_CASE("a saddle point at the start is left for the optimum") {
     // a*b = mean(y) and s the standard deviation (closed form). Only the
     // product is identified: a maximum whose a and b have no standard
     // errors, which is not a clean success (exit code 5).
-    const auto r = fit_text("y ~ normal(a*b, s)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
+    const auto r = fit_text("param a, b\ny ~ normal(a*b, s)\n", "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n");
     const double mean = (1.2 + 0.1 + 3.5 + 0.7 + 2.2 + 0.4) / 6;
     REQUIRE(r.status == mlec::FitStatus::not_identified);
     CHECK(mlec::exit_code(r) == 5);

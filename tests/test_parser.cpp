@@ -206,7 +206,7 @@ TEST_CASE("keywords are reserved only where a statement starts") {
           "expected a parameter name after 'param', found 'in' ('in' is a keyword)");
 }
 
-TEST_CASE("statements end at newlines and ';' unless a bracket or an operator is open") {
+TEST_CASE("statements end at newlines and semicolons unless a bracket or an operator is open") {
     CHECK(shape("# comment\n\n  a = 1 ; b = 2 # trailing\n\n") == "(= a 1)\n(= b 2)");
     CHECK(shape("y ~ normal(mu,\n  sigma)") == "(~ y (call normal mu sigma))");
     CHECK(shape("x = a +\n b\nz = [1,\n 2]") == "(= x (+ a b))\n(= z [1 2])");

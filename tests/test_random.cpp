@@ -374,7 +374,7 @@ TEST_CASE("Rng is xoshiro256** seeded through SplitMix64") {
     for (std::uint64_t f : first) CHECK(rng.next() == f);
 }
 
-TEST_CASE("uniform takes the top 53 bits; uniform_open never reaches 0 or 1") {
+TEST_CASE("uniform takes the top 53 bits, uniform_open never reaches 0 or 1") {
     Rng a(7);
     Rng b(7);
     for (int i = 0; i < 1000; ++i) {
