@@ -128,7 +128,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     polish_near_flat(c, opt);
 
     if (opt.status != rt::OptimizeStatus::cancelled && may_diverge(c, opt)) {
-        if (auto divergence = rt::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_units())) {
+        if (auto divergence = rt::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_units(), c.bounded())) {
             report_divergence(c, *divergence);
             return r;
         }
@@ -182,6 +182,12 @@ FitContext::FitContext(const Problem& problem_, const FitOptions& options_, FitR
 
 ParameterEstimate& FitContext::estimate_of(std::size_t i) {
     return estimands[i].derived ? r.derived[slot_[i]] : r.parameters[slot_[i]];
+}
+
+std::vector<bool> FitContext::bounded() const {
+    std::vector<bool> out;
+    for (const interp::ParameterInfo& info : p.model.parameters) out.push_back(!info.bounds.unbounded());
+    return out;
 }
 
 const std::string& FitContext::name(int coordinate) const {

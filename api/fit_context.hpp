@@ -77,6 +77,8 @@ struct FitContext {
     // that moves the model by about one per-observation unit (for a
     // coefficient of a logistic regression, about 2 / rms(x)).
     Eigen::VectorXd probe_units() const;
+    // Coordinate i is a bounded parameter's log or logit scale.
+    std::vector<bool> bounded() const;
     const std::string& name(int coordinate) const;
 
 private:

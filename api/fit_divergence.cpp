@@ -108,10 +108,15 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
             // fit, only the divergence.
             if (settled) {
                 Eigen::VectorXd units(fit.free.size());
+                std::vector<bool> bounded;
                 const Eigen::VectorXd all_units = c.probe_units();
-                for (std::size_t a = 0; a < fit.free.size(); ++a)
+                const std::vector<bool> all_bounded = c.bounded();
+                for (std::size_t a = 0; a < fit.free.size(); ++a) {
                     units[static_cast<Eigen::Index>(a)] = all_units[fit.free[a]];
-                if (rt::find_divergence(reduced, opt.x, reduced.reduce(c.theta), curvature, units)) return std::nullopt;
+                    bounded.push_back(all_bounded[static_cast<std::size_t>(fit.free[a])]);
+                }
+                if (rt::find_divergence(reduced, opt.x, reduced.reduce(c.theta), curvature, units, bounded))
+                    return std::nullopt;
                 return fit;
             }
         }

@@ -75,6 +75,11 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
     // the gains of an approach to a limit die out only later; a finite
     // optimum further on shows itself by f rising again.
     constexpr int first_judged = 5, last_step = 12;
+    // A decrease without bound seen by t = 32 must go on, never rising,
+    // as far as the probe reaches (or to the end of the representable
+    // range): a likelihood that only has a better finite optimum further
+    // along (a discontinuity crossed, a valley bending) rises again.
+    std::optional<Divergence> unbounded;
     for (int k = 0; k <= last_step; ++k) {
         const double t = std::ldexp(1.0, k);
         const double v = f.value(x + t * ray);
@@ -86,15 +91,20 @@ std::optional<Divergence> probe(Objective& f, const Eigen::VectorXd& x, double f
         if (v > previous) return std::nullopt;
         values.push_back(v);
         previous = v;
-        if (k < first_judged) continue;
+        if (k < first_judged || unbounded) continue;
         auto div = judge_probe(fx, values, d);
+        if (div && div->unbounded && k == first_judged) {
+            unbounded = std::move(div);
+            continue;
+        }
         // Further out only an approach to a limit counts: gains that keep
         // up over thousands of units are no evidence of an unbounded
         // decrease that the first 32 did not show.
-        if (div && (k == first_judged || !div->unbounded)) return div;
+        if (div && !div->unbounded) return div;
         // Settled exactly on its limit: nothing more to learn.
         if (values[values.size() - 2] == v) break;
     }
+    if (unbounded) return unbounded;
     if (values.empty()) return std::nullopt;
     if (!(fx - values.back() > decrease_threshold(fx))) return behind(f, x, fx, d, ray);
     if (values.size() < 3 || values.size() > first_judged + 1) return std::nullopt;
@@ -132,7 +142,8 @@ std::optional<Divergence> probe_back(Objective& f, const Eigen::VectorXd& x, dou
 }  // namespace
 
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
-                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit) {
+                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit,
+                                          const std::vector<bool>& bounded) {
     const double fx = f.value(x);
     if (!std::isfinite(fx)) return std::nullopt;
     // Candidate directions, each in probe units and of unit length.
@@ -157,9 +168,12 @@ std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x
     if (drift.norm() > 0) candidates.erase(candidates.begin() + 1);
     for (const Eigen::VectorXd& d : candidates)
         if (auto div = probe(f, x, fx, d, unit)) return div;
-    // On the optimizer's unconstrained scale, legitimate estimates stay far
-    // below 300 (exp(300) is 1e130): beyond it, look back along the drift.
-    if (x.size() > 0 && x.cwiseAbs().maxCoeff() > 300 && drift.norm() > 0) {
+    // On a bounded parameter's log or logit scale legitimate estimates stay
+    // far below 300 (exp(300) is 1e130): beyond it, look back along the drift.
+    bool at_edge = false;
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        at_edge = at_edge || (bounded[static_cast<std::size_t>(i)] && std::abs(x[i]) > 300);
+    if (at_edge && drift.norm() > 0) {
         const Eigen::VectorXd d = (drift.array() / unit.array()).matrix().normalized();
         return probe_back(f, x, fx, d, unit);
     }

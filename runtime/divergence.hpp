@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <optional>
+#include <vector>
 
 #include "runtime/objective.hpp"
 #include "runtime/scaled_hessian.hpp"
@@ -31,9 +32,12 @@ struct Divergence {
 // does not depend on them). A ray diverges when f falls at the first step,
 // never rises after, falls by more than rounding in all, and either its
 // gains die out (a limit at infinity: separation, a rate to 0) or it keeps
-// falling by a real amount (unbounded: sigma to 0). Past the representable
-// range (|x| > 300 on the optimizer's scale) it looks back along the drift.
+// falling by a real amount (unbounded: sigma to 0). A bounded parameter's
+// coordinate is its log or logit; past |x_i| = 300 on that scale (e^300 is
+// 1e130) nothing representable lies ahead, and the probe looks back along
+// the drift instead. `bounded[i]`: coordinate i is such a scale.
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
-                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit);
+                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit,
+                                          const std::vector<bool>& bounded);
 
 }  // namespace mlec::rt
