@@ -152,12 +152,15 @@ std::string divergence_message(FitContext& c, const rt::Divergence& divergence, 
 }
 
 // The diverging parameters have no estimate: their entries keep where the
-// optimizer stopped as last_value, and say where they go.
+// optimizer stopped as last_value, and say where they go. Without a limit
+// fit neither have the others (what the optimizer stopped at on the way to
+// infinity is no estimate of anything), and with one, every quantity that
+// depends on a diverging parameter.
 void mark_diverging(FitContext& c, const rt::Divergence& divergence, const std::vector<bool>& diverging,
-                    const std::vector<double>& last_values) {
+                    const std::vector<double>& last_values, bool limit_fit) {
     for (std::size_t j = 0; j < c.estimands.size(); ++j) {
         const interp::Estimand& est = c.estimands[j];
-        bool depends = false;
+        bool depends = !limit_fit;
         for (int i = 0; i < c.k; ++i)
             depends = depends || (diverging[static_cast<std::size_t>(i)] && c.jacobian(static_cast<Eigen::Index>(j), i) != 0);
         if (!depends) continue;
@@ -244,14 +247,14 @@ void report_divergence(FitContext& c, const rt::Divergence& divergence) {
     std::optional<LimitFit> limit;
     if (!divergence.unbounded && static_cast<int>(names.size()) < c.k) limit = fit_limit(c, ray, diverging);
     if (!limit) {
-        mark_diverging(c, divergence, diverging, last_values);
+        mark_diverging(c, divergence, diverging, last_values, false);
         return;
     }
     c.theta = limit->theta;
     r.theta = limit->theta;
     r.log_likelihood_limit = -limit->nll;
     c.fill_estimates(c.theta);
-    mark_diverging(c, divergence, diverging, last_values);
+    mark_diverging(c, divergence, diverging, last_values, true);
     limit_fit_report(c, *limit, diverging, names);
     if (c.options.ci == CiMethod::profile) {
         std::vector<bool> which(c.estimands.size());

@@ -54,11 +54,30 @@ Eigen::VectorXd ScaledHessian::raw_direction(Eigen::Index j) const {
 }
 
 Eigen::VectorXd curvature_scale(const Eigen::MatrixXd& hessian, const Eigen::VectorXd& fallback) {
-    Eigen::VectorXd d(hessian.rows());
-    for (Eigen::Index i = 0; i < d.size(); ++i) {
+    const Eigen::Index n = hessian.rows();
+    Eigen::VectorXd d = Eigen::VectorXd::Zero(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
         const double c = std::sqrt(std::abs(hessian(i, i)));
-        d[i] = c > 0 && std::isfinite(c) ? c : fallback[i];
+        if (c > 0 && std::isfinite(c)) d[i] = c;
     }
+    // Without curvature of its own, a coordinate coupled to others still
+    // has a scale: |H_ij| = d_i d_j for coordinates in step (b1 and b2 at
+    // b1 = b2 = 0 in b1 * (1 - exp(-b2 * x)), where only their product
+    // moves the model). Against a coordinate of known scale d_i =
+    // |H_ij| / d_j; between two without, the product's square root.
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (d[i] > 0) continue;
+        double known = 0, unknown = 0;
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const double h = std::abs(hessian(i, j));
+            if (j == i || !(h > 0) || !std::isfinite(h)) continue;
+            if (d[j] > 0) known = std::max(known, h / d[j]);
+            else unknown = std::max(unknown, std::sqrt(h));
+        }
+        d[i] = known > 0 ? known : unknown;
+    }
+    for (Eigen::Index i = 0; i < n; ++i)
+        if (!(d[i] > 0) || !std::isfinite(d[i])) d[i] = fallback[i];
     return d;
 }
 

@@ -75,7 +75,8 @@ struct ScaledHessian {
 };
 
 // d_i = sqrt(|H_ii|). A coordinate whose own curvature is zero or not
-// finite (b1 at b1 = b2 = 0 in b1 * (1 - exp(-b2 * x))) takes
+// finite (b1 at b1 = b2 = 0 in b1 * (1 - exp(-b2 * x))) takes its scale
+// from its coupling to the others (|H_ij| = d_i d_j), and failing that
 // fallback[i]: the caller's last known scale for it.
 Eigen::VectorXd curvature_scale(const Eigen::MatrixXd& hessian, const Eigen::VectorXd& fallback);
 
