@@ -265,7 +265,7 @@ TEST_CASE("non_finite_start: the log of a negative start value, exit code 4") {
     CHECK(std::isnan(r.log_likelihood));
 }
 
-TEST_CASE("invalid_options: nothing is fitted; the command refuses the same options as a usage error") {
+TEST_CASE("invalid_options: nothing is fitted, and the command refuses the same options as a usage error") {
     auto b = bind_text("y ~ normal(mu, s)\n", "y\n1\n2\n3\n");
     mlec::FitOptions none;
     none.max_iterations = 0;
