@@ -7,7 +7,7 @@
 #
 #   run.sh SCENARIO MLEC MAKE_DATA SOURCE_DIR WORK_DIR
 #
-# SCENARIO: models (every model in models/), big (rows over several blocks
+# SCENARIO: models (every model in models/ and tests/reference/trust/), big (rows over several blocks
 # on every rank, each feature of a fit), errors (data errors found on a late
 # rank), failures (a rank that hangs or dies), shards (the data as several
 # files, each read whole by one rank).
@@ -58,6 +58,13 @@ models)
         data="$source_dir/models/$name.csv"
         [ -f "$data" ] || data="$source_dir/models/xor.csv"
         same "$name" "$model" "$data" --format json
+    done
+    # The trust examples (tests/reference/trust/README.md): decisions that
+    # must not depend on units must not depend on the number of ranks either.
+    for model in "$source_dir"/tests/reference/trust/*.mle; do
+        name=trust_$(basename "$model" .mle)
+        same "$name" "$model" "${model%.mle}.csv" --format json
+        same "${name}_text" "$model" "${model%.mle}.csv"
     done
     ;;
 big)
