@@ -20,6 +20,7 @@ int exit_code(const FitResult& result) {
     switch (result.status) {
         case FitStatus::converged: return 0;
         case FitStatus::not_identified: return 5;
+        case FitStatus::invalid_options: return 1;  // a usage error, as the command and the C API say
         default: return 4;
     }
 }

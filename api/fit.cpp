@@ -128,7 +128,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     polish_near_flat(c, opt);
 
     if (opt.status != rt::OptimizeStatus::cancelled && may_diverge(c, opt)) {
-        if (auto divergence = rt::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_units(), c.bounded())) {
+        if (auto divergence = rt::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_setup())) {
             report_divergence(c, *divergence);
             return r;
         }
@@ -189,6 +189,8 @@ std::vector<bool> FitContext::bounded() const {
     for (const interp::ParameterInfo& info : p.model.parameters) out.push_back(!info.bounds.unbounded());
     return out;
 }
+
+rt::ProbeSetup FitContext::probe_setup() const { return rt::ProbeSetup{probe_units(), bounded()}; }
 
 const std::string& FitContext::name(int coordinate) const {
     return p.model.parameters[static_cast<std::size_t>(coordinate)].name;

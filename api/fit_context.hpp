@@ -79,6 +79,8 @@ struct FitContext {
     Eigen::VectorXd probe_units() const;
     // Coordinate i is a bounded parameter's log or logit scale.
     std::vector<bool> bounded() const;
+    // What the divergence probes need (runtime/divergence.hpp).
+    rt::ProbeSetup probe_setup() const;
     const std::string& name(int coordinate) const;
 
 private:

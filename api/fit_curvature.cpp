@@ -36,8 +36,11 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
     return out;
 }
 
-std::string converged_message(const rt::OptimizeResult& opt) {
-    std::string m = "converged after " + std::to_string(opt.iterations) + " iterations: ";
+std::string iterations_text(int n) { return std::to_string(n) + (n == 1 ? " iteration" : " iterations"); }
+
+// `what` is what was found ("converged", "a maximum").
+std::string converged_message(const rt::OptimizeResult& opt, const char* what) {
+    std::string m = std::string(what) + " after " + iterations_text(opt.iterations) + ": ";
     if (opt.at_rounding && opt.decrement / 2 <= rt::rounding_level(opt.f))
         return m + "no step lowers the NLL at working precision, and the Newton decrement " +
                format_digits(opt.decrement, 2) + " is at the rounding level of the log-likelihood (within " +
@@ -75,12 +78,17 @@ FlatDirections flat_directions(const FitContext& c) {
 
 void report_flat(FitContext& c, const FlatDirections& flat) {
     const Eigen::Index top = c.curvature.eigenvalues.size() - 1;
-    const std::string identified = describe_direction(c, c.curvature.raw_direction(top), c.curvature.eigenvectors.col(top));
+    // The steepest direction, when there is one that is not flat.
+    const std::string identified =
+        static_cast<Eigen::Index>(flat.columns.size()) < c.curvature.eigenvalues.size()
+            ? "; " + describe_direction(c, c.curvature.raw_direction(top), c.curvature.eigenvectors.col(top)) +
+                  " is identified"
+            : "";
     c.r.diagnostics.push_back(FitDiagnostic{
         "flat_direction",
         "the data do not identify " + join(flat.combinations, "; ") + " (the likelihood is flat along " +
-            (flat.combinations.size() == 1 ? "it" : "them") + "); " + identified +
-            " is identified. The standard errors of " + join(flat.involved, ", ") +
+            (flat.combinations.size() == 1 ? "it" : "them") + ")" + identified +
+            ". The standard errors of " + join(flat.involved, ", ") +
             " are withheld: their values along the flat direction are arbitrary. Fix one of them or "
             "reparametrize (e.g. their sum), add data that separate them, or bound them; if this is a local "
             "point of a nonlinear model, try other starts (--starts N)",
@@ -94,8 +102,8 @@ void report_saddle(FitContext& c) {
         "not_positive_definite",
         "the Hessian of the NLL has negative curvature along " + along + " (smallest scaled eigenvalue " +
             format_digits(c.curvature.eigenvalues[0], 3) +
-            "): the likelihood rises along it, so this is not a maximum and standard errors are not available. "
-            "Try other start values (--starts N) or bound the parameters involved",
+            "): this is not a regular maximum, and standard errors are not available. Try other start values "
+            "(--starts N) or bound the parameters involved",
         {},
         {}});
 }
@@ -176,6 +184,11 @@ void polish_near_flat(FitContext& c, rt::OptimizeResult& opt) {
 }
 
 bool may_diverge(const FitContext& c, const rt::OptimizeResult& opt) {
+    // Only where the optimizer could go no further: a point where it merely
+    // ran out of iterations is no evidence that no finite maximum exists
+    // (a nonlinear model has rays to infinity along which the likelihood
+    // rises to a limit below its maximum).
+    if (opt.status == rt::OptimizeStatus::max_iterations || opt.status == rt::OptimizeStatus::cancelled) return false;
     if (opt.status != rt::OptimizeStatus::converged || !c.curvature.positive_definite()) return true;
     for (int i = 0; i < c.k; ++i)
         if (std::sqrt(std::abs(c.hessian(i, i))) < collapsed_curvature * c.start_curvature[i]) return true;
@@ -191,8 +204,8 @@ void decide_status(FitContext& c, const rt::OptimizeResult& opt) {
             return;
         case rt::OptimizeStatus::max_iterations:
             r.status = FitStatus::max_iterations;
-            r.message = "did not converge: stopped after " + std::to_string(opt.iterations) +
-                        " iterations, the estimate still " + standard_errors_text(opt.decrement) +
+            r.message = "did not converge: stopped after " + iterations_text(opt.iterations) +
+                        ", the estimate still " + standard_errors_text(opt.decrement) +
                         " from the maximum (Newton decrement " + format_digits(opt.decrement, 2) +
                         "); raise --max-iterations or give start values nearer the estimate";
             break;
@@ -204,11 +217,26 @@ void decide_status(FitContext& c, const rt::OptimizeResult& opt) {
             break;
         default: break;
     }
+    if (opt.at_domain_edge) {
+        r.message = "no maximum found inside the likelihood's domain: the optimizer stopped on its edge, where "
+                    "every step that would raise the likelihood leaves it";
+        c.r.diagnostics.push_back(FitDiagnostic{
+            "domain_edge",
+            "the likelihood rises towards the edge of its domain (an outcome at the end of a distribution's "
+            "support that depends on a parameter, such as b = max(y) in uniform(0, b)) and the optimizer stopped "
+            "there. If the maximum is on that edge, the likelihood is not smooth there: the estimate is the edge "
+            "itself and curvature gives it no standard error (a non-regular problem); otherwise try other start "
+            "values (--starts N)",
+            {},
+            {}});
+        return;
+    }
     if (c.curvature.clearly_negative()) {
         if (opt.status == rt::OptimizeStatus::converged || opt.status == rt::OptimizeStatus::line_search_failed) {
             r.status = FitStatus::not_a_maximum;
-            r.message = "not a maximum: the optimizer stopped where the likelihood still rises along a direction "
-                        "of negative curvature (a saddle point); try other start values (--starts N)";
+            r.message = "not a maximum: the optimizer stopped where the Hessian has clearly negative curvature, yet "
+                        "no step raises the likelihood: a saddle point, or a kink where the likelihood is not smooth "
+                        "(|y - m| of a laplace at a data value); try other start values (--starts N)";
         }
         report_saddle(c);
         return;
@@ -216,7 +244,7 @@ void decide_status(FitContext& c, const rt::OptimizeResult& opt) {
     const FlatDirections flat = flat_directions(c);
     if (opt.status == rt::OptimizeStatus::converged) {
         r.status = flat.columns.empty() ? FitStatus::converged : FitStatus::not_identified;
-        r.message = converged_message(opt);
+        r.message = converged_message(opt, flat.columns.empty() ? "converged" : "a maximum");
     }
     r.converged = r.status == FitStatus::converged;
     if (!flat.columns.empty()) {

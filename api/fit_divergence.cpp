@@ -107,15 +107,14 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
             // needs every parameter at infinity): then there is no limit
             // fit, only the divergence.
             if (settled) {
-                Eigen::VectorXd units(fit.free.size());
-                std::vector<bool> bounded;
-                const Eigen::VectorXd all_units = c.probe_units();
-                const std::vector<bool> all_bounded = c.bounded();
+                const rt::ProbeSetup all = c.probe_setup();
+                rt::ProbeSetup setup;
+                setup.unit.resize(static_cast<Eigen::Index>(fit.free.size()));
                 for (std::size_t a = 0; a < fit.free.size(); ++a) {
-                    units[static_cast<Eigen::Index>(a)] = all_units[fit.free[a]];
-                    bounded.push_back(all_bounded[static_cast<std::size_t>(fit.free[a])]);
+                    setup.unit[static_cast<Eigen::Index>(a)] = all.unit[fit.free[a]];
+                    setup.bounded.push_back(all.bounded[static_cast<std::size_t>(fit.free[a])]);
                 }
-                if (rt::find_divergence(reduced, opt.x, reduced.reduce(c.theta), curvature, units, bounded))
+                if (rt::find_divergence(reduced, opt.x, reduced.reduce(c.theta), curvature, setup))
                     return std::nullopt;
                 return fit;
             }

@@ -142,8 +142,9 @@ std::optional<Divergence> probe_back(Objective& f, const Eigen::VectorXd& x, dou
 }  // namespace
 
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
-                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit,
-                                          const std::vector<bool>& bounded) {
+                                          const ScaledHessian& curvature, const ProbeSetup& setup) {
+    const Eigen::VectorXd& unit = setup.unit;
+    const std::vector<bool>& bounded = setup.bounded;
     const double fx = f.value(x);
     if (!std::isfinite(fx)) return std::nullopt;
     // Candidate directions, each in probe units and of unit length.

@@ -35,9 +35,13 @@ struct Divergence {
 // falling by a real amount (unbounded: sigma to 0). A bounded parameter's
 // coordinate is its log or logit; past |x_i| = 300 on that scale (e^300 is
 // 1e130) nothing representable lies ahead, and the probe looks back along
-// the drift instead. `bounded[i]`: coordinate i is such a scale.
+// the drift instead.
+struct ProbeSetup {
+    Eigen::VectorXd unit;             // probe unit of each coordinate
+    std::vector<bool> bounded;        // coordinate i is a bounded parameter's log or logit
+};
+
 std::optional<Divergence> find_divergence(Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,
-                                          const ScaledHessian& curvature, const Eigen::VectorXd& unit,
-                                          const std::vector<bool>& bounded);
+                                          const ScaledHessian& curvature, const ProbeSetup& setup);
 
 }  // namespace mlec::rt

@@ -64,6 +64,8 @@ void NewtonStepper::set_hessian(const Eigen::VectorXd& x, Eigen::MatrixXd hessia
 
 std::optional<double> NewtonStepper::advance(Iterate& current) {
     noise_floor_ = false;
+    domain_edge_ = false;
+    int finite_trials = 0, edge_trials = 0;
     if (!scaled_.valid) return std::nullopt;
     const Eigen::VectorXd g = (current.g.array() / scaled_.scale.array()).matrix();
     // The first region holds the Newton step with |eigenvalues| (floored at
@@ -80,8 +82,10 @@ std::optional<double> NewtonStepper::advance(Iterate& current) {
     const double precision = rounding_level(current.f);
     const double decrement_here = scaled_.newton_decrement(current.g);
     bool rejected = false;
+    bool mirror = false, mirrored = false;
     for (int trial = 0; trial < max_trials; ++trial) {
-        const TrustRegionStep step = solve_trust_region(scaled_.eigenvalues, scaled_.eigenvectors, g, radius_);
+        TrustRegionStep step = solve_trust_region(scaled_.eigenvalues, scaled_.eigenvectors, g, radius_);
+        if (mirror) step.p = -step.p;  // the same promise (below): the other side
         const Eigen::VectorXd raw = (step.p.array() / scaled_.scale.array()).matrix();
         if (!step.p.allFinite() || !moves(current.x, raw)) break;
         const double length = step.p.norm();
@@ -97,12 +101,23 @@ std::optional<double> NewtonStepper::advance(Iterate& current) {
             break;
         }
         Trial next = evaluate(current.x + raw, expect_accept_);
+        // A step along negative curvature with no gradient along it (a
+        // stationary point: the model is the same on both sides) that left
+        // the domain is tried on the other side before the region shrinks.
+        if (!next.finite && !mirrored && step.on_boundary &&
+            std::abs(g.dot(step.p)) <= 1e-9 * g.norm() * length) {
+            mirror = mirrored = true;
+            continue;
+        }
+        mirror = false;
         if (!next.finite) {  // outside the domain: too far
+            ++edge_trials;
             radius_ = 0.25 * length;
             rejected = true;
             expect_accept_ = false;
             continue;
         }
+        ++finite_trials;
         const double ratio = (current.f - next.point.f) / step.predicted_decrease;
         if (ratio < poor_ratio) radius_ = 0.25 * length;
         else if (ratio > good_ratio && step.on_boundary) radius_ = 2 * radius_;
@@ -117,15 +132,19 @@ std::optional<double> NewtonStepper::advance(Iterate& current) {
         rejected = true;
         expect_accept_ = false;
     }
+    // Every step the model proposed left the domain, down to steps that no
+    // longer move x: x is on the domain's edge (an outcome at the end of a
+    // distribution's support, b = max(y) in y ~ uniform(0, b)).
+    domain_edge_ = edge_trials > 0 && finite_trials == 0;
     return closing_step(current, decrement_here, precision);
 }
 
 // No step in the region lowers f beyond rounding. The last word is the full
 // Newton step (over the directions that are not flat), when the Hessian has
-// no clearly negative curvature: near the optimum the
-// decrease it promises may be below the rounding of f, and then it is
-// accepted when f does not rise beyond rounding and the Newton decrement
-// falls fourfold (quadratic convergence shows in the gradient, not in f).
+// no clearly negative curvature: near the optimum the decrease it promises
+// may be below the rounding of f, and then it is accepted when f does not
+// rise beyond a few times its rounding and the Newton decrement falls
+// fourfold (quadratic convergence shows in the gradient, not in f).
 // A short Newton step (within noise_decrement) that gains nothing at all
 // shows that what is left of the gradient is its own rounding: with the
 // scale of an exact fit at the rounding level of the data (sigma ~ 1e-13)
@@ -146,7 +165,11 @@ std::optional<double> NewtonStepper::closing_step(Iterate& current, double decre
     if (next.finite) {
         const ScaledHessian there = scale_hessian(next.hessian, curvature_scale(next.hessian, scaled_.scale));
         const bool gained = next.point.f < current.f - precision;
-        const bool sharper = next.point.f <= current.f + precision &&
+        // f's rounding can exceed `precision` where its terms cancel (the
+        // log-densities of a normal with sigma < 1): a fourfold fall of the
+        // decrement is the stronger evidence, and f may rise by a few times
+        // its nominal rounding.
+        const bool sharper = next.point.f <= current.f + 4 * precision &&
                              there.newton_decrement(next.point.g) < 0.25 * decrement_here;
         if (gained || sharper) {
             const double length = p.norm();

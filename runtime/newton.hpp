@@ -44,6 +44,9 @@ public:
     // is its own rounding (the full Newton step, within 0.1 standard errors,
     // gained nothing): the point is as good as working precision allows.
     bool noise_floor() const { return noise_floor_; }
+    // The last advance() found no step because every one it tried left the
+    // likelihood's domain (f not finite): x is on the domain's edge.
+    bool domain_edge() const { return domain_edge_; }
 
     const Eigen::MatrixXd& hessian() const { return hessian_; }
     const ScaledHessian& scaled() const { return scaled_; }
@@ -69,6 +72,7 @@ private:
     double radius_ = 0;        // of the trust region, in scaled units
     bool expect_accept_ = true;  // evaluate the Hessian with f at the next trial
     bool noise_floor_ = false;
+    bool domain_edge_ = false;
 };
 
 }  // namespace mlec::rt::detail

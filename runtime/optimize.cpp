@@ -145,11 +145,12 @@ Run run_iterations(Stepper& stepper, const Tests& tests, const Eigen::VectorXd& 
 }
 
 // Accepted points only go down, but a rejected trial may still have had a
-// lower f than the last accepted one. "Lower" means beyond rounding: near
-// the optimum f differs between iterates only in its last bits, and there
-// the later iterate, with the smaller gradient, is the better answer.
+// lower f than the last accepted one. "Lower" means beyond a few times the
+// rounding of f (as the closing Newton step allows, newton.cpp): near the
+// optimum f differs between iterates only in its last bits, and there the
+// later iterate, with the smaller gradient, is the better answer.
 std::optional<Eigen::VectorXd> better_trial(const TrackingObjective& tracked, const Iterate& current) {
-    if (tracked.has_best() && tracked.best_f() < current.f - rounding_level(current.f)) return tracked.best_x();
+    if (tracked.has_best() && tracked.best_f() < current.f - 4 * rounding_level(current.f)) return tracked.best_x();
     return std::nullopt;
 }
 
@@ -190,8 +191,10 @@ OptimizeResult newton(TrackingObjective& tracked, const Eigen::VectorXd& start, 
         }
     }
     const double decrement = stepper.decrement(run.current);
+    const bool edge = run.status == OptimizeStatus::line_search_failed && stepper.domain_edge();
     OptimizeResult result = finish(std::move(run), Method::newton, tracked);
     result.decrement = decrement;
+    result.at_domain_edge = edge;
     return result;
 }
 

@@ -59,6 +59,9 @@ struct OptimizeResult {
     // not be computed); the convergence measure.
     double decrement = 0;
     bool at_rounding = false;  // converged by the rounding rule, not the tolerance
+    // Stopped because every step toward a lower f left the domain (f not
+    // finite there): the point is on the domain's edge.
+    bool at_domain_edge = false;
     int iterations = 0;
     int evaluations = 0;
     int polish_iterations = 0;  // Newton iterations after L-BFGS

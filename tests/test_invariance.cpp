@@ -193,10 +193,19 @@ void check_same_fit(const mlec::FitResult& original, const mlec::FitResult& chan
 // status (diverged, exit 4) must agree, the ray need not.
 bool status_only(const std::string& name) { return name == "xor_net"; }
 
+// The exact fit (tests/reference/trust/exact) is left out: its sigma comes
+// out at 1e-13, where each row's residual y - mu is computed to a few
+// digits only, so the log-likelihood and its derivatives are rounding noise
+// at the level of 1e-3, and whether a fit ends converged or stalled there
+// depends on how the rounding falls (test_trust_examples checks it from its
+// published start values).
+bool left_out(const std::string& name) { return name == "exact"; }
+
 TEST_CASE("rescaling any parameter by 1e-6 ... 1e6 changes nothing but its own values") {
     const auto all = cases();
     REQUIRE(all.size() >= 15);
     for (const Case& k : all) {
+        if (left_out(k.name)) continue;
         SECTION(k.name) {
             const auto original = fit(k.model, k.data);
             for (const auto& info : original->problem->impl().model.parameters) {

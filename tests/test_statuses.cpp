@@ -175,7 +175,7 @@ TEST_CASE("converged: a normal sample, exit code 0") {
 
 TEST_CASE("not_identified: only the sum a + b is identified, exit code 5") {
     const std::string csv = "y\n1.2\n0.1\n3.5\n0.7\n2.2\n0.4\n";
-    Case c{"param a, b\ny ~ normal(a + b, s)\n", csv, {}, {}, "not_identified", 5, "converged after ", true};
+    Case c{"param a, b\ny ~ normal(a + b, s)\n", csv, {}, {}, "not_identified", 5, "a maximum after ", true};
     const mlec::FitResult r = check_case(c);
     CHECK(r.message.ends_with(
         "; but the data do not identify a, b (a flat direction): their standard errors are withheld"));
@@ -198,36 +198,47 @@ TEST_CASE("not_identified: only the sum a + b is identified, exit code 5") {
     CHECK(std::isfinite(r.aic));
 }
 
-TEST_CASE("not_a_maximum: a start where the likelihood rises only on the side the optimizer does not try") {
+TEST_CASE("a stationary start whose negative curvature leaves the domain on one side is left on the other") {
     // The likelihood of a is 0 for a > 0 (y = 1 lies above the uniform's
     // upper end 1 - 2a) and for a <= 0 its NLL is log(1 - 2a) + (a + 2)^2 / 2
     // + const: gradient -2 + 2 = 0 at a = 0, curvature -4 + 1 = -3. So a = 0
-    // is a stationary point where the likelihood rises towards a < 0 (its
-    // maximum is at a = -1.5, where (a + 2)(1 - 2a) = 2). The trust region
-    // steps along the negative curvature on one side only, a > 0, where every
-    // trial is outside the domain, and gives up at the start. If it learns to
-    // try the other side, this fit converges to -1.5 and the case must change.
+    // is a stationary point where the likelihood rises towards a < 0, to its
+    // maximum at a = -1.5, where (a + 2)(1 - 2a) = 2. The step along the
+    // negative curvature has no gradient to choose its side; when the first
+    // side leaves the domain, the other is tried.
     const std::string model = "param a = 0\ny ~ uniform(0, 1 - 2*a)\nz ~ normal(a, 1)\n";
     const std::string csv = "y,z\n1,-2\n";
-    const mlec::FitResult r =
-        check_case({model, csv, {}, {}, "not_a_maximum", 4,
-                    "not a maximum: the optimizer stopped where the likelihood still rises along a direction of "
-                    "negative curvature (a saddle point); try other start values (--starts N)"});
+    auto b = bind_text(model, csv);
+    const mlec::FitResult r = mlec::fit(*b->problem);
+    CHECK(r.status == mlec::FitStatus::converged);
+    CHECK(mlec::exit_code(r) == 0);
     REQUIRE(r.parameters.size() == 1);
-    CHECK(r.parameters[0].estimate == 0);
+    CHECK(r.parameters[0].estimate == Approx(-1.5).epsilon(1e-9));
+}
+
+TEST_CASE("not_a_maximum: a kink where the Hessian sees a saddle, exit code 4") {
+    // y ~ laplace(m, s) on 1, 2, 4: the NLL n log s + sum |y - m| / s has a
+    // kink at m = 2 (the median): there its curvature in m is 0 and the
+    // cross term sum sign(y - m) / s^2 makes the Hessian indefinite, and no
+    // step of the quadratic model raises the likelihood. The maximum is
+    // m = 2, s = mean |y - m| = 1, not where the optimizer stopped.
+    const std::string model = "y ~ laplace(m, s)\n";
+    const std::string csv = "y\n1\n2\n4\n";
+    const mlec::FitResult r = check_case(
+        {model, csv, {}, {}, "not_a_maximum", 4,
+         "not a maximum: the optimizer stopped where the Hessian has clearly negative curvature, yet no step raises "
+         "the likelihood: a saddle point, or a kink where the likelihood is not smooth (|y - m| of a laplace at a "
+         "data value); try other start values (--starts N)"});
+    REQUIRE(r.parameters.size() == 2);
     CHECK_FALSE(r.parameters[0].std_error);
+    CHECK_FALSE(r.parameters[1].std_error);
     CHECK(has_diagnostic(r, "not_positive_definite"));
     CHECK(std::isnan(r.aic));
-    // The status is true: the likelihood is higher at a = -0.5 and highest
-    // at a = -1.5, which the same model started there finds.
+    // The status is true: the maximum (2, 1) has a higher likelihood.
     auto b = bind_text(model, csv);
-    Eigen::VectorXd at(1);
-    at << -0.5;
+    Eigen::VectorXd at(2);
+    at << 2, 0;  // s = 1 on its log scale
     CHECK(b->problem->nll(at) < b->problem->nll(r.theta));
-    auto from_left = bind_text("param a = -1\ny ~ uniform(0, 1 - 2*a)\nz ~ normal(a, 1)\n", csv);
-    const mlec::FitResult left = mlec::fit(*from_left->problem);
-    CHECK(left.status == mlec::FitStatus::converged);
-    CHECK(left.parameters[0].estimate == Approx(-1.5).epsilon(1e-9));
 }
 
 TEST_CASE("diverged: all-zero Poisson counts, exit code 4") {
@@ -249,7 +260,7 @@ TEST_CASE("max_iterations: one Newton iteration on a nonlinear model, exit code 
     const mlec::FitResult r =
         check_case({mlec::test::read_file(models / "nonlinear.mle"), mlec::test::read_file(models / "nonlinear.csv"),
                     {"--max-iterations", "1"}, one, "max_iterations", 4,
-                    "did not converge: stopped after 1 iterations, the estimate still ", true});
+                    "did not converge: stopped after 1 iteration, the estimate still ", true});
     CHECK(r.iterations == 1);
     CHECK(r.message.ends_with("raise --max-iterations or give start values nearer the estimate"));
     CHECK(std::isnan(r.aic));
@@ -274,10 +285,9 @@ TEST_CASE("invalid_options: nothing is fitted, and the command refuses the same 
     CHECK(r.message == "invalid fit options: max_iterations must be at least 1");
     CHECK_FALSE(r.converged);
     CHECK_FALSE(mlec::found_maximum(r));
-    // exit_code gives 4 to every status but converged and not_identified
-    // (mlec.hpp), this one included, although the command (and the C API,
-    // MLEC_ERROR_USAGE) treat the same options as a usage error, 1.
-    CHECK(mlec::exit_code(r) == 4);
+    // A usage error, 1, as the command (and the C API, MLEC_ERROR_USAGE)
+    // treat the same options.
+    CHECK(mlec::exit_code(r) == 1);
     write("m.mle", "y ~ normal(mu, s)\n");
     write("d.csv", "y\n1\n2\n3\n");
     const Run cli = run({"m.mle", "d.csv", "--max-iterations", "0"});
@@ -321,15 +331,15 @@ TEST_CASE("compare: the worst of the fits' exit codes, and models without a maxi
         if (e.left_out.empty()) CHECK(r.out.find("left out") == std::string::npos);
     }
 
-    // A model stopped where there is no maximum (not_a_maximum) is left out
-    // the same way: the same model started on the other side converges.
-    write("y_z.csv", "y,z\n1,-2\n");
-    write("at_zero.mle", "param a = 0\ny ~ uniform(0, 1 - 2*a)\nz ~ normal(a, 1)\n");
-    write("at_minus_one.mle", "param a = -1\ny ~ uniform(0, 1 - 2*a)\nz ~ normal(a, 1)\n");
-    const Run r = run({"compare", "at_zero.mle", "at_minus_one.mle", "y_z.csv"});
+    // A model stopped where there is no maximum (not_a_maximum: a laplace
+    // location at a kink) is left out the same way.
+    write("y.csv", "y\n1\n2\n4\n");
+    write("laplace.mle", "y ~ laplace(m, s)\n");
+    write("normal.mle", "y ~ normal(m, s)\n");
+    const Run r = run({"compare", "laplace.mle", "normal.mle", "y.csv"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 4);
-    CHECK(r.line("at_zero.mle ").starts_with("at_zero.mle (not_a_maximum: left out)"));
-    CHECK(r.out.find("  at_zero.mle found no maximum (not_a_maximum): it is left out of the Akaike weights and "
+    CHECK(r.line("laplace.mle ").starts_with("laplace.mle (not_a_maximum: left out)"));
+    CHECK(r.out.find("  laplace.mle found no maximum (not_a_maximum): it is left out of the Akaike weights and "
                      "likelihood-ratio tests\n") != std::string::npos);
 }

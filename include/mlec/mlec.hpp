@@ -310,7 +310,8 @@ FitResult fit(const Problem& problem, const FitOptions& options = {});
 
 // The mlec command's exit code for a fit (README, "Exit codes"): 0 only for
 // FitStatus::converged; 5 for not_identified (estimates without all standard
-// errors); 4 for every other status (no maximum was found, or none exists).
+// errors); 1 for invalid_options (a usage error); 4 for every other status
+// (no maximum was found, or none exists).
 // The C API and the Python module use the same rule.
 int exit_code(const FitResult& result);
 
