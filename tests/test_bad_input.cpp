@@ -8,9 +8,6 @@
 // input (the column counts characters, a UTF-8 byte-order mark is not one).
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -18,71 +15,20 @@
 #include <string>
 #include <vector>
 
+#include "support/command.hpp"
 #include "support/files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-    bool signalled = false;
-    int signal = 0;
-    int exit_code = -1;
-    std::string err;  // stderr
-    std::string first_line() const { return err.substr(0, err.find('\n')); }
-};
+using Run = mlec::test::CommandRun;
 
-const fs::path& work_dir();
+const fs::path& work_dir() { return mlec::test::scratch_dir(); }
 
-// Runs the mlec command with `args` in directory `dir`: stdout discarded,
-// stderr captured through a file in work_dir() (a pipe could fill up and
-// block the child).
-Run run_in(const fs::path& dir, const std::vector<std::string>& args) {
-    const fs::path err_path = work_dir() / "stderr.txt";
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int out = open("/dev/null", O_WRONLY);
-        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(dir.c_str()) != 0) _exit(127);
-        std::vector<char*> argv{const_cast<char*>(MLEC_BINARY)};
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(MLEC_BINARY, argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    Run r;
-    r.signalled = WIFSIGNALED(status);
-    if (r.signalled) r.signal = WTERMSIG(status);
-    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    r.err = mlec::test::read_file(err_path);
-    return r;
-}
+Run run_in(const fs::path& dir, const std::vector<std::string>& args) { return mlec::test::run_command(dir, args); }
 
-// A directory of its own for this process's files, removed at exit.
-const fs::path& work_dir() {
-    struct Dir {
-        fs::path path;
-        Dir() {
-            path = fs::temp_directory_path() / ("mlec_bad_input_" + std::to_string(getpid()));
-            fs::create_directories(path);
-        }
-        ~Dir() {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    };
-    static const Dir dir;
-    return dir.path;
-}
-
-void write(const std::string& name, const std::string& bytes) {
-    std::ofstream out(work_dir() / name, std::ios::binary);
-    out << bytes;
-    REQUIRE(out);
-}
+void write(const std::string& name, const std::string& bytes) { mlec::test::write_scratch(name, bytes); }
 
 // The outcome every case is held to.
 void check_run(const Run& r, int exit_code, const std::string& first_line) {

@@ -11,9 +11,6 @@
 // likelihood drops to 0) is a maximum, so that status would be wrong there.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -23,77 +20,20 @@
 #include <vector>
 
 #include "mlec/mlec.hpp"
+#include "support/command.hpp"
 #include "support/files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// A directory of its own for this process's files, removed at exit.
-const fs::path& work_dir() {
-    struct Dir {
-        fs::path path;
-        Dir() {
-            path = fs::temp_directory_path() / ("mlec_statuses_" + std::to_string(getpid()));
-            fs::create_directories(path);
-        }
-        ~Dir() {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    };
-    static const Dir dir;
-    return dir.path;
-}
+using Run = mlec::test::CommandRun;
 
-void write(const std::string& name, const std::string& bytes) {
-    std::ofstream out(work_dir() / name, std::ios::binary);
-    out << bytes;
-    REQUIRE(out);
-}
+void write(const std::string& name, const std::string& bytes) { mlec::test::write_scratch(name, bytes); }
 
-struct Run {
-    int exit_code = -1;
-    std::string out;  // stdout: the report
-    std::string err;
-    // The first line of the report that starts with `prefix`, without its
-    // newline ("" when there is none).
-    std::string line(const std::string& prefix) const {
-        std::size_t at = 0;
-        while (at < out.size()) {
-            const std::size_t end = std::min(out.find('\n', at), out.size());
-            if (out.compare(at, prefix.size(), prefix) == 0) return out.substr(at, end - at);
-            at = end + 1;
-        }
-        return "";
-    }
-};
-
-// The mlec command with `args`, run in work_dir() so that file names in the
-// report are bare; stdout and stderr go through files (a pipe could fill up).
-Run run(const std::vector<std::string>& args) {
-    const fs::path out_path = work_dir() / "stdout.txt", err_path = work_dir() / "stderr.txt";
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(work_dir().c_str()) != 0) _exit(127);
-        std::vector<char*> argv{const_cast<char*>(MLEC_BINARY)};
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(MLEC_BINARY, argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    Run r;
-    REQUIRE(WIFEXITED(status));
-    r.exit_code = WEXITSTATUS(status);
-    r.out = mlec::test::read_file(out_path);
-    r.err = mlec::test::read_file(err_path);
-    return r;
-}
+// The mlec command with `args`, run in the scratch directory so that file
+// names in the report are bare.
+Run run(const std::vector<std::string>& args) { return mlec::test::run_command(mlec::test::scratch_dir(), args); }
 
 // A model and data bound in memory; the Model outlives the Problem.
 struct Bound {
