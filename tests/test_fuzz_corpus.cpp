@@ -1,7 +1,8 @@
-// The fuzz targets' corpora (fuzz/corpus/), replayed in the ordinary builds:
-// every input goes through what its target does with it, so the sanitizer
-// build checks the reproducers of past findings with GCC's sanitizers and
-// the helpers' preconditions, and the Release build checks the values.
+// The corpora of the model-driven fuzz targets (fuzz/corpus/model and fit),
+// replayed in the ordinary builds: every input goes through what its target
+// does with it (fuzz/model_input.hpp), so the sanitizer build checks the
+// reproducers of past findings with GCC's sanitizers and the helpers'
+// preconditions, and the Release build checks the fits' promises.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -30,16 +31,23 @@ TEST_CASE("every input of fuzz_model's corpus is parsed, bound and evaluated") {
     int bound = 0;
     for (const fs::path& file : corpus("model")) {
         INFO(file.filename().string());
-        mlec::Diagnostics ds;
-        const auto model = mlec::Model::from_text(mlec::test::read_file(file), file.filename().string(), ds);
-        if (!model) continue;
-        const auto problem = mlec::fuzz::bind(*model, ds, false);
-        if (!problem) continue;
-        mlec::fuzz::evaluate_at_start(*problem);
-        ++bound;
+        bound += mlec::fuzz::evaluate_input(mlec::test::read_file(file)) ? 1 : 0;
     }
-    // Most of the inputs are errors on purpose; 30 bind to the table.
+    // Most of the inputs are errors on purpose; about 30 bind to the table.
     CHECK(bound >= 25);
+}
+
+TEST_CASE("every input of fuzz_fit's corpus is fitted and keeps the results' promises") {
+    int fitted = 0;
+    for (const fs::path& file : corpus("fit")) {
+        INFO(file.filename().string());
+        bool this_one = false;
+        CHECK(mlec::fuzz::fit_input(mlec::test::read_file(file), this_one).empty());
+        fitted += this_one ? 1 : 0;
+    }
+    // The seeds are models over the table's columns, and a few over
+    // columns it does not have (their names become parameters).
+    CHECK(fitted >= 40);
 }
 
 TEST_CASE("a beta argument of -3e19 at the start values gives NLL +inf and zero derivatives") {
@@ -49,7 +57,7 @@ TEST_CASE("a beta argument of -3e19 at the start values gives NLL +inf and zero 
     mlec::Diagnostics ds;
     const auto model = mlec::Model::from_text("p ~ beta(a, b - 3e19)\n", "beta.mle", ds);
     REQUIRE(model);
-    const auto problem = mlec::fuzz::bind(*model, ds, false);
+    const auto problem = mlec::fuzz::bind_to_table(*model, ds, false);
     REQUIRE(problem);
     const Eigen::VectorXd theta = problem->start();
     Eigen::VectorXd gradient;
