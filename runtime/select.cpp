@@ -10,10 +10,13 @@ void select_eval(OpCall& c) {
     const ConstCol& index = c.in[0];
     const Eigen::Index k = static_cast<Eigen::Index>(c.in.size()) - 1;
     const Eigen::Index n = index.size();
+    const auto levels = static_cast<double>(k);
     for (Eigen::Index r = 0; r < n; ++r) {
-        const auto level = static_cast<Eigen::Index>(index[r]);
-        c.value[r] = level >= 1 && level <= k ? c.in[static_cast<std::size_t>(level)][r]
-                                              : std::numeric_limits<double>::quiet_NaN();
+        // Compared as a double: converting a value beyond the integers'
+        // range would be undefined.
+        const double level = index[r];
+        c.value[r] = level >= 1 && level <= levels ? c.in[static_cast<std::size_t>(level)][r]
+                                                   : std::numeric_limits<double>::quiet_NaN();
     }
     for (Eigen::Index j = 1; j <= k; ++j) {
         if (!c.want_d1(static_cast<int>(j))) continue;

@@ -15,6 +15,8 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 
+#include "runtime/precondition.hpp"
+
 namespace mlec::rt::special {
 
 // The library never throws for a bad argument: a pole or domain error becomes
@@ -79,6 +81,7 @@ inline double log_factorial(double k) {
 // whose first omitted term is below 2e-18 at x = 10. Computing it directly
 // (not as a difference of lgamma values) is what keeps log_beta exact.
 inline double stirling_remainder(double x) {
+    MLEC_ASSERT_PRECONDITION(x >= 10);
     const double r = 1.0 / (x * x);
     constexpr double c[] = {1.0 / 12,         -1.0 / 360,          1.0 / 1260,
                             -1.0 / 1680,      1.0 / 1188,          -691.0 / 360360,
@@ -93,6 +96,7 @@ inline double stirling_remainder(double x) {
 // result is ~1): Stirling's formula for the large arguments, with the
 // remainders kept exactly (the approach of R's lbeta).
 inline double log_beta_large(double a, double b) {
+    MLEC_ASSERT_PRECONDITION(std::min(a, b) >= 1 && a + b >= 20);
     constexpr double log_sqrt_2pi = 0.91893853320467274178032973640562;
     const double p = std::min(a, b);
     const double q = std::max(a, b);
@@ -107,8 +111,10 @@ inline double log_beta_large(double a, double b) {
 }
 
 // log C(n, k) for integers 0 <= k <= n: the log k! table when n is small,
-// otherwise -log(n+1) - log B(n-k+1, k+1).
+// otherwise -log(n+1) - log B(n-k+1, k+1). (Both are lgamma's continuation
+// for other real 0 <= k <= n, which keeps log_beta_large's arguments >= 1.)
 inline double log_choose(double n, double k) {
+    MLEC_ASSERT_PRECONDITION(k >= 0 && k <= n);
     if (n < log_factorial_table_size) {
         return log_factorial(n) - log_factorial(k) - log_factorial(n - k);
     }

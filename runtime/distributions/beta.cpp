@@ -34,8 +34,40 @@ constexpr int bb = pair_index(2, 2, 3);
 //   d2/dy da = 1/y    d2/dy db = -1/(1 - y)
 //   d2/da2 = psi1(a + b) - psi1(a)    d2/da db = psi1(a + b)    d2/db2 = psi1(a + b) - psi1(b)
 // The differences psi(x + d) - psi(x) come from detail::polygamma_diff, exact
-// also when x >> d. a and b are usually parameters broadcast to every row:
-// the special functions are recomputed only when (a, b) changes.
+// also when x >> d.
+struct ArgTerms {
+    double lbeta = 0;                         // log B(a, b)
+    double psi_a = 0, psi_b = 0;              // psi(a + b) - psi(a), psi(a + b) - psi(b)
+    double tri_a = 0, tri_b = 0, tri_ab = 0;  // d2/da2, d2/db2, d2/da db
+};
+
+// The terms at one (a, b). log_beta and polygamma_diff need a, b > 0: an
+// (a, b) outside gives NaN, which finish_rows turns into -inf.
+ArgTerms arg_terms(double a, double b, bool psi, bool tri) {
+    ArgTerms t;
+    if (!in_domain_fast(args[0].domain, a) || !in_domain_fast(args[1].domain, b)) {
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        return {nan, nan, nan, nan, nan, nan};
+    }
+    t.lbeta = log_beta(a, b);
+    if (!psi && !tri) return t;
+    // psi(a+b) - psi(a) = psi_rem(a, b) + log1p(b/a), and the same with a,
+    // b swapped.
+    const PolygammaDiff da = polygamma_diff(a, b, psi, tri);
+    const PolygammaDiff db = polygamma_diff(b, a, psi, tri);
+    t.psi_a = da.psi_rem + std::log1p(b / a);
+    t.psi_b = db.psi_rem + std::log1p(a / b);
+    if (tri) {
+        // psi1(a+b) - psi1(a) = tri_rem(a, b) - b/(a (a+b))
+        t.tri_a = da.tri_rem - b / (a * (a + b));
+        t.tri_b = db.tri_rem - a / (b * (a + b));
+        t.tri_ab = special::trigamma(a + b);
+    }
+    return t;
+}
+
+// a and b are usually parameters broadcast to every row: their terms are
+// recomputed only when (a, b) changes.
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& a = c.in[1];
@@ -50,33 +82,19 @@ void eval(OpCall& c) {
     const bool tri = d_aa || d_ab || d_bb;
     double last_a = std::numeric_limits<double>::quiet_NaN();
     double last_b = last_a;
-    double lbeta = 0, psi_a = 0, psi_b = 0, tri_a = 0, tri_b = 0, tri_ab = 0;
+    ArgTerms t;
     for (Eigen::Index r = 0; r < rows; ++r) {
         if (!(a[r] == last_a && b[r] == last_b)) {
             last_a = a[r];
             last_b = b[r];
-            lbeta = log_beta(last_a, last_b);
-            if (psi || tri) {
-                // psi(a+b) - psi(a) = psi_rem(a, b) + log1p(b/a), and the
-                // same with a, b swapped.
-                const PolygammaDiff da = polygamma_diff(last_a, last_b, psi, tri);
-                const PolygammaDiff db = polygamma_diff(last_b, last_a, psi, tri);
-                psi_a = da.psi_rem + std::log1p(last_b / last_a);
-                psi_b = db.psi_rem + std::log1p(last_a / last_b);
-                if (tri) {
-                    // psi1(a+b) - psi1(a) = tri_rem(a, b) - b/(a (a+b))
-                    tri_a = da.tri_rem - last_b / (last_a * (last_a + last_b));
-                    tri_b = db.tri_rem - last_a / (last_b * (last_a + last_b));
-                    tri_ab = special::trigamma(last_a + last_b);
-                }
-            }
+            t = arg_terms(last_a, last_b, psi, tri);
         }
-        c.value[r] = -lbeta;
-        if (d_a) c.d1[1][r] = psi_a;
-        if (d_b) c.d1[2][r] = psi_b;
-        if (d_aa) c.d2[aa][r] = tri_a;
-        if (d_ab) c.d2[ab][r] = tri_ab;
-        if (d_bb) c.d2[bb][r] = tri_b;
+        c.value[r] = -t.lbeta;
+        if (d_a) c.d1[1][r] = t.psi_a;
+        if (d_b) c.d1[2][r] = t.psi_b;
+        if (d_aa) c.d2[aa][r] = t.tri_a;
+        if (d_ab) c.d2[ab][r] = t.tri_ab;
+        if (d_bb) c.d2[bb][r] = t.tri_b;
     }
     const Eigen::ArrayXd log_y = y.log();
     const Eigen::ArrayXd log_1my = (-y).log1p();

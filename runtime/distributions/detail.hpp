@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "runtime/distributions.hpp"
+#include "runtime/precondition.hpp"
 #include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
@@ -91,6 +92,18 @@ inline Domain input_domain(const DistributionDef& def, int k) {
     return def.args[i].domain;
 }
 
+// Whether row r's outcome and arguments lie in their domains. The scalar
+// helpers below have preconditions (log_beta needs a, b > 0, polygamma_diff
+// x > 0 and a >= 0, ...): a distribution calls them only for rows that pass
+// this (or the part of it the helper's inputs need), and gives the others
+// any value, which finish_rows then replaces by -inf.
+inline bool row_in_domain(const DistributionDef& def, const OpCall& c, Eigen::Index r) {
+    const int arity = static_cast<int>(c.in.size());
+    bool ok = in_domain_fast(def.outcome, c.in[0][r]);
+    for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(input_domain(def, k), c.in[k][r]);
+    return ok;
+}
+
 // The argument checks of Stan Math's order, run after the vectorized value so
 // that the common all-valid block stays a few passes of array expressions:
 // every row whose outcome or arguments lie outside their domains, or whose
@@ -115,9 +128,7 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
 
     const Eigen::Index n = c.value.size();
     for (Eigen::Index r = 0; r < n; ++r) {
-        bool ok = c.value[r] > neg_inf && in_domain_fast(def.outcome, c.in[0][r]);
-        for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(input_domain(def, k), c.in[k][r]);
-        if (ok) continue;
+        if (c.value[r] > neg_inf && row_in_domain(def, c, r)) continue;
         c.value[r] = neg_inf;
         for (Col& d : c.d1) {
             if (d.size() > 0) d[r] = 0.0;
@@ -133,7 +144,9 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
 // log(1 + u) - u, also for small |u| where the two terms cancel to -u^2/2:
 // with v = u/(2 + u), log(1 + u) = 2 atanh(v) = 2 (v + v^3/3 + v^5/5 + ...)
 // and 2v - u = -u^2/(2 + u), so no term cancels (the idea of R's log1pmx).
+// u >= -1.
 inline double log1pmx(double u) {
+    MLEC_ASSERT_PRECONDITION(u >= -1);
     if (!(std::abs(u) < 0.1)) return std::log1p(u) - u;
     const double v = u / (2.0 + u);
     const double v2 = v * v;
@@ -150,6 +163,7 @@ inline double log1pmx(double u) {
 // The difference of two lgamma values of size x log x would lose
 // log10(x log x) digits.
 inline double lgamma_ratio(double x, double a) {
+    MLEC_ASSERT_PRECONDITION(x >= 10 && a >= 0);
     return (x - 0.5) * std::log1p(a / x) + a * std::log(x + a) - a +
            special::stirling_remainder(x + a) - special::stirling_remainder(x);
 }
@@ -157,6 +171,7 @@ inline double lgamma_ratio(double x, double a) {
 // log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b) for a, b > 0, without
 // the cancellation of the three terms when one argument is large.
 inline double log_beta(double a, double b) {
+    MLEC_ASSERT_PRECONDITION(a > 0 && b > 0);
     const double p = std::min(a, b);
     const double q = std::max(a, b);
     if (p >= 1 && p + q >= 20) return special::log_beta_large(p, q);
@@ -182,6 +197,7 @@ struct PolygammaDiff {
 };
 
 inline PolygammaDiff polygamma_diff(double x, double a, bool want_psi, bool want_tri) {
+    MLEC_ASSERT_PRECONDITION(x > 0 && a >= 0);
     PolygammaDiff out;
     if (a == 0) return out;
     if (x >= 10) {

@@ -51,9 +51,10 @@ struct CountTerms {
 
 CountTerms count_terms(double y, double size, bool want_psi, bool want_tri) {
     CountTerms t;
-    // A y that is not a count is rejected by finish_rows; only keep the
-    // special functions away from it here.
-    if (!(y > 0 && y == std::floor(y))) return t;
+    // A y that is not a count, or a size outside (0, inf), is rejected by
+    // finish_rows; log_beta and polygamma_diff must not see them. (At y = 0
+    // every term is 0.)
+    if (!(y > 0 && in_domain_fast(def.outcome, y) && in_domain_fast(args[1].domain, size))) return t;
     t.lc = -log_beta(size, y) - std::log(y);
     if (want_psi || want_tri) {
         const PolygammaDiff d = polygamma_diff(size, y, want_psi, want_tri);
@@ -119,7 +120,11 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 1)) c.d2[mm] = -y / mu.square() + (y + phi) * inv_pm.square();
     if (c.want_d2(1, 2)) c.d2[ms] = (y - mu) * inv_pm.square();
     if (d_phi) {
-        for (Eigen::Index r = 0; r < rows; ++r) c.d1[2][r] += log1pmx((y[r] - mu[r]) * inv_pm[r]);
+        // u >= -1 (log1pmx's precondition) needs y >= 0 and mu, phi > 0:
+        // the other rows are left to finish_rows.
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            if (row_in_domain(def, c, r)) c.d1[2][r] += log1pmx((y[r] - mu[r]) * inv_pm[r]);
+        }
     }
     if (d_phiphi) c.d2[ss] += (mu - y).square() * inv_pm.square() / (phi + y);
     finish_rows(c, def);

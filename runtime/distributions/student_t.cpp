@@ -51,10 +51,16 @@ struct NuTerms {
 // C'' = (psi1((nu+1)/2) - psi1(nu/2))/4 + 1/(2 nu^2) = tri_rem/4 + 1/(2 nu^2 (nu + 1))
 // with psi_rem, tri_rem = polygamma_diff(nu/2, 1/2): both tend to 0 like
 // 1/nu^2 and 1/nu^3 as the normal limit is approached, and are formed
-// without cancelling their O(1/nu) parts.
+// without cancelling their O(1/nu) parts. polygamma_diff needs nu/2 > 0:
+// a nu outside (0, inf), or one so small that nu/2 rounds to 0, gives NaN,
+// which finish_rows turns into -inf.
 NuTerms nu_terms(double nu, bool want_c1, bool want_c2) {
     NuTerms t;
     const double x = 0.5 * nu;
+    if (!in_domain_fast(args[0].domain, x)) {
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        return {nan, nan, nan};
+    }
     if (x >= 10) {
         t.c = x * log1pmx(0.5 / x) - log_sqrt_2pi + special::stirling_remainder(x + 0.5) -
               special::stirling_remainder(x);
