@@ -33,8 +33,10 @@ TEST_CASE("every input of fuzz_model's corpus is parsed, bound and evaluated") {
         INFO(file.filename().string());
         bound += mlec::fuzz::evaluate_input(mlec::test::read_file(file)) ? 1 : 0;
     }
-    // Most of the inputs are errors on purpose; about 30 bind to the table.
-    CHECK(bound >= 25);
+    // Most of the inputs are errors on purpose (the golden error cases, and
+    // the example models, whose undeclared products of missing columns are
+    // errors); 22 bind to the table.
+    CHECK(bound >= 20);
 }
 
 TEST_CASE("every input of fuzz_fit's corpus is fitted and keeps the results' promises") {
@@ -45,9 +47,10 @@ TEST_CASE("every input of fuzz_fit's corpus is fitted and keeps the results' pro
         CHECK(mlec::fuzz::fit_input(mlec::test::read_file(file), this_one).empty());
         fitted += this_one ? 1 : 0;
     }
-    // The seeds are models over the table's columns, and a few over
-    // columns it does not have (their names become parameters).
-    CHECK(fitted >= 40);
+    // The seeds are models over the table's columns (36 bind), and the
+    // example models as they are, most of them errors here (a product of
+    // two names that are not columns is refused as unidentified).
+    CHECK(fitted >= 35);
 }
 
 TEST_CASE("a beta argument of -3e19 at the start values gives NLL +inf and zero derivatives") {
