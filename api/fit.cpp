@@ -118,6 +118,11 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         r.notes.push_back("L-BFGS stopped at a worse point (log-likelihood " + format_digits(-opt.lbfgs_f, 10) +
                           "), a local maximum or a stall of its approximate curvature; the result is Newton's "
                           "from the same start");
+    if (!std::isnan(opt.newton_f))
+        r.notes.push_back("Newton's method stopped at a point that is not a maximum (log-likelihood " +
+                          format_digits(-opt.newton_f, 10) +
+                          "), where no step raises the likelihood; the result is L-BFGS's from the same start, "
+                          "confirmed by Newton");
     r.seed = options.seed;
     c.fill_estimates(c.theta);
     if (options.check_gradient) {

@@ -234,9 +234,10 @@ void decide_status(FitContext& c, const rt::OptimizeResult& opt) {
     if (c.curvature.clearly_negative()) {
         if (opt.status == rt::OptimizeStatus::converged || opt.status == rt::OptimizeStatus::line_search_failed) {
             r.status = FitStatus::not_a_maximum;
-            r.message = "not a maximum: the optimizer stopped where the Hessian has clearly negative curvature, yet "
-                        "no step raises the likelihood: a saddle point, or a kink where the likelihood is not smooth "
-                        "(|y - m| of a laplace at a data value); try other start values (--starts N)";
+            r.message = "not a regular maximum: the optimizer stopped where the Hessian has clearly negative "
+                        "curvature, yet no step raises the likelihood: a saddle point, or a kink where the likelihood "
+                        "is not smooth (|y - m| of a laplace at a data value: possibly the maximum, but curvature gives "
+                        "it no standard error); try other start values (--starts N)";
         }
         report_saddle(c);
         return;

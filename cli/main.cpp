@@ -50,7 +50,7 @@ constexpr const char* usage_text =
     "options:\n"
     "  --format text|json        report format (default: text)\n"
     "  --method auto|newton|lbfgs  optimizer (default: auto: Newton up to 50 parameters)\n"
-    "  --max-iterations N        iteration limit (default: 1000; L-BFGS uses 10x)\n"
+    "  --max-iterations N        iteration limit (default: 3000; L-BFGS uses 10x)\n"
     "  --tolerance X             converged within X standard errors of the maximum\n"
     "                            (Newton decrement <= X^2; default: 1e-8)\n"
     "  --starts N                fit from N starting points: the given start values, then\n"

@@ -397,7 +397,7 @@ PYBIND11_MODULE(mlec, m) {
             return run_fit(*bound, options, on_iteration);
         },
         py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto",
-        py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95,
+        py::arg("max_iterations") = 3000, py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95,
         py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1, py::arg("threads") = 0,
         py::arg("na") = "error", py::arg("on_iteration") = py::none(),
         "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
@@ -458,7 +458,7 @@ PYBIND11_MODULE(mlec, m) {
                                            on_iteration),
                                on_iteration);
             },
-            py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 1000, py::arg("tolerance") = 1e-8,
+            py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000, py::arg("tolerance") = 1e-8,
             py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1,
             py::arg("on_iteration") = py::none(), "Fit this problem; the same options as mlec.fit.");
 }

@@ -198,18 +198,23 @@ OptimizeResult newton(TrackingObjective& tracked, const Eigen::VectorXd& start, 
     return result;
 }
 
-}  // namespace
+// Whether `a` is a better answer than `b`: a lower f beyond rounding, or
+// the same f where a converged and b did not.
+bool better_answer(const OptimizeResult& a, const OptimizeResult& b) {
+    const double rounding = rounding_level(b.f);
+    return std::isfinite(a.f) && (a.f < b.f - rounding || (!(a.f > b.f + rounding) &&
+                                                           a.status == OptimizeStatus::converged &&
+                                                           b.status != OptimizeStatus::converged));
+}
 
-OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options,
-                        const IterationCallback& callback) {
-    TrackingObjective tracked(objective);
-    Method method = options.method;
-    if (method == Method::automatic)
-        method = start.size() <= options.newton_max_dimension ? Method::newton : Method::lbfgs;
-    if (method == Method::newton) return newton(tracked, start, options, callback, 0);
-
+// L-BFGS from `start`, its answer confirmed (or completed) by Newton with
+// the exact Hessian, which also leaves a saddle point that L-BFGS, seeing a
+// vanishing gradient, would have stopped on.
+OptimizeResult lbfgs_then_newton(TrackingObjective& tracked, const Eigen::VectorXd& start,
+                                 const OptimizeOptions& options, const IterationCallback& callback,
+                                 int iteration_offset) {
     detail::LbfgsStepper stepper(tracked, options.lbfgs_memory);
-    Run run = run_iterations(stepper, LbfgsTests{}, start, 10 * options.max_iterations, callback, 0);
+    Run run = run_iterations(stepper, LbfgsTests{}, start, 10 * options.max_iterations, callback, iteration_offset);
     if (auto better = better_trial(tracked, run.current)) {
         Iterate there = stepper.start(*better);
         if (is_finite(there) && there.f < run.current.f) run.current = std::move(there);
@@ -219,26 +224,53 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
         result.decrement = std::numeric_limits<double>::infinity();
         return result;
     }
-    // L-BFGS has only approximated the Hessian: confirm (or complete) its
-    // answer with Newton's exact one, which also leaves a saddle point that
-    // L-BFGS, seeing a vanishing gradient, would have stopped on.
     const int lbfgs_iterations = run.iterations;
-    OptimizeResult result = newton(tracked, run.current.x, options, callback, lbfgs_iterations);
+    OptimizeResult result =
+        newton(tracked, run.current.x, options, callback, iteration_offset + lbfgs_iterations);
     result.method_used = Method::lbfgs;
     result.polish_iterations = result.iterations;
     result.iterations += lbfgs_iterations;
-    if (start.size() > options.newton_max_dimension) return result;
+    return result;
+}
+
+}  // namespace
+
+OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options,
+                        const IterationCallback& callback) {
+    TrackingObjective tracked(objective);
+    Method method = options.method;
+    if (method == Method::automatic)
+        method = start.size() <= options.newton_max_dimension ? Method::newton : Method::lbfgs;
+    if (method == Method::newton) {
+        OptimizeResult direct = newton(tracked, start, options, callback, 0);
+        // Automatic: where Newton stops with no step that helps (a saddle, a
+        // kink, the edge of a jump in the likelihood, reached by following
+        // negative curvature), L-BFGS from the same start takes another path:
+        // its curvature is an approximation that is always positive. The
+        // better of the two is the answer, and says whose it is.
+        if (options.method != Method::automatic || direct.status != OptimizeStatus::line_search_failed)
+            return direct;
+        OptimizeResult other = lbfgs_then_newton(tracked, start, options, callback, direct.iterations);
+        if (!better_answer(other, direct)) {
+            direct.evaluations = tracked.evaluations();
+            return direct;
+        }
+        other.newton_f = direct.f;
+        other.iterations += direct.iterations;
+        other.evaluations = tracked.evaluations();
+        return other;
+    }
+
+    OptimizeResult result = lbfgs_then_newton(tracked, start, options, callback, 0);
+    if (result.status == OptimizeStatus::non_finite_start || result.status == OptimizeStatus::cancelled ||
+        start.size() > options.newton_max_dimension)
+        return result;
     // Few parameters: Newton from the same start costs little, and L-BFGS,
     // following only an approximate curvature, can end in another basin
     // (a worse local maximum of a nonlinear model) where Newton does not.
     // The better of the two is the answer, and says whose it is.
     OptimizeResult direct = newton(tracked, start, options, {}, 0);
-    const bool newton_better =
-        std::isfinite(direct.f) && (direct.f < result.f - rounding_level(result.f) ||
-                                    (!(direct.f > result.f + rounding_level(result.f)) &&
-                                     direct.status == OptimizeStatus::converged &&
-                                     result.status != OptimizeStatus::converged));
-    if (!newton_better) return result;
+    if (!better_answer(direct, result)) return result;
     direct.lbfgs_f = result.f;
     direct.iterations += result.iterations;
     direct.evaluations = tracked.evaluations();

@@ -28,7 +28,7 @@ std::string_view to_string(OptimizeStatus s);
 struct OptimizeOptions {
     Method method = Method::automatic;
     int newton_max_dimension = 50;  // automatic: Newton up to this many parameters
-    int max_iterations = 1000;       // Newton; L-BFGS uses 10x this, then Newton's own
+    int max_iterations = 3000;       // Newton; L-BFGS uses 10x this, then Newton's own
     // Convergence: the Newton decrement g' H^-1 g (the squared distance to
     // the quadratic model's minimum in standard errors; invariant to the
     // units of every parameter) is at most tolerance^2, and the Hessian has
@@ -68,6 +68,10 @@ struct OptimizeResult {
     // L-BFGS (with at most newton_max_dimension parameters) ended at this
     // worse f, and the result is Newton's from the same start; NaN otherwise.
     double lbfgs_f = std::numeric_limits<double>::quiet_NaN();
+    // Automatic method: Newton from the start stopped where no step helps (at
+    // this f), and L-BFGS from the same start, confirmed by Newton, found the
+    // better point that is the result.
+    double newton_f = std::numeric_limits<double>::quiet_NaN();
 };
 
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start,

@@ -365,10 +365,12 @@ TEST_CASE("ranks that make different calls, or fail, end every rank with the fir
 
 TEST_CASE("first_failure gives every rank the lowest failing rank's diagnostics, intact") {
     std::vector<std::optional<Diagnostics>> got(6);
-    std::vector<bool> none(6, false);
+    // One element per rank thread: not vector<bool>, whose elements share
+    // words (concurrent writes to neighbours race).
+    std::vector<char> none(6, 0);
     run_ranks(6, [&](rt::Collective& c) {
         const auto r = static_cast<std::size_t>(c.rank());
-        none[r] = !mlec::api::first_failure(c, nullptr).has_value();
+        none[r] = mlec::api::first_failure(c, nullptr).has_value() ? 0 : 1;
         Diagnostics mine{Diagnostic{mlec::Severity::error, mlec::Category::data, "f" + std::to_string(r), c.rank() + 10,
                                     -3, "rank " + std::to_string(r) + " \xE2\x9C\x97", std::string(r, '\0'), 7},
                          Diagnostic{}};
@@ -376,7 +378,7 @@ TEST_CASE("first_failure gives every rank the lowest failing rank's diagnostics,
     });
     for (std::size_t r = 0; r < got.size(); ++r) {
         INFO("rank " << r);
-        CHECK(none[r]);
+        CHECK(none[r] == 1);
         REQUIRE(got[r]);
         check_same(*got[r], Diagnostics{Diagnostic{mlec::Severity::error, mlec::Category::data, "f2", 12, -3,
                                                    "rank 2 \xE2\x9C\x97", std::string(2, '\0'), 7},

@@ -127,7 +127,7 @@ enum { MLEC_METHOD_AUTO = 0, MLEC_METHOD_NEWTON = 1, MLEC_METHOD_LBFGS = 2 };
 
 typedef struct mlec_fit_options {
     int method;             /* MLEC_METHOD_*; AUTO: Newton up to 50 parameters, else L-BFGS */
-    int max_iterations;     /* Newton iterations (L-BFGS: 10x, then Newton's own); default 1000 */
+    int max_iterations;     /* Newton iterations (L-BFGS: 10x, then Newton's own); default 3000 */
     double tolerance;       /* converged within this many standard errors of the maximum
                                (Newton decrement <= tolerance^2; docs/cli.md); default 1e-8 */
     double confidence;      /* level of the intervals; default 0.95 */
