@@ -177,10 +177,16 @@ TEST_CASE("not_a_maximum: a kink where the Hessian sees a saddle, exit code 4") 
     CHECK_FALSE(r.parameters[1].std_error);
     CHECK(has_diagnostic(r, "not_positive_definite"));
     CHECK(std::isnan(r.aic));
-    // Where it stopped: the kink, the maximum (2, 1) (s on its log scale).
+    // Where it stopped: at the kink, the maximum (2, 1) (s on its log
+    // scale), to the precision a non-smooth point allows (how close depends
+    // on the build's floating-point path); the NLL there is the maximum's.
     REQUIRE(r.theta.size() == 2);
-    CHECK(r.theta[0] == Approx(2).margin(1e-6));
-    CHECK(r.theta[1] == Approx(0).margin(1e-6));
+    CHECK(r.theta[0] == Approx(2).margin(1e-4));
+    CHECK(r.theta[1] == Approx(0).margin(1e-4));
+    auto b = bind_text(model, csv);
+    Eigen::VectorXd at(2);
+    at << 2, 0;
+    CHECK(b->problem->nll(r.theta) == Approx(b->problem->nll(at)).epsilon(1e-9));
     CHECK(r.method == "lbfgs");
 }
 
