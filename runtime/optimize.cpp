@@ -192,9 +192,11 @@ OptimizeResult newton(TrackingObjective& tracked, const Eigen::VectorXd& start, 
     }
     const double decrement = stepper.decrement(run.current);
     const bool edge = run.status == OptimizeStatus::line_search_failed && stepper.domain_edge();
+    const bool negative = stepper.clearly_negative();
     OptimizeResult result = finish(std::move(run), Method::newton, tracked);
     result.decrement = decrement;
     result.at_domain_edge = edge;
+    result.clearly_negative = negative;
     return result;
 }
 
@@ -243,12 +245,16 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
         method = start.size() <= options.newton_max_dimension ? Method::newton : Method::lbfgs;
     if (method == Method::newton) {
         OptimizeResult direct = newton(tracked, start, options, callback, 0);
-        // Automatic: where Newton stops with no step that helps (a saddle, a
-        // kink, the edge of a jump in the likelihood, reached by following
-        // negative curvature), L-BFGS from the same start takes another path:
-        // its curvature is an approximation that is always positive. The
-        // better of the two is the answer, and says whose it is.
-        if (options.method != Method::automatic || direct.status != OptimizeStatus::line_search_failed)
+        // Automatic: where Newton stops with no step that helps and clearly
+        // negative curvature (a saddle, a kink, the edge of a jump in the
+        // likelihood, reached by following negative curvature), L-BFGS from
+        // the same start takes another path: its curvature is an
+        // approximation that is always positive. The better of the two is
+        // the answer, and says whose it is. (A stop with positive curvature,
+        // a parameter run to the end of the doubles, is left to the
+        // divergence probes.)
+        if (options.method != Method::automatic || direct.status != OptimizeStatus::line_search_failed ||
+            !direct.clearly_negative)
             return direct;
         OptimizeResult other = lbfgs_then_newton(tracked, start, options, callback, direct.iterations);
         if (!better_answer(other, direct)) {

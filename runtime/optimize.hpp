@@ -62,6 +62,7 @@ struct OptimizeResult {
     // Stopped because every step toward a lower f left the domain (f not
     // finite there): the point is on the domain's edge.
     bool at_domain_edge = false;
+    bool clearly_negative = false;  // Newton: clearly negative curvature where it stopped
     int iterations = 0;
     int evaluations = 0;
     int polish_iterations = 0;  // Newton iterations after L-BFGS
