@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "mlec/mlec.hpp"
-#include "runtime/csv.hpp"
+#include "data/csv.hpp"
 
 namespace {
 
@@ -40,7 +40,7 @@ const std::vector<mlec::Model>& models() {
 
 void read_directly(const std::string& text) {
     mlec::Diagnostics ds;
-    auto csv = mlec::rt::CsvFile::from_text(text, "fuzz.csv", ds);
+    auto csv = mlec::data::CsvFile::from_text(text, "fuzz.csv", ds);
     if (!csv) return;
     std::vector<int> all(csv->header().size());
     std::iota(all.begin(), all.end(), 0);

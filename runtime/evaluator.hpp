@@ -1,5 +1,5 @@
 // Evaluates a Graph's negative log-likelihood over the data, block by block
-// of rows (ARCHITECTURE.md, principle 1): each op runs once per block on
+// of rows (docs/architecture.md, "The evaluator"): each op runs once per block on
 // arrays of rows, so the interpretive overhead is O(nodes x blocks) while the
 // work is O(nodes x rows) in Eigen loops.
 //

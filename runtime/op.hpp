@@ -1,7 +1,7 @@
 // One elementwise operation of the expression graph: a built-in function
 // (exp, lgamma, +, ...) or a distribution's log density. The evaluator calls
 // an op once per node per block of rows, so the op's inner loops are Eigen
-// array expressions over the whole block (ARCHITECTURE.md, principle 1).
+// array expressions over the whole block (docs/architecture.md, "The evaluator").
 //
 // An op computes its value and, when asked, its exact local first and second
 // partial derivatives with respect to each input. The evaluator chains them:

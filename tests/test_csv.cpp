@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "runtime/csv.hpp"
+#include "data/csv.hpp"
 
 namespace {
 
 using mlec::Category;
 using mlec::Diagnostic;
 using mlec::Diagnostics;
-using mlec::rt::CsvFile;
+using mlec::data::CsvFile;
 
 // Loads the named columns of `text`; fails the test on any diagnostic.
 std::vector<std::vector<double>> load_ok(const std::string& text, const std::vector<std::string>& names) {

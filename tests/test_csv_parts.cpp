@@ -21,15 +21,15 @@
 #include <string>
 #include <vector>
 
-#include "runtime/csv.hpp"
+#include "data/csv.hpp"
 
 namespace {
 
 using mlec::Diagnostic;
 using mlec::Diagnostics;
-using mlec::rt::CsvFile;
-using mlec::rt::CsvPart;
-using mlec::rt::merge_category_texts;
+using mlec::data::CsvFile;
+using mlec::data::CsvPart;
+using mlec::data::merge_category_texts;
 
 const std::vector<std::size_t> part_counts{1, 2, 3, 4, 7};
 

@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "runtime/csv.hpp"
+#include "data/csv.hpp"
 
 namespace {
 
 using mlec::Diagnostic;
 using mlec::Diagnostics;
-using mlec::rt::CsvFile;
+using mlec::data::CsvFile;
 
 const std::vector<int> thread_counts{1, 2, 3, 4, 7, 0};
 

@@ -1,6 +1,6 @@
 // Distributed fits without MPI: K threads play K ranks through an in-process
 // rt::Collective (support/thread_collective), so the code of a distributed
-// fit (api/distributed, Problem::bind on a part of a file, the evaluator's
+// fit (problem/distributed, Problem::bind on a part of a file, the evaluator's
 // RowShare and exact sums over ranks, the fit's collective steps, simulate's
 // per-row streams) runs in every build, the sanitizer builds included.
 //
@@ -29,10 +29,10 @@
 #include <string>
 #include <vector>
 
-#include "api/distributed.hpp"
-#include "api/impl.hpp"
+#include "problem/distributed.hpp"
+#include "problem/impl.hpp"
 #include "mlec/mlec.hpp"
-#include "runtime/csv.hpp"
+#include "data/csv.hpp"
 #include "support/thread_collective.hpp"
 
 namespace {
@@ -43,6 +43,7 @@ using mlec::Diagnostics;
 using mlec::Model;
 using mlec::Problem;
 namespace rt = mlec::rt;
+namespace data = mlec::data;
 using mlec::test::run_ranks;
 
 const std::vector<int> rank_counts{1, 2, 3, 4, 7};
@@ -143,21 +144,21 @@ Table make_table(std::size_t rows, bool missing) {
 
 // ---------------------------------------------------------------------------
 // A rank's part of the text, read as Cluster::load_csv reads its part of a
-// file (mpi/cluster.cpp).
+// file (api/cluster.cpp).
 
 std::optional<Data> load_part(rt::Collective& c, const std::string& text, const std::string& name,
                               Diagnostics& diagnostics) {
     Diagnostics local;
-    auto csv = rt::CsvFile::from_text_part(
-        text, name, rt::CsvPart{static_cast<std::size_t>(c.rank()), static_cast<std::size_t>(c.size())}, local);
-    if (!mlec::api::agree(&c, csv != nullptr, local, diagnostics)) return std::nullopt;
-    const std::size_t before = mlec::api::place_part(c, *csv);
+    auto csv = data::CsvFile::from_text_part(
+        text, name, data::CsvPart{static_cast<std::size_t>(c.rank()), static_cast<std::size_t>(c.size())}, local);
+    if (!mlec::problem::agree(&c, csv != nullptr, local, diagnostics)) return std::nullopt;
+    const std::size_t before = mlec::problem::place_part(c, *csv);
     Diagnostics header_only;
     auto data = Data::from_csv_text(text.substr(0, text.find('\n') + 1), name, header_only);
     if (!data) throw std::runtime_error("the header alone does not load: " + mlec::format(header_only));
     // (see the top of the file)
     auto& impl = const_cast<Data::Impl&>(data->impl());
-    impl.table = mlec::api::csv_table(std::move(csv), before);
+    impl.table = mlec::data::csv_table(std::move(csv), before);
     impl.collective = mlec::test::borrowed(c);
     return data;
 }
@@ -370,11 +371,11 @@ TEST_CASE("first_failure gives every rank the lowest failing rank's diagnostics,
     std::vector<char> none(6, 0);
     run_ranks(6, [&](rt::Collective& c) {
         const auto r = static_cast<std::size_t>(c.rank());
-        none[r] = mlec::api::first_failure(c, nullptr).has_value() ? 0 : 1;
+        none[r] = mlec::problem::first_failure(c, nullptr).has_value() ? 0 : 1;
         Diagnostics mine{Diagnostic{mlec::Severity::error, mlec::Category::data, "f" + std::to_string(r), c.rank() + 10,
                                     -3, "rank " + std::to_string(r) + " \xE2\x9C\x97", std::string(r, '\0'), 7},
                          Diagnostic{}};
-        got[r] = mlec::api::first_failure(c, r == 2 || r == 4 ? &mine : nullptr);
+        got[r] = mlec::problem::first_failure(c, r == 2 || r == 4 ? &mine : nullptr);
     });
     for (std::size_t r = 0; r < got.size(); ++r) {
         INFO("rank " << r);
@@ -594,8 +595,8 @@ TEST_CASE("align_rows moves fewer than a block per rank and starts every rank at
             }
             std::vector<std::span<const double>> columns{storage[0], caller};
             std::size_t rows = split[r], aligned_first = 0;
-            const mlec::api::RowCounts counts =
-                mlec::api::align_rows(c, columns, storage, rows, block, aligned_first);
+            const mlec::problem::RowCounts counts =
+                mlec::problem::align_rows(c, columns, storage, rows, block, aligned_first);
             mine.first_before = counts.first_row;
             mine.rows_before = split[r];
             mine.total = counts.total_rows;

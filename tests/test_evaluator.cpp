@@ -10,7 +10,7 @@
 
 #include "grammar/parse.hpp"
 #include "interpreter/checked_model.hpp"
-#include "runtime/csv.hpp"
+#include "data/csv.hpp"
 #include "runtime/evaluator.hpp"
 
 namespace {
@@ -44,13 +44,13 @@ struct Fixture {
     mlec::SourceText source{"test.mle", model_text};
     mlec::ParseResult parsed = mlec::parse_model(source);
     mlec::Diagnostics ds;
-    std::unique_ptr<mlec::rt::CsvFile> csv;
+    std::unique_ptr<mlec::data::CsvFile> csv;
     std::optional<mlec::interp::CheckedModel> model;
     std::vector<std::vector<double>> columns;
 
     explicit Fixture(int rows) {
         REQUIRE(parsed.model);
-        csv = mlec::rt::CsvFile::from_text(make_data(rows), "test.csv", ds);
+        csv = mlec::data::CsvFile::from_text(make_data(rows), "test.csv", ds);
         REQUIRE(csv);
         auto checked = mlec::interp::check_model(source, *parsed.model, csv->header(), "test.csv");
         REQUIRE(checked.model);
@@ -133,7 +133,7 @@ TEST_CASE("the NLL of a normal model equals its closed form") {
     auto parsed = mlec::parse_model(source);
     REQUIRE(parsed.model);
     mlec::Diagnostics ds;
-    auto csv = mlec::rt::CsvFile::from_text("y\n1\n2.5\n-0.5\n4\n", "n.csv", ds);
+    auto csv = mlec::data::CsvFile::from_text("y\n1\n2.5\n-0.5\n4\n", "n.csv", ds);
     REQUIRE(csv);
     auto checked = mlec::interp::check_model(source, *parsed.model, csv->header(), "n.csv");
     REQUIRE(checked.model);

@@ -16,7 +16,7 @@
 #include <map>
 #include <sstream>
 
-#include "api/impl.hpp"
+#include "problem/impl.hpp"
 #include "grammar/parse.hpp"
 #include "mlec/mlec.hpp"
 #include "support/files.hpp"

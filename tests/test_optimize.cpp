@@ -6,22 +6,22 @@
 #include <limits>
 #include <vector>
 
-#include "runtime/optimize.hpp"
+#include "optim/optimize.hpp"
 
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
-using mlec::rt::Method;
-using mlec::rt::OptimizeOptions;
-using mlec::rt::OptimizeResult;
-using mlec::rt::OptimizeStatus;
+using mlec::optim::Method;
+using mlec::optim::OptimizeOptions;
+using mlec::optim::OptimizeResult;
+using mlec::optim::OptimizeStatus;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 
 // f with optional gradient and Hessian, from one function; counts calls where
 // f came out non-finite (trial points outside the domain).
-class TestObjective : public mlec::rt::Objective {
+class TestObjective : public mlec::optim::Objective {
 public:
     using Eval = std::function<double(const VectorXd&, VectorXd*, MatrixXd*)>;
     TestObjective(int dimension, Eval eval) : dimension_(dimension), eval_(std::move(eval)) {}
@@ -108,11 +108,11 @@ void check_consistent(TestObjective& objective, const OptimizeResult& result) {
 }  // namespace
 
 TEST_CASE("to_string names every status") {
-    CHECK(mlec::rt::to_string(OptimizeStatus::converged) == "converged");
-    CHECK(mlec::rt::to_string(OptimizeStatus::max_iterations) == "max_iterations");
-    CHECK(mlec::rt::to_string(OptimizeStatus::line_search_failed) == "line_search_failed");
-    CHECK(mlec::rt::to_string(OptimizeStatus::non_finite_start) == "non_finite_start");
-    CHECK(mlec::rt::to_string(OptimizeStatus::cancelled) == "cancelled");
+    CHECK(mlec::optim::to_string(OptimizeStatus::converged) == "converged");
+    CHECK(mlec::optim::to_string(OptimizeStatus::max_iterations) == "max_iterations");
+    CHECK(mlec::optim::to_string(OptimizeStatus::line_search_failed) == "line_search_failed");
+    CHECK(mlec::optim::to_string(OptimizeStatus::non_finite_start) == "non_finite_start");
+    CHECK(mlec::optim::to_string(OptimizeStatus::cancelled) == "cancelled");
 }
 
 TEST_CASE("Newton solves a convex quadratic in one iteration") {
@@ -126,7 +126,7 @@ TEST_CASE("Newton solves a convex quadratic in one iteration") {
         if (h) *h = a;
         return 0.5 * r.dot(a * r) + 3;
     });
-    const OptimizeResult result = mlec::rt::minimize(objective, VectorXd::Zero(3));
+    const OptimizeResult result = mlec::optim::minimize(objective, VectorXd::Zero(3));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.method_used == Method::newton);
@@ -140,7 +140,7 @@ TEST_CASE("Rosenbrock from (-1.2, 1) reaches (1, 1)") {
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(2, rosenbrock);
     const OptimizeResult result =
-        mlec::rt::minimize(objective, vec({-1.2, 1}), with_method(method));
+        mlec::optim::minimize(objective, vec({-1.2, 1}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.method_used == method);
@@ -164,7 +164,7 @@ TEST_CASE("a badly scaled quadratic: x1 ~ 1e3, x2 ~ 1e-3") {
     // The trust region is measured in scaled units (each coordinate by its
     // own curvature), so its first trial is the exact Newton step: Newton,
     // scale-invariant, needs one iteration.
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({500, 1}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({500, 1}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(std::abs(result.x(0) / 1000 - 1) < 1e-8);
@@ -176,7 +176,7 @@ TEST_CASE("a function defined only for x > 0 is minimized without leaving the do
     // From x = 3 the Newton step is -f'/f'' = -(2/3) * 9 = -6, to x = -3.
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(1, x_minus_log_x);
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({3}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({3}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(std::abs(result.x(0) - 1) < 1e-8);
@@ -197,7 +197,7 @@ TEST_CASE("an indefinite Hessian: Newton goes downhill, not to the saddle") {
         return x * x * x * x / 4 - x * x / 2 + y * y / 2;
     });
     const OptimizeResult result =
-        mlec::rt::minimize(objective, vec({0.1, 1}), with_method(Method::newton));
+        mlec::optim::minimize(objective, vec({0.1, 1}), with_method(Method::newton));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(std::abs(result.x(0) - 1) < 1e-8);
@@ -226,7 +226,7 @@ TEST_CASE("automatic picks L-BFGS for 200 parameters") {
     for (int i = 0; i < n; i += 2) start.segment(i, 2) = vec({-1.2 + 0.01 * i, 1 - 0.005 * i});
     int callback_calls = 0;
     const OptimizeResult result =
-        mlec::rt::minimize(objective, start, {}, [&](const mlec::rt::IterationInfo&) {
+        mlec::optim::minimize(objective, start, {}, [&](const mlec::optim::IterationInfo&) {
             ++callback_calls;
             return true;
         });
@@ -241,19 +241,19 @@ TEST_CASE("automatic picks L-BFGS for 200 parameters") {
 TEST_CASE("automatic picks Newton up to newton_max_dimension") {
     TestObjective objective(2, rosenbrock);
     OptimizeOptions options;
-    CHECK(mlec::rt::minimize(objective, vec({-1.2, 1}), options).method_used == Method::newton);
+    CHECK(mlec::optim::minimize(objective, vec({-1.2, 1}), options).method_used == Method::newton);
     options.newton_max_dimension = 1;
-    CHECK(mlec::rt::minimize(objective, vec({-1.2, 1}), options).method_used == Method::lbfgs);
+    CHECK(mlec::optim::minimize(objective, vec({-1.2, 1}), options).method_used == Method::lbfgs);
 }
 
 TEST_CASE("a minimum at infinity: the search stops at a finite point") {
     // log(1 + exp(-x)) has f' = -1/(1 + e^x) and f'' ~ e^-x, so the Newton
     // decrement f'^2 / f'' ~ e^-x falls below 1e-16 near x = 37: both
     // methods stop there as converged, with a finite x (telling this from a
-    // maximum is the divergence probe's work, runtime/divergence).
+    // maximum is the divergence probe's work, inference/divergence).
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(1, softplus_of_minus_x);
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({0}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({0}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.x(0) > 20);
@@ -284,7 +284,7 @@ TEST_CASE("a separated logistic regression stops at a finite point") {
         }
         return f;
     });
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({0, 0}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({0, 0}), with_method(method));
     check_consistent(objective, result);
     // Terminates by the relative-gradient test at a large slope.
     CHECK(result.status == OptimizeStatus::converged);
@@ -295,9 +295,9 @@ TEST_CASE("a separated logistic regression stops at a finite point") {
 TEST_CASE("the callback sees every accepted iteration and can cancel") {
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(2, rosenbrock);
-    std::vector<mlec::rt::IterationInfo> seen;
-    const OptimizeResult result = mlec::rt::minimize(
-        objective, vec({-1.2, 1}), with_method(method), [&](const mlec::rt::IterationInfo& info) {
+    std::vector<mlec::optim::IterationInfo> seen;
+    const OptimizeResult result = mlec::optim::minimize(
+        objective, vec({-1.2, 1}), with_method(method), [&](const mlec::optim::IterationInfo& info) {
             seen.push_back(info);
             return info.iteration < 3;
         });
@@ -321,8 +321,8 @@ TEST_CASE("a start at the optimum takes no iterations") {
     TestObjective objective(2, rosenbrock);
     bool called = false;
     const OptimizeResult result =
-        mlec::rt::minimize(objective, vec({1, 1}), with_method(method),
-                           [&](const mlec::rt::IterationInfo&) { return called = true; });
+        mlec::optim::minimize(objective, vec({1, 1}), with_method(method),
+                           [&](const mlec::optim::IterationInfo&) { return called = true; });
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.iterations == 0);
     // L-BFGS's start, then Newton's confirmation with the Hessian.
@@ -337,7 +337,7 @@ TEST_CASE("a non-finite start is reported, not searched from") {
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     SECTION("f is +inf") {
         TestObjective objective(1, x_minus_log_x);
-        const OptimizeResult result = mlec::rt::minimize(objective, vec({-1}), with_method(method));
+        const OptimizeResult result = mlec::optim::minimize(objective, vec({-1}), with_method(method));
         CHECK(result.status == OptimizeStatus::non_finite_start);
         CHECK(result.iterations == 0);
         CHECK(result.evaluations == 1);
@@ -350,7 +350,7 @@ TEST_CASE("a non-finite start is reported, not searched from") {
             if (h) (*h)(0, 0) = 1;
             return x(0) * x(0);
         });
-        const OptimizeResult result = mlec::rt::minimize(objective, vec({2}), with_method(method));
+        const OptimizeResult result = mlec::optim::minimize(objective, vec({2}), with_method(method));
         CHECK(result.status == OptimizeStatus::non_finite_start);
         CHECK(result.iterations == 0);
         CHECK(result.f == 4);
@@ -362,7 +362,7 @@ TEST_CASE("the iteration limit stops the search at the best point so far") {
     TestObjective objective(2, rosenbrock);
     OptimizeOptions options = with_method(method);
     options.max_iterations = 2;  // L-BFGS: 20
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({-1.2, 1}), options);
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({-1.2, 1}), options);
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::max_iterations);
     // L-BFGS: its own 20, then 2 of Newton's polish.
@@ -382,7 +382,7 @@ TEST_CASE("a gradient with an error of 1e-7 still ends as converged at the optim
         if (h) (*h)(0, 0) = 2;
         return r * r;
     });
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({0}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({0}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.decrement > 1e-16);
@@ -399,7 +399,7 @@ TEST_CASE("a gradient that points the wrong way makes the line search fail") {
         if (h) (*h)(0, 0) = 2;
         return x(0) * x(0);
     });
-    const OptimizeResult result = mlec::rt::minimize(objective, vec({1}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({1}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::line_search_failed);
     CHECK(result.iterations == 0);

@@ -9,22 +9,22 @@
 #include <numeric>
 #include <vector>
 
-#include "runtime/profile.hpp"
+#include "inference/profile.hpp"
 
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
-using mlec::rt::profile;
-using mlec::rt::ProfileOptions;
-using mlec::rt::ProfileResult;
-using mlec::rt::Quantity;
+using mlec::inference::profile;
+using mlec::inference::ProfileOptions;
+using mlec::inference::ProfileResult;
+using mlec::inference::Quantity;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 
 double cutoff(double level) { return boost::math::quantile(boost::math::chi_squared(1), level); }
 
-class TestObjective : public mlec::rt::Objective {
+class TestObjective : public mlec::optim::Objective {
 public:
     using Eval = std::function<double(const VectorXd&, VectorXd*, MatrixXd*)>;
     TestObjective(int dimension, Eval eval) : dimension_(dimension), eval_(std::move(eval)) {}

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "api/plot_svg.hpp"
+#include "report/plot_svg.hpp"
 
 namespace {
 
@@ -268,8 +268,8 @@ Xml checked(const std::string& svg) {
     return xml;
 }
 
-mlec::PlotSeries series(std::string label, std::vector<double> x, std::vector<double> y) {
-    mlec::PlotSeries s;
+mlec::report::PlotSeries series(std::string label, std::vector<double> x, std::vector<double> y) {
+    mlec::report::PlotSeries s;
     s.label = std::move(label);
     s.x = std::move(x);
     s.y = std::move(y);
@@ -277,8 +277,8 @@ mlec::PlotSeries series(std::string label, std::vector<double> x, std::vector<do
 }
 
 // A profile-likelihood plot on [0, 10] x [0, 5]: ticks 0, 2, ..., 10 and 0, 1, ..., 5.
-mlec::Plot profile_plot() {
-    mlec::Plot plot;
+mlec::report::Plot profile_plot() {
+    mlec::report::Plot plot;
     plot.title = "Profile of b";
     plot.x_label = "b";
     plot.y_label = "2 (NLL(b) - NLL(b_hat))";
@@ -312,39 +312,39 @@ TEST_CASE("the XML checker rejects what is not well-formed", "[svg]") {
 
 TEST_CASE("plots of every shape are well-formed and never write nan or inf", "[svg]") {
     const std::string nasty = "a & b < c > d \"e\" 'f'";
-    std::vector<mlec::Plot> plots;
+    std::vector<mlec::report::Plot> plots;
     plots.push_back(profile_plot());
-    plots.push_back(mlec::Plot{});  // nothing at all
+    plots.push_back(mlec::report::Plot{});  // nothing at all
     {
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.series.push_back(series("empty", {}, {}));
         p.vertical = {{not_a_number, "nowhere"}, {infinity, "far"}};
         p.horizontal = not_a_number;
         plots.push_back(p);
     }
     {
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.series.push_back(series("holes", {0, 1, 2, 3, 4}, {not_a_number, 1, infinity, -infinity, 2}));
         p.series.push_back(series("all missing x", {not_a_number, not_a_number}, {1, 2}));
         p.series.push_back(series("constant", {1, 2, 3}, {7, 7, 7}));
         plots.push_back(p);
     }
     {
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.log_y = true;
         p.series.push_back(series("gradient norm", {0, 1, 2, 3, 4, 5}, {1e2, 3, 0, -1, 1e-7, 2e-12}));
         p.horizontal = 1e-8;
         plots.push_back(p);
     }
     {
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.log_y = true;
         p.series.push_back(series("flat", {0, 1}, {5, 5}));
         p.horizontal = -1;  // not drawable on a log axis
         plots.push_back(p);
     }
     {
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.title = p.x_label = p.y_label = p.horizontal_label = nasty;
         p.series.push_back(series(nasty, {0, 1}, {0, 1}));
         p.series.push_back(series(nasty + "2", {0, 1}, {1, 0}));
@@ -354,20 +354,20 @@ TEST_CASE("plots of every shape are well-formed and never write nan or inf", "[s
         plots.push_back(p);
     }
     {
-        mlec::Plot p;  // the extremes of double must not overflow the axis span
+        mlec::report::Plot p;  // the extremes of double must not overflow the axis span
         p.series.push_back(series("huge", {-1.7e308, 0, 1.7e308}, {1.7e308, -1.7e308, 4.9e-324}));
         p.vertical = {{1e308, "big"}};
         plots.push_back(p);
     }
     {
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.series.push_back(series("tiny range", {1, 1 + 1e-15}, {1e-300, 2e-300}));
         p.series.push_back(series("uneven lengths", {1, 2, 3}, {1}));
         plots.push_back(p);
     }
     for (std::size_t i = 0; i < plots.size(); ++i) {
         INFO("plot " << i);
-        const Xml xml = checked(mlec::render_svg(plots[i]));
+        const Xml xml = checked(mlec::report::render_svg(plots[i]));
         const auto x_ticks = with_class(xml, "text", "x-tick");
         const auto y_ticks = with_class(xml, "text", "y-tick");
         CHECK(x_ticks.size() >= 5);
@@ -375,7 +375,7 @@ TEST_CASE("plots of every shape are well-formed and never write nan or inf", "[s
         CHECK(y_ticks.size() >= 5);
         CHECK(y_ticks.size() <= 8);
     }
-    const Xml nasty_xml = parse_xml(mlec::render_svg(plots[6]));
+    const Xml nasty_xml = parse_xml(mlec::report::render_svg(plots[6]));
     CHECK(with_class(nasty_xml, "text", "title").at(0).text == nasty);
     CHECK(with_class(nasty_xml, "text", "x-label").at(0).text == nasty);
     CHECK(with_class(nasty_xml, "text", "y-label").at(0).text == nasty);
@@ -385,12 +385,12 @@ TEST_CASE("plots of every shape are well-formed and never write nan or inf", "[s
 }
 
 TEST_CASE("a series breaks into one polyline per finite piece", "[svg]") {
-    mlec::Plot p;
+    mlec::report::Plot p;
     // Pieces: {0,1,2}, {4,5,6}, {10}: index 3 NaN, 7 inf, 8-9 x NaN, 11 -inf.
     p.series.push_back(series("a", {0, 1, 2, 3, 4, 5, 6, 7, not_a_number, not_a_number, 10, 11},
                               {1, 2, 3, not_a_number, 5, 6, 7, infinity, 1, 1, 1, -infinity}));
     p.series.push_back(series("b", {0, 1}, {2, 3}));
-    const Xml xml = checked(mlec::render_svg(p));
+    const Xml xml = checked(mlec::report::render_svg(p));
     const auto lines = with_class(xml, "polyline", "series");
     REQUIRE(lines.size() == 4);
     for (int i = 0; i < 3; ++i) CHECK(lines[i].attributes.at("data-label") == "a");
@@ -404,18 +404,18 @@ TEST_CASE("a series breaks into one polyline per finite piece", "[svg]") {
     // Two series get a legend; one does not.
     CHECK(std::count_if(xml.elements.begin(), xml.elements.end(), is_legend) == 1);
     p.series.pop_back();
-    const Xml single = checked(mlec::render_svg(p));
+    const Xml single = checked(mlec::report::render_svg(p));
     CHECK(std::none_of(single.elements.begin(), single.elements.end(), is_legend));
 
-    mlec::Plot log_plot;
+    mlec::report::Plot log_plot;
     log_plot.log_y = true;
     // y <= 0 cannot be drawn on a log axis: pieces {0,1}, {3}, {5,6}.
     log_plot.series.push_back(series("g", {0, 1, 2, 3, 4, 5, 6}, {1, 0.1, 0, 0.01, -1, 1e-3, 1e-4}));
-    CHECK(with_class(checked(mlec::render_svg(log_plot)), "polyline", "series").size() == 3);
+    CHECK(with_class(checked(mlec::report::render_svg(log_plot)), "polyline", "series").size() == 3);
 }
 
 TEST_CASE("marks, the reference line and data sit where the ticks say", "[svg]") {
-    const Xml xml = checked(mlec::render_svg(profile_plot()));
+    const Xml xml = checked(mlec::report::render_svg(profile_plot()));
     const Area a = plot_area(xml);
     CHECK(a.x == Approx(76));
     CHECK(a.w > 400);
@@ -466,11 +466,11 @@ TEST_CASE("marks, the reference line and data sit where the ticks say", "[svg]")
 }
 
 TEST_CASE("marks and the reference line widen the axes to include them", "[svg]") {
-    mlec::Plot p;
+    mlec::report::Plot p;
     p.series.push_back(series("s", {0, 1}, {0, 1}));
     p.vertical = {{-3, "far left"}};
     p.horizontal = 9;
-    const Xml xml = checked(mlec::render_svg(p));
+    const Xml xml = checked(mlec::report::render_svg(p));
     const auto x = tick_values(xml, "x-tick");
     const auto y = tick_values(xml, "y-tick");
     CHECK(x.front() <= -3);
@@ -480,9 +480,9 @@ TEST_CASE("marks and the reference line widen the axes to include them", "[svg]"
 }
 
 TEST_CASE("constant and empty series still give a padded plot", "[svg]") {
-    mlec::Plot p;
+    mlec::report::Plot p;
     p.series.push_back(series("c", {1, 2, 3}, {3, 3, 3}));
-    const Xml xml = checked(mlec::render_svg(p));
+    const Xml xml = checked(mlec::report::render_svg(p));
     const Area a = plot_area(xml);
     const auto y = tick_values(xml, "y-tick");
     REQUIRE(y.size() >= 5);
@@ -496,9 +496,9 @@ TEST_CASE("constant and empty series still give a padded plot", "[svg]") {
         CHECK(py < a.y + a.h);
     }
 
-    mlec::Plot zero;
+    mlec::report::Plot zero;
     zero.series.push_back(series("z", {0}, {0}));
-    const Xml zero_xml = checked(mlec::render_svg(zero));
+    const Xml zero_xml = checked(mlec::report::render_svg(zero));
     const auto zx = tick_values(zero_xml, "x-tick");
     CHECK(zx.front() < 0);
     CHECK(zx.back() > 0);
@@ -507,17 +507,17 @@ TEST_CASE("constant and empty series still give a padded plot", "[svg]") {
 TEST_CASE("widening to five ticks never takes a one-signed axis across zero", "[svg]") {
     // Step 2 would give 9 ticks, step 5 only 4 (0, 5, 10, 15): the fifth goes
     // at 20, not at -5.
-    mlec::Plot p;
+    mlec::report::Plot p;
     p.series.push_back(series("deviance", {0, 1}, {0, 14.9}));
-    CHECK(tick_values(checked(mlec::render_svg(p)), "y-tick") == std::vector<double>{0, 5, 10, 15, 20});
+    CHECK(tick_values(checked(mlec::report::render_svg(p)), "y-tick") == std::vector<double>{0, 5, 10, 15, 20});
     p.series[0].y = {-14.9, 0};
-    CHECK(tick_values(checked(mlec::render_svg(p)), "y-tick") == std::vector<double>{-20, -15, -10, -5, 0});
+    CHECK(tick_values(checked(mlec::report::render_svg(p)), "y-tick") == std::vector<double>{-20, -15, -10, -5, 0});
 }
 
 TEST_CASE("the legend lies inside the plotting area", "[svg]") {
-    mlec::Plot p = profile_plot();
+    mlec::report::Plot p = profile_plot();
     p.series.push_back(series("quadratic approximation", {0, 10}, {5, 5}));
-    const Xml xml = checked(mlec::render_svg(p));
+    const Xml xml = checked(mlec::report::render_svg(p));
     const Area a = plot_area(xml);
     std::vector<Element> legend_rects;
     bool in_legend = false;
@@ -537,10 +537,10 @@ TEST_CASE("the legend lies inside the plotting area", "[svg]") {
 }
 
 TEST_CASE("a log axis has ticks at powers of ten", "[svg]") {
-    mlec::Plot p;
+    mlec::report::Plot p;
     p.log_y = true;
     p.series.push_back(series("gradient norm", {0, 1, 2, 3}, {1e2, 1, 1e-3, 1e-8}));
-    const Xml xml = checked(mlec::render_svg(p));
+    const Xml xml = checked(mlec::report::render_svg(p));
     // Ten decades: every second power of ten.
     std::vector<std::string> labels;
     for (const auto& e : with_class(xml, "text", "y-tick")) labels.push_back(e.text);
@@ -554,10 +554,10 @@ TEST_CASE("a log axis has ticks at powers of ten", "[svg]") {
     CHECK(pts[2].second == Approx(a.y + a.h * 0.5).margin(0.01));
 
     // One decade still gets at least five ticks, all powers of ten.
-    mlec::Plot narrow;
+    mlec::report::Plot narrow;
     narrow.log_y = true;
     narrow.series.push_back(series("n", {0, 1}, {2, 7}));
-    const auto ticks = tick_values(checked(mlec::render_svg(narrow)), "y-tick");
+    const auto ticks = tick_values(checked(mlec::report::render_svg(narrow)), "y-tick");
     CHECK(ticks.size() >= 5);
     CHECK(ticks.size() <= 8);
     for (double t : ticks) CHECK(std::log10(t) == Approx(std::round(std::log10(t))).margin(1e-12));
@@ -573,9 +573,9 @@ TEST_CASE("ticks are 5 to 8 evenly spaced 1-2-5 steps covering the data", "[svg]
         const double span = std::pow(10.0, decades(rng)) * (1 + unit(rng) * 0.9);
         const double lo = unit(rng) * span * std::pow(10.0, std::round(unit(rng) * 3));
         const double hi = lo + span;
-        mlec::Plot p;
+        mlec::report::Plot p;
         p.series.push_back(series("r", {lo, hi}, {hi, lo}));
-        const Xml xml = parse_xml(mlec::render_svg(p));
+        const Xml xml = parse_xml(mlec::report::render_svg(p));
         REQUIRE(xml.error == "");
         const Area a = plot_area(xml);
         for (const char* axis : {"x-tick", "y-tick"}) {

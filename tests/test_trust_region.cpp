@@ -10,7 +10,7 @@
 #include <cmath>
 #include <random>
 
-#include "runtime/trust_region.hpp"
+#include "optim/trust_region.hpp"
 
 namespace {
 
@@ -25,14 +25,14 @@ struct Case {
     double radius;
 };
 
-mlec::rt::TrustRegionStep solve(const Case& k) {
+mlec::optim::TrustRegionStep solve(const Case& k) {
     const Eigen::SelfAdjointEigenSolver<MatrixXd> eigen(k.b);
-    return mlec::rt::solve_trust_region(eigen.eigenvalues(), eigen.eigenvectors(), k.c, k.radius);
+    return mlec::optim::solve_trust_region(eigen.eigenvalues(), eigen.eigenvectors(), k.c, k.radius);
 }
 
 // The certificate: mu from p'(B + mu I) p = -p'c, then the residual of
 // (B + mu I) p = -c, positivity of B + mu I, and complementarity.
-void check_certificate(const Case& k, const mlec::rt::TrustRegionStep& s) {
+void check_certificate(const Case& k, const mlec::optim::TrustRegionStep& s) {
     const VectorXd& p = s.p;
     REQUIRE(p.allFinite());
     const double scale = std::max({1.0, k.c.norm(), k.b.norm() * k.radius});

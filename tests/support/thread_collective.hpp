@@ -1,5 +1,5 @@
 // rt::Collective for tests: K "ranks" as K threads of one process, so the
-// distributed code (api/distributed, the evaluator's RowShare, Problem::bind
+// distributed code (problem/distributed, the evaluator's RowShare, Problem::bind
 // on a part of a file) runs in every build, the sanitizer builds included,
 // without MPI. Each call behaves as the MPI implementation's does (mpi/):
 // sum adds every rank's int64 words element-wise, all_gather returns every

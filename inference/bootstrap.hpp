@@ -1,0 +1,21 @@
+// The parametric bootstrap of a fit, private to api/: fit() calls it once
+// the estimate and its standard errors are known.
+#pragma once
+
+#include <vector>
+
+#include "problem/impl.hpp"
+#include "optim/optimize.hpp"
+
+namespace mlec {
+
+// `estimates[i]` receives the bootstrap SE and percentile interval of
+// estimand i of the model; counts and warnings go into `result`. `units`
+// are the fit's probe units (a replicate that moves more than 50 of them
+// from the estimate has run off).
+void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
+                          const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
+                          const std::vector<ParameterEstimate*>& estimates,
+                          FitResult& result);
+
+}  // namespace mlec

@@ -1,0 +1,214 @@
+// mlec compare: information criteria and likelihood-ratio tests across
+// models fitted to the same rows. Parameter counts and the number of
+// observations come from the fits themselves, never from the user.
+#include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "report/json_write.hpp"
+#include "report/number_format.hpp"
+#include "mlec/mlec.hpp"
+
+namespace mlec {
+
+namespace {
+
+std::set<std::string> names_of(const FitResult& r) {
+    std::set<std::string> out;
+    for (const auto& p : r.parameters) out.insert(p.name);
+    return out;
+}
+
+// 'y', 'z' (or that there is no outcome).
+std::string quoted_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) out.append(i ? ", '" : "'").append(items[i]).append("'");
+    return out.empty() ? "no outcome (no '~' statement)" : out;
+}
+
+// Likelihoods compare only as densities of the same outcomes: a model of
+// log(y) and one of y (or of another column) differ by more than fit. The
+// outcomes' texts are compared in any order; model i's differing from the
+// first model's is a model error naming both.
+bool same_outcomes(const std::vector<FitResult>& fits, const std::vector<std::vector<std::string>>& outcomes,
+                   Diagnostics& diagnostics) {
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const std::vector<std::string> first = sorted(outcomes.front());
+    for (std::size_t i = 1; i < fits.size(); ++i) {
+        if (sorted(outcomes[i]) == first) continue;
+        diagnostics.push_back(Diagnostic{
+            Severity::error, Category::model, fits[i].model_name, 0, 0,
+            "models " + quoted_list(outcomes[i]) + ", but " + fits.front().model_name + " models " +
+                quoted_list(outcomes.front()) +
+                ": likelihoods of different outcomes cannot be compared (and a density of a transformed outcome, "
+                "as in log(y) ~ normal(...), lacks the log-Jacobian that would make it a density of y, as "
+                "y ~ lognormal(...) is)",
+            "", 1});
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
+                                       const std::vector<std::vector<std::string>>& outcomes,
+                                       Diagnostics& diagnostics) {
+    ModelComparison c;
+    if (fits.size() < 2) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0, "compare needs at least two models", "", 1});
+        return std::nullopt;
+    }
+    if (outcomes.size() != fits.size()) {
+        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0,
+                                         "compare needs the outcomes of every model", "", 1});
+        return std::nullopt;
+    }
+    if (!same_outcomes(fits, outcomes, diagnostics)) return std::nullopt;
+    c.n_obs = fits.front().n_obs;
+    for (const FitResult& f : fits) {
+        if (f.n_obs != c.n_obs) {
+            diagnostics.push_back(Diagnostic{Severity::error, Category::data, f.model_name, 0, 0,
+                                             "uses " + std::to_string(f.n_obs) + " rows but " + fits.front().model_name +
+                                                 " uses " + std::to_string(c.n_obs) +
+                                                 "; models compared by likelihood must be fitted to the same rows",
+                                             "", 1});
+            return std::nullopt;
+        }
+    }
+    const double n = static_cast<double>(c.n_obs);
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const FitResult& f : fits) {
+        ModelComparison::Row row;
+        row.model = f.model_name;
+        row.n_params = f.n_params;
+        row.converged = f.converged;
+        row.status = std::string(to_string(f.status));
+        row.has_maximum = found_maximum(f);
+        // A point on the way to infinity, or where the optimizer gave up, is
+        // no maximum: it has no criteria, no weight and no test.
+        row.log_likelihood = row.has_maximum ? f.log_likelihood : nan;
+        const double k = f.n_params;
+        row.aic = 2 * k - 2 * row.log_likelihood;
+        // AICc (Hurvich & Tsai, 1989); undefined when n <= k + 1.
+        row.aicc = n - k - 1 > 0 ? row.aic + 2 * k * (k + 1) / (n - k - 1) : nan;
+        row.bic = k * std::log(n) - 2 * row.log_likelihood;
+        if (!row.has_maximum)
+            c.warnings.push_back(f.model_name + " found no maximum (" + row.status +
+                                 "): it is left out of the Akaike weights and likelihood-ratio tests");
+        c.rows.push_back(row);
+    }
+    // Akaike weights: exp(-delta/2) normalized (Burnham & Anderson, 2002),
+    // over the models with a maximum.
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& r : c.rows)
+        if (r.has_maximum) best = std::min(best, r.aic);
+    double total = 0;
+    for (auto& r : c.rows) {
+        r.delta_aic = r.has_maximum ? r.aic - best : nan;
+        if (r.has_maximum) total += std::exp(-r.delta_aic / 2);
+    }
+    for (auto& r : c.rows) r.akaike_weight = r.has_maximum ? std::exp(-r.delta_aic / 2) / total : nan;
+
+    // Likelihood-ratio tests between models with a maximum ordered by
+    // parameter count, when the smaller one's parameters are all (by name)
+    // in the larger one.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < fits.size(); ++i)
+        if (c.rows[i].has_maximum) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return fits[a].n_params < fits[b].n_params; });
+    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+        const FitResult& small = fits[order[i]];
+        const FitResult& large = fits[order[i + 1]];
+        const int df = large.n_params - small.n_params;
+        const auto a = names_of(small), b = names_of(large);
+        const bool subset = std::includes(b.begin(), b.end(), a.begin(), a.end());
+        if (df <= 0 || !subset) {
+            c.warnings.push_back("no likelihood-ratio test of " + small.model_name + " against " + large.model_name +
+                                 (df <= 0 ? ": they have the same number of parameters"
+                                          : ": not every parameter of the smaller model is a parameter of the larger "
+                                            "one, so they are not nested by name"));
+            continue;
+        }
+        ModelComparison::LikelihoodRatio t;
+        t.smaller = small.model_name;
+        t.larger = large.model_name;
+        t.df = df;
+        t.statistic = std::max(0.0, 2 * (large.log_likelihood - small.log_likelihood));
+        t.p_value = boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), t.statistic));
+        t.nesting = "assumed: every parameter of " + small.model_name + " is a parameter of " + large.model_name +
+                    " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
+                    std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
+                    " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
+        if (large.log_likelihood < small.log_likelihood - 1e-6 * std::max(1.0, std::abs(small.log_likelihood)))
+            c.warnings.push_back(large.model_name + " fits worse than the smaller " + small.model_name +
+                                 ": the models are not nested, or a fit stopped at a local optimum (try --starts)");
+        c.tests.push_back(t);
+    }
+    return c;
+}
+
+std::string text_report(const ModelComparison& c) {
+    std::ostringstream o;
+    o << "Comparison of " << c.rows.size() << " models on " << c.n_obs << " observations\n\n";
+    std::vector<std::vector<std::string>> rows{
+        {"model", "params", "log-lik", "AIC", "AICc", "BIC", "delta AIC", "weight"}};
+    for (const auto& r : c.rows)
+        rows.push_back({r.model + (r.has_maximum ? "" : " (" + r.status + ": left out)"), std::to_string(r.n_params),
+                        report::format_digits(r.log_likelihood, 8), report::format_digits(r.aic, 8), report::format_digits(r.aicc, 8),
+                        report::format_digits(r.bic, 8), report::format_digits(r.delta_aic, 4), report::format_digits(r.akaike_weight, 4)});
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            line += i == 0 ? row[i] + std::string(width[i] - row[i].size(), ' ')
+                           : "  " + std::string(width[i] - row[i].size(), ' ') + row[i];
+        o << line << "\n";
+    }
+    for (const auto& t : c.tests) {
+        o << "\nlikelihood-ratio test, " << t.smaller << " within " << t.larger << ": statistic "
+          << report::format_digits(t.statistic, 6) << ", df " << t.df << ", p-value " << report::format_digits(t.p_value, 4)
+          << "\n  nesting " << t.nesting << "\n";
+    }
+    if (!c.warnings.empty()) {
+        o << "\nwarnings:\n";
+        for (const auto& w : c.warnings) o << "  " << w << "\n";
+    }
+    return o.str();
+}
+
+std::string json_report(const ModelComparison& c) {
+    std::ostringstream o;
+    o << "{\n  \"n_obs\": " << c.n_obs << ",\n  \"models\": [";
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+        const auto& r = c.rows[i];
+        o << (i ? "," : "") << "\n    {\"model\": " << report::json_quote(r.model) << ", \"n_params\": " << r.n_params
+          << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"status\": " << report::json_quote(r.status)
+          << ", \"has_maximum\": " << (r.has_maximum ? "true" : "false")
+          << ", \"log_likelihood\": " << report::json_number(r.log_likelihood)
+          << ", \"aic\": " << report::json_number(r.aic) << ", \"aicc\": " << report::json_number(r.aicc) << ", \"bic\": " << report::json_number(r.bic)
+          << ", \"delta_aic\": " << report::json_number(r.delta_aic) << ", \"akaike_weight\": " << report::json_number(r.akaike_weight) << "}";
+    }
+    o << "\n  ],\n  \"likelihood_ratio_tests\": [";
+    for (std::size_t i = 0; i < c.tests.size(); ++i) {
+        const auto& t = c.tests[i];
+        o << (i ? "," : "") << "\n    {\"smaller\": " << report::json_quote(t.smaller) << ", \"larger\": " << report::json_quote(t.larger)
+          << ", \"statistic\": " << report::json_number(t.statistic) << ", \"df\": " << t.df << ", \"p_value\": " << report::json_number(t.p_value)
+          << ", \"nesting\": " << report::json_quote(t.nesting) << "}";
+    }
+    o << (c.tests.empty() ? "" : "\n  ") << "],\n  \"warnings\": [";
+    for (std::size_t i = 0; i < c.warnings.size(); ++i) o << (i ? ", " : "") << report::json_quote(c.warnings[i]);
+    o << "]\n}\n";
+    return o.str();
+}
+
+}  // namespace mlec

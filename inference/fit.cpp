@@ -1,0 +1,266 @@
+// fit(): minimize the NLL, then read the curvature at the optimum — standard
+// errors, intervals, and the diagnoses (divergence, a flat direction) that
+// decide whether the numbers may be called estimates at all. The phases are
+// in inference/fit_*.cpp (inference/fit_context.hpp lists them).
+#include <cmath>
+#include <limits>
+
+#include "inference/bootstrap.hpp"
+#include "inference/fit_context.hpp"
+#include "report/number_format.hpp"
+#include "mlec/mlec.hpp"
+
+namespace mlec {
+
+std::string_view to_string(FitStatus status) {
+    switch (status) {
+        case FitStatus::converged: return "converged";
+        case FitStatus::not_identified: return "not_identified";
+        case FitStatus::not_a_maximum: return "not_a_maximum";
+        case FitStatus::diverged: return "diverged";
+        case FitStatus::max_iterations: return "max_iterations";
+        case FitStatus::line_search_failed: return "line_search_failed";
+        case FitStatus::non_finite_start: return "non_finite_start";
+        case FitStatus::cancelled: return "cancelled";
+        case FitStatus::invalid_options: return "invalid_options";
+    }
+    return "unknown";
+}
+
+bool FitOptions::is_valid(std::string* why) const {
+    auto bad = [&](const char* text) {
+        if (why) *why = text;
+        return false;
+    };
+    if (max_iterations < 1) return bad("max_iterations must be at least 1");
+    if (!(tolerance > 0) || !std::isfinite(tolerance)) return bad("tolerance must be a positive number");
+    if (!(confidence > 0 && confidence < 1)) return bad("confidence must be between 0 and 1");
+    if (starts < 1) return bad("starts must be at least 1");
+    if (bootstrap < 0) return bad("bootstrap must not be negative");
+    return true;
+}
+
+namespace inference {
+
+namespace {
+
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+// What the report says about the problem itself, whatever the fit finds.
+void describe_problem(const Problem::Impl& p, FitResult& r) {
+    r.model_name = p.model_name;
+    r.data_name = p.data_name;
+    r.n_obs = p.total_rows;
+    r.rows_dropped = p.rows_dropped;
+    for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
+    r.notes = p.model.notes;
+    if (p.rows_dropped > 0)
+        r.notes.push_back(std::to_string(p.rows_dropped) + " of " + std::to_string(p.total_rows + p.rows_dropped) +
+                          " rows were dropped for a missing value in a column the model uses (--na drop)");
+}
+
+// Nothing was fitted: no log-likelihood, AIC or BIC to show (NaN is
+// printed as n/a and written as null, never as a number).
+void not_fitted(FitContext& c, FitStatus status, std::string message) {
+    c.r.status = status;
+    c.r.message = std::move(message);
+    c.r.log_likelihood = c.r.aic = c.r.bic = not_a_number;
+    c.r.gradient_norm = c.r.newton_decrement = not_a_number;
+    c.fill_estimates(c.start);
+}
+
+void check_gradient_at(FitContext& c, const Eigen::VectorXd& at, const char* where) {
+    c.r.gradient_checks.push_back(check_gradient(c.problem, at, where));
+}
+
+void gradient_check_diagnostics(FitContext& c) {
+    for (const GradientCheck& g : c.r.gradient_checks)
+        c.r.diagnostics.push_back(FitDiagnostic{
+            "gradient_check",
+            "gradient check at the " + g.where + ": largest difference between the exact gradient and finite "
+            "differences " + report::format_digits(g.max_abs_error, 3) + " (relative " + report::format_digits(g.max_rel_error, 3) +
+                (g.parameter.empty() ? "" : ", in " + g.parameter) + ")",
+            g.parameter.empty() ? std::vector<std::string>{} : std::vector<std::string>{g.parameter},
+            {}});
+}
+
+// Identified, every one: the covariance is the Hessian's inverse.
+std::vector<bool> all(std::size_t n) { return std::vector<bool>(n, true); }
+
+// One fit from `start_at` (the model's start values when empty). With
+// profile intervals, a better optimum met while profiling comes back in
+// `better` for the caller to refit from.
+FitResult fit_from(const Problem& problem, const FitOptions& options, const Eigen::VectorXd* start_at,
+                   std::optional<Eigen::VectorXd>& better) {
+    FitResult r;
+    FitContext c(problem, options, r);
+    describe_problem(c.p, r);
+    std::string why;
+    if (!options.is_valid(&why)) {
+        c.start = problem.start();
+        not_fitted(c, FitStatus::invalid_options, "invalid fit options: " + why);
+        return r;
+    }
+    c.start = start_at ? *start_at : problem.start();
+    if (auto failure = start_failure(c)) {
+        not_fitted(c, FitStatus::non_finite_start, std::move(*failure));
+        return r;
+    }
+    if (options.check_gradient) check_gradient_at(c, c.start, "start");
+
+    optim::OptimizeResult opt = optimize(c);
+    c.theta = opt.x;
+    r.theta = opt.x;
+    r.iterations = opt.iterations;
+    r.evaluations = opt.evaluations;
+    r.method = opt.method_used == optim::Method::lbfgs ? "lbfgs" : "newton";
+    if (!std::isnan(opt.lbfgs_f))
+        r.notes.push_back("L-BFGS stopped at a worse point (log-likelihood " + report::format_digits(-opt.lbfgs_f, 10) +
+                          "), a local maximum or a stall of its approximate curvature; the result is Newton's "
+                          "from the same start");
+    if (!std::isnan(opt.newton_f))
+        r.notes.push_back("Newton's method stopped at a point that is not a maximum (log-likelihood " +
+                          report::format_digits(-opt.newton_f, 10) +
+                          "), where no step raises the likelihood; the result is L-BFGS's from the same start, "
+                          "confirmed by Newton");
+    r.seed = options.seed;
+    c.fill_estimates(c.theta);
+    if (options.check_gradient) {
+        check_gradient_at(c, c.theta, "estimate");
+        gradient_check_diagnostics(c);
+    }
+    c.evaluate_at_estimate();
+    polish_near_flat(c, opt);
+
+    if (opt.status != optim::OptimizeStatus::cancelled && may_diverge(c, opt)) {
+        if (auto divergence = inference::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_setup())) {
+            report_divergence(c, *divergence);
+            return r;
+        }
+    }
+    decide_status(c, opt);
+    // Only a maximum has an information criterion.
+    if (!found_maximum(r)) r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();
+    if (r.status == FitStatus::converged) {
+        const Eigen::MatrixXd covariance = c.curvature.inverse();
+        standard_errors(c, covariance, all(c.estimands.size()));
+        note_exact_fit(c);
+        if (options.bootstrap > 0) {
+            std::vector<ParameterEstimate*> targets;
+            for (std::size_t i = 0; i < c.estimands.size(); ++i) targets.push_back(&c.estimate_of(i));
+            parametric_bootstrap(c.p, options, c.theta, c.optimize_options, c.probe_units(), targets, r);
+        }
+        if (options.ci == CiMethod::profile) {
+            std::vector<int> coordinates(static_cast<std::size_t>(c.k));
+            for (int i = 0; i < c.k; ++i) coordinates[static_cast<std::size_t>(i)] = i;
+            better = profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance,
+                                       all(c.estimands.size()));
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+// ---- FitContext -------------------------------------------------------------
+
+FitContext::FitContext(const Problem& problem_, const FitOptions& options_, FitResult& result)
+    : problem(problem_),
+      p(problem_.impl()),
+      options(options_),
+      r(result),
+      objective(problem_),
+      estimands(p.model.estimands),
+      k(problem_.dimension()) {
+    optimize_options.method = options.method == Method::newton  ? optim::Method::newton
+                              : options.method == Method::lbfgs ? optim::Method::lbfgs
+                                                                : optim::Method::automatic;
+    optimize_options.max_iterations = options.max_iterations;
+    optimize_options.tolerance = options.tolerance;
+    r.data_columns = problem.data_columns();
+    r.n_params = k;
+    r.confidence = options.confidence;
+    for (std::size_t i = 0, parameters = 0, derived = 0; i < estimands.size(); ++i)
+        slot_.push_back(estimands[i].derived ? derived++ : parameters++);
+    start_curvature = Eigen::VectorXd::Zero(k);
+}
+
+ParameterEstimate& FitContext::estimate_of(std::size_t i) {
+    return estimands[i].derived ? r.derived[slot_[i]] : r.parameters[slot_[i]];
+}
+
+std::vector<bool> FitContext::bounded() const {
+    std::vector<bool> out;
+    for (const interp::ParameterInfo& info : p.model.parameters) out.push_back(!info.bounds.unbounded());
+    return out;
+}
+
+inference::ProbeSetup FitContext::probe_setup() const { return inference::ProbeSetup{probe_units(), bounded()}; }
+
+const std::string& FitContext::name(int coordinate) const {
+    return p.model.parameters[static_cast<std::size_t>(coordinate)].name;
+}
+
+void FitContext::fill_estimates(const Eigen::VectorXd& at) {
+    r.parameters.clear();
+    r.derived.clear();
+    jacobian.resize(static_cast<Eigen::Index>(estimands.size()), k);
+    Eigen::VectorXd grad;
+    for (std::size_t i = 0; i < estimands.size(); ++i) {
+        const interp::Estimand& est = estimands[i];
+        ParameterEstimate e;
+        e.name = est.name;
+        e.estimate = p.evaluator->invariant_gradient(at, est.node, grad);
+        jacobian.row(static_cast<Eigen::Index>(i)) = grad.transpose();
+        e.implicit = est.implicit;
+        e.bounds = est.simplex ? "simplex" : bounds_label(est.bounds);
+        (est.derived ? r.derived : r.parameters).push_back(e);
+    }
+}
+
+void FitContext::evaluate_at_estimate() {
+    nll = problem.nll_gradient_hessian(theta, gradient, hessian);
+    const Eigen::VectorXd fallback = start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
+    curvature = optim::scale_hessian(hessian, optim::curvature_scale(hessian, fallback));
+    r.log_likelihood = -nll;
+    r.gradient_norm = k > 0 ? gradient.cwiseAbs().maxCoeff() : 0.0;
+    r.newton_decrement = curvature.newton_decrement(gradient);
+    if (curvature.positive_definite()) r.hessian_condition = curvature.condition();
+    r.aic = 2.0 * k + 2.0 * nll;
+    r.bic = k * std::log(static_cast<double>(std::max<std::size_t>(r.n_obs, 1))) + 2.0 * nll;
+}
+
+Eigen::VectorXd FitContext::probe_units() const {
+    const double per_observation = std::sqrt(static_cast<double>(std::max<std::size_t>(p.total_rows, 1)));
+    Eigen::VectorXd unit = Eigen::VectorXd::Ones(k);
+    for (int i = 0; i < k; ++i) {
+        if (!p.model.parameters[static_cast<std::size_t>(i)].bounds.unbounded()) continue;
+        double d = start_curvature[i];
+        if (hessian.rows() == k) {
+            const double final_scale = std::sqrt(std::abs(hessian(i, i)));
+            if (std::isfinite(final_scale)) d = std::max(d, final_scale);
+        }
+        if (d > 0 && std::isfinite(per_observation / d)) unit[i] = per_observation / d;
+    }
+    return unit;
+}
+
+}  // namespace inference
+
+FitResult fit(const Problem& problem, const FitOptions& options) {
+    std::optional<Eigen::VectorXd> better;
+    FitResult r = inference::fit_from(problem, options, nullptr, better);
+    // Profiling can find a point better than the optimizer's: refit from
+    // there (a few times at most) and say so.
+    for (int restart = 0; restart < 3 && better; ++restart) {
+        const double before = r.log_likelihood;
+        const Eigen::VectorXd from = *better;
+        better.reset();
+        r = inference::fit_from(problem, options, &from, better);
+        r.notes.push_back("profiling found a better optimum than the first fit (log-likelihood " +
+                          report::format_digits(before, 10) + "); the fit was restarted from it");
+    }
+    return r;
+}
+
+}  // namespace mlec

@@ -1,0 +1,142 @@
+// What the phases of fit() share, private to api/: the problem, the options,
+// the result being filled, and what each phase learns about the estimate.
+//
+// fit() runs, in order (inference/fit.cpp):
+//   check the start            (fit_start.cpp)     a finite log-likelihood and gradient
+//   optimize                   (fit_start.cpp)     from one start or several
+//   assess the curvature       (fit_curvature.cpp) the scaled Hessian at the estimate
+//   probe for divergence       (fit_divergence.cpp) and, when found, the limit fit
+//   decide the status          (fit_curvature.cpp) converged, not identified, ...
+//   standard errors, intervals (fit_curvature.cpp, fit_intervals.cpp)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "problem/impl.hpp"
+#include "inference/divergence.hpp"
+#include "optim/objective.hpp"
+#include "optim/optimize.hpp"
+#include "optim/scaled_hessian.hpp"
+
+namespace mlec::inference {
+
+// The compiled NLL as the optimizer sees it.
+class ProblemObjective final : public optim::Objective {
+public:
+    explicit ProblemObjective(const Problem& p) : p_(p) {}
+    int dimension() const override { return p_.dimension(); }
+    double value(const Eigen::VectorXd& x) override { return p_.nll(x); }
+    double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override { return p_.nll_gradient(x, g); }
+    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
+        return p_.nll_gradient_hessian(x, g, h);
+    }
+
+private:
+    const Problem& p_;
+};
+
+struct FitContext {
+    FitContext(const Problem& problem, const FitOptions& options, FitResult& result);
+
+    const Problem& problem;
+    Problem::Impl& p;
+    const FitOptions& options;
+    FitResult& r;
+    ProblemObjective objective;
+    optim::OptimizeOptions optimize_options;
+    const std::vector<interp::Estimand>& estimands;
+    int k = 0;  // parameters (coordinates of theta)
+
+    Eigen::VectorXd start;
+    // sqrt|H_ii| at the start: each coordinate's curvature before the
+    // optimizer moved (0 where there was none).
+    Eigen::VectorXd start_curvature;
+
+    // The estimate: theta, the NLL, its gradient and Hessian there.
+    Eigen::VectorXd theta;
+    double nll = 0;
+    Eigen::VectorXd gradient;
+    Eigen::MatrixXd hessian;
+    optim::ScaledHessian curvature;
+    // Row i: the gradient in theta of estimand i at theta (the delta
+    // method's input).
+    Eigen::MatrixXd jacobian;
+
+    // The ParameterEstimate of estimand i (in r.parameters or r.derived).
+    ParameterEstimate& estimate_of(std::size_t i);
+    // Fills r.parameters / r.derived with the estimands' values at `at`, and
+    // `jacobian` with their gradients.
+    void fill_estimates(const Eigen::VectorXd& at);
+    // Computes the NLL, gradient, Hessian and curvature at `theta`.
+    void evaluate_at_estimate();
+    // Each coordinate's probe unit (inference/divergence.hpp): 1 on a bounded
+    // parameter's log or logit scale; for an unbounded one sqrt(n) / d_i
+    // with d_i the larger of its start and final curvature scales, a change
+    // that moves the model by about one per-observation unit (for a
+    // coefficient of a logistic regression, about 2 / rms(x)).
+    Eigen::VectorXd probe_units() const;
+    // Coordinate i is a bounded parameter's log or logit scale.
+    std::vector<bool> bounded() const;
+    // What the divergence probes need (inference/divergence.hpp).
+    inference::ProbeSetup probe_setup() const;
+    const std::string& name(int coordinate) const;
+
+private:
+    std::vector<std::size_t> slot_;  // estimand i -> its index in r.parameters or r.derived
+};
+
+// ---- phases ---------------------------------------------------------------
+
+// Why the fit cannot start (the log-likelihood or its gradient is not
+// finite at the start values), or nothing.
+std::optional<std::string> start_failure(FitContext& c);
+// Minimizes from the start (and from random starts with options.starts > 1),
+// fills r.trace, r.starts and r.optima, and returns the best run.
+optim::OptimizeResult optimize(FitContext& c);
+
+// Where the scaled Hessian has a nearly flat direction, Newton's steps go
+// on until no step lowers the NLL at working precision: a direction that is
+// flat (a*b when only the product is identified) shows a small eigenvalue
+// of the size of the remaining gradient, which vanishes only at the
+// optimum itself. Updates the estimate and `opt` when that converged.
+void polish_near_flat(FitContext& c, optim::OptimizeResult& opt);
+
+// True when the estimate may be a point on the way to infinity rather than
+// a maximum (docs/cli.md, "No finite maximum").
+bool may_diverge(const FitContext& c, const optim::OptimizeResult& opt);
+// Reports a divergence (status, message, diagnostics) and, when the
+// likelihood tends to a finite limit, estimates the parameters that stay
+// finite by the limit fit.
+void report_divergence(FitContext& c, const inference::Divergence& divergence);
+
+// Sets the status, message and curvature diagnostics of a fit that did not
+// diverge.
+void decide_status(FitContext& c, const optim::OptimizeResult& opt);
+// Standard errors (delta method) and Wald intervals from the covariance of
+// theta; estimands for which `identified` is false keep none.
+void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, const std::vector<bool>& identified);
+// A diagnostic when the model reproduces the data to their round-off (a
+// normal scale at the rounding level of the outcome).
+void note_exact_fit(FitContext& c);
+
+// Profile intervals of every estimand marked in `which`, on `objective`
+// (the full NLL, or the limit fit's) whose coordinates are `coordinates`
+// (theta's index of each of its coordinates); `at` is its minimum. Returns
+// a better point when profiling met one.
+std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective& objective, const Eigen::VectorXd& at,
+                                                 double nll, const std::vector<int>& coordinates,
+                                                 const Eigen::MatrixXd& theta_covariance,
+                                                 const std::vector<bool>& which);
+
+// "> 0", "(0, 1)", "< 5" or "" for unbounded.
+std::string bounds_label(const rt::Bounds& b);
+
+// A combination of parameters, such as "1*a - 1*b", from a direction on the
+// raw scale: parameters whose share of the scaled direction is below 5%
+// are left out, the rest printed with their raw coefficients relative to
+// the largest.
+std::string describe_direction(const FitContext& c, const Eigen::VectorXd& raw, const Eigen::VectorXd& scaled);
+
+}  // namespace mlec::inference

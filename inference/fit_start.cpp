@@ -1,0 +1,224 @@
+// The first phases of fit(): a start where the log-likelihood can be
+// computed, and the optimization from it (and from random starts).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+
+#include "inference/fit_context.hpp"
+#include "report/number_format.hpp"
+
+namespace mlec::inference {
+
+namespace {
+
+// The message about this rank's first row (`bad`) whose log-likelihood is
+// not finite, numbered among all ranks' rows.
+std::string non_finite_row_message(Problem::Impl& p, const Eigen::VectorXd& theta,
+                                   const rt::Evaluator::NonFinite& bad) {
+    const interp::TermInfo& term = p.model.terms[static_cast<std::size_t>(bad.term)];
+    std::ostringstream s;
+    s << "the log-likelihood is not finite at the start values: row " << p.first_row + bad.row + 1 << " of "
+      << p.data_name << " gives log p = " << report::format_short(bad.value) << " in '" << term.text << "'";
+    if (!term.input_nodes.empty()) {
+        s << " (";
+        for (std::size_t i = 0; i < term.input_nodes.size(); ++i) {
+            const std::vector<double> v = p.evaluator->node_values(theta, term.input_nodes[i]);
+            const double value = v.size() == 1 ? v[0] : v[bad.row];
+            if (i) s << ", ";
+            s << term.input_names[i] << " = " << report::format_short(value);
+        }
+        s << ")";
+    }
+    s << "; give start values with 'param name = value'";
+    return s.str();
+}
+
+std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
+    auto bad = p.evaluator->find_non_finite(theta);
+    std::string message = bad ? non_finite_row_message(p, theta, *bad) : std::string();
+    // Distributed: the first rank that has such a row has the first row.
+    if (p.collective)
+        for (const std::string& m : p.collective->all_gather(message))
+            if (!m.empty()) return m;
+    return bad ? message : "the log-likelihood is not finite at the start values";
+}
+
+// Random starts, reproducible from the seed on any platform: each
+// coordinate of the optimizer's vector uniform within 2 probe units of the
+// given start (a bounded parameter's log or logit +-2; an unbounded one's
+// +-2 per-observation units, so the starts follow the parameter's units).
+// SplitMix64 (Steele, Lea and Flood, 2014) turns the seed into the stream;
+// its top 53 bits give a double.
+std::vector<Eigen::VectorXd> random_starts(const Eigen::VectorXd& start, const Eigen::VectorXd& unit, int count,
+                                           std::uint64_t seed) {
+    std::uint64_t state = seed;
+    auto next_uniform = [&state]() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        return static_cast<double>(z >> 11) * 0x1.0p-53;
+    };
+    std::vector<Eigen::VectorXd> out;
+    for (int k = 0; k < count; ++k) {
+        Eigen::VectorXd s = start;
+        for (Eigen::Index i = 0; i < s.size(); ++i) s[i] += (4 * next_uniform() - 2) * unit[i];
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+// Final NLLs of several starts, grouped into distinct optima: two runs found
+// the same optimum when their log-likelihoods agree to 1e-6 relative.
+std::vector<Optimum> group_optima(std::vector<double> finals) {
+    std::sort(finals.begin(), finals.end());
+    std::vector<Optimum> out;
+    for (double f : finals) {
+        if (!std::isfinite(f)) continue;
+        if (!out.empty() && std::abs(-f - out.back().log_likelihood) <=
+                                1e-6 * std::max(1.0, std::abs(out.back().log_likelihood))) {
+            ++out.back().starts;
+            continue;
+        }
+        out.push_back(Optimum{-f, 1});
+    }
+    return out;
+}
+
+// Of two runs, the better: a lower NLL, and among runs that stopped at the
+// same NLL (to rounding) one that converged.
+bool better_run(const optim::OptimizeResult& a, const optim::OptimizeResult& b) {
+    if (!std::isfinite(a.f)) return false;
+    if (!std::isfinite(b.f)) return true;
+    if (std::abs(a.f - b.f) <= optim::rounding_level(b.f))
+        return a.status == optim::OptimizeStatus::converged && b.status != optim::OptimizeStatus::converged;
+    return a.f < b.f;
+}
+
+// Each coordinate's size, the unit of the escape moves below: an unbounded
+// parameter's own magnitude (1 at 0), a bounded one's unit on its log or
+// logit scale.
+Eigen::VectorXd size_units(const FitContext& c, const Eigen::VectorXd& x) {
+    Eigen::VectorXd u(x.size());
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        u[i] = c.p.model.parameters[static_cast<std::size_t>(i)].bounds.unbounded() && x[i] != 0 ? std::abs(x[i]) : 1.0;
+    return u;
+}
+
+// Along the raw direction d from x, at multiples of the parameters' own
+// size (reach: d's largest share of a size), a point with a lower NLL or
+// with negative curvature is a way out: the optimizer goes on from there,
+// and its result is returned when it is better than `threshold`.
+std::optional<optim::OptimizeResult> walk_out(FitContext& c, const Eigen::VectorXd& x, const Eigen::VectorXd& d,
+                                           double reach, double threshold, const Eigen::VectorXd& fallback,
+                                           const optim::IterationCallback& callback) {
+    for (double size : {0.125, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0}) {
+        for (double t : {size, -size}) {
+            const Eigen::VectorXd y = x + (t / reach) * d;
+            Eigen::VectorXd g;
+            Eigen::MatrixXd h;
+            const double f = c.problem.nll_gradient_hessian(y, g, h);
+            if (!std::isfinite(f) || !g.allFinite()) continue;
+            const optim::ScaledHessian there = optim::scale_hessian(h, optim::curvature_scale(h, fallback));
+            if (!(f < threshold) && !there.clearly_negative()) continue;
+            optim::OptimizeResult next = optim::minimize(c.objective, y, c.optimize_options, callback);
+            if (next.f < threshold) return next;
+        }
+    }
+    return std::nullopt;
+}
+
+// A nonlinear model can stop on a degenerate saddle: a point flat along
+// some direction where the likelihood falls only after a move along it
+// (two exponentials of a sum merged into one, only their weights' sum
+// identified: moving the weights apart along the flat direction uncovers
+// negative curvature in the rates). The Hessian cannot see it, so the flat
+// directions are walked (walk_out), up to five times.
+optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResult opt, const optim::IterationCallback& callback) {
+    const Eigen::VectorXd fallback = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
+    for (int escape = 0; escape < 5 && opt.status == optim::OptimizeStatus::converged; ++escape) {
+        Eigen::VectorXd g;
+        Eigen::MatrixXd h;
+        c.problem.nll_gradient_hessian(opt.x, g, h);
+        const optim::ScaledHessian here = optim::scale_hessian(h, optim::curvature_scale(h, fallback));
+        if (!here.valid || here.positive_definite() || here.clearly_negative()) return opt;
+        const Eigen::VectorXd unit = size_units(c, opt.x);
+        std::optional<optim::OptimizeResult> better;
+        for (Eigen::Index j = 0; j < here.eigenvalues.size() && !better; ++j) {
+            if (!here.flat(j)) continue;
+            const Eigen::VectorXd d = here.raw_direction(j);
+            const double reach = (d.array() / unit.array()).abs().maxCoeff();
+            if (reach > 0 && std::isfinite(reach))
+                better = walk_out(c, opt.x, d, reach, opt.f - optim::rounding_level(opt.f), fallback, callback);
+        }
+        if (!better) return opt;
+        better->iterations += opt.iterations;
+        better->evaluations += opt.evaluations;
+        opt = std::move(*better);
+    }
+    return opt;
+}
+
+}  // namespace
+
+std::optional<std::string> start_failure(FitContext& c) {
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+    // The Hessian too: its diagonal is each coordinate's curvature scale at
+    // the start (and the optimizer's first step reads it from the cache).
+    const double f = c.problem.nll_gradient_hessian(c.start, g, h);
+    if (!std::isfinite(f)) return non_finite_message(c.p, c.start);
+    if (!g.allFinite()) {
+        std::string names;
+        for (int i = 0; i < c.k; ++i)
+            if (!std::isfinite(g[i])) names += (names.empty() ? "" : ", ") + c.name(i);
+        return "the log-likelihood is finite at the start values but its gradient is not (in " + names +
+               "): a value overflows; rescale the data or give other start values";
+    }
+    for (int i = 0; i < c.k; ++i) {
+        const double d = std::sqrt(std::abs(h(i, i)));
+        c.start_curvature[i] = std::isfinite(d) ? d : 0.0;
+    }
+    return std::nullopt;
+}
+
+optim::OptimizeResult optimize(FitContext& c) {
+    // The first start's iterations are kept for the convergence plot.
+    bool first_run = true;
+    const optim::IterationCallback callback = [&](const optim::IterationInfo& info) {
+        const IterationInfo it{info.iteration, info.f, info.gradient_norm, info.step};
+        if (first_run) c.r.trace.push_back(it);
+        return c.options.on_iteration ? c.options.on_iteration(it) : true;
+    };
+    auto run_from = [&](const Eigen::VectorXd& from) {
+        return escape_flat_directions(c, optim::minimize(c.objective, from, c.optimize_options, callback), callback);
+    };
+    optim::OptimizeResult best = run_from(c.start);
+    first_run = false;
+    if (c.options.starts <= 1) return best;
+
+    // Several starts: the given one, then random ones around it; the best
+    // optimum is reported, with how many distinct optima the starts found.
+    std::vector<double> finals{best.f};
+    int iterations = best.iterations, evaluations = best.evaluations;
+    for (const Eigen::VectorXd& s : random_starts(c.start, c.probe_units(), c.options.starts - 1, c.options.seed)) {
+        if (!std::isfinite(c.problem.nll(s))) {
+            finals.push_back(std::numeric_limits<double>::infinity());
+            continue;
+        }
+        optim::OptimizeResult other = run_from(s);
+        iterations += other.iterations;
+        evaluations += other.evaluations;
+        finals.push_back(other.f);
+        if (better_run(other, best)) best = std::move(other);
+    }
+    c.r.starts = c.options.starts;
+    c.r.optima = group_optima(finals);
+    best.iterations = iterations;
+    best.evaluations = evaluations;
+    return best;
+}
+
+}  // namespace mlec::inference

@@ -1,0 +1,101 @@
+#include "inference/simulate.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "report/number_format.hpp"
+
+namespace mlec {
+
+std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
+    SimulationPlan plan;
+    for (const interp::TermInfo& term : p.model.terms) {
+        if (term.distribution.empty() || term.distribution == "mixture") {
+            why = "cannot simulate '" + term.text + "': only sampling statements with one distribution can be simulated";
+            return std::nullopt;
+        }
+        const rt::DistributionDef* dist = rt::find_distribution(term.distribution);
+        const rt::Node& outcome = p.model.graph.node(term.input_nodes.front());
+        if (!dist || !dist->sample || outcome.kind != rt::NodeKind::data) {
+            why = "cannot simulate '" + term.text + "': its outcome is not a data column";
+            return std::nullopt;
+        }
+        SimulationPlan::Outcome o;
+        o.column = outcome.column;
+        o.distribution = dist;
+        o.argument_nodes.assign(term.input_nodes.begin() + 1, term.input_nodes.end());
+        plan.outcomes.push_back(std::move(o));
+    }
+    return plan;
+}
+
+void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
+                   std::vector<std::vector<double>>& columns) {
+    for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
+        const SimulationPlan::Outcome& o = plan.outcomes[k];
+        const rt::Rng outcome_rng = rng.split(k);
+        std::vector<std::vector<double>> args;
+        for (int node : o.argument_nodes) args.push_back(p.evaluator->node_values(theta, node));
+        std::vector<double> row_args(args.size());
+        auto& out = columns[static_cast<std::size_t>(o.column)];
+        for (std::size_t r = 0; r < p.rows; ++r) {
+            for (std::size_t a = 0; a < args.size(); ++a) row_args[a] = args[a].size() == 1 ? args[a][0] : args[a][r];
+            // Each row's own stream, keyed by its number among all rows:
+            // the same draws however the rows are split between ranks.
+            rt::Rng row_rng = outcome_rng.split(p.first_row + r);
+            out[r] = o.distribution->sample(row_args, row_rng);
+        }
+    }
+}
+
+std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
+                                        Diagnostics& diagnostics) {
+    Problem::Impl& p = problem.impl();
+    // A model that cannot be simulated is a limit of the model (whatever the
+    // fit), a fit without an estimate one of the fit.
+    auto refuse = [&](Category category, std::string message) {
+        diagnostics.push_back(Diagnostic{Severity::error, category, p.model_name, 0, 0, std::move(message), "", 1});
+        return std::nullopt;
+    };
+    std::string why;
+    auto plan = plan_simulation(p, why);
+    if (!plan) return refuse(Category::model, why);
+    if (!fit.converged)
+        return refuse(Category::fit, "the fit's status is " + std::string(to_string(fit.status)) +
+                                         ", not converged: there is no estimate to simulate from");
+    std::vector<std::vector<double>> columns = copy_columns(p);
+    rt::Rng rng(seed);
+    draw_outcomes(p, *plan, fit.theta, rng, columns);
+    // The columns the model uses, in the file's order; categorical columns
+    // as their level names.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < p.model.columns.size(); ++i) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return p.model.columns[a].csv_index < p.model.columns[b].csv_index;
+    });
+    std::vector<std::size_t> unique;
+    for (std::size_t i : order)
+        if (unique.empty() || p.model.columns[unique.back()].name != p.model.columns[i].name) unique.push_back(i);
+    std::ostringstream out;
+    // A distributed run prints the ranks' rows one after another: the
+    // header comes once, from rank 0.
+    if (!p.collective || p.collective->rank() == 0) {
+        for (std::size_t i = 0; i < unique.size(); ++i) out << (i ? "," : "") << p.model.columns[unique[i]].name;
+        out << "\n";
+    }
+    for (std::size_t r = 0; r < p.rows; ++r) {
+        for (std::size_t i = 0; i < unique.size(); ++i) {
+            const interp::ColumnInfo& c = p.model.columns[unique[i]];
+            const double v = columns[unique[i]][r];
+            if (i) out << ",";
+            if (c.categorical && v >= 1 && v <= static_cast<double>(c.level_names.size()))
+                out << c.level_names[static_cast<std::size_t>(v) - 1];
+            else
+                out << report::format_exact(v);
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace mlec

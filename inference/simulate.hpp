@@ -1,0 +1,32 @@
+// Drawing new outcomes from a fitted model: shared by `mlec simulate` and
+// the parametric bootstrap.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "problem/impl.hpp"
+#include "runtime/random.hpp"
+
+namespace mlec {
+
+// Which graph data column each sampling statement's outcome is, and its
+// distribution; empty with a message when the model cannot be simulated
+// (a `target +=` or mixture term, or an outcome that is not a bare column).
+struct SimulationPlan {
+    struct Outcome {
+        int column = -1;                    // graph data column
+        const rt::DistributionDef* distribution = nullptr;
+        std::vector<int> argument_nodes;    // the op's inputs after the outcome
+    };
+    std::vector<Outcome> outcomes;
+};
+std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why);
+
+// Replaces the outcome columns of `columns` (one vector per graph data
+// column, like Problem::Impl::columns) by draws at theta.
+void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
+                   std::vector<std::vector<double>>& columns);
+
+}  // namespace mlec

@@ -1,0 +1,82 @@
+// Minimizers of an Objective: Newton with the exact Hessian in a trust
+// region for few parameters, L-BFGS for many, its result polished by the
+// same Newton method so that every answer is confirmed with the exact
+// Hessian before it is called converged.
+#pragma once
+
+#include <Eigen/Core>
+#include <functional>
+#include <limits>
+#include <string>
+
+#include "optim/objective.hpp"
+
+namespace mlec::optim {
+
+enum class Method { automatic, newton, lbfgs };
+
+enum class OptimizeStatus {
+    converged,           // the Newton decrement passed (or reached rounding where no step helps)
+    max_iterations,      // iteration limit reached first
+    line_search_failed,  // no step lowers f, and the point is not a minimum to rounding
+    non_finite_start,    // f or its gradient is not finite at the start
+    cancelled,           // the callback asked to stop
+};
+
+std::string_view to_string(OptimizeStatus s);
+
+struct OptimizeOptions {
+    Method method = Method::automatic;
+    int newton_max_dimension = 50;  // automatic: Newton up to this many parameters
+    int max_iterations = 3000;       // Newton; L-BFGS uses 10x this, then Newton's own
+    // Convergence: the Newton decrement g' H^-1 g (the squared distance to
+    // the quadratic model's minimum in standard errors; invariant to the
+    // units of every parameter) is at most tolerance^2, and the Hessian has
+    // no negative curvature. A point where no step lowers f any more counts
+    // too when its decrement is at the rounding level of f (decrement / 2
+    // <= rounding_level(f)): nothing computable is left to gain there.
+    double tolerance = 1e-8;
+    int lbfgs_memory = 10;
+};
+
+struct IterationInfo {
+    int iteration = 0;
+    double f = 0;
+    double gradient_norm = 0;  // max-norm of the gradient
+    double step = 0;           // accepted step length (scaled units for Newton)
+};
+
+// Return false to cancel.
+using IterationCallback = std::function<bool(const IterationInfo&)>;
+
+struct OptimizeResult {
+    OptimizeStatus status = OptimizeStatus::max_iterations;
+    Method method_used = Method::newton;
+    Eigen::VectorXd x;         // best point found
+    double f = 0;              // f(x)
+    Eigen::VectorXd gradient;  // at x
+    // The Newton decrement at x from the exact Hessian (+inf when it could
+    // not be computed); the convergence measure.
+    double decrement = 0;
+    bool at_rounding = false;  // converged by the rounding rule, not the tolerance
+    // Stopped because every step toward a lower f left the domain (f not
+    // finite there): the point is on the domain's edge.
+    bool at_domain_edge = false;
+    bool clearly_negative = false;  // Newton: clearly negative curvature where it stopped
+    int iterations = 0;
+    int evaluations = 0;
+    int polish_iterations = 0;  // Newton iterations after L-BFGS
+    // L-BFGS (with at most newton_max_dimension parameters) ended at this
+    // worse f, and the result is Newton's from the same start; NaN otherwise.
+    double lbfgs_f = std::numeric_limits<double>::quiet_NaN();
+    // Automatic method: Newton from the start stopped where no step helps (at
+    // this f), and L-BFGS from the same start, confirmed by Newton, found the
+    // better point that is the result.
+    double newton_f = std::numeric_limits<double>::quiet_NaN();
+};
+
+OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start,
+                        const OptimizeOptions& options = {},
+                        const IterationCallback& callback = {});
+
+}  // namespace mlec::optim

@@ -1,0 +1,82 @@
+// The hidden halves of the public API's handle classes (pimpl), shared by the
+// api/*.cpp files that implement them.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "data/table.hpp"
+#include "grammar/ast.hpp"
+#include "grammar/source_text.hpp"
+#include "interpreter/checked_model.hpp"
+#include "mlec/mlec.hpp"
+#include "data/csv.hpp"
+#include "runtime/evaluator.hpp"
+
+namespace mlec {
+
+struct Model::Impl {
+    SourceText source;
+    ast::Model ast;
+};
+
+struct Data::Impl {
+    std::unique_ptr<data::Table> table;
+    // A distributed read (mlec/distributed.hpp): `table` holds this rank's
+    // part of the rows, and binding agrees with the other ranks through this.
+    std::shared_ptr<rt::Collective> collective;
+};
+
+struct Problem::Impl {
+    std::string model_name;
+    std::string data_name;
+    const Model::Impl* source_model = nullptr;  // for prediction on new data (the Model outlives the Problem)
+    interp::CheckedModel model;
+    // Graph data column k: a view into the Data's own columns (in memory)
+    // or into `storage` (parsed from a CSV, group codes, rows kept after
+    // dropping missing values).
+    std::vector<std::span<const double>> columns;
+    std::vector<std::vector<double>> storage;
+    std::size_t rows = 0;  // this rank's rows
+    // Distributed: this rank's rows are rows [first_row, first_row + rows)
+    // of total_rows (all ranks'); on one machine 0 and rows.
+    std::shared_ptr<rt::Collective> collective;
+    std::size_t first_row = 0;
+    std::size_t total_rows = 0;
+    // After dropping rows with a missing value: the file's row (0-based) of
+    // each row kept, for messages. Empty when no row was dropped.
+    std::vector<std::size_t> original_row;
+    std::size_t rows_dropped = 0;  // on all ranks
+    int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
+    // The evaluator keeps its workspace between calls: a Problem evaluates
+    // on one thread at a time.
+    std::unique_ptr<rt::Evaluator> evaluator;
+    // The last NLL + gradient + Hessian evaluated: the fit asks again at the
+    // optimizer's final point, which the optimizer has just evaluated.
+    struct {
+        bool valid = false;
+        Eigen::VectorXd theta, gradient;
+        Eigen::MatrixXd hessian;
+        double nll = 0;
+    } last_hessian;
+};
+
+// An evaluator over `columns` (this rank's rows, as p.columns), sharing the
+// likelihood's sums with the other ranks of a distributed fit.
+inline std::unique_ptr<rt::Evaluator> make_evaluator(const Problem::Impl& p,
+                                                     std::vector<std::span<const double>> columns) {
+    return std::make_unique<rt::Evaluator>(p.model.graph, std::move(columns), p.rows, rt::default_block_rows,
+                                           p.threads,
+                                           rt::RowShare{p.collective.get(), p.first_row, p.total_rows});
+}
+
+// Copies of the data columns, for drawing new outcomes into (simulate,
+// bootstrap).
+inline std::vector<std::vector<double>> copy_columns(const Problem::Impl& p) {
+    std::vector<std::vector<double>> out;
+    out.reserve(p.columns.size());
+    for (std::span<const double> c : p.columns) out.emplace_back(c.begin(), c.end());
+    return out;
+}
+
+}  // namespace mlec

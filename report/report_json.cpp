@@ -1,0 +1,110 @@
+// The JSON report (schema in docs/json.md). Numbers are written so that they
+// read back as the same doubles; a value that does not exist is null, never
+// NaN.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "report/json_write.hpp"
+#include "report/number_format.hpp"
+#include "mlec/mlec.hpp"
+
+namespace mlec {
+
+namespace {
+
+std::string strings(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + report::json_quote(items[i]);
+    return out + "]";
+}
+
+std::string estimates(const std::vector<ParameterEstimate>& list) {
+    std::ostringstream o;
+    o << "[";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const ParameterEstimate& p = list[i];
+        o << (i ? "," : "") << "\n    {\"name\": " << report::json_quote(p.name);
+        if (p.diverging) {
+            o << ", \"estimate\": null, \"diverges_to\": " << report::json_quote(p.diverges_to)
+              << ", \"last_value\": " << report::json_number(p.last_value);
+        } else {
+            o << ", \"estimate\": " << report::json_number(p.estimate);
+        }
+        o << ", \"std_error\": " << report::json_number(p.std_error) << ", \"z\": " << report::json_number(p.z)
+          << ", \"p_value\": " << report::json_number(p.p_value) << ", \"ci_lower\": " << report::json_number(p.ci_lower)
+          << ", \"ci_upper\": " << report::json_number(p.ci_upper) << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
+          << ", \"ci_upper_open\": " << (p.ci_upper_open ? "true" : "false")
+          << ", \"bootstrap_se\": " << report::json_number(p.boot_se) << ", \"bootstrap_lower\": " << report::json_number(p.boot_lower)
+          << ", \"bootstrap_upper\": " << report::json_number(p.boot_upper)
+          << ", \"conditional_on_limit\": " << (p.conditional_on_limit ? "true" : "false")
+          << ", \"implicit\": " << (p.implicit ? "true" : "false")
+          << ", \"bounds\": " << report::json_quote(p.bounds) << "}";
+    }
+    o << (list.empty() ? "" : "\n  ") << "]";
+    return o.str();
+}
+
+}  // namespace
+
+std::string json_report(const FitResult& r) {
+    std::ostringstream o;
+    o << "{\n";
+    o << "  \"converged\": " << (r.converged ? "true" : "false") << ",\n";
+    o << "  \"status\": " << report::json_quote(to_string(r.status)) << ",\n";
+    o << "  \"message\": " << report::json_quote(r.message) << ",\n";
+    o << "  \"model\": " << report::json_quote(r.model_name) << ",\n";
+    o << "  \"data\": " << report::json_quote(r.data_name) << ",\n";
+    o << "  \"log_likelihood\": " << report::json_number(r.log_likelihood) << ",\n";
+    o << "  \"log_likelihood_limit\": " << report::json_number(r.log_likelihood_limit) << ",\n";
+    // NaN (null) unless the fit found a maximum.
+    o << "  \"aic\": " << report::json_number(r.aic) << ",\n";
+    o << "  \"bic\": " << report::json_number(r.bic) << ",\n";
+    o << "  \"n_obs\": " << r.n_obs << ",\n";
+    o << "  \"n_params\": " << r.n_params << ",\n";
+    o << "  \"iterations\": " << r.iterations << ",\n";
+    o << "  \"evaluations\": " << r.evaluations << ",\n";
+    o << "  \"method\": " << report::json_quote(r.method) << ",\n";
+    o << "  \"starts\": " << r.starts << ",\n";
+    o << "  \"optima\": [";
+    for (std::size_t i = 0; i < r.optima.size(); ++i)
+        o << (i ? ", " : "") << "{\"log_likelihood\": " << report::json_number(r.optima[i].log_likelihood)
+          << ", \"starts\": " << r.optima[i].starts << "}";
+    o << "],\n";
+    o << "  \"gradient_norm\": " << report::json_number(r.gradient_norm) << ",\n";
+    o << "  \"relative_gradient\": " << report::json_number(r.newton_decrement) << ",\n";
+    o << "  \"hessian_condition\": " << report::json_number(r.hessian_condition) << ",\n";
+    o << "  \"confidence\": " << report::json_number(r.confidence) << ",\n";
+    o << "  \"ci_method\": " << report::json_quote(r.ci_method) << ",\n";
+    o << "  \"bootstrap\": {\"replicates\": " << r.bootstrap_replicates << ", \"failed\": " << r.bootstrap_failed
+      << ", \"seed\": " << r.seed << "},\n";
+    o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
+    o << "  \"parameters\": " << estimates(r.parameters) << ",\n";
+    o << "  \"derived\": " << estimates(r.derived) << ",\n";
+    o << "  \"covariance\": ";
+    if (r.covariance.size() == 0) {
+        o << "null";
+    } else {
+        o << "[";
+        for (Eigen::Index i = 0; i < r.covariance.rows(); ++i) {
+            o << (i ? ", " : "") << "[";
+            for (Eigen::Index j = 0; j < r.covariance.cols(); ++j) o << (j ? ", " : "") << report::json_number(r.covariance(i, j));
+            o << "]";
+        }
+        o << "]";
+    }
+    o << ",\n";
+    o << "  \"diagnostics\": [";
+    for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
+        const FitDiagnostic& d = r.diagnostics[i];
+        o << (i ? "," : "") << "\n    {\"kind\": " << report::json_quote(d.kind) << ", \"message\": " << report::json_quote(d.message)
+          << ", \"parameters\": " << strings(d.parameters) << ", \"columns\": " << strings(d.columns) << "}";
+    }
+    o << (r.diagnostics.empty() ? "" : "\n  ") << "],\n";
+    o << "  \"warnings\": " << strings(r.warnings) << ",\n";
+    o << "  \"notes\": " << strings(r.notes) << "\n";
+    o << "}\n";
+    return o.str();
+}
+
+}  // namespace mlec
