@@ -7,9 +7,9 @@
 //   build/bench/generate_big OUT_DIR [rows=1000000] [seed=20261127]
 //
 // Each covariate is rounded to 5 decimals before eta is formed, so the file
-// holds exactly the values the outcome was drawn from and a row is about 95
-// bytes (a full 17-digit double would double the file without adding
-// anything a benchmark of parsing needs). Numbers are written with
+// holds exactly the values the outcome was drawn from and a row is about 86
+// bytes (85.9 in both files at the default seed; a full 17-digit double would
+// double the file without adding anything a benchmark of parsing needs). Numbers are written with
 // std::to_chars' shortest round-trip form.
 #include <charconv>
 #include <cmath>

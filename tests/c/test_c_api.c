@@ -291,6 +291,23 @@ static void test_diverged_fit(void) {
     /* log L = -5 lambda where the optimizer stopped */
     CHECK_CLOSE(mlec_fit_log_likelihood(fit), -5 * last, 1e-9);
     CHECK(strstr(mlec_fit_json(fit), "\"aic\": null") != NULL);
+    /* The findings, in the order the fit made them, and the one warning. */
+    CHECK(mlec_fit_diagnostic_count(fit) == 2);
+    CHECK_STRING(mlec_fit_diagnostic_kind(fit, 0), "divergence");
+    CHECK_STRING(mlec_fit_diagnostic_message(fit, 0),
+                 "no finite maximum likelihood estimate: the log-likelihood keeps increasing as lambda -> 0 (its "
+                 "lower bound), towards 0: the likelihood tends to 1, the model reproducing every observation with "
+                 "certainty (as with perfectly separated data, or a rate of 0 for all-zero counts)");
+    CHECK_STRING(mlec_fit_diagnostic_kind(fit, 1), "on_bound");
+    CHECK_STRING(mlec_fit_diagnostic_message(fit, 1),
+                 "lambda is on its bound 0: the likelihood is largest there, so the bound itself is the estimate "
+                 "and intervals built from curvature do not apply");
+    CHECK(mlec_fit_diagnostic_message(fit, 2) == NULL);
+    CHECK(mlec_fit_warning_count(fit) == 1);
+    CHECK_STRING(mlec_fit_warning(fit, 0),
+                 "the diverging parameters have no estimate and no standard error; the values where the optimizer "
+                 "stopped are not estimates");
+    CHECK(mlec_fit_warning(fit, 1) == NULL);
     mlec_fit_free(fit);
     mlec_problem_free(problem);
 }
@@ -484,7 +501,8 @@ static void test_null_arguments(void) {
     CHECK(isnan(mlec_fit_log_likelihood(NULL)) && isnan(mlec_fit_std_error(NULL, 0)));
     CHECK(mlec_fit_parameter_count(NULL) == 0 && mlec_fit_name(NULL, 0) == NULL);
     CHECK(mlec_fit_covariance(NULL) == NULL && mlec_fit_diagnostic_count(NULL) == 0);
-    CHECK(mlec_fit_warning(NULL, 0) == NULL);
+    CHECK(mlec_fit_warning(NULL, 0) == NULL && mlec_fit_warning_count(NULL) == 0);
+    CHECK(mlec_fit_diagnostic_kind(NULL, 0) == NULL && mlec_fit_diagnostic_message(NULL, 0) == NULL);
     CHECK_STRING(mlec_fit_json(NULL), "");
     CHECK_STRING(mlec_fit_text(NULL), "");
     mlec_error_free(NULL);
