@@ -5,6 +5,7 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -302,12 +303,19 @@ struct SideSearch {
     int direction;  // +1 upper, -1 lower
 };
 
-// Steps out from the estimate until the statistic passes the cutoff, then
-// solves s(t) = cutoff in the bracket by Brent's method (Brent, 1973, ch. 4).
-Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evaluations, ProfileSide& result) {
+// Where the profile statistic crosses the cutoff: below it at t_in, at or
+// above it at t_out.
+struct Bracket {
+    double t_in, s_in, t_out, s_out;
+};
+
+// Steps out from the estimate until the statistic passes the cutoff. When
+// the search ends otherwise (the side is open: `result` says why; or a
+// better optimum was met), returns nothing and that outcome in `ended`.
+std::optional<Bracket> bracket_crossing(ProfileSearch& search, const SideSearch& side, int max_evaluations,
+                                        int& evaluations, ProfileSide& result, Outcome& ended) {
     const double cutoff = search.cutoff();
     const double d = side.direction;
-    int evaluations = 0;
     double t_in = side.t_hat;  // statistic below the cutoff here
     double s_in = 0;
     double offset = side.first_step;
@@ -325,41 +333,46 @@ Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evalu
         return std::string("the profile likelihood does not fall below the cutoff: the likelihood is flat in this direction");
     };
 
-    // Bracketing.
-    double t_out = 0, s_out = 0;
     int failures = 0;
     for (;;) {
         if (evaluations >= max_evaluations) {
-            return open("the profile likelihood does not fall below the cutoff within " +
-                        std::to_string(max_evaluations) + " profile points");
+            ended = open("the profile likelihood does not fall below the cutoff within " +
+                         std::to_string(max_evaluations) + " profile points");
+            return std::nullopt;
         }
         const double reached = std::abs(t_in - side.t_hat);
-        if (reached >= side.reach) return open(flat_reason());
+        if (reached >= side.reach) {
+            ended = open(flat_reason());
+            return std::nullopt;
+        }
         double t = side.t_hat + d * std::min(offset, side.reach);
         if (std::isfinite(side.limit) && d * (t - side.limit) >= 0) {
             // Approach t's own bound geometrically: halve the remaining gap.
             const double gap = std::abs(side.limit - t_in);
-            if (gap <= 1e-9 * std::max(1.0, std::abs(side.limit))) return open(flat_reason());
+            if (gap <= 1e-9 * std::max(1.0, std::abs(side.limit))) {
+                ended = open(flat_reason());
+                return std::nullopt;
+            }
             t = t_in + 0.5 * (side.limit - t_in);
         }
         ++evaluations;
         const Outcome outcome = search.evaluate(t, point);
-        if (outcome == Outcome::better) return outcome;
+        if (outcome == Outcome::better) {
+            ended = outcome;
+            return std::nullopt;
+        }
         if (outcome == Outcome::failed) {
             // Fall back towards the last good point before giving up: the
             // inner fit may only fail far out.
             if (++failures > 3 || std::abs(t - t_in) <= 1e-9 * std::max(1.0, std::abs(t))) {
-                return open("the profile likelihood does not fall below the cutoff before the constrained fit fails at " +
+                ended = open("the profile likelihood does not fall below the cutoff before the constrained fit fails at " +
                             format_number(search.user(t)));
+                return std::nullopt;
             }
             offset = std::abs(t_in - side.t_hat) + 0.25 * std::abs(t - t_in);
             continue;
         }
-        if (point.statistic >= cutoff) {
-            t_out = t;
-            s_out = point.statistic;
-            break;
-        }
+        if (point.statistic >= cutoff) return Bracket{t_in, s_in, t, point.statistic};
         // Where the profile is near-quadratic, s grows like offset^2: aim a
         // little past the predicted crossing, growing the step 1.5 to 4 fold.
         const double ratio = point.statistic > 0 ? 1.2 * std::sqrt(cutoff / point.statistic) : 4.0;
@@ -367,10 +380,17 @@ Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evalu
         t_in = t;
         s_in = point.statistic;
     }
+}
 
+// Solves s(t) = cutoff in the bracket by Brent's method (Brent, 1973,
+// ch. 4); a better optimum met on the way ends the search.
+Outcome solve_crossing(ProfileSearch& search, const Bracket& bracket, int max_evaluations, int& evaluations,
+                       ProfileSide& result) {
+    const double cutoff = search.cutoff();
+    ProfilePoint point;
     // Brent's zero finder on phi(t) = s(t) - cutoff, phi(t_in) < 0 <= phi(t_out).
-    double a = t_in, fa = s_in - cutoff;
-    double b = t_out, fb = s_out - cutoff;
+    double a = bracket.t_in, fa = bracket.s_in - cutoff;
+    double b = bracket.t_out, fb = bracket.s_out - cutoff;
     double c = a, fc = fa;
     double e = b - a, step = e;
     for (;;) {
@@ -435,6 +455,16 @@ Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evalu
     result.bound = search.user(b);
     result.reason.clear();
     return Outcome::found;
+}
+
+// Brackets the crossing of the cutoff on one side of the estimate, then
+// solves for it.
+Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evaluations, ProfileSide& result) {
+    int evaluations = 0;
+    Outcome ended = Outcome::found;
+    const std::optional<Bracket> bracket = bracket_crossing(search, side, max_evaluations, evaluations, result, ended);
+    if (!bracket) return ended;
+    return solve_crossing(search, *bracket, max_evaluations, evaluations, result);
 }
 
 }  // namespace

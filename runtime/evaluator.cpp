@@ -461,32 +461,7 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
     evaluate_invariant(theta, mode);
     if (gradient) gradient->setZero(dim);
     if (hessian) hessian->setZero(dim, dim);
-
-    // Blocks are dealt to the workers round-robin; each adds its blocks'
-    // results to its own exact sums, which are then merged (and, on
-    // several ranks, summed over the ranks) and rounded once: the same
-    // numbers for every thread count and every split of the rows.
-    auto work = [&](std::size_t worker) {
-        Workspace& ws = workspaces_[worker];
-        Sums& sums = sums_[worker];
-        prepare(ws, mode);
-        sums.loglik.reset(1);
-        sums.adjoint.reset(mode == Mode::value ? 0 : adjoint_nodes_.size());
-        sums.hessian.reset(mode == Mode::hessian ? static_cast<std::size_t>(dim * (dim + 1) / 2) : 0);
-        for (std::size_t b = worker; b < blocks_; b += workspaces_.size()) {
-            run_block(ws, b, mode, sums.block);
-            add_block(sums, mode);
-        }
-    };
-    if (workspaces_.size() == 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> helpers;
-        for (std::size_t w = 1; w < workspaces_.size(); ++w) helpers.emplace_back(work, w);
-        work(0);
-        for (auto& t : helpers) t.join();
-    }
-    complete_sums(mode);
+    run_blocks(mode);
 
     const Sums& total = sums_.front();
     double loglik = total.loglik.value(0);
@@ -514,14 +489,48 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
     }
     if (!std::isfinite(loglik)) return infinity;
     if (mode == Mode::value) return -loglik;
+    reverse_invariant(*gradient);
+    if (mode == Mode::hessian) hessian_invariant(*hessian);
+    return -loglik;
+}
 
-    // Reverse sweep over the row-invariant part, once for all rows.
+void Evaluator::run_blocks(Mode mode) {
+    const int dim = graph_.parameter_count();
+    // Blocks are dealt to the workers round-robin; each adds its blocks'
+    // results to its own exact sums, which are then merged (and, on
+    // several ranks, summed over the ranks) and rounded once: the same
+    // numbers for every thread count and every split of the rows.
+    auto work = [&](std::size_t worker) {
+        Workspace& ws = workspaces_[worker];
+        Sums& sums = sums_[worker];
+        prepare(ws, mode);
+        sums.loglik.reset(1);
+        sums.adjoint.reset(mode == Mode::value ? 0 : adjoint_nodes_.size());
+        sums.hessian.reset(mode == Mode::hessian ? static_cast<std::size_t>(dim * (dim + 1) / 2) : 0);
+        for (std::size_t b = worker; b < blocks_; b += workspaces_.size()) {
+            run_block(ws, b, mode, sums.block);
+            add_block(sums, mode);
+        }
+    };
+    if (workspaces_.size() == 1) {
+        work(0);
+    } else {
+        std::vector<std::thread> helpers;
+        for (std::size_t w = 1; w < workspaces_.size(); ++w) helpers.emplace_back(work, w);
+        work(0);
+        for (auto& t : helpers) t.join();
+    }
+    complete_sums(mode);
+}
+
+// The reverse sweep over the row-invariant part, once for all rows.
+void Evaluator::reverse_invariant(Eigen::VectorXd& gradient) {
     for (auto it = invariant_.rbegin(); it != invariant_.rend(); ++it) {
         const auto uid = static_cast<std::size_t>(*it);
         const Node& node = graph_.node(*it);
         const double adj = invariant_adjoint_[uid];
         if (node.kind == NodeKind::parameter) {
-            (*gradient)[node.parameter] += adj;
+            gradient[node.parameter] += adj;
             continue;
         }
         if (node.kind != NodeKind::op || adj == 0.0) continue;
@@ -529,28 +538,30 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
             if (has_deps(graph_.node(node.inputs[i])))
                 invariant_adjoint_[static_cast<std::size_t>(node.inputs[i])] += adj * invariant_d1_[uid][i];
     }
-    if (mode == Mode::hessian) {
-        for (int id : invariant_) {
-            const auto uid = static_cast<std::size_t>(id);
-            const Node& node = graph_.node(id);
-            const double adj = invariant_adjoint_[uid];
-            if (node.kind != NodeKind::op || node.op->linear || adj == 0.0) continue;
-            const int arity = static_cast<int>(node.inputs.size());
-            for (int i = 0; i < arity; ++i) {
-                const int in_i = node.inputs[static_cast<std::size_t>(i)];
-                if (!has_deps(graph_.node(in_i))) continue;
-                for (int j = i; j < arity; ++j) {
-                    const int in_j = node.inputs[static_cast<std::size_t>(j)];
-                    if (!has_deps(graph_.node(in_j))) continue;
-                    const double w = adj * invariant_d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))];
-                    Eigen::MatrixXd c = w * invariant_tangent_[static_cast<std::size_t>(in_i)].transpose() *
-                                        invariant_tangent_[static_cast<std::size_t>(in_j)];
-                    scatter(c, graph_.node(in_i).deps, graph_.node(in_j).deps, i != j, *hessian);
-                }
+}
+
+// The row-invariant ops' second-order terms: adjoint times second partials
+// times the tangents of the two inputs.
+void Evaluator::hessian_invariant(Eigen::MatrixXd& hessian) const {
+    for (int id : invariant_) {
+        const auto uid = static_cast<std::size_t>(id);
+        const Node& node = graph_.node(id);
+        const double adj = invariant_adjoint_[uid];
+        if (node.kind != NodeKind::op || node.op->linear || adj == 0.0) continue;
+        const int arity = static_cast<int>(node.inputs.size());
+        for (int i = 0; i < arity; ++i) {
+            const int in_i = node.inputs[static_cast<std::size_t>(i)];
+            if (!has_deps(graph_.node(in_i))) continue;
+            for (int j = i; j < arity; ++j) {
+                const int in_j = node.inputs[static_cast<std::size_t>(j)];
+                if (!has_deps(graph_.node(in_j))) continue;
+                const double w = adj * invariant_d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))];
+                Eigen::MatrixXd c = w * invariant_tangent_[static_cast<std::size_t>(in_i)].transpose() *
+                                    invariant_tangent_[static_cast<std::size_t>(in_j)];
+                scatter(c, graph_.node(in_i).deps, graph_.node(in_j).deps, i != j, hessian);
             }
         }
     }
-    return -loglik;
 }
 
 void Evaluator::add_block(Sums& sums, Mode mode) const {

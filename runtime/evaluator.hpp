@@ -134,6 +134,10 @@ private:
     void complete_sums(Mode mode);
 
     double run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian);
+    // Every block on the workers; the sums merged into sums_.front().
+    void run_blocks(Mode mode);
+    void reverse_invariant(Eigen::VectorXd& gradient);
+    void hessian_invariant(Eigen::MatrixXd& hessian) const;
     void run_block(Workspace& ws, std::size_t block, Mode mode, BlockResult& out);
     void evaluate_invariant(const Eigen::VectorXd& theta, Mode mode);
     void prepare(Workspace& ws, Mode mode);
