@@ -1,6 +1,6 @@
 // The model's syntax tree, as the interpreter sees it. Plain C++ (no Spirit
 // types): the X3 grammar builds its own attribute types internally and
-// converts them to these, so only grammar/*.cpp ever includes x3.hpp.
+// converts them to these, so only grammar/model_grammar.cpp ever includes x3.hpp.
 //
 // Every node carries the byte span of the source it came from, so each later
 // stage can point at the exact place when it reports a problem.

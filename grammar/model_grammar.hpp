@@ -1,8 +1,9 @@
 // The .mle grammar's rule declarations and the syntax tree X3 fills in
 // (calc9 layout: this file declares, model_grammar_def.hpp defines,
-// model_grammar.cpp instantiates). Only model_grammar.cpp includes this file:
-// X3 is heavy to compile, so the rest of mlec sees grammar/parse.hpp and the
-// plain tree of grammar/ast.hpp instead.
+// model_grammar.cpp instantiates). Only model_grammar.cpp includes this file
+// (itself or through model_grammar_def.hpp and model_grammar_to_ast.hpp, which
+// it alone includes): X3 is heavy to compile, so the rest of mlec sees
+// grammar/parse.hpp and the plain tree of grammar/ast.hpp instead.
 #pragma once
 
 #include <string>

@@ -8,18 +8,57 @@
 //   primary     number | call | index | name | vector | '(' expression ')'
 //
 // Every rule's name is the key the error reporter turns into a message
-// (model_grammar.cpp, `expectation_message`), so the place of each `>`
+// (syntax_errors.cpp, `expectation_error`), so the place of each `>`
 // decides what a user reads: "expected expression after '+'" comes from
 // `char_("+-") > product` where `product` is named "expression". Mind that
 // `>` binds looser than `>>` in C++: `a > b >> c` expects the sequence `b >> c`,
 // whose name is a mangled type, so such places are parenthesized.
 #pragma once
 
+#include <cstddef>
+#include <string>
+#include <string_view>
+
 #include "grammar/model_grammar.hpp"
+#include "grammar/tokens.hpp"
 
 namespace mlec::grammar {
 
 namespace parser {
+
+// A character of the class `is_member` (grammar/tokens.hpp) as an X3 parser.
+template <bool (*is_member)(char)>
+struct character_class : x3::char_parser<character_class<is_member>> {
+    using attribute_type = char;
+    static const bool has_attribute = true;
+
+    template <typename Char, typename Context>
+    bool test(Char c, const Context& /*context*/) const {
+        return is_member(c);
+    }
+};
+
+// The token whose end `token_end` finds (grammar/tokens.hpp: name_end,
+// number_end) as an X3 parser, its attribute the token's text. So the rules
+// read names and numbers by the very functions the prescan checks them with.
+template <std::size_t (*token_end)(std::string_view, std::size_t)>
+struct token : x3::parser<token<token_end>> {
+    using attribute_type = std::string;
+    static const bool has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& /*rcontext*/,
+               Attribute& attribute) const {
+        x3::skip_over(first, last, context);
+        const std::size_t length = token_end(std::string_view(first, static_cast<std::size_t>(last - first)), 0);
+        if (length == 0) {
+            return false;
+        }
+        x3::traits::move_to(first, first + length, attribute);
+        first += length;
+        return true;
+    }
+};
 
 using x3::char_;
 using x3::lexeme;
@@ -128,7 +167,7 @@ const x3::rule<statement_end_class> statement_end = "statement_end";
 const x3::rule<end_of_model_class> end_of_model = "statement";
 const model_type model = "model";
 
-const auto name_char = x3::ascii::alnum | lit('_');
+const auto name_char = character_class<is_name_char>{};
 
 // A keyword is a whole word: `parameter` is a name, not `param` + `eter`.
 inline auto keyword(const char* word) {
@@ -137,16 +176,13 @@ inline auto keyword(const char* word) {
 
 const auto separator = lit('\n') | lit(';');
 
-// name: [A-Za-z_][A-Za-z0-9_]*
-const auto name_text_def = lexeme[char_("A-Za-z_") >> *char_("A-Za-z0-9_")];
+// name: [A-Za-z_][A-Za-z0-9_]*   (tokens.hpp)
+const auto name_text_def = token<name_end>{};
 const auto name_def = name_text;
 
-// number: digits ['.' digits] [exponent] | '.' digits [exponent]
+// number: digits ['.' {digit}] [exponent] | '.' digits [exponent]   (tokens.hpp)
 // (x3::double_ would also accept "inf" and "nan", which are names here.)
-const auto digits = +x3::ascii::digit;
-const auto number_text_def =
-    x3::raw[lexeme[(digits >> -(lit('.') >> *x3::ascii::digit) | lit('.') >> digits) >>
-                   -(char_("eE") >> -char_("+-") >> digits)]];
+const auto number_text_def = token<number_end>{};
 const auto number_def = number_text;
 
 // A sign must be followed by an operand, so `a = -` reports "after '-'".

@@ -1,0 +1,289 @@
+// The X3 syntax tree (model_grammar.hpp) turned into ast.hpp's plain tree,
+// with the checks that need the whole tree: chains too long to walk, a
+// misplaced '|', a simplex's size, conflicting bounds, numbers too large.
+// Included only by model_grammar.cpp, the one translation unit that
+// compiles X3 (this file needs the syntax tree's X3 types).
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "grammar/ast.hpp"
+#include "grammar/model_grammar.hpp"
+#include "grammar/syntax_errors.hpp"
+#include "grammar/tokens.hpp"
+
+namespace mlec::grammar {
+
+// A chain `a + b + c ...` is a loop in the parser but a left-deep tree after
+// it; its height bounds the recursion of everything that walks the tree.
+inline constexpr int max_tree_height = 2048;
+
+// The X3 syntax tree -> ast.hpp's tree. A returned expression carries the
+// height of its tree so that chains too long to walk safely are refused.
+class Converter {
+public:
+    explicit Converter(std::string_view text) : text_(text) {}
+
+    std::optional<ParseError> error;
+
+    ast::Model model(const syntax::Model& tree) {
+        ast::Model out;
+        for (const syntax::Statement& statement : tree) {
+            out.statements.push_back(boost::apply_visitor(
+                [this](const auto& node) { return this->statement(node); }, statement));
+            if (error) {
+                break;
+            }
+        }
+        return out;
+    }
+
+private:
+    struct Tree {
+        ast::Expr expr;
+        int height = 1;
+    };
+
+    std::string_view text_;
+
+    std::uint32_t offset(const char* p) const { return to_offset(p - text_.data()); }
+    Span span(const syntax::Located& node) const { return {offset(node.from), offset(node.to)}; }
+
+    void fail(Span at, std::string message) {
+        if (!error) {
+            error = ParseError{at, std::move(message)};
+        }
+    }
+
+    static ast::ExprPtr boxed(ast::Expr expr) {
+        return std::make_unique<ast::Expr>(std::move(expr));
+    }
+
+    Tree binary(ast::BinaryOp op, Tree lhs, Tree rhs) {
+        Tree out;
+        out.height = std::max(lhs.height, rhs.height) + 1;
+        out.expr.span = {lhs.expr.span.begin, rhs.expr.span.end};
+        if (out.height > max_tree_height) {
+            fail(out.expr.span, "expression too long (more than " +
+                                    std::to_string(max_tree_height) +
+                                    " operations in a chain); split it into local definitions");
+            return lhs;
+        }
+        out.expr.node = ast::Binary{op, boxed(std::move(lhs.expr)), boxed(std::move(rhs.expr))};
+        return out;
+    }
+
+    Tree expression(const syntax::Expression& node) {
+        Tree out = product(node.first);
+        for (const syntax::SumTail& tail : node.rest) {
+            if (error) break;
+            out = binary(tail.op == '+' ? ast::BinaryOp::add : ast::BinaryOp::sub,
+                         std::move(out), product(tail.operand));
+        }
+        return out;
+    }
+
+    Tree product(const syntax::Product& node) {
+        Tree out = unary(node.first);
+        for (const syntax::ProductTail& tail : node.rest) {
+            if (error) break;
+            out = binary(tail.op == '*' ? ast::BinaryOp::mul : ast::BinaryOp::div,
+                         std::move(out), unary(tail.operand));
+        }
+        return out;
+    }
+
+    Tree unary(const syntax::Unary& node) {
+        // The signs' offsets: the grammar keeps only their characters.
+        std::vector<std::uint32_t> at;
+        std::uint32_t cursor = offset(node.from);
+        for (std::size_t k = 0; k < node.signs.size(); ++k) {
+            cursor = skip_blanks(text_, cursor);
+            at.push_back(cursor++);
+        }
+        Tree out = power(node.operand);
+        for (std::size_t k = node.signs.size(); k-- > 0;) {
+            if (node.signs[k] == '-') {
+                ast::Expr negated;
+                negated.span = out.expr.span;
+                negated.node = ast::Negate{boxed(std::move(out.expr))};
+                out.expr = std::move(negated);
+                ++out.height;
+            }
+            out.expr.span.begin = at[k];  // a dropped '+' still belongs to the span
+        }
+        return out;
+    }
+
+    Tree power(const syntax::Power& node) {
+        Tree base = primary(node.base);
+        if (!node.exponent) {
+            base.expr.span = span(node);  // with the parentheses of a group
+            return base;
+        }
+        Tree out = binary(ast::BinaryOp::pow, std::move(base), unary(node.exponent->get()));
+        out.expr.span = span(node);
+        return out;
+    }
+
+    Tree primary(const syntax::Primary& node) {
+        return boost::apply_visitor([this](const auto& alternative) { return this->operand(alternative); },
+                                    node);
+    }
+
+    Tree operand(const syntax::Number& node) {
+        Tree out;
+        out.expr.span = span(node);
+        const std::string& text = node.text;
+        double value = 0;
+        const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (result.ec == std::errc::result_out_of_range) {
+            value = std::strtod(text.c_str(), nullptr);  // underflow: 0 or a subnormal
+        }
+        if (!std::isfinite(value)) {
+            fail(out.expr.span, "number " + quote(text) + " is too large for a double");
+        }
+        out.expr.node = ast::Number{value};
+        return out;
+    }
+
+    Tree operand(const syntax::Name& node) {
+        Tree out;
+        out.expr.span = span(node);
+        out.expr.node = ast::Name{node.text};
+        return out;
+    }
+
+    Tree operand(const x3::forward_ast<syntax::Expression>& node) { return expression(node.get()); }
+
+    Tree operand(const x3::forward_ast<syntax::Call>& node) { return call(node.get()); }
+
+    Tree call(const syntax::Call& node) {
+        Tree out;
+        out.expr.span = span(node);
+        ast::Call result;
+        result.callee = node.callee.text;
+        result.callee_span = span(node.callee);
+        if (node.arguments) {
+            result.args.push_back(take(expression(node.arguments->first), out.height));
+            for (std::size_t k = 0; k < node.arguments->rest.size(); ++k) {
+                const syntax::ArgumentTail& tail = node.arguments->rest[k];
+                if (tail.separator == '|') {
+                    if (k != 0) {
+                        const std::uint32_t bar = offset(tail.from);
+                        fail(Span{bar, bar + 1},
+                             "'|' can only follow the first argument, as in "
+                             "'normal_lpdf(y | mu, sigma)'");
+                    }
+                    result.conditional = true;
+                }
+                result.args.push_back(take(expression(tail.value), out.height));
+            }
+        }
+        out.expr.node = std::move(result);
+        return out;
+    }
+
+    Tree operand(const x3::forward_ast<syntax::Index>& node) {
+        const syntax::Index& index = node.get();
+        Tree out;
+        out.expr.span = span(index);
+        ast::Index result;
+        result.name = index.name.text;
+        result.name_span = span(index.name);
+        result.indices = expressions(index.indices, out.height);
+        out.expr.node = std::move(result);
+        return out;
+    }
+
+    Tree operand(const x3::forward_ast<syntax::VectorLiteral>& node) {
+        Tree out;
+        out.expr.span = span(node.get());
+        out.expr.node = ast::VectorLiteral{expressions(node.get(), out.height)};
+        return out;
+    }
+
+    // Moves a child out of its Tree, raising the parent's height to fit it.
+    static ast::Expr take(Tree child, int& parent_height) {
+        parent_height = std::max(parent_height, child.height + 1);
+        return std::move(child.expr);
+    }
+
+    std::vector<ast::Expr> expressions(const std::vector<syntax::Expression>& nodes,
+                                       int& parent_height) {
+        std::vector<ast::Expr> out;
+        for (const syntax::Expression& node : nodes) {
+            out.push_back(take(expression(node), parent_height));
+        }
+        return out;
+    }
+
+    ast::Expr value(const syntax::Expression& node) { return expression(node).expr; }
+
+    ast::Statement statement(const syntax::Sample& node) {
+        ast::Sample sample{value(node.outcome), call(node.distribution).expr};
+        return {span(node), std::move(sample)};
+    }
+
+    ast::Statement statement(const syntax::Assign& node) {
+        return {span(node), ast::Assign{node.name.text, span(node.name), value(node.value)}};
+    }
+
+    ast::Statement statement(const syntax::Param& node) {
+        ast::Param param;
+        for (const syntax::ParamDecl& decl : node) {
+            ast::ParamDecl out;
+            out.name = decl.name.text;
+            out.name_span = span(decl.name);
+            out.simplex = decl.simplex;
+            int height = 0;
+            out.dims = expressions(decl.dims, height);
+            if (decl.simplex && out.dims.size() != 1) {
+                fail(out.name_span, "a simplex has exactly one size, as in 'w simplex[3]'");
+            }
+            if (decl.interval) {
+                if (decl.lower || decl.upper) {
+                    fail(out.name_span, quote(decl.name.text) +
+                                            " has both 'in (lo, hi)' and '>'/'<' bounds; "
+                                            "give one or the other");
+                }
+                out.lower = value(decl.interval->lower);
+                out.upper = value(decl.interval->upper);
+            }
+            if (decl.lower) out.lower = value(*decl.lower);
+            if (decl.upper) out.upper = value(*decl.upper);
+            if (decl.start) out.start = value(*decl.start);
+            param.decls.push_back(std::move(out));
+        }
+        return {span(node), std::move(param)};
+    }
+
+    ast::Statement statement(const syntax::Data& node) {
+        ast::Data data;
+        for (const syntax::Name& name : node) {
+            data.names.push_back({name.text, span(name)});
+        }
+        return {span(node), std::move(data)};
+    }
+
+    ast::Statement statement(const syntax::Target& node) {
+        return {span(node), ast::TargetAdd{value(node.value)}};
+    }
+
+    ast::Statement statement(const syntax::Report& node) {
+        return {span(node), ast::Report{node.name.text, span(node.name), value(node.value)}};
+    }
+};
+
+}  // namespace mlec::grammar
