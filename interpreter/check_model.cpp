@@ -438,32 +438,31 @@ private:
         return in;
     }
 
+    // Stable forms (rt::StableForm): a one-argument distribution whose
+    // argument is a call of a link function, such as bernoulli(sigmoid(e)),
+    // is evaluated as the distribution the table names for that pair
+    // (bernoulli_logit(e)), and `arg_exprs` then holds e. Returns the
+    // distribution evaluated: the stable form, or `dist` itself.
+    const rt::DistributionDef* stable_form(const rt::DistributionDef& dist, const std::vector<ast::Expr>& args,
+                                           std::vector<const ast::Expr*>& arg_exprs, Span call_span) {
+        if (args.size() != 1) return &dist;
+        const auto* inner = std::get_if<ast::Call>(&args[0].node);
+        if (!inner || inner->conditional || inner->args.size() != 1) return &dist;
+        const rt::DistributionDef* stable = rt::find_stable_form(dist.name, inner->callee);
+        if (!stable) return &dist;
+        arg_exprs[0] = &inner->args[0];
+        const LineColumn lc = source_.locate(call_span.begin);
+        out_.notes.push_back("line " + std::to_string(lc.line) + ": " + std::string(dist.name) + "(" + inner->callee +
+                             "(...)) is evaluated as " + std::string(stable->name) +
+                             "(...), which stays finite however large the linear predictor grows");
+        return stable;
+    }
+
     void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Expr& outcome,
                                const std::vector<ast::Expr>& args, Span call_span) {
-        const rt::DistributionDef* chosen = &dist;
         std::vector<const ast::Expr*> arg_exprs;
         for (const ast::Expr& a : args) arg_exprs.push_back(&a);
-        // Stable forms: bernoulli(sigmoid(e)) -> bernoulli_logit(e) and
-        // poisson(exp(e)) -> poisson_log(e), so a fit that pushes e to
-        // +-infinity (separation) keeps a finite log-likelihood.
-        if (args.size() == 1) {
-            if (const auto* inner = std::get_if<ast::Call>(&args[0].node);
-                inner && !inner->conditional && inner->args.size() == 1) {
-                const char* target = nullptr;
-                if (dist.name == "bernoulli" && (inner->callee == "sigmoid" || inner->callee == "inv_logit"))
-                    target = "bernoulli_logit";
-                else if (dist.name == "poisson" && inner->callee == "exp")
-                    target = "poisson_log";
-                if (target) {
-                    chosen = rt::find_distribution(target);
-                    arg_exprs[0] = &inner->args[0];
-                    const LineColumn lc = source_.locate(call_span.begin);
-                    out_.notes.push_back("line " + std::to_string(lc.line) + ": " + std::string(dist.name) + "(" +
-                                         inner->callee + "(...)) is evaluated as " + target +
-                                         "(...), which stays finite however large the linear predictor grows");
-                }
-            }
-        }
+        const rt::DistributionDef* chosen = stable_form(dist, args, arg_exprs, call_span);
         const bool categorical = dist.outcome == rt::Domain::category;
         const int y = outcome_node(outcome, categorical);
         const std::string written(dist.name);
@@ -472,46 +471,23 @@ private:
                   written + " outcome");
         add_limit_checks(*chosen, in, outcome.span, written);
         const int node = out_.graph.add_op(chosen->op, in.nodes);
-        const int expected = expected_value(chosen->name, in.nodes);
-        const bool has_link = chosen->name == "bernoulli_logit" || chosen->name == "poisson_log";
+        // E[y | args] for `mlec predict` (its delta-method SE follows from
+        // the node's gradient); -1 where the distribution has no mean.
+        const std::span<const int> arguments = std::span<const int>(in.nodes).subspan(1);
+        const int expected = chosen->mean ? chosen->mean(build_, arguments) : -1;
         add_term(s, node, std::move(in.nodes), std::move(in.names));
-        out_.terms.back().outcome = std::string(text_of(outcome.span));
-        out_.terms.back().distribution = chosen->name;
-        out_.terms.back().expected_node = expected;
-        if (has_link) out_.terms.back().linear_predictor_node = out_.terms.back().input_nodes[1];
-    }
-
-    // E[y | args] of each distribution as graph nodes, for `mlec predict`
-    // (its delta-method SE follows from the node's gradient). -1 when the
-    // mean does not exist (cauchy) or is not a number (categorical).
-    int expected_value(std::string_view dist, const std::vector<int>& in) {
-        auto f = [](const char* name) -> const rt::OpDef& { return *rt::find_function(name); };
-        auto a = [&](std::size_t i) { return in[i]; };
-        Builder& b = build_;
-        if (dist == "bernoulli" || dist == "poisson" || dist == "normal" || dist == "negbinomial" ||
-            dist == "laplace" || dist == "logistic")
-            return a(1);
-        if (dist == "student_t") return a(2);
-        if (dist == "bernoulli_logit") return b.op(f("sigmoid"), {a(1)});
-        if (dist == "poisson_log") return b.op(f("exp"), {a(1)});
-        if (dist == "binomial") return b.op(rt::op_mul(), {a(1), a(2)});
-        if (dist == "geometric") return b.op(rt::op_div(), {b.op(rt::op_sub(), {b.constant(1), a(1)}), a(1)});
-        if (dist == "exponential") return b.op(rt::op_div(), {b.constant(1), a(1)});
-        if (dist == "gamma") return b.op(rt::op_div(), {a(1), a(2)});
-        if (dist == "beta") return b.op(rt::op_div(), {a(1), b.op(rt::op_add(), {a(1), a(2)})});
-        if (dist == "uniform") return b.op(rt::op_mul(), {b.constant(0.5), b.op(rt::op_add(), {a(1), a(2)})});
-        if (dist == "lognormal")  // exp(mu + sigma^2 / 2)
-            return b.op(f("exp"), {b.op(rt::op_add(), {a(1), b.op(rt::op_mul(), {b.constant(0.5),
-                                                                              b.op(rt::op_mul(), {a(2), a(2)})})})});
-        if (dist == "weibull")  // scale * Gamma(1 + 1/shape)
-            return b.op(rt::op_mul(), {a(2), b.op(f("exp"), {b.op(f("lgamma"), {b.op(rt::op_add(), {b.constant(1),
-                                                           b.op(rt::op_div(), {b.constant(1), a(1)})})})})});
-        return -1;
+        TermInfo& term = out_.terms.back();
+        term.outcome = std::string(text_of(outcome.span));
+        term.distribution = chosen;
+        term.expected_node = expected;
+        if (chosen->linear_predictor >= 0)
+            term.linear_predictor_node = term.input_nodes[static_cast<std::size_t>(chosen->linear_predictor) + 1];
     }
 
     // y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated
     // as log_sum_exp_k(log w_k + log p_k(y)). A scalar w weighs two
-    // components (w, 1 - w); a vector (a simplex) weighs one each.
+    // components (w, 1 - w); a vector (a simplex) weighs one each. (Its term
+    // names no distribution: TermInfo::distribution stays nullptr.)
     void add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span) {
         if (call.args.size() < 3)
             fail(span, "mixture takes the weights and at least two component distributions, as in "
@@ -554,7 +530,6 @@ private:
         }
         add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
         out_.terms.back().outcome = std::string(text_of(outcome.span));
-        out_.terms.back().distribution = "mixture";
     }
 
     void add_check(int node, Span span, rt::Domain domain, int max, std::string what) {
