@@ -322,12 +322,14 @@ void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, con
 }
 
 void note_exact_fit(FitContext& c) {
-    // A location-scale density whose scale is a row-invariant parameter and
-    // has come out at the rounding level of the outcomes: the model
-    // reproduces the data as exactly as they are written.
+    // A density whose scale (rt::DistributionDef::exact_fit_scale) is a
+    // row-invariant parameter and has come out at the rounding level of the
+    // outcomes: the model reproduces the data as exactly as they are written.
     for (const interp::TermInfo& term : c.p.model.terms) {
-        if (term.distribution != "normal" || term.input_nodes.size() != 3) continue;
-        const std::vector<double> sigma = c.p.evaluator->node_values(c.theta, term.input_nodes[2]);
+        const rt::DistributionDef* dist = term.distribution;
+        if (!dist || dist->exact_fit_scale < 0) continue;
+        const auto scale = static_cast<std::size_t>(dist->exact_fit_scale);
+        const std::vector<double> sigma = c.p.evaluator->node_values(c.theta, term.input_nodes[scale + 1]);
         if (sigma.size() != 1) continue;
         const std::vector<double> y = c.p.evaluator->node_values(c.theta, term.input_nodes[0]);
         double size = 0;
@@ -338,8 +340,8 @@ void note_exact_fit(FitContext& c) {
         if (!(sigma[0] <= 1e-9 * size)) continue;
         c.r.diagnostics.push_back(FitDiagnostic{
             "exact_fit",
-            "'" + term.text + "' fits the data exactly: sigma = " + report::format_digits(sigma[0], 3) + " is " +
-                report::format_digits(sigma[0] / size, 2) +
+            "'" + term.text + "' fits the data exactly: " + std::string(dist->args[scale].name) + " = " +
+                report::format_digits(sigma[0], 3) + " is " + report::format_digits(sigma[0] / size, 2) +
                 " of the outcome's size, the rounding level of the data as written. The estimates reproduce the "
                 "data to their printed digits; the standard errors measure only that rounding",
             {},

@@ -76,12 +76,16 @@ inference::SeparationCheck classify(const Problem::Impl& p, const Eigen::MatrixX
 bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
                            const std::vector<std::string>& diverging, FitResult& r) {
     for (const interp::TermInfo& term : p.model.terms) {
-        if (term.distribution != "bernoulli_logit" || term.input_nodes.size() != 2) continue;
-        const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, term.input_nodes[1]);
+        // A binary outcome whose argument is a linear predictor
+        // (bernoulli_logit): the rows a direction of the predictor separates.
+        const rt::DistributionDef* dist = term.distribution;
+        if (!dist || dist->outcome != rt::Domain::binary || dist->linear_predictor < 0) continue;
+        const int eta = term.input_nodes[static_cast<std::size_t>(dist->linear_predictor) + 1];
+        const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, eta);
         const std::vector<double> y = p.evaluator->node_values(theta, term.input_nodes[0]);
         const inference::SeparationCheck check = classify(p, X, y, direction);
         if (!check.separated) continue;
-        const std::vector<std::string> columns = columns_below(p, term.input_nodes[1]);
+        const std::vector<std::string> columns = columns_below(p, eta);
         std::ostringstream m;
         m << (check.complete ? "complete separation" : "quasi-complete separation") << " in '" << term.text
           << "': a combination of the covariates (columns ";

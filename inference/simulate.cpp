@@ -10,13 +10,13 @@ namespace mlec {
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
     SimulationPlan plan;
     for (const interp::TermInfo& term : p.model.terms) {
-        if (term.distribution.empty() || term.distribution == "mixture") {
+        const rt::DistributionDef* dist = term.distribution;  // nullptr: `target +=` or a mixture
+        if (!dist) {
             why = "cannot simulate '" + term.text + "': only sampling statements with one distribution can be simulated";
             return std::nullopt;
         }
-        const rt::DistributionDef* dist = rt::find_distribution(term.distribution);
         const rt::Node& outcome = p.model.graph.node(term.input_nodes.front());
-        if (!dist || !dist->sample || outcome.kind != rt::NodeKind::data) {
+        if (!dist->sample || outcome.kind != rt::NodeKind::data) {
             why = "cannot simulate '" + term.text + "': its outcome is not a data column";
             return std::nullopt;
         }

@@ -93,7 +93,7 @@ std::optional<Value> Builder::multiply(const Value& a, const Value& b, std::stri
 // a plain n-ary sum.
 int Builder::sum(const std::vector<int>& nodes) {
     if (nodes.size() == 1) return nodes.front();
-    const rt::OpDef& sum_op = *rt::find_function("sum");
+    const rt::OpDef& sum_op = rt::op_sum();
     const rt::OpDef& products_op = rt::op_sum_of_products();
     std::vector<int> summands;  // plain summands
     std::vector<int> pairs;     // factors of the products, in pairs
@@ -118,11 +118,7 @@ int Builder::sum(const std::vector<int>& nodes) {
 
 int Builder::log_sum_exp(const std::vector<int>& nodes) {
     if (nodes.size() == 1) return nodes.front();
-    if (const rt::OpDef* lse = rt::find_function("log_sum_exp")) return op(*lse, nodes);
-    // Without the stable op (older tables): log(sum(exp(x))).
-    std::vector<int> exps;
-    for (int n : nodes) exps.push_back(op(*rt::find_function("exp"), {n}));
-    return op(*rt::find_function("log"), {sum(exps)});
+    return op(rt::op_log_sum_exp(), nodes);
 }
 
 int Builder::dot(const std::vector<int>& a, const std::vector<int>& b) {
@@ -134,7 +130,7 @@ int Builder::dot(const std::vector<int>& a, const std::vector<int>& b) {
 Value Builder::softmax(const Value& v) {
     const int lse = log_sum_exp(v.nodes);
     Value out = v;
-    const rt::OpDef& exp = *rt::find_function("exp");
+    const rt::OpDef& exp = rt::op_exp();
     for (int& n : out.nodes) n = op(exp, {op(rt::op_sub(), {n, lse})});
     return out;
 }

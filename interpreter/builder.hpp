@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/graph.hpp"
+#include "runtime/node_maker.hpp"
 #include "runtime/op.hpp"
 
 namespace mlec::interp {
@@ -36,15 +37,17 @@ struct Value {
 // "a scalar", "a vector of 3", "a 2x2 matrix"
 std::string describe(const Value& v);
 
-class Builder {
+// Also the runtime's NodeMaker, through which a distribution builds its mean
+// (rt::DistributionDef::mean) with the same constant folding.
+class Builder final : public rt::NodeMaker {
 public:
     explicit Builder(rt::Graph& graph) : graph_(graph) {}
 
     rt::Graph& graph() { return graph_; }
-    int constant(double value) { return graph_.add_constant(value); }
+    int constant(double value) override { return graph_.add_constant(value); }
 
     // An op node; ops whose inputs are all constants are folded.
-    int op(const rt::OpDef& op, std::vector<int> inputs);
+    int op(const rt::OpDef& op, std::vector<int> inputs) override;
 
     // Elementwise a (op) b with a scalar broadcast to the other's shape.
     // Returns nothing and sets `error` when the shapes differ.

@@ -61,11 +61,6 @@ std::string arg_names(const rt::DistributionDef& d) {
     return names;
 }
 
-// Functions that take any number of scalars or vectors and fold them all.
-bool is_folding(std::string_view name) {
-    return name == "sum" || name == "log_sum_exp" || name == "min" || name == "max";
-}
-
 class Checker {
 public:
     Checker(const SourceText& source, const ast::Model& model, std::span<const std::string> header,
@@ -229,6 +224,7 @@ private:
             if (!sample) continue;
             const auto* call = std::get_if<ast::Call>(&sample->distribution.node);
             if (!call) continue;
+            // mixture is a language construct, not a distribution of the table.
             if (call->callee == "mixture" && !call->args.empty()) {
                 imply(call->args[0], rt::Domain::unit_open, "mixture's weight");
                 for (std::size_t i = 1; i < call->args.size(); ++i)
@@ -277,7 +273,7 @@ private:
         if (call->conditional)
             fail(call->callee_span, "'|' belongs in a log density call such as " + call->callee +
                                         "_lpdf(y | ...), not after '~'");
-        if (call->callee == "mixture") {
+        if (call->callee == "mixture") {  // a language construct (add_mixture_term)
             add_mixture_term(s, sample.outcome, *call, sample.distribution.span);
             return;
         }
@@ -442,32 +438,31 @@ private:
         return in;
     }
 
+    // Stable forms (rt::StableForm): a one-argument distribution whose
+    // argument is a call of a link function, such as bernoulli(sigmoid(e)),
+    // is evaluated as the distribution the table names for that pair
+    // (bernoulli_logit(e)), and `arg_exprs` then holds e. Returns the
+    // distribution evaluated: the stable form, or `dist` itself.
+    const rt::DistributionDef* stable_form(const rt::DistributionDef& dist, const std::vector<ast::Expr>& args,
+                                           std::vector<const ast::Expr*>& arg_exprs, Span call_span) {
+        if (args.size() != 1) return &dist;
+        const auto* inner = std::get_if<ast::Call>(&args[0].node);
+        if (!inner || inner->conditional || inner->args.size() != 1) return &dist;
+        const rt::DistributionDef* stable = rt::find_stable_form(dist.name, inner->callee);
+        if (!stable) return &dist;
+        arg_exprs[0] = &inner->args[0];
+        const LineColumn lc = source_.locate(call_span.begin);
+        out_.notes.push_back("line " + std::to_string(lc.line) + ": " + std::string(dist.name) + "(" + inner->callee +
+                             "(...)) is evaluated as " + std::string(stable->name) +
+                             "(...), which stays finite however large the linear predictor grows");
+        return stable;
+    }
+
     void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Expr& outcome,
                                const std::vector<ast::Expr>& args, Span call_span) {
-        const rt::DistributionDef* chosen = &dist;
         std::vector<const ast::Expr*> arg_exprs;
         for (const ast::Expr& a : args) arg_exprs.push_back(&a);
-        // Stable forms: bernoulli(sigmoid(e)) -> bernoulli_logit(e) and
-        // poisson(exp(e)) -> poisson_log(e), so a fit that pushes e to
-        // +-infinity (separation) keeps a finite log-likelihood.
-        if (args.size() == 1) {
-            if (const auto* inner = std::get_if<ast::Call>(&args[0].node);
-                inner && !inner->conditional && inner->args.size() == 1) {
-                const char* target = nullptr;
-                if (dist.name == "bernoulli" && (inner->callee == "sigmoid" || inner->callee == "inv_logit"))
-                    target = "bernoulli_logit";
-                else if (dist.name == "poisson" && inner->callee == "exp")
-                    target = "poisson_log";
-                if (target) {
-                    chosen = rt::find_distribution(target);
-                    arg_exprs[0] = &inner->args[0];
-                    const LineColumn lc = source_.locate(call_span.begin);
-                    out_.notes.push_back("line " + std::to_string(lc.line) + ": " + std::string(dist.name) + "(" +
-                                         inner->callee + "(...)) is evaluated as " + target +
-                                         "(...), which stays finite however large the linear predictor grows");
-                }
-            }
-        }
+        const rt::DistributionDef* chosen = stable_form(dist, args, arg_exprs, call_span);
         const bool categorical = dist.outcome == rt::Domain::category;
         const int y = outcome_node(outcome, categorical);
         const std::string written(dist.name);
@@ -476,46 +471,23 @@ private:
                   written + " outcome");
         add_limit_checks(*chosen, in, outcome.span, written);
         const int node = out_.graph.add_op(chosen->op, in.nodes);
-        const int expected = expected_value(chosen->name, in.nodes);
-        const bool has_link = chosen->name == "bernoulli_logit" || chosen->name == "poisson_log";
+        // E[y | args] for `mlec predict` (its delta-method SE follows from
+        // the node's gradient); -1 where the distribution has no mean.
+        const std::span<const int> arguments = std::span<const int>(in.nodes).subspan(1);
+        const int expected = chosen->mean ? chosen->mean(build_, arguments) : -1;
         add_term(s, node, std::move(in.nodes), std::move(in.names));
-        out_.terms.back().outcome = std::string(text_of(outcome.span));
-        out_.terms.back().distribution = chosen->name;
-        out_.terms.back().expected_node = expected;
-        if (has_link) out_.terms.back().linear_predictor_node = out_.terms.back().input_nodes[1];
-    }
-
-    // E[y | args] of each distribution as graph nodes, for `mlec predict`
-    // (its delta-method SE follows from the node's gradient). -1 when the
-    // mean does not exist (cauchy) or is not a number (categorical).
-    int expected_value(std::string_view dist, const std::vector<int>& in) {
-        auto f = [](const char* name) -> const rt::OpDef& { return *rt::find_function(name); };
-        auto a = [&](std::size_t i) { return in[i]; };
-        Builder& b = build_;
-        if (dist == "bernoulli" || dist == "poisson" || dist == "normal" || dist == "negbinomial" ||
-            dist == "laplace" || dist == "logistic")
-            return a(1);
-        if (dist == "student_t") return a(2);
-        if (dist == "bernoulli_logit") return b.op(f("sigmoid"), {a(1)});
-        if (dist == "poisson_log") return b.op(f("exp"), {a(1)});
-        if (dist == "binomial") return b.op(rt::op_mul(), {a(1), a(2)});
-        if (dist == "geometric") return b.op(rt::op_div(), {b.op(rt::op_sub(), {b.constant(1), a(1)}), a(1)});
-        if (dist == "exponential") return b.op(rt::op_div(), {b.constant(1), a(1)});
-        if (dist == "gamma") return b.op(rt::op_div(), {a(1), a(2)});
-        if (dist == "beta") return b.op(rt::op_div(), {a(1), b.op(rt::op_add(), {a(1), a(2)})});
-        if (dist == "uniform") return b.op(rt::op_mul(), {b.constant(0.5), b.op(rt::op_add(), {a(1), a(2)})});
-        if (dist == "lognormal")  // exp(mu + sigma^2 / 2)
-            return b.op(f("exp"), {b.op(rt::op_add(), {a(1), b.op(rt::op_mul(), {b.constant(0.5),
-                                                                              b.op(rt::op_mul(), {a(2), a(2)})})})});
-        if (dist == "weibull")  // scale * Gamma(1 + 1/shape)
-            return b.op(rt::op_mul(), {a(2), b.op(f("exp"), {b.op(f("lgamma"), {b.op(rt::op_add(), {b.constant(1),
-                                                           b.op(rt::op_div(), {b.constant(1), a(1)})})})})});
-        return -1;
+        TermInfo& term = out_.terms.back();
+        term.outcome = std::string(text_of(outcome.span));
+        term.distribution = chosen;
+        term.expected_node = expected;
+        if (chosen->linear_predictor >= 0)
+            term.linear_predictor_node = term.input_nodes[static_cast<std::size_t>(chosen->linear_predictor) + 1];
     }
 
     // y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated
     // as log_sum_exp_k(log w_k + log p_k(y)). A scalar w weighs two
-    // components (w, 1 - w); a vector (a simplex) weighs one each.
+    // components (w, 1 - w); a vector (a simplex) weighs one each. (Its term
+    // names no distribution: TermInfo::distribution stays nullptr.)
     void add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span) {
         if (call.args.size() < 3)
             fail(span, "mixture takes the weights and at least two component distributions, as in "
@@ -523,14 +495,14 @@ private:
         const std::size_t components = call.args.size() - 1;
         const Value w = expression(call.args[0]);
         std::vector<int> log_weights;
-        const rt::OpDef& log = *rt::find_function("log");
+        const rt::OpDef& log = rt::op_log();
         if (w.is_scalar()) {
             if (components != 2)
                 fail(call.args[0].span, "a single weight w mixes exactly two components (w and 1 - w); for " +
                                             std::to_string(components) + " components give a simplex of " +
                                             std::to_string(components) + " weights");
             log_weights.push_back(build_.op(log, {w.node()}));
-            log_weights.push_back(build_.op(*rt::find_function("log1p"), {build_.op(rt::op_neg(), {w.node()})}));
+            log_weights.push_back(build_.op(rt::op_log1p(), {build_.op(rt::op_neg(), {w.node()})}));
         } else {
             if (w.shape != Shape::vector || static_cast<std::size_t>(w.rows) != components)
                 fail(call.args[0].span, "the weights are " + describe(w) + ", but there are " +
@@ -558,7 +530,6 @@ private:
         }
         add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
         out_.terms.back().outcome = std::string(text_of(outcome.span));
-        out_.terms.back().distribution = "mixture";
     }
 
     void add_check(int node, Span span, rt::Domain domain, int max, std::string what) {
@@ -640,6 +611,9 @@ private:
         if (ends_with(c.callee, "_lpdf") || ends_with(c.callee, "_lpmf")) return Value::scalar(log_density(e, c));
         if (c.conditional)
             fail(c.callee_span, "'|' is only used in log density calls such as normal_lpdf(y | mu, sigma)");
+        // dot and softmax are language constructs on shapes (a vector in, a
+        // scalar or a vector out), not elementwise ops of the function table:
+        // the Builder expands them into scalar nodes.
         if (c.callee == "dot") {
             if (c.args.size() != 2) fail(e.span, "dot takes 2 arguments, but " + std::to_string(c.args.size()) +
                                                      (c.args.size() == 1 ? " was" : " were") + " given");
@@ -655,11 +629,11 @@ private:
             return build_.softmax(v);
         }
         // log(sum(exp(v))) is evaluated as log_sum_exp(v), which cannot overflow.
-        if (c.callee == "log" && c.args.size() == 1) {
+        if (calls(c, rt::op_log())) {
             const auto* sum = std::get_if<ast::Call>(&c.args[0].node);
-            if (sum && sum->callee == "sum" && sum->args.size() == 1) {
+            if (sum && calls(*sum, rt::op_sum())) {
                 const auto* exp = std::get_if<ast::Call>(&sum->args[0].node);
-                if (exp && exp->callee == "exp" && exp->args.size() == 1) {
+                if (exp && calls(*exp, rt::op_exp())) {
                     const Value v = expression(exp->args[0]);
                     const LineColumn lc = source_.locate(e.span.begin);
                     out_.notes.push_back("line " + std::to_string(lc.line) +
@@ -675,21 +649,24 @@ private:
                 fail(c.callee_span, "'" + c.callee + "' is a distribution: use it after '~' (y ~ " + c.callee +
                                         "(...)) or as " + c.callee + "_lpdf(y | ...)");
             if (c.callee == "pi") fail(c.callee_span, "'pi' is a constant, not a function; write pi without '()'");
-            std::vector<std::string> names{"dot", "softmax"};
+            std::vector<std::string> names{"dot", "softmax"};  // the constructs above
             for (const rt::OpDef* f : rt::all_functions()) names.emplace_back(f->name);
             std::string message = "unknown function '" + c.callee + "'";
             if (auto guess = closest(c.callee, names)) message += "; did you mean '" + *guess + "'?";
             fail(c.callee_span, message);
         }
-        if (op->arity < 0 || is_folding(c.callee)) {
+        // A variadic function (sum, log_sum_exp, min, max) folds every entry
+        // of every argument, scalars and vectors alike.
+        if (op->arity < 0) {
             std::vector<int> nodes;
             for (const ast::Expr& a : c.args) {
                 const Value v = expression(a);
                 nodes.insert(nodes.end(), v.nodes.begin(), v.nodes.end());
             }
             if (nodes.empty()) fail(e.span, c.callee + " needs at least one argument");
-            if (c.callee == "sum") return Value::scalar(build_.sum(nodes));
-            if (c.callee == "log_sum_exp") return Value::scalar(build_.log_sum_exp(nodes));
+            // The Builder shapes these two itself (sums spliced into one node).
+            if (op == &rt::op_sum()) return Value::scalar(build_.sum(nodes));
+            if (op == &rt::op_log_sum_exp()) return Value::scalar(build_.log_sum_exp(nodes));
             return Value::scalar(nodes.size() == 1 ? nodes.front() : build_.op(*op, nodes));
         }
         if (static_cast<int>(c.args.size()) != op->arity)
@@ -706,6 +683,11 @@ private:
         std::vector<int> inputs;
         for (const ast::Expr& a : c.args) inputs.push_back(scalar(a, std::string(op->name) + "'s argument"));
         return Value::scalar(build_.op(*op, std::move(inputs)));
+    }
+
+    // Whether `call` calls the built-in `op` with one argument.
+    static bool calls(const ast::Call& call, const rt::OpDef& op) {
+        return call.args.size() == 1 && rt::find_function(call.callee) == &op;
     }
 
     // name_lpdf(y | args) / name_lpmf(y | args)
@@ -817,6 +799,7 @@ private:
         if (name == "pi") fail(span, std::string("'pi' is the constant 3.14159...; it cannot be ") + what);
     }
 
+    // dot and softmax are language constructs, reserved as function names are.
     static bool is_function_name(const std::string& name) {
         return rt::find_function(name) || name == "dot" || name == "softmax";
     }
@@ -1061,17 +1044,17 @@ private:
     int user_scale(int raw, const rt::Bounds& b) {
         rt::Graph& g = out_.graph;
         if (b.has_lower() && b.has_upper()) {
-            const int s = g.add_op(*rt::find_function("sigmoid"), {raw});
+            const int s = g.add_op(rt::op_sigmoid(), {raw});
             const int scaled =
                 b.upper - b.lower == 1.0 ? s : g.add_op(rt::op_mul(), {g.add_constant(b.upper - b.lower), s});
             return b.lower == 0.0 ? scaled : g.add_op(rt::op_add(), {g.add_constant(b.lower), scaled});
         }
         if (b.has_lower()) {
-            const int e = g.add_op(*rt::find_function("exp"), {raw});
+            const int e = g.add_op(rt::op_exp(), {raw});
             return b.lower == 0.0 ? e : g.add_op(rt::op_add(), {g.add_constant(b.lower), e});
         }
         if (b.has_upper()) {
-            const int e = g.add_op(*rt::find_function("exp"), {raw});
+            const int e = g.add_op(rt::op_exp(), {raw});
             return g.add_op(rt::op_sub(), {g.add_constant(b.upper), e});
         }
         return raw;

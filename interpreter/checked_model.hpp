@@ -93,14 +93,17 @@ struct TermInfo {
     Span span;                      // the statement
     std::string text;               // the statement's source text
     int node = -1;                  // graph node of the per-row log density
-    std::string distribution;       // as evaluated ("bernoulli_logit" for bernoulli(sigmoid(...))), "" for target
+    // As evaluated (bernoulli_logit for bernoulli(sigmoid(...))); nullptr
+    // for `target +=` and a mixture, whose term is no one distribution's.
+    const rt::DistributionDef* distribution = nullptr;
     std::string outcome;            // a `~` statement's outcome as written ("log(y)"), "" for target
     // For messages about a non-finite value: the inputs and their names
     // ("outcome", "mu", "sigma"); empty for `target +=`.
     std::vector<int> input_nodes;
     std::vector<std::string> input_names;
     // For prediction: E[y] as a graph node (-1 when the distribution has
-    // none, e.g. cauchy), and the linear predictor of a logit or log link.
+    // none, e.g. cauchy), and the linear predictor of a logit or log link
+    // (rt::DistributionDef::mean, linear_predictor).
     int expected_node = -1;
     int linear_predictor_node = -1;
 };

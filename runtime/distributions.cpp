@@ -1,8 +1,8 @@
-// The table of distributions; each one's math lives in its own file under
-// runtime/distributions/.
+// The table of distributions, generated from runtime/distributions/list.hpp;
+// each one's math lives in its own file under runtime/distributions/.
 #include "runtime/distributions.hpp"
 
-#include <array>
+#include <algorithm>
 
 #include "runtime/distributions/detail.hpp"
 
@@ -26,20 +26,24 @@ std::string_view domain_text(Domain d) {
 
 std::span<const DistributionDef* const> all_distributions() {
     // Function-local: the definitions live in other translation units.
-    static const std::array<const DistributionDef*, 19> table{
-        &detail::bernoulli_def(),   &detail::bernoulli_logit_def(), &detail::binomial_def(),
-        &detail::poisson_def(),     &detail::poisson_log_def(),     &detail::negbinomial_def(),
-        &detail::geometric_def(),   &detail::normal_def(),          &detail::lognormal_def(),
-        &detail::student_t_def(),   &detail::cauchy_def(),          &detail::laplace_def(),
-        &detail::logistic_def(),    &detail::exponential_def(),     &detail::gamma_def(),
-        &detail::weibull_def(),     &detail::beta_def(),            &detail::uniform_def(),
-        &detail::categorical_def()};
+#define MLEC_DISTRIBUTION_ENTRY(name) &detail::name##_def(),
+    static const DistributionDef* const table[] = {MLEC_DISTRIBUTIONS(MLEC_DISTRIBUTION_ENTRY)};
+#undef MLEC_DISTRIBUTION_ENTRY
     return table;
 }
 
 const DistributionDef* find_distribution(std::string_view name) {
     for (const DistributionDef* def : all_distributions()) {
         if (def->name == name) return def;
+    }
+    return nullptr;
+}
+
+const DistributionDef* find_stable_form(std::string_view distribution, std::string_view link) {
+    for (const DistributionDef* def : all_distributions()) {
+        const StableForm* form = def->stable_form;
+        if (form && form->replaces == distribution && std::ranges::find(form->links, link) != form->links.end())
+            return def;
     }
     return nullptr;
 }

@@ -1,12 +1,17 @@
 // The distributions of the model language. Each one is a graph op whose
 // inputs are (y, arg1, ..., argk) and whose value is log p(y | args) per row,
-// with exact first and second partials in every input (Stan Math's order:
-// argument checks, value, analytic partials).
+// with exact first and second partials in every input: value and analytic
+// partials over the whole block, then every row outside the domains set to
+// log density -inf with zero partials (runtime/distributions/detail.hpp,
+// finish_rows). Each distribution is one file under runtime/distributions/
+// that describes it completely (the DistributionDef below);
+// runtime/distributions/list.hpp names them all.
 #pragma once
 
 #include <span>
 #include <string_view>
 
+#include "runtime/node_maker.hpp"
 #include "runtime/op.hpp"
 
 namespace mlec::rt {
@@ -52,6 +57,21 @@ class Rng;
 // argument's entries follow in order).
 using SampleFunction = double (*)(std::span<const double> args, Rng& rng);
 
+// E[y | args] as graph nodes, from the nodes of the arguments (args[i] for
+// the i-th argument after y), for predictions.
+using MeanFunction = int (*)(NodeMaker& make, std::span<const int> args);
+
+// A distribution that stands for another one whose only argument is written
+// as a link function of a linear predictor, and evaluates it without the
+// link's overflow: bernoulli_logit(eta) is bernoulli(sigmoid(eta)). The
+// interpreter rewrites `y ~ bernoulli(sigmoid(e))` to it by asking the table
+// (find_stable_form), so a fit that pushes e to +-infinity (separation)
+// keeps a finite log-likelihood.
+struct StableForm {
+    std::string_view replaces;                // "bernoulli"
+    std::span<const std::string_view> links;  // the link's names as called: "sigmoid", "inv_logit"
+};
+
 struct DistributionDef {
     std::string_view name;          // "normal"
     bool discrete = false;          // pmf (y never differentiated) or pdf
@@ -60,12 +80,29 @@ struct DistributionDef {
     OpDef op;                       // arity 1 + args.size(), value = log density
     SampleFunction sample = nullptr;  // a draw from the distribution
     std::span<const OutcomeLimit> limits = {};  // the outcome's support set by arguments
+    // E[y | args] (`mlec predict`'s <outcome>_expected, with its
+    // delta-method SE); nullptr where the mean does not exist (cauchy) or
+    // is not a number (categorical).
+    MeanFunction mean = nullptr;
+    // Set on a stable form (above): what it replaces.
+    const StableForm* stable_form = nullptr;
+    // The argument (index into args) that is a linear predictor on the
+    // scale of a link (bernoulli_logit's eta, the log-odds), which
+    // predictions report beside the mean; -1: none.
+    int linear_predictor = -1;
+    // The argument (index into args) that is a scale in y's units whose
+    // estimate, when it collapses to the rounding level of the outcomes,
+    // means the model reproduces the data exactly (inference's exact_fit
+    // note); -1: no such note.
+    int exact_fit_scale = -1;
 };
 
-// bernoulli bernoulli_logit binomial poisson poisson_log negbinomial
-// geometric normal lognormal student_t cauchy laplace logistic exponential
-// gamma weibull beta uniform categorical. nullptr for an unknown name.
+// nullptr for an unknown name.
 const DistributionDef* find_distribution(std::string_view name);
+// Every distribution, in the order of runtime/distributions/list.hpp.
 std::span<const DistributionDef* const> all_distributions();
+// The stable form of `distribution(link(...))`, e.g. ("bernoulli",
+// "sigmoid") -> bernoulli_logit; nullptr when there is none.
+const DistributionDef* find_stable_form(std::string_view distribution, std::string_view link);
 
 }  // namespace mlec::rt

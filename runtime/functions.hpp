@@ -1,9 +1,12 @@
 // The built-in functions and operators of the model language, as graph ops.
+// Each one lives in its own file under runtime/functions/ (or with its tight
+// family there); runtime/functions/list.hpp names them all.
 #pragma once
 
 #include <span>
 #include <string_view>
 
+#include "runtime/functions/list.hpp"
 #include "runtime/op.hpp"
 
 namespace mlec::rt {
@@ -20,16 +23,21 @@ const OpDef& op_neg();  // -a
 // a linear predictor (not callable by name in a model).
 const OpDef& op_sum_of_products();
 
-// The named built-in functions callable in a model: exp log log1p expm1 sqrt
-// abs pow sigmoid inv_logit logit tanh lgamma probit Phi digamma sin cos tan
-// asin acos atan atan2 sinh cosh erf erfc (inv_logit is sigmoid under a
-// second name; pow and atan2 take two inputs), and the variadic (arity -1,
-// one or more inputs) log_sum_exp sum min max; binary min(a, b) is the
-// variadic one with two inputs. Returns nullptr for an unknown name.
+// The named built-in functions callable in a model, one accessor each:
+// op_exp(), op_log(), ..., op_Phi(), ... (the list in
+// runtime/functions/list.hpp). The variadic ones (arity -1: log_sum_exp,
+// sum, min, max) take one or more inputs; binary min(a, b) is the variadic
+// one with two inputs.
+#define MLEC_DECLARE_FUNCTION(name) const OpDef& op_##name();
+MLEC_FUNCTIONS(MLEC_DECLARE_FUNCTION)
+#undef MLEC_DECLARE_FUNCTION
+
+// The named built-in by the name a model calls it; nullptr for an unknown
+// name.
 const OpDef* find_function(std::string_view name);
 
-// Every named built-in, for "did you mean" suggestions and for the tests that
-// walk the whole table.
+// Every named built-in, in the list's order, for "did you mean" suggestions
+// and for the tests that walk the whole table.
 std::span<const OpDef* const> all_functions();
 
 }  // namespace mlec::rt

@@ -18,9 +18,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return rng.uniform() < p ? 1.0 : 0.0;
 }
 
-constexpr DistributionDef def{"bernoulli", true, Domain::binary, args,
-                              OpDef{"bernoulli", 2, &eval, false},
-                              &sample};
+// E[y] = p.
+int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
+
+constexpr DistributionDef def{.name = "bernoulli",
+                              .discrete = true,
+                              .outcome = Domain::binary,
+                              .args = args,
+                              .op = {"bernoulli", 2, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr int pp = pair_index(1, 1, 2);
 

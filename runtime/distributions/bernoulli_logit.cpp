@@ -23,9 +23,22 @@ double sample(std::span<const double> a, Rng& rng) {
     return rng.uniform() < p ? 1.0 : 0.0;
 }
 
-constexpr DistributionDef def{"bernoulli_logit", true, Domain::binary, args,
-                              OpDef{"bernoulli_logit", 2, &eval, false},
-                              &sample};
+// E[y] = sigmoid(eta).
+int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_sigmoid(), {a[0]}); }
+
+// bernoulli(sigmoid(eta)) or bernoulli(inv_logit(eta)) is evaluated as this.
+constexpr std::string_view links[] = {"sigmoid", "inv_logit"};
+constexpr StableForm stable{"bernoulli", links};
+
+constexpr DistributionDef def{.name = "bernoulli_logit",
+                              .discrete = true,
+                              .outcome = Domain::binary,
+                              .args = args,
+                              .op = {"bernoulli_logit", 2, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .stable_form = &stable,
+                              .linear_predictor = 0};
 
 constexpr int ee = pair_index(1, 1, 2);
 

@@ -22,9 +22,17 @@ double sample(std::span<const double> a, Rng& rng) { return binomial_draw(rng, a
 
 constexpr OutcomeLimit limits[] = {{0, true}};  // y <= n
 
-constexpr DistributionDef def{"binomial", true, Domain::count, args,
-                              OpDef{"binomial", 3, &eval, false},
-                              &sample, limits};
+// E[y] = n p.
+int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_mul(), {a[0], a[1]}); }
+
+constexpr DistributionDef def{.name = "binomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"binomial", 3, &eval, false},
+                              .sample = &sample,
+                              .limits = limits,
+                              .mean = &mean};
 
 constexpr int nn = pair_index(1, 1, 3);
 constexpr int np = pair_index(1, 2, 3);

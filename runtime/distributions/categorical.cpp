@@ -40,9 +40,12 @@ double sample(std::span<const double> a, Rng& rng) {
     return static_cast<double>(last + 1);
 }
 
-constexpr DistributionDef def{"categorical", true, Domain::category, args,
-                              OpDef{"categorical", -1, &eval, false},
-                              &sample};
+constexpr DistributionDef def{.name = "categorical",
+                              .discrete = true,
+                              .outcome = Domain::category,
+                              .args = args,
+                              .op = {"categorical", -1, &eval, false},
+                              .sample = &sample};
 
 // d/dp_k = 1/p_y if k == y else 0;  d2/dp_k dp_j = -1/p_y^2 if k == j == y,
 // else 0. Only the chosen category's column is touched per row; the others

@@ -19,9 +19,12 @@ double sample(std::span<const double> a, Rng& rng) {
     return a[0] + a[1] * std::tan(pi * (rng.uniform_open() - 0.5));
 }
 
-constexpr DistributionDef def{"cauchy", false, Domain::real, args,
-                              OpDef{"cauchy", 3, &eval, false},
-                              &sample};
+constexpr DistributionDef def{.name = "cauchy",
+                              .discrete = false,
+                              .outcome = Domain::real,
+                              .args = args,
+                              .op = {"cauchy", 3, &eval, false},
+                              .sample = &sample};
 
 constexpr double log_pi = 1.1447298858494001741434273513531;
 

@@ -8,6 +8,8 @@
 #include <limits>
 
 #include "runtime/distributions.hpp"
+#include "runtime/distributions/list.hpp"
+#include "runtime/functions.hpp"
 #include "runtime/precondition.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -104,8 +106,9 @@ inline bool row_in_domain(const DistributionDef& def, const OpCall& c, Eigen::In
     return ok;
 }
 
-// The argument checks of Stan Math's order, run after the vectorized value so
-// that the common all-valid block stays a few passes of array expressions:
+// The argument checks, which Stan Math runs before the value, run here after
+// the vectorized value so that the common all-valid block stays a few passes
+// of array expressions:
 // every row whose outcome or arguments lie outside their domains, or whose
 // log density came out -inf (probability zero, e.g. bernoulli(1 | 0), or a
 // row the distribution itself rejected, like binomial's y > n) gets log
@@ -273,25 +276,10 @@ void location_scale_partials(OpCall& c, int iy, int imu, int is, const ConstCol&
     if (c.want_d2(is, is)) c.d2[pair_index(is, is, arity)] = (1.0 + 2.0 * zhz + zzhzz) * inv_s2;
 }
 
-// One definition per file under runtime/distributions/.
-const DistributionDef& bernoulli_def();
-const DistributionDef& bernoulli_logit_def();
-const DistributionDef& binomial_def();
-const DistributionDef& poisson_def();
-const DistributionDef& poisson_log_def();
-const DistributionDef& normal_def();
-const DistributionDef& lognormal_def();
-const DistributionDef& exponential_def();
-const DistributionDef& gamma_def();
-const DistributionDef& negbinomial_def();
-const DistributionDef& geometric_def();
-const DistributionDef& student_t_def();
-const DistributionDef& cauchy_def();
-const DistributionDef& laplace_def();
-const DistributionDef& logistic_def();
-const DistributionDef& weibull_def();
-const DistributionDef& beta_def();
-const DistributionDef& uniform_def();
-const DistributionDef& categorical_def();
+// One definition per file under runtime/distributions/, one per line of
+// runtime/distributions/list.hpp.
+#define MLEC_DECLARE_DISTRIBUTION(name) const DistributionDef& name##_def();
+MLEC_DISTRIBUTIONS(MLEC_DECLARE_DISTRIBUTION)
+#undef MLEC_DECLARE_DISTRIBUTION
 
 }  // namespace mlec::rt::detail

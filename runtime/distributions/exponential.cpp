@@ -15,9 +15,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return -std::log(rng.uniform_open()) / a[0];
 }
 
-constexpr DistributionDef def{"exponential", false, Domain::nonnegative, args,
-                              OpDef{"exponential", 2, &eval, false},
-                              &sample};
+// E[y] = 1/rate.
+int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_div(), {make.constant(1), a[0]}); }
+
+constexpr DistributionDef def{.name = "exponential",
+                              .discrete = false,
+                              .outcome = Domain::nonnegative,
+                              .args = args,
+                              .op = {"exponential", 2, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 // d/dy = -rate, d/drate = 1/rate - y; d2/dy2 = 0, d2/dy drate = -1,
 // d2/drate2 = -1/rate^2.

@@ -24,9 +24,18 @@ double sample(std::span<const double> a, Rng& rng) {
     return std::floor(std::log(rng.uniform_open()) / std::log1p(-p));
 }
 
-constexpr DistributionDef def{"geometric", true, Domain::count, args,
-                              OpDef{"geometric", 2, &eval, false},
-                              &sample};
+// E[y] = (1 - p)/p, the number of failures before the first success.
+int mean(NodeMaker& make, std::span<const int> a) {
+    return make.op(op_div(), {make.op(op_sub(), {make.constant(1), a[0]}), a[0]});
+}
+
+constexpr DistributionDef def{.name = "geometric",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"geometric", 2, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr int pp = pair_index(1, 1, 2);
 

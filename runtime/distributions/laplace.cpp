@@ -24,9 +24,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return u < 0 ? a[0] - a[1] * e : a[0] + a[1] * e;
 }
 
-constexpr DistributionDef def{"laplace", false, Domain::real, args,
-                              OpDef{"laplace", 3, &eval, false},
-                              &sample};
+// E[y] = mu.
+int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
+
+constexpr DistributionDef def{.name = "laplace",
+                              .discrete = false,
+                              .outcome = Domain::real,
+                              .args = args,
+                              .op = {"laplace", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr double log_2 = 0.69314718055994530941723212145818;
 

@@ -22,9 +22,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return a[0] + a[1] * (std::log(u) - std::log1p(-u));
 }
 
-constexpr DistributionDef def{"logistic", false, Domain::real, args,
-                              OpDef{"logistic", 3, &eval, false},
-                              &sample};
+// E[y] = mu.
+int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
+
+constexpr DistributionDef def{.name = "logistic",
+                              .discrete = false,
+                              .outcome = Domain::real,
+                              .args = args,
+                              .op = {"logistic", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 // h(z) = -|z| - 2 log1p(e):
 //   h'  = -tanh(z/2) = -sign(z) (1 - e)/(1 + e)

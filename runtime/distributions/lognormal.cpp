@@ -19,9 +19,19 @@ double sample(std::span<const double> a, Rng& rng) {
     return std::exp(a[0] + a[1] * rng.normal());
 }
 
-constexpr DistributionDef def{"lognormal", false, Domain::positive, args,
-                              OpDef{"lognormal", 3, &eval, false},
-                              &sample};
+// E[y] = exp(mu + sigma^2/2).
+int mean(NodeMaker& make, std::span<const int> a) {
+    return make.op(op_exp(), {make.op(op_add(), {a[0], make.op(op_mul(), {make.constant(0.5),
+                                                                      make.op(op_mul(), {a[1], a[1]})})})});
+}
+
+constexpr DistributionDef def{.name = "lognormal",
+                              .discrete = false,
+                              .outcome = Domain::positive,
+                              .args = args,
+                              .op = {"lognormal", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 // Partials, with s = sigma (the mu/sigma block is the normal one in log y):
 //   d/dmu = z/s     d/dsigma = (z^2 - 1)/s     d/dy = -(z/s + 1)/y

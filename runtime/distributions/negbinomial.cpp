@@ -34,9 +34,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return poisson_draw(rng, lambda);
 }
 
-constexpr DistributionDef def{"negbinomial", true, Domain::count, args,
-                              OpDef{"negbinomial", 3, &eval, false},
-                              &sample};
+// E[y] = mu.
+int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
+
+constexpr DistributionDef def{.name = "negbinomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"negbinomial", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr int mm = pair_index(1, 1, 3);
 constexpr int ms = pair_index(1, 2, 3);

@@ -17,9 +17,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return poisson_draw(rng, a[0]);
 }
 
-constexpr DistributionDef def{"poisson", true, Domain::count, args,
-                              OpDef{"poisson", 2, &eval, false},
-                              &sample};
+// E[y] = lambda.
+int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
+
+constexpr DistributionDef def{.name = "poisson",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"poisson", 2, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr int ll = pair_index(1, 1, 2);
 

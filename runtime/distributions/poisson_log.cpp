@@ -20,9 +20,22 @@ double sample(std::span<const double> a, Rng& rng) {
     return poisson_draw(rng, lambda);
 }
 
-constexpr DistributionDef def{"poisson_log", true, Domain::count, args,
-                              OpDef{"poisson_log", 2, &eval, false},
-                              &sample};
+// E[y] = exp(eta).
+int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_exp(), {a[0]}); }
+
+// poisson(exp(eta)) is evaluated as this.
+constexpr std::string_view links[] = {"exp"};
+constexpr StableForm stable{"poisson", links};
+
+constexpr DistributionDef def{.name = "poisson_log",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"poisson_log", 2, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .stable_form = &stable,
+                              .linear_predictor = 0};
 
 constexpr int ee = pair_index(1, 1, 2);
 

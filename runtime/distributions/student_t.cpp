@@ -30,9 +30,16 @@ double sample(std::span<const double> a, Rng& rng) {
     return a[1] + a[2] * z * std::exp(-0.5 * log_chi2_over_nu);
 }
 
-constexpr DistributionDef def{"student_t", false, Domain::real, args,
-                              OpDef{"student_t", 4, &eval, false},
-                              &sample};
+// E[y] = mu (for nu > 1; reported as mu whatever nu).
+int mean(NodeMaker&, std::span<const int> a) { return a[1]; }
+
+constexpr DistributionDef def{.name = "student_t",
+                              .discrete = false,
+                              .outcome = Domain::real,
+                              .args = args,
+                              .op = {"student_t", 4, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr int arity = 4;
 constexpr int iy = 0;

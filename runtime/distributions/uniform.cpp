@@ -29,9 +29,19 @@ double sample(std::span<const double> a, Rng& rng) {
 
 constexpr OutcomeLimit limits[] = {{0, false}, {1, true}};  // lo <= y <= hi
 
-constexpr DistributionDef def{"uniform", false, Domain::real, args,
-                              OpDef{"uniform", 3, &eval, false},
-                              &sample, limits};
+// E[y] = (lo + hi)/2.
+int mean(NodeMaker& make, std::span<const int> a) {
+    return make.op(op_mul(), {make.constant(0.5), make.op(op_add(), {a[0], a[1]})});
+}
+
+constexpr DistributionDef def{.name = "uniform",
+                              .discrete = false,
+                              .outcome = Domain::real,
+                              .args = args,
+                              .op = {"uniform", 3, &eval, false},
+                              .sample = &sample,
+                              .limits = limits,
+                              .mean = &mean};
 
 // With w = hi - lo:  d/dlo = 1/w,  d/dhi = -1/w,
 //   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0.

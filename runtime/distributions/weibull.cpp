@@ -25,9 +25,20 @@ double sample(std::span<const double> a, Rng& rng) {
     return std::max(y, std::numeric_limits<double>::denorm_min());
 }
 
-constexpr DistributionDef def{"weibull", false, Domain::positive, args,
-                              OpDef{"weibull", 3, &eval, false},
-                              &sample};
+// E[y] = scale Gamma(1 + 1/shape).
+int mean(NodeMaker& make, std::span<const int> a) {
+    const int gamma = make.op(op_exp(), {make.op(op_lgamma(), {make.op(op_add(), {make.constant(1),
+                                                  make.op(op_div(), {make.constant(1), a[0]})})})});
+    return make.op(op_mul(), {a[1], gamma});
+}
+
+constexpr DistributionDef def{.name = "weibull",
+                              .discrete = false,
+                              .outcome = Domain::positive,
+                              .args = args,
+                              .op = {"weibull", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int yk = pair_index(0, 1, 3);

@@ -1,0 +1,11 @@
+// Every distribution of the model language, one line each, in the order of
+// the table (runtime/distributions.cpp), which "did you mean" suggestions
+// walk. From this list come the declarations of the definitions (one per
+// file under runtime/distributions/, runtime/distributions/detail.hpp) and
+// the table itself: adding a distribution is its file and its line here.
+#pragma once
+
+#define MLEC_DISTRIBUTIONS(X)                                                                                     \
+    X(bernoulli) X(bernoulli_logit) X(binomial) X(poisson) X(poisson_log) X(negbinomial) X(geometric) X(normal) \
+    X(lognormal) X(student_t) X(cauchy) X(laplace) X(logistic) X(exponential) X(gamma) X(weibull) X(beta)      \
+    X(uniform) X(categorical)

@@ -1,0 +1,25 @@
+// abs(x) = |x|.
+#include "runtime/functions/detail.hpp"
+
+namespace mlec::rt::fn {
+namespace {
+
+// |x|' = sign(x), taken as 0 at x = 0 (the midpoint of the subgradient);
+// |x|'' = 0 everywhere it exists.
+void eval_abs(OpCall& c) {
+    const ConstCol& x = c.in[0];
+    c.value = x.abs();
+    if (c.want_d1(0)) c.d1[0] = x.sign();
+    if (c.want_d2(0, 0)) c.d2[p00].setZero();
+}
+
+constexpr OpDef abs_def{"abs", 1, &eval_abs, false};
+
+}  // namespace
+}  // namespace mlec::rt::fn
+
+namespace mlec::rt {
+
+const OpDef& op_abs() { return fn::abs_def; }
+
+}  // namespace mlec::rt

@@ -1,0 +1,65 @@
+#include "distributions/support.hpp"
+
+#include <algorithm>
+
+namespace mlec::test {
+namespace {
+
+struct Registered {
+    Case expected;  // without its points
+    PointsFunction points;
+};
+
+// Function-local: the test files register from their own initializers.
+std::vector<Registered>& registry() {
+    static std::vector<Registered> all;
+    return all;
+}
+
+}  // namespace
+
+bool register_case(std::string name, bool discrete, rt::Domain outcome, std::string args, PointsFunction points) {
+    registry().push_back({Case{std::move(name), discrete, outcome, std::move(args), {}}, points});
+    return true;
+}
+
+const std::vector<Case>& registered_cases() {
+    static const std::vector<Case> cases = [] {
+        std::vector<Registered> all = registry();
+        auto rank = [](const Registered& r) {
+            const auto table = rt::all_distributions();
+            const auto it = std::find_if(table.begin(), table.end(),
+                                         [&](const rt::DistributionDef* d) { return d->name == r.expected.name; });
+            return it - table.begin();
+        };
+        std::stable_sort(all.begin(), all.end(),
+                         [&](const Registered& a, const Registered& b) { return rank(a) < rank(b); });
+        std::vector<Case> out;
+        for (const Registered& r : all) {
+            out.push_back(r.expected);
+            out.back().points = r.points();
+        }
+        return out;
+    }();
+    return cases;
+}
+
+const rt::DistributionDef& dist(const std::string& name) {
+    const rt::DistributionDef* d = rt::find_distribution(name);
+    REQUIRE(d != nullptr);
+    return *d;
+}
+
+Row steps_for(const rt::DistributionDef& d, const Point& p) {
+    if (!p.step.empty()) return p.step;
+    Row step;
+    step.push_back(d.discrete ? 0.0 : default_step(d.outcome, p.x[0]));
+    // inputs past the last argument are the elements of a vector argument
+    for (std::size_t i = 1; i < p.x.size(); ++i) {
+        const rt::Domain dom = d.args[std::min(i - 1, d.args.size() - 1)].domain;
+        step.push_back(default_step(dom, p.x[i]));
+    }
+    return step;
+}
+
+}  // namespace mlec::test

@@ -1,0 +1,83 @@
+// What the distributions' tests share (one test file per distribution in
+// this folder, all linked into one executable, test_distributions): each
+// file registers its distribution's points with MLEC_DISTRIBUTION_TEST, and
+// test_all.cpp checks every registered point the same way (the log density
+// against a reference, the partials against finite differences, the block
+// form against single rows) and the table against what each file says of
+// its distribution. Finite differences and the op harness are in
+// tests/support/op_check.hpp.
+#pragma once
+
+#include <boost/math/distributions/bernoulli.hpp>
+#include <boost/math/distributions/poisson.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "runtime/distributions.hpp"
+#include "support/op_check.hpp"
+
+namespace mlec::test {
+
+struct Point {
+    Row x;            // (y, args...)
+    double expected;  // log density from Boost.Math or the analytic asymptote
+    bool fd = true;   // check partials by finite differences here
+    Row step = {};    // first finite-difference steps; empty = from the domains
+    Tolerance tol = {};
+    double value_rel = 1e-12;  // value tolerance, relative to max(1, |expected|)
+};
+
+// One distribution's test: what the table must say of it, and its points.
+struct Case {
+    std::string name;
+    bool discrete = false;
+    rt::Domain outcome = rt::Domain::real;
+    std::string args;  // "name:domain text;" per argument, e.g. "mu:a real number;sigma:positive;"
+    std::vector<Point> points;
+};
+
+using PointsFunction = std::vector<Point> (*)();
+
+// Adds a distribution's case (its points computed on first use); returns
+// true, for a namespace-scope initializer.
+bool register_case(std::string name, bool discrete, rt::Domain outcome, std::string args, PointsFunction points);
+
+// Every registered case, in the order of the distribution table, then any
+// name the table does not have.
+const std::vector<Case>& registered_cases();
+
+// The distribution of that name (a test failure when there is none).
+const rt::DistributionDef& dist(const std::string& name);
+
+// Steps for finite differences: none in y for a pmf, none in integer
+// arguments (binomial's n), otherwise from the domain.
+Row steps_for(const rt::DistributionDef& d, const Point& p);
+
+// Reference values several distributions' tests use.
+namespace bm = boost::math;
+
+inline double log_pdf_bernoulli(double y, double p) { return std::log(bm::pdf(bm::bernoulli_distribution<>(p), y)); }
+inline double log_pdf_poisson(double y, double lambda) {
+    return std::log(bm::pdf(bm::poisson_distribution<>(lambda), y));
+}
+
+// 50-digit references where Boost's double pdf is itself not accurate enough
+// (negbinomial near its Poisson limit, student_t near its normal limit).
+using Big = boost::multiprecision::cpp_bin_float_50;
+
+}  // namespace mlec::test
+
+// In a distribution's test file (in an anonymous namespace):
+//     MLEC_DISTRIBUTION_TEST(normal, false, Domain::real, "mu:a real number;sigma:positive;") {
+//         return {{{0.3, 0, 1}, log_pdf_normal(0.3, 0, 1)}, ...};
+//     }
+// registers the distribution: discrete or not, its outcome's domain, its
+// arguments, and the points (y, args...) where test_all.cpp checks it.
+#define MLEC_DISTRIBUTION_TEST(name, discrete, outcome, args)                                                       \
+    std::vector<mlec::test::Point> name##_points();                                                                 \
+    [[maybe_unused]] const bool name##_registered =                                                                 \
+        mlec::test::register_case(#name, discrete, outcome, args, &name##_points);                                  \
+    std::vector<mlec::test::Point> name##_points()

@@ -1,0 +1,28 @@
+// normal: its points for the checks every distribution gets (test_all.cpp).
+#include <boost/math/distributions/normal.hpp>
+
+#include "distributions/support.hpp"
+
+using namespace mlec::test;
+using mlec::rt::Domain;
+
+namespace {
+
+double log_pdf_normal(double y, double mu, double sigma) {
+    return std::log(bm::pdf(bm::normal_distribution<>(mu, sigma), y));
+}
+
+MLEC_DISTRIBUTION_TEST(normal, false, Domain::real, "mu:a real number;sigma:positive;") {
+    const double log_sqrt_2pi = 0.5 * std::log(2 * 3.14159265358979323846);
+    return {{{0.3, 0, 1}, log_pdf_normal(0.3, 0, 1)},
+            {{-2, 1, 0.5}, log_pdf_normal(-2, 1, 0.5)},
+            {{5 + 2e-8, 5, 1e-8}, log_pdf_normal(5 + 2e-8, 5, 1e-8), true, {2e-9, 2e-9, 2e-9}},
+            {{3e8, 1e8, 1e8}, log_pdf_normal(3e8, 1e8, 1e8), true, {}, {1e-6, 1e-22}},
+            {{40, 0, 1}, -800 - log_sqrt_2pi},  // pdf underflows
+            {{0, 0, -1}, -inf, false},
+            {{0, 0, 0}, -inf, false},
+            {{inf, 0, 1}, -inf, false},
+            {{0, qnan, 1}, -inf, false}};
+}
+
+}  // namespace
