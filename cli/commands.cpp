@@ -27,7 +27,10 @@ struct Timing {
     double fit = 0;
 };
 
+// A model, bound and fitted. The Problem refers to its Model (prediction
+// reads the model again for the new rows), so the Model lives as long.
 struct Fitted {
+    Model model;
     Problem problem;
     FitResult fit;
 };
@@ -100,7 +103,7 @@ std::optional<Fitted> fit_model(Run& run, const std::string& path) {
     FitResult result = fit(*problem, run.options);
     run.timing.fit += seconds_since(t);
     run.progress.end();
-    return Fitted{std::move(*problem), std::move(result)};
+    return Fitted{std::move(*model), std::move(*problem), std::move(result)};
 }
 
 // simulate and predict refuse a fit without an estimate to work from (a

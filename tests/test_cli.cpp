@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include "mlec/mlec.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -155,4 +156,27 @@ TEST_CASE("the lbfgs and newton methods agree on the Poisson model") {
     for (std::size_t i = 0; i < 3; ++i)
         CHECK(a["parameters"][i]["estimate"].get<double>() ==
               Approx(b["parameters"][i]["estimate"].get<double>()).epsilon(1e-5));
+}
+
+TEST_CASE("mlec predict prints what the library's predict_csv gives, the model alive until the rows are made") {
+    // The Problem refers to its Model when it reads new rows: a command that
+    // let the Model go after binding read freed memory here (the sanitizer
+    // build reports it; a plain build may crash).
+    const std::string dir = std::string(MLEC_SOURCE_DIR) + "/models/";
+    mlec::Diagnostics ds;
+    auto model = mlec::Model::from_file(dir + "poisson.mle", ds);
+    auto data = mlec::Data::from_csv_file(dir + "poisson.csv", ds);
+    REQUIRE(model);
+    REQUIRE(data);
+    auto problem = mlec::Problem::bind(*model, *data, ds);
+    REQUIRE(problem);
+    const mlec::FitResult fit = mlec::fit(*problem);
+    auto newdata = mlec::Data::from_csv_file(dir + "poisson.csv", ds);
+    REQUIRE(newdata);
+    const auto expected = mlec::predict_csv(*problem, fit, *newdata, ds);
+    REQUIRE(expected);
+
+    Run r = run("predict " + models("poisson.mle") + " " + models("poisson.csv") + " " + models("poisson.csv"));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == *expected);
 }
