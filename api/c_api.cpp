@@ -60,8 +60,8 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 // mlec_error_free knows not to delete.
 mlec_error out_of_memory_error{MLEC_ERROR_INTERNAL, "mlec: error: out of memory\n", {}};
 
-// The mlec command's exit code for the first error; MLEC_ERROR_* has the
-// same values.
+// The mlec command's exit code for the first error: MLEC_ERROR_* and the
+// command's codes are one table (mlec/exit_codes.h).
 int code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
 
 void report(mlec_error** err, int code, mlec::Diagnostics ds) noexcept {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mlec/diagnostic.hpp"
+#include "mlec/exit_codes.h"
 #include "mlec/mlec.hpp"
 #ifdef MLEC_MPI
 #include "mlec/distributed.hpp"
@@ -23,12 +24,12 @@
 
 namespace {
 
-// Exit codes (README.md): a script can tell what went wrong without parsing
-// the messages. An error's code follows its category (mlec::exit_code):
-// 2 model, 3 data.
-constexpr int exit_ok = 0;
-constexpr int exit_usage = 1;
-constexpr int exit_not_converged = 4;
+// Exit codes (mlec/exit_codes.h, the one table): a script can tell what
+// went wrong without parsing the messages. An error's code follows its
+// category (mlec::exit_code): 2 model, 3 data.
+constexpr int exit_ok = MLEC_OK;
+constexpr int exit_usage = MLEC_ERROR_USAGE;
+constexpr int exit_not_converged = MLEC_ERROR_FIT;
 
 constexpr const char* usage_text =
     "usage: mlec MODEL.mle DATA.csv [DATA2.csv ...] [options]\n"

@@ -311,7 +311,8 @@ struct FitResult {
 
 FitResult fit(const Problem& problem, const FitOptions& options = {});
 
-// The mlec command's exit code for a fit (README, "Exit codes"): 0 only for
+// The mlec command's exit code for a fit (mlec/exit_codes.h; README, "Exit
+// codes"): 0 only for
 // FitStatus::converged; 5 for not_identified (estimates without all standard
 // errors); 1 for invalid_options (a usage error); 4 for every other status
 // (no maximum was found, or none exists).
