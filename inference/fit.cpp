@@ -210,7 +210,7 @@ void FitContext::fill_estimates(const Eigen::VectorXd& at) {
         const interp::Estimand& est = estimands[i];
         ParameterEstimate e;
         e.name = est.name;
-        e.estimate = p.evaluator->invariant_gradient(at, est.node, grad);
+        e.estimate = p.evaluator().invariant_gradient(at, est.node, grad);
         jacobian.row(static_cast<Eigen::Index>(i)) = grad.transpose();
         e.implicit = est.implicit;
         e.bounds = est.simplex ? "simplex" : bounds_label(est.bounds);

@@ -41,7 +41,7 @@ struct FitContext {
     FitContext(const Problem& problem, const FitOptions& options, FitResult& result);
 
     const Problem& problem;
-    Problem::Impl& p;
+    const Problem::Impl& p;
     const FitOptions& options;
     FitResult& r;
     ProblemObjective objective;

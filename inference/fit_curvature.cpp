@@ -327,9 +327,9 @@ void note_exact_fit(FitContext& c) {
     // reproduces the data as exactly as they are written.
     for (const interp::TermInfo& term : c.p.model.terms) {
         if (term.distribution != "normal" || term.input_nodes.size() != 3) continue;
-        const std::vector<double> sigma = c.p.evaluator->node_values(c.theta, term.input_nodes[2]);
+        const std::vector<double> sigma = c.p.evaluator().node_values(c.theta, term.input_nodes[2]);
         if (sigma.size() != 1) continue;
-        const std::vector<double> y = c.p.evaluator->node_values(c.theta, term.input_nodes[0]);
+        const std::vector<double> y = c.p.evaluator().node_values(c.theta, term.input_nodes[0]);
         double size = 0;
         for (double v : y) size = std::max(size, std::abs(v));
         if (c.p.collective)  // the largest over every rank's rows

@@ -73,12 +73,12 @@ inference::SeparationCheck classify(const Problem::Impl& p, const Eigen::MatrixX
 // When a divergence runs along a direction that separates a binary
 // outcome, say so by name: which rows are decided, by which parameters and
 // columns. Returns false when no bernoulli term is separated.
-bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
+bool separation_diagnostic(const Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
                            const std::vector<std::string>& diverging, FitResult& r) {
     for (const interp::TermInfo& term : p.model.terms) {
         if (term.distribution != "bernoulli_logit" || term.input_nodes.size() != 2) continue;
-        const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, term.input_nodes[1]);
-        const std::vector<double> y = p.evaluator->node_values(theta, term.input_nodes[0]);
+        const Eigen::MatrixXd X = p.evaluator().node_jacobian(theta, term.input_nodes[1]);
+        const std::vector<double> y = p.evaluator().node_values(theta, term.input_nodes[0]);
         const inference::SeparationCheck check = classify(p, X, y, direction);
         if (!check.separated) continue;
         const std::vector<std::string> columns = columns_below(p, term.input_nodes[1]);

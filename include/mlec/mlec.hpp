@@ -119,13 +119,18 @@ public:
     const std::vector<std::string>& notes() const;
 
     // The compiled NLL, exact derivatives. +inf outside the domain.
+    // const: an evaluation fills a workspace inside the Problem (buffers,
+    // the last Hessian) but changes nothing any call returns, so a const
+    // Problem can be fitted. Not for two threads at once: one Problem
+    // evaluates on one thread at a time (bind one Problem per thread).
     double nll(const Eigen::VectorXd& theta) const;
     double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
     double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                 Eigen::MatrixXd& hessian) const;
 
     struct Impl;
-    Impl& impl() const { return *impl_; }
+    const Impl& impl() const { return *impl_; }
+    Impl& impl() { return *impl_; }
 
 private:
     explicit Problem(std::unique_ptr<Impl> impl);
