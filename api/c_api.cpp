@@ -82,8 +82,7 @@ void report(mlec_error** err, mlec::Diagnostics ds) noexcept {
     try {
         // A constructor that failed without saying why still fails loudly.
         if (!mlec::has_error(ds))
-            ds.push_back(mlec::Diagnostic{mlec::Severity::error, mlec::Category::usage, "mlec", 0, 0,
-                                          "failed without a diagnostic", "", 1});
+            ds.push_back(mlec::Diagnostic::error(mlec::Category::usage, "mlec", "failed without a diagnostic"));
         code = code_for(ds);
     } catch (...) {
         if (err) *err = &out_of_memory_error;
@@ -96,7 +95,7 @@ void report(mlec_error** err, mlec::Diagnostics ds) noexcept {
 void report_usage(mlec_error** err, const char* function, const char* message) noexcept {
     try {
         report(err, MLEC_ERROR_USAGE,
-               {mlec::Diagnostic{mlec::Severity::error, mlec::Category::usage, function, 0, 0, message, "", 1}});
+               {mlec::Diagnostic::error(mlec::Category::usage, function, message)});
     } catch (...) {
         if (err) *err = &out_of_memory_error;
     }
@@ -105,8 +104,7 @@ void report_usage(mlec_error** err, const char* function, const char* message) n
 void report_internal(mlec_error** err, const char* what) noexcept {
     try {
         report(err, MLEC_ERROR_INTERNAL,
-               {mlec::Diagnostic{mlec::Severity::error, mlec::Category::usage, "mlec", 0, 0,
-                                 std::string("internal error: ") + what, "", 1}});
+               {mlec::Diagnostic::error(mlec::Category::usage, "mlec", std::string("internal error: ") + what)});
     } catch (...) {
         if (err) *err = &out_of_memory_error;
     }

@@ -16,7 +16,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     const Problem::Impl& p = problem.impl();
     const data::Table& csv = *newdata.impl().table;
     auto refuse = [&](Category category, std::string message) {
-        diagnostics.push_back(Diagnostic{Severity::error, category, csv.name(), 0, 0, std::move(message), "", 1});
+        diagnostics.push_back(Diagnostic::error(category, csv.name(), std::move(message)));
         return std::nullopt;
     };
     if (!fit.converged || fit.theta_covariance.size() == 0)

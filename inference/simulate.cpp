@@ -54,7 +54,7 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     // A model that cannot be simulated is a limit of the model (whatever the
     // fit), a fit without an estimate one of the fit.
     auto refuse = [&](Category category, std::string message) {
-        diagnostics.push_back(Diagnostic{Severity::error, category, p.model_name, 0, 0, std::move(message), "", 1});
+        diagnostics.push_back(Diagnostic::error(category, p.model_name, std::move(message)));
         return std::nullopt;
     };
     std::string why;

@@ -140,8 +140,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->rows = csv.rows();
     if (cluster && problem::count_rows(*cluster, impl->rows).total_rows == 0) {
         // (each rank's part may be empty; the file may not)
-        diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
-                                         "no data rows after the header", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
         return std::nullopt;
     }
     if (drop) {
@@ -152,8 +151,8 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
             impl->rows_dropped = problem::count_rows(*cluster, impl->rows_dropped).total_rows;
         }
         if (kept == 0) {
-            diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
-                                             "every row has a missing value in a column the model uses", "", 1});
+            diagnostics.push_back(Diagnostic::error(Category::data, csv.name(),
+                                                    "every row has a missing value in a column the model uses"));
             return std::nullopt;
         }
     }

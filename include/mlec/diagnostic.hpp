@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlec {
@@ -23,6 +24,18 @@ struct Diagnostic {
     std::string message;
     std::string source_line;  // the whole line the position is in, without its newline
     int caret_length = 1;     // how many characters the caret underlines
+
+    // An error without a position: about a file as a whole (it cannot be
+    // opened, it has no rows), or about no file (file ""). Positioned
+    // diagnostics name every field: Diagnostic{.severity = ..., .line = ...}.
+    static Diagnostic error(Category category, std::string file, std::string message) {
+        Diagnostic d;  // (assigned, not designated: GCC 12 warns about omitted fields)
+        d.severity = Severity::error;
+        d.category = category;
+        d.file = std::move(file);
+        d.message = std::move(message);
+        return d;
+    }
 };
 
 using Diagnostics = std::vector<Diagnostic>;
