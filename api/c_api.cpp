@@ -47,6 +47,7 @@ struct mlec_problem {
 struct mlec_fit {
     mlec::FitResult result;
     std::string status;
+    std::vector<std::string> diagnostic_kinds;  // to_string of each diagnostic's kind
     std::string json;
     std::string text;
     std::vector<const mlec::ParameterEstimate*> table;  // parameters, then derived
@@ -467,6 +468,7 @@ mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* opti
         auto fit = std::make_unique<mlec_fit>();
         fit->result = mlec::fit(problem->problem, fit_options);
         fit->status = std::string(mlec::to_string(fit->result.status));
+        for (const auto& d : fit->result.diagnostics) fit->diagnostic_kinds.emplace_back(mlec::to_string(d.kind));
         fit->json = mlec::json_report(fit->result);
         fit->text = mlec::text_report(fit->result);
         for (const auto& p : fit->result.parameters) fit->table.push_back(&p);
@@ -553,7 +555,7 @@ size_t mlec_fit_diagnostic_count(const mlec_fit* fit) { return fit ? fit->result
 
 const char* mlec_fit_diagnostic_kind(const mlec_fit* fit, size_t i) {
     if (!fit || i >= fit->result.diagnostics.size()) return nullptr;
-    return fit->result.diagnostics[i].kind.c_str();
+    return fit->diagnostic_kinds[i].c_str();
 }
 
 const char* mlec_fit_diagnostic_message(const mlec_fit* fit, size_t i) {

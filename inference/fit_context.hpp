@@ -130,9 +130,6 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
                                                  const Eigen::MatrixXd& theta_covariance,
                                                  const std::vector<bool>& which);
 
-// "> 0", "(0, 1)", "< 5" or "" for unbounded.
-std::string bounds_label(const rt::Bounds& b);
-
 // A combination of parameters, such as "1*a - 1*b", from a direction on the
 // raw scale: parameters whose share of the scaled direction is below 5%
 // are left out, the rest printed with their raw coefficients relative to

@@ -12,7 +12,7 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
                                                  double nll, const std::vector<int>& coordinates,
                                                  const Eigen::MatrixXd& theta_covariance,
                                                  const std::vector<bool>& which) {
-    c.r.ci_method = "profile";
+    c.r.ci_method = CiMethod::profile;
     inference::ProfileOptions po;
     po.level = c.options.confidence;
     const Eigen::MatrixXd cov = c.jacobian * theta_covariance * c.jacobian.transpose();

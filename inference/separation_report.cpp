@@ -97,7 +97,8 @@ bool separation_diagnostic(const Problem::Impl& p, const Eigen::VectorXd& theta,
         for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];
         m << (diverging.size() == 1 ? " grows" : " grow") << " without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
              "penalized (e.g. Firth) fit";
-        r.diagnostics.push_back(FitDiagnostic{"separation", m.str(), diverging, columns});
+        r.diagnostics.push_back(FitDiagnostic{
+            .kind = DiagnosticKind::separation, .message = m.str(), .parameters = diverging, .columns = columns});
         return true;
     }
     return false;
