@@ -163,8 +163,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         out << first_row + r + 1;
         for (std::size_t k = 0; k < outputs.size(); ++k) {
             const double v = value[k][r];
-            out << "," << (std::isfinite(v) ? report::format_exact(v) : "NA") << ","
-                << (std::isfinite(se[k][r]) ? report::format_exact(se[k][r]) : "NA");
+            out << "," << report::csv_number(v) << "," << report::csv_number(se[k][r]);
         }
         out << "\n";
     }
