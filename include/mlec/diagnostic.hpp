@@ -50,8 +50,8 @@ bool has_error(const Diagnostics& ds);
 
 // The documented exit code of the mlec command for these diagnostics
 // (mlec/exit_codes.h), from the category of the first error: 1 usage or
-// unreadable file, 2 model, 3 data, 4 fit (1 when there is no error). The C API and the Python module
-// classify errors by the same rule.
+// unreadable file, 2 model, 3 data, 4 fit (1 when there is no error). The
+// C API and the Python module classify errors by the same rule.
 int exit_code(const Diagnostics& ds);
 
 // The one failure that is thrown rather than returned: in a distributed fit

@@ -11,8 +11,8 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -364,10 +364,9 @@ struct FitResult {
 FitResult fit(const Problem& problem, const FitOptions& options = {});
 
 // The mlec command's exit code for a fit (mlec/exit_codes.h; README, "Exit
-// codes"): 0 only for
-// FitStatus::converged; 5 for not_identified (estimates without all standard
-// errors); 1 for invalid_options (a usage error); 4 for every other status
-// (no maximum was found, or none exists).
+// codes"): 0 only for FitStatus::converged; 5 for not_identified (estimates
+// without all standard errors); 1 for invalid_options (a usage error); 4 for
+// every other status (no maximum was found, or none exists).
 // The C API and the Python module use the same rule.
 int exit_code(const FitResult& result);
 
