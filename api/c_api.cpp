@@ -47,6 +47,7 @@ struct mlec_problem {
 struct mlec_fit {
     mlec::FitResult result;
     std::string status;
+    std::vector<std::string> diagnostic_kinds;  // to_string of each diagnostic's kind
     std::string json;
     std::string text;
     std::vector<const mlec::ParameterEstimate*> table;  // parameters, then derived
@@ -60,8 +61,8 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 // mlec_error_free knows not to delete.
 mlec_error out_of_memory_error{MLEC_ERROR_INTERNAL, "mlec: error: out of memory\n", {}};
 
-// The mlec command's exit code for the first error; MLEC_ERROR_* has the
-// same values.
+// The mlec command's exit code for the first error: MLEC_ERROR_* and the
+// command's codes are one table (mlec/exit_codes.h).
 int code_for(const mlec::Diagnostics& ds) { return mlec::exit_code(ds); }
 
 void report(mlec_error** err, int code, mlec::Diagnostics ds) noexcept {
@@ -82,8 +83,7 @@ void report(mlec_error** err, mlec::Diagnostics ds) noexcept {
     try {
         // A constructor that failed without saying why still fails loudly.
         if (!mlec::has_error(ds))
-            ds.push_back(mlec::Diagnostic{mlec::Severity::error, mlec::Category::usage, "mlec", 0, 0,
-                                          "failed without a diagnostic", "", 1});
+            ds.push_back(mlec::Diagnostic::error(mlec::Category::usage, "mlec", "failed without a diagnostic"));
         code = code_for(ds);
     } catch (...) {
         if (err) *err = &out_of_memory_error;
@@ -96,7 +96,7 @@ void report(mlec_error** err, mlec::Diagnostics ds) noexcept {
 void report_usage(mlec_error** err, const char* function, const char* message) noexcept {
     try {
         report(err, MLEC_ERROR_USAGE,
-               {mlec::Diagnostic{mlec::Severity::error, mlec::Category::usage, function, 0, 0, message, "", 1}});
+               {mlec::Diagnostic::error(mlec::Category::usage, function, message)});
     } catch (...) {
         if (err) *err = &out_of_memory_error;
     }
@@ -105,8 +105,7 @@ void report_usage(mlec_error** err, const char* function, const char* message) n
 void report_internal(mlec_error** err, const char* what) noexcept {
     try {
         report(err, MLEC_ERROR_INTERNAL,
-               {mlec::Diagnostic{mlec::Severity::error, mlec::Category::usage, "mlec", 0, 0,
-                                 std::string("internal error: ") + what, "", 1}});
+               {mlec::Diagnostic::error(mlec::Category::usage, "mlec", std::string("internal error: ") + what)});
     } catch (...) {
         if (err) *err = &out_of_memory_error;
     }
@@ -469,6 +468,7 @@ mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* opti
         auto fit = std::make_unique<mlec_fit>();
         fit->result = mlec::fit(problem->problem, fit_options);
         fit->status = std::string(mlec::to_string(fit->result.status));
+        for (const auto& d : fit->result.diagnostics) fit->diagnostic_kinds.emplace_back(mlec::to_string(d.kind));
         fit->json = mlec::json_report(fit->result);
         fit->text = mlec::text_report(fit->result);
         for (const auto& p : fit->result.parameters) fit->table.push_back(&p);
@@ -555,7 +555,7 @@ size_t mlec_fit_diagnostic_count(const mlec_fit* fit) { return fit ? fit->result
 
 const char* mlec_fit_diagnostic_kind(const mlec_fit* fit, size_t i) {
     if (!fit || i >= fit->result.diagnostics.size()) return nullptr;
-    return fit->result.diagnostics[i].kind.c_str();
+    return fit->diagnostic_kinds[i].c_str();
 }
 
 const char* mlec_fit_diagnostic_message(const mlec_fit* fit, size_t i) {

@@ -77,7 +77,7 @@ std::optional<Data> Cluster::load_csv(const std::string& path, Diagnostics& diag
 std::optional<Data> Cluster::load_csv_shards(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
     mpi::MpiCollective& c = *impl_->collective;
     auto fail = [&](std::string message, Category category) {
-        diagnostics.push_back(Diagnostic{Severity::error, category, "", 0, 0, std::move(message), "", 1});
+        diagnostics.push_back(Diagnostic::error(category, "", std::move(message)));
         return std::nullopt;
     };
     // Every rank checks every list against rank 0's, so all agree on the
@@ -157,9 +157,9 @@ std::vector<std::string> Cluster::share_from_rank_0(const std::vector<std::strin
 bool Cluster::write_file_in_rank_order(const std::string& path, const std::string& mine, Diagnostics& diagnostics) {
     mpi::MpiCollective& c = *impl_->collective;
     auto error = [&](const std::string& what) {
-        return Diagnostics{Diagnostic{Severity::error, Category::usage, path, 0, 0,
-                                      what + ": " + std::strerror(errno) + " (rank " + std::to_string(c.rank()) + ")",
-                                      "", 1}};
+        return Diagnostics{Diagnostic::error(Category::usage, path,
+                                             what + ": " + std::strerror(errno) + " (rank " +
+                                                 std::to_string(c.rank()) + ")")};
     };
     std::uint64_t offset = 0;
     const std::vector<std::uint64_t> sizes = rt::all_gather_u64(c, mine.size());

@@ -1,4 +1,7 @@
+// Which exit code (mlec/exit_codes.h, the one table) a failure or a fit
+// earns: the rules the command, the C API and the Python module share.
 #include "mlec/diagnostic.hpp"
+#include "mlec/exit_codes.h"
 #include "mlec/mlec.hpp"
 
 namespace mlec {
@@ -7,21 +10,22 @@ int exit_code(const Diagnostics& ds) {
     for (const Diagnostic& d : ds) {
         if (d.severity != Severity::error) continue;
         switch (d.category) {
-            case Category::usage: return 1;
-            case Category::model: return 2;
-            case Category::data: return 3;
-            case Category::fit: return 4;
+            case Category::usage: return MLEC_ERROR_USAGE;
+            case Category::model: return MLEC_ERROR_MODEL;
+            case Category::data: return MLEC_ERROR_DATA;
+            case Category::fit: return MLEC_ERROR_FIT;
         }
     }
-    return 1;
+    return MLEC_ERROR_USAGE;
 }
 
 int exit_code(const FitResult& result) {
     switch (result.status) {
-        case FitStatus::converged: return 0;
-        case FitStatus::not_identified: return 5;
-        case FitStatus::invalid_options: return 1;  // a usage error, as the command and the C API say
-        default: return 4;
+        case FitStatus::converged: return MLEC_OK;
+        case FitStatus::not_identified: return MLEC_FIT_NOT_IDENTIFIED;
+        // A usage error, as the command and the C API say.
+        case FitStatus::invalid_options: return MLEC_ERROR_USAGE;
+        default: return MLEC_ERROR_FIT;
     }
 }
 

@@ -154,9 +154,10 @@ Outcome run(const Scenario& scenario, int datasets, std::uint64_t seed, std::uin
         }
         const mlec::FitResult wald = mlec::fit(*problem, wald_options);
         const mlec::FitResult profile = mlec::fit(*problem, profile_options);
-        if (profile.ci_method != "profile" || wald.ci_method != "wald") {
+        if (profile.ci_method != mlec::CiMethod::profile || wald.ci_method != mlec::CiMethod::wald) {
             std::fprintf(stderr, "%s: asked for profile and Wald intervals, got %s and %s\n", scenario.name.c_str(),
-                         profile.ci_method.c_str(), wald.ci_method.c_str());
+                         std::string(mlec::to_string(profile.ci_method)).c_str(),
+                         std::string(mlec::to_string(wald.ci_method)).c_str());
             std::exit(1);
         }
         if (!wald.converged || !profile.converged) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mlec/diagnostic.hpp"
+#include "mlec/exit_codes.h"
 #include "mlec/mlec.hpp"
 #ifdef MLEC_MPI
 #include "mlec/distributed.hpp"
@@ -17,11 +18,12 @@
 
 namespace mlec::cli {
 
-// The command's own exit codes; an error's code follows its category
-// (mlec::exit_code: 2 model, 3 data), a fit's its status.
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_usage = 1;
-inline constexpr int exit_not_converged = 4;
+// The codes the command itself chooses (mlec/exit_codes.h, the one table);
+// an error's code follows its category (mlec::exit_code: 2 model, 3
+// data), a fit's its status.
+inline constexpr int exit_ok = MLEC_OK;
+inline constexpr int exit_usage = MLEC_ERROR_USAGE;
+inline constexpr int exit_not_converged = MLEC_ERROR_FIT;
 
 class Session {
 public:

@@ -166,7 +166,7 @@ public:
 
 private:
     Diagnostic unpositioned(std::string message, Category category) const {
-        return Diagnostic{Severity::error, category, name_, 0, 0, std::move(message), "", 1};
+        return Diagnostic::error(category, name_, std::move(message));
     }
 
     std::string cell(std::size_t row, int column) const {
@@ -305,7 +305,7 @@ public:
     Diagnostic field_error(std::size_t row, int column, std::string message) const override {
         const auto [part, local] = locate(row);
         if (part == parts_.size())
-            return Diagnostic{Severity::error, Category::data, name_, 0, 0, std::move(message), "", 1};
+            return Diagnostic::error(Category::data, name_, std::move(message));
         return parts_[part]->field_error(local, column, std::move(message));
     }
 
@@ -391,9 +391,14 @@ std::optional<Diagnostic> header_mismatch(const std::string& path, const std::ve
         start = i + 1;
     }
     const std::string_view text(line);
-    Diagnostic d{Severity::error, Category::data, path, 1, 1 + code_points(text.substr(0, begin)), std::move(message),
-                 line, std::max(1, code_points(text.substr(begin, end - begin)))};
-    return d;
+    return Diagnostic{.severity = Severity::error,
+                      .category = Category::data,
+                      .file = path,
+                      .line = 1,
+                      .column = 1 + code_points(text.substr(0, begin)),
+                      .message = std::move(message),
+                      .source_line = line,
+                      .caret_length = std::max(1, code_points(text.substr(begin, end - begin)))};
 }
 
 std::unique_ptr<Table> csv_table(std::unique_ptr<data::CsvFile> csv, std::size_t first_row) {

@@ -42,7 +42,7 @@ double quantile_sorted(const std::vector<double>& v, double q) {
 // coordinate moving more than 50 probe units: a divergent
 // replicate, in probe units so the rule holds in any units), is counted and
 // left out.
-void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
+void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
                           const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
                           const std::vector<ParameterEstimate*>& estimates,
                           FitResult& r) {

@@ -13,7 +13,7 @@ namespace mlec {
 // estimand i of the model; counts and warnings go into `result`. `units`
 // are the fit's probe units (a replicate that moves more than 50 of them
 // from the estimate has run off).
-void parametric_bootstrap(Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
+void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
                           const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
                           const std::vector<ParameterEstimate*>& estimates,
                           FitResult& result);

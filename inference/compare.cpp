@@ -42,14 +42,13 @@ bool same_outcomes(const std::vector<FitResult>& fits, const std::vector<std::ve
     const std::vector<std::string> first = sorted(outcomes.front());
     for (std::size_t i = 1; i < fits.size(); ++i) {
         if (sorted(outcomes[i]) == first) continue;
-        diagnostics.push_back(Diagnostic{
-            Severity::error, Category::model, fits[i].model_name, 0, 0,
+        diagnostics.push_back(Diagnostic::error(
+            Category::model, fits[i].model_name,
             "models " + quoted_list(outcomes[i]) + ", but " + fits.front().model_name + " models " +
                 quoted_list(outcomes.front()) +
                 ": likelihoods of different outcomes cannot be compared (and a density of a transformed outcome, "
                 "as in log(y) ~ normal(...), lacks the log-Jacobian that would make it a density of y, as "
-                "y ~ lognormal(...) is)",
-            "", 1});
+                "y ~ lognormal(...) is)"));
         return false;
     }
     return true;
@@ -62,23 +61,21 @@ std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
                                        Diagnostics& diagnostics) {
     ModelComparison c;
     if (fits.size() < 2) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0, "compare needs at least two models", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::usage, "", "compare needs at least two models"));
         return std::nullopt;
     }
     if (outcomes.size() != fits.size()) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0,
-                                         "compare needs the outcomes of every model", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::usage, "", "compare needs the outcomes of every model"));
         return std::nullopt;
     }
     if (!same_outcomes(fits, outcomes, diagnostics)) return std::nullopt;
     c.n_obs = fits.front().n_obs;
     for (const FitResult& f : fits) {
         if (f.n_obs != c.n_obs) {
-            diagnostics.push_back(Diagnostic{Severity::error, Category::data, f.model_name, 0, 0,
-                                             "uses " + std::to_string(f.n_obs) + " rows but " + fits.front().model_name +
-                                                 " uses " + std::to_string(c.n_obs) +
-                                                 "; models compared by likelihood must be fitted to the same rows",
-                                             "", 1});
+            diagnostics.push_back(Diagnostic::error(
+                Category::data, f.model_name,
+                "uses " + std::to_string(f.n_obs) + " rows but " + fits.front().model_name + " uses " +
+                    std::to_string(c.n_obs) + "; models compared by likelihood must be fitted to the same rows"));
             return std::nullopt;
         }
     }

@@ -12,21 +12,6 @@
 
 namespace mlec {
 
-std::string_view to_string(FitStatus status) {
-    switch (status) {
-        case FitStatus::converged: return "converged";
-        case FitStatus::not_identified: return "not_identified";
-        case FitStatus::not_a_maximum: return "not_a_maximum";
-        case FitStatus::diverged: return "diverged";
-        case FitStatus::max_iterations: return "max_iterations";
-        case FitStatus::line_search_failed: return "line_search_failed";
-        case FitStatus::non_finite_start: return "non_finite_start";
-        case FitStatus::cancelled: return "cancelled";
-        case FitStatus::invalid_options: return "invalid_options";
-    }
-    return "unknown";
-}
-
 bool FitOptions::is_valid(std::string* why) const {
     auto bad = [&](const char* text) {
         if (why) *why = text;
@@ -76,12 +61,13 @@ void check_gradient_at(FitContext& c, const Eigen::VectorXd& at, const char* whe
 void gradient_check_diagnostics(FitContext& c) {
     for (const GradientCheck& g : c.r.gradient_checks)
         c.r.diagnostics.push_back(FitDiagnostic{
-            "gradient_check",
-            "gradient check at the " + g.where + ": largest difference between the exact gradient and finite "
-            "differences " + report::format_digits(g.max_abs_error, 3) + " (relative " + report::format_digits(g.max_rel_error, 3) +
+            .kind = DiagnosticKind::gradient_check,
+            .message = "gradient check at the " + g.where +
+                ": largest difference between the exact gradient and finite differences " +
+                report::format_digits(g.max_abs_error, 3) + " (relative " + report::format_digits(g.max_rel_error, 3) +
                 (g.parameter.empty() ? "" : ", in " + g.parameter) + ")",
-            g.parameter.empty() ? std::vector<std::string>{} : std::vector<std::string>{g.parameter},
-            {}});
+            .parameters = g.parameter.empty() ? std::vector<std::string>{} : std::vector<std::string>{g.parameter},
+            .columns = {}});
 }
 
 // Identified, every one: the covariance is the Hessian's inverse.
@@ -113,7 +99,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     r.theta = opt.x;
     r.iterations = opt.iterations;
     r.evaluations = opt.evaluations;
-    r.method = opt.method_used == optim::Method::lbfgs ? "lbfgs" : "newton";
+    r.method = opt.method_used == optim::Method::lbfgs ? Method::lbfgs : Method::newton;
     if (!std::isnan(opt.lbfgs_f))
         r.notes.push_back("L-BFGS stopped at a worse point (log-likelihood " + report::format_digits(-opt.lbfgs_f, 10) +
                           "), a local maximum or a stall of its approximate curvature; the result is Newton's "
@@ -210,10 +196,10 @@ void FitContext::fill_estimates(const Eigen::VectorXd& at) {
         const interp::Estimand& est = estimands[i];
         ParameterEstimate e;
         e.name = est.name;
-        e.estimate = p.evaluator->invariant_gradient(at, est.node, grad);
+        e.estimate = p.evaluator().invariant_gradient(at, est.node, grad);
         jacobian.row(static_cast<Eigen::Index>(i)) = grad.transpose();
         e.implicit = est.implicit;
-        e.bounds = est.simplex ? "simplex" : bounds_label(est.bounds);
+        e.bounds = ParameterBounds{.lower = est.bounds.lower, .upper = est.bounds.upper, .simplex = est.simplex};
         (est.derived ? r.derived : r.parameters).push_back(e);
     }
 }

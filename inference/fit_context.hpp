@@ -41,7 +41,7 @@ struct FitContext {
     FitContext(const Problem& problem, const FitOptions& options, FitResult& result);
 
     const Problem& problem;
-    Problem::Impl& p;
+    const Problem::Impl& p;
     const FitOptions& options;
     FitResult& r;
     ProblemObjective objective;
@@ -129,9 +129,6 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
                                                  double nll, const std::vector<int>& coordinates,
                                                  const Eigen::MatrixXd& theta_covariance,
                                                  const std::vector<bool>& which);
-
-// "> 0", "(0, 1)", "< 5" or "" for unbounded.
-std::string bounds_label(const rt::Bounds& b);
 
 // A combination of parameters, such as "1*a - 1*b", from a direction on the
 // raw scale: parameters whose share of the scaled direction is below 5%

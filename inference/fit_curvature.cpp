@@ -85,27 +85,27 @@ void report_flat(FitContext& c, const FlatDirections& flat) {
                   " is identified"
             : "";
     c.r.diagnostics.push_back(FitDiagnostic{
-        "flat_direction",
-        "the data do not identify " + join(flat.combinations, "; ") + " (the likelihood is flat along " +
-            (flat.combinations.size() == 1 ? "it" : "them") + ")" + identified +
+        .kind = DiagnosticKind::flat_direction,
+        .message = "the data do not identify " + join(flat.combinations, "; ") +
+            " (the likelihood is flat along " + (flat.combinations.size() == 1 ? "it" : "them") + ")" + identified +
             ". The standard errors of " + join(flat.involved, ", ") +
             " are withheld: their values along the flat direction are arbitrary. Fix one of them or "
             "reparametrize (e.g. their sum), add data that separate them, or bound them; if this is a local "
             "point of a nonlinear model, try other starts (--starts N)",
-        flat.involved,
-        {}});
+        .parameters = flat.involved,
+        .columns = {}});
 }
 
 void report_saddle(FitContext& c) {
     const std::string along = describe_direction(c, c.curvature.raw_direction(0), c.curvature.eigenvectors.col(0));
     c.r.diagnostics.push_back(FitDiagnostic{
-        "not_positive_definite",
-        "the Hessian of the NLL has negative curvature along " + along + " (smallest scaled eigenvalue " +
-            report::format_digits(c.curvature.eigenvalues[0], 3) +
+        .kind = DiagnosticKind::not_positive_definite,
+        .message = "the Hessian of the NLL has negative curvature along " + along +
+            " (smallest scaled eigenvalue " + report::format_digits(c.curvature.eigenvalues[0], 3) +
             "): this is not a regular maximum, and standard errors are not available. Try other start values "
             "(--starts N) or bound the parameters involved",
-        {},
-        {}});
+        .parameters = {},
+        .columns = {}});
 }
 
 // Which estimands a flat maximum still identifies, and the covariance that
@@ -132,17 +132,6 @@ std::pair<Eigen::MatrixXd, std::vector<bool>> identified_part(const FitContext& 
 }  // namespace
 
 // Built with append: GCC 12 gives a false -Wrestrict on "literal" + string&&.
-std::string bounds_label(const rt::Bounds& b) {
-    std::string s;
-    if (b.has_lower() && b.has_upper())
-        s.append("(").append(report::format_short(b.lower)).append(", ").append(report::format_short(b.upper)).append(")");
-    else if (b.has_lower())
-        s.append("> ").append(report::format_short(b.lower));
-    else if (b.has_upper())
-        s.append("< ").append(report::format_short(b.upper));
-    return s;
-}
-
 std::string describe_direction(const FitContext& c, const Eigen::VectorXd& raw, const Eigen::VectorXd& scaled) {
     double largest = 0;
     for (int i = 0; i < c.k; ++i)
@@ -221,14 +210,15 @@ void decide_status(FitContext& c, const optim::OptimizeResult& opt) {
         r.message = "no maximum found inside the likelihood's domain: the optimizer stopped on its edge, where "
                     "every step that would raise the likelihood leaves it";
         c.r.diagnostics.push_back(FitDiagnostic{
-            "domain_edge",
-            "the likelihood rises towards the edge of its domain (an outcome at the end of a distribution's "
-            "support that depends on a parameter, such as b = max(y) in uniform(0, b)) and the optimizer stopped "
-            "there. If the maximum is on that edge, the likelihood is not smooth there: the estimate is the edge "
-            "itself and curvature gives it no standard error (a non-regular problem); otherwise try other start "
-            "values (--starts N)",
-            {},
-            {}});
+            .kind = DiagnosticKind::domain_edge,
+            .message =
+                "the likelihood rises towards the edge of its domain (an outcome at the end of a distribution's "
+                "support that depends on a parameter, such as b = max(y) in uniform(0, b)) and the optimizer "
+                "stopped there. If the maximum is on that edge, the likelihood is not smooth there: the estimate is "
+                "the edge itself and curvature gives it no standard error (a non-regular problem); otherwise try "
+                "other start values (--starts N)",
+            .parameters = {},
+            .columns = {}});
         return;
     }
     if (c.curvature.clearly_negative()) {
@@ -260,13 +250,13 @@ void decide_status(FitContext& c, const optim::OptimizeResult& opt) {
     }
     if (r.hessian_condition && *r.hessian_condition > optim::ill_conditioned)
         r.diagnostics.push_back(FitDiagnostic{
-            "ill_conditioned",
-            "the Hessian at the estimate is ill-conditioned (condition number " +
+            .kind = DiagnosticKind::ill_conditioned,
+            .message = "the Hessian at the estimate is ill-conditioned (condition number " +
                 report::format_digits(*r.hessian_condition, 3) +
                 " after scaling each parameter to unit curvature): standard errors may have lost digits to "
                 "rounding",
-            {},
-            {}});
+            .parameters = {},
+            .columns = {}});
 }
 
 void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, const std::vector<bool>& identified) {
@@ -329,9 +319,9 @@ void note_exact_fit(FitContext& c) {
         const rt::DistributionDef* dist = term.distribution;
         if (!dist || dist->exact_fit_scale < 0) continue;
         const auto scale = static_cast<std::size_t>(dist->exact_fit_scale);
-        const std::vector<double> sigma = c.p.evaluator->node_values(c.theta, term.input_nodes[scale + 1]);
+        const std::vector<double> sigma = c.p.evaluator().node_values(c.theta, term.input_nodes[scale + 1]);
         if (sigma.size() != 1) continue;
-        const std::vector<double> y = c.p.evaluator->node_values(c.theta, term.input_nodes[0]);
+        const std::vector<double> y = c.p.evaluator().node_values(c.theta, term.input_nodes[0]);
         double size = 0;
         for (double v : y) size = std::max(size, std::abs(v));
         if (c.p.collective)  // the largest over every rank's rows
@@ -339,13 +329,13 @@ void note_exact_fit(FitContext& c) {
                 size = std::max(size, std::bit_cast<double>(bits));
         if (!(sigma[0] <= 1e-9 * size)) continue;
         c.r.diagnostics.push_back(FitDiagnostic{
-            "exact_fit",
-            "'" + term.text + "' fits the data exactly: " + std::string(dist->args[scale].name) + " = " +
-                report::format_digits(sigma[0], 3) + " is " + report::format_digits(sigma[0] / size, 2) +
+            .kind = DiagnosticKind::exact_fit,
+            .message = "'" + term.text + "' fits the data exactly: " + std::string(dist->args[scale].name) + " = " +
+                       report::format_digits(sigma[0], 3) + " is " + report::format_digits(sigma[0] / size, 2) +
                 " of the outcome's size, the rounding level of the data as written. The estimates reproduce the "
                 "data to their printed digits; the standard errors measure only that rounding",
-            {},
-            {}});
+            .parameters = {},
+            .columns = {}});
     }
 }
 

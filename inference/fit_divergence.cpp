@@ -25,29 +25,20 @@ constexpr double diverging_share = 0.01;
 // Where a parameter goes when its unconstrained coordinate runs to
 // +-infinity in direction `sign`, in the user's terms: an infinity or the
 // bound it approaches.
-struct Limit {
-    double value = 0;
-    bool infinite = false;
-};
-
-Limit limit_of(const rt::Bounds& b, int sign) {
+double limit_of(const rt::Bounds& b, int sign) {
     const double inf = std::numeric_limits<double>::infinity();
-    if (b.has_lower() && b.has_upper()) return {sign > 0 ? b.upper : b.lower, false};
-    if (b.has_lower()) return sign > 0 ? Limit{inf, true} : Limit{b.lower, false};
-    if (b.has_upper()) return sign > 0 ? Limit{-inf, true} : Limit{b.upper, false};
-    return {sign > 0 ? inf : -inf, true};
+    if (b.has_lower() && b.has_upper()) return sign > 0 ? b.upper : b.lower;
+    if (b.has_lower()) return sign > 0 ? inf : b.lower;
+    if (b.has_upper()) return sign > 0 ? -inf : b.upper;
+    return sign > 0 ? inf : -inf;
 }
 
-std::string limit_value(const Limit& l) {
-    if (l.infinite) return l.value > 0 ? "+inf" : "-inf";
-    return report::format_short(l.value);
-}
-
-std::string limit_text(const rt::Bounds& b, int sign) {
-    const Limit l = limit_of(b, sign);
-    if (l.infinite) return limit_value(l);
+// The limit as the message names it: a bound says which it is.
+std::string limit_with_bound(const rt::Bounds& b, int sign) {
+    const double l = limit_of(b, sign);
+    if (std::isinf(l)) return limit_text(l);
     const bool upper = b.has_lower() ? sign > 0 : sign < 0;
-    return limit_value(l) + (upper ? " (its upper bound)" : " (its lower bound)");
+    return limit_text(l) + (upper ? " (its upper bound)" : " (its lower bound)");
 }
 
 int user_direction(const rt::Bounds& b, int sign) {
@@ -132,7 +123,7 @@ std::string divergence_message(FitContext& c, const inference::Divergence& diver
         if (!diverging[static_cast<std::size_t>(i)]) continue;
         const int sign = divergence.direction[i] > 0 ? 1 : -1;
         names << (first ? "" : ", ") << c.name(i) << " -> "
-              << limit_text(c.p.model.parameters[static_cast<std::size_t>(i)].bounds, sign);
+              << limit_with_bound(c.p.model.parameters[static_cast<std::size_t>(i)].bounds, sign);
         first = false;
     }
     std::ostringstream m;
@@ -170,7 +161,7 @@ void mark_diverging(FitContext& c, const inference::Divergence& divergence, cons
         const int sign = divergence.direction[est.coordinate] > 0 ? 1 : -1;
         e.diverging = true;
         e.direction = user_direction(est.bounds, sign);
-        e.diverges_to = limit_value(limit_of(est.bounds, sign));
+        e.diverges_to = limit_of(est.bounds, sign);
     }
 }
 
@@ -195,12 +186,12 @@ void limit_fit_report(FitContext& c, const LimitFit& fit, const std::vector<bool
     c.r.message += "; " + list + " are estimated by the limit fit (the model with " + limit +
                    " at the limit), and their estimates, standard errors and intervals are conditional on it";
     c.r.diagnostics.push_back(FitDiagnostic{
-        "limit_fit",
-        "with " + limit + " at the limit, the likelihood has a regular maximum in " + list +
+        .kind = DiagnosticKind::limit_fit,
+        .message = "with " + limit + " at the limit, the likelihood has a regular maximum in " + list +
             ": those estimates and standard errors are the limit fit's (for separated data, the fit to the rows "
             "the separation does not decide), conditional on the limit",
-        estimated,
-        {}});
+        .parameters = estimated,
+        .columns = {}});
 }
 
 }  // namespace
@@ -225,20 +216,22 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
     r.warnings.push_back("the diverging parameters have no estimate and no standard error; the values where the "
                          "optimizer stopped are not estimates");
     if (!separation_diagnostic(c.p, c.theta, ray, names, r))
-        r.diagnostics.push_back(FitDiagnostic{"divergence", r.message, names, {}});
+        r.diagnostics.push_back(FitDiagnostic{
+            .kind = DiagnosticKind::divergence, .message = r.message, .parameters = names, .columns = {}});
     // A parameter running to a finite bound: the likelihood is largest on
     // the bound itself, where no Wald or profile interval applies.
     for (int i = 0; i < c.k; ++i) {
         if (!diverging[static_cast<std::size_t>(i)]) continue;
         const rt::Bounds& b = c.p.model.parameters[static_cast<std::size_t>(i)].bounds;
-        const Limit l = limit_of(b, divergence.direction[i] > 0 ? 1 : -1);
-        if (l.infinite) continue;
+        const double l = limit_of(b, divergence.direction[i] > 0 ? 1 : -1);
+        if (std::isinf(l)) continue;
         r.diagnostics.push_back(FitDiagnostic{
-            "on_bound",
-            c.name(i) + " is on its bound " + limit_value(l) + ": the likelihood is largest there, so the bound "
-            "itself is the estimate and intervals built from curvature do not apply",
-            {c.name(i)},
-            {}});
+            .kind = DiagnosticKind::on_bound,
+            .message = c.name(i) + " is on its bound " + limit_text(l) +
+                ": the likelihood is largest there, so the bound itself is the estimate and intervals built from "
+                "curvature do not apply",
+            .parameters = {c.name(i)},
+            .columns = {}});
     }
 
     std::vector<double> last_values;

@@ -12,7 +12,7 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
                                                  double nll, const std::vector<int>& coordinates,
                                                  const Eigen::MatrixXd& theta_covariance,
                                                  const std::vector<bool>& which) {
-    c.r.ci_method = "profile";
+    c.r.ci_method = CiMethod::profile;
     inference::ProfileOptions po;
     po.level = c.options.confidence;
     const Eigen::MatrixXd cov = c.jacobian * theta_covariance * c.jacobian.transpose();
@@ -33,7 +33,7 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
         const auto row = static_cast<Eigen::Index>(i);
         const double node_se = std::sqrt(std::max(0.0, cov(row, row)));
         inference::Quantity quantity = [&, node = est.node](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
-            const double q = c.p.evaluator->invariant_gradient(expand(x), node, full_gradient);
+            const double q = c.p.evaluator().invariant_gradient(expand(x), node, full_gradient);
             g.resize(static_cast<Eigen::Index>(coordinates.size()));
             for (std::size_t a = 0; a < coordinates.size(); ++a)
                 g[static_cast<Eigen::Index>(a)] = full_gradient[coordinates[a]];

@@ -15,7 +15,7 @@ namespace {
 
 // The message about this rank's first row (`bad`) whose log-likelihood is
 // not finite, numbered among all ranks' rows.
-std::string non_finite_row_message(Problem::Impl& p, const Eigen::VectorXd& theta,
+std::string non_finite_row_message(const Problem::Impl& p, const Eigen::VectorXd& theta,
                                    const rt::Evaluator::NonFinite& bad) {
     const interp::TermInfo& term = p.model.terms[static_cast<std::size_t>(bad.term)];
     std::ostringstream s;
@@ -24,7 +24,7 @@ std::string non_finite_row_message(Problem::Impl& p, const Eigen::VectorXd& thet
     if (!term.input_nodes.empty()) {
         s << " (";
         for (std::size_t i = 0; i < term.input_nodes.size(); ++i) {
-            const std::vector<double> v = p.evaluator->node_values(theta, term.input_nodes[i]);
+            const std::vector<double> v = p.evaluator().node_values(theta, term.input_nodes[i]);
             const double value = v.size() == 1 ? v[0] : v[bad.row];
             if (i) s << ", ";
             s << term.input_names[i] << " = " << report::format_short(value);
@@ -35,8 +35,8 @@ std::string non_finite_row_message(Problem::Impl& p, const Eigen::VectorXd& thet
     return s.str();
 }
 
-std::string non_finite_message(Problem::Impl& p, const Eigen::VectorXd& theta) {
-    auto bad = p.evaluator->find_non_finite(theta);
+std::string non_finite_message(const Problem::Impl& p, const Eigen::VectorXd& theta) {
+    auto bad = p.evaluator().find_non_finite(theta);
     std::string message = bad ? non_finite_row_message(p, theta, *bad) : std::string();
     // Distributed: the first rank that has such a row has the first row.
     if (p.collective)

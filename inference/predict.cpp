@@ -16,7 +16,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     const Problem::Impl& p = problem.impl();
     const data::Table& csv = *newdata.impl().table;
     auto refuse = [&](Category category, std::string message) {
-        diagnostics.push_back(Diagnostic{Severity::error, category, csv.name(), 0, 0, std::move(message), "", 1});
+        diagnostics.push_back(Diagnostic::error(category, csv.name(), std::move(message)));
         return std::nullopt;
     };
     if (!fit.converged || fit.theta_covariance.size() == 0)
@@ -163,8 +163,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         out << first_row + r + 1;
         for (std::size_t k = 0; k < outputs.size(); ++k) {
             const double v = value[k][r];
-            out << "," << (std::isfinite(v) ? report::format_exact(v) : "NA") << ","
-                << (std::isfinite(se[k][r]) ? report::format_exact(se[k][r]) : "NA");
+            out << "," << report::csv_number(v) << "," << report::csv_number(se[k][r]);
         }
         out << "\n";
     }

@@ -6,11 +6,11 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <utility>
 
 #include "optim/fixed_coordinates.hpp"
 #include "optim/optimize.hpp"
+#include "report/number_format.hpp"
 
 namespace mlec::inference {
 
@@ -31,13 +31,6 @@ constexpr double constraint_tolerance = 1e-10;
 // or when the bracket has shrunk to rounding in t.
 constexpr double statistic_tolerance = 1e-10;
 constexpr double bracket_tolerance = 1e-13;
-
-std::string format_number(double x) {
-    std::ostringstream out;
-    out.precision(6);
-    out << x;
-    return out.str();
-}
 
 optim::OptimizeOptions inner_options() {
     optim::OptimizeOptions options;
@@ -328,7 +321,7 @@ std::optional<Bracket> bracket_crossing(ProfileSearch& search, const SideSearch&
     };
     auto flat_reason = [&]() {
         if (std::isfinite(side.user_limit)) {
-            return "the profile likelihood stays above the cutoff up to the bound " + format_number(side.user_limit);
+            return "the profile likelihood stays above the cutoff up to the bound " + report::format_short(side.user_limit);
         }
         return std::string("the profile likelihood does not fall below the cutoff: the likelihood is flat in this direction");
     };
@@ -366,7 +359,7 @@ std::optional<Bracket> bracket_crossing(ProfileSearch& search, const SideSearch&
             // inner fit may only fail far out.
             if (++failures > 3 || std::abs(t - t_in) <= 1e-9 * std::max(1.0, std::abs(t))) {
                 ended = open("the profile likelihood does not fall below the cutoff before the constrained fit fails at " +
-                            format_number(search.user(t)));
+                             report::format_short(search.user(t)));
                 return std::nullopt;
             }
             offset = std::abs(t_in - side.t_hat) + 0.25 * std::abs(t - t_in);

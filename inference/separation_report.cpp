@@ -73,7 +73,7 @@ inference::SeparationCheck classify(const Problem::Impl& p, const Eigen::MatrixX
 // When a divergence runs along a direction that separates a binary
 // outcome, say so by name: which rows are decided, by which parameters and
 // columns. Returns false when no bernoulli term is separated.
-bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
+bool separation_diagnostic(const Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
                            const std::vector<std::string>& diverging, FitResult& r) {
     for (const interp::TermInfo& term : p.model.terms) {
         // A binary outcome whose argument is a linear predictor
@@ -81,8 +81,8 @@ bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const
         const rt::DistributionDef* dist = term.distribution;
         if (!dist || dist->outcome != rt::Domain::binary || dist->linear_predictor < 0) continue;
         const int eta = term.input_nodes[static_cast<std::size_t>(dist->linear_predictor) + 1];
-        const Eigen::MatrixXd X = p.evaluator->node_jacobian(theta, eta);
-        const std::vector<double> y = p.evaluator->node_values(theta, term.input_nodes[0]);
+        const Eigen::MatrixXd X = p.evaluator().node_jacobian(theta, eta);
+        const std::vector<double> y = p.evaluator().node_values(theta, term.input_nodes[0]);
         const inference::SeparationCheck check = classify(p, X, y, direction);
         if (!check.separated) continue;
         const std::vector<std::string> columns = columns_below(p, eta);
@@ -101,7 +101,8 @@ bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const
         for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];
         m << (diverging.size() == 1 ? " grows" : " grow") << " without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
              "penalized (e.g. Firth) fit";
-        r.diagnostics.push_back(FitDiagnostic{"separation", m.str(), diverging, columns});
+        r.diagnostics.push_back(FitDiagnostic{
+            .kind = DiagnosticKind::separation, .message = m.str(), .parameters = diverging, .columns = columns});
         return true;
     }
     return false;

@@ -12,7 +12,7 @@ namespace mlec {
 // outcome of a bernoulli statement (checked row by row on the linear
 // predictor's design), adds a "separation" diagnostic naming the statement,
 // parameters, columns and rows, and returns true.
-bool separation_diagnostic(Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
+bool separation_diagnostic(const Problem::Impl& p, const Eigen::VectorXd& theta, const Eigen::VectorXd& direction,
                            const std::vector<std::string>& diverging, FitResult& r);
 
 }  // namespace mlec

@@ -29,13 +29,13 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
     return plan;
 }
 
-void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
+void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns) {
     for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
         const SimulationPlan::Outcome& o = plan.outcomes[k];
         const rt::Rng outcome_rng = rng.split(k);
         std::vector<std::vector<double>> args;
-        for (int node : o.argument_nodes) args.push_back(p.evaluator->node_values(theta, node));
+        for (int node : o.argument_nodes) args.push_back(p.evaluator().node_values(theta, node));
         std::vector<double> row_args(args.size());
         auto& out = columns[static_cast<std::size_t>(o.column)];
         for (std::size_t r = 0; r < p.rows; ++r) {
@@ -50,11 +50,11 @@ void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::Ve
 
 std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
                                         Diagnostics& diagnostics) {
-    Problem::Impl& p = problem.impl();
+    const Problem::Impl& p = problem.impl();
     // A model that cannot be simulated is a limit of the model (whatever the
     // fit), a fit without an estimate one of the fit.
     auto refuse = [&](Category category, std::string message) {
-        diagnostics.push_back(Diagnostic{Severity::error, category, p.model_name, 0, 0, std::move(message), "", 1});
+        diagnostics.push_back(Diagnostic::error(category, p.model_name, std::move(message)));
         return std::nullopt;
     };
     std::string why;

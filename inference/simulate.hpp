@@ -26,7 +26,7 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
 
 // Replaces the outcome columns of `columns` (one vector per graph data
 // column, like Problem::Impl::columns) by draws at theta.
-void draw_outcomes(Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
+void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns);
 
 }  // namespace mlec

@@ -23,7 +23,7 @@ std::optional<Data> Data::from_csv_file(const std::string& path, Diagnostics& di
 
 std::optional<Data> Data::from_csv_files(const std::vector<std::string>& paths, Diagnostics& diagnostics) {
     if (paths.empty()) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, "", 0, 0, "no data files", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::usage, "", "no data files"));
         return std::nullopt;
     }
     if (paths.size() == 1) return from_csv_file(paths[0], diagnostics);
@@ -58,7 +58,7 @@ std::optional<Data> Data::from_csv_text(std::string text, std::string name, Diag
 std::optional<Data> Data::from_columns(std::vector<std::string> names, std::vector<std::span<const double>> columns,
                                        std::string name, Diagnostics& diagnostics) {
     auto error = [&](std::string message) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::data, name, 0, 0, std::move(message), "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::data, name, std::move(message)));
         return std::nullopt;
     };
     if (names.size() != columns.size())

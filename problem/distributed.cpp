@@ -127,8 +127,7 @@ std::optional<interp::Levels> agree_levels(rt::Collective& c, const data::Table&
     for (const std::string& bytes : c.all_gather(encode_strings(texts->texts))) parts.push_back(decode_strings(bytes));
     for (std::uint64_t n : rt::all_gather_u64(c, texts->codes.size())) any_rows = any_rows || n > 0;
     if (!any_rows) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::data, table.name(), 0, 0,
-                                         "no data rows after the header", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::data, table.name(), "no data rows after the header"));
         return std::nullopt;
     }
     data::CsvFile::Categories mine = data::categories_of_part(data::merge_category_texts(parts),

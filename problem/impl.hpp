@@ -48,17 +48,26 @@ struct Problem::Impl {
     std::vector<std::size_t> original_row;
     std::size_t rows_dropped = 0;  // on all ranks
     int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
-    // The evaluator keeps its workspace between calls: a Problem evaluates
-    // on one thread at a time.
-    std::unique_ptr<rt::Evaluator> evaluator;
-    // The last NLL + gradient + Hessian evaluated: the fit asks again at the
-    // optimizer's final point, which the optimizer has just evaluated.
-    struct {
-        bool valid = false;
-        Eigen::VectorXd theta, gradient;
-        Eigen::MatrixXd hessian;
-        double nll = 0;
-    } last_hessian;
+
+    // What evaluating needs between calls: the evaluator with its buffers,
+    // and the last NLL + gradient + Hessian (the fit asks again at the
+    // optimizer's final point, which the optimizer has just evaluated).
+    // Filling them changes no result: an evaluation depends on theta alone.
+    // So they are a cache, logically const, and `mutable`: Problem's const
+    // members (and everything given a const Problem: fit, predict,
+    // simulate) evaluate through evaluator(). Not for two threads at once:
+    // a Problem evaluates on one thread at a time.
+    struct Workspace {
+        std::unique_ptr<rt::Evaluator> evaluator;
+        struct {
+            bool valid = false;
+            Eigen::VectorXd theta, gradient;
+            Eigen::MatrixXd hessian;
+            double nll = 0;
+        } last_hessian;
+    };
+    mutable Workspace workspace;
+    rt::Evaluator& evaluator() const { return *workspace.evaluator; }
 };
 
 // An evaluator over `columns` (this rank's rows, as p.columns), sharing the

@@ -26,14 +26,12 @@ std::optional<Model> Model::from_text(std::string text, std::string name, Diagno
 std::optional<Model> Model::from_file(const std::string& path, Diagnostics& diagnostics) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, path, 0, 0,
-                                         "cannot open model file: it is a directory", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::usage, path, "cannot open model file: it is a directory"));
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        diagnostics.push_back(Diagnostic{Severity::error, Category::usage, path, 0, 0,
-                                         "cannot open model file", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::usage, path, "cannot open model file"));
         return std::nullopt;
     }
     std::ostringstream text;

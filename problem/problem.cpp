@@ -140,8 +140,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->rows = csv.rows();
     if (cluster && problem::count_rows(*cluster, impl->rows).total_rows == 0) {
         // (each rank's part may be empty; the file may not)
-        diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
-                                         "no data rows after the header", "", 1});
+        diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
         return std::nullopt;
     }
     if (drop) {
@@ -152,17 +151,17 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
             impl->rows_dropped = problem::count_rows(*cluster, impl->rows_dropped).total_rows;
         }
         if (kept == 0) {
-            diagnostics.push_back(Diagnostic{Severity::error, Category::data, csv.name(), 0, 0,
-                                             "every row has a missing value in a column the model uses", "", 1});
+            diagnostics.push_back(Diagnostic::error(Category::data, csv.name(),
+                                                    "every row has a missing value in a column the model uses"));
             return std::nullopt;
         }
     }
 
     if (!cluster) {
         impl->total_rows = impl->rows;
-        impl->evaluator = make_evaluator(*impl, impl->columns);
+        impl->workspace.evaluator = make_evaluator(*impl, impl->columns);
         for (const interp::DataCheck& check : impl->model.checks) {
-            if (auto bad = first_bad_row(*impl, *impl->evaluator, check)) {
+            if (auto bad = first_bad_row(*impl, impl->evaluator(), check)) {
                 const std::size_t row = impl->original_row.empty() ? bad->row : impl->original_row[bad->row];
                 diagnostics.push_back(bad_row_error(*impl, m, csv, check, row, bad->message));
                 return std::nullopt;
@@ -176,11 +175,11 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     const problem::RowCounts read = problem::align_rows(*cluster, impl->columns, impl->storage, impl->rows,
                                                 rt::default_block_rows, impl->first_row);
     impl->total_rows = read.total_rows;
-    impl->evaluator = make_evaluator(*impl, impl->columns);
+    impl->workspace.evaluator = make_evaluator(*impl, impl->columns);
     for (const interp::DataCheck& check : impl->model.checks) {
         // The first bad row of all: each rank offers its first (numbered
         // among all rows) and what is wrong with it.
-        const auto bad = first_bad_row(*impl, *impl->evaluator, check);
+        const auto bad = first_bad_row(*impl, impl->evaluator(), check);
         const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
         std::string offer = bad ? std::to_string(impl->first_row + bad->row) + "\n" + bad->message : std::string();
         std::uint64_t first = none;
@@ -260,21 +259,23 @@ Eigen::VectorXd Problem::to_user_scale(const Eigen::VectorXd& theta) const {
 const Diagnostics& Problem::warnings() const { return impl_->model.warnings; }
 const std::vector<std::string>& Problem::notes() const { return impl_->model.notes; }
 
-double Problem::nll(const Eigen::VectorXd& theta) const { return impl_->evaluator->nll(theta); }
+// The const members evaluate through the Impl's workspace, the one
+// mutable part of a Problem (problem/impl.hpp says why that is const).
+double Problem::nll(const Eigen::VectorXd& theta) const { return impl().evaluator().nll(theta); }
 
 double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const {
-    return impl_->evaluator->nll_gradient(theta, gradient);
+    return impl().evaluator().nll_gradient(theta, gradient);
 }
 
 double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                      Eigen::MatrixXd& hessian) const {
-    auto& last = impl_->last_hessian;
+    auto& last = impl().workspace.last_hessian;
     if (last.valid && last.theta.size() == theta.size() && last.theta == theta) {
         gradient = last.gradient;
         hessian = last.hessian;
         return last.nll;
     }
-    const double f = impl_->evaluator->nll_gradient_hessian(theta, gradient, hessian);
+    const double f = impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
     last.valid = true;
     last.theta = theta;
     last.gradient = gradient;

@@ -313,7 +313,7 @@ PYBIND11_MODULE(mlec, m) {
                                    for (const auto& p : f.result.parameters) {
                                        if (!p.diverging) continue;
                                        py::dict item;
-                                       item["diverges_to"] = p.diverges_to;
+                                       item["diverges_to"] = mlec::limit_text(p.diverges_to);
                                        item["last_value"] = p.last_value;
                                        d[py::str(p.name)] = item;
                                    }
@@ -357,7 +357,7 @@ PYBIND11_MODULE(mlec, m) {
                                    py::list out;
                                    for (const auto& d : f.result.diagnostics) {
                                        py::dict item;
-                                       item["kind"] = d.kind;
+                                       item["kind"] = std::string(mlec::to_string(d.kind));
                                        item["message"] = d.message;
                                        item["parameters"] = to_list(d.parameters);
                                        item["columns"] = to_list(d.columns);
@@ -373,7 +373,10 @@ PYBIND11_MODULE(mlec, m) {
         .def_property_readonly("exit_code", [](const Fit& f) { return mlec::exit_code(f.result); })
         .def_property_readonly("message", [](const Fit& f) { return f.result.message; })
         .def_property_readonly("iterations", [](const Fit& f) { return f.result.iterations; })
-        .def_property_readonly("method", [](const Fit& f) { return f.result.method; })
+        .def_property_readonly("method",
+                               [](const Fit& f) {
+                                   return f.result.method ? std::string(mlec::to_string(*f.result.method)) : "";
+                               })
         .def_property_readonly("n_obs", [](const Fit& f) { return f.result.n_obs; })
         .def_property_readonly("rows_dropped", [](const Fit& f) { return f.result.rows_dropped; })
         .def_property_readonly("warnings", [](const Fit& f) { return to_list(f.result.warnings); })

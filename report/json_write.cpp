@@ -1,9 +1,6 @@
 #include "report/json_write.hpp"
 
-#include <cmath>
 #include <cstdio>
-
-#include "report/number_format.hpp"
 
 namespace mlec::report {
 
@@ -28,8 +25,5 @@ std::string json_quote(std::string_view s) {
     }
     return out + "\"";
 }
-
-std::string json_number(double x) { return std::isfinite(x) ? format_exact(x) : "null"; }
-std::string json_number(const std::optional<double>& x) { return x ? json_number(*x) : "null"; }
 
 }  // namespace mlec::report

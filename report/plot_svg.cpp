@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <sstream>
+#include <string>
 #include <utility>
+
+#include "report/number_format.hpp"
 
 namespace mlec::report {
 
@@ -55,9 +57,7 @@ std::string px(double v) {
     if (!std::isfinite(v)) v = 0;
     double r = std::round(v * 100) / 100;
     if (r == 0) r = 0;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2f", r);
-    return buf;
+    return format_fixed(r, 2);
 }
 
 struct Axis {
@@ -124,25 +124,20 @@ std::string linear_label(double v, const Axis& axis) {
     if (std::fabs(v) < axis.step * 1e-6) v = 0;
     const double magnitude = std::max(std::fabs(axis.lo), std::fabs(axis.hi));
     const int step_exp = static_cast<int>(std::floor(std::log10(axis.step) + 1e-9));
-    char buf[64];
     if (magnitude >= 1e6 || axis.step < 1e-4) {
         const int mag_exp = static_cast<int>(std::floor(std::log10(magnitude)));
         // Enough digits that neighbouring ticks differ (a span is never below
         // 1e-9 of the magnitude, see pad_range).
         const int digits = std::clamp(mag_exp - step_exp, 0, 16);
-        std::snprintf(buf, sizeof buf, "%.*e", digits, v);
-    } else {
-        std::snprintf(buf, sizeof buf, "%.*f", std::max(0, -step_exp), v);
+        return format_scientific(v, digits);
     }
-    return buf;
+    return format_fixed(v, std::max(0, -step_exp));
 }
 
 std::string log_label(double v) {
     const int k = static_cast<int>(std::lround(v));
-    char buf[64];
-    if (k >= -3 && k <= 4) std::snprintf(buf, sizeof buf, "%.*f", std::max(0, -k), std::pow(10.0, k));
-    else std::snprintf(buf, sizeof buf, "1e%d", k);
-    return buf;
+    if (k >= -3 && k <= 4) return format_fixed(std::pow(10.0, k), std::max(0, -k));
+    return std::string("1e").append(std::to_string(k));
 }
 
 std::string tick_label(double v, const Axis& axis) { return axis.log ? log_label(v) : linear_label(v, axis); }

@@ -7,6 +7,7 @@
 
 #include "report/json_write.hpp"
 #include "report/number_format.hpp"
+#include "report/result_names.hpp"
 #include "mlec/mlec.hpp"
 
 namespace mlec {
@@ -26,7 +27,7 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         const ParameterEstimate& p = list[i];
         o << (i ? "," : "") << "\n    {\"name\": " << report::json_quote(p.name);
         if (p.diverging) {
-            o << ", \"estimate\": null, \"diverges_to\": " << report::json_quote(p.diverges_to)
+            o << ", \"estimate\": null, \"diverges_to\": " << report::json_quote(limit_text(p.diverges_to))
               << ", \"last_value\": " << report::json_number(p.last_value);
         } else {
             o << ", \"estimate\": " << report::json_number(p.estimate);
@@ -39,7 +40,7 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
           << ", \"bootstrap_upper\": " << report::json_number(p.boot_upper)
           << ", \"conditional_on_limit\": " << (p.conditional_on_limit ? "true" : "false")
           << ", \"implicit\": " << (p.implicit ? "true" : "false")
-          << ", \"bounds\": " << report::json_quote(p.bounds) << "}";
+          << ", \"bounds\": " << report::json_quote(report::bounds_text(p.bounds)) << "}";
     }
     o << (list.empty() ? "" : "\n  ") << "]";
     return o.str();
@@ -64,7 +65,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";
     o << "  \"evaluations\": " << r.evaluations << ",\n";
-    o << "  \"method\": " << report::json_quote(r.method) << ",\n";
+    o << "  \"method\": " << report::json_quote(r.method ? to_string(*r.method) : "") << ",\n";
     o << "  \"starts\": " << r.starts << ",\n";
     o << "  \"optima\": [";
     for (std::size_t i = 0; i < r.optima.size(); ++i)
@@ -75,7 +76,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"relative_gradient\": " << report::json_number(r.newton_decrement) << ",\n";
     o << "  \"hessian_condition\": " << report::json_number(r.hessian_condition) << ",\n";
     o << "  \"confidence\": " << report::json_number(r.confidence) << ",\n";
-    o << "  \"ci_method\": " << report::json_quote(r.ci_method) << ",\n";
+    o << "  \"ci_method\": " << report::json_quote(to_string(r.ci_method)) << ",\n";
     o << "  \"bootstrap\": {\"replicates\": " << r.bootstrap_replicates << ", \"failed\": " << r.bootstrap_failed
       << ", \"seed\": " << r.seed << "},\n";
     o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
@@ -97,7 +98,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"diagnostics\": [";
     for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
         const FitDiagnostic& d = r.diagnostics[i];
-        o << (i ? "," : "") << "\n    {\"kind\": " << report::json_quote(d.kind) << ", \"message\": " << report::json_quote(d.message)
+        o << (i ? "," : "") << "\n    {\"kind\": " << report::json_quote(to_string(d.kind)) << ", \"message\": " << report::json_quote(d.message)
           << ", \"parameters\": " << strings(d.parameters) << ", \"columns\": " << strings(d.columns) << "}";
     }
     o << (r.diagnostics.empty() ? "" : "\n  ") << "],\n";

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "report/number_format.hpp"
+#include "report/result_names.hpp"
 #include "mlec/mlec.hpp"
 
 namespace mlec {
@@ -53,7 +54,7 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
                     std::to_string(ci_percent) + "% lower", std::to_string(ci_percent) + "% upper"});
     for (const auto& p : estimates) {
         if (p.diverging) {
-            rows.push_back({p.name, "-> " + p.diverges_to, "", "", "", "", ""});
+            rows.push_back({p.name, "-> " + limit_text(p.diverges_to), "", "", "", "", ""});
             continue;
         }
         rows.push_back({p.name + (p.conditional_on_limit ? " *" : ""), report::format_digits(p.estimate, 7),
@@ -72,7 +73,7 @@ std::string limit_footnote(const FitResult& r) {
     for (const auto* list : {&r.parameters, &r.derived})
         for (const auto& p : *list) {
             marked = marked || p.conditional_on_limit;
-            if (p.diverging) limits.push_back(p.name + " -> " + p.diverges_to);
+            if (p.diverging) limits.push_back(p.name + " -> " + limit_text(p.diverges_to));
         }
     return marked ? "* conditional on the limit " + join(limits) + "\n" : "";
 }
@@ -85,7 +86,8 @@ std::string text_report(const FitResult& r) {
     out << "  data columns: " << (r.data_columns.empty() ? "(none)" : join(r.data_columns)) << "\n";
     std::vector<std::string> declared, implicit;
     for (const auto& p : r.parameters) {
-        std::string label = p.name + (p.bounds.empty() ? "" : " " + p.bounds);
+        const std::string bounds = report::bounds_text(p.bounds);
+        std::string label = p.name + (bounds.empty() ? "" : " " + bounds);
         (p.implicit ? implicit : declared).push_back(label);
     }
     if (!declared.empty()) out << "  declared parameters: " << join(declared) << "\n";
@@ -94,7 +96,7 @@ std::string text_report(const FitResult& r) {
     out << "\n";
 
     print_table(out, r.parameters, r.confidence, "parameter");
-    if (r.ci_method == "profile") out << "(intervals: profile likelihood)\n";
+    if (r.ci_method == CiMethod::profile) out << "(intervals: profile likelihood)\n";
     if (!r.derived.empty()) {
         out << "\nreported quantities (delta-method standard errors):\n";
         print_table(out, r.derived, r.confidence, "quantity");
@@ -126,7 +128,7 @@ std::string text_report(const FitResult& r) {
             << "   BIC: " << report::format_digits(r.bic, 8) << "\n";
     }
     out << "observations: " << r.n_obs << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
-    if (!r.method.empty()) out << " (" << r.method << ")";
+    if (r.method) out << " (" << to_string(*r.method) << ")";
     out << "\n";
     if (r.starts > 1) {
         out << "starts: " << r.starts << "; distinct optima found: " << r.optima.size()
@@ -140,7 +142,7 @@ std::string text_report(const FitResult& r) {
     out << "\n";
     if (!r.diagnostics.empty()) {
         out << "\ndiagnostics:\n";
-        for (const auto& d : r.diagnostics) out << "  [" << d.kind << "] " << d.message << "\n";
+        for (const auto& d : r.diagnostics) out << "  [" << to_string(d.kind) << "] " << d.message << "\n";
     }
     if (!r.notes.empty()) {
         out << "\nnotes:\n";

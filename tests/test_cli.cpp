@@ -1,10 +1,13 @@
 // The mlec command end to end: output, exit codes, and never a NaN.
 #include <array>
+#include <cctype>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <vector>
 
+#include "mlec/exit_codes.h"
 #include "mlec/mlec.hpp"
 #include "support/files.hpp"
 
@@ -143,6 +146,30 @@ TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
     Run data_error = run(models("xor.mle") + " " + cases("bernoulli_outcome.csv"));
     CHECK(data_error.exit_code == 3);
     CHECK(data_error.out.find("bernoulli outcome must be 0 or 1, found 2") != std::string::npos);
+}
+
+TEST_CASE("README and --help list exactly the exit codes of the table (mlec/exit_codes.h)") {
+    const std::vector<int> table{MLEC_OK,        MLEC_ERROR_USAGE, MLEC_ERROR_MODEL,
+                                 MLEC_ERROR_DATA, MLEC_ERROR_FIT,   MLEC_FIT_NOT_IDENTIFIED};
+    const std::string readme = mlec::test::read_file(mlec::test::source_dir() / "README.md");
+    const std::size_t begin = readme.find("### Exit codes\n");
+    REQUIRE(begin != std::string::npos);
+    const std::string section = readme.substr(begin, readme.find("\n## ", begin) - begin);
+    std::vector<int> listed;
+    for (std::size_t at = section.find("\n| "); at != std::string::npos; at = section.find("\n| ", at + 1)) {
+        const std::string cell = section.substr(at + 3, section.find(' ', at + 3) - at - 3);
+        if (!cell.empty() && std::isdigit(static_cast<unsigned char>(cell[0]))) listed.push_back(std::stoi(cell));
+    }
+    CHECK(listed == table);
+    // MLEC_ERROR_INTERNAL is the C API's alone: never an exit code of the command.
+    const std::string help = run("--help").out;
+    CHECK(help.find("exit codes: " + std::to_string(MLEC_OK) + " success, " + std::to_string(MLEC_ERROR_USAGE) +
+                    " usage or file error, " + std::to_string(MLEC_ERROR_MODEL) + " model error, " +
+                    std::to_string(MLEC_ERROR_DATA) + " data error,\n            " +
+                    std::to_string(MLEC_ERROR_FIT) + " the fit did not converge") != std::string::npos);
+    CHECK(help.find("\n            " + std::to_string(MLEC_FIT_NOT_IDENTIFIED) + " the fit found a maximum") !=
+          std::string::npos);
+    CHECK(help.find(std::to_string(MLEC_ERROR_INTERNAL)) == std::string::npos);
 }
 
 TEST_CASE("the lbfgs and newton methods agree on the Poisson model") {

@@ -372,8 +372,14 @@ TEST_CASE("first_failure gives every rank the lowest failing rank's diagnostics,
     run_ranks(6, [&](rt::Collective& c) {
         const auto r = static_cast<std::size_t>(c.rank());
         none[r] = mlec::problem::first_failure(c, nullptr).has_value() ? 0 : 1;
-        Diagnostics mine{Diagnostic{mlec::Severity::error, mlec::Category::data, "f" + std::to_string(r), c.rank() + 10,
-                                    -3, "rank " + std::to_string(r) + " \xE2\x9C\x97", std::string(r, '\0'), 7},
+        Diagnostics mine{Diagnostic{.severity = mlec::Severity::error,
+                                    .category = mlec::Category::data,
+                                    .file = "f" + std::to_string(r),
+                                    .line = c.rank() + 10,
+                                    .column = -3,
+                                    .message = "rank " + std::to_string(r) + " \xE2\x9C\x97",
+                                    .source_line = std::string(r, '\0'),
+                                    .caret_length = 7},
                          Diagnostic{}};
         got[r] = mlec::problem::first_failure(c, r == 2 || r == 4 ? &mine : nullptr);
     });
@@ -381,8 +387,14 @@ TEST_CASE("first_failure gives every rank the lowest failing rank's diagnostics,
         INFO("rank " << r);
         CHECK(none[r] == 1);
         REQUIRE(got[r]);
-        check_same(*got[r], Diagnostics{Diagnostic{mlec::Severity::error, mlec::Category::data, "f2", 12, -3,
-                                                   "rank 2 \xE2\x9C\x97", std::string(2, '\0'), 7},
+        check_same(*got[r], Diagnostics{Diagnostic{.severity = mlec::Severity::error,
+                                                   .category = mlec::Category::data,
+                                                   .file = "f2",
+                                                   .line = 12,
+                                                   .column = -3,
+                                                   .message = "rank 2 \xE2\x9C\x97",
+                                                   .source_line = std::string(2, '\0'),
+                                                   .caret_length = 7},
                                         Diagnostic{}});
     }
 }

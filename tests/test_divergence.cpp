@@ -3,6 +3,7 @@
 // presenting where the optimizer stopped as an estimate.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 
 #include "mlec/mlec.hpp"
 
@@ -28,7 +29,8 @@ TEST_CASE("all-zero counts: the log rate diverges to -inf, log-likelihood to 0")
     CHECK(r.status == mlec::FitStatus::diverged);
     REQUIRE(r.parameters.size() == 1);
     CHECK(r.parameters[0].diverging);
-    CHECK(r.parameters[0].diverges_to == "-inf");
+    CHECK(r.parameters[0].diverges_to == -std::numeric_limits<double>::infinity());
+    CHECK(mlec::limit_text(r.parameters[0].diverges_to) == "-inf");
     REQUIRE(r.log_likelihood_limit);
     CHECK(std::abs(*r.log_likelihood_limit) < 1e-9);
     CHECK_FALSE(r.parameters[0].std_error);
@@ -37,10 +39,11 @@ TEST_CASE("all-zero counts: the log rate diverges to -inf, log-likelihood to 0")
 TEST_CASE("a probability parameter runs to its bound when every outcome is 0") {
     const auto r = fit_text("y ~ bernoulli(p)\n", "y\n0\n0\n0\n0\n");
     CHECK(r.status == mlec::FitStatus::diverged);
-    CHECK(r.parameters[0].diverges_to == "0");
+    CHECK(r.parameters[0].diverges_to == 0.0);
+    CHECK(mlec::limit_text(r.parameters[0].diverges_to) == "0");
     CHECK(r.message.find("p -> 0 (its lower bound)") != std::string::npos);
     bool on_bound = false;
-    for (const auto& d : r.diagnostics) on_bound = on_bound || (d.kind == "on_bound" && d.parameters[0] == "p");
+    for (const auto& d : r.diagnostics) on_bound = on_bound || (d.kind == mlec::DiagnosticKind::on_bound && d.parameters[0] == "p");
     CHECK(on_bound);
 }
 
@@ -71,7 +74,10 @@ TEST_CASE("a well-posed fit is not mistaken for a divergent one") {
 TEST_CASE("an implicit scale parameter gets the bound its distribution implies") {
     const auto r = fit_text("y ~ exponential(rate)\n", "y\n1\n2\n3\n");
     REQUIRE(r.converged);
-    CHECK(r.parameters[0].bounds == "> 0");
+    CHECK(r.parameters[0].bounds.lower == 0.0);
+    CHECK(r.parameters[0].bounds.upper == std::numeric_limits<double>::infinity());
+    CHECK_FALSE(r.parameters[0].bounds.simplex);
+    CHECK(mlec::text_report(r).find("(free names that are not columns): rate > 0\n") != std::string::npos);
     CHECK(r.parameters[0].estimate == Approx(0.5).epsilon(1e-9));  // 1 / mean
     // The Wald interval is built on log(rate) and mapped back: inside (0, inf).
     CHECK(*r.parameters[0].ci_lower > 0);
@@ -95,7 +101,8 @@ TEST_CASE("fit options are validated") {
 TEST_CASE("a probability running to its upper bound is diagnosed too") {
     const auto r = fit_text("y ~ bernoulli(p)\n", "y\n1\n1\n1\n1\n");
     CHECK(r.status == mlec::FitStatus::diverged);
-    CHECK(r.parameters[0].diverges_to == "1");
+    CHECK(r.parameters[0].diverges_to == 1.0);
+    CHECK(mlec::limit_text(r.parameters[0].diverges_to) == "1");
     REQUIRE(r.log_likelihood_limit);
     CHECK(*r.log_likelihood_limit == 0);
 }
@@ -129,7 +136,8 @@ TEST_CASE("a saddle point at the start is left for the optimum") {
     CHECK(r.parameters[2].estimate == Approx(std::sqrt(ss / 6)).epsilon(1e-8));
     // Only the product is identified: the report names the flat direction.
     REQUIRE(r.diagnostics.size() == 1);
-    CHECK(r.diagnostics[0].kind == "flat_direction");
+    CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::flat_direction);
+    CHECK(mlec::to_string(r.diagnostics[0].kind) == "flat_direction");
     CHECK(r.diagnostics[0].parameters == std::vector<std::string>{"a", "b"});
 }
 
@@ -152,7 +160,8 @@ TEST_CASE("complete separation is named with its parameters and columns (the XOR
     REQUIRE(r.status == mlec::FitStatus::diverged);
     REQUIRE(r.diagnostics.size() == 1);
     const auto& d = r.diagnostics[0];
-    CHECK(d.kind == "separation");
+    CHECK(d.kind == mlec::DiagnosticKind::separation);
+    CHECK(mlec::to_string(d.kind) == "separation");
     CHECK(d.message.starts_with("complete separation in 'y ~ bernoulli(sigmoid(w1*a + w2*b + w3*a*b + c))'"));
     CHECK(d.parameters == std::vector<std::string>{"w1", "w2", "w3", "c"});
     CHECK(d.columns == std::vector<std::string>{"a", "b"});
@@ -164,7 +173,7 @@ TEST_CASE("quasi-complete separation names the rows decided exactly") {
     const auto r = fit_text("y ~ bernoulli(sigmoid(a + b*x))\n", "x,y\n1,0\n2,0\n3,0\n3,1\n4,1\n5,1\n");
     REQUIRE(r.status == mlec::FitStatus::diverged);
     REQUIRE(r.diagnostics.size() == 1);
-    CHECK(r.diagnostics[0].kind == "separation");
+    CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::separation);
     CHECK(r.diagnostics[0].message.find("quasi-complete separation") != std::string::npos);
     CHECK(r.diagnostics[0].message.find("4 of 6 rows (1, 2, 5, 6) lie strictly on their side") != std::string::npos);
     CHECK(r.diagnostics[0].columns == std::vector<std::string>{"x"});
@@ -186,7 +195,7 @@ TEST_CASE("complete separation of one covariate is found although Newton stops '
         INFO(copies << " copies");
         REQUIRE(r.status == mlec::FitStatus::diverged);
         REQUIRE(r.diagnostics.size() == 1);
-        CHECK(r.diagnostics[0].kind == "separation");
+        CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::separation);
         CHECK(r.diagnostics[0].message.rfind("complete separation", 0) == 0);
         REQUIRE(r.log_likelihood_limit);
         CHECK(*r.log_likelihood_limit == 0.0);
@@ -225,7 +234,8 @@ TEST_CASE("nearly collinear covariates are reported as an ill-conditioned Hessia
     }
     const auto r = fit_text("y ~ normal(b0 + b1*x1 + b2*x2, s)\n", csv);
     bool found = false;
-    for (const auto& d : r.diagnostics) found = found || d.kind == "ill_conditioned" || d.kind == "flat_direction";
+    for (const auto& d : r.diagnostics) found = found || d.kind == mlec::DiagnosticKind::ill_conditioned ||
+                                                 d.kind == mlec::DiagnosticKind::flat_direction;
     INFO(mlec::text_report(r));
     CHECK(found);
 }

@@ -134,8 +134,8 @@ std::string scaled_column(const std::string& csv, const std::string& column, dou
     return out;
 }
 
-std::vector<std::string> kinds(const mlec::FitResult& r) {
-    std::vector<std::string> out;
+std::vector<mlec::DiagnosticKind> kinds(const mlec::FitResult& r) {
+    std::vector<mlec::DiagnosticKind> out;
     for (const auto& d : r.diagnostics) out.push_back(d.kind);
     std::sort(out.begin(), out.end());
     return out;
@@ -143,7 +143,7 @@ std::vector<std::string> kinds(const mlec::FitResult& r) {
 
 bool exact_fit(const mlec::FitResult& r) {
     for (const auto& d : r.diagnostics)
-        if (d.kind == "exact_fit") return true;
+        if (d.kind == mlec::DiagnosticKind::exact_fit) return true;
     return false;
 }
 

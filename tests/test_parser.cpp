@@ -334,9 +334,23 @@ TEST_CASE("format writes file:line:col, the line and a caret") {
     CHECK(format(d) == "models/bad.mle:2:6: warning: expected ')' to close the call to 'normal'\n"
                        "    \ty\xCE\xBC = (a\n"
                        "    \t    ^^\n");
-    Diagnostic no_line{Severity::note, Category::data, "d.csv", 0, 0, "empty file", "", 1};
+    Diagnostic no_line{.severity = Severity::note,
+                       .category = Category::data,
+                       .file = "d.csv",
+                       .line = 0,
+                       .column = 0,
+                       .message = "empty file",
+                       .source_line = "",
+                       .caret_length = 1};
     CHECK(format(no_line) == "d.csv: note: empty file\n");
-    Diagnostic no_source{Severity::error, Category::data, "d.csv", 3, 4, "bad value", "", 0};
+    Diagnostic no_source{.severity = Severity::error,
+                         .category = Category::data,
+                         .file = "d.csv",
+                         .line = 3,
+                         .column = 4,
+                         .message = "bad value",
+                         .source_line = "",
+                         .caret_length = 0};
     CHECK(format(no_source) == "d.csv:3:4: error: bad value\n");
     CHECK(format(Diagnostics{no_line, no_source}) == format(no_line) + format(no_source));
     CHECK(!has_error(Diagnostics{no_line}));

@@ -38,7 +38,7 @@ const double chi2_95 = 3.841458820694124;
 TEST_CASE("profile interval of a Poisson rate and of its logarithm") {
     const auto r = fit_profile("y ~ poisson(lambda)\nreport log_rate = log(lambda)\n", "y\n1\n2\n3\n2\n0\n4\n");
     REQUIRE(r.converged);
-    CHECK(r.ci_method == "profile");
+    CHECK(r.ci_method == mlec::CiMethod::profile);
     const double n = 6, ybar = 2;
     auto stat = [&](double l) { return 2 * n * ((l - ybar) - ybar * std::log(l / ybar)) - chi2_95; };
     const double lo = bisect(1e-6, ybar, stat), hi = bisect(ybar, 20, stat);

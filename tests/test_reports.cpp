@@ -23,13 +23,13 @@ mlec::FitResult diverged_with_a_limit_fit() {
     r.aic = r.bic = nan;
     r.n_obs = 10;
     r.n_params = 2;
-    r.method = "newton";
+    r.method = mlec::Method::newton;
     mlec::ParameterEstimate w;
     w.name = "w";
     w.estimate = nan;
     w.diverging = true;
     w.direction = 1;
-    w.diverges_to = "+inf";
+    w.diverges_to = std::numeric_limits<double>::infinity();
     w.last_value = 31.5;
     mlec::ParameterEstimate b;
     b.name = "b";

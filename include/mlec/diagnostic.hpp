@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlec {
@@ -23,6 +24,18 @@ struct Diagnostic {
     std::string message;
     std::string source_line;  // the whole line the position is in, without its newline
     int caret_length = 1;     // how many characters the caret underlines
+
+    // An error without a position: about a file as a whole (it cannot be
+    // opened, it has no rows), or about no file (file ""). Positioned
+    // diagnostics name every field: Diagnostic{.severity = ..., .line = ...}.
+    static Diagnostic error(Category category, std::string file, std::string message) {
+        Diagnostic d;  // (assigned, not designated: GCC 12 warns about omitted fields)
+        d.severity = Severity::error;
+        d.category = category;
+        d.file = std::move(file);
+        d.message = std::move(message);
+        return d;
+    }
 };
 
 using Diagnostics = std::vector<Diagnostic>;
@@ -35,10 +48,10 @@ std::string format(const Diagnostics& ds);
 
 bool has_error(const Diagnostics& ds);
 
-// The documented exit code of the mlec command for these diagnostics, from
-// the category of the first error: 1 usage or unreadable file, 2 model,
-// 3 data, 4 fit (1 when there is no error). The C API and the Python module
-// classify errors by the same rule.
+// The documented exit code of the mlec command for these diagnostics
+// (mlec/exit_codes.h), from the category of the first error: 1 usage or
+// unreadable file, 2 model, 3 data, 4 fit (1 when there is no error). The
+// C API and the Python module classify errors by the same rule.
 int exit_code(const Diagnostics& ds);
 
 // The one failure that is thrown rather than returned: in a distributed fit

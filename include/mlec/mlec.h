@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mlec/exit_codes.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,17 +37,9 @@ typedef struct mlec_problem mlec_problem;
 typedef struct mlec_fit mlec_fit;
 
 /* Error codes: the mlec command's exit codes (README.md), plus one for a
- * failure inside mlec itself. */
-enum {
-    MLEC_OK = 0,
-    MLEC_ERROR_USAGE = 1,    /* a bad argument (NULL, invalid options) or a file that cannot be opened */
-    MLEC_ERROR_MODEL = 2,    /* the model has an error (syntax or meaning) */
-    MLEC_ERROR_DATA = 3,     /* the data have an error */
-    MLEC_ERROR_FIT = 4,      /* no maximum was found, or none exists (mlec_fit_exit_code) */
-    MLEC_FIT_NOT_IDENTIFIED = 5, /* a maximum, but some standard errors are withheld (a flat direction) */
-    MLEC_ERROR_INTERNAL = 70 /* an unexpected failure inside mlec (e.g. out of memory); never an exit code
-                                of the command (70 is EX_SOFTWARE of sysexits.h) */
-};
+ * failure inside mlec itself: MLEC_OK, MLEC_ERROR_USAGE (1), MLEC_ERROR_MODEL
+ * (2), MLEC_ERROR_DATA (3), MLEC_ERROR_FIT (4), MLEC_FIT_NOT_IDENTIFIED (5)
+ * and MLEC_ERROR_INTERNAL (70), defined in mlec/exit_codes.h. */
 
 /* ---- Errors ---------------------------------------------------------- */
 

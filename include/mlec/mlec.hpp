@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -111,6 +112,11 @@ public:
     // whitespace ("log(y)"), in model order; `target +=` has none.
     std::vector<std::string> outcomes() const;
     Eigen::VectorXd start() const;                  // unconstrained start values
+    // theta mapped to the parameters' own scale, coordinate by coordinate
+    // (x = lo + exp(u) for x > lo, ...; docs/c_api.md). A simplex's
+    // coordinates stay the log ratios log(w[k] / w[1]), k = 2..K (named so
+    // by parameter_names), not its weights: those are softmax(0, u_2, ...,
+    // u_K), and FitResult::parameters lists them.
     Eigen::VectorXd to_user_scale(const Eigen::VectorXd& theta) const;
 
     // Non-error findings of binding (a parameter one edit from a column, an
@@ -119,13 +125,18 @@ public:
     const std::vector<std::string>& notes() const;
 
     // The compiled NLL, exact derivatives. +inf outside the domain.
+    // const: an evaluation fills a workspace inside the Problem (buffers,
+    // the last Hessian) but changes nothing any call returns, so a const
+    // Problem can be fitted. Not for two threads at once: one Problem
+    // evaluates on one thread at a time (bind one Problem per thread).
     double nll(const Eigen::VectorXd& theta) const;
     double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
     double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                 Eigen::MatrixXd& hessian) const;
 
     struct Impl;
-    Impl& impl() const { return *impl_; }
+    const Impl& impl() const { return *impl_; }
+    Impl& impl() { return *impl_; }
 
 private:
     explicit Problem(std::unique_ptr<Impl> impl);
@@ -137,6 +148,11 @@ enum class Method { automatic, newton, lbfgs };
 // How intervals are computed: Wald (estimate +- z SE, on the optimizer's
 // scale for bounded parameters) or profile likelihood (docs/cli.md).
 enum class CiMethod { wald, profile };
+
+// The names the reports, the C API and the Python module give them:
+// "auto", "newton", "lbfgs"; "wald", "profile".
+std::string_view to_string(Method method);
+std::string_view to_string(CiMethod ci);
 
 struct IterationInfo {
     int iteration = 0;
@@ -166,8 +182,10 @@ struct FitOptions {
     std::function<void(int done, int total)> on_bootstrap;  // progress
     std::function<void(int done, int total)> on_profile;    // progress of --ci profile
     // Multi-start: the given start values, then starts - 1 random ones, each
-    // coordinate of the optimizer's vector uniform within +-2 of the given
-    // start (docs/cli.md). The same seed gives the same result.
+    // coordinate of the optimizer's vector uniform within +-2 probe units of
+    // the given start (a unit of a bounded parameter's log or logit scale;
+    // for an unbounded one, a change that moves the model by about one
+    // per-observation unit: docs/cli.md). The same seed gives the same result.
     int starts = 1;
     std::uint64_t seed = 1;
     // Called after every iteration; return false to cancel the fit.
@@ -203,6 +221,15 @@ enum class FitStatus {
 
 std::string_view to_string(FitStatus status);
 
+// A quantity's bounds on its own scale: the open interval (lower, upper),
+// an end infinite where there is none (a derived quantity has none). A
+// simplex's weights are each in (0, 1), and sum to 1.
+struct ParameterBounds {
+    double lower = -std::numeric_limits<double>::infinity();
+    double upper = std::numeric_limits<double>::infinity();
+    bool simplex = false;  // one of a simplex's weights
+};
+
 struct ParameterEstimate {
     std::string name;
     double estimate = 0;
@@ -213,10 +240,12 @@ struct ParameterEstimate {
     std::optional<double> ci_lower;
     std::optional<double> ci_upper;
     bool implicit = false;    // an undeclared free name
-    std::string bounds;       // "", "> 0", "(0, 1)", "simplex"
+    ParameterBounds bounds;   // the reports show "", "> 0", "(0, 1)", "< 5" or "simplex"
     bool diverging = false;   // part of the direction along which the fit diverges
     int direction = 0;        // +1 / -1: where a diverging parameter goes
-    std::string diverges_to;  // its limit: "+inf", "-inf", or a bound such as "0"
+    // Its limit: +inf, -inf, or the bound it approaches (such as 0); NaN
+    // unless diverging. limit_text gives the reports' text ("+inf", "0").
+    double diverges_to = std::numeric_limits<double>::quiet_NaN();
     // A diverging parameter has no estimate: `estimate` is NaN, and this is
     // where the optimizer stopped (for messages, never an estimate).
     double last_value = std::numeric_limits<double>::quiet_NaN();
@@ -235,12 +264,33 @@ struct ParameterEstimate {
     std::optional<double> boot_lower, boot_upper, boot_se;
 };
 
-// A finding about the fit, by name: what a careful statistician checks
+// The text of a diverging parameter's limit (ParameterEstimate::diverges_to)
+// as the reports show it: "+inf", "-inf", or the bound to 6 significant
+// digits ("0"); "" for NaN (no limit).
+std::string limit_text(double limit);
+
+// What a fit diagnostic is about (docs/cli.md describes each); to_string
+// gives the name the reports, the C API and the Python module use
+// ("separation", ...).
+enum class DiagnosticKind {
+    separation,             // a separating direction of the data, checked row by row (status diverged)
+    divergence,             // no finite maximum, without a separation to show (status diverged)
+    limit_fit,              // the finite parameters estimated with the diverging ones at their limit
+    on_bound,               // a parameter runs to a finite bound: the bound itself is the estimate
+    flat_direction,         // the likelihood is flat along a direction (status not_identified)
+    not_positive_definite,  // negative curvature: not a maximum (status not_a_maximum)
+    ill_conditioned,        // standard errors may have lost digits to rounding
+    domain_edge,            // every step that would raise the likelihood leaves its domain
+    exact_fit,              // a normal scale at the rounding level of the outcome: the data fitted exactly
+    gradient_check,         // the exact gradient against finite differences (FitOptions::check_gradient)
+};
+
+std::string_view to_string(DiagnosticKind kind);
+
+// A finding about the fit, by kind: what a careful statistician checks
 // after every fit (docs/cli.md lists the kinds).
 struct FitDiagnostic {
-    // "separation", "divergence", "on_bound", "flat_direction",
-    // "not_positive_definite", "ill_conditioned", "gradient_check"
-    std::string kind;
+    DiagnosticKind kind = DiagnosticKind::divergence;
     std::string message;
     std::vector<std::string> parameters;  // the parameters involved
     std::vector<std::string> columns;     // the data columns involved
@@ -277,7 +327,9 @@ struct FitResult {
     int n_params = 0;
     int iterations = 0;
     int evaluations = 0;
-    std::string method;            // "newton" or "lbfgs"
+    // The optimizer whose result this is: Method::newton or Method::lbfgs,
+    // never automatic; empty when nothing was fitted.
+    std::optional<Method> method;
     double gradient_norm = 0;      // max |dNLL/dtheta| at the estimate (optimizer's scale)
     // The convergence measure: g' H^-1 g at the estimate (its square root is
     // the distance to the maximum in standard errors).
@@ -286,7 +338,7 @@ struct FitResult {
     // same in any units); when it is positive definite.
     std::optional<double> hessian_condition;
     double confidence = 0.95;
-    std::string ci_method = "wald";  // "wald" or "profile"
+    CiMethod ci_method = CiMethod::wald;
 
     // Divergence (status == diverged): the log-likelihood's limit along the
     // diverging direction.
@@ -294,8 +346,8 @@ struct FitResult {
 
     int starts = 1;
     std::vector<Optimum> optima;  // with several starts: best first
-    int bootstrap_replicates = 0;  // refits that converged
-    int bootstrap_failed = 0;      // refits that did not (left out of the intervals)
+    int bootstrap_replicates = 0;  // refits that converged and did not run off (used in the intervals)
+    int bootstrap_failed = 0;      // refits that did not converge or ran off (left out)
     std::uint64_t seed = 1;
     Eigen::VectorXd theta;         // the estimate on the optimizer's (unconstrained) scale
     std::vector<IterationInfo> trace;  // the iterations of the first start's optimization
@@ -311,10 +363,10 @@ struct FitResult {
 
 FitResult fit(const Problem& problem, const FitOptions& options = {});
 
-// The mlec command's exit code for a fit (README, "Exit codes"): 0 only for
-// FitStatus::converged; 5 for not_identified (estimates without all standard
-// errors); 1 for invalid_options (a usage error); 4 for every other status
-// (no maximum was found, or none exists).
+// The mlec command's exit code for a fit (mlec/exit_codes.h; README, "Exit
+// codes"): 0 only for FitStatus::converged; 5 for not_identified (estimates
+// without all standard errors); 1 for invalid_options (a usage error); 4 for
+// every other status (no maximum was found, or none exists).
 // The C API and the Python module use the same rule.
 int exit_code(const FitResult& result);
 
