@@ -95,8 +95,7 @@ void report(mlec_error** err, mlec::Diagnostics ds) noexcept {
 // A caller's mistake, named after the function it was made in.
 void report_usage(mlec_error** err, const char* function, const char* message) noexcept {
     try {
-        report(err, MLEC_ERROR_USAGE,
-               {mlec::Diagnostic::error(mlec::Category::usage, function, message)});
+        report(err, MLEC_ERROR_USAGE, {mlec::Diagnostic::error(mlec::Category::usage, function, message)});
     } catch (...) {
         if (err) *err = &out_of_memory_error;
     }
@@ -128,9 +127,7 @@ auto guarded(mlec_error** err, Body&& body) noexcept -> decltype(body()) {
     return nullptr;
 }
 
-Eigen::VectorXd vector_of(const double* values, int n) {
-    return Eigen::Map<const Eigen::VectorXd>(values, n);
-}
+Eigen::VectorXd vector_of(const double* values, int n) { return Eigen::Map<const Eigen::VectorXd>(values, n); }
 
 void copy_out(const Eigen::VectorXd& v, double* out) { Eigen::Map<Eigen::VectorXd>(out, v.size()) = v; }
 
@@ -340,13 +337,9 @@ const char* mlec_problem_parameter_name(const mlec_problem* problem, int i) {
     return problem->names[static_cast<size_t>(i)].c_str();
 }
 
-size_t mlec_problem_observations(const mlec_problem* problem) {
-    return problem ? problem->problem.observations() : 0;
-}
+size_t mlec_problem_observations(const mlec_problem* problem) { return problem ? problem->problem.observations() : 0; }
 
-size_t mlec_problem_rows_dropped(const mlec_problem* problem) {
-    return problem ? problem->problem.rows_dropped() : 0;
-}
+size_t mlec_problem_rows_dropped(const mlec_problem* problem) { return problem ? problem->problem.rows_dropped() : 0; }
 
 const char* mlec_problem_warnings(const mlec_problem* problem) { return problem ? problem->warnings.c_str() : ""; }
 
@@ -391,8 +384,7 @@ double mlec_nll_gradient(const mlec_problem* problem, const double* theta, doubl
     }
 }
 
-double mlec_nll_gradient_hessian(const mlec_problem* problem, const double* theta, double* gradient,
-                                 double* hessian) {
+double mlec_nll_gradient_hessian(const mlec_problem* problem, const double* theta, double* gradient, double* hessian) {
     if (!problem || !theta || !gradient || !hessian) return not_a_number;
     try {
         const int d = problem->problem.dimension();

@@ -11,9 +11,9 @@
 
 #include <algorithm>
 
+#include "mpi/mpi_collective.hpp"
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
-#include "mpi/mpi_collective.hpp"
 
 namespace mlec {
 
@@ -62,9 +62,8 @@ std::optional<Model> Cluster::load_model(const std::string& path, Diagnostics& d
 std::optional<Data> Cluster::load_csv(const std::string& path, Diagnostics& diagnostics) {
     mpi::MpiCollective& c = *impl_->collective;
     Diagnostics local;
-    auto csv = data::CsvFile::open_part(path, path,
-                                      data::CsvPart{static_cast<std::size_t>(c.rank()), static_cast<std::size_t>(c.size())},
-                                      local);
+    auto csv = data::CsvFile::open_part(
+        path, path, data::CsvPart{static_cast<std::size_t>(c.rank()), static_cast<std::size_t>(c.size())}, local);
     // A file missing on one machine, or a bad header: the lowest rank's error.
     if (!problem::agree(&c, csv != nullptr, local, diagnostics)) return std::nullopt;
     const std::size_t first_row = problem::place_part(c, *csv);
@@ -157,9 +156,8 @@ std::vector<std::string> Cluster::share_from_rank_0(const std::vector<std::strin
 bool Cluster::write_file_in_rank_order(const std::string& path, const std::string& mine, Diagnostics& diagnostics) {
     mpi::MpiCollective& c = *impl_->collective;
     auto error = [&](const std::string& what) {
-        return Diagnostics{Diagnostic::error(Category::usage, path,
-                                             what + ": " + std::strerror(errno) + " (rank " +
-                                                 std::to_string(c.rank()) + ")")};
+        return Diagnostics{Diagnostic::error(
+            Category::usage, path, what + ": " + std::strerror(errno) + " (rank " + std::to_string(c.rank()) + ")")};
     };
     std::uint64_t offset = 0;
     const std::vector<std::uint64_t> sizes = rt::all_gather_u64(c, mine.size());
@@ -177,8 +175,7 @@ bool Cluster::write_file_in_rank_order(const std::string& path, const std::strin
         failed = error("cannot open the file (is it on a file system every rank shares?)");
     } else {
         for (std::size_t done = 0; done < mine.size();) {
-            const ssize_t n = ::pwrite(fd, mine.data() + done, mine.size() - done,
-                                       static_cast<off_t>(offset + done));
+            const ssize_t n = ::pwrite(fd, mine.data() + done, mine.size() - done, static_cast<off_t>(offset + done));
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) {
                 if (n == 0) errno = EIO;

@@ -109,8 +109,7 @@ std::string format(const Diagnostics& ds) {
 }
 
 bool has_error(const Diagnostics& ds) {
-    return std::any_of(ds.begin(), ds.end(),
-                       [](const Diagnostic& d) { return d.severity == Severity::error; });
+    return std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
 
 }  // namespace mlec

@@ -20,12 +20,12 @@
 #include <system_error>
 #include <vector>
 
-#include <Eigen/Dense>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <Eigen/Dense>
 
 namespace {
 
@@ -233,8 +233,8 @@ int main(int argc, char** argv) {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     const double mb = static_cast<double>(file_bytes) / 1e6;
-    std::printf("baseline %s: %zu rows, %d parameters, %s in %d Newton iterations (relative gradient %.2g)\n",
-                argv[1], d.rows, d.p, converged ? "converged" : "NOT CONVERGED", iterations, rel);
+    std::printf("baseline %s: %zu rows, %d parameters, %s in %d Newton iterations (relative gradient %.2g)\n", argv[1],
+                d.rows, d.p, converged ? "converged" : "NOT CONVERGED", iterations, rel);
     std::printf("load_seconds %.4f\n", load_s);
     std::printf("load_mb_per_s %.1f\n", mb / load_s);
     std::printf("fit_seconds %.4f\n", fit_s);

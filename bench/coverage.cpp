@@ -101,9 +101,7 @@ const mlec::ParameterEstimate* find(const mlec::FitResult& fit, const std::strin
     return nullptr;
 }
 
-bool covers(const mlec::ParameterEstimate& p, double truth) {
-    return *p.ci_lower <= truth && truth <= *p.ci_upper;
-}
+bool covers(const mlec::ParameterEstimate& p, double truth) { return *p.ci_lower <= truth && truth <= *p.ci_upper; }
 
 struct Tally {
     int wald = 0, profile = 0;
@@ -214,8 +212,8 @@ int main(int argc, char** argv) {
 
     std::printf("coverage of 95%% intervals: %d data sets of %d rows per model, seed %llu\n\n", datasets, rows,
                 static_cast<unsigned long long>(seed));
-    std::printf("%-9s %-6s %6s %9s %15s %15s %5s\n", "model", "param", "true", "mean est", "Wald %",
-                "profile %", "open");
+    std::printf("%-9s %-6s %6s %9s %15s %15s %5s\n", "model", "param", "true", "mean est", "Wald %", "profile %",
+                "open");
     double total = 0;
     std::vector<Outcome> outcomes;
     for (std::size_t m = 0; m < scenarios.size(); ++m) {
@@ -226,19 +224,20 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; i < s.truth.size(); ++i) {
             const Tally& t = o.tally[i];
             std::printf("%-9s %-6s %6.2f %9.4f %16s %16s %5d\n", s.name.c_str(), s.truth[i].name.c_str(),
-                        s.truth[i].value, o.used > 0 ? t.estimate_sum / o.used : 0.0,
-                        percent(t.wald, o.used).c_str(), percent(t.profile, o.used).c_str(), t.profile_open);
+                        s.truth[i].value, o.used > 0 ? t.estimate_sum / o.used : 0.0, percent(t.wald, o.used).c_str(),
+                        percent(t.profile, o.used).c_str(), t.profile_open);
         }
     }
     std::printf("\n");
     for (std::size_t m = 0; m < scenarios.size(); ++m) {
         const Outcome& o = outcomes[m];
         std::printf("%-9s used %d, skipped %d (not converged %d, interval missing %d), %.1f s\n",
-                    scenarios[m].name.c_str(), o.used, o.not_converged + o.no_interval, o.not_converged,
-                    o.no_interval, o.seconds);
+                    scenarios[m].name.c_str(), o.used, o.not_converged + o.no_interval, o.not_converged, o.no_interval,
+                    o.seconds);
     }
     std::printf("total %.1f s (two fits per data set: Wald, then profile)\n", total);
-    std::printf("± is the Monte Carlo standard error sqrt(p(1-p)/N) in points; * marks coverage outside "
-                "93.5-96.5%%\n");
+    std::printf(
+        "± is the Monte Carlo standard error sqrt(p(1-p)/N) in points; * marks coverage outside "
+        "93.5-96.5%%\n");
     return 0;
 }

@@ -94,7 +94,9 @@ double baseline_eigen(const Data& d, const std::vector<double>& beta, std::vecto
         auto lg = l.head(n);
         auto rs = resid.head(n);
         const Eigen::Map<const Eigen::ArrayXd> y(d.y.data() + begin, n);
-        auto column = [&](int j) { return Eigen::Map<const Eigen::ArrayXd>(d.x[static_cast<std::size_t>(j)].data() + begin, n); };
+        auto column = [&](int j) {
+            return Eigen::Map<const Eigen::ArrayXd>(d.x[static_cast<std::size_t>(j)].data() + begin, n);
+        };
         et = beta[0] + beta[1] * column(0);
         for (int j = 1; j < covariates; ++j) et += beta[static_cast<std::size_t>(j) + 1] * column(j);
         ex = (-et.abs()).exp();
@@ -198,7 +200,8 @@ int main(int argc, char** argv) {
     }
     const double t_grad = median_seconds(repetitions, [&] { evaluator.nll_gradient(theta, g); });
     const double t_value = median_seconds(repetitions, [&] { evaluator.nll(theta); });
-    const double t_hess = median_seconds(std::max(3, repetitions / 3), [&] { evaluator.nll_gradient_hessian(theta, g, h); });
+    const double t_hess =
+        median_seconds(std::max(3, repetitions / 3), [&] { evaluator.nll_gradient_hessian(theta, g, h); });
     const double t_threads = median_seconds(repetitions, [&] { threaded.nll_gradient(theta, g); });
     std::printf("%-36s %10.2f ms   ratio to the fastest baseline %.2f\n", "mlec NLL + gradient", t_grad * 1e3,
                 t_grad / t_base);

@@ -203,9 +203,21 @@ constexpr Option options[] = {
     {"--output", true, set_output},
     {"--plot", true, set_plot},
     {"--threads", true, set_threads},
-    {"--check-gradient", false, [](Arguments& a, const char*) -> Error { a.fit.check_gradient = true; return {}; }},
-    {"--trace", false, [](Arguments& a, const char*) -> Error { a.trace = true; return {}; }},
-    {"--timing", false, [](Arguments& a, const char*) -> Error { a.timing = true; return {}; }},
+    {"--check-gradient", false,
+     [](Arguments& a, const char*) -> Error {
+         a.fit.check_gradient = true;
+         return {};
+     }},
+    {"--trace", false,
+     [](Arguments& a, const char*) -> Error {
+         a.trace = true;
+         return {};
+     }},
+    {"--timing", false,
+     [](Arguments& a, const char*) -> Error {
+         a.timing = true;
+         return {};
+     }},
 #ifdef MLEC_MPI
     // Under mpirun only: a build without MPI does not know the option.
     {"--mpi-timeout", true, set_mpi_timeout},

@@ -1,12 +1,11 @@
 #include "cli/progress.hpp"
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 namespace mlec::cli {
 
-Progress::Progress(bool trace, bool speaks)
-    : trace_(trace), speaks_(speaks), terminal_(isatty(STDERR_FILENO) != 0) {}
+Progress::Progress(bool trace, bool speaks) : trace_(trace), speaks_(speaks), terminal_(isatty(STDERR_FILENO) != 0) {}
 
 bool Progress::late() const {
     return terminal_ && std::chrono::steady_clock::now() - started_ > std::chrono::seconds(1);

@@ -1,8 +1,8 @@
 #include "cli/session.hpp"
 
+#include <glob.h>
 #include <filesystem>
 #include <fstream>
-#include <glob.h>
 #include <iostream>
 
 #include "cli/arguments.hpp"

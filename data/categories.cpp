@@ -14,12 +14,12 @@
 namespace mlec::data {
 
 std::optional<CsvFile::CategoryTexts> CsvFile::load_category_texts(int column, Diagnostics& diagnostics,
-                                                                  bool missing_as_nan) const {
+                                                                   bool missing_as_nan) const {
     const Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
     if (column < 0 || column >= header_size) {
-        diagnostics.push_back(m.unpositioned("column index " + std::to_string(column) + " is out of range",
-                                             Category::usage));
+        diagnostics.push_back(
+            m.unpositioned("column index " + std::to_string(column) + " is out of range", Category::usage));
         return std::nullopt;
     }
     if (!m.check_placed(diagnostics)) return std::nullopt;
@@ -34,8 +34,8 @@ std::optional<CsvFile::CategoryTexts> CsvFile::load_category_texts(int column, D
         const std::size_t row_number = m.first_row + local + 1;
         if (is_blank(line.begin, line.end)) {
             if (!m.content_follows && is_blank(line.next, m.part_end)) break;
-            diagnostics.push_back(m.at(line_number, line, line.begin, line.begin,
-                                       "row " + std::to_string(row_number) + " is empty"));
+            diagnostics.push_back(
+                m.at(line_number, line, line.begin, line.begin, "row " + std::to_string(row_number) + " is empty"));
             return std::nullopt;
         }
         const char* f = line.begin;

@@ -25,8 +25,8 @@ bool CsvFile::Impl::read_header(Diagnostics& diagnostics) {
     }
     // A '\r' not followed by '\n' ends lines only in files from classic Mac
     // OS; read as one line they would give a header of odd names.
-    if (const auto* cr = static_cast<const char*>(
-            std::memchr(line.begin, '\r', static_cast<std::size_t>(line.end - line.begin)))) {
+    if (const auto* cr =
+            static_cast<const char*>(std::memchr(line.begin, '\r', static_cast<std::size_t>(line.end - line.begin)))) {
         // (the line is quoted up to the '\r': printed, it would move the
         // cursor back over what came before)
         diagnostics.push_back(at(1, Line{line.begin, cr, line.next}, cr, cr,
@@ -40,15 +40,15 @@ bool CsvFile::Impl::read_header(Diagnostics& diagnostics) {
         const char* e = field_end(f, line.end, unclosed);
         Trimmed t = trim(f, e);
         if (unclosed) {
-            diagnostics.push_back(at(1, line, t.begin, t.end,
-                                     "the quoted name of column " + std::to_string(column) +
-                                         " of the header is not closed on this line"));
+            diagnostics.push_back(at(
+                1, line, t.begin, t.end,
+                "the quoted name of column " + std::to_string(column) + " of the header is not closed on this line"));
             return false;
         }
         std::string name = unquote(t.begin, t.end);
         if (name.empty()) {
-            diagnostics.push_back(at(1, line, t.begin, t.end,
-                                     "column " + std::to_string(column) + " of the header has no name"));
+            diagnostics.push_back(
+                at(1, line, t.begin, t.end, "column " + std::to_string(column) + " of the header has no name"));
             return false;
         }
         auto [it, inserted] = index.emplace(name, column - 1);

@@ -45,8 +45,8 @@ public:
     // indices local to the part, while every diagnostic names the whole
     // file's rows and lines. Errors: those of `open`, and a part that does
     // not exist (count 0, index >= count).
-    static std::unique_ptr<CsvFile> open_part(const std::string& path, const std::string& display_name,
-                                              CsvPart part, Diagnostics& diagnostics);
+    static std::unique_ptr<CsvFile> open_part(const std::string& path, const std::string& display_name, CsvPart part,
+                                              Diagnostics& diagnostics);
     static std::unique_ptr<CsvFile> from_text_part(std::string text, const std::string& display_name, CsvPart part,
                                                    Diagnostics& diagnostics);
     ~CsvFile();
@@ -102,8 +102,7 @@ public:
     // With missing_as_nan a missing cell gets the code NaN. Single-threaded:
     // one column of short cells, then a sort or a hash of the distinct ones,
     // costs little next to `load`.
-    std::optional<Categories> load_categories(int column, Diagnostics& diagnostics,
-                                              bool missing_as_nan = false) const;
+    std::optional<Categories> load_categories(int column, Diagnostics& diagnostics, bool missing_as_nan = false) const;
 
     // A column's cells as distinct texts (spaces and one pair of quotes
     // dropped) in order of first appearance, with each row's 1-based index

@@ -54,8 +54,7 @@ struct CsvFile::Impl {
     }
 
     // A diagnostic at [pos, pos_end) of `line`, the caret at least one wide.
-    Diagnostic at(int line_number, const Line& line, const char* pos, const char* pos_end,
-                  std::string message) const {
+    Diagnostic at(int line_number, const Line& line, const char* pos, const char* pos_end, std::string message) const {
         Diagnostic d = unpositioned(std::move(message));
         d.line = line_number;
         d.column = 1 + code_points(line.begin, pos);

@@ -14,9 +14,9 @@ namespace mlec::data {
 
 struct RowLayout {
     int header_size;
-    int needed;            // fields a row must have to reach every loaded column
-    const int* slot_of;    // per header column: its output slot, or -1 when not loaded
-    double* const* out;    // per slot: the column, one value per row
+    int needed;          // fields a row must have to reach every loaded column
+    const int* slot_of;  // per header column: its output slot, or -1 when not loaded
+    double* const* out;  // per slot: the column, one value per row
     bool missing_as_nan;
 };
 
@@ -31,8 +31,8 @@ std::string bad_number_phrase(NumberStatus status, Trimmed t) {
 }
 
 std::string fields_phrase(std::size_t row, int fields, int header_size) {
-    return "row " + std::to_string(row) + " has " + std::to_string(fields) +
-           (fields == 1 ? " field" : " fields") + ", but the header has " + std::to_string(header_size);
+    return "row " + std::to_string(row) + " has " + std::to_string(fields) + (fields == 1 ? " field" : " fields") +
+           ", but the header has " + std::to_string(header_size);
 }
 
 // The common row (unquoted fields, plain numbers in the loaded columns, the
@@ -130,8 +130,7 @@ std::vector<const char*> block_bounds(const char* data_begin, const char* data_e
     constexpr int blocks_per_thread = 8;
     const auto bytes = static_cast<std::size_t>(data_end - data_begin);
     const std::size_t blocks =
-        threads == 1 ? 1
-                     : std::min(static_cast<std::size_t>(threads) * blocks_per_thread, bytes / min_block_bytes + 1);
+        threads == 1 ? 1 : std::min(static_cast<std::size_t>(threads) * blocks_per_thread, bytes / min_block_bytes + 1);
     threads = static_cast<int>(std::min(static_cast<std::size_t>(threads), blocks));
     std::vector<const char*> bounds(blocks + 1, data_end);
     bounds[0] = data_begin;
@@ -187,8 +186,7 @@ std::vector<std::vector<double>> in_requested_order(std::span<const int> which, 
     std::vector<std::vector<double>> result(which.size());
     for (std::size_t i = 0; i < which.size(); ++i) {
         auto slot = static_cast<std::size_t>(slot_of[static_cast<std::size_t>(which[i])]);
-        if (last_use[slot] == i)
-            result[i] = std::move(values[slot]);
+        if (last_use[slot] == i) result[i] = std::move(values[slot]);
         else {
             result[i].reserve(capacity);
             result[i].assign(values[slot].begin(), values[slot].end());
@@ -199,8 +197,7 @@ std::vector<std::vector<double>> in_requested_order(std::span<const int> which, 
 
 }  // namespace
 
-std::optional<Diagnostic> CsvFile::Impl::parse_line(const Line& line, std::size_t row,
-                                                    const RowLayout& layout) const {
+std::optional<Diagnostic> CsvFile::Impl::parse_line(const Line& line, std::size_t row, const RowLayout& layout) const {
     // Every line before the end of the data is a row (blank lines at the
     // end were cut off), so the line number follows from the row.
     const int line_number = this->line_number(row);
@@ -286,16 +283,16 @@ std::optional<Diagnostic> CsvFile::Impl::parse_blocks(const std::vector<const ch
     return std::nullopt;
 }
 
-std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const int> which,
-                                                              Diagnostics& diagnostics, bool missing_as_nan,
-                                                              int threads, std::size_t spare_rows) const {
+std::optional<std::vector<std::vector<double>>> CsvFile::load(std::span<const int> which, Diagnostics& diagnostics,
+                                                              bool missing_as_nan, int threads,
+                                                              std::size_t spare_rows) const {
     Impl& m = *impl_;
     const int header_size = static_cast<int>(m.header.size());
     for (int c : which) {
         if (c < 0 || c >= header_size) {
             diagnostics.push_back(m.unpositioned("column index " + std::to_string(c) +
-                                                     " is out of range (the header has " +
-                                                     std::to_string(header_size) + " columns)",
+                                                     " is out of range (the header has " + std::to_string(header_size) +
+                                                     " columns)",
                                                  Category::usage));
             return std::nullopt;
         }

@@ -56,8 +56,7 @@ inline const char* field_end(const char* f, const char* line_end, bool& unclosed
     if (p < line_end && *p == '"') {
         ++p;
         for (;;) {
-            const auto* q =
-                static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(line_end - p)));
+            const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(line_end - p)));
             if (q == nullptr) {
                 unclosed = true;
                 return line_end;

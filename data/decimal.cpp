@@ -15,10 +15,8 @@ bool overflows(const char* b, const char* e) {
     }
     if (p < e && *p == '.') {
         for (++p; p < e && *p >= '0' && *p <= '9' && !nonzero; ++p) {
-            if (*p == '0')
-                --magnitude;
-            else
-                nonzero = true;
+            if (*p == '0') --magnitude;
+            else nonzero = true;
         }
         while (p < e && *p >= '0' && *p <= '9') ++p;
     }
@@ -27,8 +25,7 @@ bool overflows(const char* b, const char* e) {
         ++p;
         bool negative = false;
         if (p < e && (*p == '+' || *p == '-')) negative = *p++ == '-';
-        for (; p < e && *p >= '0' && *p <= '9'; ++p)
-            exponent = std::min(exponent * 10 + (*p - '0'), 1'000'000'000L);
+        for (; p < e && *p >= '0' && *p <= '9'; ++p) exponent = std::min(exponent * 10 + (*p - '0'), 1'000'000'000L);
         if (negative) exponent = -exponent;
     }
     return magnitude + exponent > 0;

@@ -25,9 +25,8 @@ bool overflows(const char* b, const char* e);
 enum class NumberStatus { ok, missing, not_a_number, not_finite };
 
 // Powers of ten that doubles hold exactly (5^22 < 2^53).
-inline constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+inline constexpr double exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 inline constexpr std::uint64_t integer_powers_of_ten[] = {1,      10,      100,      1000,     10000,
                                                           100000, 1000000, 10000000, 100000000};
 
@@ -58,8 +57,7 @@ inline const char* append_digits(const char* p, const char* end, std::uint64_t& 
         p += n;
         if (n < 8 || count > 19) return p;
     }
-    for (; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++count)
-        m = m * 10 + static_cast<unsigned>(*p - '0');
+    for (; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++count) m = m * 10 + static_cast<unsigned>(*p - '0');
     return p;
 }
 
@@ -100,10 +98,8 @@ inline const char* parse_short_decimal(const char* p, const char* end, double& o
     if (m != 0) {
         if (m > (std::uint64_t{1} << 53) || scale < -22 || scale > 22) return nullptr;
         value = static_cast<double>(m);
-        if (scale >= 0)
-            value *= exact_powers_of_ten[scale];
-        else
-            value /= exact_powers_of_ten[-scale];
+        if (scale >= 0) value *= exact_powers_of_ten[scale];
+        else value /= exact_powers_of_ten[-scale];
     }
     out = negative ? -value : value;
     return p;

@@ -25,8 +25,7 @@ struct FdGuard {
 }  // namespace
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : map_(std::exchange(other.map_, nullptr)),
-      map_size_(std::exchange(other.map_size_, 0)),
+    : map_(std::exchange(other.map_, nullptr)), map_size_(std::exchange(other.map_size_, 0)),
       buffer_(std::move(other.buffer_)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {

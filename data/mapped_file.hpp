@@ -27,9 +27,9 @@ public:
 private:
     void release();
 
-    void* map_ = nullptr;     // non-null while mapped
+    void* map_ = nullptr;  // non-null while mapped
     std::size_t map_size_ = 0;
-    std::string buffer_;      // the bytes when the file could not be mapped
+    std::string buffer_;  // the bytes when the file could not be mapped
 };
 
 }  // namespace mlec::data

@@ -1,8 +1,8 @@
 #include "data/table.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -35,12 +35,12 @@ public:
     }
 
     std::optional<data::CsvFile::Categories> load_categories(int column, Diagnostics& diagnostics,
-                                                           bool missing_as_nan) const override {
+                                                             bool missing_as_nan) const override {
         return csv_->load_categories(column, diagnostics, missing_as_nan);
     }
 
     std::optional<data::CsvFile::CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
-                                                                  bool missing_as_nan) const override {
+                                                                    bool missing_as_nan) const override {
         return csv_->load_category_texts(column, diagnostics, missing_as_nan);
     }
 
@@ -72,8 +72,8 @@ public:
         std::vector<std::span<const double>> views;
         for (int c : which) {
             if (c < 0 || c >= static_cast<int>(columns_.size())) {
-                diagnostics.push_back(unpositioned("column index " + std::to_string(c) + " is out of range",
-                                                   Category::usage));
+                diagnostics.push_back(
+                    unpositioned("column index " + std::to_string(c) + " is out of range", Category::usage));
                 return std::nullopt;
             }
             const std::span<const double> column = columns_[static_cast<std::size_t>(c)];
@@ -81,8 +81,9 @@ public:
                 const double v = column[*bad];
                 diagnostics.push_back(field_error(
                     *bad, c,
-                    cell(*bad, c) + (std::isnan(v) ? std::string("missing value (NaN)")
-                                                   : std::string(v > 0 ? "'inf'" : "'-inf'") + " is not a finite number")));
+                    cell(*bad, c) + (std::isnan(v)
+                                         ? std::string("missing value (NaN)")
+                                         : std::string(v > 0 ? "'inf'" : "'-inf'") + " is not a finite number")));
                 return std::nullopt;
             }
             views.push_back(column);
@@ -94,7 +95,7 @@ public:
     // CSV column does; anything else gives levels named by the shortest
     // text of each value, in order of first appearance.
     std::optional<data::CsvFile::Categories> load_categories(int column, Diagnostics& diagnostics,
-                                                           bool missing_as_nan) const override {
+                                                             bool missing_as_nan) const override {
         const std::span<const double> x = columns_[static_cast<std::size_t>(column)];
         data::CsvFile::Categories out;
         out.numeric = true;
@@ -106,8 +107,8 @@ public:
                 return std::nullopt;
             }
             if (!std::isfinite(v)) {
-                diagnostics.push_back(field_error(r, column, cell(r, column) + "'" + text(v) +
-                                                                 "' is not a finite number"));
+                diagnostics.push_back(
+                    field_error(r, column, cell(r, column) + "'" + text(v) + "' is not a finite number"));
                 return std::nullopt;
             }
             if (v != std::floor(v) || std::abs(v) > 9007199254740992.0) out.numeric = false;
@@ -130,7 +131,7 @@ public:
     // The values' shortest texts: whole numbers read back as whole numbers,
     // so merged parts give load_categories' levels.
     std::optional<data::CsvFile::CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
-                                                                  bool missing_as_nan) const override {
+                                                                    bool missing_as_nan) const override {
         const std::span<const double> x = columns_[static_cast<std::size_t>(column)];
         data::CsvFile::CategoryTexts out;
         out.codes.reserve(x.size());
@@ -208,10 +209,7 @@ class ConcatTable final : public Table {
 public:
     ConcatTable(std::string name, std::vector<std::string> header, std::vector<std::unique_ptr<Table>> parts,
                 bool name_files)
-        : name_(std::move(name)),
-          header_(std::move(header)),
-          parts_(std::move(parts)),
-          name_files_(name_files),
+        : name_(std::move(name)), header_(std::move(header)), parts_(std::move(parts)), name_files_(name_files),
           part_rows_(parts_.size()) {}
 
     const std::string& name() const override { return name_; }
@@ -259,7 +257,7 @@ public:
 
     // The whole column's texts, then the single-file rule over them.
     std::optional<data::CsvFile::Categories> load_categories(int column, Diagnostics& diagnostics,
-                                                           bool missing_as_nan) const override {
+                                                             bool missing_as_nan) const override {
         auto texts = load_category_texts(column, diagnostics, missing_as_nan);
         if (!texts) return std::nullopt;
         return data::categories_of_part(
@@ -270,7 +268,7 @@ public:
     // The parts' distinct texts in order of first appearance over all the
     // rows, as one file holding them would give.
     std::optional<data::CsvFile::CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
-                                                                  bool missing_as_nan) const override {
+                                                                    bool missing_as_nan) const override {
         data::CsvFile::CategoryTexts out;
         std::unordered_map<std::string, double> index;
         for (std::size_t k = 0; k < parts_.size(); ++k) {
@@ -304,8 +302,7 @@ public:
 
     Diagnostic field_error(std::size_t row, int column, std::string message) const override {
         const auto [part, local] = locate(row);
-        if (part == parts_.size())
-            return Diagnostic::error(Category::data, name_, std::move(message));
+        if (part == parts_.size()) return Diagnostic::error(Category::data, name_, std::move(message));
         return parts_[part]->field_error(local, column, std::move(message));
     }
 
@@ -355,8 +352,7 @@ std::string shards_name(std::span<const std::string> paths) {
 }
 
 std::optional<Diagnostic> header_mismatch(const std::string& path, const std::vector<std::string>& header,
-                                          const std::string& first_name,
-                                          const std::vector<std::string>& first_header) {
+                                          const std::string& first_name, const std::vector<std::string>& first_header) {
     const std::size_t common = std::min(header.size(), first_header.size());
     std::size_t k = 0;
     while (k < common && header[k] == first_header[k]) ++k;
@@ -364,8 +360,7 @@ std::optional<Diagnostic> header_mismatch(const std::string& path, const std::ve
     std::string message = "the header differs from that of " + first_name + " (";
     if (k < common)
         message += "column " + std::to_string(k + 1) + " is '" + header[k] + "' here, '" + first_header[k] + "' there)";
-    else
-        message += std::to_string(header.size()) + " columns here, " + std::to_string(first_header.size()) + " there)";
+    else message += std::to_string(header.size()) + " columns here, " + std::to_string(first_header.size()) + " there)";
 
     // The header line as the reader saw it: no byte order mark, no "\r".
     std::string line;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "mlec/diagnostic.hpp"
 #include "data/csv.hpp"
+#include "mlec/diagnostic.hpp"
 
 namespace mlec::data {
 
@@ -37,13 +37,13 @@ public:
 
     // A column read as group levels (CsvFile::load_categories' rules).
     virtual std::optional<data::CsvFile::Categories> load_categories(int column, Diagnostics& diagnostics,
-                                                                   bool missing_as_nan) const = 0;
+                                                                     bool missing_as_nan) const = 0;
 
     // The same column as distinct texts in order of first appearance, for
     // ranks that hold parts of the rows to agree on the levels
     // (data::merge_category_texts gives load_categories' levels).
     virtual std::optional<data::CsvFile::CategoryTexts> load_category_texts(int column, Diagnostics& diagnostics,
-                                                                          bool missing_as_nan) const = 0;
+                                                                            bool missing_as_nan) const = 0;
 
     // The row number of this table's first row among all ranks' rows (a
     // part of a file read by several ranks), for messages; 0 otherwise.
@@ -91,8 +91,7 @@ std::string shards_name(std::span<const std::string> paths);
 // line quoted (read again: errors only) and the caret under the first
 // name that differs. nullopt when the headers are the same.
 std::optional<Diagnostic> header_mismatch(const std::string& path, const std::vector<std::string>& header,
-                                          const std::string& first_name,
-                                          const std::vector<std::string>& first_header);
+                                          const std::string& first_name, const std::vector<std::string>& first_header);
 
 // `columns[k]` holds the rows of column `names[k]`; the caller has checked
 // that names are distinct and non-empty and that every column has `rows`

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "mlec/mlec.hpp"
 #include "data/csv.hpp"
+#include "mlec/mlec.hpp"
 
 namespace {
 

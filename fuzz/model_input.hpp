@@ -198,7 +198,8 @@ private:
             const char e = s_[i_++];
             if (e == 'u') {
                 for (int k = 0; k < 4; ++k, ++i_) {
-                    if (i_ >= s_.size() || std::string_view("0123456789abcdefABCDEF").find(s_[i_]) == std::string_view::npos)
+                    if (i_ >= s_.size() ||
+                        std::string_view("0123456789abcdefABCDEF").find(s_[i_]) == std::string_view::npos)
                         return false;
                 }
             } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {

@@ -83,11 +83,11 @@ struct Assign {
 struct ParamDecl {
     std::string name;
     Span name_span;
-    std::vector<Expr> dims;       // `beta[3]` -> {3}; `effect[g]` -> {Name g}
-    bool simplex = false;         // `w simplex[3]`: dims holds the size
-    std::optional<Expr> lower;    // `> lo` or `in (lo, hi)`
-    std::optional<Expr> upper;    // `< hi` or `in (lo, hi)`
-    std::optional<Expr> start;    // `= value`
+    std::vector<Expr> dims;     // `beta[3]` -> {3}; `effect[g]` -> {Name g}
+    bool simplex = false;       // `w simplex[3]`: dims holds the size
+    std::optional<Expr> lower;  // `> lo` or `in (lo, hi)`
+    std::optional<Expr> upper;  // `< hi` or `in (lo, hi)`
+    std::optional<Expr> start;  // `= value`
 };
 
 struct Param {

@@ -33,9 +33,8 @@ ParseResult parse_model(const SourceText& source) {
         return std::move(result);
     };
     if (source.text().size() >= std::numeric_limits<std::uint32_t>::max()) {
-        result.diagnostics.push_back(
-            Diagnostic{Severity::error, Category::model, source.name(), 0, 0,
-                       "model file is too large (4 GiB or more)", "", 1});
+        result.diagnostics.push_back(Diagnostic{Severity::error, Category::model, source.name(), 0, 0,
+                                                "model file is too large (4 GiB or more)", "", 1});
         return result;
     }
 
@@ -54,8 +53,8 @@ ParseResult parse_model(const SourceText& source) {
             return fail(grammar::expectation_error(source, text, "statement", to_offset(first - text.data())));
         }
     } catch (const x3::expectation_failure<grammar::iterator_type>& failure) {
-        return fail(grammar::expectation_error(source, text, failure.which(),
-                                               to_offset(failure.where() - text.data())));
+        return fail(
+            grammar::expectation_error(source, text, failure.which(), to_offset(failure.where() - text.data())));
     }
 
     grammar::Converter converter(text);

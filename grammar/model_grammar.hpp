@@ -225,6 +225,5 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Index, name, indices)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Sample, outcome, distribution)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Assign, name, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, simplex, dims, interval, lower,
-                          upper, start)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, simplex, dims, interval, lower, upper, start)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Report, name, value)

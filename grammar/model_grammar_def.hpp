@@ -134,8 +134,7 @@ const x3::rule<argument_tail_class, syntax::ArgumentTail> argument_tail = "argum
 const x3::rule<call_close_class> call_close = "call_close";
 const x3::rule<index_class, syntax::Index> index = "index";
 const x3::rule<index_close_class> index_close = "index_close";
-const x3::rule<expression_list_class, std::vector<syntax::Expression>> expression_list =
-    "expression";
+const x3::rule<expression_list_class, std::vector<syntax::Expression>> expression_list = "expression";
 const x3::rule<vector_literal_class, syntax::VectorLiteral> vector_literal = "vector";
 const x3::rule<vector_close_class> vector_close = "vector_close";
 const x3::rule<distribution_class, syntax::Call> distribution = "distribution";
@@ -170,9 +169,7 @@ const model_type model = "model";
 const auto name_char = character_class<is_name_char>{};
 
 // A keyword is a whole word: `parameter` is a name, not `param` + `eter`.
-inline auto keyword(const char* word) {
-    return lexeme[lit(word) >> !name_char];
-}
+inline auto keyword(const char* word) { return lexeme[lit(word) >> !name_char]; }
 
 const auto separator = lit('\n') | lit(';');
 
@@ -220,15 +217,13 @@ const auto assign_def = name >> lit('=') > expression;
 
 // param decl, decl, ...
 const auto param_def = (keyword("param") > param_decl) >> *(lit(',') > param_decl);
-const auto param_decl_def = !keyword("in") >> name >>
-                            x3::matches[keyword("simplex") > simplex_open] >> -dims >>
-                            -interval >> -(lit('>') > lower_bound) >>
-                            -(lit('<') > upper_bound) >> -(lit('=') > expression);
+const auto param_decl_def = !keyword("in") >> name >> x3::matches[keyword("simplex") > simplex_open] >> -dims >>
+                            -interval >> -(lit('>') > lower_bound) >> -(lit('<') > upper_bound) >>
+                            -(lit('=') > expression);
 const auto simplex_open_def = &lit('[');
 const auto dims_def = lit('[') > expression_list > dims_close;
 const auto dims_close_def = lit(']');
-const auto interval_def = keyword("in") > interval_open > expression > interval_comma >
-                          expression > interval_close;
+const auto interval_def = keyword("in") > interval_open > expression > interval_comma > expression > interval_close;
 const auto interval_open_def = lit('(');
 const auto interval_comma_def = lit(',');
 const auto interval_close_def = lit(')');
@@ -249,18 +244,14 @@ const auto report_equals_def = lit('=');
 const auto statement_def = param | data | target | report | assign | sample;
 const auto statement_end_def = separator | &x3::eoi;
 const auto end_of_model_def = x3::eoi;
-const auto model_def =
-    *separator >> *((statement > statement_end) >> *separator) > end_of_model;
+const auto model_def = *separator >> *((statement > statement_end) >> *separator) > end_of_model;
 
-BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent,
-                    power, product, expression, primary, group, group_close, arguments,
-                    argument_tail, call, call_close, expression_list, index, index_close,
-                    vector_literal, vector_close, distribution, distribution_name,
-                    distribution_open, sample, sample_tilde, assign, param, param_decl,
-                    simplex_open, dims, dims_close, interval, interval_open, interval_comma,
-                    interval_close, lower_bound, upper_bound, data, data_name, target,
-                    plus_assign, report, report_name, report_equals, statement,
-                    statement_end, end_of_model, model)
+BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, expression,
+                    primary, group, group_close, arguments, argument_tail, call, call_close, expression_list, index,
+                    index_close, vector_literal, vector_close, distribution, distribution_name, distribution_open,
+                    sample, sample_tilde, assign, param, param_decl, simplex_open, dims, dims_close, interval,
+                    interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name, target,
+                    plus_assign, report, report_name, report_equals, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

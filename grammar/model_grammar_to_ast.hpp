@@ -40,8 +40,8 @@ public:
     ast::Model model(const syntax::Model& tree) {
         ast::Model out;
         for (const syntax::Statement& statement : tree) {
-            out.statements.push_back(boost::apply_visitor(
-                [this](const auto& node) { return this->statement(node); }, statement));
+            out.statements.push_back(
+                boost::apply_visitor([this](const auto& node) { return this->statement(node); }, statement));
             if (error) {
                 break;
             }
@@ -66,17 +66,14 @@ private:
         }
     }
 
-    static ast::ExprPtr boxed(ast::Expr expr) {
-        return std::make_unique<ast::Expr>(std::move(expr));
-    }
+    static ast::ExprPtr boxed(ast::Expr expr) { return std::make_unique<ast::Expr>(std::move(expr)); }
 
     Tree binary(ast::BinaryOp op, Tree lhs, Tree rhs) {
         Tree out;
         out.height = std::max(lhs.height, rhs.height) + 1;
         out.expr.span = {lhs.expr.span.begin, rhs.expr.span.end};
         if (out.height > max_tree_height) {
-            fail(out.expr.span, "expression too long (more than " +
-                                    std::to_string(max_tree_height) +
+            fail(out.expr.span, "expression too long (more than " + std::to_string(max_tree_height) +
                                     " operations in a chain); split it into local definitions");
             return lhs;
         }
@@ -88,8 +85,8 @@ private:
         Tree out = product(node.first);
         for (const syntax::SumTail& tail : node.rest) {
             if (error) break;
-            out = binary(tail.op == '+' ? ast::BinaryOp::add : ast::BinaryOp::sub,
-                         std::move(out), product(tail.operand));
+            out =
+                binary(tail.op == '+' ? ast::BinaryOp::add : ast::BinaryOp::sub, std::move(out), product(tail.operand));
         }
         return out;
     }
@@ -98,8 +95,7 @@ private:
         Tree out = unary(node.first);
         for (const syntax::ProductTail& tail : node.rest) {
             if (error) break;
-            out = binary(tail.op == '*' ? ast::BinaryOp::mul : ast::BinaryOp::div,
-                         std::move(out), unary(tail.operand));
+            out = binary(tail.op == '*' ? ast::BinaryOp::mul : ast::BinaryOp::div, std::move(out), unary(tail.operand));
         }
         return out;
     }
@@ -138,8 +134,7 @@ private:
     }
 
     Tree primary(const syntax::Primary& node) {
-        return boost::apply_visitor([this](const auto& alternative) { return this->operand(alternative); },
-                                    node);
+        return boost::apply_visitor([this](const auto& alternative) { return this->operand(alternative); }, node);
     }
 
     Tree operand(const syntax::Number& node) {
@@ -220,8 +215,7 @@ private:
         return std::move(child.expr);
     }
 
-    std::vector<ast::Expr> expressions(const std::vector<syntax::Expression>& nodes,
-                                       int& parent_height) {
+    std::vector<ast::Expr> expressions(const std::vector<syntax::Expression>& nodes, int& parent_height) {
         std::vector<ast::Expr> out;
         for (const syntax::Expression& node : nodes) {
             out.push_back(take(expression(node), parent_height));
@@ -277,9 +271,7 @@ private:
         return {span(node), std::move(data)};
     }
 
-    ast::Statement statement(const syntax::Target& node) {
-        return {span(node), ast::TargetAdd{value(node.value)}};
-    }
+    ast::Statement statement(const syntax::Target& node) { return {span(node), ast::TargetAdd{value(node.value)}}; }
 
     ast::Statement statement(const syntax::Report& node) {
         return {span(node), ast::Report{node.name.text, span(node.name), value(node.value)}};

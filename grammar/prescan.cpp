@@ -116,8 +116,7 @@ private:
         std::uint32_t end = to_offset(number_end(text_, i));
         if (end < size() && is_word_char(text_[end])) {
             while (end < size() && is_word_char(text_[end])) ++end;
-            return ParseError{Span{i, end},
-                              "malformed number " + quote(std::string_view(text_).substr(i, end - i))};
+            return ParseError{Span{i, end}, "malformed number " + quote(std::string_view(text_).substr(i, end - i))};
         }
         i = end;
         after_operand_ = true;
@@ -131,21 +130,18 @@ private:
         if (c == '*' && i + 1 < size() && text_[i + 1] == '*') {
             // R and Python write a power as `a ** b`; X3 would only say that
             // an expression was expected after the first '*'.
-            return ParseError{Span{i, i + 2}, "'**' is not an operator in mlec; write '^' for a "
-                                              "power, as in 'x ^ 2'"};
+            return ParseError{Span{i, i + 2},
+                              "'**' is not an operator in mlec; write '^' for a "
+                              "power, as in 'x ^ 2'"};
         }
         switch (c) {
             case '(':
-            case '[':
-                return open_bracket(i++);
+            case '[': return open_bracket(i++);
             case ')':
-            case ']':
-                return close_bracket(i++);
+            case ']': return close_bracket(i++);
             case '+':
-            case '-':
-                return sign(i);
-            case '^':
-                return deepen_chain(i++);
+            case '-': return sign(i);
+            case '^': return deepen_chain(i++);
             case '*':
             case '/':
             case ',':
@@ -165,8 +161,7 @@ private:
                 end_chain();
                 after_operand_ = false;
                 return std::nullopt;
-            default:
-                return character_error(text_, i);
+            default: return character_error(text_, i);
         }
     }
 
@@ -188,8 +183,8 @@ private:
                                                     quote(std::string(1, expected_open))};
         }
         if (open_.back().bracket != expected_open) {
-            return ParseError{Span{at, at + 1}, closing_message(source_, text_, open_.back().at) + ", found " +
-                                                    quote(std::string(1, c))};
+            return ParseError{Span{at, at + 1},
+                              closing_message(source_, text_, open_.back().at) + ", found " + quote(std::string(1, c))};
         }
         depth_ -= 1 + chain_.back();
         chain_.pop_back();
@@ -232,8 +227,8 @@ private:
     }
 
     static ParseError too_deep(std::uint32_t at) {
-        return ParseError{Span{at, at + 1}, "expression nested too deeply (more than " +
-                                                std::to_string(max_nesting) + " levels)"};
+        return ParseError{Span{at, at + 1},
+                          "expression nested too deeply (more than " + std::to_string(max_nesting) + " levels)"};
     }
 };
 

@@ -8,19 +8,15 @@ namespace {
 
 // UTF-8 continuation bytes are 10xxxxxx; every other byte starts a code point,
 // so counting non-continuation bytes counts characters.
-bool is_continuation_byte(char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
-}
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
 
 int count_code_points(std::string_view text) {
-    return static_cast<int>(std::count_if(text.begin(), text.end(),
-                                          [](char c) { return !is_continuation_byte(c); }));
+    return static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation_byte(c); }));
 }
 
 }  // namespace
 
-SourceText::SourceText(std::string name, std::string text)
-    : name_(std::move(name)), text_(std::move(text)) {
+SourceText::SourceText(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
     // A UTF-8 byte order mark is not part of line 1: columns count from
     // after it, as an editor shows them, and the quoted line leaves it out.
     line_starts_.push_back(text_.starts_with("\xEF\xBB\xBF") ? 3 : 0);
@@ -39,8 +35,7 @@ LineColumn SourceText::locate(std::uint32_t offset) const {
     const std::uint32_t start = line_starts_[line_index];
     LineColumn position;
     position.line = static_cast<int>(line_index) + 1;
-    position.column =
-        1 + count_code_points(std::string_view(text_).substr(start, offset - start));
+    position.column = 1 + count_code_points(std::string_view(text_).substr(start, offset - start));
     return position;
 }
 
@@ -58,8 +53,7 @@ std::string_view SourceText::line_text(int line) const {
     return std::string_view(text_).substr(begin, end - begin);
 }
 
-Diagnostic SourceText::diagnostic(Span span, std::string message, Category category,
-                                  Severity severity) const {
+Diagnostic SourceText::diagnostic(Span span, std::string message, Category category, Severity severity) const {
     const LineColumn position = locate(span.begin);
     Diagnostic d;
     d.severity = severity;
@@ -74,8 +68,7 @@ Diagnostic SourceText::diagnostic(Span span, std::string message, Category categ
     const std::size_t line_end = line_begin + d.source_line.size();
     const std::size_t begin = std::min<std::size_t>(span.begin, line_end);
     const std::size_t end = std::clamp<std::size_t>(span.end, begin, line_end);
-    d.caret_length =
-        std::max(1, count_code_points(std::string_view(text_).substr(begin, end - begin)));
+    d.caret_length = std::max(1, count_code_points(std::string_view(text_).substr(begin, end - begin)));
     return d;
 }
 

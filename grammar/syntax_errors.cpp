@@ -115,8 +115,7 @@ OpenerDescription describe_opener(std::string_view text, std::uint32_t opener) {
             return {"the interval 'in ('", ""};
         }
         if (after_name) {
-            return {"the call to " + quote(before->text),
-                    "arguments of " + quote(before->text)};
+            return {"the call to " + quote(before->text), "arguments of " + quote(before->text)};
         }
         return {"'('", ""};
     }
@@ -130,12 +129,10 @@ OpenerDescription describe_opener(std::string_view text, std::uint32_t opener) {
     }
     // In `param beta[3]` the brackets hold dimensions; elsewhere, indices.
     const std::optional<Token> before_name = token_before(text, before->begin);
-    const bool declared = first_word(text, statement_begin(text, opener)) == "param" &&
-                          before_name &&
+    const bool declared = first_word(text, statement_begin(text, opener)) == "param" && before_name &&
                           (before_name->text == "param" || before_name->text == ",");
     if (declared) {
-        return {"the dimensions of " + quote(before->text),
-                "dimensions of " + quote(before->text)};
+        return {"the dimensions of " + quote(before->text), "dimensions of " + quote(before->text)};
     }
     return {"the index of " + quote(before->text), "indices of " + quote(before->text)};
 }
@@ -197,12 +194,10 @@ std::string quote(std::string_view text) {
     return out;
 }
 
-std::string closing_message(const SourceText& source, std::string_view text,
-                            std::uint32_t opener) {
+std::string closing_message(const SourceText& source, std::string_view text, std::uint32_t opener) {
     const char close = text[opener] == '(' ? ')' : ']';
-    return "expected " + quote(std::string(1, close)) + " to close " +
-           describe_opener(text, opener).what + " (opened at " +
-           position_text(source, opener) + ")";
+    return "expected " + quote(std::string(1, close)) + " to close " + describe_opener(text, opener).what +
+           " (opened at " + position_text(source, opener) + ")";
 }
 
 namespace {
@@ -227,8 +222,7 @@ struct Failure {
           // line's end the caret goes right after the last token that was fine.
           found_here(found.is_real() &&
                      (!previous || source.locate(previous->end).line == source.locate(found.begin).line)),
-          at_found{found.begin, found.end},
-          after_previous(previous ? Span{previous->end, previous->end} : at_found) {}
+          at_found{found.begin, found.end}, after_previous(previous ? Span{previous->end, previous->end} : at_found) {}
 
     ParseError fail(std::string message, std::string_view hint = {}) const {
         if (found_here) {
@@ -242,8 +236,8 @@ struct Failure {
 };
 
 bool is_closing_rule(std::string_view rule) {
-    return rule == "call_close" || rule == "index_close" || rule == "vector_close" ||
-           rule == "dims_close" || rule == "group_close" || rule == "interval_close";
+    return rule == "call_close" || rule == "index_close" || rule == "vector_close" || rule == "dims_close" ||
+           rule == "group_close" || rule == "interval_close";
 }
 
 // A closing bracket was expected: a missing ',' between items, or the
@@ -255,11 +249,9 @@ ParseError closing_error(const Failure& f) {
     }
     const OpenerDescription description = describe_opener(f.text, *opener);
     const bool starts_operand =
-        f.found.is_real() && (is_word_char(f.found.text.front()) ||
-                              f.found.text == "(" || f.found.text == "[");
+        f.found.is_real() && (is_word_char(f.found.text.front()) || f.found.text == "(" || f.found.text == "[");
     if (f.found_here && starts_operand && !description.items.empty()) {
-        return {f.at_found, "expected ',' between the " + description.items + ", found " +
-                                quote(f.found.text)};
+        return {f.at_found, "expected ',' between the " + description.items + ", found " + quote(f.found.text)};
     }
     return f.fail(closing_message(f.source, f.text, *opener));
 }
@@ -270,14 +262,12 @@ std::optional<ParseError> joined_lines_error(const Failure& f) {
     const std::uint32_t begin = statement_begin(f.text, f.at);
     const std::string_view original = f.source.text();
     const std::size_t newline = original.substr(0, f.found.begin).rfind('\n');
-    const bool joined_by_operator =
-        newline != std::string_view::npos && newline >= begin &&
-        !unclosed_opener(f.text, to_offset(newline));  // not inside brackets
+    const bool joined_by_operator = newline != std::string_view::npos && newline >= begin &&
+                                    !unclosed_opener(f.text, to_offset(newline));  // not inside brackets
     if (joined_by_operator) {
         const std::optional<Token> operator_token = token_before(f.text, to_offset(newline));
         if (operator_token &&
-            std::string_view("+-*/^,~=|").find(operator_token->text.back()) !=
-                std::string_view::npos) {
+            std::string_view("+-*/^,~=|").find(operator_token->text.back()) != std::string_view::npos) {
             return ParseError{Span{operator_token->end, operator_token->end},
                               "expected expression after " + quote(operator_token->text) +
                                   " (a line that ends with an operator continues on the next line)"};
@@ -292,11 +282,10 @@ ParseError sample_tilde_error(const Failure& f) {
     const std::uint32_t end = f.previous ? f.previous->end : f.at;
     const std::string left = collapse_blanks(f.text.substr(begin, end - begin));
     if (f.found.text == "=") {
-        return {Span{begin, end}, "cannot assign to " + quote(left) +
-                                      ": the left side of '=' must be a name"};
+        return {Span{begin, end}, "cannot assign to " + quote(left) + ": the left side of '=' must be a name"};
     }
-    const bool is_name = !left.empty() && is_name_start(left.front()) &&
-                         std::all_of(left.begin(), left.end(), is_name_char);
+    const bool is_name =
+        !left.empty() && is_name_start(left.front()) && std::all_of(left.begin(), left.end(), is_name_char);
     if (is_name) {
         return f.fail("expected '~' or '=' after " + quote(left));
     }
@@ -311,8 +300,8 @@ ParseError statement_end_error(const Failure& f) {
         return f.fail("expected ',' or end of statement" + f.after);
     }
     const bool sampling = f.text.substr(begin, f.at - begin).find('~') != std::string_view::npos;
-    const bool after_operand = f.previous && (is_word_char(f.previous->text.back()) ||
-                                              f.previous->text == ")" || f.previous->text == "]");
+    const bool after_operand =
+        f.previous && (is_word_char(f.previous->text.back()) || f.previous->text == ")" || f.previous->text == "]");
     if (!sampling && after_operand) {
         return f.fail("expected an operator or end of statement" + f.after);
     }
@@ -326,8 +315,9 @@ ParseError statement_error(const Failure& f) {
         return {f.at_found, "expected an outcome before '~' (as in 'y ~ normal(mu, sigma)')"};
     }
     if (f.found.text == "|") {
-        return {f.at_found, message + " ('|' belongs inside a call, as in "
-                                      "'normal_lpdf(y | mu, sigma)')"};
+        return {f.at_found, message +
+                                " ('|' belongs inside a call, as in "
+                                "'normal_lpdf(y | mu, sigma)')"};
     }
     return {f.at_found, message};
 }
@@ -358,8 +348,7 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
         return f.fail("expected '='" + f.after, "as in 'report name = expr'");
     }
     if (rule == "param_name") {
-        return f.fail("expected a parameter name" + f.after,
-                      f.found.text == "in" ? "'in' is a keyword" : "");
+        return f.fail("expected a parameter name" + f.after, f.found.text == "in" ? "'in' is a keyword" : "");
     }
     if (rule == "data_name") {
         return f.fail("expected a column name" + f.after);
@@ -386,8 +375,8 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
 
 }  // namespace
 
-ParseError expectation_error(const SourceText& source, std::string_view text,
-                             std::string_view rule, std::uint32_t where) {
+ParseError expectation_error(const SourceText& source, std::string_view text, std::string_view rule,
+                             std::uint32_t where) {
     const Failure failure(source, text, where);
     if (is_closing_rule(rule)) {
         return closing_error(failure);
@@ -425,8 +414,7 @@ ParseError character_error(std::string_view text, std::uint32_t at) {
     }
     if (!valid) {
         static const char* digits = "0123456789ABCDEF";
-        return {Span{at, at + 1}, std::string("invalid UTF-8 byte 0x") + digits[lead >> 4] +
-                                      digits[lead & 0xFU]};
+        return {Span{at, at + 1}, std::string("invalid UTF-8 byte 0x") + digits[lead >> 4] + digits[lead & 0xFU]};
     }
     char hex[16];
     const auto result = std::to_chars(hex, hex + sizeof hex, code_point, 16);

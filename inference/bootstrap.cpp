@@ -44,8 +44,7 @@ double quantile_sorted(const std::vector<double>& v, double q) {
 // left out.
 void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
                           const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
-                          const std::vector<ParameterEstimate*>& estimates,
-                          FitResult& r) {
+                          const std::vector<ParameterEstimate*>& estimates, FitResult& r) {
     std::string why;
     const auto plan = plan_simulation(p, why);
     if (!plan) {
@@ -65,8 +64,7 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         rt::Evaluator& evaluator = *replicate;
         EvaluatorObjective objective(evaluator);
         const optim::OptimizeResult fit = optim::minimize(objective, theta, oo);
-        const bool ran_off =
-            fit.x.size() > 0 && ((fit.x - theta).array() / units.array()).abs().maxCoeff() > 50;
+        const bool ran_off = fit.x.size() > 0 && ((fit.x - theta).array() / units.array()).abs().maxCoeff() > 50;
         if (fit.status != optim::OptimizeStatus::converged || ran_off) {
             ++r.bootstrap_failed;
         } else {

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "problem/impl.hpp"
 #include "optim/optimize.hpp"
+#include "problem/impl.hpp"
 
 namespace mlec {
 
@@ -15,7 +15,6 @@ namespace mlec {
 // from the estimate has run off).
 void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
                           const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
-                          const std::vector<ParameterEstimate*>& estimates,
-                          FitResult& result);
+                          const std::vector<ParameterEstimate*>& estimates, FitResult& result);
 
 }  // namespace mlec

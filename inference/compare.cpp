@@ -8,9 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include "mlec/mlec.hpp"
 #include "report/json_write.hpp"
 #include "report/number_format.hpp"
-#include "mlec/mlec.hpp"
 
 namespace mlec {
 
@@ -159,8 +159,9 @@ std::string text_report(const ModelComparison& c) {
         {"model", "params", "log-lik", "AIC", "AICc", "BIC", "delta AIC", "weight"}};
     for (const auto& r : c.rows)
         rows.push_back({r.model + (r.has_maximum ? "" : " (" + r.status + ": left out)"), std::to_string(r.n_params),
-                        report::format_digits(r.log_likelihood, 8), report::format_digits(r.aic, 8), report::format_digits(r.aicc, 8),
-                        report::format_digits(r.bic, 8), report::format_digits(r.delta_aic, 4), report::format_digits(r.akaike_weight, 4)});
+                        report::format_digits(r.log_likelihood, 8), report::format_digits(r.aic, 8),
+                        report::format_digits(r.aicc, 8), report::format_digits(r.bic, 8),
+                        report::format_digits(r.delta_aic, 4), report::format_digits(r.akaike_weight, 4)});
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)
         for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
@@ -173,8 +174,8 @@ std::string text_report(const ModelComparison& c) {
     }
     for (const auto& t : c.tests) {
         o << "\nlikelihood-ratio test, " << t.smaller << " within " << t.larger << ": statistic "
-          << report::format_digits(t.statistic, 6) << ", df " << t.df << ", p-value " << report::format_digits(t.p_value, 4)
-          << "\n  nesting " << t.nesting << "\n";
+          << report::format_digits(t.statistic, 6) << ", df " << t.df << ", p-value "
+          << report::format_digits(t.p_value, 4) << "\n  nesting " << t.nesting << "\n";
     }
     if (!c.warnings.empty()) {
         o << "\nwarnings:\n";
@@ -192,14 +193,16 @@ std::string json_report(const ModelComparison& c) {
           << ", \"converged\": " << (r.converged ? "true" : "false") << ", \"status\": " << report::json_quote(r.status)
           << ", \"has_maximum\": " << (r.has_maximum ? "true" : "false")
           << ", \"log_likelihood\": " << report::json_number(r.log_likelihood)
-          << ", \"aic\": " << report::json_number(r.aic) << ", \"aicc\": " << report::json_number(r.aicc) << ", \"bic\": " << report::json_number(r.bic)
-          << ", \"delta_aic\": " << report::json_number(r.delta_aic) << ", \"akaike_weight\": " << report::json_number(r.akaike_weight) << "}";
+          << ", \"aic\": " << report::json_number(r.aic) << ", \"aicc\": " << report::json_number(r.aicc)
+          << ", \"bic\": " << report::json_number(r.bic) << ", \"delta_aic\": " << report::json_number(r.delta_aic)
+          << ", \"akaike_weight\": " << report::json_number(r.akaike_weight) << "}";
     }
     o << "\n  ],\n  \"likelihood_ratio_tests\": [";
     for (std::size_t i = 0; i < c.tests.size(); ++i) {
         const auto& t = c.tests[i];
-        o << (i ? "," : "") << "\n    {\"smaller\": " << report::json_quote(t.smaller) << ", \"larger\": " << report::json_quote(t.larger)
-          << ", \"statistic\": " << report::json_number(t.statistic) << ", \"df\": " << t.df << ", \"p_value\": " << report::json_number(t.p_value)
+        o << (i ? "," : "") << "\n    {\"smaller\": " << report::json_quote(t.smaller)
+          << ", \"larger\": " << report::json_quote(t.larger) << ", \"statistic\": " << report::json_number(t.statistic)
+          << ", \"df\": " << t.df << ", \"p_value\": " << report::json_number(t.p_value)
           << ", \"nesting\": " << report::json_quote(t.nesting) << "}";
     }
     o << (c.tests.empty() ? "" : "\n  ") << "],\n  \"warnings\": [";

@@ -130,8 +130,7 @@ std::optional<Divergence> probe_back(optim::Objective& f, const Eigen::VectorXd&
     // Per unit step: near x (t from 1 to 0) against far (t from 32 to 16).
     const double near_slope = values[0] - fx;
     const double far_slope = (values[5] - values[4]) / 16;
-    if (!(near_slope > 0.5 * far_slope) || !(values[5] - fx > 1e-3 * std::max(1.0, std::abs(fx))))
-        return std::nullopt;
+    if (!(near_slope > 0.5 * far_slope) || !(values[5] - fx > 1e-3 * std::max(1.0, std::abs(fx)))) return std::nullopt;
     Divergence div;
     div.direction = d;
     div.limit = fx;

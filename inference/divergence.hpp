@@ -17,8 +17,8 @@ struct Divergence {
     // so its entries compare across parameters of any units; the raw ray
     // is x + t * (unit .* direction).
     Eigen::VectorXd direction;
-    double limit = 0;           // f far along the direction (its infimum, when bounded)
-    bool unbounded = false;     // f decreases without bound (-> -infinity)
+    double limit = 0;        // f far along the direction (its infimum, when bounded)
+    bool unbounded = false;  // f decreases without bound (-> -infinity)
 };
 
 // Probes rays from x: the drift direction x - start, each coordinate (up to
@@ -37,8 +37,8 @@ struct Divergence {
 // 1e130) nothing representable lies ahead, and the probe looks back along
 // the drift instead.
 struct ProbeSetup {
-    Eigen::VectorXd unit;             // probe unit of each coordinate
-    std::vector<bool> bounded;        // coordinate i is a bounded parameter's log or logit
+    Eigen::VectorXd unit;       // probe unit of each coordinate
+    std::vector<bool> bounded;  // coordinate i is a bounded parameter's log or logit
 };
 
 std::optional<Divergence> find_divergence(optim::Objective& f, const Eigen::VectorXd& x, const Eigen::VectorXd& start,

@@ -7,8 +7,8 @@
 
 #include "inference/bootstrap.hpp"
 #include "inference/fit_context.hpp"
-#include "report/number_format.hpp"
 #include "mlec/mlec.hpp"
+#include "report/number_format.hpp"
 
 namespace mlec {
 
@@ -63,9 +63,10 @@ void gradient_check_diagnostics(FitContext& c) {
         c.r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::gradient_check,
             .message = "gradient check at the " + g.where +
-                ": largest difference between the exact gradient and finite differences " +
-                report::format_digits(g.max_abs_error, 3) + " (relative " + report::format_digits(g.max_rel_error, 3) +
-                (g.parameter.empty() ? "" : ", in " + g.parameter) + ")",
+                       ": largest difference between the exact gradient and finite differences " +
+                       report::format_digits(g.max_abs_error, 3) + " (relative " +
+                       report::format_digits(g.max_rel_error, 3) + (g.parameter.empty() ? "" : ", in " + g.parameter) +
+                       ")",
             .parameters = g.parameter.empty() ? std::vector<std::string>{} : std::vector<std::string>{g.parameter},
             .columns = {}});
 }
@@ -139,8 +140,8 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         if (options.ci == CiMethod::profile) {
             std::vector<int> coordinates(static_cast<std::size_t>(c.k));
             for (int i = 0; i < c.k; ++i) coordinates[static_cast<std::size_t>(i)] = i;
-            better = profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance,
-                                       all(c.estimands.size()));
+            better =
+                profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance, all(c.estimands.size()));
         }
     }
     return r;
@@ -151,13 +152,8 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
 // ---- FitContext -------------------------------------------------------------
 
 FitContext::FitContext(const Problem& problem_, const FitOptions& options_, FitResult& result)
-    : problem(problem_),
-      p(problem_.impl()),
-      options(options_),
-      r(result),
-      objective(problem_),
-      estimands(p.model.estimands),
-      k(problem_.dimension()) {
+    : problem(problem_), p(problem_.impl()), options(options_), r(result), objective(problem_),
+      estimands(p.model.estimands), k(problem_.dimension()) {
     optimize_options.method = options.method == Method::newton  ? optim::Method::newton
                               : options.method == Method::lbfgs ? optim::Method::lbfgs
                                                                 : optim::Method::automatic;

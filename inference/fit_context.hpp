@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "problem/impl.hpp"
 #include "inference/divergence.hpp"
 #include "optim/objective.hpp"
 #include "optim/optimize.hpp"
 #include "optim/scaled_hessian.hpp"
+#include "problem/impl.hpp"
 
 namespace mlec::inference {
 

@@ -3,9 +3,9 @@
 // decision is made on the Hessian equilibrated to unit diagonal
 // (optim/scaled_hessian.hpp), so none depends on the units of a
 // parameter or a data column.
-#include <boost/math/distributions/normal.hpp>
 #include <algorithm>
 #include <bit>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <sstream>
 
@@ -46,11 +46,15 @@ std::string converged_message(const optim::OptimizeResult& opt, const char* what
                report::format_digits(opt.decrement, 2) + " is at the rounding level of the log-likelihood (within " +
                standard_errors_text(opt.decrement) + " of the maximum)";
     if (opt.at_rounding)
-        return m + "no step lowers the NLL at working precision, not even the full Newton step: the Newton "
-                   "decrement " + report::format_digits(opt.decrement, 2) + " that is left is the gradient's own rounding "
-                   "(within " + standard_errors_text(opt.decrement) + " of the maximum)";
-    return m + "the estimate is within " + standard_errors_text(opt.decrement) +
-           " of the maximum (Newton decrement " + report::format_digits(opt.decrement, 2) + ")";
+        return m +
+               "no step lowers the NLL at working precision, not even the full Newton step: the Newton "
+               "decrement " +
+               report::format_digits(opt.decrement, 2) +
+               " that is left is the gradient's own rounding "
+               "(within " +
+               standard_errors_text(opt.decrement) + " of the maximum)";
+    return m + "the estimate is within " + standard_errors_text(opt.decrement) + " of the maximum (Newton decrement " +
+           report::format_digits(opt.decrement, 2) + ")";
 }
 
 // The flat directions of the scaled Hessian, named, and the parameters in
@@ -69,8 +73,8 @@ FlatDirections flat_directions(const FitContext& c) {
         const Eigen::VectorXd v = c.curvature.eigenvectors.col(j);
         out.combinations.push_back(describe_direction(c, c.curvature.raw_direction(j), v));
         for (int i = 0; i < c.k; ++i)
-            if (std::abs(v[i]) >= 0.05 && std::find(out.involved.begin(), out.involved.end(), c.name(i)) ==
-                                              out.involved.end())
+            if (std::abs(v[i]) >= 0.05 &&
+                std::find(out.involved.begin(), out.involved.end(), c.name(i)) == out.involved.end())
                 out.involved.push_back(c.name(i));
     }
     return out;
@@ -86,12 +90,12 @@ void report_flat(FitContext& c, const FlatDirections& flat) {
             : "";
     c.r.diagnostics.push_back(FitDiagnostic{
         .kind = DiagnosticKind::flat_direction,
-        .message = "the data do not identify " + join(flat.combinations, "; ") +
-            " (the likelihood is flat along " + (flat.combinations.size() == 1 ? "it" : "them") + ")" + identified +
-            ". The standard errors of " + join(flat.involved, ", ") +
-            " are withheld: their values along the flat direction are arbitrary. Fix one of them or "
-            "reparametrize (e.g. their sum), add data that separate them, or bound them; if this is a local "
-            "point of a nonlinear model, try other starts (--starts N)",
+        .message = "the data do not identify " + join(flat.combinations, "; ") + " (the likelihood is flat along " +
+                   (flat.combinations.size() == 1 ? "it" : "them") + ")" + identified + ". The standard errors of " +
+                   join(flat.involved, ", ") +
+                   " are withheld: their values along the flat direction are arbitrary. Fix one of them or "
+                   "reparametrize (e.g. their sum), add data that separate them, or bound them; if this is a local "
+                   "point of a nonlinear model, try other starts (--starts N)",
         .parameters = flat.involved,
         .columns = {}});
 }
@@ -100,10 +104,10 @@ void report_saddle(FitContext& c) {
     const std::string along = describe_direction(c, c.curvature.raw_direction(0), c.curvature.eigenvectors.col(0));
     c.r.diagnostics.push_back(FitDiagnostic{
         .kind = DiagnosticKind::not_positive_definite,
-        .message = "the Hessian of the NLL has negative curvature along " + along +
-            " (smallest scaled eigenvalue " + report::format_digits(c.curvature.eigenvalues[0], 3) +
-            "): this is not a regular maximum, and standard errors are not available. Try other start values "
-            "(--starts N) or bound the parameters involved",
+        .message = "the Hessian of the NLL has negative curvature along " + along + " (smallest scaled eigenvalue " +
+                   report::format_digits(c.curvature.eigenvalues[0], 3) +
+                   "): this is not a regular maximum, and standard errors are not available. Try other start values "
+                   "(--starts N) or bound the parameters involved",
         .parameters = {},
         .columns = {}});
 }
@@ -120,8 +124,8 @@ std::pair<Eigen::MatrixXd, std::vector<bool>> identified_part(const FitContext& 
                                    s.eigenvectors.transpose() * unscale.asDiagonal();
     std::vector<bool> identified(c.estimands.size(), true);
     for (std::size_t i = 0; i < c.estimands.size(); ++i) {
-        const Eigen::VectorXd g = (c.jacobian.row(static_cast<Eigen::Index>(i)).transpose().array() /
-                                   s.scale.array()).matrix();
+        const Eigen::VectorXd g =
+            (c.jacobian.row(static_cast<Eigen::Index>(i)).transpose().array() / s.scale.array()).matrix();
         double along = 0;
         for (Eigen::Index j : flat.columns) along += std::pow(s.eigenvectors.col(j).dot(g), 2);
         identified[i] = std::sqrt(along) <= identified_share * g.norm();
@@ -150,7 +154,8 @@ std::string describe_direction(const FitContext& c, const Eigen::VectorXd& raw, 
 
 void polish_near_flat(FitContext& c, optim::OptimizeResult& opt) {
     const optim::ScaledHessian& s = c.curvature;
-    if (opt.status != optim::OptimizeStatus::converged || opt.at_rounding || !s.valid || s.eigenvalues.size() == 0) return;
+    if (opt.status != optim::OptimizeStatus::converged || opt.at_rounding || !s.valid || s.eigenvalues.size() == 0)
+        return;
     if (std::abs(s.eigenvalues[0]) > optim::near_flat * s.largest() || s.flat(0)) return;
     optim::OptimizeOptions polish = c.optimize_options;
     polish.method = optim::Method::newton;
@@ -177,7 +182,8 @@ bool may_diverge(const FitContext& c, const optim::OptimizeResult& opt) {
     // ran out of iterations is no evidence that no finite maximum exists
     // (a nonlinear model has rays to infinity along which the likelihood
     // rises to a limit below its maximum).
-    if (opt.status == optim::OptimizeStatus::max_iterations || opt.status == optim::OptimizeStatus::cancelled) return false;
+    if (opt.status == optim::OptimizeStatus::max_iterations || opt.status == optim::OptimizeStatus::cancelled)
+        return false;
     if (opt.status != optim::OptimizeStatus::converged || !c.curvature.positive_definite()) return true;
     for (int i = 0; i < c.k; ++i)
         if (std::sqrt(std::abs(c.hessian(i, i))) < collapsed_curvature * c.start_curvature[i]) return true;
@@ -193,22 +199,25 @@ void decide_status(FitContext& c, const optim::OptimizeResult& opt) {
             return;
         case optim::OptimizeStatus::max_iterations:
             r.status = FitStatus::max_iterations;
-            r.message = "did not converge: stopped after " + iterations_text(opt.iterations) +
-                        ", the estimate still " + standard_errors_text(opt.decrement) +
-                        " from the maximum (Newton decrement " + report::format_digits(opt.decrement, 2) +
+            r.message = "did not converge: stopped after " + iterations_text(opt.iterations) + ", the estimate still " +
+                        standard_errors_text(opt.decrement) + " from the maximum (Newton decrement " +
+                        report::format_digits(opt.decrement, 2) +
                         "); raise --max-iterations or give start values nearer the estimate";
             break;
         case optim::OptimizeStatus::line_search_failed:
             r.status = FitStatus::line_search_failed;
-            r.message = "did not converge: no step lowers the NLL, yet the point is not a maximum to working "
-                        "precision (Newton decrement " + report::format_digits(opt.decrement, 2) +
-                        "); give other start values (--starts N) or bound the parameters";
+            r.message =
+                "did not converge: no step lowers the NLL, yet the point is not a maximum to working "
+                "precision (Newton decrement " +
+                report::format_digits(opt.decrement, 2) +
+                "); give other start values (--starts N) or bound the parameters";
             break;
         default: break;
     }
     if (opt.at_domain_edge) {
-        r.message = "no maximum found inside the likelihood's domain: the optimizer stopped on its edge, where "
-                    "every step that would raise the likelihood leaves it";
+        r.message =
+            "no maximum found inside the likelihood's domain: the optimizer stopped on its edge, where "
+            "every step that would raise the likelihood leaves it";
         c.r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::domain_edge,
             .message =
@@ -224,10 +233,11 @@ void decide_status(FitContext& c, const optim::OptimizeResult& opt) {
     if (c.curvature.clearly_negative()) {
         if (opt.status == optim::OptimizeStatus::converged || opt.status == optim::OptimizeStatus::line_search_failed) {
             r.status = FitStatus::not_a_maximum;
-            r.message = "not a regular maximum: the optimizer stopped where the Hessian has clearly negative "
-                        "curvature, yet no step raises the likelihood: a saddle point, or a kink where the likelihood "
-                        "is not smooth (|y - m| of a laplace at a data value: possibly the maximum, but curvature gives "
-                        "it no standard error); try other start values (--starts N)";
+            r.message =
+                "not a regular maximum: the optimizer stopped where the Hessian has clearly negative "
+                "curvature, yet no step raises the likelihood: a saddle point, or a kink where the likelihood "
+                "is not smooth (|y - m| of a laplace at a data value: possibly the maximum, but curvature gives "
+                "it no standard error); try other start values (--starts N)";
         }
         report_saddle(c);
         return;
@@ -252,17 +262,16 @@ void decide_status(FitContext& c, const optim::OptimizeResult& opt) {
         r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::ill_conditioned,
             .message = "the Hessian at the estimate is ill-conditioned (condition number " +
-                report::format_digits(*r.hessian_condition, 3) +
-                " after scaling each parameter to unit curvature): standard errors may have lost digits to "
-                "rounding",
+                       report::format_digits(*r.hessian_condition, 3) +
+                       " after scaling each parameter to unit curvature): standard errors may have lost digits to "
+                       "rounding",
             .parameters = {},
             .columns = {}});
 }
 
 void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, const std::vector<bool>& identified) {
     const boost::math::normal standard_normal;
-    const double zq =
-        boost::math::quantile(boost::math::complement(standard_normal, (1 - c.options.confidence) / 2));
+    const double zq = boost::math::quantile(boost::math::complement(standard_normal, (1 - c.options.confidence) / 2));
     const Eigen::MatrixXd cov = c.jacobian * theta_covariance * c.jacobian.transpose();
     for (std::size_t i = 0; i < c.estimands.size(); ++i) {
         if (!identified[i]) continue;
@@ -332,8 +341,8 @@ void note_exact_fit(FitContext& c) {
             .kind = DiagnosticKind::exact_fit,
             .message = "'" + term.text + "' fits the data exactly: " + std::string(dist->args[scale].name) + " = " +
                        report::format_digits(sigma[0], 3) + " is " + report::format_digits(sigma[0] / size, 2) +
-                " of the outcome's size, the rounding level of the data as written. The estimates reproduce the "
-                "data to their printed digits; the standard errors measure only that rounding",
+                       " of the outcome's size, the rounding level of the data as written. The estimates reproduce the "
+                       "data to their printed digits; the standard errors measure only that rounding",
             .parameters = {},
             .columns = {}});
     }

@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "inference/fit_context.hpp"
-#include "report/number_format.hpp"
 #include "inference/separation_report.hpp"
 #include "optim/fixed_coordinates.hpp"
+#include "report/number_format.hpp"
 
 namespace mlec::inference {
 
@@ -74,9 +74,8 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
         Eigen::VectorXd g;
         Eigen::MatrixXd h;
         reduced.value_gradient_hessian(opt.x, g, h);
-        const Eigen::VectorXd fallback = reduced.reduce(c.start_curvature).unaryExpr([](double d) {
-            return d > 0 ? d : 1.0;
-        });
+        const Eigen::VectorXd fallback =
+            reduced.reduce(c.start_curvature).unaryExpr([](double d) { return d > 0 ? d : 1.0; });
         const optim::ScaledHessian curvature = optim::scale_hessian(h, optim::curvature_scale(h, fallback));
         if (!curvature.positive_definite()) return std::nullopt;
         LimitFit fit;
@@ -92,8 +91,8 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
                     inverse(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
         if (previous) {
             const Eigen::VectorXd moved = opt.x - previous->reduced;
-            const bool settled = std::abs(opt.f - previous->nll) <= optim::rounding_level(opt.f) &&
-                                 moved.dot(h * moved) <= 1e-12;
+            const bool settled =
+                std::abs(opt.f - previous->nll) <= optim::rounding_level(opt.f) && moved.dot(h * moved) <= 1e-12;
             // Settled, unless the others run off too (an exact fit that
             // needs every parameter at infinity): then there is no limit
             // fit, only the divergence.
@@ -116,7 +115,8 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
     return std::nullopt;
 }
 
-std::string divergence_message(FitContext& c, const inference::Divergence& divergence, const std::vector<bool>& diverging) {
+std::string divergence_message(FitContext& c, const inference::Divergence& divergence,
+                               const std::vector<bool>& diverging) {
     std::ostringstream names;
     bool first = true;
     for (int i = 0; i < c.k; ++i) {
@@ -152,7 +152,8 @@ void mark_diverging(FitContext& c, const inference::Divergence& divergence, cons
         const interp::Estimand& est = c.estimands[j];
         bool depends = !limit_fit;
         for (int i = 0; i < c.k; ++i)
-            depends = depends || (diverging[static_cast<std::size_t>(i)] && c.jacobian(static_cast<Eigen::Index>(j), i) != 0);
+            depends =
+                depends || (diverging[static_cast<std::size_t>(i)] && c.jacobian(static_cast<Eigen::Index>(j), i) != 0);
         if (!depends) continue;
         ParameterEstimate& e = c.estimate_of(j);
         e.last_value = last_values[j];
@@ -188,8 +189,8 @@ void limit_fit_report(FitContext& c, const LimitFit& fit, const std::vector<bool
     c.r.diagnostics.push_back(FitDiagnostic{
         .kind = DiagnosticKind::limit_fit,
         .message = "with " + limit + " at the limit, the likelihood has a regular maximum in " + list +
-            ": those estimates and standard errors are the limit fit's (for separated data, the fit to the rows "
-            "the separation does not decide), conditional on the limit",
+                   ": those estimates and standard errors are the limit fit's (for separated data, the fit to the rows "
+                   "the separation does not decide), conditional on the limit",
         .parameters = estimated,
         .columns = {}});
 }
@@ -211,10 +212,10 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
     r.converged = false;
     r.message = divergence_message(c, divergence, diverging);
     r.aic = r.bic = not_a_number;
-    if (!divergence.unbounded)
-        r.log_likelihood_limit = std::abs(divergence.limit) < 1e-9 ? 0.0 : -divergence.limit;
-    r.warnings.push_back("the diverging parameters have no estimate and no standard error; the values where the "
-                         "optimizer stopped are not estimates");
+    if (!divergence.unbounded) r.log_likelihood_limit = std::abs(divergence.limit) < 1e-9 ? 0.0 : -divergence.limit;
+    r.warnings.push_back(
+        "the diverging parameters have no estimate and no standard error; the values where the "
+        "optimizer stopped are not estimates");
     if (!separation_diagnostic(c.p, c.theta, ray, names, r))
         r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::divergence, .message = r.message, .parameters = names, .columns = {}});
@@ -227,7 +228,8 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
         if (std::isinf(l)) continue;
         r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::on_bound,
-            .message = c.name(i) + " is on its bound " + limit_text(l) +
+            .message =
+                c.name(i) + " is on its bound " + limit_text(l) +
                 ": the likelihood is largest there, so the bound itself is the estimate and intervals built from "
                 "curvature do not apply",
             .parameters = {c.name(i)},

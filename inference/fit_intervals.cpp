@@ -18,7 +18,8 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
     const Eigen::MatrixXd cov = c.jacobian * theta_covariance * c.jacobian.transpose();
     // theta from the objective's coordinates: the others stay as in c.theta.
     std::vector<int> position(static_cast<std::size_t>(c.k), -1);
-    for (std::size_t a = 0; a < coordinates.size(); ++a) position[static_cast<std::size_t>(coordinates[a])] = static_cast<int>(a);
+    for (std::size_t a = 0; a < coordinates.size(); ++a)
+        position[static_cast<std::size_t>(coordinates[a])] = static_cast<int>(a);
     Eigen::VectorXd full = c.theta;
     auto expand = [&](const Eigen::VectorXd& x) -> const Eigen::VectorXd& {
         for (std::size_t a = 0; a < coordinates.size(); ++a) full[coordinates[a]] = x[static_cast<Eigen::Index>(a)];
@@ -46,7 +47,7 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
             std::function<double(double)> to_user;
             if (!b.unbounded()) to_user = [b](double u) { return b.to_user(u); };
             pr = inference::profile(objective, at, nll, quantity, coordinate, to_user,
-                             std::sqrt(theta_covariance(est.coordinate, est.coordinate)), b.lower, b.upper, po);
+                                    std::sqrt(theta_covariance(est.coordinate, est.coordinate)), b.lower, b.upper, po);
         } else {
             const double lo = est.simplex ? 0.0 : -infinity;
             const double hi = est.simplex ? 1.0 : infinity;

@@ -77,8 +77,8 @@ std::vector<Optimum> group_optima(std::vector<double> finals) {
     std::vector<Optimum> out;
     for (double f : finals) {
         if (!std::isfinite(f)) continue;
-        if (!out.empty() && std::abs(-f - out.back().log_likelihood) <=
-                                1e-6 * std::max(1.0, std::abs(out.back().log_likelihood))) {
+        if (!out.empty() &&
+            std::abs(-f - out.back().log_likelihood) <= 1e-6 * std::max(1.0, std::abs(out.back().log_likelihood))) {
             ++out.back().starts;
             continue;
         }
@@ -112,8 +112,8 @@ Eigen::VectorXd size_units(const FitContext& c, const Eigen::VectorXd& x) {
 // with negative curvature is a way out: the optimizer goes on from there,
 // and its result is returned when it is better than `threshold`.
 std::optional<optim::OptimizeResult> walk_out(FitContext& c, const Eigen::VectorXd& x, const Eigen::VectorXd& d,
-                                           double reach, double threshold, const Eigen::VectorXd& fallback,
-                                           const optim::IterationCallback& callback) {
+                                              double reach, double threshold, const Eigen::VectorXd& fallback,
+                                              const optim::IterationCallback& callback) {
     for (double size : {0.125, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0}) {
         for (double t : {size, -size}) {
             const Eigen::VectorXd y = x + (t / reach) * d;
@@ -136,7 +136,8 @@ std::optional<optim::OptimizeResult> walk_out(FitContext& c, const Eigen::Vector
 // identified: moving the weights apart along the flat direction uncovers
 // negative curvature in the rates). The Hessian cannot see it, so the flat
 // directions are walked (walk_out), up to five times.
-optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResult opt, const optim::IterationCallback& callback) {
+optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResult opt,
+                                             const optim::IterationCallback& callback) {
     const Eigen::VectorXd fallback = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
     for (int escape = 0; escape < 5 && opt.status == optim::OptimizeStatus::converged; ++escape) {
         Eigen::VectorXd g;

@@ -124,9 +124,11 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
             if (y.kind == rt::NodeKind::data) outcome = model.columns[static_cast<std::size_t>(y.column)].name;
         }
         if (term.expected_node >= 0) outputs.push_back({outcome + "_expected", term.expected_node});
-        if (term.linear_predictor_node >= 0) outputs.push_back({outcome + "_linear_predictor", term.linear_predictor_node});
+        if (term.linear_predictor_node >= 0)
+            outputs.push_back({outcome + "_linear_predictor", term.linear_predictor_node});
     }
-    if (outputs.empty()) return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
+    if (outputs.empty())
+        return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
 
     std::vector<std::vector<double>> value(outputs.size()), se(outputs.size());
     for (std::size_t k = 0; k < outputs.size(); ++k) {

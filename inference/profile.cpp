@@ -52,7 +52,8 @@ bool accepted(const optim::OptimizeResult& result) {
 // Gauss-Newton approximation, which only slows Newton down).
 class AugmentedLagrangian final : public optim::Objective {
 public:
-    AugmentedLagrangian(optim::Objective& nll, const Quantity& quantity, double target, double multiplier, double penalty)
+    AugmentedLagrangian(optim::Objective& nll, const Quantity& quantity, double target, double multiplier,
+                        double penalty)
         : nll_(nll), quantity_(quantity), target_(target), multiplier_(multiplier), penalty_(penalty) {}
 
     int dimension() const override { return nll_.dimension(); }
@@ -132,13 +133,9 @@ enum class Outcome { found, failed, better };
 
 class ProfileSearch {
 public:
-    ProfileSearch(optim::Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat, const Quantity& quantity,
-                  int coordinate, const std::function<double(double)>& to_user, double level)
-        : objective_(objective),
-          theta_hat_(theta_hat),
-          nll_hat_(nll_hat),
-          quantity_(quantity),
-          coordinate_(coordinate),
+    ProfileSearch(optim::Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat,
+                  const Quantity& quantity, int coordinate, const std::function<double(double)>& to_user, double level)
+        : objective_(objective), theta_hat_(theta_hat), nll_hat_(nll_hat), quantity_(quantity), coordinate_(coordinate),
           to_user_(to_user) {
         const boost::math::chi_squared chi2(1);
         cutoff_ = boost::math::quantile(chi2, level);
@@ -321,9 +318,11 @@ std::optional<Bracket> bracket_crossing(ProfileSearch& search, const SideSearch&
     };
     auto flat_reason = [&]() {
         if (std::isfinite(side.user_limit)) {
-            return "the profile likelihood stays above the cutoff up to the bound " + report::format_short(side.user_limit);
+            return "the profile likelihood stays above the cutoff up to the bound " +
+                   report::format_short(side.user_limit);
         }
-        return std::string("the profile likelihood does not fall below the cutoff: the likelihood is flat in this direction");
+        return std::string(
+            "the profile likelihood does not fall below the cutoff: the likelihood is flat in this direction");
     };
 
     int failures = 0;
@@ -358,8 +357,9 @@ std::optional<Bracket> bracket_crossing(ProfileSearch& search, const SideSearch&
             // Fall back towards the last good point before giving up: the
             // inner fit may only fail far out.
             if (++failures > 3 || std::abs(t - t_in) <= 1e-9 * std::max(1.0, std::abs(t))) {
-                ended = open("the profile likelihood does not fall below the cutoff before the constrained fit fails at " +
-                             report::format_short(search.user(t)));
+                ended =
+                    open("the profile likelihood does not fall below the cutoff before the constrained fit fails at " +
+                         report::format_short(search.user(t)));
                 return std::nullopt;
             }
             offset = std::abs(t_in - side.t_hat) + 0.25 * std::abs(t - t_in);
@@ -462,9 +462,9 @@ Outcome search_side(ProfileSearch& search, const SideSearch& side, int max_evalu
 
 }  // namespace
 
-ProfileResult profile(optim::Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat, const Quantity& quantity,
-                      int coordinate, const std::function<double(double)>& to_user, double wald_se,
-                      double lower_limit, double upper_limit, const ProfileOptions& options) {
+ProfileResult profile(optim::Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat,
+                      const Quantity& quantity, int coordinate, const std::function<double(double)>& to_user,
+                      double wald_se, double lower_limit, double upper_limit, const ProfileOptions& options) {
     ProfileResult result;
     const auto unprofiled = [&](const std::string& reason) {
         for (auto [limit, side] : {std::pair{lower_limit, &result.lower}, std::pair{upper_limit, &result.upper}}) {

@@ -28,9 +28,9 @@ struct ProfileOptions {
 };
 
 struct ProfileSide {
-    double bound = 0;     // the interval's end when !open
-    bool open = false;    // no end: the profile never rises to the cutoff
-    std::string reason;   // why open: "reaches the parameter's bound 0", "the likelihood stays flat to 50 SE"
+    double bound = 0;    // the interval's end when !open
+    bool open = false;   // no end: the profile never rises to the cutoff
+    std::string reason;  // why open: "reaches the parameter's bound 0", "the likelihood stays flat to 50 SE"
 };
 
 struct ProfileResult {
@@ -50,8 +50,8 @@ struct ProfileResult {
 // constrained to each value c by a penalty/Lagrange method. `wald_se` (may
 // be 0 when unknown) scales the search; `lower_limit`/`upper_limit` are the
 // quantity's own bounds (e.g. 0 for sigma > 0) where a side is open.
-ProfileResult profile(optim::Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat, const Quantity& quantity,
-                      int coordinate, const std::function<double(double)>& to_user, double wald_se,
-                      double lower_limit, double upper_limit, const ProfileOptions& options = {});
+ProfileResult profile(optim::Objective& objective, const Eigen::VectorXd& theta_hat, double nll_hat,
+                      const Quantity& quantity, int coordinate, const std::function<double(double)>& to_user,
+                      double wald_se, double lower_limit, double upper_limit, const ProfileOptions& options = {});
 
 }  // namespace mlec::inference

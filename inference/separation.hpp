@@ -18,7 +18,7 @@ namespace mlec::inference {
 struct SeparationCheck {
     bool separated = false;
     bool complete = false;
-    bool contradicted = false;  // a row the direction gets wrong
+    bool contradicted = false;              // a row the direction gets wrong
     std::vector<std::size_t> decided_rows;  // rows with x_i'd != 0: fitted probability -> 0 or 1
     std::size_t decided_total = 0;          // how many (decided_rows may list only the first)
 };

@@ -39,7 +39,7 @@ std::vector<std::string> columns_below(const Problem::Impl& p, int node) {
 // of all ranks', and the rows decided are numbered among all rows (with the
 // count of all; only the first few are named).
 inference::SeparationCheck classify(const Problem::Impl& p, const Eigen::MatrixXd& X, const std::vector<double>& y,
-                             const Eigen::VectorXd& d) {
+                                    const Eigen::VectorXd& d) {
     if (!p.collective) return inference::classify_separation(X, y, d);
     rt::Collective& c = *p.collective;
     double scale = 0;
@@ -99,7 +99,8 @@ bool separation_diagnostic(const Problem::Impl& p, const Eigen::VectorXd& theta,
         }
         m << ". Their fitted probabilities go to 0 and 1, so ";
         for (std::size_t i = 0; i < diverging.size(); ++i) m << (i ? ", " : "") << diverging[i];
-        m << (diverging.size() == 1 ? " grows" : " grow") << " without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
+        m << (diverging.size() == 1 ? " grows" : " grow")
+          << " without bound and no finite MLE exists. Remove or merge the separating covariates, or use a "
              "penalized (e.g. Firth) fit";
         r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::separation, .message = m.str(), .parameters = diverging, .columns = columns});

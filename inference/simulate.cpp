@@ -12,7 +12,8 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
     for (const interp::TermInfo& term : p.model.terms) {
         const rt::DistributionDef* dist = term.distribution;  // nullptr: `target +=` or a mixture
         if (!dist) {
-            why = "cannot simulate '" + term.text + "': only sampling statements with one distribution can be simulated";
+            why =
+                "cannot simulate '" + term.text + "': only sampling statements with one distribution can be simulated";
             return std::nullopt;
         }
         const rt::Node& outcome = p.model.graph.node(term.input_nodes.front());
@@ -90,8 +91,7 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
             if (i) out << ",";
             if (c.categorical && v >= 1 && v <= static_cast<double>(c.level_names.size()))
                 out << c.level_names[static_cast<std::size_t>(v) - 1];
-            else
-                out << report::format_exact(v);
+            else out << report::format_exact(v);
         }
         out << "\n";
     }

@@ -16,9 +16,9 @@ namespace mlec {
 // (a `target +=` or mixture term, or an outcome that is not a bare column).
 struct SimulationPlan {
     struct Outcome {
-        int column = -1;                    // graph data column
+        int column = -1;  // graph data column
         const rt::DistributionDef* distribution = nullptr;
-        std::vector<int> argument_nodes;    // the op's inputs after the outcome
+        std::vector<int> argument_nodes;  // the op's inputs after the outcome
     };
     std::vector<Outcome> outcomes;
 };

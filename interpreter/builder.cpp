@@ -104,8 +104,7 @@ int Builder::sum(const std::vector<int>& nodes) {
             summands.insert(summands.end(), n.inputs.begin(), n.inputs.end());
         else if (is_op && (n.op == &rt::op_mul() || n.op == &products_op))
             pairs.insert(pairs.end(), n.inputs.begin(), n.inputs.end());
-        else
-            summands.push_back(x);
+        else summands.push_back(x);
     }
     if (pairs.empty()) return op(sum_op, std::move(summands));
     const int one = constant(1.0);

@@ -32,9 +32,7 @@ struct CheckError {
     Diagnostic diagnostic;
 };
 
-std::string plural(std::size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 std::string format_number(double x) {
     std::ostringstream s;
@@ -44,8 +42,7 @@ std::string format_number(double x) {
 }
 
 std::string bounds_text(const rt::Bounds& b) {
-    if (b.has_lower() && b.has_upper())
-        return "(" + format_number(b.lower) + ", " + format_number(b.upper) + ")";
+    if (b.has_lower() && b.has_upper()) return "(" + format_number(b.lower) + ", " + format_number(b.upper) + ")";
     if (b.has_lower()) return "> " + format_number(b.lower);
     if (b.has_upper()) return "< " + format_number(b.upper);
     return "unbounded";
@@ -65,8 +62,7 @@ class Checker {
 public:
     Checker(const SourceText& source, const ast::Model& model, std::span<const std::string> header,
             const std::string& data_name, const LevelsSource& levels)
-        : source_(source), model_(model), header_(header), data_name_(data_name), levels_(levels),
-          build_(out_.graph) {}
+        : source_(source), model_(model), header_(header), data_name_(data_name), levels_(levels), build_(out_.graph) {}
 
     CheckedModel run() {
         for (const ast::Statement& s : model_.statements) collect_used_names(s);
@@ -86,16 +82,16 @@ public:
             for (int p : out_.graph.node(term).deps) reached.insert(p);
         for (std::size_t i = 0; i < out_.parameters.size(); ++i)
             if (!reached.count(static_cast<int>(i)))
-                fail(out_.parameters[i].first_use,
-                     "parameter '" + out_.parameters[i].name + "' does not affect the likelihood: it reaches no '~' "
-                     "or 'target +=' statement, so the data say nothing about it");
+                fail(out_.parameters[i].first_use, "parameter '" + out_.parameters[i].name +
+                                                       "' does not affect the likelihood: it reaches no '~' "
+                                                       "or 'target +=' statement, so the data say nothing about it");
         for (const auto& [name, decl] : declared_) {
             if (params_.count(name)) continue;
-            out_.warnings.push_back(source_.diagnostic(
-                decl->name_span,
-                "parameter '" + name + "' is declared but never used: it does not affect the "
-                "likelihood and is not estimated",
-                Category::model, Severity::warning));
+            out_.warnings.push_back(source_.diagnostic(decl->name_span,
+                                                       "parameter '" + name +
+                                                           "' is declared but never used: it does not affect the "
+                                                           "likelihood and is not estimated",
+                                                       Category::model, Severity::warning));
         }
         column_warnings();
         for (Estimand& e : reports_) out_.estimands.push_back(std::move(e));
@@ -271,8 +267,8 @@ private:
         const auto* call = std::get_if<ast::Call>(&sample.distribution.node);
         if (!call) fail(sample.distribution.span, "expected a distribution call after '~'");
         if (call->conditional)
-            fail(call->callee_span, "'|' belongs in a log density call such as " + call->callee +
-                                        "_lpdf(y | ...), not after '~'");
+            fail(call->callee_span,
+                 "'|' belongs in a log density call such as " + call->callee + "_lpdf(y | ...), not after '~'");
         if (call->callee == "mixture") {  // a language construct (add_mixture_term)
             add_mixture_term(s, sample.outcome, *call, sample.distribution.span);
             return;
@@ -283,8 +279,8 @@ private:
 
     void visit(const ast::Statement&, const ast::Assign& a) {
         if (usable_column(a.name))
-            fail(a.name_span, "'" + a.name + "' is a column of " + data_name_ +
-                                  "; a local definition cannot have a column's name");
+            fail(a.name_span,
+                 "'" + a.name + "' is a column of " + data_name_ + "; a local definition cannot have a column's name");
         if (declared_.count(a.name))
             fail(a.name_span, "'" + a.name + "' is declared as a parameter at " +
                                   location_of(declared_[a.name]->name_span) + "; it cannot also be defined here");
@@ -299,8 +295,8 @@ private:
     void visit(const ast::Statement&, const ast::Param& p) {
         for (const ast::ParamDecl& d : p.decls) {
             if (usable_column(d.name))
-                fail(d.name_span, "'" + d.name + "' is declared as a parameter, but it is also a column of " +
-                                      data_name_);
+                fail(d.name_span,
+                     "'" + d.name + "' is declared as a parameter, but it is also a column of " + data_name_);
             check_not_builtin(d.name, d.name_span, "a parameter");
             // Bounds and start are checked here, where they are written;
             // parameters are numbered in order of first appearance.
@@ -324,16 +320,17 @@ private:
         const bool parameter = declared_.count(r.name) || params_.count(r.name);
         if (usable_column(r.name) || parameter || locals_.count(r.name) || reported_.count(r.name))
             fail(r.name_span, "'" + r.name + "' already names a " +
-                                  std::string(usable_column(r.name) ? "column"
-                                              : parameter           ? "parameter"
+                                  std::string(usable_column(r.name)   ? "column"
+                                              : parameter             ? "parameter"
                                               : locals_.count(r.name) ? "local"
                                                                       : "reported quantity") +
                                   "; give the reported quantity another name");
         const Value v = expression(r.value);
         for (int n : v.nodes)
             if (!out_.graph.node(n).row_invariant)
-                fail(r.value.span, "a reported quantity must depend on parameters only, but this depends on "
-                                   "the data; report a summary of parameters, such as exp(b1)");
+                fail(r.value.span,
+                     "a reported quantity must depend on parameters only, but this depends on "
+                     "the data; report a summary of parameters, such as exp(b1)");
         reported_.insert(r.name);
         for (std::size_t i = 0; i < v.nodes.size(); ++i) {
             Estimand e;
@@ -405,9 +402,8 @@ private:
         std::vector<std::string> names;
     };
 
-    Inputs distribution_inputs(const rt::DistributionDef& dist, int outcome,
-                               const std::vector<const ast::Expr*>& args, const std::string& written,
-                               Span call_span) {
+    Inputs distribution_inputs(const rt::DistributionDef& dist, int outcome, const std::vector<const ast::Expr*>& args,
+                               const std::string& written, Span call_span) {
         if (args.size() != dist.args.size())
             fail(call_span, written + " takes " + plural(dist.args.size(), "argument") + " (" + arg_names(dist) +
                                 "), but " + std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") +
@@ -420,8 +416,8 @@ private:
             const Value v = expression(*args[i]);
             if (spec.vector) {
                 if (v.shape != Shape::vector)
-                    fail(args[i]->span, written + "'s " + std::string(spec.name) + " must be a vector, not " +
-                                            describe(v));
+                    fail(args[i]->span,
+                         written + "'s " + std::string(spec.name) + " must be a vector, not " + describe(v));
                 for (std::size_t k = 0; k < v.nodes.size(); ++k) {
                     in.nodes.push_back(v.nodes[k]);
                     in.names.push_back(std::string(spec.name) + "[" + std::to_string(k + 1) + "]");
@@ -429,8 +425,8 @@ private:
                 continue;
             }
             if (!v.is_scalar())
-                fail(args[i]->span, written + "'s " + std::string(spec.name) + " must be one number per row, not " +
-                                        describe(v));
+                fail(args[i]->span,
+                     written + "'s " + std::string(spec.name) + " must be one number per row, not " + describe(v));
             in.nodes.push_back(v.node());
             in.names.emplace_back(spec.name);
             add_check(v.node(), args[i]->span, spec.domain, 0, written + "'s " + std::string(spec.name));
@@ -490,8 +486,9 @@ private:
     // names no distribution: TermInfo::distribution stays nullptr.)
     void add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span) {
         if (call.args.size() < 3)
-            fail(span, "mixture takes the weights and at least two component distributions, as in "
-                       "mixture(w, normal(m1, s1), normal(m2, s2))");
+            fail(span,
+                 "mixture takes the weights and at least two component distributions, as in "
+                 "mixture(w, normal(m1, s1), normal(m2, s2))");
         const std::size_t components = call.args.size() - 1;
         const Value w = expression(call.args[0]);
         std::vector<int> log_weights;
@@ -615,8 +612,9 @@ private:
         // scalar or a vector out), not elementwise ops of the function table:
         // the Builder expands them into scalar nodes.
         if (c.callee == "dot") {
-            if (c.args.size() != 2) fail(e.span, "dot takes 2 arguments, but " + std::to_string(c.args.size()) +
-                                                     (c.args.size() == 1 ? " was" : " were") + " given");
+            if (c.args.size() != 2)
+                fail(e.span, "dot takes 2 arguments, but " + std::to_string(c.args.size()) +
+                                 (c.args.size() == 1 ? " was" : " were") + " given");
             const Value a = expression(c.args[0]), b = expression(c.args[1]);
             if (a.shape != Shape::vector || b.shape != Shape::vector || a.rows != b.rows)
                 fail(e.span, "dot needs two vectors of the same length, not " + describe(a) + " and " + describe(b));
@@ -695,9 +693,9 @@ private:
         const std::string base = c.callee.substr(0, c.callee.size() - 5);
         const rt::DistributionDef* dist = find_distribution_or_fail(base, c.callee_span);
         if (dist->discrete != ends_with(c.callee, "_lpmf"))
-            fail(c.callee_span, "'" + base + "' is " +
-                                    (dist->discrete ? "discrete: write " + base + "_lpmf"
-                                                    : "continuous: write " + base + "_lpdf"));
+            fail(c.callee_span,
+                 "'" + base + "' is " +
+                     (dist->discrete ? "discrete: write " + base + "_lpmf" : "continuous: write " + base + "_lpdf"));
         if (!c.conditional || c.args.empty())
             fail(c.callee_span, "write " + c.callee + "(y | ...): the outcome, then '|', then the arguments");
         if (c.args.size() - 1 != dist->args.size())
@@ -721,13 +719,16 @@ private:
         if (auto it = locals_.find(ix.name); it != locals_.end()) {
             base = it->second;
         } else if (local_definitions_.count(ix.name)) {
-            fail(ix.name_span, "'" + ix.name + "' is used before its definition at " +
-                                   location_of(local_definitions_[ix.name]));
+            fail(ix.name_span,
+                 "'" + ix.name + "' is used before its definition at " + location_of(local_definitions_[ix.name]));
         } else {
             if (!declared_.count(ix.name))
-                fail(ix.name_span, "'" + ix.name + "' is indexed but not declared; declare it with its size, as in "
-                                   "'param " + ix.name + "[3]' or 'param " + ix.name + "[g]' for one entry per "
-                                   "level of column g");
+                fail(ix.name_span, "'" + ix.name +
+                                       "' is indexed but not declared; declare it with its size, as in "
+                                       "'param " +
+                                       ix.name + "[3]' or 'param " + ix.name +
+                                       "[g]' for one entry per "
+                                       "level of column g");
             const ParamEntry& p = parameter_entry(ix.name, ix.name_span);
             base = p.value;
             group_column = p.group_column;
@@ -745,8 +746,8 @@ private:
         if (base.is_scalar()) fail(ix.name_span, "'" + ix.name + "' is a scalar; it cannot be indexed");
         const std::size_t wanted = base.shape == Shape::matrix ? 2 : 1;
         if (ix.indices.size() != wanted && !(base.shape == Shape::matrix && ix.indices.size() == 1))
-            fail(e.span, "'" + ix.name + "' is " + describe(base) + "; it takes " + plural(wanted, "index") +
-                             ", not " + std::to_string(ix.indices.size()));
+            fail(e.span, "'" + ix.name + "' is " + describe(base) + "; it takes " + plural(wanted, "index") + ", not " +
+                             std::to_string(ix.indices.size()));
         // Each index is a constant (picks an entry) or a data column (picks
         // one entry per row); at most one may be a column.
         std::vector<std::optional<int>> constant(ix.indices.size());
@@ -845,7 +846,8 @@ private:
         if (!levels_) fail(span, "this use of a column as categories needs the data's levels");
         Diagnostics ds;
         auto lv = levels_(csv_index, ds);
-        if (!lv) throw CheckError{ds.empty() ? source_.diagnostic(span, "cannot read the column's levels") : ds.front()};
+        if (!lv)
+            throw CheckError{ds.empty() ? source_.diagnostic(span, "cannot read the column's levels") : ds.front()};
         return levels_cache_[csv_index] = std::move(*lv);
     }
 
@@ -886,13 +888,13 @@ private:
                                     format_number(info.bounds.lower) + " is not below the upper bound " +
                                     format_number(info.bounds.upper));
         if (d.lower && d.upper && !std::isfinite(info.bounds.upper - info.bounds.lower))
-            fail(d.upper->span, "the bounds of '" + d.name + "' are too far apart to represent their width; "
-                                "leave out one bound");
+            fail(d.upper->span, "the bounds of '" + d.name +
+                                    "' are too far apart to represent their width; "
+                                    "leave out one bound");
         if (d.simplex && (d.lower || d.upper))
             fail(d.name_span, "a simplex has its own bounds (entries in (0, 1) that sum to 1); remove the bounds");
         if (d.start) {
-            if (d.simplex)
-                fail(d.start->span, "a simplex starts at equal weights; it takes no start value");
+            if (d.simplex) fail(d.start->span, "a simplex starts at equal weights; it takes no start value");
             const double s = constant_expression(*d.start, "the start value of '" + d.name + "'");
             if (!info.bounds.contains(s))
                 fail(d.start->span, "the start value " + format_number(s) + " of '" + d.name +
@@ -913,15 +915,15 @@ private:
     int size_of(const ast::Expr& e, const std::string& name) {
         const double v = constant_expression(e, "the size of '" + name + "'");
         if (v != std::floor(v) || v < 1 || v > 1e6)
-            fail(e.span, "the size of '" + name + "' must be a whole number from 1 to 1000000, not " +
-                             format_number(v));
+            fail(e.span,
+                 "the size of '" + name + "' must be a whole number from 1 to 1000000, not " + format_number(v));
         return static_cast<int>(v);
     }
 
     // One theta coordinate, with its user-scale node and (unless it belongs
     // to a simplex) its Estimand.
-    int coordinate(const std::string& name, Span span, bool declared, const rt::Bounds& bounds,
-                   std::string implied_by, double start, bool estimand) {
+    int coordinate(const std::string& name, Span span, bool declared, const rt::Bounds& bounds, std::string implied_by,
+                   double start, bool estimand) {
         ParameterInfo p;
         p.name = name;
         p.first_use = span;
@@ -961,8 +963,8 @@ private:
         auto decl_it = declared_.find(name);
         if (decl_it == declared_.end()) {
             if (auto instead = not_a_constant(name))
-                fail(span, "'" + name + "' is not a constant in mlec: " + *instead + "; to name a parameter '" +
-                               name + "', declare it with 'param " + name + "'");
+                fail(span, "'" + name + "' is not a constant in mlec: " + *instead + "; to name a parameter '" + name +
+                               "', declare it with 'param " + name + "'");
             rt::Bounds bounds;
             std::string why;
             if (auto it2 = implied_.find(name); it2 != implied_.end()) {
@@ -1015,7 +1017,8 @@ private:
         if (const auto* col = d.dims.size() == 1 ? std::get_if<ast::Name>(&d.dims[0].node) : nullptr;
             col && header_index(col->name)) {
             if (data_list_ && !data_list_->count(col->name))
-                fail(d.dims[0].span, "'" + col->name + "' is a column of " + data_name_ + " but is not listed in 'data'");
+                fail(d.dims[0].span,
+                     "'" + col->name + "' is a column of " + data_name_ + " but is not listed in 'data'");
             const Levels& lv = levels_of(*header_index(col->name), d.dims[0].span);
             std::vector<int> nodes;
             for (const std::string& level : lv.names)
@@ -1034,7 +1037,8 @@ private:
                 nodes.push_back(coordinate(name + "[" + std::to_string(r) +
                                                (d.dims.size() == 2 ? "," + std::to_string(c) : std::string()) + "]",
                                            at, true, info.bounds, "", start, true));
-        entry.value = d.dims.size() == 2 ? Value::matrix(rows, cols, std::move(nodes)) : Value::vector(std::move(nodes));
+        entry.value =
+            d.dims.size() == 2 ? Value::matrix(rows, cols, std::move(nodes)) : Value::vector(std::move(nodes));
         return params_[name] = std::move(entry);
     }
 
@@ -1091,12 +1095,12 @@ private:
         for (const Product& p : uses.products) {
             std::vector<const Factor*> factors;
             for (const Factor& f : p.parameters) {
-                const bool seen = std::any_of(factors.begin(), factors.end(),
-                                              [&](const Factor* g) { return g->name == f.name; });
+                const bool seen =
+                    std::any_of(factors.begin(), factors.end(), [&](const Factor* g) { return g->name == f.name; });
                 if (inseparable.count(f.name) && !seen) factors.push_back(&f);
             }
-            const bool shows = std::any_of(factors.begin(), factors.end(),
-                                           [&](const Factor* f) { return f->name == name; });
+            const bool shows =
+                std::any_of(factors.begin(), factors.end(), [&](const Factor* f) { return f->name == name; });
             if (shows && factors.size() >= 2) fail_inseparable_in(p, factors);
         }
         fail(first_use_of(name), "the data cannot tell '" + name + "' apart from other parameters");
@@ -1123,7 +1127,8 @@ private:
         }
         fail(p.span, "in " + product + ", the data cannot tell " + quoted_list(names) +
                          " apart: rescaling them together leaves the likelihood unchanged; use one parameter for the "
-                         "product, or " + declare_advice(undeclared));
+                         "product, or " +
+                         declare_advice(undeclared));
     }
 
     std::string not_a_column(const std::string& name, const ColumnLikeness& like) const {
@@ -1152,10 +1157,13 @@ private:
             }
         }
         if (!like_column) return;
-        fail(like_column->first, "'" + name + "' is not listed in 'data', so it is a parameter, but it is used like a "
-                                 "column: in '" + excerpt(like_column->second) +
-                                 "' it multiplies a term with parameters; correct the name if you meant a column, or " +
-                                 declare_advice({name}));
+        fail(like_column->first,
+             "'" + name +
+                 "' is not listed in 'data', so it is a parameter, but it is used like a "
+                 "column: in '" +
+                 excerpt(like_column->second) +
+                 "' it multiplies a term with parameters; correct the name if you meant a column, or " +
+                 declare_advice({name}));
     }
 
     // Whether an expression depends on data and on parameters.
@@ -1222,11 +1230,11 @@ private:
             if (!params_.count(name)) continue;
             auto like = looks_like_column(name, header_);
             if (!like) continue;
-            out_.warnings.push_back(source_.diagnostic(
-                entry.second->name_span,
-                "parameter '" + name + "' looks like " + describe(*like) + " of " + data_name_ +
-                    "; if you meant " + (like->numbered ? "a" : "the") + " column, correct the name",
-                Category::model, Severity::warning));
+            out_.warnings.push_back(source_.diagnostic(entry.second->name_span,
+                                                       "parameter '" + name + "' looks like " + describe(*like) +
+                                                           " of " + data_name_ + "; if you meant " +
+                                                           (like->numbered ? "a" : "the") + " column, correct the name",
+                                                       Category::model, Severity::warning));
         }
         std::sort(out_.warnings.begin(), out_.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
             return std::tie(a.line, a.column) < std::tie(b.line, b.column);

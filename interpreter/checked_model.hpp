@@ -25,14 +25,14 @@ namespace mlec::interp {
 // one; a vector, matrix or group parameter is one per entry; a simplex of K
 // weights is K - 1 (its entries are Estimands computed from them).
 struct ParameterInfo {
-    std::string name;         // "sigma", "beta[2]", "effect[red]"; simplex coordinates "w[2]/w[1]"
-    Span first_use;           // where the name first appears (declaration or use)
-    bool declared = false;    // `param` statement, or an implicit free name
-    rt::Bounds bounds;        // on the user's scale
-    std::string implied_by;   // non-empty when the bounds were implied by use, e.g. "normal's sigma"
-    double start = 0;         // user scale
-    int raw_node = -1;        // graph node of the unconstrained value theta[i]
-    int user_node = -1;       // graph node of the user-scale value
+    std::string name;        // "sigma", "beta[2]", "effect[red]"; simplex coordinates "w[2]/w[1]"
+    Span first_use;          // where the name first appears (declaration or use)
+    bool declared = false;   // `param` statement, or an implicit free name
+    rt::Bounds bounds;       // on the user's scale
+    std::string implied_by;  // non-empty when the bounds were implied by use, e.g. "normal's sigma"
+    double start = 0;        // user scale
+    int raw_node = -1;       // graph node of the unconstrained value theta[i]
+    int user_node = -1;      // graph node of the user-scale value
 };
 
 // A quantity the report shows with a standard error: a parameter's entry on
@@ -40,13 +40,13 @@ struct ParameterInfo {
 // graph node; its standard error follows by the delta method from the
 // node's gradient in theta.
 struct Estimand {
-    std::string name;         // "sigma", "beta[2]", "effect[red]", "w[3]", "odds_ratio"
+    std::string name;  // "sigma", "beta[2]", "effect[red]", "w[3]", "odds_ratio"
     int node = -1;
-    bool derived = false;     // from a `report` statement
-    bool implicit = false;    // an undeclared free name
-    bool simplex = false;     // an entry of a simplex: interval on the logit scale
-    rt::Bounds bounds;        // the entry's bounds, for display and the interval's scale
-    int coordinate = -1;      // theta index when the value is bounds.to_user(theta[coordinate])
+    bool derived = false;   // from a `report` statement
+    bool implicit = false;  // an undeclared free name
+    bool simplex = false;   // an entry of a simplex: interval on the logit scale
+    rt::Bounds bounds;      // the entry's bounds, for display and the interval's scale
+    int coordinate = -1;    // theta index when the value is bounds.to_user(theta[coordinate])
 };
 
 // The levels of a column used as a group index or categorical outcome.
@@ -76,11 +76,11 @@ struct ColumnInfo {
 // within 1..max, an outcome within the limit another argument sets
 // (rt::OutcomeLimit). Checked row by row when the model is bound to data.
 struct DataCheck {
-    int node = -1;             // a node depending on data only
-    Span span;                 // where the model uses it
+    int node = -1;  // a node depending on data only
+    Span span;      // where the model uses it
     rt::Domain domain = rt::Domain::real;
-    int max = 0;               // for indices: the largest allowed value
-    std::string what;          // "bernoulli outcome", "binomial's n", "index of 'beta'"
+    int max = 0;       // for indices: the largest allowed value
+    std::string what;  // "bernoulli outcome", "binomial's n", "index of 'beta'"
     // A limit set by another node depending on data only: node's value
     // must be at most (upper) or at least limit_node's in every row.
     int limit_node = -1;
@@ -90,13 +90,13 @@ struct DataCheck {
 
 // One term of the log-likelihood: a sampling statement or `target +=`.
 struct TermInfo {
-    Span span;                      // the statement
-    std::string text;               // the statement's source text
-    int node = -1;                  // graph node of the per-row log density
+    Span span;         // the statement
+    std::string text;  // the statement's source text
+    int node = -1;     // graph node of the per-row log density
     // As evaluated (bernoulli_logit for bernoulli(sigmoid(...))); nullptr
     // for `target +=` and a mixture, whose term is no one distribution's.
     const rt::DistributionDef* distribution = nullptr;
-    std::string outcome;            // a `~` statement's outcome as written ("log(y)"), "" for target
+    std::string outcome;  // a `~` statement's outcome as written ("log(y)"), "" for target
     // For messages about a non-finite value: the inputs and their names
     // ("outcome", "mu", "sigma"); empty for `target +=`.
     std::vector<int> input_nodes;
@@ -115,8 +115,8 @@ struct CheckedModel {
     std::vector<ColumnInfo> columns;        // index = graph data column
     std::vector<TermInfo> terms;            // same order as graph.terms()
     std::vector<DataCheck> checks;
-    Diagnostics warnings;                   // e.g. a declared parameter that looks like a column
-    std::vector<std::string> notes;         // rewrites to stable forms, implied bounds
+    Diagnostics warnings;            // e.g. a declared parameter that looks like a column
+    std::vector<std::string> notes;  // rewrites to stable forms, implied bounds
 };
 
 struct CheckResult {

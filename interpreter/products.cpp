@@ -12,8 +12,7 @@ namespace {
 
 class ProductWalker {
 public:
-    explicit ProductWalker(const std::function<bool(const std::string&)>& is_parameter)
-        : is_parameter_(is_parameter) {}
+    explicit ProductWalker(const std::function<bool(const std::string&)>& is_parameter) : is_parameter_(is_parameter) {}
 
     ProductUses take() { return std::move(uses_); }
 
@@ -21,8 +20,7 @@ public:
         if (is_chain(e)) {
             Product p{e.span, {}, {}};
             collect_factors(e, 1, p);
-            if (p.parameters.size() + p.others.size() >= 2)
-                uses_.products.push_back(p);
+            if (p.parameters.size() + p.others.size() >= 2) uses_.products.push_back(p);
             else if (!p.parameters.empty())  // -a alone: not a product
                 uses_.fixed.insert(p.parameters.front().name);
             for (const ast::Expr* other : p.others) walk(*other);

@@ -25,7 +25,7 @@ struct Factor {
 // A maximal chain of '*' and '/' (signs looked through): `-b1*x3/2`.
 struct Product {
     Span span;
-    std::vector<Factor> parameters;       // the factors that are parameter names, in order
+    std::vector<Factor> parameters;        // the factors that are parameter names, in order
     std::vector<const ast::Expr*> others;  // every other factor (data, constants, calls, sums, ...)
 };
 

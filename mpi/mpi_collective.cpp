@@ -35,8 +35,9 @@ void MpiCollective::wait(MPI_Request& request, const char* what, bool bounded) {
         if (bounded && now > deadline) {
             broken_ = true;
             throw ClusterFailure("rank " + std::to_string(rank_) + " of " + std::to_string(size_) +
-                                 ": no answer from the other ranks within " + std::to_string(static_cast<long>(timeout_)) +
-                                 " s while exchanging " + what + " (a rank died or hangs)");
+                                 ": no answer from the other ranks within " +
+                                 std::to_string(static_cast<long>(timeout_)) + " s while exchanging " + what +
+                                 " (a rank died or hangs)");
         }
         if (now - start > std::chrono::microseconds(200))
             std::this_thread::sleep_for(std::chrono::microseconds(polls < 10000 ? 20 : 1000));
@@ -133,8 +134,7 @@ std::vector<std::string> MpiCollective::all_to_all(const std::vector<std::string
     return out;
 }
 
-void MpiCollective::send_to_root_in_order(const std::string& mine,
-                                          const std::function<void(std::string_view)>& take) {
+void MpiCollective::send_to_root_in_order(const std::string& mine, const std::function<void(std::string_view)>& take) {
     constexpr int tag = 7;
     if (rank_ != 0) {
         // Rank 0 asks (an empty message) when it is ready for this rank's

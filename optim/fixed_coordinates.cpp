@@ -18,7 +18,8 @@ Eigen::MatrixXd FixedCoordinates::reduce(const Eigen::MatrixXd& full) const {
     const int n = dimension();
     Eigen::MatrixXd out(n, n);
     for (int a = 0; a < n; ++a)
-        for (int b = 0; b < n; ++b) out(a, b) = full(free_[static_cast<std::size_t>(a)], free_[static_cast<std::size_t>(b)]);
+        for (int b = 0; b < n; ++b)
+            out(a, b) = full(free_[static_cast<std::size_t>(a)], free_[static_cast<std::size_t>(b)]);
     return out;
 }
 

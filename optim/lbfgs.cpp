@@ -56,8 +56,7 @@ std::optional<double> LbfgsStepper::advance(Iterate& current) {
     return step_along(current, -current.g, 1 / gradient_norm);
 }
 
-std::optional<double> LbfgsStepper::step_along(Iterate& current, const Eigen::VectorXd& d,
-                                               double alpha_start) {
+std::optional<double> LbfgsStepper::step_along(Iterate& current, const Eigen::VectorXd& d, double alpha_start) {
     const double alpha_max = max_step_length(current.x) / d.norm();
     auto step = strong_wolfe(objective_, current, d, alpha_start, alpha_max);
     if (!step) return std::nullopt;

@@ -30,8 +30,7 @@ private:
     };
 
     Eigen::VectorXd direction(const Eigen::VectorXd& gradient) const;
-    std::optional<double> step_along(Iterate& current, const Eigen::VectorXd& d,
-                                     double alpha_start);
+    std::optional<double> step_along(Iterate& current, const Eigen::VectorXd& d, double alpha_start);
 
     Objective& objective_;
     int memory_;

@@ -80,19 +80,16 @@ double zoom_trial(const Probe& lo, const Probe& hi) {
     return cubic;
 }
 
-WolfeStep to_step(Probe&& p) {
-    return WolfeStep{p.alpha, std::move(p.x), p.f, std::move(p.g)};
-}
+WolfeStep to_step(Probe&& p) { return WolfeStep{p.alpha, std::move(p.x), p.f, std::move(p.g)}; }
 
 // Nocedal & Wright, alg. 3.6. lo always satisfies the Armijo condition and has
 // the lowest f of the trials that do; hi is a trial beyond a minimizer of phi.
-std::optional<WolfeStep> zoom(Objective& objective, const Iterate& at, const Eigen::VectorXd& d,
-                              const Probe& start, Probe lo, Probe hi, double unit_step) {
+std::optional<WolfeStep> zoom(Objective& objective, const Iterate& at, const Eigen::VectorXd& d, const Probe& start,
+                              Probe lo, Probe hi, double unit_step) {
     for (int i = 0; i < max_zoom_steps; ++i) {
         if (std::abs(hi.alpha - lo.alpha) * unit_step <= epsilon) break;
         Probe trial = probe(objective, at, d, zoom_trial(lo, hi));
-        if (!trial.finite || trial.f > start.f + armijo_c1 * trial.alpha * start.slope ||
-            trial.f >= lo.f) {
+        if (!trial.finite || trial.f > start.f + armijo_c1 * trial.alpha * start.slope || trial.f >= lo.f) {
             hi = std::move(trial);
             continue;
         }
@@ -115,8 +112,7 @@ double relative_step(const Eigen::VectorXd& x, const Eigen::VectorXd& d) {
 
 double max_step_length(const Eigen::VectorXd& x) { return 10 * std::max(1.0, x.norm()); }
 
-std::optional<ArmijoStep> backtracking_armijo(Objective& objective, const Eigen::VectorXd& x,
-                                              double f, double slope,
+std::optional<ArmijoStep> backtracking_armijo(Objective& objective, const Eigen::VectorXd& x, double f, double slope,
                                               const Eigen::VectorXd& d, double alpha_start) {
     const double unit_step = relative_step(x, d);
     double alpha = alpha_start;
@@ -138,9 +134,8 @@ std::optional<ArmijoStep> backtracking_armijo(Objective& objective, const Eigen:
     return std::nullopt;
 }
 
-std::optional<WolfeStep> strong_wolfe(Objective& objective, const Iterate& at,
-                                      const Eigen::VectorXd& d, double alpha_start,
-                                      double alpha_max) {
+std::optional<WolfeStep> strong_wolfe(Objective& objective, const Iterate& at, const Eigen::VectorXd& d,
+                                      double alpha_start, double alpha_max) {
     const double unit_step = relative_step(at.x, d);
     const Probe start = start_probe(at, d);
     if (!(start.slope < 0)) return std::nullopt;
@@ -148,8 +143,7 @@ std::optional<WolfeStep> strong_wolfe(Objective& objective, const Iterate& at,
     double alpha = std::min(alpha_start, alpha_max);
     for (int i = 0; i < max_bracket_steps && alpha * unit_step > epsilon; ++i) {
         Probe trial = probe(objective, at, d, alpha);
-        if (!trial.finite || trial.f > start.f + armijo_c1 * alpha * start.slope ||
-            (i > 0 && trial.f >= previous.f)) {
+        if (!trial.finite || trial.f > start.f + armijo_c1 * alpha * start.slope || (i > 0 && trial.f >= previous.f)) {
             return zoom(objective, at, d, start, std::move(previous), std::move(trial), unit_step);
         }
         if (std::abs(trial.slope) <= -wolfe_c2 * start.slope) return to_step(std::move(trial));

@@ -41,8 +41,7 @@ struct ArmijoStep {
 // minimizer of the quadratic through f(x), g'd and f(x + a d), kept within
 // [0.1 a, 0.5 a]; a non-finite trial is halved. Empty when the step became too
 // small to move x. `slope` is g'd and must be negative.
-std::optional<ArmijoStep> backtracking_armijo(Objective& objective, const Eigen::VectorXd& x,
-                                              double f, double slope,
+std::optional<ArmijoStep> backtracking_armijo(Objective& objective, const Eigen::VectorXd& x, double f, double slope,
                                               const Eigen::VectorXd& d, double alpha_start);
 
 struct WolfeStep {
@@ -58,8 +57,7 @@ struct WolfeStep {
 // accepted when f still decreases there. When the bracket shrinks to nothing,
 // the best point with sufficient decrease is returned if there is one. Empty
 // when no step decreases f enough.
-std::optional<WolfeStep> strong_wolfe(Objective& objective, const Iterate& at,
-                                      const Eigen::VectorXd& d, double alpha_start,
-                                      double alpha_max);
+std::optional<WolfeStep> strong_wolfe(Objective& objective, const Iterate& at, const Eigen::VectorXd& d,
+                                      double alpha_start, double alpha_max);
 
 }  // namespace mlec::optim::detail

@@ -24,9 +24,7 @@ constexpr int max_trials = 100;
 constexpr double noise_decrement = 1e-2;
 
 // x + step differs from x in floating point.
-bool moves(const Eigen::VectorXd& x, const Eigen::VectorXd& step) {
-    return ((x + step).array() != x.array()).any();
-}
+bool moves(const Eigen::VectorXd& x, const Eigen::VectorXd& step) { return ((x + step).array() != x.array()).any(); }
 
 }  // namespace
 
@@ -104,8 +102,7 @@ std::optional<double> NewtonStepper::advance(Iterate& current) {
         // A step along negative curvature with no gradient along it (a
         // stationary point: the model is the same on both sides) that left
         // the domain is tried on the other side before the region shrinks.
-        if (!next.finite && !mirrored && step.on_boundary &&
-            std::abs(g.dot(step.p)) <= 1e-9 * g.norm() * length) {
+        if (!next.finite && !mirrored && step.on_boundary && std::abs(g.dot(step.p)) <= 1e-9 * g.norm() * length) {
             mirror = mirrored = true;
             continue;
         }
@@ -169,8 +166,8 @@ std::optional<double> NewtonStepper::closing_step(Iterate& current, double decre
         // log-densities of a normal with sigma < 1): a fourfold fall of the
         // decrement is the stronger evidence, and f may rise by a few times
         // its nominal rounding.
-        const bool sharper = next.point.f <= current.f + 4 * precision &&
-                             there.newton_decrement(next.point.g) < 0.25 * decrement_here;
+        const bool sharper =
+            next.point.f <= current.f + 4 * precision && there.newton_decrement(next.point.g) < 0.25 * decrement_here;
         if (gained || sharper) {
             const double length = p.norm();
             radius_ = std::max(radius_, length);

@@ -66,11 +66,11 @@ private:
     void set_hessian(const Eigen::VectorXd& x, Eigen::MatrixXd hessian);
 
     Objective& objective_;
-    Eigen::MatrixXd hessian_;  // at the current iterate
-    ScaledHessian scaled_;     // of hessian_
+    Eigen::MatrixXd hessian_;     // at the current iterate
+    ScaledHessian scaled_;        // of hessian_
     Eigen::VectorXd peak_scale_;  // each coordinate's largest scale so far
-    double radius_ = 0;        // of the trust region, in scaled units
-    bool expect_accept_ = true;  // evaluate the Hessian with f at the next trial
+    double radius_ = 0;           // of the trust region, in scaled units
+    bool expect_accept_ = true;   // evaluate the Hessian with f at the next trial
     bool noise_floor_ = false;
     bool domain_edge_ = false;
 };

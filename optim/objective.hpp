@@ -19,8 +19,7 @@ public:
     // f(x) and its gradient g.
     virtual double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) = 0;
     // f(x), gradient g and exact Hessian h (dimension x dimension, symmetric).
-    virtual double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g,
-                                          Eigen::MatrixXd& h) = 0;
+    virtual double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) = 0;
 };
 
 // The rounding level of an objective value f: changes of f smaller than

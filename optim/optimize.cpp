@@ -97,9 +97,7 @@ struct NewtonTests {
 
 struct LbfgsTests {
     bool converged(const Iterate& it) const { return relative_gradient(it) <= lbfgs_relative_gradient; }
-    bool at_rounding(const Iterate& it) const {
-        return relative_gradient(it) <= std::sqrt(lbfgs_relative_gradient);
-    }
+    bool at_rounding(const Iterate& it) const { return relative_gradient(it) <= std::sqrt(lbfgs_relative_gradient); }
 };
 
 struct Run {
@@ -184,8 +182,8 @@ OptimizeResult newton(TrackingObjective& tracked, const Eigen::VectorXd& start, 
                 run.current = std::move(there);
                 if (run.status != OptimizeStatus::cancelled) {
                     run.at_rounding = !tests.converged(run.current) && tests.at_rounding(run.current);
-                    run.status = tests.converged(run.current) || run.at_rounding ? OptimizeStatus::converged
-                                                                                 : run.status;
+                    run.status =
+                        tests.converged(run.current) || run.at_rounding ? OptimizeStatus::converged : run.status;
                 }
             }
         }
@@ -204,9 +202,9 @@ OptimizeResult newton(TrackingObjective& tracked, const Eigen::VectorXd& start, 
 // the same f where a converged and b did not.
 bool better_answer(const OptimizeResult& a, const OptimizeResult& b) {
     const double rounding = rounding_level(b.f);
-    return std::isfinite(a.f) && (a.f < b.f - rounding || (!(a.f > b.f + rounding) &&
-                                                           a.status == OptimizeStatus::converged &&
-                                                           b.status != OptimizeStatus::converged));
+    return std::isfinite(a.f) &&
+           (a.f < b.f - rounding || (!(a.f > b.f + rounding) && a.status == OptimizeStatus::converged &&
+                                     b.status != OptimizeStatus::converged));
 }
 
 // L-BFGS from `start`, its answer confirmed (or completed) by Newton with
@@ -227,8 +225,7 @@ OptimizeResult lbfgs_then_newton(TrackingObjective& tracked, const Eigen::Vector
         return result;
     }
     const int lbfgs_iterations = run.iterations;
-    OptimizeResult result =
-        newton(tracked, run.current.x, options, callback, iteration_offset + lbfgs_iterations);
+    OptimizeResult result = newton(tracked, run.current.x, options, callback, iteration_offset + lbfgs_iterations);
     result.method_used = Method::lbfgs;
     result.polish_iterations = result.iterations;
     result.iterations += lbfgs_iterations;

@@ -28,7 +28,7 @@ std::string_view to_string(OptimizeStatus s);
 struct OptimizeOptions {
     Method method = Method::automatic;
     int newton_max_dimension = 50;  // automatic: Newton up to this many parameters
-    int max_iterations = 3000;       // Newton; L-BFGS uses 10x this, then Newton's own
+    int max_iterations = 3000;      // Newton; L-BFGS uses 10x this, then Newton's own
     // Convergence: the Newton decrement g' H^-1 g (the squared distance to
     // the quadratic model's minimum in standard errors; invariant to the
     // units of every parameter) is at most tolerance^2, and the Hessian has
@@ -75,8 +75,7 @@ struct OptimizeResult {
     double newton_f = std::numeric_limits<double>::quiet_NaN();
 };
 
-OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start,
-                        const OptimizeOptions& options = {},
+OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options = {},
                         const IterationCallback& callback = {});
 
 }  // namespace mlec::optim

@@ -6,9 +6,7 @@
 
 namespace mlec::optim {
 
-double ScaledHessian::largest() const {
-    return eigenvalues.size() == 0 ? 0.0 : eigenvalues.cwiseAbs().maxCoeff();
-}
+double ScaledHessian::largest() const { return eigenvalues.size() == 0 ? 0.0 : eigenvalues.cwiseAbs().maxCoeff(); }
 
 bool ScaledHessian::flat(Eigen::Index j) const {
     const double l = largest();
@@ -43,8 +41,7 @@ double ScaledHessian::newton_decrement(const Eigen::VectorXd& gradient) const {
 }
 
 Eigen::MatrixXd ScaledHessian::inverse() const {
-    const Eigen::MatrixXd b_inverse =
-        eigenvectors * eigenvalues.cwiseInverse().asDiagonal() * eigenvectors.transpose();
+    const Eigen::MatrixXd b_inverse = eigenvectors * eigenvalues.cwiseInverse().asDiagonal() * eigenvectors.transpose();
     const Eigen::VectorXd s = scale.cwiseInverse();
     return s.asDiagonal() * b_inverse * s.asDiagonal();
 }

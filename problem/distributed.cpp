@@ -130,8 +130,8 @@ std::optional<interp::Levels> agree_levels(rt::Collective& c, const data::Table&
         diagnostics.push_back(Diagnostic::error(Category::data, table.name(), "no data rows after the header"));
         return std::nullopt;
     }
-    data::CsvFile::Categories mine = data::categories_of_part(data::merge_category_texts(parts),
-                                                          static_cast<std::size_t>(c.rank()), std::move(texts->codes));
+    data::CsvFile::Categories mine = data::categories_of_part(
+        data::merge_category_texts(parts), static_cast<std::size_t>(c.rank()), std::move(texts->codes));
     return interp::Levels{std::move(mine.levels), std::move(mine.codes), mine.numeric};
 }
 

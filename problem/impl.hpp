@@ -5,12 +5,12 @@
 #include <memory>
 #include <vector>
 
+#include "data/csv.hpp"
 #include "data/table.hpp"
 #include "grammar/ast.hpp"
 #include "grammar/source_text.hpp"
 #include "interpreter/checked_model.hpp"
 #include "mlec/mlec.hpp"
-#include "data/csv.hpp"
 #include "runtime/evaluator.hpp"
 
 namespace mlec {
@@ -47,7 +47,7 @@ struct Problem::Impl {
     // each row kept, for messages. Empty when no row was dropped.
     std::vector<std::size_t> original_row;
     std::size_t rows_dropped = 0;  // on all ranks
-    int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
+    int threads = 0;               // for every evaluator built on this problem (BindOptions::threads)
 
     // What evaluating needs between calls: the evaluator with its buffers,
     // and the last NLL + gradient + Hessian (the fit asks again at the
@@ -74,8 +74,7 @@ struct Problem::Impl {
 // likelihood's sums with the other ranks of a distributed fit.
 inline std::unique_ptr<rt::Evaluator> make_evaluator(const Problem::Impl& p,
                                                      std::vector<std::span<const double>> columns) {
-    return std::make_unique<rt::Evaluator>(p.model.graph, std::move(columns), p.rows, rt::default_block_rows,
-                                           p.threads,
+    return std::make_unique<rt::Evaluator>(p.model.graph, std::move(columns), p.rows, rt::default_block_rows, p.threads,
                                            rt::RowShare{p.collective.get(), p.first_row, p.total_rows});
 }
 

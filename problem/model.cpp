@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "problem/impl.hpp"
 #include "grammar/parse.hpp"
+#include "problem/impl.hpp"
 
 namespace mlec {
 

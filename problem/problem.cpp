@@ -98,7 +98,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     rt::Collective* cluster = data.impl().collective.get();
     const bool drop = options.drop_missing;
     const interp::LevelsSource levels = [&csv, cluster, drop](int column,
-                                                               Diagnostics& ds) -> std::optional<interp::Levels> {
+                                                              Diagnostics& ds) -> std::optional<interp::Levels> {
         if (cluster) return problem::agree_levels(*cluster, csv, column, drop, ds);
         auto categories = csv.load_categories(column, ds, drop);
         if (!categories) return std::nullopt;
@@ -125,8 +125,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     for (const interp::ColumnInfo& c : impl->model.columns)
         if (!c.categorical) which.push_back(c.csv_index);
     Diagnostics local;
-    auto numeric = csv.load(which, local, drop, options.threads, impl->storage,
-                            cluster ? rt::default_block_rows : 0);
+    auto numeric = csv.load(which, local, drop, options.threads, impl->storage, cluster ? rt::default_block_rows : 0);
     if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : impl->model.columns) {
@@ -173,7 +172,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     // Distributed: the rows move to block boundaries first, so that every
     // value is computed as on one machine, checks included.
     const problem::RowCounts read = problem::align_rows(*cluster, impl->columns, impl->storage, impl->rows,
-                                                rt::default_block_rows, impl->first_row);
+                                                        rt::default_block_rows, impl->first_row);
     impl->total_rows = read.total_rows;
     impl->workspace.evaluator = make_evaluator(*impl, impl->columns);
     for (const interp::DataCheck& check : impl->model.checks) {

@@ -337,8 +337,8 @@ PYBIND11_MODULE(mlec, m) {
                                [](const Fit& f) {
                                    py::dict d;
                                    for (const auto& p : f.result.parameters)
-                                       d[py::str(p.name)] = py::make_tuple(optional_float(p.ci_lower),
-                                                                           optional_float(p.ci_upper));
+                                       d[py::str(p.name)] =
+                                           py::make_tuple(optional_float(p.ci_lower), optional_float(p.ci_upper));
                                    return d;
                                })
         .def_property_readonly("covariance",
@@ -373,16 +373,17 @@ PYBIND11_MODULE(mlec, m) {
         .def_property_readonly("exit_code", [](const Fit& f) { return mlec::exit_code(f.result); })
         .def_property_readonly("message", [](const Fit& f) { return f.result.message; })
         .def_property_readonly("iterations", [](const Fit& f) { return f.result.iterations; })
-        .def_property_readonly("method",
-                               [](const Fit& f) {
-                                   return f.result.method ? std::string(mlec::to_string(*f.result.method)) : "";
-                               })
+        .def_property_readonly(
+            "method",
+            [](const Fit& f) { return f.result.method ? std::string(mlec::to_string(*f.result.method)) : ""; })
         .def_property_readonly("n_obs", [](const Fit& f) { return f.result.n_obs; })
         .def_property_readonly("rows_dropped", [](const Fit& f) { return f.result.rows_dropped; })
         .def_property_readonly("warnings", [](const Fit& f) { return to_list(f.result.warnings); })
         .def_property_readonly("notes", [](const Fit& f) { return to_list(f.result.notes); })
-        .def("json", [](const Fit& f) { return mlec::json_report(f.result); }, "The report as JSON (docs/json.md).")
-        .def("report", [](const Fit& f) { return mlec::text_report(f.result); }, "The report as a text table.")
+        .def(
+            "json", [](const Fit& f) { return mlec::json_report(f.result); }, "The report as JSON (docs/json.md).")
+        .def(
+            "report", [](const Fit& f) { return mlec::text_report(f.result); }, "The report as a text table.")
         .def("__repr__", [](const Fit& f) {
             return "<mlec.Fit " + std::string(mlec::to_string(f.result.status)) + ", " +
                    std::to_string(f.result.parameters.size()) + " parameters, log-likelihood " +
@@ -394,15 +395,14 @@ PYBIND11_MODULE(mlec, m) {
         [](const py::object& model, const py::object& data, const std::string& method, int max_iterations,
            double tolerance, double confidence, const std::string& ci, int starts, long long seed, int threads,
            const std::string& na, const py::object& on_iteration) {
-            const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
-                                                         seed, on_iteration);
+            const mlec::FitOptions options =
+                fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed, on_iteration);
             const auto bound = bind(model, data, bind_options(na, threads));
             return run_fit(*bound, options, on_iteration);
         },
-        py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto",
-        py::arg("max_iterations") = 3000, py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95,
-        py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1, py::arg("threads") = 0,
-        py::arg("na") = "error", py::arg("on_iteration") = py::none(),
+        py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000,
+        py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1,
+        py::arg("seed") = 1, py::arg("threads") = 0, py::arg("na") = "error", py::arg("on_iteration") = py::none(),
         "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
         "array) by maximum likelihood. Returns an mlec.Fit.");
 
@@ -414,12 +414,11 @@ PYBIND11_MODULE(mlec, m) {
         .def_property_readonly("names", [](const PyProblem& p) { return p.problem().parameter_names(); })
         .def_property_readonly("dimension", [](const PyProblem& p) { return p.problem().dimension(); })
         .def_property_readonly("observations", [](const PyProblem& p) { return p.problem().observations(); })
-        .def("start", [](const PyProblem& p) { return p.problem().start(); },
-             "The start values on the optimizer's (unconstrained) scale.")
-        .def("to_user_scale",
-             [](const PyProblem& p, const Eigen::VectorXd& theta) {
-                 return p.problem().to_user_scale(p.checked(theta));
-             })
+        .def(
+            "start", [](const PyProblem& p) { return p.problem().start(); },
+            "The start values on the optimizer's (unconstrained) scale.")
+        .def("to_user_scale", [](const PyProblem& p,
+                                 const Eigen::VectorXd& theta) { return p.problem().to_user_scale(p.checked(theta)); })
         .def("nll",
              [](const PyProblem& p, const Eigen::VectorXd& theta) {
                  const Eigen::VectorXd t = p.checked(theta);
@@ -454,12 +453,12 @@ PYBIND11_MODULE(mlec, m) {
              })
         .def(
             "fit",
-            [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance,
-               double confidence, const std::string& ci, int starts, long long seed, const py::object& on_iteration) {
-                return run_fit(*p.bound,
-                               fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed,
-                                           on_iteration),
-                               on_iteration);
+            [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance, double confidence,
+               const std::string& ci, int starts, long long seed, const py::object& on_iteration) {
+                return run_fit(
+                    *p.bound,
+                    fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed, on_iteration),
+                    on_iteration);
             },
             py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000, py::arg("tolerance") = 1e-8,
             py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1,

@@ -38,15 +38,15 @@ std::string escape(const std::string& text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default:
-            // XML 1.0 forbids control characters other than tab, LF and CR.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-            out += c;
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default:
+                // XML 1.0 forbids control characters other than tab, LF and CR.
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+                out += c;
         }
     }
     return out;
@@ -206,8 +206,8 @@ void write_axes(std::ostringstream& out, const Canvas& canvas, const Plot& plot)
     }
     for (double t : canvas.y().ticks) {
         const std::string y = px(canvas.to_px_y(t));
-        out << "<line x1=\"" << px(area_left - 5) << "\" y1=\"" << y << "\" x2=\"" << px(area_left) << "\" y2=\""
-            << y << "\"/>\n";
+        out << "<line x1=\"" << px(area_left - 5) << "\" y1=\"" << y << "\" x2=\"" << px(area_left) << "\" y2=\"" << y
+            << "\"/>\n";
     }
     out << "</g>\n";
     for (double t : canvas.x().ticks)
@@ -221,8 +221,7 @@ void write_axes(std::ostringstream& out, const Canvas& canvas, const Plot& plot)
     out << "<text class=\"y-label\" transform=\"translate(" << px(16) << "," << px(area_top + area_height / 2)
         << ") rotate(-90)\" text-anchor=\"middle\">" << escape(plot.y_label) << "</text>\n";
     out << "<text class=\"title\" x=\"" << px(width / 2) << "\" y=\"" << px(26)
-        << "\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">" << escape(plot.title)
-        << "</text>\n";
+        << "\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">" << escape(plot.title) << "</text>\n";
 }
 
 // Text width is unknown without a font; this fits 12 px sans-serif.
@@ -249,8 +248,7 @@ std::vector<Piece> pieces_of(const Canvas& canvas, const PlotSeries& s, bool log
     return pieces;
 }
 
-void write_series(std::ostringstream& out, const std::vector<Piece>& pieces, const PlotSeries& s,
-                  const char* colour) {
+void write_series(std::ostringstream& out, const std::vector<Piece>& pieces, const PlotSeries& s, const char* colour) {
     const std::string label = escape(s.label);
     for (const auto& piece : pieces) {
         out << "<polyline class=\"series\" data-label=\"" << label << "\" fill=\"none\" stroke=\"" << colour
@@ -270,9 +268,7 @@ void write_series(std::ostringstream& out, const std::vector<Piece>& pieces, con
 
 struct Box {
     double x, y, w, h;
-    bool contains(double px_x, double px_y) const {
-        return px_x >= x && px_x <= x + w && px_y >= y && px_y <= y + h;
-    }
+    bool contains(double px_x, double px_y) const { return px_x >= x && px_x <= x + w && px_y >= y && px_y <= y + h; }
     bool overlaps(const Box& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
 };
 
@@ -320,7 +316,7 @@ void write_legend(std::ostringstream& out, const Plot& plot, const std::vector<s
                   const std::vector<double>& mark_xs, const std::vector<Box>& labels) {
     std::size_t longest = 0;
     for (const auto& s : plot.series) longest = std::max(longest, s.label.size());
-        const double row = 18, box_w = std::min(area_width - 16, 44 + char_width * static_cast<double>(longest));
+    const double row = 18, box_w = std::min(area_width - 16, 44 + char_width * static_cast<double>(longest));
     const double box_h = std::min(area_height - 16, 8 + row * static_cast<double>(plot.series.size()));
     const Box box = legend_box(box_w, box_h, drawn, mark_xs, labels);
     out << "<g class=\"legend\">\n<rect x=\"" << px(box.x) << "\" y=\"" << px(box.y) << "\" width=\"" << px(box.w)
@@ -398,8 +394,8 @@ std::string render_svg(const Plot& plot) {
     for (const auto& [value, label] : marks) {
         const double x = canvas.to_px_x(value);
         labels.push_back(Box{x - 18, area_top + 6, 18, char_width * static_cast<double>(label.size())});
-        out << "<line class=\"mark\" x1=\"" << px(x) << "\" y1=\"" << px(area_top) << "\" x2=\"" << px(x)
-            << "\" y2=\"" << px(bottom) << "\" stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>\n";
+        out << "<line class=\"mark\" x1=\"" << px(x) << "\" y1=\"" << px(area_top) << "\" x2=\"" << px(x) << "\" y2=\""
+            << px(bottom) << "\" stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>\n";
         // Rotated so that labels of nearby marks (an estimate between its
         // interval ends) do not run into each other.
         out << "<text class=\"mark-label\" transform=\"translate(" << px(x - 4) << "," << px(area_top + 6)

@@ -1,9 +1,9 @@
 // plot_files: the SVG pictures of a fit, drawn with report/plot_svg.
 #include <boost/math/distributions/chi_squared.hpp>
 
+#include "mlec/mlec.hpp"
 #include "report/number_format.hpp"
 #include "report/plot_svg.hpp"
-#include "mlec/mlec.hpp"
 
 namespace mlec {
 
@@ -70,7 +70,8 @@ std::vector<std::pair<std::string, std::string>> plot_files(const FitResult& fit
     files.emplace_back("gradient.svg", report::render_svg(gradient));
     for (const auto* list : {&fit.parameters, &fit.derived})
         for (const ParameterEstimate& p : *list)
-            if (!p.profile.empty()) files.emplace_back("profile_" + file_stem(p.name) + ".svg", profile_plot(p, fit.confidence));
+            if (!p.profile.empty())
+                files.emplace_back("profile_" + file_stem(p.name) + ".svg", profile_plot(p, fit.confidence));
     return files;
 }
 

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "mlec/mlec.hpp"
 #include "report/json_write.hpp"
 #include "report/number_format.hpp"
 #include "report/result_names.hpp"
-#include "mlec/mlec.hpp"
 
 namespace mlec {
 
@@ -33,10 +33,13 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
             o << ", \"estimate\": " << report::json_number(p.estimate);
         }
         o << ", \"std_error\": " << report::json_number(p.std_error) << ", \"z\": " << report::json_number(p.z)
-          << ", \"p_value\": " << report::json_number(p.p_value) << ", \"ci_lower\": " << report::json_number(p.ci_lower)
-          << ", \"ci_upper\": " << report::json_number(p.ci_upper) << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
+          << ", \"p_value\": " << report::json_number(p.p_value)
+          << ", \"ci_lower\": " << report::json_number(p.ci_lower)
+          << ", \"ci_upper\": " << report::json_number(p.ci_upper)
+          << ", \"ci_lower_open\": " << (p.ci_lower_open ? "true" : "false")
           << ", \"ci_upper_open\": " << (p.ci_upper_open ? "true" : "false")
-          << ", \"bootstrap_se\": " << report::json_number(p.boot_se) << ", \"bootstrap_lower\": " << report::json_number(p.boot_lower)
+          << ", \"bootstrap_se\": " << report::json_number(p.boot_se)
+          << ", \"bootstrap_lower\": " << report::json_number(p.boot_lower)
           << ", \"bootstrap_upper\": " << report::json_number(p.boot_upper)
           << ", \"conditional_on_limit\": " << (p.conditional_on_limit ? "true" : "false")
           << ", \"implicit\": " << (p.implicit ? "true" : "false")
@@ -89,7 +92,8 @@ std::string json_report(const FitResult& r) {
         o << "[";
         for (Eigen::Index i = 0; i < r.covariance.rows(); ++i) {
             o << (i ? ", " : "") << "[";
-            for (Eigen::Index j = 0; j < r.covariance.cols(); ++j) o << (j ? ", " : "") << report::json_number(r.covariance(i, j));
+            for (Eigen::Index j = 0; j < r.covariance.cols(); ++j)
+                o << (j ? ", " : "") << report::json_number(r.covariance(i, j));
             o << "]";
         }
         o << "]";
@@ -98,8 +102,9 @@ std::string json_report(const FitResult& r) {
     o << "  \"diagnostics\": [";
     for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
         const FitDiagnostic& d = r.diagnostics[i];
-        o << (i ? "," : "") << "\n    {\"kind\": " << report::json_quote(to_string(d.kind)) << ", \"message\": " << report::json_quote(d.message)
-          << ", \"parameters\": " << strings(d.parameters) << ", \"columns\": " << strings(d.columns) << "}";
+        o << (i ? "," : "") << "\n    {\"kind\": " << report::json_quote(to_string(d.kind))
+          << ", \"message\": " << report::json_quote(d.message) << ", \"parameters\": " << strings(d.parameters)
+          << ", \"columns\": " << strings(d.columns) << "}";
     }
     o << (r.diagnostics.empty() ? "" : "\n  ") << "],\n";
     o << "  \"warnings\": " << strings(r.warnings) << ",\n";

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "mlec/mlec.hpp"
 #include "report/number_format.hpp"
 #include "report/result_names.hpp"
-#include "mlec/mlec.hpp"
 
 namespace mlec {
 
@@ -50,8 +50,8 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
                  const char* label) {
     const int ci_percent = static_cast<int>(std::lround(confidence * 100));
     std::vector<std::vector<std::string>> rows;
-    rows.push_back({label, "estimate", "std.error", "z", "p-value",
-                    std::to_string(ci_percent) + "% lower", std::to_string(ci_percent) + "% upper"});
+    rows.push_back({label, "estimate", "std.error", "z", "p-value", std::to_string(ci_percent) + "% lower",
+                    std::to_string(ci_percent) + "% upper"});
     for (const auto& p : estimates) {
         if (p.diverging) {
             rows.push_back({p.name, "-> " + limit_text(p.diverges_to), "", "", "", "", ""});
@@ -91,8 +91,7 @@ std::string text_report(const FitResult& r) {
         (p.implicit ? implicit : declared).push_back(label);
     }
     if (!declared.empty()) out << "  declared parameters: " << join(declared) << "\n";
-    if (!implicit.empty())
-        out << "  implicit parameters (free names that are not columns): " << join(implicit) << "\n";
+    if (!implicit.empty()) out << "  implicit parameters (free names that are not columns): " << join(implicit) << "\n";
     out << "\n";
 
     print_table(out, r.parameters, r.confidence, "parameter");
@@ -106,10 +105,12 @@ std::string text_report(const FitResult& r) {
         const int ci_percent = static_cast<int>(std::lround(r.confidence * 100));
         out << "\nparametric bootstrap: " << r.bootstrap_replicates << " refits (seed " << r.seed
             << "), percentile intervals:\n";
-        std::vector<std::vector<std::string>> rows{{"", "estimate", "bootstrap SE", std::to_string(ci_percent) + "% lower",
+        std::vector<std::vector<std::string>> rows{{"", "estimate", "bootstrap SE",
+                                                    std::to_string(ci_percent) + "% lower",
                                                     std::to_string(ci_percent) + "% upper"}};
         auto add = [&](const ParameterEstimate& p) {
-            rows.push_back({p.name, report::format_digits(p.estimate, 7), cell(p.boot_se), cell(p.boot_lower), cell(p.boot_upper)});
+            rows.push_back({p.name, report::format_digits(p.estimate, 7), cell(p.boot_se), cell(p.boot_lower),
+                            cell(p.boot_upper)});
         };
         for (const auto& p : r.parameters) add(p);
         for (const auto& p : r.derived) add(p);
@@ -124,8 +125,8 @@ std::string text_report(const FitResult& r) {
         out << "log-likelihood: n/a (nothing was fitted)\n";
     } else {
         // AIC and BIC are NaN (n/a) unless the fit found a maximum.
-        out << "log-likelihood: " << report::format_digits(r.log_likelihood, 8) << "   AIC: " << report::format_digits(r.aic, 8)
-            << "   BIC: " << report::format_digits(r.bic, 8) << "\n";
+        out << "log-likelihood: " << report::format_digits(r.log_likelihood, 8)
+            << "   AIC: " << report::format_digits(r.aic, 8) << "   BIC: " << report::format_digits(r.bic, 8) << "\n";
     }
     out << "observations: " << r.n_obs << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
     if (r.method) out << " (" << to_string(*r.method) << ")";
@@ -133,7 +134,8 @@ std::string text_report(const FitResult& r) {
     if (r.starts > 1) {
         out << "starts: " << r.starts << "; distinct optima found: " << r.optima.size()
             << " (log-likelihood, number of starts):";
-        for (const Optimum& o : r.optima) out << " " << report::format_digits(o.log_likelihood, 8) << " (" << o.starts << ")";
+        for (const Optimum& o : r.optima)
+            out << " " << report::format_digits(o.log_likelihood, 8) << " (" << o.starts << ")";
         out << "\n";
     }
     out << "status: " << to_string(r.status) << (r.converged ? "" : " (NOT converged)") << ": " << r.message << "\n";

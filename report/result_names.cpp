@@ -73,10 +73,8 @@ std::string bounds_text(const ParameterBounds& b) {
     std::string s;
     if (lower && upper)
         s.append("(").append(format_short(b.lower)).append(", ").append(format_short(b.upper)).append(")");
-    else if (lower)
-        s.append("> ").append(format_short(b.lower));
-    else if (upper)
-        s.append("< ").append(format_short(b.upper));
+    else if (lower) s.append("> ").append(format_short(b.lower));
+    else if (upper) s.append("< ").append(format_short(b.upper));
     return s;
 }
 

@@ -4,9 +4,7 @@ namespace mlec::rt {
 
 namespace {
 
-double sigmoid(double u) {
-    return u >= 0 ? 1.0 / (1.0 + std::exp(-u)) : std::exp(u) / (1.0 + std::exp(u));
-}
+double sigmoid(double u) { return u >= 0 ? 1.0 / (1.0 + std::exp(-u)) : std::exp(u) / (1.0 + std::exp(u)); }
 
 }  // namespace
 

@@ -20,14 +20,14 @@ namespace mlec::rt {
 // (a bernoulli outcome that is not 0/1 is a data error), to choose start
 // values, and to give an implicit parameter an implied bound.
 enum class Domain {
-    real,              // (-inf, inf)
-    positive,          // (0, inf)
-    nonnegative,       // [0, inf)
-    unit_open,         // (0, 1)
-    unit_closed,       // [0, 1]
-    binary,            // {0, 1}
-    count,             // {0, 1, 2, ...}
-    category,          // {1, 2, ..., K}: a category's number (K checked by the op)
+    real,         // (-inf, inf)
+    positive,     // (0, inf)
+    nonnegative,  // [0, inf)
+    unit_open,    // (0, 1)
+    unit_closed,  // [0, 1]
+    binary,       // {0, 1}
+    count,        // {0, 1, 2, ...}
+    category,     // {1, 2, ..., K}: a category's number (K checked by the op)
 };
 
 bool in_domain(Domain d, double x);
@@ -73,12 +73,12 @@ struct StableForm {
 };
 
 struct DistributionDef {
-    std::string_view name;          // "normal"
-    bool discrete = false;          // pmf (y never differentiated) or pdf
-    Domain outcome = Domain::real;  // support of y
-    std::span<const DistArg> args;  // the parameters after y
-    OpDef op;                       // arity 1 + args.size(), value = log density
-    SampleFunction sample = nullptr;  // a draw from the distribution
+    std::string_view name;                      // "normal"
+    bool discrete = false;                      // pmf (y never differentiated) or pdf
+    Domain outcome = Domain::real;              // support of y
+    std::span<const DistArg> args;              // the parameters after y
+    OpDef op;                                   // arity 1 + args.size(), value = log density
+    SampleFunction sample = nullptr;            // a draw from the distribution
     std::span<const OutcomeLimit> limits = {};  // the outcome's support set by arguments
     // E[y | args] (`mlec predict`'s <outcome>_expected, with its
     // delta-method SE); nullptr where the mean does not exist (cauchy) or

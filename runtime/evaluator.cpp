@@ -77,7 +77,8 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
         if (live[static_cast<std::size_t>(id)]) live_varying_.push_back(id);
     current_varying_ = &live_varying_;
     // More workers than blocks would only idle.
-    threads_ = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads_), blocks_)));
+    threads_ =
+        static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads_), blocks_)));
     workspaces_.resize(static_cast<std::size_t>(threads_));
     sums_.resize(static_cast<std::size_t>(threads_));
     // The row-invariant nodes whose adjoints the blocks add to: those read
@@ -256,7 +257,8 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
                     const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(n.inputs[i])];
                     const double d = invariant_d1_[uid][i];
                     const auto& pos = dep_position_[uid][i];
-                    for (std::size_t a = 0; a < pos.size(); ++a) t(0, pos[a]) += d * ti(0, static_cast<Eigen::Index>(a));
+                    for (std::size_t a = 0; a < pos.size(); ++a)
+                        t(0, pos[a]) += d * ti(0, static_cast<Eigen::Index>(a));
                 }
             }
         }
@@ -308,10 +310,8 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
                 continue;
             }
             ConstCol rows(d.rows, len);
-            if (child.row_invariant)
-                invariant_adjoint[static_cast<std::size_t>(input)] += (adj * rows).sum();
-            else
-                Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += adj * rows;
+            if (child.row_invariant) invariant_adjoint[static_cast<std::size_t>(input)] += (adj * rows).sum();
+            else Col(ws.adjoint[static_cast<std::size_t>(input)].data(), len) += adj * rows;
         }
     }
 }
@@ -351,19 +351,17 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
                 const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(input)];
                 for (std::size_t a = 0; a < pos.size(); ++a) {
                     const double ta = ti(0, static_cast<Eigen::Index>(a));
-                    if (!d.rows)
-                        top.col(pos[a]).array() += d.scalar * ta;
-                    else
-                        top.col(pos[a]).array() += ConstCol(d.rows, len) * ta;
+                    if (!d.rows) top.col(pos[a]).array() += d.scalar * ta;
+                    else top.col(pos[a]).array() += ConstCol(d.rows, len) * ta;
                 }
                 continue;
             }
             const Eigen::MatrixXd& ti = ws.tangent[static_cast<std::size_t>(input)];
             for (std::size_t a = 0; a < pos.size(); ++a) {
-                if (!d.rows)
-                    top.col(pos[a]) += d.scalar * ti.col(static_cast<Eigen::Index>(a)).head(len);
+                if (!d.rows) top.col(pos[a]) += d.scalar * ti.col(static_cast<Eigen::Index>(a)).head(len);
                 else
-                    top.col(pos[a]).array() += ConstCol(d.rows, len) * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
+                    top.col(pos[a]).array() +=
+                        ConstCol(d.rows, len) * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
             }
         }
     }
@@ -425,8 +423,8 @@ void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hes
             for (int j = i; j < arity; ++j) {
                 const int in_j = node.inputs[static_cast<std::size_t>(j)];
                 if (!has_deps(graph_.node(in_j))) continue;
-                Eigen::Map<const Eigen::VectorXd> d2(ws.d2[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(),
-                                                     len);
+                Eigen::Map<const Eigen::VectorXd> d2(
+                    ws.d2[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(), len);
                 auto w = ws.w.head(len);
                 w = adj.cwiseProduct(d2);
                 add_weighted_outer(ws, in_i, in_j, w, i != j, hessian);

@@ -65,8 +65,7 @@ public:
     // finite (NaN included), so an optimizer rejects such a point.
     double nll(const Eigen::VectorXd& theta);
     double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
-    double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
-                                Eigen::MatrixXd& hessian);
+    double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
 
     // The first (row, term index) whose log-likelihood value is not finite,
     // among this rank's rows (row: local).
@@ -157,8 +156,8 @@ private:
     void evaluate_products(Workspace& ws, int id, std::size_t n);
     void add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
                             bool symmetric_pair, Eigen::MatrixXd& hessian) const;
-    void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps,
-                 const std::vector<int>& cols_deps, bool symmetric_pair, Eigen::MatrixXd& h) const;
+    void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps, const std::vector<int>& cols_deps,
+                 bool symmetric_pair, Eigen::MatrixXd& h) const;
 
     const Graph& graph_;
     std::vector<std::span<const double>> columns_;
@@ -172,14 +171,14 @@ private:
     std::vector<double> invariant_value_;
     std::vector<std::vector<double>> invariant_d1_;
     std::vector<std::vector<double>> invariant_d2_;
-    std::vector<Eigen::MatrixXd> invariant_tangent_;   // 1 x deps.size()
-    std::vector<double> invariant_adjoint_;            // summed over all rows
-    std::vector<Buffer> broadcast_;                    // per node: invariant value repeated over a block
+    std::vector<Eigen::MatrixXd> invariant_tangent_;  // 1 x deps.size()
+    std::vector<double> invariant_adjoint_;           // summed over all rows
+    std::vector<Buffer> broadcast_;                   // per node: invariant value repeated over a block
 
     std::vector<std::vector<std::vector<int>>> dep_position_;  // node, input -> columns in node's deps
-    std::vector<int> varying_;                         // varying op/data nodes, topological
-    std::vector<int> live_varying_;                    // those the log-likelihood needs
-    const std::vector<int>* current_varying_ = nullptr;  // what the block sweeps visit
+    std::vector<int> varying_;                                 // varying op/data nodes, topological
+    std::vector<int> live_varying_;                            // those the log-likelihood needs
+    const std::vector<int>* current_varying_ = nullptr;        // what the block sweeps visit
     // While alive, block sweeps visit every node (node_values, node_jacobian
     // of nodes outside the log-likelihood, such as predictions).
     struct AllNodes {
@@ -190,11 +189,11 @@ private:
         Evaluator& e_;
         const std::vector<int>* saved_;
     };
-    std::vector<int> invariant_;                       // invariant nodes, topological
-    std::vector<Workspace> workspaces_;                // one per thread
-    std::vector<Sums> sums_;                           // one per thread
-    std::vector<int> adjoint_nodes_;                   // invariant nodes read by varying ones
-    std::vector<std::int64_t> exchange_;               // the words one collective sum sends
+    std::vector<int> invariant_;          // invariant nodes, topological
+    std::vector<Workspace> workspaces_;   // one per thread
+    std::vector<Sums> sums_;              // one per thread
+    std::vector<int> adjoint_nodes_;      // invariant nodes read by varying ones
+    std::vector<std::int64_t> exchange_;  // the words one collective sum sends
 };
 
 }  // namespace mlec::rt

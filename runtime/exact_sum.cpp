@@ -41,12 +41,9 @@ void ExactSums::clear() { std::fill(words_.begin(), words_.end(), 0); }
 
 void ExactSums::add_non_finite(std::int64_t* sum, std::uint64_t bits) {
     // exponent all ones: a NaN if the fraction is non-zero, else +-inf
-    if ((bits & ((std::uint64_t{1} << 52) - 1)) != 0)
-        ++sum[kNaN];
-    else if ((bits >> 63) != 0)
-        ++sum[kMinusInf];
-    else
-        ++sum[kPlusInf];
+    if ((bits & ((std::uint64_t{1} << 52) - 1)) != 0) ++sum[kNaN];
+    else if ((bits >> 63) != 0) ++sum[kMinusInf];
+    else ++sum[kPlusInf];
 }
 
 void ExactSums::add(const ExactSums& other) {
@@ -67,8 +64,7 @@ void ExactSums::normalize() {
 
 double ExactSums::value(std::size_t i) const {
     const std::int64_t* sum = words_.data() + i * kStride;
-    if (sum[kNaN] > 0 || (sum[kPlusInf] > 0 && sum[kMinusInf] > 0))
-        return std::numeric_limits<double>::quiet_NaN();
+    if (sum[kNaN] > 0 || (sum[kPlusInf] > 0 && sum[kMinusInf] > 0)) return std::numeric_limits<double>::quiet_NaN();
     if (sum[kPlusInf] > 0) return std::numeric_limits<double>::infinity();
     if (sum[kMinusInf] > 0) return -std::numeric_limits<double>::infinity();
 

@@ -20,13 +20,13 @@ enum class NodeKind { constant, data, parameter, op };
 
 struct Node {
     NodeKind kind = NodeKind::constant;
-    double constant = 0;         // kind == constant
-    int column = -1;             // kind == data: index into the evaluator's columns
-    int parameter = -1;          // kind == parameter: index into theta
-    const OpDef* op = nullptr;   // kind == op
-    std::vector<int> inputs;     // kind == op: node ids, all smaller than this node's
-    bool row_invariant = true;   // no data column below this node
-    std::vector<int> deps;       // sorted ids of the parameters below this node
+    double constant = 0;        // kind == constant
+    int column = -1;            // kind == data: index into the evaluator's columns
+    int parameter = -1;         // kind == parameter: index into theta
+    const OpDef* op = nullptr;  // kind == op
+    std::vector<int> inputs;    // kind == op: node ids, all smaller than this node's
+    bool row_invariant = true;  // no data column below this node
+    std::vector<int> deps;      // sorted ids of the parameters below this node
 };
 
 class Graph {

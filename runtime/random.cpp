@@ -78,8 +78,7 @@ double poisson_log_pmf(double k, double lambda) {
     constexpr double log_sqrt_2pi = 0.91893853320467274178032973640562;
     if (k < 10) return k * std::log(lambda) - lambda - special::log_factorial(k);
     const double t = (lambda - k) / k;
-    return k * (std::log1p(t) - t) - 0.5 * std::log(k) - log_sqrt_2pi -
-           special::stirling_remainder(k);
+    return k * (std::log1p(t) - t) - 0.5 * std::log(k) - log_sqrt_2pi - special::stirling_remainder(k);
 }
 
 // PTRS, the transformed rejection method with squeeze of Hoermann (1993),

@@ -23,12 +23,12 @@ namespace mlec::rt::special {
 // NaN/inf, and the callers decide what it means. promote_double<false> keeps
 // the evaluation in double (Boost's default promotes to long double, which is
 // several times slower and buys nothing at our tolerances).
-using Policy = boost::math::policies::policy<
-    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
-    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
-    boost::math::policies::promote_double<false>>;
+using Policy =
+    boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::pole_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::promote_double<false>>;
 
 inline bool is_nonpositive_integer(double x) { return x <= 0 && x == std::floor(x); }
 
@@ -83,9 +83,8 @@ inline double log_factorial(double k) {
 inline double stirling_remainder(double x) {
     MLEC_ASSERT_PRECONDITION(x >= 10);
     const double r = 1.0 / (x * x);
-    constexpr double c[] = {1.0 / 12,         -1.0 / 360,          1.0 / 1260,
-                            -1.0 / 1680,      1.0 / 1188,          -691.0 / 360360,
-                            1.0 / 156,        -3617.0 / 122400};
+    constexpr double c[] = {1.0 / 12,   -1.0 / 360,      1.0 / 1260, -1.0 / 1680,
+                            1.0 / 1188, -691.0 / 360360, 1.0 / 156,  -3617.0 / 122400};
     double sum = c[7];
     for (int k = 6; k >= 0; --k) sum = sum * r + c[k];
     return sum / x;
@@ -103,8 +102,7 @@ inline double log_beta_large(double a, double b) {
     const double ratio = p / (p + q);
     if (p >= 10) {
         const double corr = stirling_remainder(p) + stirling_remainder(q) - stirling_remainder(p + q);
-        return -0.5 * std::log(q) + log_sqrt_2pi + corr + (p - 0.5) * std::log(ratio) +
-               q * std::log1p(-ratio);
+        return -0.5 * std::log(q) + log_sqrt_2pi + corr + (p - 0.5) * std::log(ratio) + q * std::log1p(-ratio);
     }
     const double corr = stirling_remainder(q) - stirling_remainder(p + q);
     return lgamma(p) + corr + p - p * std::log(p + q) + (q - 0.5) * std::log1p(-ratio);

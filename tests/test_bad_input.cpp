@@ -8,7 +8,6 @@
 // input (the column counts characters, a UTF-8 byte-order mark is not one).
 #include <catch2/catch.hpp>
 
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -118,8 +117,8 @@ TEST_CASE("malformed models: exit code 2 and the position of the mistake") {
          "missing_column.mle:1:1: error: 'z' is not a column of d.csv; did you mean 'x'?"},
         {"unknown_distribution.mle", "y ~ nromal(mu, sigma)\n", "d.csv", good_csv, model_error,
          "unknown_distribution.mle:1:5: error: unknown distribution 'nromal'; did you mean 'normal'?"},
-        {"name_too_long.mle", "y ~ normal(" + std::string(256, 'a') + ", sigma)\n", "d.csv", good_csv,
-         model_error, "name_too_long.mle:1:12: error: name too long (256 characters; at most 255)"},
+        {"name_too_long.mle", "y ~ normal(" + std::string(256, 'a') + ", sigma)\n", "d.csv", good_csv, model_error,
+         "name_too_long.mle:1:12: error: name too long (256 characters; at most 255)"},
         {"number_too_large.mle", "y ~ normal(1e400 * mu, sigma)\n", "d.csv", good_csv, model_error,
          "number_too_large.mle:1:12: error: number '1e400' is too large for a double"},
         {"malformed_number.mle", "y ~ normal(1.5e3x, sigma)\n", "d.csv", good_csv, model_error,
@@ -131,13 +130,13 @@ TEST_CASE("malformed models: exit code 2 and the position of the mistake") {
 TEST_CASE("models that are unusual but fine fit (exit code 0)") {
     const std::vector<Case> cases = {
         {"bom.mle", "\xEF\xBB\xBF" + mean_model, "d.csv", good_csv, ok, ""},
-        {"crlf.mle", "# a model\r\nparam sigma > 0\r\ny ~ normal(mu,\r\n           sigma)\r\n", "d.csv", good_csv,
-         ok, ""},
+        {"crlf.mle", "# a model\r\nparam sigma > 0\r\ny ~ normal(mu,\r\n           sigma)\r\n", "d.csv", good_csv, ok,
+         ""},
         {"no_final_newline.mle", "y ~ normal(mu, sigma)", "d.csv", good_csv, ok, ""},
         {"latin1_comment.mle", "# caf\xE9 (Latin-1 in a comment)\n" + mean_model, "d.csv", good_csv, ok, ""},
         {"name_255.mle", "y ~ normal(" + std::string(255, 'm') + ", sigma)\n", "d.csv", good_csv, ok, ""},
-        {"nested_200.mle", "y ~ normal(" + std::string(200, '(') + "mu" + std::string(200, ')') + ", sigma)\n",
-         "d.csv", good_csv, ok, ""},
+        {"nested_200.mle", "y ~ normal(" + std::string(200, '(') + "mu" + std::string(200, ')') + ", sigma)\n", "d.csv",
+         good_csv, ok, ""},
     };
     for (const Case& c : cases) check_case(c);
 }
@@ -204,8 +203,11 @@ TEST_CASE("malformed data: exit code 3 and the data file's line and column") {
          "invalid_utf8.csv:3:3: error: row 2, column 'y': expected a number, found '\\xFF'"},
         {"m.mle", mean_model, "latin1.csv", "x,y\n1,1.5\n2,caf\xE9\n", data_error,
          "latin1.csv:3:3: error: row 2, column 'y': expected a number, found 'caf\\xE9'"},
-        {"m.mle", mean_model, "nul_cell.csv", std::string("x,y\n1,1.5\n2,\0" "3\n", 15), data_error,
-         "nul_cell.csv:3:3: error: row 2, column 'y': expected a number, found '\\x003'"},
+        {"m.mle", mean_model, "nul_cell.csv",
+         std::string("x,y\n1,1.5\n2,\0"
+                     "3\n",
+                     15),
+         data_error, "nul_cell.csv:3:3: error: row 2, column 'y': expected a number, found '\\x003'"},
         {"m.mle", mean_model, "utf8_cell.csv", "x,y\n1,1.5\n2,\xC2\xBD\n", data_error,
          "utf8_cell.csv:3:3: error: row 2, column 'y': expected a number, found '\xC2\xBD'"},
         {"m.mle", mean_model, "bom_duplicate.csv", "\xEF\xBB\xBFy,y\n1,2\n", data_error,
@@ -234,16 +236,15 @@ TEST_CASE("data that are unusual but fine load and fit (exit code 0)") {
     const std::vector<Case> cases = {
         {"m.mle", mean_model, "bom.csv", "\xEF\xBB\xBFx,y\n" + rows, ok, ""},
         {"m.mle", mean_model, "crlf.csv", "x,y\r\n1,1.1\r\n2,2.3\r\n3,0.7\r\n4,1.9\r\n5,4.2\r\n", ok, ""},
-        {"m.mle", mean_model, "bom_crlf.csv", "\xEF\xBB\xBFx,y\r\n1,1.1\r\n2,2.3\r\n3,0.7\r\n4,1.9\r\n5,4.2", ok,
-         ""},
+        {"m.mle", mean_model, "bom_crlf.csv", "\xEF\xBB\xBFx,y\r\n1,1.1\r\n2,2.3\r\n3,0.7\r\n4,1.9\r\n5,4.2", ok, ""},
         {"m.mle", mean_model, "quoted.csv",
          "\"x\",\"y\",\"note, with \"\"quotes\"\"\"\n"
          "1,\"1.1\",\"a, b\"\n2, \"2.3\" ,\"\"\"\"\n3,0.7,\"say \"\"hi\"\", then go\"\n4,1.9,\n5,4.2,plain\n",
          ok, ""},
         {"m.mle", mean_model, "underflow.csv", "x,y\n1,1.1\n2,2.3\n3,1e-400\n4,1.9\n5,4.2\n", ok, ""},
         {"m.mle", mean_model, "trailing_blank_lines.csv", "x,y\n" + rows + "\n\n  \n", ok, ""},
-        {"m.mle", mean_model, "bad_unused_column.csv",
-         "x,y,z\n1,1.1,\xFF\n2,2.3,inf\n3,0.7,nan\n4,1.9,\n5,4.2,\x01\n", ok, ""},
+        {"m.mle", mean_model, "bad_unused_column.csv", "x,y,z\n1,1.1,\xFF\n2,2.3,inf\n3,0.7,nan\n4,1.9,\n5,4.2,\x01\n",
+         ok, ""},
         {"m.mle", mean_model, "latin1_unused_name.csv", "caf\xE9,y\n" + rows, ok, ""},
         {"m.mle", mean_model, "spaces.csv", " x , y \n1 , 1.1\n2,2.3 \n 3,0.7\n4,\t1.9\n5,+4.2\n", ok, ""},
         // A count may equal its n (the limit is inclusive).
@@ -274,21 +275,28 @@ TEST_CASE("compare, simulate and predict: each refusal has its own exit code and
         std::string first_line;
     };
     const std::vector<Command> commands = {
-        {{"simulate", "p.mle", "sep.csv", "--format", "json"}, usage,
+        {{"simulate", "p.mle", "sep.csv", "--format", "json"},
+         usage,
          "mlec: error: --format json is not available for simulate: it writes CSV"},
-        {{"predict", "p.mle", "sep.csv", "new.csv", "--format", "json"}, usage,
+        {{"predict", "p.mle", "sep.csv", "new.csv", "--format", "json"},
+         usage,
          "mlec: error: --format json is not available for predict: it writes CSV"},
         // The model cannot be simulated, though its fit converged.
-        {{"simulate", "target.mle", "sep.csv"}, model_error,
+        {{"simulate", "target.mle", "sep.csv"},
+         model_error,
          "target.mle: error: cannot simulate 'target += bernoulli_lpmf(y | p)': only sampling statements with one "
          "distribution can be simulated"},
-        {{"simulate", "sep.mle", "sep.csv"}, no_maximum,
+        {{"simulate", "sep.mle", "sep.csv"},
+         no_maximum,
          "sep.mle: error: the fit's status is diverged, not converged: there is no estimate to simulate from"},
-        {{"predict", "sep.mle", "sep.csv", "new.csv"}, no_maximum,
+        {{"predict", "sep.mle", "sep.csv", "new.csv"},
+         no_maximum,
          "new.csv: error: the fit did not converge or has no covariance: there is nothing to predict from"},
-        {{"compare", "mean_y.mle", "mean_x.mle", "pos.csv"}, model_error,
+        {{"compare", "mean_y.mle", "mean_x.mle", "pos.csv"},
+         model_error,
          "mean_x.mle: error: models 'x', but mean_y.mle models 'y'" + different},
-        {{"compare", "lognormal_y.mle", "log_y.mle", "pos.csv"}, model_error,
+        {{"compare", "lognormal_y.mle", "log_y.mle", "pos.csv"},
+         model_error,
          "log_y.mle: error: models 'log(y)', but lognormal_y.mle models 'y'" + different},
         {{"compare", "p.mle", "sep.mle", "sep.csv"}, no_maximum, ""},
         {{"simulate", "p.mle", "sep.csv"}, ok, ""},
@@ -323,16 +331,18 @@ TEST_CASE("an expression nested 100,000 deep is refused at level 257, without a 
          good_csv, model_error, "deep_parens.mle:1:267: error: expression nested too deeply (more than 256 levels)"},
         {"deep_minus.mle", prefix + std::string(depth, '-') + "mu, sigma)\n", "d.csv", good_csv, model_error,
          "deep_minus.mle:1:267: error: expression nested too deeply (more than 256 levels)"},
-        {"deep_brackets.mle", prefix + std::string(depth, '[') + "mu" + std::string(depth, ']') + ", sigma)\n",
+        {"deep_brackets.mle", prefix + std::string(depth, '[') + "mu" + std::string(depth, ']') + ", sigma)\n", "d.csv",
+         good_csv, model_error, "deep_brackets.mle:1:267: error: expression nested too deeply (more than 256 levels)"},
+        {"deep_powers.mle",
+         "y ~ normal(mu" +
+             [] {
+                 std::string s;
+                 for (int i = 0; i < depth; ++i) s += "^mu";
+                 return s;
+             }() +
+             ", sigma)\n",
          "d.csv", good_csv, model_error,
-         "deep_brackets.mle:1:267: error: expression nested too deeply (more than 256 levels)"},
-        {"deep_powers.mle", "y ~ normal(mu" + [] {
-             std::string s;
-             for (int i = 0; i < depth; ++i) s += "^mu";
-             return s;
-         }() + ", sigma)\n",
-         "d.csv", good_csv, model_error,
-          // '^' chains are right-recursive: the k-th '^' is at column 14 + 3 (k - 1)
+         // '^' chains are right-recursive: the k-th '^' is at column 14 + 3 (k - 1)
          // and level 1 + k, so level 257 is the 256th.
          "deep_powers.mle:1:" + std::to_string(14 + 3 * 255) +
              ": error: expression nested too deeply (more than 256 levels)"},
@@ -365,8 +375,8 @@ TEST_CASE("a 1 MB identifier or number gives a short message naming its position
     const std::vector<Case> cases = {
         {"big_name.mle", "y ~ normal(" + big + ", sigma)\n", "d.csv", good_csv, model_error,
          "big_name.mle:1:12: error: name too long (1048576 characters; at most 255)"},
-        {"big_name_line2.mle", "param sigma > 0\ny ~ normal(mu, sigma) + " + big + "\n", "d.csv", good_csv,
-         model_error, "big_name_line2.mle:2:25: error: name too long (1048576 characters; at most 255)"},
+        {"big_name_line2.mle", "param sigma > 0\ny ~ normal(mu, sigma) + " + big + "\n", "d.csv", good_csv, model_error,
+         "big_name_line2.mle:2:25: error: name too long (1048576 characters; at most 255)"},
         {"big_number.mle", "y ~ normal(" + digits + ", sigma)\n", "d.csv", good_csv, model_error,
          "big_number.mle:1:12: error: number '" + std::string(60, '7') + "...' is too large for a double"},
         {"big_malformed.mle", "y ~ normal(" + digits + "x, sigma)\n", "d.csv", good_csv, model_error,
@@ -387,9 +397,9 @@ TEST_CASE("a 100 MB line in the data gives a short message naming its position")
         csv.append(mb100, '7');
         csv += "\n3,2.5\n";
         const Run r = run_case({"m.mle", mean_model, "long_row.csv", std::move(csv), data_error, ""});
-        check_run(r, data_error,
-                  "long_row.csv:3:3: error: row 2, column 'y': '" + std::string(30, '7') +
-                      "...' is not a finite number");
+        check_run(
+            r, data_error,
+            "long_row.csv:3:3: error: row 2, column 'y': '" + std::string(30, '7') + "...' is not a finite number");
         CHECK(r.err.size() < 2000);
     }
     // A header whose second column has a 100 MB name and whose third has none.

@@ -1,10 +1,10 @@
 // The mlec command end to end: output, exit codes, and never a NaN.
+#include <sys/wait.h>
 #include <array>
-#include <cctype>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 #include <vector>
 
 #include "mlec/exit_codes.h"
@@ -149,7 +149,7 @@ TEST_CASE("exit codes: usage 1, model error 2, data error 3") {
 }
 
 TEST_CASE("README and --help list exactly the exit codes of the table (mlec/exit_codes.h)") {
-    const std::vector<int> table{MLEC_OK,        MLEC_ERROR_USAGE, MLEC_ERROR_MODEL,
+    const std::vector<int> table{MLEC_OK,         MLEC_ERROR_USAGE, MLEC_ERROR_MODEL,
                                  MLEC_ERROR_DATA, MLEC_ERROR_FIT,   MLEC_FIT_NOT_IDENTIFIED};
     const std::string readme = mlec::test::read_file(mlec::test::source_dir() / "README.md");
     const std::size_t begin = readme.find("### Exit codes\n");
@@ -165,8 +165,8 @@ TEST_CASE("README and --help list exactly the exit codes of the table (mlec/exit
     const std::string help = run("--help").out;
     CHECK(help.find("exit codes: " + std::to_string(MLEC_OK) + " success, " + std::to_string(MLEC_ERROR_USAGE) +
                     " usage or file error, " + std::to_string(MLEC_ERROR_MODEL) + " model error, " +
-                    std::to_string(MLEC_ERROR_DATA) + " data error,\n            " +
-                    std::to_string(MLEC_ERROR_FIT) + " the fit did not converge") != std::string::npos);
+                    std::to_string(MLEC_ERROR_DATA) + " data error,\n            " + std::to_string(MLEC_ERROR_FIT) +
+                    " the fit did not converge") != std::string::npos);
     CHECK(help.find("\n            " + std::to_string(MLEC_FIT_NOT_IDENTIFIED) + " the fit found a maximum") !=
           std::string::npos);
     CHECK(help.find(std::to_string(MLEC_ERROR_INTERNAL)) == std::string::npos);

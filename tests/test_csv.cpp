@@ -60,8 +60,8 @@ Diagnostic first_error(const std::string& text, const std::vector<std::string>& 
     return ds[0];
 }
 
-void check_at(const Diagnostic& d, int line, int column, const std::string& message,
-              const std::string& source_line, int caret_length) {
+void check_at(const Diagnostic& d, int line, int column, const std::string& message, const std::string& source_line,
+              int caret_length) {
     CHECK(d.message == message);
     CHECK(d.line == line);
     CHECK(d.column == column);
@@ -181,10 +181,18 @@ TEST_CASE("csv: quoted fields", "[csv]") {
 
 TEST_CASE("csv: number syntax is strtod's, plus a leading '+'", "[csv]") {
     const std::vector<std::pair<std::string, double>> cases{
-        {"1e-3", 1e-3}, {"-0", -0.0}, {"+5", 5.0}, {".5", 0.5}, {"5.", 5.0}, {"-.25", -0.25},
-        {"1E+2", 100.0}, {"+0.0", 0.0}, {"007", 7.0},
+        {"1e-3", 1e-3},
+        {"-0", -0.0},
+        {"+5", 5.0},
+        {".5", 0.5},
+        {"5.", 5.0},
+        {"-.25", -0.25},
+        {"1E+2", 100.0},
+        {"+0.0", 0.0},
+        {"007", 7.0},
         // Below the smallest subnormal: strtod rounds to (signed) zero.
-        {"1e-400", 0.0}, {"-1e-400", -0.0},
+        {"1e-400", 0.0},
+        {"-1e-400", -0.0},
     };
     for (const auto& [text, expected] : cases) {
         INFO(text);
@@ -237,7 +245,8 @@ TEST_CASE("csv: a large file loads every row", "[csv]") {
     // too small: the columns must still grow to hold every row.
     std::string text = "i,x,label\n";
     const int n = 20000;
-    for (int i = 0; i < n; ++i) text += std::to_string(i) + "," + std::to_string(i) + ".25,row" + std::to_string(i) + "\n";
+    for (int i = 0; i < n; ++i)
+        text += std::to_string(i) + "," + std::to_string(i) + ".25,row" + std::to_string(i) + "\n";
     auto c = load_ok(text, {"x", "i"});
     REQUIRE(c[0].size() == static_cast<std::size_t>(n));
     for (int i = 0; i < n; i += 997) {
@@ -292,13 +301,12 @@ TEST_CASE("csv: header errors", "[csv]") {
     }
     SECTION("a name that is empty") {
         check_at(first_error("a,b,,d\n1,2,3,4\n", {}), 1, 5, "column 3 of the header has no name", "a,b,,d", 1);
-        check_at(first_error("a, \"\" ,c\n1,2,3\n", {}), 1, 4, "column 2 of the header has no name",
-                 "a, \"\" ,c", 2);
+        check_at(first_error("a, \"\" ,c\n1,2,3\n", {}), 1, 4, "column 2 of the header has no name", "a, \"\" ,c", 2);
         check_at(first_error("a,b,\r\n1,2,3\r\n", {}), 1, 5, "column 3 of the header has no name", "a,b,", 1);
     }
     SECTION("a name twice") {
-        check_at(first_error("x,y,  x\n1,2,3\n", {}), 1, 7, "column 'x' appears twice in the header (first as column 1)",
-                 "x,y,  x", 1);
+        check_at(first_error("x,y,  x\n1,2,3\n", {}), 1, 7,
+                 "column 'x' appears twice in the header (first as column 1)", "x,y,  x", 1);
         check_at(first_error("\xEF\xBB\xBF\"y\",b,y\n1,2,3\n", {}), 1, 7,
                  "column 'y' appears twice in the header (first as column 1)", "\"y\",b,y", 1);
     }
@@ -334,8 +342,8 @@ TEST_CASE("csv: value errors name the row, the column and the field", "[csv]") {
                  4);
     }
     SECTION("trailing junk, a lone sign, doubled signs") {
-        check_at(first_error("y\n1.5kg\n", {"y"}), 2, 1, "row 1, column 'y': expected a number, found '1.5kg'",
-                 "1.5kg", 5);
+        check_at(first_error("y\n1.5kg\n", {"y"}), 2, 1, "row 1, column 'y': expected a number, found '1.5kg'", "1.5kg",
+                 5);
         check_at(first_error("y\n+\n", {"y"}), 2, 1, "row 1, column 'y': expected a number, found '+'", "+", 1);
         check_at(first_error("y\n+-1\n", {"y"}), 2, 1, "row 1, column 'y': expected a number, found '+-1'", "+-1", 3);
         check_at(first_error("y\n1 2\n", {"y"}), 2, 1, "row 1, column 'y': expected a number, found '1 2'", "1 2", 3);
@@ -347,12 +355,19 @@ TEST_CASE("csv: value errors name the row, the column and the field", "[csv]") {
     }
     SECTION("columns and carets count characters, not bytes") {
         // "é" is two bytes, "€" three: the field starts at character 5.
-        check_at(first_error("name,y\n\xC3\xA9t\xC3\xA9,\xE2\x82\xAC" "5\n", {"y"}), 2, 5,
-                 "row 1, column 'y': expected a number, found '\xE2\x82\xAC" "5'", "\xC3\xA9t\xC3\xA9,\xE2\x82\xAC" "5",
+        check_at(first_error("name,y\n\xC3\xA9t\xC3\xA9,\xE2\x82\xAC"
+                             "5\n",
+                             {"y"}),
+                 2, 5,
+                 "row 1, column 'y': expected a number, found '\xE2\x82\xAC"
+                 "5'",
+                 "\xC3\xA9t\xC3\xA9,\xE2\x82\xAC"
+                 "5",
                  2);
     }
     SECTION("not finite") {
-        check_at(first_error("x,y\n1,inf\n", {"y"}), 2, 3, "row 1, column 'y': 'inf' is not a finite number", "1,inf", 3);
+        check_at(first_error("x,y\n1,inf\n", {"y"}), 2, 3, "row 1, column 'y': 'inf' is not a finite number", "1,inf",
+                 3);
         check_at(first_error("y\n-Infinity\n", {"y"}), 2, 1, "row 1, column 'y': '-Infinity' is not a finite number",
                  "-Infinity", 9);
         check_at(first_error("y\nnan\n", {"y"}), 2, 1, "row 1, column 'y': 'nan' is not a finite number", "nan", 3);

@@ -34,8 +34,7 @@ using mlec::data::merge_category_texts;
 const std::vector<std::size_t> part_counts{1, 2, 3, 4, 7};
 
 bool same_bits(double a, double b) {
-    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) ||
-           (std::isnan(a) && std::isnan(b));
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) || (std::isnan(a) && std::isnan(b));
 }
 
 void check_same(const Diagnostic& a, const Diagnostic& b) {
@@ -145,8 +144,8 @@ Outcome parts_load(const std::vector<std::unique_ptr<CsvFile>>& parts, const std
 // Parts and whole file agree: the same columns and rows, or the same error.
 // "no data rows after the header" is the lead's to raise when no part has a
 // row: then every part reads nothing and none has content.
-void check_load(const std::string& text, const std::vector<int>& which, bool missing_as_nan,
-                std::size_t count, int threads = 1, std::size_t spare = 0) {
+void check_load(const std::string& text, const std::vector<int>& which, bool missing_as_nan, std::size_t count,
+                int threads = 1, std::size_t spare = 0) {
     INFO("parts " << count << ", threads " << threads);
     const Outcome whole = whole_load(text, which, missing_as_nan);
     const auto parts = open_parts(text, count);
@@ -299,11 +298,11 @@ std::string dressed(const std::string& cell, std::mt19937_64& rng) {
 
 struct Shape {
     std::size_t rows = 100;
-    bool missing = true;         // NA and empty cells in b, g and h
+    bool missing = true;  // NA and empty cells in b, g and h
     bool bom = false;
     bool trailing_blanks = false;
     bool final_newline = true;
-    bool text_groups = true;     // h holds words; otherwise whole numbers too
+    bool text_groups = true;  // h holds words; otherwise whole numbers too
 };
 
 // Columns: a, b numbers; t text with quoted commas (never loaded); g whole
@@ -311,7 +310,13 @@ struct Shape {
 // with commas, UTF-8) or numbers; lines end in "\n" or "\r\n".
 std::string generate(const Shape& shape, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
-    static const char* const words[] = {"alpha", "\"be,ta\"", "gamma", ("\xCE\xB4" "elta"), "\"say \"\"hi\"\"\"", "7"};
+    static const char* const words[] = {"alpha",
+                                        "\"be,ta\"",
+                                        "gamma",
+                                        ("\xCE\xB4"
+                                         "elta"),
+                                        "\"say \"\"hi\"\"\"",
+                                        "7"};
     std::string text = shape.bom ? "\xEF\xBB\xBF" : "";
     text += "a,t,b,g,h\r\n";
     for (std::size_t r = 0; r < shape.rows; ++r) {
@@ -466,8 +471,7 @@ TEST_CASE("csv parts: an error is the whole file's error", "[csv][parts]") {
             std::vector<std::size_t> at_rows;
             if (rows == 15)
                 for (std::size_t r = 0; r < rows; ++r) at_rows.push_back(r);
-            else
-                at_rows = {0, 1, 42, 99, 100, 150, 201, 298, 299};
+            else at_rows = {0, 1, 42, 99, 100, 150, 201, 298, 299};
             for (std::size_t row : at_rows) {
                 INFO("line '" << e.line << "' at row " << row << " of " << rows);
                 const std::string text = with_row(*base, row, e.line);

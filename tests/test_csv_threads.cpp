@@ -267,11 +267,14 @@ TEST_CASE("csv threads: small files and the ends of files", "[csv][threads]") {
     for (int threads : thread_counts) {
         INFO("threads " << threads);
         check_columns(load("a\n1\n", {0}, threads), {{1.0}});
-        check_columns(load("a,b\n1,2\n3,4", {1}, threads), {{2.0, 4.0}});                   // no final newline
-        check_columns(load("a,b\r\n1,2\r\n3,+4\r", {1}, threads), {{2.0, 4.0}});            // nor "\n" after "\r"
-        check_columns(load("a,b\n1,2\n3,4\n\n  \r\n\t\n", {0}, threads), {{1.0, 3.0}});     // blank lines at the end
+        check_columns(load("a,b\n1,2\n3,4", {1}, threads), {{2.0, 4.0}});                // no final newline
+        check_columns(load("a,b\r\n1,2\r\n3,+4\r", {1}, threads), {{2.0, 4.0}});         // nor "\n" after "\r"
+        check_columns(load("a,b\n1,2\n3,4\n\n  \r\n\t\n", {0}, threads), {{1.0, 3.0}});  // blank lines at the end
         check_columns(load("a,b\n1,2\n3,4\n\n  \r\n\t", {1, 0}, threads), {{2.0, 4.0}, {1.0, 3.0}});
-        check_columns(load("\xEF\xBB\xBF" "a\n-0\n", {0}, threads), {{-0.0}});
+        check_columns(load("\xEF\xBB\xBF"
+                           "a\n-0\n",
+                           {0}, threads),
+                      {{-0.0}});
         const Loaded none = load("a,b\n1,2\n3,4\n", {}, threads);
         REQUIRE(none.columns);
         CHECK(none.columns->empty());

@@ -29,10 +29,10 @@
 #include <string>
 #include <vector>
 
+#include "data/csv.hpp"
+#include "mlec/mlec.hpp"
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
-#include "mlec/mlec.hpp"
-#include "data/csv.hpp"
 #include "support/thread_collective.hpp"
 
 namespace {
@@ -184,9 +184,9 @@ struct Values {
 struct Outcome {
     Diagnostics diagnostics;  // of loading and binding
     bool bound = false;
-    std::size_t local_rows = 0;   // this rank's rows after aligning
-    std::size_t first_row = 0;    // their first among all rows
-    bool shared = false;          // the problem sums over ranks
+    std::size_t local_rows = 0;  // this rank's rows after aligning
+    std::size_t first_row = 0;   // their first among all rows
+    bool shared = false;         // the problem sums over ranks
     std::size_t observations = 0;
     std::size_t rows_dropped = 0;
     std::vector<Values> values;
@@ -486,7 +486,8 @@ TEST_CASE("separation is named as one machine names it") {
         Table t;
         t.header = {"a", "b", "y"};
         const char* const xor_rows[4][3] = {{"0", "0", "0"}, {"0", "1", "1"}, {"1", "0", "1"}, {"1", "1", "0"}};
-        for (std::size_t r = 0; r < 10000; ++r) t.rows.push_back({xor_rows[r % 4][0], xor_rows[r % 4][1], xor_rows[r % 4][2]});
+        for (std::size_t r = 0; r < 10000; ++r)
+            t.rows.push_back({xor_rows[r % 4][0], xor_rows[r % 4][1], xor_rows[r % 4][2]});
         const std::string text = t.text();
         s.model = "y ~ bernoulli(sigmoid(w1*a + w2*b + w3*a*b + c))\n";
         const Outcome one = alone(text, s);
@@ -579,7 +580,7 @@ TEST_CASE("align_rows moves fewer than a block per rank and starts every rank at
     // Rows split unevenly, some ranks without any: each rank's column holds
     // its rows' numbers among all rows, so where every row went is visible.
     const std::vector<std::vector<std::size_t>> splits{
-        {10000}, {4999, 5001}, {3000, 1, 6999}, {2047, 2049, 0, 5904}, {1500, 1500, 1400, 0, 1600, 2000, 2000},
+        {10000},        {4999, 5001}, {3000, 1, 6999}, {2047, 2049, 0, 5904}, {1500, 1500, 1400, 0, 1600, 2000, 2000},
         {100, 200, 300}};
     for (const std::vector<std::size_t>& split : splits) {
         const int k = static_cast<int>(split.size());
@@ -622,8 +623,8 @@ TEST_CASE("align_rows moves fewer than a block per rank and starts every rank at
             INFO("rank " << r);
             const Result& m = results[r];
             CHECK(m.total == total);
-            CHECK(m.first_before == std::accumulate(split.begin(), split.begin() + static_cast<std::ptrdiff_t>(r),
-                                                    std::size_t{0}));
+            CHECK(m.first_before ==
+                  std::accumulate(split.begin(), split.begin() + static_cast<std::ptrdiff_t>(r), std::size_t{0}));
             // Block boundaries as one machine has them: total rows or 2,048,
             // whichever is fewer.
             const std::size_t b = std::min(block, total);

@@ -43,7 +43,8 @@ TEST_CASE("a probability parameter runs to its bound when every outcome is 0") {
     CHECK(mlec::limit_text(r.parameters[0].diverges_to) == "0");
     CHECK(r.message.find("p -> 0 (its lower bound)") != std::string::npos);
     bool on_bound = false;
-    for (const auto& d : r.diagnostics) on_bound = on_bound || (d.kind == mlec::DiagnosticKind::on_bound && d.parameters[0] == "p");
+    for (const auto& d : r.diagnostics)
+        on_bound = on_bound || (d.kind == mlec::DiagnosticKind::on_bound && d.parameters[0] == "p");
     CHECK(on_bound);
 }
 
@@ -155,8 +156,8 @@ TEST_CASE("a gradient that overflows at the start is named, and nothing is repor
 }
 
 TEST_CASE("complete separation is named with its parameters and columns (the XOR table with interaction)") {
-    const auto r = fit_text("y ~ bernoulli(sigmoid(w1*a + w2*b + w3*a*b + c))\n",
-                            "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
+    const auto r =
+        fit_text("y ~ bernoulli(sigmoid(w1*a + w2*b + w3*a*b + c))\n", "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
     REQUIRE(r.status == mlec::FitStatus::diverged);
     REQUIRE(r.diagnostics.size() == 1);
     const auto& d = r.diagnostics[0];
@@ -234,8 +235,9 @@ TEST_CASE("nearly collinear covariates are reported as an ill-conditioned Hessia
     }
     const auto r = fit_text("y ~ normal(b0 + b1*x1 + b2*x2, s)\n", csv);
     bool found = false;
-    for (const auto& d : r.diagnostics) found = found || d.kind == mlec::DiagnosticKind::ill_conditioned ||
-                                                 d.kind == mlec::DiagnosticKind::flat_direction;
+    for (const auto& d : r.diagnostics)
+        found =
+            found || d.kind == mlec::DiagnosticKind::ill_conditioned || d.kind == mlec::DiagnosticKind::flat_direction;
     INFO(mlec::text_report(r));
     CHECK(found);
 }

@@ -29,14 +29,14 @@
 // Every code block of docs/language.md must carry one of these, so that a
 // new example there cannot be added untested. The files read are README.md
 // and docs/*.md.
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 #include "mlec/mlec.hpp"

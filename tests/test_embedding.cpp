@@ -168,7 +168,8 @@ TEST_CASE("bad columns in memory are errors that name the column and row") {
     auto pmodel = Model::from_text("y ~ poisson(lambda)\n", "p.mle", ds);
     auto pdata = Data::from_columns({"y"}, {std::span<const double>(counts)}, "t", ds);
     CHECK_FALSE(Problem::bind(*pmodel, *pdata, ds));
-    CHECK(mlec::format(ds) == "t: error: row 3, column 'y': poisson outcome must be a non-negative integer, found 2.5\n");
+    CHECK(mlec::format(ds) ==
+          "t: error: row 3, column 'y': poisson outcome must be a non-negative integer, found 2.5\n");
 }
 
 TEST_CASE("the compiled NLL serves a caller's own optimizer") {

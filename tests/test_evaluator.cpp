@@ -8,9 +8,9 @@
 #include <random>
 #include <sstream>
 
+#include "data/csv.hpp"
 #include "grammar/parse.hpp"
 #include "interpreter/checked_model.hpp"
-#include "data/csv.hpp"
 #include "runtime/evaluator.hpp"
 
 namespace {

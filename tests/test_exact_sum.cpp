@@ -22,8 +22,8 @@ using BigInt = boost::multiprecision::cpp_int;
 // 2200 bits hold any sum of fewer than 2^100 doubles exactly (2^-1074 up to
 // 2^1124). The default exponent range: in Boost 1.74 a narrowed one
 // (e.g. -2400..2400) makes ldexp and division return 0.
-using BigFloat = boost::multiprecision::number<
-    boost::multiprecision::cpp_bin_float<2200, boost::multiprecision::digit_base_2>>;
+using BigFloat =
+    boost::multiprecision::number<boost::multiprecision::cpp_bin_float<2200, boost::multiprecision::digit_base_2>>;
 
 namespace {
 
@@ -138,18 +138,18 @@ TEST_CASE("exact_sum: hand-picked sums against the big-integer reference", "[exa
         {1e308, 1.0, -1e308},
         {1e308, 1e-308, -1e308, kTiny},
         {0.1, 0.2, 0.3, -0.6},
-        {1.0, std::ldexp(1.0, -53)},                               // tie, 1 is even: stays 1
-        {1.0 + DBL_EPSILON, std::ldexp(1.0, -53)},                 // tie, odd: rounds up
-        {1.0, std::ldexp(1.0, -53), std::ldexp(1.0, -1074)},       // just above the tie
+        {1.0, std::ldexp(1.0, -53)},                          // tie, 1 is even: stays 1
+        {1.0 + DBL_EPSILON, std::ldexp(1.0, -53)},            // tie, odd: rounds up
+        {1.0, std::ldexp(1.0, -53), std::ldexp(1.0, -1074)},  // just above the tie
         {-1.0, -std::ldexp(1.0, -53), -std::ldexp(1.0, -1074)},
         {kTiny, kTiny, kTiny},
-        {min_normal, -kTiny},                                      // largest subnormal
-        {min_normal / 2, min_normal / 2},                          // subnormals to a normal
-        {max, max},                                                // overflow
+        {min_normal, -kTiny},              // largest subnormal
+        {min_normal / 2, min_normal / 2},  // subnormals to a normal
+        {max, max},                        // overflow
         {-max, -max},
-        {max, max, -max},                                          // intermediate overflow
-        {max, half_ulp_of_max},                                    // tie at the top: +inf
-        {max, half_ulp_of_max, -kTiny},                            // just below: DBL_MAX
+        {max, max, -max},                // intermediate overflow
+        {max, half_ulp_of_max},          // tie at the top: +inf
+        {max, half_ulp_of_max, -kTiny},  // just below: DBL_MAX
         {-max, -half_ulp_of_max},
         {max, std::ldexp(1.0, 969)},
         {std::ldexp(1.0, 1023), std::ldexp(1.0, -1074)},

@@ -16,9 +16,9 @@
 #include <map>
 #include <sstream>
 
-#include "problem/impl.hpp"
 #include "grammar/parse.hpp"
 #include "mlec/mlec.hpp"
+#include "problem/impl.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -44,7 +44,8 @@ struct Case {
 // expected result names.
 std::vector<Case> cases() {
     std::vector<Case> out;
-    for (const fs::path& dir : {mlec::test::source_dir() / "models", mlec::test::source_dir() / "tests/reference/trust"}) {
+    for (const fs::path& dir :
+         {mlec::test::source_dir() / "models", mlec::test::source_dir() / "tests/reference/trust"}) {
         if (!fs::exists(dir)) continue;
         std::vector<fs::path> models;
         for (const auto& e : fs::directory_iterator(dir))
@@ -94,16 +95,14 @@ std::string reparametrized(const std::string& text, const mlec::interp::Paramete
     for (const auto& s : parsed.model->statements)
         if (const auto* p = std::get_if<mlec::ast::Param>(&s.node))
             for (const auto& d : p->decls)
-                if (d.name == info.name) out.replace(d.name_span.begin, d.name_span.end - d.name_span.begin, info.name + "__unused");
+                if (d.name == info.name)
+                    out.replace(d.name_span.begin, d.name_span.end - d.name_span.begin, info.name + "__unused");
     const std::string scaled = info.name + "__s";
     std::string declaration = "param " + scaled;
     const auto& b = info.bounds;
-    if (b.has_lower() && b.has_upper())
-        declaration += " in (" + number(b.lower / c) + ", " + number(b.upper / c) + ")";
-    else if (b.has_lower())
-        declaration += " > " + number(b.lower / c);
-    else if (b.has_upper())
-        declaration += " < " + number(b.upper / c);
+    if (b.has_lower() && b.has_upper()) declaration += " in (" + number(b.lower / c) + ", " + number(b.upper / c) + ")";
+    else if (b.has_lower()) declaration += " > " + number(b.lower / c);
+    else if (b.has_upper()) declaration += " < " + number(b.upper / c);
     declaration += " = " + number(info.start / c);
     return declaration + "\n" + info.name + " = " + number(c) + " * " + scaled + "\n" + out;
 }

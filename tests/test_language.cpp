@@ -62,8 +62,7 @@ TEST_CASE("a simplex estimates category frequencies with binomial standard error
 }
 
 TEST_CASE("softmax of a vector literal gives the same fit as a simplex") {
-    Fit f = fit_text("y ~ categorical(softmax([0, a, b]))\nreport p3 = exp(b) / (1 + exp(a) + exp(b))\n",
-                     category_csv);
+    Fit f = fit_text("y ~ categorical(softmax([0, a, b]))\nreport p3 = exp(b) / (1 + exp(a) + exp(b))\n", category_csv);
     REQUIRE(f.problem);
     REQUIRE(f.result.converged);
     CHECK(find(f.result.parameters, "a").estimate == Approx(std::log(5.0 / 2)).epsilon(1e-8));
@@ -76,8 +75,8 @@ TEST_CASE("softmax of a vector literal gives the same fit as a simplex") {
 TEST_CASE("report quantities get delta-method standard errors") {
     // y ~ poisson(lambda): lambda = mean 2, SE sqrt(lambda / n); a report of
     // log(lambda) has SE SE(lambda) / lambda = 1 / sqrt(n lambda).
-    Fit f = fit_text("y ~ poisson(lambda)\nreport log_rate = log(lambda)\nreport twice = 2 * lambda\n",
-                     "y\n1\n2\n3\n2\n");
+    Fit f =
+        fit_text("y ~ poisson(lambda)\nreport log_rate = log(lambda)\nreport twice = 2 * lambda\n", "y\n1\n2\n3\n2\n");
     REQUIRE(f.problem);
     REQUIRE(f.result.derived.size() == 2);
     const auto& lr = find(f.result.derived, "log_rate");
@@ -119,8 +118,7 @@ TEST_CASE("a matrix times a vector, dot and sum are the linear algebra they say"
 
 TEST_CASE("group parameters: integer levels sorted, text levels in order of appearance") {
     // Normal means by group: the MLE of each is its group's mean.
-    Fit f = fit_text("param mu[g], s > 0\ny ~ normal(mu[g], s)\n",
-                     "g,y\n3,1\n1,2\n3,3\n10,4\n1,4\n10,8\n");
+    Fit f = fit_text("param mu[g], s > 0\ny ~ normal(mu[g], s)\n", "g,y\n3,1\n1,2\n3,3\n10,4\n1,4\n10,8\n");
     REQUIRE(f.problem);
     REQUIRE(f.result.converged);
     REQUIRE(f.result.parameters.size() == 4);
@@ -131,8 +129,7 @@ TEST_CASE("group parameters: integer levels sorted, text levels in order of appe
     CHECK(f.result.parameters[1].estimate == Approx(2).epsilon(1e-9));
     CHECK(f.result.parameters[2].estimate == Approx(6).epsilon(1e-9));
 
-    Fit t = fit_text("param mu[color], s > 0\ny ~ normal(mu[color], s)\n",
-                     "color,y\nred,1\nblue,2\nred,3\nblue,6\n");
+    Fit t = fit_text("param mu[color], s > 0\ny ~ normal(mu[color], s)\n", "color,y\nred,1\nblue,2\nred,3\nblue,6\n");
     REQUIRE(t.problem);
     CHECK(t.result.parameters[0].name == "mu[red]");
     CHECK(t.result.parameters[0].estimate == Approx(2).epsilon(1e-9));
@@ -155,12 +152,14 @@ TEST_CASE("a vector indexed by an integer column, and an index out of range") {
 
 TEST_CASE("a two-component mixture with a simplex of weights equals the scalar-weight form") {
     const std::string csv = "y\n-2.1\n-1.7\n-2.4\n1.9\n2.2\n2.5\n2.0\n-1.9\n";
-    Fit a = fit_text("param w in (0, 1), m1 = -1, m2 = 1, s1 > 0, s2 > 0\n"
-                     "y ~ mixture(w, normal(m1, s1), normal(m2, s2))\n",
-                     csv);
-    Fit b = fit_text("param w simplex[2], m1 = -1, m2 = 1, s1 > 0, s2 > 0\n"
-                     "y ~ mixture(w, normal(m1, s1), normal(m2, s2))\n",
-                     csv);
+    Fit a = fit_text(
+        "param w in (0, 1), m1 = -1, m2 = 1, s1 > 0, s2 > 0\n"
+        "y ~ mixture(w, normal(m1, s1), normal(m2, s2))\n",
+        csv);
+    Fit b = fit_text(
+        "param w simplex[2], m1 = -1, m2 = 1, s1 > 0, s2 > 0\n"
+        "y ~ mixture(w, normal(m1, s1), normal(m2, s2))\n",
+        csv);
     REQUIRE(a.problem);
     REQUIRE(b.problem);
     REQUIRE(a.result.converged);
@@ -171,8 +170,9 @@ TEST_CASE("a two-component mixture with a simplex of weights equals the scalar-w
 }
 
 TEST_CASE("multi-start is reproducible from its seed and reports distinct optima") {
-    const std::string model = "param W[2, 2], u[2], v[2], d\nh = tanh(W * [a, b] + u)\n"
-                              "y ~ bernoulli(sigmoid(dot(v, h) + d))\n";
+    const std::string model =
+        "param W[2, 2], u[2], v[2], d\nh = tanh(W * [a, b] + u)\n"
+        "y ~ bernoulli(sigmoid(dot(v, h) + d))\n";
     const std::string csv = "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n";
     mlec::FitOptions o;
     o.starts = 8;

@@ -70,7 +70,7 @@ std::string include_violation(const LayerTable& table, const std::string& layer,
 }
 
 std::vector<std::string> violations_in(const LayerTable& table, const std::string& layer, const std::string& text,
-                                        const std::string& file) {
+                                       const std::string& file) {
     std::vector<std::string> out;
     for (const std::string& header : quoted_includes(text)) {
         const std::string why = include_violation(table, layer, header);
@@ -96,8 +96,8 @@ std::string repo_path(const fs::path& p) { return fs::relative(p, source_dir).ge
 
 TEST_CASE("the layer table lists the library's folders with what each may use") {
     const LayerTable table = read_layers();
-    for (const char* layer : {"grammar", "runtime", "data", "optim", "report", "interpreter", "problem", "inference",
-                              "mpi", "api"})
+    for (const char* layer :
+         {"grammar", "runtime", "data", "optim", "report", "interpreter", "problem", "inference", "mpi", "api"})
         CHECK(table.count(layer) == 1);
     // The foundations use no other layer; the pipeline's order holds.
     CHECK(table.at("runtime").empty());
@@ -108,8 +108,9 @@ TEST_CASE("the layer table lists the library's folders with what each may use") 
 
 TEST_CASE("the check finds an include that crosses a layer the wrong way") {
     const LayerTable table = read_layers();
-    const std::string text = "#include <vector>\n#include \"runtime/graph.hpp\"\n  #include \"inference/fit_context.hpp\"\n"
-                             "#include \"mlec/diagnostic.hpp\"\n#include \"mlec/mlec.hpp\"\n";
+    const std::string text =
+        "#include <vector>\n#include \"runtime/graph.hpp\"\n  #include \"inference/fit_context.hpp\"\n"
+        "#include \"mlec/diagnostic.hpp\"\n#include \"mlec/mlec.hpp\"\n";
     const std::vector<std::string> found = violations_in(table, "optim", text, "optim/x.cpp");
     REQUIRE(found.size() == 3);
     CHECK(found[0] == "optim/x.cpp includes \"runtime/graph.hpp\": layer runtime/, which optim/ may not use");
@@ -159,11 +160,16 @@ TEST_CASE("the public headers and the CLI include only the public API") {
 TEST_CASE("namespaces follow folders") {
     // The namespace of each layer's internals; `mlec` itself is where the
     // public API's functions are defined.
-    const std::map<std::string, std::set<std::string>> own{
-        {"grammar", {"grammar", "ast"}}, {"runtime", {"rt"}},          {"data", {"data"}},
-        {"optim", {"optim"}},            {"report", {"report"}},       {"interpreter", {"interp"}},
-        {"problem", {"problem"}},        {"inference", {"inference"}}, {"mpi", {"mpi"}},
-        {"api", {}}};
+    const std::map<std::string, std::set<std::string>> own{{"grammar", {"grammar", "ast"}},
+                                                           {"runtime", {"rt"}},
+                                                           {"data", {"data"}},
+                                                           {"optim", {"optim"}},
+                                                           {"report", {"report"}},
+                                                           {"interpreter", {"interp"}},
+                                                           {"problem", {"problem"}},
+                                                           {"inference", {"inference"}},
+                                                           {"mpi", {"mpi"}},
+                                                           {"api", {}}};
     static const std::regex declared(R"(^namespace mlec(::(\w+))?)", std::regex::multiline);
     for (const auto& [layer, names] : own) {
         for (const fs::path& file : sources_under(source_dir / layer)) {

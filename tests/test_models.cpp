@@ -107,8 +107,8 @@ TEST_CASE("the XOR fit reproduces the closed-form covariance") {
     REQUIRE(f.result.covariance.rows() == 3);
     for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j)
-            check_close(f.result.covariance(i, j), expected["covariance"][static_cast<std::size_t>(i)]
-                                                                  [static_cast<std::size_t>(j)].get<double>(),
+            check_close(f.result.covariance(i, j),
+                        expected["covariance"][static_cast<std::size_t>(i)][static_cast<std::size_t>(j)].get<double>(),
                         1e-8, 1e-10);
     // log(0.5) * 4 exactly, and AIC = 2k - 2 logL.
     check_close(f.result.log_likelihood, 4 * std::log(0.5), 1e-12, 0);

@@ -159,8 +159,7 @@ TEST_CASE("slips of a column's name look like it, coefficients named after it do
         CHECK_FALSE(looks_like_column(name, std::vector<std::string>{"a", "b", "y"}));
     // describe names the family, at most four columns
     CHECK(mlec::interp::describe(*looks_like_column("x9", numbered("x", 2))) == "columns 'x1', 'x2'");
-    CHECK(mlec::interp::describe(*looks_like_column("x9", numbered("x", 6))) ==
-          "columns 'x1', 'x2', 'x3', 'x4', ...");
+    CHECK(mlec::interp::describe(*looks_like_column("x9", numbered("x", 6))) == "columns 'x1', 'x2', 'x3', 'x4', ...");
     CHECK(mlec::interp::describe(*looks_like_column("agee", std::vector<std::string>{"age"})) == "column 'age'");
 }
 
@@ -320,7 +319,8 @@ TEST_CASE("a free name that looks like a column is an error, declared a warning"
         const std::string mistyped = model.substr(0, model.rfind('x')) + typo;
         const std::string column = std::to_string(mistyped.size() - typo.size() + 1);
         const std::string first = bind_text(mistyped + ", s)\n", csv_with(header));
-        CHECK(first.starts_with("m.mle:1:" + column + ": error: '" + typo + "' is not a column of d.csv but looks "
+        CHECK(first.starts_with("m.mle:1:" + column + ": error: '" + typo +
+                                "' is not a column of d.csv but looks "
                                 "like its column"));
         // with a `data` statement, the same
         CHECK(bind_text(data + "\n" + mistyped + ", s)\n", csv_with(header)).starts_with("m.mle:2:" + column + ":"));

@@ -139,8 +139,7 @@ TEST_CASE("Newton solves a convex quadratic in one iteration") {
 TEST_CASE("Rosenbrock from (-1.2, 1) reaches (1, 1)") {
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(2, rosenbrock);
-    const OptimizeResult result =
-        mlec::optim::minimize(objective, vec({-1.2, 1}), with_method(method));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({-1.2, 1}), with_method(method));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.method_used == method);
@@ -196,8 +195,7 @@ TEST_CASE("an indefinite Hessian: Newton goes downhill, not to the saddle") {
         if (h) *h << 3 * x * x - 1, 0, 0, 1;
         return x * x * x * x / 4 - x * x / 2 + y * y / 2;
     });
-    const OptimizeResult result =
-        mlec::optim::minimize(objective, vec({0.1, 1}), with_method(Method::newton));
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({0.1, 1}), with_method(Method::newton));
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(std::abs(result.x(0) - 1) < 1e-8);
@@ -225,11 +223,10 @@ TEST_CASE("automatic picks L-BFGS for 200 parameters") {
     VectorXd start(n);
     for (int i = 0; i < n; i += 2) start.segment(i, 2) = vec({-1.2 + 0.01 * i, 1 - 0.005 * i});
     int callback_calls = 0;
-    const OptimizeResult result =
-        mlec::optim::minimize(objective, start, {}, [&](const mlec::optim::IterationInfo&) {
-            ++callback_calls;
-            return true;
-        });
+    const OptimizeResult result = mlec::optim::minimize(objective, start, {}, [&](const mlec::optim::IterationInfo&) {
+        ++callback_calls;
+        return true;
+    });
     check_consistent(objective, result);
     CHECK(result.method_used == Method::lbfgs);
     CHECK(result.status == OptimizeStatus::converged);
@@ -296,11 +293,11 @@ TEST_CASE("the callback sees every accepted iteration and can cancel") {
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(2, rosenbrock);
     std::vector<mlec::optim::IterationInfo> seen;
-    const OptimizeResult result = mlec::optim::minimize(
-        objective, vec({-1.2, 1}), with_method(method), [&](const mlec::optim::IterationInfo& info) {
-            seen.push_back(info);
-            return info.iteration < 3;
-        });
+    const OptimizeResult result = mlec::optim::minimize(objective, vec({-1.2, 1}), with_method(method),
+                                                        [&](const mlec::optim::IterationInfo& info) {
+                                                            seen.push_back(info);
+                                                            return info.iteration < 3;
+                                                        });
     check_consistent(objective, result);
     CHECK(result.status == OptimizeStatus::cancelled);
     CHECK(result.iterations == 3);
@@ -320,9 +317,8 @@ TEST_CASE("a start at the optimum takes no iterations") {
     const Method method = GENERATE(Method::newton, Method::lbfgs);
     TestObjective objective(2, rosenbrock);
     bool called = false;
-    const OptimizeResult result =
-        mlec::optim::minimize(objective, vec({1, 1}), with_method(method),
-                           [&](const mlec::optim::IterationInfo&) { return called = true; });
+    const OptimizeResult result = mlec::optim::minimize(
+        objective, vec({1, 1}), with_method(method), [&](const mlec::optim::IterationInfo&) { return called = true; });
     CHECK(result.status == OptimizeStatus::converged);
     CHECK(result.iterations == 0);
     // L-BFGS's start, then Newton's confirmation with the Hessian.

@@ -51,8 +51,8 @@ TEST_CASE("every malformed model in tests/cases gives its expected message") {
         expect.replace_extension(".expect");
         INFO(model.filename().string());
         REQUIRE(fs::exists(expect));
-        const mlec::ParseResult result = mlec::parse_model(
-            mlec::SourceText(model.filename().string(), read_bytes(model)));
+        const mlec::ParseResult result =
+            mlec::parse_model(mlec::SourceText(model.filename().string(), read_bytes(model)));
         // Each case is one mistake: exactly one error, and no tree.
         CHECK(result.diagnostics.size() == 1);
         CHECK(!result.model);

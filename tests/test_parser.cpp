@@ -40,8 +40,8 @@ std::string show(const ast::Expr& e) {
                 return "(- " + show(*node.operand) + ")";
             } else if constexpr (std::is_same_v<T, ast::Binary>) {
                 static const char* ops[] = {"+", "-", "*", "/", "^"};
-                return std::string("(") + ops[static_cast<int>(node.op)] + " " +
-                       show(*node.lhs) + " " + show(*node.rhs) + ")";
+                return std::string("(") + ops[static_cast<int>(node.op)] + " " + show(*node.lhs) + " " +
+                       show(*node.rhs) + ")";
             } else if constexpr (std::is_same_v<T, ast::Call>) {
                 std::string out = "(call " + node.callee;
                 for (std::size_t k = 0; k < node.args.size(); ++k) {
@@ -117,9 +117,7 @@ std::string expr_shape(const std::string& expression) {
     return show(std::get<ast::Assign>(model.statements[0].node).value);
 }
 
-std::string text_of(const std::string& text, Span span) {
-    return text.substr(span.begin, span.end - span.begin);
-}
+std::string text_of(const std::string& text, Span span) { return text.substr(span.begin, span.end - span.begin); }
 
 std::string first_error(const std::string& text) {
     const ParseResult result = parse_model(SourceText("t.mle", text));
@@ -168,8 +166,7 @@ TEST_CASE("calls, conditional calls, indexing and vector literals") {
 }
 
 TEST_CASE("numbers get exactly the value strtod gives") {
-    for (const char* number : {"123", "1.5", ".5", "1e-3", "2.5E+10", "0.1", "1.", "6.02214076e23",
-                               "4.9e-324"}) {
+    for (const char* number : {"123", "1.5", ".5", "1e-3", "2.5E+10", "0.1", "1.", "6.02214076e23", "4.9e-324"}) {
         INFO(number);
         const ast::Model model = parse_ok(std::string("x = ") + number);
         const auto& value = std::get<ast::Assign>(model.statements[0].node).value;
@@ -193,8 +190,7 @@ TEST_CASE("every statement form") {
     CHECK(shape("param w simplex[3]") == "(param {w simplex[3]})");
     CHECK(shape("param Vm[state] = 200") == "(param {Vm[state] = 200})");
     CHECK(shape("data a, b, y") == "(data a b y)");
-    CHECK(shape("target += normal_lpdf(y | mu, sigma)") ==
-          "(target+= (call normal_lpdf y | mu sigma))");
+    CHECK(shape("target += normal_lpdf(y | mu, sigma)") == "(target+= (call normal_lpdf y | mu sigma))");
     CHECK(shape("report odds = p / (1 - p)") == "(report odds (/ p (- 1 p)))");
     CHECK(shape("v[g] ~ normal(0, 1)") == "(~ (index v g) (call normal 0 1))");
 }
@@ -202,8 +198,7 @@ TEST_CASE("every statement form") {
 TEST_CASE("keywords are reserved only where a statement starts") {
     CHECK(shape("parameter = data_x + in") == "(= parameter (+ data_x in))");
     CHECK(shape("y ~ normal(target, report)") == "(~ y (call normal target report))");
-    CHECK(first_error("param in") ==
-          "expected a parameter name after 'param', found 'in' ('in' is a keyword)");
+    CHECK(first_error("param in") == "expected a parameter name after 'param', found 'in' ('in' is a keyword)");
 }
 
 TEST_CASE("statements end at newlines and semicolons unless a bracket or an operator is open") {
@@ -306,7 +301,7 @@ TEST_CASE("SourceText counts lines from 1 and columns in code points") {
     CHECK(source.locate(4).line == 2);
     CHECK(source.locate(6).column == 2);  // after the two bytes of 'μ'
     CHECK(source.line_text(3) == "last");
-    CHECK(source.locate(18).line == 3);   // the end of the text
+    CHECK(source.locate(18).line == 3);  // the end of the text
     CHECK(source.locate(18).column == 5);
     const Diagnostic d = source.diagnostic(Span{4, 8}, "m");
     CHECK(d.line == 2);
@@ -331,9 +326,10 @@ TEST_CASE("format writes file:line:col, the line and a caret") {
     d.column = 6;
     d.caret_length = 2;
     d.severity = Severity::warning;
-    CHECK(format(d) == "models/bad.mle:2:6: warning: expected ')' to close the call to 'normal'\n"
-                       "    \ty\xCE\xBC = (a\n"
-                       "    \t    ^^\n");
+    CHECK(format(d) ==
+          "models/bad.mle:2:6: warning: expected ')' to close the call to 'normal'\n"
+          "    \ty\xCE\xBC = (a\n"
+          "    \t    ^^\n");
     Diagnostic no_line{.severity = Severity::note,
                        .category = Category::data,
                        .file = "d.csv",

@@ -107,7 +107,7 @@ struct NormalSample {
 // coordinate, (v - 1)^2 / 2, gives the profile something to minimize.
 double plateau(double u, double* d1, double* d2) {
     const double s = 1 / (1 + std::exp(-u));  // sigmoid(u)
-    const double sb = 1 - s;                   // sigmoid(-u)
+    const double sb = 1 - s;                  // sigmoid(-u)
     const double bump = std::exp(-0.5 * u * u);
     const double a = 0.5 * sb + bump;
     const double a1 = -0.5 * s * sb - u * bump;
@@ -140,8 +140,7 @@ TEST_CASE("profile interval for a normal mean matches the closed form", "[profil
     const NormalSample sample;
     TestObjective nll = sample.objective();
     for (double wald_se : {0.0, std::sqrt(sample.s2 / sample.n)}) {
-        const ProfileResult r =
-            profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 0, identity, wald_se, -inf, inf);
+        const ProfileResult r = profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 0, identity, wald_se, -inf, inf);
         REQUIRE_FALSE(r.better);
         REQUIRE_FALSE(r.lower.open);
         REQUIRE_FALSE(r.upper.open);
@@ -156,8 +155,7 @@ TEST_CASE("profile interval for a normal mean matches the closed form", "[profil
     }
     ProfileOptions options;
     options.level = 0.99;
-    const ProfileResult r =
-        profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 0, identity, 0, -inf, inf, options);
+    const ProfileResult r = profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 0, identity, 0, -inf, inf, options);
     CHECK(std::abs(r.lower.bound - sample.mu_end(0.99, -1)) < 1e-7);
     CHECK(std::abs(r.upper.bound - sample.mu_end(0.99, +1)) < 1e-7);
 }
@@ -165,8 +163,7 @@ TEST_CASE("profile interval for a normal mean matches the closed form", "[profil
 TEST_CASE("profile interval for a normal sd matches bisection of its closed form", "[profile]") {
     const NormalSample sample;
     TestObjective nll = sample.objective();
-    const ProfileResult r =
-        profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 1, exponential, 0, 0, inf);
+    const ProfileResult r = profile(nll, sample.theta_hat(), sample.nll_hat(), {}, 1, exponential, 0, 0, inf);
     REQUIRE_FALSE(r.lower.open);
     REQUIRE_FALSE(r.upper.open);
     // 2 (p(sigma) - p_hat) = n (s2/sigma^2 - 1 - log(s2/sigma^2)).
@@ -295,9 +292,7 @@ TEST_CASE("a profile that never reaches the cutoff leaves the side open", "[prof
     }
     const VectorXd theta_hat{{u_hat, 1.0}};
     const double nll_hat = plateau(u_hat, nullptr, nullptr);
-    const auto excess = [&](double u) {
-        return 2 * (plateau(u, nullptr, nullptr) - nll_hat) - cutoff(0.95);
-    };
+    const auto excess = [&](double u) { return 2 * (plateau(u, nullptr, nullptr) - nll_hat) - cutoff(0.95); };
     const double upper = bisect(excess, u_hat, u_hat + 20);
 
     SECTION("with a finite bound on the user's scale") {

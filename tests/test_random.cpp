@@ -136,8 +136,8 @@ struct ChiSquare {
 // `lo` on are grouped in runs of `width`, with the two tails as cells of
 // their own; consecutive cells are then merged until each expects at least 5
 // draws (a remainder joins the last cell), so every probability is counted.
-ChiSquare chi_square(const std::vector<double>& x, const std::function<double(double)>& cdf, double lo,
-                     double width, int groups) {
+ChiSquare chi_square(const std::vector<double>& x, const std::function<double(double)>& cdf, double lo, double width,
+                     int groups) {
     // Cell 0: y < lo; cells 1..groups: [lo + (g-1) width, lo + g width);
     // cell groups + 1: the rest.
     std::vector<double> prob(groups + 2);
@@ -183,8 +183,7 @@ ChiSquare chi_square(const std::vector<double>& x, const std::function<double(do
         stat += (merged_o[c] - merged_e[c]) * (merged_o[c] - merged_e[c]) / merged_e[c];
     }
     const int cells = static_cast<int>(merged_e.size());
-    const double critical =
-        cells > 1 ? bm::quantile(bm::complement(bm::chi_squared(cells - 1), 1e-4)) : qnan;
+    const double critical = cells > 1 ? bm::quantile(bm::complement(bm::chi_squared(cells - 1), 1e-4)) : qnan;
     return {stat, cells, critical};
 }
 
@@ -242,8 +241,7 @@ Case categorical_case(std::vector<double> p) {
 const std::map<std::string, std::vector<Case>>& all_cases() {
     static const std::map<std::string, std::vector<Case>> cases = [] {
         std::map<std::string, std::vector<Case>> c;
-        c["bernoulli"] = {bernoulli_case({0.3}, 0.3), bernoulli_case({0.002}, 0.002),
-                          bernoulli_case({0.97}, 0.97)};
+        c["bernoulli"] = {bernoulli_case({0.3}, 0.3), bernoulli_case({0.002}, 0.002), bernoulli_case({0.97}, 0.97)};
         c["bernoulli_logit"] = {bernoulli_case({-2.0}, sigmoid(-2.0)), bernoulli_case({4.0}, sigmoid(4.0))};
         for (auto [n, p] : {std::pair{10.0, 0.3}, {1000.0, 0.02}, {1e6, 0.7}, {1e9, 0.5}, {1e9, 1e-4}}) {
             const bm::binomial_distribution<> d(n, p);
@@ -265,14 +263,16 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["geometric"].push_back({{p}, (1 - p) / p, (1 - p) / (p * p), bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [mu, sigma] : {std::pair{0.0, 1.0}, {-3.0, 1e-3}}) {
-            c["normal"].push_back(
-                {{mu, sigma}, mu, sigma * sigma, 3.0, cdf_of(bm::normal_distribution<>(mu, sigma))});
+            c["normal"].push_back({{mu, sigma}, mu, sigma * sigma, 3.0, cdf_of(bm::normal_distribution<>(mu, sigma))});
         }
         for (auto [mu, sigma] : {std::pair{0.0, 0.5}, {1.0, 1.0}}) {
             const bm::lognormal_distribution<> d(mu, sigma);
             const double s2 = sigma * sigma;
-            c["lognormal"].push_back({{mu, sigma}, std::exp(mu + s2 / 2),
-                                      std::expm1(s2) * std::exp(2 * mu + s2), bm::kurtosis(d), cdf_of(d)});
+            c["lognormal"].push_back({{mu, sigma},
+                                      std::exp(mu + s2 / 2),
+                                      std::expm1(s2) * std::exp(2 * mu + s2),
+                                      bm::kurtosis(d),
+                                      cdf_of(d)});
         }
         for (auto [nu, mu, sigma] : {std::tuple{0.7, 0.0, 1.0}, {6.0, 1.0, 2.0}, {1e3, 0.0, 1.0}}) {
             const bm::students_t_distribution<> t(nu);
@@ -305,8 +305,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         }
         for (auto [shape, rate] : {std::pair{0.3, 2.0}, {50.0, 0.1}, {0.005, 1.0}, {1.0, 1.0}}) {
             const bm::gamma_distribution<> d(shape, 1 / rate);
-            c["gamma"].push_back(
-                {{shape, rate}, shape / rate, shape / (rate * rate), bm::kurtosis(d), cdf_of(d)});
+            c["gamma"].push_back({{shape, rate}, shape / rate, shape / (rate * rate), bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [k, lambda] : {std::pair{0.5, 2.0}, {3.0, 1.0}}) {
             const bm::weibull_distribution<> d(k, lambda);
@@ -317,12 +316,12 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         }
         for (auto [a, b] : {std::pair{0.5, 0.5}, {2.0, 5.0}, {0.1, 0.2}, {0.001, 0.5}, {1e4, 2e4}}) {
             const bm::beta_distribution<> d(a, b);
-            c["beta"].push_back({{a, b}, a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1)),
-                                 bm::kurtosis(d), cdf_of(d)});
+            c["beta"].push_back(
+                {{a, b}, a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1)), bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [lo, hi] : {std::pair{-1.0, 3.0}, {1e6, 1e6 + 1e-3}}) {
-            c["uniform"].push_back({{lo, hi}, (lo + hi) / 2, (hi - lo) * (hi - lo) / 12, 1.8,
-                                    cdf_of(bm::uniform_distribution<>(lo, hi))});
+            c["uniform"].push_back(
+                {{lo, hi}, (lo + hi) / 2, (hi - lo) * (hi - lo) / 12, 1.8, cdf_of(bm::uniform_distribution<>(lo, hi))});
         }
         c["categorical"] = {categorical_case({0.2, 0.3, 0.5}), categorical_case({0.1, 0.0, 0.4, 0.25, 0.25}),
                             categorical_case({0.999, 0.001})};
@@ -353,8 +352,8 @@ TEST_CASE("the reference generator reproduces the published test vectors") {
     // output from 0, as in the authors' and other independent
     // implementations' test suites.
     ReferenceXoshiro g{{1, 2, 3, 4}};
-    const std::uint64_t expected[] = {11520u, 0u, 1509978240u, 1215971899390074240u, 1216172134540287360u,
-                                      607988272756665600u};
+    const std::uint64_t expected[] = {
+        11520u, 0u, 1509978240u, 1215971899390074240u, 1216172134540287360u, 607988272756665600u};
     for (std::uint64_t e : expected) CHECK(g() == e);
     std::uint64_t x = 0;
     CHECK(reference_splitmix(x) == 0xe220a8397b1dcdafULL);
@@ -501,8 +500,7 @@ TEST_CASE("every sampler matches its distribution's moments and cdf") {
                 const double width = std::max(1.0, std::floor(sd / 8));
                 const int groups = static_cast<int>(std::ceil((c.mean + 10 * sd + 1 - lo) / width));
                 const ChiSquare chi = chi_square(x, c.cdf, lo, width, groups);
-                INFO("chi-square " << chi.statistic << " on " << chi.cells << " cells, critical "
-                                   << chi.critical);
+                INFO("chi-square " << chi.statistic << " on " << chi.cells << " cells, critical " << chi.critical);
                 CHECK(chi.cells >= 2);
                 CHECK(chi.statistic < chi.critical);
             } else {

@@ -80,9 +80,8 @@ TEST_CASE("JSON report: null estimate with last_value, conditional_on_limit, nul
 TEST_CASE("a fit's exit code: 0 converged, 5 not identified, 4 otherwise") {
     mlec::FitResult r;
     const std::pair<mlec::FitStatus, int> cases[] = {
-        {mlec::FitStatus::converged, 0},      {mlec::FitStatus::not_identified, 5},
-        {mlec::FitStatus::not_a_maximum, 4},  {mlec::FitStatus::diverged, 4},
-        {mlec::FitStatus::max_iterations, 4}, {mlec::FitStatus::cancelled, 4},
+        {mlec::FitStatus::converged, 0}, {mlec::FitStatus::not_identified, 5}, {mlec::FitStatus::not_a_maximum, 4},
+        {mlec::FitStatus::diverged, 4},  {mlec::FitStatus::max_iterations, 4}, {mlec::FitStatus::cancelled, 4},
     };
     for (const auto& [status, code] : cases) {
         r.status = status;

@@ -4,6 +4,7 @@
 // the shard, its line and the row within it.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -13,7 +14,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "mlec/mlec.hpp"
@@ -66,7 +66,9 @@ std::pair<std::string, std::vector<std::string>> make_rows() {
     for (std::size_t r = 0; r < data_rows; ++r) {
         int g = static_cast<int>(rng.next() % 6);
         if (r < cut_2 + 100 && (g == 0 || g == 5)) g = 1 + static_cast<int>(rng.next() % 4);
-        int h = r < cut_1 ? (rng.next() % 2 ? 10 : 40) : r < cut_2 ? (rng.next() % 3 ? 10 : 5) : (rng.next() % 2 ? 7 : 40);
+        int h = r < cut_1   ? (rng.next() % 2 ? 10 : 40)
+                : r < cut_2 ? (rng.next() % 3 ? 10 : 5)
+                            : (rng.next() % 2 ? 7 : 40);
         const double x = rng.uniform() * 4 - 2;
         const double eta = 0.3 * g - 0.8 + 1.1 * x;
         const int y = rng.uniform() < 1 / (1 + std::exp(-eta)) ? 1 : 0;

@@ -62,7 +62,8 @@ TEST_CASE("the bootstrap is reproducible and its SE matches the closed form") {
 }
 
 TEST_CASE("simulate writes the used columns with new outcomes drawn from the fit") {
-    Bound b = bind_model("param mu[g], s > 0\ny ~ normal(mu[g], s)\n", "g,y,unused\nred,1,x\nblue,5,y\nred,1.5,z\nblue,5.5,w\n");
+    Bound b = bind_model("param mu[g], s > 0\ny ~ normal(mu[g], s)\n",
+                         "g,y,unused\nred,1,x\nblue,5,y\nred,1.5,z\nblue,5.5,w\n");
     const auto r = mlec::fit(*b.problem);
     REQUIRE(r.converged);
     mlec::Diagnostics ds;
@@ -120,8 +121,9 @@ TEST_CASE("a model that cannot be simulated is refused as a model error, however
     CHECK_FALSE(mlec::simulate_csv(*b.problem, r, 1, ds));
     REQUIRE(ds.size() == 1);
     CHECK(ds[0].category == mlec::Category::model);
-    CHECK(ds[0].message == "cannot simulate 'target += normal_lpdf(y | mu, 1)': only sampling statements with one "
-                           "distribution can be simulated");
+    CHECK(ds[0].message ==
+          "cannot simulate 'target += normal_lpdf(y | mu, 1)': only sampling statements with one "
+          "distribution can be simulated");
 }
 
 TEST_CASE("predict: at x = 0 the linear predictor is the intercept, with its standard error") {
@@ -166,6 +168,7 @@ TEST_CASE("predict refuses a group level the fit never saw") {
     const auto r = mlec::fit(*problem);
     auto newdata = mlec::Data::from_csv_text("g\nb\nc\n", "new.csv", ds);
     CHECK_FALSE(mlec::predict_csv(*problem, r, *newdata, ds));
-    CHECK(mlec::format(ds) ==
-          "new.csv:3:1: error: row 2, column 'g': level 'c' was not in the data the model was fitted to\n    c\n    ^\n");
+    CHECK(
+        mlec::format(ds) ==
+        "new.csv:3:1: error: row 2, column 'g': level 'c' was not in the data the model was fitted to\n    c\n    ^\n");
 }

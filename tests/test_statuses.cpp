@@ -11,7 +11,6 @@
 // likelihood drops to 0) is a maximum, so that status would be wrong there.
 #include <catch2/catch.hpp>
 
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -89,10 +88,8 @@ mlec::FitResult check_case(const Case& c) {
     CHECK(mlec::exit_code(r) == c.exit_code);
     CHECK(r.converged == (c.status == "converged"));
     CHECK(mlec::found_maximum(r) == (c.exit_code != 4));
-    if (c.prefix)
-        CHECK(r.message.starts_with(c.message));
-    else
-        CHECK(r.message == c.message);
+    if (c.prefix) CHECK(r.message.starts_with(c.message));
+    else CHECK(r.message == c.message);
 
     write("m.mle", c.model);
     write("d.csv", c.csv);
@@ -108,8 +105,8 @@ mlec::FitResult check_case(const Case& c) {
 }  // namespace
 
 TEST_CASE("converged: a normal sample, exit code 0") {
-    const mlec::FitResult r = check_case({"y ~ normal(mu, s)\n", "y\n1\n2\n3\n", {}, {}, "converged", 0,
-                                          "converged after ", true});
+    const mlec::FitResult r =
+        check_case({"y ~ normal(mu, s)\n", "y\n1\n2\n3\n", {}, {}, "converged", 0, "converged after ", true});
     for (const auto& p : r.parameters) CHECK(p.std_error);
     CHECK(std::isfinite(r.aic));
 }
@@ -168,7 +165,12 @@ TEST_CASE("not_a_maximum: a kink where the Hessian sees a saddle, exit code 4") 
     const std::string model = "y ~ laplace(m, s)\n";
     const std::string csv = "y\n1\n2\n4\n";
     const mlec::FitResult r = check_case(
-        {model, csv, {}, {}, "not_a_maximum", 4,
+        {model,
+         csv,
+         {},
+         {},
+         "not_a_maximum",
+         4,
          "not a regular maximum: the optimizer stopped where the Hessian has clearly negative curvature, yet no step "
          "raises the likelihood: a saddle point, or a kink where the likelihood is not smooth (|y - m| of a laplace "
          "at a data value: possibly the maximum, but curvature gives it no standard error); try other start values "
@@ -194,7 +196,12 @@ TEST_CASE("not_a_maximum: a kink where the Hessian sees a saddle, exit code 4") 
 
 TEST_CASE("diverged: all-zero Poisson counts, exit code 4") {
     const mlec::FitResult r = check_case(
-        {"y ~ poisson(exp(a))\n", "y\n0\n0\n0\n", {}, {}, "diverged", 4,
+        {"y ~ poisson(exp(a))\n",
+         "y\n0\n0\n0\n",
+         {},
+         {},
+         "diverged",
+         4,
          "no finite maximum likelihood estimate: the log-likelihood keeps increasing as a -> -inf, towards 0: the "
          "likelihood tends to 1, the model reproducing every observation with certainty (as with perfectly "
          "separated data, or a rate of 0 for all-zero counts)"});
@@ -208,21 +215,30 @@ TEST_CASE("max_iterations: one Newton iteration on a nonlinear model, exit code 
     const fs::path models = mlec::test::source_dir() / "models";
     mlec::FitOptions one;
     one.max_iterations = 1;
-    const mlec::FitResult r =
-        check_case({mlec::test::read_file(models / "nonlinear.mle"), mlec::test::read_file(models / "nonlinear.csv"),
-                    {"--max-iterations", "1"}, one, "max_iterations", 4,
-                    "did not converge: stopped after 1 iteration, the estimate still ", true});
+    const mlec::FitResult r = check_case({mlec::test::read_file(models / "nonlinear.mle"),
+                                          mlec::test::read_file(models / "nonlinear.csv"),
+                                          {"--max-iterations", "1"},
+                                          one,
+                                          "max_iterations",
+                                          4,
+                                          "did not converge: stopped after 1 iteration, the estimate still ",
+                                          true});
     CHECK(r.iterations == 1);
     CHECK(r.message.ends_with("raise --max-iterations or give start values nearer the estimate"));
     CHECK(std::isnan(r.aic));
 }
 
 TEST_CASE("non_finite_start: the log of a negative start value, exit code 4") {
-    const mlec::FitResult r = check_case(
-        {"param a = -1\ny ~ normal(log(a), 1)\n", "y\n0.5\n1.5\n", {}, {}, "non_finite_start", 4,
-         "the log-likelihood is not finite at the start values: row 1 of d.csv gives log p = -inf in "
-         "'y ~ normal(log(a), 1)' (outcome = 0.5, mu = n/a, sigma = 1); give start values with "
-         "'param name = value'"});
+    const mlec::FitResult r =
+        check_case({"param a = -1\ny ~ normal(log(a), 1)\n",
+                    "y\n0.5\n1.5\n",
+                    {},
+                    {},
+                    "non_finite_start",
+                    4,
+                    "the log-likelihood is not finite at the start values: row 1 of d.csv gives log p = -inf in "
+                    "'y ~ normal(log(a), 1)' (outcome = 0.5, mu = n/a, sigma = 1); give start values with "
+                    "'param name = value'"});
     CHECK(r.iterations == 0);
     CHECK(std::isnan(r.log_likelihood));
 }
@@ -276,7 +292,8 @@ TEST_CASE("compare: the worst of the fits' exit codes, and models without a maxi
         for (const std::string& line : e.left_out) {
             CHECK(r.line(line).starts_with(line));
             const std::string model = line.substr(0, line.find(' '));
-            CHECK(r.out.find("  " + model + " found no maximum (diverged): it is left out of the Akaike weights "
+            CHECK(r.out.find("  " + model +
+                             " found no maximum (diverged): it is left out of the Akaike weights "
                              "and likelihood-ratio tests\n") != std::string::npos);
         }
         if (e.left_out.empty()) CHECK(r.out.find("left out") == std::string::npos);

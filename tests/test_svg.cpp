@@ -30,8 +30,8 @@ struct Element {
 };
 
 struct Xml {
-    std::string error;               // empty when well-formed
-    std::vector<Element> elements;   // in document order
+    std::string error;              // empty when well-formed
+    std::vector<Element> elements;  // in document order
 };
 
 bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
@@ -292,8 +292,9 @@ mlec::report::Plot profile_plot() {
 }  // namespace
 
 TEST_CASE("the XML checker rejects what is not well-formed", "[svg]") {
-    CHECK(parse_xml("<?xml version=\"1.0\"?>\n<svg a=\"1\" b='2'><g><t>x &amp; &#60; &#x3c;</t></g><r/></svg>\n")
-              .error == "");
+    CHECK(
+        parse_xml("<?xml version=\"1.0\"?>\n<svg a=\"1\" b='2'><g><t>x &amp; &#60; &#x3c;</t></g><r/></svg>\n").error ==
+        "");
     CHECK(parse_xml("<svg><g></svg></g>").error.find("does not match") != std::string::npos);
     CHECK(parse_xml("<svg><g></svg>").error.find("does not match") != std::string::npos);
     CHECK(parse_xml("<svg><g>").error.find("unclosed element <g>") != std::string::npos);

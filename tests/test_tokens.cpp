@@ -42,10 +42,8 @@ std::string parsed(std::string_view text) {
     const auto& assign = std::get<ast::Assign>(result.model->statements.at(0).node);
     if (const auto* number = std::get_if<ast::Number>(&assign.value.node))
         out << "number " << std::setprecision(17) << number->value;
-    else if (const auto* name = std::get_if<ast::Name>(&assign.value.node))
-        out << "name " << name->name;
-    else
-        out << "other";
+    else if (const auto* name = std::get_if<ast::Name>(&assign.value.node)) out << "name " << name->name;
+    else out << "other";
     out << " [" << assign.value.span.begin << ", " << assign.value.span.end << ')';
     return out.str();
 }
@@ -62,9 +60,23 @@ std::string prescanned(std::string_view text) {
 }  // namespace
 
 TEST_CASE("a number: digits, an optional point and fraction, an exponent only with its digits") {
-    for (const TokenCase c : {TokenCase{"1", 1}, {"1e", 1}, {"1.", 2}, {".5", 2}, {"1e-3", 4}, {"1E+3", 4},
-                              {"1e+", 1}, {"0.5e", 3}, {"1.e5", 4}, {"12.5e3x", 6}, {"1.2.3", 3}, {".", 0},
-                              {"..5", 0}, {"-1", 0}, {"x1", 0}, {"e5", 0}, {"007", 3}}) {
+    for (const TokenCase c : {TokenCase{"1", 1},
+                              {"1e", 1},
+                              {"1.", 2},
+                              {".5", 2},
+                              {"1e-3", 4},
+                              {"1E+3", 4},
+                              {"1e+", 1},
+                              {"0.5e", 3},
+                              {"1.e5", 4},
+                              {"12.5e3x", 6},
+                              {"1.2.3", 3},
+                              {".", 0},
+                              {"..5", 0},
+                              {"-1", 0},
+                              {"x1", 0},
+                              {"e5", 0},
+                              {"007", 3}}) {
         INFO(c.text);
         CHECK(grammar::number_end(c.text, 0) == c.end);
     }
@@ -73,8 +85,17 @@ TEST_CASE("a number: digits, an optional point and fraction, an exponent only wi
 }
 
 TEST_CASE("a name: a letter or '_', then letters, digits and '_'") {
-    for (const TokenCase c : {TokenCase{"x1", 2}, {"_a", 2}, {"_", 1}, {"a.b", 1}, {"a_b2 c", 4}, {"1a", 0},
-                              {".a", 0}, {"\xC3\xA9", 0}, {"a\xC3\xA9", 1}, {"inf", 3}, {"", 0}}) {
+    for (const TokenCase c : {TokenCase{"x1", 2},
+                              {"_a", 2},
+                              {"_", 1},
+                              {"a.b", 1},
+                              {"a_b2 c", 4},
+                              {"1a", 0},
+                              {".a", 0},
+                              {"\xC3\xA9", 0},
+                              {"a\xC3\xA9", 1},
+                              {"inf", 3},
+                              {"", 0}}) {
         INFO(c.text);
         CHECK(grammar::name_end(c.text, 0) == c.end);
     }

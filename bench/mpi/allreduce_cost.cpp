@@ -63,10 +63,11 @@ int main(int argc, char** argv) {
                 local_us.push_back(std::chrono::duration<double, std::micro>((t1 - t0) + (t3 - t2)).count());
             }
             if (c.rank() == 0)
-                std::printf("%d ranks, %s evaluation: %d exact sums, %zu bytes per rank: allreduce %.1f us, "
-                            "normalize + round %.1f us (medians of %d)\n",
-                            c.size(), sums == 1 + dim ? "gradient" : "Hessian", sums, words.size() * 8,
-                            median(exchange_us), median(local_us), reps);
+                std::printf(
+                    "%d ranks, %s evaluation: %d exact sums, %zu bytes per rank: allreduce %.1f us, "
+                    "normalize + round %.1f us (medians of %d)\n",
+                    c.size(), sums == 1 + dim ? "gradient" : "Hessian", sums, words.size() * 8, median(exchange_us),
+                    median(local_us), reps);
         }
     }
     MPI_Finalize();

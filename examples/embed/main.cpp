@@ -20,8 +20,8 @@ int main() {
 
     mlec::Diagnostics diagnostics;
     auto model = mlec::Model::from_text("param sigma > 0\ny ~ normal(a + b * x, sigma)\n", "line.mle", diagnostics);
-    auto data = mlec::Data::from_columns({"x", "y"}, {std::span<const double>(x), std::span<const double>(y)},
-                                         "arrays", diagnostics);
+    auto data = mlec::Data::from_columns({"x", "y"}, {std::span<const double>(x), std::span<const double>(y)}, "arrays",
+                                         diagnostics);
     if (!model || !data) {
         std::fputs(mlec::format(diagnostics).c_str(), stderr);
         return 1;
@@ -61,8 +61,8 @@ int main() {
     // The compiled NLL for a caller's own optimizer: value and gradient.
     Eigen::VectorXd gradient;
     const double nll = problem->nll_gradient(fit.theta, gradient);
-    std::printf("NLL at the estimate %.10f (= -log-likelihood %.10f), gradient norm %.2g\n", nll,
-                -fit.log_likelihood, gradient.norm());
+    std::printf("NLL at the estimate %.10f (= -log-likelihood %.10f), gradient norm %.2g\n", nll, -fit.log_likelihood,
+                gradient.norm());
 
     const bool ok = fit.converged && std::abs(a_fit - a) < 1e-6 && std::abs(b_fit - b) < 1e-6 && iterations > 0 &&
                     std::abs(nll + fit.log_likelihood) < 1e-9 * std::abs(nll);

@@ -18,9 +18,9 @@ enum class Category { model, data, usage, fit };
 struct Diagnostic {
     Severity severity = Severity::error;
     Category category = Category::model;
-    std::string file;         // model or data file name as the user gave it
-    int line = 0;             // 1-based; 0 when the problem has no position
-    int column = 0;           // 1-based, in characters (UTF-8 code points)
+    std::string file;  // model or data file name as the user gave it
+    int line = 0;      // 1-based; 0 when the problem has no position
+    int column = 0;    // 1-based, in characters (UTF-8 code points)
     std::string message;
     std::string source_line;  // the whole line the position is in, without its newline
     int caret_length = 1;     // how many characters the caret underlines

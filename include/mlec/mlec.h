@@ -112,24 +112,23 @@ int mlec_to_user_scale(const mlec_problem* problem, const double* theta, double*
  * failure. `gradient` has d entries; `hessian` d * d, column-major. */
 double mlec_nll(const mlec_problem* problem, const double* theta);
 double mlec_nll_gradient(const mlec_problem* problem, const double* theta, double* gradient);
-double mlec_nll_gradient_hessian(const mlec_problem* problem, const double* theta, double* gradient,
-                                 double* hessian);
+double mlec_nll_gradient_hessian(const mlec_problem* problem, const double* theta, double* gradient, double* hessian);
 
 /* ---- Fitting --------------------------------------------------------- */
 
 enum { MLEC_METHOD_AUTO = 0, MLEC_METHOD_NEWTON = 1, MLEC_METHOD_LBFGS = 2 };
 
 typedef struct mlec_fit_options {
-    int method;             /* MLEC_METHOD_*; AUTO: Newton up to 50 parameters, else L-BFGS */
-    int max_iterations;     /* Newton iterations (L-BFGS: 10x, then Newton's own); default 3000 */
-    double tolerance;       /* converged within this many standard errors of the maximum
-                               (Newton decrement <= tolerance^2; docs/cli.md); default 1e-8 */
-    double confidence;      /* level of the intervals; default 0.95 */
-    int ci_profile;         /* nonzero: profile-likelihood intervals; default 0: Wald */
-    int bootstrap;          /* parametric bootstrap replicates; default 0: off */
-    int starts;             /* multi-start: the start values plus starts - 1 random ones; default 1 */
-    uint64_t seed;          /* for random starts and the bootstrap; default 1 */
-    int check_gradient;     /* nonzero: compare the gradient with finite differences */
+    int method;         /* MLEC_METHOD_*; AUTO: Newton up to 50 parameters, else L-BFGS */
+    int max_iterations; /* Newton iterations (L-BFGS: 10x, then Newton's own); default 3000 */
+    double tolerance;   /* converged within this many standard errors of the maximum
+                           (Newton decrement <= tolerance^2; docs/cli.md); default 1e-8 */
+    double confidence;  /* level of the intervals; default 0.95 */
+    int ci_profile;     /* nonzero: profile-likelihood intervals; default 0: Wald */
+    int bootstrap;      /* parametric bootstrap replicates; default 0: off */
+    int starts;         /* multi-start: the start values plus starts - 1 random ones; default 1 */
+    uint64_t seed;      /* for random starts and the bootstrap; default 1 */
+    int check_gradient; /* nonzero: compare the gradient with finite differences */
     /* Called after every iteration (may be NULL); return 0 to cancel the
      * fit, which then has status "cancelled". */
     int (*on_iteration)(void* user, int iteration, double nll, double gradient_norm);

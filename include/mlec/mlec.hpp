@@ -111,7 +111,7 @@ public:
     // The outcome of each sampling statement (`~`) as written, without
     // whitespace ("log(y)"), in model order; `target +=` has none.
     std::vector<std::string> outcomes() const;
-    Eigen::VectorXd start() const;                  // unconstrained start values
+    Eigen::VectorXd start() const;  // unconstrained start values
     // theta mapped to the parameters' own scale, coordinate by coordinate
     // (x = lo + exp(u) for x > lo, ...; docs/c_api.md). A simplex's
     // coordinates stay the log ratios log(w[k] / w[1]), k = 2..K (named so
@@ -162,7 +162,7 @@ struct IterationInfo {
 };
 
 struct FitOptions {
-    Method method = Method::automatic;   // Newton up to 50 parameters, else L-BFGS
+    Method method = Method::automatic;  // Newton up to 50 parameters, else L-BFGS
     // Newton iterations (L-BFGS: 10x, then Newton's own). Generous: hard nonlinear
     // problems need over a thousand where a long curved valley keeps the trust
     // region small (NIST's MGH17 and MGH10 from their first starts: about 1,200
@@ -173,7 +173,7 @@ struct FitOptions {
     // the maximum: the Newton decrement g' H^-1 g is at most tolerance^2
     // (docs/cli.md, "Convergence"); the same in any units.
     double tolerance = 1e-8;
-    double confidence = 0.95;            // level of the intervals
+    double confidence = 0.95;  // level of the intervals
     CiMethod ci = CiMethod::wald;
     // Parametric bootstrap: simulate this many data sets from the fit,
     // refit each, and give percentile intervals (0: off). Replicate b uses
@@ -239,10 +239,10 @@ struct ParameterEstimate {
     std::optional<double> p_value;
     std::optional<double> ci_lower;
     std::optional<double> ci_upper;
-    bool implicit = false;    // an undeclared free name
-    ParameterBounds bounds;   // the reports show "", "> 0", "(0, 1)", "< 5" or "simplex"
-    bool diverging = false;   // part of the direction along which the fit diverges
-    int direction = 0;        // +1 / -1: where a diverging parameter goes
+    bool implicit = false;   // an undeclared free name
+    ParameterBounds bounds;  // the reports show "", "> 0", "(0, 1)", "< 5" or "simplex"
+    bool diverging = false;  // part of the direction along which the fit diverges
+    int direction = 0;       // +1 / -1: where a diverging parameter goes
     // Its limit: +inf, -inf, or the bound it approaches (such as 0); NaN
     // unless diverging. limit_text gives the reports' text ("+inf", "0").
     double diverges_to = std::numeric_limits<double>::quiet_NaN();
@@ -299,10 +299,10 @@ struct FitDiagnostic {
 // The exact gradient against central finite differences (Richardson
 // extrapolated) at one point.
 struct GradientCheck {
-    std::string where;            // "start" or "estimate"
-    double max_abs_error = 0;     // max_i |exact_i - fd_i|
-    double max_rel_error = 0;     // max_i |exact_i - fd_i| / max(1, |fd_i|)
-    std::string parameter;        // where the largest relative discrepancy is
+    std::string where;         // "start" or "estimate"
+    double max_abs_error = 0;  // max_i |exact_i - fd_i|
+    double max_rel_error = 0;  // max_i |exact_i - fd_i| / max(1, |fd_i|)
+    std::string parameter;     // where the largest relative discrepancy is
 };
 
 GradientCheck check_gradient(const Problem& problem, const Eigen::VectorXd& theta, std::string where);
@@ -314,8 +314,8 @@ struct FitResult {
 
     std::vector<ParameterEstimate> parameters;
     std::vector<ParameterEstimate> derived;  // `report` quantities, delta-method errors
-    Eigen::MatrixXd covariance;  // user scale; empty when unavailable
-    Eigen::MatrixXd theta_covariance;  // optimizer's scale (inverse Hessian); empty when unavailable
+    Eigen::MatrixXd covariance;              // user scale; empty when unavailable
+    Eigen::MatrixXd theta_covariance;        // optimizer's scale (inverse Hessian); empty when unavailable
     double log_likelihood = 0;
     // NaN unless the fit found a maximum (status converged or not_identified):
     // a point on the way to infinity, or where the optimizer gave up, has no
@@ -330,7 +330,7 @@ struct FitResult {
     // The optimizer whose result this is: Method::newton or Method::lbfgs,
     // never automatic; empty when nothing was fitted.
     std::optional<Method> method;
-    double gradient_norm = 0;      // max |dNLL/dtheta| at the estimate (optimizer's scale)
+    double gradient_norm = 0;  // max |dNLL/dtheta| at the estimate (optimizer's scale)
     // The convergence measure: g' H^-1 g at the estimate (its square root is
     // the distance to the maximum in standard errors).
     double newton_decrement = 0;
@@ -345,11 +345,11 @@ struct FitResult {
     std::optional<double> log_likelihood_limit;
 
     int starts = 1;
-    std::vector<Optimum> optima;  // with several starts: best first
+    std::vector<Optimum> optima;   // with several starts: best first
     int bootstrap_replicates = 0;  // refits that converged and did not run off (used in the intervals)
     int bootstrap_failed = 0;      // refits that did not converge or ran off (left out)
     std::uint64_t seed = 1;
-    Eigen::VectorXd theta;         // the estimate on the optimizer's (unconstrained) scale
+    Eigen::VectorXd theta;             // the estimate on the optimizer's (unconstrained) scale
     std::vector<IterationInfo> trace;  // the iterations of the first start's optimization
 
     std::string model_name;
@@ -357,7 +357,7 @@ struct FitResult {
     std::vector<std::string> data_columns;
     std::vector<FitDiagnostic> diagnostics;
     std::vector<GradientCheck> gradient_checks;  // with FitOptions::check_gradient
-    std::vector<std::string> warnings;  // everything a careful user should read
+    std::vector<std::string> warnings;           // everything a careful user should read
     std::vector<std::string> notes;
 };
 
@@ -416,11 +416,11 @@ struct ModelComparison {
         double statistic = 0;  // 2 (logL_larger - logL_smaller)
         int df = 0;
         double p_value = 1;
-        std::string nesting;   // how nesting was established or that it was assumed
+        std::string nesting;  // how nesting was established or that it was assumed
     };
     std::size_t n_obs = 0;
-    std::vector<Row> rows;                  // in the order given
-    std::vector<LikelihoodRatio> tests;     // consecutive models by parameter count, when nested
+    std::vector<Row> rows;               // in the order given
+    std::vector<LikelihoodRatio> tests;  // consecutive models by parameter count, when nested
     std::vector<std::string> warnings;
 };
 
@@ -432,8 +432,7 @@ struct ModelComparison {
 // (a data error). A model without a maximum (found_maximum) is listed with
 // its status but left out of the Akaike weights and likelihood-ratio tests.
 std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
-                                       const std::vector<std::vector<std::string>>& outcomes,
-                                       Diagnostics& diagnostics);
+                                       const std::vector<std::vector<std::string>>& outcomes, Diagnostics& diagnostics);
 std::string text_report(const ModelComparison& comparison);
 std::string json_report(const ModelComparison& comparison);
 

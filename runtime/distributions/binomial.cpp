@@ -52,16 +52,13 @@ void eval(OpCall& c) {
     const auto failures = n - y;
     Eigen::ArrayXd log1p_minus_p = -p;
     special::log1p_in_place(log1p_minus_p);
-    c.value += (y > 0.0).select(y * p.log(), 0.0) +
-               (failures > 0.0).select(failures * log1p_minus_p, 0.0);
+    c.value += (y > 0.0).select(y * p.log(), 0.0) + (failures > 0.0).select(failures * log1p_minus_p, 0.0);
     // d/dp = y/p - (n-y)/(1-p),  d2/dp2 = -y/p^2 - (n-y)/(1-p)^2.
     if (c.want_d1(2)) {
-        c.d1[2] = (y > 0.0).select(y / p, 0.0) -
-                  (failures > 0.0).select(failures / (1.0 - p), 0.0);
+        c.d1[2] = (y > 0.0).select(y / p, 0.0) - (failures > 0.0).select(failures / (1.0 - p), 0.0);
     }
     if (c.want_d2(2, 2)) {
-        c.d2[pp] = -(y > 0.0).select(y / p / p, 0.0) -
-                   (failures > 0.0).select(failures / (1.0 - p) / (1.0 - p), 0.0);
+        c.d2[pp] = -(y > 0.0).select(y / p / p, 0.0) - (failures > 0.0).select(failures / (1.0 - p) / (1.0 - p), 0.0);
     }
     if (c.want_d1(1)) c.d1[1].setZero();
     if (c.want_d2(1, 1)) c.d2[nn].setZero();

@@ -50,8 +50,8 @@ void eval(OpCall& c) {
         const Eigen::ArrayXd t = big.select(large_part, small_part);
         // m = z/(1 + z^2) = 1/(z + 1/z) for |z| > 1.
         const Eigen::ArrayXd m = big.select((z + z.inverse()).inverse(), z * large_part);
-        location_scale_partials(c, 0, 1, 2, sigma, -2.0 * m, -2.0 * t, -2.0 * q * (q - t),
-                                -2.0 * m * (q - t), -2.0 * t * (q - t));
+        location_scale_partials(c, 0, 1, 2, sigma, -2.0 * m, -2.0 * t, -2.0 * q * (q - t), -2.0 * m * (q - t),
+                                -2.0 * t * (q - t));
     }
     finish_rows(c, def);
 }

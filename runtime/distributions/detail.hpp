@@ -32,10 +32,8 @@ inline bool in_domain_fast(Domain d, double x) {
         case Domain::unit_open: return x > 0 && x < 1;
         case Domain::unit_closed: return x >= 0 && x <= 1;
         case Domain::binary: return x == 0 || x == 1;
-        case Domain::count:
-            return x >= 0 && x < std::numeric_limits<double>::infinity() && x == std::floor(x);
-        case Domain::category:
-            return x >= 1 && x < std::numeric_limits<double>::infinity() && x == std::floor(x);
+        case Domain::count: return x >= 0 && x < std::numeric_limits<double>::infinity() && x == std::floor(x);
+        case Domain::category: return x >= 1 && x < std::numeric_limits<double>::infinity() && x == std::floor(x);
     }
     return false;
 }
@@ -167,8 +165,8 @@ inline double log1pmx(double u) {
 // log10(x log x) digits.
 inline double lgamma_ratio(double x, double a) {
     MLEC_ASSERT_PRECONDITION(x >= 10 && a >= 0);
-    return (x - 0.5) * std::log1p(a / x) + a * std::log(x + a) - a +
-           special::stirling_remainder(x + a) - special::stirling_remainder(x);
+    return (x - 0.5) * std::log1p(a / x) + a * std::log(x + a) - a + special::stirling_remainder(x + a) -
+           special::stirling_remainder(x);
 }
 
 // log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b) for a, b > 0, without
@@ -216,15 +214,13 @@ inline PolygammaDiff polygamma_diff(double x, double a, bool want_psi, bool want
             i2_pow *= i2;
         }
         if (want_psi) {
-            constexpr double c[] = {1.0 / 12,   -1.0 / 120,        1.0 / 252, -1.0 / 240,
-                                    1.0 / 132,  -691.0 / 32760,    1.0 / 12};
+            constexpr double c[] = {1.0 / 12, -1.0 / 120, 1.0 / 252, -1.0 / 240, 1.0 / 132, -691.0 / 32760, 1.0 / 12};
             double s = 0;
             for (int k = 1; k <= 7; ++k) s += c[k - 1] * h[2 * k];
             out.psi_rem = -0.5 * delta - delta * s;
         }
         if (want_tri) {
-            constexpr double b[] = {1.0 / 6,  -1.0 / 30,        1.0 / 42, -1.0 / 30,
-                                    5.0 / 66, -691.0 / 2730,    7.0 / 6};
+            constexpr double b[] = {1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730, 7.0 / 6};
             double s = 0;
             for (int k = 1; k <= 7; ++k) s += b[k - 1] * h[2 * k + 1];
             out.tri_rem = 0.5 * delta * h[2] + delta * s;
@@ -260,8 +256,8 @@ inline PolygammaDiff polygamma_diff(double x, double a, bool want_psi, bool want
 // (zzhzz) as lazy Eigen expressions in forms that stay finite for huge |z|;
 // each one is evaluated only if a partial that uses it was requested.
 template <class Hz, class ZHz, class Hzz, class ZHzz, class ZZHzz>
-void location_scale_partials(OpCall& c, int iy, int imu, int is, const ConstCol& sigma, const Hz& hz,
-                             const ZHz& zhz, const Hzz& hzz, const ZHzz& zhzz, const ZZHzz& zzhzz) {
+void location_scale_partials(OpCall& c, int iy, int imu, int is, const ConstCol& sigma, const Hz& hz, const ZHz& zhz,
+                             const Hzz& hzz, const ZHzz& zhzz, const ZZHzz& zzhzz) {
     const int arity = static_cast<int>(c.in.size());
     const auto inv_s = sigma.inverse();
     const auto inv_s2 = inv_s.square();

@@ -5,7 +5,26 @@
 // the table itself: adding a distribution is its file and its line here.
 #pragma once
 
-#define MLEC_DISTRIBUTIONS(X)                                                                                     \
-    X(bernoulli) X(bernoulli_logit) X(binomial) X(poisson) X(poisson_log) X(negbinomial) X(geometric) X(normal) \
-    X(lognormal) X(student_t) X(cauchy) X(laplace) X(logistic) X(exponential) X(gamma) X(weibull) X(beta)      \
-    X(uniform) X(categorical)
+// One line a name, so that adding one is one line:
+// clang-format off
+#define MLEC_DISTRIBUTIONS(X) \
+    X(bernoulli) \
+    X(bernoulli_logit) \
+    X(binomial) \
+    X(poisson) \
+    X(poisson_log) \
+    X(negbinomial) \
+    X(geometric) \
+    X(normal) \
+    X(lognormal) \
+    X(student_t) \
+    X(cauchy) \
+    X(laplace) \
+    X(logistic) \
+    X(exponential) \
+    X(gamma) \
+    X(weibull) \
+    X(beta) \
+    X(uniform) \
+    X(categorical)
+// clang-format on

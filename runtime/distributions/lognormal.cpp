@@ -21,8 +21,9 @@ double sample(std::span<const double> a, Rng& rng) {
 
 // E[y] = exp(mu + sigma^2/2).
 int mean(NodeMaker& make, std::span<const int> a) {
-    return make.op(op_exp(), {make.op(op_add(), {a[0], make.op(op_mul(), {make.constant(0.5),
-                                                                      make.op(op_mul(), {a[1], a[1]})})})});
+    return make.op(
+        op_exp(),
+        {make.op(op_add(), {a[0], make.op(op_mul(), {make.constant(0.5), make.op(op_mul(), {a[1], a[1]})})})});
 }
 
 constexpr DistributionDef def{.name = "lognormal",

@@ -21,8 +21,7 @@ void eval(OpCall& c);
 // taken through the gamma draw's log, which may underflow for small nu.
 double sample(std::span<const double> a, Rng& rng) {
     const double nu = a[0];
-    if (!in_domain_fast(Domain::positive, nu) || !std::isfinite(a[1]) ||
-        !in_domain_fast(Domain::positive, a[2])) {
+    if (!in_domain_fast(Domain::positive, nu) || !std::isfinite(a[1]) || !in_domain_fast(Domain::positive, a[2])) {
         return std::numeric_limits<double>::quiet_NaN();
     }
     const double z = rng.normal();
@@ -69,8 +68,8 @@ NuTerms nu_terms(double nu, bool want_c1, bool want_c2) {
         return {nan, nan, nan};
     }
     if (x >= 10) {
-        t.c = x * log1pmx(0.5 / x) - log_sqrt_2pi + special::stirling_remainder(x + 0.5) -
-              special::stirling_remainder(x);
+        t.c =
+            x * log1pmx(0.5 / x) - log_sqrt_2pi + special::stirling_remainder(x + 0.5) - special::stirling_remainder(x);
     } else {
         t.c = special::lgamma(x + 0.5) - special::lgamma(x) - 0.5 * (std::log(nu) + log_pi);
     }
@@ -127,9 +126,8 @@ void eval(OpCall& c) {
         const Eigen::ArrayXd t = big.select(large_part, small_part);
         const Eigen::ArrayXd m = big.select((u + u.inverse()).inverse(), u * large_part);
         const auto np1 = nu + 1.0;
-        location_scale_partials(c, iy, imu, isig, sigma, -np1 * m / sqrt_nu, -np1 * t,
-                                -np1 * q * (q - t) / nu, -np1 * m * (q - t) / sqrt_nu,
-                                -np1 * t * (q - t));
+        location_scale_partials(c, iy, imu, isig, sigma, -np1 * m / sqrt_nu, -np1 * t, -np1 * q * (q - t) / nu,
+                                -np1 * m * (q - t) / sqrt_nu, -np1 * t * (q - t));
         if (d_nu) {
             // log1pmx(-t) = t - log1p(u^2); the series form for t < 1/2,
             // where the two terms would cancel, and the direct one above,

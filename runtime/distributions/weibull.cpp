@@ -27,8 +27,9 @@ double sample(std::span<const double> a, Rng& rng) {
 
 // E[y] = scale Gamma(1 + 1/shape).
 int mean(NodeMaker& make, std::span<const int> a) {
-    const int gamma = make.op(op_exp(), {make.op(op_lgamma(), {make.op(op_add(), {make.constant(1),
-                                                  make.op(op_div(), {make.constant(1), a[0]})})})});
+    const int gamma = make.op(
+        op_exp(),
+        {make.op(op_lgamma(), {make.op(op_add(), {make.constant(1), make.op(op_div(), {make.constant(1), a[0]})})})});
     return make.op(op_mul(), {a[1], gamma});
 }
 

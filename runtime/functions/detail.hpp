@@ -16,7 +16,7 @@ namespace mlec::rt::fn {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // Packed second-partial slots (see pair_index) for one and two inputs.
-constexpr int p00 = 0;     // unary f''
+constexpr int p00 = 0;  // unary f''
 constexpr int a_a = pair_index(0, 0, 2);
 constexpr int a_b = pair_index(0, 1, 2);
 constexpr int b_b = pair_index(1, 1, 2);

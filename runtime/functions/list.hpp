@@ -6,7 +6,37 @@
 // second name; pow also serves the operator ^.
 #pragma once
 
-#define MLEC_FUNCTIONS(X)                                                                                      \
-    X(exp) X(log) X(log1p) X(expm1) X(sqrt) X(abs) X(pow) X(sigmoid) X(inv_logit) X(logit) X(tanh) X(lgamma) \
-    X(probit) X(Phi) X(digamma) X(sin) X(cos) X(tan) X(asin) X(acos) X(atan) X(atan2) X(sinh) X(cosh) X(erf) \
-    X(erfc) X(log_sum_exp) X(sum) X(min) X(max)
+// One line a name, so that adding one is one line:
+// clang-format off
+#define MLEC_FUNCTIONS(X) \
+    X(exp) \
+    X(log) \
+    X(log1p) \
+    X(expm1) \
+    X(sqrt) \
+    X(abs) \
+    X(pow) \
+    X(sigmoid) \
+    X(inv_logit) \
+    X(logit) \
+    X(tanh) \
+    X(lgamma) \
+    X(probit) \
+    X(Phi) \
+    X(digamma) \
+    X(sin) \
+    X(cos) \
+    X(tan) \
+    X(asin) \
+    X(acos) \
+    X(atan) \
+    X(atan2) \
+    X(sinh) \
+    X(cosh) \
+    X(erf) \
+    X(erfc) \
+    X(log_sum_exp) \
+    X(sum) \
+    X(min) \
+    X(max)
+// clang-format on

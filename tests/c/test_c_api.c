@@ -18,9 +18,9 @@ static void fail(const char* file, int line, const char* what) {
     exit(1);
 }
 
-#define CHECK(cond)                                        \
-    do {                                                   \
-        if (!(cond)) fail(__FILE__, __LINE__, #cond);      \
+#define CHECK(cond)                                   \
+    do {                                              \
+        if (!(cond)) fail(__FILE__, __LINE__, #cond); \
     } while (0)
 
 /* |actual - expected| <= tolerance * max(1, |expected|) */
@@ -38,8 +38,7 @@ static void check_close_at(const char* file, int line, const char* what, double 
 
 static void check_string_at(const char* file, int line, const char* what, const char* actual, const char* expected) {
     if (!actual || strcmp(actual, expected) != 0) {
-        fprintf(stderr, "%s:%d: %s is\n[%s]\nexpected\n[%s]\n", file, line, what, actual ? actual : "(null)",
-                expected);
+        fprintf(stderr, "%s:%d: %s is\n[%s]\nexpected\n[%s]\n", file, line, what, actual ? actual : "(null)", expected);
         exit(1);
     }
 }

@@ -76,8 +76,8 @@ using Big = boost::multiprecision::cpp_bin_float_50;
 //     }
 // registers the distribution: discrete or not, its outcome's domain, its
 // arguments, and the points (y, args...) where test_all.cpp checks it.
-#define MLEC_DISTRIBUTION_TEST(name, discrete, outcome, args)                                                       \
-    std::vector<mlec::test::Point> name##_points();                                                                 \
-    [[maybe_unused]] const bool name##_registered =                                                                 \
-        mlec::test::register_case(#name, discrete, outcome, args, &name##_points);                                  \
+#define MLEC_DISTRIBUTION_TEST(name, discrete, outcome, args)                      \
+    std::vector<mlec::test::Point> name##_points();                                \
+    [[maybe_unused]] const bool name##_registered =                                \
+        mlec::test::register_case(#name, discrete, outcome, args, &name##_points); \
     std::vector<mlec::test::Point> name##_points()

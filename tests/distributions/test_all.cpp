@@ -129,8 +129,7 @@ TEST_CASE("log densities match Boost.Math") {
         const DistributionDef& d = dist(c.name);
         for (const Point& p : c.points) {
             const Evaluated e = mlec::test::eval_one(d.op, p.x);
-            INFO(c.name << " at " << mlec::test::show(p.x) << ": got " << e.value << ", expected "
-                        << p.expected);
+            INFO(c.name << " at " << mlec::test::show(p.x) << ": got " << e.value << ", expected " << p.expected);
             CHECK(mlec::test::close_value(e.value, p.expected, p.value_rel));
             // -inf (never NaN) outside the domain, with partials that do not
             // poison the chain rule.

@@ -30,9 +30,9 @@ MLEC_DISTRIBUTION_TEST(binomial, true, Domain::count, "n:a non-negative integer;
             {{5, 5, 1}, 0, false},
             {{2, 5, 0}, -inf, false},
             {{2, 5, 1}, -inf, false},
-            {{7, 5, 0.3}, -inf, false},   // y > n
-            {{2, 5, 1.1}, -inf, false},   // p > 1
-            {{2, 5.5, 0.3}, -inf, false}, // n not an integer
+            {{7, 5, 0.3}, -inf, false},    // y > n
+            {{2, 5, 1.1}, -inf, false},    // p > 1
+            {{2, 5.5, 0.3}, -inf, false},  // n not an integer
             {{-1, 5, 0.3}, -inf, false},
             {{2, 5, qnan}, -inf, false}};
 }

@@ -19,7 +19,7 @@ MLEC_DISTRIBUTION_TEST(categorical, true, Domain::category, "p:in [0, 1];") {
             {{2, 0.5, 0}, -inf, false},         // p_y = 0
             {{1.5, 0.5, 0.5}, -inf, false},
             {{0, 0.5, 0.5}, -inf, false},
-            {{1, 0.5, 1.5}, -inf, false},       // an element outside [0, 1]
+            {{1, 0.5, 1.5}, -inf, false},  // an element outside [0, 1]
             {{1, 0.5, qnan}, -inf, false}};
 }
 

@@ -9,9 +9,7 @@ using mlec::rt::Domain;
 
 namespace {
 
-double log_pdf_exponential(double y, double rate) {
-    return std::log(bm::pdf(bm::exponential_distribution<>(rate), y));
-}
+double log_pdf_exponential(double y, double rate) { return std::log(bm::pdf(bm::exponential_distribution<>(rate), y)); }
 
 MLEC_DISTRIBUTION_TEST(exponential, false, Domain::nonnegative, "rate:positive;") {
     return {{{0, 2}, log_pdf_exponential(0, 2)},  // y on the boundary: no steps in y

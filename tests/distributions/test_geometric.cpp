@@ -17,7 +17,7 @@ MLEC_DISTRIBUTION_TEST(geometric, true, Domain::count, "p:in [0, 1];") {
             {{10, 1e-6}, log_pdf_geometric(10, 1e-6)},
             {{3, 0.999}, log_pdf_geometric(3, 0.999)},
             {{1000, 0.5}, std::log(0.5) + 1000 * std::log(0.5)},  // pmf underflows
-            {{0, 1}, 0, false},  // p = 1: y = 0 is certain
+            {{0, 1}, 0, false},                                   // p = 1: y = 0 is certain
             {{3, 1}, -inf, false},
             {{2, 0}, -inf, false},
             {{2, 1.1}, -inf, false},

@@ -56,8 +56,8 @@ MLEC_DISTRIBUTION_TEST(negbinomial, true, Domain::count, "mu:positive;size:posit
 TEST_CASE("negbinomial near its Poisson limit") {
     // d/dsize and d2/dsize2 are O(1/size^2), O(1/size^3) there, differences
     // of O(1/size) terms: against 50-digit arithmetic.
-    for (const Row& x : std::vector<Row>{{7, 3, 1e6}, {0, 3, 1e6}, {7, 3, 1e10}, {2, 5, 30}, {40, 3, 12},
-                                         {12, 4, 0.5}, {3, 2.5, 3}}) {
+    for (const Row& x :
+         std::vector<Row>{{7, 3, 1e6}, {0, 3, 1e6}, {7, 3, 1e10}, {2, 5, 30}, {40, 3, 12}, {12, 4, 0.5}, {3, 2.5, 3}}) {
         const Evaluated e = mlec::test::eval_one(dist("negbinomial").op, x);
         const auto [d1, d2] = big_negbinomial_size_partials(x[0], x[1], x[2]);
         INFO(mlec::test::show(x));

@@ -26,9 +26,9 @@ double big_student_t_value(double y, double nu, double mu, double sigma) {
 MLEC_DISTRIBUTION_TEST(student_t, false, Domain::real, "nu:positive;mu:a real number;sigma:positive;") {
     return {{{0.3, 3, 0, 1}, log_pdf_student_t(0.3, 3, 0, 1)},
             {{-2, 1, 1, 0.5}, log_pdf_student_t(-2, 1, 1, 0.5)},
-            {{5, 0.01, 0, 1}, log_pdf_student_t(5, 0.01, 0, 1)},  // tiny nu
+            {{5, 0.01, 0, 1}, log_pdf_student_t(5, 0.01, 0, 1)},    // tiny nu
             {{1e3, 2.5, 0, 1}, log_pdf_student_t(1e3, 2.5, 0, 1)},  // far tail
-            {{3, 30, 1, 2}, log_pdf_student_t(3, 30, 1, 2)},       // nu >= 20: Stirling form
+            {{3, 30, 1, 2}, log_pdf_student_t(3, 30, 1, 2)},        // nu >= 20: Stirling form
             {{2, 19.5, -1, 3}, log_pdf_student_t(2, 19.5, -1, 3)},
             {{5 + 3e-8, 4, 5, 1e-8}, log_pdf_student_t(5 + 3e-8, 4, 5, 1e-8), true, {2e-9, 1, 2e-9, 2e-9}},
             {{1e200, 2, 0, 1}, big_student_t_value(1e200, 2, 0, 1), false},  // z^2 overflows

@@ -20,9 +20,9 @@ namespace mlec::test {
 
 struct FunctionPoint {
     Row x;
-    double expected;    // from an independent source
-    bool fd = true;     // check partials by finite differences here
-    Row step = {};      // first finite-difference steps; empty = from the domains
+    double expected;  // from an independent source
+    bool fd = true;   // check partials by finite differences here
+    Row step = {};    // first finite-difference steps; empty = from the domains
 };
 
 struct FunctionCase {
@@ -60,7 +60,7 @@ using Big = boost::multiprecision::cpp_bin_float_50;
 // registers its cases: the op, where finite differences may step, the
 // points, and for a function that is not unary or is linear, its arity and
 // linearity.
-#define MLEC_FUNCTION_TEST(id)                                                                                     \
-    std::vector<mlec::test::FunctionCase> id##_cases();                                                            \
-    [[maybe_unused]] const bool id##_registered = mlec::test::register_function_cases(&id##_cases);                \
+#define MLEC_FUNCTION_TEST(id)                                                                      \
+    std::vector<mlec::test::FunctionCase> id##_cases();                                             \
+    [[maybe_unused]] const bool id##_registered = mlec::test::register_function_cases(&id##_cases); \
     std::vector<mlec::test::FunctionCase> id##_cases()

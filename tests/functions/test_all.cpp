@@ -69,8 +69,7 @@ TEST_CASE("function values match <cmath> and Boost.Math") {
     for (const FunctionCase& c : registered_function_cases()) {
         for (const FunctionPoint& p : c.points) {
             const Evaluated e = mlec::test::eval_one(*c.op, p.x);
-            INFO(c.op->name << " at " << mlec::test::show(p.x) << ": got " << e.value << ", expected "
-                            << p.expected);
+            INFO(c.op->name << " at " << mlec::test::show(p.x) << ": got " << e.value << ", expected " << p.expected);
             CHECK(mlec::test::close_value(e.value, p.expected, 1e-14));
         }
     }

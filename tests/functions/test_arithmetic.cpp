@@ -17,8 +17,7 @@ MLEC_FUNCTION_TEST(arithmetic) {
     out.push_back({&op_mul(), {real, real}, {{{1.5, -2.25}, -3.375}, {{0, 4}, 0}, {{-3e5, 2e-4}, -60}}});
     out.push_back({&op_div(),
                    {real, real},
-                   {{{1.5, -2.5}, -0.6}, {{0, 4}, 0}, {{3, 1e-3}, 3000, true, {0.1, 1e-4}},
-                    {{7, 0}, inf, false}}});
+                   {{{1.5, -2.5}, -0.6}, {{0, 4}, 0}, {{3, 1e-3}, 3000, true, {0.1, 1e-4}}, {{7, 0}, inf, false}}});
     out.push_back({&op_neg(), {real}, {{{1.5}, -1.5}, {{0}, 0}}});
     return out;
 }

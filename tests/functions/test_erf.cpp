@@ -22,12 +22,22 @@ MLEC_FUNCTION_TEST(erf) {
     std::vector<FunctionCase> out;
     out.push_back({find_function("erf"),
                    {real},
-                   {{{0}, 0}, {{0.5}, big_erf(0.5)}, {{-1.5}, big_erf(-1.5)}, {{3}, big_erf(3)},
-                    {{1e-9}, big_erf(1e-9)}, {{7}, 1, false}, {{-inf}, -1, false}}});
+                   {{{0}, 0},
+                    {{0.5}, big_erf(0.5)},
+                    {{-1.5}, big_erf(-1.5)},
+                    {{3}, big_erf(3)},
+                    {{1e-9}, big_erf(1e-9)},
+                    {{7}, 1, false},
+                    {{-inf}, -1, false}}});
     out.push_back({find_function("erfc"),
                    {real},
-                   {{{0}, 1}, {{0.5}, big_erfc(0.5)}, {{-1.5}, big_erfc(-1.5)}, {{3}, big_erfc(3)},
-                    {{10}, big_erfc(10)}, {{-7}, 2, false}, {{30}, big_erfc(30), false}}});
+                   {{{0}, 1},
+                    {{0.5}, big_erfc(0.5)},
+                    {{-1.5}, big_erfc(-1.5)},
+                    {{3}, big_erfc(3)},
+                    {{10}, big_erfc(10)},
+                    {{-7}, 2, false},
+                    {{30}, big_erfc(30), false}}});
     return out;
 }
 

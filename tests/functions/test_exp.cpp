@@ -13,8 +13,12 @@ MLEC_FUNCTION_TEST(exp) {
     std::vector<FunctionCase> out;
     out.push_back({find_function("exp"),
                    {real},
-                   {{{0}, 1}, {{1.5}, std::exp(1.5)}, {{-3}, std::exp(-3.0)}, {{20}, std::exp(20.0)},
-                    {{700}, std::exp(700.0), false}, {{-800}, 0, false}}});
+                   {{{0}, 1},
+                    {{1.5}, std::exp(1.5)},
+                    {{-3}, std::exp(-3.0)},
+                    {{20}, std::exp(20.0)},
+                    {{700}, std::exp(700.0), false},
+                    {{-800}, 0, false}}});
     return out;
 }
 

@@ -14,7 +14,10 @@ MLEC_FUNCTION_TEST(expm1) {
     std::vector<FunctionCase> out;
     out.push_back({find_function("expm1"),
                    {real},
-                   {{{0}, 0}, {{1e-10}, std::expm1(1e-10)}, {{-2}, std::expm1(-2.0)}, {{5}, std::exp(5.0) - 1},
+                   {{{0}, 0},
+                    {{1e-10}, std::expm1(1e-10)},
+                    {{-2}, std::expm1(-2.0)},
+                    {{5}, std::exp(5.0) - 1},
                     {{-50}, std::expm1(-50.0)}}});
     return out;
 }

@@ -18,16 +18,28 @@ MLEC_FUNCTION_TEST(hyperbolic) {
     std::vector<FunctionCase> out;
     out.push_back({find_function("tanh"),
                    {real},
-                   {{{0}, 0}, {{0.5}, std::tanh(0.5)}, {{-2}, std::tanh(-2.0)}, {{10}, std::tanh(10.0), true, {1}},
+                   {{{0}, 0},
+                    {{0.5}, std::tanh(0.5)},
+                    {{-2}, std::tanh(-2.0)},
+                    {{10}, std::tanh(10.0), true, {1}},
                     {{-400}, -1, false}}});
     out.push_back({find_function("sinh"),
                    {real},
-                   {{{0}, 0}, {{0.5}, big_sinh(0.5)}, {{-3}, big_sinh(-3)}, {{20}, big_sinh(20)},
-                    {{1e-8}, big_sinh(1e-8)}, {{-710}, big_sinh(-710), false}, {{800}, inf, false}}});
+                   {{{0}, 0},
+                    {{0.5}, big_sinh(0.5)},
+                    {{-3}, big_sinh(-3)},
+                    {{20}, big_sinh(20)},
+                    {{1e-8}, big_sinh(1e-8)},
+                    {{-710}, big_sinh(-710), false},
+                    {{800}, inf, false}}});
     out.push_back({find_function("cosh"),
                    {real},
-                   {{{0}, 1}, {{0.5}, big_cosh(0.5)}, {{-3}, big_cosh(-3)}, {{20}, big_cosh(20)},
-                    {{710}, big_cosh(710), false}, {{-800}, inf, false}}});
+                   {{{0}, 1},
+                    {{0.5}, big_cosh(0.5)},
+                    {{-3}, big_cosh(-3)},
+                    {{20}, big_cosh(20)},
+                    {{710}, big_cosh(710), false},
+                    {{-800}, inf, false}}});
     return out;
 }
 

@@ -13,8 +13,12 @@ MLEC_FUNCTION_TEST(log) {
     std::vector<FunctionCase> out;
     out.push_back({find_function("log"),
                    {pos},
-                   {{{1}, 0}, {{1e-3}, std::log(1e-3)}, {{1e5}, std::log(1e5)}, {{2.5}, std::log(2.5)},
-                    {{0}, -inf, false}, {{-1}, qnan, false}}});
+                   {{{1}, 0},
+                    {{1e-3}, std::log(1e-3)},
+                    {{1e5}, std::log(1e5)},
+                    {{2.5}, std::log(2.5)},
+                    {{0}, -inf, false},
+                    {{-1}, qnan, false}}});
     return out;
 }
 

@@ -15,7 +15,10 @@ MLEC_FUNCTION_TEST(log1p) {
     std::vector<FunctionCase> out;
     out.push_back({find_function("log1p"),
                    {real},
-                   {{{0}, 0}, {{1e-10}, std::log1p(1e-10)}, {{-0.5}, std::log1p(-0.5)}, {{3}, std::log(4.0)},
+                   {{{0}, 0},
+                    {{1e-10}, std::log1p(1e-10)},
+                    {{-0.5}, std::log1p(-0.5)},
+                    {{3}, std::log(4.0)},
                     {{-1}, -inf, false}}});
     return out;
 }
@@ -33,8 +36,7 @@ TEST_CASE("the vectorized log1p stays within 2 ulp of std::log1p") {
         for (double m : {1.0, 1.2345678901234567, 3.1415926535897931, 7.0000000000000009})
             x.push_back(m * std::pow(10.0, e));
     for (int e = -300; e <= 0; ++e)
-        for (double m : {0.12345678901234567, 0.5, 0.99999999999})
-            x.push_back(-m * std::pow(10.0, e));
+        for (double m : {0.12345678901234567, 0.5, 0.99999999999}) x.push_back(-m * std::pow(10.0, e));
     x.insert(x.end(), {0.0, -0.0, -1.0, 1e-320, -1e-320, 0.75, -0.75, 1.0, -0.5, inf});
     Eigen::ArrayXd v = Eigen::Map<const Eigen::ArrayXd>(x.data(), static_cast<Eigen::Index>(x.size()));
     mlec::rt::special::log1p_in_place(v);

@@ -30,7 +30,7 @@ MLEC_FUNCTION_TEST(normal_cdf) {
                     {{-3}, normal_cdf(-3)},
                     {{-30}, normal_cdf(-30)},  // 4.9e-198: erfc, not 1 + erf (tails checked below)
                     {{8.5}, normal_cdf(8.5)},
-                    {{-40}, 0, false},          // underflows
+                    {{-40}, 0, false},  // underflows
                     {{40}, 1, false},
                     {{qnan}, qnan, false}}});
     const double almost_one = 1 - 1e-10;

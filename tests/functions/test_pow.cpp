@@ -43,8 +43,8 @@ TEST_CASE("pow at a non-positive base") {
     // b -> a^b is undefined around b, so its partials are NaN.
     const Evaluated neg = mlec::test::eval_one(pow, {-2, 3});
     CHECK(neg.value == -8);
-    CHECK(neg.d1[0] == 12);       // 3 (-2)^2
-    CHECK(neg.d2[aa] == -12);     // 6 (-2)
+    CHECK(neg.d1[0] == 12);    // 3 (-2)^2
+    CHECK(neg.d2[aa] == -12);  // 6 (-2)
     CHECK(std::isnan(neg.d1[1]));
     CHECK(std::isnan(neg.d2[ab]));
     CHECK(std::isnan(neg.d2[bb]));

@@ -28,15 +28,29 @@ MLEC_FUNCTION_TEST(trigonometric) {
     // Trigonometric functions: large arguments step by less than a period.
     out.push_back({find_function("sin"),
                    {real},
-                   {{{0}, 0}, {{0.5}, big_sin(0.5)}, {{-2}, big_sin(-2)}, {{3}, big_sin(3)}, {{1e-8}, big_sin(1e-8)},
-                    {{100}, big_sin(100), true, {0.1}}, {{pi}, big_sin(pi)}, {{inf}, qnan, false}}});
+                   {{{0}, 0},
+                    {{0.5}, big_sin(0.5)},
+                    {{-2}, big_sin(-2)},
+                    {{3}, big_sin(3)},
+                    {{1e-8}, big_sin(1e-8)},
+                    {{100}, big_sin(100), true, {0.1}},
+                    {{pi}, big_sin(pi)},
+                    {{inf}, qnan, false}}});
     out.push_back({find_function("cos"),
                    {real},
-                   {{{0}, 1}, {{0.5}, big_cos(0.5)}, {{-2}, big_cos(-2)}, {{3}, big_cos(3)},
-                    {{100}, big_cos(100), true, {0.1}}, {{pi / 2}, big_cos(pi / 2)}, {{-inf}, qnan, false}}});
+                   {{{0}, 1},
+                    {{0.5}, big_cos(0.5)},
+                    {{-2}, big_cos(-2)},
+                    {{3}, big_cos(3)},
+                    {{100}, big_cos(100), true, {0.1}},
+                    {{pi / 2}, big_cos(pi / 2)},
+                    {{-inf}, qnan, false}}});
     out.push_back({find_function("tan"),
                    {real},
-                   {{{0}, 0}, {{0.5}, big_tan(0.5)}, {{-1.2}, big_tan(-1.2)}, {{1.5}, big_tan(1.5), true, {0.01}},
+                   {{{0}, 0},
+                    {{0.5}, big_tan(0.5)},
+                    {{-1.2}, big_tan(-1.2)},
+                    {{1.5}, big_tan(1.5), true, {0.01}},
                     {{4}, big_tan(4), true, {0.1}},
                     // the double nearest pi/2: tan is 1.6e16, not infinite
                     {{pi / 2}, big_tan(pi / 2), false}}});
@@ -58,8 +72,13 @@ MLEC_FUNCTION_TEST(trigonometric) {
     }
     out.push_back({find_function("atan"),
                    {real},
-                   {{{0}, 0}, {{1}, pi / 4}, {{-3}, big_atan(-3)}, {{1e3}, big_atan(1e3)},
-                    {{1e-9}, big_atan(1e-9)}, {{1e200}, big_atan(1e200), false}, {{-inf}, -pi / 2, false}}});
+                   {{{0}, 0},
+                    {{1}, pi / 4},
+                    {{-3}, big_atan(-3)},
+                    {{1e3}, big_atan(1e3)},
+                    {{1e-9}, big_atan(1e-9)},
+                    {{1e200}, big_atan(1e200), false},
+                    {{-inf}, -pi / 2, false}}});
     // atan2(y, x): the angle of (x, y). Across the negative x axis it jumps
     // by 2 pi, and at the origin it has no derivative: no differences there.
     out.push_back({find_function("atan2"),
@@ -91,7 +110,6 @@ TEST_CASE("tan and atan partials keep their precision in the tails") {
     const Evaluated t_pole = eval_one(*mlec::rt::find_function("tan"), {1.57});
     CHECK(t_pole.d1[0] == Approx(1 / (big_cos(1.57) * big_cos(1.57))).epsilon(1e-12));
 }
-
 
 TEST_CASE("asin and acos at and beyond the ends of [-1, 1]") {
     using mlec::test::eval_one;

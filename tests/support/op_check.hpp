@@ -42,15 +42,12 @@ struct Request {
 
 // The number of inputs of `op` at the point x: its arity, or for a variadic
 // op (arity -1) the number of entries of x.
-inline int arity_at(const rt::OpDef& op, const Row& x) {
-    return op.arity >= 0 ? op.arity : static_cast<int>(x.size());
-}
+inline int arity_at(const rt::OpDef& op, const Row& x) { return op.arity >= 0 ? op.arity : static_cast<int>(x.size()); }
 
 // Evaluates `op` once on a block whose row r holds rows[r] (one entry per
 // input), the way the evaluator calls it. A variadic op gets as many inputs
 // as the rows have entries (every row the same number).
-inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<Row>& rows,
-                                         const Request& want) {
+inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<Row>& rows, const Request& want) {
     const int arity = rows.empty() ? std::max(op.arity, 0) : arity_at(op, rows.front());
     const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
     std::vector<Eigen::ArrayXd> in_data(arity, Eigen::ArrayXd(n));
@@ -78,8 +75,8 @@ inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<
             d2.emplace_back(d2_data[k].data(), want.d2[k] ? n : 0);
         }
     }
-    rt::OpCall call{std::span<const rt::ConstCol>(in), rt::Col(value.data(), n),
-                    std::span<rt::Col>(d1), std::span<rt::Col>(d2)};
+    rt::OpCall call{std::span<const rt::ConstCol>(in), rt::Col(value.data(), n), std::span<rt::Col>(d1),
+                    std::span<rt::Col>(d2)};
     op.eval(call);
 
     std::vector<Evaluated> out(n);
@@ -158,8 +155,8 @@ FdEstimate ridders(F&& f, double x, double h0) {
         double factor = shrink2;
         for (int j = 1; j <= i; ++j, factor *= shrink2) {
             table[j][i] = (table[j - 1][i] * factor - table[j - 1][i - 1]) / (factor - 1.0);
-            const double err = std::max(std::abs(table[j][i] - table[j - 1][i]),
-                                        std::abs(table[j][i] - table[j - 1][i - 1]));
+            const double err =
+                std::max(std::abs(table[j][i] - table[j - 1][i]), std::abs(table[j][i] - table[j - 1][i - 1]));
             if (err <= best.error) {
                 best.error = err;
                 best.value = table[j][i];
@@ -213,17 +210,15 @@ inline void check_partials(const rt::OpDef& op, const Row& x, const Row& step, T
             return eval_one(op, xv);
         };
         const FdEstimate fd = ridders([&](double v) { return moved(v).value; }, x[j], step[j]);
-        INFO(op.name << " at " << show(x) << ": d/dx" << j << " analytic " << at.d1[j]
-                     << ", finite difference " << fd.value << " (+- " << fd.error << ")");
+        INFO(op.name << " at " << show(x) << ": d/dx" << j << " analytic " << at.d1[j] << ", finite difference "
+                     << fd.value << " (+- " << fd.error << ")");
         CHECK(close_partial(at.d1[j], fd.value, tol));
         for (int i = 0; i < arity; ++i) {
             if (step[i] <= 0) continue;
-            const FdEstimate fd2 =
-                ridders([&](double v) { return moved(v).d1[i]; }, x[j], step[j]);
+            const FdEstimate fd2 = ridders([&](double v) { return moved(v).d1[i]; }, x[j], step[j]);
             const double analytic = at.d2[rt::pair_index(i, j, arity)];
-            INFO(op.name << " at " << show(x) << ": d2/dx" << i << "dx" << j << " analytic "
-                         << analytic << ", finite difference of d/dx" << i << " "
-                         << fd2.value << " (+- " << fd2.error << ")");
+            INFO(op.name << " at " << show(x) << ": d2/dx" << i << "dx" << j << " analytic " << analytic
+                         << ", finite difference of d/dx" << i << " " << fd2.value << " (+- " << fd2.error << ")");
             CHECK(close_partial(analytic, fd2.value, tol));
         }
     }

@@ -54,8 +54,7 @@ std::shared_ptr<const std::vector<ThreadCluster::Contribution>> ThreadCluster::e
         }
         if (mismatch_.empty() && pending_.front().op == Op::broadcast &&
             (pending_.front().root < 0 || pending_.front().root >= size_))
-            mismatch_ = "broadcast from rank " + std::to_string(pending_.front().root) + " of " +
-                        std::to_string(size_);
+            mismatch_ = "broadcast from rank " + std::to_string(pending_.front().root) + " of " + std::to_string(size_);
         if (mismatch_.empty() && pending_.front().op == Op::all_to_all &&
             pending_.front().parts.size() != static_cast<std::size_t>(size_))
             mismatch_ = "all_to_all of " + std::to_string(pending_.front().parts.size()) + " messages on " +
@@ -78,8 +77,8 @@ std::shared_ptr<const std::vector<ThreadCluster::Contribution>> ThreadCluster::e
             throw ClusterFailure("rank " + std::to_string(rank) + ": another rank failed");
         if (generation_ == mine_generation)
             throw std::logic_error("rank " + std::to_string(rank) + " waits at collective call " +
-                                   std::to_string(generation_ + 1) + " (" + describe(pending_[static_cast<std::size_t>(rank)]) +
-                                   ") but " + left_);
+                                   std::to_string(generation_ + 1) + " (" +
+                                   describe(pending_[static_cast<std::size_t>(rank)]) + ") but " + left_);
     }
     if (!mismatch_.empty()) throw std::logic_error(mismatch_);
     return published_;
@@ -94,7 +93,8 @@ void ThreadCluster::abort(std::exception_ptr error) {
 
 void ThreadCluster::leave(int rank) {
     std::lock_guard lock(mutex_);
-    if (left_.empty()) left_ = "rank " + std::to_string(rank) + " returned after " + std::to_string(generation_) + " calls";
+    if (left_.empty())
+        left_ = "rank " + std::to_string(rank) + " returned after " + std::to_string(generation_) + " calls";
     done_.notify_all();
 }
 

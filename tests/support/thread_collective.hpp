@@ -42,10 +42,10 @@ public:
     enum class Op { sum, all_gather, broadcast, all_to_all };
     struct Contribution {
         Op op = Op::sum;
-        int root = 0;                      // broadcast
-        std::vector<std::int64_t> words;   // sum
-        std::string bytes;                 // all_gather, broadcast
-        std::vector<std::string> parts;    // all_to_all
+        int root = 0;                     // broadcast
+        std::vector<std::int64_t> words;  // sum
+        std::string bytes;                // all_gather, broadcast
+        std::vector<std::string> parts;   // all_to_all
     };
 
     // Rank `rank` gives its contribution to the current exchange; once every
