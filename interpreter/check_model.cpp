@@ -107,6 +107,20 @@ private:
         std::string group_column;
     };
 
+    // A local definition (`name = expression`): every one is collected,
+    // with where it is written, before the statements are checked; its
+    // value is set when its statement is, so a use above it is an error.
+    struct Local {
+        Span definition;  // the name in its (first) definition
+        std::optional<Value> value;
+    };
+
+    // The value of a local defined above the statement being checked.
+    const Value* local_value(const std::string& name) const {
+        auto it = locals_.find(name);
+        return it != locals_.end() && it->second.value ? &*it->second.value : nullptr;
+    }
+
     [[noreturn]] void fail(Span span, std::string message) {
         throw CheckError{source_.diagnostic(span, std::move(message))};
     }
@@ -198,7 +212,7 @@ private:
                     declared_[d.name] = &d;
                 }
             } else if (const auto* a = std::get_if<ast::Assign>(&s.node)) {
-                if (!local_definitions_.count(a->name)) local_definitions_[a->name] = a->name_span;
+                locals_.try_emplace(a->name, Local{a->name_span, std::nullopt});
             } else if (const auto* d = std::get_if<ast::Data>(&s.node)) {
                 if (!data_list_) data_list_.emplace();
                 for (const ast::DataName& n : d->names) {
@@ -284,12 +298,10 @@ private:
         if (declared_.count(a.name))
             fail(a.name_span, "'" + a.name + "' is declared as a parameter at " +
                                   location_of(declared_[a.name]->name_span) + "; it cannot also be defined here");
-        if (locals_.count(a.name))
-            fail(a.name_span, "'" + a.name + "' is already defined at " + location_of(local_spans_[a.name]));
+        Local& local = locals_.at(a.name);  // (collect_declarations found every definition)
+        if (local.value) fail(a.name_span, "'" + a.name + "' is already defined at " + location_of(local.definition));
         check_not_builtin(a.name, a.name_span, "a local definition");
-        Value v = expression(a.value);
-        locals_[a.name] = std::move(v);
-        local_spans_[a.name] = a.name_span;
+        local.value = expression(a.value);
     }
 
     void visit(const ast::Statement&, const ast::Param& p) {
@@ -318,12 +330,12 @@ private:
     void visit(const ast::Statement&, const ast::Report& r) {
         check_not_builtin(r.name, r.name_span, "the name of a reported quantity");
         const bool parameter = declared_.count(r.name) || params_.count(r.name);
-        if (usable_column(r.name) || parameter || locals_.count(r.name) || reported_.count(r.name))
+        if (usable_column(r.name) || parameter || local_value(r.name) || reported_.count(r.name))
             fail(r.name_span, "'" + r.name + "' already names a " +
-                                  std::string(usable_column(r.name)   ? "column"
-                                              : parameter             ? "parameter"
-                                              : locals_.count(r.name) ? "local"
-                                                                      : "reported quantity") +
+                                  std::string(usable_column(r.name) ? "column"
+                                              : parameter           ? "parameter"
+                                              : local_value(r.name) ? "local"
+                                                                    : "reported quantity") +
                                   "; give the reported quantity another name");
         const Value v = expression(r.value);
         for (int n : v.nodes)
@@ -366,7 +378,7 @@ private:
         // A bare outcome name that is not a column is almost always a column
         // missing from the data (or misspelled), not a parameter.
         if (const auto* name = std::get_if<ast::Name>(&outcome.node);
-            name && !usable_column(name->name) && !locals_.count(name->name) && !declared_.count(name->name)) {
+            name && !usable_column(name->name) && !local_value(name->name) && !declared_.count(name->name)) {
             std::string message = "'" + name->name + "' is not a column of " + data_name_;
             if (auto guess = closest(name->name, header_)) message += "; did you mean '" + *guess + "'?";
             else message += "; the outcome of '~' must be data";
@@ -374,7 +386,7 @@ private:
         }
         // A categorical outcome held as text is read as level numbers.
         if (const auto* name = std::get_if<ast::Name>(&outcome.node); categorical && name) {
-            if (auto col = usable_column(name->name); col && !locals_.count(name->name)) {
+            if (auto col = usable_column(name->name); col && !local_value(name->name)) {
                 const Levels& lv = levels_of(*col, outcome.span);
                 if (!lv.numeric) {
                     std::string list;
@@ -712,15 +724,15 @@ private:
     }
 
     Value lower(const ast::Expr& e, const ast::Index& ix) {
-        if (usable_column(ix.name) && !locals_.count(ix.name))
+        if (usable_column(ix.name) && !local_value(ix.name))
             fail(ix.name_span, "'" + ix.name + "' is a data column, one number per row; it cannot be indexed");
         Value base;
         std::string group_column;
-        if (auto it = locals_.find(ix.name); it != locals_.end()) {
-            base = it->second;
-        } else if (local_definitions_.count(ix.name)) {
+        if (const Value* local = local_value(ix.name)) {
+            base = *local;
+        } else if (auto it = locals_.find(ix.name); it != locals_.end()) {
             fail(ix.name_span,
-                 "'" + ix.name + "' is used before its definition at " + location_of(local_definitions_[ix.name]));
+                 "'" + ix.name + "' is used before its definition at " + location_of(it->second.definition));
         } else {
             if (!declared_.count(ix.name))
                 fail(ix.name_span, "'" + ix.name +
@@ -815,9 +827,9 @@ private:
     }
 
     Value resolve(const std::string& name, Span span) {
-        if (auto it = locals_.find(name); it != locals_.end()) return it->second;
-        if (auto it = local_definitions_.find(name); it != local_definitions_.end())
-            fail(span, "'" + name + "' is used before its definition at " + location_of(it->second));
+        if (const Value* local = local_value(name)) return *local;
+        if (auto it = locals_.find(name); it != locals_.end())
+            fail(span, "'" + name + "' is used before its definition at " + location_of(it->second.definition));
         if (name == "pi") return pi_constant(span);
         if (auto col = header_index(name)) {
             if (data_list_ && !data_list_->count(name))
@@ -1179,8 +1191,8 @@ private:
     Involvement involvement(const ast::Expr& e) const {
         Involvement out;
         auto name = [&](const std::string& n) {
-            if (auto it = locals_.find(n); it != locals_.end()) {
-                for (int node : it->second.nodes) {
+            if (const Value* local = local_value(n)) {
+                for (int node : local->nodes) {
                     out.parameters = out.parameters || !out_.graph.node(node).deps.empty();
                     out.data = out.data || !out_.graph.node(node).row_invariant;
                 }
@@ -1258,9 +1270,7 @@ private:
     std::map<std::string, const ast::ParamDecl*> declared_;
     std::map<std::string, Declared> declared_cache_;
     std::set<std::string> entering_;  // parameters whose entry is being built
-    std::map<std::string, Span> local_definitions_;
-    std::map<std::string, Value> locals_;
-    std::map<std::string, Span> local_spans_;
+    std::map<std::string, Local> locals_;
     std::map<std::string, ParamEntry> params_;
     std::map<std::pair<std::string, bool>, int> column_index_;
     std::map<int, Levels> levels_cache_;
