@@ -53,10 +53,9 @@ CheckedModel Checker::run() {
     collect_implied_bounds();
     for (const ast::Statement& s : model_.statements) statement(s);
     if (out_.terms.empty())
-        throw CheckError{Diagnostic{Severity::error, Category::model, source_.name(), 0, 0,
-                                    "the model has no sampling statement ('~') and no 'target +=': "
-                                    "there is nothing to fit",
-                                    "", 1}};
+        throw CheckError{Diagnostic::error(Category::model, source_.name(),
+                                           "the model has no sampling statement ('~') and no 'target +=': "
+                                           "there is nothing to fit")};
     check_free_names();
     check_parameters_reached();
     warn_unused_declarations();
