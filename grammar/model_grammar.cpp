@@ -33,8 +33,8 @@ ParseResult parse_model(const SourceText& source) {
         return std::move(result);
     };
     if (source.text().size() >= std::numeric_limits<std::uint32_t>::max()) {
-        result.diagnostics.push_back(Diagnostic{Severity::error, Category::model, source.name(), 0, 0,
-                                                "model file is too large (4 GiB or more)", "", 1});
+        result.diagnostics.push_back(
+            Diagnostic::error(Category::model, source.name(), "model file is too large (4 GiB or more)"));
         return result;
     }
 

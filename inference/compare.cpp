@@ -54,101 +54,120 @@ bool same_outcomes(const std::vector<FitResult>& fits, const std::vector<std::ve
     return true;
 }
 
+// What makes models comparable by likelihood: at least two, with their
+// outcomes, the same outcomes, the same rows. False after adding the error.
+bool comparable(const std::vector<FitResult>& fits, const std::vector<std::vector<std::string>>& outcomes,
+                Diagnostics& diagnostics) {
+    if (fits.size() < 2) {
+        diagnostics.push_back(Diagnostic::error(Category::usage, "", "compare needs at least two models"));
+        return false;
+    }
+    if (outcomes.size() != fits.size()) {
+        diagnostics.push_back(Diagnostic::error(Category::usage, "", "compare needs the outcomes of every model"));
+        return false;
+    }
+    if (!same_outcomes(fits, outcomes, diagnostics)) return false;
+    for (const FitResult& f : fits) {
+        if (f.n_obs != fits.front().n_obs) {
+            diagnostics.push_back(
+                Diagnostic::error(Category::data, f.model_name,
+                                  "uses " + std::to_string(f.n_obs) + " rows but " + fits.front().model_name +
+                                      " uses " + std::to_string(fits.front().n_obs) +
+                                      "; models compared by likelihood must be fitted to the same rows"));
+            return false;
+        }
+    }
+    return true;
+}
+
+// A model's information criteria on n observations. A point on the way to
+// infinity, or where the optimizer gave up, is no maximum: it has no
+// criteria, no weight and no test.
+ModelComparison::Row criteria(const FitResult& f, double n) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    ModelComparison::Row row;
+    row.model = f.model_name;
+    row.n_params = f.n_params;
+    row.converged = f.converged;
+    row.status = std::string(to_string(f.status));
+    row.has_maximum = found_maximum(f);
+    row.log_likelihood = row.has_maximum ? f.log_likelihood : nan;
+    const double k = f.n_params;
+    row.aic = 2 * k - 2 * row.log_likelihood;
+    // AICc (Hurvich & Tsai, 1989); undefined when n <= k + 1.
+    row.aicc = n - k - 1 > 0 ? row.aic + 2 * k * (k + 1) / (n - k - 1) : nan;
+    row.bic = k * std::log(n) - 2 * row.log_likelihood;
+    return row;
+}
+
+// Akaike weights: exp(-delta/2) normalized (Burnham & Anderson, 2002),
+// over the models with a maximum.
+void akaike_weights(std::vector<ModelComparison::Row>& rows) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& r : rows)
+        if (r.has_maximum) best = std::min(best, r.aic);
+    double total = 0;
+    for (auto& r : rows) {
+        r.delta_aic = r.has_maximum ? r.aic - best : nan;
+        if (r.has_maximum) total += std::exp(-r.delta_aic / 2);
+    }
+    for (auto& r : rows) r.akaike_weight = r.has_maximum ? std::exp(-r.delta_aic / 2) / total : nan;
+}
+
+// The likelihood-ratio test of `small` within `large`, or (with nothing)
+// a warning why there is none: when the smaller one's parameters are not
+// all (by name) in the larger one.
+void likelihood_ratio_test(const FitResult& small, const FitResult& large, ModelComparison& c) {
+    const int df = large.n_params - small.n_params;
+    const auto a = names_of(small), b = names_of(large);
+    const bool subset = std::includes(b.begin(), b.end(), a.begin(), a.end());
+    if (df <= 0 || !subset) {
+        c.warnings.push_back("no likelihood-ratio test of " + small.model_name + " against " + large.model_name +
+                             (df <= 0 ? ": they have the same number of parameters"
+                                      : ": not every parameter of the smaller model is a parameter of the larger "
+                                        "one, so they are not nested by name"));
+        return;
+    }
+    ModelComparison::LikelihoodRatio t;
+    t.smaller = small.model_name;
+    t.larger = large.model_name;
+    t.df = df;
+    t.statistic = std::max(0.0, 2 * (large.log_likelihood - small.log_likelihood));
+    t.p_value = boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), t.statistic));
+    t.nesting = "assumed: every parameter of " + small.model_name + " is a parameter of " + large.model_name +
+                " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
+                std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
+                " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
+    if (large.log_likelihood < small.log_likelihood - 1e-6 * std::max(1.0, std::abs(small.log_likelihood)))
+        c.warnings.push_back(large.model_name + " fits worse than the smaller " + small.model_name +
+                             ": the models are not nested, or a fit stopped at a local optimum (try --starts)");
+    c.tests.push_back(t);
+}
+
 }  // namespace
 
 std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
                                        const std::vector<std::vector<std::string>>& outcomes,
                                        Diagnostics& diagnostics) {
+    if (!comparable(fits, outcomes, diagnostics)) return std::nullopt;
     ModelComparison c;
-    if (fits.size() < 2) {
-        diagnostics.push_back(Diagnostic::error(Category::usage, "", "compare needs at least two models"));
-        return std::nullopt;
-    }
-    if (outcomes.size() != fits.size()) {
-        diagnostics.push_back(Diagnostic::error(Category::usage, "", "compare needs the outcomes of every model"));
-        return std::nullopt;
-    }
-    if (!same_outcomes(fits, outcomes, diagnostics)) return std::nullopt;
     c.n_obs = fits.front().n_obs;
     for (const FitResult& f : fits) {
-        if (f.n_obs != c.n_obs) {
-            diagnostics.push_back(Diagnostic::error(
-                Category::data, f.model_name,
-                "uses " + std::to_string(f.n_obs) + " rows but " + fits.front().model_name + " uses " +
-                    std::to_string(c.n_obs) + "; models compared by likelihood must be fitted to the same rows"));
-            return std::nullopt;
-        }
-    }
-    const double n = static_cast<double>(c.n_obs);
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    for (const FitResult& f : fits) {
-        ModelComparison::Row row;
-        row.model = f.model_name;
-        row.n_params = f.n_params;
-        row.converged = f.converged;
-        row.status = std::string(to_string(f.status));
-        row.has_maximum = found_maximum(f);
-        // A point on the way to infinity, or where the optimizer gave up, is
-        // no maximum: it has no criteria, no weight and no test.
-        row.log_likelihood = row.has_maximum ? f.log_likelihood : nan;
-        const double k = f.n_params;
-        row.aic = 2 * k - 2 * row.log_likelihood;
-        // AICc (Hurvich & Tsai, 1989); undefined when n <= k + 1.
-        row.aicc = n - k - 1 > 0 ? row.aic + 2 * k * (k + 1) / (n - k - 1) : nan;
-        row.bic = k * std::log(n) - 2 * row.log_likelihood;
-        if (!row.has_maximum)
-            c.warnings.push_back(f.model_name + " found no maximum (" + row.status +
+        c.rows.push_back(criteria(f, static_cast<double>(c.n_obs)));
+        if (!c.rows.back().has_maximum)
+            c.warnings.push_back(f.model_name + " found no maximum (" + c.rows.back().status +
                                  "): it is left out of the Akaike weights and likelihood-ratio tests");
-        c.rows.push_back(row);
     }
-    // Akaike weights: exp(-delta/2) normalized (Burnham & Anderson, 2002),
-    // over the models with a maximum.
-    double best = std::numeric_limits<double>::infinity();
-    for (const auto& r : c.rows)
-        if (r.has_maximum) best = std::min(best, r.aic);
-    double total = 0;
-    for (auto& r : c.rows) {
-        r.delta_aic = r.has_maximum ? r.aic - best : nan;
-        if (r.has_maximum) total += std::exp(-r.delta_aic / 2);
-    }
-    for (auto& r : c.rows) r.akaike_weight = r.has_maximum ? std::exp(-r.delta_aic / 2) / total : nan;
-
+    akaike_weights(c.rows);
     // Likelihood-ratio tests between models with a maximum ordered by
-    // parameter count, when the smaller one's parameters are all (by name)
-    // in the larger one.
+    // parameter count.
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < fits.size(); ++i)
         if (c.rows[i].has_maximum) order.push_back(i);
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return fits[a].n_params < fits[b].n_params; });
-    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
-        const FitResult& small = fits[order[i]];
-        const FitResult& large = fits[order[i + 1]];
-        const int df = large.n_params - small.n_params;
-        const auto a = names_of(small), b = names_of(large);
-        const bool subset = std::includes(b.begin(), b.end(), a.begin(), a.end());
-        if (df <= 0 || !subset) {
-            c.warnings.push_back("no likelihood-ratio test of " + small.model_name + " against " + large.model_name +
-                                 (df <= 0 ? ": they have the same number of parameters"
-                                          : ": not every parameter of the smaller model is a parameter of the larger "
-                                            "one, so they are not nested by name"));
-            continue;
-        }
-        ModelComparison::LikelihoodRatio t;
-        t.smaller = small.model_name;
-        t.larger = large.model_name;
-        t.df = df;
-        t.statistic = std::max(0.0, 2 * (large.log_likelihood - small.log_likelihood));
-        t.p_value = boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), t.statistic));
-        t.nesting = "assumed: every parameter of " + small.model_name + " is a parameter of " + large.model_name +
-                    " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
-                    std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
-                    " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
-        if (large.log_likelihood < small.log_likelihood - 1e-6 * std::max(1.0, std::abs(small.log_likelihood)))
-            c.warnings.push_back(large.model_name + " fits worse than the smaller " + small.model_name +
-                                 ": the models are not nested, or a fit stopped at a local optimum (try --starts)");
-        c.tests.push_back(t);
-    }
+    for (std::size_t i = 0; i + 1 < order.size(); ++i) likelihood_ratio_test(fits[order[i]], fits[order[i + 1]], c);
     return c;
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "inference/fit_thresholds.hpp"
+
 namespace mlec::inference {
 
 namespace {
@@ -13,7 +15,8 @@ namespace {
 // of tiny positive terms whose rounding is tinier still) 0.1% of f.
 double decrease_threshold(double fx) {
     const double size = std::abs(fx);
-    return size < 1e-6 ? 1e-3 * size : 1e-13 * std::max(1.0, size);
+    return size < FitThresholds::near_zero_nll ? FitThresholds::near_zero_decrease * size
+                                               : FitThresholds::real_decrease * std::max(1.0, size);
 }
 
 // What f's values at x + t d, t = 1, 2, 4, ..., say about d: an approach
@@ -31,8 +34,8 @@ std::optional<Divergence> judge_probe(double fx, const std::vector<double>& valu
     const std::size_t last = values.size() - 1;
     const double first_gain = fx - values[0];
     const double last_gain = values[last - 1] - values[last];
-    if (last_gain <= 0.5 * first_gain) return div;
-    if (fx - values.back() > 1e-3 * std::max(1.0, std::abs(fx))) {
+    if (last_gain <= FitThresholds::dying_gain * first_gain) return div;
+    if (fx - values.back() > FitThresholds::unbounded_decrease * std::max(1.0, std::abs(fx))) {
         div.unbounded = true;
         return div;
     }
@@ -49,7 +52,7 @@ std::optional<Divergence> judge_probe(double fx, const std::vector<double>& valu
 std::optional<Divergence> behind(optim::Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
                                  const Eigen::VectorXd& ray) {
     double previous = fx;
-    for (int k = 0; k <= 5; ++k) {
+    for (int k = 0; k <= FitThresholds::probe_first_judged; ++k) {
         const double v = f.value(x - std::ldexp(1.0, k) * ray);
         if (!std::isfinite(v)) break;
         if (v < previous) return std::nullopt;
@@ -74,7 +77,7 @@ std::optional<Divergence> probe(optim::Objective& f, const Eigen::VectorXd& x, d
     // |theta| = 200, where t = 32 changes the linear predictor by a sixth)
     // the gains of an approach to a limit die out only later; a finite
     // optimum further on shows itself by f rising again.
-    constexpr int first_judged = 5, last_step = 12;
+    constexpr int first_judged = FitThresholds::probe_first_judged, last_step = FitThresholds::probe_last_step;
     // A decrease without bound seen by t = 32 must go on, never rising,
     // as far as the probe reaches (or to the end of the representable
     // range): a likelihood that only has a better finite optimum further
@@ -121,16 +124,19 @@ std::optional<Divergence> probe_back(optim::Objective& f, const Eigen::VectorXd&
     const Eigen::VectorXd ray = (unit.array() * d.array()).matrix();
     double previous = fx;
     std::vector<double> values;  // f(x - t d) for t = 1, 2, ..., 32
-    for (int k = 0; k <= 5; ++k) {
+    for (int k = 0; k <= FitThresholds::probe_first_judged; ++k) {
         const double v = f.value(x - std::ldexp(1.0, k) * ray);
         if (!std::isfinite(v) || !(v > previous)) return std::nullopt;
         values.push_back(v);
         previous = v;
     }
     // Per unit step: near x (t from 1 to 0) against far (t from 32 to 16).
+    constexpr std::size_t far = FitThresholds::probe_first_judged;
     const double near_slope = values[0] - fx;
-    const double far_slope = (values[5] - values[4]) / 16;
-    if (!(near_slope > 0.5 * far_slope) || !(values[5] - fx > 1e-3 * std::max(1.0, std::abs(fx)))) return std::nullopt;
+    const double far_slope = (values[far] - values[far - 1]) / std::ldexp(1.0, FitThresholds::probe_first_judged - 1);
+    if (!(near_slope > FitThresholds::dying_gain * far_slope) ||
+        !(values[far] - fx > FitThresholds::unbounded_decrease * std::max(1.0, std::abs(fx))))
+        return std::nullopt;
     Divergence div;
     div.direction = d;
     div.limit = fx;
@@ -159,7 +165,7 @@ std::optional<Divergence> find_divergence(optim::Objective& f, const Eigen::Vect
     if (drift.norm() > 0) add(drift);
     // Single parameters running off alone (a rate to 0, sigma to 0): cheap
     // to try while there are few parameters.
-    if (x.size() <= 50)
+    if (x.size() <= FitThresholds::single_probe_parameters)
         for (Eigen::Index i = 0; i < x.size(); ++i) add(Eigen::VectorXd::Unit(x.size(), i));
     if (curvature.valid && curvature.dimension() == x.size())
         for (Eigen::Index j = 0; j < x.size(); ++j)
@@ -172,7 +178,8 @@ std::optional<Divergence> find_divergence(optim::Objective& f, const Eigen::Vect
     // far below 300 (exp(300) is 1e130): beyond it, look back along the drift.
     bool at_edge = false;
     for (Eigen::Index i = 0; i < x.size(); ++i)
-        at_edge = at_edge || (bounded[static_cast<std::size_t>(i)] && std::abs(x[i]) > 300);
+        at_edge =
+            at_edge || (bounded[static_cast<std::size_t>(i)] && std::abs(x[i]) > FitThresholds::representable_edge);
     if (at_edge && drift.norm() > 0) {
         const Eigen::VectorXd d = (drift.array() / unit.array()).matrix().normalized();
         return probe_back(f, x, fx, d, unit);

@@ -7,6 +7,7 @@
 
 #include "inference/bootstrap.hpp"
 #include "inference/fit_context.hpp"
+#include "inference/fit_thresholds.hpp"
 #include "mlec/mlec.hpp"
 #include "report/number_format.hpp"
 
@@ -234,7 +235,7 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
     FitResult r = inference::fit_from(problem, options, nullptr, better);
     // Profiling can find a point better than the optimizer's: refit from
     // there (a few times at most) and say so.
-    for (int restart = 0; restart < 3 && better; ++restart) {
+    for (int restart = 0; restart < inference::FitThresholds::profile_restarts && better; ++restart) {
         const double before = r.log_likelihood;
         const Eigen::VectorXd from = *better;
         better.reset();

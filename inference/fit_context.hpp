@@ -132,7 +132,7 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
 
 // A combination of parameters, such as "1*a - 1*b", from a direction on the
 // raw scale: parameters whose share of the scaled direction is below 5%
-// are left out, the rest printed with their raw coefficients relative to
+// (FitThresholds::direction_share) are left out, the rest printed with their raw coefficients relative to
 // the largest.
 std::string describe_direction(const FitContext& c, const Eigen::VectorXd& raw, const Eigen::VectorXd& scaled);
 

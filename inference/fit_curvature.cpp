@@ -10,21 +10,12 @@
 #include <sstream>
 
 #include "inference/fit_context.hpp"
+#include "inference/fit_thresholds.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec::inference {
 
 namespace {
-
-// A coordinate whose curvature fell below this fraction of what it was at
-// the start (in sqrt|H_ii|, so 1e-8 in H_ii) has flattened out the way a
-// parameter running off to infinity does: a logistic coefficient of
-// separated data, a rate running to 0.
-constexpr double collapsed_curvature = 1e-4;
-
-// An estimand is identified at a flat maximum when its gradient (scaled)
-// has no more than this share along the flat directions.
-constexpr double identified_share = 1e-6;
 
 std::string standard_errors_text(double decrement) {
     return report::format_digits(std::sqrt(std::max(decrement, 0.0)), 2) + " standard errors";
@@ -73,7 +64,7 @@ FlatDirections flat_directions(const FitContext& c) {
         const Eigen::VectorXd v = c.curvature.eigenvectors.col(j);
         out.combinations.push_back(describe_direction(c, c.curvature.raw_direction(j), v));
         for (int i = 0; i < c.k; ++i)
-            if (std::abs(v[i]) >= 0.05 &&
+            if (std::abs(v[i]) >= FitThresholds::direction_share &&
                 std::find(out.involved.begin(), out.involved.end(), c.name(i)) == out.involved.end())
                 out.involved.push_back(c.name(i));
     }
@@ -128,7 +119,7 @@ std::pair<Eigen::MatrixXd, std::vector<bool>> identified_part(const FitContext& 
             (c.jacobian.row(static_cast<Eigen::Index>(i)).transpose().array() / s.scale.array()).matrix();
         double along = 0;
         for (Eigen::Index j : flat.columns) along += std::pow(s.eigenvectors.col(j).dot(g), 2);
-        identified[i] = std::sqrt(along) <= identified_share * g.norm();
+        identified[i] = std::sqrt(along) <= FitThresholds::identified_share * g.norm();
     }
     return {pseudo, identified};
 }
@@ -139,11 +130,11 @@ std::pair<Eigen::MatrixXd, std::vector<bool>> identified_part(const FitContext& 
 std::string describe_direction(const FitContext& c, const Eigen::VectorXd& raw, const Eigen::VectorXd& scaled) {
     double largest = 0;
     for (int i = 0; i < c.k; ++i)
-        if (std::abs(scaled[i]) >= 0.05) largest = std::max(largest, std::abs(raw[i]));
+        if (std::abs(scaled[i]) >= FitThresholds::direction_share) largest = std::max(largest, std::abs(raw[i]));
     std::ostringstream s;
     bool first = true;
     for (int i = 0; i < c.k; ++i) {
-        if (std::abs(scaled[i]) < 0.05 || !(largest > 0)) continue;
+        if (std::abs(scaled[i]) < FitThresholds::direction_share || !(largest > 0)) continue;
         const double w = raw[i] / largest;
         s << (first ? (w < 0 ? "-" : "") : (w < 0 ? " - " : " + ")) << report::format_digits(std::abs(w), 2) << "*"
           << c.name(i);
@@ -160,7 +151,7 @@ void polish_near_flat(FitContext& c, optim::OptimizeResult& opt) {
     optim::OptimizeOptions polish = c.optimize_options;
     polish.method = optim::Method::newton;
     polish.tolerance = 0;  // on to rounding
-    polish.max_iterations = 20;
+    polish.max_iterations = FitThresholds::polish_iterations;
     const optim::OptimizeResult more = optim::minimize(c.objective, c.theta, polish);
     if (more.status != optim::OptimizeStatus::converged || !(more.f <= c.nll + optim::rounding_level(c.nll))) return;
     opt.x = more.x;
@@ -186,7 +177,8 @@ bool may_diverge(const FitContext& c, const optim::OptimizeResult& opt) {
         return false;
     if (opt.status != optim::OptimizeStatus::converged || !c.curvature.positive_definite()) return true;
     for (int i = 0; i < c.k; ++i)
-        if (std::sqrt(std::abs(c.hessian(i, i))) < collapsed_curvature * c.start_curvature[i]) return true;
+        if (std::sqrt(std::abs(c.hessian(i, i))) < FitThresholds::collapsed_curvature * c.start_curvature[i])
+            return true;
     return false;
 }
 
@@ -336,7 +328,7 @@ void note_exact_fit(FitContext& c) {
         if (c.p.collective)  // the largest over every rank's rows
             for (std::uint64_t bits : rt::all_gather_u64(*c.p.collective, std::bit_cast<std::uint64_t>(size)))
                 size = std::max(size, std::bit_cast<double>(bits));
-        if (!(sigma[0] <= 1e-9 * size)) continue;
+        if (!(sigma[0] <= FitThresholds::exact_fit_scale * size)) continue;
         c.r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::exact_fit,
             .message = "'" + term.text + "' fits the data exactly: " + std::string(dist->args[scale].name) + " = " +

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "inference/fit_context.hpp"
+#include "inference/fit_thresholds.hpp"
 #include "inference/separation_report.hpp"
 #include "optim/fixed_coordinates.hpp"
 #include "report/number_format.hpp"
@@ -17,10 +18,6 @@ namespace mlec::inference {
 namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
-
-// A coordinate takes part in the divergence when its share of the unit
-// direction (in probe units) is at least this.
-constexpr double diverging_share = 0.01;
 
 // Where a parameter goes when its unconstrained coordinate runs to
 // +-infinity in direction `sign`, in the user's terms: an infinity or the
@@ -59,11 +56,13 @@ struct LimitFit {
 // Fixes the diverging coordinates at theta + T ray for T = 32, 64, ... and
 // optimizes the others, until doubling T changes neither the NLL beyond
 // rounding nor the estimates beyond 1e-6 standard errors: then the
-// likelihood has reached its limit along the ray, to working precision.
+// likelihood has reached its limit along the ray, to working precision
+// (FitThresholds::limit_settled).
 std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, const std::vector<bool>& diverging) {
     std::optional<LimitFit> previous;
     Eigen::VectorXd from = c.theta;
-    for (int doubling = 5; doubling <= 16; ++doubling) {
+    for (int doubling = FitThresholds::limit_first_doubling; doubling <= FitThresholds::limit_last_doubling;
+         ++doubling) {
         Eigen::VectorXd far = from;
         const double t = std::ldexp(1.0, doubling);
         for (int i = 0; i < c.k; ++i)
@@ -91,8 +90,8 @@ std::optional<LimitFit> fit_limit(FitContext& c, const Eigen::VectorXd& ray, con
                     inverse(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
         if (previous) {
             const Eigen::VectorXd moved = opt.x - previous->reduced;
-            const bool settled =
-                std::abs(opt.f - previous->nll) <= optim::rounding_level(opt.f) && moved.dot(h * moved) <= 1e-12;
+            const bool settled = std::abs(opt.f - previous->nll) <= optim::rounding_level(opt.f) &&
+                                 moved.dot(h * moved) <= FitThresholds::limit_settled;
             // Settled, unless the others run off too (an exact fit that
             // needs every parameter at infinity): then there is no limit
             // fit, only the divergence.
@@ -130,9 +129,9 @@ std::string divergence_message(FitContext& c, const inference::Divergence& diver
     m << "no finite maximum likelihood estimate: the log-likelihood keeps increasing as " << names.str();
     if (divergence.unbounded) {
         m << ", without bound";
-    } else if (std::abs(divergence.limit) < 1e-9) {
-        // Within 1e-9 of 0 the limit is taken as 0 exactly: the likelihood
-        // tends to 1 (the far probe only approaches it).
+    } else if (std::abs(divergence.limit) < FitThresholds::perfect_fit_limit) {
+        // Near 0 the limit is taken as 0 exactly: the likelihood tends to 1
+        // (the far probe only approaches it).
         m << ", towards 0: the likelihood tends to 1, the model reproducing every observation with certainty "
              "(as with perfectly separated data, or a rate of 0 for all-zero counts)";
     } else {
@@ -204,7 +203,7 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
     std::vector<bool> diverging(static_cast<std::size_t>(c.k), false);
     std::vector<std::string> names;
     for (int i = 0; i < c.k; ++i) {
-        if (std::abs(divergence.direction[i]) < diverging_share) continue;
+        if (std::abs(divergence.direction[i]) < FitThresholds::diverging_share) continue;
         diverging[static_cast<std::size_t>(i)] = true;
         names.push_back(c.name(i));
     }
@@ -212,7 +211,9 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
     r.converged = false;
     r.message = divergence_message(c, divergence, diverging);
     r.aic = r.bic = not_a_number;
-    if (!divergence.unbounded) r.log_likelihood_limit = std::abs(divergence.limit) < 1e-9 ? 0.0 : -divergence.limit;
+    if (!divergence.unbounded)
+        r.log_likelihood_limit =
+            std::abs(divergence.limit) < FitThresholds::perfect_fit_limit ? 0.0 : -divergence.limit;
     r.warnings.push_back(
         "the diverging parameters have no estimate and no standard error; the values where the "
         "optimizer stopped are not estimates");

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "inference/fit_context.hpp"
+#include "inference/fit_thresholds.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec::inference {
@@ -71,14 +72,14 @@ std::vector<Eigen::VectorXd> random_starts(const Eigen::VectorXd& start, const E
 }
 
 // Final NLLs of several starts, grouped into distinct optima: two runs found
-// the same optimum when their log-likelihoods agree to 1e-6 relative.
+// the same optimum when their log-likelihoods agree (FitThresholds::same_optimum).
 std::vector<Optimum> group_optima(std::vector<double> finals) {
     std::sort(finals.begin(), finals.end());
     std::vector<Optimum> out;
     for (double f : finals) {
         if (!std::isfinite(f)) continue;
-        if (!out.empty() &&
-            std::abs(-f - out.back().log_likelihood) <= 1e-6 * std::max(1.0, std::abs(out.back().log_likelihood))) {
+        if (!out.empty() && std::abs(-f - out.back().log_likelihood) <=
+                                FitThresholds::same_optimum * std::max(1.0, std::abs(out.back().log_likelihood))) {
             ++out.back().starts;
             continue;
         }
@@ -135,11 +136,12 @@ std::optional<optim::OptimizeResult> walk_out(FitContext& c, const Eigen::Vector
 // (two exponentials of a sum merged into one, only their weights' sum
 // identified: moving the weights apart along the flat direction uncovers
 // negative curvature in the rates). The Hessian cannot see it, so the flat
-// directions are walked (walk_out), up to five times.
+// directions are walked (walk_out), up to FitThresholds::flat_escapes times.
 optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResult opt,
                                              const optim::IterationCallback& callback) {
     const Eigen::VectorXd fallback = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
-    for (int escape = 0; escape < 5 && opt.status == optim::OptimizeStatus::converged; ++escape) {
+    for (int escape = 0; escape < FitThresholds::flat_escapes && opt.status == optim::OptimizeStatus::converged;
+         ++escape) {
         Eigen::VectorXd g;
         Eigen::MatrixXd h;
         c.problem.nll_gradient_hessian(opt.x, g, h);

@@ -11,110 +11,130 @@
 
 namespace mlec {
 
-std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
-                                       Diagnostics& diagnostics) {
-    const Problem::Impl& p = problem.impl();
-    const data::Table& csv = *newdata.impl().table;
-    auto refuse = [&](Category category, std::string message) {
-        diagnostics.push_back(Diagnostic::error(category, csv.name(), std::move(message)));
-        return std::nullopt;
-    };
-    if (!fit.converged || fit.theta_covariance.size() == 0)
-        return refuse(Category::fit, "the fit did not converge or has no covariance: there is nothing to predict from");
-    if (!p.source_model) return refuse(Category::usage, "the model of this fit is not available");
+namespace {
 
-    // The new data's header, plus the fitted model's columns it lacks (the
-    // outcomes): those are filled with NaN and never read by a prediction.
-    std::vector<std::string> header = csv.header();
-    std::map<std::string, std::vector<std::string>> fitted_levels;
-    for (const interp::ColumnInfo& c : p.model.columns) {
-        if (c.categorical) fitted_levels[c.name] = c.level_names;
-        if (std::find(header.begin(), header.end(), c.name) == header.end()) header.push_back(c.name);
+// The header the model is checked against: the new data's own columns,
+// then the fitted model's columns they lack (the outcomes), which are
+// filled with NaN and never read by a prediction.
+struct NewHeader {
+    std::vector<std::string> names;
+    int real_columns = 0;                                           // the new data's own: names[0, real_columns)
+    std::map<std::string, std::vector<std::string>> fitted_levels;  // of the fit's categorical columns
+};
+
+NewHeader new_header(const interp::CheckedModel& fitted, const data::Table& csv) {
+    NewHeader h;
+    h.names = csv.header();
+    for (const interp::ColumnInfo& c : fitted.columns) {
+        if (c.categorical) h.fitted_levels[c.name] = c.level_names;
+        if (std::find(h.names.begin(), h.names.end(), c.name) == h.names.end()) h.names.push_back(c.name);
     }
-    const int real_columns = static_cast<int>(csv.header().size());
-    std::size_t rows = 0;
-    // Distributed new data: each rank predicts its own rows; a step that
-    // fails on any rank fails on all, with the first error in file order.
-    rt::Collective* cluster = newdata.impl().collective.get();
-    const interp::LevelsSource local_levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
-        const std::string& name = header[static_cast<std::size_t>(column)];
-        const auto& known = fitted_levels[name];
-        interp::Levels out;
-        out.names = known;
-        if (column >= real_columns) {
-            out.codes.assign(csv.rows() ? csv.rows() : 1, std::numeric_limits<double>::quiet_NaN());
-            return out;
-        }
-        auto categories = csv.load_categories(column, ds, false);
-        if (!categories) return std::nullopt;
-        for (std::size_t r = 0; r < categories->codes.size(); ++r) {
-            const std::string& level = categories->levels[static_cast<std::size_t>(categories->codes[r]) - 1];
-            auto it = std::find(known.begin(), known.end(), level);
-            if (it == known.end()) {
-                ds.push_back(csv.field_error(r, column,
-                                             csv.row_text(r) + ", column '" + name + "': level '" + level +
-                                                 "' was not in the data the model was fitted to"));
-                return std::nullopt;
-            }
-            out.codes.push_back(static_cast<double>(it - known.begin() + 1));
-        }
+    h.real_columns = static_cast<int>(csv.header().size());
+    return h;
+}
+
+// A group or categorical column of the new data, numbered as the fitted
+// data's levels are: a level the fit did not see is an error.
+std::optional<interp::Levels> fitted_levels_of(const NewHeader& header, const data::Table& csv, int column,
+                                               Diagnostics& ds) {
+    const std::string& name = header.names[static_cast<std::size_t>(column)];
+    static const std::vector<std::string> none;
+    const auto fitted = header.fitted_levels.find(name);
+    const std::vector<std::string>& known = fitted == header.fitted_levels.end() ? none : fitted->second;
+    interp::Levels out;
+    out.names = known;
+    if (column >= header.real_columns) {
+        out.codes.assign(csv.rows() ? csv.rows() : 1, std::numeric_limits<double>::quiet_NaN());
         return out;
-    };
+    }
+    auto categories = csv.load_categories(column, ds, false);
+    if (!categories) return std::nullopt;
+    for (std::size_t r = 0; r < categories->codes.size(); ++r) {
+        const std::string& level = categories->levels[static_cast<std::size_t>(categories->codes[r]) - 1];
+        auto it = std::find(known.begin(), known.end(), level);
+        if (it == known.end()) {
+            ds.push_back(csv.field_error(r, column,
+                                         csv.row_text(r) + ", column '" + name + "': level '" + level +
+                                             "' was not in the data the model was fitted to"));
+            return std::nullopt;
+        }
+        out.codes.push_back(static_cast<double>(it - known.begin() + 1));
+    }
+    return out;
+}
+
+// The fitted model's text checked against the new data's header.
+std::optional<interp::CheckedModel> check_on(const Problem::Impl& p, const data::Table& csv, const NewHeader& header,
+                                             rt::Collective* cluster, Diagnostics& diagnostics) {
     const interp::LevelsSource levels = [&](int column, Diagnostics& ds) -> std::optional<interp::Levels> {
         Diagnostics local;
-        auto out = local_levels(column, local);
+        auto out = fitted_levels_of(header, csv, column, local);
         if (!problem::agree(cluster, out.has_value(), local, ds)) return std::nullopt;
         return out;
     };
     const Model::Impl& m = *p.source_model;
-    interp::CheckResult checked = interp::check_model(m.source, m.ast, header, csv.name(), levels);
-    if (!checked.model) {
-        diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
-        return std::nullopt;
-    }
-    interp::CheckedModel& model = *checked.model;
-    if (model.parameters.size() != p.model.parameters.size())
-        return refuse(Category::data, "the new data give the model " + std::to_string(model.parameters.size()) +
-                                          " parameters, the fit has " + std::to_string(p.model.parameters.size()));
+    interp::CheckResult checked = interp::check_model(m.source, m.ast, header.names, csv.name(), levels);
+    if (!checked.model) diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
+    return std::move(checked.model);
+}
 
+// The new rows as the evaluator reads them. Parsed columns are used where
+// the table put them; group codes and the outcomes the new data lack (NaN,
+// never read) join `storage` (moving a vector in keeps its buffer, so the
+// views stay valid).
+struct NewRows {
+    std::vector<std::vector<double>> storage;
+    std::vector<std::span<const double>> spans;
+    std::size_t rows = 0;        // this rank's
+    std::size_t first_row = 0;   // this rank's first among all ranks' rows
+    std::size_t total_rows = 0;  // all ranks'
+};
+
+std::optional<NewRows> load_rows(const Problem::Impl& p, const data::Table& csv, interp::CheckedModel& model,
+                                 int real_columns, rt::Collective* cluster, Diagnostics& diagnostics) {
+    std::optional<NewRows> out(std::in_place);
+    NewRows& n = *out;
     std::vector<int> which;
     for (const interp::ColumnInfo& c : model.columns)
         if (!c.categorical && c.csv_index < real_columns) which.push_back(c.csv_index);
-    std::vector<std::vector<double>> storage;
     Diagnostics local;
-    auto numeric = csv.load(which, local, false, p.threads, storage, cluster ? rt::default_block_rows : 0);
+    auto numeric = csv.load(which, local, false, p.threads, n.storage, cluster ? rt::default_block_rows : 0);
     if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
     // (each rank's part may be empty; the file may not)
-    if (cluster && problem::count_rows(*cluster, csv.rows()).total_rows == 0)
-        return refuse(Category::data, "no data rows after the header");
-    rows = csv.rows();
-    // Parsed columns are used where the table put them; group codes and the
-    // outcomes the new data lack (NaN, never read) join `storage` (moving a
-    // vector in keeps its buffer, so the views stay valid).
-    std::vector<std::span<const double>> spans;
+    if (cluster && problem::count_rows(*cluster, csv.rows()).total_rows == 0) {
+        diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
+        return std::nullopt;
+    }
+    n.rows = csv.rows();
     std::size_t next = 0;
     for (interp::ColumnInfo& c : model.columns) {
         if (!c.categorical && c.csv_index < real_columns) {
-            spans.push_back((*numeric)[next++]);
+            n.spans.push_back((*numeric)[next++]);
             continue;
         }
         std::vector<double> owned = c.categorical ? std::move(c.codes) : std::vector<double>{};
-        owned.resize(rows, std::numeric_limits<double>::quiet_NaN());
-        storage.push_back(std::move(owned));
-        spans.emplace_back(storage.back());
+        owned.resize(n.rows, std::numeric_limits<double>::quiet_NaN());
+        n.storage.push_back(std::move(owned));
+        n.spans.emplace_back(n.storage.back());
     }
     // Distributed: rows at block boundaries, as for the fit, so that each
     // prediction is computed to the same bits as on one machine.
-    std::size_t first_row = 0, total_rows = rows;
+    n.total_rows = n.rows;
     if (cluster)
-        total_rows = problem::align_rows(*cluster, spans, storage, rows, rt::default_block_rows, first_row).total_rows;
-    rt::Evaluator evaluator(model.graph, spans, rows, rt::default_block_rows, p.threads,
-                            rt::RowShare{cluster, first_row, total_rows});
+        n.total_rows =
+            problem::align_rows(*cluster, n.spans, n.storage, n.rows, rt::default_block_rows, n.first_row).total_rows;
+    return out;
+}
 
-    struct Output {
-        std::string name;
-        int node;
-    };
+// A column of the output: a prediction and the node that computes it.
+struct Output {
+    std::string name;
+    int node;
+};
+
+// Per sampling statement, the expected outcome and the linear predictor,
+// where its distribution has them.
+std::vector<Output> outputs_of(const interp::CheckedModel& model) {
     std::vector<Output> outputs;
     for (std::size_t t = 0; t < model.terms.size(); ++t) {
         const interp::TermInfo& term = model.terms[t];
@@ -127,36 +147,38 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         if (term.linear_predictor_node >= 0)
             outputs.push_back({outcome + "_linear_predictor", term.linear_predictor_node});
     }
-    if (outputs.empty())
-        return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
+    return outputs;
+}
 
-    std::vector<std::vector<double>> value(outputs.size()), se(outputs.size());
-    for (std::size_t k = 0; k < outputs.size(); ++k) {
-        std::vector<double> v = evaluator.node_values(fit.theta, outputs[k].node);
-        if (v.size() == 1) v.assign(rows, v[0]);
-        value[k] = std::move(v);
-        const Eigen::MatrixXd J = evaluator.node_jacobian(fit.theta, outputs[k].node);
-        // se^2 = j' S j row by row, each row the same loops in the same
-        // order: a matrix product over all rows would treat a row by its
-        // place in the product's panels, and a row predicted on another
-        // rank of a distributed run would differ in the last bit.
-        const Eigen::MatrixXd Jt = J.transpose();
-        const Eigen::MatrixXd& S = fit.theta_covariance;
-        const Eigen::Index dim = Jt.rows();
-        se[k].resize(rows);
-        for (std::size_t r = 0; r < rows; ++r) {
-            const double* j = Jt.col(static_cast<Eigen::Index>(r)).data();
-            double s2 = 0;
-            for (Eigen::Index a = 0; a < dim; ++a) {
-                double t = 0;
-                for (Eigen::Index b = 0; b < dim; ++b) t += S(b, a) * j[b];
-                s2 += j[a] * t;
-            }
-            se[k][r] = std::sqrt(std::max(0.0, s2));
+// The delta-method standard error of each row's prediction, whose gradient
+// in theta is row r of J: se^2 = j' S j row by row, each row the same loops
+// in the same order. (A matrix product over all rows would treat a row by
+// its place in the product's panels, and a row predicted on another rank
+// of a distributed run would differ in the last bit.)
+std::vector<double> standard_errors(const Eigen::MatrixXd& J, const Eigen::MatrixXd& S, std::size_t rows) {
+    const Eigen::MatrixXd Jt = J.transpose();
+    const Eigen::Index dim = Jt.rows();
+    std::vector<double> se(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const double* j = Jt.col(static_cast<Eigen::Index>(r)).data();
+        double s2 = 0;
+        for (Eigen::Index a = 0; a < dim; ++a) {
+            double t = 0;
+            for (Eigen::Index b = 0; b < dim; ++b) t += S(b, a) * j[b];
+            s2 += j[a] * t;
         }
+        se[r] = std::sqrt(std::max(0.0, s2));
     }
+    return se;
+}
+
+// The CSV: a header (when `header`), then one line per row, numbered from
+// first_row + 1, with each output's value and standard error.
+std::string predictions_csv(const std::vector<Output>& outputs, const std::vector<std::vector<double>>& value,
+                            const std::vector<std::vector<double>>& se, std::size_t rows, std::size_t first_row,
+                            bool header) {
     std::ostringstream out;
-    if (!cluster || cluster->rank() == 0) {  // the ranks' rows are printed one after another
+    if (header) {
         out << "row";
         for (const Output& o : outputs) out << "," << o.name << "," << o.name << "_se";
         out << "\n";
@@ -170,6 +192,49 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         out << "\n";
     }
     return out.str();
+}
+
+}  // namespace
+
+std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
+                                       Diagnostics& diagnostics) {
+    const Problem::Impl& p = problem.impl();
+    const data::Table& csv = *newdata.impl().table;
+    auto refuse = [&](Category category, std::string message) {
+        diagnostics.push_back(Diagnostic::error(category, csv.name(), std::move(message)));
+        return std::nullopt;
+    };
+    if (!fit.converged || fit.theta_covariance.size() == 0)
+        return refuse(Category::fit, "the fit did not converge or has no covariance: there is nothing to predict from");
+    if (!p.source_model) return refuse(Category::usage, "the model of this fit is not available");
+
+    // Distributed new data: each rank predicts its own rows; a step that
+    // fails on any rank fails on all, with the first error in file order.
+    rt::Collective* cluster = newdata.impl().collective.get();
+    const NewHeader header = new_header(p.model, csv);
+    std::optional<interp::CheckedModel> checked = check_on(p, csv, header, cluster, diagnostics);
+    if (!checked) return std::nullopt;
+    interp::CheckedModel& model = *checked;
+    if (model.parameters.size() != p.model.parameters.size())
+        return refuse(Category::data, "the new data give the model " + std::to_string(model.parameters.size()) +
+                                          " parameters, the fit has " + std::to_string(p.model.parameters.size()));
+    const std::optional<NewRows> rows = load_rows(p, csv, model, header.real_columns, cluster, diagnostics);
+    if (!rows) return std::nullopt;
+    rt::Evaluator evaluator(model.graph, rows->spans, rows->rows, rt::default_block_rows, p.threads,
+                            rt::RowShare{cluster, rows->first_row, rows->total_rows});
+
+    const std::vector<Output> outputs = outputs_of(model);
+    if (outputs.empty())
+        return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
+    std::vector<std::vector<double>> value(outputs.size()), se(outputs.size());
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        std::vector<double> v = evaluator.node_values(fit.theta, outputs[k].node);
+        if (v.size() == 1) v.assign(rows->rows, v[0]);
+        value[k] = std::move(v);
+        se[k] = standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node), fit.theta_covariance, rows->rows);
+    }
+    // (the ranks' rows are printed one after another)
+    return predictions_csv(outputs, value, se, rows->rows, rows->first_row, !cluster || cluster->rank() == 0);
 }
 
 }  // namespace mlec

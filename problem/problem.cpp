@@ -89,6 +89,133 @@ void drop_incomplete_rows(Problem::Impl& p) {
     p.original_row = std::move(kept);
 }
 
+// The model checked against the data's header. The same model text and
+// header on every rank, and levels agreed between them: every rank makes
+// the same graph, or the same error.
+std::optional<interp::CheckedModel> check_against(const Model::Impl& m, const data::Table& csv, rt::Collective* cluster,
+                                                  bool drop, Diagnostics& diagnostics) {
+    const interp::LevelsSource levels = [&csv, cluster, drop](int column,
+                                                              Diagnostics& ds) -> std::optional<interp::Levels> {
+        if (cluster) return problem::agree_levels(*cluster, csv, column, drop, ds);
+        auto categories = csv.load_categories(column, ds, drop);
+        if (!categories) return std::nullopt;
+        return interp::Levels{std::move(categories->levels), std::move(categories->codes), categories->numeric};
+    };
+    interp::CheckResult checked = interp::check_model(m.source, m.ast, csv.header(), csv.name(), levels);
+    diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
+    return std::move(checked.model);
+}
+
+// The graph's data columns. Numeric columns are parsed now; categorical
+// ones were read as levels while checking the model. A distributed read
+// leaves room for the rows align_rows appends. False after adding the
+// error.
+bool load_columns(Problem::Impl& p, const data::Table& csv, rt::Collective* cluster, bool drop,
+                  Diagnostics& diagnostics) {
+    std::vector<int> which;
+    for (const interp::ColumnInfo& c : p.model.columns)
+        if (!c.categorical) which.push_back(c.csv_index);
+    Diagnostics local;
+    auto numeric = csv.load(which, local, drop, p.threads, p.storage, cluster ? rt::default_block_rows : 0);
+    if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return false;
+    std::size_t next = 0;
+    for (interp::ColumnInfo& c : p.model.columns) {
+        if (c.categorical) {
+            p.storage.push_back(std::move(c.codes));  // moving keeps the buffer the views see
+            p.columns.emplace_back(p.storage.back());
+        } else {
+            p.columns.push_back((*numeric)[next++]);
+        }
+    }
+    p.rows = csv.rows();
+    if (cluster && problem::count_rows(*cluster, p.rows).total_rows == 0) {
+        // (each rank's part may be empty; the file may not)
+        diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
+        return false;
+    }
+    return true;
+}
+
+// BindOptions::drop_missing: the rows with a missing value left out, and
+// counted on all ranks. False after adding the error when none is left.
+bool drop_missing(Problem::Impl& p, const data::Table& csv, rt::Collective* cluster, Diagnostics& diagnostics) {
+    drop_incomplete_rows(p);
+    std::size_t kept = p.rows;
+    if (cluster) {
+        kept = problem::count_rows(*cluster, p.rows).total_rows;
+        p.rows_dropped = problem::count_rows(*cluster, p.rows_dropped).total_rows;
+    }
+    if (kept == 0) {
+        diagnostics.push_back(
+            Diagnostic::error(Category::data, csv.name(), "every row has a missing value in a column the model uses"));
+        return false;
+    }
+    return true;
+}
+
+// On one machine: the evaluator, and the data checks on it. False after
+// adding the error for the first bad row.
+bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, Diagnostics& diagnostics) {
+    p.total_rows = p.rows;
+    p.workspace.evaluator = make_evaluator(p, p.columns);
+    for (const interp::DataCheck& check : p.model.checks) {
+        if (auto bad = first_bad_row(p, p.evaluator(), check)) {
+            const std::size_t row = p.original_row.empty() ? bad->row : p.original_row[bad->row];
+            diagnostics.push_back(bad_row_error(p, m, csv, check, row, bad->message));
+            return false;
+        }
+    }
+    return true;
+}
+
+// The first row of all ranks that breaks `check` (numbered among all rows)
+// and what is wrong with it: each rank offers its first.
+std::optional<BadRow> first_bad_row_of_all(const Problem::Impl& p, rt::Collective& cluster,
+                                           const interp::DataCheck& check) {
+    const auto bad = first_bad_row(p, p.evaluator(), check);
+    const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
+    std::string offer = bad ? std::to_string(p.first_row + bad->row) + "\n" + bad->message : std::string();
+    std::uint64_t first = none;
+    std::string message;
+    for (const std::string& o : cluster.all_gather(offer)) {
+        if (o.empty()) continue;
+        const std::uint64_t row = std::stoull(o.substr(0, o.find('\n')));
+        if (row < first) {
+            first = row;
+            message = o.substr(o.find('\n') + 1);
+        }
+    }
+    if (first == none) return std::nullopt;
+    return BadRow{first, message};
+}
+
+// Distributed: the rows move to block boundaries first, so that every
+// value is computed as on one machine, checks included. False after every
+// rank has added the error for the first bad row of all.
+bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, rt::Collective& cluster,
+                            Diagnostics& diagnostics) {
+    const problem::RowCounts read =
+        problem::align_rows(cluster, p.columns, p.storage, p.rows, rt::default_block_rows, p.first_row);
+    p.total_rows = read.total_rows;
+    p.workspace.evaluator = make_evaluator(p, p.columns);
+    for (const interp::DataCheck& check : p.model.checks) {
+        const std::optional<BadRow> bad = first_bad_row_of_all(p, cluster, check);
+        if (!bad) continue;
+        // The rank that read that row has its place in the file.
+        std::size_t owner = 0, before = 0;
+        while (before + read.rows_of_rank[owner] <= bad->row) before += read.rows_of_rank[owner++];
+        Diagnostics mine;
+        if (owner == static_cast<std::size_t>(cluster.rank())) {
+            const std::size_t kept = bad->row - before;
+            const std::size_t row = p.original_row.empty() ? kept : p.original_row[kept];
+            mine.push_back(bad_row_error(p, m, csv, check, row, bad->message));
+        }
+        problem::agree(&cluster, mine.empty(), mine, diagnostics);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics,
@@ -97,113 +224,22 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     const data::Table& csv = *data.impl().table;
     rt::Collective* cluster = data.impl().collective.get();
     const bool drop = options.drop_missing;
-    const interp::LevelsSource levels = [&csv, cluster, drop](int column,
-                                                              Diagnostics& ds) -> std::optional<interp::Levels> {
-        if (cluster) return problem::agree_levels(*cluster, csv, column, drop, ds);
-        auto categories = csv.load_categories(column, ds, drop);
-        if (!categories) return std::nullopt;
-        return interp::Levels{std::move(categories->levels), std::move(categories->codes), categories->numeric};
-    };
-    // The same model text and header on every rank, and levels agreed
-    // between them: every rank makes the same graph, or the same error.
-    interp::CheckResult checked = interp::check_model(m.source, m.ast, csv.header(), csv.name(), levels);
-    diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
-    if (!checked.model) return std::nullopt;
+    std::optional<interp::CheckedModel> checked = check_against(m, csv, cluster, drop, diagnostics);
+    if (!checked) return std::nullopt;
 
     auto impl = std::make_unique<Impl>();
     impl->model_name = m.source.name();
     impl->source_model = &m;
     impl->data_name = csv.name();
-    impl->model = std::move(*checked.model);
+    impl->model = std::move(*checked);
     impl->threads = options.threads;
     if (cluster) impl->collective = data.impl().collective;
 
-    // Numeric columns are parsed now; categorical ones were read as levels
-    // while checking the model. A distributed read leaves room for the rows
-    // align_rows appends.
-    std::vector<int> which;
-    for (const interp::ColumnInfo& c : impl->model.columns)
-        if (!c.categorical) which.push_back(c.csv_index);
-    Diagnostics local;
-    auto numeric = csv.load(which, local, drop, options.threads, impl->storage, cluster ? rt::default_block_rows : 0);
-    if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
-    std::size_t next = 0;
-    for (interp::ColumnInfo& c : impl->model.columns) {
-        if (c.categorical) {
-            impl->storage.push_back(std::move(c.codes));  // moving keeps the buffer the views see
-            impl->columns.emplace_back(impl->storage.back());
-        } else {
-            impl->columns.push_back((*numeric)[next++]);
-        }
-    }
-    impl->rows = csv.rows();
-    if (cluster && problem::count_rows(*cluster, impl->rows).total_rows == 0) {
-        // (each rank's part may be empty; the file may not)
-        diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
-        return std::nullopt;
-    }
-    if (drop) {
-        drop_incomplete_rows(*impl);
-        std::size_t kept = impl->rows;
-        if (cluster) {
-            kept = problem::count_rows(*cluster, impl->rows).total_rows;
-            impl->rows_dropped = problem::count_rows(*cluster, impl->rows_dropped).total_rows;
-        }
-        if (kept == 0) {
-            diagnostics.push_back(Diagnostic::error(Category::data, csv.name(),
-                                                    "every row has a missing value in a column the model uses"));
-            return std::nullopt;
-        }
-    }
-
-    if (!cluster) {
-        impl->total_rows = impl->rows;
-        impl->workspace.evaluator = make_evaluator(*impl, impl->columns);
-        for (const interp::DataCheck& check : impl->model.checks) {
-            if (auto bad = first_bad_row(*impl, impl->evaluator(), check)) {
-                const std::size_t row = impl->original_row.empty() ? bad->row : impl->original_row[bad->row];
-                diagnostics.push_back(bad_row_error(*impl, m, csv, check, row, bad->message));
-                return std::nullopt;
-            }
-        }
-        return Problem(std::move(impl));
-    }
-
-    // Distributed: the rows move to block boundaries first, so that every
-    // value is computed as on one machine, checks included.
-    const problem::RowCounts read = problem::align_rows(*cluster, impl->columns, impl->storage, impl->rows,
-                                                        rt::default_block_rows, impl->first_row);
-    impl->total_rows = read.total_rows;
-    impl->workspace.evaluator = make_evaluator(*impl, impl->columns);
-    for (const interp::DataCheck& check : impl->model.checks) {
-        // The first bad row of all: each rank offers its first (numbered
-        // among all rows) and what is wrong with it.
-        const auto bad = first_bad_row(*impl, impl->evaluator(), check);
-        const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
-        std::string offer = bad ? std::to_string(impl->first_row + bad->row) + "\n" + bad->message : std::string();
-        std::uint64_t first = none;
-        std::string message;
-        for (const std::string& o : cluster->all_gather(offer)) {
-            if (o.empty()) continue;
-            const std::uint64_t row = std::stoull(o.substr(0, o.find('\n')));
-            if (row < first) {
-                first = row;
-                message = o.substr(o.find('\n') + 1);
-            }
-        }
-        if (first == none) continue;
-        // The rank that read that row has its place in the file.
-        std::size_t owner = 0, before = 0;
-        while (before + read.rows_of_rank[owner] <= first) before += read.rows_of_rank[owner++];
-        Diagnostics mine;
-        if (owner == static_cast<std::size_t>(cluster->rank())) {
-            const std::size_t kept = first - before;
-            const std::size_t row = impl->original_row.empty() ? kept : impl->original_row[kept];
-            mine.push_back(bad_row_error(*impl, m, csv, check, row, message));
-        }
-        problem::agree(cluster, mine.empty(), mine, diagnostics);
-        return std::nullopt;
-    }
+    if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
+    if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;
+    const bool valid =
+        cluster ? check_rows_distributed(*impl, m, csv, *cluster, diagnostics) : check_rows(*impl, m, csv, diagnostics);
+    if (!valid) return std::nullopt;
     return Problem(std::move(impl));
 }
 

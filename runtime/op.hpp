@@ -51,6 +51,18 @@ struct OpCall {
     }
 };
 
+// Whether the caller wants any partial at all: an op (a built-in function,
+// a distribution) that computes its partials together may skip them all.
+inline bool want_any_partial(const OpCall& c) {
+    for (const Col& d : c.d1) {
+        if (d.size() > 0) return true;
+    }
+    for (const Col& d : c.d2) {
+        if (d.size() > 0) return true;
+    }
+    return false;
+}
+
 using OpFunction = void (*)(OpCall& call);
 
 struct OpDef {

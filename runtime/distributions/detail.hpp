@@ -38,16 +38,6 @@ inline bool in_domain_fast(Domain d, double x) {
     return false;
 }
 
-inline bool want_any_partial(const OpCall& c) {
-    for (const Col& d : c.d1) {
-        if (d.size() > 0) return true;
-    }
-    for (const Col& d : c.d2) {
-        if (d.size() > 0) return true;
-    }
-    return false;
-}
-
 // Whether ok(x[r]) holds in every row. It counts the failures instead of
 // stopping at the first (Eigen's all() is an element-by-element loop with
 // an early exit), so the compiler vectorizes the pass: this check runs on

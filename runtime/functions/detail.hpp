@@ -27,16 +27,6 @@ inline void zero_requested_d2(OpCall& c) {
     }
 }
 
-inline bool want_any_partial(const OpCall& c) {
-    for (const Col& d : c.d1) {
-        if (d.size() > 0) return true;
-    }
-    for (const Col& d : c.d2) {
-        if (d.size() > 0) return true;
-    }
-    return false;
-}
-
 // The constant first partial of a sum's every input (OpDef::constant_partial).
 constexpr double partial_one(int) { return 1.0; }
 

@@ -1,0 +1,268 @@
+// Terms of the log-likelihood (checker.hpp): sampling statements with their
+// distribution (its stable form; a mixture of several), `target +=`, log
+// density calls, and the checks of the data they need.
+#include "interpreter/checker.hpp"
+#include "runtime/functions.hpp"
+
+namespace mlec::interp::check {
+
+void Checker::visit(const ast::Statement& s, const ast::Sample& sample) {
+    const auto* call = std::get_if<ast::Call>(&sample.distribution.node);
+    if (!call) fail(sample.distribution.span, "expected a distribution call after '~'");
+    if (call->conditional)
+        fail(call->callee_span,
+             "'|' belongs in a log density call such as " + call->callee + "_lpdf(y | ...), not after '~'");
+    if (call->callee == "mixture") {  // a language construct (add_mixture_term)
+        add_mixture_term(s, sample.outcome, *call, sample.distribution.span);
+        return;
+    }
+    const rt::DistributionDef* dist = find_distribution_or_fail(call->callee, call->callee_span);
+    add_distribution_term(s, *dist, sample.outcome, call->args, sample.distribution.span);
+}
+
+void Checker::visit(const ast::Statement& s, const ast::TargetAdd& t) {
+    const Value v = expression(t.value);
+    if (!v.is_scalar())
+        fail(t.value.span,
+             "'target +=' adds one number per row, but this is " + describe(v) + "; use sum(...) to add its entries");
+    add_term(s, v.node(), {}, {});
+}
+
+const rt::DistributionDef* Checker::find_distribution_or_fail(const std::string& name, Span span) {
+    if (const rt::DistributionDef* d = rt::find_distribution(name)) return d;
+    if (rt::find_function(name)) fail(span, "'" + name + "' is a function, not a distribution");
+    std::vector<std::string> names;
+    for (const rt::DistributionDef* d : rt::all_distributions()) names.emplace_back(d->name);
+    names.emplace_back("mixture");
+    std::string message = "unknown distribution '" + name + "'";
+    if (auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
+    fail(span, message);
+}
+
+// The outcome of '~': one number per row, from data only.
+int Checker::outcome_node(const ast::Expr& outcome, bool categorical) {
+    // A bare outcome name that is not a column is almost always a column
+    // missing from the data (or misspelled), not a parameter.
+    if (const auto* name = std::get_if<ast::Name>(&outcome.node);
+        name && !columns_.usable_column(name->name) && !locals_.value(name->name) && !declared_.count(name->name)) {
+        std::string message = "'" + name->name + "' is not a column of " + columns_.data_name();
+        if (auto guess = closest(name->name, columns_.header())) message += "; did you mean '" + *guess + "'?";
+        else message += "; the outcome of '~' must be data";
+        fail(outcome.span, message);
+    }
+    if (categorical)
+        if (auto codes = text_categorical_outcome(outcome)) return *codes;
+    const Value y = expression(outcome);
+    if (!y.is_scalar()) fail(outcome.span, "the outcome of '~' must be one number per row, not " + describe(y));
+    const rt::Node& yn = out_.graph.node(y.node());
+    if (!yn.deps.empty())
+        fail(outcome.span, "the outcome of '~' depends on parameter '" +
+                               out_.parameters[static_cast<std::size_t>(yn.deps.front())].name + "'; it must be data");
+    return y.node();
+}
+
+// A categorical outcome held as text is read as level numbers: their node,
+// or nothing for an outcome that is no such column.
+std::optional<int> Checker::text_categorical_outcome(const ast::Expr& outcome) {
+    const auto* name = std::get_if<ast::Name>(&outcome.node);
+    if (!name) return std::nullopt;
+    auto col = columns_.usable_column(name->name);
+    if (!col || locals_.value(name->name)) return std::nullopt;
+    const Levels& lv = columns_.levels_of(*col, outcome.span);
+    if (lv.numeric) return std::nullopt;
+    std::string list;
+    for (std::size_t i = 0; i < lv.names.size(); ++i)
+        list += (i ? ", " : "") + lv.names[i] + " = " + std::to_string(i + 1);
+    out_.notes.push_back("categorical outcome '" + name->name + "': " + list);
+    return columns_.categorical_column(name->name, *col, outcome.span);
+}
+
+Checker::Inputs Checker::distribution_inputs(const rt::DistributionDef& dist, int outcome,
+                                             const std::vector<const ast::Expr*>& args, const std::string& written,
+                                             Span call_span) {
+    if (args.size() != dist.args.size())
+        fail(call_span, written + " takes " + plural(dist.args.size(), "argument") + " (" + arg_names(dist) +
+                            "), but " + std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") + " given");
+    Inputs in;
+    in.nodes.push_back(outcome);
+    in.names.emplace_back("outcome");
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const rt::DistArg& spec = dist.args[i];
+        const Value v = expression(*args[i]);
+        if (spec.vector) {
+            if (v.shape != Shape::vector)
+                fail(args[i]->span, written + "'s " + std::string(spec.name) + " must be a vector, not " + describe(v));
+            for (std::size_t k = 0; k < v.nodes.size(); ++k) {
+                in.nodes.push_back(v.nodes[k]);
+                in.names.push_back(std::string(spec.name) + "[" + std::to_string(k + 1) + "]");
+            }
+            continue;
+        }
+        if (!v.is_scalar())
+            fail(args[i]->span,
+                 written + "'s " + std::string(spec.name) + " must be one number per row, not " + describe(v));
+        in.nodes.push_back(v.node());
+        in.names.emplace_back(spec.name);
+        add_check(v.node(), args[i]->span, spec.domain, 0, written + "'s " + std::string(spec.name));
+    }
+    return in;
+}
+
+// Stable forms (rt::StableForm): a one-argument distribution whose
+// argument is a call of a link function, such as bernoulli(sigmoid(e)),
+// is evaluated as the distribution the table names for that pair
+// (bernoulli_logit(e)), and `arg_exprs` then holds e. Returns the
+// distribution evaluated: the stable form, or `dist` itself.
+const rt::DistributionDef* Checker::stable_form(const rt::DistributionDef& dist, const std::vector<ast::Expr>& args,
+                                                std::vector<const ast::Expr*>& arg_exprs, Span call_span) {
+    if (args.size() != 1) return &dist;
+    const auto* inner = std::get_if<ast::Call>(&args[0].node);
+    if (!inner || inner->conditional || inner->args.size() != 1) return &dist;
+    const rt::DistributionDef* stable = rt::find_stable_form(dist.name, inner->callee);
+    if (!stable) return &dist;
+    arg_exprs[0] = &inner->args[0];
+    out_.notes.push_back(line_of(call_span) + ": " + std::string(dist.name) + "(" + inner->callee +
+                         "(...)) is evaluated as " + std::string(stable->name) +
+                         "(...), which stays finite however large the linear predictor grows");
+    return stable;
+}
+
+void Checker::add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Expr& outcome,
+                                    const std::vector<ast::Expr>& args, Span call_span) {
+    std::vector<const ast::Expr*> arg_exprs;
+    for (const ast::Expr& a : args) arg_exprs.push_back(&a);
+    const rt::DistributionDef* chosen = stable_form(dist, args, arg_exprs, call_span);
+    const bool categorical = dist.outcome == rt::Domain::category;
+    const int y = outcome_node(outcome, categorical);
+    const std::string written(dist.name);
+    Inputs in = distribution_inputs(*chosen, y, arg_exprs, written, call_span);
+    add_check(y, outcome.span, dist.outcome, categorical ? static_cast<int>(in.nodes.size()) - 1 : 0,
+              written + " outcome");
+    add_limit_checks(*chosen, in, outcome.span, written);
+    const int node = out_.graph.add_op(chosen->op, in.nodes);
+    // E[y | args] for `mlec predict` (its delta-method SE follows from
+    // the node's gradient); -1 where the distribution has no mean.
+    const std::span<const int> arguments = std::span<const int>(in.nodes).subspan(1);
+    const int expected = chosen->mean ? chosen->mean(build_, arguments) : -1;
+    add_term(s, node, std::move(in.nodes), std::move(in.names));
+    TermInfo& term = out_.terms.back();
+    term.outcome = std::string(text_of(outcome.span));
+    term.distribution = chosen;
+    term.expected_node = expected;
+    if (chosen->linear_predictor >= 0)
+        term.linear_predictor_node = term.input_nodes[static_cast<std::size_t>(chosen->linear_predictor) + 1];
+}
+
+// y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated
+// as log_sum_exp_k(log w_k + log p_k(y)). (Its term names no distribution:
+// TermInfo::distribution stays nullptr.)
+void Checker::add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span) {
+    if (call.args.size() < 3)
+        fail(span,
+             "mixture takes the weights and at least two component distributions, as in "
+             "mixture(w, normal(m1, s1), normal(m2, s2))");
+    const std::size_t components = call.args.size() - 1;
+    const std::vector<int> log_weights = mixture_log_weights(call.args[0], components);
+    const int y = outcome_node(outcome, false);
+    std::vector<int> terms;
+    std::set<rt::Domain> outcome_domains;
+    for (std::size_t k = 0; k < components; ++k) {
+        const ast::Expr& arg = call.args[k + 1];
+        const auto* comp = std::get_if<ast::Call>(&arg.node);
+        if (!comp || comp->conditional || !rt::find_distribution(comp->callee))
+            fail(arg.span, "each component of a mixture is a distribution, as in normal(m1, s1)");
+        const rt::DistributionDef& dist = *rt::find_distribution(comp->callee);
+        std::vector<const ast::Expr*> args;
+        for (const ast::Expr& a : comp->args) args.push_back(&a);
+        Inputs in = distribution_inputs(dist, y, args, std::string(dist.name), arg.span);
+        if (outcome_domains.insert(dist.outcome).second)
+            add_check(y, outcome.span, dist.outcome, 0, "mixture component " + std::string(dist.name) + " outcome");
+        const int density = out_.graph.add_op(dist.op, in.nodes);
+        terms.push_back(build_.op(rt::op_add(), {log_weights[k], density}));
+    }
+    add_term(s, build_.log_sum_exp(terms), {y}, {"outcome"});
+    out_.terms.back().outcome = std::string(text_of(outcome.span));
+}
+
+// A mixture's log weights: a scalar w weighs two components (w, 1 - w); a
+// vector (a simplex) weighs one each.
+std::vector<int> Checker::mixture_log_weights(const ast::Expr& weights, std::size_t components) {
+    const Value w = expression(weights);
+    std::vector<int> log_weights;
+    const rt::OpDef& log = rt::op_log();
+    if (w.is_scalar()) {
+        if (components != 2)
+            fail(weights.span, "a single weight w mixes exactly two components (w and 1 - w); for " +
+                                   std::to_string(components) + " components give a simplex of " +
+                                   std::to_string(components) + " weights");
+        log_weights.push_back(build_.op(log, {w.node()}));
+        log_weights.push_back(build_.op(rt::op_log1p(), {build_.op(rt::op_neg(), {w.node()})}));
+    } else {
+        if (w.shape != Shape::vector || static_cast<std::size_t>(w.rows) != components)
+            fail(weights.span,
+                 "the weights are " + describe(w) + ", but there are " + std::to_string(components) + " components");
+        for (int n : w.nodes) log_weights.push_back(build_.op(log, {n}));
+    }
+    for (int n : w.nodes) add_check(n, weights.span, rt::Domain::unit_closed, 0, "mixture's weight");
+    return log_weights;
+}
+
+void Checker::add_check(int node, Span span, rt::Domain domain, int max, std::string what) {
+    const rt::Node& n = out_.graph.node(node);
+    if (!n.deps.empty() || n.row_invariant || (domain == rt::Domain::real && max == 0)) return;
+    out_.checks.push_back(DataCheck{node, span, domain, max, std::move(what)});
+}
+
+// The limits an argument sets on the outcome (rt::OutcomeLimit), for
+// an outcome and argument that are both data or constants (and not
+// both constants). `written` names the distribution as the user did.
+// (Not for a mixture's components: its outcome needs to lie in only one
+// component's support.)
+void Checker::add_limit_checks(const rt::DistributionDef& dist, const Inputs& in, Span span,
+                               const std::string& written) {
+    const rt::Node& y = out_.graph.node(in.nodes[0]);
+    for (const rt::OutcomeLimit& limit : dist.limits) {
+        const int bound = in.nodes[static_cast<std::size_t>(limit.arg) + 1];  // (scalar arguments only)
+        const rt::Node& b = out_.graph.node(bound);
+        if (!y.deps.empty() || !b.deps.empty() || (y.row_invariant && b.row_invariant)) continue;
+        const std::string argument(dist.args[static_cast<std::size_t>(limit.arg)].name);
+        out_.checks.push_back(DataCheck{in.nodes[0], span, rt::Domain::real, 0, written + " outcome", bound,
+                                        limit.upper, written + "'s " + argument});
+    }
+}
+
+void Checker::add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names) {
+    TermInfo t;
+    t.span = s.span;
+    t.text = std::string(text_of(s.span));
+    t.node = node;
+    t.input_nodes = std::move(inputs);
+    t.input_names = std::move(names);
+    out_.graph.add_term(node);
+    out_.terms.push_back(std::move(t));
+}
+
+// name_lpdf(y | args) / name_lpmf(y | args)
+int Checker::log_density(const ast::Expr& e, const ast::Call& c) {
+    const std::string base = c.callee.substr(0, c.callee.size() - 5);
+    const rt::DistributionDef* dist = find_distribution_or_fail(base, c.callee_span);
+    if (dist->discrete != ends_with(c.callee, "_lpmf"))
+        fail(c.callee_span,
+             "'" + base + "' is " +
+                 (dist->discrete ? "discrete: write " + base + "_lpmf" : "continuous: write " + base + "_lpdf"));
+    if (!c.conditional || c.args.empty())
+        fail(c.callee_span, "write " + c.callee + "(y | ...): the outcome, then '|', then the arguments");
+    if (c.args.size() - 1 != dist->args.size())
+        fail(e.span, c.callee + " takes the outcome and " + plural(dist->args.size(), "argument") + " (" +
+                         arg_names(*dist) + "), but " + std::to_string(c.args.size() - 1) +
+                         (c.args.size() == 2 ? " was" : " were") + " given after '|'");
+    const int y = scalar(c.args[0], c.callee + "'s outcome");
+    std::vector<const ast::Expr*> args;
+    for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(&c.args[i]);
+    Inputs in = distribution_inputs(*dist, y, args, c.callee, e.span);
+    add_check(y, c.args[0].span, dist->outcome, 0, c.callee + " outcome");
+    add_limit_checks(*dist, in, c.args[0].span, c.callee);
+    return out_.graph.add_op(dist->op, in.nodes);
+}
+
+}  // namespace mlec::interp::check
