@@ -350,8 +350,11 @@ TEST_CASE("csv: value errors name the row, the column and the field", "[csv]") {
     }
     SECTION("a long field is quoted in part") {
         const std::string field(45, 'q');
-        check_at(first_error("y\n" + field + "\n", {"y"}), 2, 1,
-                 "row 1, column 'y': expected a number, found '" + std::string(30, 'q') + "...'", field, 45);
+        // Built by append: GCC 12 at -O3 misreports `"..." + std::string(30, 'q')`
+        // as an out-of-bounds memcpy (-Warray-bounds, its bug 105329).
+        const std::string message =
+            std::string("row 1, column 'y': expected a number, found '").append(30, 'q').append("...'");
+        check_at(first_error("y\n" + field + "\n", {"y"}), 2, 1, message, field, 45);
     }
     SECTION("columns and carets count characters, not bytes") {
         // "é" is two bytes, "€" three: the field starts at character 5.
