@@ -10,6 +10,9 @@ namespace mlec {
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
     SimulationPlan plan;
     for (const interp::TermInfo& term : p.model.terms) {
+        // A term on no data (a prior, a penalty) has no outcome to draw; the
+        // refits of a bootstrap still add it.
+        if (p.model.graph.node(term.node).row_invariant) continue;
         const rt::DistributionDef* dist = term.distribution;  // nullptr: `target +=` or a mixture
         if (!dist) {
             why =

@@ -59,6 +59,7 @@ CheckedModel Checker::run() {
     check_free_names();
     check_parameters_reached();
     warn_unused_declarations();
+    warn_parts_added_per_row();
     column_warnings();
     for (Estimand& e : reports_) out_.estimands.push_back(std::move(e));
     return std::move(out_);

@@ -25,7 +25,60 @@ void Checker::visit(const ast::Statement& s, const ast::TargetAdd& t) {
     if (!v.is_scalar())
         fail(t.value.span,
              "'target +=' adds one number per row, but this is " + describe(v) + "; use sum(...) to add its entries");
+    // A term that depends on no data (a prior, a penalty) is added once per
+    // fit, not once per row (rt::Graph): said in the report, as a habit from
+    // per-row tools could expect either.
+    if (out_.graph.node(v.node()).row_invariant) {
+        std::string note = line_of(s.span);
+        note.append(": '").append(excerpt(s.span));
+        note.append("' depends on no data column, so it is added once, not once per row");
+        out_.notes.push_back(std::move(note));
+    }
     add_term(s, v.node(), {}, {});
+}
+
+namespace {
+
+// The parts of a sum as written: a + b - c gives a, b and c.
+void additive_parts(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
+    const auto* b = std::get_if<ast::Binary>(&e.node);
+    if (b && (b->op == ast::BinaryOp::add || b->op == ast::BinaryOp::sub)) {
+        additive_parts(*b->lhs, out);
+        additive_parts(*b->rhs, out);
+    } else {
+        out.push_back(&e);
+    }
+}
+
+}  // namespace
+
+// `target += normal_lpdf(y | mu, s) + normal_lpdf(mu | 0, 10)` adds its
+// second part, a prior, once per row: in Stan the statement runs once, in
+// mlec once per row. Which was meant is ambiguous, so it is a warning that
+// says how to write the other. Run after every statement, when every
+// parameter is known.
+void Checker::warn_parts_added_per_row() {
+    for (const ast::Statement& s : model_.statements) {
+        const auto* t = std::get_if<ast::TargetAdd>(&s.node);
+        if (!t) continue;
+        std::vector<const ast::Expr*> parts;
+        additive_parts(t->value, parts);
+        const Involvement whole = involvement(t->value);
+        if (!whole.data) continue;  // the whole term is added once
+        for (const ast::Expr* part : parts) {
+            const Involvement in = involvement(*part);
+            if (in.data || !in.parameters) continue;
+            // (appended, not concatenated: GCC 12 at -O3 misreports the
+            // concatenation as an overlapping memcpy, -Wrestrict)
+            std::string message = "'";
+            message.append(excerpt(part->span));
+            message.append(
+                "' depends on no data column but is part of a term added once per row; if it is a prior or a "
+                "penalty, give it its own 'target +=', which is added once");
+            out_.warnings.push_back(
+                source_.diagnostic(part->span, std::move(message), Category::model, Severity::warning));
+        }
+    }
 }
 
 const rt::DistributionDef* Checker::find_distribution_or_fail(const std::string& name, Span span) {

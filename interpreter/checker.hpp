@@ -191,6 +191,7 @@ private:
 
     void visit(const ast::Statement& s, const ast::Sample& sample);
     void visit(const ast::Statement& s, const ast::TargetAdd& t);
+    void warn_parts_added_per_row();
     const rt::DistributionDef* find_distribution_or_fail(const std::string& name, Span span);
     int outcome_node(const ast::Expr& outcome, bool categorical);
     std::optional<int> text_categorical_outcome(const ast::Expr& outcome);

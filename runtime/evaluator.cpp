@@ -478,12 +478,13 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
                 (*hessian)(j, i) = h;
             }
     }
-    const double rows = static_cast<double>(share_.total_rows);
+    // A term that depends on no data (a prior, a penalty) is added once, not
+    // once per row (graph.hpp).
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (!t.row_invariant) continue;
-        loglik += rows * invariant_value_[static_cast<std::size_t>(term)];
-        if (mode != Mode::value) invariant_adjoint_[static_cast<std::size_t>(term)] -= rows;
+        loglik += invariant_value_[static_cast<std::size_t>(term)];
+        if (mode != Mode::value) invariant_adjoint_[static_cast<std::size_t>(term)] -= 1.0;
     }
     if (!std::isfinite(loglik)) return infinity;
     if (mode == Mode::value) return -loglik;

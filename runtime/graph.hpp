@@ -4,7 +4,9 @@
 // on the data ("row-invariant"), which the evaluator computes once per
 // evaluation instead of once per row.
 //
-// The log-likelihood is the sum over rows of the `terms`' values.
+// The log-likelihood is the sum over rows of the `terms`' values, except
+// that a term which depends on no data column (row-invariant: a prior or a
+// penalty on the parameters) is added once, not once per row.
 #pragma once
 
 #include <cstdint>
