@@ -12,6 +12,7 @@
     X(exp) \
     X(log) \
     X(log1p) \
+    X(log1m) \
     X(expm1) \
     X(sqrt) \
     X(abs) \
