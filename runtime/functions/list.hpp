@@ -37,6 +37,8 @@
     X(erf) \
     X(erfc) \
     X(log_sum_exp) \
+    X(log1m_exp) \
+    X(log_diff_exp) \
     X(sum) \
     X(min) \
     X(max)
