@@ -24,6 +24,7 @@
     X(lgamma) \
     X(probit) \
     X(Phi) \
+    X(log_Phi) \
     X(digamma) \
     X(sin) \
     X(cos) \
