@@ -14,6 +14,7 @@
 namespace mlec::rt::fn {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf = std::numeric_limits<double>::infinity();
 
 // Packed second-partial slots (see pair_index) for one and two inputs.
 constexpr int p00 = 0;  // unary f''

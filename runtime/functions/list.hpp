@@ -12,6 +12,7 @@
     X(exp) \
     X(log) \
     X(log1p) \
+    X(log1m) \
     X(expm1) \
     X(sqrt) \
     X(abs) \
@@ -23,6 +24,7 @@
     X(lgamma) \
     X(probit) \
     X(Phi) \
+    X(log_Phi) \
     X(digamma) \
     X(sin) \
     X(cos) \
@@ -36,6 +38,8 @@
     X(erf) \
     X(erfc) \
     X(log_sum_exp) \
+    X(log1m_exp) \
+    X(log_diff_exp) \
     X(sum) \
     X(min) \
     X(max)

@@ -1,0 +1,95 @@
+// log_Phi(x) = log Phi(x), the log of the standard normal CDF, finite and
+// accurate in both tails (where log(Phi(x)) gives -inf below x = -38.5 and
+// rounds to 0 above x = 8.3).
+#include "runtime/functions/detail.hpp"
+
+namespace mlec::rt::fn {
+namespace {
+
+constexpr double sqrt_2 = 1.4142135623730950488016887242097;
+constexpr double inv_sqrt_2pi = 0.39894228040143267793994605993438;
+constexpr double log_sqrt_2pi = 0.91893853320467274178032973640562;
+// 1/sqrt 2 = inv_sqrt_2_hi + inv_sqrt_2_lo, the double nearest and the rest.
+constexpr double inv_sqrt_2_hi = 0.70710678118654757;
+constexpr double inv_sqrt_2_lo = -4.8336466567264565e-17;
+
+// Below this x the lower tail's continued fraction is used.
+constexpr double lower_tail = -5;
+
+// K(t) = r(-t) - t for t >= 5, where r(x) = phi(x)/Phi(x), by Laplace's
+// continued fraction for Mills' ratio, Phi(-t)/phi(t) = 1/(t + K),
+//     K = 1/(t + 2/(t + 3/(t + 4/(t + ...)))),
+// evaluated from the bottom up. The terms needed for full precision fall
+// as t grows (27 at t = 5, 16 at t = 8, 10 at t = 15); the counts below
+// leave a margin (checked against 50-digit values in the tests).
+double mills_tail(double t) {
+    const int terms = t < 8 ? 32 : t < 15 ? 20 : 12;
+    double k = 0;
+    for (int n = terms; n >= 1; --n) k = n / (t + k);
+    return k;
+}
+
+// phi(x) = exp(-x^2/2)/sqrt(2 pi) with x^2 = h + l split exactly (fma):
+// exp(-h/2) (1 - l/2), without the relative error x^2 eps/2 that rounding
+// x^2 would cost (7e-14 at x = 37).
+double normal_pdf(double x) {
+    const double h = x * x;
+    const double l = std::fma(x, x, -h);
+    return std::exp(-0.5 * h) * (1 - 0.5 * l) * inv_sqrt_2pi;
+}
+
+// Phi(-a) = erfc(a/sqrt 2)/2 for a >= 0, given pdf = phi(a). The rounding
+// error d of z = a/sqrt 2 would cost erfc a relative error of about 2 z |d|
+// (1.5e-13 at a = 37); it is corrected to first order,
+//     erfc(z + d) = erfc(z) - d (2/sqrt pi) exp(-z^2) = erfc(z) - 2 sqrt 2 d phi(a),
+// with d from an fma and the second half of 1/sqrt 2.
+double upper_tail(double a, double pdf) {
+    const double z = a * inv_sqrt_2_hi;
+    const double d = std::fma(a, inv_sqrt_2_hi, -z) + a * inv_sqrt_2_lo;
+    return 0.5 * std::erfc(z) - sqrt_2 * d * pdf;
+}
+
+// {f, f', f''} for f = log Phi(x), with r = f' = phi(x)/Phi(x) and
+// f'' = -r (x + r) (from phi' = -x phi):
+// - x < -5: with t = -x and K as above, r = t + K and x + r = K, so
+//   f = -t^2/2 - log sqrt(2 pi) - log(t + K), f' = t + K, f'' = -(t + K) K:
+//   no cancellation in x + r (which directly from r would lose all its
+//   digits as t grows: r ~ t + 1/t), and no underflow of Phi (below
+//   x = -38.5) or of phi;
+// - -5 <= x <= 0: Phi = erfc(-x/sqrt 2)/2 (upper_tail) to full relative
+//   precision, f = log Phi; x + r loses at most a factor r/K < 28 here
+//   (f'' within 1e-14 relative);
+// - x > 0: Phi = 1 - q, q = erfc(x/sqrt 2)/2, f = log1p(-q), which keeps
+//   the digits of a small q (f = -q to double precision), and rounds to
+//   -0 where q underflows (x > 38.5; log Phi(40) = -3.6e-350).
+// f(-inf) = -inf, f' = +inf, f'' = -1 (its limit); f(+inf) = 0, f' = f'' = 0.
+std::array<double, 3> log_phi_at(double x, bool want_d1, bool want_d2) {
+    if (std::isnan(x)) return {nan, nan, nan};
+    if (x == -inf) return {-inf, inf, -1};
+    if (x == inf) return {0, 0, 0};
+    if (x < lower_tail) {
+        const double t = -x;
+        const double k = mills_tail(t);
+        const double r = t + k;
+        return {-0.5 * t * t - log_sqrt_2pi - std::log(r), r, -r * k};
+    }
+    const double pdf = normal_pdf(x);
+    const double q = upper_tail(std::abs(x), pdf);  // Phi(-|x|)
+    const double value = x <= 0 ? std::log(q) : std::log1p(-q);
+    if (!want_d1 && !want_d2) return {value, nan, nan};
+    const double r = pdf / (x <= 0 ? q : 1 - q);
+    return {value, r, -r * (x + r)};
+}
+
+void eval_log_phi(OpCall& c) { eval_cached_unary(c, log_phi_at); }
+
+constexpr OpDef log_phi_def{"log_Phi", 1, &eval_log_phi, false};
+
+}  // namespace
+}  // namespace mlec::rt::fn
+
+namespace mlec::rt {
+
+const OpDef& op_log_Phi() { return fn::log_phi_def; }
+
+}  // namespace mlec::rt
