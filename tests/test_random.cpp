@@ -10,6 +10,7 @@
 #include <boost/math/distributions/cauchy.hpp>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/exponential.hpp>
+#include <boost/math/distributions/extreme_value.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/geometric.hpp>
 #include <boost/math/distributions/laplace.hpp>
@@ -298,6 +299,10 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         for (auto [mu, s] : {std::pair{0.0, 1.0}, {3.0, 5.0}}) {
             c["logistic"].push_back(
                 {{mu, s}, mu, s * s * pi * pi / 3, 4.2, cdf_of(bm::logistic_distribution<>(mu, s))});
+        }
+        for (auto [mu, beta] : {std::pair{0.0, 1.0}, {-4.0, 0.01}, {1e3, 50.0}}) {
+            const bm::extreme_value_distribution<> d(mu, beta);
+            c["gumbel"].push_back({{mu, beta}, bm::mean(d), bm::variance(d), bm::kurtosis(d), cdf_of(d)});
         }
         for (double rate : {0.5, 1e3}) {
             c["exponential"].push_back(

@@ -21,6 +21,7 @@
     X(cauchy) \
     X(laplace) \
     X(logistic) \
+    X(gumbel) \
     X(exponential) \
     X(gamma) \
     X(weibull) \
