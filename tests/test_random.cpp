@@ -19,6 +19,7 @@
 #include <boost/math/distributions/negative_binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/skew_normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/distributions/uniform.hpp>
 #include <boost/math/distributions/weibull.hpp>
@@ -274,6 +275,13 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
                                       std::expm1(s2) * std::exp(2 * mu + s2),
                                       bm::kurtosis(d),
                                       cdf_of(d)});
+        }
+        for (auto [xi, omega, alpha] : {std::tuple{0.0, 1.0, 0.0}, {1.0, 2.0, 4.0}, {-3.0, 0.5, -1e3}}) {
+            const bm::skew_normal_distribution<> d(xi, omega, alpha);
+            const double delta = alpha / std::hypot(1.0, alpha);
+            const double mean = xi + omega * delta * std::sqrt(2 / pi);
+            const double variance = omega * omega * (1 - 2 * delta * delta / pi);
+            c["skew_normal"].push_back({{xi, omega, alpha}, mean, variance, bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [nu, mu, sigma] : {std::tuple{0.7, 0.0, 1.0}, {6.0, 1.0, 2.0}, {1e3, 0.0, 1.0}}) {
             const bm::students_t_distribution<> t(nu);
@@ -535,6 +543,9 @@ TEST_CASE("samplers at the edges of their parameters") {
         CHECK((b > 0 && b < 1));
         const double g = one("gamma", {1e-3, 1.0}, s);
         CHECK(g > 0);
+        // alpha^2 overflows: the half-normal on the side alpha points to
+        CHECK(one("skew_normal", {1.0, 2.0, 1e200}, s) >= 1.0);
+        CHECK(one("skew_normal", {1.0, 2.0, -1e200}, s) <= 1.0);
     }
     // Binomial close to 1: n - Binomial(n, 1 - p), exact at the top.
     Rng rng(77);

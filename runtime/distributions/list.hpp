@@ -17,6 +17,7 @@
     X(geometric) \
     X(normal) \
     X(lognormal) \
+    X(skew_normal) \
     X(student_t) \
     X(cauchy) \
     X(laplace) \
