@@ -13,6 +13,7 @@
 #include <boost/math/distributions/extreme_value.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/geometric.hpp>
+#include <boost/math/distributions/inverse_gamma.hpp>
 #include <boost/math/distributions/laplace.hpp>
 #include <boost/math/distributions/logistic.hpp>
 #include <boost/math/distributions/lognormal.hpp>
@@ -320,6 +321,18 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             const bm::gamma_distribution<> d(shape, 1 / rate);
             c["gamma"].push_back({{shape, rate}, shape / rate, shape / (rate * rate), bm::kurtosis(d), cdf_of(d)});
         }
+        for (auto [alpha, beta] : {std::pair{6.0, 2.0}, {3.0, 0.5}, {0.4, 1.0}}) {
+            const bm::inverse_gamma_distribution<> d(alpha, beta);
+            Case k;  // moments where they exist: the variance for alpha > 2, kurtosis for alpha > 4
+            k.args = {alpha, beta};
+            k.cdf = cdf_of(d);
+            if (alpha > 2) {
+                k.mean = beta / (alpha - 1);
+                k.variance = beta * beta / ((alpha - 1) * (alpha - 1) * (alpha - 2));
+            }
+            if (alpha > 4) k.kurtosis = bm::kurtosis(d);
+            c["inv_gamma"].push_back(k);
+        }
         for (auto [k, lambda] : {std::pair{0.5, 2.0}, {3.0, 1.0}}) {
             const bm::weibull_distribution<> d(k, lambda);
             const double g1 = std::tgamma(1 + 1 / k);
@@ -546,6 +559,8 @@ TEST_CASE("samplers at the edges of their parameters") {
         // alpha^2 overflows: the half-normal on the side alpha points to
         CHECK(one("skew_normal", {1.0, 2.0, 1e200}, s) >= 1.0);
         CHECK(one("skew_normal", {1.0, 2.0, -1e200}, s) <= 1.0);
+        const double ig = one("inv_gamma", {1e-3, 1.0}, s);
+        CHECK((ig > 0 && ig <= std::numeric_limits<double>::max()));
     }
     // Binomial close to 1: n - Binomial(n, 1 - p), exact at the top.
     Rng rng(77);

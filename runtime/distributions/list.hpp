@@ -25,6 +25,7 @@
     X(gumbel) \
     X(exponential) \
     X(gamma) \
+    X(inv_gamma) \
     X(weibull) \
     X(beta) \
     X(uniform) \
