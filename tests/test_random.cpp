@@ -19,6 +19,7 @@
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/negative_binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/pareto.hpp>
 #include <boost/math/distributions/poisson.hpp>
 #include <boost/math/distributions/skew_normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
@@ -340,6 +341,18 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["weibull"].push_back(
                 {{k, lambda}, lambda * g1, lambda * lambda * (g2 - g1 * g1), bm::kurtosis(d), cdf_of(d)});
         }
+        for (auto [y_min, alpha] : {std::pair{1.0, 6.0}, {0.5, 3.0}, {2.0, 0.7}, {1e-5, 40.0}}) {
+            const bm::pareto_distribution<> d(y_min, alpha);
+            Case k;  // moments where they exist: the variance for alpha > 2, kurtosis for alpha > 4
+            k.args = {y_min, alpha};
+            k.cdf = cdf_of(d);
+            if (alpha > 2) {
+                k.mean = alpha * y_min / (alpha - 1);
+                k.variance = y_min * y_min * alpha / ((alpha - 1) * (alpha - 1) * (alpha - 2));
+            }
+            if (alpha > 4) k.kurtosis = bm::kurtosis(d);
+            c["pareto"].push_back(k);
+        }
         for (auto [a, b] : {std::pair{0.5, 0.5}, {2.0, 5.0}, {0.1, 0.2}, {0.001, 0.5}, {1e4, 2e4}}) {
             const bm::beta_distribution<> d(a, b);
             c["beta"].push_back(
@@ -559,6 +572,8 @@ TEST_CASE("samplers at the edges of their parameters") {
         // alpha^2 overflows: the half-normal on the side alpha points to
         CHECK(one("skew_normal", {1.0, 2.0, 1e200}, s) >= 1.0);
         CHECK(one("skew_normal", {1.0, 2.0, -1e200}, s) <= 1.0);
+        const double p = one("pareto", {1.0, 1e-3}, s);  // a tail beyond the doubles
+        CHECK((p >= 1.0 && p <= std::numeric_limits<double>::max()));
         const double ig = one("inv_gamma", {1e-3, 1.0}, s);
         CHECK((ig > 0 && ig <= std::numeric_limits<double>::max()));
     }

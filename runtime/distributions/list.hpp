@@ -27,6 +27,7 @@
     X(gamma) \
     X(inv_gamma) \
     X(weibull) \
+    X(pareto) \
     X(beta) \
     X(uniform) \
     X(categorical)
