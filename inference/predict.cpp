@@ -167,7 +167,9 @@ std::vector<double> standard_errors(const Eigen::MatrixXd& J, const Eigen::Matri
             for (Eigen::Index b = 0; b < dim; ++b) t += S(b, a) * j[b];
             s2 += j[a] * t;
         }
-        se[r] = std::sqrt(std::max(0.0, s2));
+        // (NaN stays NaN: the gradient of a mean that does not exist, such
+        // as pareto's for alpha <= 1, whose value is +inf.)
+        se[r] = std::isnan(s2) ? s2 : std::sqrt(std::max(0.0, s2));
     }
     return se;
 }

@@ -10,14 +10,18 @@
 #include <boost/math/distributions/cauchy.hpp>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/exponential.hpp>
+#include <boost/math/distributions/extreme_value.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/geometric.hpp>
+#include <boost/math/distributions/inverse_gamma.hpp>
 #include <boost/math/distributions/laplace.hpp>
 #include <boost/math/distributions/logistic.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/negative_binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/pareto.hpp>
 #include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/skew_normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/distributions/uniform.hpp>
 #include <boost/math/distributions/weibull.hpp>
@@ -274,6 +278,13 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
                                       bm::kurtosis(d),
                                       cdf_of(d)});
         }
+        for (auto [xi, omega, alpha] : {std::tuple{0.0, 1.0, 0.0}, {1.0, 2.0, 4.0}, {-3.0, 0.5, -1e3}}) {
+            const bm::skew_normal_distribution<> d(xi, omega, alpha);
+            const double delta = alpha / std::hypot(1.0, alpha);
+            const double mean = xi + omega * delta * std::sqrt(2 / pi);
+            const double variance = omega * omega * (1 - 2 * delta * delta / pi);
+            c["skew_normal"].push_back({{xi, omega, alpha}, mean, variance, bm::kurtosis(d), cdf_of(d)});
+        }
         for (auto [nu, mu, sigma] : {std::tuple{0.7, 0.0, 1.0}, {6.0, 1.0, 2.0}, {1e3, 0.0, 1.0}}) {
             const bm::students_t_distribution<> t(nu);
             Case k;
@@ -299,6 +310,10 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["logistic"].push_back(
                 {{mu, s}, mu, s * s * pi * pi / 3, 4.2, cdf_of(bm::logistic_distribution<>(mu, s))});
         }
+        for (auto [mu, beta] : {std::pair{0.0, 1.0}, {-4.0, 0.01}, {1e3, 50.0}}) {
+            const bm::extreme_value_distribution<> d(mu, beta);
+            c["gumbel"].push_back({{mu, beta}, bm::mean(d), bm::variance(d), bm::kurtosis(d), cdf_of(d)});
+        }
         for (double rate : {0.5, 1e3}) {
             c["exponential"].push_back(
                 {{rate}, 1 / rate, 1 / (rate * rate), 9.0, cdf_of(bm::exponential_distribution<>(rate))});
@@ -307,12 +322,36 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             const bm::gamma_distribution<> d(shape, 1 / rate);
             c["gamma"].push_back({{shape, rate}, shape / rate, shape / (rate * rate), bm::kurtosis(d), cdf_of(d)});
         }
+        for (auto [alpha, beta] : {std::pair{6.0, 2.0}, {3.0, 0.5}, {0.4, 1.0}}) {
+            const bm::inverse_gamma_distribution<> d(alpha, beta);
+            Case k;  // moments where they exist: the variance for alpha > 2, kurtosis for alpha > 4
+            k.args = {alpha, beta};
+            k.cdf = cdf_of(d);
+            if (alpha > 2) {
+                k.mean = beta / (alpha - 1);
+                k.variance = beta * beta / ((alpha - 1) * (alpha - 1) * (alpha - 2));
+            }
+            if (alpha > 4) k.kurtosis = bm::kurtosis(d);
+            c["inv_gamma"].push_back(k);
+        }
         for (auto [k, lambda] : {std::pair{0.5, 2.0}, {3.0, 1.0}}) {
             const bm::weibull_distribution<> d(k, lambda);
             const double g1 = std::tgamma(1 + 1 / k);
             const double g2 = std::tgamma(1 + 2 / k);
             c["weibull"].push_back(
                 {{k, lambda}, lambda * g1, lambda * lambda * (g2 - g1 * g1), bm::kurtosis(d), cdf_of(d)});
+        }
+        for (auto [y_min, alpha] : {std::pair{1.0, 6.0}, {0.5, 3.0}, {2.0, 0.7}, {1e-5, 40.0}}) {
+            const bm::pareto_distribution<> d(y_min, alpha);
+            Case k;  // moments where they exist: the variance for alpha > 2, kurtosis for alpha > 4
+            k.args = {y_min, alpha};
+            k.cdf = cdf_of(d);
+            if (alpha > 2) {
+                k.mean = alpha * y_min / (alpha - 1);
+                k.variance = y_min * y_min * alpha / ((alpha - 1) * (alpha - 1) * (alpha - 2));
+            }
+            if (alpha > 4) k.kurtosis = bm::kurtosis(d);
+            c["pareto"].push_back(k);
         }
         for (auto [a, b] : {std::pair{0.5, 0.5}, {2.0, 5.0}, {0.1, 0.2}, {0.001, 0.5}, {1e4, 2e4}}) {
             const bm::beta_distribution<> d(a, b);
@@ -530,6 +569,13 @@ TEST_CASE("samplers at the edges of their parameters") {
         CHECK((b > 0 && b < 1));
         const double g = one("gamma", {1e-3, 1.0}, s);
         CHECK(g > 0);
+        // alpha^2 overflows: the half-normal on the side alpha points to
+        CHECK(one("skew_normal", {1.0, 2.0, 1e200}, s) >= 1.0);
+        CHECK(one("skew_normal", {1.0, 2.0, -1e200}, s) <= 1.0);
+        const double p = one("pareto", {1.0, 1e-3}, s);  // a tail beyond the doubles
+        CHECK((p >= 1.0 && p <= std::numeric_limits<double>::max()));
+        const double ig = one("inv_gamma", {1e-3, 1.0}, s);
+        CHECK((ig > 0 && ig <= std::numeric_limits<double>::max()));
     }
     // Binomial close to 1: n - Binomial(n, 1 - p), exact at the top.
     Rng rng(77);

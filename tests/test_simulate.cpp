@@ -4,6 +4,7 @@
 // fitted distribution.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
 #include "mlec/mlec.hpp"
@@ -157,6 +158,44 @@ TEST_CASE("predict: at x = 0 the linear predictor is the intercept, with its sta
     CHECK(v[4] == Approx(se_b0).epsilon(1e-4));
     CHECK(v[1] == Approx(std::exp(b0)).epsilon(1e-6));
     CHECK(v[2] == Approx(std::exp(b0) * se_b0).epsilon(1e-4));
+}
+
+TEST_CASE("predict writes NA for a mean that does not exist, and its standard error") {
+    // pareto(1, a) on four equal outcomes y: a = n / sum(log y) exactly, SE(a)
+    // = a / sqrt(n). With log y = 1/2, a = 2: the mean a/(a - 1) = 2 with
+    // delta-method SE SE(a)/(a - 1)^2 = 1. With log y = 2, a = 1/2: no mean.
+    auto predict = [](double log_y) {
+        mlec::Diagnostics ds;
+        auto model = mlec::Model::from_text("param a > 0\ny ~ pareto(1, a)\n", "m.mle", ds);
+        std::ostringstream data;
+        data << std::setprecision(17) << "y\n";
+        for (int i = 0; i < 4; ++i) data << std::exp(log_y) << "\n";
+        auto d = mlec::Data::from_csv_text(data.str(), "d.csv", ds);
+        REQUIRE(model);
+        REQUIRE(d);
+        auto problem = mlec::Problem::bind(*model, *d, ds);
+        REQUIRE(problem);
+        const auto r = mlec::fit(*problem);
+        auto newdata = mlec::Data::from_csv_text("x\n1\n", "new.csv", ds);
+        REQUIRE(newdata);
+        const auto csv = mlec::predict_csv(*problem, r, *newdata, ds);
+        INFO(mlec::format(ds));
+        REQUIRE(csv);
+        return *csv;
+    };
+    const std::string two = predict(0.5);
+    std::istringstream lines(two);
+    std::string header, row;
+    std::getline(lines, header);
+    CHECK(header == "row,y_expected,y_expected_se");
+    std::getline(lines, row);
+    std::vector<double> v;
+    std::stringstream fields(row);
+    for (std::string f; std::getline(fields, f, ',');) v.push_back(std::stod(f));
+    REQUIRE(v.size() == 3);
+    CHECK(v[1] == Approx(2.0).epsilon(1e-6));
+    CHECK(v[2] == Approx(1.0).epsilon(1e-4));
+    CHECK(predict(2.0) == "row,y_expected,y_expected_se\n1,NA,NA\n");
 }
 
 TEST_CASE("predict refuses a group level the fit never saw") {

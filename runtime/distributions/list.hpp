@@ -17,13 +17,17 @@
     X(geometric) \
     X(normal) \
     X(lognormal) \
+    X(skew_normal) \
     X(student_t) \
     X(cauchy) \
     X(laplace) \
     X(logistic) \
+    X(gumbel) \
     X(exponential) \
     X(gamma) \
+    X(inv_gamma) \
     X(weibull) \
+    X(pareto) \
     X(beta) \
     X(uniform) \
     X(categorical)

@@ -16,7 +16,33 @@ std::vector<Registered>& registry() {
     return all;
 }
 
+// Builds no graph: each node is its value, the op run on one row.
+class ScalarMaker : public rt::NodeMaker {
+public:
+    int constant(double value) override {
+        values_.push_back(value);
+        return static_cast<int>(values_.size()) - 1;
+    }
+    int op(const rt::OpDef& op, std::vector<int> inputs) override {
+        Row x;
+        for (int i : inputs) x.push_back(values_[static_cast<std::size_t>(i)]);
+        return constant(eval_block(op, {x}, Request::none()).front().value);
+    }
+    double value(int node) const { return values_[static_cast<std::size_t>(node)]; }
+
+private:
+    std::vector<double> values_;
+};
+
 }  // namespace
+
+double mean_at(const rt::DistributionDef& d, const Row& args) {
+    REQUIRE(d.mean != nullptr);
+    ScalarMaker make;
+    std::vector<int> nodes;
+    for (double a : args) nodes.push_back(make.constant(a));
+    return make.value(d.mean(make, nodes));
+}
 
 bool register_case(std::string name, bool discrete, rt::Domain outcome, std::string args, PointsFunction points) {
     registry().push_back({Case{std::move(name), discrete, outcome, std::move(args), {}}, points});

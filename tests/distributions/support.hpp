@@ -52,6 +52,10 @@ const std::vector<Case>& registered_cases();
 // The distribution of that name (a test failure when there is none).
 const rt::DistributionDef& dist(const std::string& name);
 
+// E[y | args] as the distribution's mean nodes compute it (DistributionDef::
+// mean, built through a NodeMaker that evaluates each op on one row).
+double mean_at(const rt::DistributionDef& d, const Row& args);
+
 // Steps for finite differences: none in y for a pmf, none in integer
 // arguments (binomial's n), otherwise from the domain.
 Row steps_for(const rt::DistributionDef& d, const Point& p);

@@ -1,0 +1,90 @@
+// pareto(y | y_min, alpha), Stan's form (type I):
+//     log p(y) = log alpha + alpha log y_min - (alpha + 1) log y,   y >= y_min,
+// y_min > 0, alpha > 0; -inf for y < y_min. The support starts at the
+// argument y_min (an OutcomeLimit: data below a y_min that is data or a
+// constant are a data error before fitting). As a parameter, y_min's
+// likelihood rises up to the smallest outcome and drops to -inf past it:
+// its estimate is that outcome, at the edge of the support, where curvature
+// gives no standard error; y_min is usually known.
+// The value is formed as log alpha - alpha (log y - log y_min) - log y, so
+// that a large alpha multiplies the small difference of logs, not two large
+// logs whose difference cancels.
+#include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"y_min", Domain::positive}, {"alpha", Domain::positive}};
+
+void eval(OpCall& c);
+
+// Inversion: y_min U^(-1/alpha), U on (0, 1), from the logs. A draw beyond
+// the largest double (a tiny alpha, whose tail is that heavy) becomes that
+// double, as y must be finite.
+double sample(std::span<const double> a, Rng& rng) {
+    if (!in_domain_fast(Domain::positive, a[0]) || !in_domain_fast(Domain::positive, a[1])) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const double y = std::exp(std::log(a[0]) - std::log(rng.uniform_open()) / a[1]);
+    return std::min(std::max(y, a[0]), std::numeric_limits<double>::max());
+}
+
+constexpr OutcomeLimit limits[] = {{0, false}};  // y >= y_min
+
+// E[y] = alpha y_min/(alpha - 1) for alpha > 1, and +inf for alpha <= 1,
+// where the mean does not exist: alpha y_min/max(alpha - 1, 0), whose
+// division by 0 is +inf (alpha, y_min > 0). `mlec predict` writes a
+// non-finite value as NA.
+int mean(NodeMaker& make, std::span<const int> a) {
+    const int excess = make.op(op_max(), {make.op(op_sub(), {a[1], make.constant(1)}), make.constant(0)});
+    return make.op(op_div(), {make.op(op_mul(), {a[1], a[0]}), excess});
+}
+
+constexpr DistributionDef def{.name = "pareto",
+                              .discrete = false,
+                              .outcome = Domain::positive,
+                              .args = args,
+                              .op = {"pareto", 3, &eval, false},
+                              .sample = &sample,
+                              .limits = limits,
+                              .mean = &mean};
+
+constexpr int yy = pair_index(0, 0, 3);
+constexpr int ym = pair_index(0, 1, 3);
+constexpr int ya = pair_index(0, 2, 3);
+constexpr int mm = pair_index(1, 1, 3);
+constexpr int ma = pair_index(1, 2, 3);
+constexpr int aa = pair_index(2, 2, 3);
+
+// With m = y_min, a = alpha and L = log y - log m:
+//   d/dy = -(a + 1)/y     d/dm = a/m     d/da = 1/a - L
+//   d2/dy2 = (a + 1)/y^2  d2/dy dm = 0   d2/dy da = -1/y
+//   d2/dm2 = -a/m^2       d2/dm da = 1/m d2/da2 = -1/a^2
+// At y == y_min the density jumps from 0; the row counts as inside (as in
+// Stan and Boost.Math) and its partials are the one-sided ones above.
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& m = c.in[1];
+    const ConstCol& a = c.in[2];
+    const Eigen::ArrayXd log_y = y.log();
+    const Eigen::ArrayXd excess = log_y - m.log();  // L
+    // y >= y_min; a NaN fails the comparison and finish_rows sees its domain.
+    c.value = (y >= m).select(a.log() - a * excess - log_y, neg_inf);
+    if (c.want_d1(0)) c.d1[0] = -(a + 1.0) / y;
+    if (c.want_d1(1)) c.d1[1] = a / m;
+    if (c.want_d1(2)) c.d1[2] = a.inverse() - excess;
+    if (c.want_d2(0, 0)) c.d2[yy] = (a + 1.0) / y.square();
+    if (c.want_d2(0, 1)) c.d2[ym].setZero();
+    if (c.want_d2(0, 2)) c.d2[ya] = -y.inverse();
+    if (c.want_d2(1, 1)) c.d2[mm] = -a / m.square();
+    if (c.want_d2(1, 2)) c.d2[ma] = m.inverse();
+    if (c.want_d2(2, 2)) c.d2[aa] = -a.inverse().square();
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& pareto_def() { return def; }
+
+}  // namespace mlec::rt::detail
