@@ -416,6 +416,12 @@ mlec_fit_options mlec_fit_options_default(void) {
     o.check_gradient = defaults.check_gradient ? 1 : 0;
     o.on_iteration = nullptr;
     o.user = nullptr;
+    o.n_fixed = 0;
+    o.fixed_names = nullptr;
+    o.fixed_values = nullptr;
+    o.n_start = 0;
+    o.start_names = nullptr;
+    o.start_values = nullptr;
     return o;
 }
 
@@ -444,6 +450,17 @@ mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* opti
             fit_options.starts = options->starts;
             fit_options.seed = options->seed;
             fit_options.check_gradient = options->check_gradient != 0;
+            if ((options->n_fixed > 0 && (!options->fixed_names || !options->fixed_values)) ||
+                (options->n_start > 0 && (!options->start_names || !options->start_values))) {
+                report_usage(err, function, "n_fixed or n_start is not 0, but its names or values are NULL");
+                return nullptr;
+            }
+            for (size_t i = 0; i < options->n_fixed; ++i)
+                fit_options.fixed.push_back(mlec::ParameterValue{options->fixed_names[i] ? options->fixed_names[i] : "",
+                                                                 options->fixed_values[i]});
+            for (size_t i = 0; i < options->n_start; ++i)
+                fit_options.start.push_back(mlec::ParameterValue{options->start_names[i] ? options->start_names[i] : "",
+                                                                 options->start_values[i]});
             if (auto* callback = options->on_iteration) {
                 void* user = options->user;
                 fit_options.on_iteration = [callback, user](const mlec::IterationInfo& info) {
@@ -455,6 +472,11 @@ mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* opti
         if (!fit_options.is_valid(&why)) {
             const std::string message = "invalid fit options: " + why;
             report_usage(err, function, message.c_str());
+            return nullptr;
+        }
+        mlec::Diagnostics mistakes;
+        if (!mlec::check_parameter_values(problem->problem, fit_options, mistakes)) {
+            report(err, std::move(mistakes));
             return nullptr;
         }
         auto fit = std::make_unique<mlec_fit>();
@@ -518,6 +540,11 @@ double mlec_fit_last_value(const mlec_fit* fit, size_t i) {
 int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);
     return e && e->conditional_on_limit ? 1 : 0;
+}
+
+int mlec_fit_fixed(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->fixed ? 1 : 0;
 }
 
 double mlec_fit_std_error(const mlec_fit* fit, size_t i) {

@@ -38,6 +38,11 @@ const char* const usage_text =
     "  --starts N                fit from N starting points: the given start values, then\n"
     "                            random ones (default: 1); the best optimum is reported\n"
     "  --seed S                  seed of the random starts (default: 1)\n"
+    "  --fix NAME=VALUE          hold a parameter at VALUE (its own scale), not estimated;\n"
+    "                            may be repeated (--fix sigma=1 --fix 'b[2]=0'); with compare\n"
+    "                            and one model file: that model against itself with them held\n"
+    "  --start NAME=VALUE        start the optimization of a parameter at VALUE, in place of\n"
+    "                            the model's start value; may be repeated\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
     "  --bootstrap B             parametric bootstrap: B refits of data simulated from the\n"
@@ -142,6 +147,25 @@ Error set_seed(Arguments& a, const char* v) {
     return {};
 }
 
+// NAME=VALUE of --fix and --start (`option`), the value a number; the
+// library checks the name and the value against the model.
+Error add_parameter_value(std::vector<ParameterValue>& to, const char* option, const char* v) {
+    const std::string usage = std::string(option) + " takes NAME=VALUE, as " + option + " sigma=1";
+    if (!v) return usage;
+    const std::string text = v;
+    const std::size_t equals = text.rfind('=');
+    if (equals == std::string::npos || equals == 0) return usage + ", not '" + text + "'";
+    double value = 0;
+    const std::string number = text.substr(equals + 1);
+    if (!parse_number(number.c_str(), value))
+        return std::string(option) + " " + text + ": '" + number + "' is not a number";
+    to.push_back(ParameterValue{text.substr(0, equals), value});
+    return {};
+}
+
+Error set_fix(Arguments& a, const char* v) { return add_parameter_value(a.fit.fixed, "--fix", v); }
+Error set_start(Arguments& a, const char* v) { return add_parameter_value(a.fit.start, "--start", v); }
+
 Error set_na(Arguments& a, const char* v) {
     if (!is(v, "error") && !is(v, "drop")) return "--na takes 'error' or 'drop'";
     a.bind.drop_missing = is(v, "drop");
@@ -197,6 +221,8 @@ constexpr Option options[] = {
     {"--tolerance", true, set_tolerance},
     {"--starts", true, set_starts},
     {"--seed", true, set_seed},
+    {"--fix", true, set_fix},
+    {"--start", true, set_start},
     {"--na", true, set_na},
     {"--ci", true, set_ci},
     {"--bootstrap", true, set_bootstrap},

@@ -82,7 +82,17 @@ bool read_data(Run& run) {
     return run.data.has_value();
 }
 
-// One model read, bound to the data and fitted; nullopt after an error.
+// A fit of a bound problem, timed.
+FitResult fit_timed(Run& run, const Problem& problem, const FitOptions& options) {
+    const auto t = Clock::now();
+    FitResult result = fit(problem, options);
+    run.timing.fit += seconds_since(t);
+    run.progress.end();
+    return result;
+}
+
+// One model read, bound to the data and fitted; nullopt after an error (a
+// --fix or --start that does not fit the model is a usage error).
 std::optional<Fitted> fit_model(Run& run, const std::string& path) {
     auto t = Clock::now();
     auto model = run.session.load_model(path, run.diagnostics);
@@ -99,10 +109,11 @@ std::optional<Fitted> fit_model(Run& run, const std::string& path) {
         return std::nullopt;
     }
     run.session.err() << format(problem->warnings());
-    t = Clock::now();
-    FitResult result = fit(*problem, run.options);
-    run.timing.fit += seconds_since(t);
-    run.progress.end();
+    if (!check_parameter_values(*problem, run.options, run.diagnostics)) {
+        run.code = run.session.report_error(run.diagnostics);
+        return std::nullopt;
+    }
+    FitResult result = fit_timed(run, *problem, run.options);
     return Fitted{std::move(*model), std::move(*problem), std::move(result)};
 }
 
@@ -167,6 +178,14 @@ int run_compare(const Arguments& a, Session& session) {
     for (const std::string& path : a.models) {
         auto fitted = fit_model(run, path);
         if (!fitted) return run.code;
+        if (!a.fit.fixed.empty()) {
+            // Profile-style nesting: the one model as it is, then with the
+            // --fix values held (the fit above).
+            FitOptions estimated = run.options;
+            estimated.fixed.clear();
+            fits.push_back(fit_timed(run, fitted->problem, estimated));
+            outcomes.push_back(fitted->problem.outcomes());
+        }
         fits.push_back(std::move(fitted->fit));
         outcomes.push_back(fitted->problem.outcomes());
     }
@@ -222,7 +241,10 @@ std::optional<std::string> model_then_data(Files p, Arguments& a) {
 }
 
 std::optional<std::string> models_then_data(Files p, Arguments& a) {
-    if (p.size() < 3) return "compare needs at least two model files and a data file";
+    if (!a.fit.fixed.empty() && p.size() != 2)
+        return "compare with --fix takes one model file and a data file: the model is compared with itself with "
+               "the --fix parameters held";
+    if (p.size() < 3 && a.fit.fixed.empty()) return "compare needs at least two model files and a data file";
     a.models.assign(p.begin(), p.end() - 1);
     a.data = {p.back()};
     return std::nullopt;

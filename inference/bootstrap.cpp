@@ -6,6 +6,7 @@
 #include <span>
 
 #include "inference/simulate.hpp"
+#include "optim/fixed_coordinates.hpp"
 
 namespace mlec {
 
@@ -43,7 +44,7 @@ double quantile_sorted(const std::vector<double>& v, double q) {
 // replicate, in probe units so the rule holds in any units), is counted and
 // left out.
 void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
-                          const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
+                          const std::vector<bool>& held, const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
                           const std::vector<ParameterEstimate*>& estimates, FitResult& r) {
     std::string why;
     const auto plan = plan_simulation(p, why);
@@ -62,15 +63,17 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
         const std::unique_ptr<rt::Evaluator> replicate = make_evaluator(p, spans);
         rt::Evaluator& evaluator = *replicate;
-        EvaluatorObjective objective(evaluator);
-        const optim::OptimizeResult fit = optim::minimize(objective, theta, oo);
-        const bool ran_off = fit.x.size() > 0 && ((fit.x - theta).array() / units.array()).abs().maxCoeff() > 50;
+        EvaluatorObjective full(evaluator);
+        optim::FixedCoordinates objective(full, held, theta);
+        const Eigen::VectorXd from = objective.reduce(theta);
+        const optim::OptimizeResult fit = optim::minimize(objective, from, oo);
+        const bool ran_off = fit.x.size() > 0 && ((fit.x - from).array() / units.array()).abs().maxCoeff() > 50;
         if (fit.status != optim::OptimizeStatus::converged || ran_off) {
             ++r.bootstrap_failed;
         } else {
             ++r.bootstrap_replicates;
             for (std::size_t i = 0; i < estimands.size(); ++i)
-                values[i].push_back(evaluator.invariant_gradient(fit.x, estimands[i].node, g));
+                values[i].push_back(evaluator.invariant_gradient(objective.full(fit.x), estimands[i].node, g));
         }
         if (options.on_bootstrap) options.on_bootstrap(b, options.bootstrap);
     }
@@ -83,6 +86,7 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         std::vector<double>& v = values[i];
         std::sort(v.begin(), v.end());
         ParameterEstimate& e = *estimates[i];
+        if (e.fixed) continue;
         e.boot_lower = quantile_sorted(v, alpha / 2);
         e.boot_upper = quantile_sorted(v, 1 - alpha / 2);
         double mean = 0;

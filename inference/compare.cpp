@@ -5,6 +5,7 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -20,6 +21,40 @@ std::set<std::string> names_of(const FitResult& r) {
     std::set<std::string> out;
     for (const auto& p : r.parameters) out.insert(p.name);
     return out;
+}
+
+// The parameters a fit held (FitOptions::fixed), by name, with their values.
+std::map<std::string, double> held_by(const FitResult& r) {
+    std::map<std::string, double> out;
+    for (const auto& p : r.parameters)
+        if (p.fixed) out[p.name] = p.estimate;
+    return out;
+}
+
+// "b = 0, sigma = 1", from held_by.
+std::string held_text(const std::map<std::string, double>& held) {
+    std::string out;
+    for (const auto& [name, value] : held)
+        out.append(out.empty() ? "" : ", ").append(name + " = ").append(report::format_exact(value));
+    return out;
+}
+
+// How the comparison names a fit: its model, and what it held ("m.mle
+// with b = 0").
+std::string label(const FitResult& r) {
+    const auto held = held_by(r);
+    return held.empty() ? r.model_name : r.model_name + " with " + held_text(held);
+}
+
+// `small` is `large` with more parameters held: the same model, the same
+// parameters, and every parameter `large` holds held by `small` at the
+// same value. Then the nesting is a fact, not an assumption.
+bool held_within(const FitResult& small, const FitResult& large) {
+    if (small.model_name != large.model_name || names_of(small) != names_of(large)) return false;
+    const auto a = held_by(small), b = held_by(large);
+    for (const auto& [name, value] : b)
+        if (const auto it = a.find(name); it == a.end() || it->second != value) return false;
+    return a.size() > b.size();
 }
 
 // 'y', 'z' (or that there is no outcome).
@@ -86,7 +121,7 @@ bool comparable(const std::vector<FitResult>& fits, const std::vector<std::vecto
 ModelComparison::Row criteria(const FitResult& f, double n) {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     ModelComparison::Row row;
-    row.model = f.model_name;
+    row.model = label(f);
     row.n_params = f.n_params;
     row.converged = f.converged;
     row.status = std::string(to_string(f.status));
@@ -123,24 +158,32 @@ void likelihood_ratio_test(const FitResult& small, const FitResult& large, Model
     const auto a = names_of(small), b = names_of(large);
     const bool subset = std::includes(b.begin(), b.end(), a.begin(), a.end());
     if (df <= 0 || !subset) {
-        c.warnings.push_back("no likelihood-ratio test of " + small.model_name + " against " + large.model_name +
+        c.warnings.push_back("no likelihood-ratio test of " + label(small) + " against " + label(large) +
                              (df <= 0 ? ": they have the same number of parameters"
                                       : ": not every parameter of the smaller model is a parameter of the larger "
                                         "one, so they are not nested by name"));
         return;
     }
     ModelComparison::LikelihoodRatio t;
-    t.smaller = small.model_name;
-    t.larger = large.model_name;
+    t.smaller = label(small);
+    t.larger = label(large);
     t.df = df;
     t.statistic = std::max(0.0, 2 * (large.log_likelihood - small.log_likelihood));
     t.p_value = boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), t.statistic));
-    t.nesting = "assumed: every parameter of " + small.model_name + " is a parameter of " + large.model_name +
-                " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
-                std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
-                " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
+    if (held_within(small, large)) {
+        std::map<std::string, double> held = held_by(small);
+        for (const auto& [name, value] : held_by(large)) held.erase(name);
+        const bool one = held.size() == 1;
+        t.nesting = "established: both fits are of " + large.model_name + ", the smaller with " + held_text(held) +
+                    " held (fixed at " + (one ? "a value" : "values") + " strictly inside the parameter" +
+                    (one ? "'s" : "s'") + " bounds)";
+    } else
+        t.nesting = "assumed: every parameter of " + small.model_name + " is a parameter of " + large.model_name +
+                    " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
+                    std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
+                    " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
     if (large.log_likelihood < small.log_likelihood - 1e-6 * std::max(1.0, std::abs(small.log_likelihood)))
-        c.warnings.push_back(large.model_name + " fits worse than the smaller " + small.model_name +
+        c.warnings.push_back(label(large) + " fits worse than the smaller " + label(small) +
                              ": the models are not nested, or a fit stopped at a local optimum (try --starts)");
     c.tests.push_back(t);
 }
@@ -156,7 +199,7 @@ std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
     for (const FitResult& f : fits) {
         c.rows.push_back(criteria(f, static_cast<double>(c.n_obs)));
         if (!c.rows.back().has_maximum)
-            c.warnings.push_back(f.model_name + " found no maximum (" + c.rows.back().status +
+            c.warnings.push_back(label(f) + " found no maximum (" + c.rows.back().status +
                                  "): it is left out of the Akaike weights and likelihood-ratio tests");
     }
     akaike_weights(c.rows);

@@ -56,7 +56,7 @@ void not_fitted(FitContext& c, FitStatus status, std::string message) {
 }
 
 void check_gradient_at(FitContext& c, const Eigen::VectorXd& at, const char* where) {
-    c.r.gradient_checks.push_back(check_gradient(c.problem, at, where));
+    c.r.gradient_checks.push_back(check_gradient(c.problem, c.full(at), where));
 }
 
 void gradient_check_diagnostics(FitContext& c) {
@@ -75,21 +75,31 @@ void gradient_check_diagnostics(FitContext& c) {
 // Identified, every one: the covariance is the Hessian's inverse.
 std::vector<bool> all(std::size_t n) { return std::vector<bool>(n, true); }
 
-// One fit from `start_at` (the model's start values when empty). With
-// profile intervals, a better optimum met while profiling comes back in
-// `better` for the caller to refit from.
+// One fit from `start_at` (estimated coordinates; the start values when
+// empty). With profile intervals, a better optimum met while profiling
+// comes back in `better` for the caller to refit from.
 FitResult fit_from(const Problem& problem, const FitOptions& options, const Eigen::VectorXd* start_at,
                    std::optional<Eigen::VectorXd>& better) {
     FitResult r;
-    FitContext c(problem, options, r);
-    describe_problem(c.p, r);
     std::string why;
-    if (!options.is_valid(&why)) {
-        c.start = problem.start();
+    std::optional<ParameterValues> values;
+    if (options.is_valid(&why)) {
+        Diagnostics mistakes;
+        values = resolve_parameter_values(problem, options, mistakes);
+        if (!values) why = mistakes.front().message;
+    }
+    const bool valid = values.has_value();
+    if (!valid)
+        values = ParameterValues{
+            std::vector<bool>(static_cast<std::size_t>(problem.dimension()), false), problem.start(), {}};
+    FitContext c(problem, options, r, *values);
+    describe_problem(c.p, r);
+    if (!valid) {
+        c.start = c.objective.reduce(values->start);
         not_fitted(c, FitStatus::invalid_options, "invalid fit options: " + why);
         return r;
     }
-    c.start = start_at ? *start_at : problem.start();
+    c.start = start_at ? *start_at : c.objective.reduce(values->start);
     if (auto failure = start_failure(c)) {
         not_fitted(c, FitStatus::non_finite_start, std::move(*failure));
         return r;
@@ -98,7 +108,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
 
     optim::OptimizeResult opt = optimize(c);
     c.theta = opt.x;
-    r.theta = opt.x;
+    r.theta = c.full(opt.x);
     r.iterations = opt.iterations;
     r.evaluations = opt.evaluations;
     r.method = opt.method_used == optim::Method::lbfgs ? Method::lbfgs : Method::newton;
@@ -136,7 +146,8 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         if (options.bootstrap > 0) {
             std::vector<ParameterEstimate*> targets;
             for (std::size_t i = 0; i < c.estimands.size(); ++i) targets.push_back(&c.estimate_of(i));
-            parametric_bootstrap(c.p, options, c.theta, c.optimize_options, c.probe_units(), targets, r);
+            parametric_bootstrap(c.p, options, c.full(c.theta), values->held, c.optimize_options, c.probe_units(),
+                                 targets, r);
         }
         if (options.ci == CiMethod::profile) {
             std::vector<int> coordinates(static_cast<std::size_t>(c.k));
@@ -152,9 +163,14 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
 
 // ---- FitContext -------------------------------------------------------------
 
-FitContext::FitContext(const Problem& problem_, const FitOptions& options_, FitResult& result)
-    : problem(problem_), p(problem_.impl()), options(options_), r(result), objective(problem_),
-      estimands(p.model.estimands), k(problem_.dimension()) {
+FitContext::FitContext(const Problem& problem_, const FitOptions& options_, FitResult& result,
+                       const ParameterValues& values)
+    : problem(problem_), p(problem_.impl()), options(options_), r(result), full_objective(problem_),
+      objective(full_objective, values.held, values.start), estimands(p.model.estimands), k(objective.dimension()) {
+    held_value_ = values.value;
+    position_.assign(values.held.size(), -1);
+    for (int i = 0; i < k; ++i)
+        position_[static_cast<std::size_t>(objective.free_coordinates()[static_cast<std::size_t>(i)])] = i;
     optimize_options.method = options.method == Method::newton  ? optim::Method::newton
                               : options.method == Method::lbfgs ? optim::Method::lbfgs
                                                                 : optim::Method::automatic;
@@ -174,14 +190,21 @@ ParameterEstimate& FitContext::estimate_of(std::size_t i) {
 
 std::vector<bool> FitContext::bounded() const {
     std::vector<bool> out;
-    for (const interp::ParameterInfo& info : p.model.parameters) out.push_back(!info.bounds.unbounded());
+    for (int i = 0; i < k; ++i) out.push_back(!parameter(i).bounds.unbounded());
     return out;
 }
 
 inference::ProbeSetup FitContext::probe_setup() const { return inference::ProbeSetup{probe_units(), bounded()}; }
 
-const std::string& FitContext::name(int coordinate) const {
-    return p.model.parameters[static_cast<std::size_t>(coordinate)].name;
+const interp::ParameterInfo& FitContext::parameter(int coordinate) const {
+    return p.model
+        .parameters[static_cast<std::size_t>(objective.free_coordinates()[static_cast<std::size_t>(coordinate)])];
+}
+
+const std::string& FitContext::name(int coordinate) const { return parameter(coordinate).name; }
+
+int FitContext::coordinate_of(const interp::Estimand& estimand) const {
+    return estimand.coordinate >= 0 ? position_[static_cast<std::size_t>(estimand.coordinate)] : -1;
 }
 
 void FitContext::fill_estimates(const Eigen::VectorXd& at) {
@@ -189,20 +212,23 @@ void FitContext::fill_estimates(const Eigen::VectorXd& at) {
     r.derived.clear();
     jacobian.resize(static_cast<Eigen::Index>(estimands.size()), k);
     Eigen::VectorXd grad;
+    const Eigen::VectorXd theta_at = full(at);
     for (std::size_t i = 0; i < estimands.size(); ++i) {
         const interp::Estimand& est = estimands[i];
         ParameterEstimate e;
         e.name = est.name;
-        e.estimate = p.evaluator().invariant_gradient(at, est.node, grad);
-        jacobian.row(static_cast<Eigen::Index>(i)) = grad.transpose();
+        e.estimate = p.evaluator().invariant_gradient(theta_at, est.node, grad);
+        jacobian.row(static_cast<Eigen::Index>(i)) = objective.reduce(grad).transpose();
         e.implicit = est.implicit;
+        e.fixed = est.coordinate >= 0 && coordinate_of(est) < 0;
+        if (e.fixed) e.estimate = held_value_[static_cast<std::size_t>(est.coordinate)];
         e.bounds = ParameterBounds{.lower = est.bounds.lower, .upper = est.bounds.upper, .simplex = est.simplex};
         (est.derived ? r.derived : r.parameters).push_back(e);
     }
 }
 
 void FitContext::evaluate_at_estimate() {
-    nll = problem.nll_gradient_hessian(theta, gradient, hessian);
+    nll = objective.value_gradient_hessian(theta, gradient, hessian);
     const Eigen::VectorXd fallback = start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
     curvature = optim::scale_hessian(hessian, optim::curvature_scale(hessian, fallback));
     r.log_likelihood = -nll;
@@ -217,7 +243,7 @@ Eigen::VectorXd FitContext::probe_units() const {
     const double per_observation = std::sqrt(static_cast<double>(std::max<std::size_t>(p.total_rows, 1)));
     Eigen::VectorXd unit = Eigen::VectorXd::Ones(k);
     for (int i = 0; i < k; ++i) {
-        if (!p.model.parameters[static_cast<std::size_t>(i)].bounds.unbounded()) continue;
+        if (!parameter(i).bounds.unbounded()) continue;
         double d = start_curvature[i];
         if (hessian.rows() == k) {
             const double final_scale = std::sqrt(std::abs(hessian(i, i)));

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "inference/divergence.hpp"
+#include "inference/fixed_parameters.hpp"
+#include "optim/fixed_coordinates.hpp"
 #include "optim/objective.hpp"
 #include "optim/optimize.hpp"
 #include "optim/scaled_hessian.hpp"
@@ -37,17 +39,22 @@ private:
     const Problem& p_;
 };
 
+// Every phase works on the estimated coordinates of theta: those
+// FitOptions::fixed does not hold. `objective` is the NLL over them (the
+// full NLL with the held coordinates at their values), and every vector
+// and matrix below is in its coordinates; full() gives theta.
 struct FitContext {
-    FitContext(const Problem& problem, const FitOptions& options, FitResult& result);
+    FitContext(const Problem& problem, const FitOptions& options, FitResult& result, const ParameterValues& values);
 
     const Problem& problem;
     const Problem::Impl& p;
     const FitOptions& options;
     FitResult& r;
-    ProblemObjective objective;
+    ProblemObjective full_objective;
+    optim::FixedCoordinates objective;
     optim::OptimizeOptions optimize_options;
     const std::vector<interp::Estimand>& estimands;
-    int k = 0;  // parameters (coordinates of theta)
+    int k = 0;  // parameters estimated (coordinates of the objective)
 
     Eigen::VectorXd start;
     // sqrt|H_ii| at the start: each coordinate's curvature before the
@@ -81,10 +88,21 @@ struct FitContext {
     std::vector<bool> bounded() const;
     // What the divergence probes need (inference/divergence.hpp).
     inference::ProbeSetup probe_setup() const;
+    // The parameter of coordinate i, and its name.
+    const interp::ParameterInfo& parameter(int coordinate) const;
     const std::string& name(int coordinate) const;
+    // theta from the estimated coordinates x (the held ones at their
+    // values), and a direction in theta from one in x (0 in the held ones).
+    Eigen::VectorXd full(const Eigen::VectorXd& x) const { return objective.full(x); }
+    Eigen::VectorXd full_direction(const Eigen::VectorXd& d) const { return objective.full(d, 0.0); }
+    // The estimated coordinate that is estimand i's coordinate of theta
+    // (Estimand::coordinate), or -1: none, or a held one.
+    int coordinate_of(const interp::Estimand& estimand) const;
 
 private:
-    std::vector<std::size_t> slot_;  // estimand i -> its index in r.parameters or r.derived
+    std::vector<std::size_t> slot_;   // estimand i -> its index in r.parameters or r.derived
+    std::vector<int> position_;       // theta's coordinate -> its estimated coordinate, or -1 when held
+    std::vector<double> held_value_;  // ParameterValues::value
 };
 
 // ---- phases ---------------------------------------------------------------

@@ -161,7 +161,7 @@ void polish_near_flat(FitContext& c, optim::OptimizeResult& opt) {
     opt.iterations += more.iterations;
     opt.evaluations += more.evaluations;
     c.theta = more.x;
-    c.r.theta = more.x;
+    c.r.theta = c.full(more.x);
     c.r.iterations = opt.iterations;
     c.r.evaluations = opt.evaluations;
     c.fill_estimates(c.theta);
@@ -266,9 +266,9 @@ void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, con
     const double zq = boost::math::quantile(boost::math::complement(standard_normal, (1 - c.options.confidence) / 2));
     const Eigen::MatrixXd cov = c.jacobian * theta_covariance * c.jacobian.transpose();
     for (std::size_t i = 0; i < c.estimands.size(); ++i) {
-        if (!identified[i]) continue;
-        const interp::Estimand& est = c.estimands[i];
         ParameterEstimate& e = c.estimate_of(i);
+        if (!identified[i] || e.fixed) continue;
+        const interp::Estimand& est = c.estimands[i];
         const auto row = static_cast<Eigen::Index>(i);
         const double se = std::sqrt(std::max(0.0, cov(row, row)));
         if (!std::isfinite(se)) continue;
@@ -281,9 +281,9 @@ void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, con
         // is built on the optimizer's scale and mapped back; for a simplex
         // weight on the logit scale.
         double lo = e.estimate - zq * se, hi = e.estimate + zq * se;
-        if (est.coordinate >= 0 && !est.bounds.unbounded()) {
-            const double u = c.theta[est.coordinate];
-            const double se_u = std::sqrt(theta_covariance(est.coordinate, est.coordinate));
+        if (const int coordinate = c.coordinate_of(est); coordinate >= 0 && !est.bounds.unbounded()) {
+            const double u = c.theta[coordinate];
+            const double se_u = std::sqrt(theta_covariance(coordinate, coordinate));
             lo = est.bounds.to_user(u - zq * se_u);
             hi = est.bounds.to_user(u + zq * se_u);
         } else if (est.simplex && e.estimate > 0 && e.estimate < 1) {
@@ -296,7 +296,7 @@ void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, con
         e.ci_upper = std::max(lo, hi);
     }
     // The covariance of the parameter entries on the user's scale, when
-    // every one has a standard error.
+    // every one has a standard error (a held one's row and column are 0).
     std::vector<Eigen::Index> rows;
     bool complete = true;
     for (std::size_t i = 0; i < c.estimands.size(); ++i) {
@@ -305,7 +305,13 @@ void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, con
         complete = complete && identified[i];
     }
     if (!complete) return;
-    c.r.theta_covariance = theta_covariance;
+    // Of theta, with 0 in the held coordinates' rows and columns.
+    const std::vector<int>& free = c.objective.free_coordinates();
+    c.r.theta_covariance = Eigen::MatrixXd::Zero(c.objective.full_dimension(), c.objective.full_dimension());
+    for (std::size_t a = 0; a < free.size(); ++a)
+        for (std::size_t b = 0; b < free.size(); ++b)
+            c.r.theta_covariance(free[a], free[b]) =
+                theta_covariance(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
     c.r.covariance.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.size()));
     for (std::size_t a = 0; a < rows.size(); ++a)
         for (std::size_t b = 0; b < rows.size(); ++b)
@@ -320,9 +326,10 @@ void note_exact_fit(FitContext& c) {
         const rt::DistributionDef* dist = term.distribution;
         if (!dist || dist->exact_fit_scale < 0) continue;
         const auto scale = static_cast<std::size_t>(dist->exact_fit_scale);
-        const std::vector<double> sigma = c.p.evaluator().node_values(c.theta, term.input_nodes[scale + 1]);
+        const Eigen::VectorXd theta = c.full(c.theta);
+        const std::vector<double> sigma = c.p.evaluator().node_values(theta, term.input_nodes[scale + 1]);
         if (sigma.size() != 1) continue;
-        const std::vector<double> y = c.p.evaluator().node_values(c.theta, term.input_nodes[0]);
+        const std::vector<double> y = c.p.evaluator().node_values(theta, term.input_nodes[0]);
         double size = 0;
         for (double v : y) size = std::max(size, std::abs(v));
         if (c.p.collective)  // the largest over every rank's rows

@@ -121,8 +121,7 @@ std::string divergence_message(FitContext& c, const inference::Divergence& diver
     for (int i = 0; i < c.k; ++i) {
         if (!diverging[static_cast<std::size_t>(i)]) continue;
         const int sign = divergence.direction[i] > 0 ? 1 : -1;
-        names << (first ? "" : ", ") << c.name(i) << " -> "
-              << limit_with_bound(c.p.model.parameters[static_cast<std::size_t>(i)].bounds, sign);
+        names << (first ? "" : ", ") << c.name(i) << " -> " << limit_with_bound(c.parameter(i).bounds, sign);
         first = false;
     }
     std::ostringstream m;
@@ -157,8 +156,9 @@ void mark_diverging(FitContext& c, const inference::Divergence& divergence, cons
         ParameterEstimate& e = c.estimate_of(j);
         e.last_value = last_values[j];
         e.estimate = not_a_number;
-        if (est.coordinate < 0 || !diverging[static_cast<std::size_t>(est.coordinate)]) continue;
-        const int sign = divergence.direction[est.coordinate] > 0 ? 1 : -1;
+        const int coordinate = c.coordinate_of(est);
+        if (coordinate < 0 || !diverging[static_cast<std::size_t>(coordinate)]) continue;
+        const int sign = divergence.direction[coordinate] > 0 ? 1 : -1;
         e.diverging = true;
         e.direction = user_direction(est.bounds, sign);
         e.diverges_to = limit_of(est.bounds, sign);
@@ -217,14 +217,14 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
     r.warnings.push_back(
         "the diverging parameters have no estimate and no standard error; the values where the "
         "optimizer stopped are not estimates");
-    if (!separation_diagnostic(c.p, c.theta, ray, names, r))
+    if (!separation_diagnostic(c.p, c.full(c.theta), c.full_direction(ray), names, r))
         r.diagnostics.push_back(FitDiagnostic{
             .kind = DiagnosticKind::divergence, .message = r.message, .parameters = names, .columns = {}});
     // A parameter running to a finite bound: the likelihood is largest on
     // the bound itself, where no Wald or profile interval applies.
     for (int i = 0; i < c.k; ++i) {
         if (!diverging[static_cast<std::size_t>(i)]) continue;
-        const rt::Bounds& b = c.p.model.parameters[static_cast<std::size_t>(i)].bounds;
+        const rt::Bounds& b = c.parameter(i).bounds;
         const double l = limit_of(b, divergence.direction[i] > 0 ? 1 : -1);
         if (std::isinf(l)) continue;
         r.diagnostics.push_back(FitDiagnostic{
@@ -246,7 +246,7 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
         return;
     }
     c.theta = limit->theta;
-    r.theta = limit->theta;
+    r.theta = c.full(limit->theta);
     r.log_likelihood_limit = -limit->nll;
     c.fill_estimates(c.theta);
     mark_diverging(c, divergence, diverging, last_values, true);

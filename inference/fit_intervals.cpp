@@ -16,7 +16,8 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
     inference::ProfileOptions po;
     po.level = c.options.confidence;
     const Eigen::MatrixXd cov = c.jacobian * theta_covariance * c.jacobian.transpose();
-    // theta from the objective's coordinates: the others stay as in c.theta.
+    // The estimated coordinates from the objective's: the others stay as in
+    // c.theta.
     std::vector<int> position(static_cast<std::size_t>(c.k), -1);
     for (std::size_t a = 0; a < coordinates.size(); ++a)
         position[static_cast<std::size_t>(coordinates[a])] = static_cast<int>(a);
@@ -28,26 +29,28 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
     Eigen::VectorXd full_gradient;
     const double infinity = std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < c.estimands.size(); ++i) {
-        if (!which[i]) continue;
-        const interp::Estimand& est = c.estimands[i];
         ParameterEstimate& e = c.estimate_of(i);
+        if (!which[i] || e.fixed) continue;
+        const interp::Estimand& est = c.estimands[i];
         const auto row = static_cast<Eigen::Index>(i);
         const double node_se = std::sqrt(std::max(0.0, cov(row, row)));
         inference::Quantity quantity = [&, node = est.node](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
-            const double q = c.p.evaluator().invariant_gradient(expand(x), node, full_gradient);
+            const double q = c.p.evaluator().invariant_gradient(c.full(expand(x)), node, full_gradient);
+            const Eigen::VectorXd reduced = c.objective.reduce(full_gradient);
             g.resize(static_cast<Eigen::Index>(coordinates.size()));
             for (std::size_t a = 0; a < coordinates.size(); ++a)
-                g[static_cast<Eigen::Index>(a)] = full_gradient[coordinates[a]];
+                g[static_cast<Eigen::Index>(a)] = reduced[coordinates[a]];
             return q;
         };
         inference::ProfileResult pr;
-        const int coordinate = est.coordinate >= 0 ? position[static_cast<std::size_t>(est.coordinate)] : -1;
+        const int estimated = c.coordinate_of(est);
+        const int coordinate = estimated >= 0 ? position[static_cast<std::size_t>(estimated)] : -1;
         if (coordinate >= 0) {
             const rt::Bounds b = est.bounds;
             std::function<double(double)> to_user;
             if (!b.unbounded()) to_user = [b](double u) { return b.to_user(u); };
             pr = inference::profile(objective, at, nll, quantity, coordinate, to_user,
-                                    std::sqrt(theta_covariance(est.coordinate, est.coordinate)), b.lower, b.upper, po);
+                                    std::sqrt(theta_covariance(estimated, estimated)), b.lower, b.upper, po);
         } else {
             const double lo = est.simplex ? 0.0 : -infinity;
             const double hi = est.simplex ? 1.0 : infinity;

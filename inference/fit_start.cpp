@@ -104,7 +104,7 @@ bool better_run(const optim::OptimizeResult& a, const optim::OptimizeResult& b) 
 Eigen::VectorXd size_units(const FitContext& c, const Eigen::VectorXd& x) {
     Eigen::VectorXd u(x.size());
     for (Eigen::Index i = 0; i < x.size(); ++i)
-        u[i] = c.p.model.parameters[static_cast<std::size_t>(i)].bounds.unbounded() && x[i] != 0 ? std::abs(x[i]) : 1.0;
+        u[i] = c.parameter(static_cast<int>(i)).bounds.unbounded() && x[i] != 0 ? std::abs(x[i]) : 1.0;
     return u;
 }
 
@@ -120,7 +120,7 @@ std::optional<optim::OptimizeResult> walk_out(FitContext& c, const Eigen::Vector
             const Eigen::VectorXd y = x + (t / reach) * d;
             Eigen::VectorXd g;
             Eigen::MatrixXd h;
-            const double f = c.problem.nll_gradient_hessian(y, g, h);
+            const double f = c.objective.value_gradient_hessian(y, g, h);
             if (!std::isfinite(f) || !g.allFinite()) continue;
             const optim::ScaledHessian there = optim::scale_hessian(h, optim::curvature_scale(h, fallback));
             if (!(f < threshold) && !there.clearly_negative()) continue;
@@ -144,7 +144,7 @@ optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResul
          ++escape) {
         Eigen::VectorXd g;
         Eigen::MatrixXd h;
-        c.problem.nll_gradient_hessian(opt.x, g, h);
+        c.objective.value_gradient_hessian(opt.x, g, h);
         const optim::ScaledHessian here = optim::scale_hessian(h, optim::curvature_scale(h, fallback));
         if (!here.valid || here.positive_definite() || here.clearly_negative()) return opt;
         const Eigen::VectorXd unit = size_units(c, opt.x);
@@ -171,8 +171,8 @@ std::optional<std::string> start_failure(FitContext& c) {
     Eigen::MatrixXd h;
     // The Hessian too: its diagonal is each coordinate's curvature scale at
     // the start (and the optimizer's first step reads it from the cache).
-    const double f = c.problem.nll_gradient_hessian(c.start, g, h);
-    if (!std::isfinite(f)) return non_finite_message(c.p, c.start);
+    const double f = c.objective.value_gradient_hessian(c.start, g, h);
+    if (!std::isfinite(f)) return non_finite_message(c.p, c.full(c.start));
     if (!g.allFinite()) {
         std::string names;
         for (int i = 0; i < c.k; ++i)
@@ -207,7 +207,7 @@ optim::OptimizeResult optimize(FitContext& c) {
     std::vector<double> finals{best.f};
     int iterations = best.iterations, evaluations = best.evaluations;
     for (const Eigen::VectorXd& s : random_starts(c.start, c.probe_units(), c.options.starts - 1, c.options.seed)) {
-        if (!std::isfinite(c.problem.nll(s))) {
+        if (!std::isfinite(c.objective.value(s))) {
             finals.push_back(std::numeric_limits<double>::infinity());
             continue;
         }

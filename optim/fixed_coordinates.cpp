@@ -28,9 +28,27 @@ const Eigen::VectorXd& FixedCoordinates::expand(const Eigen::VectorXd& x) {
     return theta_;
 }
 
-double FixedCoordinates::value(const Eigen::VectorXd& x) { return full_.value(expand(x)); }
+Eigen::VectorXd FixedCoordinates::full(const Eigen::VectorXd& x) const {
+    Eigen::VectorXd out = theta_;
+    for (int k = 0; k < dimension(); ++k) out(free_[static_cast<std::size_t>(k)]) = x(k);
+    return out;
+}
+
+Eigen::VectorXd FixedCoordinates::full(const Eigen::VectorXd& x, double fill) const {
+    Eigen::VectorXd out = Eigen::VectorXd::Constant(theta_.size(), fill);
+    for (int k = 0; k < dimension(); ++k) out(free_[static_cast<std::size_t>(k)]) = x(k);
+    return out;
+}
+
+// With nothing held (a fit without FitOptions::fixed) the objective is the
+// full one, passed through without copies.
+double FixedCoordinates::value(const Eigen::VectorXd& x) {
+    if (nothing_held()) return full_.value(x);
+    return full_.value(expand(x));
+}
 
 double FixedCoordinates::value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+    if (nothing_held()) return full_.value_gradient(x, g);
     full_gradient_.resize(theta_.size());
     const double f = full_.value_gradient(expand(x), full_gradient_);
     g = reduce(full_gradient_);
@@ -38,6 +56,7 @@ double FixedCoordinates::value_gradient(const Eigen::VectorXd& x, Eigen::VectorX
 }
 
 double FixedCoordinates::value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) {
+    if (nothing_held()) return full_.value_gradient_hessian(x, g, h);
     full_gradient_.resize(theta_.size());
     full_hessian_.resize(theta_.size(), theta_.size());
     const double f = full_.value_gradient_hessian(expand(x), full_gradient_, full_hessian_);

@@ -1,7 +1,8 @@
 // An objective with some coordinates held fixed: a function of the others
 // only, whose gradient and Hessian are the sub-vector and sub-matrix of the
 // full ones. A profile fixes the profiled coordinate; the limit fit after a
-// divergence fixes the diverging ones far out on their ray.
+// divergence fixes the diverging ones far out on their ray; a fit holds the
+// parameters FitOptions::fixed names.
 #pragma once
 
 #include <Eigen/Core>
@@ -22,6 +23,11 @@ public:
     // The free coordinates of a full vector, and a full vector from them.
     Eigen::VectorXd reduce(const Eigen::VectorXd& theta) const;
     const Eigen::VectorXd& expand(const Eigen::VectorXd& x);
+    // A full vector from the free coordinates `x`, the others `fill` (the
+    // held values by default; 0 for a direction).
+    Eigen::VectorXd full(const Eigen::VectorXd& x) const;
+    Eigen::VectorXd full(const Eigen::VectorXd& x, double fill) const;
+    int full_dimension() const { return static_cast<int>(theta_.size()); }
     // The rows and columns of the free coordinates of a full matrix.
     Eigen::MatrixXd reduce(const Eigen::MatrixXd& full) const;
 
@@ -30,6 +36,8 @@ public:
     double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override;
 
 private:
+    bool nothing_held() const { return free_.size() == static_cast<std::size_t>(theta_.size()); }
+
     Objective& full_;
     std::vector<int> free_;
     Eigen::VectorXd theta_;

@@ -213,10 +213,28 @@ mlec::CiMethod parse_ci(const std::string& ci) {
     throw py::value_error("ci must be 'wald' or 'profile', not '" + ci + "'");
 }
 
-// All options checked before any file is read, so a typo fails at once.
+// fixed= and start=: None, or a dict of parameter name -> number.
+std::vector<mlec::ParameterValue> parameter_values(const py::object& values, const char* what) {
+    std::vector<mlec::ParameterValue> out;
+    if (values.is_none()) return out;
+    if (!py::isinstance<py::dict>(values))
+        throw py::type_error(std::string(what) + " must be a dict of parameter name -> value, or None");
+    for (const auto& [name, value] : py::reinterpret_borrow<py::dict>(values)) {
+        if (!py::isinstance<py::str>(name)) throw py::type_error(std::string(what) + ": names must be strings");
+        out.push_back(mlec::ParameterValue{py::cast<std::string>(name), py::cast<double>(value)});
+    }
+    return out;
+}
+
+// All options checked before any file is read, so a typo fails at once
+// (the names of fixed= and start= are checked against the model in
+// run_fit).
 mlec::FitOptions fit_options(const std::string& method, int max_iterations, double tolerance, double confidence,
-                             const std::string& ci, int starts, long long seed, const py::object& on_iteration) {
+                             const std::string& ci, int starts, long long seed, const py::object& on_iteration,
+                             const py::object& fixed, const py::object& start) {
     mlec::FitOptions options;
+    options.fixed = parameter_values(fixed, "fixed");
+    options.start = parameter_values(start, "start");
     options.method = parse_method(method);
     options.ci = parse_ci(ci);
     options.max_iterations = max_iterations;
@@ -232,6 +250,9 @@ mlec::FitOptions fit_options(const std::string& method, int max_iterations, doub
 }
 
 Fit run_fit(Bound& bound, mlec::FitOptions options, const py::object& on_iteration) {
+    // A fixed= or start= that does not fit the model is the caller's mistake.
+    if (mlec::Diagnostics mistakes; !mlec::check_parameter_values(*bound.problem, options, mistakes))
+        throw py::value_error(message_of(mistakes));
     // The fit runs without the GIL; each iteration takes it back to call the
     // user's callback and to notice Ctrl-C. A Python exception cancels the
     // fit and is raised again once the fit has returned.
@@ -300,6 +321,14 @@ PYBIND11_MODULE(mlec, m) {
                                    for (const auto& p : f.result.parameters) d[py::str(p.name)] = estimate_of(p);
                                    return d;
                                })
+        .def_property_readonly("fixed",
+                               [](const Fit& f) {
+                                   py::dict d;  // the parameters held by fixed=, with their values
+                                   for (const auto& p : f.result.parameters)
+                                       if (p.fixed) d[py::str(p.name)] = p.estimate;
+                                   return d;
+                               })
+        .def_property_readonly("n_params", [](const Fit& f) { return f.result.n_params; })
         .def_property_readonly("conditional_on_limit",
                                [](const Fit& f) {
                                    py::dict d;
@@ -394,17 +423,19 @@ PYBIND11_MODULE(mlec, m) {
         "fit",
         [](const py::object& model, const py::object& data, const std::string& method, int max_iterations,
            double tolerance, double confidence, const std::string& ci, int starts, long long seed, int threads,
-           const std::string& na, const py::object& on_iteration) {
-            const mlec::FitOptions options =
-                fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed, on_iteration);
+           const std::string& na, const py::object& on_iteration, const py::object& fixed, const py::object& start) {
+            const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
+                                                         seed, on_iteration, fixed, start);
             const auto bound = bind(model, data, bind_options(na, threads));
             return run_fit(*bound, options, on_iteration);
         },
         py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000,
         py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1,
         py::arg("seed") = 1, py::arg("threads") = 0, py::arg("na") = "error", py::arg("on_iteration") = py::none(),
+        py::arg("fixed") = py::none(), py::arg("start") = py::none(),
         "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
-        "array) by maximum likelihood. Returns an mlec.Fit.");
+        "array) by maximum likelihood. fixed= holds parameters at values (a dict of name -> value on the "
+        "parameter's own scale), start= gives start values; as bbmle's fixed= and start=. Returns an mlec.Fit.");
 
     py::class_<PyProblem>(m, "Problem", "A model bound to data: the negative log-likelihood and its derivatives.")
         .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads) {
@@ -454,13 +485,15 @@ PYBIND11_MODULE(mlec, m) {
         .def(
             "fit",
             [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance, double confidence,
-               const std::string& ci, int starts, long long seed, const py::object& on_iteration) {
-                return run_fit(
-                    *p.bound,
-                    fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed, on_iteration),
-                    on_iteration);
+               const std::string& ci, int starts, long long seed, const py::object& on_iteration,
+               const py::object& fixed, const py::object& start) {
+                return run_fit(*p.bound,
+                               fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed,
+                                           on_iteration, fixed, start),
+                               on_iteration);
             },
             py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000, py::arg("tolerance") = 1e-8,
             py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1,
-            py::arg("on_iteration") = py::none(), "Fit this problem; the same options as mlec.fit.");
+            py::arg("on_iteration") = py::none(), py::arg("fixed") = py::none(), py::arg("start") = py::none(),
+            "Fit this problem; the same options as mlec.fit.");
 }

@@ -324,6 +324,57 @@ class ErrorTest(unittest.TestCase):
             mlec.fit("no_such.mle", "no_such.csv", confidence=1.0)
 
 
+class FixedAndStartTest(unittest.TestCase):
+    """fixed= and start=, as bbmle's: with sigma held, the MLE of mu is the
+    sample mean and its SE sigma / sqrt(n); a Poisson coefficient held is an
+    offset, checked against R's glm (tests/reference/fixed/)."""
+
+    def setUp(self):
+        self.y = np.random.default_rng(5).normal(3.0, 2.0, size=200)
+
+    def test_sigma_fixed(self):
+        f = mlec.fit("param sigma > 0\ny ~ normal(mu, sigma)", {"y": self.y}, fixed={"sigma": 1.5},
+                     start={"mu": 2.0})
+        self.assertTrue(f.converged)
+        assert_close(self, f.estimates["mu"], self.y.mean(), rel=1e-10)
+        assert_close(self, f.std_errors["mu"], 1.5 / math.sqrt(len(self.y)), rel=1e-8)
+        self.assertEqual(f.estimates["sigma"], 1.5)
+        self.assertIsNone(f.std_errors["sigma"])
+        self.assertEqual(f.ci["sigma"], (None, None))
+        self.assertEqual(f.fixed, {"sigma": 1.5})
+        self.assertEqual(f.n_params, 1)
+        loglik = float(np.sum(-0.5 * math.log(2 * math.pi * 1.5 ** 2) - (self.y - self.y.mean()) ** 2 / (2 * 1.5 ** 2)))
+        assert_close(self, f.log_likelihood, loglik, rel=1e-12)
+        assert_close(self, f.aic, 2 * 1 - 2 * loglik, rel=1e-12)
+        self.assertTrue(json.loads(f.json())["parameters"][0]["fixed"])
+
+    def test_problem_fit_and_r_offset(self):
+        expected = json.loads((SOURCE_DIR / "tests/reference/fixed/poisson_offset.expected.json").read_text())
+        p = mlec.Problem(MODELS / "poisson.mle", MODELS / "poisson.csv")
+        f = p.fit(fixed={"b2": expected["fixed"]["b2"]})
+        self.assertTrue(f.converged)
+        assert_close(self, f.log_likelihood, expected["log_likelihood"], rel=1e-12)
+        assert_close(self, f.aic, expected["aic"], rel=1e-12)
+        for q in expected["parameters"]:
+            assert_close(self, f.estimates[q["name"]], q["estimate"], rel=1e-8)
+            assert_close(self, f.std_errors[q["name"]], q["std_error"], rel=1e-6)
+
+    def test_mistakes_raise_value_error(self):
+        model = "param sigma > 0\ny ~ normal(mu, sigma)"
+        with self.assertRaises(ValueError) as caught:
+            mlec.fit(model, {"y": self.y}, fixed={"sigm": 1.0})
+        self.assertNotIsInstance(caught.exception, (mlec.ModelError, mlec.DataError))
+        self.assertEqual(str(caught.exception),
+                         "<model>: error: cannot fix 'sigm': the model has no parameter of that name; "
+                         "did you mean 'sigma'?")
+        with self.assertRaisesRegex(ValueError, "^<model>: error: cannot fix sigma at -1: sigma must be > 0$"):
+            mlec.fit(model, {"y": self.y}, fixed={"sigma": -1})
+        with self.assertRaisesRegex(ValueError, "both fixed and given a start value"):
+            mlec.fit(model, {"y": self.y}, fixed={"mu": 1}, start={"mu": 2})
+        with self.assertRaises(TypeError):
+            mlec.fit(model, {"y": self.y}, fixed=[("mu", 1)])
+
+
 class CallbackTest(unittest.TestCase):
     def setUp(self):
         self.model = str(MODELS / "logistic.mle")

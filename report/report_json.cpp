@@ -32,6 +32,8 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         } else {
             o << ", \"estimate\": " << report::json_number(p.estimate);
         }
+        // Only a fixed parameter has the key (absent: estimated).
+        if (p.fixed) o << ", \"fixed\": true";
         o << ", \"std_error\": " << report::json_number(p.std_error) << ", \"z\": " << report::json_number(p.z)
           << ", \"p_value\": " << report::json_number(p.p_value)
           << ", \"ci_lower\": " << report::json_number(p.ci_lower)

@@ -44,8 +44,10 @@ void print_rows(std::ostringstream& out, const std::vector<std::vector<std::stri
     }
 }
 
-// A diverging parameter shows where it goes, never a number; an estimate
-// conditional on the diverging ones' limit is marked '*' (limit_footnote).
+// A diverging parameter shows where it goes, never a number; a fixed one
+// its value and "fixed" where an estimated one has its standard error; an
+// estimate conditional on the diverging ones' limit is marked '*'
+// (limit_footnote).
 void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
                  const char* label) {
     const int ci_percent = static_cast<int>(std::lround(confidence * 100));
@@ -55,6 +57,10 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
     for (const auto& p : estimates) {
         if (p.diverging) {
             rows.push_back({p.name, "-> " + limit_text(p.diverges_to), "", "", "", "", ""});
+            continue;
+        }
+        if (p.fixed) {
+            rows.push_back({p.name, report::format_digits(p.estimate, 7), "fixed", "", "", "", ""});
             continue;
         }
         rows.push_back({p.name + (p.conditional_on_limit ? " *" : ""), report::format_digits(p.estimate, 7),
@@ -84,14 +90,16 @@ std::string text_report(const FitResult& r) {
     std::ostringstream out;
     out << "Maximum likelihood fit of " << r.model_name << " to " << r.data_name << "\n";
     out << "  data columns: " << (r.data_columns.empty() ? "(none)" : join(r.data_columns)) << "\n";
-    std::vector<std::string> declared, implicit;
+    std::vector<std::string> declared, implicit, fixed;
     for (const auto& p : r.parameters) {
         const std::string bounds = report::bounds_text(p.bounds);
         std::string label = p.name + (bounds.empty() ? "" : " " + bounds);
         (p.implicit ? implicit : declared).push_back(label);
+        if (p.fixed) fixed.push_back(p.name + " = " + report::format_exact(p.estimate));
     }
     if (!declared.empty()) out << "  declared parameters: " << join(declared) << "\n";
     if (!implicit.empty()) out << "  implicit parameters (free names that are not columns): " << join(implicit) << "\n";
+    if (!fixed.empty()) out << "  fixed parameters (held, not estimated): " << join(fixed) << "\n";
     out << "\n";
 
     print_table(out, r.parameters, r.confidence, "parameter");
@@ -109,8 +117,10 @@ std::string text_report(const FitResult& r) {
                                                     std::to_string(ci_percent) + "% lower",
                                                     std::to_string(ci_percent) + "% upper"}};
         auto add = [&](const ParameterEstimate& p) {
-            rows.push_back({p.name, report::format_digits(p.estimate, 7), cell(p.boot_se), cell(p.boot_lower),
-                            cell(p.boot_upper)});
+            if (p.fixed) rows.push_back({p.name, report::format_digits(p.estimate, 7), "fixed", "", ""});
+            else
+                rows.push_back({p.name, report::format_digits(p.estimate, 7), cell(p.boot_se), cell(p.boot_lower),
+                                cell(p.boot_upper)});
         };
         for (const auto& p : r.parameters) add(p);
         for (const auto& p : r.derived) add(p);

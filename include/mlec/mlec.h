@@ -133,13 +133,27 @@ typedef struct mlec_fit_options {
      * fit, which then has status "cancelled". */
     int (*on_iteration)(void* user, int iteration, double nll, double gradient_norm);
     void* user; /* passed to on_iteration */
+    /* Parameters held at a value, not estimated (bbmle's fixed=; docs/c_api.md):
+     * n_fixed names, as mlec_fit_name gives them ("sigma", "beta[2]"), and
+     * their values on the parameters' own scale. The arrays may be NULL when
+     * n_fixed is 0 (the default), and are read only during mlec_fit_run. */
+    size_t n_fixed;
+    const char* const* fixed_names;
+    const double* fixed_values;
+    /* Start values in place of the model's (bbmle's start=), in the same way. */
+    size_t n_start;
+    const char* const* start_names;
+    const double* start_values;
 } mlec_fit_options;
 
 mlec_fit_options mlec_fit_options_default(void);
 
 /* Fits `problem` (options may be NULL: the defaults). A fit that does not
  * converge is still a result (see mlec_fit_status); errors are NULL
- * arguments, invalid options (MLEC_ERROR_USAGE) and internal failures. */
+ * arguments, invalid options (MLEC_ERROR_USAGE: among them a fixed or start
+ * name that is no parameter entry, with "did you mean", or a value outside
+ * the parameter's bounds; one diagnostic per mistake) and internal
+ * failures. */
 mlec_fit* mlec_fit_run(const mlec_problem* problem, const mlec_fit_options* options, mlec_error** err);
 void mlec_fit_free(mlec_fit* fit);
 
@@ -159,7 +173,7 @@ double mlec_fit_aic(const mlec_fit* fit);
 double mlec_fit_bic(const mlec_fit* fit);
 size_t mlec_fit_observations(const mlec_fit* fit);
 int mlec_fit_iterations(const mlec_fit* fit);
-int mlec_fit_n_params(const mlec_fit* fit); /* free parameters: the problem's dimension */
+int mlec_fit_n_params(const mlec_fit* fit); /* parameters estimated: the problem's dimension less those fixed */
 
 /* The table of estimates: the parameter entries on their own scale
  * (indices 0 .. parameter_count - 1; a simplex of K weights has K entries),
@@ -180,8 +194,13 @@ double mlec_fit_last_value(const mlec_fit* fit, size_t i);
 /* 1 when the entry's estimate holds only at the limit of the diverging
  * parameters (estimated with them at their limits), else 0. */
 int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i);
+/* 1 when the entry is a parameter held at its value by the options'
+ * fixed_names (mlec_fit_estimate is that value; it has no standard error
+ * or interval), else 0. */
+int mlec_fit_fixed(const mlec_fit* fit, size_t i);
 /* The covariance of the parameter entries, parameter_count squared,
- * column-major; NULL when unavailable. */
+ * column-major (a fixed entry's row and column are 0); NULL when
+ * unavailable. */
 const double* mlec_fit_covariance(const mlec_fit* fit);
 
 /* Findings about the fit (docs/cli.md lists the kinds: "separation",

@@ -161,6 +161,13 @@ struct IterationInfo {
     double step = 0;
 };
 
+// A value for one parameter entry, named as the reports name it ("sigma",
+// "beta[2]", "effect[red]"), on the parameter's own scale.
+struct ParameterValue {
+    std::string name;
+    double value = 0;
+};
+
 struct FitOptions {
     Method method = Method::automatic;  // Newton up to 50 parameters, else L-BFGS
     // Newton iterations (L-BFGS: 10x, then Newton's own). Generous: hard nonlinear
@@ -193,6 +200,17 @@ struct FitOptions {
     // Compare the exact gradient with finite differences at the start and
     // at the estimate (FitResult::gradient_checks).
     bool check_gradient = false;
+    // Parameters held at a value, not estimated (bbmle's `fixed=`): the fit
+    // maximizes over the others, the reports list these as fixed (no
+    // standard error or interval), and n_params, AIC and BIC count only the
+    // estimated parameters (bbmle's logLik df). Simulation, prediction and
+    // the bootstrap use the fixed values. check_parameter_values says what
+    // may be named.
+    std::vector<ParameterValue> fixed;
+    // Start values in place of the model's (`param mu = 3`; bbmle's
+    // `start=`): the first start begins there, and random starts
+    // (starts > 1) are drawn around it.
+    std::vector<ParameterValue> start;
 
     // True when the options make sense; otherwise `why` says what is wrong.
     bool is_valid(std::string* why = nullptr) const;
@@ -253,6 +271,9 @@ struct ParameterEstimate {
     // the limit fit (the model with the diverging ones at their limit); their
     // estimates, standard errors and intervals are conditional on that limit.
     bool conditional_on_limit = false;
+    // Held at its value by FitOptions::fixed: `estimate` is that value, and
+    // there is no standard error, interval or bootstrap for it.
+    bool fixed = false;
     // Profile intervals: an open side has no end short of the quantity's
     // own bound (the value in ci_lower / ci_upper, possibly infinite).
     bool ci_lower_open = false;
@@ -324,7 +345,7 @@ struct FitResult {
     double bic = 0;
     std::size_t n_obs = 0;
     std::size_t rows_dropped = 0;  // for a missing value (BindOptions::drop_missing)
-    int n_params = 0;
+    int n_params = 0;              // parameters estimated: the coordinates of theta, less those held fixed
     int iterations = 0;
     int evaluations = 0;
     // The optimizer whose result this is: Method::newton or Method::lbfgs,
@@ -360,6 +381,17 @@ struct FitResult {
     std::vector<std::string> warnings;           // everything a careful user should read
     std::vector<std::string> notes;
 };
+
+// Whether FitOptions::fixed and FitOptions::start name the problem's
+// parameters with values they can take; each mistake is an error (Category
+// usage, naming the model) in `diagnostics`: a name that is no parameter
+// entry (with "did you mean"), a whole vector (its entries are named one by
+// one: "b[2]"), a simplex's weight (its weights sum to 1, so none can be
+// held alone), a `report` quantity, a value that is not finite or not
+// strictly inside the parameter's bounds, a name fixed twice or given two
+// starts, and a name both fixed and given a start. fit() checks the same
+// and returns status invalid_options with the first error's message.
+bool check_parameter_values(const Problem& problem, const FitOptions& options, Diagnostics& diagnostics);
 
 FitResult fit(const Problem& problem, const FitOptions& options = {});
 

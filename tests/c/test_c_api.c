@@ -387,6 +387,64 @@ static void test_error_messages(void) {
     mlec_error_free(err);
 }
 
+/* b held at 0 and a started at 5: the model is y ~ normal(a, sigma), whose
+ * MLE is a = ybar, sigma = sqrt(mean((y - ybar)^2)), Var(a) = sigma^2 / n;
+ * only a and sigma are estimated (n_params 2). */
+static void test_fixed_and_start(void) {
+    mlec_data* data = regression_data();
+    mlec_problem* problem = bind_text("param sigma > 0\ny ~ normal(a + b*x, sigma)\n", data);
+    mlec_data_free(data);
+    double ybar = 0, ss = 0;
+    for (int i = 0; i < N; ++i) ybar += ys[i] / N;
+    for (int i = 0; i < N; ++i) ss += (ys[i] - ybar) * (ys[i] - ybar);
+    const double sigma = sqrt(ss / N);
+
+    const char* fixed_names[1] = {"b"};
+    const double fixed_values[1] = {0};
+    const char* start_names[1] = {"a"};
+    const double start_values[1] = {5};
+    mlec_fit_options options = mlec_fit_options_default();
+    CHECK(options.n_fixed == 0 && options.fixed_names == NULL && options.n_start == 0);
+    options.n_fixed = 1;
+    options.fixed_names = fixed_names;
+    options.fixed_values = fixed_values;
+    options.n_start = 1;
+    options.start_names = start_names;
+    options.start_values = start_values;
+    mlec_error* err = NULL;
+    mlec_fit* fit = mlec_fit_run(problem, &options, &err);
+    REQUIRE(fit, err);
+    CHECK(mlec_fit_converged(fit));
+    CHECK(mlec_fit_n_params(fit) == 2);
+    const size_t ia = fit_index(fit, "a"), ib = fit_index(fit, "b"), is = fit_index(fit, "sigma");
+    CHECK_CLOSE(mlec_fit_estimate(fit, ia), ybar, 1e-10);
+    CHECK_CLOSE(mlec_fit_std_error(fit, ia), sigma / sqrt((double)N), 1e-8);
+    CHECK_CLOSE(mlec_fit_estimate(fit, is), sigma, 1e-8);
+    CHECK(mlec_fit_fixed(fit, ib) == 1 && mlec_fit_fixed(fit, ia) == 0 && mlec_fit_fixed(fit, 99) == 0);
+    CHECK(mlec_fit_estimate(fit, ib) == 0);
+    CHECK(isnan(mlec_fit_std_error(fit, ib)) && isnan(mlec_fit_ci_lower(fit, ib)));
+    const double* cov = mlec_fit_covariance(fit);
+    CHECK(cov != NULL);
+    CHECK(cov[ib * 3 + ib] == 0);
+    CHECK(strstr(mlec_fit_json(fit), "\"fixed\": true") != NULL);
+    mlec_fit_free(fit);
+
+    /* A name that is no parameter: a usage error with "did you mean". */
+    fixed_names[0] = "sigm";
+    CHECK(mlec_fit_run(problem, &options, &err) == NULL);
+    CHECK(mlec_error_code(err) == MLEC_ERROR_USAGE);
+    CHECK_STRING(mlec_error_message(err),
+                 "model.mle: error: cannot fix 'sigm': the model has no parameter of that name; did you mean "
+                 "'sigma'?\n");
+    mlec_error_free(err);
+    /* Names without values. */
+    options.fixed_values = NULL;
+    CHECK(mlec_fit_run(problem, &options, &err) == NULL);
+    CHECK(mlec_error_code(err) == MLEC_ERROR_USAGE);
+    mlec_error_free(err);
+    mlec_problem_free(problem);
+}
+
 struct counter {
     int calls;
     int stop_after;
@@ -498,7 +556,7 @@ static void test_null_arguments(void) {
     CHECK_STRING(mlec_fit_status(NULL), "");
     CHECK(mlec_fit_converged(NULL) == 0 && mlec_fit_exit_code(NULL) == MLEC_ERROR_USAGE);
     CHECK(isnan(mlec_fit_log_likelihood(NULL)) && isnan(mlec_fit_std_error(NULL, 0)));
-    CHECK(mlec_fit_parameter_count(NULL) == 0 && mlec_fit_name(NULL, 0) == NULL);
+    CHECK(mlec_fit_parameter_count(NULL) == 0 && mlec_fit_name(NULL, 0) == NULL && mlec_fit_fixed(NULL, 0) == 0);
     CHECK(mlec_fit_covariance(NULL) == NULL && mlec_fit_diagnostic_count(NULL) == 0);
     CHECK(mlec_fit_warning(NULL, 0) == NULL && mlec_fit_warning_count(NULL) == 0);
     CHECK(mlec_fit_diagnostic_kind(NULL, 0) == NULL && mlec_fit_diagnostic_message(NULL, 0) == NULL);
@@ -529,6 +587,7 @@ int main(void) {
     test_diverged_fit();
     test_missing_values();
     test_error_messages();
+    test_fixed_and_start();
     test_cancel_and_options();
     test_null_arguments();
     printf("test_c_api: all checks passed\n");
