@@ -84,8 +84,7 @@ TEST_CASE("a term on no data is noted in the fit's report") {
 
 TEST_CASE("a prior inside a per-row term is a warning that points at it") {
     mlec::Diagnostics ds;
-    auto model =
-        mlec::Model::from_text("target += normal_lpdf(y | mu, 1) + normal_lpdf(mu | 0, 2)\n", "m.mle", ds);
+    auto model = mlec::Model::from_text("target += normal_lpdf(y | mu, 1) + normal_lpdf(mu | 0, 2)\n", "m.mle", ds);
     REQUIRE(model);
     auto data = mlec::Data::from_csv_text(ys_csv(), "d.csv", ds);
     REQUIRE(data);
