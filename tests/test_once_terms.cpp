@@ -8,26 +8,12 @@
 #include <sstream>
 
 #include "mlec/mlec.hpp"
+#include "support/bound_model.hpp"
 
 namespace {
 
-struct Bound {
-    std::optional<mlec::Model> model;
-    std::optional<mlec::Data> data;
-    std::optional<mlec::Problem> problem;
-};
-
-Bound bind_model(const std::string& model_text, const std::string& csv) {
-    Bound b;
-    mlec::Diagnostics ds;
-    b.model = mlec::Model::from_text(model_text, "m.mle", ds);
-    b.data = mlec::Data::from_csv_text(csv, "d.csv", ds);
-    REQUIRE(b.model);
-    REQUIRE(b.data);
-    b.problem = mlec::Problem::bind(*b.model, *b.data, ds);
-    REQUIRE(b.problem);
-    return b;
-}
+using mlec::test::bind_model;
+using mlec::test::Bound;
 
 const std::vector<double> ys = {1.2, 0.4, 2.5, 1.9, -0.3, 1.1, 0.8, 2.2, 1.4, 0.9, 1.7, 0.2};
 

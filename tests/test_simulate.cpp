@@ -8,26 +8,12 @@
 #include <sstream>
 
 #include "mlec/mlec.hpp"
+#include "support/bound_model.hpp"
 
 namespace {
 
-struct Bound {
-    std::optional<mlec::Model> model;
-    std::optional<mlec::Data> data;
-    std::optional<mlec::Problem> problem;
-};
-
-Bound bind_model(const std::string& model_text, const std::string& csv) {
-    Bound b;
-    mlec::Diagnostics ds;
-    b.model = mlec::Model::from_text(model_text, "m.mle", ds);
-    b.data = mlec::Data::from_csv_text(csv, "d.csv", ds);
-    REQUIRE(b.model);
-    REQUIRE(b.data);
-    b.problem = mlec::Problem::bind(*b.model, *b.data, ds);
-    REQUIRE(b.problem);
-    return b;
-}
+using mlec::test::bind_model;
+using mlec::test::Bound;
 
 std::string counts_csv() {
     std::ostringstream csv;

@@ -1,0 +1,31 @@
+// A model bound to CSV text, for tests of the public API: the Model and
+// Data the Problem refers to live beside it.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <optional>
+#include <string>
+
+#include "mlec/mlec.hpp"
+
+namespace mlec::test {
+
+struct Bound {
+    std::optional<mlec::Model> model;
+    std::optional<mlec::Data> data;
+    std::optional<mlec::Problem> problem;
+};
+
+inline Bound bind_model(const std::string& model_text, const std::string& csv) {
+    Bound b;
+    mlec::Diagnostics ds;
+    b.model = mlec::Model::from_text(model_text, "m.mle", ds);
+    b.data = mlec::Data::from_csv_text(csv, "d.csv", ds);
+    REQUIRE(b.model);
+    REQUIRE(b.data);
+    b.problem = mlec::Problem::bind(*b.model, *b.data, ds);
+    REQUIRE(b.problem);
+    return b;
+}
+
+}  // namespace mlec::test
