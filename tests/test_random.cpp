@@ -242,6 +242,35 @@ Case categorical_case(std::vector<double> p) {
     return {p, mean, m2, m4 / (m2 * m2), cdf};
 }
 
+// A count distribution given by its pmf, summed directly over 0..k_max
+// (past which the mass is negligible) for the moments and the cdf.
+Case pmf_case(std::vector<double> args, const std::function<double(double)>& pmf, int k_max) {
+    std::vector<double> cum(k_max + 1);
+    double total = 0;
+    double mean = 0;
+    for (int k = 0; k <= k_max; ++k) {
+        total += pmf(k);
+        cum[k] = total;
+        mean += k * pmf(k);
+    }
+    double m2 = 0;
+    double m4 = 0;
+    for (int k = 0; k <= k_max; ++k) {
+        const double d = k - mean;
+        m2 += d * d * pmf(k);
+        m4 += d * d * d * d * pmf(k);
+    }
+    auto cdf = [cum, k_max](double y) {
+        if (y < 0) return 0.0;
+        return y >= k_max ? 1.0 : cum[static_cast<int>(std::floor(y))];
+    };
+    return {std::move(args), mean, m2, m4 / (m2 * m2), cdf};
+}
+
+double negbinomial_pmf(double k, double mu, double size) {
+    return bm::pdf(bm::negative_binomial_distribution<>(size, size / (size + mu)), k);
+}
+
 const std::map<std::string, std::vector<Case>>& all_cases() {
     static const std::map<std::string, std::vector<Case>> cases = [] {
         std::map<std::string, std::vector<Case>> c;
@@ -261,6 +290,36 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         for (auto [mu, size] : {std::pair{3.0, 0.5}, {100.0, 20.0}, {5.0, 1e8}, {2.0, 0.01}}) {
             const bm::negative_binomial_distribution<> d(size, size / (size + mu));
             c["negbinomial"].push_back({{mu, size}, mu, mu + mu * mu / size, bm::kurtosis(d), cdf_of(d)});
+        }
+        for (auto [lambda, p0] : {std::pair{3.0, 0.3}, {0.1, 0.5}, {50.0, 0.05}}) {
+            auto pmf = [lambda, p0](double k) {
+                const double f = bm::pdf(bm::poisson_distribution<>(lambda), k);
+                return k == 0 ? p0 + (1 - p0) * f : (1 - p0) * f;
+            };
+            c["zero_inflated_poisson"].push_back(pmf_case({lambda, p0}, pmf, 200));
+        }
+        for (auto [mu, size, p0] : {std::tuple{3.0, 2.0, 0.3}, {20.0, 0.5, 0.6}}) {
+            auto pmf = [mu, size, p0](double k) {
+                const double f = negbinomial_pmf(k, mu, size);
+                return k == 0 ? p0 + (1 - p0) * f : (1 - p0) * f;
+            };
+            c["zero_inflated_negbinomial"].push_back(pmf_case({mu, size, p0}, pmf, 2000));
+        }
+        // lambda = 0.05: the truncated count by inversion
+        for (auto [lambda, p0] : {std::pair{3.0, 0.3}, {0.05, 0.4}, {40.0, 0.1}}) {
+            auto pmf = [lambda, p0](double k) {
+                const bm::poisson_distribution<> d(lambda);
+                return k == 0 ? p0 : (1 - p0) * bm::pdf(d, k) / (1 - bm::pdf(d, 0));
+            };
+            c["hurdle_poisson"].push_back(pmf_case({lambda, p0}, pmf, 200));
+        }
+        // f(0) = 0.11, 0.83 (rejection), 0.95 and 0.94 (inversion; the last
+        // one's tail is long, size = 0.01)
+        for (auto [mu, size, p0] : {std::tuple{3.0, 2.0, 0.3}, {0.2, 1.0, 0.5}, {0.05, 2.0, 0.5}, {5.0, 0.01, 0.2}}) {
+            auto pmf = [mu, size, p0](double k) {
+                return k == 0 ? p0 : (1 - p0) * negbinomial_pmf(k, mu, size) / (1 - negbinomial_pmf(0, mu, size));
+            };
+            c["hurdle_negbinomial"].push_back(pmf_case({mu, size, p0}, pmf, 200000));
         }
         for (double p : {0.5, 0.01, 1e-6}) {
             const bm::geometric_distribution<> d(p);
@@ -576,6 +635,10 @@ TEST_CASE("samplers at the edges of their parameters") {
         CHECK((p >= 1.0 && p <= std::numeric_limits<double>::max()));
         const double ig = one("inv_gamma", {1e-3, 1.0}, s);
         CHECK((ig > 0 && ig <= std::numeric_limits<double>::max()));
+        CHECK(one("zero_inflated_poisson", {3.0, 1.0}, s) == 0);
+        CHECK(one("hurdle_poisson", {3.0, 1.0}, s) == 0);
+        CHECK(one("hurdle_poisson", {1e-300, 0.0}, s) == 1);  // the truncated count is 1
+        CHECK(one("hurdle_negbinomial", {1e-12, 2.0, 0.0}, s) >= 1);
     }
     // Binomial close to 1: n - Binomial(n, 1 - p), exact at the top.
     Rng rng(77);

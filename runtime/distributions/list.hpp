@@ -15,6 +15,10 @@
     X(poisson_log) \
     X(negbinomial) \
     X(geometric) \
+    X(zero_inflated_poisson) \
+    X(zero_inflated_negbinomial) \
+    X(hurdle_poisson) \
+    X(hurdle_negbinomial) \
     X(normal) \
     X(lognormal) \
     X(skew_normal) \

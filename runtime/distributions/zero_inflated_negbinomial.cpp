@@ -1,0 +1,58 @@
+// zero_inflated_negbinomial(y | mu, size, pi): a structural zero with
+// probability pi, otherwise negbinomial(mu, size) (NB2; pscl's zeroinfl with
+// dist = "negbin", size = its theta, pi its zero model's probability):
+//     p(0) = pi + (1 - pi) f(0),   p(k) = (1 - pi) f(k)   (k >= 1),
+//     f(0) = (size/(size + mu))^size,
+// y a count, mu, size > 0, pi in [0, 1].
+#include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/zero_modified.hpp"
+#include "runtime/random.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"mu", Domain::positive}, {"size", Domain::positive}, {"pi", Domain::unit_closed}};
+
+void eval(OpCall& c);
+
+// A structural zero with probability pi, otherwise the gamma-Poisson
+// mixture of negbinomial's sampler.
+double sample(std::span<const double> a, Rng& rng) {
+    if (!in_domain_fast(Domain::unit_closed, a[2])) return std::numeric_limits<double>::quiet_NaN();
+    const double count = negbinomial_def().sample(a.first(2), rng);
+    if (std::isnan(count)) return count;
+    return rng.uniform() < a[2] ? 0.0 : count;
+}
+
+// E[y] = (1 - pi) mu.
+int mean(NodeMaker& make, std::span<const int> a) {
+    return make.op(op_mul(), {make.op(op_sub(), {make.constant(1), a[2]}), a[0]});
+}
+
+constexpr DistributionDef def{.name = "zero_inflated_negbinomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"zero_inflated_negbinomial", 4, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean};
+
+void eval(OpCall& c) {
+    const ConstCol& y = c.in[0];
+    const ConstCol& mu = c.in[1];
+    const ConstCol& size = c.in[2];
+    const ConstCol& pi = c.in[3];
+    const Eigen::Index rows = y.size();
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        const CountTerms at = negbinomial_terms(y[r], mu[r], size[r]);
+        const CountTerms at0 = negbinomial_terms(0, mu[r], size[r]);
+        store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0), 2);
+    }
+    finish_rows(c, def);
+}
+
+}  // namespace
+
+const DistributionDef& zero_inflated_negbinomial_def() { return def; }
+
+}  // namespace mlec::rt::detail

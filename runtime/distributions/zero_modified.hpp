@@ -1,0 +1,177 @@
+// The zero-inflated and hurdle forms of a count distribution f with one or
+// two parameters theta (poisson's lambda; negbinomial's mu, size) and a
+// probability pi, shared by zero_inflated_poisson, zero_inflated_negbinomial,
+// hurdle_poisson and hurdle_negbinomial (one file each):
+//     zero-inflated (pscl's zeroinfl): pi = P(structural zero),
+//         p(0) = pi + (1 - pi) f(0),   p(k) = (1 - pi) f(k)       (k >= 1)
+//     hurdle (Stan's and brms' hu): pi = P(y = 0),
+//         p(0) = pi,                   p(k) = (1 - pi) f(k)/(1 - f(0))
+// Each row is computed as scalars from the count's log pmf and its exact
+// partials in theta (CountTerms), at y and at 0; the combinations below are
+// the chain rule written out, in forms that stay finite as pi -> 0 or 1.
+#pragma once
+
+#include <cmath>
+
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+
+// A log pmf value with its gradient and Hessian in theta (one or two
+// parameters): h = {d2/dt0 dt0, d2/dt0 dt1, d2/dt1 dt1}.
+struct CountTerms {
+    double l = 0;
+    double g[2] = {0, 0};
+    double h[3] = {0, 0, 0};
+};
+
+// A row of the zero-modified log pmf: its terms in theta, and its partials
+// in pi (first, second, and mixed with each theta).
+struct ZeroModifiedRow {
+    CountTerms t;
+    double d_pi = 0;
+    double d_pipi = 0;
+    double d_tpi[2] = {0, 0};
+};
+
+// log(exp(a) + exp(b)), either may be -inf.
+inline double log_sum_exp2(double a, double b) {
+    const double m = std::max(a, b);
+    if (m == neg_inf) return neg_inf;
+    return m + std::log1p(std::exp(std::min(a, b) - m));
+}
+
+// Zero-inflated, y >= 0 a count, at = the count's terms at y, at0 = at 0.
+//   y = 0: L = log(pi + (1 - pi) f0) = log_sum_exp(log pi, log1p(-pi) + l0).
+//     With D = exp(L) and w = (1 - pi) f0 / D (the probability that the
+//     zero came from the count):
+//     L_t = w g0,  L_tt' = w H0 + w (1 - w) g0 g0',  1 - w = pi / D,
+//     L_pi = (1 - f0)/D,  L_pipi = -L_pi^2,  L_tpi = -f0 g0 / D^2.
+//   y > 0: L = log1p(-pi) + l,  L_pi = -1/(1 - pi),  L_pipi = -L_pi^2.
+inline ZeroModifiedRow zero_inflated_row(double y, double pi, const CountTerms& at, const CountTerms& at0) {
+    ZeroModifiedRow z;
+    const double log_1m_pi = std::log1p(-pi);
+    if (y != 0) {
+        z.t = at;
+        z.t.l += log_1m_pi;
+        z.d_pi = -1.0 / (1.0 - pi);
+        z.d_pipi = -z.d_pi * z.d_pi;
+        return z;
+    }
+    const double L = log_sum_exp2(std::log(pi), log_1m_pi + at0.l);
+    z.t.l = L;
+    const double w = std::exp(log_1m_pi + at0.l - L);
+    const double one_m_w = pi * std::exp(-L);
+    for (int i = 0; i < 2; ++i) z.t.g[i] = w * at0.g[i];
+    const int row[3] = {0, 0, 1};
+    const int col[3] = {0, 1, 1};
+    for (int k = 0; k < 3; ++k) z.t.h[k] = w * at0.h[k] + w * one_m_w * at0.g[row[k]] * at0.g[col[k]];
+    z.d_pi = -std::expm1(at0.l) * std::exp(-L);
+    z.d_pipi = -z.d_pi * z.d_pi;
+    const double f0_d2 = std::exp(at0.l - 2.0 * L);
+    for (int i = 0; i < 2; ++i) z.d_tpi[i] = -f0_d2 * at0.g[i];
+    return z;
+}
+
+// The zero-truncated count, log(f(y)/(1 - f(0))) for y >= 1, from the terms
+// at y and at 0. With q = log(1 - f0) and r = f0/(1 - f0) = 1/expm1(-l0):
+//   q_t = -r g0,  q_tt' = -r H0 - r (1 + r) g0 g0',  1 + r = 1/(1 - f0).
+// A count whose f(0) rounds to 1 (l0 == 0) has no representable truncated
+// pmf: NaN, which the caller turns into a rejected row.
+inline CountTerms zero_truncated(const CountTerms& at, const CountTerms& at0) {
+    CountTerms t = at;
+    if (!(at0.l < 0)) {
+        t.l = std::numeric_limits<double>::quiet_NaN();
+        return t;
+    }
+    const double one_m_f0 = -std::expm1(at0.l);
+    t.l -= at0.l > -0.6931471805599453 ? std::log(one_m_f0) : std::log1p(-std::exp(at0.l));
+    const double r = 1.0 / std::expm1(-at0.l);
+    const double r1r = r / one_m_f0;
+    for (int i = 0; i < 2; ++i) t.g[i] += r * at0.g[i];
+    const int row[3] = {0, 0, 1};
+    const int col[3] = {0, 1, 1};
+    for (int k = 0; k < 3; ++k) t.h[k] += r * at0.h[k] + r1r * at0.g[row[k]] * at0.g[col[k]];
+    return t;
+}
+
+// Hurdle, from the zero-truncated count's terms at y (unused at y = 0):
+//   y = 0: L = log pi,  L_pi = 1/pi,  L_pipi = -1/pi^2, nothing in theta.
+//   y > 0: L = log1p(-pi) + log(f(y)/(1 - f(0))),  L_pi = -1/(1 - pi).
+inline ZeroModifiedRow hurdle_row(double y, double pi, const CountTerms& truncated) {
+    ZeroModifiedRow z;
+    if (y == 0) {
+        z.t.l = std::log(pi);
+        z.d_pi = 1.0 / pi;
+        z.d_pipi = -z.d_pi * z.d_pi;
+        return z;
+    }
+    z.t = truncated;
+    z.t.l += std::log1p(-pi);
+    z.d_pi = -1.0 / (1.0 - pi);
+    z.d_pipi = -z.d_pi * z.d_pi;
+    return z;
+}
+
+// Writes row r of an op with inputs (y, theta_1..theta_k, pi), k = 1 or 2;
+// a NaN value becomes -inf (finish_rows then zeroes the partials).
+inline void store_zero_modified(OpCall& c, Eigen::Index r, const ZeroModifiedRow& z, int k) {
+    const int arity = k + 2;
+    const int ipi = k + 1;
+    c.value[r] = std::isnan(z.t.l) ? neg_inf : z.t.l;
+    for (int i = 0; i < k; ++i) {
+        if (c.want_d1(1 + i)) c.d1[1 + i][r] = z.t.g[i];
+        if (c.want_d2(1 + i, ipi)) c.d2[pair_index(1 + i, ipi, arity)][r] = z.d_tpi[i];
+    }
+    if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, arity)][r] = z.t.h[0];
+    if (k == 2 && c.want_d2(1, 2)) c.d2[pair_index(1, 2, arity)][r] = z.t.h[1];
+    if (k == 2 && c.want_d2(2, 2)) c.d2[pair_index(2, 2, arity)][r] = z.t.h[2];
+    if (c.want_d1(ipi)) c.d1[ipi][r] = z.d_pi;
+    if (c.want_d2(ipi, ipi)) c.d2[pair_index(ipi, ipi, arity)][r] = z.d_pipi;
+}
+
+// ---- the two counts ---------------------------------------------------------
+
+// poisson: l = y log lambda - lambda - log y!,  l_lambda = y/lambda - 1,
+// l_lambdalambda = -y/lambda^2 (y a count, lambda > 0).
+inline CountTerms poisson_terms(double y, double lambda) {
+    CountTerms t;
+    t.l = (y > 0 ? y * std::log(lambda) : 0.0) - lambda - special::log_factorial(y);
+    t.g[0] = y / lambda - 1.0;
+    t.h[0] = -y / (lambda * lambda);
+    return t;
+}
+
+// negbinomial(mu, size), as runtime/distributions/negbinomial.cpp computes
+// it (see there for the forms that keep the Poisson limit exact):
+//   l = -log B(size, y) - log y - size log1p(mu/size) - y log1p(size/mu)
+//   l_mu = size (y - mu)/(mu (size + mu)),  l_size = psi_rem + log1pmx(u),
+//   u = (y - mu)/(size + mu),
+//   l_mumu = -y/mu^2 + (y + size)/(size + mu)^2,  l_musize = (y - mu)/(size + mu)^2,
+//   l_sizesize = tri_rem + (mu - y)^2/((size + y)(size + mu)^2).
+// Arguments outside the domains give zeros (finish_rows rejects the row).
+inline CountTerms negbinomial_terms(double y, double mu, double size) {
+    CountTerms t;
+    if (!(in_domain_fast(Domain::count, y) && in_domain_fast(Domain::positive, mu) &&
+          in_domain_fast(Domain::positive, size))) {
+        return t;
+    }
+    const double inv_pm = 1.0 / (size + mu);
+    t.l = -size * std::log1p(mu / size) - y * std::log1p(size / mu);
+    double psi_rem = 0;
+    double tri_rem = 0;
+    if (y > 0) {
+        t.l += -log_beta(size, y) - std::log(y);
+        const PolygammaDiff d = polygamma_diff(size, y, true, true);
+        psi_rem = d.psi_rem;
+        tri_rem = d.tri_rem;
+    }
+    t.g[0] = size * (y - mu) * inv_pm / mu;
+    t.g[1] = psi_rem + log1pmx((y - mu) * inv_pm);
+    t.h[0] = -y / (mu * mu) + (y + size) * inv_pm * inv_pm;
+    t.h[1] = (y - mu) * inv_pm * inv_pm;
+    t.h[2] = tri_rem + (mu - y) * (mu - y) * inv_pm * inv_pm / (size + y);
+    return t;
+}
+
+}  // namespace mlec::rt::detail

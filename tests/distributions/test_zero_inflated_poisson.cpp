@@ -1,0 +1,60 @@
+// zero_inflated_poisson: its points for the checks every distribution gets
+// (test_all.cpp), and its own tests. References: the mixture formula on
+// Boost.Math's Poisson pmf, and in 50 digits where pi or lambda is extreme.
+#include "distributions/support.hpp"
+
+using namespace mlec::test;
+using mlec::rt::Domain;
+
+namespace {
+
+double log_zip(double y, double lambda, double pi) {
+    const double f = bm::pdf(bm::poisson_distribution<>(lambda), y);
+    return std::log(y == 0 ? pi + (1 - pi) * f : (1 - pi) * f);
+}
+double big_log_zip(double y, double lambda, double pi) {
+    const Big L = lambda, P = pi, Y = y;
+    const Big log_f = Y * log(L) - L - bm::lgamma(Y + 1);
+    return static_cast<double>(y == 0 ? log(P + (1 - P) * exp(log_f)) : log(1 - P) + log_f);
+}
+
+MLEC_DISTRIBUTION_TEST(zero_inflated_poisson, true, Domain::count, "lambda:positive;pi:in [0, 1];") {
+    return {{{0, 2.5, 0.3}, log_zip(0, 2.5, 0.3)},
+            {{3, 2.5, 0.3}, log_zip(3, 2.5, 0.3)},
+            {{0, 40, 0.01}, log_zip(0, 40, 0.01)},    // the zero is almost all structural
+            {{0, 1e-3, 0.6}, log_zip(0, 1e-3, 0.6)},  // almost all from the count
+            {{17, 12, 0.9}, log_zip(17, 12, 0.9)},
+            {{0, 800, 0.2}, big_log_zip(0, 800, 0.2), true, {0, 10, 0.05}},  // e^-800 underflows
+            // pi -> 0: differences in pi cannot resolve d/dpi (checked below)
+            {{0, 3, 1e-12}, big_log_zip(0, 3, 1e-12), true, {0, 0.5, 0}},
+            {{2, 3, 1 - 1e-9}, big_log_zip(2, 3, 1 - 1e-9), true, {0, 0.5, 1e-10}, {1e-5, 1e-10}},
+            {{0, 3, 0}, log_pdf_poisson(0, 3), false},  // pi = 0: the Poisson
+            {{4, 3, 0}, log_pdf_poisson(4, 3), false},
+            {{0, 3, 1}, 0, false},  // pi = 1: a point mass at 0
+            {{4, 3, 1}, -inf, false},
+            {{1.5, 3, 0.2}, -inf, false},
+            {{-1, 3, 0.2}, -inf, false},
+            {{2, 0, 0.2}, -inf, false},
+            {{2, 3, 1.2}, -inf, false},
+            {{2, 3, -0.1}, -inf, false},
+            {{0, qnan, 0.2}, -inf, false},
+            {{0, 3, qnan}, -inf, false}};
+}
+
+}  // namespace
+
+TEST_CASE("zero_inflated_poisson's mean and edges") {
+    const auto& d = dist("zero_inflated_poisson");
+    CHECK(mean_at(d, {4, 0.25}) == Approx(3.0).epsilon(1e-15));
+    CHECK(mean_at(d, {4, 1}) == 0);
+    // pi = 1, y = 0: d/dpi = 1 - f(0), exact
+    const Evaluated e = eval_one(d.op, {0, 3, 1});
+    CHECK(e.d1[2] == Approx(-std::expm1(-3.0)).epsilon(1e-15));
+    CHECK(e.d1[1] == 0);  // every zero is structural: lambda does not matter
+    // pi -> 0, y = 0: d/dpi = (1 - f0)/(pi + (1 - pi) f0), f0 = e^-lambda
+    const Evaluated small = eval_one(d.op, {0, 3, 1e-12});
+    const double f0 = std::exp(-3.0);
+    CHECK(small.d1[2] == Approx((1 - f0) / (1e-12 + (1 - 1e-12) * f0)).epsilon(1e-14));
+    CHECK(small.d2[mlec::rt::pair_index(2, 2, 3)] == Approx(-small.d1[2] * small.d1[2]).epsilon(1e-14));
+    CHECK(small.d2[mlec::rt::pair_index(1, 2, 3)] == Approx(f0 / (f0 * f0)).epsilon(1e-10));
+}
