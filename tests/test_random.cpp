@@ -291,6 +291,14 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             const bm::negative_binomial_distribution<> d(size, size / (size + mu));
             c["negbinomial"].push_back({{mu, size}, mu, mu + mu * mu / size, bm::kurtosis(d), cdf_of(d)});
         }
+        for (auto [n, a, b] : {std::tuple{10.0, 2.0, 3.0}, {50.0, 0.5, 0.5}, {1000.0, 20.0, 80.0}}) {
+            auto pmf = [n, a, b](double k) {
+                return std::exp(std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1) + std::lgamma(k + a) +
+                                std::lgamma(n - k + b) - std::lgamma(n + a + b) - std::lgamma(a) - std::lgamma(b) +
+                                std::lgamma(a + b));
+            };
+            c["beta_binomial"].push_back(pmf_case({n, a, b}, pmf, static_cast<int>(n)));
+        }
         for (auto [lambda, p0] : {std::pair{3.0, 0.3}, {0.1, 0.5}, {50.0, 0.05}}) {
             auto pmf = [lambda, p0](double k) {
                 const double f = bm::pdf(bm::poisson_distribution<>(lambda), k);
@@ -639,6 +647,7 @@ TEST_CASE("samplers at the edges of their parameters") {
         CHECK(one("hurdle_poisson", {3.0, 1.0}, s) == 0);
         CHECK(one("hurdle_poisson", {1e-300, 0.0}, s) == 1);  // the truncated count is 1
         CHECK(one("hurdle_negbinomial", {1e-12, 2.0, 0.0}, s) >= 1);
+        CHECK(one("beta_binomial", {0.0, 2.0, 3.0}, s) == 0);
     }
     // Binomial close to 1: n - Binomial(n, 1 - p), exact at the top.
     Rng rng(77);

@@ -15,6 +15,7 @@
     X(poisson_log) \
     X(negbinomial) \
     X(geometric) \
+    X(beta_binomial) \
     X(zero_inflated_poisson) \
     X(zero_inflated_negbinomial) \
     X(hurdle_poisson) \
