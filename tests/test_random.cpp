@@ -25,6 +25,8 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/distributions/uniform.hpp>
 #include <boost/math/distributions/weibull.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/special_functions/bessel.hpp>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -271,6 +273,22 @@ double negbinomial_pmf(double k, double mu, double size) {
     return bm::pdf(bm::negative_binomial_distribution<>(size, size / (size + mu)), k);
 }
 
+// von_mises(mu, kappa) on [-pi, pi] (where its sampler's draws lie): the
+// moments and the cdf by Gauss-Kronrod quadrature of the density.
+Case von_mises_case(double mu, double kappa) {
+    using boost::math::quadrature::gauss_kronrod;
+    const double norm = 2 * pi * boost::math::cyl_bessel_i(0, kappa);
+    auto density = [mu, kappa, norm](double t) { return std::exp(kappa * std::cos(t - mu)) / norm; };
+    auto integral = [density](auto f, double lo, double hi) {
+        return gauss_kronrod<double, 61>::integrate([&](double t) { return f(t) * density(t); }, lo, hi, 15, 1e-13);
+    };
+    const double mean = integral([](double t) { return t; }, -pi, pi);
+    const double m2 = integral([mean](double t) { return (t - mean) * (t - mean); }, -pi, pi);
+    const double m4 = integral([mean](double t) { return std::pow(t - mean, 4); }, -pi, pi);
+    auto cdf = [integral](double y) { return integral([](double) { return 1.0; }, -pi, std::clamp(y, -pi, pi)); };
+    return {{mu, kappa}, mean, m2, m4 / (m2 * m2), cdf};
+}
+
 const std::map<std::string, std::vector<Case>>& all_cases() {
     static const std::map<std::string, std::vector<Case>> cases = [] {
         std::map<std::string, std::vector<Case>> c;
@@ -425,6 +443,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["beta"].push_back(
                 {{a, b}, a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1)), bm::kurtosis(d), cdf_of(d)});
         }
+        c["von_mises"] = {von_mises_case(0.0, 1.0), von_mises_case(2.0, 0.05), von_mises_case(-1.0, 50.0)};
         for (auto [lo, hi] : {std::pair{-1.0, 3.0}, {1e6, 1e6 + 1e-3}}) {
             c["uniform"].push_back(
                 {{lo, hi}, (lo + hi) / 2, (hi - lo) * (hi - lo) / 12, 1.8, cdf_of(bm::uniform_distribution<>(lo, hi))});
@@ -648,6 +667,10 @@ TEST_CASE("samplers at the edges of their parameters") {
         CHECK(one("hurdle_poisson", {1e-300, 0.0}, s) == 1);  // the truncated count is 1
         CHECK(one("hurdle_negbinomial", {1e-12, 2.0, 0.0}, s) >= 1);
         CHECK(one("beta_binomial", {0.0, 2.0, 3.0}, s) == 0);
+        const double v = one("von_mises", {3.0, 1e8}, s);  // wrapped into [-pi, pi]
+        CHECK((std::abs(v - 3.0) < 1e-3 && v <= pi));
+        const double vu = one("von_mises", {0.0, 1e-300}, s);  // uniform on the circle
+        CHECK((vu >= -pi && vu <= pi));
     }
     // Binomial close to 1: n - Binomial(n, 1 - p), exact at the top.
     Rng rng(77);

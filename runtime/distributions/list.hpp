@@ -20,6 +20,7 @@
     X(zero_inflated_negbinomial) \
     X(hurdle_poisson) \
     X(hurdle_negbinomial) \
+    X(von_mises) \
     X(normal) \
     X(lognormal) \
     X(skew_normal) \
