@@ -242,6 +242,22 @@ Case categorical_case(std::vector<double> p) {
     return {p, mean, m2, m4 / (m2 * m2), cdf};
 }
 
+// ordered_logistic / ordered_probit(eta, c): the categories' probabilities
+// F(eta - c[k-1]) - F(eta - c[k]) from Boost's CDF F, then as categorical.
+Case ordinal_case(std::vector<double> args, const std::function<double(double)>& F) {
+    std::vector<double> p;
+    double above = 1;  // F(eta - c[k-1]), c[0] = -inf
+    for (std::size_t k = 1; k < args.size(); ++k) {
+        const double next = F(args[0] - args[k]);
+        p.push_back(above - next);
+        above = next;
+    }
+    p.push_back(above);
+    Case c = categorical_case(p);
+    c.args = std::move(args);
+    return c;
+}
+
 const std::map<std::string, std::vector<Case>>& all_cases() {
     static const std::map<std::string, std::vector<Case>> cases = [] {
         std::map<std::string, std::vector<Case>> c;
@@ -364,6 +380,12 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         }
         c["categorical"] = {categorical_case({0.2, 0.3, 0.5}), categorical_case({0.1, 0.0, 0.4, 0.25, 0.25}),
                             categorical_case({0.999, 0.001})};
+        c["ordered_logistic"] = {ordinal_case({0.3, -1.0, 0.5, 2.0}, cdf_of(bm::logistic_distribution<>())),
+                                 ordinal_case({-2.0, -1.5}, cdf_of(bm::logistic_distribution<>())),
+                                 ordinal_case({4.0, -3.0, -2.9, 0.0, 6.0}, cdf_of(bm::logistic_distribution<>()))};
+        c["ordered_probit"] = {ordinal_case({0.3, -1.0, 0.5, 2.0}, cdf_of(bm::normal_distribution<>())),
+                               ordinal_case({1.0, 0.0}, cdf_of(bm::normal_distribution<>())),
+                               ordinal_case({-1.0, -2.5, -2.4, 0.0, 1.0}, cdf_of(bm::normal_distribution<>()))};
         return c;
     }();
     return cases;
