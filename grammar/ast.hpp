@@ -83,8 +83,10 @@ struct Assign {
 struct ParamDecl {
     std::string name;
     Span name_span;
-    std::vector<Expr> dims;     // `beta[3]` -> {3}; `effect[g]` -> {Name g}
-    bool simplex = false;       // `w simplex[3]`: dims holds the size
+    std::vector<Expr> dims;  // `beta[3]` -> {3}; `effect[g]` -> {Name g}
+    bool simplex = false;    // `w simplex[3]`: dims holds the size
+    bool ordered = false;    // `c ordered[3]` or `c positive_ordered[3]`: dims holds the size
+    bool positive_ordered = false;
     std::optional<Expr> lower;  // `> lo` or `in (lo, hi)`
     std::optional<Expr> upper;  // `< hi` or `in (lo, hi)`
     std::optional<Expr> start;  // `= value`

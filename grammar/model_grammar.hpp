@@ -137,10 +137,11 @@ struct Interval {
     Expression upper;
 };
 
-// decl: name ['simplex'] [dims] [interval] ['>' expression] ['<' expression] ['=' expression]
+// decl: name [constraint] [dims] [interval] ['>' expression] ['<' expression] ['=' expression]
+// constraint: 'simplex' | 'ordered' | 'positive_ordered'
 struct ParamDecl {
     Name name;
-    bool simplex = false;
+    boost::optional<std::string> constraint;
     std::vector<Expression> dims;
     boost::optional<Interval> interval;
     boost::optional<Expression> lower;
@@ -225,5 +226,5 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Index, name, indices)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Sample, outcome, distribution)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Assign, name, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, simplex, dims, interval, lower, upper, start)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, constraint, dims, interval, lower, upper, start)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Report, name, value)

@@ -95,6 +95,7 @@ struct sample_tilde_class;
 struct assign_class : annotate_position {};
 struct param_class : annotate_position {};
 struct param_decl_class;
+struct constraint_class;
 struct simplex_open_class;
 struct dims_class;
 struct dims_close_class;
@@ -145,6 +146,7 @@ const x3::rule<sample_tilde_class> sample_tilde = "sample_tilde";
 const x3::rule<assign_class, syntax::Assign> assign = "assign";
 const x3::rule<param_class, syntax::Param> param = "param";
 const x3::rule<param_decl_class, syntax::ParamDecl> param_decl = "param_name";
+const x3::rule<constraint_class, std::string> constraint = "constraint";
 const x3::rule<simplex_open_class> simplex_open = "simplex_open";
 const x3::rule<dims_class, std::vector<syntax::Expression>> dims = "dims";
 const x3::rule<dims_close_class> dims_close = "dims_close";
@@ -217,9 +219,11 @@ const auto assign_def = name >> lit('=') > expression;
 
 // param decl, decl, ...
 const auto param_def = (keyword("param") > param_decl) >> *(lit(',') > param_decl);
-const auto param_decl_def = !keyword("in") >> name >> x3::matches[keyword("simplex") > simplex_open] >> -dims >>
-                            -interval >> -(lit('>') > lower_bound) >> -(lit('<') > upper_bound) >>
-                            -(lit('=') > expression);
+const auto param_decl_def = !keyword("in") >> name >> -(constraint > simplex_open) >> -dims >> -interval >>
+                            -(lit('>') > lower_bound) >> -(lit('<') > upper_bound) >> -(lit('=') > expression);
+// A vector parameter's constraint, as a whole word (longest first).
+const auto constraint_def =
+    lexeme[(x3::string("simplex") | x3::string("positive_ordered") | x3::string("ordered")) >> !name_char];
 const auto simplex_open_def = &lit('[');
 const auto dims_def = lit('[') > expression_list > dims_close;
 const auto dims_close_def = lit(']');
@@ -249,9 +253,10 @@ const auto model_def = *separator >> *((statement > statement_end) >> *separator
 BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, expression,
                     primary, group, group_close, arguments, argument_tail, call, call_close, expression_list, index,
                     index_close, vector_literal, vector_close, distribution, distribution_name, distribution_open,
-                    sample, sample_tilde, assign, param, param_decl, simplex_open, dims, dims_close, interval,
-                    interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name, target,
-                    plus_assign, report, report_name, report_equals, statement, statement_end, end_of_model, model)
+                    sample, sample_tilde, assign, param, param_decl, constraint, simplex_open, dims, dims_close,
+                    interval, interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name,
+                    target, plus_assign, report, report_name, report_equals, statement, statement_end, end_of_model,
+                    model)
 
 }  // namespace parser
 

@@ -240,11 +240,16 @@ private:
             ast::ParamDecl out;
             out.name = decl.name.text;
             out.name_span = span(decl.name);
-            out.simplex = decl.simplex;
+            const std::string constraint = decl.constraint.value_or("");
+            out.simplex = constraint == "simplex";
+            out.ordered = constraint == "ordered" || constraint == "positive_ordered";
+            out.positive_ordered = constraint == "positive_ordered";
             int height = 0;
             out.dims = expressions(decl.dims, height);
-            if (decl.simplex && out.dims.size() != 1) {
-                fail(out.name_span, "a simplex has exactly one size, as in 'w simplex[3]'");
+            if (!constraint.empty() && out.dims.size() != 1) {
+                std::string message(out.simplex ? "a simplex" : "an ordered vector");
+                message.append(" has exactly one size, as in '").append(out.simplex ? "w " : "c ");
+                fail(out.name_span, message.append(constraint).append("[3]'"));
             }
             if (decl.interval) {
                 if (decl.lower || decl.upper) {

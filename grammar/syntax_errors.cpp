@@ -122,7 +122,7 @@ OpenerDescription describe_opener(std::string_view text, std::uint32_t opener) {
     if (!after_name) {
         return {"the vector", "elements of the vector"};
     }
-    if (before->text == "simplex") {
+    if (before->text == "simplex" || before->text == "ordered" || before->text == "positive_ordered") {
         const std::optional<Token> owner = token_before(text, before->begin);
         const std::string name = owner ? quote(owner->text) : quote("simplex");
         return {"the size of " + name, ""};
@@ -354,7 +354,11 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
         return f.fail("expected a column name" + f.after);
     }
     if (rule == "simplex_open") {
-        return f.fail("expected '['" + f.after, "as in 'w simplex[3]'");
+        // (the constraint just read: simplex, ordered or positive_ordered)
+        const std::string constraint = f.previous ? std::string(f.previous->text) : "simplex";
+        std::string example(constraint == "simplex" ? "as in 'w " : "as in 'c ");
+        example.append(constraint).append("[3]'");
+        return f.fail("expected '['" + f.after, example);
     }
     if (rule == "lower_bound") {
         return f.fail("expected a lower bound" + f.after);

@@ -278,19 +278,21 @@ void standard_errors(FitContext& c, const Eigen::MatrixXd& theta_covariance, con
             e.p_value = 2 * boost::math::cdf(boost::math::complement(standard_normal, std::abs(*e.z)));
         }
         // Intervals respect the bounds: for a bounded parameter the interval
-        // is built on the optimizer's scale and mapped back; for a simplex
-        // weight on the logit scale.
+        // is built on the optimizer's scale and mapped back; for an entry
+        // computed from several coordinates (a simplex weight, a
+        // positive_ordered entry) on the unconstrained scale of its bounds
+        // (the logit of a weight, the log of a positive entry).
         double lo = e.estimate - zq * se, hi = e.estimate + zq * se;
         if (const int coordinate = c.coordinate_of(est); coordinate >= 0 && !est.bounds.unbounded()) {
             const double u = c.theta[coordinate];
             const double se_u = std::sqrt(theta_covariance(coordinate, coordinate));
             lo = est.bounds.to_user(u - zq * se_u);
             hi = est.bounds.to_user(u + zq * se_u);
-        } else if (est.simplex && e.estimate > 0 && e.estimate < 1) {
-            const double w = e.estimate;
-            const double l = std::log(w / (1 - w)), se_l = se / (w * (1 - w));
-            lo = 1 / (1 + std::exp(-(l - zq * se_l)));
-            hi = 1 / (1 + std::exp(-(l + zq * se_l)));
+        } else if (!est.bounds.unbounded() && est.bounds.contains(e.estimate)) {
+            const double l = est.bounds.to_unconstrained(e.estimate);
+            const double se_l = se / est.bounds.derivative(l);
+            lo = est.bounds.to_user(l - zq * se_l);
+            hi = est.bounds.to_user(l + zq * se_l);
         }
         e.ci_lower = std::min(lo, hi);
         e.ci_upper = std::max(lo, hi);

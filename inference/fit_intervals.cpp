@@ -27,7 +27,6 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
         return full;
     };
     Eigen::VectorXd full_gradient;
-    const double infinity = std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < c.estimands.size(); ++i) {
         ParameterEstimate& e = c.estimate_of(i);
         if (!which[i] || e.fixed) continue;
@@ -52,9 +51,10 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
             pr = inference::profile(objective, at, nll, quantity, coordinate, to_user,
                                     std::sqrt(theta_covariance(estimated, estimated)), b.lower, b.upper, po);
         } else {
-            const double lo = est.simplex ? 0.0 : -infinity;
-            const double hi = est.simplex ? 1.0 : infinity;
-            pr = inference::profile(objective, at, nll, quantity, -1, {}, node_se, lo, hi, po);
+            // (an entry of several coordinates: a simplex weight in (0, 1), a
+            // positive_ordered entry > 0; a report quantity is unbounded)
+            pr = inference::profile(objective, at, nll, quantity, -1, {}, node_se, est.bounds.lower, est.bounds.upper,
+                                    po);
         }
         if (pr.better) return expand(*pr.better);
         e.ci_lower = pr.lower.bound;

@@ -60,6 +60,10 @@ public:
         if (const std::string simplex = simplex_of(key, found); !simplex.empty())
             return fail(head + "it is " + (key == simplex ? "a simplex" : "part of the simplex " + simplex) +
                         ", whose weights sum to 1 and move together: none of them can be held on its own");
+        if (found)  // an ordered vector's entry past the first: c[1] plus the gaps before it
+            return fail(head + "it is an entry of an ordered vector, its first entry plus the gaps before it, which " +
+                        "are what the optimizer moves: only the first entry can be held or started on its own; give " +
+                        "the whole vector a start value in the model, as in 'param c ordered[3] = [-1, 0, 1]'");
         std::vector<std::string> elements;
         for (const std::string& entry : entries_)
             if (entry.starts_with(key + "[")) elements.push_back(entry);

@@ -51,6 +51,14 @@ const Levels& Columns::levels_of(int csv_index, Span span) {
     return levels_cache_[csv_index] = std::move(*lv);
 }
 
+const Levels* Columns::levels_if_any(int csv_index) {
+    if (auto it = levels_cache_.find(csv_index); it != levels_cache_.end()) return &it->second;
+    if (!levels_) return nullptr;
+    Diagnostics ignored;
+    auto lv = levels_(csv_index, ignored);
+    return lv ? &(levels_cache_[csv_index] = std::move(*lv)) : nullptr;
+}
+
 int Columns::categorical_column(const std::string& name, int csv_index, Span span) {
     const auto key = std::make_pair(name, true);
     if (auto it = column_index_.find(key); it != column_index_.end()) return out_.graph.add_data(it->second);

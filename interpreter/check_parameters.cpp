@@ -2,6 +2,8 @@
 // sizes; the bounds a use as a distribution's argument implies; one theta
 // coordinate per entry, numbered in order of first appearance.
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 
 #include "interpreter/checker.hpp"
 #include "runtime/functions.hpp"
@@ -133,7 +135,12 @@ Checker::Declared Checker::declared_info(const ast::ParamDecl& d) {
                                 "leave out one bound");
     if (d.simplex && (d.lower || d.upper))
         fail(d.name_span, "a simplex has its own bounds (entries in (0, 1) that sum to 1); remove the bounds");
-    if (d.start) {
+    if (d.ordered && (d.lower || d.upper))
+        fail(d.name_span,
+             "an ordered vector has its own bounds (increasing entries); remove the bounds, or for increasing "
+             "positive entries write positive_ordered");
+    // An ordered vector's start is a vector (ordered_start).
+    if (d.start && !d.ordered) {
         if (d.simplex) fail(d.start->span, "a simplex starts at equal weights; it takes no start value");
         const double s = constant_expression(*d.start, "the start value of '" + d.name + "'");
         if (!info.bounds.contains(s))
@@ -220,11 +227,13 @@ Checker::ParamEntry Checker::declared_parameter(const ast::ParamDecl& d) {
     const double start = info.start ? *info.start : default_start(info.bounds);
     // lo + 1 rounds to lo for a bound like 1e308: then only the user
     // can say where to start.
-    if (!d.simplex && (!info.bounds.contains(start) || !std::isfinite(info.bounds.to_unconstrained(start))))
+    if (!d.simplex && !d.ordered &&
+        (!info.bounds.contains(start) || !std::isfinite(info.bounds.to_unconstrained(start))))
         fail(d.name_span, "cannot choose a start value strictly inside the bounds " + bounds_text(info.bounds) +
                               " of '" + name + "'; give one, as in 'param " + name + " " + bounds_text(info.bounds) +
                               " = value'");
     if (d.simplex) return simplex_parameter(d);
+    if (d.ordered) return ordered_parameter(d);
     if (d.dims.empty()) {
         ParamEntry entry;
         entry.value = Value::scalar(coordinate(name, d.name_span, true, info.bounds, "", start, true));
@@ -262,6 +271,119 @@ Checker::ParamEntry Checker::simplex_parameter(const ast::ParamDecl& d) {
     ParamEntry entry;
     entry.value = std::move(w);
     return entry;
+}
+
+// Stan's transform for K increasing entries: c[1] = u_1 (positive_ordered:
+// exp(u_1)), c[j] = c[j-1] + exp(u_j). So coordinate 1 is c[1] itself (kept
+// > 0 for positive_ordered) and coordinate j the gap c[j] - c[j-1], kept
+// > 0; all K are free, and the entries are Estimands computed from them,
+// with delta-method standard errors.
+Checker::ParamEntry Checker::ordered_parameter(const ast::ParamDecl& d) {
+    const std::string& name = d.name;
+    const Span at = d.name_span;
+    if (d.dims.size() != 1) fail(at, "an ordered vector has one size, as in 'c ordered[3]'");
+    const int k = size_of(d.dims[0], name);
+    const std::vector<double> start = d.start ? ordered_start(d, k) : default_ordered_start(d, k);
+    const rt::Bounds positive{0, std::numeric_limits<double>::infinity()};
+    const rt::Bounds entry_bounds = d.positive_ordered ? positive : rt::Bounds{};
+    auto entry = [&](int j) { return name + "[" + std::to_string(j) + "]"; };
+    std::vector<int> c{coordinate(entry(1), at, true, entry_bounds, "", start[0], true)};
+    for (int j = 2; j <= k; ++j) {
+        const auto i = static_cast<std::size_t>(j - 1);
+        const int gap = coordinate(entry(j).append("-").append(entry(j - 1)), at, true, positive, "",
+                                   start[i] - start[i - 1], false);
+        c.push_back(build_.op(rt::op_add(), {c.back(), gap}));
+        Estimand e;
+        e.name = entry(j);
+        e.node = c.back();
+        e.bounds = entry_bounds;
+        out_.estimands.push_back(std::move(e));
+    }
+    ParamEntry out;
+    out.value = Value::vector(std::move(c));
+    return out;
+}
+
+// `param c ordered[3] = [-1, 0, 1]`: K constants, strictly increasing (and
+// positive for positive_ordered), each gap representable as exp(u).
+std::vector<double> Checker::ordered_start(const ast::ParamDecl& d, int k) {
+    const ast::Expr& s = *d.start;
+    const std::string what = "the start value of '" + d.name + "'";
+    const Value v = expression(s);
+    if (v.shape != Shape::vector || static_cast<int>(v.nodes.size()) != k)
+        fail(s.span, what + " must be a vector of " + std::to_string(k) + " increasing numbers, as in '" +
+                         (d.positive_ordered ? "[1, 2, 3]" : "[-1, 0, 1]") + "', not " + describe(v));
+    const auto* literal = std::get_if<ast::VectorLiteral>(&s.node);
+    auto span_of = [&](std::size_t i) { return literal ? literal->elements[i].span : s.span; };
+    std::vector<double> out;
+    for (std::size_t i = 0; i < v.nodes.size(); ++i) {
+        const rt::Node& n = out_.graph.node(v.nodes[i]);
+        if (n.kind != rt::NodeKind::constant || !std::isfinite(n.constant))
+            fail(span_of(i), what + " must be finite constants (numbers or expressions of numbers)");
+        out.push_back(n.constant);
+        if (i == 0 && d.positive_ordered && !(out[0] > 0))
+            fail(span_of(0), what + " must be positive: its first entry is " + format_number(out[0]));
+        if (i > 0 && !(out[i] > out[i - 1] && std::isfinite(std::log(out[i] - out[i - 1]))))
+            fail(span_of(i), what + " must be strictly increasing: entry " + std::to_string(i + 1) + " (" +
+                                 format_number(out[i]) + ") is not above entry " + std::to_string(i) + " (" +
+                                 format_number(out[i - 1]) + ")");
+    }
+    return out;
+}
+
+// The cut-points of `y ~ ordered_logistic(eta, c)` start where they fit the
+// outcome's frequencies with eta = 0 (where a linear predictor's
+// coefficients start): c[j] = F^-1(P(y <= j)), the MLE of the model without
+// covariates (cut_points_from_data). Without such a statement, or for
+// positive_ordered, evenly spaced, one apart: -(K-1)/2, ..., (K-1)/2 for
+// ordered (centred on 0), 1, ..., K for positive_ordered.
+std::vector<double> Checker::default_ordered_start(const ast::ParamDecl& d, int k) {
+    if (!d.positive_ordered)
+        if (auto fitted = cut_points_from_data(d, k)) return *fitted;
+    std::vector<double> out;
+    for (int j = 1; j <= k; ++j) out.push_back(d.positive_ordered ? j : j - 0.5 * (k + 1));
+    return out;
+}
+
+// F^-1 of the cumulative frequencies of the outcome of the first sampling
+// statement that passes `d` as an ordinal distribution's cut-points, when
+// that outcome is an integer column. Half a count is added to each of the
+// K + 1 categories, so that an empty category (or one the data lack) still
+// gives strictly increasing, finite start values.
+std::optional<std::vector<double>> Checker::cut_points_from_data(const ast::ParamDecl& d, int k) {
+    for (const ast::Statement& s : model_.statements) {
+        const auto* sample = std::get_if<ast::Sample>(&s.node);
+        const auto* call = sample ? std::get_if<ast::Call>(&sample->distribution.node) : nullptr;
+        if (!call || call->args.size() != 2) continue;
+        const rt::DistributionDef* dist = rt::find_distribution(call->callee);
+        const auto* cuts = std::get_if<ast::Name>(&call->args[1].node);
+        const auto* y = std::get_if<ast::Name>(&sample->outcome.node);
+        if (!dist || !dist->latent_quantile || !cuts || cuts->name != d.name || !y) continue;
+        const auto column = columns_.usable_column(y->name);
+        if (!column || locals_.value(y->name)) return std::nullopt;
+        const Levels* levels = columns_.levels_if_any(*column);
+        if (!levels || !levels->numeric) return std::nullopt;
+        const Levels& lv = *levels;
+        std::vector<double> per_level(lv.names.size(), 0.0);
+        for (const double code : lv.codes)
+            if (code >= 1 && code <= static_cast<double>(per_level.size()))
+                per_level[static_cast<std::size_t>(code) - 1] += 1;
+        std::vector<double> count(static_cast<std::size_t>(k) + 1, 0.5);
+        for (std::size_t i = 0; i < lv.names.size(); ++i) {
+            const double v = std::strtod(lv.names[i].c_str(), nullptr);
+            if (v >= 1 && v <= k + 1 && v == std::floor(v)) count[static_cast<std::size_t>(v) - 1] += per_level[i];
+        }
+        double total = 0;
+        for (const double n : count) total += n;
+        std::vector<double> out;
+        double below = 0;
+        for (int j = 0; j < k; ++j) {
+            below += count[static_cast<std::size_t>(j)];
+            out.push_back(dist->latent_quantile(below / total));
+        }
+        return out;
+    }
+    return std::nullopt;
 }
 
 Checker::ParamEntry Checker::group_parameter(const ast::ParamDecl& d, const std::string& column, const Declared& info,

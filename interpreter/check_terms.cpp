@@ -186,7 +186,9 @@ void Checker::add_distribution_term(const ast::Statement& s, const rt::Distribut
     for (const ast::Expr& a : args) arg_exprs.push_back(&a);
     const rt::DistributionDef* chosen = stable_form(dist, args, arg_exprs, call_span);
     const bool categorical = dist.outcome == rt::Domain::category;
-    const int y = outcome_node(outcome, categorical);
+    // An ordinal outcome's numbers carry its order, which text levels
+    // (numbered by first appearance) do not: it must be numbers.
+    const int y = outcome_node(outcome, categorical && !dist.ordinal);
     const std::string written(dist.name);
     Inputs in = distribution_inputs(*chosen, y, arg_exprs, written, call_span);
     add_check(y, outcome.span, dist.outcome, categorical ? static_cast<int>(in.nodes.size()) - 1 : 0,

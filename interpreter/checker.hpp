@@ -81,6 +81,10 @@ public:
     int numeric_column(const std::string& name, int csv_index, Span span);
     int categorical_column(const std::string& name, int csv_index, Span span);
     const Levels& levels_of(int csv_index, Span span);
+    // The levels when they can be read, nullptr otherwise (a model checked
+    // without data; new data for predictions, which know only the fitted
+    // categorical columns' levels): for uses that have a fallback.
+    const Levels* levels_if_any(int csv_index);
 
 private:
     [[noreturn]] void fail(Span span, std::string message) const;
@@ -178,6 +182,10 @@ private:
     ParamEntry implicit_parameter(const std::string& name, Span span);
     ParamEntry declared_parameter(const ast::ParamDecl& d);
     ParamEntry simplex_parameter(const ast::ParamDecl& d);
+    ParamEntry ordered_parameter(const ast::ParamDecl& d);
+    std::vector<double> ordered_start(const ast::ParamDecl& d, int k);
+    std::vector<double> default_ordered_start(const ast::ParamDecl& d, int k);
+    std::optional<std::vector<double>> cut_points_from_data(const ast::ParamDecl& d, int k);
     ParamEntry group_parameter(const ast::ParamDecl& d, const std::string& column, const Declared& info, double start);
     ParamEntry shaped_parameter(const ast::ParamDecl& d, const Declared& info, double start);
 

@@ -95,6 +95,14 @@ struct DistributionDef {
     // means the model reproduces the data exactly (inference's exact_fit
     // note); -1: no such note.
     int exact_fit_scale = -1;
+    // The outcome's category numbers are ordered (ordered_logistic): text
+    // outcomes are refused, as their numbers would follow first appearance
+    // in the file, not an order the data say.
+    bool ordinal = false;
+    // An ordinal distribution's F^-1, the quantile function of its latent
+    // noise (logit, probit): cut-points declared without a start value start
+    // at F^-1 of the outcome's cumulative frequencies.
+    double (*latent_quantile)(double p) = nullptr;
 };
 
 // nullptr for an unknown name.

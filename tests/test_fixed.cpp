@@ -230,6 +230,13 @@ TEST_CASE("mistakes in fixed and start values: each an error that says what to w
     CHECK(mistake(*b, fixing({{"w", 0.5}})) ==
           "m.mle: error: cannot fix 'w': it is a simplex, whose weights sum to 1 and move together: none of them "
           "can be held on its own\n");
+    // An ordered vector's later entries are sums of coordinates: only c[1] can be held.
+    const auto o = bind("param c ordered[2]\nx ~ poisson(exp(c[1]) + exp(c[2]))\n");
+    CHECK(mistake(*o, fixing({{"c[2]", 1}})) ==
+          "m.mle: error: cannot fix 'c[2]': it is an entry of an ordered vector, its first entry plus the gaps before "
+          "it, which are what the optimizer moves: only the first entry can be held or started on its own; give the "
+          "whole vector a start value in the model, as in 'param c ordered[3] = [-1, 0, 1]'\n");
+    CHECK(mlec::fit(o->problem, fixing({{"c[1]", -1}})).converged);
     CHECK(mistake(*b, fixing({{"twice", 1}})) ==
           "m.mle: error: cannot fix 'twice': it is a reported quantity ('report'), not a parameter\n");
     CHECK(mistake(*b, fixing({{"sigma", -1}})) == "m.mle: error: cannot fix sigma at -1: sigma must be > 0\n");

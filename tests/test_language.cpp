@@ -61,6 +61,51 @@ TEST_CASE("a simplex estimates category frequencies with binomial standard error
     CHECK(f.result.log_likelihood == Approx(2 * std::log(0.2) + 5 * std::log(0.5) + 3 * std::log(0.3)).epsilon(1e-10));
 }
 
+TEST_CASE("ordered cut-points without covariates are the quantiles of the cumulative frequencies") {
+    // With eta constant, P(y <= k) = F(c_k - eta) is a reparametrization of
+    // the categories' frequencies: MLE F(c_k - eta) = g_k, the cumulative
+    // frequency (0.2, 0.7), and SE(c_k) = sqrt(g_k (1 - g_k) / n) / F'(c_k - eta),
+    // the binomial SE of g_k through the delta method.
+    const double g[] = {0.2, 0.7};
+    struct Variant {
+        const char* model;
+        double eta;
+        bool logistic;
+    };
+    for (const Variant& v : {Variant{"param c ordered[2]\ny ~ ordered_logistic(0, c)\n", 0, true},
+                             Variant{"param c positive_ordered[2]\ny ~ ordered_logistic(3, c)\n", 3, true},
+                             Variant{"param c ordered[2]\ny ~ ordered_probit(0, c)\n", 0, false}}) {
+        INFO(v.model);
+        Fit f = fit_text(v.model, category_csv);
+        INFO(f.errors);
+        REQUIRE(f.problem);
+        INFO(mlec::text_report(f.result));
+        REQUIRE(f.result.converged);
+        CHECK(f.result.n_params == 2);  // K free coordinates
+        for (int k = 0; k < 2; ++k) {
+            const auto& c = find(f.result.parameters, "c[" + std::to_string(k + 1) + "]");
+            // logit(g_k), or qnorm(g_k) from R
+            const double probit = k == 0 ? -0.8416212335729143 : 0.5244005127080407;
+            const double z = v.logistic ? std::log(g[k] / (1 - g[k])) : probit;
+            const double density =
+                v.logistic ? g[k] * (1 - g[k]) : std::exp(-z * z / 2) / std::sqrt(2 * 3.14159265358979323846);
+            CHECK(c.estimate == Approx(v.eta + z).epsilon(1e-8));
+            REQUIRE(c.std_error);
+            const double se = std::sqrt(g[k] * (1 - g[k]) / 10) / density;
+            CHECK(*c.std_error == Approx(se).epsilon(1e-6));
+            if (k == 1 && v.eta > 0) {
+                // positive_ordered: the interval is built on the log scale
+                const double zq = 1.959963984540054;
+                CHECK(*c.ci_lower == Approx(c.estimate * std::exp(-zq * se / c.estimate)).epsilon(1e-9));
+                CHECK(*c.ci_upper == Approx(c.estimate * std::exp(zq * se / c.estimate)).epsilon(1e-9));
+            }
+        }
+        // log L = sum n_k log p_k at p = (0.2, 0.5, 0.3)
+        CHECK(f.result.log_likelihood ==
+              Approx(2 * std::log(0.2) + 5 * std::log(0.5) + 3 * std::log(0.3)).epsilon(1e-10));
+    }
+}
+
 TEST_CASE("softmax of a vector literal gives the same fit as a simplex") {
     Fit f = fit_text("y ~ categorical(softmax([0, a, b]))\nreport p3 = exp(b) / (1 + exp(a) + exp(b))\n", category_csv);
     REQUIRE(f.problem);

@@ -60,6 +60,7 @@ std::string show(const ast::Expr& e) {
 std::string show(const ast::ParamDecl& d) {
     std::string out = d.name;
     if (d.simplex) out += " simplex";
+    if (d.ordered) out += d.positive_ordered ? " positive_ordered" : " ordered";
     if (!d.dims.empty()) out += "[" + show_list(d.dims).substr(1) + "]";
     if (d.lower) out += " > " + show(*d.lower);
     if (d.upper) out += " < " + show(*d.upper);
@@ -188,6 +189,9 @@ TEST_CASE("every statement form") {
     CHECK(shape("param effect[g]") == "(param {effect[g]})");
     CHECK(shape("param mu = 2.5") == "(param {mu = 2.5})");
     CHECK(shape("param w simplex[3]") == "(param {w simplex[3]})");
+    CHECK(shape("param c ordered[3] = [-1, 0, 1]") == "(param {c ordered[3] = [(- 1) 0 1]})");
+    CHECK(shape("param c positive_ordered[2], ordered") == "(param {c positive_ordered[2]} {ordered})");
+    CHECK(shape("param orderedx[2]") == "(param {orderedx[2]})");
     CHECK(shape("param Vm[state] = 200") == "(param {Vm[state] = 200})");
     CHECK(shape("data a, b, y") == "(data a b y)");
     CHECK(shape("target += normal_lpdf(y | mu, sigma)") == "(target+= (call normal_lpdf y | mu sigma))");

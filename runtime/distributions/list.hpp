@@ -36,5 +36,7 @@
     X(pareto) \
     X(beta) \
     X(uniform) \
-    X(categorical)
+    X(categorical) \
+    X(ordered_logistic) \
+    X(ordered_probit)
 // clang-format on

@@ -1,0 +1,88 @@
+// ordered_logistic(y | eta, c): an ordered outcome y in {1, ..., K + 1}
+// with K increasing cut-points c (runtime/distributions/ordinal.hpp),
+//     P(y = k) = sigmoid(eta - c[k-1]) - sigmoid(eta - c[k]),
+// Stan's ordered_logistic and MASS::polr's logistic model (zeta = c).
+// With a = eta - c[k-1] > b = eta - c[k], the difference factors exactly,
+//     sigmoid(a) - sigmoid(b) = sigmoid(a) sigmoid(-b) (1 - e^-(a - b)),
+// so log P = log sigmoid(a) + log sigmoid(-b) + log1m_exp(-(a - b)) keeps
+// full relative precision in both tails and for close cut-points; the two
+// outer categories keep one factor each.
+#include "runtime/distributions/ordinal.hpp"
+
+namespace mlec::rt::detail {
+namespace {
+
+constexpr DistArg args[] = {{"eta", Domain::real}, {"c", Domain::real, true}};
+
+void eval(OpCall& c);
+
+double sample(std::span<const double> a, Rng& rng) {
+    const double u = rng.uniform_open();
+    return ordinal::sample(a, std::log(u) - std::log1p(-u));
+}
+
+int mean(NodeMaker& make, std::span<const int> a) { return ordinal::mean(make, a, op_sigmoid()); }
+
+double logit(double p) { return std::log(p) - std::log1p(-p); }
+
+constexpr DistributionDef def{.name = "ordered_logistic",
+                              .discrete = true,
+                              .outcome = Domain::category,
+                              .args = args,
+                              .op = {"ordered_logistic", -1, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .ordinal = true,
+                              .latent_quantile = &logit};
+
+// log sigmoid(x) = -log(1 + e^-x), with the exponent kept <= 0.
+double log_sigmoid(double x) { return x >= 0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x)); }
+
+// sigmoid(x), and sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2.
+double sigmoid(double x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); }
+double sigmoid_product(double x) {
+    const double e = std::exp(-std::abs(x));
+    return e / ((1 + e) * (1 + e));
+}
+
+// log(1 - e^x) for x < 0 (Maechler's switch at -log 2).
+double log1m_exp(double x) { return x > -0.6931471805599453 ? std::log(-std::expm1(x)) : std::log1p(-std::exp(x)); }
+
+// The partials of the three factors' logs: log sigmoid(a) gives sigmoid(-a)
+// and -sigmoid(a) sigmoid(-a); log sigmoid(-b) gives -sigmoid(b) and
+// -sigmoid(b) sigmoid(-b); log1m_exp(-(a - b)) gives g = 1/expm1(a - b) in
+// a (-g in b), and its second partials -h, -h, +h with h = g (1 + g). The
+// third factor depends on a - b only, so it drops out of faa + fab and
+// fbb + fab exactly.
+ordinal::Terms link(double a, double b, double gap, bool has_a, bool has_b, bool partials) {
+    ordinal::Terms t;
+    t.value = (has_a ? log_sigmoid(a) : 0.0) + (has_b ? log_sigmoid(-b) : 0.0);
+    if (has_a && has_b) t.value += log1m_exp(-gap);
+    if (!partials) return t;
+    if (has_a) {
+        t.fa = sigmoid(-a);
+        t.faa = t.faa_ab = -sigmoid_product(a);
+    }
+    if (has_b) {
+        t.fb = -sigmoid(b);
+        t.fbb = t.fbb_ab = -sigmoid_product(b);
+    }
+    if (has_a && has_b) {
+        const double g = 1 / std::expm1(gap);
+        const double h = g * (1 + g);
+        t.fa += g;
+        t.fb -= g;
+        t.faa -= h;
+        t.fbb -= h;
+        t.fab = h;
+    }
+    return t;
+}
+
+void eval(OpCall& c) { ordinal::eval(c, def, &link); }
+
+}  // namespace
+
+const DistributionDef& ordered_logistic_def() { return def; }
+
+}  // namespace mlec::rt::detail

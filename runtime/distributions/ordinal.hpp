@@ -1,0 +1,129 @@
+// What ordered_logistic and ordered_probit share: the model for an ordered
+// outcome y in {1, ..., K + 1} given a linear predictor eta and K increasing
+// cut-points c (Stan's parametrization, and MASS::polr's with c = zeta):
+//     P(y = k) = F(eta - c[k-1]) - F(eta - c[k]),  c[0] = -inf, c[K+1] = +inf,
+// for a CDF F (logistic, normal). The op's inputs are (y, eta, c_1, ...,
+// c_K), so it is variadic. Each distribution supplies log P(y = k) as a
+// function of a = eta - c[k-1] and b = eta - c[k] (a > b) with its partials
+// in a and b; this file checks the row, and spreads those partials over eta
+// and the two cut-points the row depends on:
+//     d/deta = f_a + f_b,  d/dc[k-1] = -f_a,  d/dc[k] = -f_b,
+// and the second partials likewise (eta enters both a and b).
+#pragma once
+
+#include "runtime/distributions/detail.hpp"
+#include "runtime/random.hpp"
+
+namespace mlec::rt::detail::ordinal {
+
+// log P and its partials in a and b. For the lowest category a = +inf
+// (has_a false), for the highest b = -inf (has_b false); the partials in a
+// missing one are 0. The sums faa + fab and fbb + fab (the second partials
+// in eta and a cut-point) are given by the link itself, in forms without
+// the cancellation of adding them (both are large for close cut-points).
+struct Terms {
+    double value = neg_inf;
+    double fa = 0;
+    double fb = 0;
+    double faa = 0;
+    double fbb = 0;
+    double fab = 0;
+    double faa_ab = 0;  // faa + fab
+    double fbb_ab = 0;  // fbb + fab
+};
+
+// Whether a row's cut-points are finite and strictly increasing: otherwise
+// the K + 1 probabilities are no distribution (some would be negative), and
+// the row's log density is -inf.
+inline bool increasing(const OpCall& c, Eigen::Index r) {
+    const int arity = static_cast<int>(c.in.size());
+    for (int j = 2; j < arity; ++j) {
+        if (!std::isfinite(c.in[j][r])) return false;
+        if (j > 2 && !(c.in[j - 1][r] < c.in[j][r])) return false;
+    }
+    return arity > 2;
+}
+
+// The op's evaluation, given the link's log P(a, b) as
+// `Terms link(double a, double b, double gap, bool has_a, bool has_b, bool
+// partials)`, gap = c[k] - c[k-1] = a - b taken from the cut-points (exact
+// where a - b would lose the digits of a large eta).
+// Only eta and the row's two cut-points have partials, so every partial is
+// zeroed once per block and each row writes its own.
+template <class Link>
+void eval(OpCall& c, const DistributionDef& def, Link link) {
+    const int arity = static_cast<int>(c.in.size());
+    const int cuts = arity - 2;
+    const ConstCol& y = c.in[0];
+    const ConstCol& eta = c.in[1];
+    for (Col& d : c.d1) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+    const bool partials = want_any_partial(c);
+    for (Eigen::Index r = 0; r < y.size(); ++r) {
+        const double yr = y[r];
+        if (!(yr >= 1 && yr <= cuts + 1 && yr == std::floor(yr)) || !std::isfinite(eta[r]) || !increasing(c, r)) {
+            c.value[r] = neg_inf;
+            continue;
+        }
+        const int k = static_cast<int>(yr);
+        const bool has_a = k > 1;
+        const bool has_b = k <= cuts;
+        const int ia = k;      // input of c[k-1]
+        const int ib = k + 1;  // input of c[k]
+        const double a = has_a ? eta[r] - c.in[ia][r] : 0.0;
+        const double b = has_b ? eta[r] - c.in[ib][r] : 0.0;
+        const double gap = has_a && has_b ? c.in[ib][r] - c.in[ia][r] : 0.0;
+        const Terms t = link(a, b, gap, has_a, has_b, partials);
+        c.value[r] = t.value;
+        if (!partials || !(t.value > neg_inf)) continue;
+        auto d1 = [&](int i, double v) {
+            if (c.want_d1(i)) c.d1[i][r] = v;
+        };
+        auto d2 = [&](int i, int j, double v) {
+            if (c.want_d2(i, j)) c.d2[pair_index(i, j, arity)][r] = v;
+        };
+        d1(1, t.fa + t.fb);
+        d2(1, 1, t.faa_ab + t.fbb_ab);
+        if (has_a) {
+            d1(ia, -t.fa);
+            d2(ia, ia, t.faa);
+            d2(1, ia, -t.faa_ab);
+        }
+        if (has_b) {
+            d1(ib, -t.fb);
+            d2(ib, ib, t.fbb);
+            d2(1, ib, -t.fbb_ab);
+        }
+        if (has_a && has_b) d2(ia, ib, t.fab);
+    }
+    finish_rows(c, def);
+}
+
+// The latent form: y* = eta + e, e drawn from F, and y = 1 + #{k : y* > c[k]}
+// has exactly the probabilities above. NaN for arguments that are no
+// distribution (a non-finite eta, cut-points not strictly increasing).
+inline double sample(std::span<const double> a, double noise) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    if (a.size() < 2 || !std::isfinite(a[0])) return nan;
+    for (std::size_t j = 1; j < a.size(); ++j) {
+        if (!std::isfinite(a[j]) || (j > 1 && !(a[j - 1] < a[j]))) return nan;
+    }
+    const double latent = a[0] + noise;
+    double y = 1;
+    for (std::size_t j = 1; j < a.size(); ++j) y += latent > a[j] ? 1 : 0;
+    return y;
+}
+
+// E[y] = sum_k k P(y = k) = 1 + sum_{k=1..K} P(y > k) = 1 + sum_k F(eta - c[k]),
+// on the 1..K+1 scale of the category numbers, with `cdf` the op of F.
+inline int mean(NodeMaker& make, std::span<const int> a, const OpDef& cdf) {
+    std::vector<int> parts{make.constant(1.0)};
+    for (std::size_t j = 1; j < a.size(); ++j) parts.push_back(make.op(cdf, {make.op(op_sub(), {a[0], a[j]})}));
+    return make.op(op_sum(), std::move(parts));
+}
+
+}  // namespace mlec::rt::detail::ordinal

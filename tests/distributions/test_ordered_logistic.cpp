@@ -1,0 +1,109 @@
+// ordered_logistic: its points for the checks every distribution gets
+// (test_all.cpp), and its own tests. Reference: P(y = k) = F(eta - c[k-1]) -
+// F(eta - c[k]) in 50-digit arithmetic, F the logistic CDF, taken from the
+// upper tails (F(-b) - F(-a)) where both points lie there, so the reference
+// itself never subtracts numbers near 1.
+#include <boost/math/distributions/logistic.hpp>
+
+#include "distributions/support.hpp"
+
+using namespace mlec::test;
+using mlec::rt::Domain;
+
+namespace {
+
+Big logistic_cdf(const Big& x) { return 1 / (1 + exp(-x)); }
+
+// x = (y, eta, c_1, ..., c_K)
+double logistic_reference(const Row& x) {
+    const int k = static_cast<int>(x[0]);
+    const int cuts = static_cast<int>(x.size()) - 2;
+    const Big eta = x[1];
+    const bool has_a = k > 1;
+    const bool has_b = k <= cuts;
+    const Big a = has_a ? eta - Big(x[static_cast<std::size_t>(k)]) : Big(0);
+    const Big b = has_b ? eta - Big(x[static_cast<std::size_t>(k) + 1]) : Big(0);
+    Big p;
+    if (!has_a) p = logistic_cdf(-b);
+    else if (!has_b) p = logistic_cdf(a);
+    else p = a + b > 0 ? logistic_cdf(-b) - logistic_cdf(-a) : logistic_cdf(a) - logistic_cdf(b);
+    return static_cast<double>(log(p));
+}
+
+Point logistic_at(Row x, Row step = {}) {
+    const double expected = logistic_reference(x);
+    return {std::move(x), expected, true, std::move(step)};
+}
+
+// ordered_logistic(y | eta, c_1, ..., c_K): rows of 2 + K entries
+MLEC_DISTRIBUTION_TEST(ordered_logistic, true, Domain::category, "eta:a real number;c:a real number;") {
+    return {logistic_at({1, 0.3, -1, 0.5, 2}),
+            logistic_at({2, 0.3, -1, 0.5, 2}),
+            logistic_at({3, 0.3, -1, 0.5, 2}),
+            logistic_at({4, 0.3, -1, 0.5, 2}),
+            logistic_at({1, -0.2, 0}),
+            logistic_at({2, -0.2, 0}),
+            // far tails: every category a small probability
+            logistic_at({1, 40, -1, 0.5}, {0, 0.1, 0.1, 0.1}),
+            logistic_at({3, -40, -1, 0.5}, {0, 0.1, 0.1, 0.1}),
+            logistic_at({2, 30, -1, 0.5}, {0, 0.1, 0.1, 0.1}),
+            logistic_at({2, -30, -1, 0.5}, {0, 0.1, 0.1, 0.1}),
+            logistic_at({2, -700, -1, 0.5}, {0, 0.1, 0.1, 0.1}),
+            // close cut-points: log1m_exp of a small gap
+            logistic_at({2, 0.1, -1e-3, 1e-3}, {0, 1e-2, 1e-5, 1e-5}),
+            logistic_at({3, 0.1, -1e-3, 1e-3, 1}, {0, 1e-2, 1e-5, 1e-5, 1e-2}),
+            {{5, 0.3, -1, 0.5, 2}, -inf, false},  // y > K + 1
+            {{0, 0.3, -1, 0.5}, -inf, false},
+            {{1.5, 0.3, -1, 0.5}, -inf, false},
+            {{2, 0.3, 0.5, -1}, -inf, false},  // cut-points not increasing
+            {{1, 0.3, 0.5, 0.5}, -inf, false},
+            {{1, qnan, 0.5}, -inf, false},
+            {{1, 0, inf}, -inf, false}};
+}
+
+}  // namespace
+
+TEST_CASE("ordered_logistic: the categories' probabilities sum to 1 and match Boost") {
+    const auto& d = dist("ordered_logistic");
+    const bm::logistic_distribution<> F;
+    for (const Row& args : std::vector<Row>{{0.3, -1, 0.5, 2}, {-3, -2, 4}, {12, -1, 0, 1, 2, 3}}) {
+        double total = 0;
+        double mean = 0;
+        for (int k = 1; k <= static_cast<int>(args.size()); ++k) {
+            Row x{static_cast<double>(k)};
+            x.insert(x.end(), args.begin(), args.end());
+            const double p = std::exp(eval_one(d.op, x).value);
+            // F(a) - F(b), from the upper tail (Q = 1 - F) when eta > 0
+            const bool lowest = k == 1;
+            const bool highest = k == static_cast<int>(args.size());
+            const double a = lowest ? 0.0 : args[0] - args[static_cast<std::size_t>(k) - 1];
+            const double b = highest ? 0.0 : args[0] - args[static_cast<std::size_t>(k)];
+            auto Q = [&](double x) { return bm::cdf(bm::complement(F, x)); };
+            const double expected = lowest        ? Q(b)
+                                    : highest     ? bm::cdf(F, a)
+                                    : args[0] > 0 ? Q(b) - Q(a)
+                                                  : bm::cdf(F, a) - bm::cdf(F, b);
+            CHECK(p == Approx(expected).epsilon(1e-12));
+            total += p;
+            mean += k * p;
+        }
+        CHECK(total == Approx(1).epsilon(1e-14));
+        // E[y] on the 1..K+1 scale: 1 + sum_k F(eta - c[k])
+        CHECK(mean_at(d, args) == Approx(mean).epsilon(1e-13));
+    }
+}
+
+TEST_CASE("ordered_logistic with one cut-point is bernoulli_logit on y - 1") {
+    const auto& o = dist("ordered_logistic");
+    const auto& b = dist("bernoulli_logit");
+    for (double eta : {-30.0, -2.0, 0.0, 0.7, 25.0}) {
+        for (double y : {0.0, 1.0}) {
+            const Evaluated e = eval_one(o.op, {y + 1, eta, 0.4});
+            const Evaluated r = eval_one(b.op, {y, eta - 0.4});
+            CHECK(e.value == Approx(r.value).epsilon(1e-14));
+            CHECK(e.d1[1] == Approx(r.d1[1]).epsilon(1e-13));
+            CHECK(e.d1[2] == Approx(-r.d1[1]).epsilon(1e-13));
+            CHECK(e.d2[mlec::rt::pair_index(1, 1, 3)] == Approx(r.d2[mlec::rt::pair_index(1, 1, 2)]).epsilon(1e-13));
+        }
+    }
+}
