@@ -511,6 +511,7 @@ double mlec_fit_aic(const mlec_fit* fit) { return fit ? fit->result.aic : not_a_
 double mlec_fit_bic(const mlec_fit* fit) { return fit ? fit->result.bic : not_a_number; }
 
 size_t mlec_fit_observations(const mlec_fit* fit) { return fit ? fit->result.n_obs : 0; }
+double mlec_fit_weighted_observations(const mlec_fit* fit) { return fit ? fit->result.n_weighted : 0; }
 
 int mlec_fit_iterations(const mlec_fit* fit) { return fit ? fit->result.iterations : 0; }
 

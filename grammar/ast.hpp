@@ -110,6 +110,12 @@ struct TargetAdd {
     Expr value;
 };
 
+// weight expr: every row's log-likelihood counts expr times (frequency
+// weights).
+struct WeightBy {
+    Expr value;
+};
+
 // report name = expr
 struct Report {
     std::string name;
@@ -119,7 +125,7 @@ struct Report {
 
 struct Statement {
     Span span;
-    std::variant<Sample, Assign, Param, Data, TargetAdd, Report> node;
+    std::variant<Sample, Assign, Param, Data, TargetAdd, WeightBy, Report> node;
 };
 
 struct Model {

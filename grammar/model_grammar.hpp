@@ -166,13 +166,20 @@ struct Target : Located {
     Expression value;
 };
 
+// weight: 'weight' expression
+struct Weight : Located {
+    Weight() = default;
+    Weight(Expression v) : value(std::move(v)) {}
+    Expression value;
+};
+
 // report: 'report' name '=' expression
 struct Report : Located {
     Name name;
     Expression value;
 };
 
-struct Statement : x3::variant<Param, Data, Target, Report, Assign, Sample> {
+struct Statement : x3::variant<Param, Data, Target, Weight, Report, Assign, Sample> {
     using base_type::base_type;
     using base_type::operator=;
 };

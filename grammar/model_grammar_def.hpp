@@ -109,6 +109,7 @@ struct data_class : annotate_position {};
 struct data_name_class : annotate_position {};
 struct target_class : annotate_position {};
 struct plus_assign_class;
+struct weight_class : annotate_position {};
 struct report_class : annotate_position {};
 struct report_name_class : annotate_position {};
 struct report_equals_class;
@@ -160,6 +161,7 @@ const x3::rule<data_class, syntax::Data> data = "data";
 const x3::rule<data_name_class, syntax::Name> data_name = "data_name";
 const x3::rule<target_class, syntax::Target> target = "target";
 const x3::rule<plus_assign_class> plus_assign = "plus_assign";
+const x3::rule<weight_class, syntax::Weight> weight = "weight";
 const x3::rule<report_class, syntax::Report> report = "report";
 const x3::rule<report_name_class, syntax::Name> report_name = "report_name";
 const x3::rule<report_equals_class> report_equals = "report_equals";
@@ -240,12 +242,16 @@ const auto data_name_def = name;
 const auto target_def = keyword("target") > plus_assign > expression;
 const auto plus_assign_def = lit("+=");
 
+// `weight w`; `weight` stays usable as a column or local (`weight ~ ...`,
+// `weight = ...`), so the keyword counts only when no `~`, `=` or `+=` follows.
+const auto weight_def = (keyword("weight") >> !(lit('~') | lit('=') | lit("+="))) > expression;
+
 const auto report_def = keyword("report") > report_name > report_equals > expression;
 const auto report_name_def = name;
 const auto report_equals_def = lit('=');
 
 // Keywords first: they are reserved where a statement starts.
-const auto statement_def = param | data | target | report | assign | sample;
+const auto statement_def = param | data | target | weight | report | assign | sample;
 const auto statement_end_def = separator | &x3::eoi;
 const auto end_of_model_def = x3::eoi;
 const auto model_def = *separator >> *((statement > statement_end) >> *separator) > end_of_model;
@@ -255,7 +261,8 @@ BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, 
                     index_close, vector_literal, vector_close, distribution, distribution_name, distribution_open,
                     sample, sample_tilde, assign, param, param_decl, constraint, simplex_open, dims, dims_close,
                     interval, interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name,
-                    target, plus_assign, report, report_name, report_equals, statement, statement_end, end_of_model,
+                    target, plus_assign, weight, report, report_name, report_equals, statement, statement_end,
+                    end_of_model,
                     model)
 
 }  // namespace parser

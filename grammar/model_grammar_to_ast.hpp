@@ -278,6 +278,7 @@ private:
 
     ast::Statement statement(const syntax::Target& node) { return {span(node), ast::TargetAdd{value(node.value)}}; }
 
+    ast::Statement statement(const syntax::Weight& node) { return {span(node), ast::WeightBy{value(node.value)}}; }
     ast::Statement statement(const syntax::Report& node) {
         return {span(node), ast::Report{node.name.text, span(node.name), value(node.value)}};
     }

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "inference/simulate.hpp"
+#include "inference/weighted_rows.hpp"
 #include "optim/fixed_coordinates.hpp"
 
 namespace mlec {
@@ -52,16 +53,35 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         r.warnings.push_back("no bootstrap: " + why);
         return;
     }
+    // A weighted row is drawn once per observation it stands for, and the
+    // replicate is fitted on those observations, each of weight 1.
+    const bool weighted = p.model.graph.weight() >= 0;
+    const auto rows = weighted_rows(p, why);
+    if (!rows) {
+        r.warnings.push_back("no bootstrap: " + why);
+        return;
+    }
+    if (weighted && p.collective) {
+        r.warnings.push_back(
+            "no bootstrap: a weighted fit on several ranks is not bootstrapped (its repeated rows "
+            "would not start at the blocks that make the sums independent of the ranks)");
+        return;
+    }
     const auto& estimands = p.model.estimands;
     std::vector<std::vector<double>> values(estimands.size());
     Eigen::VectorXd g;
     for (int b = 1; b <= options.bootstrap; ++b) {
         rt::Rng rng = rt::Rng(options.seed).split(static_cast<std::uint64_t>(b));
         std::vector<std::vector<double>> columns = copy_columns(p);
-        draw_outcomes(p, *plan, theta, rng, columns);
+        if (weighted) columns = repeat_rows(columns, rows->row_of);
+        draw_outcomes(p, *plan, theta, rng, columns, weighted ? &rows->row_of : nullptr);
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
-        const std::unique_ptr<rt::Evaluator> replicate = make_evaluator(p, spans);
+        const std::unique_ptr<rt::Evaluator> replicate =
+            weighted ? std::make_unique<rt::Evaluator>(p.model.graph, spans, rows->row_of.size(),
+                                                       rt::default_block_rows, p.threads)
+                     : make_evaluator(p, spans);
+        if (weighted) replicate->ignore_weights();
         rt::Evaluator& evaluator = *replicate;
         EvaluatorObjective full(evaluator);
         optim::FixedCoordinates objective(full, held, theta);

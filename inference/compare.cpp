@@ -111,6 +111,14 @@ bool comparable(const std::vector<FitResult>& fits, const std::vector<std::vecto
                                       "; models compared by likelihood must be fitted to the same rows"));
             return false;
         }
+        if (f.n_weighted != fits.front().n_weighted) {
+            diagnostics.push_back(Diagnostic::error(Category::data, f.model_name,
+                                                    "weighs its rows to " + report::format_short(f.n_weighted) +
+                                                        " observations but " + fits.front().model_name + " to " +
+                                                        report::format_short(fits.front().n_weighted) +
+                                                        "; models compared by likelihood must weigh the rows alike"));
+            return false;
+        }
     }
     return true;
 }
@@ -197,7 +205,7 @@ std::optional<ModelComparison> compare(const std::vector<FitResult>& fits,
     ModelComparison c;
     c.n_obs = fits.front().n_obs;
     for (const FitResult& f : fits) {
-        c.rows.push_back(criteria(f, static_cast<double>(c.n_obs)));
+        c.rows.push_back(criteria(f, fits.front().n_weighted));
         if (!c.rows.back().has_maximum)
             c.warnings.push_back(label(f) + " found no maximum (" + c.rows.back().status +
                                  "): it is left out of the Akaike weights and likelihood-ratio tests");

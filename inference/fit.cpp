@@ -38,6 +38,8 @@ void describe_problem(const Problem::Impl& p, FitResult& r) {
     r.data_name = p.data_name;
     r.n_obs = p.total_rows;
     r.rows_dropped = p.rows_dropped;
+    r.weight = p.model.weight;
+    r.n_weighted = p.weight_total;
     for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
     r.notes = p.model.notes;
     if (p.rows_dropped > 0)
@@ -236,11 +238,11 @@ void FitContext::evaluate_at_estimate() {
     r.newton_decrement = curvature.newton_decrement(gradient);
     if (curvature.positive_definite()) r.hessian_condition = curvature.condition();
     r.aic = 2.0 * k + 2.0 * nll;
-    r.bic = k * std::log(static_cast<double>(std::max<std::size_t>(r.n_obs, 1))) + 2.0 * nll;
+    r.bic = k * std::log(std::max(r.n_weighted, 1.0)) + 2.0 * nll;
 }
 
 Eigen::VectorXd FitContext::probe_units() const {
-    const double per_observation = std::sqrt(static_cast<double>(std::max<std::size_t>(p.total_rows, 1)));
+    const double per_observation = std::sqrt(std::max(p.weight_total, 1.0));
     Eigen::VectorXd unit = Eigen::VectorXd::Ones(k);
     for (int i = 0; i < k; ++i) {
         if (!parameter(i).bounds.unbounded()) continue;

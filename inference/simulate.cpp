@@ -1,8 +1,10 @@
 #include "inference/simulate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
+#include "inference/weighted_rows.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec {
@@ -34,7 +36,8 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
 }
 
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
-                   std::vector<std::vector<double>>& columns) {
+                   std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of) {
+    const std::size_t count = row_of ? row_of->size() : p.rows;
     for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
         const SimulationPlan::Outcome& o = plan.outcomes[k];
         const rt::Rng outcome_rng = rng.split(k);
@@ -42,12 +45,17 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
         for (int node : o.argument_nodes) args.push_back(p.evaluator().node_values(theta, node));
         std::vector<double> row_args(args.size());
         auto& out = columns[static_cast<std::size_t>(o.column)];
-        for (std::size_t r = 0; r < p.rows; ++r) {
+        std::size_t copy = 0;  // which copy of its row observation j is
+        for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t r = row_of ? (*row_of)[j] : j;
+            copy = (row_of && j > 0 && (*row_of)[j - 1] == r) ? copy + 1 : 0;
             for (std::size_t a = 0; a < args.size(); ++a) row_args[a] = args[a].size() == 1 ? args[a][0] : args[a][r];
             // Each row's own stream, keyed by its number among all rows:
-            // the same draws however the rows are split between ranks.
+            // the same draws however the rows are split between ranks; a
+            // weighted row's copies draw from streams split from it.
             rt::Rng row_rng = outcome_rng.split(p.first_row + r);
-            out[r] = o.distribution->sample(row_args, row_rng);
+            if (row_of) row_rng = row_rng.split(copy);
+            out[j] = o.distribution->sample(row_args, row_rng);
         }
     }
 }
@@ -67,9 +75,22 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     if (!fit.converged)
         return refuse(Category::fit, "the fit's status is " + std::string(to_string(fit.status)) +
                                          ", not converged: there is no estimate to simulate from");
+    // A weighted row stands for several observations: each is drawn, and
+    // written as a row of weight 1 (inference/weighted_rows.hpp).
+    const auto rows = weighted_rows(p, why);
+    if (!rows) return refuse(Category::model, "cannot simulate: " + why);
+    const bool weighted = p.model.graph.weight() >= 0;
+    if (weighted && rows->weight_column < 0)
+        return refuse(Category::model, "cannot simulate: the weight '" + p.model.weight +
+                                           "' is not a column, so the simulated rows cannot carry weight 1");
     std::vector<std::vector<double>> columns = copy_columns(p);
+    if (weighted) {
+        columns = repeat_rows(columns, rows->row_of);
+        std::fill(columns[static_cast<std::size_t>(rows->weight_column)].begin(),
+                  columns[static_cast<std::size_t>(rows->weight_column)].end(), 1.0);
+    }
     rt::Rng rng(seed);
-    draw_outcomes(p, *plan, fit.theta, rng, columns);
+    draw_outcomes(p, *plan, fit.theta, rng, columns, weighted ? &rows->row_of : nullptr);
     // The columns the model uses, in the file's order; categorical columns
     // as their level names.
     std::vector<std::size_t> order;
@@ -87,7 +108,7 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
         for (std::size_t i = 0; i < unique.size(); ++i) out << (i ? "," : "") << p.model.columns[unique[i]].name;
         out << "\n";
     }
-    for (std::size_t r = 0; r < p.rows; ++r) {
+    for (std::size_t r = 0; r < rows->row_of.size(); ++r) {
         for (std::size_t i = 0; i < unique.size(); ++i) {
             const interp::ColumnInfo& c = p.model.columns[unique[i]];
             const double v = columns[unique[i]][r];

@@ -25,8 +25,10 @@ struct SimulationPlan {
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why);
 
 // Replaces the outcome columns of `columns` (one vector per graph data
-// column, like Problem::Impl::columns) by draws at theta.
+// column, like Problem::Impl::columns) by draws at theta. With `row_of`
+// (inference/weighted_rows.hpp) the columns hold one entry per observation,
+// observation j a copy of row row_of[j], each drawn independently.
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
-                   std::vector<std::vector<double>>& columns);
+                   std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of = nullptr);
 
 }  // namespace mlec

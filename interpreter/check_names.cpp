@@ -62,7 +62,7 @@ void Checker::collect_used_names(const ast::Statement& s) {
                 collect_used_names(n.outcome);
                 collect_used_names(n.distribution);
             } else if constexpr (std::is_same_v<T, ast::Assign> || std::is_same_v<T, ast::TargetAdd> ||
-                                 std::is_same_v<T, ast::Report>) {
+                                 std::is_same_v<T, ast::WeightBy> || std::is_same_v<T, ast::Report>) {
                 collect_used_names(n.value);
             }
         },

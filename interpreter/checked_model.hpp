@@ -115,6 +115,9 @@ struct CheckedModel {
     std::vector<ColumnInfo> columns;        // index = graph data column
     std::vector<TermInfo> terms;            // same order as graph.terms()
     std::vector<DataCheck> checks;
+    // A `weight` statement's expression as written ("n"); empty without one.
+    // Its node is graph.weight().
+    std::string weight;
     Diagnostics warnings;            // e.g. a declared parameter that looks like a column
     std::vector<std::string> notes;  // rewrites to stable forms, implied bounds
 };

@@ -236,6 +236,9 @@ private:
     // ---- check_reports.cpp -------------------------------------------------
     void visit(const ast::Statement&, const ast::Report& r);
 
+    // ---- check_weights.cpp -------------------------------------------------
+    void visit(const ast::Statement& s, const ast::WeightBy& w);
+
     // ---- check_free_names.cpp ----------------------------------------------
     // Whether an expression depends on data and on parameters.
     struct Involvement {
@@ -264,6 +267,7 @@ private:
     Builder build_;
     Locals locals_;
     std::set<std::string> used_names_;  // every name an expression uses (a parameter is numbered where declared)
+    std::optional<Span> weight_at_;     // the `weight` statement, once seen
 
     // Parameters (check_parameters.cpp).
     std::map<std::string, const ast::ParamDecl*> declared_;

@@ -47,7 +47,10 @@ struct Problem::Impl {
     // each row kept, for messages. Empty when no row was dropped.
     std::vector<std::size_t> original_row;
     std::size_t rows_dropped = 0;  // on all ranks
-    int threads = 0;               // for every evaluator built on this problem (BindOptions::threads)
+    // The sum of the rows' weights on all ranks (the `weight` statement):
+    // the number of observations the rows stand for; total_rows without one.
+    double weight_total = 0;
+    int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
 
     // What evaluating needs between calls: the evaluator with its buffers,
     // and the last NLL + gradient + Hessian (the fit asks again at the

@@ -10,6 +10,7 @@
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
 #include "report/number_format.hpp"
+#include "runtime/exact_sum.hpp"
 
 namespace mlec {
 
@@ -216,6 +217,23 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
     return true;
 }
 
+// The sum of the weights over all ranks' rows, exactly (the same for any
+// number of ranks); the row count without a `weight` statement.
+double total_weight(const Problem::Impl& p) {
+    const int node = p.model.graph.weight();
+    if (node < 0) return static_cast<double>(p.total_rows);
+    const Eigen::VectorXd theta = Eigen::VectorXd::Zero(p.model.graph.parameter_count());
+    rt::ExactSums sum;
+    sum.reset(1);
+    for (double w : p.evaluator().node_values(theta, node)) sum.add(0, w);
+    sum.normalize();
+    if (p.collective) {
+        p.collective->sum(sum.raw());
+        sum.normalize();
+    }
+    return sum.value(0);
+}
+
 }  // namespace
 
 std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagnostics& diagnostics,
@@ -240,6 +258,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     const bool valid =
         cluster ? check_rows_distributed(*impl, m, csv, *cluster, diagnostics) : check_rows(*impl, m, csv, diagnostics);
     if (!valid) return std::nullopt;
+    impl->weight_total = total_weight(*impl);
     return Problem(std::move(impl));
 }
 

@@ -406,6 +406,8 @@ PYBIND11_MODULE(mlec, m) {
             "method",
             [](const Fit& f) { return f.result.method ? std::string(mlec::to_string(*f.result.method)) : ""; })
         .def_property_readonly("n_obs", [](const Fit& f) { return f.result.n_obs; })
+        .def_property_readonly("n_weighted", [](const Fit& f) { return f.result.n_weighted; })
+        .def_property_readonly("weight", [](const Fit& f) { return f.result.weight; })
         .def_property_readonly("rows_dropped", [](const Fit& f) { return f.result.rows_dropped; })
         .def_property_readonly("warnings", [](const Fit& f) { return to_list(f.result.warnings); })
         .def_property_readonly("notes", [](const Fit& f) { return to_list(f.result.notes); })

@@ -194,11 +194,25 @@ class LogisticReferenceTest(unittest.TestCase):
         f = mlec.fit(str(MODELS / expected["model"]), str(MODELS / expected["data"]))
         self.assertEqual(f.converged, expected["converged"])
         self.assertEqual(f.n_obs, expected["n_obs"])
+        self.assertEqual(f.n_weighted, expected["n_obs"])
+        self.assertEqual(f.weight, "")
         assert_close(self, f.log_likelihood, expected["log_likelihood"])
         self.assertEqual(f.names, [p["name"] for p in expected["parameters"]])
         for p in expected["parameters"]:
             assert_close(self, f.estimates[p["name"]], p["estimate"], rel=1e-6)
             assert_close(self, f.std_errors[p["name"]], p["std_error"], rel=1e-4)
+
+
+class WeightedReferenceTest(unittest.TestCase):
+    """models/weighted_logistic.expected.json: R's glm(weights = n)."""
+
+    def test_matches_r(self):
+        expected = json.loads((MODELS / "weighted_logistic.expected.json").read_text())
+        f = mlec.fit(str(MODELS / expected["model"]), str(MODELS / expected["data"]))
+        self.assertEqual(f.n_obs, expected["n_obs"])
+        self.assertEqual(f.weight, "n")
+        self.assertEqual(f.n_weighted, expected["n_weighted"])
+        assert_close(self, f.log_likelihood, expected["log_likelihood"])
 
 
 class ProblemTest(unittest.TestCase):

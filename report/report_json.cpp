@@ -67,6 +67,8 @@ std::string json_report(const FitResult& r) {
     o << "  \"aic\": " << report::json_number(r.aic) << ",\n";
     o << "  \"bic\": " << report::json_number(r.bic) << ",\n";
     o << "  \"n_obs\": " << r.n_obs << ",\n";
+    o << "  \"weight\": " << (r.weight.empty() ? "null" : report::json_quote(r.weight)) << ",\n";
+    o << "  \"n_weighted\": " << report::json_number(r.n_weighted) << ",\n";
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";
     o << "  \"evaluations\": " << r.evaluations << ",\n";

@@ -138,7 +138,10 @@ std::string text_report(const FitResult& r) {
         out << "log-likelihood: " << report::format_digits(r.log_likelihood, 8)
             << "   AIC: " << report::format_digits(r.aic, 8) << "   BIC: " << report::format_digits(r.bic, 8) << "\n";
     }
-    out << "observations: " << r.n_obs << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
+    out << "observations: ";
+    if (r.weight.empty()) out << r.n_obs;
+    else out << report::format_short(r.n_weighted) << " (" << r.n_obs << " rows weighted by " << r.weight << ")";
+    out << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
     if (r.method) out << " (" << to_string(*r.method) << ")";
     out << "\n";
     if (r.starts > 1) {

@@ -29,7 +29,7 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
       // Clamped by all ranks' rows, not this rank's: the blocks are the
       // ones a single machine would make.
       block_rows_(std::max<std::size_t>(1, std::min(block_rows, std::max<std::size_t>(share_.total_rows, 1)))),
-      blocks_((rows + block_rows_ - 1) / block_rows_), threads_(resolve_threads(threads)) {
+      blocks_((rows + block_rows_ - 1) / block_rows_), threads_(resolve_threads(threads)), weight_(graph.weight()) {
     const auto& nodes = graph_.nodes();
     const std::size_t count = nodes.size();
     invariant_value_.assign(count, 0.0);
@@ -70,6 +70,7 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     // predictions are not evaluated by nll() and its derivatives.
     std::vector<bool> live(count, false);
     for (int t : graph_.terms()) live[static_cast<std::size_t>(t)] = true;
+    if (weight_ >= 0) live[static_cast<std::size_t>(weight_)] = true;
     for (std::size_t id = count; id-- > 0;)
         if (live[id])
             for (int in : nodes[id].inputs) live[static_cast<std::size_t>(in)] = true;
@@ -286,7 +287,9 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (t.row_invariant || !has_deps(t)) continue;
-        Col(ws.adjoint[static_cast<std::size_t>(term)].data(), len) -= 1.0;
+        Col seed(ws.adjoint[static_cast<std::size_t>(term)].data(), len);
+        if (weight_ < 0) seed -= 1.0;
+        else seed -= ConstCol(value_ptr(ws, weight_, ws.begin), len);
     }
     for (auto it = current_varying_->rbegin(); it != current_varying_->rend(); ++it) {
         const int id = *it;
@@ -438,10 +441,19 @@ void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResu
     const std::size_t n = std::min(block_rows_, rows_ - begin);
     forward_block(ws, begin, n, mode);
     double sum = 0;
+    const auto len = static_cast<Eigen::Index>(n);
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (t.row_invariant) continue;
-        sum += ConstCol(value_ptr(ws, term, begin), static_cast<Eigen::Index>(n)).sum();
+        const ConstCol v(value_ptr(ws, term, begin), len);
+        if (weight_ < 0) {
+            sum += v.sum();
+        } else {
+            // A row of weight 0 adds exactly 0, even where its term is not
+            // finite at theta (0 * -inf would be NaN).
+            const ConstCol w(value_ptr(ws, weight_, begin), len);
+            sum += (w == 0.0).select(0.0, w * v).sum();
+        }
     }
     out.loglik = sum;
     out.finite = std::isfinite(sum);
@@ -631,6 +643,7 @@ std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::Vect
         const std::size_t n = std::min(block_rows_, rows_ - begin);
         forward_block(ws, begin, n, Mode::value);
         for (std::size_t r = 0; r < n; ++r) {
+            if (weight_ >= 0 && value_ptr(ws, weight_, begin)[r] == 0) continue;
             for (std::size_t t = 0; t < terms.size(); ++t) {
                 if (graph_.node(terms[t]).row_invariant) continue;
                 const double v = value_ptr(ws, terms[t], begin)[r];

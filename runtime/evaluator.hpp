@@ -61,14 +61,20 @@ public:
     const RowShare& share() const { return share_; }
     int dimension() const { return graph_.parameter_count(); }
 
-    // NLL(theta) = -sum_rows sum_terms term(row). +inf when any term is not
-    // finite (NaN included), so an optimizer rejects such a point.
+    // NLL(theta) = -sum_rows w(row) sum_terms term(row), with w the graph's
+    // weight node (1 without one; a row of weight 0 adds exactly 0). +inf
+    // when any term is not finite (NaN included), so an optimizer rejects
+    // such a point.
     double nll(const Eigen::VectorXd& theta);
     double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
     double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
 
+    // Every row counts once, whatever the graph's weight node says: for a
+    // weighted fit's rows repeated as their weights say (the bootstrap).
+    void ignore_weights() { weight_ = -1; }
+
     // The first (row, term index) whose log-likelihood value is not finite,
-    // among this rank's rows (row: local).
+    // among this rank's rows of non-zero weight (row: local).
     struct NonFinite {
         std::size_t row = 0;
         int term = 0;
@@ -166,6 +172,7 @@ private:
     std::size_t block_rows_;
     std::size_t blocks_;
     int threads_;
+    int weight_;  // the graph's weight node, or -1
 
     // Row-invariant nodes: computed once per evaluation.
     std::vector<double> invariant_value_;

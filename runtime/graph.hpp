@@ -6,7 +6,9 @@
 //
 // The log-likelihood is the sum over rows of the `terms`' values, except
 // that a term which depends on no data column (row-invariant: a prior or a
-// penalty on the parameters) is added once, not once per row.
+// penalty on the parameters) is added once, not once per row; and that with
+// a `weight` node every row's terms count that node's value times
+// (frequency weights: a row of weight 3 stands for three identical rows).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +43,10 @@ public:
     int add_op(const OpDef& op, std::vector<int> inputs);
 
     void add_term(int node) { terms_.push_back(node); }
+    // The node (of data only) whose value weights each row's terms; -1:
+    // every row counts once.
+    void set_weight(int node) { weight_ = node; }
+    int weight() const { return weight_; }
 
     const std::vector<Node>& nodes() const { return nodes_; }
     const Node& node(int id) const { return nodes_[static_cast<std::size_t>(id)]; }
@@ -52,6 +58,7 @@ private:
 
     std::vector<Node> nodes_;
     std::vector<int> terms_;
+    int weight_ = -1;
     int parameter_count_ = 0;
     std::map<std::tuple<int, std::uint64_t, std::vector<int>>, int> index_;
 };

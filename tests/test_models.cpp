@@ -81,6 +81,7 @@ TEST_CASE("every model in models/ matches its independently computed fit") {
                 }
                 REQUIRE(r.converged);
                 CHECK(r.n_obs == expected["n_obs"].get<std::size_t>());
+                CHECK(r.n_weighted == expected.value("n_weighted", expected["n_obs"].get<double>()));
                 check_close(r.log_likelihood, expected["log_likelihood"].get<double>(), 1e-9, 0);
                 // L-BFGS converges to the same point less tightly; the
                 // standard errors come from the exact Hessian either way.

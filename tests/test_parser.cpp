@@ -86,6 +86,8 @@ std::string show(const ast::Statement& s) {
                 return out + ")";
             } else if constexpr (std::is_same_v<T, ast::TargetAdd>) {
                 return "(target+= " + show(node.value) + ")";
+            } else if constexpr (std::is_same_v<T, ast::WeightBy>) {
+                return "(weight " + show(node.value) + ")";
             } else {
                 return "(report " + node.name + " " + show(node.value) + ")";
             }
@@ -197,6 +199,11 @@ TEST_CASE("every statement form") {
     CHECK(shape("target += normal_lpdf(y | mu, sigma)") == "(target+= (call normal_lpdf y | mu sigma))");
     CHECK(shape("report odds = p / (1 - p)") == "(report odds (/ p (- 1 p)))");
     CHECK(shape("v[g] ~ normal(0, 1)") == "(~ (index v g) (call normal 0 1))");
+    CHECK(shape("weight n") == "(weight n)");
+    CHECK(shape("weight n / 2") == "(weight (/ n 2))");
+    // `weight` followed by `~`, `=` or `+=` is a name, as a column or local.
+    CHECK(shape("weight ~ normal(mu, s)") == "(~ weight (call normal mu s))");
+    CHECK(shape("weight = 2 * w") == "(= weight (* 2 w))");
 }
 
 TEST_CASE("keywords are reserved only where a statement starts") {

@@ -172,6 +172,9 @@ double mlec_fit_log_likelihood(const mlec_fit* fit);
 double mlec_fit_aic(const mlec_fit* fit);
 double mlec_fit_bic(const mlec_fit* fit);
 size_t mlec_fit_observations(const mlec_fit* fit);
+/* The sum of the rows' weights (a `weight` statement): the observations they
+   stand for, BIC's n; the number of rows without one. */
+double mlec_fit_weighted_observations(const mlec_fit* fit);
 int mlec_fit_iterations(const mlec_fit* fit);
 int mlec_fit_n_params(const mlec_fit* fit); /* parameters estimated: the problem's dimension less those fixed */
 

@@ -343,9 +343,15 @@ struct FitResult {
     // information criterion.
     double aic = 0;
     double bic = 0;
-    std::size_t n_obs = 0;
+    std::size_t n_obs = 0;         // rows used
     std::size_t rows_dropped = 0;  // for a missing value (BindOptions::drop_missing)
-    int n_params = 0;              // parameters estimated: the coordinates of theta, less those held fixed
+    // With a `weight` statement (frequency weights: a row of weight w stands
+    // for w identical observations), its expression as written and the sum
+    // of the weights, the number of observations BIC counts; without one,
+    // "" and n_obs.
+    std::string weight;
+    double n_weighted = 0;
+    int n_params = 0;  // parameters estimated: the coordinates of theta, less those held fixed
     int iterations = 0;
     int evaluations = 0;
     // The optimizer whose result this is: Method::newton or Method::lbfgs,

@@ -101,6 +101,7 @@ static void test_xor_from_files(void) {
     CHECK_CLOSE(mlec_fit_aic(fit), 6 + 2 * 2.7725887222397811, 1e-12);
     CHECK_CLOSE(mlec_fit_bic(fit), 3 * log(4.0) + 2 * 2.7725887222397811, 1e-12);
     CHECK(mlec_fit_observations(fit) == 4);
+    CHECK(mlec_fit_weighted_observations(fit) == 4.0); /* no weight statement: the rows */
     CHECK(mlec_fit_n_params(fit) == 3);
     CHECK(mlec_fit_parameter_count(fit) == 3);
     CHECK(mlec_fit_derived_count(fit) == 0);
