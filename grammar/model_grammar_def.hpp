@@ -262,8 +262,7 @@ BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, 
                     sample, sample_tilde, assign, param, param_decl, constraint, simplex_open, dims, dims_close,
                     interval, interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name,
                     target, plus_assign, weight, report, report_name, report_equals, statement, statement_end,
-                    end_of_model,
-                    model)
+                    end_of_model, model)
 
 }  // namespace parser
 

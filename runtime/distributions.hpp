@@ -103,6 +103,16 @@ struct DistributionDef {
     // noise (logit, probit): cut-points declared without a start value start
     // at F^-1 of the outcome's cumulative frequencies.
     double (*latent_quantile)(double p) = nullptr;
+    // The distribution functions (docs/language.md, "Distribution
+    // functions"): ops with the inputs of `op`, whose rows and partials
+    // behave as a log density's (value per row, exact first and second
+    // partials, -inf with zero partials outside the domains). A discrete
+    // distribution's lccdf is log P(Y > y), Stan's convention.
+    OpDef lcdf{};   // log P(Y <= y | args): inputs (y, args...) as `op`; eval == nullptr: none
+    OpDef lccdf{};  // log P(Y > y | args)
+    // Why lcdf and lccdf are absent (eval == nullptr), for the checker's
+    // message: "'gamma_lcdf' is not available: <this>".
+    std::string_view no_cdf = {};
 };
 
 // nullptr for an unknown name.

@@ -36,14 +36,16 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_div(), {make.op(op_mul(), {a[0], a[1]}), make.op(op_add(), {a[1], a[2]})});
 }
 
-constexpr DistributionDef def{.name = "beta_binomial",
-                              .discrete = true,
-                              .outcome = Domain::count,
-                              .args = args,
-                              .op = {"beta_binomial", 4, &eval, false},
-                              .sample = &sample,
-                              .limits = limits,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "beta_binomial",
+    .discrete = true,
+    .outcome = Domain::count,
+    .args = args,
+    .op = {"beta_binomial", 4, &eval, false},
+    .sample = &sample,
+    .limits = limits,
+    .mean = &mean,
+    .no_cdf = "its derivatives in a and b (of an incomplete beta sum) are not implemented yet"};
 
 // lgamma(x + k) - lgamma(x), x >= 10, k >= 0.
 double log_gamma_ratio(double x, double k) { return k == 0 ? 0.0 : lgamma_ratio(x, k); }

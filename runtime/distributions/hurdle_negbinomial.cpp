@@ -71,7 +71,8 @@ constexpr DistributionDef def{.name = "hurdle_negbinomial",
                               .args = args,
                               .op = {"hurdle_negbinomial", 4, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .no_cdf = "not implemented yet, as for negbinomial"};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];

@@ -60,7 +60,8 @@ constexpr DistributionDef def{.name = "hurdle_poisson",
                               .args = args,
                               .op = {"hurdle_poisson", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .no_cdf = "not implemented yet (write the zero and the count parts with poisson_lcdf)"};
 
 // s(lambda) = 1/lambda - 1/expm1(lambda) and its derivative
 // s' = -1/lambda^2 + e^lambda/expm1(lambda)^2. Below 1/2 both differences

@@ -25,15 +25,17 @@ int mean(NodeMaker& make, std::span<const int> a) { return ordinal::mean(make, a
 
 double logit(double p) { return std::log(p) - std::log1p(-p); }
 
-constexpr DistributionDef def{.name = "ordered_logistic",
-                              .discrete = true,
-                              .outcome = Domain::category,
-                              .args = args,
-                              .op = {"ordered_logistic", -1, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean,
-                              .ordinal = true,
-                              .latent_quantile = &logit};
+constexpr DistributionDef def{
+    .name = "ordered_logistic",
+    .discrete = true,
+    .outcome = Domain::category,
+    .args = args,
+    .op = {"ordered_logistic", -1, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .ordinal = true,
+    .latent_quantile = &logit,
+    .no_cdf = "not implemented yet (an ordinal outcome's P(Y <= k) is inv_logit(c[k] - eta))"};
 
 // log sigmoid(x) = -log(1 + e^-x), with the exponent kept <= 0.
 double log_sigmoid(double x) { return x >= 0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x)); }

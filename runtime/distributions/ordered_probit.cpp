@@ -34,7 +34,8 @@ constexpr DistributionDef def{.name = "ordered_probit",
                               .sample = &sample,
                               .mean = &mean,
                               .ordinal = true,
-                              .latent_quantile = &probit};
+                              .latent_quantile = &probit,
+                              .no_cdf = "not implemented yet (an ordinal outcome's P(Y <= k) is Phi(c[k] - eta))"};
 
 constexpr double sqrt_2 = 1.4142135623730950488016887242097;
 

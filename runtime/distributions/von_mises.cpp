@@ -52,13 +52,15 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = mu, the circular mean (the direction of E[(cos y, sin y)]).
 int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
 
-constexpr DistributionDef def{.name = "von_mises",
-                              .discrete = false,
-                              .outcome = Domain::real,
-                              .args = args,
-                              .op = {"von_mises", 3, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "von_mises",
+    .discrete = false,
+    .outcome = Domain::real,
+    .args = args,
+    .op = {"von_mises", 3, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf = "an angle's cumulative probability depends on where the circle is cut, and is not implemented"};
 
 // log I0(kappa) - kappa, A = I1/I0 and A' = dA/dkappa.
 struct Bessel {

@@ -35,7 +35,8 @@ constexpr DistributionDef def{.name = "zero_inflated_negbinomial",
                               .args = args,
                               .op = {"zero_inflated_negbinomial", 4, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .no_cdf = "not implemented yet, as for negbinomial"};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];

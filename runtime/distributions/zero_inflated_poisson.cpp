@@ -35,7 +35,8 @@ constexpr DistributionDef def{.name = "zero_inflated_poisson",
                               .args = args,
                               .op = {"zero_inflated_poisson", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .no_cdf = "not implemented yet (write the zero and the count parts with poisson_lcdf)"};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
