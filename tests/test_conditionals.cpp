@@ -284,3 +284,34 @@ TEST_CASE("random nested conditionals: value, gradient and Hessian are the taken
     CHECK(compared >= 100);
     CHECK(poisoned >= 50);
 }
+
+TEST_CASE("an untaken -inf, NaN or NaN derivative leaves the gradient and Hessian exact") {
+    // log(x) is -inf at x = 0 (with an infinite derivative) and NaN below;
+    // sqrt(-a) is NaN for a > 0, row-invariant, in the branch no row takes.
+    const std::string model_text =
+        "param a, b\n"
+        "target += ifelse(x > 0, b * log(x), a * x) + ifelse(a > 0, log(a), sqrt(-a)) * z\n";
+    const std::string csv = "x,z\n-1,1\n0,2\n0.5,3\n2,4\n";
+    auto bound = bind_model(model_text, csv);
+    REQUIRE(bound);
+    REQUIRE(bound->model->parameters[0].name == "a");
+    std::vector<std::span<const double>> spans;
+    for (const auto& c : bound->columns) spans.emplace_back(c.data(), c.size());
+    mlec::rt::Evaluator ev(bound->model->graph, spans, bound->rows, 2);
+    const double a = 0.5, b = 1.5;
+    Eigen::VectorXd theta(2);
+    theta << a, b;
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+    const double nll = ev.nll_gradient_hessian(theta, g, h);
+    // closed form: rows x <= 0 give a*x, rows x > 0 give b*log(x); all give log(a)*z
+    const double sum_z = 10, log_x = std::log(0.5) + std::log(2.0);
+    CHECK(nll == Approx(-(a * (-1 + 0) + b * log_x + std::log(a) * sum_z)).epsilon(1e-14));
+    CHECK(g[0] == Approx(-(-1 + sum_z / a)).epsilon(1e-14));
+    CHECK(g[1] == Approx(-log_x).epsilon(1e-14));
+    CHECK(h(0, 0) == Approx(sum_z / (a * a)).epsilon(1e-14));
+    CHECK(h(0, 1) == 0);
+    CHECK(h(1, 1) == 0);
+    // the start-value check names no row: every taken branch is finite
+    CHECK_FALSE(ev.find_non_finite(theta));
+}
