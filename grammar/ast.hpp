@@ -19,7 +19,9 @@ namespace mlec::ast {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
-enum class BinaryOp { add, sub, mul, div, pow };
+// Comparisons and logical operators give 1 or 0 (docs/language.md,
+// "Comparisons and conditionals").
+enum class BinaryOp { add, sub, mul, div, pow, eq, ne, lt, le, gt, ge, logical_and, logical_or };
 
 struct Number {
     double value = 0;
@@ -41,7 +43,9 @@ struct Binary {
 };
 
 // f(a, b) or, for log densities, f(y | a, b): then `conditional` is true and
-// args[0] is the outcome before the bar.
+// args[0] is the outcome before the bar. The parser also writes `c ? a : b`
+// as the call ifelse(c, a, b) and `!x` as a call of "!", so that every walk
+// of the tree sees them as the calls they lower to.
 struct Call {
     std::string callee;
     Span callee_span;

@@ -63,7 +63,7 @@ struct Power : Located {
     boost::optional<x3::forward_ast<Unary>> exponent;
 };
 
-// unary: {'-' | '+'} power
+// unary: {'-' | '+' | '!'} power
 struct Unary : Located {
     std::vector<char> signs;
     Power operand;
@@ -85,10 +85,49 @@ struct SumTail {
     Product operand;
 };
 
-// expression: product {('+' | '-') product}
-struct Expression : Located {
+// sum: product {('+' | '-') product}
+struct Sum : Located {
     Product first;
     std::vector<SumTail> rest;
+};
+
+// One comparison operator and its right operand; located, so that a
+// second one (`a < b < c`, which does not associate) can be pointed at.
+struct CompareTail : Located {
+    std::string op;
+    Sum operand;
+};
+
+// comparison: sum [('==' | '!=' | '<=' | '>=' | '<' | '>') sum]
+// (parsed as a list, so that a chain is refused with its position)
+struct Comparison {
+    Sum first;
+    std::vector<CompareTail> rest;
+};
+
+// conjunction: comparison {'&&' comparison}
+struct Conjunction {
+    Comparison first;
+    std::vector<Comparison> rest;
+};
+
+// disjunction: conjunction {'||' conjunction}
+struct Disjunction {
+    Conjunction first;
+    std::vector<Conjunction> rest;
+};
+
+struct Branches;
+
+// expression: disjunction ['?' expression ':' expression]   (right-associative)
+struct Expression : Located {
+    Disjunction condition;
+    boost::optional<x3::forward_ast<Branches>> branches;
+};
+
+struct Branches {
+    Expression then;
+    Expression otherwise;
 };
 
 // ',' expression  or  '|' expression (the bar of `f(y | a, b)`)
@@ -144,8 +183,8 @@ struct ParamDecl {
     boost::optional<std::string> constraint;
     std::vector<Expression> dims;
     boost::optional<Interval> interval;
-    boost::optional<Expression> lower;
-    boost::optional<Expression> upper;
+    boost::optional<Sum> lower;  // a sum: in `p > 0 < 1` the '<' is the upper bound's
+    boost::optional<Sum> upper;
     boost::optional<Expression> start;
 };
 
@@ -225,7 +264,13 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Unary, signs, operand)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ProductTail, op, operand)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Product, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::SumTail, op, operand)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Expression, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Sum, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::CompareTail, op, operand)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Comparison, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Conjunction, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Disjunction, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Expression, condition, branches)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Branches, then, otherwise)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ArgumentTail, separator, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Arguments, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Call, callee, arguments)

@@ -1,9 +1,13 @@
 // The .mle grammar's rule definitions (declared in model_grammar.hpp).
 //
 // Precedence, loosest first (one table, like Lua's lparser.c):
-//   expression  product {('+' | '-') product}      left-associative
+//   expression  disjunction ['?' expression ':' expression]   right-associative
+//   disjunction conjunction {'||' conjunction}     left-associative
+//   conjunction comparison {'&&' comparison}       left-associative
+//   comparison  sum [cmp sum]                      does not associate: a < b < c is refused
+//   sum         product {('+' | '-') product}      left-associative
 //   product     unary {('*' | '/') unary}          left-associative
-//   unary       {'-' | '+'} power                  -x^2 = -(x^2), as in math, R and Stan
+//   unary       {'-' | '+' | '!'} power            -x^2 = -(x^2), as in math, R and Stan
 //   power       primary ['^' unary]                right-associative: 2^3^2 = 2^(9)
 //   primary     number | call | index | name | vector | '(' expression ')'
 //
@@ -74,6 +78,13 @@ struct operand_start_class;
 struct unary_class : annotate_position {};
 struct power_class : annotate_position {};
 struct product_class;
+struct sum_class : annotate_position {};
+struct compare_tail_class : annotate_position {};
+struct comparison_class;
+struct conjunction_class;
+struct disjunction_class;
+struct branches_class;
+struct branch_colon_class;
 struct expression_class : annotate_position {};
 struct exponent_class;
 struct primary_class;
@@ -126,6 +137,13 @@ const x3::rule<unary_class, syntax::Unary> unary = "expression";
 const x3::rule<power_class, syntax::Power> power = "expression";
 const x3::rule<exponent_class, syntax::Unary> exponent = "expression";
 const x3::rule<product_class, syntax::Product> product = "expression";
+const x3::rule<sum_class, syntax::Sum> sum = "expression";
+const x3::rule<compare_tail_class, syntax::CompareTail> compare_tail = "expression";
+const x3::rule<comparison_class, syntax::Comparison> comparison = "expression";
+const x3::rule<conjunction_class, syntax::Conjunction> conjunction = "expression";
+const x3::rule<disjunction_class, syntax::Disjunction> disjunction = "expression";
+const x3::rule<branches_class, syntax::Branches> branches = "expression";
+const x3::rule<branch_colon_class> branch_colon = "branch_colon";
 const x3::rule<expression_class, syntax::Expression> expression = "expression";
 const x3::rule<primary_class, syntax::Primary> primary = "expression";
 const x3::rule<group_class, syntax::Expression> group = "group";
@@ -155,8 +173,8 @@ const x3::rule<interval_class, syntax::Interval> interval = "interval";
 const x3::rule<interval_open_class> interval_open = "interval_open";
 const x3::rule<interval_comma_class> interval_comma = "interval_comma";
 const x3::rule<interval_close_class> interval_close = "interval_close";
-const x3::rule<lower_bound_class, syntax::Expression> lower_bound = "lower_bound";
-const x3::rule<upper_bound_class, syntax::Expression> upper_bound = "upper_bound";
+const x3::rule<lower_bound_class, syntax::Sum> lower_bound = "lower_bound";
+const x3::rule<upper_bound_class, syntax::Sum> upper_bound = "upper_bound";
 const x3::rule<data_class, syntax::Data> data = "data";
 const x3::rule<data_name_class, syntax::Name> data_name = "data_name";
 const x3::rule<target_class, syntax::Target> target = "target";
@@ -187,13 +205,25 @@ const auto number_text_def = token<number_end>{};
 const auto number_def = number_text;
 
 // A sign must be followed by an operand, so `a = -` reports "after '-'".
-const auto operand_start_def = &(name_char | char_(".([+-"));
+const auto operand_start_def = &(name_char | char_(".([+!-"));
 
-const auto unary_def = *(char_("+-") > operand_start) >> power;
+// '!' is a sign unless it starts '!=' (which cannot follow an operator anyway).
+const auto unary_def = *((char_("+-") | (char_('!') >> !lit('='))) > operand_start) >> power;
 const auto exponent_def = unary;
 const auto power_def = primary >> -(lit('^') > exponent);
 const auto product_def = unary >> *(char_("*/") > unary);
-const auto expression_def = product >> *(char_("+-") > product);
+const auto sum_def = product >> *(char_("+-") > product);
+
+// Two-character operators first, so that '<=' is not '<' then '='.
+const auto compare_op =
+    x3::string("==") | x3::string("!=") | x3::string("<=") | x3::string(">=") | x3::string("<") | x3::string(">");
+const auto compare_tail_def = compare_op > sum;
+const auto comparison_def = sum >> *compare_tail;
+const auto conjunction_def = comparison >> *(lit("&&") > comparison);
+const auto disjunction_def = conjunction >> *(lit("||") > conjunction);
+const auto branches_def = expression > branch_colon > expression;
+const auto branch_colon_def = lit(':');
+const auto expression_def = disjunction >> -(lit('?') > branches);
 
 const auto primary_def = number | call | index | name | vector_literal | group;
 const auto group_def = lit('(') > expression > group_close;
@@ -217,7 +247,7 @@ const auto distribution_open_def = lit('(');
 const auto sample_def = expression > sample_tilde > distribution;
 const auto sample_tilde_def = lit('~');
 
-const auto assign_def = name >> lit('=') > expression;
+const auto assign_def = name >> (lit('=') >> !lit('=')) > expression;
 
 // param decl, decl, ...
 const auto param_def = (keyword("param") > param_decl) >> *(lit(',') > param_decl);
@@ -233,8 +263,8 @@ const auto interval_def = keyword("in") > interval_open > expression > interval_
 const auto interval_open_def = lit('(');
 const auto interval_comma_def = lit(',');
 const auto interval_close_def = lit(')');
-const auto lower_bound_def = expression;
-const auto upper_bound_def = expression;
+const auto lower_bound_def = sum;
+const auto upper_bound_def = sum;
 
 const auto data_def = (keyword("data") > data_name) >> *(lit(',') > data_name);
 const auto data_name_def = name;
@@ -256,13 +286,14 @@ const auto statement_end_def = separator | &x3::eoi;
 const auto end_of_model_def = x3::eoi;
 const auto model_def = *separator >> *((statement > statement_end) >> *separator) > end_of_model;
 
-BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, expression,
-                    primary, group, group_close, arguments, argument_tail, call, call_close, expression_list, index,
-                    index_close, vector_literal, vector_close, distribution, distribution_name, distribution_open,
-                    sample, sample_tilde, assign, param, param_decl, constraint, simplex_open, dims, dims_close,
-                    interval, interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name,
-                    target, plus_assign, weight, report, report_name, report_equals, statement, statement_end,
-                    end_of_model, model)
+BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, sum,
+                    compare_tail, comparison, conjunction, disjunction, branches, branch_colon, expression, primary,
+                    group, group_close, arguments, argument_tail, call, call_close, expression_list, index, index_close,
+                    vector_literal, vector_close, distribution, distribution_name, distribution_open, sample,
+                    sample_tilde, assign, param, param_decl, constraint, simplex_open, dims, dims_close, interval,
+                    interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name, target,
+                    plus_assign, weight, report, report_name, report_equals, statement, statement_end, end_of_model,
+                    model)
 
 }  // namespace parser
 

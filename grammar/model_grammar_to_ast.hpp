@@ -81,7 +81,67 @@ private:
         return out;
     }
 
+    // c ? a : b is ifelse(c, a, b): one construct, one lowering.
     Tree expression(const syntax::Expression& node) {
+        Tree out = disjunction(node.condition);
+        if (!node.branches || error) return out;
+        const syntax::Branches& branches = node.branches->get();
+        Tree conditional;
+        conditional.expr.span = span(node);
+        ast::Call call;
+        call.callee = "ifelse";
+        call.callee_span = conditional.expr.span;
+        call.args.push_back(take(std::move(out), conditional.height));
+        call.args.push_back(take(expression(branches.then), conditional.height));
+        call.args.push_back(take(expression(branches.otherwise), conditional.height));
+        conditional.expr.node = std::move(call);
+        return conditional;
+    }
+
+    Tree disjunction(const syntax::Disjunction& node) {
+        Tree out = conjunction(node.first);
+        for (const syntax::Conjunction& next : node.rest) {
+            if (error) break;
+            out = binary(ast::BinaryOp::logical_or, std::move(out), conjunction(next));
+        }
+        return out;
+    }
+
+    Tree conjunction(const syntax::Conjunction& node) {
+        Tree out = comparison(node.first);
+        for (const syntax::Comparison& next : node.rest) {
+            if (error) break;
+            out = binary(ast::BinaryOp::logical_and, std::move(out), comparison(next));
+        }
+        return out;
+    }
+
+    // Comparisons do not associate: in R and C `a < b < c` is (a < b) < c,
+    // which compares 0 or 1 with c, never what was meant.
+    Tree comparison(const syntax::Comparison& node) {
+        Tree out = sum(node.first);
+        if (node.rest.empty() || error) return out;
+        if (node.rest.size() > 1) {
+            const syntax::CompareTail& second = node.rest[1];
+            const std::uint32_t at = skip_blanks(text_, offset(second.from));
+            fail(Span{at, to_offset(at + second.op.size())},
+                 "comparisons do not chain: write 'a < b && b < c', or '(a < b) < c' to compare a 0/1 value");
+            return out;
+        }
+        const syntax::CompareTail& tail = node.rest[0];
+        return binary(compare_op(tail.op), std::move(out), sum(tail.operand));
+    }
+
+    static ast::BinaryOp compare_op(const std::string& op) {
+        if (op == "==") return ast::BinaryOp::eq;
+        if (op == "!=") return ast::BinaryOp::ne;
+        if (op == "<") return ast::BinaryOp::lt;
+        if (op == "<=") return ast::BinaryOp::le;
+        if (op == ">") return ast::BinaryOp::gt;
+        return ast::BinaryOp::ge;
+    }
+
+    Tree sum(const syntax::Sum& node) {
         Tree out = product(node.first);
         for (const syntax::SumTail& tail : node.rest) {
             if (error) break;
@@ -110,7 +170,18 @@ private:
         }
         Tree out = power(node.operand);
         for (std::size_t k = node.signs.size(); k-- > 0;) {
-            if (node.signs[k] == '-') {
+            if (node.signs[k] == '!') {
+                // !x is a call of the operator "!" (ast.hpp).
+                ast::Call call;
+                call.callee = "!";
+                call.callee_span = Span{at[k], at[k] + 1};
+                ast::Expr negated;
+                negated.span = out.expr.span;
+                call.args.push_back(std::move(out.expr));
+                negated.node = std::move(call);
+                out.expr = std::move(negated);
+                ++out.height;
+            } else if (node.signs[k] == '-') {
                 ast::Expr negated;
                 negated.span = out.expr.span;
                 negated.node = ast::Negate{boxed(std::move(out.expr))};
@@ -260,8 +331,8 @@ private:
                 out.lower = value(decl.interval->lower);
                 out.upper = value(decl.interval->upper);
             }
-            if (decl.lower) out.lower = value(*decl.lower);
-            if (decl.upper) out.upper = value(*decl.upper);
+            if (decl.lower) out.lower = sum(*decl.lower).expr;
+            if (decl.upper) out.upper = sum(*decl.upper).expr;
             if (decl.start) out.start = value(*decl.start);
             param.decls.push_back(std::move(out));
         }

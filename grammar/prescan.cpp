@@ -134,6 +134,18 @@ private:
                               "'**' is not an operator in mlec; write '^' for a "
                               "power, as in 'x ^ 2'"};
         }
+        if (c == '&' && !(i + 1 < size() && text_[i + 1] == '&')) {
+            // R's vectorized and: mlec's values are per row already.
+            return ParseError{Span{i, i + 1}, "'&' is not an operator in mlec; write '&&' for 'and'"};
+        }
+        if ((c == '|' || c == '&') && i + 1 < size() && text_[i + 1] == c) {
+            i += 2;
+            end_chain();
+            after_operand_ = false;
+            continues_ = true;
+            return std::nullopt;
+        }
+        if (c == '!' && !(i + 1 < size() && text_[i + 1] == '=')) return deepen_chain(i++);  // not: a sign
         switch (c) {
             case '(':
             case '[': return open_bracket(i++);
@@ -148,6 +160,9 @@ private:
             case '~':
             case '=':
             case '|':
+            case '!':
+            case '?':
+            case ':':
                 ++i;
                 end_chain();
                 after_operand_ = false;

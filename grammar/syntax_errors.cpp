@@ -299,6 +299,10 @@ ParseError statement_end_error(const Failure& f) {
     if (keyword == "param" || keyword == "data") {
         return f.fail("expected ',' or end of statement" + f.after);
     }
+    if (f.found.text == "|") {
+        // R's vectorized or; '|' alone is only the bar of normal_lpdf(y | ...)
+        return {f.at_found, "'|' is not an operator in mlec; write '||' for 'or'"};
+    }
     const bool sampling = f.text.substr(begin, f.at - begin).find('~') != std::string_view::npos;
     const bool after_operand =
         f.previous && (is_word_char(f.previous->text.back()) || f.previous->text == ")" || f.previous->text == "]");
@@ -322,10 +326,31 @@ ParseError statement_error(const Failure& f) {
     return {f.at_found, message};
 }
 
+// `y ~ x1 + x2` and `y ~ 1 + x`: R's model formulas, where mlec wants a
+// distribution. Said at the formula's first term.
+std::optional<ParseError> formula_error(const Failure& f, std::string_view rule) {
+    const bool after_name = rule == "distribution_open" && f.previous && f.found_here &&
+                            (f.found.text == "+" || f.found.text == "*" || f.found.text == ":");
+    const bool intercept = rule == "distribution" && f.found_here && (f.found.text == "1" || f.found.text == "0");
+    if (!after_name && !intercept) {
+        return std::nullopt;
+    }
+    const Span at = after_name ? Span{f.previous->begin, f.previous->end} : f.at_found;
+    return ParseError{at,
+                      "this is an R formula; in mlec write the distribution and its mean, as in "
+                      "'y ~ normal(b0 + b1*x1 + b2*x2, sigma)'"};
+}
+
 // The rules whose message is a fixed phrase (and hint) after the failure.
 ParseError phrase_error(const Failure& f, std::string_view rule) {
     if (rule == "expression") {
         return f.fail("expected expression" + f.after);
+    }
+    if (auto formula = formula_error(f, rule)) {
+        return std::move(*formula);
+    }
+    if (rule == "branch_colon") {
+        return f.fail("expected ':'" + f.after, "a conditional is written 'c ? a : b'");
     }
     if (rule == "distribution") {
         return f.fail("expected a distribution" + f.after, "as in 'y ~ normal(mu, sigma)'");

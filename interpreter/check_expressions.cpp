@@ -48,6 +48,14 @@ Value Checker::lower(const ast::Expr& e, const ast::Binary& b) {
         case ast::BinaryOp::mul: v = build_.multiply(l, r, error); break;
         case ast::BinaryOp::div: v = build_.elementwise(rt::op_div(), l, r, error); break;
         case ast::BinaryOp::pow: v = build_.elementwise(rt::op_pow(), l, r, error); break;
+        case ast::BinaryOp::eq: v = build_.elementwise(rt::op_eq(), l, r, error); break;
+        case ast::BinaryOp::ne: v = build_.elementwise(rt::op_ne(), l, r, error); break;
+        case ast::BinaryOp::lt: v = build_.elementwise(rt::op_lt(), l, r, error); break;
+        case ast::BinaryOp::le: v = build_.elementwise(rt::op_le(), l, r, error); break;
+        case ast::BinaryOp::gt: v = build_.elementwise(rt::op_gt(), l, r, error); break;
+        case ast::BinaryOp::ge: v = build_.elementwise(rt::op_ge(), l, r, error); break;
+        case ast::BinaryOp::logical_and: v = build_.elementwise(rt::op_and(), l, r, error); break;
+        case ast::BinaryOp::logical_or: v = build_.elementwise(rt::op_or(), l, r, error); break;
     }
     if (!v) fail(e.span, error);
     return *v;
@@ -66,7 +74,9 @@ Value Checker::lower(const ast::Expr& e, const ast::Call& c) {
     if (c.conditional)
         fail(c.callee_span,
              "'|' is only used in calls of distributions such as normal_lpdf(y | mu, sigma) or "
-             "normal_lcdf(y | mu, sigma)");
+             "normal_lcdf(y | mu, sigma); for 'or' write '||'");
+    if (c.callee == "!") return logical_not(c);
+    if (c.callee == "ifelse") return conditional(e, c);
     if (auto v = shape_construct(e, c)) return *v;
     if (auto v = log_sum_exp_rewrite(e, c)) return *v;
     const rt::OpDef* op = rt::find_function(c.callee);
@@ -132,8 +142,29 @@ void Checker::fail_unknown_function(const ast::Call& c) {
     std::vector<std::string> names{"dot", "softmax"};  // the constructs of shape_construct
     for (const rt::OpDef* f : rt::all_functions()) names.emplace_back(f->name);
     std::string message = "unknown function '" + c.callee + "'";
-    if (auto guess = closest(c.callee, names)) message += "; did you mean '" + *guess + "'?";
+    if (auto foreign = foreign_name(c.callee)) message.append("; ").append(foreign_advice(c.callee, *foreign, false));
+    else if (auto guess = closest(c.callee, names)) message += "; did you mean '" + *guess + "'?";
     fail(c.callee_span, message);
+}
+
+// !x (the parser's call of "!").
+Value Checker::logical_not(const ast::Call& c) { return build_.map(rt::op_not(), expression(c.args[0])); }
+
+// ifelse(c, a, b) and c ? a : b, per row. Each branch is lowered under a
+// guard, so that the data checks of its values apply only to the rows that
+// take it (DataCheck::guards); the evaluator keeps the untaken branch out of
+// the value and the derivatives (docs/architecture.md, "Conditionals").
+Value Checker::conditional(const ast::Expr& e, const ast::Call& c) {
+    if (c.args.size() != 3)
+        fail(e.span, "ifelse takes 3 arguments (condition, value if true, value if false), but " +
+                         std::to_string(c.args.size()) + (c.args.size() == 1 ? " was" : " were") + " given");
+    const int condition = scalar(c.args[0], "ifelse's condition");
+    guards_.push_back({condition, true});
+    const int then = scalar(c.args[1], "ifelse's value if true");
+    guards_.back().when_true = false;
+    const int otherwise = scalar(c.args[2], "ifelse's value if false");
+    guards_.pop_back();
+    return Value::scalar(build_.op(rt::op_ifelse(), {condition, then, otherwise}));
 }
 
 // A variadic function (sum, log_sum_exp, min, max) folds every entry of

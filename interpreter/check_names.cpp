@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "interpreter/checker.hpp"
+#include "runtime/distributions.hpp"
 #include "runtime/functions.hpp"
 
 namespace mlec::interp::check {
@@ -70,6 +71,13 @@ void Checker::collect_used_names(const ast::Statement& s) {
 }
 
 void Checker::visit(const ast::Statement&, const ast::Assign& a) {
+    // `y = normal(mu, sigma)`: a habit from tools where '=' states a
+    // distribution; here it would define a local.
+    if (const auto* call = std::get_if<ast::Call>(&a.value.node);
+        call && (rt::find_distribution(call->callee) || call->callee == "mixture"))
+        fail(call->callee_span, "'" + call->callee + "' is a distribution: to say that '" + a.name +
+                                    "' follows it, write '" + a.name + " ~ " + call->callee +
+                                    "(...)'; '=' defines a local");
     if (columns_.usable_column(a.name))
         fail(a.name_span, "'" + a.name + "' is a column of " + columns_.data_name() +
                               "; a local definition cannot have a column's name");

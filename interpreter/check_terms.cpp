@@ -88,7 +88,8 @@ const rt::DistributionDef* Checker::find_distribution_or_fail(const std::string&
     for (const rt::DistributionDef* d : rt::all_distributions()) names.emplace_back(d->name);
     names.emplace_back("mixture");
     std::string message = "unknown distribution '" + name + "'";
-    if (auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
+    if (auto foreign = foreign_name(name)) message.append("; ").append(foreign_advice(name, *foreign, true));
+    else if (auto guess = closest(name, names)) message += "; did you mean '" + *guess + "'?";
     fail(span, message);
 }
 
@@ -265,7 +266,9 @@ std::vector<int> Checker::mixture_log_weights(const ast::Expr& weights, std::siz
 void Checker::add_check(int node, Span span, rt::Domain domain, int max, std::string what) {
     const rt::Node& n = out_.graph.node(node);
     if (!n.deps.empty() || n.row_invariant || (domain == rt::Domain::real && max == 0)) return;
-    out_.checks.push_back(DataCheck{node, span, domain, max, std::move(what)});
+    DataCheck check{node, span, domain, max, std::move(what)};
+    check.guards = guards_;
+    out_.checks.push_back(std::move(check));
 }
 
 // The limits an argument sets on the outcome (rt::OutcomeLimit), for

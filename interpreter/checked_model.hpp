@@ -86,6 +86,15 @@ struct DataCheck {
     int limit_node = -1;
     bool upper = true;
     std::string limit_what{};  // "binomial's n"
+    // The conditions under which the checked value is used at all: a value
+    // inside a branch of ifelse(c, a, b) is checked only on the rows that
+    // take that branch. A condition that depends on parameters may change
+    // during the fit, so it does not exempt any row.
+    struct Guard {
+        int condition = -1;     // a node
+        bool when_true = true;  // the value is used where the condition is true (else false)
+    };
+    std::vector<Guard> guards{};
 };
 
 // One term of the log-likelihood: a sampling statement or `target +=`.

@@ -231,6 +231,8 @@ private:
     std::optional<Value> log_sum_exp_rewrite(const ast::Expr& e, const ast::Call& c);
     [[noreturn]] void fail_unknown_function(const ast::Call& c);
     Value variadic_call(const ast::Expr& e, const ast::Call& c, const rt::OpDef& op);
+    Value conditional(const ast::Expr& e, const ast::Call& c);
+    Value logical_not(const ast::Call& c);
     Value lower(const ast::Expr& e, const ast::Index& ix);
     Value group_entry(const ast::Expr& e, const ast::Index& ix, const Value& base, const std::string& group_column);
     Value shaped_entry(const ast::Expr& e, const ast::Index& ix, const Value& base);
@@ -268,8 +270,9 @@ private:
     Columns columns_;
     Builder build_;
     Locals locals_;
-    std::set<std::string> used_names_;  // every name an expression uses (a parameter is numbered where declared)
-    std::optional<Span> weight_at_;     // the `weight` statement, once seen
+    std::set<std::string> used_names_;      // every name an expression uses (a parameter is numbered where declared)
+    std::optional<Span> weight_at_;         // the `weight` statement, once seen
+    std::vector<DataCheck::Guard> guards_;  // the branches of ifelse being lowered, outermost first
 
     // Parameters (check_parameters.cpp).
     std::map<std::string, const ast::ParamDecl*> declared_;

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/distributions.hpp"
+
 namespace mlec::interp {
 
 int edit_distance(std::string_view a, std::string_view b) {
@@ -130,6 +132,60 @@ std::optional<std::string> not_a_constant(std::string_view name) {
     if (name == "TRUE" || name == "FALSE" || name == "true" || name == "false")
         return "write 1 for true and 0 for false";
     return std::nullopt;
+}
+
+// R's density functions and families, Stan's other names: each maps to
+// one of mlec's distributions (runtime/distributions/list.hpp).
+std::optional<ForeignName> foreign_name(std::string_view name) {
+    struct Entry {
+        std::string_view foreign;
+        ForeignName name;
+    };
+    static constexpr Entry table[] = {
+        {"gaussian", {"normal"}},
+        {"dnorm", {"normal", true}},
+        {"dbinom", {"binomial", true}},
+        {"dpois", {"poisson", true}},
+        {"dgamma", {"gamma", true}},
+        {"dbeta", {"beta", true}},
+        {"dexp", {"exponential", true}},
+        {"dlnorm", {"lognormal", true}},
+        {"dnbinom", {"negbinomial", true}},
+        {"dt", {"student_t", true}},
+        {"dunif", {"uniform", true}},
+        {"dweibull", {"weibull", true}},
+        {"dlogis", {"logistic", true}},
+        {"dcauchy", {"cauchy", true}},
+        {"dgeom", {"geometric", true}},
+        {"neg_binomial", {"negbinomial"}},
+        {"neg_binomial_2", {"negbinomial"}},
+        {"double_exponential", {"laplace"}},
+        {"poisson_log_glm", {"poisson_log", false, true}},
+        {"normal_id_glm", {"normal", false, true}},
+        {"bernoulli_logit_glm", {"bernoulli_logit", false, true}},
+        {"neg_binomial_2_log_glm", {"negbinomial", false, true}},
+    };
+    for (const Entry& e : table)
+        if (e.foreign == name) return e.name;
+    return std::nullopt;
+}
+
+std::string foreign_advice(std::string_view name, const ForeignName& f, bool sampling) {
+    const std::string mlec(f.mlec);
+    std::string out = "'";
+    out.append(name);
+    if (f.glm) {
+        out.append("' is Stan's; in mlec write the linear predictor out, as in 'y ~ ");
+        return out.append(mlec).append("(b0 + b1*x1 + b2*x2, ...)'");
+    }
+    if (f.r_density && !sampling) {
+        const rt::DistributionDef* d = rt::find_distribution(mlec);
+        out.append("' is R's; mlec's log density is ").append(mlec).append(d && d->discrete ? "_lpmf" : "_lpdf");
+        out.append("(y | ...)");
+        return out.append(" (or write 'y ~ ").append(mlec).append("(...)')");
+    }
+    out.append("' is mlec's '").append(mlec).append("', as in 'y ~ ");
+    return out.append(mlec).append("(...)'");
 }
 
 }  // namespace mlec::interp

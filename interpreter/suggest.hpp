@@ -51,4 +51,18 @@ std::string describe(const ColumnLikeness& likeness);
 // TRUE, ...): what to write instead, as in "write exp(1) for Euler's number".
 std::optional<std::string> not_a_constant(std::string_view name);
 
+// A distribution's name in another tool (R's gaussian, dnorm, dpois;
+// Stan's neg_binomial_2, normal_id_glm) and mlec's name for it: what an
+// unknown distribution or function of that name suggests.
+struct ForeignName {
+    std::string_view mlec;   // "normal"
+    bool r_density = false;  // R's d<name>(y, ...), which is mlec's <name>_lpdf(y | ...)
+    bool glm = false;        // Stan's *_glm: in mlec the linear predictor is written out
+};
+std::optional<ForeignName> foreign_name(std::string_view name);
+
+// The advice for a foreign name: how to write it in mlec, after '~' when
+// `sampling`, else in an expression.
+std::string foreign_advice(std::string_view name, const ForeignName& f, bool sampling);
+
 }  // namespace mlec::interp

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
@@ -36,7 +38,21 @@ std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, co
         check.limit_node >= 0 ? e.node_values(theta, check.limit_node) : std::vector<double>{};
     // (a row-invariant node has one value for every row)
     auto at = [](const std::vector<double>& v, std::size_t row) { return v.size() == 1 ? v[0] : v[row]; };
+    // The branches the value lies in (DataCheck::guards): a row that takes
+    // none of them does not use it. Conditions on parameters exempt no row.
+    std::vector<std::pair<std::vector<double>, bool>> guards;
+    for (const interp::DataCheck::Guard& g : check.guards)
+        if (p.model.graph.node(g.condition).deps.empty())
+            guards.emplace_back(e.node_values(theta, g.condition), g.when_true);
+    auto used = [&](std::size_t row) {
+        for (const auto& [condition, when_true] : guards) {
+            const double c = at(condition, row);
+            if (!std::isnan(c) && (c != 0) != when_true) return false;
+        }
+        return true;
+    };
     for (std::size_t row = 0; row < p.rows; ++row) {
+        if (!used(row)) continue;
         const double v = at(values, row);
         if (!rt::in_domain(check.domain, v) || (check.max > 0 && v > check.max)) {
             std::string must = check.max > 0 ? "a whole number from 1 to " + std::to_string(check.max)

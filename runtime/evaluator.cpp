@@ -77,6 +77,7 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     for (int id : varying_)
         if (live[static_cast<std::size_t>(id)]) live_varying_.push_back(id);
     current_varying_ = &live_varying_;
+    find_conditional(live);
     // More workers than blocks would only idle.
     threads_ =
         static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads_), blocks_)));
@@ -104,6 +105,8 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         ws.d2.resize(count);
         ws.adjoint.resize(count);
         ws.tangent.resize(count);
+        ws.active.resize(count);
+        ws.any_active.assign(count, 1);
     }
     for (int id : varying_) {
         const auto uid = static_cast<std::size_t>(id);
@@ -111,6 +114,7 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (n.kind != NodeKind::op) continue;
         if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
         if (mode == Mode::value) continue;
+        if (conditional_[uid] && ws.active[uid].empty()) ws.active[uid].assign(block_rows_, 0.0);
         if (ws.d1[uid].empty() && !n.op->constant_partial && !n.op->product)
             ws.d1[uid].assign(n.inputs.size(), Buffer(block_rows_, 0.0));
         if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
@@ -257,6 +261,7 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
                     if (!has_deps(child)) continue;
                     const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(n.inputs[i])];
                     const double d = invariant_d1_[uid][i];
+                    if (n.op->branch && d == 0) continue;  // the untaken branch: its tangent may be NaN
                     const auto& pos = dep_position_[uid][i];
                     for (std::size_t a = 0; a < pos.size(); ++a)
                         t(0, pos[a]) += d * ti(0, static_cast<Eigen::Index>(a));
@@ -277,6 +282,89 @@ void Evaluator::forward_block(Workspace& ws, std::size_t begin, std::size_t n, M
     ws.begin = begin;
     for (int id : *current_varying_)
         if (graph_.node(id).kind == NodeKind::op) call_op(&ws, id, n, mode);
+    if (mode != Mode::value && !conditional_varying_.empty()) mask_block(ws, n, mode);
+}
+
+// Which nodes only conditionals reach: a node is unconditional when a term
+// reaches it through inputs other than the branches of an ifelse. The
+// others are "conditional": each row uses them or not depending on the
+// conditions above them, and mask_block works out which.
+void Evaluator::find_conditional(const std::vector<bool>& live) {
+    const auto& nodes = graph_.nodes();
+    const std::size_t count = nodes.size();
+    std::vector<bool> unconditional(count, false);
+    for (int t : graph_.terms()) unconditional[static_cast<std::size_t>(t)] = true;
+    for (std::size_t id = count; id-- > 0;) {
+        if (!unconditional[id]) continue;
+        const Node& n = nodes[id];
+        for (std::size_t i = 0; i < n.inputs.size(); ++i)
+            if (!(n.kind == NodeKind::op && n.op->branch && i > 0))
+                unconditional[static_cast<std::size_t>(n.inputs[i])] = true;
+    }
+    conditional_.assign(count, false);
+    uses_.assign(count, {});
+    for (std::size_t id = 0; id < count; ++id) {
+        conditional_[id] = live[id] && !unconditional[id];
+        if (conditional_[id] && !nodes[id].row_invariant && nodes[id].kind == NodeKind::op)
+            conditional_varying_.push_back(static_cast<int>(id));
+    }
+    for (int user : live_varying_) {
+        const Node& u = graph_.node(user);
+        for (std::size_t i = 0; i < u.inputs.size(); ++i) {
+            const auto in = static_cast<std::size_t>(u.inputs[i]);
+            if (!conditional_[in] || nodes[in].row_invariant || nodes[in].kind != NodeKind::op) continue;
+            const bool branch = u.op->branch && i > 0;
+            uses_[in].push_back(Use{user, branch ? u.inputs[0] : -1, i == 1});
+        }
+    }
+}
+
+// The rows of the block that use each conditional node: a row uses it when
+// it uses one of its users and, for a branch of ifelse, takes that branch.
+// On the other rows its value, partials and (tangent_block) tangent are set
+// to 0, so that the untaken branch's NaN or inf (log of a negative number
+// on a row that does not take the log) never meets the zero adjoint that
+// ifelse gives it: 0 * NaN would be NaN. (Value mode needs none of this:
+// ifelse picks its value, and terms are never conditional.)
+void Evaluator::mask_block(Workspace& ws, std::size_t n, Mode mode) {
+    const auto len = static_cast<Eigen::Index>(n);
+    for (auto it = conditional_varying_.rbegin(); it != conditional_varying_.rend(); ++it) {
+        const auto uid = static_cast<std::size_t>(*it);
+        Col active(ws.active[uid].data(), len);
+        active.setZero();
+        for (const Use& use : uses_[uid]) {
+            const auto user = static_cast<std::size_t>(use.user);
+            const double* user_active = conditional_[user] ? ws.active[user].data() : nullptr;
+            const Node& c = graph_.node(std::max(use.condition, 0));
+            const double* cond = use.condition < 0 ? nullptr
+                                 : c.row_invariant ? &invariant_value_[static_cast<std::size_t>(use.condition)]
+                                                   : value_ptr(ws, use.condition, ws.begin);
+            const std::size_t step = use.condition >= 0 && c.row_invariant ? 0 : 1;
+            for (Eigen::Index r = 0; r < len; ++r) {
+                if (user_active && user_active[r] == 0) continue;
+                if (cond) {
+                    const double v = cond[static_cast<std::size_t>(r) * step];
+                    const bool taken = use.when_true ? v != 0 && !std::isnan(v) : v == 0;
+                    if (!taken) continue;
+                }
+                active[r] = 1.0;
+            }
+        }
+        ws.any_active[uid] = (active != 0).any() ? 1 : 0;
+    }
+    for (int id : conditional_varying_) {
+        const auto uid = static_cast<std::size_t>(id);
+        const ConstCol active(ws.active[uid].data(), len);
+        auto clear = [&](Buffer& b) {
+            if (b.empty()) return;
+            Col x(b.data(), len);
+            x = (active != 0).select(x, 0.0);
+        };
+        clear(ws.value[uid]);
+        for (Buffer& b : ws.d1[uid]) clear(b);
+        if (mode == Mode::hessian)
+            for (Buffer& b : ws.d2[uid]) clear(b);
+    }
 }
 
 void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>& invariant_adjoint) {
@@ -296,6 +384,7 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || !has_deps(node)) continue;
+        if (conditional_[uid] && !ws.any_active[uid]) continue;  // no row of the block uses it
         ConstCol adj(ws.adjoint[uid].data(), len);
         std::optional<double> adj_sum;  // computed once, when a constant partial meets an invariant input
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
@@ -344,6 +433,10 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
             t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(node.deps.size()));
         auto top = t.topRows(len);
         top.setZero();
+        if (node.op->branch) {
+            branch_tangent(ws, id, top, n);
+            continue;
+        }
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
@@ -365,6 +458,37 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
                 else
                     top.col(pos[a]).array() +=
                         ConstCol(d.rows, len) * ti.col(static_cast<Eigen::Index>(a)).head(len).array();
+            }
+        }
+        if (conditional_[uid]) {
+            // A row that does not use the node: an input's NaN tangent
+            // times the zero partial would be NaN (mask_block).
+            const double* active = ws.active[uid].data();
+            for (Eigen::Index r = 0; r < len; ++r)
+                if (active[r] == 0) top.row(r).setZero();
+        }
+    }
+}
+
+// The tangent of ifelse(c, a, b): a's on the rows that take a, b's on the
+// others, chosen rather than computed as 1*t_a + 0*t_b, since the untaken
+// branch's tangent may be NaN (a row-invariant branch is not masked).
+void Evaluator::branch_tangent(Workspace& ws, int id, Eigen::Ref<Eigen::MatrixXd> top, std::size_t n) const {
+    const auto uid = static_cast<std::size_t>(id);
+    const Node& node = graph_.node(id);
+    const auto len = static_cast<Eigen::Index>(n);
+    for (std::size_t i = 1; i < 3; ++i) {
+        const int input = node.inputs[i];
+        const Node& child = graph_.node(input);
+        if (!has_deps(child)) continue;
+        const double* taken = ws.d1[uid][i].data();  // 1 where the branch is taken
+        const auto& pos = dep_position_[uid][i];
+        for (std::size_t a = 0; a < pos.size(); ++a) {
+            const auto col = static_cast<Eigen::Index>(a);
+            for (Eigen::Index r = 0; r < len; ++r) {
+                if (taken[r] == 0) continue;
+                top(r, pos[a]) = child.row_invariant ? invariant_tangent_[static_cast<std::size_t>(input)](0, col)
+                                                     : ws.tangent[static_cast<std::size_t>(input)](r, col);
             }
         }
     }
@@ -408,6 +532,7 @@ void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hes
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
         if (node.kind != NodeKind::op || node.op->linear || !has_deps(node)) continue;
+        if (conditional_[uid] && !ws.any_active[uid]) continue;  // no row of the block uses it
         const int arity = static_cast<int>(node.inputs.size());
         Eigen::Map<const Eigen::VectorXd> adj(ws.adjoint[uid].data(), len);
         if (node.op->product) {

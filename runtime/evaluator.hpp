@@ -115,6 +115,10 @@ private:
         std::vector<std::vector<Buffer>> d2;
         std::vector<Buffer> adjoint;
         std::vector<Eigen::MatrixXd> tangent;
+        // Conditional nodes (conditional_): 1 on the block's rows that use
+        // the node, 0 on the others; and whether any row does.
+        std::vector<Buffer> active;
+        std::vector<char> any_active;
         // Hessian scratch: the weights of one pair of inputs, the weighted
         // tangent (block_rows x dimension) and the block's outer product.
         Eigen::VectorXd w;
@@ -149,6 +153,9 @@ private:
     void forward_block(Workspace& ws, std::size_t begin, std::size_t n, Mode mode);
     void reverse_block(Workspace& ws, std::size_t n, std::vector<double>& invariant_adjoint);
     void tangent_block(Workspace& ws, std::size_t n);
+    void mask_block(Workspace& ws, std::size_t n, Mode mode);
+    void find_conditional(const std::vector<bool>& live);
+    void branch_tangent(Workspace& ws, int id, Eigen::Ref<Eigen::MatrixXd> top, std::size_t n) const;
     void hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian);
     void call_op(Workspace* ws, int id, std::size_t n, Mode mode);
     const double* value_ptr(const Workspace& ws, int id, std::size_t begin) const;
@@ -196,6 +203,18 @@ private:
         Evaluator& e_;
         const std::vector<int>* saved_;
     };
+    // Conditionals (docs/architecture.md, "Conditionals"): the live nodes
+    // that only the branches of ifelse reach; the row-varying op nodes among
+    // them, topological; and for each such node, who uses it and under
+    // which condition.
+    struct Use {
+        int user = -1;
+        int condition = -1;  // -1: whenever the user is used
+        bool when_true = true;
+    };
+    std::vector<bool> conditional_;
+    std::vector<int> conditional_varying_;
+    std::vector<std::vector<Use>> uses_;
     std::vector<int> invariant_;          // invariant nodes, topological
     std::vector<Workspace> workspaces_;   // one per thread
     std::vector<Sums> sums_;              // one per thread

@@ -19,6 +19,17 @@ const OpDef& op_mul();  // a * b
 const OpDef& op_div();  // a / b
 const OpDef& op_pow();  // a ^ b
 const OpDef& op_neg();  // -a
+// Comparisons and logical operators: 1 or 0 per row, NaN for a NaN
+// operand, zero partials (comparison.cpp, logical.cpp).
+const OpDef& op_eq();   // a == b
+const OpDef& op_ne();   // a != b
+const OpDef& op_lt();   // a < b
+const OpDef& op_le();   // a <= b
+const OpDef& op_gt();   // a > b
+const OpDef& op_ge();   // a >= b
+const OpDef& op_and();  // a && b
+const OpDef& op_or();   // a || b
+const OpDef& op_not();  // !a
 // x1*y1 + x2*y2 + ... over its inputs in pairs: what the interpreter makes of
 // a linear predictor (not callable by name in a model).
 const OpDef& op_sum_of_products();

@@ -83,6 +83,10 @@ struct OpDef {
     // the only non-zero second partials are those of the pairs (2k, 2k+1),
     // all 1, which the evaluator knows without storing them.
     bool product = false;
+    // ifelse(c, a, b): the value is input 1 or input 2, chosen per row by
+    // input 0. The evaluator keeps the untaken input out of the
+    // derivatives (docs/architecture.md, "Conditionals").
+    bool branch = false;
 };
 
 }  // namespace mlec::rt

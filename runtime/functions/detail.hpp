@@ -31,6 +31,9 @@ inline void zero_requested_d2(OpCall& c) {
 // The constant first partial of a sum's every input (OpDef::constant_partial).
 constexpr double partial_one(int) { return 1.0; }
 
+// The constant first partial of a step (comparisons, logical operators).
+constexpr double partial_zero(int) { return 0.0; }
+
 // A unary special function whose argument is often a broadcast parameter,
 // identical on every row: value and derivatives (computed together by
 // `at(x, want_d1, want_d2)` -> {f, f', f''}) are recomputed only when the

@@ -42,5 +42,6 @@
     X(log_diff_exp) \
     X(sum) \
     X(min) \
-    X(max)
+    X(max) \
+    X(ifelse)
 // clang-format on

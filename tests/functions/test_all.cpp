@@ -44,7 +44,7 @@ TEST_CASE("every named function is covered by the generic check, and names resol
     CHECK(mlec::rt::find_function("inv_logit")->eval == mlec::rt::find_function("sigmoid")->eval);
 }
 
-TEST_CASE("only + - unary - sum min max are marked linear") {
+TEST_CASE("only + - unary - sum min max ifelse are marked linear") {
     CHECK(mlec::rt::op_add().linear);
     CHECK(mlec::rt::op_sub().linear);
     CHECK(mlec::rt::op_neg().linear);
@@ -59,6 +59,7 @@ TEST_CASE("only + - unary - sum min max are marked linear") {
         // linear promises identically zero second partials
         if (linear) {
             for (const Row& x : std::vector<Row>{{1.5, -2, 0.5}, {3, 3}, {-1}}) {
+                if (def->arity >= 0 && static_cast<int>(x.size()) != def->arity) continue;
                 for (double v : mlec::test::eval_one(*def, x).d2) CHECK(v == 0);
             }
         }
