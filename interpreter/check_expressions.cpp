@@ -62,7 +62,11 @@ Value Checker::lower(const ast::Expr& e, const ast::VectorLiteral& v) {
 
 Value Checker::lower(const ast::Expr& e, const ast::Call& c) {
     if (ends_with(c.callee, "_lpdf") || ends_with(c.callee, "_lpmf")) return Value::scalar(log_density(e, c));
-    if (c.conditional) fail(c.callee_span, "'|' is only used in log density calls such as normal_lpdf(y | mu, sigma)");
+    if (auto node = distribution_function(e, c)) return Value::scalar(*node);
+    if (c.conditional)
+        fail(c.callee_span,
+             "'|' is only used in calls of distributions such as normal_lpdf(y | mu, sigma) or "
+             "normal_lcdf(y | mu, sigma)");
     if (auto v = shape_construct(e, c)) return *v;
     if (auto v = log_sum_exp_rewrite(e, c)) return *v;
     const rt::OpDef* op = rt::find_function(c.callee);

@@ -309,6 +309,26 @@ void Checker::add_term(const ast::Statement& s, int node, std::vector<int> input
     out_.terms.push_back(std::move(t));
 }
 
+// The inputs of a call `callee(y | args)` of a distribution's op (a log
+// density or a distribution function): the outcome, then the arguments,
+// with the outcome's domain and limits checked on the data.
+std::vector<int> Checker::distribution_call_inputs(const ast::Expr& e, const ast::Call& c,
+                                                   const rt::DistributionDef& dist) {
+    if (!c.conditional || c.args.empty())
+        fail(c.callee_span, "write " + c.callee + "(y | ...): the outcome, then '|', then the arguments");
+    if (c.args.size() - 1 != dist.args.size())
+        fail(e.span, c.callee + " takes the outcome and " + plural(dist.args.size(), "argument") + " (" +
+                         arg_names(dist) + "), but " + std::to_string(c.args.size() - 1) +
+                         (c.args.size() == 2 ? " was" : " were") + " given after '|'");
+    const int y = scalar(c.args[0], c.callee + "'s outcome");
+    std::vector<const ast::Expr*> args;
+    for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(&c.args[i]);
+    Inputs in = distribution_inputs(dist, y, args, c.callee, e.span);
+    add_check(y, c.args[0].span, dist.outcome, 0, c.callee + " outcome");
+    add_limit_checks(dist, in, c.args[0].span, c.callee);
+    return std::move(in.nodes);
+}
+
 // name_lpdf(y | args) / name_lpmf(y | args)
 int Checker::log_density(const ast::Expr& e, const ast::Call& c) {
     const std::string base = c.callee.substr(0, c.callee.size() - 5);
@@ -317,19 +337,29 @@ int Checker::log_density(const ast::Expr& e, const ast::Call& c) {
         fail(c.callee_span,
              "'" + base + "' is " +
                  (dist->discrete ? "discrete: write " + base + "_lpmf" : "continuous: write " + base + "_lpdf"));
-    if (!c.conditional || c.args.empty())
-        fail(c.callee_span, "write " + c.callee + "(y | ...): the outcome, then '|', then the arguments");
-    if (c.args.size() - 1 != dist->args.size())
-        fail(e.span, c.callee + " takes the outcome and " + plural(dist->args.size(), "argument") + " (" +
-                         arg_names(*dist) + "), but " + std::to_string(c.args.size() - 1) +
-                         (c.args.size() == 2 ? " was" : " were") + " given after '|'");
-    const int y = scalar(c.args[0], c.callee + "'s outcome");
-    std::vector<const ast::Expr*> args;
-    for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(&c.args[i]);
-    Inputs in = distribution_inputs(*dist, y, args, c.callee, e.span);
-    add_check(y, c.args[0].span, dist->outcome, 0, c.callee + " outcome");
-    add_limit_checks(*dist, in, c.args[0].span, c.callee);
-    return out_.graph.add_op(dist->op, in.nodes);
+    return out_.graph.add_op(dist->op, distribution_call_inputs(e, c, *dist));
+}
+
+// name_lcdf(y | args) = log P(Y <= y), name_lccdf(y | args) = log P(Y > y),
+// name_cdf(y | args) = P(Y <= y), evaluated as exp of the lcdf node (whose
+// tails are exact). Nothing for a call of another name.
+std::optional<int> Checker::distribution_function(const ast::Expr& e, const ast::Call& c) {
+    std::string_view suffix;
+    for (std::string_view s : {"_lcdf", "_lccdf", "_cdf"}) {
+        if (ends_with(c.callee, s)) suffix = s;
+    }
+    if (suffix.empty() || rt::find_function(c.callee)) return std::nullopt;
+    const std::string base = c.callee.substr(0, c.callee.size() - suffix.size());
+    const rt::DistributionDef* dist = find_distribution_or_fail(base, c.callee_span);
+    const rt::OpDef& op = suffix == "_lccdf" ? dist->lccdf : dist->lcdf;
+    if (!op.eval) {
+        std::string message = "'" + c.callee + "' is not available: ";
+        message.append(dist->no_cdf);
+        fail(c.callee_span, message);
+    }
+    const int node = out_.graph.add_op(op, distribution_call_inputs(e, c, *dist));
+    if (suffix != "_cdf") return node;
+    return build_.map(rt::op_exp(), Value::scalar(node)).node();
 }
 
 }  // namespace mlec::interp::check

@@ -207,7 +207,9 @@ private:
     void add_check(int node, Span span, rt::Domain domain, int max, std::string what);
     void add_limit_checks(const rt::DistributionDef& dist, const Inputs& in, Span span, const std::string& written);
     void add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names);
+    std::vector<int> distribution_call_inputs(const ast::Expr& e, const ast::Call& c, const rt::DistributionDef& dist);
     int log_density(const ast::Expr& e, const ast::Call& c);
+    std::optional<int> distribution_function(const ast::Expr& e, const ast::Call& c);
 
     // ---- check_censoring.cpp -----------------------------------------------
     int data_only(const ast::Expr& e, const std::string& what);

@@ -97,6 +97,16 @@ struct DistributionDef {
     // means the model reproduces the data exactly (inference's exact_fit
     // note); -1: no such note.
     int exact_fit_scale = -1;
+    // The distribution functions (docs/language.md, "Distribution
+    // functions"): ops with the inputs of `op`, whose rows and partials
+    // behave as a log density's (value per row, exact first and second
+    // partials, -inf with zero partials outside the domains). A discrete
+    // distribution's lccdf is log P(Y > y), Stan's convention.
+    OpDef lcdf{};   // log P(Y <= y | args): inputs (y, args...) as `op`; eval == nullptr: none
+    OpDef lccdf{};  // log P(Y > y | args)
+    // Why lcdf and lccdf are absent (eval == nullptr), for the checker's
+    // message: "'gamma_lcdf' is not available: <this>".
+    std::string_view no_cdf = {};
 };
 
 // nullptr for an unknown name.

@@ -30,6 +30,11 @@ using Policy =
                                   boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
                                   boost::math::policies::promote_double<false>>;
 
+// {log Phi(x), its first derivative, its second}, finite and accurate in
+// both tails (defined with the built-in log_Phi, runtime/functions/log_phi.cpp);
+// a derivative not wanted may be NaN.
+std::array<double, 3> log_phi(double x, bool want_d1, bool want_d2);
+
 inline bool is_nonpositive_integer(double x) { return x <= 0 && x == std::floor(x); }
 
 // log|Gamma(x)|, +inf at the poles x = 0, -1, -2, ... (as C's lgamma and R do;

@@ -1,5 +1,6 @@
 // bernoulli(y | p):  log p(y) = y log p + (1 - y) log(1 - p),  y in {0, 1},
 // p in [0, 1].
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
@@ -10,6 +11,8 @@ namespace {
 constexpr DistArg args[] = {{"p", Domain::unit_closed}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // y = 1 with probability p: U < p for U uniform on [0, 1).
 double sample(std::span<const double> a, Rng& rng) {
@@ -27,7 +30,9 @@ constexpr DistributionDef def{.name = "bernoulli",
                               .args = args,
                               .op = {"bernoulli", 2, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"bernoulli_lcdf", 2, &lcdf, false},
+                              .lccdf = {"bernoulli_lccdf", 2, &lccdf, false}};
 
 constexpr int pp = pair_index(1, 1, 2);
 
@@ -51,6 +56,32 @@ void eval(OpCall& c) {
         }
     }
     finish_rows(c, def);
+}
+
+// The distribution functions: P(Y <= 0) = 1 - p, P(Y <= 1) = 1;
+// P(Y > 0) = p, P(Y > 1) = 0. In p: log(1 - p) has g' = -1/(1 - p),
+// g'' = -1/(1 - p)^2; log p has 1/p and -1/p^2.
+void lcdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[0] == 1) {
+            out.value = 0;
+            return;
+        }
+        const double q = 1 - x[1];
+        out.value = std::log1p(-x[1]);
+        out.d1[1] = -1 / q;
+        out.d2[pair_index(1, 1, 2)] = -1 / (q * q);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[0] == 1) return;
+        const double p = x[1];
+        out.value = std::log(p);
+        out.d1[1] = 1 / p;
+        out.d2[pair_index(1, 1, 2)] = -1 / (p * p);
+    });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // With z = (2y - 1) eta this is -log(1 + exp(-z)) = -(max(-z, 0) + log1p(exp(-|eta|))),
 // which never overflows: finite for |eta| up to the largest double, and
 // exactly 0 or -|eta| once exp(-|eta|) underflows.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
@@ -13,6 +14,8 @@ namespace {
 constexpr DistArg args[] = {{"eta", Domain::real}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // bernoulli(sigmoid(eta)), the sigmoid written so that exp never overflows.
 double sample(std::span<const double> a, Rng& rng) {
@@ -38,7 +41,9 @@ constexpr DistributionDef def{.name = "bernoulli_logit",
                               .sample = &sample,
                               .mean = &mean,
                               .stable_form = &stable,
-                              .linear_predictor = 0};
+                              .linear_predictor = 0,
+                              .lcdf = {"bernoulli_logit_lcdf", 2, &lcdf, false},
+                              .lccdf = {"bernoulli_logit_lccdf", 2, &lccdf, false}};
 
 constexpr int ee = pair_index(1, 1, 2);
 
@@ -67,6 +72,32 @@ void eval(OpCall& c) {
     special::log1p_in_place(e);
     c.value = -((-z).max(0.0) + e);
     finish_rows(c, def);
+}
+
+// The distribution functions: P(Y > 0) = sigmoid(eta), whose log is
+// log_sigmoid(eta) (cdf.hpp, exact for every eta), and P(Y <= 0) =
+// sigmoid(-eta); P(Y <= 1) = 1, P(Y > 1) = 0.
+void lcdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[0] == 1) {
+            out.value = 0;
+            return;
+        }
+        const Outer o = upper_by_symmetry(log_sigmoid, x[1]);
+        out.value = o.g;
+        out.d1[1] = o.g1;
+        out.d2[pair_index(1, 1, 2)] = o.g2;
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[0] == 1) return;
+        const Outer o = log_sigmoid(x[1]);
+        out.value = o.g;
+        out.d1[1] = o.g1;
+        out.d2[pair_index(1, 1, 2)] = o.g2;
+    });
 }
 
 }  // namespace

@@ -19,13 +19,16 @@ double sample(std::span<const double> a, Rng& rng) { return beta_draw(rng, a[0],
 // E[y] = a/(a + b).
 int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_div(), {a[0], make.op(op_add(), {a[0], a[1]})}); }
 
-constexpr DistributionDef def{.name = "beta",
-                              .discrete = false,
-                              .outcome = Domain::unit_open,
-                              .args = args,
-                              .op = {"beta", 3, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "beta",
+    .discrete = false,
+    .outcome = Domain::unit_open,
+    .args = args,
+    .op = {"beta", 3, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf =
+        "its derivatives in a and b (parameters of the regularized incomplete beta function) are not implemented yet"};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);

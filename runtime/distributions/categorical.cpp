@@ -45,7 +45,8 @@ constexpr DistributionDef def{.name = "categorical",
                               .outcome = Domain::category,
                               .args = args,
                               .op = {"categorical", -1, &eval, false},
-                              .sample = &sample};
+                              .sample = &sample,
+                              .no_cdf = "categorical's outcomes are categories, which have no order"};
 
 // d/dp_k = 1/p_y if k == y else 0;  d2/dp_k dp_j = -1/p_y^2 if k == j == y,
 // else 0. Only the chosen category's column is touched per row; the others

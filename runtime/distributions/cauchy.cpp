@@ -1,5 +1,6 @@
 // cauchy(y | mu, sigma):  log p(y) = -log pi - log sigma - log1p(z^2),
 // z = (y - mu)/sigma,  y, mu real, sigma > 0.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -9,6 +10,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: mu + sigma tan(pi (U - 1/2)), U on (0, 1).
 double sample(std::span<const double> a, Rng& rng) {
@@ -24,7 +27,9 @@ constexpr DistributionDef def{.name = "cauchy",
                               .outcome = Domain::real,
                               .args = args,
                               .op = {"cauchy", 3, &eval, false},
-                              .sample = &sample};
+                              .sample = &sample,
+                              .lcdf = {"cauchy_lcdf", 3, &lcdf, false},
+                              .lccdf = {"cauchy_lccdf", 3, &lccdf, false}};
 
 constexpr double log_pi = 1.1447298858494001741434273513531;
 
@@ -54,6 +59,42 @@ void eval(OpCall& c) {
                                 -2.0 * t * (q - t));
     }
     finish_rows(c, def);
+}
+
+// The distribution functions, z = (y - mu)/sigma: F(z) = 1/2 + atan(z)/pi,
+// f = F' = 1/(pi (1 + z^2)), g = log F, g' = f/F,
+// g'' = f'/F - g'^2 = -2z/(1 + z^2) g' - g'^2. In the lower tail
+// (z < -1), with w = -1/z, F = atan(w)/pi (no 1/2 - 1/2 cancellation) and
+// g' = w^2/((1 + w^2) atan(w)), -2z/(1 + z^2) = 2w/(1 + w^2), which stay
+// exact where 1 + z^2 overflows; above z = 1, F = 1 - atan(1/z)/pi and
+// g = log1p(-atan(1/z)/pi). The upper tail by symmetry.
+Outer cauchy_log_cdf(double z) {
+    constexpr double pi = 3.14159265358979323846;
+    if (z < -1) {
+        const double w = -1 / z;
+        const double a = std::atan(w);
+        const double g1 = w * w / ((1 + w * w) * a);
+        return {std::log(a / pi), g1, g1 * (2 * w / (1 + w * w) - g1)};
+    }
+    const double f = 1 / (pi * (1 + z * z));
+    const double big_f = z <= 1 ? 0.5 + std::atan(z) / pi : 1 - std::atan(1 / z) / pi;
+    const double g = z <= 1 ? std::log(big_f) : std::log1p(-std::atan(1 / z) / pi);
+    const double g1 = f / big_f;
+    return {g, g1, -2 * z / (1 + z * z) * g1 - g1 * g1};
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(cauchy_log_cdf(z.z), z, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(upper_by_symmetry(cauchy_log_cdf, z.z), z, out);
+    });
 }
 
 }  // namespace

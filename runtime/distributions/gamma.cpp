@@ -25,13 +25,16 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = shape/rate.
 int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_div(), {a[0], a[1]}); }
 
-constexpr DistributionDef def{.name = "gamma",
-                              .discrete = false,
-                              .outcome = Domain::positive,
-                              .args = args,
-                              .op = {"gamma", 3, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "gamma",
+    .discrete = false,
+    .outcome = Domain::positive,
+    .args = args,
+    .op = {"gamma", 3, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf =
+        "its derivatives in shape (a parameter of the regularized incomplete gamma function) are not implemented yet"};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);

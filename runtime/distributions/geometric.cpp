@@ -5,6 +5,7 @@
 // in the argument's domain but gives probability 0 for every y, so -inf with
 // zero partials. The closed domain [0, 1] lets all-zero data drive p to its
 // bound 1, which is where their likelihood is maximal.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -14,6 +15,8 @@ namespace {
 constexpr DistArg args[] = {{"p", Domain::unit_closed}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: P(Y >= k) = (1-p)^k, so floor(log U / log(1-p)) for U on (0, 1).
 // p = 0 has no finite draw: NaN.
@@ -35,7 +38,9 @@ constexpr DistributionDef def{.name = "geometric",
                               .args = args,
                               .op = {"geometric", 2, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"geometric_lcdf", 2, &lcdf, false},
+                              .lccdf = {"geometric_lccdf", 2, &lccdf, false}};
 
 constexpr int pp = pair_index(1, 1, 2);
 
@@ -51,6 +56,37 @@ void eval(OpCall& c) {
         c.d2[pp] = -p.inverse().square() - has_failures.select(y / (1.0 - p).square(), 0.0);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions: P(Y > y) = (1 - p)^(y + 1), so
+// lccdf = (y + 1) log1p(-p), g' = -(y + 1)/(1 - p), g'' = -(y + 1)/(1 - p)^2;
+// F = P(Y <= y) = -expm1((y + 1) log1p(-p)), lcdf = log1m_exp of its
+// complement's log (cdf.hpp), and in p
+//   F' = (y + 1)(1 - p)^y    F'' = -(y + 1) y (1 - p)^(y - 1)
+//   g' = F'/F                g'' = F''/F - g'^2,
+// which stay right at p = 1 (g' = 1 for y = 0, else 0).
+void lcdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+        const double y = x[0];
+        const double p = x[1];
+        const double log_q = (y + 1) * std::log1p(-p);  // log P(Y > y)
+        const double f = -std::expm1(log_q);
+        const double f1 = (y + 1) * std::pow(1 - p, y);
+        const double f2 = y == 0 ? 0.0 : -(y + 1) * y * std::pow(1 - p, y - 1);
+        out.value = log1m_exp(log_q);
+        out.d1[1] = f1 / f;
+        out.d2[pair_index(1, 1, 2)] = f2 / f - out.d1[1] * out.d1[1];
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+        const double y = x[0];
+        const double q = 1 - x[1];
+        out.value = (y + 1) * std::log1p(-x[1]);
+        out.d1[1] = -(y + 1) / q;
+        out.d2[pair_index(1, 1, 2)] = -(y + 1) / (q * q);
+    });
 }
 
 }  // namespace

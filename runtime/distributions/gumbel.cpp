@@ -3,6 +3,7 @@
 //     log p(y) = -log beta - z - exp(-z),   z = (y - mu)/beta,
 // y, mu real, beta > 0. Far below mu, exp(-z) overflows and the log density
 // is -inf, as the density itself is 0 to double precision there.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -12,6 +13,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::real}, {"beta", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: mu - beta log(-log U), U on (0, 1).
 double sample(std::span<const double> a, Rng& rng) {
@@ -34,7 +37,9 @@ constexpr DistributionDef def{.name = "gumbel",
                               .args = args,
                               .op = {"gumbel", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"gumbel_lcdf", 3, &lcdf, false},
+                              .lccdf = {"gumbel_lccdf", 3, &lccdf, false}};
 
 // h(z) = -z - e, e = exp(-z):  h' = e - 1,  h'' = -e
 // (location_scale_partials): z h' = z (e - 1), z h'' = -z e, z^2 h'' = -z^2 e.
@@ -50,6 +55,29 @@ void eval(OpCall& c) {
         location_scale_partials(c, 0, 1, 2, beta, e - 1.0, z * (e - 1.0), -e, -z * e, -z.square() * e);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions: F(z) = exp(-e^-z), so lcdf = -e^-z (g' = e^-z,
+// g'' = -e^-z), and P(Y > y) = 1 - exp(-e^l) with l = -z, whose log is
+// log1m_exp_exp(l) (cdf.hpp): the upper tail by the same symmetry as a
+// symmetric distribution's.
+Outer neg_exp_neg(double z) {
+    const double e = std::exp(-z);
+    return {-e, e, -e};
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(neg_exp_neg(z.z), z, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(upper_by_symmetry(log1m_exp_exp, z.z), z, out);
+    });
 }
 
 }  // namespace

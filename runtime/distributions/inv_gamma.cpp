@@ -30,13 +30,16 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_div(), {a[1], excess});
 }
 
-constexpr DistributionDef def{.name = "inv_gamma",
-                              .discrete = false,
-                              .outcome = Domain::positive,
-                              .args = args,
-                              .op = {"inv_gamma", 3, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "inv_gamma",
+    .discrete = false,
+    .outcome = Domain::positive,
+    .args = args,
+    .op = {"inv_gamma", 3, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf =
+        "its derivatives in alpha (a parameter of the regularized incomplete gamma function) are not implemented yet"};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);

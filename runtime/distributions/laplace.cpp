@@ -3,6 +3,7 @@
 // |z| has no derivative at y == mu; there the partials in y and mu are taken
 // as 0 (the midpoint of the subgradient, as for abs), and the second partials
 // (a point mass of curvature) as 0.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -12,6 +13,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::real}, {"b", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: with u = U - 1/2 on (-1/2, 1/2) (never 0), y = mu - b sign(u)
 // log(1 - 2|u|); 1 - 2|u| is exact for U = (j + 1/2) 2^-52.
@@ -33,7 +36,9 @@ constexpr DistributionDef def{.name = "laplace",
                               .args = args,
                               .op = {"laplace", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"laplace_lcdf", 3, &lcdf, false},
+                              .lccdf = {"laplace_lccdf", 3, &lccdf, false}};
 
 constexpr double log_2 = 0.69314718055994530941723212145818;
 
@@ -52,6 +57,32 @@ void eval(OpCall& c) {
     const auto zero = Eigen::ArrayXd::Zero(z.size());
     location_scale_partials(c, 0, 1, 2, b, -z.sign(), -z.abs(), zero, zero, zero);
     finish_rows(c, def);
+}
+
+// The distribution functions, z = (y - mu)/b: F(z) = e^z/2 below 0, so
+// log F = z - log 2 (g' = 1, g'' = 0), and 1 - e^-z/2 from 0, so with
+// e = e^-z, log F = log1p(-e/2), g' = e/(2 - e), g'' = -g' (1 + g'); the
+// upper tail by symmetry. The second derivative jumps at z = 0, as the
+// density's first does.
+Outer laplace_log_cdf(double z) {
+    if (z < 0) return {z - 0.6931471805599453, 1, 0};
+    const double e = std::exp(-z);
+    const double g1 = e / (2 - e);
+    return {std::log1p(-0.5 * e), g1, -g1 * (1 + g1)};
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(laplace_log_cdf(z.z), z, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(upper_by_symmetry(laplace_log_cdf, z.z), z, out);
+    });
 }
 
 }  // namespace

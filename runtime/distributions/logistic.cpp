@@ -2,6 +2,7 @@
 // The density is even in z, so with e = exp(-|z|) <= 1, which never
 // overflows:
 //     log p(y) = -|z| - 2 log1p(e) - log s,   y, mu real, s > 0.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
@@ -12,6 +13,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::real}, {"s", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: mu + s log(U/(1 - U)), U on (0, 1).
 double sample(std::span<const double> a, Rng& rng) {
@@ -31,7 +34,9 @@ constexpr DistributionDef def{.name = "logistic",
                               .args = args,
                               .op = {"logistic", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"logistic_lcdf", 3, &lcdf, false},
+                              .lccdf = {"logistic_lccdf", 3, &lccdf, false}};
 
 // h(z) = -|z| - 2 log1p(e):
 //   h'  = -tanh(z/2) = -sign(z) (1 - e)/(1 + e)
@@ -55,6 +60,22 @@ void eval(OpCall& c) {
                                 -2.0 * e / (1.0 + e).square(), zhzz, z * zhzz);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions: log F(z) for F(z) = 1/(1 + e^-z) (cdf.hpp,
+// log_sigmoid), and the upper tail by symmetry, log(1 - F(z)) = log F(-z).
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(log_sigmoid(z.z), z, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(upper_by_symmetry(log_sigmoid, z.z), z, out);
+    });
 }
 
 }  // namespace

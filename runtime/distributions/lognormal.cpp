@@ -1,6 +1,7 @@
 // lognormal(y | mu, sigma):
 //     log p(y) = -z^2/2 - log sigma - log y - log sqrt(2 pi),
 //     z = (log y - mu)/sigma,   y > 0, sigma > 0.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -10,6 +11,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // exp(mu + sigma z), z standard normal.
 double sample(std::span<const double> a, Rng& rng) {
@@ -32,7 +35,9 @@ constexpr DistributionDef def{.name = "lognormal",
                               .args = args,
                               .op = {"lognormal", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"lognormal_lcdf", 3, &lcdf, false},
+                              .lccdf = {"lognormal_lccdf", 3, &lccdf, false}};
 
 // Partials, with s = sigma (the mu/sigma block is the normal one in log y):
 //   d/dmu = z/s     d/dsigma = (z^2 - 1)/s     d/dy = -(z/s + 1)/y
@@ -64,6 +69,32 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -2.0 * z * inv_s2;
     if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = (1.0 - 3.0 * z.square()) * inv_s2;
     finish_rows(c, def);
+}
+
+// The distribution functions are the normal ones of u = log y: z =
+// (u - mu)/sigma, and for y, with du/dy = 1/y, z_y = z_u/y,
+// z_yy = (z_uu - z_u)/y^2 = -z_u/y^2, z_y,theta = z_u,theta/y.
+Inner<3> standardized_log(double y, double mu, double sigma) {
+    Inner<3> z = standardized(std::log(y), mu, sigma);
+    z.d2[pair_index(0, 0, 3)] = -z.d1[0] / (y * y);
+    z.d2[pair_index(0, 1, 3)] /= y;
+    z.d2[pair_index(0, 2, 3)] /= y;
+    z.d1[0] /= y;
+    return z;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized_log(x[0], x[1], x[2]);
+        chain(log_phi(z.z), z, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized_log(x[0], x[1], x[2]);
+        chain(upper_by_symmetry(log_phi, z.z), z, out);
+    });
 }
 
 }  // namespace

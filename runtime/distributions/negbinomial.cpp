@@ -37,13 +37,16 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = mu.
 int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
 
-constexpr DistributionDef def{.name = "negbinomial",
-                              .discrete = true,
-                              .outcome = Domain::count,
-                              .args = args,
-                              .op = {"negbinomial", 3, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "negbinomial",
+    .discrete = true,
+    .outcome = Domain::count,
+    .args = args,
+    .op = {"negbinomial", 3, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf =
+        "its derivatives in size (a parameter of the regularized incomplete beta function) are not implemented yet"};
 
 constexpr int mm = pair_index(1, 1, 3);
 constexpr int ms = pair_index(1, 2, 3);

@@ -1,5 +1,6 @@
 // normal(y | mu, sigma):  log p(y) = -z^2/2 - log sigma - log sqrt(2 pi),
 // z = (y - mu)/sigma, sigma > 0.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -9,6 +10,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 double sample(std::span<const double> a, Rng& rng) {
     if (!std::isfinite(a[0]) || !in_domain_fast(Domain::positive, a[1])) {
@@ -31,7 +34,9 @@ constexpr DistributionDef def{.name = "normal",
                               // written. Only normal says so: student_t, cauchy, laplace and logistic
                               // have a scale in y's units too, but no exact-fit note was ever written
                               // or tested for them, and setting it would add notes to their reports.
-                              .exact_fit_scale = 1};
+                              .exact_fit_scale = 1,
+                              .lcdf = {"normal_lcdf", 3, &lcdf, false},
+                              .lccdf = {"normal_lccdf", 3, &lccdf, false}};
 
 // Partials, with s = sigma:
 //   d/dy = -z/s        d/dmu = z/s         d/dsigma = (z^2 - 1)/s
@@ -61,6 +66,23 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -2.0 * z * inv_s2;
     if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = (1.0 - 3.0 * z.square()) * inv_s2;
     finish_rows(c, def);
+}
+
+// The distribution functions: g(z) = log Phi(z) of z = (y - mu)/sigma, and
+// log(1 - Phi(z)) = log Phi(-z), both from log_Phi's tail-exact evaluation
+// (normal_lccdf(40 | 0, 1) = -804.608...), by the chain rule (cdf.hpp).
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(log_phi(z.z), z, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        chain(upper_by_symmetry(log_phi, z.z), z, out);
+    });
 }
 
 }  // namespace

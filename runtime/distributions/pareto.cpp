@@ -9,6 +9,7 @@
 // The value is formed as log alpha - alpha (log y - log y_min) - log y, so
 // that a large alpha multiplies the small difference of logs, not two large
 // logs whose difference cancels.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -18,6 +19,8 @@ namespace {
 constexpr DistArg args[] = {{"y_min", Domain::positive}, {"alpha", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: y_min U^(-1/alpha), U on (0, 1), from the logs. A draw beyond
 // the largest double (a tiny alpha, whose tail is that heavy) becomes that
@@ -48,7 +51,9 @@ constexpr DistributionDef def{.name = "pareto",
                               .op = {"pareto", 3, &eval, false},
                               .sample = &sample,
                               .limits = limits,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"pareto_lcdf", 3, &lcdf, false},
+                              .lccdf = {"pareto_lccdf", 3, &lccdf, false}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ym = pair_index(0, 1, 3);
@@ -81,6 +86,52 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 2)) c.d2[ma] = m.inverse();
     if (c.want_d2(2, 2)) c.d2[aa] = -a.inverse().square();
     finish_rows(c, def);
+}
+
+// The distribution functions, for y >= y_min: P(Y > y) = exp(-P) with
+// P = alpha (log y - log y_min) >= 0, so lccdf = -P, and lcdf =
+// log(1 - exp(-P)) = log1m_exp(-P) (cdf.hpp), with h' = 1/expm1(P) and
+// h'' = -h' (1 + h'). Inputs (y, y_min, alpha):
+//   P_y = alpha/y   P_ymin = -alpha/y_min   P_alpha = L = log(y/y_min)
+//   P_yy = -alpha/y^2   P_y,alpha = 1/y   P_ymin,ymin = alpha/y_min^2
+//   P_ymin,alpha = -1/y_min, the others 0.
+// Below y_min, P(Y <= y) = 0 and P(Y > y) = 1, free of the inputs.
+Inner<3> pareto_exponent(double y, double y_min, double alpha) {
+    Inner<3> p;
+    // log1p of the exact difference near y_min, where P is small and the
+    // difference of two logs would lose its digits
+    const double log_ratio = y < 2 * y_min ? std::log1p((y - y_min) / y_min) : std::log(y) - std::log(y_min);
+    p.z = alpha * log_ratio;
+    p.d1 = {alpha / y, -alpha / y_min, log_ratio};
+    p.d2[pair_index(0, 0, 3)] = -alpha / (y * y);
+    p.d2[pair_index(0, 2, 3)] = 1 / y;
+    p.d2[pair_index(1, 1, 3)] = alpha / (y_min * y_min);
+    p.d2[pair_index(1, 2, 3)] = -1 / y_min;
+    return p;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[0] < x[1]) return;
+        const Inner<3> p = pareto_exponent(x[0], x[1], x[2]);
+        if (!(p.z < 800)) {  // 1 - exp(-P) is 1 to double precision
+            out.value = 0;
+            return;
+        }
+        const double h1 = 1 / std::expm1(p.z);
+        chain({log1m_exp(-p.z), h1, -h1 * (1 + h1)}, p, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[0] < x[1]) {
+            out.value = 0;
+            return;
+        }
+        const Inner<3> p = pareto_exponent(x[0], x[1], x[2]);
+        chain({-p.z, -1, 0}, p, out);
+    });
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // poisson(y | lambda):  log p(y) = y log lambda - lambda - log y!,
 // y a count, lambda > 0.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/poisson_tails.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -10,6 +11,8 @@ namespace {
 constexpr DistArg args[] = {{"lambda", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion below lambda = 10, PTRS above (poisson_draw in runtime/random.cpp).
 double sample(std::span<const double> a, Rng& rng) {
@@ -26,7 +29,9 @@ constexpr DistributionDef def{.name = "poisson",
                               .args = args,
                               .op = {"poisson", 2, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"poisson_lcdf", 2, &lcdf, false},
+                              .lccdf = {"poisson_lccdf", 2, &lccdf, false}};
 
 constexpr int ll = pair_index(1, 1, 2);
 
@@ -40,6 +45,25 @@ void eval(OpCall& c) {
     if (c.want_d1(1)) c.d1[1] = y / lambda - 1.0;
     if (c.want_d2(1, 1)) c.d2[ll] = -y / lambda.square();
     finish_rows(c, def);
+}
+
+// The distribution functions (poisson_tails.hpp), whose partials in eta =
+// log lambda give those in lambda: g_lambda = g_eta/lambda,
+// g_lambda,lambda = (g_eta,eta - g_eta)/lambda^2.
+void write(const PoissonSide& side, double lambda, CdfRow& out) {
+    out.value = side.value;
+    out.d1[1] = side.d1 / lambda;
+    out.d2[pair_index(1, 1, 2)] = side.d2_minus_d1 / (lambda * lambda);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<2>(
+        c, def, [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], x[1], std::log(x[1])).lower, x[1], out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<2>(
+        c, def, [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], x[1], std::log(x[1])).upper, x[1], out); });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 //     log p(y) = y eta - exp(eta) - log y!,   y a count, eta real.
 // No log(exp(eta)) round trip, so eta far below 0 stays exact.
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/poisson_tails.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -11,6 +12,8 @@ namespace {
 constexpr DistArg args[] = {{"eta", Domain::real}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // poisson(exp(eta)); exp(eta) may underflow to 0 (then y = 0, as it should
 // be to double precision) but not overflow.
@@ -35,7 +38,9 @@ constexpr DistributionDef def{.name = "poisson_log",
                               .sample = &sample,
                               .mean = &mean,
                               .stable_form = &stable,
-                              .linear_predictor = 0};
+                              .linear_predictor = 0,
+                              .lcdf = {"poisson_log_lcdf", 2, &lcdf, false},
+                              .lccdf = {"poisson_log_lccdf", 2, &lccdf, false}};
 
 constexpr int ee = pair_index(1, 1, 2);
 
@@ -51,6 +56,25 @@ void eval(OpCall& c) {
     if (c.want_d1(1)) c.d1[1] = y - rate;
     if (c.want_d2(1, 1)) c.d2[ee] = -rate;
     finish_rows(c, def);
+}
+
+// The distribution functions (poisson_tails.hpp), whose partials are in
+// eta already; lambda = e^eta may underflow (the upper tail stays right) or
+// overflow.
+void write(const PoissonSide& side, CdfRow& out) {
+    out.value = side.value;
+    out.d1[1] = side.d1;
+    out.d2[pair_index(1, 1, 2)] = side.d2;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def,
+                     [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], std::exp(x[1]), x[1]).lower, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<2>(c, def,
+                     [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], std::exp(x[1]), x[1]).upper, out); });
 }
 
 }  // namespace

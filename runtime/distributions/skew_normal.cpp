@@ -49,7 +49,8 @@ constexpr DistributionDef def{.name = "skew_normal",
                               .args = args,
                               .op = {"skew_normal", 4, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .no_cdf = "its Owen's T function and derivatives are not implemented yet"};
 
 constexpr int arity = 4;
 constexpr int ia = 3;  // alpha's input

@@ -32,13 +32,16 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = mu (for nu > 1; reported as mu whatever nu).
 int mean(NodeMaker&, std::span<const int> a) { return a[1]; }
 
-constexpr DistributionDef def{.name = "student_t",
-                              .discrete = false,
-                              .outcome = Domain::real,
-                              .args = args,
-                              .op = {"student_t", 4, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean};
+constexpr DistributionDef def{
+    .name = "student_t",
+    .discrete = false,
+    .outcome = Domain::real,
+    .args = args,
+    .op = {"student_t", 4, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf =
+        "its derivatives in nu (a parameter of the regularized incomplete beta function) are not implemented yet"};
 
 constexpr int arity = 4;
 constexpr int iy = 0;

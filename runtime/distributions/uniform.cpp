@@ -3,6 +3,7 @@
 // The density does not depend on y inside the support, so its partials in y
 // are 0; at y == lo or y == hi the row counts as inside (a closed interval,
 // as R's dunif), although the density jumps there.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 
@@ -12,6 +13,8 @@ namespace {
 constexpr DistArg args[] = {{"lo", Domain::real}, {"hi", Domain::real}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // lo + U (hi - lo); a width that overflows (lo = -1e308, hi = 1e308) is
 // interpolated as lo (1 - U) + hi U instead.
@@ -41,7 +44,9 @@ constexpr DistributionDef def{.name = "uniform",
                               .op = {"uniform", 3, &eval, false},
                               .sample = &sample,
                               .limits = limits,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"uniform_lcdf", 3, &lcdf, false},
+                              .lccdf = {"uniform_lccdf", 3, &lccdf, false}};
 
 // With w = hi - lo:  d/dlo = 1/w,  d/dhi = -1/w,
 //   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0.
@@ -66,6 +71,54 @@ void eval(OpCall& c) {
         if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = inv_w.square();
     }
     finish_rows(c, def);
+}
+
+// The distribution functions, for lo <= y <= hi (w = hi - lo):
+//   lcdf  = log(y - lo) - log w:  d/dy = 1/(y - lo), d/dlo = 1/w - 1/(y - lo),
+//           d/dhi = -1/w; d2/dy2 = -d2/dy dlo = -1/(y - lo)^2,
+//           d2/dlo2 = 1/w^2 - 1/(y - lo)^2, d2/dlo dhi = -1/w^2, d2/dhi2 = 1/w^2
+//   lccdf = log(hi - y) - log w, the mirror image (y -> -y swaps lo and hi).
+// Below lo, P(Y <= y) = 0 and P(Y > y) = 1; above hi the reverse; neither
+// depends on the inputs there. lo >= hi: no distribution, both -inf.
+void lower_part(double y, double lo, double hi, CdfRow& out) {
+    const double w = hi - lo;
+    if (y > hi) {
+        out.value = 0;
+        return;
+    }
+    if (y < lo) return;
+    const double a = 1 / (y - lo);
+    const double v = 1 / w;
+    out.value = std::log(y - lo) - std::log(w);
+    out.d1 = {a, v - a, -v};
+    out.d2[pair_index(0, 0, 3)] = -a * a;
+    out.d2[pair_index(0, 1, 3)] = a * a;
+    out.d2[pair_index(1, 1, 3)] = v * v - a * a;
+    out.d2[pair_index(1, 2, 3)] = -v * v;
+    out.d2[pair_index(2, 2, 3)] = v * v;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        if (x[1] < x[2]) lower_part(x[0], x[1], x[2], out);
+    });
+}
+
+// log P(Y > y | lo, hi) = log P(-Y < -y | -hi, -lo): the lower part at
+// (-y, -hi, -lo), with the partials' signs and the lo/hi roles swapped.
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        if (!(x[1] < x[2])) return;
+        CdfRow m;
+        lower_part(-x[0], -x[2], -x[1], m);
+        out.value = m.value;
+        // inputs of m: (y', lo', hi') = (-y, -hi, -lo)
+        constexpr int from[] = {0, 2, 1};
+        for (int i = 0; i < 3; ++i) {
+            out.d1[static_cast<std::size_t>(i)] = -m.d1[static_cast<std::size_t>(from[i])];
+            for (int j = i; j < 3; ++j) out.d2[pair_index(i, j, 3)] = m.d2[pair_index(from[i], from[j], 3)];
+        }
+    });
 }
 
 }  // namespace

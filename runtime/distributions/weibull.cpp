@@ -4,6 +4,7 @@
 // y > 0, k > 0, lambda > 0. The outcome domain is y > 0: at y = 0 the
 // density is 0, k/lambda or +inf depending on k, and its log is not
 // differentiable there, so y = 0 is a data error (as for lognormal).
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
@@ -14,6 +15,8 @@ namespace {
 constexpr DistArg args[] = {{"shape", Domain::positive}, {"scale", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Inversion: scale (-log U)^(1/shape), U on (0, 1); a draw below the
 // smallest double (tiny shape) becomes that, as y > 0 is the domain.
@@ -39,7 +42,9 @@ constexpr DistributionDef def{.name = "weibull",
                               .args = args,
                               .op = {"weibull", 3, &eval, false},
                               .sample = &sample,
-                              .mean = &mean};
+                              .mean = &mean,
+                              .lcdf = {"weibull_lcdf", 3, &lcdf, false},
+                              .lccdf = {"weibull_lccdf", 3, &lccdf, false}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int yk = pair_index(0, 1, 3);
@@ -73,6 +78,43 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 2)) c.d2[kl] = (pw - 1.0 + k * log_ratio * pw) / lambda;
     if (c.want_d2(2, 2)) c.d2[ll] = k * (1.0 - (k + 1.0) * pw) / lambda.square();
     finish_rows(c, def);
+}
+
+// The distribution functions, through l = k log(y/lambda) = log P:
+// P(Y > y) = exp(-P), so lccdf = -P = -e^l, exact for every P that is a
+// double, and lcdf = log(1 - exp(-e^l)) (cdf.hpp, log1m_exp_exp). With
+// L = log(y/lambda):
+//   l_y = k/y   l_k = L   l_lambda = -k/lambda
+//   l_yy = -k/y^2   l_yk = 1/y   l_klambda = -1/lambda   l_lambdalambda = k/lambda^2
+Inner<3> log_power(double y, double k, double lambda) {
+    const double log_ratio = std::log(y) - std::log(lambda);
+    Inner<3> l;
+    l.z = k * log_ratio;
+    l.d1 = {k / y, log_ratio, -k / lambda};
+    l.d2[yy] = -k / (y * y);
+    l.d2[yk] = 1 / y;
+    l.d2[kl] = -1 / lambda;
+    l.d2[ll] = k / (lambda * lambda);
+    return l;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> l = log_power(x[0], x[1], x[2]);
+        chain(log1m_exp_exp(l.z), l, out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const Inner<3> l = log_power(x[0], x[1], x[2]);
+        // pow of the ratio is within a few ulp; exp(l) would carry l's
+        // rounding, |l| ulp (700 for P near the largest double).
+        const double ratio = x[0] / x[2];
+        const bool normal = ratio > 1e-300 && ratio < std::numeric_limits<double>::infinity();
+        const double p = normal ? std::pow(ratio, x[1]) : std::exp(l.z);
+        chain({-p, -p, -p}, l, out);
+    });
 }
 
 }  // namespace

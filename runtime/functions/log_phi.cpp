@@ -2,6 +2,7 @@
 // accurate in both tails (where log(Phi(x)) gives -inf below x = -38.5 and
 // rounds to 0 above x = 8.3).
 #include "runtime/functions/detail.hpp"
+#include "runtime/special_functions.hpp"
 
 namespace mlec::rt::fn {
 namespace {
@@ -87,6 +88,13 @@ constexpr OpDef log_phi_def{"log_Phi", 1, &eval_log_phi, false};
 
 }  // namespace
 }  // namespace mlec::rt::fn
+
+namespace mlec::rt::special {
+
+// The normal distribution's lcdf and lccdf (runtime/distributions/normal.cpp).
+std::array<double, 3> log_phi(double x, bool want_d1, bool want_d2) { return fn::log_phi_at(x, want_d1, want_d2); }
+
+}  // namespace mlec::rt::special
 
 namespace mlec::rt {
 

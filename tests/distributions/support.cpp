@@ -70,6 +70,29 @@ const std::vector<Case>& registered_cases() {
     return cases;
 }
 
+namespace {
+
+std::vector<std::pair<std::string, CdfPointsFunction>>& cdf_registry() {
+    static std::vector<std::pair<std::string, CdfPointsFunction>> all;
+    return all;
+}
+
+}  // namespace
+
+bool register_cdf_case(std::string name, CdfPointsFunction points) {
+    cdf_registry().emplace_back(std::move(name), points);
+    return true;
+}
+
+const std::vector<std::pair<std::string, std::vector<CdfPoint>>>& registered_cdf_cases() {
+    static const std::vector<std::pair<std::string, std::vector<CdfPoint>>> cases = [] {
+        std::vector<std::pair<std::string, std::vector<CdfPoint>>> out;
+        for (const auto& [name, points] : cdf_registry()) out.emplace_back(name, points());
+        return out;
+    }();
+    return cases;
+}
+
 const rt::DistributionDef& dist(const std::string& name) {
     const rt::DistributionDef* d = rt::find_distribution(name);
     REQUIRE(d != nullptr);

@@ -41,6 +41,28 @@ struct Case {
 
 using PointsFunction = std::vector<Point> (*)();
 
+// A point of a distribution's distribution functions (DistributionDef::lcdf
+// and lccdf): both values from an independent reference (Boost.Math's cdf
+// and complement, in 50 digits where the double ones underflow).
+struct CdfPoint {
+    Row x;           // (y, args...)
+    double lcdf;     // log P(Y <= y)
+    double lccdf;    // log P(Y > y)
+    bool fd = true;  // check partials by finite differences here
+    Row step = {};   // first finite-difference steps; empty = from the domains
+    Tolerance tol = {};
+    double value_rel = 1e-12;  // value tolerance, relative to max(1, |expected|)
+};
+
+using CdfPointsFunction = std::vector<CdfPoint> (*)();
+
+// Adds a distribution's distribution-function points (computed on first
+// use); returns true, for a namespace-scope initializer.
+bool register_cdf_case(std::string name, CdfPointsFunction points);
+
+// Every registered distribution's points, by name.
+const std::vector<std::pair<std::string, std::vector<CdfPoint>>>& registered_cdf_cases();
+
 // Adds a distribution's case (its points computed on first use); returns
 // true, for a namespace-scope initializer.
 bool register_case(std::string name, bool discrete, rt::Domain outcome, std::string args, PointsFunction points);
@@ -72,6 +94,20 @@ inline double log_pdf_poisson(double y, double lambda) {
 // (negbinomial near its Poisson limit, student_t near its normal limit).
 using Big = boost::multiprecision::cpp_bin_float_50;
 
+// A distribution-function point whose values come from Boost.Math's cdf
+// and complement of `d` (a distribution over Big) at y = x[0]: 50 digits,
+// whose exponent range keeps far tails that underflow in double.
+template <class Distribution>
+CdfPoint big_cdf_point(const Row& x, const Distribution& d) {
+    const Big y = x[0];
+    const Big lower = bm::cdf(d, y);
+    const Big upper = bm::cdf(bm::complement(d, y));
+    return {x, lower > 0 ? static_cast<double>(log(lower)) : -inf, upper > 0 ? static_cast<double>(log(upper)) : -inf};
+}
+
+// Outside the domains: both values -inf, no finite differences.
+inline CdfPoint cdf_outside(const Row& x) { return {x, -inf, -inf, false}; }
+
 }  // namespace mlec::test
 
 // In a distribution's test file (in an anonymous namespace):
@@ -85,3 +121,11 @@ using Big = boost::multiprecision::cpp_bin_float_50;
     [[maybe_unused]] const bool name##_registered =                                \
         mlec::test::register_case(#name, discrete, outcome, args, &name##_points); \
     std::vector<mlec::test::Point> name##_points()
+
+// In a distribution's test file, beside MLEC_DISTRIBUTION_TEST:
+//     MLEC_CDF_TEST(normal) { return {{{0.3, 0, 1}, log_cdf, log_ccdf}, ...}; }
+// registers the points where test_cdf.cpp checks normal_lcdf and normal_lccdf.
+#define MLEC_CDF_TEST(name)                                                                                       \
+    std::vector<mlec::test::CdfPoint> name##_cdf_points();                                                        \
+    [[maybe_unused]] const bool name##_cdf_registered = mlec::test::register_cdf_case(#name, &name##_cdf_points); \
+    std::vector<mlec::test::CdfPoint> name##_cdf_points()

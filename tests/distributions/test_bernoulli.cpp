@@ -34,6 +34,15 @@ MLEC_DISTRIBUTION_TEST(bernoulli, true, Domain::binary, "p:in [0, 1];") {
             {{2, 0.5}, -inf, false}};
 }
 
+MLEC_CDF_TEST(bernoulli) {
+    auto point = [](double y, double p) { return big_cdf_point({y, p}, bm::bernoulli_distribution<Big>(p)); };
+    CdfPoint tiny_p = point(0, 1e-12);
+    tiny_p.fd = false;  // differences at 1e-12 are noise
+    return {point(0, 0.3),        point(1, 0.3), tiny_p,      point(0, 1e-4),          point(0, 1 - 1e-9),
+            point(0, 0),          point(0, 1),   point(1, 1), cdf_outside({0.5, 0.3}), cdf_outside({2, 0.3}),
+            cdf_outside({0, 1.5})};
+}
+
 }  // namespace
 
 TEST_CASE("bernoulli at p on the boundary") {

@@ -37,6 +37,24 @@ MLEC_DISTRIBUTION_TEST(bernoulli_logit, true, Domain::binary, "eta:a real number
             {{0.5, 0}, -inf, false}};
 }
 
+// P(Y > 0) = sigmoid(eta), in 50 digits: log(1 + e^-eta) and log(1 + e^eta).
+MLEC_CDF_TEST(bernoulli_logit) {
+    auto point = [](double eta) {
+        const Big e = eta;
+        return CdfPoint{{0, eta}, static_cast<double>(-log(1 + exp(e))), static_cast<double>(-log(1 + exp(-e)))};
+    };
+    return {point(0.3),
+            point(-2),
+            point(40),
+            point(-40),
+            point(800),
+            point(-800),
+            point(0),
+            {{1, 0.3}, 0.0, -inf, true},
+            cdf_outside({0.5, 0.3}),
+            cdf_outside({2, 0.3})};
+}
+
 }  // namespace
 
 TEST_CASE("bernoulli_logit partials stay exact in the tails") {

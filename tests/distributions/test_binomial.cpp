@@ -37,6 +37,31 @@ MLEC_DISTRIBUTION_TEST(binomial, true, Domain::count, "n:a non-negative integer;
             {{2, 5, qnan}, -inf, false}};
 }
 
+// At p = 0 and 1 the partials in p come from the closed forms of the
+// derivatives of the cdf (runtime/distributions/binomial.cpp); there the
+// finite differences would leave [0, 1] (binomial_boundary_partials below).
+MLEC_CDF_TEST(binomial) {
+    auto point = [](double y, double n, double p) {
+        return big_cdf_point({y, n, p}, bm::binomial_distribution<Big>(n, p));
+    };
+    return {point(3, 10, 0.3),
+            point(0, 10, 0.3),
+            point(10, 10, 0.3),
+            point(9, 10, 0.3),
+            point(0, 5, 0),
+            point(0, 5, 1),
+            point(4, 5, 1),
+            point(0, 1000, 0.9),
+            point(999, 1000, 1e-3),
+            point(500, 1000, 0.5),
+            point(2, 2000, 1e-3),
+            point(0, 1, 0.4),
+            cdf_outside({11, 10, 0.3}),
+            cdf_outside({0.5, 10, 0.3}),
+            cdf_outside({3, 10.5, 0.3}),
+            cdf_outside({3, 10, 1.5})};
+}
+
 }  // namespace
 
 TEST_CASE("binomial at p on the boundary") {

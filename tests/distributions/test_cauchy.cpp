@@ -26,6 +26,17 @@ MLEC_DISTRIBUTION_TEST(cauchy, false, Domain::real, "mu:a real number;sigma:posi
             {{inf, 0, 1}, -inf, false}};
 }
 
+MLEC_CDF_TEST(cauchy) {
+    auto point = [](double y, double mu, double sigma) {
+        return big_cdf_point({y, mu, sigma}, bm::cauchy_distribution<Big>(mu, sigma));
+    };
+    CdfPoint far = point(-1e200, 0, 1);  // 1 + z^2 overflows
+    far.fd = false;
+    return {point(0.3, 0, 1),      point(-2, 1, 0.5),  point(-1, 0, 1),   point(1, 0, 1),   point(-0.999, 0, 1),
+            point(1.001, 0, 1),    point(-1e10, 0, 1), point(1e10, 0, 1), point(-50, 3, 2), far,
+            cdf_outside({0, 0, 0})};
+}
+
 }  // namespace
 
 TEST_CASE("cauchy partials stay finite and exact in the tails") {

@@ -21,4 +21,23 @@ MLEC_DISTRIBUTION_TEST(exponential, false, Domain::nonnegative, "rate:positive;"
             {{1, -2}, -inf, false}};
 }
 
+// lccdf = -rate y exactly, however far out.
+MLEC_CDF_TEST(exponential) {
+    auto point = [](double y, double rate) {
+        return big_cdf_point({y, rate}, bm::exponential_distribution<Big>(rate));
+    };
+    CdfPoint tiny = point(1e-12, 2);
+    tiny.fd = false;  // differences of differences at 1e-12 are noise
+    return {point(1, 1),
+            point(0.1, 3),
+            tiny,  // lcdf = log(2e-12) - 1e-12
+            point(1e-6, 2),
+            point(0.2, 0.5),
+            point(50, 2),
+            {{1e300, 2}, 0.0, -2e300, false, {}, {}, 1e-15},
+            {{0, 2}, -inf, 0.0, false},
+            cdf_outside({-1, 1}),
+            cdf_outside({1, 0})};
+}
+
 }  // namespace

@@ -25,6 +25,23 @@ MLEC_DISTRIBUTION_TEST(geometric, true, Domain::count, "p:in [0, 1];") {
             {{-1, 0.5}, -inf, false}};
 }
 
+MLEC_CDF_TEST(geometric) {
+    auto point = [](double y, double p) { return big_cdf_point({y, p}, bm::geometric_distribution<Big>(p)); };
+    CdfPoint tiny_p = point(5, 1e-10);
+    tiny_p.fd = false;  // differences at 1e-10 are noise
+    return {point(0, 0.3),
+            point(3, 0.3),
+            point(1000, 0.1),  // P(Y > y) = 0.9^1001
+            tiny_p,
+            point(5, 1e-4),
+            point(2, 0.999),
+            {{0, 1}, 0.0, -inf, false},  // p = 1: y = 0 is certain
+            {{2, 1}, 0.0, -inf, false},
+            {{0, 0}, -inf, 0.0, false},  // p = 0: every y has probability 0
+            cdf_outside({0.5, 0.3}),
+            cdf_outside({1, 1.5})};
+}
+
 }  // namespace
 
 TEST_CASE("geometric at its boundary") {

@@ -33,6 +33,14 @@ MLEC_DISTRIBUTION_TEST(gumbel, false, Domain::real, "mu:a real number;beta:posit
             {{0, inf, 1}, -inf, false}};
 }
 
+MLEC_CDF_TEST(gumbel) {
+    auto point = [](double y, double mu, double beta) {
+        return big_cdf_point({y, mu, beta}, bm::extreme_value_distribution<Big>(mu, beta));
+    };
+    return {point(0.3, 0, 1), point(-2, 1, 0.5), point(20, 0, 1),    point(50, 0, 1),        point(-3, 0, 1),
+            point(-6, 0, 1),  point(2, 0, 10),   point(1e-12, 0, 1), cdf_outside({0, 0, 0}), cdf_outside({0, 0, -1})};
+}
+
 }  // namespace
 
 TEST_CASE("gumbel's mean") {

@@ -26,6 +26,18 @@ MLEC_DISTRIBUTION_TEST(laplace, false, Domain::real, "mu:a real number;b:positiv
             {{qnan, 0, 1}, -inf, false}};
 }
 
+// z = 0 is a kink of the second derivative: checked there by value only.
+MLEC_CDF_TEST(laplace) {
+    auto point = [](double y, double mu, double b) {
+        return big_cdf_point({y, mu, b}, bm::laplace_distribution<Big>(mu, b));
+    };
+    CdfPoint kink = point(0, 0, 1);
+    kink.fd = false;
+    return {point(0.3, 0, 1),      point(-2, 1, 0.5), point(40, 0, 1), point(-40, 0, 1),
+            point(-800, 0, 1),     point(800, 0, 1),  point(5, 1, 3),  kink,
+            cdf_outside({0, 0, 0})};
+}
+
 }  // namespace
 
 TEST_CASE("laplace partials at y == mu") {

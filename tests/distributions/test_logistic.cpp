@@ -27,6 +27,16 @@ MLEC_DISTRIBUTION_TEST(logistic, false, Domain::real, "mu:a real number;s:positi
             {{qnan, 0, 1}, -inf, false}};
 }
 
+MLEC_CDF_TEST(logistic) {
+    auto point = [](double y, double mu, double s) {
+        return big_cdf_point({y, mu, s}, bm::logistic_distribution<Big>(mu, s));
+    };
+    CdfPoint small_scale = point(1e-3, 0, 1e-4);
+    small_scale.step = {1e-5, 1e-5, 2.5e-5};
+    return {point(0.3, 0, 1), point(-2, 1, 0.5), point(800, 0, 1), point(-800, 0, 1),       point(40, 0, 1),
+            point(-40, 0, 1), small_scale,       point(5, 5, 3),   cdf_outside({0, 0, -1}), cdf_outside({0, 0, 0})};
+}
+
 }  // namespace
 
 TEST_CASE("logistic partials stay finite and exact in the tails") {

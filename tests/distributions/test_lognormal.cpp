@@ -22,4 +22,22 @@ MLEC_DISTRIBUTION_TEST(lognormal, false, Domain::positive, "mu:a real number;sig
             {{1, 0, 0}, -inf, false}};
 }
 
+MLEC_CDF_TEST(lognormal) {
+    auto point = [](double y, double mu, double sigma) {
+        return big_cdf_point({y, mu, sigma}, bm::lognormal_distribution<Big>(mu, sigma));
+    };
+    CdfPoint narrow = point(3, 1.1, 0.01);
+    narrow.step = {0.003, 0.001, 0.0025};
+    return {point(1.5, 0, 1),
+            point(0.2, 1, 0.5),
+            point(std::exp(40.0), 0, 1),
+            point(std::exp(-40.0), 0, 1),
+            narrow,
+            point(1e-3, 2, 3),
+            point(50, 0.5, 0.2),
+            cdf_outside({0, 0, 1}),
+            cdf_outside({-1, 0, 1}),
+            cdf_outside({1, 0, 0})};
+}
+
 }  // namespace

@@ -25,4 +25,18 @@ MLEC_DISTRIBUTION_TEST(normal, false, Domain::real, "mu:a real number;sigma:posi
             {{0, qnan, 1}, -inf, false}};
 }
 
+// Far tails: normal_lccdf(40 | 0, 1) = -804.60844201375..., where 1 - Phi
+// underflows; the values near 0 keep the digits of the other tail.
+MLEC_CDF_TEST(normal) {
+    auto point = [](double y, double mu, double sigma) {
+        return big_cdf_point({y, mu, sigma}, bm::normal_distribution<Big>(mu, sigma));
+    };
+    std::vector<CdfPoint> points{
+        point(0.3, 0, 1),        point(-2, 1, 0.5),      point(1, 1, 2),           point(40, 0, 1),
+        point(-40, 0, 1),        point(8.5, 0, 1),       point(-8.5, 0, 1),        point(-4.9, 0, 1),
+        point(-5.1, 0, 1),       point(3e8, 1e8, 1e8),   point(-1e3, 0, 1),        point(15, 2, 0.5),
+        cdf_outside({0, 0, -1}), cdf_outside({0, 0, 0}), cdf_outside({inf, 0, 1}), cdf_outside({0, qnan, 1})};
+    return points;
+}
+
 }  // namespace

@@ -38,6 +38,24 @@ MLEC_DISTRIBUTION_TEST(pareto, false, Domain::positive, "y_min:positive;alpha:po
             {{inf, 1, 2}, -inf, false}};
 }
 
+MLEC_CDF_TEST(pareto) {
+    auto point = [](double y, double y_min, double alpha) {
+        return big_cdf_point({y, y_min, alpha}, bm::pareto_distribution<Big>(y_min, alpha));
+    };
+    CdfPoint near_min = point(2.0000001, 2, 3);  // P = 1.5e-7
+    near_min.step = {1e-9, 1e-9, 0.5};
+    near_min.tol = {1e-5, 1e-8};
+    return {point(3, 2, 1.5),
+            point(1e10, 1, 2),
+            point(1.5, 1, 0.01),
+            point(50, 0.3, 4),
+            near_min,
+            {{1e300, 1e-5, 5}, 0.0, -5 * (std::log(1e300) - std::log(1e-5)), false, {}, {}, 1e-14},
+            {{1, 2, 1}, -inf, 0.0, false},  // below y_min
+            cdf_outside({3, 0, 1}),
+            cdf_outside({3, 2, 0})};
+}
+
 }  // namespace
 
 TEST_CASE("pareto at its lower limit and its mean") {

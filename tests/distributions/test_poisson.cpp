@@ -1,4 +1,6 @@
 // poisson: its points for the checks every distribution gets (test_all.cpp).
+#include <boost/math/distributions/poisson.hpp>
+
 #include "distributions/support.hpp"
 
 using namespace mlec::test;
@@ -18,6 +20,20 @@ MLEC_DISTRIBUTION_TEST(poisson, true, Domain::count, "lambda:positive;") {
             {{2.5, 1}, -inf, false},
             {{-1, 1}, -inf, false},
             {{1, inf}, -inf, false}};
+}
+
+// Far tails (P(Y <= 0) = e^-1000, P(Y > 100) near 1e-656) are summed from
+// their largest term where the double incomplete gamma function underflows.
+MLEC_CDF_TEST(poisson) {
+    auto point = [](double y, double lambda) {
+        return big_cdf_point({y, lambda}, bm::poisson_distribution<Big>(lambda));
+    };
+    CdfPoint tiny_lambda = point(0, 1e-100);
+    tiny_lambda.fd = false;  // steps of 1e-101 in lambda: differences are noise
+    return {point(3, 2.5),      point(0, 1),       point(0, 1000),          point(10, 1e-3),
+            point(100, 1e-5),   point(1000, 1000), point(50, 200),          tiny_lambda,
+            point(20, 700),     point(2, 30),      cdf_outside({0.5, 2.5}), cdf_outside({-1, 2.5}),
+            cdf_outside({3, 0})};
 }
 
 }  // namespace

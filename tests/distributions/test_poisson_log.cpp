@@ -1,5 +1,7 @@
 // poisson_log: its points for the checks every distribution gets
 // (test_all.cpp).
+#include <boost/math/distributions/poisson.hpp>
+
 #include "distributions/support.hpp"
 
 using namespace mlec::test;
@@ -19,6 +21,17 @@ MLEC_DISTRIBUTION_TEST(poisson_log, true, Domain::count, "eta:a real number;") {
             {{2, 800}, -inf, false},
             {{0, qnan}, -inf, false},
             {{1.5, 0}, -inf, false}};
+}
+
+// eta = -800: lambda underflows in double, P(Y > 5) = exp(-4806.6...) stays.
+MLEC_CDF_TEST(poisson_log) {
+    auto point = [](double y, double eta) {
+        return big_cdf_point({y, eta}, bm::poisson_distribution<Big>(exp(Big(eta))));
+    };
+    CdfPoint near_mode = point(1000, 6.9);  // Boost's Q and P to about 1e-14 here
+    near_mode.tol = {1e-5, 1e-8};
+    return {point(3, 0.9),  point(0, 6.9), point(5, -800), point(100, -11.5),     near_mode,
+            point(50, 5.3), point(0, -3),  point(7, 2),    cdf_outside({0.5, 1}), cdf_outside({-1, 1})};
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // uniform: its points for the checks every distribution gets (test_all.cpp),
 // and its own tests.
+#include <boost/math/distributions/uniform.hpp>
+
 #include "distributions/support.hpp"
 
 using namespace mlec::test;
@@ -21,6 +23,29 @@ MLEC_DISTRIBUTION_TEST(uniform, false, Domain::real, "lo:a real number;hi:a real
             {{1, 1, 1}, -inf, false},    // lo == hi
             {{qnan, 0, 1}, -inf, false},
             {{0.5, -inf, 1}, -inf, false}};
+}
+
+// Below lo, P(Y <= y) = 0 and P(Y > y) = 1; above hi the reverse.
+MLEC_CDF_TEST(uniform) {
+    auto point = [](double y, double lo, double hi) {
+        return big_cdf_point({y, lo, hi}, bm::uniform_distribution<Big>(lo, hi));
+    };
+    CdfPoint near_hi = point(0.999, 0, 1);
+    near_hi.step = {1e-4, 0.1, 1e-4};
+    CdfPoint at_lo = point(0, 0, 1);
+    at_lo.fd = false;
+    CdfPoint at_hi = point(1, 0, 1);
+    at_hi.fd = false;
+    return {point(0.3, 0, 1),
+            point(2, -1, 5),
+            point(-3, -4, -2.5),
+            near_hi,
+            at_lo,
+            at_hi,
+            {{-1, 0, 1}, -inf, 0.0, false},
+            {{2, 0, 1}, 0.0, -inf, false},
+            cdf_outside({0.5, 1, 0}),
+            cdf_outside({0.5, 1, 1})};
 }
 
 }  // namespace

@@ -25,4 +25,31 @@ MLEC_DISTRIBUTION_TEST(weibull, false, Domain::positive, "shape:positive;scale:p
             {{1, 2, 0}, -inf, false}};
 }
 
+// For huge y the survival function exp(-(y/lambda)^k) is far below any
+// double (and below Big's exponent range): lccdf is -(y/lambda)^k exactly,
+// lcdf rounds to 0.
+MLEC_CDF_TEST(weibull) {
+    auto point = [](double y, double k, double lambda) {
+        return big_cdf_point({y, k, lambda}, bm::weibull_distribution<Big>(k, lambda));
+    };
+    CdfPoint tiny_p = point(1e-6, 2, 1);  // P = 1e-12: lcdf = log P - P/2
+    tiny_p.tol = {1e-6, 1e-8};            // differences of partials near -2 + 1e-12
+    return {point(1.5, 2, 1),
+            point(0.3, 0.5, 2),
+            point(2, 1, 3),
+            point(1e-3, 3, 1e-2),
+            point(100, 1.2, 50),
+            point(5, 20, 4),
+            tiny_p,
+            point(0.5, 1, 1.1),   // P < 0.2: the series of g''
+            point(1e-100, 3, 1),  // P = 1e-300, lcdf = 3 log(1e-100)
+            point(30, 2, 1),      // lcdf rounds to -exp(-900)
+            {{1e6, 2, 1}, 0.0, -1e12, true, {}, {1e-6, 1e-10}, 1e-15},
+            {{1e300, 0.5, 1e-8}, 0.0, -1e154, false, {}, {}, 1e-14},
+            cdf_outside({0, 2, 1}),
+            cdf_outside({-1, 2, 1}),
+            cdf_outside({1, 0, 1}),
+            cdf_outside({1, 2, 0})};
+}
+
 }  // namespace

@@ -1,0 +1,194 @@
+// Shared by the distribution functions (DistributionDef::lcdf and lccdf):
+// log P(Y <= y) and log P(Y > y) with their first and second partials.
+// These are not the hot path of a fit (a censored row is one of many), and
+// their tails need case analysis per row, so they are computed one row at a
+// time in scalar code, then repaired like the log densities (finish_rows).
+#pragma once
+
+#include <array>
+#include <cmath>
+
+#include "runtime/distributions/detail.hpp"
+
+namespace mlec::rt::detail {
+
+// One row of a distribution function: its value and every partial, d2 in
+// the packed order of pair_index. At most four inputs (y and three
+// arguments), which every distribution with these functions has.
+constexpr int max_cdf_arity = 4;
+struct CdfRow {
+    double value = neg_inf;
+    std::array<double, max_cdf_arity> d1{};
+    std::array<double, pair_count(max_cdf_arity)> d2{};
+};
+
+// Runs `row(x, out)` (x: the row's inputs) on every row whose inputs lie in
+// their domains, writes the value and the requested partials, and leaves the
+// rest to finish_rows (value -inf, partials 0). `row` may assume the domains.
+template <int Arity, class Row>
+void eval_cdf_rows(OpCall& c, const DistributionDef& def, Row row) {
+    static_assert(Arity <= max_cdf_arity);
+    const Eigen::Index n = c.value.size();
+    for (Eigen::Index r = 0; r < n; ++r) {
+        CdfRow out;
+        if (row_in_domain(def, c, r)) {
+            std::array<double, Arity> x;
+            for (int k = 0; k < Arity; ++k) x[static_cast<std::size_t>(k)] = c.in[k][r];
+            row(x, out);
+        }
+        c.value[r] = out.value;
+        for (int i = 0; i < Arity; ++i) {
+            if (c.want_d1(i)) c.d1[i][r] = out.d1[static_cast<std::size_t>(i)];
+            for (int j = i; j < Arity; ++j) {
+                if (c.want_d2(i, j)) c.d2[pair_index(i, j, Arity)][r] = out.d2[pair_index(i, j, Arity)];
+            }
+        }
+    }
+    finish_rows(c, def);
+}
+
+// An outer function g of one inner quantity z(inputs): g, g' and g''.
+struct Outer {
+    double g = neg_inf;
+    double g1 = 0;
+    double g2 = 0;
+};
+
+// The inner quantity with its gradient and (packed) Hessian in the inputs.
+template <int Arity>
+struct Inner {
+    double z = 0;
+    std::array<double, Arity> d1{};
+    std::array<double, pair_count(Arity)> d2{};
+};
+
+// f = g(z(inputs)) by the chain rule: f_i = g' z_i, f_ij = g'' z_i z_j +
+// g' z_ij. (g'' z_i) z_j is multiplied in that order: where g'' has
+// underflowed to 0 far in a tail, a large z_i z_j must not overflow first
+// and make 0 * inf.
+template <int Arity>
+void chain(const Outer& o, const Inner<Arity>& z, CdfRow& out) {
+    out.value = o.g;
+    for (int i = 0; i < Arity; ++i) {
+        out.d1[static_cast<std::size_t>(i)] = o.g1 * z.d1[static_cast<std::size_t>(i)];
+        for (int j = i; j < Arity; ++j) {
+            const int p = pair_index(i, j, Arity);
+            out.d2[p] = (o.g2 * z.d1[static_cast<std::size_t>(i)]) * z.d1[static_cast<std::size_t>(j)] +
+                        o.g1 * z.d2[static_cast<std::size_t>(p)];
+        }
+    }
+}
+
+// z = (y - mu)/s at inputs (y, mu, s) = (0, 1, 2):
+//   z_y = 1/s, z_mu = -1/s, z_s = -z/s, z_ys = -1/s^2, z_mus = 1/s^2,
+//   z_ss = 2z/s^2, the other second partials 0.
+inline Inner<3> standardized(double y, double mu, double s) {
+    Inner<3> in;
+    in.z = (y - mu) / s;
+    in.d1 = {1 / s, -1 / s, -in.z / s};
+    in.d2[pair_index(0, 2, 3)] = -1 / (s * s);
+    in.d2[pair_index(1, 2, 3)] = 1 / (s * s);
+    in.d2[pair_index(2, 2, 3)] = 2 * in.z / (s * s);
+    return in;
+}
+
+// The lower tail of a symmetric distribution gives its upper tail:
+// log P(Z > z) = G(-z) for G(z) = log P(Z <= z), so g = G(-z), g' = -G'(-z),
+// g'' = G''(-z).
+template <class LowerTail>
+Outer upper_by_symmetry(LowerTail lower, double z) {
+    const Outer o = lower(-z);
+    return {o.g, -o.g1, o.g2};
+}
+
+// g(z) = log Phi(z), the standard normal's log cdf, exact in both tails
+// (the built-in log_Phi's evaluation).
+inline Outer log_phi(double z) {
+    const auto [g, g1, g2] = special::log_phi(z, true, true);
+    return {g, g1, g2};
+}
+
+// g(z) = log F(z) for the logistic cdf F(z) = 1/(1 + e^-z):
+//   g = -log1p(e^-z), formed as z - log1p(e^z) for z < 0 (no overflow)
+//   g' = 1 - F(z)      g'' = -F(z) (1 - F(z))
+// with F and 1 - F each from e^-|z|, so neither rounds to 1 - 1.
+inline Outer log_sigmoid(double z) {
+    const double e = std::exp(-std::abs(z));
+    const double f = z >= 0 ? 1 / (1 + e) : e / (1 + e);      // F(z)
+    const double f_bar = z >= 0 ? e / (1 + e) : 1 / (1 + e);  // 1 - F(z)
+    return {std::min(z, 0.0) - std::log1p(e), f_bar, -f * f_bar};
+}
+
+// log(1 - e^a) for a <= 0, without rounding e^a to 1 near a = 0 or 1 - e^a
+// to 1 far below (Maechler, "Accurately computing log(1 - exp(-|a|))", 2012).
+inline double log1m_exp(double a) {
+    return a > -0.6931471805599453 ? std::log(-std::expm1(a)) : std::log1p(-std::exp(a));
+}
+
+// g(l) = log(1 - exp(-e^l)), the log cdf of a Weibull, exponential or
+// Gumbel variable whose survival function is exp(-e^l), with P = e^l:
+//   g'  = P/(e^P - 1) = P/expm1(P)
+//   g'' = g' (1 - P - g')        (from d/dP [P/(e^P - 1)])
+// Where P is small, log1p(-exp(-P)) would round exp(-P) to 1: the value is
+// log(-expm1(-P)), and below P = 1e-10 l - P/2 (the rest is P^2/24), which
+// stays right where P itself underflows. 1 - P - g' cancels for small P and
+// is its series there, -P/2 - P^2/12 + P^4/720 - P^6/30240 + P^8/1209600
+// (x/(e^x - 1) = sum B_n x^n/n!), whose next term is below 1e-17 of the sum
+// for P < 0.2. Past P = 800, g = g' = g'' = 0 to double precision.
+inline Outer log1m_exp_exp(double l) {
+    const double p = std::exp(l);
+    Outer o;
+    // exp(-P) e^l underflows past P = 800 (and P/expm1(P) would be inf/inf).
+    if (!(p < 800)) return {0, 0, 0};
+    if (p < 1e-10) {
+        o.g = l - 0.5 * p;
+    } else {
+        o.g = p < 0.6931471805599453 ? std::log(-std::expm1(-p)) : std::log1p(-std::exp(-p));
+    }
+    o.g1 = p < 1e-300 ? 1.0 : p / std::expm1(p);
+    double rest = 0;
+    if (p < 0.2) {
+        const double p2 = p * p;
+        rest = -p * (0.5 + p * (1.0 / 12 - p2 * (1.0 / 720 - p2 * (1.0 / 30240 - p2 / 1209600))));
+    } else {
+        rest = 1 - p - o.g1;
+    }
+    o.g2 = o.g1 * rest;
+    return o;
+}
+
+// A tail of a discrete distribution, summed from its first term: the log of
+// its probability, and the mean and variance of Y given that Y lies in it.
+struct TailSum {
+    double log_sum = neg_inf;
+    double mean = 0;
+    double variance = 0;
+};
+
+// The tail whose first term is P(Y = k0) = exp(log_first) and whose term j
+// >= 1 is at k0 + j * step (step +1 upwards, -1 downwards), ratio(j) times
+// term j - 1, summed relative to the first term until the terms no longer
+// change the sum or `terms` are summed. For a tail far from the mode, where
+// the incomplete gamma and beta functions underflow and where its partials
+// from them would cancel: the moments give those partials instead (in an
+// exponential family, d/d theta log P(tail) = E[Y | tail] - E[Y], and
+// d2/d theta2 = Var[Y | tail] - Var[Y]). The moments are about k0, so the
+// offsets j are small numbers.
+template <class Ratio>
+TailSum tail_sum(double log_first, double k0, double step, Ratio ratio, double terms) {
+    double sum = 1;
+    double m1 = 0;  // sum of term * j
+    double m2 = 0;  // sum of term * j^2
+    double term = 1;
+    for (double j = 1; j < terms; ++j) {
+        term *= ratio(j);
+        sum += term;
+        m1 += term * j;
+        m2 += term * j * j;
+        if (term < 1e-17 * sum) break;
+    }
+    const double offset = m1 / sum;
+    return {log_first + std::log(sum), k0 + step * offset, std::max(0.0, m2 / sum - offset * offset)};
+}
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,87 @@
+// The Poisson distribution functions, shared by poisson(lambda) and
+// poisson_log(eta), lambda = e^eta.
+#pragma once
+
+#include <boost/math/special_functions/gamma.hpp>
+
+#include "runtime/distributions/cdf.hpp"
+
+namespace mlec::rt::detail {
+
+// One distribution function of Y ~ Poisson(e^eta): its value and its
+// partials in the natural parameter eta (poisson's in lambda follow by the
+// chain rule, g_lambda = g'/lambda, g_lambda,lambda = (g'' - g')/lambda^2,
+// with g'' - g' kept apart so that it does not cancel).
+struct PoissonSide {
+    double value = neg_inf;
+    double d1 = 0;           // d/deta
+    double d2 = 0;           // d2/deta2
+    double d2_minus_d1 = 0;  // d2/deta2 - d/deta
+};
+
+struct PoissonTails {
+    PoissonSide lower;  // log P(Y <= y)
+    PoissonSide upper;  // log P(Y > y)
+};
+
+inline double poisson_log_pmf(double y, double lambda, double log_lambda) {
+    return (y == 0 ? 0.0 : y * log_lambda) - lambda - special::log_factorial(y);
+}
+
+// A tail below 1e-8 is summed from its first term (cdf.hpp, tail_sum:
+// terms pmf(y - j), each (y - j + 1)/lambda times the one before, below;
+// pmf(y + 1 + j), each lambda/(y + 1 + j) times the one before, above), and
+// its partials are the moments: g' = E[Y | tail] - lambda,
+// g'' = Var[Y | tail] - lambda (Y's natural parameter is eta, and Poisson's
+// mean and variance are lambda). Computed from the ratio
+// w = lambda pmf(y)/P(tail) instead, g'' = w (y - lambda + 1) - w^2 would
+// cancel to nothing far in a tail.
+inline PoissonSide poisson_small_tail(const TailSum& t, double lambda) {
+    return {t.log_sum, t.mean - lambda, t.variance - lambda, t.variance - t.mean};
+}
+
+// The other tail, whose probability is at least 1e-8: from Boost.Math's
+// regularized incomplete gamma functions Q(y + 1, lambda) = P(Y <= y) and
+// P(y + 1, lambda) = P(Y > y), each to full relative precision; its log as
+// log1p of the other where that is below 1/2. With w as above
+// (d/dlambda P(Y <= y) = -pmf(y), d/dlambda pmf(y) = pmf(y) (y/lambda - 1)),
+// for the lower tail g' = -w, g'' = -w (y - lambda + 1) - w^2, and for the
+// upper tail g' = w, g'' = w (y - lambda + 1) - w^2. w = 0 (lambda
+// overflowed, or underflowed with y = 0) gives zero partials.
+inline PoissonSide poisson_large_tail(double log_value, double log_pmf, double y, double lambda, double eta,
+                                      double sign) {
+    PoissonSide s;
+    s.value = log_value;
+    const double w = std::exp(log_pmf + eta - log_value);
+    if (!(w > 0) || !std::isfinite(w)) return s;
+    s.d1 = sign * w;
+    s.d2 = sign * w * (y - lambda + 1) - w * w;
+    s.d2_minus_d1 = sign * w * (y - lambda) - w * w;
+    return s;
+}
+
+inline PoissonTails poisson_tails(double y, double lambda, double eta) {
+    constexpr double small = 1e-8;
+    const double log_pmf = poisson_log_pmf(y, lambda, eta);
+    const double q = boost::math::gamma_q(y + 1, lambda, special::Policy());  // P(Y <= y)
+    const double p = boost::math::gamma_p(y + 1, lambda, special::Policy());  // P(Y > y)
+    PoissonTails t;
+    if (q < small) {
+        t.lower = poisson_small_tail(tail_sum(
+                                         log_pmf, y, -1, [&](double j) { return (y - j + 1) / lambda; }, y + 1),
+                                     lambda);
+    } else {
+        t.lower = poisson_large_tail(p < 0.5 ? std::log1p(-p) : std::log(q), log_pmf, y, lambda, eta, -1);
+    }
+    if (p < small) {
+        t.upper = poisson_small_tail(
+            tail_sum(
+                poisson_log_pmf(y + 1, lambda, eta), y + 1, 1, [&](double j) { return lambda / (y + 1 + j); }, 1e7),
+            lambda);
+    } else {
+        t.upper = poisson_large_tail(q < 0.5 ? std::log1p(-q) : std::log(p), log_pmf, y, lambda, eta, 1);
+    }
+    return t;
+}
+
+}  // namespace mlec::rt::detail

@@ -1,0 +1,102 @@
+// The checks every distribution's distribution functions get (lcdf and
+// lccdf, DistributionDef), over the points each distribution's test file
+// registers with MLEC_CDF_TEST: values against Boost.Math's cdf and
+// complement, the two consistent (P(Y <= y) + P(Y > y) = 1), every partial
+// against finite differences, finite partials everywhere, the block form
+// against single rows; and the table: which distributions have them.
+#include <algorithm>
+#include <string>
+
+#include "distributions/support.hpp"
+
+using namespace mlec::test;
+using mlec::rt::DistributionDef;
+
+namespace {
+
+const std::vector<CdfPoint>* cdf_points(const std::string& name) {
+    for (const auto& [n, points] : registered_cdf_cases()) {
+        if (n == name) return &points;
+    }
+    return nullptr;
+}
+
+// log(exp(a) + exp(b)) for a, b <= 0, not both -inf.
+double log_total(double a, double b) {
+    const double hi = std::max(a, b);
+    return hi + std::log1p(std::exp(std::min(a, b) - hi));
+}
+
+}  // namespace
+
+TEST_CASE("distribution functions: which distributions have them") {
+    for (const DistributionDef* d : mlec::rt::all_distributions()) {
+        const std::string name(d->name);
+        INFO(name);
+        const bool has = d->lcdf.eval != nullptr;
+        CHECK((d->lccdf.eval != nullptr) == has);
+        // Each one that has them is tested; each one that has not says why.
+        CHECK((cdf_points(name) != nullptr) == has);
+        CHECK(d->no_cdf.empty() == has);
+        if (!has) continue;
+        CHECK(d->lcdf.name == name + "_lcdf");
+        CHECK(d->lccdf.name == name + "_lccdf");
+        CHECK(d->lcdf.arity == d->op.arity);
+        CHECK(d->lccdf.arity == d->op.arity);
+        CHECK_FALSE(d->lcdf.linear);
+        CHECK_FALSE(d->lccdf.linear);
+    }
+    CHECK(dist("categorical").lcdf.eval == nullptr);
+    for (const char* name : {"normal", "lognormal", "weibull", "exponential", "logistic"}) {
+        INFO(name);
+        CHECK(dist(name).lcdf.eval != nullptr);
+    }
+}
+
+TEST_CASE("distribution functions match Boost.Math, and lcdf and lccdf add up to probability 1") {
+    for (const auto& [name, points] : registered_cdf_cases()) {
+        const DistributionDef& d = dist(name);
+        for (const CdfPoint& p : points) {
+            const Evaluated lo = eval_one(d.lcdf, p.x);
+            const Evaluated hi = eval_one(d.lccdf, p.x);
+            INFO(name << " at " << show(p.x) << ": lcdf " << lo.value << " (expected " << p.lcdf << "), lccdf "
+                      << hi.value << " (expected " << p.lccdf << ")");
+            CHECK(close_value(lo.value, p.lcdf, p.value_rel));
+            CHECK(close_value(hi.value, p.lccdf, p.value_rel));
+            for (const Evaluated* e : {&lo, &hi}) {
+                CHECK_FALSE(std::isnan(e->value));
+                CHECK(e->value <= 0);
+                // Finite partials on every row (a select's untaken entry gets
+                // a zero adjoint, and 0 * NaN is NaN), zero on a -inf row.
+                for (double v : e->d1) CHECK((e->value == -inf ? v == 0 : std::isfinite(v)));
+                for (double v : e->d2) CHECK((e->value == -inf ? v == 0 : std::isfinite(v)));
+            }
+            if (lo.value > -inf || hi.value > -inf) CHECK(std::abs(log_total(lo.value, hi.value)) <= 1e-14);
+        }
+    }
+}
+
+TEST_CASE("distribution function partials match finite differences") {
+    for (const auto& [name, points] : registered_cdf_cases()) {
+        const DistributionDef& d = dist(name);
+        for (const CdfPoint& p : points) {
+            if (!p.fd) continue;
+            Point as_point{p.x, 0.0, true, p.step, p.tol};
+            const Row step = steps_for(d, as_point);
+            // Where one of them is log 0 (bernoulli's P(Y > 1)), its finite
+            // differences are NaN and its partials 0 (checked above).
+            for (const mlec::rt::OpDef* op : {&d.lcdf, &d.lccdf}) {
+                if (eval_one(*op, p.x).value > -inf) check_partials(*op, p.x, step, p.tol);
+            }
+        }
+    }
+}
+
+TEST_CASE("distribution functions on a block of rows equal the row-by-row results") {
+    for (const auto& [name, points] : registered_cdf_cases()) {
+        std::vector<Row> rows;
+        for (const CdfPoint& p : points) rows.push_back(p.x);
+        check_block_form(dist(name).lcdf, rows);
+        check_block_form(dist(name).lccdf, rows);
+    }
+}
