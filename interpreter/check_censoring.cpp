@@ -49,6 +49,7 @@ const rt::OpDef& Checker::cdf_op(const rt::DistributionDef& dist, bool complemen
     message.append(complement ? " has no log complementary cdf (log P(Y > y)), which "
                               : " has no log cdf (log P(Y <= y)), which ");
     message.append(what).append(" needs");
+    if (!dist.no_cdf.empty()) message.append(": ").append(dist.no_cdf);
     fail(span, std::move(message));
 }
 

@@ -78,8 +78,6 @@ struct DistributionDef {
     Domain outcome = Domain::real;              // support of y
     std::span<const DistArg> args;              // the parameters after y
     OpDef op;                                   // arity 1 + args.size(), value = log density
-    OpDef lcdf{};                               // log P(Y <= y | args), inputs (y, args...); eval == nullptr: none
-    OpDef lccdf{};                              // log P(Y > y | args)
     SampleFunction sample = nullptr;            // a draw from the distribution
     std::span<const OutcomeLimit> limits = {};  // the outcome's support set by arguments
     // E[y | args] (`mlec predict`'s <outcome>_expected, with its

@@ -58,8 +58,10 @@ TEST_CASE("interval probability partials match finite differences") {
         for (int i = 0; i < 4; ++i) step[static_cast<std::size_t>(i)] = 1e-3 * std::max(1.0, std::abs(c.inputs[i]));
         mlec::test::check_partials(op, c.inputs, step, {1e-6, 1e-9});
     }
-    mlec::test::check_block_form(op, {standard_normal(-3, -2.5).inputs, standard_normal(-1, 2).inputs,
-                                      standard_normal(39, 40).inputs, {-1, -2, -0.5, -0.4}});
+    mlec::test::check_block_form(op, {standard_normal(-3, -2.5).inputs,
+                                      standard_normal(-1, 2).inputs,
+                                      standard_normal(39, 40).inputs,
+                                      {-1, -2, -0.5, -0.4}});
 }
 
 TEST_CASE("an empty interval is -inf with zero partials") {

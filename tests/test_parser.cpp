@@ -354,12 +354,14 @@ TEST_CASE("format writes file:line:col, the line and a caret") {
 }
 
 TEST_CASE("censored(...) and T[...] follow a distribution, in either order") {
-    const std::string text = "y ~ normal(m, s) censored(left = l, interval = i, upper = h) T[0, ]\n"
-                             "y ~ poisson(l) T[, u + 1] censored(right = r)\n"
-                             "y ~ normal(m, s) T[a, b]\n";
+    const std::string text =
+        "y ~ normal(m, s) censored(left = l, interval = i, upper = h) T[0, ]\n"
+        "y ~ poisson(l) T[, u + 1] censored(right = r)\n"
+        "y ~ normal(m, s) T[a, b]\n";
     const ast::Model model = parse_ok(text);
     REQUIRE(model.statements.size() == 3);
-    CHECK(text_of(text, model.statements[0].span) == "y ~ normal(m, s) censored(left = l, interval = i, upper = h) T[0, ]");
+    CHECK(text_of(text, model.statements[0].span) ==
+          "y ~ normal(m, s) censored(left = l, interval = i, upper = h) T[0, ]");
 
     const auto& first = std::get<ast::Sample>(model.statements[0].node);
     REQUIRE(first.censoring);
