@@ -170,3 +170,14 @@ TEST_CASE("predict refuses a truncated outcome, whose mean is not the distributi
     REQUIRE_FALSE(ds.empty());
     CHECK(ds.back().message.find("its outcome is truncated (T[0, ])") != std::string::npos);
 }
+
+TEST_CASE("a count truncated below subtracts log P(Y >= lo): the zero-truncated Poisson") {
+    auto b = mlec::test::bind_model("param lambda > 0\ny ~ poisson(lambda) T[1, ]", "y\n1\n2\n1\n3\n1\n2\n4\n1\n");
+    const double lambda = 1.4;
+    // log p(y) - log(1 - e^-lambda), P(Y >= 1) = 1 - P(Y = 0)
+    double expected = 0;
+    for (double y : {1.0, 2.0, 1.0, 3.0, 1.0, 2.0, 4.0, 1.0})
+        expected += y * std::log(lambda) - lambda - std::lgamma(y + 1) - std::log(-std::expm1(-lambda));
+    const double nll = b.problem->nll(Eigen::VectorXd::Constant(1, std::log(lambda)));
+    CHECK(std::abs(nll + expected) <= 1e-12 * std::abs(expected));
+}
