@@ -63,18 +63,21 @@ struct Inner {
 };
 
 // f = g(z(inputs)) by the chain rule: f_i = g' z_i, f_ij = g'' z_i z_j +
-// g' z_ij. (g'' z_i) z_j is multiplied in that order: where g'' has
-// underflowed to 0 far in a tail, a large z_i z_j must not overflow first
-// and make 0 * inf.
+// g' z_ij. A g' or g'' that is exactly 0 (far in a tail, where g is 0 to
+// double precision) contributes 0 even where z's partials overflowed
+// (z = (y - mu)/sigma = inf): 0 * inf would be NaN, and the partials must
+// stay finite. (g'' z_i) z_j is multiplied in that order, so that a large
+// z_i z_j does not overflow before a small g'' scales it.
 template <int Arity>
 void chain(const Outer& o, const Inner<Arity>& z, CdfRow& out) {
     out.value = o.g;
     for (int i = 0; i < Arity; ++i) {
-        out.d1[static_cast<std::size_t>(i)] = o.g1 * z.d1[static_cast<std::size_t>(i)];
+        const double zi = z.d1[static_cast<std::size_t>(i)];
+        out.d1[static_cast<std::size_t>(i)] = o.g1 == 0 ? 0.0 : o.g1 * zi;
         for (int j = i; j < Arity; ++j) {
             const int p = pair_index(i, j, Arity);
-            out.d2[p] = (o.g2 * z.d1[static_cast<std::size_t>(i)]) * z.d1[static_cast<std::size_t>(j)] +
-                        o.g1 * z.d2[static_cast<std::size_t>(p)];
+            const double second = o.g2 == 0 ? 0.0 : (o.g2 * zi) * z.d1[static_cast<std::size_t>(j)];
+            out.d2[p] = second + (o.g1 == 0 ? 0.0 : o.g1 * z.d2[static_cast<std::size_t>(p)]);
         }
     }
 }

@@ -31,11 +31,30 @@ MLEC_CDF_TEST(normal) {
     auto point = [](double y, double mu, double sigma) {
         return big_cdf_point({y, mu, sigma}, bm::normal_distribution<Big>(mu, sigma));
     };
-    std::vector<CdfPoint> points{
-        point(0.3, 0, 1),        point(-2, 1, 0.5),      point(1, 1, 2),           point(40, 0, 1),
-        point(-40, 0, 1),        point(8.5, 0, 1),       point(-8.5, 0, 1),        point(-4.9, 0, 1),
-        point(-5.1, 0, 1),       point(3e8, 1e8, 1e8),   point(-1e3, 0, 1),        point(15, 2, 0.5),
-        cdf_outside({0, 0, -1}), cdf_outside({0, 0, 0}), cdf_outside({inf, 0, 1}), cdf_outside({0, qnan, 1})};
+    // z = (y - mu)/sigma overflows: probability 1 on one side, 0 on the
+    // other, and finite (zero) partials.
+    CdfPoint z_overflows = point(1e300, -1e300, 1e-300);
+    z_overflows.fd = false;
+    CdfPoint z_overflows_below = point(-1e300, 1e300, 1e-300);
+    z_overflows_below.fd = false;
+    std::vector<CdfPoint> points{point(0.3, 0, 1),
+                                 point(-2, 1, 0.5),
+                                 point(1, 1, 2),
+                                 point(40, 0, 1),
+                                 point(-40, 0, 1),
+                                 point(8.5, 0, 1),
+                                 point(-8.5, 0, 1),
+                                 point(-4.9, 0, 1),
+                                 point(-5.1, 0, 1),
+                                 point(3e8, 1e8, 1e8),
+                                 point(-1e3, 0, 1),
+                                 point(15, 2, 0.5),
+                                 z_overflows,
+                                 z_overflows_below,
+                                 cdf_outside({0, 0, -1}),
+                                 cdf_outside({0, 0, 0}),
+                                 cdf_outside({inf, 0, 1}),
+                                 cdf_outside({0, qnan, 1})};
     return points;
 }
 
