@@ -70,10 +70,35 @@ struct Expr {
     std::variant<Number, Name, Negate, Binary, Call, Index, VectorLiteral> node;
 };
 
-// y ~ dist(args)
+// One `key = value` of `censored(...)`: the key as written (the checker
+// knows which keys there are, and suggests one for a misspelling).
+struct CensorKey {
+    std::string key;
+    Span key_span;
+    Expr value;
+};
+
+// censored(right = r), censored(left = l, right = r),
+// censored(interval = i, upper = hi): which rows give only a limit of y.
+struct Censoring {
+    Span span;
+    std::vector<CensorKey> keys;
+};
+
+// T[lo, hi], T[lo, ], T[, hi]: y is known to lie in [lo, hi]; an omitted
+// side is open.
+struct Truncation {
+    Span span;
+    std::optional<Expr> lower;
+    std::optional<Expr> upper;
+};
+
+// y ~ dist(args) [censored(...)] [T[lo, hi]]
 struct Sample {
     Expr outcome;
     Expr distribution;  // always a Call
+    std::optional<Censoring> censoring;
+    std::optional<Truncation> truncation;
 };
 
 // name = expr

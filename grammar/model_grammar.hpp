@@ -158,10 +158,33 @@ struct VectorLiteral : std::vector<Expression>, Located {
     using std::vector<Expression>::vector;
 };
 
-// sample: expression '~' call
+// censor_key: name '=' expression
+struct CensorKey {
+    Name key;
+    Expression value;
+};
+
+// censoring: 'censored' '(' censor_key {',' censor_key} ')'
+struct Censoring : std::vector<CensorKey>, Located {
+    using std::vector<CensorKey>::vector;
+};
+
+// truncation: 'T' '[' [expression] ',' [expression] ']'
+struct Truncation : Located {
+    boost::optional<Expression> lower;
+    boost::optional<Expression> upper;
+};
+
+struct SampleModifier : x3::variant<Censoring, Truncation> {
+    using base_type::base_type;
+    using base_type::operator=;
+};
+
+// sample: expression '~' call {censoring | truncation}
 struct Sample : Located {
     Expression outcome;
     Call distribution;
+    std::vector<SampleModifier> modifiers;
 };
 
 // assign: name '=' expression
@@ -275,7 +298,9 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ArgumentTail, separator, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Arguments, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Call, callee, arguments)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Index, name, indices)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Sample, outcome, distribution)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::CensorKey, key, value)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Truncation, lower, upper)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Sample, outcome, distribution, modifiers)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Assign, name, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, constraint, dims, interval, lower, upper, start)

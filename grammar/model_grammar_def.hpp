@@ -103,6 +103,16 @@ struct distribution_name_class : annotate_position {};
 struct distribution_open_class;
 struct sample_class : annotate_position {};
 struct sample_tilde_class;
+struct sample_modifier_class;
+struct censoring_class : annotate_position {};
+struct censoring_open_class;
+struct censor_key_class;
+struct censor_equals_class;
+struct censoring_close_class;
+struct truncation_class : annotate_position {};
+struct truncation_open_class;
+struct truncation_comma_class;
+struct truncation_close_class;
 struct assign_class : annotate_position {};
 struct param_class : annotate_position {};
 struct param_decl_class;
@@ -162,6 +172,16 @@ const x3::rule<distribution_name_class, syntax::Name> distribution_name = "distr
 const x3::rule<distribution_open_class> distribution_open = "distribution_open";
 const x3::rule<sample_class, syntax::Sample> sample = "sample";
 const x3::rule<sample_tilde_class> sample_tilde = "sample_tilde";
+const x3::rule<sample_modifier_class, syntax::SampleModifier> sample_modifier = "sample_modifier";
+const x3::rule<censoring_class, syntax::Censoring> censoring = "censoring";
+const x3::rule<censoring_open_class> censoring_open = "censoring_open";
+const x3::rule<censor_key_class, syntax::CensorKey> censor_key = "censor_key";
+const x3::rule<censor_equals_class> censor_equals = "censor_equals";
+const x3::rule<censoring_close_class> censoring_close = "censoring_close";
+const x3::rule<truncation_class, syntax::Truncation> truncation = "truncation";
+const x3::rule<truncation_open_class> truncation_open = "truncation_open";
+const x3::rule<truncation_comma_class> truncation_comma = "truncation_comma";
+const x3::rule<truncation_close_class> truncation_close = "truncation_close";
 const x3::rule<assign_class, syntax::Assign> assign = "assign";
 const x3::rule<param_class, syntax::Param> param = "param";
 const x3::rule<param_decl_class, syntax::ParamDecl> param_decl = "param_name";
@@ -244,8 +264,23 @@ const auto vector_close_def = lit(']');
 const auto distribution_def = distribution_name > distribution_open > -arguments > call_close;
 const auto distribution_name_def = name;
 const auto distribution_open_def = lit('(');
-const auto sample_def = expression > sample_tilde > distribution;
+// y ~ dist(args) censored(right = r) T[lo, hi]: either order, each at most
+// once (the converter says which was given twice).
+const auto sample_def = expression > sample_tilde > distribution > *sample_modifier;  // (* never fails)
 const auto sample_tilde_def = lit('~');
+const auto sample_modifier_def = censoring | truncation;
+const auto censoring_def = keyword("censored") > censoring_open >
+                           (censor_key >> *(lit(',') > censor_key)) > censoring_close;
+const auto censoring_open_def = lit('(');
+const auto censor_key_def = name > censor_equals > expression;
+const auto censor_equals_def = lit('=');
+const auto censoring_close_def = lit(')');
+// T[lo, hi] as Stan writes it; an omitted side is open.
+const auto truncation_def =
+    keyword("T") > truncation_open > -expression > truncation_comma > -expression > truncation_close;
+const auto truncation_open_def = lit('[');
+const auto truncation_comma_def = lit(',');
+const auto truncation_close_def = lit(']');
 
 const auto assign_def = name >> (lit('=') >> !lit('=')) > expression;
 
@@ -290,10 +325,11 @@ BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, 
                     compare_tail, comparison, conjunction, disjunction, branches, branch_colon, expression, primary,
                     group, group_close, arguments, argument_tail, call, call_close, expression_list, index, index_close,
                     vector_literal, vector_close, distribution, distribution_name, distribution_open, sample,
-                    sample_tilde, assign, param, param_decl, constraint, simplex_open, dims, dims_close, interval,
-                    interval_open, interval_comma, interval_close, lower_bound, upper_bound, data, data_name, target,
-                    plus_assign, weight, report, report_name, report_equals, statement, statement_end, end_of_model,
-                    model)
+                    sample_tilde, sample_modifier, censoring, censoring_open, censor_key, censor_equals,
+                    censoring_close, truncation, truncation_open, truncation_comma, truncation_close, assign, param,
+                    param_decl, constraint, simplex_open, dims, dims_close, interval, interval_open, interval_comma,
+                    interval_close, lower_bound, upper_bound, data, data_name, target, plus_assign, weight, report,
+                    report_name, report_equals, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

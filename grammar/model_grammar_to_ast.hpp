@@ -297,8 +297,34 @@ private:
     ast::Expr value(const syntax::Expression& node) { return expression(node).expr; }
 
     ast::Statement statement(const syntax::Sample& node) {
-        ast::Sample sample{value(node.outcome), call(node.distribution).expr};
+        ast::Sample sample{value(node.outcome), call(node.distribution).expr, {}, {}};
+        for (const syntax::SampleModifier& modifier : node.modifiers) {
+            boost::apply_visitor([this, &sample](const auto& m) { this->modify(sample, m); }, modifier);
+        }
         return {span(node), std::move(sample)};
+    }
+
+    void modify(ast::Sample& sample, const syntax::Censoring& node) {
+        if (sample.censoring) {
+            fail(span(node), "censored(...) is given twice; give every key in one censored(...)");
+            return;
+        }
+        ast::Censoring& out = sample.censoring.emplace();
+        out.span = span(node);
+        for (const syntax::CensorKey& key : node) {
+            out.keys.push_back({key.key.text, span(key.key), value(key.value)});
+        }
+    }
+
+    void modify(ast::Sample& sample, const syntax::Truncation& node) {
+        if (sample.truncation) {
+            fail(span(node), "T[...] is given twice; give both bounds in one T[lo, hi]");
+            return;
+        }
+        ast::Truncation& out = sample.truncation.emplace();
+        out.span = span(node);
+        if (node.lower) out.lower = value(*node.lower);
+        if (node.upper) out.upper = value(*node.upper);
     }
 
     ast::Statement statement(const syntax::Assign& node) {

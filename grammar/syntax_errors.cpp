@@ -122,6 +122,11 @@ OpenerDescription describe_opener(std::string_view text, std::uint32_t opener) {
     if (!after_name) {
         return {"the vector", "elements of the vector"};
     }
+    // `dist(...) T[` is a truncation; `T[` elsewhere indexes a name T.
+    if (const std::optional<Token> call_end = token_before(text, before->begin);
+        before->text == "T" && call_end && call_end->text == ")") {
+        return {"the truncation 'T['", ""};
+    }
     if (before->text == "simplex" || before->text == "ordered" || before->text == "positive_ordered") {
         const std::optional<Token> owner = token_before(text, before->begin);
         const std::string name = owner ? quote(owner->text) : quote("simplex");
@@ -237,7 +242,7 @@ struct Failure {
 
 bool is_closing_rule(std::string_view rule) {
     return rule == "call_close" || rule == "index_close" || rule == "vector_close" || rule == "dims_close" ||
-           rule == "group_close" || rule == "interval_close";
+           rule == "group_close" || rule == "interval_close" || rule == "censoring_close" || rule == "truncation_close";
 }
 
 // A closing bracket was expected: a missing ',' between items, or the
@@ -393,6 +398,22 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
     }
     if (rule == "interval_open") {
         return f.fail("expected '('" + f.after, "as in 'p in (0, 1)'");
+    }
+    if (rule == "censoring_open") {
+        return f.fail("expected '('" + f.after, "as in 'censored(right = status)'");
+    }
+    if (rule == "censor_key") {
+        return f.fail("expected 'key = value'" + f.after,
+                      "the keys of censored(...) are left, right, interval and upper");
+    }
+    if (rule == "censor_equals") {
+        return f.fail("expected '='" + f.after, "as in 'censored(right = status)'");
+    }
+    if (rule == "truncation_open") {
+        return f.fail("expected '['" + f.after, "as in 'T[0, ]'");
+    }
+    if (rule == "truncation_comma") {
+        return f.fail("expected ',' between the bounds of 'T[lo, hi]'", "leave a side empty to leave it open");
     }
     if (rule == "interval_comma") {
         return f.fail("expected ',' between the bounds of 'in (lo, hi)'");

@@ -2,6 +2,7 @@
 // errors, intervals, and the diagnoses (divergence, a flat direction) that
 // decide whether the numbers may be called estimates at all. The phases are
 // in inference/fit_*.cpp (inference/fit_context.hpp lists them).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -9,6 +10,7 @@
 #include "inference/fit_context.hpp"
 #include "inference/fit_thresholds.hpp"
 #include "mlec/mlec.hpp"
+#include "problem/distributed.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec {
@@ -32,8 +34,37 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
+// The rows where an indicator (a node of data only) is 1, on every rank.
+std::optional<std::size_t> rows_marked(const Problem::Impl& p, int node) {
+    if (node < 0) return std::nullopt;
+    const Eigen::VectorXd theta = Eigen::VectorXd::Zero(p.model.graph.parameter_count());
+    const std::vector<double> values = p.evaluator().node_values(theta, node);
+    std::size_t n = 0;
+    if (values.size() == 1 && p.model.graph.node(node).row_invariant) n = values[0] == 1 ? p.rows : 0;
+    else n = static_cast<std::size_t>(std::count(values.begin(), values.end(), 1.0));
+    if (p.collective) n = problem::count_rows(*p.collective, n).total_rows;
+    return n;
+}
+
+// What censored(...) and T[...] did, per statement.
+void describe_censoring(const Problem::Impl& p, FitResult& r) {
+    for (const interp::TermInfo& t : p.model.terms) {
+        if (!t.censoring && t.truncation.empty()) continue;
+        CensoringSummary s;
+        s.statement = t.text;
+        s.truncation = t.truncation;
+        if (t.censoring) {
+            s.right = rows_marked(p, t.censoring->right);
+            s.left = rows_marked(p, t.censoring->left);
+            s.interval = rows_marked(p, t.censoring->interval);
+        }
+        r.censoring.push_back(std::move(s));
+    }
+}
+
 // What the report says about the problem itself, whatever the fit finds.
 void describe_problem(const Problem::Impl& p, FitResult& r) {
+    describe_censoring(p, r);
     r.model_name = p.model_name;
     r.data_name = p.data_name;
     r.n_obs = p.total_rows;

@@ -225,6 +225,15 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     rt::Evaluator evaluator(model.graph, rows->spans, rows->rows, rt::default_block_rows, p.threads,
                             rt::RowShare{cluster, rows->first_row, rows->total_rows});
 
+    // The mean of a truncated distribution is not the distribution's mean,
+    // and mlec has no node for it: a prediction from the untruncated mean
+    // would be wrong, so there is none.
+    for (const interp::TermInfo& term : model.terms)
+        if (!term.truncation.empty())
+            return refuse(Category::model, "cannot predict from '" + term.text + "': its outcome is truncated (" +
+                                               term.truncation +
+                                               "), and the mean of the truncated distribution is not available "
+                                               "(the untruncated mean would be wrong)");
     const std::vector<Output> outputs = outputs_of(model);
     if (outputs.empty())
         return refuse(Category::model, "the model has no sampling statement with an expected value to predict");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "inference/weighted_rows.hpp"
@@ -26,14 +27,35 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
             why = "cannot simulate '" + term.text + "': its outcome is not a data column";
             return std::nullopt;
         }
+        // The censoring of the data is no part of the model (there is no
+        // model of the censoring times), so censored outcomes cannot be drawn
+        // as the data were.
+        if (term.censoring) {
+            why = "cannot simulate '" + term.text +
+                  "': its outcome is censored, and the model has no model of the censoring (which rows are "
+                  "censored, and where) to draw new data from";
+            return std::nullopt;
+        }
         SimulationPlan::Outcome o;
         o.column = outcome.column;
+        o.lower_node = term.truncation_lower;
+        o.upper_node = term.truncation_upper;
         o.distribution = dist;
         o.argument_nodes.assign(term.input_nodes.begin() + 1, term.input_nodes.end());
         plan.outcomes.push_back(std::move(o));
     }
     return plan;
 }
+
+namespace {
+
+// A truncation bound's values at theta: {-inf} or {inf} for an open side.
+std::vector<double> bound_values(const Problem::Impl& p, const Eigen::VectorXd& theta, int node, double open) {
+    if (node < 0) return {open};
+    return p.evaluator().node_values(theta, node);
+}
+
+}  // namespace
 
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of) {
@@ -43,19 +65,32 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
         const rt::Rng outcome_rng = rng.split(k);
         std::vector<std::vector<double>> args;
         for (int node : o.argument_nodes) args.push_back(p.evaluator().node_values(theta, node));
+        const std::vector<double> lower =
+            bound_values(p, theta, o.lower_node, -std::numeric_limits<double>::infinity());
+        const std::vector<double> upper = bound_values(p, theta, o.upper_node, std::numeric_limits<double>::infinity());
+        auto at = [](const std::vector<double>& v, std::size_t r) { return v.size() == 1 ? v[0] : v[r]; };
         std::vector<double> row_args(args.size());
         auto& out = columns[static_cast<std::size_t>(o.column)];
         std::size_t copy = 0;  // which copy of its row observation j is
         for (std::size_t j = 0; j < count; ++j) {
             const std::size_t r = row_of ? (*row_of)[j] : j;
             copy = (row_of && j > 0 && (*row_of)[j - 1] == r) ? copy + 1 : 0;
-            for (std::size_t a = 0; a < args.size(); ++a) row_args[a] = args[a].size() == 1 ? args[a][0] : args[a][r];
+            for (std::size_t a = 0; a < args.size(); ++a) row_args[a] = at(args[a], r);
             // Each row's own stream, keyed by its number among all rows:
             // the same draws however the rows are split between ranks; a
             // weighted row's copies draw from streams split from it.
             rt::Rng row_rng = outcome_rng.split(p.first_row + r);
             if (row_of) row_rng = row_rng.split(copy);
             out[j] = o.distribution->sample(row_args, row_rng);
+            if (!o.truncated()) continue;
+            // Rejection: a draw of Y kept when in [lo, hi] is a draw of Y
+            // given lo <= Y <= hi, the truncated distribution.
+            const double lo = at(lower, r);
+            const double hi = at(upper, r);
+            int tries = 1;
+            while (!(out[j] >= lo && out[j] <= hi) && tries++ < max_truncated_tries)
+                out[j] = o.distribution->sample(row_args, row_rng);
+            if (!(out[j] >= lo && out[j] <= hi)) out[j] = std::numeric_limits<double>::quiet_NaN();
         }
     }
 }
@@ -91,6 +126,16 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     }
     rt::Rng rng(seed);
     draw_outcomes(p, *plan, fit.theta, rng, columns, weighted ? &rows->row_of : nullptr);
+    for (const SimulationPlan::Outcome& o : plan->outcomes) {
+        if (!o.truncated()) continue;
+        const auto& drawn = columns[static_cast<std::size_t>(o.column)];
+        if (std::any_of(drawn.begin(), drawn.end(), [](double v) { return std::isnan(v); }))
+            return refuse(Category::fit, "cannot simulate '" +
+                                             p.model.columns[static_cast<std::size_t>(o.column)].name +
+                                             "': in some row, " + std::to_string(max_truncated_tries) +
+                                             " draws found none inside its truncation bounds, which the fitted "
+                                             "distribution gives almost no probability");
+    }
     // The columns the model uses, in the file's order; categorical columns
     // as their level names.
     std::vector<std::size_t> order;

@@ -13,12 +13,17 @@ namespace mlec {
 
 // Which graph data column each sampling statement's outcome is, and its
 // distribution; empty with a message when the model cannot be simulated
-// (a `target +=` or mixture term, or an outcome that is not a bare column).
+// (a `target +=` or mixture term, an outcome that is not a bare column, a
+// censored outcome).
 struct SimulationPlan {
     struct Outcome {
         int column = -1;  // graph data column
         const rt::DistributionDef* distribution = nullptr;
         std::vector<int> argument_nodes;  // the op's inputs after the outcome
+        // T[lo, hi]: the bounds' nodes (-1: open); draws outside are redrawn.
+        int lower_node = -1;
+        int upper_node = -1;
+        bool truncated() const { return lower_node >= 0 || upper_node >= 0; }
     };
     std::vector<Outcome> outcomes;
 };
@@ -27,7 +32,11 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
 // Replaces the outcome columns of `columns` (one vector per graph data
 // column, like Problem::Impl::columns) by draws at theta. With `row_of`
 // (inference/weighted_rows.hpp) the columns hold one entry per observation,
-// observation j a copy of row row_of[j], each drawn independently.
+// observation j a copy of row row_of[j], each drawn independently. A
+// truncated outcome is drawn from its truncated distribution by rejection;
+// an observation that finds no draw inside its bounds in
+// `max_truncated_tries` is NaN.
+inline constexpr int max_truncated_tries = 100000;
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of = nullptr);
 

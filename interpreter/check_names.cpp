@@ -62,6 +62,10 @@ void Checker::collect_used_names(const ast::Statement& s) {
             if constexpr (std::is_same_v<T, ast::Sample>) {
                 collect_used_names(n.outcome);
                 collect_used_names(n.distribution);
+                if (n.censoring)
+                    for (const ast::CensorKey& k : n.censoring->keys) collect_used_names(k.value);
+                if (n.truncation && n.truncation->lower) collect_used_names(*n.truncation->lower);
+                if (n.truncation && n.truncation->upper) collect_used_names(*n.truncation->upper);
             } else if constexpr (std::is_same_v<T, ast::Assign> || std::is_same_v<T, ast::TargetAdd> ||
                                  std::is_same_v<T, ast::WeightBy> || std::is_same_v<T, ast::Report>) {
                 collect_used_names(n.value);

@@ -13,11 +13,13 @@ void Checker::visit(const ast::Statement& s, const ast::Sample& sample) {
         fail(call->callee_span,
              "'|' belongs in a log density call such as " + call->callee + "_lpdf(y | ...), not after '~'");
     if (call->callee == "mixture") {  // a language construct (add_mixture_term)
+        if (sample.censoring) fail(sample.censoring->span, "censoring a mixture is not supported");
+        if (sample.truncation) fail(sample.truncation->span, "truncating a mixture is not supported");
         add_mixture_term(s, sample.outcome, *call, sample.distribution.span);
         return;
     }
     const rt::DistributionDef* dist = find_distribution_or_fail(call->callee, call->callee_span);
-    add_distribution_term(s, *dist, sample.outcome, call->args, sample.distribution.span);
+    add_distribution_term(s, *dist, sample, call->args, sample.distribution.span);
 }
 
 void Checker::visit(const ast::Statement& s, const ast::TargetAdd& t) {
@@ -181,8 +183,9 @@ const rt::DistributionDef* Checker::stable_form(const rt::DistributionDef& dist,
     return stable;
 }
 
-void Checker::add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Expr& outcome,
+void Checker::add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Sample& sample,
                                     const std::vector<ast::Expr>& args, Span call_span) {
+    const ast::Expr& outcome = sample.outcome;
     std::vector<const ast::Expr*> arg_exprs;
     for (const ast::Expr& a : args) arg_exprs.push_back(&a);
     const rt::DistributionDef* chosen = stable_form(dist, args, arg_exprs, call_span);
@@ -195,13 +198,24 @@ void Checker::add_distribution_term(const ast::Statement& s, const rt::Distribut
     add_check(y, outcome.span, dist.outcome, categorical ? static_cast<int>(in.nodes.size()) - 1 : 0,
               written + " outcome");
     add_limit_checks(*chosen, in, outcome.span, written);
-    const int node = out_.graph.add_op(chosen->op, in.nodes);
+    int node = out_.graph.add_op(chosen->op, in.nodes);
+    TermInfo modified;  // what censored(...) and T[...] record
+    if (sample.censoring)
+        node = censored_term(*chosen, in, node, *sample.censoring, outcome.span, modified.censoring.emplace());
+    if (sample.truncation)
+        node = truncated_term(*chosen, in, node, *sample.truncation, outcome.span, written, modified);
     // E[y | args] for `mlec predict` (its delta-method SE follows from
-    // the node's gradient); -1 where the distribution has no mean.
+    // the node's gradient); -1 where the distribution has no mean, and
+    // where the outcome is truncated: the truncated distribution's mean is
+    // another (inference/predict says so).
     const std::span<const int> arguments = std::span<const int>(in.nodes).subspan(1);
-    const int expected = chosen->mean ? chosen->mean(build_, arguments) : -1;
+    const int expected = chosen->mean && !sample.truncation ? chosen->mean(build_, arguments) : -1;
     add_term(s, node, std::move(in.nodes), std::move(in.names));
     TermInfo& term = out_.terms.back();
+    term.censoring = modified.censoring;
+    term.truncation = std::move(modified.truncation);
+    term.truncation_lower = modified.truncation_lower;
+    term.truncation_upper = modified.truncation_upper;
     term.outcome = std::string(text_of(outcome.span));
     term.distribution = chosen;
     term.expected_node = expected;

@@ -97,6 +97,15 @@ struct DataCheck {
     std::vector<Guard> guards{};
 };
 
+// Which rows of a `~` statement are censored (censored(...)): the
+// indicators' nodes, -1 for a key not given. For the report's counts, and
+// for simulate, which has no model of the censoring to draw from.
+struct CensoringInfo {
+    int right = -1;
+    int left = -1;
+    int interval = -1;
+};
+
 // One term of the log-likelihood: a sampling statement or `target +=`.
 struct TermInfo {
     Span span;         // the statement
@@ -115,6 +124,12 @@ struct TermInfo {
     // (rt::DistributionDef::mean, linear_predictor).
     int expected_node = -1;
     int linear_predictor_node = -1;
+    std::optional<CensoringInfo> censoring;
+    // T[...] as written ("T[0, ]"); empty when not truncated. The
+    // truncation's bounds, where predict and simulate need them.
+    std::string truncation;
+    int truncation_lower = -1;  // node of lo; -1: open
+    int truncation_upper = -1;  // node of hi; -1: open
 };
 
 struct CheckedModel {

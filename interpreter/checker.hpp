@@ -12,6 +12,7 @@
 //   check_terms.cpp       sampling statements and `target +=`: distribution
 //                         terms (stable forms, mixtures), log density calls,
 //                         the data checks they need;
+//   check_censoring.cpp   censored(...) and T[...] after a distribution;
 //   check_expressions.cpp shaped expressions: operators, vectors, calls,
 //                         indexing;
 //   check_reports.cpp     `report` quantities (estimands);
@@ -207,7 +208,7 @@ private:
                                const std::string& written, Span call_span);
     const rt::DistributionDef* stable_form(const rt::DistributionDef& dist, const std::vector<ast::Expr>& args,
                                            std::vector<const ast::Expr*>& arg_exprs, Span call_span);
-    void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Expr& outcome,
+    void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Sample& sample,
                                const std::vector<ast::Expr>& args, Span call_span);
     void add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span);
     std::vector<int> mixture_log_weights(const ast::Expr& weights, std::size_t components);
@@ -217,6 +218,21 @@ private:
     std::vector<int> distribution_call_inputs(const ast::Expr& e, const ast::Call& c, const rt::DistributionDef& dist);
     int log_density(const ast::Expr& e, const ast::Call& c);
     std::optional<int> distribution_function(const ast::Expr& e, const ast::Call& c);
+
+    // ---- check_censoring.cpp -----------------------------------------------
+    int data_only(const ast::Expr& e, const std::string& what);
+    const rt::OpDef& cdf_op(const rt::DistributionDef& dist, bool complement, Span span, const std::string& what);
+    int cdf_at(const rt::OpDef& op, const Inputs& in, int at);
+    std::vector<const ast::CensorKey*> censor_keys_of(const ast::Censoring& c);
+    int censored_term(const rt::DistributionDef& dist, const Inputs& in, int density, const ast::Censoring& c,
+                      Span outcome_span, CensoringInfo& info);
+    int interval_entry(const rt::DistributionDef& dist, const Inputs& in, const ast::CensorKey& interval,
+                       const ast::CensorKey& upper, Span outcome_span, int indicator);
+    void check_constant_indicator(int node, Span span, const std::string& what);
+    int truncated_term(const rt::DistributionDef& dist, const Inputs& in, int term, const ast::Truncation& t,
+                       Span outcome_span, const std::string& written, TermInfo& info);
+    void add_bound_check(int y, int bound, bool upper, Span span, const std::string& written,
+                         const std::string& bound_what);
 
     // ---- check_expressions.cpp ---------------------------------------------
     Value expression(const ast::Expr& e);

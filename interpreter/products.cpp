@@ -89,6 +89,8 @@ ProductUses product_uses(const ast::Model& model, const std::function<bool(const
         if (const auto* sample = std::get_if<ast::Sample>(&s.node)) {
             walker.walk(sample->outcome);
             walker.walk(sample->distribution);
+            if (sample->truncation && sample->truncation->lower) walker.walk(*sample->truncation->lower);
+            if (sample->truncation && sample->truncation->upper) walker.walk(*sample->truncation->upper);
         } else if (const auto* assign = std::get_if<ast::Assign>(&s.node)) {
             walker.walk(assign->value);
         } else if (const auto* target = std::get_if<ast::TargetAdd>(&s.node)) {

@@ -69,6 +69,17 @@ std::string json_report(const FitResult& r) {
     o << "  \"n_obs\": " << r.n_obs << ",\n";
     o << "  \"weight\": " << (r.weight.empty() ? "null" : report::json_quote(r.weight)) << ",\n";
     o << "  \"n_weighted\": " << report::json_number(r.n_weighted) << ",\n";
+    o << "  \"censoring\": [";
+    for (std::size_t i = 0; i < r.censoring.size(); ++i) {
+        const CensoringSummary& c = r.censoring[i];
+        auto count = [](const std::optional<std::size_t>& n) { return n ? std::to_string(*n) : std::string("null"); };
+        o << (i ? "," : "") << "\n    {\"statement\": " << report::json_quote(c.statement)
+          << ", \"right\": " << count(c.right) << ", \"left\": " << count(c.left)
+          << ", \"interval\": " << count(c.interval)
+          << ", \"truncation\": " << (c.truncation.empty() ? std::string("null") : report::json_quote(c.truncation))
+          << "}";
+    }
+    o << (r.censoring.empty() ? "" : "\n  ") << "],\n";
     o << "  \"n_params\": " << r.n_params << ",\n";
     o << "  \"iterations\": " << r.iterations << ",\n";
     o << "  \"evaluations\": " << r.evaluations << ",\n";

@@ -84,6 +84,24 @@ std::string limit_footnote(const FitResult& r) {
     return marked ? "* conditional on the limit " + join(limits) + "\n" : "";
 }
 
+// "in 'time ~ weibull(...) censored(right = cens)': 138 of 300 rows
+// right-censored; truncated to T[0, ]"
+std::string censoring_line(const CensoringSummary& c, std::size_t rows) {
+    std::string line = "in '";
+    line.append(c.statement).append("':");
+    std::string counts;
+    auto count = [&](const std::optional<std::size_t>& n, const char* kind) {
+        if (!n) return;
+        counts.append(counts.empty() ? " " : ", ").append(std::to_string(*n)).append(" ").append(kind);
+    };
+    count(c.right, "right-censored");
+    count(c.left, "left-censored");
+    count(c.interval, "interval-censored");
+    if (!counts.empty()) line.append(counts).append(" of ").append(std::to_string(rows)).append(" rows");
+    if (!c.truncation.empty()) line.append(counts.empty() ? " " : "; ").append("truncated to ").append(c.truncation);
+    return line;
+}
+
 }  // namespace
 
 std::string text_report(const FitResult& r) {
@@ -144,6 +162,7 @@ std::string text_report(const FitResult& r) {
     out << "   parameters: " << r.n_params << "   iterations: " << r.iterations;
     if (r.method) out << " (" << to_string(*r.method) << ")";
     out << "\n";
+    for (const CensoringSummary& c : r.censoring) out << censoring_line(c, r.n_obs) << "\n";
     if (r.starts > 1) {
         out << "starts: " << r.starts << "; distinct optima found: " << r.optima.size()
             << " (log-likelihood, number of starts):";

@@ -444,7 +444,12 @@ TEST_CASE("every error case in tests/cases gives the same first line through the
         if (first.find(": error: ") == std::string::npos) continue;  // warnings: the fit decides the code
         ++errors;
         INFO(mle.filename().string());
-        const int code = first.starts_with(csv.filename().string()) ? data_error : model_error;
+        // A data error is at a cell of the CSV file, or, when what is checked
+        // is an expression of several columns, at the model, naming the row.
+        const std::string csv_name = csv.filename().string();
+        const bool data = first.starts_with(csv_name) || (first.find(": error: row ") != std::string::npos &&
+                                                          first.find(" of " + csv_name + ": ") != std::string::npos);
+        const int code = data ? data_error : model_error;
         check_run(run_in(dir, {mle.filename().string(), csv.filename().string()}), code, first);
     }
     CHECK(errors >= 80);

@@ -363,3 +363,41 @@ TEST_CASE("format writes file:line:col, the line and a caret") {
     CHECK(!has_error(Diagnostics{no_line}));
     CHECK(has_error(Diagnostics{no_line, no_source}));
 }
+
+TEST_CASE("censored(...) and T[...] follow a distribution, in either order") {
+    const std::string text =
+        "y ~ normal(m, s) censored(left = l, interval = i, upper = h) T[0, ]\n"
+        "y ~ poisson(l) T[, u + 1] censored(right = r)\n"
+        "y ~ normal(m, s) T[a, b]\n";
+    const ast::Model model = parse_ok(text);
+    REQUIRE(model.statements.size() == 3);
+    CHECK(text_of(text, model.statements[0].span) ==
+          "y ~ normal(m, s) censored(left = l, interval = i, upper = h) T[0, ]");
+
+    const auto& first = std::get<ast::Sample>(model.statements[0].node);
+    REQUIRE(first.censoring);
+    CHECK(text_of(text, first.censoring->span) == "censored(left = l, interval = i, upper = h)");
+    REQUIRE(first.censoring->keys.size() == 3);
+    CHECK(first.censoring->keys[1].key == "interval");
+    CHECK(text_of(text, first.censoring->keys[1].key_span) == "interval");
+    CHECK(text_of(text, first.censoring->keys[2].value.span) == "h");
+    REQUIRE(first.truncation);
+    CHECK(text_of(text, first.truncation->span) == "T[0, ]");
+    REQUIRE(first.truncation->lower);
+    CHECK(text_of(text, first.truncation->lower->span) == "0");
+    CHECK_FALSE(first.truncation->upper);
+
+    const auto& second = std::get<ast::Sample>(model.statements[1].node);
+    REQUIRE(second.truncation);
+    CHECK_FALSE(second.truncation->lower);
+    REQUIRE(second.truncation->upper);
+    CHECK(text_of(text, second.truncation->upper->span) == "u + 1");
+    REQUIRE(second.censoring);
+    CHECK(second.censoring->keys.front().key == "right");
+
+    const auto& third = std::get<ast::Sample>(model.statements[2].node);
+    CHECK_FALSE(third.censoring);
+    REQUIRE(third.truncation);
+    CHECK(third.truncation->lower);
+    CHECK(third.truncation->upper);
+}

@@ -222,6 +222,17 @@ struct Optimum {
     int starts = 0;  // how many starts ended there
 };
 
+// A sampling statement with censored(...) or T[...] (docs/language.md,
+// "Censoring and truncation"): how many rows each indicator marks, over all
+// rows (every rank's). A key the statement does not give is empty.
+struct CensoringSummary {
+    std::string statement;  // as written
+    std::optional<std::size_t> right;
+    std::optional<std::size_t> left;
+    std::optional<std::size_t> interval;
+    std::string truncation;  // "T[0, ]" as written; empty: not truncated
+};
+
 // What a fit found (docs/cli.md, "Statuses"). Only `converged` is a clean
 // success: a finite maximum with a standard error for every estimate.
 enum class FitStatus {
@@ -351,6 +362,9 @@ struct FitResult {
     // "" and n_obs.
     std::string weight;
     double n_weighted = 0;
+    // Censored and truncated statements; n_obs counts their rows as any
+    // other's, and log_likelihood includes their censored contributions.
+    std::vector<CensoringSummary> censoring;
     int n_params = 0;  // parameters estimated: the coordinates of theta, less those held fixed
     int iterations = 0;
     int evaluations = 0;

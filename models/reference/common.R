@@ -134,3 +134,30 @@ check_gradient <- function(nll, grad, theta, label, tol = 1e-6) {
   stopifnot(rel < tol)
   invisible(rel)
 }
+
+# --- Helpers for the censored models (survreg references) ---------------------
+# survreg fitted to convergence far below what the comparison needs.
+survreg_tight <- function(formula, data, dist) {
+  survival::survreg(formula, data = data, dist = dist,
+                    control = survival::survreg.control(rel.tolerance = 1e-14, toler.chol = 1e-15, iter.max = 200))
+}
+
+# survreg's coefficients and, when it has one, its scale, with standard errors
+# from vcov (the inverse of survreg's observed information, on the scale of
+# log(scale)). At the MLE the observed information of a reparametrization
+# phi = g(theta) is J' I J exactly (the gradient vanishes), so a parameter
+# f(log scale) has SE |f'(log scale)| SE(log scale): the delta method is exact
+# there. `scale_as` maps survreg's scale to the model's parameter and
+# `scale_slope` gives |d parameter / d log(scale)|.
+survreg_parameters <- function(fit, names, scale_name = NULL, scale_as = NULL, scale_slope = NULL) {
+  v <- vcov(fit)
+  se <- sqrt(diag(v))
+  p <- length(coef(fit))
+  estimate <- setNames(unname(coef(fit)), names)
+  std_error <- setNames(unname(se[seq_len(p)]), names)
+  if (!is.null(scale_name)) {
+    estimate[[scale_name]] <- scale_as(fit$scale)
+    std_error[[scale_name]] <- scale_slope(fit$scale) * se[[p + 1]]
+  }
+  list(estimate = estimate, std_error = std_error)
+}
