@@ -321,15 +321,17 @@ const auto statement_end_def = separator | &x3::eoi;
 const auto end_of_model_def = x3::eoi;
 const auto model_def = *separator >> *((statement > statement_end) >> *separator) > end_of_model;
 
+// In two parts: Boost.Preprocessor takes at most 64 arguments a macro.
 BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, sum,
                     compare_tail, comparison, conjunction, disjunction, branches, branch_colon, expression, primary,
                     group, group_close, arguments, argument_tail, call, call_close, expression_list, index, index_close,
                     vector_literal, vector_close, distribution, distribution_name, distribution_open, sample,
-                    sample_tilde, sample_modifier, censoring, censoring_open, censor_key, censor_equals,
-                    censoring_close, truncation, truncation_open, truncation_comma, truncation_close, assign, param,
-                    param_decl, constraint, simplex_open, dims, dims_close, interval, interval_open, interval_comma,
-                    interval_close, lower_bound, upper_bound, data, data_name, target, plus_assign, weight, report,
-                    report_name, report_equals, statement, statement_end, end_of_model, model)
+                    sample_tilde)
+BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, censor_equals, censoring_close, truncation,
+                    truncation_open, truncation_comma, truncation_close, assign, param, param_decl, constraint,
+                    simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,
+                    lower_bound, upper_bound, data, data_name, target, plus_assign, weight, report, report_name,
+                    report_equals, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

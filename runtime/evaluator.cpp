@@ -294,6 +294,8 @@ void Evaluator::find_conditional(const std::vector<bool>& live) {
     const std::size_t count = nodes.size();
     std::vector<bool> unconditional(count, false);
     for (int t : graph_.terms()) unconditional[static_cast<std::size_t>(t)] = true;
+    // The rows' weights multiply every term: needed in every row.
+    if (weight_ >= 0) unconditional[static_cast<std::size_t>(weight_)] = true;
     for (std::size_t id = count; id-- > 0;) {
         if (!unconditional[id]) continue;
         const Node& n = nodes[id];

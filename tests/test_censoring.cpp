@@ -181,3 +181,16 @@ TEST_CASE("a count truncated below subtracts log P(Y >= lo): the zero-truncated 
     const double nll = b.problem->nll(Eigen::VectorXd::Constant(1, std::log(lambda)));
     CHECK(std::abs(nll + expected) <= 1e-12 * std::abs(expected));
 }
+
+TEST_CASE("an indicator may be a comparison, as survreg's status == 0") {
+    const std::string model = "y ~ normal(mu, sigma) censored(left = l, right = r, interval = i, upper = hi)";
+    const std::string compared =
+        "y ~ normal(mu, sigma) censored(left = l == 1, right = !(r != 1), interval = i > 0.5 && hi > y, upper = hi)";
+    auto a = mlec::test::bind_model(model, normal_rows);
+    auto b = mlec::test::bind_model(compared, normal_rows);
+    const mlec::FitResult ra = mlec::fit(*a.problem);
+    const mlec::FitResult rb = mlec::fit(*b.problem);
+    REQUIRE(ra.converged);
+    CHECK(rb.log_likelihood == ra.log_likelihood);
+    CHECK(rb.censoring[0].interval == ra.censoring[0].interval);
+}

@@ -95,6 +95,28 @@ TEST_CASE("the weight statement's mistakes") {
           "^^^^^\n");
 }
 
+TEST_CASE("a weight may be any expression of data") {
+    // Half of each weight, twice over, is each weight once.
+    const mlec::FitResult half = fit("weight n / 2 + n / 2\n" + poisson_model, counts_csv(false));
+    const mlec::FitResult whole = fit("weight n\n" + poisson_model, counts_csv(false));
+    REQUIRE(half.converged);
+    CHECK(half.log_likelihood == Approx(whole.log_likelihood).epsilon(1e-13));
+    CHECK(half.n_weighted == whole.n_weighted);
+    // Weight 0 leaves rows out: the same fit as on the other rows alone.
+    const mlec::FitResult chosen = fit("weight ifelse(x > 1, n, 0)\n" + poisson_model, counts_csv(false));
+    std::istringstream all(counts_csv(false));
+    std::string line, subset;
+    std::getline(all, subset);
+    subset += "\n";
+    while (std::getline(all, line))
+        if (std::stod(line.substr(0, line.find(','))) > 1) subset += line + "\n";
+    const mlec::FitResult kept = fit("weight n\n" + poisson_model, subset);
+    REQUIRE(chosen.converged);
+    CHECK(chosen.log_likelihood == Approx(kept.log_likelihood).epsilon(1e-12));
+    CHECK(chosen.n_weighted == kept.n_weighted);
+    CHECK(chosen.parameters[1].estimate == Approx(kept.parameters[1].estimate).epsilon(1e-9));
+}
+
 TEST_CASE("'weight' stays a name where no weight statement is meant") {
     const std::string csv = "weight,x\n1.5,0\n2.5,1\n2.25,2\n3.5,3\n";
     const mlec::FitResult r = fit("param s > 0\nweight ~ normal(a + b*x, s)\n", csv);
