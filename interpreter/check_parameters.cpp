@@ -364,10 +364,16 @@ std::optional<std::vector<double>> Checker::cut_points_from_data(const ast::Para
         const Levels* levels = columns_.levels_if_any(*column);
         if (!levels || !levels->numeric) return std::nullopt;
         const Levels& lv = *levels;
+        // Counted over all rows (all ranks' in a distributed fit), so that
+        // every rank starts at the same point.
         std::vector<double> per_level(lv.names.size(), 0.0);
-        for (const double code : lv.codes)
-            if (code >= 1 && code <= static_cast<double>(per_level.size()))
-                per_level[static_cast<std::size_t>(code) - 1] += 1;
+        if (!lv.counts.empty()) {
+            for (std::size_t i = 0; i < per_level.size(); ++i) per_level[i] = static_cast<double>(lv.counts[i]);
+        } else {
+            for (const double code : lv.codes)
+                if (code >= 1 && code <= static_cast<double>(per_level.size()))
+                    per_level[static_cast<std::size_t>(code) - 1] += 1;
+        }
         std::vector<double> count(static_cast<std::size_t>(k) + 1, 0.5);
         for (std::size_t i = 0; i < lv.names.size(); ++i) {
             const double v = std::strtod(lv.names[i].c_str(), nullptr);

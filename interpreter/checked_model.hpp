@@ -6,6 +6,7 @@
 // vector is a list of graph nodes, so the evaluator never sees a shape.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -54,6 +55,9 @@ struct Levels {
     std::vector<std::string> names;  // level k is names[k - 1]
     std::vector<double> codes;       // per row, 1-based level number
     bool numeric = false;            // integer column (levels sorted) or text (first appearance)
+    // The rows of each level over all ranks of a distributed fit (where
+    // `codes` are this rank's rows only); empty: count `codes`.
+    std::vector<std::int64_t> counts{};
 };
 
 // Reads a column's levels on demand (only group and categorical columns are

@@ -132,7 +132,13 @@ std::optional<interp::Levels> agree_levels(rt::Collective& c, const data::Table&
     }
     data::CsvFile::Categories mine = data::categories_of_part(
         data::merge_category_texts(parts), static_cast<std::size_t>(c.rank()), std::move(texts->codes));
-    return interp::Levels{std::move(mine.levels), std::move(mine.codes), mine.numeric};
+    // Each level's rows over all ranks, for what depends on the whole
+    // column (an ordinal model's start values): the same on every rank.
+    std::vector<std::int64_t> counts(mine.levels.size(), 0);
+    for (const double code : mine.codes)
+        if (code >= 1 && code <= static_cast<double>(counts.size())) ++counts[static_cast<std::size_t>(code) - 1];
+    c.sum(counts);
+    return interp::Levels{std::move(mine.levels), std::move(mine.codes), mine.numeric, std::move(counts)};
 }
 
 std::size_t place_part(rt::Collective& c, data::CsvFile& part) {
