@@ -72,8 +72,7 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
     Eigen::VectorXd g;
     for (int b = 1; b <= options.bootstrap; ++b) {
         rt::Rng rng = rt::Rng(options.seed).split(static_cast<std::uint64_t>(b));
-        std::vector<std::vector<double>> columns = copy_columns(p);
-        if (weighted) columns = repeat_rows(columns, rows->row_of);
+        std::vector<std::vector<double>> columns = weighted ? repeat_rows(p.columns, rows->row_of) : copy_columns(p);
         draw_outcomes(p, *plan, theta, rng, columns, weighted ? &rows->row_of : nullptr);
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());

@@ -118,9 +118,8 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     if (weighted && rows->weight_column < 0)
         return refuse(Category::model, "cannot simulate: the weight '" + p.model.weight +
                                            "' is not a column, so the simulated rows cannot carry weight 1");
-    std::vector<std::vector<double>> columns = copy_columns(p);
+    std::vector<std::vector<double>> columns = weighted ? repeat_rows(p.columns, rows->row_of) : copy_columns(p);
     if (weighted) {
-        columns = repeat_rows(columns, rows->row_of);
         std::fill(columns[static_cast<std::size_t>(rows->weight_column)].begin(),
                   columns[static_cast<std::size_t>(rows->weight_column)].end(), 1.0);
     }
@@ -153,7 +152,8 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
         for (std::size_t i = 0; i < unique.size(); ++i) out << (i ? "," : "") << p.model.columns[unique[i]].name;
         out << "\n";
     }
-    for (std::size_t r = 0; r < rows->row_of.size(); ++r) {
+    const std::size_t written = weighted ? rows->row_of.size() : p.rows;
+    for (std::size_t r = 0; r < written; ++r) {
         for (std::size_t i = 0; i < unique.size(); ++i) {
             const interp::ColumnInfo& c = p.model.columns[unique[i]];
             const double v = columns[unique[i]][r];

@@ -9,11 +9,7 @@ namespace mlec {
 std::optional<WeightedRows> weighted_rows(const Problem::Impl& p, std::string& why) {
     WeightedRows out;
     const int node = p.model.graph.weight();
-    if (node < 0) {
-        out.row_of.resize(p.rows);
-        for (std::size_t r = 0; r < p.rows; ++r) out.row_of[r] = r;
-        return out;
-    }
+    if (node < 0) return out;
     const rt::Node& weight = p.model.graph.node(node);
     if (weight.kind == rt::NodeKind::data) out.weight_column = weight.column;
     const Eigen::VectorXd theta = Eigen::VectorXd::Zero(p.model.graph.parameter_count());
@@ -30,7 +26,7 @@ std::optional<WeightedRows> weighted_rows(const Problem::Impl& p, std::string& w
     return out;
 }
 
-std::vector<std::vector<double>> repeat_rows(const std::vector<std::vector<double>>& columns,
+std::vector<std::vector<double>> repeat_rows(const std::vector<std::span<const double>>& columns,
                                              const std::vector<std::size_t>& row_of) {
     std::vector<std::vector<double>> out(columns.size());
     for (std::size_t c = 0; c < columns.size(); ++c) {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,12 @@ struct WeightedRows {
 };
 
 // nullopt, and why, when a weight is not a whole number. Without a
-// `weight` statement, every row once.
+// `weight` statement, row_of is empty: every row stands for itself.
 std::optional<WeightedRows> weighted_rows(const Problem::Impl& p, std::string& why);
 
-// `columns` (one per graph data column, this rank's rows) with each row
-// repeated as `row_of` says.
-std::vector<std::vector<double>> repeat_rows(const std::vector<std::vector<double>>& columns,
+// `columns` (one per graph data column, this rank's rows, as
+// Problem::Impl::columns) with each row repeated as `row_of` says.
+std::vector<std::vector<double>> repeat_rows(const std::vector<std::span<const double>>& columns,
                                              const std::vector<std::size_t>& row_of);
 
 }  // namespace mlec
