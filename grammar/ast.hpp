@@ -152,9 +152,25 @@ struct Report {
     Expr value;
 };
 
+// One argument name of a `def`.
+struct DefArgument {
+    std::string name;
+    Span span;
+};
+
+// def name(a, b) = expr: a user function, inlined at every call before the
+// model is checked (interpreter/user_functions), so nothing after that
+// pass sees a Def or a call of one.
+struct Def {
+    std::string name;
+    Span name_span;
+    std::vector<DefArgument> arguments;
+    Expr body;
+};
+
 struct Statement {
     Span span;
-    std::variant<Sample, Assign, Param, Data, TargetAdd, WeightBy, Report> node;
+    std::variant<Sample, Assign, Param, Data, TargetAdd, WeightBy, Report, Def> node;
 };
 
 struct Model {

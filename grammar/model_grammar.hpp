@@ -241,7 +241,14 @@ struct Report : Located {
     Expression value;
 };
 
-struct Statement : x3::variant<Param, Data, Target, Weight, Report, Assign, Sample> {
+// def: 'def' name '(' [name {',' name}] ')' '=' expression
+struct Def : Located {
+    Name name;
+    std::vector<Name> arguments;
+    Expression body;
+};
+
+struct Statement : x3::variant<Param, Data, Target, Weight, Report, Def, Assign, Sample> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -305,3 +312,4 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Assign, name, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, constraint, dims, interval, lower, upper, start)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Report, name, value)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Def, name, arguments, body)

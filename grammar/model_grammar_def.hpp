@@ -134,6 +134,13 @@ struct weight_class : annotate_position {};
 struct report_class : annotate_position {};
 struct report_name_class : annotate_position {};
 struct report_equals_class;
+struct def_class : annotate_position {};
+struct def_name_class : annotate_position {};
+struct def_open_class;
+struct def_arguments_class;
+struct def_argument_class : annotate_position {};
+struct def_close_class;
+struct def_equals_class;
 struct statement_class;
 struct statement_end_class;
 struct end_of_model_class;
@@ -203,6 +210,13 @@ const x3::rule<weight_class, syntax::Weight> weight = "weight";
 const x3::rule<report_class, syntax::Report> report = "report";
 const x3::rule<report_name_class, syntax::Name> report_name = "report_name";
 const x3::rule<report_equals_class> report_equals = "report_equals";
+const x3::rule<def_class, syntax::Def> def = "def";
+const x3::rule<def_name_class, syntax::Name> def_name = "def_name";
+const x3::rule<def_open_class> def_open = "def_open";
+const x3::rule<def_arguments_class, std::vector<syntax::Name>> def_arguments = "def_argument";
+const x3::rule<def_argument_class, syntax::Name> def_argument = "def_argument";
+const x3::rule<def_close_class> def_close = "def_close";
+const x3::rule<def_equals_class> def_equals = "def_equals";
 const x3::rule<statement_class, syntax::Statement> statement = "statement";
 const x3::rule<statement_end_class> statement_end = "statement_end";
 const x3::rule<end_of_model_class> end_of_model = "statement";
@@ -315,8 +329,19 @@ const auto report_def = keyword("report") > report_name > report_equals > expres
 const auto report_name_def = name;
 const auto report_equals_def = lit('=');
 
+// def f(x, k) = expr. As with `weight`, a column or local named `def` stays
+// usable: the keyword counts only when no `~`, `=` or `+=` follows.
+const auto def_def = (keyword("def") >> !(lit('~') | lit('=') | lit("+="))) > def_name > def_open > -def_arguments >
+                     def_close > def_equals > expression;
+const auto def_name_def = name;
+const auto def_open_def = lit('(');
+const auto def_arguments_def = def_argument >> *(lit(',') > def_argument);
+const auto def_argument_def = name;
+const auto def_close_def = lit(')');
+const auto def_equals_def = lit('=');
+
 // Keywords first: they are reserved where a statement starts.
-const auto statement_def = param | data | target | weight | report | assign | sample;
+const auto statement_def = param | data | target | weight | report | def | assign | sample;
 const auto statement_end_def = separator | &x3::eoi;
 const auto end_of_model_def = x3::eoi;
 const auto model_def = *separator >> *((statement > statement_end) >> *separator) > end_of_model;
@@ -331,7 +356,8 @@ BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, cens
                     truncation_open, truncation_comma, truncation_close, assign, param, param_decl, constraint,
                     simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,
                     lower_bound, upper_bound, data, data_name, target, plus_assign, weight, report, report_name,
-                    report_equals, statement, statement_end, end_of_model, model)
+                    report_equals, def, def_name, def_open, def_arguments, def_argument, def_close, def_equals,
+                    statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

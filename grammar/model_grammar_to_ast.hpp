@@ -376,6 +376,12 @@ private:
     ast::Statement statement(const syntax::Target& node) { return {span(node), ast::TargetAdd{value(node.value)}}; }
 
     ast::Statement statement(const syntax::Weight& node) { return {span(node), ast::WeightBy{value(node.value)}}; }
+    ast::Statement statement(const syntax::Def& node) {
+        ast::Def def{node.name.text, span(node.name), {}, value(node.body)};
+        for (const syntax::Name& argument : node.arguments) def.arguments.push_back({argument.text, span(argument)});
+        return {span(node), std::move(def)};
+    }
+
     ast::Statement statement(const syntax::Report& node) {
         return {span(node), ast::Report{node.name.text, span(node.name), value(node.value)}};
     }

@@ -242,7 +242,8 @@ struct Failure {
 
 bool is_closing_rule(std::string_view rule) {
     return rule == "call_close" || rule == "index_close" || rule == "vector_close" || rule == "dims_close" ||
-           rule == "group_close" || rule == "interval_close" || rule == "censoring_close" || rule == "truncation_close";
+           rule == "group_close" || rule == "interval_close" || rule == "censoring_close" ||
+           rule == "truncation_close" || rule == "def_close";
 }
 
 // A closing bracket was expected: a missing ',' between items, or the
@@ -376,6 +377,19 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
     }
     if (rule == "report_equals") {
         return f.fail("expected '='" + f.after, "as in 'report name = expr'");
+    }
+    if (rule == "def_name") {
+        return f.fail("expected a function name" + f.after, "as in 'def f(x, k) = x / (k + x)'");
+    }
+    if (rule == "def_open") {
+        return f.fail("expected '('" + f.after,
+                      "a function's arguments are named in parentheses, as in 'def f(x, k) = x / (k + x)'");
+    }
+    if (rule == "def_argument") {
+        return f.fail("expected an argument name" + f.after, "as in 'def f(x, k) = x / (k + x)'");
+    }
+    if (rule == "def_equals") {
+        return f.fail("expected '='" + f.after, "as in 'def f(x, k) = x / (k + x)'");
     }
     if (rule == "param_name") {
         return f.fail("expected a parameter name" + f.after, f.found.text == "in" ? "'in' is a keyword" : "");

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "interpreter/checker.hpp"
+#include "interpreter/user_functions.hpp"
 
 namespace mlec::interp {
 
@@ -51,7 +52,11 @@ CheckedModel Checker::run() {
     for (const ast::Statement& s : model_.statements) collect_used_names(s);
     collect_declarations();
     collect_implied_bounds();
-    for (const ast::Statement& s : model_.statements) statement(s);
+    for (std::size_t i = 0; i < model_.statements.size(); ++i) {
+        checking_ = i;
+        statement(model_.statements[i]);
+    }
+    checking_.reset();
     if (out_.terms.empty())
         throw CheckError{Diagnostic::error(Category::model, source_.name(),
                                            "the model has no sampling statement ('~') and no 'target +=': "
@@ -134,14 +139,39 @@ std::string Checker::line_of(Span span) const { return "line " + std::to_string(
 
 }  // namespace check
 
+namespace {
+
+// The byte offset of a diagnostic's line and column (columns count code
+// points, and a model is ASCII outside comments, which end their lines).
+std::uint32_t offset_of(const SourceText& source, const Diagnostic& d) {
+    std::uint32_t offset = 0;
+    for (int line = 1; line < d.line; ++line) {
+        const std::size_t newline = source.text().find('\n', offset);
+        if (newline == std::string::npos) break;
+        offset = static_cast<std::uint32_t>(newline + 1);
+    }
+    return offset + static_cast<std::uint32_t>(d.column - 1);
+}
+
+}  // namespace
+
 CheckResult check_model(const SourceText& source, const ast::Model& model, std::span<const std::string> header,
                         const std::string& data_name, const LevelsSource& levels) {
     CheckResult result;
+    std::optional<InlinedModel> inlined;
+    std::optional<check::Checker> checker;
     try {
-        check::Checker checker(source, model, header, data_name, levels);
-        result.model = checker.run();
+        inlined = inline_user_functions(source, model, header);
+        checker.emplace(source, inlined->model, header, data_name, levels);
+        result.model = checker->run();
+        for (Diagnostic& w : inlined->warnings) result.model->warnings.push_back(std::move(w));
     } catch (const check::CheckError& e) {
         result.diagnostics.push_back(e.diagnostic);
+        // An error inside a def's body: which call it came through.
+        if (checker && e.diagnostic.file == source.name() && e.diagnostic.line > 0)
+            for (Diagnostic& note :
+                 inlining_notes(source, *inlined, offset_of(source, e.diagnostic), checker->checking()))
+                result.diagnostics.push_back(std::move(note));
     }
     return result;
 }

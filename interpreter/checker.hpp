@@ -18,6 +18,7 @@
 //   check_reports.cpp     `report` quantities (estimands);
 //   check_free_names.cpp  free names that are mistyped columns, declared
 //                         parameters that look like columns.
+// Before it, user_functions.cpp checks the defs and inlines their calls.
 // The first error stops the check: a CheckError that check_model catches.
 #pragma once
 
@@ -127,12 +128,15 @@ public:
         : source_(source), model_(model), columns_(source, header, data_name, levels, out_), build_(out_.graph) {}
 
     CheckedModel run();
+    // The index of the statement being checked, while the statements are.
+    std::optional<std::size_t> checking() const { return checking_; }
 
 private:
     // ---- check_model.cpp: the pass, shared texts ---------------------------
     void collect_declarations();
     void statement(const ast::Statement& s);
     void visit(const ast::Statement&, const ast::Data&) {}
+    void visit(const ast::Statement&, const ast::Def&) {}  // inlined before the check (user_functions)
     void check_parameters_reached();
     void warn_unused_declarations();
 
@@ -287,6 +291,7 @@ private:
     Builder build_;
     Locals locals_;
     std::set<std::string> used_names_;      // every name an expression uses (a parameter is numbered where declared)
+    std::optional<std::size_t> checking_;   // the statement being checked
     std::optional<Span> weight_at_;         // the `weight` statement, once seen
     std::vector<DataCheck::Guard> guards_;  // the branches of ifelse being lowered, outermost first
 

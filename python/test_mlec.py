@@ -215,6 +215,25 @@ class WeightedReferenceTest(unittest.TestCase):
         assert_close(self, f.log_likelihood, expected["log_likelihood"])
 
 
+class UserFunctionTest(unittest.TestCase):
+    """A model with a def, given as text and fitted to arrays:
+    models/michaelis_menten.expected.json, R's nls on the Puromycin data."""
+
+    def test_matches_r(self):
+        expected = json.loads((MODELS / "michaelis_menten.expected.json").read_text())
+        csv = np.genfromtxt(MODELS / "michaelis_menten.csv", delimiter=",", names=True)
+        text = ("def mm(c, vmax, km) = vmax * c / (km + c)\n"
+                "param sigma > 0\nparam Vm = 200, K = 0.1\n"
+                "rate ~ normal(mm(conc, Vm, K), sigma)\n")
+        f = mlec.fit(text, {"conc": csv["conc"], "rate": csv["rate"]})
+        self.assertTrue(f.converged)
+        assert_close(self, f.log_likelihood, expected["log_likelihood"])
+        self.assertEqual(f.names, [p["name"] for p in expected["parameters"]])
+        for p in expected["parameters"]:
+            assert_close(self, f.estimates[p["name"]], p["estimate"], rel=1e-6)
+            assert_close(self, f.std_errors[p["name"]], p["std_error"], rel=1e-4)
+
+
 class ProblemTest(unittest.TestCase):
     """The NLL and its derivatives, for users with their own optimizer."""
 

@@ -246,6 +246,43 @@ static void test_regression_from_columns(void) {
     mlec_problem_free(problem);
 }
 
+/* The same regression through a user function: the same closed-form
+ * estimates, and the same NLL as the model written out, at any point. */
+static void test_user_function(void) {
+    mlec_data* data = regression_data();
+    mlec_problem* with_def = bind_text("def line(t, a0, a1) = a0 + a1*t\ny ~ normal(line(x, a, b), sigma)\n", data);
+    mlec_problem* written_out = bind_text("y ~ normal(a + b*x, sigma)\n", data);
+    mlec_data_free(data);
+    double xbar = 0, ybar = 0;
+    for (int i = 0; i < N; ++i) {
+        xbar += xs[i] / N;
+        ybar += ys[i] / N;
+    }
+    double sxx = 0, sxy = 0;
+    for (int i = 0; i < N; ++i) {
+        sxx += (xs[i] - xbar) * (xs[i] - xbar);
+        sxy += (xs[i] - xbar) * (ys[i] - ybar);
+    }
+    const double b = sxy / sxx, a = ybar - b * xbar;
+    mlec_error* err = NULL;
+    mlec_fit* fit = mlec_fit_run(with_def, NULL, &err);
+    REQUIRE(fit, err);
+    CHECK(mlec_fit_converged(fit));
+    CHECK_CLOSE(mlec_fit_estimate(fit, fit_index(fit, "a")), a, 1e-8);
+    CHECK_CLOSE(mlec_fit_estimate(fit, fit_index(fit, "b")), b, 1e-8);
+    mlec_fit_free(fit);
+    CHECK(mlec_problem_dimension(with_def) == 3);
+    double theta[3], other[3];
+    theta[parameter_index(with_def, "a")] = 0.3;
+    theta[parameter_index(with_def, "b")] = 1.2;
+    theta[parameter_index(with_def, "sigma")] = 0.2;
+    for (int j = 0; j < 3; ++j)
+        other[parameter_index(written_out, mlec_problem_parameter_name(with_def, j))] = theta[j];
+    CHECK_CLOSE(mlec_nll(with_def, theta), mlec_nll(written_out, other), 0);
+    mlec_problem_free(with_def);
+    mlec_problem_free(written_out);
+}
+
 /* The Poisson MLE of a constant rate is the sample mean, with SE
  * sqrt(lambda / n). */
 static void test_poisson_from_columns(void) {
@@ -585,6 +622,7 @@ int main(void) {
     test_xor_from_files();
     test_regression_from_columns();
     test_poisson_from_columns();
+    test_user_function();
     test_diverged_fit();
     test_missing_values();
     test_error_messages();
