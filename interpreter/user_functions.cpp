@@ -344,6 +344,13 @@ private:
     // `e` with every call of a def replaced by the def's body; inside a body
     // (`frame`), an argument's name by the argument's expression.
     ast::Expr expand(const ast::Expr& e, const Frame* frame) {
+        // (Bounded while expanding, not only after: a chain of defs, each
+        // with a body as deep as the parser allows, would overflow the stack.)
+        const Depth depth(depth_);
+        if (depth_ > max_inlined_height)
+            fail(e.span, "this expression is more than " + std::to_string(max_inlined_height) +
+                             " operations deep once its function calls are inlined; split it into local "
+                             "definitions");
         if (++nodes_ > max_inlined_nodes)
             fail(e.span, "the model has more than " + std::to_string(max_inlined_nodes) +
                              " operations once its function calls are inlined; compute a repeated part once, "
@@ -446,6 +453,15 @@ private:
                        e.node);
     }
 
+    // Counts the nesting of `expand` while one is running.
+    struct Depth {
+        explicit Depth(int& depth) : count(++depth) {}
+        ~Depth() { --count; }
+        Depth(const Depth&) = delete;
+        Depth& operator=(const Depth&) = delete;
+        int& count;
+    };
+
     const SourceText& source_;
     const ast::Model& model_;
     std::span<const std::string> header_;
@@ -458,6 +474,7 @@ private:
     std::vector<InlinedCall> calls_;
     std::size_t statement_ = 0;  // the statement being inlined, among those kept
     std::size_t nodes_ = 0;
+    int depth_ = 0;
 };
 
 bool contains(Span outer, std::uint32_t offset) { return outer.begin <= offset && offset < outer.end; }

@@ -88,6 +88,11 @@ std::string show(const ast::Statement& s) {
                 return "(target+= " + show(node.value) + ")";
             } else if constexpr (std::is_same_v<T, ast::WeightBy>) {
                 return "(weight " + show(node.value) + ")";
+            } else if constexpr (std::is_same_v<T, ast::Def>) {
+                std::string out = "(def " + node.name + " (";
+                for (std::size_t i = 0; i < node.arguments.size(); ++i)
+                    out.append(i ? " " : "").append(node.arguments[i].name);
+                return out + ") " + show(node.body) + ")";
             } else {
                 return "(report " + node.name + " " + show(node.value) + ")";
             }
@@ -204,6 +209,13 @@ TEST_CASE("every statement form") {
     // `weight` followed by `~`, `=` or `+=` is a name, as a column or local.
     CHECK(shape("weight ~ normal(mu, s)") == "(~ weight (call normal mu s))");
     CHECK(shape("weight = 2 * w") == "(= weight (* 2 w))");
+    CHECK(shape("def f(x, k) = x / (k + x)") == "(def f (x k) (/ x (+ k x)))");
+    CHECK(shape("def one() = 1") == "(def one () 1)");
+    // continued as any statement: after '=' and inside brackets
+    CHECK(shape("def f(x,\n k) =\n x^k") == "(def f (x k) (^ x k))");
+    // `def` followed by `~`, `=` or `+=` is a name.
+    CHECK(shape("def ~ normal(mu, s)") == "(~ def (call normal mu s))");
+    CHECK(shape("def = 2") == "(= def 2)");
 }
 
 TEST_CASE("keywords are reserved only where a statement starts") {

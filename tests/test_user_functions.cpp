@@ -207,3 +207,41 @@ TEST_CASE("a def's vector arguments, log densities and reports") {
     CHECK(r1.derived[0].estimate == r2.derived[0].estimate);
     CHECK(r1.derived[0].std_error == r2.derived[0].std_error);
 }
+
+namespace {
+
+// The first error binding `text` to one column x gives.
+std::string bind_error(const std::string& text) {
+    mlec::Diagnostics ds;
+    auto data = mlec::Data::from_csv_text("x\n1\n2\n", "d.csv", ds);
+    REQUIRE(data);
+    auto model = mlec::Model::from_text(text, "m.mle", ds);
+    if (model) (void)mlec::Problem::bind(*model, *data, ds);
+    REQUIRE(!ds.empty());
+    return ds.front().message;
+}
+
+}  // namespace
+
+TEST_CASE("inlining is bounded in depth and in size") {
+    // 60 defs, each 100 operations deep and calling the one before: 6,000
+    // levels once inlined, refused before the stack runs out.
+    // (Built with append: GCC 12 gives a false -Wstringop-overflow on + chains.)
+    std::string deep = "def f0(t) = t\n";
+    for (int k = 1; k < 60; ++k) {
+        std::string body = std::string("f").append(std::to_string(k - 1)).append("(t)");
+        for (int j = 0; j < 100; ++j) body = std::string("exp(").append(body).append(")");
+        deep.append("def f").append(std::to_string(k)).append("(t) = ").append(body).append("\n");
+    }
+    deep.append("target += f59(x) * a\n");
+    CHECK(bind_error(deep).find("operations deep once its function calls are inlined") != std::string::npos);
+    // Each def calls the one before twice: 2^30 nodes, refused at a million.
+    std::string wide = "def g0(t, a0) = t * a0\n";
+    for (int k = 1; k <= 30; ++k) {
+        const std::string previous = std::string("g").append(std::to_string(k - 1));
+        wide.append("def g").append(std::to_string(k)).append("(t, a0) = ").append(previous);
+        wide.append("(t, a0) + ").append(previous).append("(t + 1, a0)\n");
+    }
+    wide.append("target += g30(x, a)\n");
+    CHECK(bind_error(wide).find("operations once its function calls are inlined") != std::string::npos);
+}
