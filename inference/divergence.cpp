@@ -97,8 +97,15 @@ std::optional<Divergence> probe(optim::Objective& f, const Eigen::VectorXd& x, d
         // the probe stops; what it saw before still counts.
         if (!std::isfinite(v)) break;
         // f must never rise along the ray, not even by rounding (it may
-        // settle on its limit exactly, e.g. a probability rounding to 1).
-        if (v > previous) return std::nullopt;
+        // settle on its limit exactly, e.g. a probability rounding to 1),
+        // unless it has been level with f(x) to rounding all along: then x
+        // is already at the limit (a size carried to 1e13, where the count
+        // is Poisson to rounding), and only the rise behind x can tell.
+        if (v > previous) {
+            const bool level = values.empty() || fx - values.back() <= decrease_threshold(fx);
+            if (level && v - fx <= decrease_threshold(fx)) return behind(f, x, fx, d, ray);
+            return std::nullopt;
+        }
         values.push_back(v);
         previous = v;
         if (k < first_judged || unbounded) continue;

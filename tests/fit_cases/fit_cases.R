@@ -22,3 +22,11 @@ library(MASS)
 o <- read.csv("ordinal_empty_top.csv")
 p <- polr(factor(y) ~ x, data = o)
 print(p$zeta); print(coef(p)); print(logLik(p), digits = 10)
+
+# hurdle_negbinomial_no_zero_level: pscl::hurdle (its zero model is P(y > 0),
+# so the sign of x flips) stops at a zero coefficient of 19.3 (standard error
+# 3237) and log(theta) = 11.4 (standard error 92), log-likelihood -115.18812:
+# both the zero model's x and the size run off.
+d <- read.csv("hurdle_negbinomial_no_zero_level.csv")
+h <- suppressWarnings(hurdle(y ~ x | x, data = d, dist = "negbin"))
+print(summary(h)$coefficients); print(logLik(h), digits = 10)
