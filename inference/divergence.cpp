@@ -46,19 +46,26 @@ std::optional<Divergence> judge_probe(double fx, const std::vector<double>& valu
 // infinity stops where what is left to gain ahead is below rounding (a
 // Newton decrement of 1e-16 leaves about that much). The ray is then shown
 // to rise by more than rounding behind x, f(x - t ray) for t = 1, 2, ...,
-// 32, never falling on the way back, while ahead it never rose: a
-// likelihood that keeps increasing along the ray and levels off at its
-// limit. A regular optimum rises on both sides.
+// never falling on the way back, while ahead it never rose: a likelihood
+// that keeps increasing along the ray and levels off at its limit. A
+// regular optimum rises on both sides. The walk back goes at least to
+// t = 32 and, while f is still level with f(x) to rounding, on to t = 4096:
+// a parameter the optimizer carried far past where it mattered (a log rate
+// at -236, where exp(-236) is 0 next to every other term; a zero-inflation
+// logit that no row can tell from infinity) is flat for many units behind
+// x before the rise shows.
 std::optional<Divergence> behind(optim::Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
                                  const Eigen::VectorXd& ray) {
     double previous = fx;
-    for (int k = 0; k <= FitThresholds::probe_first_judged; ++k) {
+    const double threshold = decrease_threshold(fx);
+    for (int k = 0; k <= FitThresholds::probe_last_step; ++k) {
+        if (k > FitThresholds::probe_first_judged && previous - fx > threshold) break;
         const double v = f.value(x - std::ldexp(1.0, k) * ray);
         if (!std::isfinite(v)) break;
         if (v < previous) return std::nullopt;
         previous = v;
     }
-    if (!(previous - fx > decrease_threshold(fx))) return std::nullopt;
+    if (!(previous - fx > threshold)) return std::nullopt;
     Divergence div;
     div.direction = d;
     div.limit = fx;
@@ -90,8 +97,15 @@ std::optional<Divergence> probe(optim::Objective& f, const Eigen::VectorXd& x, d
         // the probe stops; what it saw before still counts.
         if (!std::isfinite(v)) break;
         // f must never rise along the ray, not even by rounding (it may
-        // settle on its limit exactly, e.g. a probability rounding to 1).
-        if (v > previous) return std::nullopt;
+        // settle on its limit exactly, e.g. a probability rounding to 1),
+        // unless it has been level with f(x) to rounding all along: then x
+        // is already at the limit (a size carried to 1e13, where the count
+        // is Poisson to rounding), and only the rise behind x can tell.
+        if (v > previous) {
+            const bool level = values.empty() || fx - values.back() <= decrease_threshold(fx);
+            if (level && v - fx <= decrease_threshold(fx)) return behind(f, x, fx, d, ray);
+            return std::nullopt;
+        }
         values.push_back(v);
         previous = v;
         if (k < first_judged || unbounded) continue;

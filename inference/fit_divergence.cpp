@@ -3,6 +3,7 @@
 // limit fit: the parameters that stay finite estimated with the others at
 // their limit (for separated data, R's glm on the rows the separation does
 // not decide), with standard errors and intervals conditional on it.
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -139,6 +140,42 @@ std::string divergence_message(FitContext& c, const inference::Divergence& diver
     return m.str();
 }
 
+// A coordinate's name that --fix takes: a parameter or a vector's entry
+// (an ordered vector's coordinates are named as differences, c[3]-c[2],
+// which --fix does not take).
+bool fixable(const std::string& name) {
+    const std::size_t bracket = name.find('[');
+    const std::string base = name.substr(0, bracket);
+    if (base.empty() || std::isdigit(static_cast<unsigned char>(base[0]))) return false;
+    for (char ch : base)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') return false;
+    if (bracket == std::string::npos) return true;
+    if (name.back() != ']' || name.size() < bracket + 3) return false;
+    for (std::size_t i = bracket + 1; i + 1 < name.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(name[i]))) return false;
+    return true;
+}
+
+// What a reader can do about a divergence that is not a binary outcome's
+// separation (which says its own): whatever the distribution (a zero
+// model's probability running to 0 or 1, a rate to 0, a cut-point past an
+// empty category), the supremum is reached only at infinity because some
+// rows are fitted with certainty along the ray.
+std::string what_to_do(const std::vector<std::string>& names) {
+    std::string m =
+        ". The maximum lies at infinity, so no finite MLE exists: merge or drop the covariate levels or "
+        "categories whose rows the model fits with certainty there, or add a penalty or prior (e.g. "
+        "target += normal_lpdf(";
+    if (names.empty()) return {};
+    m.append(names.front()).append(" | 0, 10))");
+    for (const std::string& name : names) {
+        if (!fixable(name)) continue;
+        m.append(", or hold ").append(name).append(" at a chosen value with --fix ").append(name).append("=VALUE");
+        break;
+    }
+    return m;
+}
+
 // The diverging parameters have no estimate: their entries keep where the
 // optimizer stopped as last_value, and say where they go. Without a limit
 // fit neither have the others (what the optimizer stopped at on the way to
@@ -218,8 +255,10 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
         "the diverging parameters have no estimate and no standard error; the values where the "
         "optimizer stopped are not estimates");
     if (!separation_diagnostic(c.p, c.full(c.theta), c.full_direction(ray), names, r))
-        r.diagnostics.push_back(FitDiagnostic{
-            .kind = DiagnosticKind::divergence, .message = r.message, .parameters = names, .columns = {}});
+        r.diagnostics.push_back(FitDiagnostic{.kind = DiagnosticKind::divergence,
+                                              .message = r.message + what_to_do(names),
+                                              .parameters = names,
+                                              .columns = {}});
     // A parameter running to a finite bound: the likelihood is largest on
     // the bound itself, where no Wald or profile interval applies.
     for (int i = 0; i < c.k; ++i) {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "mlec/mlec.hpp"
 
@@ -240,4 +241,66 @@ TEST_CASE("nearly collinear covariates are reported as an ill-conditioned Hessia
             found || d.kind == mlec::DiagnosticKind::ill_conditioned || d.kind == mlec::DiagnosticKind::flat_direction;
     INFO(mlec::text_report(r));
     CHECK(found);
+}
+
+namespace {
+
+// n rows of x in {0, 1} and a zero-inflated Poisson count: rate
+// exp(a + b x), structural-zero probability pi(x). At x = 1, `level` says
+// what the rows hold: "healthy" (drawn like x = 0's, with another pi),
+// "zeros" (every row 0: pi -> 1 or the rate -> 0), "no_zeros" (every row
+// drawn from the count alone and at least 1: pi -> 0).
+std::string zero_inflated_rows(std::mt19937& rng, const std::string& level) {
+    std::uniform_real_distribution<double> u(0, 1);
+    const double a = 0.5 + u(rng), b = u(rng) - 0.5;
+    const double pi0 = 0.2 + 0.3 * u(rng), pi1 = 0.2 + 0.3 * u(rng);
+    std::string csv = "x,y\n";
+    for (int i = 0; i < 80; ++i) {
+        const int x = i % 2;
+        std::poisson_distribution<int> count(std::exp(a + b * x));
+        int y = 0;
+        if (x == 0 || level == "healthy") {
+            y = u(rng) < (x ? pi1 : pi0) ? 0 : count(rng);
+        } else if (level == "no_zeros") {
+            while (y == 0) y = count(rng);
+        }
+        csv += std::to_string(x) + "," + std::to_string(y) + "\n";
+    }
+    return csv;
+}
+
+bool names_diverging(const mlec::FitResult& r, const std::string& name) {
+    for (const auto& p : r.parameters)
+        if (p.name == name && p.diverging) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("a zero model separated by a binary covariate is always diagnosed, a healthy one never (property)") {
+    // The zero-inflated and hurdle Poisson alike: whichever parameter the
+    // optimizer carries off (the zero model's d, or the count's b whose rate
+    // at x = 1 then no longer matters), the fit must not leave converged.
+    std::mt19937 rng(20261205);
+    for (const char* dist : {"zero_inflated_poisson", "hurdle_poisson"}) {
+        const std::string model = std::string("y ~ ") + dist + "(exp(a + b*x), sigmoid(c + d*x))\n";
+        for (int trial = 0; trial < 12; ++trial) {
+            for (const char* level : {"healthy", "zeros", "no_zeros"}) {
+                const std::string csv = zero_inflated_rows(rng, level);
+                const auto r = fit_text(model, csv);
+                INFO(dist << ", x = 1 " << level << ", trial " << trial << "\n" << mlec::text_report(r) << csv);
+                if (std::string(level) == "healthy") {
+                    CHECK(r.status == mlec::FitStatus::converged);
+                    continue;
+                }
+                REQUIRE(r.status == mlec::FitStatus::diverged);
+                CHECK(mlec::exit_code(r) != 0);
+                REQUIRE_FALSE(r.diagnostics.empty());
+                CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::divergence);
+                CHECK(r.diagnostics[0].message.find("no finite MLE exists") != std::string::npos);
+                if (std::string(level) == "no_zeros") CHECK(names_diverging(r, "d"));
+                if (std::string(level) == "zeros") CHECK((names_diverging(r, "b") || names_diverging(r, "d")));
+            }
+        }
+    }
 }

@@ -7,10 +7,12 @@
 // size = its theta) models P(y > 0) in its binomial zero model: with
 // pi = inv_logit(eta), eta's coefficients are pscl's zero coefficients with
 // the sign flipped. log(1 - f(0)) is log1m_exp of log f(0). As mu/size -> 0
-// the mu partials of the truncated count are differences of O(1/mu) and
-// O(1/mu^2) terms (zero_truncated), good to about 1e-16 (size/mu)^2
-// relative; under a log link, mu = exp(eta), that is 1e-16 absolute in eta.
+// the truncated count's partials, written as the count's plus those of
+// -log(1 - f(0)), would be differences of O(1/mu) and O(1/mu^2) terms:
+// truncated_negbinomial.hpp writes them without cancellation (1e-12
+// relative over mu = 1e-8 ... 1e3, size = 1e-3 ... 1e6).
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/truncated_negbinomial.hpp"
 #include "runtime/distributions/zero_modified.hpp"
 #include "runtime/random.hpp"
 
@@ -82,8 +84,7 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     for (Eigen::Index r = 0; r < rows; ++r) {
         CountTerms t;
-        if (y[r] >= 1)
-            t = zero_truncated(negbinomial_terms(y[r], mu[r], size[r]), negbinomial_terms(0, mu[r], size[r]));
+        if (y[r] >= 1) t = truncated_negbinomial_terms(y[r], mu[r], size[r]);
         store_zero_modified(c, r, hurdle_row(y[r], pi[r], t), 2);
     }
     finish_rows(c, def);

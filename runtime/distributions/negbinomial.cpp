@@ -10,6 +10,7 @@
 #include <array>
 
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/negbinomial_terms.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -52,39 +53,9 @@ constexpr int mm = pair_index(1, 1, 3);
 constexpr int ms = pair_index(1, 2, 3);
 constexpr int ss = pair_index(2, 2, 3);
 
-// The terms that depend only on (y, size).
-struct CountTerms {
-    double lc = 0;
-    double psi_rem = 0;  // psi(size + y) - psi(size) - log1p(y/size)
-    double tri_rem = 0;  // psi'(size + y) - psi'(size) + y/(size (size + y))
-};
-
-CountTerms count_terms(double y, double size, bool want_psi, bool want_tri) {
-    CountTerms t;
-    // A y that is not a count, or a size outside (0, inf), is rejected by
-    // finish_rows; log_beta and polygamma_diff must not see them. (At y = 0
-    // every term is 0.)
-    if (!(y > 0 && in_domain_fast(def.outcome, y) && in_domain_fast(args[1].domain, size))) return t;
-    t.lc = -log_beta(size, y) - std::log(y);
-    if (want_psi || want_tri) {
-        const PolygammaDiff d = polygamma_diff(size, y, want_psi, want_tri);
-        t.psi_rem = d.psi_rem;
-        t.tri_rem = d.tri_rem;
-    }
-    return t;
-}
-
-// Partials, with phi = size and u = (y - mu)/(phi + mu):
-//   d/dmu = phi (y - mu)/(mu (phi + mu))
-//   d/dphi = psi(y + phi) - psi(phi) - log1p(mu/phi) + (mu - y)/(phi + mu)
-//          = psi_rem + log1pmx(u)          (log1p(y/phi) - log1p(mu/phi) = log1p(u))
-//   d2/dmu2 = -y/mu^2 + (y + phi)/(phi + mu)^2
-//   d2/dmu dphi = (y - mu)/(phi + mu)^2
-//   d2/dphi2 = psi'(y + phi) - psi'(phi) + mu/(phi (phi + mu)) - (mu - y)/(phi + mu)^2
-//            = tri_rem + (mu - y)^2/((phi + y)(phi + mu)^2)
-// In the Poisson limit d/dphi and d2/dphi2 are O(1/phi^2) and O(1/phi^3)
-// while their separate terms are O(1/phi): the forms on the right keep
-// them accurate. The size is usually one parameter broadcast to every row
+// Each row from negbinomial_terms (negbinomial_terms.hpp, where the
+// partials and the forms that keep them accurate in the Poisson limit are
+// written out). The size is usually one parameter broadcast to every row
 // and y a small count: the (y, size) terms are cached per y below 64 until
 // the size changes.
 void eval(OpCall& c) {
@@ -94,14 +65,15 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     const bool d_phi = c.want_d1(2);
     const bool d_phiphi = c.want_d2(2, 2);
+    const bool partials = want_any_partial(c);
     constexpr int cache_size = 64;
-    std::array<CountTerms, cache_size> cache;
+    std::array<NegbinomialCount, cache_size> cache;
     std::array<bool, cache_size> cached{};
     double cache_phi = std::numeric_limits<double>::quiet_NaN();
     for (Eigen::Index r = 0; r < rows; ++r) {
         const double yr = y[r];
         const double pr = phi[r];
-        CountTerms t;
+        NegbinomialCount count;
         if (yr >= 0 && yr < cache_size && yr == std::floor(yr)) {
             if (!(pr == cache_phi)) {
                 cached.fill(false);
@@ -109,34 +81,25 @@ void eval(OpCall& c) {
             }
             const int k = static_cast<int>(yr);
             if (!cached[k]) {
-                cache[k] = count_terms(yr, pr, d_phi, d_phiphi);
+                cache[k] = negbinomial_count(yr, pr, d_phi, d_phiphi);
                 cached[k] = true;
             }
-            t = cache[k];
+            count = cache[k];
         } else {
-            t = count_terms(yr, pr, d_phi, d_phiphi);
+            count = negbinomial_count(yr, pr, d_phi, d_phiphi);
         }
-        c.value[r] = t.lc;
-        if (d_phi) c.d1[2][r] = t.psi_rem;
-        if (d_phiphi) c.d2[ss][r] = t.tri_rem;
-    }
-    c.value -= phi * (mu / phi).log1p() + y * (phi / mu).log1p();
-    if (!want_any_partial(c)) {
-        finish_rows(c, def);
-        return;
-    }
-    const Eigen::ArrayXd inv_pm = (phi + mu).inverse();
-    if (c.want_d1(1)) c.d1[1] = phi * (y - mu) * inv_pm / mu;
-    if (c.want_d2(1, 1)) c.d2[mm] = -y / mu.square() + (y + phi) * inv_pm.square();
-    if (c.want_d2(1, 2)) c.d2[ms] = (y - mu) * inv_pm.square();
-    if (d_phi) {
-        // u >= -1 (log1pmx's precondition) needs y >= 0 and mu, phi > 0:
-        // the other rows are left to finish_rows.
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            if (row_in_domain(def, c, r)) c.d1[2][r] += log1pmx((y[r] - mu[r]) * inv_pm[r]);
+        if (!partials) {
+            c.value[r] = negbinomial_log_pmf(yr, mu[r], pr, count);
+            continue;
         }
+        const CountTerms t = negbinomial_terms(yr, mu[r], pr, count);
+        c.value[r] = t.l;
+        if (c.want_d1(1)) c.d1[1][r] = t.g[0];
+        if (d_phi) c.d1[2][r] = t.g[1];
+        if (c.want_d2(1, 1)) c.d2[mm][r] = t.h[0];
+        if (c.want_d2(1, 2)) c.d2[ms][r] = t.h[1];
+        if (d_phiphi) c.d2[ss][r] = t.h[2];
     }
-    if (d_phiphi) c.d2[ss] += (mu - y).square() * inv_pm.square() / (phi + y);
     finish_rows(c, def);
 }
 

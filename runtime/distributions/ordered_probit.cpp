@@ -11,6 +11,7 @@
 #include <boost/math/special_functions/erf.hpp>
 
 #include "runtime/distributions/ordinal.hpp"
+#include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -37,14 +38,9 @@ constexpr DistributionDef def{.name = "ordered_probit",
                               .latent_quantile = &probit,
                               .no_cdf = "not implemented yet (an ordinal outcome's P(Y <= k) is Phi(c[k] - eta))"};
 
-constexpr double sqrt_2 = 1.4142135623730950488016887242097;
-
-// log Phi(x) with l1 = phi(x)/Phi(x) and l2 = -l1 (x + l1), as skew_normal
-// computes them: from erfc for x >= -5 (log1p of the upper tail above 0);
-// below, with s = -x, Laplace's continued fraction of the Mills ratio
-// Phi(x)/phi(x) = 1/(s + K), K = 1/(s + 2/(s + 3/(s + ...))) (36 terms
-// reach double precision from s = 5), gives l1 = s + K and x + l1 = K
-// without cancellation.
+// log Phi(x) with l1 = phi(x)/Phi(x) and l2 = -l1 (x + l1): the built-in
+// log_Phi's evaluation (runtime/functions/log_phi.cpp), accurate in both
+// tails, with x + l1 = -l2/l1 free of cancellation below x = -5.
 struct LogPhi {
     double l = 0;
     double l1 = 0;
@@ -52,18 +48,8 @@ struct LogPhi {
 };
 
 LogPhi log_phi(double x) {
-    if (x < -5) {
-        const double s = -x;
-        double k = 0;
-        for (int j = 36; j >= 1; --j) k = j / (s + k);
-        const double l1 = s + k;
-        return {-0.5 * x * x - log_sqrt_2pi - std::log(l1), l1, -l1 * k};
-    }
-    const double upper = 0.5 * std::erfc(x / sqrt_2);
-    const double cdf = x > 0 ? 1.0 - upper : 0.5 * std::erfc(-x / sqrt_2);
-    const double l = x > 0 ? std::log1p(-upper) : std::log(cdf);
-    const double l1 = std::exp(-0.5 * x * x - log_sqrt_2pi) / cdf;
-    return {l, l1, -l1 * (x + l1)};
+    const auto [l, l1, l2] = special::log_phi(x, true, true);
+    return {l, l1, l2};
 }
 
 double log1m_exp(double x) { return x > -0.6931471805599453 ? std::log(-std::expm1(x)) : std::log1p(-std::exp(x)); }

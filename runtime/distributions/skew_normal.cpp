@@ -5,10 +5,12 @@
 // log Phi(t) is the delicate part: Phi(t) = erfc(-t/sqrt 2)/2 underflows
 // below t = -38, and its log and the partials phi/Phi lose digits to
 // cancellation well before that. Below t = -5 they come from the Laplace
-// continued fraction of the Mills ratio instead (log_phi_terms), which is
-// exact to double precision there and never underflows.
+// continued fraction of the Mills ratio instead (the built-in log_Phi's
+// evaluation, special::log_phi), exact to double precision there, never
+// underflowing.
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
+#include "runtime/special_functions.hpp"
 
 namespace mlec::rt::detail {
 namespace {
@@ -55,8 +57,6 @@ constexpr DistributionDef def{.name = "skew_normal",
 constexpr int arity = 4;
 constexpr int ia = 3;  // alpha's input
 constexpr double log_2 = 0.69314718055994530941723212145818;
-constexpr double inv_sqrt_2pi = 0.39894228040143267793994605993438;
-constexpr double sqrt_2 = 1.4142135623730950488016887242097;
 
 // L(t) = log Phi(t) and what the partials need of it:
 //   l1 = L'  = phi(t)/Phi(t)  (the inverse Mills ratio)
@@ -69,45 +69,15 @@ struct LogPhi {
     double m = 0;
 };
 
-// Continued-fraction terms kept below t = -5: at s = -t = 5 the fraction
-// has converged to double precision after 30 (checked against 40-digit
-// values), faster further out.
-constexpr int fraction_terms = 36;
-
-// For t >= -5 from erfc (log1p of the upper tail above 0, where Phi is
-// near 1); l1 + t loses at most 5 bits there (l1 + t ~ 1/|t|). Below -5,
-// with s = -t, Laplace's continued fraction of the Mills ratio
-//     Phi(t)/phi(t) = 1/(s + K),   K = 1/(s + 2/(s + 3/(s + ...))),
-// gives l1 = s + K and l1 + t = K without cancellation, so
-//     L = -t^2/2 - log sqrt(2 pi) - log(s + K),
-//     l2 = -(s + K) K,   m = (s + K)(1 + s K).
-// Above t = 38 phi underflows: l1 = l2 = m = 0, their limits.
+// From the built-in log_Phi's evaluation (runtime/functions/log_phi.cpp:
+// erfc above t = -5, Laplace's continued fraction of the Mills ratio below,
+// where l1 + t = -l2/l1 keeps its digits and Phi never underflows);
+// m = l1 + t l2 adds two terms of one sign for t < 0. Above t = 38 phi
+// underflows: l1 = l2 = m = 0, their limits.
 LogPhi log_phi_terms(double t) {
-    LogPhi out;
-    if (t < -5) {
-        const double s = -t;
-        double k = 0;
-        for (int j = fraction_terms; j >= 1; --j) k = j / (s + k);
-        out.l1 = s + k;
-        out.l = -0.5 * t * t - log_sqrt_2pi - std::log(out.l1);
-        out.l2 = -out.l1 * k;
-        out.m = out.l1 * (1.0 + s * k);
-        return out;
-    }
-    double cdf;
-    if (t > 0) {
-        const double upper = 0.5 * std::erfc(t / sqrt_2);
-        cdf = 1.0 - upper;
-        out.l = std::log1p(-upper);
-    } else {
-        cdf = 0.5 * std::erfc(-t / sqrt_2);
-        out.l = std::log(cdf);
-    }
-    out.l1 = inv_sqrt_2pi * std::exp(-0.5 * t * t) / cdf;
-    if (!(out.l1 > 0)) return {out.l, 0.0, 0.0, 0.0};  // t > 38 (or NaN: finish_rows)
-    out.l2 = -out.l1 * (t + out.l1);
-    out.m = out.l1 + t * out.l2;
-    return out;
+    const auto [l, l1, l2] = special::log_phi(t, true, true);
+    if (!(l1 > 0)) return {l, 0.0, 0.0, 0.0};  // t > 38 (or NaN: finish_rows)
+    return {l, l1, l2, l1 + t * l2};
 }
 
 // h(z) = -z^2/2 + L(alpha z) for the y, xi, omega block

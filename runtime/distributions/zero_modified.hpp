@@ -14,16 +14,9 @@
 #include <cmath>
 
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/negbinomial_terms.hpp"
 
 namespace mlec::rt::detail {
-
-// A log pmf value with its gradient and Hessian in theta (one or two
-// parameters): h = {d2/dt0 dt0, d2/dt0 dt1, d2/dt1 dt1}.
-struct CountTerms {
-    double l = 0;
-    double g[2] = {0, 0};
-    double h[3] = {0, 0, 0};
-};
 
 // A row of the zero-modified log pmf: its terms in theta, and its partials
 // in pi (first, second, and mixed with each theta).
@@ -142,36 +135,6 @@ inline CountTerms poisson_terms(double y, double lambda) {
     return t;
 }
 
-// negbinomial(mu, size), as runtime/distributions/negbinomial.cpp computes
-// it (see there for the forms that keep the Poisson limit exact):
-//   l = -log B(size, y) - log y - size log1p(mu/size) - y log1p(size/mu)
-//   l_mu = size (y - mu)/(mu (size + mu)),  l_size = psi_rem + log1pmx(u),
-//   u = (y - mu)/(size + mu),
-//   l_mumu = -y/mu^2 + (y + size)/(size + mu)^2,  l_musize = (y - mu)/(size + mu)^2,
-//   l_sizesize = tri_rem + (mu - y)^2/((size + y)(size + mu)^2).
-// Arguments outside the domains give zeros (finish_rows rejects the row).
-inline CountTerms negbinomial_terms(double y, double mu, double size) {
-    CountTerms t;
-    if (!(in_domain_fast(Domain::count, y) && in_domain_fast(Domain::positive, mu) &&
-          in_domain_fast(Domain::positive, size))) {
-        return t;
-    }
-    const double inv_pm = 1.0 / (size + mu);
-    t.l = -size * std::log1p(mu / size) - y * std::log1p(size / mu);
-    double psi_rem = 0;
-    double tri_rem = 0;
-    if (y > 0) {
-        t.l += -log_beta(size, y) - std::log(y);
-        const PolygammaDiff d = polygamma_diff(size, y, true, true);
-        psi_rem = d.psi_rem;
-        tri_rem = d.tri_rem;
-    }
-    t.g[0] = size * (y - mu) * inv_pm / mu;
-    t.g[1] = psi_rem + log1pmx((y - mu) * inv_pm);
-    t.h[0] = -y / (mu * mu) + (y + size) * inv_pm * inv_pm;
-    t.h[1] = (y - mu) * inv_pm * inv_pm;
-    t.h[2] = tri_rem + (mu - y) * (mu - y) * inv_pm * inv_pm / (size + y);
-    return t;
-}
+// negbinomial(mu, size): negbinomial_terms (negbinomial_terms.hpp).
 
 }  // namespace mlec::rt::detail

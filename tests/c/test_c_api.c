@@ -334,7 +334,10 @@ static void test_diverged_fit(void) {
     CHECK_STRING(mlec_fit_diagnostic_message(fit, 0),
                  "no finite maximum likelihood estimate: the log-likelihood keeps increasing as lambda -> 0 (its "
                  "lower bound), towards 0: the likelihood tends to 1, the model reproducing every observation with "
-                 "certainty (as with perfectly separated data, or a rate of 0 for all-zero counts)");
+                 "certainty (as with perfectly separated data, or a rate of 0 for all-zero counts). The maximum "
+                 "lies at infinity, so no finite MLE exists: merge or drop the covariate levels or categories whose "
+                 "rows the model fits with certainty there, or add a penalty or prior (e.g. target += "
+                 "normal_lpdf(lambda | 0, 10)), or hold lambda at a chosen value with --fix lambda=VALUE");
     CHECK_STRING(mlec_fit_diagnostic_kind(fit, 1), "on_bound");
     CHECK_STRING(mlec_fit_diagnostic_message(fit, 1),
                  "lambda is on its bound 0: the likelihood is largest there, so the bound itself is the estimate "
