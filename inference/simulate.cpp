@@ -36,6 +36,17 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
                   "censored, and where) to draw new data from";
             return std::nullopt;
         }
+        // A lag of the outcome would be the observed outcome's, not the
+        // draws': the draws of y_t must follow the drawn y_(t-1), one row
+        // after another, which simulate does not do (yet).
+        for (const interp::ColumnInfo& c : p.model.columns)
+            if (c.lag && !c.lag->exists && c.lag->source == outcome.column) {
+                why = "cannot simulate '" + term.text + "': the model uses " + c.name +
+                      ", a previous row of the outcome itself, so each row's draw would depend on the draw before "
+                      "it; mlec does not yet draw rows one after another, and will not draw from the observed "
+                      "previous rows instead";
+                return std::nullopt;
+            }
         SimulationPlan::Outcome o;
         o.column = outcome.column;
         o.lower_node = term.truncation_lower;
@@ -138,7 +149,8 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     // The columns the model uses, in the file's order; categorical columns
     // as their level names.
     std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < p.model.columns.size(); ++i) order.push_back(i);
+    for (std::size_t i = 0; i < p.model.columns.size(); ++i)
+        if (!p.model.columns[i].lag) order.push_back(i);  // (computed, not the file's)
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return p.model.columns[a].csv_index < p.model.columns[b].csv_index;
     });

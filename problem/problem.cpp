@@ -11,6 +11,7 @@
 
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
+#include "problem/previous_rows.hpp"
 #include "report/number_format.hpp"
 #include "runtime/exact_sum.hpp"
 
@@ -82,14 +83,17 @@ Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const
     return model.source.diagnostic(check.span, csv.row_text_with_name(table_row) + ": " + message, Category::data);
 }
 
-// Leaves out every row with a NaN (a missing value) in any column.
+// Leaves out every row with a NaN (a missing value) in any column of the
+// file. (A lag's NaN says the row has no previous row, which the first-row
+// rule checks: no reason to leave it out.)
 void drop_incomplete_rows(Problem::Impl& p) {
     const std::size_t n = p.rows;
     std::vector<std::size_t> kept;
     kept.reserve(n);
     for (std::size_t r = 0; r < n; ++r) {
         bool complete = true;
-        for (const auto& c : p.columns) complete = complete && !std::isnan(c[r]);
+        for (std::size_t c = 0; c < p.columns.size(); ++c)
+            complete = complete && (p.model.columns[c].lag || !std::isnan(p.columns[c][r]));
         if (complete) kept.push_back(r);
     }
     if (kept.size() == n) return;
@@ -131,13 +135,15 @@ bool load_columns(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
                   Diagnostics& diagnostics) {
     std::vector<int> which;
     for (const interp::ColumnInfo& c : p.model.columns)
-        if (!c.categorical) which.push_back(c.csv_index);
+        if (!c.categorical && !c.lag) which.push_back(c.csv_index);
     Diagnostics local;
     auto numeric = csv.load(which, local, drop, p.threads, p.storage, cluster ? rt::default_block_rows : 0);
     if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return false;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : p.model.columns) {
-        if (c.categorical) {
+        if (c.lag) {
+            p.columns.emplace_back();  // filled below, from the columns it reads
+        } else if (c.categorical) {
             p.storage.push_back(std::move(c.codes));  // moving keeps the buffer the views see
             p.columns.emplace_back(p.storage.back());
         } else {
@@ -145,6 +151,7 @@ bool load_columns(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
         }
     }
     p.rows = csv.rows();
+    problem::fill_previous_rows(p.model.columns, p.columns, p.storage, p.rows);
     if (cluster && problem::count_rows(*cluster, p.rows).total_rows == 0) {
         // (each rank's part may be empty; the file may not)
         diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
@@ -181,6 +188,10 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
             diagnostics.push_back(bad_row_error(p, m, csv, check, row, bad->message));
             return false;
         }
+    }
+    if (auto error = problem::unguarded_lag(p, m, csv)) {
+        diagnostics.push_back(std::move(*error));
+        return false;
     }
     return true;
 }
@@ -230,6 +241,11 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
         problem::agree(&cluster, mine.empty(), mine, diagnostics);
         return false;
     }
+    // (several ranks refuse lags before this: Problem::bind)
+    if (auto error = problem::unguarded_lag(p, m, csv)) {
+        diagnostics.push_back(std::move(*error));
+        return false;
+    }
     return true;
 }
 
@@ -268,6 +284,12 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->model = std::move(*checked);
     impl->threads = options.threads;
     if (cluster) impl->collective = data.impl().collective;
+    // (every rank has the same model, so every rank refuses)
+    if (cluster && cluster->size() > 1)
+        if (auto error = problem::distributed_lag(*impl, m)) {
+            diagnostics.push_back(std::move(*error));
+            return std::nullopt;
+        }
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
     if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;
@@ -291,7 +313,8 @@ std::vector<std::string> Problem::parameter_names() const {
 std::vector<std::string> Problem::data_columns() const {
     // In the order of the data file's header, as a user reads the file.
     std::vector<const interp::ColumnInfo*> columns;
-    for (const auto& c : impl_->model.columns) columns.push_back(&c);
+    for (const auto& c : impl_->model.columns)
+        if (!c.lag) columns.push_back(&c);
     std::sort(columns.begin(), columns.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
     std::vector<std::string> out;
     for (const auto* c : columns) out.push_back(c->name);

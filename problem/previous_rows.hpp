@@ -1,0 +1,39 @@
+// The columns of previous rows (docs/language.md, "Previous rows"):
+// lag(x, k, g) and lag_exists(x, k, g) computed from the rows in the
+// file's order, and the check that no row uses a lag it does not have.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "data/table.hpp"
+#include "problem/impl.hpp"
+
+namespace mlec::problem {
+
+// Whether the model uses lag(...) or lag_exists(...).
+bool has_previous_rows(const interp::CheckedModel& model);
+
+// Fills the graph columns of lag(...) and lag_exists(...) (ColumnInfo::lag)
+// from their source and group columns, which must be loaded: `columns[k]`
+// of such a column becomes a view into a vector appended to `storage`.
+// Row r's lag(x, k, g) is x of the k-th earlier row of r's level of g (of
+// the k-th earlier row when there is no g), NaN when there are fewer than
+// k such rows; lag_exists is 1 where there are k, else 0.
+void fill_previous_rows(const std::vector<interp::ColumnInfo>& info, std::vector<std::span<const double>>& columns,
+                        std::vector<std::vector<double>>& storage, std::size_t rows);
+
+// The first-row rule: the error for the first row whose log-likelihood
+// uses a lag without a value (fewer than k earlier rows, or a missing
+// value there), at the lag in the model; nothing when every row that uses
+// a lag has it. A row uses a lag unless it is inside a branch of ifelse
+// that the row does not take, by a condition on data alone (as the data
+// checks of DataCheck::guards).
+std::optional<Diagnostic> unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv);
+
+// The error of a distributed fit (several ranks) of a model with lags,
+// at its first lag; nothing when the model has none.
+std::optional<Diagnostic> distributed_lag(const Problem::Impl& p, const Model::Impl& model);
+
+}  // namespace mlec::problem
