@@ -15,8 +15,6 @@ bool has_previous_rows(const interp::CheckedModel& model) {
 
 namespace {
 
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
 // The group of each row: its level number, or 0 for every row when the lag
 // has no grouping column; -1 for a missing level (a row of no group).
 long group_of(std::span<const double> group, std::size_t row) {
@@ -25,20 +23,35 @@ long group_of(std::span<const double> group, std::size_t row) {
     return std::isnan(g) ? -1 : static_cast<long>(g);
 }
 
-std::vector<double> previous_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> source,
-                                  std::span<const double> group, std::size_t rows) {
-    std::vector<double> out(rows, lag.exists ? 0.0 : nan);
-    // Each group's values so far, in the rows' order (groups need not be
+}  // namespace
+
+std::vector<std::ptrdiff_t> lagged_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> group,
+                                        std::size_t rows) {
+    std::vector<std::ptrdiff_t> from(rows, -1);
+    // Each group's rows so far, in the rows' order (groups need not be
     // contiguous).
-    std::map<long, std::vector<double>> seen;
+    std::map<long, std::vector<std::ptrdiff_t>> seen;
     const auto k = static_cast<std::size_t>(lag.k);
     for (std::size_t r = 0; r < rows; ++r) {
         const long g = group_of(group, r);
         if (g < 0) continue;
-        std::vector<double>& before = seen[g];
-        if (before.size() >= k) out[r] = lag.exists ? 1.0 : before[before.size() - k];
-        before.push_back(source[r]);
+        std::vector<std::ptrdiff_t>& before = seen[g];
+        if (before.size() >= k) from[r] = before[before.size() - k];
+        before.push_back(static_cast<std::ptrdiff_t>(r));
     }
+    return from;
+}
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<double> previous_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> source,
+                                  std::span<const double> group, std::size_t rows) {
+    std::vector<double> out(rows, lag.exists ? 0.0 : nan);
+    const std::vector<std::ptrdiff_t> from = lagged_rows(lag, group, rows);
+    for (std::size_t r = 0; r < rows; ++r)
+        if (from[r] >= 0) out[r] = lag.exists ? 1.0 : source[static_cast<std::size_t>(from[r])];
     return out;
 }
 

@@ -24,6 +24,12 @@ bool has_previous_rows(const interp::CheckedModel& model);
 void fill_previous_rows(const std::vector<interp::ColumnInfo>& info, std::vector<std::span<const double>>& columns,
                         std::vector<std::vector<double>>& storage, std::size_t rows);
 
+// The row each row's lag(x, k, g) reads (the k-th earlier row of its
+// level of g), -1 where there is none: for drawing a lagged outcome row
+// after row (inference/simulate).
+std::vector<std::ptrdiff_t> lagged_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> group,
+                                        std::size_t rows);
+
 // The first-row rule: the error for the first row whose log-likelihood
 // uses a lag without a value (fewer than k earlier rows, or a missing
 // value there), at the lag in the model; nothing when every row that uses

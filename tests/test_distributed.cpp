@@ -648,3 +648,24 @@ TEST_CASE("align_rows moves fewer than a block per rank and starts every rank at
         CHECK(next == total);
     }
 }
+
+TEST_CASE("several ranks refuse previous rows with a positioned error; one rank fits as one machine") {
+    const std::string text = make_table(5000, false).text();
+    Scenario s;
+    s.model =
+        "param sigma > 0\n"
+        "yn ~ normal(lag_exists(yn, 1, g) ? c + d*lag(yn, 1, g) : c, sigma)\n";
+    const Outcome one = alone(text, s);
+    REQUIRE(one.bound);
+    check_same(one, distributed(text, s, 1));
+    for (int k : {2, 3}) {
+        INFO(k << " ranks");
+        for (const Outcome& rank : distributed(text, s, k)) {
+            REQUIRE_FALSE(rank.bound);
+            REQUIRE(rank.diagnostics.size() == 1);
+            CHECK(rank.diagnostics[0].line == 2);
+            CHECK_THAT(rank.diagnostics[0].message, Catch::Contains("lag(yn, 1, g) reads earlier rows") &&
+                                                        Catch::Contains("not yet available under MPI"));
+        }
+    }
+}
