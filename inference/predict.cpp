@@ -121,7 +121,7 @@ std::optional<NewRows> load_rows(const Problem::Impl& p, const data::Table& csv,
     }
     // One step ahead: a lag reads the new rows' own earlier rows (NaN,
     // and so a NaN prediction, where there are none).
-    problem::fill_previous_rows(model.columns, n.spans, n.storage, n.rows);
+    problem::fill_previous_rows(model.columns, n.spans, n.storage, n.rows, cluster);
     // Distributed: rows at block boundaries, as for the fit, so that each
     // prediction is computed to the same bits as on one machine.
     n.total_rows = n.rows;

@@ -1,6 +1,10 @@
 #include "problem/previous_rows.hpp"
 
+#include "problem/distributed.hpp"
+
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
@@ -46,25 +50,87 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
+// Per group, the last (at most k) values of x before some row.
+using History = std::map<long, std::vector<double>>;
+
+void remember(std::vector<double>& before, double x, std::size_t k) {
+    before.push_back(x);
+    if (before.size() > k) before.erase(before.begin());
+}
+
+// lag's column over `rows` rows, whose groups' earlier rows (on earlier
+// ranks) left `history`; afterwards `history` is what these rows leave.
 std::vector<double> previous_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> source,
-                                  std::span<const double> group, std::size_t rows) {
+                                  std::span<const double> group, std::size_t rows, History& history) {
     std::vector<double> out(rows, lag.exists ? 0.0 : nan);
-    const std::vector<std::ptrdiff_t> from = lagged_rows(lag, group, rows);
-    for (std::size_t r = 0; r < rows; ++r)
-        if (from[r] >= 0) out[r] = lag.exists ? 1.0 : source[static_cast<std::size_t>(from[r])];
+    const auto k = static_cast<std::size_t>(lag.k);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const long g = group_of(group, r);
+        if (g < 0) continue;
+        std::vector<double>& before = history[g];
+        if (before.size() >= k) out[r] = lag.exists ? 1.0 : before[before.size() - k];
+        remember(before, source[r], k);
+    }
     return out;
+}
+
+// Histories as bytes: per group its number, its count of values, the values.
+std::string encode(const History& h) {
+    std::string out;
+    auto put = [&out](auto v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    for (const auto& [g, values] : h) {
+        put(static_cast<std::int64_t>(g));
+        put(static_cast<std::int64_t>(values.size()));
+        for (double v : values) put(v);
+    }
+    return out;
+}
+
+History decode(const std::string& bytes) {
+    History h;
+    std::size_t at = 0;
+    auto get = [&](auto& v) {
+        std::memcpy(&v, bytes.data() + at, sizeof v);
+        at += sizeof v;
+    };
+    while (at < bytes.size()) {
+        std::int64_t g = 0, n = 0;
+        get(g);
+        get(n);
+        std::vector<double>& values = h[static_cast<long>(g)];
+        values.resize(static_cast<std::size_t>(n));
+        for (double& v : values) get(v);
+    }
+    return h;
+}
+
+// What the rows of the ranks before this one leave to its lags: each rank
+// sends what its own rows leave (starting from nothing), and the ranks'
+// histories are joined in rank order, as one machine reads the rows.
+History carried(rt::Collective& cluster, const interp::ColumnInfo::Lag& lag, std::span<const double> source,
+                std::span<const double> group, std::size_t rows) {
+    History own;
+    previous_rows(lag, source, group, rows, own);
+    const std::vector<std::string> all = cluster.all_gather(encode(own));
+    History h;
+    for (int rank = 0; rank < cluster.rank(); ++rank)
+        for (const auto& [g, values] : decode(all[static_cast<std::size_t>(rank)]))
+            for (double v : values) remember(h[g], v, static_cast<std::size_t>(lag.k));
+    return h;
 }
 
 }  // namespace
 
 void fill_previous_rows(const std::vector<interp::ColumnInfo>& info, std::vector<std::span<const double>>& columns,
-                        std::vector<std::vector<double>>& storage, std::size_t rows) {
+                        std::vector<std::vector<double>>& storage, std::size_t rows, rt::Collective* cluster) {
     for (std::size_t c = 0; c < info.size(); ++c) {
         const auto& lag = info[c].lag;
         if (!lag) continue;
+        const std::span<const double> source = columns[static_cast<std::size_t>(lag->source)];
         const std::span<const double> group =
             lag->group >= 0 ? columns[static_cast<std::size_t>(lag->group)] : std::span<const double>{};
-        storage.push_back(previous_rows(*lag, columns[static_cast<std::size_t>(lag->source)], group, rows));
+        History history = cluster ? carried(*cluster, *lag, source, group, rows) : History{};
+        storage.push_back(previous_rows(*lag, source, group, rows, history));
         columns[c] = storage.back();
     }
 }
@@ -124,16 +190,42 @@ int data_node(const rt::Graph& g, std::size_t column) {
     return -1;
 }
 
+// The rows of each group (level number; 0 without a group) on the ranks
+// before this one: what earlier_in_group adds to this rank's own count.
+using GroupOffsets = std::map<long, std::size_t>;
+
+GroupOffsets offsets_of_earlier_ranks(const Problem::Impl& p, const interp::ColumnInfo::Lag& lag,
+                                      rt::Collective* cluster) {
+    if (!cluster) return {};
+    const std::span<const double> group =
+        lag.group >= 0 ? p.columns[static_cast<std::size_t>(lag.group)] : std::span<const double>{};
+    History counts;  // (a count per group, sent as a History's one value)
+    for (std::size_t r = 0; r < p.rows; ++r) {
+        std::vector<double>& c = counts[group_of(group, r)];
+        if (c.empty()) c.push_back(0);
+        c[0] += 1;
+    }
+    GroupOffsets out;
+    const std::vector<std::string> all = cluster->all_gather(encode(counts));
+    for (int rank = 0; rank < cluster->rank(); ++rank)
+        for (const auto& [g, c] : decode(all[static_cast<std::size_t>(rank)])) out[g] += static_cast<std::size_t>(c[0]);
+    return out;
+}
+
 // How many rows before `row` are of its group (all of them without one).
-std::size_t earlier_in_group(const Problem::Impl& p, const interp::ColumnInfo::Lag& lag, std::size_t row) {
-    if (lag.group < 0) return row;
-    const std::span<const double> group = p.columns[static_cast<std::size_t>(lag.group)];
+std::size_t earlier_in_group(const Problem::Impl& p, const interp::ColumnInfo::Lag& lag, std::size_t row,
+                             const GroupOffsets& offsets) {
+    const std::span<const double> group =
+        lag.group >= 0 ? p.columns[static_cast<std::size_t>(lag.group)] : std::span<const double>{};
+    const long mine = group_of(group, row);
     std::size_t count = 0;
-    for (std::size_t r = 0; r < row; ++r) count += group[r] == group[row];
+    if (auto it = offsets.find(mine); it != offsets.end()) count = it->second;
+    for (std::size_t r = 0; r < row; ++r) count += group_of(group, r) == mine;
     return count;
 }
 
-std::string no_lag_message(const Problem::Impl& p, const interp::ColumnInfo& c, std::size_t row) {
+std::string no_lag_message(const Problem::Impl& p, const interp::ColumnInfo& c, std::size_t row,
+                           const GroupOffsets& offsets) {
     const interp::ColumnInfo::Lag& lag = *c.lag;
     const std::string& x = p.model.columns[static_cast<std::size_t>(lag.source)].name;
     std::string where;
@@ -144,7 +236,7 @@ std::string no_lag_message(const Problem::Impl& p, const interp::ColumnInfo& c, 
         where.append(" in its group (").append(g.name).append(" = ");
         where.append(level < g.level_names.size() ? g.level_names[level] : std::string("?")).append(")");
     }
-    const std::size_t before = earlier_in_group(p, lag, row);
+    const std::size_t before = earlier_in_group(p, lag, row, offsets);
     std::string m = c.name + " has no value in this row: ";
     if (p.rows_dropped == 0 && before < static_cast<std::size_t>(lag.k)) {
         if (before == 0) m.append("it is the first row");
@@ -163,36 +255,70 @@ std::string no_lag_message(const Problem::Impl& p, const interp::ColumnInfo& c, 
     return m;
 }
 
+// This rank's first row (local) that uses graph column c's lag without a
+// value, and what to say of it.
+struct NoLag {
+    std::size_t row = 0;
+    std::string message;
+};
+std::optional<NoLag> first_row_without_lag(const Problem::Impl& p, std::size_t c, rt::Collective* cluster) {
+    const interp::ColumnInfo& info = p.model.columns[c];
+    const int node = data_node(p.model.graph, c);
+    // (the offsets are exchanged by every rank, whether it has a bad row or not)
+    const GroupOffsets offsets = offsets_of_earlier_ranks(p, *info.lag, cluster);
+    if (node < 0) return std::nullopt;
+    const std::vector<char> used = rows_using(p, node);
+    const std::span<const double> values = p.columns[c];
+    for (std::size_t r = 0; r < used.size(); ++r)
+        if (used[r] && std::isnan(values[r])) return NoLag{r, no_lag_message(p, info, r, offsets)};
+    return std::nullopt;
+}
+
+bool checked_lag(const interp::ColumnInfo& c) { return c.lag && !c.lag->exists; }
+
 }  // namespace
 
 std::optional<Diagnostic> unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv) {
     for (std::size_t c = 0; c < p.model.columns.size(); ++c) {
-        const interp::ColumnInfo& info = p.model.columns[c];
-        if (!info.lag || info.lag->exists) continue;
-        const int node = data_node(p.model.graph, c);
-        if (node < 0) continue;
-        const std::vector<char> used = rows_using(p, node);
-        const std::span<const double> values = p.columns[c];
-        for (std::size_t r = 0; r < used.size(); ++r) {
-            if (!used[r] || !std::isnan(values[r])) continue;
-            const std::size_t table_row = p.original_row.empty() ? r : p.original_row[r];
-            return model.source.diagnostic(
-                info.first_use, csv.row_text_with_name(table_row) + ": " + no_lag_message(p, info, r), Category::data);
+        if (!checked_lag(p.model.columns[c])) continue;
+        if (auto bad = first_row_without_lag(p, c, nullptr)) {
+            const std::size_t table_row = p.original_row.empty() ? bad->row : p.original_row[bad->row];
+            return model.source.diagnostic(p.model.columns[c].first_use,
+                                           csv.row_text_with_name(table_row) + ": " + bad->message, Category::data);
         }
     }
     return std::nullopt;
 }
 
-std::optional<Diagnostic> distributed_lag(const Problem::Impl& p, const Model::Impl& model) {
-    for (const interp::ColumnInfo& c : p.model.columns)
-        if (c.lag)
-            return model.source.diagnostic(
-                c.first_use,
-                c.name +
-                    " reads earlier rows, which a distributed fit (several ranks) may hold on another rank; "
-                    "previous rows are not yet available under MPI: fit this model on one machine",
-                Category::model);
-    return std::nullopt;
+bool unguarded_lag_of_all(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
+                          rt::Collective& cluster, const RowCounts& read, Diagnostics& diagnostics) {
+    for (std::size_t c = 0; c < p.model.columns.size(); ++c) {
+        if (!checked_lag(p.model.columns[c])) continue;
+        // Each rank offers its first bad row, numbered among all rows (as
+        // aligned), with its message; the first of all is the error.
+        const auto bad = first_row_without_lag(p, c, &cluster);
+        const std::string offer = bad ? std::to_string(p.first_row + bad->row) + "\n" + bad->message : std::string();
+        std::optional<std::pair<std::size_t, std::string>> first;
+        for (const std::string& o : cluster.all_gather(offer)) {
+            if (o.empty()) continue;
+            const std::size_t row = std::stoull(o.substr(0, o.find('\n')));
+            if (!first || row < first->first) first.emplace(row, o.substr(o.find('\n') + 1));
+        }
+        if (!first) continue;
+        // The rank that read that row knows its place in the file.
+        std::size_t owner = 0, before = 0;
+        while (before + read.rows_of_rank[owner] <= first->first) before += read.rows_of_rank[owner++];
+        Diagnostics mine;
+        if (owner == static_cast<std::size_t>(cluster.rank())) {
+            const std::size_t kept = first->first - before;
+            const std::size_t row = p.original_row.empty() ? kept : p.original_row[kept];
+            mine.push_back(model.source.diagnostic(p.model.columns[c].first_use,
+                                                   csv.row_text_with_name(row) + ": " + first->second, Category::data));
+        }
+        agree(&cluster, mine.empty(), mine, diagnostics);
+        return false;
+    }
+    return true;
 }
 
 }  // namespace mlec::problem

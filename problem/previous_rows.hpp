@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "data/table.hpp"
+#include "problem/distributed.hpp"
 #include "problem/impl.hpp"
+#include "runtime/collective.hpp"
 
 namespace mlec::problem {
 
@@ -20,9 +22,12 @@ bool has_previous_rows(const interp::CheckedModel& model);
 // of such a column becomes a view into a vector appended to `storage`.
 // Row r's lag(x, k, g) is x of the k-th earlier row of r's level of g (of
 // the k-th earlier row when there is no g), NaN when there are fewer than
-// k such rows; lag_exists is 1 where there are k, else 0.
+// k such rows; lag_exists is 1 where there are k, else 0. With a cluster,
+// `columns` are this rank's rows as read (before any row moves), and the
+// earlier ranks' rows count as earlier rows: each rank sends the last k
+// values of each group, so every rank gets the values one machine gets.
 void fill_previous_rows(const std::vector<interp::ColumnInfo>& info, std::vector<std::span<const double>>& columns,
-                        std::vector<std::vector<double>>& storage, std::size_t rows);
+                        std::vector<std::vector<double>>& storage, std::size_t rows, rt::Collective* cluster = nullptr);
 
 // The row each row's lag(x, k, g) reads (the k-th earlier row of its
 // level of g), -1 where there is none: for drawing a lagged outcome row
@@ -38,8 +43,10 @@ std::vector<std::ptrdiff_t> lagged_rows(const interp::ColumnInfo::Lag& lag, std:
 // checks of DataCheck::guards).
 std::optional<Diagnostic> unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv);
 
-// The error of a distributed fit (several ranks) of a model with lags,
-// at its first lag; nothing when the model has none.
-std::optional<Diagnostic> distributed_lag(const Problem::Impl& p, const Model::Impl& model);
+// The same over the rows of all ranks of a distributed fit, after
+// align_rows (`read`: the rows each rank read): false after every rank has
+// added the error that one machine reports.
+bool unguarded_lag_of_all(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
+                          rt::Collective& cluster, const RowCounts& read, Diagnostics& diagnostics);
 
 }  // namespace mlec::problem

@@ -75,7 +75,8 @@ std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, co
 Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
                          const interp::DataCheck& check, std::size_t table_row, const std::string& message) {
     const rt::Node& n = p.model.graph.node(check.node);
-    if (n.kind == rt::NodeKind::data) {
+    // (a lag's column is not the file's: the error is at the model's lag)
+    if (n.kind == rt::NodeKind::data && !p.model.columns[static_cast<std::size_t>(n.column)].lag) {
         const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
         return csv.field_error(table_row, col.csv_index,
                                csv.row_text(table_row) + ", column '" + col.name + "': " + message);
@@ -151,7 +152,7 @@ bool load_columns(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
         }
     }
     p.rows = csv.rows();
-    problem::fill_previous_rows(p.model.columns, p.columns, p.storage, p.rows);
+    problem::fill_previous_rows(p.model.columns, p.columns, p.storage, p.rows, cluster);
     if (cluster && problem::count_rows(*cluster, p.rows).total_rows == 0) {
         // (each rank's part may be empty; the file may not)
         diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
@@ -182,16 +183,18 @@ bool drop_missing(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
 bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, Diagnostics& diagnostics) {
     p.total_rows = p.rows;
     p.workspace.evaluator = make_evaluator(p, p.columns);
+    // The first-row rule first: a missing lag would fail a data check
+    // with a less helpful message (NaN is in no domain).
+    if (auto error = problem::unguarded_lag(p, m, csv)) {
+        diagnostics.push_back(std::move(*error));
+        return false;
+    }
     for (const interp::DataCheck& check : p.model.checks) {
         if (auto bad = first_bad_row(p, p.evaluator(), check)) {
             const std::size_t row = p.original_row.empty() ? bad->row : p.original_row[bad->row];
             diagnostics.push_back(bad_row_error(p, m, csv, check, row, bad->message));
             return false;
         }
-    }
-    if (auto error = problem::unguarded_lag(p, m, csv)) {
-        diagnostics.push_back(std::move(*error));
-        return false;
     }
     return true;
 }
@@ -226,6 +229,7 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
         problem::align_rows(cluster, p.columns, p.storage, p.rows, rt::default_block_rows, p.first_row);
     p.total_rows = read.total_rows;
     p.workspace.evaluator = make_evaluator(p, p.columns);
+    if (!problem::unguarded_lag_of_all(p, m, csv, cluster, read, diagnostics)) return false;
     for (const interp::DataCheck& check : p.model.checks) {
         const std::optional<BadRow> bad = first_bad_row_of_all(p, cluster, check);
         if (!bad) continue;
@@ -239,11 +243,6 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
             mine.push_back(bad_row_error(p, m, csv, check, row, bad->message));
         }
         problem::agree(&cluster, mine.empty(), mine, diagnostics);
-        return false;
-    }
-    // (several ranks refuse lags before this: Problem::bind)
-    if (auto error = problem::unguarded_lag(p, m, csv)) {
-        diagnostics.push_back(std::move(*error));
         return false;
     }
     return true;
@@ -284,12 +283,6 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->model = std::move(*checked);
     impl->threads = options.threads;
     if (cluster) impl->collective = data.impl().collective;
-    // (every rank has the same model, so every rank refuses)
-    if (cluster && cluster->size() > 1)
-        if (auto error = problem::distributed_lag(*impl, m)) {
-            diagnostics.push_back(std::move(*error));
-            return std::nullopt;
-        }
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
     if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;

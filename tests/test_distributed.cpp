@@ -649,23 +649,34 @@ TEST_CASE("align_rows moves fewer than a block per rank and starts every rank at
     }
 }
 
-TEST_CASE("several ranks refuse previous rows with a positioned error; one rank fits as one machine") {
-    const std::string text = make_table(5000, false).text();
+TEST_CASE("lags across ranks, within groups, equal one machine's, bit for bit, and so does their first-row error") {
+    // Groups interleaved over the whole file: a row's previous row of its
+    // group may be on any earlier rank.
+    const std::string text = make_table(9000, false).text();
     Scenario s;
     s.model =
         "param sigma > 0\n"
-        "yn ~ normal(lag_exists(yn, 1, g) ? c + d*lag(yn, 1, g) : c, sigma)\n";
+        "yn ~ normal(lag_exists(yn, 2, g) ? c + d*lag(yn, 1, g) + b*lag(x1, 2, g) : "
+        "lag_exists(yn) ? c + f*lag(yn) : c, sigma)\n";
+    s.simulate = false;  // (a lagged outcome is drawn row after row on one machine only)
     const Outcome one = alone(text, s);
     REQUIRE(one.bound);
-    check_same(one, distributed(text, s, 1));
-    for (int k : {2, 3}) {
+    for (int k : rank_counts) {
         INFO(k << " ranks");
-        for (const Outcome& rank : distributed(text, s, k)) {
-            REQUIRE_FALSE(rank.bound);
-            REQUIRE(rank.diagnostics.size() == 1);
-            CHECK(rank.diagnostics[0].line == 2);
-            CHECK_THAT(rank.diagnostics[0].message, Catch::Contains("lag(yn, 1, g) reads earlier rows") &&
-                                                        Catch::Contains("not yet available under MPI"));
-        }
+        check_same(one, distributed(text, s, k));
+    }
+    // The first row of level 40 of h (after three quarters of the file)
+    // uses its lag.
+    s.model =
+        "param sigma > 0\n"
+        "yn ~ normal(lag_exists(yn, 1, h) || h == 40 ? c + d*lag(yn, 1, h) : c, sigma)\n";
+    s.fit = false;
+    const Outcome bad = alone(text, s);
+    REQUIRE_FALSE(bad.bound);
+    REQUIRE(bad.diagnostics.size() == 1);
+    CHECK_THAT(bad.diagnostics[0].message, Catch::Contains("it is the first row in its group (h = 40)"));
+    for (int k : rank_counts) {
+        INFO(k << " ranks");
+        check_same(bad, distributed(text, s, k));
     }
 }
