@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "inference/weighted_rows.hpp"
+#include "problem/distributed.hpp"
 #include "problem/previous_rows.hpp"
 #include "report/number_format.hpp"
 
@@ -34,14 +35,7 @@ bool plan_sequential(const Problem::Impl& p, SimulationPlan& plan, std::string& 
                   " of an outcome, drawn row after row, and a weighted row's copies have no order";
             return false;
         }
-        if (p.collective && p.collective->size() > 1) {
-            why = "cannot simulate: the model uses " + name +
-                  " of an outcome, whose previous rows may be on another rank";
-            return false;
-        }
-        const std::span<const double> group =
-            lag->group >= 0 ? p.columns[static_cast<std::size_t>(lag->group)] : std::span<const double>{};
-        plan.sequential.push_back({static_cast<int>(c), lag->source, problem::lagged_rows(*lag, group, p.rows)});
+        plan.sequential.push_back({static_cast<int>(c), lag->source, lag->group, lag->k});
     }
     return true;
 }
@@ -114,7 +108,9 @@ double draw_one(const SimulationPlan::Outcome& o, const std::vector<double>& row
 // SimulationPlan::sequential: the rows in order, each evaluated alone (an
 // evaluator over one row) with its lags of outcomes read from the rows
 // drawn before it, and everything else as observed, as draw_outcomes
-// evaluates it. Each row draws from the same stream as there.
+// evaluates it. Each row draws from the same stream as there. On several
+// ranks, rank after rank: each passes on what its rows leave to the lags
+// (problem::History), so the draws are one machine's.
 void draw_sequentially(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta,
                        const rt::Rng& rng, std::vector<std::vector<double>>& columns) {
     std::vector<double> row(columns.size());
@@ -123,25 +119,54 @@ void draw_sequentially(const Problem::Impl& p, const SimulationPlan& plan, const
     rt::Evaluator one(p.model.graph, spans, 1, rt::default_block_rows, 1);
     const double inf = std::numeric_limits<double>::infinity();
     auto value = [&](int node, double open) { return node < 0 ? open : one.node_values(theta, node)[0]; };
-    std::vector<double> row_args;
-    for (std::size_t r = 0; r < p.rows; ++r) {
-        for (std::size_t k = 0; k < row.size(); ++k) row[k] = p.columns[k][r];
-        for (const SimulationPlan::Sequential& s : plan.sequential) {
-            const std::ptrdiff_t from = s.from[r];
-            const double lagged = from < 0
-                                      ? std::numeric_limits<double>::quiet_NaN()
-                                      : columns[static_cast<std::size_t>(s.source)][static_cast<std::size_t>(from)];
-            row[static_cast<std::size_t>(s.column)] = lagged;
-            columns[static_cast<std::size_t>(s.column)][r] = lagged;
+    std::vector<problem::History> history(plan.sequential.size());
+    auto group_of = [&](const SimulationPlan::Sequential& s, std::size_t r) {
+        return problem::group_of(
+            s.group >= 0 ? p.columns[static_cast<std::size_t>(s.group)] : std::span<const double>{}, r);
+    };
+    auto draw_rows = [&] {
+        std::vector<double> row_args;
+        for (std::size_t r = 0; r < p.rows; ++r) {
+            for (std::size_t k = 0; k < row.size(); ++k) row[k] = p.columns[k][r];
+            for (std::size_t i = 0; i < plan.sequential.size(); ++i) {
+                const SimulationPlan::Sequential& s = plan.sequential[i];
+                const long g = group_of(s, r);
+                const std::vector<double>* before = g < 0 ? nullptr : &history[i][g];
+                const auto k = static_cast<std::size_t>(s.k);
+                // (0 where there is none, as in the fit's columns: Problem::Impl::lag_missing)
+                const double lagged = before && before->size() >= k ? (*before)[before->size() - k] : 0.0;
+                row[static_cast<std::size_t>(s.column)] = lagged;
+                columns[static_cast<std::size_t>(s.column)][r] = lagged;
+            }
+            for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
+                const SimulationPlan::Outcome& o = plan.outcomes[k];
+                row_args.clear();
+                for (int node : o.argument_nodes) row_args.push_back(one.node_values(theta, node)[0]);
+                rt::Rng row_rng = rng.split(k).split(p.first_row + r);
+                columns[static_cast<std::size_t>(o.column)][r] =
+                    draw_one(o, row_args, value(o.lower_node, -inf), value(o.upper_node, inf), row_rng);
+            }
+            for (std::size_t i = 0; i < plan.sequential.size(); ++i) {
+                const SimulationPlan::Sequential& s = plan.sequential[i];
+                const long g = group_of(s, r);
+                if (g >= 0)
+                    problem::remember(history[i][g], columns[static_cast<std::size_t>(s.source)][r],
+                                      static_cast<std::size_t>(s.k));
+            }
         }
-        for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
-            const SimulationPlan::Outcome& o = plan.outcomes[k];
-            row_args.clear();
-            for (int node : o.argument_nodes) row_args.push_back(one.node_values(theta, node)[0]);
-            rt::Rng row_rng = rng.split(k).split(p.first_row + r);
-            columns[static_cast<std::size_t>(o.column)][r] =
-                draw_one(o, row_args, value(o.lower_node, -inf), value(o.upper_node, inf), row_rng);
+    };
+    rt::Collective* cluster = p.collective.get();
+    if (!cluster || cluster->size() == 1) return draw_rows();
+    for (int turn = 0; turn < cluster->size(); ++turn) {
+        std::vector<std::string> left;
+        if (cluster->rank() == turn) {
+            draw_rows();
+            for (const problem::History& h : history) left.push_back(problem::encode(h));
         }
+        const std::vector<std::string> all = cluster->all_gather(problem::encode_strings(left));
+        if (cluster->rank() == turn) continue;
+        const std::vector<std::string> from = problem::decode_strings(all[static_cast<std::size_t>(turn)]);
+        for (std::size_t i = 0; i < history.size(); ++i) history[i] = problem::decode(from[i]);
     }
 }
 

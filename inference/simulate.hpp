@@ -27,13 +27,15 @@ struct SimulationPlan {
     };
     std::vector<Outcome> outcomes;
     // lag(y, k, g) of an outcome y: each row's draw depends on drawn
-    // earlier rows, so the rows are drawn one after another, each lag
-    // column (graph column `column`) read from the draws of `source` in
-    // row from[r] (-1: none; problem::lagged_rows).
+    // earlier rows, so the rows are drawn one after another (on several
+    // ranks, one rank after another), the lag column (graph column
+    // `column`) read from the draws of `source` in the earlier rows of the
+    // same level of graph column `group` (-1: none).
     struct Sequential {
         int column = -1;
         int source = -1;
-        std::vector<std::ptrdiff_t> from;
+        int group = -1;
+        int k = 1;
     };
     std::vector<Sequential> sequential{};
 };

@@ -17,61 +17,15 @@ bool has_previous_rows(const interp::CheckedModel& model) {
     return false;
 }
 
-namespace {
-
-// The group of each row: its level number, or 0 for every row when the lag
-// has no grouping column; -1 for a missing level (a row of no group).
 long group_of(std::span<const double> group, std::size_t row) {
     if (group.empty()) return 0;
     const double g = group[row];
     return std::isnan(g) ? -1 : static_cast<long>(g);
 }
 
-}  // namespace
-
-std::vector<std::ptrdiff_t> lagged_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> group,
-                                        std::size_t rows) {
-    std::vector<std::ptrdiff_t> from(rows, -1);
-    // Each group's rows so far, in the rows' order (groups need not be
-    // contiguous).
-    std::map<long, std::vector<std::ptrdiff_t>> seen;
-    const auto k = static_cast<std::size_t>(lag.k);
-    for (std::size_t r = 0; r < rows; ++r) {
-        const long g = group_of(group, r);
-        if (g < 0) continue;
-        std::vector<std::ptrdiff_t>& before = seen[g];
-        if (before.size() >= k) from[r] = before[before.size() - k];
-        before.push_back(static_cast<std::ptrdiff_t>(r));
-    }
-    return from;
-}
-
-namespace {
-
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-// Per group, the last (at most k) values of x before some row.
-using History = std::map<long, std::vector<double>>;
-
 void remember(std::vector<double>& before, double x, std::size_t k) {
     before.push_back(x);
     if (before.size() > k) before.erase(before.begin());
-}
-
-// lag's column over `rows` rows, whose groups' earlier rows (on earlier
-// ranks) left `history`; afterwards `history` is what these rows leave.
-std::vector<double> previous_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> source,
-                                  std::span<const double> group, std::size_t rows, History& history) {
-    std::vector<double> out(rows, lag.exists ? 0.0 : nan);
-    const auto k = static_cast<std::size_t>(lag.k);
-    for (std::size_t r = 0; r < rows; ++r) {
-        const long g = group_of(group, r);
-        if (g < 0) continue;
-        std::vector<double>& before = history[g];
-        if (before.size() >= k) out[r] = lag.exists ? 1.0 : before[before.size() - k];
-        remember(before, source[r], k);
-    }
-    return out;
 }
 
 // Histories as bytes: per group its number, its count of values, the values.
@@ -104,6 +58,26 @@ History decode(const std::string& bytes) {
     return h;
 }
 
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+// lag's column over `rows` rows, whose groups' earlier rows (on earlier
+// ranks) left `history`; afterwards `history` is what these rows leave.
+std::vector<double> previous_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> source,
+                                  std::span<const double> group, std::size_t rows, History& history) {
+    std::vector<double> out(rows, lag.exists ? 0.0 : nan);
+    const auto k = static_cast<std::size_t>(lag.k);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const long g = group_of(group, r);
+        if (g < 0) continue;
+        std::vector<double>& before = history[g];
+        if (before.size() >= k) out[r] = lag.exists ? 1.0 : before[before.size() - k];
+        remember(before, source[r], k);
+    }
+    return out;
+}
+
 // What the rows of the ranks before this one leave to its lags: each rank
 // sends what its own rows leave (starting from nothing), and the ranks'
 // histories are joined in rank order, as one machine reads the rows.
@@ -132,6 +106,23 @@ void fill_previous_rows(const std::vector<interp::ColumnInfo>& info, std::vector
         History history = cluster ? carried(*cluster, *lag, source, group, rows) : History{};
         storage.push_back(previous_rows(*lag, source, group, rows, history));
         columns[c] = storage.back();
+    }
+}
+
+void set_aside_missing_lags(Problem::Impl& p) {
+    p.lag_missing.assign(p.columns.size(), {});
+    for (std::size_t c = 0; c < p.columns.size(); ++c) {
+        if (!p.model.columns[c].lag) continue;
+        std::vector<double> values(p.columns[c].begin(), p.columns[c].end());
+        std::vector<char>& missing = p.lag_missing[c];
+        missing.assign(values.size(), 0);
+        for (std::size_t r = 0; r < values.size(); ++r)
+            if (std::isnan(values[r])) {
+                missing[r] = 1;
+                values[r] = 0;
+            }
+        p.storage.push_back(std::move(values));  // (moving keeps the buffers the other views see)
+        p.columns[c] = p.storage.back();
     }
 }
 
@@ -268,9 +259,9 @@ std::optional<NoLag> first_row_without_lag(const Problem::Impl& p, std::size_t c
     const GroupOffsets offsets = offsets_of_earlier_ranks(p, *info.lag, cluster);
     if (node < 0) return std::nullopt;
     const std::vector<char> used = rows_using(p, node);
-    const std::span<const double> values = p.columns[c];
+    const std::vector<char>& missing = p.lag_missing[c];
     for (std::size_t r = 0; r < used.size(); ++r)
-        if (used[r] && std::isnan(values[r])) return NoLag{r, no_lag_message(p, info, r, offsets)};
+        if (used[r] && missing[r]) return NoLag{r, no_lag_message(p, info, r, offsets)};
     return std::nullopt;
 }
 

@@ -3,8 +3,10 @@
 // file's order, and the check that no row uses a lag it does not have.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "data/table.hpp"
@@ -29,11 +31,19 @@ bool has_previous_rows(const interp::CheckedModel& model);
 void fill_previous_rows(const std::vector<interp::ColumnInfo>& info, std::vector<std::span<const double>>& columns,
                         std::vector<std::vector<double>>& storage, std::size_t rows, rt::Collective* cluster = nullptr);
 
-// The row each row's lag(x, k, g) reads (the k-th earlier row of its
-// level of g), -1 where there is none: for drawing a lagged outcome row
-// after row (inference/simulate).
-std::vector<std::ptrdiff_t> lagged_rows(const interp::ColumnInfo::Lag& lag, std::span<const double> group,
-                                        std::size_t rows);
+// What earlier rows leave to a lag: per group (its level number; 0 when
+// the lag has no grouping column), the last (at most k) values of x. For
+// drawing a lagged outcome row after row (inference/simulate), also
+// across ranks, as bytes.
+using History = std::map<long, std::vector<double>>;
+long group_of(std::span<const double> group, std::size_t row);  // -1: a missing level (no group)
+void remember(std::vector<double>& before, double x, std::size_t k);
+std::string encode(const History& h);
+History decode(const std::string& bytes);
+
+// Before the evaluator is made: records the rows without a lag
+// (Problem::Impl::lag_missing) and puts 0 in their place.
+void set_aside_missing_lags(Problem::Impl& p);
 
 // The first-row rule: the error for the first row whose log-likelihood
 // uses a lag without a value (fewer than k earlier rows, or a missing

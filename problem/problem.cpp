@@ -182,6 +182,7 @@ bool drop_missing(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
 // adding the error for the first bad row.
 bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, Diagnostics& diagnostics) {
     p.total_rows = p.rows;
+    problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
     // The first-row rule first: a missing lag would fail a data check
     // with a less helpful message (NaN is in no domain).
@@ -228,6 +229,7 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
     const problem::RowCounts read =
         problem::align_rows(cluster, p.columns, p.storage, p.rows, rt::default_block_rows, p.first_row);
     p.total_rows = read.total_rows;
+    problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
     if (!problem::unguarded_lag_of_all(p, m, csv, cluster, read, diagnostics)) return false;
     for (const interp::DataCheck& check : p.model.checks) {

@@ -69,31 +69,46 @@ const mlec::ParameterEstimate& parameter(const mlec::FitResult& r, const std::st
 
 }  // namespace
 
-TEST_CASE("lagged_rows is the k-th earlier row of the same group, groups interleaved") {
+TEST_CASE("lag reads the k-th earlier row of the same group, groups interleaved; lag_exists says where") {
     std::mt19937_64 gen(7);
     for (int trial = 0; trial < 50; ++trial) {
         const std::size_t rows = 1 + gen() % 60;
         const int levels = 1 + static_cast<int>(gen() % 4);
-        std::vector<double> group(rows);
-        for (double& g : group) g = 1 + static_cast<double>(gen() % static_cast<unsigned>(levels));
+        std::vector<double> row_number(rows), group(rows);
+        for (std::size_t r = 0; r < rows; ++r) {
+            row_number[r] = static_cast<double>(r);  // so a lag's value is the row it reads
+            group[r] = 1 + static_cast<double>(gen() % static_cast<unsigned>(levels));
+        }
         for (int k = 1; k <= 3; ++k) {
             for (bool grouped : {false, true}) {
+                // graph columns: 0 x, 1 g, 2 lag(x, k[, g]), 3 lag_exists(x, k[, g])
+                std::vector<mlec::interp::ColumnInfo> info(4);
                 mlec::interp::ColumnInfo::Lag lag;
+                lag.source = 0;
                 lag.k = k;
-                const std::vector<std::ptrdiff_t> from = mlec::problem::lagged_rows(
-                    lag, grouped ? std::span<const double>(group) : std::span<const double>(), rows);
+                lag.group = grouped ? 1 : -1;
+                info[2].lag = lag;
+                lag.exists = true;
+                info[3].lag = lag;
+                std::vector<std::span<const double>> columns{row_number, group, {}, {}};
+                std::vector<std::vector<double>> storage;
+                storage.reserve(2);
+                mlec::problem::fill_previous_rows(info, columns, storage, rows);
                 for (std::size_t r = 0; r < rows; ++r) {
                     // brute force: walk back counting rows of r's group
-                    std::ptrdiff_t expect = -1;
+                    double expect = -1;
                     int seen = 0;
                     for (std::ptrdiff_t q = static_cast<std::ptrdiff_t>(r) - 1; q >= 0; --q) {
                         if (grouped && group[static_cast<std::size_t>(q)] != group[r]) continue;
                         if (++seen == k) {
-                            expect = q;
+                            expect = static_cast<double>(q);
                             break;
                         }
                     }
-                    CHECK(from[r] == expect);
+                    INFO("row " << r << ", k " << k << (grouped ? ", grouped" : ""));
+                    if (expect < 0) CHECK(std::isnan(columns[2][r]));
+                    else CHECK(columns[2][r] == expect);
+                    CHECK(columns[3][r] == (expect < 0 ? 0.0 : 1.0));
                 }
             }
         }
