@@ -7,6 +7,7 @@
 
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
+#include "problem/previous_rows.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec {
@@ -26,6 +27,7 @@ NewHeader new_header(const interp::CheckedModel& fitted, const data::Table& csv)
     NewHeader h;
     h.names = csv.header();
     for (const interp::ColumnInfo& c : fitted.columns) {
+        if (c.lag) continue;  // computed from the new rows
         if (c.categorical) h.fitted_levels[c.name] = c.level_names;
         if (std::find(h.names.begin(), h.names.end(), c.name) == h.names.end()) h.names.push_back(c.name);
     }
@@ -96,7 +98,7 @@ std::optional<NewRows> load_rows(const Problem::Impl& p, const data::Table& csv,
     NewRows& n = *out;
     std::vector<int> which;
     for (const interp::ColumnInfo& c : model.columns)
-        if (!c.categorical && c.csv_index < real_columns) which.push_back(c.csv_index);
+        if (!c.categorical && !c.lag && c.csv_index < real_columns) which.push_back(c.csv_index);
     Diagnostics local;
     auto numeric = csv.load(which, local, false, p.threads, n.storage, cluster ? rt::default_block_rows : 0);
     if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return std::nullopt;
@@ -108,7 +110,7 @@ std::optional<NewRows> load_rows(const Problem::Impl& p, const data::Table& csv,
     n.rows = csv.rows();
     std::size_t next = 0;
     for (interp::ColumnInfo& c : model.columns) {
-        if (!c.categorical && c.csv_index < real_columns) {
+        if (!c.categorical && !c.lag && c.csv_index < real_columns) {
             n.spans.push_back((*numeric)[next++]);
             continue;
         }
@@ -117,6 +119,9 @@ std::optional<NewRows> load_rows(const Problem::Impl& p, const data::Table& csv,
         n.storage.push_back(std::move(owned));
         n.spans.emplace_back(n.storage.back());
     }
+    // One step ahead: a lag reads the new rows' own earlier rows (NaN,
+    // and so a NaN prediction, where there are none).
+    problem::fill_previous_rows(model.columns, n.spans, n.storage, n.rows, cluster);
     // Distributed: rows at block boundaries, as for the fit, so that each
     // prediction is computed to the same bits as on one machine.
     n.total_rows = n.rows;

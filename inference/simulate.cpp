@@ -6,9 +6,41 @@
 #include <sstream>
 
 #include "inference/weighted_rows.hpp"
+#include "problem/distributed.hpp"
+#include "problem/previous_rows.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec {
+
+namespace {
+
+// The lags of outcomes (SimulationPlan::sequential). False with the reason
+// when they cannot be drawn row after row.
+bool plan_sequential(const Problem::Impl& p, SimulationPlan& plan, std::string& why) {
+    for (std::size_t c = 0; c < p.model.columns.size(); ++c) {
+        const auto& lag = p.model.columns[c].lag;
+        if (!lag || lag->exists) continue;
+        const bool of_outcome = std::any_of(plan.outcomes.begin(), plan.outcomes.end(),
+                                            [&](const SimulationPlan::Outcome& o) { return o.column == lag->source; });
+        if (!of_outcome) continue;
+        const std::string& name = p.model.columns[c].name;
+        if (p.rows_dropped > 0) {
+            why = "cannot simulate: the model uses " + name +
+                  " of an outcome, drawn row after row, but rows with a missing value were left out, so some "
+                  "rows' previous rows are not drawn";
+            return false;
+        }
+        if (p.model.graph.weight() >= 0) {
+            why = "cannot simulate: the model uses " + name +
+                  " of an outcome, drawn row after row, and a weighted row's copies have no order";
+            return false;
+        }
+        plan.sequential.push_back({static_cast<int>(c), lag->source, lag->group, lag->k});
+    }
+    return true;
+}
+
+}  // namespace
 
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
     SimulationPlan plan;
@@ -44,6 +76,7 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
         o.argument_nodes.assign(term.input_nodes.begin() + 1, term.input_nodes.end());
         plan.outcomes.push_back(std::move(o));
     }
+    if (!plan_sequential(p, plan, why)) return std::nullopt;
     return plan;
 }
 
@@ -57,8 +90,91 @@ std::vector<double> bound_values(const Problem::Impl& p, const Eigen::VectorXd& 
 
 }  // namespace
 
+namespace {
+
+// One row's draw of outcome o from its arguments `row_args`, redrawn until
+// inside its truncation bounds [lo, hi] (NaN when none is found).
+double draw_one(const SimulationPlan::Outcome& o, const std::vector<double>& row_args, double lo, double hi,
+                rt::Rng& row_rng) {
+    double y = o.distribution->sample(row_args, row_rng);
+    if (!o.truncated()) return y;
+    // Rejection: a draw of Y kept when in [lo, hi] is a draw of Y given
+    // lo <= Y <= hi, the truncated distribution.
+    int tries = 1;
+    while (!(y >= lo && y <= hi) && tries++ < max_truncated_tries) y = o.distribution->sample(row_args, row_rng);
+    return (y >= lo && y <= hi) ? y : std::numeric_limits<double>::quiet_NaN();
+}
+
+// SimulationPlan::sequential: the rows in order, each evaluated alone (an
+// evaluator over one row) with its lags of outcomes read from the rows
+// drawn before it, and everything else as observed, as draw_outcomes
+// evaluates it. Each row draws from the same stream as there. On several
+// ranks, rank after rank: each passes on what its rows leave to the lags
+// (problem::History), so the draws are one machine's.
+void draw_sequentially(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta,
+                       const rt::Rng& rng, std::vector<std::vector<double>>& columns) {
+    std::vector<double> row(columns.size());
+    std::vector<std::span<const double>> spans;
+    for (double& v : row) spans.emplace_back(&v, 1);
+    rt::Evaluator one(p.model.graph, spans, 1, rt::default_block_rows, 1);
+    const double inf = std::numeric_limits<double>::infinity();
+    auto value = [&](int node, double open) { return node < 0 ? open : one.node_values(theta, node)[0]; };
+    std::vector<problem::History> history(plan.sequential.size());
+    auto group_of = [&](const SimulationPlan::Sequential& s, std::size_t r) {
+        return problem::group_of(
+            s.group >= 0 ? p.columns[static_cast<std::size_t>(s.group)] : std::span<const double>{}, r);
+    };
+    auto draw_rows = [&] {
+        std::vector<double> row_args;
+        for (std::size_t r = 0; r < p.rows; ++r) {
+            for (std::size_t k = 0; k < row.size(); ++k) row[k] = p.columns[k][r];
+            for (std::size_t i = 0; i < plan.sequential.size(); ++i) {
+                const SimulationPlan::Sequential& s = plan.sequential[i];
+                const long g = group_of(s, r);
+                const std::vector<double>* before = g < 0 ? nullptr : &history[i][g];
+                const auto k = static_cast<std::size_t>(s.k);
+                // (0 where there is none, as in the fit's columns: Problem::Impl::lag_missing)
+                const double lagged = before && before->size() >= k ? (*before)[before->size() - k] : 0.0;
+                row[static_cast<std::size_t>(s.column)] = lagged;
+                columns[static_cast<std::size_t>(s.column)][r] = lagged;
+            }
+            for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
+                const SimulationPlan::Outcome& o = plan.outcomes[k];
+                row_args.clear();
+                for (int node : o.argument_nodes) row_args.push_back(one.node_values(theta, node)[0]);
+                rt::Rng row_rng = rng.split(k).split(p.first_row + r);
+                columns[static_cast<std::size_t>(o.column)][r] =
+                    draw_one(o, row_args, value(o.lower_node, -inf), value(o.upper_node, inf), row_rng);
+            }
+            for (std::size_t i = 0; i < plan.sequential.size(); ++i) {
+                const SimulationPlan::Sequential& s = plan.sequential[i];
+                const long g = group_of(s, r);
+                if (g >= 0)
+                    problem::remember(history[i][g], columns[static_cast<std::size_t>(s.source)][r],
+                                      static_cast<std::size_t>(s.k));
+            }
+        }
+    };
+    rt::Collective* cluster = p.collective.get();
+    if (!cluster || cluster->size() == 1) return draw_rows();
+    for (int turn = 0; turn < cluster->size(); ++turn) {
+        std::vector<std::string> left;
+        if (cluster->rank() == turn) {
+            draw_rows();
+            for (const problem::History& h : history) left.push_back(problem::encode(h));
+        }
+        const std::vector<std::string> all = cluster->all_gather(problem::encode_strings(left));
+        if (cluster->rank() == turn) continue;
+        const std::vector<std::string> from = problem::decode_strings(all[static_cast<std::size_t>(turn)]);
+        for (std::size_t i = 0; i < history.size(); ++i) history[i] = problem::decode(from[i]);
+    }
+}
+
+}  // namespace
+
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of) {
+    if (!plan.sequential.empty()) return draw_sequentially(p, plan, theta, rng, columns);
     const std::size_t count = row_of ? row_of->size() : p.rows;
     for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
         const SimulationPlan::Outcome& o = plan.outcomes[k];
@@ -81,16 +197,7 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
             // weighted row's copies draw from streams split from it.
             rt::Rng row_rng = outcome_rng.split(p.first_row + r);
             if (row_of) row_rng = row_rng.split(copy);
-            out[j] = o.distribution->sample(row_args, row_rng);
-            if (!o.truncated()) continue;
-            // Rejection: a draw of Y kept when in [lo, hi] is a draw of Y
-            // given lo <= Y <= hi, the truncated distribution.
-            const double lo = at(lower, r);
-            const double hi = at(upper, r);
-            int tries = 1;
-            while (!(out[j] >= lo && out[j] <= hi) && tries++ < max_truncated_tries)
-                out[j] = o.distribution->sample(row_args, row_rng);
-            if (!(out[j] >= lo && out[j] <= hi)) out[j] = std::numeric_limits<double>::quiet_NaN();
+            out[j] = draw_one(o, row_args, at(lower, r), at(upper, r), row_rng);
         }
     }
 }
@@ -138,7 +245,8 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     // The columns the model uses, in the file's order; categorical columns
     // as their level names.
     std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < p.model.columns.size(); ++i) order.push_back(i);
+    for (std::size_t i = 0; i < p.model.columns.size(); ++i)
+        if (!p.model.columns[i].lag) order.push_back(i);  // (computed, not the file's)
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return p.model.columns[a].csv_index < p.model.columns[b].csv_index;
     });

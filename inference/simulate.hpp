@@ -26,6 +26,18 @@ struct SimulationPlan {
         bool truncated() const { return lower_node >= 0 || upper_node >= 0; }
     };
     std::vector<Outcome> outcomes;
+    // lag(y, k, g) of an outcome y: each row's draw depends on drawn
+    // earlier rows, so the rows are drawn one after another (on several
+    // ranks, one rank after another), the lag column (graph column
+    // `column`) read from the draws of `source` in the earlier rows of the
+    // same level of graph column `group` (-1: none).
+    struct Sequential {
+        int column = -1;
+        int source = -1;
+        int group = -1;
+        int k = 1;
+    };
+    std::vector<Sequential> sequential{};
 };
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why);
 
@@ -35,7 +47,8 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
 // observation j a copy of row row_of[j], each drawn independently. A
 // truncated outcome is drawn from its truncated distribution by rejection;
 // an observation that finds no draw inside its bounds in
-// `max_truncated_tries` is NaN.
+// `max_truncated_tries` is NaN. With plan.sequential the rows are drawn in
+// order, and the lag columns of `columns` hold the draws' lags.
 inline constexpr int max_truncated_tries = 100000;
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
                    std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of = nullptr);

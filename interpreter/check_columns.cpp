@@ -69,4 +69,15 @@ int Columns::categorical_column(const std::string& name, int csv_index, Span spa
     return out_.graph.add_data(k);
 }
 
+int Columns::lag_column(const std::string& name, const ColumnInfo::Lag& lag, Span span) {
+    const auto key = std::make_pair(name, false);
+    if (auto it = column_index_.find(key); it != column_index_.end()) return out_.graph.add_data(it->second);
+    const int k = static_cast<int>(out_.columns.size());
+    ColumnInfo info{name, -1, span, false, {}, {}};
+    info.lag = lag;
+    out_.columns.push_back(std::move(info));
+    column_index_[key] = k;
+    return out_.graph.add_data(k);
+}
+
 }  // namespace mlec::interp::check

@@ -77,6 +77,7 @@ Value Checker::lower(const ast::Expr& e, const ast::Call& c) {
              "normal_lcdf(y | mu, sigma); for 'or' write '||'");
     if (c.callee == "!") return logical_not(c);
     if (c.callee == "ifelse") return conditional(e, c);
+    if (c.callee == "lag" || c.callee == "lag_exists") return previous_rows(e, c);
     if (auto v = shape_construct(e, c)) return *v;
     if (auto v = log_sum_exp_rewrite(e, c)) return *v;
     const rt::OpDef* op = rt::find_function(c.callee);
@@ -139,7 +140,7 @@ void Checker::fail_unknown_function(const ast::Call& c) {
         fail(c.callee_span, "'" + c.callee + "' is a distribution: use it after '~' (y ~ " + c.callee +
                                 "(...)) or as " + c.callee + "_lpdf(y | ...)");
     if (c.callee == "pi") fail(c.callee_span, "'pi' is a constant, not a function; write pi without '()'");
-    std::vector<std::string> names{"dot", "softmax"};  // the constructs of shape_construct
+    std::vector<std::string> names{"dot", "softmax", "lag", "lag_exists"};  // constructs, not functions
     for (const rt::OpDef* f : rt::all_functions()) names.emplace_back(f->name);
     std::string message = "unknown function '" + c.callee + "'";
     if (auto foreign = foreign_name(c.callee)) message.append("; ").append(foreign_advice(c.callee, *foreign, false));

@@ -73,6 +73,17 @@ struct ColumnInfo {
     bool categorical = false;
     std::vector<double> codes;
     std::vector<std::string> level_names;  // categorical: level k is level_names[k - 1]
+    // lag(x, k) or lag(x, k, g), lag_exists(...) (docs/language.md,
+    // "Previous rows"): a column the file does not have (csv_index -1),
+    // computed at binding from graph column `source` in the file's order,
+    // within the levels of graph column `group` (level numbers) when given.
+    struct Lag {
+        int source = -1;
+        int k = 1;
+        int group = -1;
+        bool exists = false;  // lag_exists: 1 where the row has k earlier rows (in its group), else 0
+    };
+    std::optional<Lag> lag{};
 };
 
 // A value the data must satisfy before fitting: an outcome in its

@@ -82,6 +82,9 @@ public:
     // (1-based) of its categories.
     int numeric_column(const std::string& name, int csv_index, Span span);
     int categorical_column(const std::string& name, int csv_index, Span span);
+    // A column of previous rows (ColumnInfo::Lag), named as written
+    // canonically ("lag(y, 1, g)").
+    int lag_column(const std::string& name, const ColumnInfo::Lag& lag, Span span);
     const Levels& levels_of(int csv_index, Span span);
     // The levels when they can be read, nullptr otherwise (a model checked
     // without data; new data for predictions, which know only the fitted
@@ -253,6 +256,10 @@ private:
     Value variadic_call(const ast::Expr& e, const ast::Call& c, const rt::OpDef& op);
     Value conditional(const ast::Expr& e, const ast::Call& c);
     Value logical_not(const ast::Call& c);
+
+    // ---- check_lags.cpp ----------------------------------------------------
+    Value previous_rows(const ast::Expr& e, const ast::Call& c);
+    std::string lagged_column(const ast::Expr& arg, const std::string& what);
     Value lower(const ast::Expr& e, const ast::Index& ix);
     Value group_entry(const ast::Expr& e, const ast::Index& ix, const Value& base, const std::string& group_column);
     Value shaped_entry(const ast::Expr& e, const ast::Index& ix, const Value& base);

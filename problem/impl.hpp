@@ -47,6 +47,12 @@ struct Problem::Impl {
     // each row kept, for messages. Empty when no row was dropped.
     std::vector<std::size_t> original_row;
     std::size_t rows_dropped = 0;  // on all ranks
+    // Per graph column of lag(...): 1 on the rows without a value (fewer
+    // than k earlier rows, or a missing x there); empty for other columns.
+    // The column itself holds 0 there, never read: no row uses a lag it
+    // does not have (problem/previous_rows), and a NaN in an untaken branch
+    // would still reach the derivatives through a product's partials.
+    std::vector<std::vector<char>> lag_missing;
     // The sum of the rows' weights on all ranks (the `weight` statement):
     // the number of observations the rows stand for; total_rows without one.
     double weight_total = 0;

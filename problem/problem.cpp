@@ -11,6 +11,7 @@
 
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
+#include "problem/previous_rows.hpp"
 #include "report/number_format.hpp"
 #include "runtime/exact_sum.hpp"
 
@@ -74,7 +75,8 @@ std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, co
 Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
                          const interp::DataCheck& check, std::size_t table_row, const std::string& message) {
     const rt::Node& n = p.model.graph.node(check.node);
-    if (n.kind == rt::NodeKind::data) {
+    // (a lag's column is not the file's: the error is at the model's lag)
+    if (n.kind == rt::NodeKind::data && !p.model.columns[static_cast<std::size_t>(n.column)].lag) {
         const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
         return csv.field_error(table_row, col.csv_index,
                                csv.row_text(table_row) + ", column '" + col.name + "': " + message);
@@ -82,14 +84,17 @@ Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const
     return model.source.diagnostic(check.span, csv.row_text_with_name(table_row) + ": " + message, Category::data);
 }
 
-// Leaves out every row with a NaN (a missing value) in any column.
+// Leaves out every row with a NaN (a missing value) in any column of the
+// file. (A lag's NaN says the row has no previous row, which the first-row
+// rule checks: no reason to leave it out.)
 void drop_incomplete_rows(Problem::Impl& p) {
     const std::size_t n = p.rows;
     std::vector<std::size_t> kept;
     kept.reserve(n);
     for (std::size_t r = 0; r < n; ++r) {
         bool complete = true;
-        for (const auto& c : p.columns) complete = complete && !std::isnan(c[r]);
+        for (std::size_t c = 0; c < p.columns.size(); ++c)
+            complete = complete && (p.model.columns[c].lag || !std::isnan(p.columns[c][r]));
         if (complete) kept.push_back(r);
     }
     if (kept.size() == n) return;
@@ -131,13 +136,15 @@ bool load_columns(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
                   Diagnostics& diagnostics) {
     std::vector<int> which;
     for (const interp::ColumnInfo& c : p.model.columns)
-        if (!c.categorical) which.push_back(c.csv_index);
+        if (!c.categorical && !c.lag) which.push_back(c.csv_index);
     Diagnostics local;
     auto numeric = csv.load(which, local, drop, p.threads, p.storage, cluster ? rt::default_block_rows : 0);
     if (!problem::agree(cluster, numeric.has_value(), local, diagnostics)) return false;
     std::size_t next = 0;
     for (interp::ColumnInfo& c : p.model.columns) {
-        if (c.categorical) {
+        if (c.lag) {
+            p.columns.emplace_back();  // filled below, from the columns it reads
+        } else if (c.categorical) {
             p.storage.push_back(std::move(c.codes));  // moving keeps the buffer the views see
             p.columns.emplace_back(p.storage.back());
         } else {
@@ -145,6 +152,7 @@ bool load_columns(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
         }
     }
     p.rows = csv.rows();
+    problem::fill_previous_rows(p.model.columns, p.columns, p.storage, p.rows, cluster);
     if (cluster && problem::count_rows(*cluster, p.rows).total_rows == 0) {
         // (each rank's part may be empty; the file may not)
         diagnostics.push_back(Diagnostic::error(Category::data, csv.name(), "no data rows after the header"));
@@ -174,7 +182,14 @@ bool drop_missing(Problem::Impl& p, const data::Table& csv, rt::Collective* clus
 // adding the error for the first bad row.
 bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, Diagnostics& diagnostics) {
     p.total_rows = p.rows;
+    problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
+    // The first-row rule first: a missing lag would fail a data check
+    // with a less helpful message (NaN is in no domain).
+    if (auto error = problem::unguarded_lag(p, m, csv)) {
+        diagnostics.push_back(std::move(*error));
+        return false;
+    }
     for (const interp::DataCheck& check : p.model.checks) {
         if (auto bad = first_bad_row(p, p.evaluator(), check)) {
             const std::size_t row = p.original_row.empty() ? bad->row : p.original_row[bad->row];
@@ -214,7 +229,9 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
     const problem::RowCounts read =
         problem::align_rows(cluster, p.columns, p.storage, p.rows, rt::default_block_rows, p.first_row);
     p.total_rows = read.total_rows;
+    problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
+    if (!problem::unguarded_lag_of_all(p, m, csv, cluster, read, diagnostics)) return false;
     for (const interp::DataCheck& check : p.model.checks) {
         const std::optional<BadRow> bad = first_bad_row_of_all(p, cluster, check);
         if (!bad) continue;
@@ -291,7 +308,8 @@ std::vector<std::string> Problem::parameter_names() const {
 std::vector<std::string> Problem::data_columns() const {
     // In the order of the data file's header, as a user reads the file.
     std::vector<const interp::ColumnInfo*> columns;
-    for (const auto& c : impl_->model.columns) columns.push_back(&c);
+    for (const auto& c : impl_->model.columns)
+        if (!c.lag) columns.push_back(&c);
     std::sort(columns.begin(), columns.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
     std::vector<std::string> out;
     for (const auto* c : columns) out.push_back(c->name);

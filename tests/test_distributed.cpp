@@ -648,3 +648,42 @@ TEST_CASE("align_rows moves fewer than a block per rank and starts every rank at
         CHECK(next == total);
     }
 }
+
+TEST_CASE(
+    "lags across ranks, within groups, equal one machine's, bit for bit: fit, simulate, bootstrap, first-row error") {
+    // Groups interleaved over the whole file: a row's previous row of its
+    // group may be on any earlier rank.
+    const std::string text = make_table(9000, false).text();
+    Scenario s;
+    s.model =
+        "param sigma > 0\n"
+        "yn ~ normal(lag_exists(yn, 2, g) ? c + d*lag(yn, 1, g) + b*lag(x1, 2, g) : "
+        "lag_exists(yn) ? c + f*lag(yn) : c, sigma)\n";
+    // The lagged outcome is drawn row after row, rank after rank.
+    s.simulate = true;
+    s.fit_options.bootstrap = 3;
+    const Outcome one = alone(text, s);
+    REQUIRE(one.bound);
+    CHECK(one.simulate_diagnostics.empty());
+    CHECK(one.simulated.size() > 9000 * 5);
+    CHECK_THAT(one.json, Catch::Contains("\"bootstrap\": {\"replicates\": 3"));
+    for (int k : rank_counts) {
+        INFO(k << " ranks");
+        check_same(one, distributed(text, s, k));
+    }
+    // The first row of level 40 of h (after three quarters of the file)
+    // uses its lag.
+    s.model =
+        "param sigma > 0\n"
+        "yn ~ normal(lag_exists(yn, 1, h) || h == 40 ? c + d*lag(yn, 1, h) : c, sigma)\n";
+    s.fit = false;
+    s.simulate = false;
+    const Outcome bad = alone(text, s);
+    REQUIRE_FALSE(bad.bound);
+    REQUIRE(bad.diagnostics.size() == 1);
+    CHECK_THAT(bad.diagnostics[0].message, Catch::Contains("it is the first row in its group (h = 40)"));
+    for (int k : rank_counts) {
+        INFO(k << " ranks");
+        check_same(bad, distributed(text, s, k));
+    }
+}
