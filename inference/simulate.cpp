@@ -10,17 +10,45 @@
 
 namespace mlec {
 
+namespace {
+
+// A vector outcome's plan; `why` says why not when an entry is no column.
+SimulationPlan::Outcome vector_outcome(const Problem::Impl& p, const interp::TermInfo& term, std::string& why) {
+    SimulationPlan::Outcome o;
+    o.distribution = term.distribution;
+    o.argument_nodes = term.input_nodes;
+    for (int entry : term.outcome_entries) {
+        const rt::Node& n = p.model.graph.node(entry);
+        if (n.kind != rt::NodeKind::data || !term.distribution->sample_vector) {
+            why = "cannot simulate '" + term.text + "': an entry of its outcome is not a data column";
+            return o;
+        }
+        o.entry_columns.push_back(n.column);
+    }
+    return o;
+}
+
+}  // namespace
+
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
     SimulationPlan plan;
     for (const interp::TermInfo& term : p.model.terms) {
         // A term on no data (a prior, a penalty) has no outcome to draw; the
         // refits of a bootstrap still add it.
         if (p.model.graph.node(term.node).row_invariant) continue;
+        // Nor has a group-level term (`target += ... per g`): a penalty or
+        // prior on group parameters, which the refits add.
+        if (!term.per.empty()) continue;
         const rt::DistributionDef* dist = term.distribution;  // nullptr: `target +=` or a mixture
         if (!dist) {
             why =
                 "cannot simulate '" + term.text + "': only sampling statements with one distribution can be simulated";
             return std::nullopt;
+        }
+        if (!term.outcome_entries.empty()) {
+            plan.outcomes.push_back(vector_outcome(p, term, why));
+            if (!why.empty()) return std::nullopt;
+            continue;
         }
         const rt::Node& outcome = p.model.graph.node(term.input_nodes.front());
         if (!dist->sample || outcome.kind != rt::NodeKind::data) {
@@ -70,7 +98,9 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
         const std::vector<double> upper = bound_values(p, theta, o.upper_node, std::numeric_limits<double>::infinity());
         auto at = [](const std::vector<double>& v, std::size_t r) { return v.size() == 1 ? v[0] : v[r]; };
         std::vector<double> row_args(args.size());
-        auto& out = columns[static_cast<std::size_t>(o.column)];
+        // (a vector outcome writes its entries' columns instead of o.column)
+        auto& out = columns[static_cast<std::size_t>(o.vector() ? o.entry_columns.front() : o.column)];
+        std::vector<double> entries(o.entry_columns.size());
         std::size_t copy = 0;  // which copy of its row observation j is
         for (std::size_t j = 0; j < count; ++j) {
             const std::size_t r = row_of ? (*row_of)[j] : j;
@@ -81,6 +111,12 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
             // weighted row's copies draw from streams split from it.
             rt::Rng row_rng = outcome_rng.split(p.first_row + r);
             if (row_of) row_rng = row_rng.split(copy);
+            if (o.vector()) {
+                o.distribution->sample_vector(row_args, row_rng, entries);
+                for (std::size_t e = 0; e < entries.size(); ++e)
+                    columns[static_cast<std::size_t>(o.entry_columns[e])][j] = entries[e];
+                continue;
+            }
             out[j] = o.distribution->sample(row_args, row_rng);
             if (!o.truncated()) continue;
             // Rejection: a draw of Y kept when in [lo, hi] is a draw of Y
@@ -138,7 +174,8 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     // The columns the model uses, in the file's order; categorical columns
     // as their level names.
     std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < p.model.columns.size(); ++i) order.push_back(i);
+    for (std::size_t i = 0; i < p.model.columns.size(); ++i)
+        if (!p.model.columns[i].first_of_level) order.push_back(i);  // (a multiplier, not a column of the file)
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return p.model.columns[a].csv_index < p.model.columns[b].csv_index;
     });
