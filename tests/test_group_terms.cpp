@@ -15,11 +15,12 @@ using mlec::test::bind_model;
 using mlec::test::Bound;
 
 // 15 rows over 4 levels of g, in no order (level 3 first), with a weight
-// column and a column z that is constant within each level.
+// column w, a column z that is constant within each level, and m, 1 on the
+// first row of each level (written out by hand: rows 1, 2, 4 and 5).
 const char* const rows =
-    "g,x,y,w,z\n3,0.5,1.2,1,7\n1,-1.0,0.3,2,5\n3,0.1,2.1,0,7\n2,1.5,2.8,1,6\n4,0.0,0.9,3,8\n1,0.7,1.1,1,5\n"
-    "2,-0.4,0.2,1,6\n4,1.1,2.6,1,8\n3,-0.8,-0.5,2,7\n1,0.3,1.4,1,5\n2,0.9,1.9,1,6\n4,-1.2,-0.1,1,8\n"
-    "3,1.3,2.2,1,7\n1,0.2,0.8,1,5\n2,-0.6,0.4,1,6\n";
+    "g,x,y,w,z,m\n3,0.5,1.2,1,7,1\n1,-1.0,0.3,2,5,1\n3,0.1,2.1,0,7,0\n2,1.5,2.8,1,6,1\n4,0.0,0.9,3,8,1\n"
+    "1,0.7,1.1,1,5,0\n2,-0.4,0.2,1,6,0\n4,1.1,2.6,1,8,0\n3,-0.8,-0.5,2,7,0\n1,0.3,1.4,1,5,0\n2,0.9,1.9,1,6,0\n"
+    "4,-1.2,-0.1,1,8,0\n3,1.3,2.2,1,7,0\n1,0.2,0.8,1,5,0\n2,-0.6,0.4,1,6,0\n";
 
 const std::string base = "param u[g]\nparam sigma > 0\ny ~ normal(b0 + b1*x + u[g], sigma)\n";
 
@@ -53,26 +54,48 @@ void check_equal(const mlec::Problem& a, const mlec::Problem& b) {
 }  // namespace
 
 TEST_CASE("a group-level term equals its levels' terms written out once each") {
-    // Property: `per g` adds the term once per level, so it equals the
-    // once-terms (no data) that write it out for u[1], ..., u[4], with and
-    // without a weight (which a group-level term, like a prior, ignores),
-    // and with data constant within each level (z).
+    // Property: `per g` adds the term once per level, so it equals the same
+    // term added on the rows that m marks, one per level; a term on no data
+    // equals the once-term written out for the 4 levels.
     const std::vector<std::pair<std::string, std::string>> forms{
-        {"target += normal_lpdf(u[g] | 0, 2) per g\n",
-         "target += normal_lpdf(u[1] | 0, 2) + normal_lpdf(u[2] | 0, 2) + normal_lpdf(u[3] | 0, 2) + "
-         "normal_lpdf(u[4] | 0, 2)\n"},
-        {"target += normal_lpdf(u[g] | 0.1 * z, sigma) per g\n",
-         "target += normal_lpdf(u[1] | 0.5, sigma) + normal_lpdf(u[2] | 0.6, sigma) + normal_lpdf(u[3] | 0.7, "
-         "sigma) + normal_lpdf(u[4] | 0.8, sigma)\n"},
+        {"target += normal_lpdf(u[g] | 0, 2) per g\n", "target += m * normal_lpdf(u[g] | 0, 2)\n"},
+        {"target += normal_lpdf(u[g] | 0.1 * z, sigma) per g\n", "target += m * normal_lpdf(u[g] | 0.1 * z, sigma)\n"},
         {"target += -0.5 * b0^2 per g\n", "target += -2 * b0^2\n"},
     };
     for (const auto& [per, written] : forms) {
-        for (const std::string weight : {"", "weight w\n"}) {
-            INFO(weight << per);
-            Bound a = bind_model(weight + base + per, rows);
-            Bound b = bind_model(weight + base + written, rows);
-            check_equal(*a.problem, *b.problem);
-        }
+        INFO(per);
+        Bound a = bind_model(base + per, rows);
+        Bound b = bind_model(base + written, rows);
+        check_equal(*a.problem, *b.problem);
+    }
+    // Closed form: normal_lpdf(u[g] | 0, 2) per g adds sum_l log N(u_l; 0, 2).
+    Bound with = bind_model(base + std::get<0>(forms[0]), rows);
+    Bound without = bind_model(base, rows);
+    for (const Eigen::VectorXd& t : points()) {
+        double penalty = 0;
+        for (int l = 0; l < 4; ++l) penalty += -std::log(2.0) - 0.5 * std::log(2 * M_PI) - t[l] * t[l] / 8;
+        CHECK(-with.problem->nll(t) == Approx(-without.problem->nll(t) + penalty).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("a group-level term is not weighted: its share of the objective is the same with and without weights") {
+    const std::string per = "target += normal_lpdf(u[g] | 0.1 * z, sigma) per g\n";
+    Bound a = bind_model("weight w\n" + base + per, rows);
+    Bound a0 = bind_model("weight w\n" + base, rows);
+    Bound b = bind_model(base + per, rows);
+    Bound b0 = bind_model(base, rows);
+    for (const Eigen::VectorXd& t : points()) {
+        Eigen::VectorXd ga, ga0, gb, gb0;
+        Eigen::MatrixXd ha, ha0, hb, hb0;
+        const double share_weighted =
+            a.problem->nll_gradient_hessian(t, ga, ha) - a0.problem->nll_gradient_hessian(t, ga0, ha0);
+        const double share = b.problem->nll_gradient_hessian(t, gb, hb) - b0.problem->nll_gradient_hessian(t, gb0, hb0);
+        CHECK(share_weighted == Approx(share).epsilon(1e-10).margin(1e-10));
+        for (Eigen::Index i = 0; i < ga.size(); ++i)
+            CHECK(ga[i] - ga0[i] == Approx(gb[i] - gb0[i]).epsilon(1e-10).margin(1e-10));
+        for (Eigen::Index i = 0; i < ha.rows(); ++i)
+            for (Eigen::Index j = 0; j < ha.cols(); ++j)
+                CHECK(ha(i, j) - ha0(i, j) == Approx(hb(i, j) - hb0(i, j)).epsilon(1e-10).margin(1e-10));
     }
 }
 
