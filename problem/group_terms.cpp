@@ -138,7 +138,7 @@ bool bind_group_terms(Problem::Impl& p, const data::Table& csv, rt::Collective* 
                     std::to_string(rows) +
                     " rows), so it groups nothing and the term would be added once per row; 'per' takes a grouping "
                     "column, such as a subject's or a site's",
-                Category::data));
+                Category::model));
             return false;
         }
         if (g.multiplier_column >= 0) fill_multiplier(p, g, cluster);
