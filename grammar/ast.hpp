@@ -134,9 +134,10 @@ struct Data {
     std::vector<DataName> names;
 };
 
-// target += expr
+// target += expr [per g]
 struct TargetAdd {
     Expr value;
+    std::optional<DataName> per;  // a group-level term: added once per level of column g
 };
 
 // weight expr: every row's log-likelihood counts expr times (frequency

@@ -221,11 +221,10 @@ struct Data : std::vector<Name>, Located {
     using std::vector<Name>::vector;
 };
 
-// target: 'target' '+=' expression
+// target: 'target' '+=' expression ['per' per_column]
 struct Target : Located {
-    Target() = default;
-    Target(Expression v) : value(std::move(v)) {}
     Expression value;
+    boost::optional<Name> per;  // a group-level term: once per level of this column
 };
 
 // weight: 'weight' expression
@@ -309,6 +308,7 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::CensorKey, key, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Truncation, lower, upper)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Sample, outcome, distribution, modifiers)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Assign, name, value)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Target, value, per)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, constraint, dims, interval, lower, upper, start)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Report, name, value)

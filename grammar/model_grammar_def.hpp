@@ -130,6 +130,7 @@ struct data_class : annotate_position {};
 struct data_name_class : annotate_position {};
 struct target_class : annotate_position {};
 struct plus_assign_class;
+struct per_column_class : annotate_position {};
 struct weight_class : annotate_position {};
 struct report_class : annotate_position {};
 struct report_name_class : annotate_position {};
@@ -206,6 +207,7 @@ const x3::rule<data_class, syntax::Data> data = "data";
 const x3::rule<data_name_class, syntax::Name> data_name = "data_name";
 const x3::rule<target_class, syntax::Target> target = "target";
 const x3::rule<plus_assign_class> plus_assign = "plus_assign";
+const x3::rule<per_column_class, syntax::Name> per_column = "per_column";
 const x3::rule<weight_class, syntax::Weight> weight = "weight";
 const x3::rule<report_class, syntax::Report> report = "report";
 const x3::rule<report_name_class, syntax::Name> report_name = "report_name";
@@ -318,7 +320,9 @@ const auto upper_bound_def = sum;
 const auto data_def = (keyword("data") > data_name) >> *(lit(',') > data_name);
 const auto data_name_def = name;
 
-const auto target_def = keyword("target") > plus_assign > expression;
+// `target += expr per g`: a group-level term, added once per level of g.
+const auto target_def = keyword("target") > plus_assign > expression > -(keyword("per") > per_column);
+const auto per_column_def = name;
 const auto plus_assign_def = lit("+=");
 
 // `weight w`; `weight` stays usable as a column or local (`weight ~ ...`,
@@ -355,9 +359,9 @@ BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, 
 BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, censor_equals, censoring_close, truncation,
                     truncation_open, truncation_comma, truncation_close, assign, param, param_decl, constraint,
                     simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,
-                    lower_bound, upper_bound, data, data_name, target, plus_assign, weight, report, report_name,
-                    report_equals, def, def_name, def_open, def_arguments, def_argument, def_close, def_equals,
-                    statement, statement_end, end_of_model, model)
+                    lower_bound, upper_bound, data, data_name, target, plus_assign, per_column, weight, report,
+                    report_name, report_equals, def, def_name, def_open, def_arguments, def_argument, def_close,
+                    def_equals, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

@@ -373,7 +373,11 @@ private:
         return {span(node), std::move(data)};
     }
 
-    ast::Statement statement(const syntax::Target& node) { return {span(node), ast::TargetAdd{value(node.value)}}; }
+    ast::Statement statement(const syntax::Target& node) {
+        ast::TargetAdd target{value(node.value), std::nullopt};
+        if (node.per) target.per = ast::DataName{node.per->text, span(*node.per)};
+        return {span(node), std::move(target)};
+    }
 
     ast::Statement statement(const syntax::Weight& node) { return {span(node), ast::WeightBy{value(node.value)}}; }
     ast::Statement statement(const syntax::Def& node) {

@@ -394,6 +394,9 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
     if (rule == "param_name") {
         return f.fail("expected a parameter name" + f.after, f.found.text == "in" ? "'in' is a keyword" : "");
     }
+    if (rule == "per_column") {
+        return f.fail("expected a column name" + f.after, "as in 'target += normal_lpdf(u[g] | 0, tau) per g'");
+    }
     if (rule == "data_name") {
         return f.fail("expected a column name" + f.after);
     }

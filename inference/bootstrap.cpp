@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <span>
 
 #include "inference/simulate.hpp"
@@ -44,6 +45,25 @@ double quantile_sorted(const std::vector<double>& v, double q) {
 // coordinate moving more than 50 probe units: a divergent
 // replicate, in probe units so the rule holds in any units), is counted and
 // left out.
+namespace {
+
+// A group-level term counts on the first row of each level (its multiplier
+// column): among the rows repeated as their weights say, the first
+// observation of each level (not every copy of a first row, and a level
+// whose first row has weight 0 counts at its next). (The weighted bootstrap
+// runs on one machine only.)
+void count_levels_once(const Problem::Impl& p, std::vector<std::vector<double>>& columns) {
+    for (const interp::GroupTerm& g : p.model.group_terms) {
+        if (g.multiplier_column < 0) continue;
+        const std::vector<double>& codes = columns[static_cast<std::size_t>(g.level_column)];
+        std::vector<double>& m = columns[static_cast<std::size_t>(g.multiplier_column)];
+        std::set<double> seen;
+        for (std::size_t j = 0; j < m.size(); ++j) m[j] = seen.insert(codes[j]).second ? 1.0 : 0.0;
+    }
+}
+
+}  // namespace
+
 void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, const Eigen::VectorXd& theta,
                           const std::vector<bool>& held, const optim::OptimizeOptions& oo, const Eigen::VectorXd& units,
                           const std::vector<ParameterEstimate*>& estimates, FitResult& r) {
@@ -73,6 +93,7 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
     for (int b = 1; b <= options.bootstrap; ++b) {
         rt::Rng rng = rt::Rng(options.seed).split(static_cast<std::uint64_t>(b));
         std::vector<std::vector<double>> columns = weighted ? repeat_rows(p.columns, rows->row_of) : copy_columns(p);
+        if (weighted) count_levels_once(p, columns);
         draw_outcomes(p, *plan, theta, rng, columns, weighted ? &rows->row_of : nullptr);
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());

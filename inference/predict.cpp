@@ -148,6 +148,15 @@ std::vector<Output> outputs_of(const interp::CheckedModel& model) {
             const rt::Node& y = model.graph.node(term.input_nodes.front());
             if (y.kind == rt::NodeKind::data) outcome = model.columns[static_cast<std::size_t>(y.column)].name;
         }
+        // A vector outcome: each entry's expected count given the row's
+        // total (multinomial's N p_k), named after its column.
+        for (std::size_t k = 0; k < term.expected_entries.size(); ++k) {
+            const rt::Node& entry = model.graph.node(term.outcome_entries[k]);
+            const std::string name = entry.kind == rt::NodeKind::data
+                                         ? model.columns[static_cast<std::size_t>(entry.column)].name
+                                         : outcome + "_" + std::to_string(k + 1);
+            outputs.push_back({name + "_expected", term.expected_entries[k]});
+        }
         if (term.expected_node >= 0) outputs.push_back({outcome + "_expected", term.expected_node});
         if (term.linear_predictor_node >= 0)
             outputs.push_back({outcome + "_linear_predictor", term.linear_predictor_node});
@@ -239,6 +248,19 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
                                                term.truncation +
                                                "), and the mean of the truncated distribution is not available "
                                                "(the untruncated mean would be wrong)");
+    // A vector outcome's expected entries are N p_k, N the row's total:
+    // without the outcome's columns there is no N to scale by.
+    for (const interp::TermInfo& term : model.terms) {
+        for (int entry : term.outcome_entries) {
+            const rt::Node& n = model.graph.node(entry);
+            if (n.kind == rt::NodeKind::data && n.column >= 0 &&
+                model.columns[static_cast<std::size_t>(n.column)].csv_index >= header.real_columns)
+                return refuse(Category::data,
+                              "cannot predict from '" + term.text + "': its expected counts are " +
+                                  "the row's total times each probability, and the new data have " + "no column '" +
+                                  model.columns[static_cast<std::size_t>(n.column)].name + "' to total");
+        }
+    }
     const std::vector<Output> outputs = outputs_of(model);
     if (outputs.empty())
         return refuse(Category::model, "the model has no sampling statement with an expected value to predict");

@@ -22,8 +22,17 @@ bool plan_sequential(const Problem::Impl& p, SimulationPlan& plan, std::string& 
         if (!lag || lag->exists) continue;
         const bool of_outcome = std::any_of(plan.outcomes.begin(), plan.outcomes.end(),
                                             [&](const SimulationPlan::Outcome& o) { return o.column == lag->source; });
-        if (!of_outcome) continue;
+        const bool of_vector_outcome =
+            std::any_of(plan.outcomes.begin(), plan.outcomes.end(), [&](const SimulationPlan::Outcome& o) {
+                return std::find(o.entry_columns.begin(), o.entry_columns.end(), lag->source) != o.entry_columns.end();
+            });
         const std::string& name = p.model.columns[c].name;
+        if (of_vector_outcome) {
+            why = "cannot simulate: the model uses " + name +
+                  " of an entry of a vector outcome, and vector outcomes are not drawn row after row";
+            return false;
+        }
+        if (!of_outcome) continue;
         if (p.rows_dropped > 0) {
             why = "cannot simulate: the model uses " + name +
                   " of an outcome, drawn row after row, but rows with a missing value were left out, so some "
@@ -40,6 +49,22 @@ bool plan_sequential(const Problem::Impl& p, SimulationPlan& plan, std::string& 
     return true;
 }
 
+// A vector outcome's plan; `why` says why not when an entry is no column.
+SimulationPlan::Outcome vector_outcome(const Problem::Impl& p, const interp::TermInfo& term, std::string& why) {
+    SimulationPlan::Outcome o;
+    o.distribution = term.distribution;
+    o.argument_nodes = term.input_nodes;
+    for (int entry : term.outcome_entries) {
+        const rt::Node& n = p.model.graph.node(entry);
+        if (n.kind != rt::NodeKind::data || !term.distribution->sample_vector) {
+            why = "cannot simulate '" + term.text + "': an entry of its outcome is not a data column";
+            return o;
+        }
+        o.entry_columns.push_back(n.column);
+    }
+    return o;
+}
+
 }  // namespace
 
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
@@ -48,11 +73,19 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
         // A term on no data (a prior, a penalty) has no outcome to draw; the
         // refits of a bootstrap still add it.
         if (p.model.graph.node(term.node).row_invariant) continue;
+        // Nor has a group-level term (`target += ... per g`): a penalty or
+        // prior on group parameters, which the refits add.
+        if (!term.per.empty()) continue;
         const rt::DistributionDef* dist = term.distribution;  // nullptr: `target +=` or a mixture
         if (!dist) {
             why =
                 "cannot simulate '" + term.text + "': only sampling statements with one distribution can be simulated";
             return std::nullopt;
+        }
+        if (!term.outcome_entries.empty()) {
+            plan.outcomes.push_back(vector_outcome(p, term, why));
+            if (!why.empty()) return std::nullopt;
+            continue;
         }
         const rt::Node& outcome = p.model.graph.node(term.input_nodes.front());
         if (!dist->sample || outcome.kind != rt::NodeKind::data) {
@@ -126,6 +159,7 @@ void draw_sequentially(const Problem::Impl& p, const SimulationPlan& plan, const
     };
     auto draw_rows = [&] {
         std::vector<double> row_args;
+        std::vector<double> entries;
         for (std::size_t r = 0; r < p.rows; ++r) {
             for (std::size_t k = 0; k < row.size(); ++k) row[k] = p.columns[k][r];
             for (std::size_t i = 0; i < plan.sequential.size(); ++i) {
@@ -143,6 +177,13 @@ void draw_sequentially(const Problem::Impl& p, const SimulationPlan& plan, const
                 row_args.clear();
                 for (int node : o.argument_nodes) row_args.push_back(one.node_values(theta, node)[0]);
                 rt::Rng row_rng = rng.split(k).split(p.first_row + r);
+                if (o.vector()) {
+                    entries.resize(o.entry_columns.size());
+                    o.distribution->sample_vector(row_args, row_rng, entries);
+                    for (std::size_t e = 0; e < entries.size(); ++e)
+                        columns[static_cast<std::size_t>(o.entry_columns[e])][r] = entries[e];
+                    continue;
+                }
                 columns[static_cast<std::size_t>(o.column)][r] =
                     draw_one(o, row_args, value(o.lower_node, -inf), value(o.upper_node, inf), row_rng);
             }
@@ -186,7 +227,9 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
         const std::vector<double> upper = bound_values(p, theta, o.upper_node, std::numeric_limits<double>::infinity());
         auto at = [](const std::vector<double>& v, std::size_t r) { return v.size() == 1 ? v[0] : v[r]; };
         std::vector<double> row_args(args.size());
-        auto& out = columns[static_cast<std::size_t>(o.column)];
+        // (a vector outcome writes its entries' columns instead of o.column)
+        auto& out = columns[static_cast<std::size_t>(o.vector() ? o.entry_columns.front() : o.column)];
+        std::vector<double> entries(o.entry_columns.size());
         std::size_t copy = 0;  // which copy of its row observation j is
         for (std::size_t j = 0; j < count; ++j) {
             const std::size_t r = row_of ? (*row_of)[j] : j;
@@ -197,6 +240,12 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
             // weighted row's copies draw from streams split from it.
             rt::Rng row_rng = outcome_rng.split(p.first_row + r);
             if (row_of) row_rng = row_rng.split(copy);
+            if (o.vector()) {
+                o.distribution->sample_vector(row_args, row_rng, entries);
+                for (std::size_t e = 0; e < entries.size(); ++e)
+                    columns[static_cast<std::size_t>(o.entry_columns[e])][j] = entries[e];
+                continue;
+            }
             out[j] = draw_one(o, row_args, at(lower, r), at(upper, r), row_rng);
         }
     }
@@ -246,7 +295,9 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     // as their level names.
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < p.model.columns.size(); ++i)
-        if (!p.model.columns[i].lag) order.push_back(i);  // (computed, not the file's)
+        // (lag columns are computed, multipliers of group-level terms are
+        // not columns of the file)
+        if (!p.model.columns[i].lag && !p.model.columns[i].first_of_level) order.push_back(i);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return p.model.columns[a].csv_index < p.model.columns[b].csv_index;
     });

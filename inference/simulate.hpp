@@ -24,6 +24,12 @@ struct SimulationPlan {
         int lower_node = -1;
         int upper_node = -1;
         bool truncated() const { return lower_node >= 0 || upper_node >= 0; }
+        // A vector outcome (multinomial's counts): the graph data column of
+        // each entry, drawn together by the distribution's sample_vector
+        // from all of the op's inputs (argument_nodes then holds them all,
+        // the observed entries first: their total is the number of trials).
+        std::vector<int> entry_columns{};
+        bool vector() const { return !entry_columns.empty(); }
     };
     std::vector<Outcome> outcomes;
     // lag(y, k, g) of an outcome y: each row's draw depends on drawn

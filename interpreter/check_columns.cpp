@@ -80,4 +80,21 @@ int Columns::lag_column(const std::string& name, const ColumnInfo::Lag& lag, Spa
     return out_.graph.add_data(k);
 }
 
+// The multiplier of a group-level term on g: 1 on the first row of each
+// level of g, 0 elsewhere. Its values depend on which rows are kept and on
+// the ranks' rows, so binding fills them in (problem/group_terms); here
+// they are zeros, one per row.
+int Columns::first_of_level_column(const std::string& name, int csv_index, int level_column, Span span) {
+    if (auto it = first_of_level_index_.find(csv_index); it != first_of_level_index_.end())
+        return out_.graph.add_data(it->second);
+    const Levels& lv = levels_of(csv_index, span);
+    const int k = static_cast<int>(out_.columns.size());
+    ColumnInfo info{name, csv_index, span, true, std::vector<double>(lv.codes.size(), 0.0), {}};
+    info.first_of_level = true;
+    info.level_column = level_column;
+    out_.columns.push_back(std::move(info));
+    first_of_level_index_[csv_index] = k;
+    return out_.graph.add_data(k);
+}
+
 }  // namespace mlec::interp::check

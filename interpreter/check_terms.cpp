@@ -27,6 +27,10 @@ void Checker::visit(const ast::Statement& s, const ast::TargetAdd& t) {
     if (!v.is_scalar())
         fail(t.value.span,
              "'target +=' adds one number per row, but this is " + describe(v) + "; use sum(...) to add its entries");
+    if (t.per) {
+        add_group_term(s, t, v);
+        return;
+    }
     // A term that depends on no data (a prior, a penalty) is added once per
     // fit, not once per row (rt::Graph): said in the report, as a habit from
     // per-row tools could expect either.
@@ -62,7 +66,7 @@ void additive_parts(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
 void Checker::warn_parts_added_per_row() {
     for (const ast::Statement& s : model_.statements) {
         const auto* t = std::get_if<ast::TargetAdd>(&s.node);
-        if (!t) continue;
+        if (!t || t->per) continue;  // (a group-level term is added once per level, not per row)
         std::vector<const ast::Expr*> parts;
         additive_parts(t->value, parts);
         const Involvement whole = involvement(t->value);
@@ -109,7 +113,13 @@ int Checker::outcome_node(const ast::Expr& outcome, bool categorical) {
     if (categorical)
         if (auto codes = text_categorical_outcome(outcome)) return *codes;
     const Value y = expression(outcome);
-    if (!y.is_scalar()) fail(outcome.span, "the outcome of '~' must be one number per row, not " + describe(y));
+    if (!y.is_scalar()) {
+        std::string message = "the outcome of '~' must be one number per row, not " + describe(y);
+        message.append("; a vector outcome is taken only by");
+        for (const rt::DistributionDef* d : rt::all_distributions())
+            if (d->vector_outcome) message.append(" '").append(d->name).append("'");
+        fail(outcome.span, message);
+    }
     const rt::Node& yn = out_.graph.node(y.node());
     if (!yn.deps.empty())
         fail(outcome.span, "the outcome of '~' depends on parameter '" +
@@ -189,6 +199,10 @@ void Checker::add_distribution_term(const ast::Statement& s, const rt::Distribut
     std::vector<const ast::Expr*> arg_exprs;
     for (const ast::Expr& a : args) arg_exprs.push_back(&a);
     const rt::DistributionDef* chosen = stable_form(dist, args, arg_exprs, call_span);
+    if (chosen->vector_outcome) {
+        add_vector_outcome_term(s, *chosen, sample, arg_exprs, call_span);
+        return;
+    }
     const bool categorical = dist.outcome == rt::Domain::category;
     // An ordinal outcome's numbers carry its order, which text levels
     // (numbered by first appearance) do not: it must be numbers.
@@ -223,6 +237,81 @@ void Checker::add_distribution_term(const ast::Statement& s, const rt::Distribut
         term.linear_predictor_node = term.input_nodes[static_cast<std::size_t>(chosen->linear_predictor) + 1];
 }
 
+// The entries of a vector outcome ([n1, n2, n3]), each data, with where
+// each is written (the whole outcome's span when it is not a literal).
+std::vector<std::pair<int, Span>> Checker::vector_outcome_entries(const ast::Expr& outcome,
+                                                                  const rt::DistributionDef& dist) {
+    const std::string written(dist.name);
+    const Value y = expression(outcome);
+    if (y.shape != Shape::vector || y.nodes.empty())
+        fail(outcome.span, written + "'s outcome is a vector of counts, one entry per category, as in [n1, n2, n3] ~ " +
+                               written + "(p); this is " + describe(y));
+    const auto* literal = std::get_if<ast::VectorLiteral>(&outcome.node);
+    std::vector<std::pair<int, Span>> entries;
+    for (std::size_t k = 0; k < y.nodes.size(); ++k) {
+        const Span span = literal ? literal->elements[k].span : outcome.span;
+        const rt::Node& n = out_.graph.node(y.nodes[k]);
+        if (!n.deps.empty())
+            fail(span, "the outcome of '~' depends on parameter '" +
+                           out_.parameters[static_cast<std::size_t>(n.deps.front())].name + "'; it must be data");
+        entries.emplace_back(y.nodes[k], span);
+    }
+    return entries;
+}
+
+// The op's inputs for a vector outcome: the K entries of the outcome, each
+// checked as an outcome, then the K entries of the (vector) argument.
+Checker::Inputs Checker::vector_outcome_inputs(const ast::Expr& outcome, const rt::DistributionDef& dist,
+                                               const std::vector<const ast::Expr*>& arg_exprs,
+                                               const std::string& written, Span call_span) {
+    const std::vector<std::pair<int, Span>> entries = vector_outcome_entries(outcome, dist);
+    Inputs in = distribution_inputs(dist, entries.front().first, arg_exprs, written, call_span);
+    const std::size_t argument_entries = in.nodes.size() - 1;
+    if (argument_entries != entries.size())
+        fail(arg_exprs.back()->span,
+             written + "'s outcome has " + plural(entries.size(), "count") + " but its " +
+                 std::string(dist.args.back().name) + " has " + std::to_string(argument_entries) +
+                 (argument_entries == 1 ? " entry" : " entries") + ": they must have the same length");
+    Inputs out;
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+        out.nodes.push_back(entries[k].first);
+        out.names.push_back("outcome[" + std::to_string(k + 1) + "]");
+        add_check(entries[k].first, entries[k].second, dist.outcome, 0, written + " outcome");
+    }
+    out.nodes.insert(out.nodes.end(), in.nodes.begin() + 1, in.nodes.end());
+    out.names.insert(out.names.end(), in.names.begin() + 1, in.names.end());
+    return out;
+}
+
+// [n1, ..., nK] ~ multinomial(p): a vector outcome (rt::DistributionDef::
+// vector_outcome), whose op takes the K entries, then the K entries of the
+// argument. Each entry is checked as an outcome; E[n_k | N] per entry for
+// `mlec predict`.
+void Checker::add_vector_outcome_term(const ast::Statement& s, const rt::DistributionDef& dist,
+                                      const ast::Sample& sample, const std::vector<const ast::Expr*>& arg_exprs,
+                                      Span call_span) {
+    const std::string written(dist.name);
+    if (sample.censoring) fail(sample.censoring->span, "censoring a vector outcome (" + written + ") is not supported");
+    if (sample.truncation)
+        fail(sample.truncation->span, "truncating a vector outcome (" + written + ") is not supported");
+    Inputs in = vector_outcome_inputs(sample.outcome, dist, arg_exprs, written, call_span);
+    const std::vector<int> counts(in.nodes.begin(),
+                                  in.nodes.begin() + static_cast<std::ptrdiff_t>(in.nodes.size() / 2));
+    const int node = out_.graph.add_op(dist.op, in.nodes);
+    std::vector<int> expected;
+    if (dist.expected_entry) {
+        const int total = build_.op(rt::op_sum(), counts);
+        for (std::size_t k = 0; k < counts.size(); ++k)
+            expected.push_back(dist.expected_entry(build_, total, in.nodes[counts.size() + k]));
+    }
+    add_term(s, node, std::move(in.nodes), std::move(in.names));
+    TermInfo& term = out_.terms.back();
+    term.outcome = std::string(text_of(sample.outcome.span));
+    term.distribution = &dist;
+    term.outcome_entries = counts;
+    term.expected_entries = std::move(expected);
+}
+
 // y ~ mixture(w, d1(...), d2(...), ...): log sum_k w_k p_k(y), evaluated
 // as log_sum_exp_k(log w_k + log p_k(y)). (Its term names no distribution:
 // TermInfo::distribution stays nullptr.)
@@ -242,6 +331,8 @@ void Checker::add_mixture_term(const ast::Statement& s, const ast::Expr& outcome
         if (!comp || comp->conditional || !rt::find_distribution(comp->callee))
             fail(arg.span, "each component of a mixture is a distribution, as in normal(m1, s1)");
         const rt::DistributionDef& dist = *rt::find_distribution(comp->callee);
+        if (dist.vector_outcome)
+            fail(arg.span, "'" + comp->callee + "' has a vector outcome and cannot be a mixture component");
         std::vector<const ast::Expr*> args;
         for (const ast::Expr& a : comp->args) args.push_back(&a);
         Inputs in = distribution_inputs(dist, y, args, std::string(dist.name), arg.span);
@@ -303,14 +394,15 @@ void Checker::add_limit_checks(const rt::DistributionDef& dist, const Inputs& in
     }
 }
 
-void Checker::add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names) {
+void Checker::add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names,
+                       int multiplier) {
     TermInfo t;
     t.span = s.span;
     t.text = std::string(text_of(s.span));
     t.node = node;
     t.input_nodes = std::move(inputs);
     t.input_names = std::move(names);
-    out_.graph.add_term(node);
+    out_.graph.add_term(node, multiplier);
     out_.terms.push_back(std::move(t));
 }
 
@@ -325,9 +417,10 @@ std::vector<int> Checker::distribution_call_inputs(const ast::Expr& e, const ast
         fail(e.span, c.callee + " takes the outcome and " + plural(dist.args.size(), "argument") + " (" +
                          arg_names(dist) + "), but " + std::to_string(c.args.size() - 1) +
                          (c.args.size() == 2 ? " was" : " were") + " given after '|'");
-    const int y = scalar(c.args[0], c.callee + "'s outcome");
     std::vector<const ast::Expr*> args;
     for (std::size_t i = 1; i < c.args.size(); ++i) args.push_back(&c.args[i]);
+    if (dist.vector_outcome) return vector_outcome_inputs(c.args[0], dist, args, c.callee, e.span).nodes;
+    const int y = scalar(c.args[0], c.callee + "'s outcome");
     Inputs in = distribution_inputs(dist, y, args, c.callee, e.span);
     add_check(y, c.args[0].span, dist.outcome, 0, c.callee + " outcome");
     add_limit_checks(dist, in, c.args[0].span, c.callee);

@@ -84,6 +84,11 @@ struct ColumnInfo {
         bool exists = false;  // lag_exists: 1 where the row has k earlier rows (in its group), else 0
     };
     std::optional<Lag> lag{};
+    // The multiplier of a group-level term on this column (GroupTerm): 1 on
+    // the first row of each level, 0 elsewhere, filled in at binding; not
+    // a column of the data file's values (simulate does not write it).
+    bool first_of_level = false;
+    int level_column = -1;  // first_of_level: the graph column of the level numbers
 };
 
 // A value the data must satisfy before fitting: an outcome in its
@@ -145,6 +150,25 @@ struct TermInfo {
     std::string truncation;
     int truncation_lower = -1;  // node of lo; -1: open
     int truncation_upper = -1;  // node of hi; -1: open
+    // A vector outcome's entries (multinomial's counts, also the first
+    // entries of input_nodes) and, for prediction, E[entry | the row's
+    // total] per entry; both empty for a scalar outcome.
+    std::vector<int> outcome_entries{};
+    std::vector<int> expected_entries{};
+    // `target += ... per g`: g; empty for a term added per row or once.
+    std::string per{};
+};
+
+// A group-level term, `target += expr per g`, added once per level of g:
+// counted on the first row of each level (its multiplier column), so its
+// data must be the same on every row of a level, which binding checks.
+struct GroupTerm {
+    std::size_t term = 0;             // index into CheckedModel::terms
+    std::string column;               // g
+    Span span;                        // g after 'per'
+    int level_column = -1;            // graph column of g's level numbers
+    int multiplier_column = -1;       // graph column of the first-of-level indicator
+    std::vector<int> data_columns{};  // the other graph columns the term uses
 };
 
 struct CheckedModel {
@@ -154,6 +178,7 @@ struct CheckedModel {
     std::vector<ColumnInfo> columns;        // index = graph data column
     std::vector<TermInfo> terms;            // same order as graph.terms()
     std::vector<DataCheck> checks;
+    std::vector<GroupTerm> group_terms;
     // A `weight` statement's expression as written ("n"); empty without one.
     // Its node is graph.weight().
     std::string weight;

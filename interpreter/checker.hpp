@@ -13,6 +13,7 @@
 //                         terms (stable forms, mixtures), log density calls,
 //                         the data checks they need;
 //   check_censoring.cpp   censored(...) and T[...] after a distribution;
+//   check_group_terms.cpp `target += ... per g`: terms once per level of g;
 //   check_expressions.cpp shaped expressions: operators, vectors, calls,
 //                         indexing;
 //   check_reports.cpp     `report` quantities (estimands);
@@ -86,6 +87,10 @@ public:
     // canonically ("lag(y, 1, g)").
     int lag_column(const std::string& name, const ColumnInfo::Lag& lag, Span span);
     const Levels& levels_of(int csv_index, Span span);
+    // The multiplier column of a group-level term on column g (whose level
+    // numbers are graph column `level_column`): 1 on the first row of each
+    // level, filled in at binding.
+    int first_of_level_column(const std::string& name, int csv_index, int level_column, Span span);
     // The levels when they can be read, nullptr otherwise (a model checked
     // without data; new data for predictions, which know only the fitted
     // categorical columns' levels): for uses that have a fallback.
@@ -102,6 +107,7 @@ private:
     std::optional<std::set<std::string>> data_list_;            // the names of a `data` statement
     std::map<std::pair<std::string, bool>, int> column_index_;  // (name, categorical) -> graph column
     std::map<int, Levels> levels_cache_;                        // csv index -> its levels
+    std::map<int, int> first_of_level_index_;                   // csv index -> its multiplier's graph column
 };
 
 // Local definitions (`name = expression`; check_names.cpp): every one is
@@ -217,11 +223,21 @@ private:
                                            std::vector<const ast::Expr*>& arg_exprs, Span call_span);
     void add_distribution_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Sample& sample,
                                const std::vector<ast::Expr>& args, Span call_span);
+    std::vector<std::pair<int, Span>> vector_outcome_entries(const ast::Expr& outcome, const rt::DistributionDef& dist);
+    Inputs vector_outcome_inputs(const ast::Expr& outcome, const rt::DistributionDef& dist,
+                                 const std::vector<const ast::Expr*>& arg_exprs, const std::string& written,
+                                 Span call_span);
+    void add_vector_outcome_term(const ast::Statement& s, const rt::DistributionDef& dist, const ast::Sample& sample,
+                                 const std::vector<const ast::Expr*>& arg_exprs, Span call_span);
     void add_mixture_term(const ast::Statement& s, const ast::Expr& outcome, const ast::Call& call, Span span);
     std::vector<int> mixture_log_weights(const ast::Expr& weights, std::size_t components);
     void add_check(int node, Span span, rt::Domain domain, int max, std::string what);
     void add_limit_checks(const rt::DistributionDef& dist, const Inputs& in, Span span, const std::string& written);
-    void add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names);
+    void add_term(const ast::Statement& s, int node, std::vector<int> inputs, std::vector<std::string> names,
+                  int multiplier = -1);
+    // ---- check_group_terms.cpp ---------------------------------------------
+    int grouping_column(const ast::DataName& per);
+    void add_group_term(const ast::Statement& s, const ast::TargetAdd& t, const Value& v);
     std::vector<int> distribution_call_inputs(const ast::Expr& e, const ast::Call& c, const rt::DistributionDef& dist);
     int log_density(const ast::Expr& e, const ast::Call& c);
     std::optional<int> distribution_function(const ast::Expr& e, const ast::Call& c);

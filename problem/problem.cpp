@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "problem/distributed.hpp"
+#include "problem/group_terms.hpp"
 #include "problem/impl.hpp"
 #include "problem/previous_rows.hpp"
 #include "report/number_format.hpp"
@@ -288,6 +289,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
     if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;
+    if (!problem::bind_group_terms(*impl, csv, cluster, diagnostics)) return std::nullopt;
     const bool valid =
         cluster ? check_rows_distributed(*impl, m, csv, *cluster, diagnostics) : check_rows(*impl, m, csv, diagnostics);
     if (!valid) return std::nullopt;
@@ -309,7 +311,8 @@ std::vector<std::string> Problem::data_columns() const {
     // In the order of the data file's header, as a user reads the file.
     std::vector<const interp::ColumnInfo*> columns;
     for (const auto& c : impl_->model.columns)
-        if (!c.lag) columns.push_back(&c);
+        // (lag columns are computed; a group-level term's multiplier is no column of the file)
+        if (!c.lag && !c.first_of_level) columns.push_back(&c);
     std::sort(columns.begin(), columns.end(), [](auto* a, auto* b) { return a->csv_index < b->csv_index; });
     std::vector<std::string> out;
     for (const auto* c : columns) out.push_back(c->name);

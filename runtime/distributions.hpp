@@ -57,6 +57,11 @@ class Rng;
 // argument's entries follow in order).
 using SampleFunction = double (*)(std::span<const double> args, Rng& rng);
 
+// One draw of a vector outcome (DistributionDef::vector_outcome): `inputs`
+// are the op's inputs on one row (the K observed outcome entries, then the
+// arguments), `out` receives the K drawn entries.
+using VectorSampleFunction = void (*)(std::span<const double> inputs, Rng& rng, std::span<double> out);
+
 // E[y | args] as graph nodes, from the nodes of the arguments (args[i] for
 // the i-th argument after y), for predictions.
 using MeanFunction = int (*)(NodeMaker& make, std::span<const int> args);
@@ -113,6 +118,17 @@ struct DistributionDef {
     // Why lcdf and lccdf are absent (eval == nullptr), for the checker's
     // message: "'gamma_lcdf' is not available: <this>".
     std::string_view no_cdf = {};
+    // A vector outcome (multinomial's K counts, written `[n1, n2, n3] ~
+    // ...`): the op's inputs are the K outcome entries, each in `outcome`'s
+    // domain, then the K entries of the one (vector) argument, so the op is
+    // variadic with 2K inputs. Such a distribution draws with
+    // `sample_vector`; `sample` and `mean` are nullptr (the checker builds
+    // the expected entries from `expected_entry`).
+    bool vector_outcome = false;
+    VectorSampleFunction sample_vector = nullptr;
+    // E[y_k] of a vector outcome's entry k from the node of the outcome's
+    // total (sum of its entries) and of the argument's entry k.
+    int (*expected_entry)(NodeMaker& make, int total, int argument) = nullptr;
 };
 
 // nullptr for an unknown name.

@@ -71,6 +71,8 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     std::vector<bool> live(count, false);
     for (int t : graph_.terms()) live[static_cast<std::size_t>(t)] = true;
     if (weight_ >= 0) live[static_cast<std::size_t>(weight_)] = true;
+    for (std::size_t t = 0; t < graph_.terms().size(); ++t)
+        if (graph_.term_multiplier(t) >= 0) live[static_cast<std::size_t>(graph_.term_multiplier(t))] = true;
     for (std::size_t id = count; id-- > 0;)
         if (live[id])
             for (int in : nodes[id].inputs) live[static_cast<std::size_t>(in)] = true;
@@ -296,6 +298,8 @@ void Evaluator::find_conditional(const std::vector<bool>& live) {
     for (int t : graph_.terms()) unconditional[static_cast<std::size_t>(t)] = true;
     // The rows' weights multiply every term: needed in every row.
     if (weight_ >= 0) unconditional[static_cast<std::size_t>(weight_)] = true;
+    for (std::size_t t = 0; t < graph_.terms().size(); ++t)
+        if (graph_.term_multiplier(t) >= 0) unconditional[static_cast<std::size_t>(graph_.term_multiplier(t))] = true;
     for (std::size_t id = count; id-- > 0;) {
         if (!unconditional[id]) continue;
         const Node& n = nodes[id];
@@ -374,12 +378,14 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
     for (int id : *current_varying_)
         if (!ws.adjoint[static_cast<std::size_t>(id)].empty())
             std::fill_n(ws.adjoint[static_cast<std::size_t>(id)].begin(), n, 0.0);
-    for (int term : graph_.terms()) {
+    for (std::size_t k = 0; k < graph_.terms().size(); ++k) {
+        const int term = graph_.terms()[k];
         const Node& t = graph_.node(term);
         if (t.row_invariant || !has_deps(t)) continue;
         Col seed(ws.adjoint[static_cast<std::size_t>(term)].data(), len);
-        if (weight_ < 0) seed -= 1.0;
-        else seed -= ConstCol(value_ptr(ws, weight_, ws.begin), len);
+        const int w = row_weight(k);
+        if (w < 0) seed -= 1.0;
+        else seed -= ConstCol(value_ptr(ws, w, ws.begin), len);
     }
     for (auto it = current_varying_->rbegin(); it != current_varying_->rend(); ++it) {
         const int id = *it;
@@ -569,16 +575,18 @@ void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResu
     forward_block(ws, begin, n, mode);
     double sum = 0;
     const auto len = static_cast<Eigen::Index>(n);
-    for (int term : graph_.terms()) {
+    for (std::size_t k = 0; k < graph_.terms().size(); ++k) {
+        const int term = graph_.terms()[k];
         const Node& t = graph_.node(term);
         if (t.row_invariant) continue;
         const ConstCol v(value_ptr(ws, term, begin), len);
-        if (weight_ < 0) {
+        const int weight = row_weight(k);
+        if (weight < 0) {
             sum += v.sum();
         } else {
             // A row of weight 0 adds exactly 0, even where its term is not
             // finite at theta (0 * -inf would be NaN).
-            const ConstCol w(value_ptr(ws, weight_, begin), len);
+            const ConstCol w(value_ptr(ws, weight, begin), len);
             sum += (w == 0.0).select(0.0, w * v).sum();
         }
     }
@@ -770,9 +778,10 @@ std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::Vect
         const std::size_t n = std::min(block_rows_, rows_ - begin);
         forward_block(ws, begin, n, Mode::value);
         for (std::size_t r = 0; r < n; ++r) {
-            if (weight_ >= 0 && value_ptr(ws, weight_, begin)[r] == 0) continue;
             for (std::size_t t = 0; t < terms.size(); ++t) {
                 if (graph_.node(terms[t]).row_invariant) continue;
+                const int w = row_weight(t);
+                if (w >= 0 && value_ptr(ws, w, begin)[r] == 0) continue;
                 const double v = value_ptr(ws, terms[t], begin)[r];
                 if (!std::isfinite(v)) return NonFinite{begin + r, static_cast<int>(t), v};
             }

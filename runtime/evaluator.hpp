@@ -180,6 +180,12 @@ private:
     std::size_t blocks_;
     int threads_;
     int weight_;  // the graph's weight node, or -1
+    // The node whose value weights term t's rows: its own multiplier (a
+    // group-level term), else the weight; -1: each row counts once.
+    int row_weight(std::size_t t) const {
+        const int m = graph_.term_multiplier(t);
+        return m >= 0 ? m : weight_;
+    }
 
     // Row-invariant nodes: computed once per evaluation.
     std::vector<double> invariant_value_;

@@ -8,7 +8,9 @@
 // that a term which depends on no data column (row-invariant: a prior or a
 // penalty on the parameters) is added once, not once per row; and that with
 // a `weight` node every row's terms count that node's value times
-// (frequency weights: a row of weight 3 stands for three identical rows).
+// (frequency weights: a row of weight 3 stands for three identical rows);
+// a term with its own multiplier node (a group-level term) counts that
+// node's value times instead.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +44,14 @@ public:
     int add_parameter(int parameter);
     int add_op(const OpDef& op, std::vector<int> inputs);
 
-    void add_term(int node) { terms_.push_back(node); }
+    // A term, with `multiplier` (a node of data only; -1: none) in place of
+    // the weight for this term alone: a group-level term (`target += ...
+    // per g`) counts on the first row of each level of g, 1 there and 0
+    // on every other row, and is not weighted by `weight`.
+    void add_term(int node, int multiplier = -1) {
+        terms_.push_back(node);
+        multipliers_.push_back(multiplier);
+    }
     // The node (of data only) whose value weights each row's terms; -1:
     // every row counts once.
     void set_weight(int node) { weight_ = node; }
@@ -51,6 +60,8 @@ public:
     const std::vector<Node>& nodes() const { return nodes_; }
     const Node& node(int id) const { return nodes_[static_cast<std::size_t>(id)]; }
     const std::vector<int>& terms() const { return terms_; }
+    // The multiplier of terms()[t], -1 for none.
+    int term_multiplier(std::size_t t) const { return multipliers_[t]; }
     int parameter_count() const { return parameter_count_; }
 
 private:
@@ -58,6 +69,7 @@ private:
 
     std::vector<Node> nodes_;
     std::vector<int> terms_;
+    std::vector<int> multipliers_;  // one per term
     int weight_ = -1;
     int parameter_count_ = 0;
     std::map<std::tuple<int, std::uint64_t, std::vector<int>>, int> index_;

@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
@@ -305,6 +306,14 @@ const char* const poisson_levels =
     "param e[h]\n"
     "yc ~ poisson(exp(b*x1 + e[h]))\n";
 
+// A normal penalty on each intercept, once per level of g: levels spread
+// over every rank, one ("islands") seen only on the last; the data the term
+// uses (h) is the same on every row of a level only where a test says so.
+const char* const penalized_groups =
+    "param a[g]\n"
+    "yb ~ bernoulli(sigmoid(a[g] + b1*x1 + b2*x2))\n"
+    "target += normal_lpdf(a[g] | 0, 1.5) per g\n";
+
 const char* const normal_x3 =
     "param sigma > 0\n"
     "yn ~ normal(c + d*x1 + f*x3, sigma)\n";
@@ -427,6 +436,51 @@ TEST_CASE("a distributed fit with integer group levels equals one machine's, bit
     REQUIRE(one.bound);
     REQUIRE(one.json.find("\"e[40]\"") != std::string::npos);
     s.bind.threads = 1;
+    for (int k : rank_counts) {
+        INFO(k << " ranks");
+        check_same(one, distributed(text, s, k));
+    }
+}
+
+TEST_CASE("a group-level term counts each level once over all ranks, as on one machine, bit for bit") {
+    const std::string text = make_table(10000, false).text();
+    Scenario s;
+    s.model = penalized_groups;
+    s.simulate = true;
+    const Outcome one = alone(text, s);
+    REQUIRE(one.bound);
+    REQUIRE(one.json.find("\"a[islands]\"") != std::string::npos);
+    REQUIRE(one.json.find("\"converged\": true") != std::string::npos);
+    s.bind.threads = 1;
+    for (int k : rank_counts) {
+        INFO(k << " ranks");
+        check_same(one, distributed(text, s, k));
+    }
+}
+
+TEST_CASE("data that vary within a level of a group-level term are reported on every rank as on one machine") {
+    // h is constant within each level of g only when made so; then one row
+    // on a late rank breaks it.
+    Table t = make_table(10000, false);
+    std::map<std::string, std::string> h_of;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        std::string g = t.cell(r, "g");
+        if (g.front() == '"') g = g.substr(1, g.size() - 2);
+        const auto [it, fresh] = h_of.emplace(g, t.cell(r, "h"));
+        t.cell(r, "h") = it->second;
+    }
+    Scenario s;
+    s.model = "param a[g]\nyb ~ bernoulli(sigmoid(a[g] + b1*x1))\ntarget += normal_lpdf(a[g] | 0.01 * h, 1.5) per g\n";
+    s.fit = false;
+    const Outcome constant = alone(t.text(), s);
+    INFO(mlec::format(constant.diagnostics));
+    REQUIRE(constant.bound);
+    t.cell(9300, "h") = t.cell(9300, "h") == "10" ? "20" : "10";
+    const std::string text = t.text();
+    const Outcome one = alone(text, s);
+    REQUIRE_FALSE(one.bound);
+    REQUIRE(one.diagnostics.size() == 1);
+    CHECK(one.diagnostics[0].message.find("row 9301, column 'h': 'h' varies within level") == 0);
     for (int k : rank_counts) {
         INFO(k << " ranks");
         check_same(one, distributed(text, s, k));

@@ -197,3 +197,97 @@ TEST_CASE("predict refuses a group level the fit never saw") {
         mlec::format(ds) ==
         "new.csv:3:1: error: row 2, column 'g': level 'c' was not in the data the model was fitted to\n    c\n    ^\n");
 }
+
+namespace {
+
+// Six rows of counts over three categories: an intercept-only multinomial
+// has the closed-form MLE p_k = (column total) / (all trials), 10/40, 12/40,
+// 18/40.
+const char* multinomial_counts = "n1,n2,n3,w\n1,2,3,1\n0,4,1,2\n3,0,2,1\n2,1,5,1\n1,1,1,3\n3,4,6,1\n";
+const char* multinomial_model = "[n1, n2, n3] ~ multinomial(softmax([0, a2, a3]))\n";
+
+std::vector<std::vector<double>> csv_rows(const std::string& csv, std::string& header) {
+    std::istringstream lines(csv);
+    std::getline(lines, header);
+    std::vector<std::vector<double>> rows;
+    for (std::string line; std::getline(lines, line);) {
+        std::vector<double> v;
+        std::stringstream fields(line);
+        for (std::string f; std::getline(fields, f, ',');) v.push_back(std::stod(f));
+        rows.push_back(v);
+    }
+    return rows;
+}
+
+}  // namespace
+
+TEST_CASE("multinomial: simulate draws every count column with each row's total, predict gives N p_k") {
+    Bound b = bind_model(multinomial_model, multinomial_counts);
+    const auto r = mlec::fit(*b.problem);
+    REQUIRE(r.converged);
+    // closed form: a_k = log(total_k / total_1)
+    CHECK(r.parameters[0].estimate == Approx(std::log(12.0 / 10.0)).epsilon(1e-8));
+    CHECK(r.parameters[1].estimate == Approx(std::log(18.0 / 10.0)).epsilon(1e-8));
+    mlec::Diagnostics ds;
+    const auto sim = mlec::simulate_csv(*b.problem, r, 3, ds);
+    INFO(mlec::format(ds));
+    REQUIRE(sim);
+    std::string header;
+    const auto drawn = csv_rows(*sim, header);
+    CHECK(header == "n1,n2,n3");
+    const std::vector<double> totals{6, 5, 5, 8, 3, 13};
+    REQUIRE(drawn.size() == totals.size());
+    bool same_totals = true;
+    bool changed = false;
+    for (std::size_t i = 0; i < drawn.size(); ++i) {
+        same_totals = same_totals && drawn[i][0] + drawn[i][1] + drawn[i][2] == totals[i];
+        changed = changed || drawn[i][0] != (std::vector<double>{1, 0, 3, 2, 1, 3})[i];
+    }
+    CHECK(same_totals);
+    CHECK(changed);
+
+    auto newdata = mlec::Data::from_csv_text("n1,n2,n3\n1,1,2\n0,10,0\n", "new.csv", ds);
+    REQUIRE(newdata);
+    const auto predicted = mlec::predict_csv(*b.problem, r, *newdata, ds);
+    REQUIRE(predicted);
+    const auto rows = csv_rows(*predicted, header);
+    CHECK(header == "row,n1_expected,n1_expected_se,n2_expected,n2_expected_se,n3_expected,n3_expected_se");
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0][1] == Approx(4 * 10.0 / 40).epsilon(1e-8));
+    CHECK(rows[1][3] == Approx(10 * 12.0 / 40).epsilon(1e-8));
+    CHECK(rows[1][5] == Approx(10 * 18.0 / 40).epsilon(1e-8));
+    // SE of N p_1 with p_1 a proportion of 40 trials: N sqrt(p (1 - p) / 40)
+    CHECK(rows[0][2] == Approx(4 * std::sqrt(0.25 * 0.75 / 40)).epsilon(1e-6));
+
+    auto without_counts = mlec::Data::from_csv_text("x\n1\n", "new.csv", ds);
+    REQUIRE(without_counts);
+    mlec::Diagnostics refused;
+    CHECK_FALSE(mlec::predict_csv(*b.problem, r, *without_counts, refused));
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].message ==
+          "cannot predict from '[n1, n2, n3] ~ multinomial(softmax([0, a2, a3]))': its expected counts are the "
+          "row's total times each probability, and the new data have no column 'n1' to total");
+}
+
+TEST_CASE("multinomial: weights multiply rows, and the bootstrap draws every count column") {
+    // weight w is the rows repeated w times: the same log-likelihood
+    Bound weighted = bind_model(std::string("weight w\n") + multinomial_model, multinomial_counts);
+    Bound repeated =
+        bind_model(multinomial_model, "n1,n2,n3\n1,2,3\n0,4,1\n0,4,1\n3,0,2\n2,1,5\n1,1,1\n1,1,1\n1,1,1\n3,4,6\n");
+    const auto rw = mlec::fit(*weighted.problem);
+    const auto rr = mlec::fit(*repeated.problem);
+    REQUIRE(rw.converged);
+    REQUIRE(rr.converged);
+    CHECK(rw.log_likelihood == Approx(rr.log_likelihood).epsilon(1e-12));
+    REQUIRE(rw.parameters[0].std_error);
+    REQUIRE(rr.parameters[0].std_error);
+    CHECK(*rw.parameters[0].std_error == Approx(*rr.parameters[0].std_error).epsilon(1e-8));
+    mlec::FitOptions o;
+    o.bootstrap = 200;
+    o.seed = 5;
+    const auto boot = mlec::fit(*repeated.problem, o);
+    CHECK(boot.bootstrap_replicates == 200);
+    REQUIRE(boot.parameters[0].boot_se);
+    // the bootstrap SE of a log ratio of proportions is near the Wald SE
+    CHECK(*boot.parameters[0].boot_se == Approx(*rr.parameters[0].std_error).epsilon(0.3));
+}

@@ -76,8 +76,10 @@ inline bool column_in_domain(Domain d, const ConstCol& x) {
 
 // The domain of input k >= 1 (input 0 is y): its argument's; the inputs past
 // the last argument are the elements of that (vector) argument, as for
-// categorical(y | p_1, ..., p_K).
-inline Domain input_domain(const DistributionDef& def, int k) {
+// categorical(y | p_1, ..., p_K). A vector outcome's op has 2K inputs, the
+// K outcome entries first (DistributionDef::vector_outcome).
+inline Domain input_domain(const DistributionDef& def, int k, int arity) {
+    if (def.vector_outcome) return k < arity / 2 ? def.outcome : def.args.back().domain;
     const std::size_t i = std::min(static_cast<std::size_t>(k - 1), def.args.size() - 1);
     return def.args[i].domain;
 }
@@ -90,7 +92,7 @@ inline Domain input_domain(const DistributionDef& def, int k) {
 inline bool row_in_domain(const DistributionDef& def, const OpCall& c, Eigen::Index r) {
     const int arity = static_cast<int>(c.in.size());
     bool ok = in_domain_fast(def.outcome, c.in[0][r]);
-    for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(input_domain(def, k), c.in[k][r]);
+    for (int k = 1; ok && k < arity; ++k) ok = in_domain_fast(input_domain(def, k, arity), c.in[k][r]);
     return ok;
 }
 
@@ -114,7 +116,7 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
     }
     // Fast path: every row valid, nothing to repair.
     bool all_ok = every_row(c.value, [](double v) { return v > neg_inf; }) && column_in_domain(def.outcome, c.in[0]);
-    for (int k = 1; all_ok && k < arity; ++k) all_ok = column_in_domain(input_domain(def, k), c.in[k]);
+    for (int k = 1; all_ok && k < arity; ++k) all_ok = column_in_domain(input_domain(def, k, arity), c.in[k]);
     if (all_ok) return;
 
     const Eigen::Index n = c.value.size();

@@ -37,6 +37,7 @@
     X(beta) \
     X(uniform) \
     X(categorical) \
+    X(multinomial) \
     X(ordered_logistic) \
     X(ordered_probit)
 // clang-format on

@@ -103,8 +103,11 @@ Row steps_for(const rt::DistributionDef& d, const Point& p) {
     if (!p.step.empty()) return p.step;
     Row step;
     step.push_back(d.discrete ? 0.0 : default_step(d.outcome, p.x[0]));
+    // a vector outcome's entries come first, half of the inputs (counts: no steps)
+    const std::size_t first_argument = d.vector_outcome ? p.x.size() / 2 : 1;
+    for (std::size_t i = 1; i < first_argument; ++i) step.push_back(0.0);
     // inputs past the last argument are the elements of a vector argument
-    for (std::size_t i = 1; i < p.x.size(); ++i) {
+    for (std::size_t i = first_argument; i < p.x.size(); ++i) {
         const rt::Domain dom = d.args[std::min(i - 1, d.args.size() - 1)].domain;
         step.push_back(default_step(dom, p.x[i]));
     }
