@@ -1,7 +1,11 @@
 // beta(y | a, b):  log p(y) = (a - 1) log y + (b - 1) log(1 - y) - log B(a, b),
 // y in (0, 1), a, b > 0. log B without cancellation for large a or b
 // (detail::log_beta), log(1 - y) as log1p(-y).
+#include <algorithm>
+
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/incomplete_beta.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -11,6 +15,8 @@ namespace {
 constexpr DistArg args[] = {{"a", Domain::positive}, {"b", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // G_a / (G_a + G_b) (beta_draw in runtime/random.cpp: from the logs for
 // small a or b, kept inside (0, 1)).
@@ -19,16 +25,15 @@ double sample(std::span<const double> a, Rng& rng) { return beta_draw(rng, a[0],
 // E[y] = a/(a + b).
 int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_div(), {a[0], make.op(op_add(), {a[0], a[1]})}); }
 
-constexpr DistributionDef def{
-    .name = "beta",
-    .discrete = false,
-    .outcome = Domain::unit_open,
-    .args = args,
-    .op = {"beta", 3, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf =
-        "its derivatives in a and b (parameters of the regularized incomplete beta function) are not implemented yet"};
+constexpr DistributionDef def{.name = "beta",
+                              .discrete = false,
+                              .outcome = Domain::unit_open,
+                              .args = args,
+                              .op = {"beta", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"beta_lcdf", 3, &lcdf, false},
+                              .lccdf = {"beta_lccdf", 3, &lccdf, false}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);
@@ -116,6 +121,26 @@ void eval(OpCall& c) {
     if (c.want_d2(0, 1)) c.d2[ya] = y.inverse();
     if (c.want_d2(0, 2)) c.d2[yb] = -(1.0 - y).inverse();
     finish_rows(c, def);
+}
+
+// P(Y <= y) = I_y(a, b), whose inputs (x, a, b) are beta's (y, a, b)
+// (incomplete_beta.hpp); 1 - y is exact for y >= 1/2 and rounds below.
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const IncBetaSide s = incomplete_beta_sides(x[0], 1 - x[0], x[1], x[2]).lower;
+        out.value = s.value;
+        std::copy(s.d1.begin(), s.d1.end(), out.d1.begin());
+        std::copy(s.d2.begin(), s.d2.end(), out.d2.begin());
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        const IncBetaSide s = incomplete_beta_sides(x[0], 1 - x[0], x[1], x[2]).upper;
+        out.value = s.value;
+        std::copy(s.d1.begin(), s.d1.end(), out.d1.begin());
+        std::copy(s.d2.begin(), s.d2.end(), out.d2.begin());
+    });
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // gamma(y | shape, rate), shape a, rate b:
 //     log p(y) = a log b - lgamma(a) + (a - 1) log y - b y,   y, a, b > 0.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/incomplete_gamma.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -10,6 +12,8 @@ namespace {
 constexpr DistArg args[] = {{"shape", Domain::positive}, {"rate", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // G(shape)/rate, from the draw's log so that a small shape does not lose
 // the draws a double can express; one below the smallest double becomes that
@@ -25,16 +29,15 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = shape/rate.
 int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_div(), {a[0], a[1]}); }
 
-constexpr DistributionDef def{
-    .name = "gamma",
-    .discrete = false,
-    .outcome = Domain::positive,
-    .args = args,
-    .op = {"gamma", 3, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf =
-        "its derivatives in shape (a parameter of the regularized incomplete gamma function) are not implemented yet"};
+constexpr DistributionDef def{.name = "gamma",
+                              .discrete = false,
+                              .outcome = Domain::positive,
+                              .args = args,
+                              .op = {"gamma", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"gamma_lcdf", 3, &lcdf, false},
+                              .lccdf = {"gamma_lccdf", 3, &lccdf, false}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);
@@ -87,6 +90,35 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 2)) c.d2[ab] = b.inverse();
     if (c.want_d2(2, 2)) c.d2[bb] = -a / b.square();
     finish_rows(c, def);
+}
+
+// P(Y <= y) = P(a, x) and P(Y > y) = Q(a, x) at x = b y (incomplete_gamma.hpp),
+// whose partials in (x, a) give those in (y, a, b) by x_y = b, x_b = y,
+// x_yb = 1.
+void write(const IncGammaSide& s, double y, double b, CdfRow& out) {
+    const double lx = s.d1[0];
+    const double lxx = s.d2[pair_index(0, 0, 2)];
+    const double lxa = s.d2[pair_index(0, 1, 2)];
+    out.value = s.value;
+    out.d1 = {lx * b, s.d1[1], lx * y, 0};
+    out.d2[yy] = lxx * b * b;
+    out.d2[ya] = lxa * b;
+    out.d2[yb] = lxx * b * y + lx;
+    out.d2[aa] = s.d2[pair_index(1, 1, 2)];
+    out.d2[ab] = lxa * y;
+    out.d2[bb] = lxx * y * y;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        write(incomplete_gamma_sides(x[2] * x[0], x[1]).lower, x[0], x[2], out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        write(incomplete_gamma_sides(x[2] * x[0], x[1]).upper, x[0], x[2], out);
+    });
 }
 
 }  // namespace

@@ -67,14 +67,15 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_div(), {make.op(op_mul(), {one_m_pi, a[0]}), one_m_f0});
 }
 
-constexpr DistributionDef def{.name = "hurdle_negbinomial",
-                              .discrete = true,
-                              .outcome = Domain::count,
-                              .args = args,
-                              .op = {"hurdle_negbinomial", 4, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean,
-                              .no_cdf = "not implemented yet, as for negbinomial"};
+constexpr DistributionDef def{
+    .name = "hurdle_negbinomial",
+    .discrete = true,
+    .outcome = Domain::count,
+    .args = args,
+    .op = {"hurdle_negbinomial", 4, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf = "not implemented yet (write the zero and the count parts with negbinomial_lcdf)"};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];

@@ -1,7 +1,9 @@
 // inv_gamma(y | alpha, beta) with shape alpha and scale beta (Stan's form):
 //     log p(y) = alpha log beta - lgamma(alpha) - (alpha + 1) log y - beta/y,
 // y, alpha, beta > 0: 1/y ~ gamma(alpha, beta).
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/incomplete_gamma.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -11,6 +13,8 @@ namespace {
 constexpr DistArg args[] = {{"alpha", Domain::positive}, {"beta", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // beta/G(alpha), from the draw's log (a small alpha's gamma draw may
 // underflow); the result is kept inside (0, inf), as y > 0 must be finite.
@@ -30,16 +34,15 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_div(), {a[1], excess});
 }
 
-constexpr DistributionDef def{
-    .name = "inv_gamma",
-    .discrete = false,
-    .outcome = Domain::positive,
-    .args = args,
-    .op = {"inv_gamma", 3, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf =
-        "its derivatives in alpha (a parameter of the regularized incomplete gamma function) are not implemented yet"};
+constexpr DistributionDef def{.name = "inv_gamma",
+                              .discrete = false,
+                              .outcome = Domain::positive,
+                              .args = args,
+                              .op = {"inv_gamma", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"inv_gamma_lcdf", 3, &lcdf, false},
+                              .lccdf = {"inv_gamma_lccdf", 3, &lccdf, false}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ya = pair_index(0, 1, 3);
@@ -89,6 +92,38 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 2)) c.d2[ab] = b.inverse();
     if (c.want_d2(2, 2)) c.d2[bb] = -a / b.square();
     finish_rows(c, def);
+}
+
+// 1/Y ~ gamma(alpha, beta): P(Y <= y) = Q(alpha, x) and P(Y > y) =
+// P(alpha, x) at x = beta/y (incomplete_gamma.hpp), whose partials in
+// (x, alpha) give those in (y, alpha, beta) by
+//     x_y = -x/y, x_beta = 1/y, x_yy = 2x/y^2, x_ybeta = -1/y^2, x_betabeta = 0.
+void write(const IncGammaSide& s, double y, double b, CdfRow& out) {
+    const double x = b / y;
+    const double lx = s.d1[0];
+    const double lxx = s.d2[pair_index(0, 0, 2)];
+    const double lxa = s.d2[pair_index(0, 1, 2)];
+    const double x_y = -x / y;
+    out.value = s.value;
+    out.d1 = {lx * x_y, s.d1[1], lx / y, 0};
+    out.d2[yy] = lxx * x_y * x_y + lx * 2 * x / (y * y);
+    out.d2[ya] = lxa * x_y;
+    out.d2[yb] = lxx * x_y / y - lx / (y * y);
+    out.d2[aa] = s.d2[pair_index(1, 1, 2)];
+    out.d2[ab] = lxa / y;
+    out.d2[bb] = lxx / (y * y);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        write(incomplete_gamma_sides(x[2] / x[0], x[1]).upper, x[0], x[2], out);
+    });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+        write(incomplete_gamma_sides(x[2] / x[0], x[1]).lower, x[0], x[2], out);
+    });
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 // nothing), where lgamma(y + size) - lgamma(size) would lose ten digits.
 #include <array>
 
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/incomplete_beta.hpp"
 #include "runtime/distributions/negbinomial_terms.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
@@ -20,6 +22,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::positive}, {"size", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // The gamma-Poisson mixture: lambda ~ Gamma(size, rate size/mu) (mean mu),
 // y ~ Poisson(lambda), which has mean mu and variance mu + mu^2/size.
@@ -38,16 +42,15 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = mu.
 int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
 
-constexpr DistributionDef def{
-    .name = "negbinomial",
-    .discrete = true,
-    .outcome = Domain::count,
-    .args = args,
-    .op = {"negbinomial", 3, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf =
-        "its derivatives in size (a parameter of the regularized incomplete beta function) are not implemented yet"};
+constexpr DistributionDef def{.name = "negbinomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"negbinomial", 3, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"negbinomial_lcdf", 3, &lcdf, false},
+                              .lccdf = {"negbinomial_lccdf", 3, &lccdf, false}};
 
 constexpr int mm = pair_index(1, 1, 3);
 constexpr int ms = pair_index(1, 2, 3);
@@ -101,6 +104,45 @@ void eval(OpCall& c) {
         if (d_phiphi) c.d2[ss][r] = t.h[2];
     }
     finish_rows(c, def);
+}
+
+// P(Y <= y) = I_p(size, y + 1) at p = size/(size + mu), 1 - p = mu/(size + mu)
+// (incomplete_beta.hpp; the gamma-Poisson mixture's count is at most y when
+// the (y + 1)-th Poisson event comes after the gamma rate's time), and
+// P(Y > y) its other side. The count y is not differentiated; the partials
+// in (p, size) (x and a there; b = y + 1 is fixed) give those in (mu, size)
+// by, with t = size + mu,
+//     p_mu = -size/t^2, p_size = mu/t^2,
+//     p_mu,mu = 2 size/t^3, p_mu,size = (size - mu)/t^3, p_size,size = -2 mu/t^3.
+void write(const IncBetaSide& s, double mu, double size, CdfRow& out) {
+    const double t = size + mu;
+    const double p_m = -size / (t * t);
+    const double p_s = mu / (t * t);
+    const double p_mm = 2 * size / (t * t * t);
+    const double p_ms = (size - mu) / (t * t * t);
+    const double p_ss = -2 * mu / (t * t * t);
+    const double lx = s.d1[0];
+    const double lxx = s.d2[pair_index(0, 0, 3)];
+    const double lxa = s.d2[pair_index(0, 1, 3)];
+    out.value = s.value;
+    out.d1[1] = lx * p_m;
+    out.d1[2] = lx * p_s + s.d1[1];
+    out.d2[mm] = lxx * p_m * p_m + lx * p_mm;
+    out.d2[ms] = lxx * p_m * p_s + lx * p_ms + lxa * p_m;
+    out.d2[ss] = lxx * p_s * p_s + 2 * lxa * p_s + s.d2[pair_index(1, 1, 3)] + lx * p_ss;
+}
+
+IncBetaSides sides(const std::array<double, 3>& x) {
+    const double t = x[1] + x[2];
+    return incomplete_beta_sides(x[2] / t, x[1] / t, x[2], x[0] + 1);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { write(sides(x).lower, x[1], x[2], out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { write(sides(x).upper, x[1], x[2], out); });
 }
 
 }  // namespace

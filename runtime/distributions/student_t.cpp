@@ -6,7 +6,9 @@
 // (x = nu/2):  C = x log1pmx(1/(2x)) - log sqrt(2 pi) + R(x + 1/2) - R(x),
 // which tends to the normal constant without the cancellation of two lgamma
 // values of size nu log nu (1e-5 absolute at nu = 1e10).
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/incomplete_beta.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -16,6 +18,8 @@ namespace {
 constexpr DistArg args[] = {{"nu", Domain::positive}, {"mu", Domain::real}, {"sigma", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // mu + sigma z / sqrt(chi2_nu / nu), chi2_nu = 2 G(nu/2); the square root
 // taken through the gamma draw's log, which may underflow for small nu.
@@ -32,16 +36,15 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = mu (for nu > 1; reported as mu whatever nu).
 int mean(NodeMaker&, std::span<const int> a) { return a[1]; }
 
-constexpr DistributionDef def{
-    .name = "student_t",
-    .discrete = false,
-    .outcome = Domain::real,
-    .args = args,
-    .op = {"student_t", 4, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf =
-        "its derivatives in nu (a parameter of the regularized incomplete beta function) are not implemented yet"};
+constexpr DistributionDef def{.name = "student_t",
+                              .discrete = false,
+                              .outcome = Domain::real,
+                              .args = args,
+                              .op = {"student_t", 4, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"student_t_lcdf", 4, &lcdf, false},
+                              .lccdf = {"student_t_lccdf", 4, &lccdf, false}};
 
 constexpr int arity = 4;
 constexpr int iy = 0;
@@ -153,6 +156,87 @@ void eval(OpCall& c) {
         if (c.want_d2(inu, isig)) c.d2[pair_index(inu, isig, arity)] = t * (t - q / nu) / sigma;
     }
     finish_rows(c, def);
+}
+
+// The distribution functions. For u >= 0 the upper tail of the standard
+// t is S(u) = P(T > u) = I_x(nu/2, 1/2)/2 at x = nu/(nu + u^2), 1 - x =
+// u^2/(nu + u^2) (incomplete_beta.hpp, inputs (x, a, b) = (x, nu/2, 1/2)).
+// In (u, nu), with L = log S, f the t density and g = d/dnu log f(u) (eval's
+// d/dnu at z = u, sigma = 1):
+//     L_nu = L_x x_nu + L_a/2,   L_nu,nu = L_xx x_nu^2 + L_xa x_nu + L_aa/4 + L_x x_nu,nu
+//     L_u = L_x x_u (= -f/S; -2 f(0) at u = 0, where 1 - x is 0)
+//     L_uu = L_u (f'/f - L_u),   f'/f = -(nu + 1) u/(nu + u^2)
+//     L_u,nu = L_u (g - L_nu)
+// from x_u = -2 x^2 u/nu, x_nu = x (1 - x)/nu, x_nu,nu = -2 x^2 (1 - x)/nu^2.
+// The u partials are written through f rather than through x's own second
+// partials, whose two terms grow like 1/u and cancel near u = 0.
+LogSide<2> upper_tail(double u, double nu) {
+    // x and 1 - x from r = u^2/nu, or from 1/r for u^2 > nu, so that
+    // neither rounds to 0 or 1 before it must.
+    const double r = u * u / nu;
+    const double x = r > 1 ? (1 / r) / (1 + 1 / r) : 1 / (1 + r);
+    const double x_c = r > 1 ? 1 / (1 + 1 / r) : r / (1 + r);
+    const IncBetaSide b = incomplete_beta_sides(x, x_c, 0.5 * nu, 0.5).lower;
+    const double lx = b.d1[0];
+    const double x_nu = x * x_c / nu;
+    LogSide<2> t;
+    t.value = b.value - 0.6931471805599453;
+    const double l_nu = x_c > 0 ? lx * x_nu + 0.5 * b.d1[1] : 0.0;
+    const double l_nunu = x_c > 0 ? b.d2[pair_index(0, 0, 3)] * x_nu * x_nu + b.d2[pair_index(0, 1, 3)] * x_nu +
+                                        0.25 * b.d2[pair_index(1, 1, 3)] - lx * 2 * x * x * x_c / (nu * nu)
+                                  : 0.0;
+    const NuTerms nt = nu_terms(nu, true, false);
+    const double l_u = x_c > 0 ? lx * (-2 * x * x * u / nu) : -2 * std::exp(nt.c);
+    const double lm = x_c < 0.5 ? log1pmx(-x_c) : x_c + std::log(x);
+    const double g = nt.c1 + 0.5 * lm + 0.5 * x_c / nu;
+    t.d1 = {l_u, l_nu};
+    t.d2[pair_index(0, 0, 2)] = l_u * (-(nu + 1) * u / (nu + u * u) - l_u);
+    t.d2[pair_index(0, 1, 2)] = l_u * (g - l_nu);
+    t.d2[pair_index(1, 1, 2)] = l_nunu;
+    return t;
+}
+
+// log P(T <= z) (lower) or log P(T > z) in (z, nu): the upper tail at
+// |z| (with the signs of its odd z partials turned for z < 0), or 1 minus
+// it; then (y, mu, sigma) by z = (y - mu)/sigma (cdf.hpp, standardized).
+void write(const std::array<double, 4>& in, bool lower, CdfRow& out) {
+    const double nu = in[inu];
+    const Inner<3> z = standardized(in[iy], in[imu], in[isig]);
+    LogSide<2> t = upper_tail(std::abs(z.z), nu);
+    if (z.z < 0) {
+        t.d1[0] = -t.d1[0];
+        t.d2[pair_index(0, 1, 2)] = -t.d2[pair_index(0, 1, 2)];
+    }
+    // The tail itself is log P(T > z) for z >= 0 and log P(T <= z) for z < 0.
+    if ((z.z >= 0) == lower) t = complement_side(t);
+    out.value = t.value;
+    const double g_z = t.d1[0];
+    const double g_zz = t.d2[pair_index(0, 0, 2)];
+    const double g_znu = t.d2[pair_index(0, 1, 2)];
+    // z's inputs (y, mu, sigma) are inputs (iy, imu, isig).
+    constexpr std::array<int, 3> at = {iy, imu, isig};
+    out.d1[inu] = t.d1[1];
+    out.d2[pair_index(inu, inu, arity)] = t.d2[pair_index(1, 1, 2)];
+    for (int i = 0; i < 3; ++i) {
+        const double zi = z.d1[static_cast<std::size_t>(i)];
+        const int ai = at[static_cast<std::size_t>(i)];
+        out.d1[static_cast<std::size_t>(ai)] = g_z == 0 ? 0.0 : g_z * zi;
+        out.d2[pair_index(std::min(ai, inu), std::max(ai, inu), arity)] = g_znu == 0 ? 0.0 : g_znu * zi;
+        for (int j = i; j < 3; ++j) {
+            const int aj = at[static_cast<std::size_t>(j)];
+            const double second = g_zz == 0 ? 0.0 : (g_zz * zi) * z.d1[static_cast<std::size_t>(j)];
+            const double first = g_z == 0 ? 0.0 : g_z * z.d2[static_cast<std::size_t>(pair_index(i, j, 3))];
+            out.d2[pair_index(std::min(ai, aj), std::max(ai, aj), arity)] = second + first;
+        }
+    }
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { write(x, true, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { write(x, false, out); });
 }
 
 }  // namespace

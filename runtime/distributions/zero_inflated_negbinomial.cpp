@@ -29,14 +29,15 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_mul(), {make.op(op_sub(), {make.constant(1), a[2]}), a[0]});
 }
 
-constexpr DistributionDef def{.name = "zero_inflated_negbinomial",
-                              .discrete = true,
-                              .outcome = Domain::count,
-                              .args = args,
-                              .op = {"zero_inflated_negbinomial", 4, &eval, false},
-                              .sample = &sample,
-                              .mean = &mean,
-                              .no_cdf = "not implemented yet, as for negbinomial"};
+constexpr DistributionDef def{
+    .name = "zero_inflated_negbinomial",
+    .discrete = true,
+    .outcome = Domain::count,
+    .args = args,
+    .op = {"zero_inflated_negbinomial", 4, &eval, false},
+    .sample = &sample,
+    .mean = &mean,
+    .no_cdf = "not implemented yet (write the zero and the count parts with negbinomial_lcdf)"};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];

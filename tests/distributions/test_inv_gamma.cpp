@@ -31,6 +31,19 @@ MLEC_DISTRIBUTION_TEST(inv_gamma, false, Domain::positive, "alpha:positive;beta:
             {{inf, 2, 1}, -inf, false}};
 }
 
+// 1/Y ~ gamma: the points of gamma's test mirrored, both tails, alpha from
+// 0.1 to 1000.
+MLEC_CDF_TEST(inv_gamma) {
+    auto point = [](double y, double alpha, double beta) {
+        return big_cdf_point({y, alpha, beta}, bm::inverse_gamma_distribution<Big>(alpha, beta));
+    };
+    return {point(0.5, 2, 1),       point(2, 0.5, 3),       point(0.01, 3, 0.05),  point(100, 50, 4000),
+            point(1, 1, 1),         point(0.02, 200, 5),    point(50, 0.01, 1e-3), point(1e-3, 0.5, 1e-4),
+            point(2, 0.1, 1),       point(1e-3, 1000, 900), point(1, 1000, 1100),  point(1e-3, 3, 2),
+            point(1e3, 30, 1),      point(0.1, 1000, 200),  point(2e-4, 2, 0.5),   cdf_outside({0, 2, 1}),
+            cdf_outside({1, 0, 1}), cdf_outside({1, 2, 0})};
+}
+
 }  // namespace
 
 TEST_CASE("inv_gamma's mean") {

@@ -42,6 +42,24 @@ MLEC_DISTRIBUTION_TEST(student_t, false, Domain::real, "nu:positive;mu:a real nu
             {{0, 3, qnan, 1}, -inf, false}};
 }
 
+// At z = (y - mu)/sigma, from the standard t in 50 digits; nu from 0.1
+// to 1000, both tails (z = +-1e6: log P = -nu log|z| + ...), z = 0.
+CdfPoint student_t_cdf_point(double y, double nu, double mu, double sigma) {
+    const Big z = (Big(y) - mu) / sigma;
+    const bm::students_t_distribution<Big> t(nu);
+    const Big lower = bm::cdf(t, z);
+    const Big upper = bm::cdf(bm::complement(t, z));
+    return {{y, nu, mu, sigma}, static_cast<double>(log(lower)), static_cast<double>(log(upper))};
+}
+
+MLEC_CDF_TEST(student_t) {
+    const auto point = student_t_cdf_point;
+    return {point(0.3, 3, 0, 1),    point(-2, 0.5, 0, 1),      point(2, 0.1, 0, 1),      point(1.7, 5, 1.7, 2),
+            point(1.71, 5, 1.7, 2), point(-40, 4, 0, 1),       point(40, 4, 0, 1),       point(1e6, 2, 0, 1),
+            point(-1e6, 1, 3, 1),   point(2.5, 1000, 0, 1),    point(-8, 1000, 0, 1),    point(12, 30, 1, 0.5),
+            point(-0.2, 1, 0, 3),   cdf_outside({1, 0, 0, 1}), cdf_outside({1, 2, 0, 0})};
+}
+
 }  // namespace
 
 TEST_CASE("student_t near its normal limit and in the far tail") {
