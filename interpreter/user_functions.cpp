@@ -68,7 +68,8 @@ ast::Expr clone(const ast::Expr& e) {
 
 // Every name a model reserves for something else: a def may not take it.
 bool is_function_name(const std::string& name) {
-    return rt::find_function(name) || name == "dot" || name == "softmax" || name == "!";
+    return rt::find_function(name) || name == "dot" || name == "softmax" || name == "lag" || name == "lag_exists" ||
+           name == "!";
 }
 
 // normal_lpdf, poisson_lcdf, ...: the distribution whose function `name` is.
@@ -324,7 +325,7 @@ private:
     }
 
     ast::Assign node(const ast::Assign& a) { return {a.name, a.name_span, top(a.value)}; }
-    ast::TargetAdd node(const ast::TargetAdd& t) { return {top(t.value)}; }
+    ast::TargetAdd node(const ast::TargetAdd& t) { return {top(t.value), t.per}; }
     ast::WeightBy node(const ast::WeightBy& w) { return {top(w.value)}; }
     ast::Report node(const ast::Report& r) { return {r.name, r.name_span, top(r.value)}; }
     ast::Data node(const ast::Data& d) { return d; }

@@ -61,6 +61,9 @@ TEST_CASE("a group-level term equals its levels' terms written out once each") {
         {"target += normal_lpdf(u[g] | 0, 2) per g\n", "target += m * normal_lpdf(u[g] | 0, 2)\n"},
         {"target += normal_lpdf(u[g] | 0.1 * z, sigma) per g\n", "target += m * normal_lpdf(u[g] | 0.1 * z, sigma)\n"},
         {"target += -0.5 * b0^2 per g\n", "target += -2 * b0^2\n"},
+        // Through a user function: inlining keeps the term's `per g`.
+        {"def pen(v, s) = normal_lpdf(v | 0, s)\ntarget += pen(u[g], 2) per g\n",
+         "target += m * normal_lpdf(u[g] | 0, 2)\n"},
     };
     for (const auto& [per, written] : forms) {
         INFO(per);
