@@ -82,7 +82,9 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         return;
     }
     if (weighted && p.collective) {
-        r.warnings.push_back(
+        // (emplace_back: GCC 12 with the precompiled header reports a false
+        // out-of-bounds copy for push_back of this literal as a string)
+        r.warnings.emplace_back(
             "no bootstrap: a weighted fit on several ranks is not bootstrapped (its repeated rows "
             "would not start at the blocks that make the sums independent of the ranks)");
         return;

@@ -251,7 +251,7 @@ void report_divergence(FitContext& c, const inference::Divergence& divergence) {
     if (!divergence.unbounded)
         r.log_likelihood_limit =
             std::abs(divergence.limit) < FitThresholds::perfect_fit_limit ? 0.0 : -divergence.limit;
-    r.warnings.push_back(
+    r.warnings.emplace_back(  // (not push_back: GCC 12's false out-of-bounds report, as in bootstrap.cpp)
         "the diverging parameters have no estimate and no standard error; the values where the "
         "optimizer stopped are not estimates");
     if (!separation_diagnostic(c.p, c.full(c.theta), c.full_direction(ray), names, r))

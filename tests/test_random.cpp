@@ -326,7 +326,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         c["bernoulli_logit"] = {bernoulli_case({-2.0}, sigmoid(-2.0)), bernoulli_case({4.0}, sigmoid(4.0))};
         for (auto [n, p] : {std::pair{10.0, 0.3}, {1000.0, 0.02}, {1e6, 0.7}, {1e9, 0.5}, {1e9, 1e-4}}) {
             const bm::binomial_distribution<> d(n, p);
-            auto cdf = [d, n](double y) { return y >= n ? 1.0 : bm::cdf(d, y); };  // Boost rejects y > n
+            auto cdf = [d = d, n = n](double y) { return y >= n ? 1.0 : bm::cdf(d, y); };  // Boost rejects y > n
             c["binomial"].push_back({{n, p}, n * p, n * p * (1 - p), bm::kurtosis(d), cdf});
         }
         for (double lambda : {0.5, 9.5, 10.5, 1e4, 1e9}) {
@@ -340,7 +340,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["negbinomial"].push_back({{mu, size}, mu, mu + mu * mu / size, bm::kurtosis(d), cdf_of(d)});
         }
         for (auto [n, a, b] : {std::tuple{10.0, 2.0, 3.0}, {50.0, 0.5, 0.5}, {1000.0, 20.0, 80.0}}) {
-            auto pmf = [n, a, b](double k) {
+            auto pmf = [n = n, a = a, b = b](double k) {
                 return std::exp(std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1) + std::lgamma(k + a) +
                                 std::lgamma(n - k + b) - std::lgamma(n + a + b) - std::lgamma(a) - std::lgamma(b) +
                                 std::lgamma(a + b));
@@ -348,14 +348,14 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             c["beta_binomial"].push_back(pmf_case({n, a, b}, pmf, static_cast<int>(n)));
         }
         for (auto [lambda, p0] : {std::pair{3.0, 0.3}, {0.1, 0.5}, {50.0, 0.05}}) {
-            auto pmf = [lambda, p0](double k) {
+            auto pmf = [lambda = lambda, p0 = p0](double k) {
                 const double f = bm::pdf(bm::poisson_distribution<>(lambda), k);
                 return k == 0 ? p0 + (1 - p0) * f : (1 - p0) * f;
             };
             c["zero_inflated_poisson"].push_back(pmf_case({lambda, p0}, pmf, 200));
         }
         for (auto [mu, size, p0] : {std::tuple{3.0, 2.0, 0.3}, {20.0, 0.5, 0.6}}) {
-            auto pmf = [mu, size, p0](double k) {
+            auto pmf = [mu = mu, size = size, p0 = p0](double k) {
                 const double f = negbinomial_pmf(k, mu, size);
                 return k == 0 ? p0 + (1 - p0) * f : (1 - p0) * f;
             };
@@ -363,7 +363,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         }
         // lambda = 0.05: the truncated count by inversion
         for (auto [lambda, p0] : {std::pair{3.0, 0.3}, {0.05, 0.4}, {40.0, 0.1}}) {
-            auto pmf = [lambda, p0](double k) {
+            auto pmf = [lambda = lambda, p0 = p0](double k) {
                 const bm::poisson_distribution<> d(lambda);
                 return k == 0 ? p0 : (1 - p0) * bm::pdf(d, k) / (1 - bm::pdf(d, 0));
             };
@@ -372,7 +372,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
         // f(0) = 0.11, 0.83 (rejection), 0.95 and 0.94 (inversion; the last
         // one's tail is long, size = 0.01)
         for (auto [mu, size, p0] : {std::tuple{3.0, 2.0, 0.3}, {0.2, 1.0, 0.5}, {0.05, 2.0, 0.5}, {5.0, 0.01, 0.2}}) {
-            auto pmf = [mu, size, p0](double k) {
+            auto pmf = [mu = mu, size = size, p0 = p0](double k) {
                 return k == 0 ? p0 : (1 - p0) * negbinomial_pmf(k, mu, size) / (1 - negbinomial_pmf(0, mu, size));
             };
             c["hurdle_negbinomial"].push_back(pmf_case({mu, size, p0}, pmf, 200000));
@@ -404,7 +404,7 @@ const std::map<std::string, std::vector<Case>>& all_cases() {
             const bm::students_t_distribution<> t(nu);
             Case k;
             k.args = {nu, mu, sigma};
-            k.cdf = [t, mu, sigma](double y) { return bm::cdf(t, (y - mu) / sigma); };
+            k.cdf = [t = t, mu = mu, sigma = sigma](double y) { return bm::cdf(t, (y - mu) / sigma); };
             if (nu > 4) {
                 k.mean = mu;
                 k.variance = sigma * sigma * nu / (nu - 2);
