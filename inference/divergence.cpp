@@ -1,6 +1,7 @@
 #include "inference/divergence.hpp"
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -55,9 +56,8 @@ std::optional<Divergence> judge_probe(double fx, const std::vector<double>& valu
 // logit that no row can tell from infinity) is flat for many units behind
 // x before the rise shows.
 std::optional<Divergence> behind(optim::Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
-                                 const Eigen::VectorXd& ray) {
+                                 const Eigen::VectorXd& ray, double threshold) {
     double previous = fx;
-    const double threshold = decrease_threshold(fx);
     for (int k = 0; k <= FitThresholds::probe_last_step; ++k) {
         if (k > FitThresholds::probe_first_judged && previous - fx > threshold) break;
         const double v = f.value(x - std::ldexp(1.0, k) * ray);
@@ -103,7 +103,9 @@ std::optional<Divergence> probe(optim::Objective& f, const Eigen::VectorXd& x, d
         // is Poisson to rounding), and only the rise behind x can tell.
         if (v > previous) {
             const bool level = values.empty() || fx - values.back() <= decrease_threshold(fx);
-            if (level && v - fx <= decrease_threshold(fx)) return behind(f, x, fx, d, ray);
+            const double clear =
+                std::max(decrease_threshold(fx), FitThresholds::clear_rise * std::max(1.0, std::abs(fx)));
+            if (level && v - fx <= decrease_threshold(fx)) return behind(f, x, fx, d, ray, clear);
             return std::nullopt;
         }
         values.push_back(v);
@@ -123,7 +125,7 @@ std::optional<Divergence> probe(optim::Objective& f, const Eigen::VectorXd& x, d
     }
     if (unbounded) return unbounded;
     if (values.empty()) return std::nullopt;
-    if (!(fx - values.back() > decrease_threshold(fx))) return behind(f, x, fx, d, ray);
+    if (!(fx - values.back() > decrease_threshold(fx))) return behind(f, x, fx, d, ray, decrease_threshold(fx));
     if (values.size() < 3 || values.size() > first_judged + 1) return std::nullopt;
     return judge_probe(fx, values, d);
 }

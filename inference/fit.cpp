@@ -251,7 +251,9 @@ void FitContext::fill_estimates(const Eigen::VectorXd& at) {
         ParameterEstimate e;
         e.name = est.name;
         e.estimate = p.evaluator().invariant_gradient(theta_at, est.node, grad);
-        jacobian.row(static_cast<Eigen::Index>(i)) = objective.reduce(grad).transpose();
+        // (no free coordinates: a row of a k = 0 matrix is a block of a null
+        // pointer, undefined behaviour even though empty)
+        if (k > 0) jacobian.row(static_cast<Eigen::Index>(i)) = objective.reduce(grad).transpose();
         e.implicit = est.implicit;
         e.fixed = est.coordinate >= 0 && coordinate_of(est) < 0;
         if (e.fixed) e.estimate = held_value_[static_cast<std::size_t>(est.coordinate)];

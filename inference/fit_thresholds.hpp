@@ -82,6 +82,12 @@ struct FitThresholds {
     // fit, whose rounding is tinier still) more than near_zero_decrease of
     // f.
     static constexpr double real_decrease = 1e-13;
+    // A ray level with f(x) ahead, rounding included, is a divergence only
+    // when f rises behind x by more than clear_rise relative: an unidentified
+    // direction (a + b with a and b carried 4096 units apart) also rises
+    // behind, by the rounding of the parameters themselves (about 1e-12
+    // relative there); a limit the optimizer ran past rises by far more.
+    static constexpr double clear_rise = 1e-9;
     static constexpr double near_zero_nll = 1e-6;
     static constexpr double near_zero_decrease = 1e-3;
     // An approach to a limit at infinity: the last doubling gains at most
