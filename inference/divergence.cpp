@@ -58,14 +58,23 @@ std::optional<Divergence> judge_probe(double fx, const std::vector<double>& valu
 std::optional<Divergence> behind(optim::Objective& f, const Eigen::VectorXd& x, double fx, const Eigen::VectorXd& d,
                                  const Eigen::VectorXd& ray, double threshold) {
     double previous = fx;
+    int reached = 0;  // the last step behind whose value counts
     for (int k = 0; k <= FitThresholds::probe_last_step; ++k) {
         if (k > FitThresholds::probe_first_judged && previous - fx > threshold) break;
         const double v = f.value(x - std::ldexp(1.0, k) * ray);
         if (!std::isfinite(v)) break;
         if (v < previous) return std::nullopt;
         previous = v;
+        reached = k;
     }
     if (!(previous - fx > threshold)) return std::nullopt;
+    // Level ahead as far out as the rise behind reaches: a ray that merely
+    // crosses a regular optimum off its axis (the drift of an unidentified
+    // pair a, b carried to 2e6 and -2e6 also moves a + b by 1e-7 of its
+    // length) rises ahead just as it does behind, quadratically on both
+    // sides, and only the rounding of f hid that at t = 1.
+    const double ahead = f.value(x + std::ldexp(1.0, reached) * ray);
+    if (std::isfinite(ahead) && ahead - fx > decrease_threshold(fx)) return std::nullopt;
     Divergence div;
     div.direction = d;
     div.limit = fx;

@@ -283,10 +283,7 @@ private:
     // A top-level expression: inlined, then bounded in depth.
     ast::Expr top(const ast::Expr& e) {
         ast::Expr out = expand(e, nullptr);
-        if (height(out) > max_inlined_height)
-            fail(e.span, "this expression is more than " + std::to_string(max_inlined_height) +
-                             " operations deep once its function calls are inlined; split it into local "
-                             "definitions");
+        if (height(out) > max_inlined_height) fail_too_deep(e.span);
         return out;
     }
 
@@ -347,23 +344,18 @@ private:
     ast::Expr expand(const ast::Expr& e, const Frame* frame) {
         // (Bounded while expanding, not only after: a chain of defs, each
         // with a body as deep as the parser allows, would overflow the stack.)
+        // (Every message is built in a cold function of its own: this one
+        // recurses once per level, and its frame must stay small, sanitizers
+        // included, for 2048 levels to fit any thread's stack.)
         const Depth depth(depth_);
-        if (depth_ > max_inlined_height)
-            fail(e.span, "this expression is more than " + std::to_string(max_inlined_height) +
-                             " operations deep once its function calls are inlined; split it into local "
-                             "definitions");
-        if (++nodes_ > max_inlined_nodes)
-            fail(e.span, "the model has more than " + std::to_string(max_inlined_nodes) +
-                             " operations once its function calls are inlined; compute a repeated part once, "
-                             "as a local definition (name = expr), and pass it");
+        if (depth_ > max_inlined_height) fail_too_deep(e.span);
+        if (++nodes_ > max_inlined_nodes) fail_too_large(e.span);
         ast::Expr out;
         out.span = e.span;
         if (const auto* name = std::get_if<ast::Name>(&e.node)) {
             if (frame)
                 if (auto it = frame->bound.find(name->name); it != frame->bound.end()) return clone(*it->second);
-            if (defs_.count(name->name))
-                fail(e.span, quoted(name->name) + " is a function (" + signature(*defs_.at(name->name)) +
-                                 "): call it as " + name->name + "(...)");
+            if (defs_.count(name->name)) fail_function_as_value(e.span, name->name);
             out.node = *name;
         } else if (const auto* neg = std::get_if<ast::Negate>(&e.node)) {
             out.node = ast::Negate{boxed(expand(*neg->operand, frame))};
@@ -382,6 +374,21 @@ private:
         return out;
     }
 
+    [[noreturn, gnu::cold, gnu::noinline]] void fail_too_deep(Span span) const {
+        fail(span, "this expression is more than " + std::to_string(max_inlined_height) +
+                       " operations deep once its function calls are inlined; split it into local definitions");
+    }
+
+    [[noreturn, gnu::cold, gnu::noinline]] void fail_too_large(Span span) const {
+        fail(span, "the model has more than " + std::to_string(max_inlined_nodes) +
+                       " operations once its function calls are inlined; compute a repeated part once, as a local "
+                       "definition (name = expr), and pass it");
+    }
+
+    [[noreturn, gnu::cold, gnu::noinline]] void fail_function_as_value(Span span, const std::string& name) const {
+        fail(span, quoted(name) + " is a function (" + signature(*defs_.at(name)) + "): call it as " + name + "(...)");
+    }
+
     std::vector<ast::Expr> expand_all(const std::vector<ast::Expr>& es, const Frame* frame) {
         std::vector<ast::Expr> out;
         out.reserve(es.size());
@@ -391,36 +398,24 @@ private:
 
     // v[i] in a body indexes the argument v, which must then be a name
     // (a vector parameter, a local, a column): the language indexes names.
-    ast::Index index(const ast::Index& ix, const Frame* frame) {
+    [[gnu::noinline]] ast::Index index(const ast::Index& ix, const Frame* frame) {
         ast::Index out{ix.name, ix.name_span, expand_all(ix.indices, frame)};
         if (frame)
             if (auto it = frame->bound.find(ix.name); it != frame->bound.end()) {
                 const auto* name = std::get_if<ast::Name>(&it->second->node);
-                if (!name)
-                    fail(it->second->span, "argument " + quoted(ix.name) + " of " + quoted(frame->def->name) +
-                                               " is indexed in its body (" + ix.name +
-                                               "[...]), so it must be a name: pass a vector parameter or a "
-                                               "local holding the vector");
+                if (!name) fail_indexed_argument(it->second->span, ix.name, frame->def->name);
                 out.name = name->name;
                 out.name_span = it->second->span;
                 return out;
             }
-        if (defs_.count(ix.name))
-            fail(ix.name_span, quoted(ix.name) + " is a function (" + signature(*defs_.at(ix.name)) + "): call it as " +
-                                   ix.name + "(...)");
+        if (defs_.count(ix.name)) fail_function_as_value(ix.name_span, ix.name);
         return out;
     }
 
-    ast::Expr call(const ast::Expr& e, const ast::Call& c, const Frame* caller) {
+    [[gnu::noinline]] ast::Expr call(const ast::Expr& e, const ast::Call& c, const Frame* caller) {
         const ast::Def& def = *defs_.at(c.callee);
         called_.insert(def.name);
-        if (c.conditional)
-            fail(c.callee_span, quoted(def.name) + " is a function (" + signature(def) +
-                                    "); its arguments are separated by ',', not '|'");
-        if (c.args.size() != def.arguments.size())
-            fail(e.span, quoted(def.name) + " takes " + check::plural(def.arguments.size(), "argument") + " (" +
-                             signature(def) + "), but " + std::to_string(c.args.size()) +
-                             (c.args.size() == 1 ? " was" : " were") + " given");
+        if (c.conditional || c.args.size() != def.arguments.size()) fail_call(e, c, def);
         // The arguments in the caller's frame, then the body in the callee's.
         const std::vector<ast::Expr> args = expand_all(c.args, caller);
         Frame frame;
@@ -433,6 +428,23 @@ private:
         // said of it as a whole (the outcome, an argument) points there.
         out.span = e.span;
         return out;
+    }
+
+    [[noreturn, gnu::cold, gnu::noinline]] void fail_indexed_argument(Span span, const std::string& argument,
+                                                                      const std::string& def) const {
+        fail(span, "argument " + quoted(argument) + " of " + quoted(def) + " is indexed in its body (" + argument +
+                       "[...]), so it must be a name: pass a vector parameter or a local holding the vector");
+    }
+
+    // A call of a def whose arguments are separated by '|' or miscounted.
+    [[noreturn, gnu::cold, gnu::noinline]] void fail_call(const ast::Expr& e, const ast::Call& c,
+                                                          const ast::Def& def) const {
+        if (c.conditional)
+            fail(c.callee_span, quoted(def.name) + " is a function (" + signature(def) +
+                                    "); its arguments are separated by ',', not '|'");
+        fail(e.span, quoted(def.name) + " takes " + check::plural(def.arguments.size(), "argument") + " (" +
+                         signature(def) + "), but " + std::to_string(c.args.size()) +
+                         (c.args.size() == 1 ? " was" : " were") + " given");
     }
 
     static int height(const ast::Expr& e) {

@@ -6,7 +6,10 @@
 #include <limits>
 #include <random>
 
+#include "inference/divergence.hpp"
 #include "mlec/mlec.hpp"
+#include "optim/objective.hpp"
+#include "optim/scaled_hessian.hpp"
 
 namespace {
 
@@ -302,5 +305,57 @@ TEST_CASE("a zero model separated by a binary covariate is always diagnosed, a h
                 if (std::string(level) == "zeros") CHECK((names_diverging(r, "b") || names_diverging(r, "d")));
             }
         }
+    }
+}
+
+namespace {
+
+// The negative log-likelihood of y ~ normal(a + b, exp(log_s)): only the sum
+// a + b is identified, and the optimizer may carry a and b far apart.
+class PairSum : public mlec::optim::Objective {
+public:
+    explicit PairSum(std::vector<double> y) : y_(std::move(y)) {}
+    int dimension() const override { return 3; }
+    double value(const Eigen::VectorXd& x) override {
+        const double mu = x[0] + x[1], s = std::exp(x[2]);
+        double f = 0;
+        for (double y : y_) f += 0.5 * ((y - mu) / s) * ((y - mu) / s) + x[2];
+        return f;
+    }
+    // (The divergence probe reads values only.)
+    double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
+        g = Eigen::VectorXd::Zero(3);
+        return value(x);
+    }
+    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
+        h = Eigen::MatrixXd::Zero(3, 3);
+        return value_gradient(x, g);
+    }
+
+private:
+    std::vector<double> y_;
+};
+
+}  // namespace
+
+TEST_CASE("an unidentified pair carried far apart is no divergence, however far (property)") {
+    // The drift from the start to a = L + mean, b = -L is the unidentified
+    // direction plus a part 1/L of its length along a + b: a ray that
+    // crosses the optimum off its axis, rising quadratically on both sides,
+    // by no more than rounding at t = 1 once L is large. Seen from behind
+    // only, that rise looks like a likelihood levelling off ahead.
+    const std::vector<double> y{1.2, 0.1, 3.5, 0.7, 2.2, 0.4};
+    double mean = 0, ss = 0;
+    for (double v : y) mean += v / 6;
+    for (double v : y) ss += (v - mean) * (v - mean);
+    PairSum f(y);
+    mlec::inference::ProbeSetup setup{Eigen::VectorXd::Ones(3), {false, false, true}};
+    for (int k = 8; k <= 40; ++k) {
+        const double far = std::pow(10.0, k / 4.0);
+        Eigen::VectorXd x(3);
+        x << far + mean, -far, 0.5 * std::log(ss / 6);
+        const auto div = mlec::inference::find_divergence(f, x, Eigen::VectorXd::Zero(3), {}, setup);
+        INFO("a = " << x[0] << ", b = " << x[1]);
+        CHECK_FALSE(div);
     }
 }
