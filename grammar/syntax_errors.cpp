@@ -440,11 +440,79 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
     return f.fail(message + f.after);
 }
 
+// `y ~ normal(mu, s)` written as `target += normal_lpdf(y | mu, s)`, or
+// nothing when the text after '~' is not one call (a truncation, a
+// censoring, a long statement).
+std::optional<std::string> as_target(std::string_view statement, std::size_t tilde) {
+    const std::string outcome = collapse_blanks(statement.substr(0, tilde));
+    const std::string call = collapse_blanks(statement.substr(tilde + 1));
+    const std::size_t name = name_end(call, 0);
+    if (outcome.size() + call.size() > 60 || name == 0 || name >= call.size() || call[name] != '(' ||
+        call.back() != ')')
+        return std::nullopt;
+    int depth = 0;  // the call's '(' must close at its end: 'normal(a) T[0, ]' is not one call
+    for (std::size_t i = name; i + 1 < call.size(); ++i) {
+        depth += call[i] == '(' ? 1 : call[i] == ')' ? -1 : 0;
+        if (depth == 0) return std::nullopt;
+    }
+    const std::string_view arguments = std::string_view(call).substr(name + 1, call.size() - name - 2);
+    std::string out = "target += ";
+    out.append(call.substr(0, name)).append("_lpdf(").append(outcome);
+    if (!arguments.empty()) out.append(" | ").append(arguments);
+    return out.append(")");
+}
+
+// `per` after anything but `target += expr`: a term counted once per level
+// of a column is only written that way (docs/language.md, "Group-level
+// terms"); said at the 'per'.
+ParseError per_error(const Failure& f) {
+    const std::uint32_t begin = statement_begin(f.text, f.at);
+    const std::string_view before = f.text.substr(begin, f.at - begin);
+    const Token column = token_at(f.text, skip_blanks(f.text, f.found.end));
+    const std::string g =
+        column.is_real() && is_name_start(column.text.front()) ? std::string(column.text) : std::string("g");
+    std::string message = "'per' applies only to 'target += expr per ";
+    message.append(g).append("'");
+    const std::size_t tilde = before.find('~');
+    if (first_word(f.text, begin) == "target") {
+        message.append(", after the whole expression, which is then counted once per level of ").append(g);
+    } else if (tilde != std::string_view::npos) {
+        message.append(": a '~' statement gives the distribution of the outcome on every row, each row one ")
+            .append("observation (counted in n, drawn by simulate and the bootstrap), while 'per ")
+            .append(g)
+            .append("' counts a term once per level of ")
+            .append(g);
+        if (const auto rewrite = as_target(before, tilde))
+            message.append("; for such a term write '")
+                .append(*rewrite)
+                .append(" per ")
+                .append(g)
+                .append("' (_lpmf for a discrete distribution)");
+    } else {
+        message.append(", which counts that term once per level of ")
+            .append(g)
+            .append(" instead of once per row; here there is no term to count");
+    }
+    return {f.at_found, std::move(message)};
+}
+
+// Whether the failure is at a 'per' that follows an operand: a group-level
+// term written where there is none.
+bool misplaced_per(const Failure& f) {
+    if (!f.found_here || f.found.text != "per" || !f.previous) return false;
+    const std::string_view p = f.previous->text;
+    const bool keyword = p == "param" || p == "data" || p == "def" || p == "report" || p == "weight" || p == "target";
+    return !keyword && (is_word_char(p.back()) || p == ")" || p == "]");
+}
+
 }  // namespace
 
 ParseError expectation_error(const SourceText& source, std::string_view text, std::string_view rule,
                              std::uint32_t where) {
     const Failure failure(source, text, where);
+    if (misplaced_per(failure)) {
+        return per_error(failure);
+    }
     if (is_closing_rule(rule)) {
         return closing_error(failure);
     }

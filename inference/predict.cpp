@@ -131,6 +131,39 @@ std::optional<NewRows> load_rows(const Problem::Impl& p, const data::Table& csv,
     return out;
 }
 
+// The distributions that have a truncated mean, as "normal, lognormal and
+// poisson", from the table.
+std::string with_truncated_mean() {
+    std::vector<std::string_view> names;
+    for (const rt::DistributionDef* d : rt::all_distributions())
+        if (d->truncated_mean) names.push_back(d->name);
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out.append(i == 0 ? "" : i + 1 == names.size() ? " and " : ", ").append(names[i]);
+    return out;
+}
+
+// A column that `node` reads and the new data lack (filled with NaN), or
+// nullptr; nullptr also for node -1.
+const interp::ColumnInfo* column_not_given(const interp::CheckedModel& model, int node, int real_columns) {
+    if (node < 0) return nullptr;
+    std::vector<int> stack = {node};
+    std::vector<bool> seen(model.graph.nodes().size(), false);
+    while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        if (seen[static_cast<std::size_t>(id)]) continue;
+        seen[static_cast<std::size_t>(id)] = true;
+        const rt::Node& n = model.graph.node(id);
+        if (n.kind == rt::NodeKind::data && n.column >= 0) {
+            const interp::ColumnInfo& c = model.columns[static_cast<std::size_t>(n.column)];
+            if (!c.lag && c.csv_index >= real_columns) return &c;
+        }
+        stack.insert(stack.end(), n.inputs.begin(), n.inputs.end());
+    }
+    return nullptr;
+}
+
 // A column of the output: a prediction and the node that computes it.
 struct Output {
     std::string name;
@@ -239,15 +272,32 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     rt::Evaluator evaluator(model.graph, rows->spans, rows->rows, rt::default_block_rows, p.threads,
                             rt::RowShare{cluster, rows->first_row, rows->total_rows});
 
-    // The mean of a truncated distribution is not the distribution's mean,
-    // and mlec has no node for it: a prediction from the untruncated mean
-    // would be wrong, so there is none.
-    for (const interp::TermInfo& term : model.terms)
-        if (!term.truncation.empty())
-            return refuse(Category::model, "cannot predict from '" + term.text + "': its outcome is truncated (" +
-                                               term.truncation +
-                                               "), and the mean of the truncated distribution is not available "
-                                               "(the untruncated mean would be wrong)");
+    // A truncated outcome's mean is the truncated distribution's, which
+    // some distributions build (DistributionDef::truncated_mean); from the
+    // others' untruncated mean the prediction would be wrong, so there is
+    // none. Its bounds must be in the new data, not NaN-filled.
+    for (const interp::TermInfo& term : model.terms) {
+        if (term.truncation.empty()) continue;
+        const std::string from = std::string("cannot predict from '").append(term.text).append("': ");
+        if (term.expected_node < 0)
+            return refuse(Category::model, std::string(from)
+                                               .append("its outcome is truncated (")
+                                               .append(term.truncation)
+                                               .append("), and the mean of a truncated ")
+                                               .append(term.distribution->name)
+                                               .append(" is not available (the untruncated mean would be wrong); ")
+                                               .append("predict has it for truncated ")
+                                               .append(with_truncated_mean()));
+        for (int bound : {term.truncation_lower, term.truncation_upper}) {
+            if (const interp::ColumnInfo* column = column_not_given(model, bound, header.real_columns))
+                return refuse(Category::data, std::string(from)
+                                                  .append("its truncation bounds (")
+                                                  .append(term.truncation)
+                                                  .append(") read column '")
+                                                  .append(column->name)
+                                                  .append("', which the new data do not have"));
+        }
+    }
     // A vector outcome's expected entries are N p_k, N the row's total:
     // without the outcome's columns there is no N to scale by.
     for (const interp::TermInfo& term : model.terms) {

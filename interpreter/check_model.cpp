@@ -54,7 +54,9 @@ CheckedModel Checker::run() {
     collect_implied_bounds();
     for (std::size_t i = 0; i < model_.statements.size(); ++i) {
         checking_ = i;
+        const std::size_t checks_before = out_.checks.size();
         statement(model_.statements[i]);
+        for (std::size_t c = checks_before; c < out_.checks.size(); ++c) out_.checks[c].statement = i;
     }
     checking_.reset();
     if (out_.terms.empty())
@@ -165,12 +167,13 @@ CheckResult check_model(const SourceText& source, const ast::Model& model, std::
         checker.emplace(source, inlined->model, header, data_name, levels);
         result.model = checker->run();
         for (Diagnostic& w : inlined->warnings) result.model->warnings.push_back(std::move(w));
+        result.model->inlined_calls = std::move(inlined->calls);
     } catch (const check::CheckError& e) {
         result.diagnostics.push_back(e.diagnostic);
         // An error inside a def's body: which call it came through.
         if (checker && e.diagnostic.file == source.name() && e.diagnostic.line > 0)
             for (Diagnostic& note :
-                 inlining_notes(source, *inlined, offset_of(source, e.diagnostic), checker->checking()))
+                 inlining_notes(source, inlined->calls, offset_of(source, e.diagnostic), checker->checking()))
                 result.diagnostics.push_back(std::move(note));
     }
     return result;

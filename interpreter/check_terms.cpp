@@ -219,11 +219,15 @@ void Checker::add_distribution_term(const ast::Statement& s, const rt::Distribut
     if (sample.truncation)
         node = truncated_term(*chosen, in, node, *sample.truncation, outcome.span, written, modified);
     // E[y | args] for `mlec predict` (its delta-method SE follows from
-    // the node's gradient); -1 where the distribution has no mean, and
-    // where the outcome is truncated: the truncated distribution's mean is
-    // another (inference/predict says so).
+    // the node's gradient); for a truncated outcome, the truncated
+    // distribution's mean. -1 where the distribution has no such mean
+    // (inference/predict says so).
     const std::span<const int> arguments = std::span<const int>(in.nodes).subspan(1);
-    const int expected = chosen->mean && !sample.truncation ? chosen->mean(build_, arguments) : -1;
+    int expected = -1;
+    if (!sample.truncation && chosen->mean) expected = chosen->mean(build_, arguments);
+    if (sample.truncation && chosen->truncated_mean)
+        expected = chosen->truncated_mean(build_, arguments,
+                                          rt::TruncationBounds{modified.truncation_lower, modified.truncation_upper});
     add_term(s, node, std::move(in.nodes), std::move(in.names));
     TermInfo& term = out_.terms.back();
     term.censoring = modified.censoring;

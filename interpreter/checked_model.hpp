@@ -15,6 +15,7 @@
 
 #include "grammar/ast.hpp"
 #include "grammar/source_text.hpp"
+#include "interpreter/user_functions.hpp"
 #include "mlec/diagnostic.hpp"
 #include "runtime/bounds.hpp"
 #include "runtime/distributions.hpp"
@@ -115,6 +116,11 @@ struct DataCheck {
         bool when_true = true;  // the value is used where the condition is true (else false)
     };
     std::vector<Guard> guards{};
+    // The statement (index among the statements without defs) whose
+    // checking made this check: a check inside an inlined def's body points
+    // into the def, and binding adds the notes of the calls it came through
+    // (interp::inlining_notes), preferring this statement's.
+    std::optional<std::size_t> statement{};
 };
 
 // Which rows of a `~` statement are censored (censored(...)): the
@@ -184,6 +190,9 @@ struct CheckedModel {
     std::string weight;
     Diagnostics warnings;            // e.g. a declared parameter that looks like a column
     std::vector<std::string> notes;  // rewrites to stable forms, implied bounds
+    // The calls of defs that were inlined, for the notes of an error that
+    // binding finds in a def's body (DataCheck::statement).
+    std::vector<InlinedCall> inlined_calls;
 };
 
 struct CheckResult {

@@ -499,14 +499,14 @@ InlinedModel inline_user_functions(const SourceText& source, const ast::Model& m
     return Inliner(source, model, header).run();
 }
 
-Diagnostics inlining_notes(const SourceText& source, const InlinedModel& inlined, std::uint32_t offset,
+Diagnostics inlining_notes(const SourceText& source, std::span<const InlinedCall> calls, std::uint32_t offset,
                            std::optional<std::size_t> statement) {
     Diagnostics notes;
     // The calls of the def the error is in; the first in the statement
     // being checked when there is one.
     int chosen = -1;
-    for (std::size_t i = 0; i < inlined.calls.size(); ++i) {
-        const InlinedCall& c = inlined.calls[i];
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const InlinedCall& c = calls[i];
         if (!contains(c.definition, offset)) continue;
         if (chosen < 0) chosen = static_cast<int>(i);
         if (statement && c.statement == *statement) {
@@ -514,8 +514,8 @@ Diagnostics inlining_notes(const SourceText& source, const InlinedModel& inlined
             break;
         }
     }
-    for (int k = chosen; k >= 0; k = inlined.calls[static_cast<std::size_t>(k)].caller) {
-        const InlinedCall& c = inlined.calls[static_cast<std::size_t>(k)];
+    for (int k = chosen; k >= 0; k = calls[static_cast<std::size_t>(k)].caller) {
+        const InlinedCall& c = calls[static_cast<std::size_t>(k)];
         notes.push_back(source.diagnostic(c.call, "in this call of '" + c.function + "', whose body the error is in",
                                           Category::model, Severity::note));
     }

@@ -4,6 +4,8 @@
 // call written out. Nothing after this pass sees a def.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,7 +43,7 @@ InlinedModel inline_user_functions(const SourceText& source, const ast::Model& m
 // Notes for an error at byte `offset` that lies inside a def's body: "in
 // the call of 'f' here", from the innermost call out to the statement's,
 // preferring a call in the statement `statement` (the one being checked).
-Diagnostics inlining_notes(const SourceText& source, const InlinedModel& inlined, std::uint32_t offset,
+Diagnostics inlining_notes(const SourceText& source, std::span<const InlinedCall> calls, std::uint32_t offset,
                            std::optional<std::size_t> statement);
 
 }  // namespace mlec::interp

@@ -267,18 +267,28 @@ std::optional<NoLag> first_row_without_lag(const Problem::Impl& p, std::size_t c
 
 bool checked_lag(const interp::ColumnInfo& c) { return c.lag && !c.lag->exists; }
 
+// The error at graph column c's first lag, and, for a lag in a def's body,
+// the notes of the calls it came through (the first call: a lag's column is
+// shared by every use).
+Diagnostics lag_error(const Problem::Impl& p, const Model::Impl& model, std::size_t c, const std::string& message) {
+    const Span at = p.model.columns[c].first_use;
+    Diagnostics out = {model.source.diagnostic(at, message, Category::data)};
+    for (Diagnostic& note : interp::inlining_notes(model.source, p.model.inlined_calls, at.begin, std::nullopt))
+        out.push_back(std::move(note));
+    return out;
+}
+
 }  // namespace
 
-std::optional<Diagnostic> unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv) {
+Diagnostics unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv) {
     for (std::size_t c = 0; c < p.model.columns.size(); ++c) {
         if (!checked_lag(p.model.columns[c])) continue;
         if (auto bad = first_row_without_lag(p, c, nullptr)) {
             const std::size_t table_row = p.original_row.empty() ? bad->row : p.original_row[bad->row];
-            return model.source.diagnostic(p.model.columns[c].first_use,
-                                           csv.row_text_with_name(table_row) + ": " + bad->message, Category::data);
+            return lag_error(p, model, c, csv.row_text_with_name(table_row) + ": " + bad->message);
         }
     }
-    return std::nullopt;
+    return {};
 }
 
 bool unguarded_lag_of_all(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
@@ -303,8 +313,7 @@ bool unguarded_lag_of_all(const Problem::Impl& p, const Model::Impl& model, cons
         if (owner == static_cast<std::size_t>(cluster.rank())) {
             const std::size_t kept = first->first - before;
             const std::size_t row = p.original_row.empty() ? kept : p.original_row[kept];
-            mine.push_back(model.source.diagnostic(p.model.columns[c].first_use,
-                                                   csv.row_text_with_name(row) + ": " + first->second, Category::data));
+            mine = lag_error(p, model, c, csv.row_text_with_name(row) + ": " + first->second);
         }
         agree(&cluster, mine.empty(), mine, diagnostics);
         return false;

@@ -50,8 +50,9 @@ void set_aside_missing_lags(Problem::Impl& p);
 // value there), at the lag in the model; nothing when every row that uses
 // a lag has it. A row uses a lag unless it is inside a branch of ifelse
 // that the row does not take, by a condition on data alone (as the data
-// checks of DataCheck::guards).
-std::optional<Diagnostic> unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv);
+// checks of DataCheck::guards). With a lag in a def's body, the notes of
+// the calls it came through follow the error.
+Diagnostics unguarded_lag(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv);
 
 // The same over the rows of all ranks of a distributed fit, after
 // align_rows (`read`: the rows each rank read): false after every rank has

@@ -73,16 +73,24 @@ std::optional<BadRow> first_bad_row(const Problem::Impl& p, rt::Evaluator& e, co
 // The error for row `table_row` of `csv` (a row as read, before any was
 // dropped): at the cell when the check is on a data column, else at the
 // model's expression.
-Diagnostic bad_row_error(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
-                         const interp::DataCheck& check, std::size_t table_row, const std::string& message) {
+void add_bad_row_error(const Problem::Impl& p, const Model::Impl& model, const data::Table& csv,
+                       const interp::DataCheck& check, std::size_t table_row, const std::string& message,
+                       Diagnostics& diagnostics) {
     const rt::Node& n = p.model.graph.node(check.node);
     // (a lag's column is not the file's: the error is at the model's lag)
     if (n.kind == rt::NodeKind::data && !p.model.columns[static_cast<std::size_t>(n.column)].lag) {
         const interp::ColumnInfo& col = p.model.columns[static_cast<std::size_t>(n.column)];
-        return csv.field_error(table_row, col.csv_index,
-                               csv.row_text(table_row) + ", column '" + col.name + "': " + message);
+        diagnostics.push_back(csv.field_error(table_row, col.csv_index,
+                                              csv.row_text(table_row) + ", column '" + col.name + "': " + message));
+        return;
     }
-    return model.source.diagnostic(check.span, csv.row_text_with_name(table_row) + ": " + message, Category::data);
+    diagnostics.push_back(
+        model.source.diagnostic(check.span, csv.row_text_with_name(table_row) + ": " + message, Category::data));
+    // A check inside a def's body: the calls it came through, as the
+    // checker says them for its own errors.
+    for (Diagnostic& note :
+         interp::inlining_notes(model.source, p.model.inlined_calls, check.span.begin, check.statement))
+        diagnostics.push_back(std::move(note));
 }
 
 // Leaves out every row with a NaN (a missing value) in any column of the
@@ -187,14 +195,14 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
     p.workspace.evaluator = make_evaluator(p, p.columns);
     // The first-row rule first: a missing lag would fail a data check
     // with a less helpful message (NaN is in no domain).
-    if (auto error = problem::unguarded_lag(p, m, csv)) {
-        diagnostics.push_back(std::move(*error));
+    if (Diagnostics errors = problem::unguarded_lag(p, m, csv); !errors.empty()) {
+        diagnostics.insert(diagnostics.end(), errors.begin(), errors.end());
         return false;
     }
     for (const interp::DataCheck& check : p.model.checks) {
         if (auto bad = first_bad_row(p, p.evaluator(), check)) {
             const std::size_t row = p.original_row.empty() ? bad->row : p.original_row[bad->row];
-            diagnostics.push_back(bad_row_error(p, m, csv, check, row, bad->message));
+            add_bad_row_error(p, m, csv, check, row, bad->message, diagnostics);
             return false;
         }
     }
@@ -243,7 +251,7 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
         if (owner == static_cast<std::size_t>(cluster.rank())) {
             const std::size_t kept = bad->row - before;
             const std::size_t row = p.original_row.empty() ? kept : p.original_row[kept];
-            mine.push_back(bad_row_error(p, m, csv, check, row, bad->message));
+            add_bad_row_error(p, m, csv, check, row, bad->message, mine);
         }
         problem::agree(&cluster, mine.empty(), mine, diagnostics);
         return false;

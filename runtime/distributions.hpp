@@ -66,6 +66,20 @@ using VectorSampleFunction = void (*)(std::span<const double> inputs, Rng& rng, 
 // the i-th argument after y), for predictions.
 using MeanFunction = int (*)(NodeMaker& make, std::span<const int> args);
 
+// The bounds of a truncated outcome, `T[lo, hi]`, as nodes; -1 for a side
+// left open. A continuous outcome lies in (lo, hi), a count in [lo, hi]
+// (the checker's truncated term: F(hi) - F(lo) or F(hi) - F(lo - 1)).
+struct TruncationBounds {
+    int lower = -1;
+    int upper = -1;
+};
+
+// E[y | y within the bounds, args] as graph nodes, from the nodes of the
+// arguments (as MeanFunction) and of the bounds, for predictions from a
+// truncated outcome. Built from ops with exact partials (the distribution
+// functions among them), so that its delta-method SE is exact too.
+using TruncatedMeanFunction = int (*)(NodeMaker& make, std::span<const int> args, TruncationBounds bounds);
+
 // A distribution that stands for another one whose only argument is written
 // as a link function of a linear predictor, and evaluates it without the
 // link's overflow: bernoulli_logit(eta) is bernoulli(sigmoid(eta)). The
@@ -89,6 +103,10 @@ struct DistributionDef {
     // delta-method SE); nullptr where the mean does not exist (cauchy) or
     // is not a number (categorical).
     MeanFunction mean = nullptr;
+    // E[y | lo < y < hi] of the outcome truncated by `T[lo, hi]` (the same
+    // column with its SE); nullptr: `mlec predict` refuses a truncated
+    // outcome of this distribution, naming those that have it.
+    TruncatedMeanFunction truncated_mean = nullptr;
     // Set on a stable form (above): what it replaces.
     const StableForm* stable_form = nullptr;
     // The argument (index into args) that is a linear predictor on the

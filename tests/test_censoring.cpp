@@ -9,9 +9,11 @@
 #include <boost/math/special_functions/erf.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "support/bound_model.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -158,8 +160,59 @@ TEST_CASE("simulate refuses a censored outcome and draws a truncated one within 
     CHECK(rows == 7);
 }
 
-TEST_CASE("predict refuses a truncated outcome, whose mean is not the distribution's") {
-    auto t = mlec::test::bind_model("y ~ normal(b0 + b1*x, sigma) T[0, ]",
+namespace {
+
+// One line of predict's CSV, its numbers after the row's number.
+std::vector<double> prediction_row(const std::string& line) {
+    std::vector<double> out;
+    std::istringstream fields(line);
+    std::string field;
+    std::getline(fields, field, ',');  // the row's number
+    while (std::getline(fields, field, ',')) out.push_back(std::stod(field));
+    return out;
+}
+
+}  // namespace
+
+// The mean of the truncated normal (DistributionDef::truncated_mean) and its
+// delta-method SE against R's closed form with numDeriv's Jacobian and R's
+// covariance (models/reference/truncated_normal_predict.R).
+TEST_CASE("predict gives a truncated outcome's mean, with its SE, as R computes them") {
+    const auto dir = mlec::test::source_dir() / "models";
+    const nlohmann::json expected = nlohmann::json::parse(mlec::test::read_file(dir / "truncated_normal.predict.json"));
+    mlec::Diagnostics ds;
+    auto model = mlec::Model::from_file((dir / "truncated_normal.mle").string(), ds);
+    auto data = mlec::Data::from_csv_file((dir / "truncated_normal.csv").string(), ds);
+    auto newdata = mlec::Data::from_csv_file((dir / "truncated_normal_new.csv").string(), ds);
+    REQUIRE(model);
+    REQUIRE(data);
+    REQUIRE(newdata);
+    auto problem = mlec::Problem::bind(*model, *data, ds);
+    REQUIRE(problem);
+    const mlec::FitResult r = mlec::fit(*problem);
+    REQUIRE(r.converged);
+    const std::optional<std::string> csv = mlec::predict_csv(*problem, r, *newdata, ds);
+    INFO(mlec::format(ds));
+    REQUIRE(csv);
+    std::istringstream lines(*csv);
+    std::string line;
+    std::getline(lines, line);
+    CHECK(line == "row,y_expected,y_expected_se");
+    for (const nlohmann::json& row : expected["rows"]) {
+        REQUIRE(std::getline(lines, line));
+        const std::vector<double> got = prediction_row(line);
+        REQUIRE(got.size() == 2);
+        INFO("x = " << row["x"].get<double>() << ": " << line);
+        const double value = row["y_expected"].get<double>();
+        const double se = row["y_expected_se"].get<double>();
+        CHECK(std::abs(got[0] - value) <= 1e-6 * std::abs(value));
+        CHECK(std::abs(got[1] - se) <= 1e-4 * se);
+    }
+    CHECK_FALSE(std::getline(lines, line));
+}
+
+TEST_CASE("predict refuses a truncated outcome whose distribution has no truncated mean, naming those that have") {
+    auto t = mlec::test::bind_model("y ~ student_t(4, b0 + b1*x, sigma) T[0, ]",
                                     "x,y\n0,0.5\n1,1.9\n2,2.1\n0.5,0.4\n1.5,1.2\n0.2,0.3\n");
     const mlec::FitResult r = mlec::fit(*t.problem);
     REQUIRE(r.converged);
@@ -168,7 +221,39 @@ TEST_CASE("predict refuses a truncated outcome, whose mean is not the distributi
     REQUIRE(newdata);
     CHECK_FALSE(mlec::predict_csv(*t.problem, r, *newdata, ds));
     REQUIRE_FALSE(ds.empty());
-    CHECK(ds.back().message.find("its outcome is truncated (T[0, ])") != std::string::npos);
+    CHECK(ds.back().message ==
+          "cannot predict from 'y ~ student_t(4, b0 + b1*x, sigma) T[0, ]': its outcome is truncated (T[0, ]), and "
+          "the mean of a truncated student_t is not available (the untruncated mean would be wrong); predict has it "
+          "for truncated poisson, poisson_log, negbinomial, normal, lognormal, exponential, gamma and weibull");
+}
+
+TEST_CASE("predict refuses a truncation bound the new data do not have") {
+    auto t = mlec::test::bind_model("y ~ normal(b0 + b1*x, sigma) T[lo, ]",
+                                    "x,y,lo\n0,0.5,0\n1,1.9,1\n2,2.1,0\n0.5,0.4,0\n1.5,1.2,1\n0.2,0.3,0\n");
+    const mlec::FitResult r = mlec::fit(*t.problem);
+    REQUIRE(r.converged);
+    mlec::Diagnostics ds;
+    auto without = mlec::Data::from_csv_text("x\n0.3\n", "new.csv", ds);
+    REQUIRE(without);
+    CHECK_FALSE(mlec::predict_csv(*t.problem, r, *without, ds));
+    REQUIRE_FALSE(ds.empty());
+    CHECK(ds.back().message.find("its truncation bounds (T[lo, ]) read column 'lo', which the new data do not have") !=
+          std::string::npos);
+    // With the bound: E[Y | Y > lo] lies above lo, and rises with it.
+    auto with = mlec::Data::from_csv_text("x,lo\n0.3,0\n0.3,1\n", "new.csv", ds);
+    REQUIRE(with);
+    const std::optional<std::string> csv = mlec::predict_csv(*t.problem, r, *with, ds);
+    REQUIRE(csv);
+    std::istringstream lines(*csv);
+    std::string line;
+    std::getline(lines, line);
+    std::getline(lines, line);
+    const std::vector<double> at_0 = prediction_row(line);
+    std::getline(lines, line);
+    const std::vector<double> at_1 = prediction_row(line);
+    CHECK(at_0[0] > 0);
+    CHECK(at_1[0] > 1);
+    CHECK(at_1[0] > at_0[0]);
 }
 
 TEST_CASE("a count truncated below subtracts log P(Y >= lo): the zero-truncated Poisson") {

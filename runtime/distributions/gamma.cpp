@@ -3,6 +3,7 @@
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/incomplete_gamma.hpp"
+#include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -29,6 +30,8 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = shape/rate.
 int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_div(), {a[0], a[1]}); }
 
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b);
+
 constexpr DistributionDef def{.name = "gamma",
                               .discrete = false,
                               .outcome = Domain::positive,
@@ -36,6 +39,7 @@ constexpr DistributionDef def{.name = "gamma",
                               .op = {"gamma", 3, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
+                              .truncated_mean = &truncated_mean,
                               .lcdf = {"gamma_lcdf", 3, &lcdf, false},
                               .lccdf = {"gamma_lccdf", 3, &lccdf, false}};
 
@@ -119,6 +123,13 @@ void lccdf(OpCall& c) {
     eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
         write(incomplete_gamma_sides(x[2] * x[0], x[1]).upper, x[0], x[2], out);
     });
+}
+
+// E[y | lo < y < hi] = (shape/rate) P'(lo < Y < hi)/P(lo < Y < hi), P' the
+// gamma with shape + 1 (y p(y | a, b) = (a/b) p(y | a + 1, b)).
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b) {
+    const int shifted_args[] = {make.op(op_add(), {a[0], make.constant(1)}), a[1]};
+    return scaled_ratio(make, mean(make, a), log_mass(make, def, shifted_args, b), log_mass(make, def, a, b));
 }
 
 }  // namespace

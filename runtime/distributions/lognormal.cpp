@@ -3,6 +3,7 @@
 //     z = (log y - mu)/sigma,   y > 0, sigma > 0.
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
@@ -29,6 +30,8 @@ int mean(NodeMaker& make, std::span<const int> a) {
         {make.op(op_add(), {a[0], make.op(op_mul(), {make.constant(0.5), make.op(op_mul(), {a[1], a[1]})})})});
 }
 
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b);
+
 constexpr DistributionDef def{.name = "lognormal",
                               .discrete = false,
                               .outcome = Domain::positive,
@@ -36,6 +39,7 @@ constexpr DistributionDef def{.name = "lognormal",
                               .op = {"lognormal", 3, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
+                              .truncated_mean = &truncated_mean,
                               .lcdf = {"lognormal_lcdf", 3, &lcdf, false},
                               .lccdf = {"lognormal_lccdf", 3, &lccdf, false}};
 
@@ -95,6 +99,16 @@ void lccdf(OpCall& c) {
         const Inner<3> z = standardized_log(x[0], x[1], x[2]);
         chain(upper_by_symmetry(log_phi, z.z), z, out);
     });
+}
+
+// E[y | lo < y < hi] = exp(mu + sigma^2/2) P'(lo < Y < hi)/P(lo < Y < hi),
+// P' the lognormal with mu + sigma^2 for mu (y p(y | mu, sigma) =
+// exp(mu + sigma^2/2) p(y | mu + sigma^2, sigma): complete the square in
+// log y); the ratio as the exponential of the difference of the logs.
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b) {
+    const int shifted_mu = make.op(op_add(), {a[0], make.op(op_mul(), {a[1], a[1]})});
+    const int shifted_args[] = {shifted_mu, a[1]};
+    return scaled_ratio(make, mean(make, a), log_mass(make, def, shifted_args, b), log_mass(make, def, a, b));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/incomplete_beta.hpp"
 #include "runtime/distributions/negbinomial_terms.hpp"
+#include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -42,6 +43,8 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = mu.
 int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
 
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b);
+
 constexpr DistributionDef def{.name = "negbinomial",
                               .discrete = true,
                               .outcome = Domain::count,
@@ -49,6 +52,7 @@ constexpr DistributionDef def{.name = "negbinomial",
                               .op = {"negbinomial", 3, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
+                              .truncated_mean = &truncated_mean,
                               .lcdf = {"negbinomial_lcdf", 3, &lcdf, false},
                               .lccdf = {"negbinomial_lccdf", 3, &lccdf, false}};
 
@@ -143,6 +147,17 @@ void lcdf(OpCall& c) {
 
 void lccdf(OpCall& c) {
     eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { write(sides(x).upper, x[1], x[2], out); });
+}
+
+// E[y | lo <= y <= hi] = mu P'(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi), P'
+// the negbinomial with size + 1 and mean mu (size + 1)/size: with p =
+// size/(size + mu), k p(k | size, p) = mu p(k - 1 | size + 1, p), and the
+// latter's mean is (size + 1)(1 - p)/p.
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b) {
+    const int size_up = make.op(op_add(), {a[1], make.constant(1)});
+    const int shifted_args[] = {make.op(op_div(), {make.op(op_mul(), {a[0], size_up}), a[1]}), size_up};
+    return scaled_ratio(make, a[0], count_log_mass(make, def, shifted_args, shifted(make, b, -1)),
+                        count_log_mass(make, def, a, b));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // y a count, lambda > 0.
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/poisson_tails.hpp"
+#include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -23,6 +24,8 @@ double sample(std::span<const double> a, Rng& rng) {
 // E[y] = lambda.
 int mean(NodeMaker&, std::span<const int> a) { return a[0]; }
 
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b);
+
 constexpr DistributionDef def{.name = "poisson",
                               .discrete = true,
                               .outcome = Domain::count,
@@ -30,6 +33,7 @@ constexpr DistributionDef def{.name = "poisson",
                               .op = {"poisson", 2, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
+                              .truncated_mean = &truncated_mean,
                               .lcdf = {"poisson_lcdf", 2, &lcdf, false},
                               .lccdf = {"poisson_lccdf", 2, &lccdf, false}};
 
@@ -64,6 +68,13 @@ void lcdf(OpCall& c) {
 void lccdf(OpCall& c) {
     eval_cdf_rows<2>(
         c, def, [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], x[1], std::log(x[1])).upper, x[1], out); });
+}
+
+// E[y | lo <= y <= hi] = lambda P(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi)
+// (k p(k | lambda) = lambda p(k - 1 | lambda)).
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b) {
+    return scaled_ratio(make, a[0], count_log_mass(make, def, a, shifted(make, b, -1)),
+                        count_log_mass(make, def, a, b));
 }
 
 }  // namespace

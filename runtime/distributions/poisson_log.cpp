@@ -3,6 +3,7 @@
 // No log(exp(eta)) round trip, so eta far below 0 stays exact.
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/poisson_tails.hpp"
+#include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -30,6 +31,8 @@ int mean(NodeMaker& make, std::span<const int> a) { return make.op(op_exp(), {a[
 constexpr std::string_view links[] = {"exp"};
 constexpr StableForm stable{"poisson", links};
 
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b);
+
 constexpr DistributionDef def{.name = "poisson_log",
                               .discrete = true,
                               .outcome = Domain::count,
@@ -37,6 +40,7 @@ constexpr DistributionDef def{.name = "poisson_log",
                               .op = {"poisson_log", 2, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
+                              .truncated_mean = &truncated_mean,
                               .stable_form = &stable,
                               .linear_predictor = 0,
                               .lcdf = {"poisson_log_lcdf", 2, &lcdf, false},
@@ -75,6 +79,13 @@ void lcdf(OpCall& c) {
 void lccdf(OpCall& c) {
     eval_cdf_rows<2>(c, def,
                      [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], std::exp(x[1]), x[1]).upper, out); });
+}
+
+// E[y | lo <= y <= hi] = e^eta P(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi), as
+// poisson's.
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b) {
+    return scaled_ratio(make, mean(make, a), count_log_mass(make, def, a, shifted(make, b, -1)),
+                        count_log_mass(make, def, a, b));
 }
 
 }  // namespace

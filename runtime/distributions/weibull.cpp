@@ -6,6 +6,7 @@
 // differentiable there, so y = 0 is a data error (as for lognormal).
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -36,6 +37,8 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_mul(), {a[1], gamma});
 }
 
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b);
+
 constexpr DistributionDef def{.name = "weibull",
                               .discrete = false,
                               .outcome = Domain::positive,
@@ -43,6 +46,7 @@ constexpr DistributionDef def{.name = "weibull",
                               .op = {"weibull", 3, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
+                              .truncated_mean = &truncated_mean,
                               .lcdf = {"weibull_lcdf", 3, &lcdf, false},
                               .lccdf = {"weibull_lccdf", 3, &lccdf, false}};
 
@@ -115,6 +119,20 @@ void lccdf(OpCall& c) {
         const double p = normal ? std::pow(ratio, x[1]) : std::exp(l.z);
         chain({-p, -p, -p}, l, out);
     });
+}
+
+// E[y | lo < y < hi] = scale Gamma(s) (Q(s, x_lo) - Q(s, x_hi))/(S(lo) - S(hi))
+// with s = 1 + 1/shape, x = (y/scale)^shape, Q the regularized upper
+// incomplete gamma function and S the weibull's survival function
+// (substitute x = (y/scale)^shape in the integral of y p(y)). Q(s, x_lo) -
+// Q(s, x_hi) is P(x_lo < X < x_hi) of a gamma(s, 1) variable X, from the
+// gamma's distribution functions with their partials in the shape.
+int truncated_mean(NodeMaker& make, std::span<const int> a, TruncationBounds b) {
+    const int s = make.op(op_add(), {make.constant(1), make.op(op_div(), {make.constant(1), a[0]})});
+    auto x = [&](int y) { return y < 0 ? -1 : make.op(op_pow(), {make.op(op_div(), {y, a[1]}), a[0]}); };
+    const int gamma_args[] = {s, make.constant(1)};
+    const int log_gamma_mass = log_mass(make, gamma_def(), gamma_args, {x(b.lower), x(b.upper)});
+    return scaled_ratio(make, mean(make, a), log_gamma_mass, log_mass(make, def, a, b));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <boost/math/distributions/exponential.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -41,3 +42,16 @@ MLEC_CDF_TEST(exponential) {
 }
 
 }  // namespace
+
+TEST_CASE("exponential's truncated mean") {
+    auto check = [](double rate, Bounds b) {
+        auto p = [&](const Big& y) { return exp(-rate * y); };
+        const Bounds support{std::isfinite(b.lo) ? b.lo : 0.0, b.hi};
+        check_truncated_mean("exponential", {rate}, b, reference_continuous_mean(p, support));
+    };
+    check(2, {0.5, inf});
+    check(0.7, {1, 2});
+    check(1.5, {-inf, 3});
+    check(3, {0.2, 0.21});
+    check(1, {0, 900});  // e^(rate d) overflows
+}

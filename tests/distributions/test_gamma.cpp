@@ -2,6 +2,7 @@
 #include <boost/math/distributions/gamma.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -39,3 +40,16 @@ MLEC_CDF_TEST(gamma) {
 }
 
 }  // namespace
+
+TEST_CASE("gamma's truncated mean") {
+    auto check = [](double shape, double rate, Bounds b) {
+        auto p = [&](const Big& y) { return pow(y, shape - 1) * exp(-rate * y); };
+        // (an open lower side is the support's end, 0)
+        const Bounds support{std::isfinite(b.lo) ? b.lo : 0.0, b.hi};
+        check_truncated_mean("gamma", {shape, rate}, b, reference_continuous_mean(p, support));
+    };
+    check(2, 1.5, {1, inf});
+    check(0.5, 2, {0.1, 2});
+    check(3, 1, {-inf, 1});
+    check(2, 1, {50, inf});
+}

@@ -2,6 +2,7 @@
 #include <boost/math/distributions/lognormal.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -41,3 +42,16 @@ MLEC_CDF_TEST(lognormal) {
 }
 
 }  // namespace
+
+TEST_CASE("lognormal's truncated mean") {
+    auto check = [](double mu, double sigma, Bounds b) {
+        auto p = [&](const Big& y) { return exp(-(log(y) - mu) * (log(y) - mu) / (2 * sigma * sigma)) / y; };
+        const Bounds support{std::isfinite(b.lo) ? b.lo : 0.0, b.hi};
+        check_truncated_mean("lognormal", {mu, sigma}, b, reference_continuous_mean(p, support));
+    };
+    check(0, 1, {1, inf});
+    check(0.5, 0.8, {0.5, 3});
+    check(0, 1, {-inf, 2});
+    check(0, 0.5, {20, inf});
+    check(-1, 0.3, {2, 2.5});
+}

@@ -6,6 +6,7 @@
 #include <boost/math/special_functions/trigamma.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -82,4 +83,19 @@ TEST_CASE("negbinomial near its Poisson limit") {
     const Evaluated e = mlec::test::eval_one(dist("negbinomial").op, {7, 3, 1e12});
     CHECK(e.value == Approx(log_pdf_poisson(7, 3)).epsilon(1e-10));
     CHECK(e.d1[1] == Approx(7.0 / 3 - 1).epsilon(1e-10));
+}
+
+TEST_CASE("negbinomial's truncated mean") {
+    auto check = [](double mu, double size, Bounds b) {
+        auto p = [&](const Big& k) {
+            using boost::math::lgamma;
+            return exp(lgamma(k + size) - lgamma(k + 1) + k * log(Big(mu) / (mu + size)));
+        };
+        check_truncated_mean("negbinomial", {mu, size}, b, reference_count_mean(p, b));
+    };
+    check(3, 2, {1, inf});
+    check(5, 0.7, {2, 10});
+    check(4, 3, {-inf, 2});
+    check(1, 1.5, {15, inf});
+    check(200, 50, {1, inf});
 }

@@ -2,6 +2,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -59,3 +60,22 @@ MLEC_CDF_TEST(normal) {
 }
 
 }  // namespace
+
+// E[y | lo < y < hi] against quadrature, in both tails: lo 40 sigmas above
+// mu, where 1 - Phi underflows, and an interval 11 sigmas below.
+TEST_CASE("normal's truncated mean") {
+    auto check = [](double mu, double sigma, Bounds b) {
+        auto p = [&](const Big& y) { return exp(-(y - mu) * (y - mu) / (2 * sigma * sigma)); };
+        check_truncated_mean("normal", {mu, sigma}, b, reference_continuous_mean(p, b));
+    };
+    check(0, 1, {0, inf});
+    check(1, 2, {-1, 3});
+    check(0.5, 1.3, {-inf, 0.2});
+    check(0, 1, {40, inf});
+    check(-3, 0.5, {-inf, -23});
+    check(2, 0.5, {10, 10.5});
+    check(0, 1, {-12, -11.5});
+    check(1, 1, {-40, inf});
+    CHECK(truncated_mean_at(dist("normal"), {0, 1}, {0, inf}).value ==
+          Approx(std::sqrt(2 / 3.14159265358979323846)).epsilon(1e-15));
+}

@@ -2,6 +2,7 @@
 #include <boost/math/distributions/poisson.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -37,3 +38,19 @@ MLEC_CDF_TEST(poisson) {
 }
 
 }  // namespace
+
+// Counts: E[y | lo <= y <= hi], bounds included, against the sums.
+TEST_CASE("poisson's truncated mean") {
+    auto check = [](double lambda, Bounds b) {
+        auto p = [&](const Big& k) { return exp(k * log(Big(lambda)) - lambda - boost::math::lgamma(k + 1)); };
+        check_truncated_mean("poisson", {lambda}, b, reference_count_mean(p, b));
+    };
+    check(2.5, {1, inf});  // zero-truncated: lambda/(1 - e^-lambda)
+    check(3, {2, 6});
+    check(4, {-inf, 3});
+    check(0.5, {8, inf});
+    check(3, {0, inf});
+    check(20, {1, inf});
+    check(2, {-3, 1});
+    CHECK(truncated_mean_at(dist("poisson"), {2.5}, {1, inf}).value == Approx(2.5 / -std::expm1(-2.5)).epsilon(1e-14));
+}

@@ -3,6 +3,7 @@
 #include <boost/math/distributions/poisson.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -35,3 +36,13 @@ MLEC_CDF_TEST(poisson_log) {
 }
 
 }  // namespace
+
+TEST_CASE("poisson_log's truncated mean") {
+    auto check = [](double eta, Bounds b) {
+        auto p = [&](const Big& k) { return exp(k * eta - exp(Big(eta)) - boost::math::lgamma(k + 1)); };
+        check_truncated_mean("poisson_log", {eta}, b, reference_count_mean(p, b));
+    };
+    check(0.9, {1, inf});
+    check(1.2, {2, 6});
+    check(-0.5, {-inf, 1});
+}

@@ -2,6 +2,7 @@
 #include <boost/math/distributions/weibull.hpp>
 
 #include "distributions/support.hpp"
+#include "distributions/truncated_mean.hpp"
 
 using namespace mlec::test;
 using mlec::rt::Domain;
@@ -53,3 +54,15 @@ MLEC_CDF_TEST(weibull) {
 }
 
 }  // namespace
+
+TEST_CASE("weibull's truncated mean") {
+    auto check = [](double shape, double scale, Bounds b) {
+        auto p = [&](const Big& y) { return pow(y / scale, shape - 1) * exp(-pow(y / scale, shape)); };
+        const Bounds support{std::isfinite(b.lo) ? b.lo : 0.0, b.hi};
+        check_truncated_mean("weibull", {shape, scale}, b, reference_continuous_mean(p, support));
+    };
+    check(1.5, 2, {1, inf});
+    check(0.8, 1, {0.5, 4});
+    check(2.5, 3, {-inf, 2});
+    check(2, 1, {5, inf});
+}
