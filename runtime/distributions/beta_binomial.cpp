@@ -10,6 +10,10 @@
 //     lg(x, k) = lgamma(x + k) - lgamma(x).
 // (The second form would cancel instead for a small a or b and a large n.)
 // n is an integer and not differentiable: its partials are zero.
+#include <array>
+#include <vector>
+
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
@@ -20,6 +24,8 @@ namespace {
 constexpr DistArg args[] = {{"n", Domain::count}, {"a", Domain::positive}, {"b", Domain::positive}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // p ~ Beta(a, b), then y ~ binomial(n, p).
 double sample(std::span<const double> a, Rng& rng) {
@@ -36,16 +42,16 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_div(), {make.op(op_mul(), {a[0], a[1]}), make.op(op_add(), {a[1], a[2]})});
 }
 
-constexpr DistributionDef def{
-    .name = "beta_binomial",
-    .discrete = true,
-    .outcome = Domain::count,
-    .args = args,
-    .op = {"beta_binomial", 4, &eval, false},
-    .sample = &sample,
-    .limits = limits,
-    .mean = &mean,
-    .no_cdf = "its derivatives in a and b (of an incomplete beta sum) are not implemented yet"};
+constexpr DistributionDef def{.name = "beta_binomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"beta_binomial", 4, &eval, false},
+                              .sample = &sample,
+                              .limits = limits,
+                              .mean = &mean,
+                              .lcdf = {"beta_binomial_lcdf", 4, &lcdf, false},
+                              .lccdf = {"beta_binomial_lccdf", 4, &lccdf, false}};
 
 // lgamma(x + k) - lgamma(x), x >= 10, k >= 0.
 double log_gamma_ratio(double x, double k) { return k == 0 ? 0.0 : lgamma_ratio(x, k); }
@@ -60,6 +66,15 @@ struct Diffs {
 Diffs polygamma_diffs(double x, double k, bool want_psi, bool want_tri) {
     const PolygammaDiff d = polygamma_diff(x, k, want_psi, want_tri);
     return {d.psi_rem + std::log1p(k / x), d.tri_rem - k / (x * (x + k))};
+}
+
+// log p(y) for 0 <= y <= n and a, b > 0.
+double log_pmf(double y, double n, double a, double b) {
+    const double f = n - y;
+    const double log_beta_ratio = std::min(a, b) >= 10
+                                      ? log_gamma_ratio(a, y) + log_gamma_ratio(b, f) - log_gamma_ratio(a + b, n)
+                                      : log_beta(y + a, f + b) - log_beta(a, b);
+    return special::log_choose(n, y) + log_beta_ratio;
 }
 
 // With Pa = psi(a + y) - psi(a), Pb = psi(b + n - y) - psi(b),
@@ -83,11 +98,7 @@ void eval(OpCall& c) {
         }
         const double f = n[r] - y[r];
         const double ab = a[r] + b[r];
-        const double log_beta_ratio =
-            std::min(a[r], b[r]) >= 10
-                ? log_gamma_ratio(a[r], y[r]) + log_gamma_ratio(b[r], f) - log_gamma_ratio(ab, n[r])
-                : log_beta(y[r] + a[r], f + b[r]) - log_beta(a[r], b[r]);
-        c.value[r] = special::log_choose(n[r], y[r]) + log_beta_ratio;
+        c.value[r] = log_pmf(y[r], n[r], a[r], b[r]);
         if (!want_psi && !want_tri) continue;
         const Diffs da = polygamma_diffs(a[r], y[r], want_psi, want_tri);
         const Diffs db = polygamma_diffs(b[r], f, want_psi, want_tri);
@@ -103,6 +114,104 @@ void eval(OpCall& c) {
     }
     if (c.want_d1(1)) c.d1[1].setZero();
     finish_rows(c, def);
+}
+
+// The distribution functions are finite sums of the pmf:
+// log S = log sum_{k in S} p(k) over S = {0..y} or {y+1..n}. The side with
+// the smaller probability is the sum, exact in its tail; the other is its
+// complement (the pmf's own rounding, a few 1e-14 relative, would otherwise
+// leave the two sides that far from adding up to 1). In a and b,
+// with g(k) = d/da log p(k) and h(k) = d2/da2 log p(k) (and the same in b),
+// the partials are moments under the weights p(k)/S:
+//     d/da log S = E[g],  d2/da2 log S = E[h] + Var[g],
+//     d2/da db log S = -Tab + Cov[g_a, g_b]   (d2/da db log p = -Tab for every k).
+// g and h are taken at S's first term and carried to the others as exact
+// offsets (g_a(k + 1) - g_a(k) = 1/(a + k), g_b(k + 1) - g_b(k) =
+// -1/(b + n - k - 1), and their squares for h), so that the variances, taken
+// about the mean in a second pass, are of small numbers that do not cancel.
+// n is data: its partials are zero. The cost is n + 1 log pmf values per row.
+struct Term {
+    double lp;  // log p(k)
+    double ga;  // offsets from S's first term
+    double gb;
+    double ha;
+    double hb;
+};
+
+LogSide<4> side_sum(double first, double last, double n, double a, double b) {
+    constexpr auto ia = 2;
+    constexpr auto ib = 3;
+    LogSide<4> out;
+    if (first > last) return out;
+    std::vector<Term> terms;
+    terms.reserve(static_cast<std::size_t>(last - first + 1));
+    Term t{log_pmf(first, n, a, b), 0, 0, 0, 0};
+    double top = t.lp;
+    for (double k = first;; ++k) {
+        terms.push_back(t);
+        top = std::max(top, t.lp);
+        if (k >= last) break;
+        const double ia_k = 1 / (a + k);
+        const double ib_k = 1 / (b + n - k - 1);
+        t = {log_pmf(k + 1, n, a, b), t.ga + ia_k, t.gb - ib_k, t.ha - ia_k * ia_k, t.hb + ib_k * ib_k};
+    }
+    double total = 0;
+    double ga = 0;
+    double gb = 0;
+    double ha = 0;
+    double hb = 0;
+    for (const Term& u : terms) {
+        const double w = std::exp(u.lp - top);
+        total += w;
+        ga += w * u.ga;
+        gb += w * u.gb;
+        ha += w * u.ha;
+        hb += w * u.hb;
+    }
+    ga /= total;
+    gb /= total;
+    double vaa = 0;
+    double vab = 0;
+    double vbb = 0;
+    for (const Term& u : terms) {
+        const double w = std::exp(u.lp - top);
+        vaa += w * (u.ga - ga) * (u.ga - ga);
+        vab += w * (u.ga - ga) * (u.gb - gb);
+        vbb += w * (u.gb - gb) * (u.gb - gb);
+    }
+    // g and h at the first term.
+    const Diffs da = polygamma_diffs(a, first, true, true);
+    const Diffs db = polygamma_diffs(b, n - first, true, true);
+    const Diffs dab = polygamma_diffs(a + b, n, true, true);
+    out.value = top + std::log(total);
+    out.d1[ia] = da.psi - dab.psi + ga;
+    out.d1[ib] = db.psi - dab.psi + gb;
+    out.d2[pair_index(ia, ia, 4)] = da.tri - dab.tri + ha / total + vaa / total;
+    out.d2[pair_index(ia, ib, 4)] = -dab.tri + vab / total;
+    out.d2[pair_index(ib, ib, 4)] = db.tri - dab.tri + hb / total + vbb / total;
+    return out;
+}
+
+// Rows with y >= n: P(Y <= y) = 1, P(Y > y) = 0.
+Sides<4> sides(const std::array<double, 4>& x) {
+    const double y = x[0];
+    const double n = x[1];
+    if (y >= n) return {log_constant<4>(0), LogSide<4>{}};
+    Sides<4> s{side_sum(0, y, n, x[2], x[3]), side_sum(y + 1, n, n, x[2], x[3])};
+    if (s.lower.value <= s.upper.value) {
+        s.upper = complement_side(s.lower);
+    } else {
+        s.lower = complement_side(s.upper);
+    }
+    return s;
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/log_side.hpp"
 
 namespace mlec::rt::detail {
 
@@ -21,6 +22,15 @@ struct CdfRow {
     std::array<double, max_cdf_arity> d1{};
     std::array<double, pair_count(max_cdf_arity)> d2{};
 };
+
+// A side in the row's Arity inputs as the row (the same packing).
+template <int Arity>
+void to_row(const LogSide<Arity>& s, CdfRow& out) {
+    static_assert(Arity <= max_cdf_arity);
+    out.value = s.value;
+    std::copy(s.d1.begin(), s.d1.end(), out.d1.begin());
+    std::copy(s.d2.begin(), s.d2.end(), out.d2.begin());
+}
 
 // Runs `row(x, out)` (x: the row's inputs) on every row whose inputs lie in
 // their domains, writes the value and the requested partials, and leaves the
@@ -120,12 +130,6 @@ inline Outer log_sigmoid(double z) {
     const double f = z >= 0 ? 1 / (1 + e) : e / (1 + e);      // F(z)
     const double f_bar = z >= 0 ? e / (1 + e) : 1 / (1 + e);  // 1 - F(z)
     return {std::min(z, 0.0) - std::log1p(e), f_bar, -f * f_bar};
-}
-
-// log(1 - e^a) for a <= 0, without rounding e^a to 1 near a = 0 or 1 - e^a
-// to 1 far below (Maechler, "Accurately computing log(1 - exp(-|a|))", 2012).
-inline double log1m_exp(double a) {
-    return a > -0.6931471805599453 ? std::log(-std::expm1(a)) : std::log1p(-std::exp(a));
 }
 
 // g(l) = log(1 - exp(-e^l)), the log cdf of a Weibull, exponential or

@@ -11,9 +11,12 @@
 // -log(1 - f(0)), would be differences of O(1/mu) and O(1/mu^2) terms:
 // truncated_negbinomial.hpp writes them without cancellation (1e-12
 // relative over mu = 1e-8 ... 1e3, size = 1e-3 ... 1e6).
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/negbinomial_sides.hpp"
 #include "runtime/distributions/truncated_negbinomial.hpp"
 #include "runtime/distributions/zero_modified.hpp"
+#include "runtime/distributions/zero_modified_sides.hpp"
 #include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
@@ -22,6 +25,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::positive}, {"size", Domain::positive}, {"pi", Domain::unit_closed}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // The zero-truncated count by rejection of zeros while f(0) <= 0.9 (under
 // ten draws on average); above, inversion from k = 1 with the recurrence
@@ -67,15 +72,15 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_div(), {make.op(op_mul(), {one_m_pi, a[0]}), one_m_f0});
 }
 
-constexpr DistributionDef def{
-    .name = "hurdle_negbinomial",
-    .discrete = true,
-    .outcome = Domain::count,
-    .args = args,
-    .op = {"hurdle_negbinomial", 4, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf = "not implemented yet (write the zero and the count parts with negbinomial_lcdf)"};
+constexpr DistributionDef def{.name = "hurdle_negbinomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"hurdle_negbinomial", 4, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"hurdle_negbinomial_lcdf", 4, &lcdf, false},
+                              .lccdf = {"hurdle_negbinomial_lccdf", 4, &lccdf, false}};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
@@ -89,6 +94,20 @@ void eval(OpCall& c) {
         store_zero_modified(c, r, hurdle_row(y[r], pi[r], t), 2);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions from the count's (zero_modified_sides.hpp).
+Sides<4> sides(const std::array<double, 4>& x) {
+    return hurdle_sides(x[0], widen<4>(negbinomial_sides(x[0], x[1], x[2])),
+                        count_side<4>(negbinomial_terms(0, x[1], x[2]), 2), x[3]);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

@@ -7,8 +7,11 @@
 // pi = inv_logit(eta), eta's coefficients are pscl's with the sign flipped.
 // The truncated count is written with expm1(lambda)/lambda, exact as
 // lambda -> 0, where f(y)/(1 - f(0)) -> [y = 1].
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/poisson_tails.hpp"
 #include "runtime/distributions/zero_modified.hpp"
+#include "runtime/distributions/zero_modified_sides.hpp"
 #include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
@@ -17,6 +20,8 @@ namespace {
 constexpr DistArg args[] = {{"lambda", Domain::positive}, {"pi", Domain::unit_closed}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // The zero-truncated Poisson: rejection of zeros when lambda > 1 (f(0) <
 // 0.37, so under 1.6 draws on average), inversion from k = 1 otherwise,
@@ -61,7 +66,8 @@ constexpr DistributionDef def{.name = "hurdle_poisson",
                               .op = {"hurdle_poisson", 3, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
-                              .no_cdf = "not implemented yet (write the zero and the count parts with poisson_lcdf)"};
+                              .lcdf = {"hurdle_poisson_lcdf", 3, &lcdf, false},
+                              .lccdf = {"hurdle_poisson_lccdf", 3, &lccdf, false}};
 
 // s(lambda) = 1/lambda - 1/expm1(lambda) and its derivative
 // s' = -1/lambda^2 + e^lambda/expm1(lambda)^2. Below 1/2 both differences
@@ -119,6 +125,19 @@ void eval(OpCall& c) {
         store_zero_modified(c, r, hurdle_row(y[r], pi[r], t), 1);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions from the count's (zero_modified_sides.hpp).
+Sides<3> sides(const std::array<double, 3>& x) {
+    return hurdle_sides(x[0], widen<3>(poisson_sides(x[0], x[1])), count_side<3>(poisson_terms(0, x[1]), 1), x[2]);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

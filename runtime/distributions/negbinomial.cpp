@@ -11,7 +11,7 @@
 
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
-#include "runtime/distributions/incomplete_beta.hpp"
+#include "runtime/distributions/negbinomial_sides.hpp"
 #include "runtime/distributions/negbinomial_terms.hpp"
 #include "runtime/distributions/truncated_mean.hpp"
 #include "runtime/random.hpp"
@@ -110,43 +110,15 @@ void eval(OpCall& c) {
     finish_rows(c, def);
 }
 
-// P(Y <= y) = I_p(size, y + 1) at p = size/(size + mu), 1 - p = mu/(size + mu)
-// (incomplete_beta.hpp; the gamma-Poisson mixture's count is at most y when
-// the (y + 1)-th Poisson event comes after the gamma rate's time), and
-// P(Y > y) its other side. The count y is not differentiated; the partials
-// in (p, size) (x and a there; b = y + 1 is fixed) give those in (mu, size)
-// by, with t = size + mu,
-//     p_mu = -size/t^2, p_size = mu/t^2,
-//     p_mu,mu = 2 size/t^3, p_mu,size = (size - mu)/t^3, p_size,size = -2 mu/t^3.
-void write(const IncBetaSide& s, double mu, double size, CdfRow& out) {
-    const double t = size + mu;
-    const double p_m = -size / (t * t);
-    const double p_s = mu / (t * t);
-    const double p_mm = 2 * size / (t * t * t);
-    const double p_ms = (size - mu) / (t * t * t);
-    const double p_ss = -2 * mu / (t * t * t);
-    const double lx = s.d1[0];
-    const double lxx = s.d2[pair_index(0, 0, 3)];
-    const double lxa = s.d2[pair_index(0, 1, 3)];
-    out.value = s.value;
-    out.d1[1] = lx * p_m;
-    out.d1[2] = lx * p_s + s.d1[1];
-    out.d2[mm] = lxx * p_m * p_m + lx * p_mm;
-    out.d2[ms] = lxx * p_m * p_s + lx * p_ms + lxa * p_m;
-    out.d2[ss] = lxx * p_s * p_s + 2 * lxa * p_s + s.d2[pair_index(1, 1, 3)] + lx * p_ss;
-}
-
-IncBetaSides sides(const std::array<double, 3>& x) {
-    const double t = x[1] + x[2];
-    return incomplete_beta_sides(x[2] / t, x[1] / t, x[2], x[0] + 1);
-}
-
+// The distribution functions: negbinomial_sides (negbinomial_sides.hpp).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { write(sides(x).lower, x[1], x[2], out); });
+    eval_cdf_rows<3>(c, def,
+                     [](const auto& x, CdfRow& out) { to_row(negbinomial_sides(x[0], x[1], x[2]).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { write(sides(x).upper, x[1], x[2], out); });
+    eval_cdf_rows<3>(c, def,
+                     [](const auto& x, CdfRow& out) { to_row(negbinomial_sides(x[0], x[1], x[2]).upper, out); });
 }
 
 // E[y | lo <= y <= hi] = mu P'(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi), P'

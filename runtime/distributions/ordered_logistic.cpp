@@ -15,6 +15,8 @@ namespace {
 constexpr DistArg args[] = {{"eta", Domain::real}, {"c", Domain::real, true}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 double sample(std::span<const double> a, Rng& rng) {
     const double u = rng.uniform_open();
@@ -25,17 +27,17 @@ int mean(NodeMaker& make, std::span<const int> a) { return ordinal::mean(make, a
 
 double logit(double p) { return std::log(p) - std::log1p(-p); }
 
-constexpr DistributionDef def{
-    .name = "ordered_logistic",
-    .discrete = true,
-    .outcome = Domain::category,
-    .args = args,
-    .op = {"ordered_logistic", -1, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .ordinal = true,
-    .latent_quantile = &logit,
-    .no_cdf = "not implemented yet (an ordinal outcome's P(Y <= k) is inv_logit(c[k] - eta))"};
+constexpr DistributionDef def{.name = "ordered_logistic",
+                              .discrete = true,
+                              .outcome = Domain::category,
+                              .args = args,
+                              .op = {"ordered_logistic", -1, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .ordinal = true,
+                              .latent_quantile = &logit,
+                              .lcdf = {"ordered_logistic_lcdf", -1, &lcdf, false},
+                              .lccdf = {"ordered_logistic_lccdf", -1, &lccdf, false}};
 
 // log sigmoid(x) = -log(1 + e^-x), with the exponent kept <= 0.
 double log_sigmoid(double x) { return x >= 0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x)); }
@@ -82,6 +84,12 @@ ordinal::Terms link(double a, double b, double gap, bool has_a, bool has_b, bool
 }
 
 void eval(OpCall& c) { ordinal::eval(c, def, &link); }
+
+// log sigmoid(z) with its derivatives sigmoid(-z) and -sigmoid(z) sigmoid(-z).
+ordinal::LogF log_f(double z) { return {log_sigmoid(z), sigmoid(-z), -sigmoid_product(z)}; }
+
+void lcdf(OpCall& c) { ordinal::eval_cdf(c, def, &log_f, false); }
+void lccdf(OpCall& c) { ordinal::eval_cdf(c, def, &log_f, true); }
 
 }  // namespace
 

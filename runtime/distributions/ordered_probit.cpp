@@ -19,6 +19,8 @@ namespace {
 constexpr DistArg args[] = {{"eta", Domain::real}, {"c", Domain::real, true}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 double sample(std::span<const double> a, Rng& rng) { return ordinal::sample(a, rng.normal()); }
 
@@ -36,7 +38,8 @@ constexpr DistributionDef def{.name = "ordered_probit",
                               .mean = &mean,
                               .ordinal = true,
                               .latent_quantile = &probit,
-                              .no_cdf = "not implemented yet (an ordinal outcome's P(Y <= k) is Phi(c[k] - eta))"};
+                              .lcdf = {"ordered_probit_lcdf", -1, &lcdf, false},
+                              .lccdf = {"ordered_probit_lccdf", -1, &lccdf, false}};
 
 // log Phi(x) with l1 = phi(x)/Phi(x) and l2 = -l1 (x + l1): the built-in
 // log_Phi's evaluation (runtime/functions/log_phi.cpp), accurate in both
@@ -116,6 +119,14 @@ ordinal::Terms link(double a, double b, double gap, bool has_a, bool has_b, bool
 }
 
 void eval(OpCall& c) { ordinal::eval(c, def, &link); }
+
+ordinal::LogF log_f(double z) {
+    const LogPhi g = log_phi(z);
+    return {g.l, g.l1, g.l2};
+}
+
+void lcdf(OpCall& c) { ordinal::eval_cdf(c, def, &log_f, false); }
+void lccdf(OpCall& c) { ordinal::eval_cdf(c, def, &log_f, true); }
 
 }  // namespace
 

@@ -103,6 +103,59 @@ void eval(OpCall& c, const DistributionDef& def, Link link) {
     finish_rows(c, def);
 }
 
+// log F(z) for the link's cdf F with its first and second derivatives.
+struct LogF {
+    double l = 0;
+    double l1 = 0;
+    double l2 = 0;
+};
+
+// The distribution functions (`upper` false: log P(Y <= k), true: log
+// P(Y > k)) given the link's `LogF log_f(double z)`. The latent y* = eta + e
+// is at most c[k] exactly when Y <= k, so P(Y <= k) = F(c[k] - eta) and
+// P(Y > k) = F(eta - c[k]) (F symmetric), each one log F, exact in both
+// tails; for the highest category k = K + 1 they are 1 and 0. With
+// z = +-(c[k] - eta) (+ for the lower side), the value is G(z) = log F(z):
+//     d/dc[k] = +-G'(z),  d/deta = -+G'(z),
+//     d2/dc[k]2 = d2/deta2 = G''(z),  d2/deta dc[k] = -G''(z).
+// Only eta and c[k] have partials. Rows whose category, eta or cut-points
+// are no distribution (as for the log pmf) are log 0 with zero partials.
+template <class LogFOf>
+void eval_cdf(OpCall& c, const DistributionDef& def, LogFOf log_f, bool upper) {
+    const int arity = static_cast<int>(c.in.size());
+    const int cuts = arity - 2;
+    const ConstCol& y = c.in[0];
+    const ConstCol& eta = c.in[1];
+    for (Col& d : c.d1) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Eigen::Index r = 0; r < y.size(); ++r) {
+        const double yr = y[r];
+        if (!(yr >= 1 && yr <= cuts + 1 && yr == std::floor(yr)) || !std::isfinite(eta[r]) || !increasing(c, r)) {
+            c.value[r] = neg_inf;
+            continue;
+        }
+        const int k = static_cast<int>(yr);
+        if (k == cuts + 1) {
+            c.value[r] = upper ? neg_inf : 0.0;
+            continue;
+        }
+        const int ik = k + 1;  // input of c[k]
+        const double sign = upper ? -1.0 : 1.0;
+        const LogF g = log_f(sign * (c.in[ik][r] - eta[r]));
+        c.value[r] = g.l;
+        if (c.want_d1(1)) c.d1[1][r] = -sign * g.l1;
+        if (c.want_d1(ik)) c.d1[ik][r] = sign * g.l1;
+        if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, arity)][r] = g.l2;
+        if (c.want_d2(ik, ik)) c.d2[pair_index(ik, ik, arity)][r] = g.l2;
+        if (c.want_d2(1, ik)) c.d2[pair_index(1, ik, arity)][r] = -g.l2;
+    }
+    finish_rows(c, def);
+}
+
 // The latent form: y* = eta + e, e drawn from F, and y = 1 + #{k : y* > c[k]}
 // has exactly the probabilities above. NaN for arguments that are no
 // distribution (a non-finite eta, cut-points not strictly increasing).

@@ -51,23 +51,13 @@ void eval(OpCall& c) {
     finish_rows(c, def);
 }
 
-// The distribution functions (poisson_tails.hpp), whose partials in eta =
-// log lambda give those in lambda: g_lambda = g_eta/lambda,
-// g_lambda,lambda = (g_eta,eta - g_eta)/lambda^2.
-void write(const PoissonSide& side, double lambda, CdfRow& out) {
-    out.value = side.value;
-    out.d1[1] = side.d1 / lambda;
-    out.d2[pair_index(1, 1, 2)] = side.d2_minus_d1 / (lambda * lambda);
-}
-
+// The distribution functions: poisson_sides (poisson_tails.hpp).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(
-        c, def, [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], x[1], std::log(x[1])).lower, x[1], out); });
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(
-        c, def, [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], x[1], std::log(x[1])).upper, x[1], out); });
+    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).upper, out); });
 }
 
 // E[y | lo <= y <= hi] = lambda P(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi)

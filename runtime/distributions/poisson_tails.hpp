@@ -84,4 +84,21 @@ inline PoissonTails poisson_tails(double y, double lambda, double eta) {
     return t;
 }
 
+// The two sides of Poisson(lambda) in the inputs (y, lambda): the partials
+// in eta = log lambda give those in lambda, g_lambda = g_eta/lambda,
+// g_lambda,lambda = (g_eta,eta - g_eta)/lambda^2. Shared by poisson and its
+// zero-inflated and hurdle forms.
+inline LogSide<2> poisson_side_in_lambda(const PoissonSide& side, double lambda) {
+    LogSide<2> out;
+    out.value = side.value;
+    out.d1[1] = side.d1 / lambda;
+    out.d2[pair_index(1, 1, 2)] = side.d2_minus_d1 / (lambda * lambda);
+    return out;
+}
+
+inline Sides<2> poisson_sides(double y, double lambda) {
+    const PoissonTails t = poisson_tails(y, lambda, std::log(lambda));
+    return {poisson_side_in_lambda(t.lower, lambda), poisson_side_in_lambda(t.upper, lambda)};
+}
+
 }  // namespace mlec::rt::detail

@@ -19,6 +19,7 @@
 #include <array>
 #include <cmath>
 
+#include "runtime/distributions/log_side.hpp"
 #include "runtime/op.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -96,37 +97,6 @@ TailMoments<K> tail_moments(const Phi& phi, const G& g, double edge, bool upper,
         }
     }
     return out;
-}
-
-// A side S of a distribution function (log S and its partials in the
-// inputs, d2 packed by pair_index) gives the other side 1 - S: with
-// r = S/(1 - S),
-//     d/dt log(1 - S) = -r L_t,
-//     d2/(dt du) log(1 - S) = -r L_tu - r (1 + r) L_t L_u,   L = log S,
-// exact for the smaller side S <= 1/2, where r <= 1 (no cancellation).
-template <int N>
-struct LogSide {
-    double value = -std::numeric_limits<double>::infinity();
-    std::array<double, N> d1{};
-    std::array<double, pair_count(N)> d2{};
-};
-
-template <int N>
-LogSide<N> complement_side(const LogSide<N>& small) {
-    LogSide<N> big;
-    const double s = std::exp(small.value);
-    big.value = std::log1p(-s);
-    const double r = s / (1 - s);
-    if (r == 0) return big;
-    for (int t = 0; t < N; ++t) {
-        const auto tu = static_cast<std::size_t>(t);
-        big.d1[tu] = -r * small.d1[tu];
-        for (int u = t; u < N; ++u) {
-            const auto p = static_cast<std::size_t>(pair_index(t, u, N));
-            big.d2[p] = -r * small.d2[p] - r * (1 + r) * small.d1[tu] * small.d1[static_cast<std::size_t>(u)];
-        }
-    }
-    return big;
 }
 
 }  // namespace mlec::rt::detail

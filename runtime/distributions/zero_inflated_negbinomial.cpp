@@ -4,8 +4,11 @@
 //     p(0) = pi + (1 - pi) f(0),   p(k) = (1 - pi) f(k)   (k >= 1),
 //     f(0) = (size/(size + mu))^size,
 // y a count, mu, size > 0, pi in [0, 1].
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/negbinomial_sides.hpp"
 #include "runtime/distributions/zero_modified.hpp"
+#include "runtime/distributions/zero_modified_sides.hpp"
 #include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
@@ -14,6 +17,8 @@ namespace {
 constexpr DistArg args[] = {{"mu", Domain::positive}, {"size", Domain::positive}, {"pi", Domain::unit_closed}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // A structural zero with probability pi, otherwise the gamma-Poisson
 // mixture of negbinomial's sampler.
@@ -29,15 +34,15 @@ int mean(NodeMaker& make, std::span<const int> a) {
     return make.op(op_mul(), {make.op(op_sub(), {make.constant(1), a[2]}), a[0]});
 }
 
-constexpr DistributionDef def{
-    .name = "zero_inflated_negbinomial",
-    .discrete = true,
-    .outcome = Domain::count,
-    .args = args,
-    .op = {"zero_inflated_negbinomial", 4, &eval, false},
-    .sample = &sample,
-    .mean = &mean,
-    .no_cdf = "not implemented yet (write the zero and the count parts with negbinomial_lcdf)"};
+constexpr DistributionDef def{.name = "zero_inflated_negbinomial",
+                              .discrete = true,
+                              .outcome = Domain::count,
+                              .args = args,
+                              .op = {"zero_inflated_negbinomial", 4, &eval, false},
+                              .sample = &sample,
+                              .mean = &mean,
+                              .lcdf = {"zero_inflated_negbinomial_lcdf", 4, &lcdf, false},
+                              .lccdf = {"zero_inflated_negbinomial_lccdf", 4, &lccdf, false}};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
@@ -51,6 +56,19 @@ void eval(OpCall& c) {
         store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0), 2);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions from the count's (zero_modified_sides.hpp).
+Sides<4> sides(const std::array<double, 4>& x) {
+    return zero_inflated_sides(widen<4>(negbinomial_sides(x[0], x[1], x[2])), x[3]);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 //     p(0) = pi + (1 - pi) e^-lambda,   p(k) = (1 - pi) lambda^k e^-lambda / k!,
 // y a count, lambda > 0, pi in [0, 1]. The zero is a log_sum_exp, exact as
 // pi -> 0 (the Poisson) and pi -> 1 (a point mass at 0).
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/poisson_tails.hpp"
 #include "runtime/distributions/zero_modified.hpp"
+#include "runtime/distributions/zero_modified_sides.hpp"
 #include "runtime/random.hpp"
 
 namespace mlec::rt::detail {
@@ -14,6 +17,8 @@ namespace {
 constexpr DistArg args[] = {{"lambda", Domain::positive}, {"pi", Domain::unit_closed}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // A structural zero with probability pi, otherwise a Poisson draw.
 double sample(std::span<const double> a, Rng& rng) {
@@ -36,7 +41,8 @@ constexpr DistributionDef def{.name = "zero_inflated_poisson",
                               .op = {"zero_inflated_poisson", 3, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
-                              .no_cdf = "not implemented yet (write the zero and the count parts with poisson_lcdf)"};
+                              .lcdf = {"zero_inflated_poisson_lcdf", 3, &lcdf, false},
+                              .lccdf = {"zero_inflated_poisson_lccdf", 3, &lccdf, false}};
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
@@ -49,6 +55,19 @@ void eval(OpCall& c) {
         store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0), 1);
     }
     finish_rows(c, def);
+}
+
+// The distribution functions from the count's (zero_modified_sides.hpp).
+Sides<3> sides(const std::array<double, 3>& x) {
+    return zero_inflated_sides(widen<3>(poisson_sides(x[0], x[1])), x[2]);
+}
+
+void lcdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+}
+
+void lccdf(OpCall& c) {
+    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

@@ -105,6 +105,30 @@ CdfPoint big_cdf_point(const Row& x, const Distribution& d) {
     return {x, lower > 0 ? static_cast<double>(log(lower)) : -inf, upper > 0 ? static_cast<double>(log(upper)) : -inf};
 }
 
+// A point of a zero-inflated (hurdle false) or hurdle count's distribution
+// functions (runtime/distributions/zero_modified_sides.hpp) at
+// x = (y, theta..., pi), from its count's cdf, complement and pmf in 50
+// digits (`count`, a distribution over Big):
+//     zero-inflated: P(Y <= y) = pi + (1 - pi) F(y),  P(Y > y) = (1 - pi) S(y)
+//     hurdle: P(Y <= 0) = pi, and for y >= 1 P(Y > y) = (1 - pi) S(y)/(1 - f(0)),
+//             P(Y <= y) = pi + (1 - pi) (F(y) - f(0))/(1 - f(0)).
+template <class Count>
+CdfPoint zero_modified_cdf_point(const Row& x, const Count& count, bool hurdle) {
+    const Big y = x[0];
+    const Big pi = x.back();
+    const Big f = bm::cdf(count, y);
+    const Big s = bm::cdf(bm::complement(count, y));
+    Big lower = pi + (1 - pi) * f;
+    Big upper = (1 - pi) * s;
+    if (hurdle) {
+        const Big f0 = bm::pdf(count, Big(0));
+        lower = x[0] == 0 ? pi : pi + (1 - pi) * (f - f0) / (1 - f0);
+        upper = x[0] == 0 ? 1 - pi : (1 - pi) * s / (1 - f0);
+    }
+    const auto log_of = [](const Big& v) { return v > 0 ? static_cast<double>(log(v)) : -inf; };
+    return {x, log_of(lower), log_of(upper)};
+}
+
 // Outside the domains: both values -inf, no finite differences.
 inline CdfPoint cdf_outside(const Row& x) { return {x, -inf, -inf, false}; }
 

@@ -42,6 +42,34 @@ MLEC_DISTRIBUTION_TEST(beta_binomial, true, Domain::count, "n:a non-negative int
             {{2, 3, 2, inf}, -inf, false}};
 }
 
+// The distribution functions against the direct sum of the pmf in 50 digits:
+// both far tails (a = 50, b = 1 puts P(Y <= 0) near 1e-90), a U-shaped pmf
+// (a, b < 1), large shapes towards the binomial, and y = n (P(Y > n) = 0).
+CdfPoint beta_binomial_cdf_point(double y, double n, double a, double b) {
+    Big lower = 0;
+    Big upper = 0;
+    const Big N = n, A = a, B = b;
+    for (double k = 0; k <= n; ++k) {
+        const Big K = k;
+        const Big p =
+            exp(bm::lgamma(N + 1) - bm::lgamma(K + 1) - bm::lgamma(N - K + 1) + bm::lgamma(K + A) +
+                bm::lgamma(N - K + B) - bm::lgamma(N + A + B) - bm::lgamma(A) - bm::lgamma(B) + bm::lgamma(A + B));
+        (k <= y ? lower : upper) += p;
+    }
+    const auto log_of = [](const Big& v) { return v > 0 ? static_cast<double>(log(v)) : -inf; };
+    return {{y, n, a, b}, log_of(lower), log_of(upper)};
+}
+
+MLEC_CDF_TEST(beta_binomial) {
+    auto point = beta_binomial_cdf_point;
+    return {point(3, 10, 2, 3),         point(0, 10, 2, 3),           point(9, 10, 2, 3),
+            point(10, 10, 2, 3),        point(0, 200, 50, 1),         point(199, 200, 1, 50),
+            point(5, 50, 0.1, 0.2),     point(45, 50, 0.1, 0.2),      point(30, 100, 1000, 1500),
+            point(40, 100, 1e4, 1e4),   point(2, 5, 1e-3, 1e-3),      point(150, 400, 20, 30),
+            point(12, 10, 2, 3),        cdf_outside({1.5, 10, 2, 3}), cdf_outside({3, 10, 0, 3}),
+            cdf_outside({3, 10, 2, -1})};
+}
+
 }  // namespace
 
 TEST_CASE("beta_binomial's closed forms, limit and mean") {

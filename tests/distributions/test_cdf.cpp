@@ -100,3 +100,35 @@ TEST_CASE("distribution functions on a block of rows equal the row-by-row result
         check_block_form(dist(name).lccdf, rows);
     }
 }
+
+TEST_CASE("a discrete distribution's distribution functions step by its pmf") {
+    // P(Y <= y) - P(Y <= y - 1) = P(Y > y - 1) - P(Y > y) = p(y), at every
+    // registered point inside the support, on the side that is at most
+    // about 1/2 (the other side's difference would cancel), scaled by that
+    // side's larger value (a few units of 1e-16 times the size of the logs):
+    // the distribution functions and the log pmf are
+    // computed independently.
+    for (const auto& [name, points] : registered_cdf_cases()) {
+        const DistributionDef& d = dist(name);
+        if (!d.discrete) continue;
+        for (const CdfPoint& p : points) {
+            const double lpmf = eval_one(d.op, p.x).value;
+            if (!(lpmf > -inf)) continue;
+            Row prev = p.x;
+            prev[0] -= 1;
+            const double lo = eval_one(d.lcdf, p.x).value;
+            const double lo_prev = eval_one(d.lcdf, prev).value;
+            INFO(name << " at " << show(p.x) << ": log p(y) " << lpmf << ", lcdf " << lo << ", at y - 1 " << lo_prev);
+            if (!(lo_prev > -inf)) {
+                // y is the least value of the support: P(Y <= y) = p(y).
+                CHECK(std::abs(lo - lpmf) <= 1e-12 * std::max(1.0, std::abs(lpmf)));
+                continue;
+            }
+            const bool upper = lo > std::log(0.5);
+            const double a = upper ? eval_one(d.lccdf, prev).value : lo;
+            const double b = upper ? eval_one(d.lccdf, p.x).value : lo_prev;
+            // Logs of size L carry L times the rounding of their terms.
+            CHECK(std::abs(std::exp(b - a) + std::exp(lpmf - a) - 1) <= 1e-12 + 1e-14 * std::abs(a));
+        }
+    }
+}

@@ -91,6 +91,24 @@ BigPartials big_partials(int y, double mu, double size, double pi) {
     return p;
 }
 
+// The distribution functions against the negative binomial's in 50 digits:
+// a large f(0) (size 0.05, where the truncated lower side is a difference
+// of the count's lower side and its zero), large sizes, both tails.
+MLEC_CDF_TEST(hurdle_negbinomial) {
+    auto point = [](double y, double mu, double size, double pi) {
+        return zero_modified_cdf_point({y, mu, size, pi},
+                                       bm::negative_binomial_distribution<Big>(size, Big(size) / (size + mu)), true);
+    };
+    CdfPoint all_zero = point(3, 2.5, 1.5, 1);
+    all_zero.fd = false;
+    return {point(0, 2.5, 1.5, 0.3),       point(1, 2.5, 1.5, 0.3),
+            point(5, 2.5, 1.5, 0.3),       point(1, 1, 0.05, 0.3),
+            point(3, 1, 0.05, 0.1),        point(80, 3, 0.5, 0.2),
+            point(1, 40, 50, 0.3),         point(200, 30, 1000, 0.1),
+            point(2, 0.01, 3, 0.4),        all_zero,
+            cdf_outside({0.5, 2, 1, 0.3}), cdf_outside({3, 2, 0, 0.3})};
+}
+
 }  // namespace
 
 TEST_CASE("hurdle_negbinomial's partials keep their digits where f(0) is near 1 (100-digit references)") {

@@ -47,6 +47,34 @@ MLEC_DISTRIBUTION_TEST(hurdle_poisson, true, Domain::count, "lambda:positive;pi:
             {{0, 3, qnan}, -inf, false}};
 }
 
+// The distribution functions against Poisson(lambda)'s in 50 digits: y = 0
+// (pi alone), y = 1 far below the mean (the truncated count's lower side
+// summed, not complemented), far upper tails, and lambda -> 0.
+MLEC_CDF_TEST(hurdle_poisson) {
+    auto point = [](double y, double lambda, double pi) {
+        return zero_modified_cdf_point({y, lambda, pi}, bm::poisson_distribution<Big>(lambda), true);
+    };
+    CdfPoint all_zero = point(3, 2.5, 1);
+    all_zero.fd = false;
+    CdfPoint no_zero = point(3, 2.5, 0);
+    no_zero.fd = false;
+    return {point(0, 2.5, 0.3),
+            point(1, 2.5, 0.3),
+            point(4, 2.5, 0.3),
+            point(30, 2.5, 0.3),
+            point(1, 40, 0.3),
+            point(15, 40, 0.05),
+            point(1, 1e-3, 0.3),
+            point(2, 1e-3, 0.3),
+            point(3, 50, 0.9),
+            point(60, 50, 0.2),
+            all_zero,
+            no_zero,
+            cdf_outside({0.5, 2, 0.3}),
+            cdf_outside({3, 0, 0.3}),
+            cdf_outside({3, 2, 1.5})};
+}
+
 }  // namespace
 
 TEST_CASE("hurdle_poisson's truncated count as lambda -> 0, and its mean") {

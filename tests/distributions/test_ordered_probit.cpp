@@ -63,6 +63,36 @@ MLEC_DISTRIBUTION_TEST(ordered_probit, true, Domain::category, "eta:a real numbe
             {{1, 0, inf}, -inf, false}};
 }
 
+// The distribution functions at x = (k, eta, c_1, ..., c_K): P(Y <= k) =
+// F(c[k] - eta), P(Y > k) = F(eta - c[k]) in 50 digits (F(-z) for the
+// upper side, so neither is 1 minus a number near 1), 1 and 0 at k = K + 1;
+// both far tails, close cut-points, and rows that are no distribution.
+CdfPoint ordered_probit_cdf_at(const Row& x) {
+    const auto k = static_cast<std::size_t>(x[0]);
+    if (k == x.size() - 1) return {x, 0.0, -inf};
+    const Big z = Big(x[k + 1]) - Big(x[1]);
+    return {x, static_cast<double>(log(normal_cdf(z))), static_cast<double>(log(normal_cdf(-z)))};
+}
+
+MLEC_CDF_TEST(ordered_probit) {
+    CdfPoint close_cuts = ordered_probit_cdf_at({2, 0.1, 0, 1e-6, 3});
+    close_cuts.step = {0, 0.1, 1e-7, 1e-7, 0.1};
+    auto at = ordered_probit_cdf_at;
+    return {at({1, 0.3, -1, 0.5, 2}),
+            at({2, 0.3, -1, 0.5, 2}),
+            at({3, 0.3, -1, 0.5, 2}),
+            at({4, 0.3, -1, 0.5, 2}),
+            at({1, 30, -1, 0.5, 2}),
+            at({3, -30, -1, 0.5, 2}),
+            close_cuts,
+            at({1, 2, 1.5}),
+            at({2, 2, 1.5}),
+            cdf_outside({0, 0.3, -1, 0.5}),
+            cdf_outside({4, 0.3, -1, 0.5}),
+            cdf_outside({1.5, 0.3, -1, 0.5}),
+            cdf_outside({2, 0.3, 0.5, -1})};
+}
+
 }  // namespace
 
 TEST_CASE("ordered_probit: the categories' probabilities sum to 1 and match Boost") {

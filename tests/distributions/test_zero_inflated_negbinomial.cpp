@@ -48,6 +48,31 @@ MLEC_DISTRIBUTION_TEST(zero_inflated_negbinomial, true, Domain::count, "mu:posit
             {{0, 3, 2, qnan}, -inf, false}};
 }
 
+// The distribution functions against the negative binomial's in 50 digits,
+// sizes from 0.05 to 1e5, both tails.
+MLEC_CDF_TEST(zero_inflated_negbinomial) {
+    auto point = [](double y, double mu, double size, double pi) {
+        return zero_modified_cdf_point({y, mu, size, pi},
+                                       bm::negative_binomial_distribution<Big>(size, Big(size) / (size + mu)), false);
+    };
+    CdfPoint tiny_pi = point(2, 30, 1000, 1e-12);
+    tiny_pi.step = {0, 1, 10, 0};
+    CdfPoint all_zero = point(3, 2.5, 1.5, 1);
+    all_zero.fd = false;
+    return {point(0, 2.5, 1.5, 0.3),
+            point(3, 2.5, 1.5, 0.3),
+            point(60, 3, 0.5, 0.2),
+            point(0, 50, 0.1, 0.4),
+            point(10, 1, 0.05, 0.3),
+            point(200, 30, 1000, 0.1),
+            point(5, 4, 1e5, 0.25),
+            tiny_pi,
+            all_zero,
+            cdf_outside({0.5, 2, 1, 0.3}),
+            cdf_outside({3, 2, 0, 0.3}),
+            cdf_outside({3, 2, 1, -0.1})};
+}
+
 }  // namespace
 
 TEST_CASE("zero_inflated_negbinomial's mean") {

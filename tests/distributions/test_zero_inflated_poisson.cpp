@@ -41,6 +41,36 @@ MLEC_DISTRIBUTION_TEST(zero_inflated_poisson, true, Domain::count, "lambda:posit
             {{0, 3, qnan}, -inf, false}};
 }
 
+// The distribution functions against Poisson(lambda)'s in 50 digits: the
+// body, both far tails (P(Y > 40) ~ 1e-40 at lambda 2.5; P(Y <= 20) ~ 1e-7
+// at lambda 50 below a tiny pi), and the edges pi = 0 and 1.
+MLEC_CDF_TEST(zero_inflated_poisson) {
+    auto point = [](double y, double lambda, double pi) {
+        return zero_modified_cdf_point({y, lambda, pi}, bm::poisson_distribution<Big>(lambda), false);
+    };
+    CdfPoint tiny_pi = point(20, 50, 1e-12);
+    tiny_pi.step = {0, 1, 0};
+    CdfPoint no_zero = point(3, 2.5, 0);
+    no_zero.fd = false;
+    CdfPoint all_zero = point(3, 2.5, 1);
+    all_zero.fd = false;
+    return {point(0, 2.5, 0.3),
+            point(3, 2.5, 0.3),
+            point(10, 2.5, 0.3),
+            point(40, 2.5, 0.3),
+            point(0, 50, 0.2),
+            point(70, 50, 0.05),
+            point(2, 1e-3, 0.5),
+            point(150, 100, 0.99),
+            tiny_pi,
+            no_zero,
+            all_zero,
+            cdf_outside({0.5, 2, 0.3}),
+            cdf_outside({-1, 2, 0.3}),
+            cdf_outside({3, 0, 0.3}),
+            cdf_outside({3, 2, 1.5})};
+}
+
 }  // namespace
 
 TEST_CASE("zero_inflated_poisson's mean and edges") {
