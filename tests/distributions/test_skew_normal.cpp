@@ -108,7 +108,7 @@ CdfPoint big_skew_normal_cdf(double y, double xi, double omega, double alpha) {
 }
 
 // |z| = 10, 30, 40 for alpha from -20 to 50 on both sides, where Phi(z) -
-// 2 T(z, alpha) cancels (z < 0 < alpha) down to log F = -2.04e6 (z = -40,
+// 2 T(z, alpha) cancels (z < 0 < alpha) down to log F = -2.0e6 (z = -40,
 // alpha = 50), and the body.
 MLEC_CDF_TEST(skew_normal) {
     std::vector<CdfPoint> points{big_skew_normal_cdf(0.3, 0, 1, 2),     big_skew_normal_cdf(-1, 0.5, 2, -3),

@@ -72,8 +72,8 @@ CdfPoint big_von_mises_cdf(double y, double mu, double kappa) {
 }
 
 // kappa from 1e-3 to 1e5, y and mu anywhere on [-pi, pi] including the cut,
-// and far tails: y next to the cut with mu opposite (log P(Y <= -3) = -396
-// at kappa = 100, -1.99e5 at kappa = 1e5).
+// and far tails: y next to the cut with mu opposite (log P(Y <= -3) = -200.2
+// at kappa = 100, -1.98e5 at kappa = 1e5 and mu = 0.2).
 MLEC_CDF_TEST(von_mises) {
     const double pi = bm::constants::pi<double>();
     std::vector<CdfPoint> points{
