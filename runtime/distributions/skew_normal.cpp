@@ -8,7 +8,12 @@
 // continued fraction of the Mills ratio instead (the built-in log_Phi's
 // evaluation, special::log_phi), exact to double precision there, never
 // underflowing.
+// The distribution functions integrate the density in the log domain (see
+// lower_side below): F = Phi(z) - 2 T(z, alpha) with Owen's T cancels in a
+// tail (z < 0 < alpha, and 1 - F for alpha < 0 < z) to nothing.
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/tail_integral.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -18,6 +23,8 @@ namespace {
 constexpr DistArg args[] = {{"xi", Domain::real}, {"omega", Domain::positive}, {"alpha", Domain::real}};
 
 void eval(OpCall& c);
+void lcdf(OpCall& c);
+void lccdf(OpCall& c);
 
 // Azzalini's construction from two standard normals u0, v: with
 // delta = alpha/sqrt(1 + alpha^2), u1 = delta u0 + sqrt(1 - delta^2) v is
@@ -52,7 +59,8 @@ constexpr DistributionDef def{.name = "skew_normal",
                               .op = {"skew_normal", 4, &eval, false},
                               .sample = &sample,
                               .mean = &mean,
-                              .no_cdf = "its Owen's T function and derivatives are not implemented yet"};
+                              .lcdf = {"skew_normal_lcdf", 4, &lcdf, false},
+                              .lccdf = {"skew_normal_lccdf", 4, &lccdf, false}};
 
 constexpr int arity = 4;
 constexpr int ia = 3;  // alpha's input
@@ -121,6 +129,159 @@ void eval(OpCall& c) {
     }
     finish_rows(c, def);
 }
+
+// ---- distribution functions ----------------------------------------------
+//
+// Of the standardized variable Z (z = (y - xi)/omega, shape a = alpha), with
+// density f(z) = 2 phi(z) Phi(a z) = exp(psi(z)):
+//     F(z; a) = f(z) J(z; a),  J = integral_0^inf exp(E(u)) du,
+//     E(u) = psi(z - u) - psi(z),
+// J being the skew normal's Mills ratio. E is formed from u without
+// subtracting two large logs: with L = log Phi, r = L' = phi/Phi and
+// q(x) = r(x) + x (small and positive for x <= 0), x0 = a z, x1 = a (z - u),
+//     E   = (1 + a^2) u (z - u/2) - log(r(x1)/r(x0))           (x0 <= 0)
+//         = u (z - u/2) + L(x1) - L(x0)                         (x0 > 0)
+// and its partials, the integrands of J_z and J_a:
+//     E_z = (1 + a^2) u + a (q(x1) - q(x0))   = u + a (r(x1) - r(x0))
+//     E_a = a u (2z - u) + z (q(x1) - q(x0)) - u q(x1) = (z - u) r(x1) - z r(x0)
+// (L(x) = -x^2/2 - log sqrt(2 pi) - log r(x) gives the first forms, whose
+// terms keep their digits where a z is far below 0 and L(x1), L(x0) are
+// both near -a^2 z^2/2). Then, with G = log F:
+//     G    = log 2 + log phi(z) + L(x0) + log J
+//     G_z  = f/F = 1/J,  G_a = F_a/F = -r(x0)/((1 + a^2) J)
+// (F_a = -2 dT/da = -exp(-z^2 (1 + a^2)/2)/(pi (1 + a^2)), closed form), and
+//     G_zz = -J_z/J^2,  G_za = -J_a/J^2,
+//     G_aa = -z r'(x0)/((1 + a^2) J) + 2 a r(x0)/((1 + a^2)^2 J) + r(x0) J_a/((1 + a^2) J^2).
+// This is log F exact to the quadrature's precision however far in the
+// lower tail, where Phi(z) - 2 T(z, a) would cancel to nothing (z < 0 < a).
+// It is the smaller side that is integrated: the lower one for z at most
+// the mean delta sqrt(2/pi) (F below about 0.6 there), otherwise the upper
+// one by the reflection 1 - F(z; a) = F(-z; -a); the other side is
+// log(1 - S) of it (complement_side).
+
+// log Phi(x), r = phi/Phi, r' = L'' and q = r + x at one point.
+struct PhiTerms {
+    double l = 0;
+    double r = 0;
+    double dr = 0;
+    double q = 0;
+};
+
+PhiTerms phi_terms(double x) {
+    const auto [l, l1, l2] = special::log_phi(x, true, true);
+    // Past x = 38, r underflows to 0 and q = x (its limit).
+    return {l, l1, l2, l1 > 0 ? -l2 / l1 : x};
+}
+
+// log F(z; a) and its partials in (z, a) (d2 packed by pair_index(., ., 2)).
+LogSide<2> lower_side(double z, double a) {
+    static boost::math::quadrature::exp_sinh<double, special::Policy> half_line(12);
+    static boost::math::quadrature::tanh_sinh<double, special::Policy> segment(12);
+    constexpr double tol = 1e-15;
+    const double x0 = a * z;
+    const PhiTerms p0 = phi_terms(x0);
+    const double c = 1 + a * a;
+    const bool q_form = x0 <= 0;
+    struct Exponent {
+        double e, ez, ea;
+    };
+    const auto exponent = [&](double u) -> Exponent {
+        const PhiTerms p1 = phi_terms(a * (z - u));
+        if (q_form) {
+            const double dq = p1.q - p0.q;
+            return {c * u * (z - 0.5 * u) - std::log(p1.r / p0.r), c * u + a * dq,
+                    a * u * (2 * z - u) + z * dq - u * p1.q};
+        }
+        return {u * (z - 0.5 * u) + p1.l - p0.l, u + a * (p1.r - p0.r), (z - u) * p1.r - z * p0.r};
+    };
+    // The integrand is exp(E(u)) times part(E); 0 where its Gaussian factor
+    // alone is below e^-750 (the rest of E is negative in the first form,
+    // r falling, and below log 2 in the second), without evaluating log Phi
+    // at an argument that may have overflowed.
+    const auto integrand = [&](double u, const auto& part) {
+        if ((q_form ? c : 1.0) * u * (z - 0.5 * u) < -750) return 0.0;
+        const Exponent e = exponent(u);
+        const double w = std::exp(e.e);
+        return w == 0 ? 0.0 : w * part(e);
+    };
+    // Over u >= u0, in units `width` of the integrand's decay there.
+    const auto from = [&](double u0, double width, const auto& part) {
+        const auto f = [&](double v) { return integrand(u0 + width * v, part); };
+        return width * half_line.integrate(f, 0.0, std::numeric_limits<double>::infinity(), tol);
+    };
+    // For z, a > 0, Phi(a (z - u)) falls from 1 to 0 within 1/a of u = z, a
+    // kink for large a: [0, z] and the rest (at width 1/sqrt(1 + a^2)) are
+    // integrated apart. Otherwise in units of the width at u = 0: the decay
+    // rate psi'(z) = -z + a r(x0), or the curvature 1 - a^2 r'(x0) where the
+    // integrand falls slowly.
+    const bool kink = z > 0 && a > 0;
+    const double width = 1 / std::max(-z + a * p0.r, std::sqrt(1 - a * a * p0.dr));
+    const auto integral = [&](const auto& part) {
+        if (!kink) return from(0.0, width, part);
+        const auto f = [&](double u) { return integrand(u, part); };
+        return segment.integrate(f, 0.0, z, tol) + from(z, 1 / std::sqrt(c), part);
+    };
+    const double j = integral([](const Exponent&) { return 1.0; });
+    const double jz = integral([](const Exponent& e) { return e.ez; });
+    const double ja = integral([](const Exponent& e) { return e.ea; });
+    LogSide<2> s;
+    s.value = log_2 - log_sqrt_2pi - 0.5 * z * z + p0.l + std::log(j);
+    s.d1 = {1 / j, -p0.r / (c * j)};
+    s.d2[pair_index(0, 0, 2)] = -jz / (j * j);
+    s.d2[pair_index(0, 1, 2)] = -ja / (j * j);
+    s.d2[pair_index(1, 1, 2)] = -z * p0.dr / (c * j) + 2 * a * p0.r / (c * c * j) + p0.r * ja / (c * j * j);
+    return s;
+}
+
+// log P(Z <= z) (lower) or log P(Z > z) in (z, a); at an infinite z (an
+// overflowed (y - xi)/omega) probability 0 or 1 with zero partials.
+LogSide<2> side(double z, double a, bool lower) {
+    if (!std::isfinite(z)) {
+        LogSide<2> s;
+        if ((z > 0) == lower) s.value = 0;
+        return s;
+    }
+    // The mean, sin(atan(a)) sqrt(2/pi), parts the sides (the side below it
+    // has probability at most about 0.6).
+    const bool lower_is_small = z <= std::sin(std::atan(a)) * 0.79788456080286535587989211986876;
+    if (lower_is_small) {
+        const LogSide<2> s = lower_side(z, a);
+        return lower ? s : complement_side(s);
+    }
+    // P(Z > z; a) = P(Z <= -z; -a): partials in z and a change sign.
+    LogSide<2> s = lower_side(-z, -a);
+    s.d1[0] = -s.d1[0];
+    s.d1[1] = -s.d1[1];
+    return lower ? complement_side(s) : s;
+}
+
+// From (z, a) to the inputs (y, xi, omega, alpha) by the chain rule in z.
+void eval_side(OpCall& c, bool lower) {
+    eval_cdf_rows<arity>(c, def, [lower](const auto& x, CdfRow& out) {
+        const Inner<3> z = standardized(x[0], x[1], x[2]);
+        const LogSide<2> s = side(z.z, x[ia], lower);
+        out.value = s.value;
+        const double gz = s.d1[0];
+        const double gzz = s.d2[pair_index(0, 0, 2)];
+        const double gza = s.d2[pair_index(0, 1, 2)];
+        for (int i = 0; i < 3; ++i) {
+            const auto iu = static_cast<std::size_t>(i);
+            const double zi = z.d1[iu];
+            out.d1[iu] = gz == 0 ? 0.0 : gz * zi;
+            out.d2[static_cast<std::size_t>(pair_index(i, ia, arity))] = gza == 0 ? 0.0 : gza * zi;
+            for (int k = i; k < 3; ++k) {
+                const double second = gzz == 0 ? 0.0 : (gzz * zi) * z.d1[static_cast<std::size_t>(k)];
+                out.d2[static_cast<std::size_t>(pair_index(i, k, arity))] =
+                    second + (gz == 0 ? 0.0 : gz * z.d2[static_cast<std::size_t>(pair_index(i, k, 3))]);
+            }
+        }
+        out.d1[ia] = s.d1[1];
+        out.d2[static_cast<std::size_t>(pair_index(ia, ia, arity))] = s.d2[pair_index(1, 1, 2)];
+    });
+}
+
+void lcdf(OpCall& c) { eval_side(c, true); }
+void lccdf(OpCall& c) { eval_side(c, false); }
 
 }  // namespace
 

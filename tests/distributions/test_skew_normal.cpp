@@ -5,7 +5,10 @@
 // -38) the log density in 50-digit arithmetic with Boost's erfc.
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/distributions/skew_normal.hpp>
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/erf.hpp>
+#include <boost/math/special_functions/log1p.hpp>
 
 #include "distributions/support.hpp"
 
@@ -53,7 +56,102 @@ MLEC_DISTRIBUTION_TEST(skew_normal, false, Domain::real, "xi:a real number;omega
             {{0, 0, 1, inf}, -inf, false}};
 }
 
+// log of the standardized density at z: log 2 + log phi(z) + log Phi(a z).
+Big big_log_density(const Big& z, const Big& a) {
+    const Big pi = boost::math::constants::pi<Big>();
+    return log(Big(2)) - log(2 * pi) / 2 - z * z / 2 + log(bm::erfc(-a * z / sqrt(Big(2))) / 2);
+}
+
+// log P(Z <= z) for shape a, as the 50-digit integral of the density below
+// z, relative to the density at z: log f(z) + log integral_0^inf f(z - u)/f(z) du,
+// which keeps its digits where Phi(z) - 2 T(z, a) cancels (z << 0 < a).
+Big big_log_lower(double z, double a) {
+    static boost::math::quadrature::exp_sinh<Big> half_line;
+    static boost::math::quadrature::tanh_sinh<Big> segment;
+    const Big zb = z;
+    const Big ab = a;
+    const Big at_z = big_log_density(zb, ab);
+    const auto f = [&](const Big& t) { return exp(big_log_density(t, ab) - at_z); };
+    const Big tol("1e-30");
+    const Big inf = std::numeric_limits<Big>::infinity();
+    // For z, a > 0: [0, z] apart from t < 0, where Phi(a t) falls within
+    // 1/a of 0.
+    if (z > 0 && a > 0) {
+        const Big w = 1 / sqrt(1 + ab * ab);
+        const auto below = [&](const Big& v) { return f(-w * v); };
+        return at_z + log(segment.integrate(f, Big(0), zb, tol) + w * half_line.integrate(below, Big(0), inf, tol));
+    }
+    // Below z in units of the integrand's decay near z (about |z| (1 + a^2)
+    // in the far tail of z < 0 < a).
+    const double c = std::sqrt(1 + a * a);
+    const double rate = z < 0 ? std::max(std::abs(z) * (a > 0 ? c * c : 1.0), c) : c;
+    const Big scale = 1 / Big(rate);
+    const auto below = [&](const Big& v) { return f(zb - scale * v); };
+    return at_z + log(scale * half_line.integrate(below, Big(0), inf, tol));
+}
+
+// Both sides: the smaller one integrated (below the mean: the lower one),
+// the other as log(1 - P); the upper side as F(-z; -a), the reflection.
+CdfPoint big_skew_normal_cdf(double y, double xi, double omega, double alpha) {
+    const double z = (y - xi) / omega;
+    const double mean = std::sin(std::atan(alpha)) * std::sqrt(2 / bm::constants::pi<double>());
+    Big lower;
+    Big upper;
+    if (z <= mean) {
+        lower = big_log_lower(z, alpha);
+        upper = bm::log1p(-exp(lower));
+    } else {
+        upper = big_log_lower(-z, -alpha);
+        lower = bm::log1p(-exp(upper));
+    }
+    return {{y, xi, omega, alpha}, static_cast<double>(lower), static_cast<double>(upper)};
+}
+
+// |z| = 10, 30, 40 for alpha from -20 to 50 on both sides, where Phi(z) -
+// 2 T(z, alpha) cancels (z < 0 < alpha) down to log F = -2.0e6 (z = -40,
+// alpha = 50), and the body.
+MLEC_CDF_TEST(skew_normal) {
+    std::vector<CdfPoint> points{big_skew_normal_cdf(0.3, 0, 1, 2),     big_skew_normal_cdf(-1, 0.5, 2, -3),
+                                 big_skew_normal_cdf(2, 1, 0.5, 0),     big_skew_normal_cdf(0.5, 0, 1, 10),
+                                 big_skew_normal_cdf(-0.2, 0, 1, 10),   big_skew_normal_cdf(0.01, 0, 1, 50),
+                                 big_skew_normal_cdf(-3, 1, 2, 0.5),    big_skew_normal_cdf(100, 90, 5, -0.5),
+                                 big_skew_normal_cdf(0, 0, 1, -1),      big_skew_normal_cdf(0.2, 0, 1, 5000),
+                                 big_skew_normal_cdf(-0.01, 0, 1, 5000)};
+    points.back().step = {1e-4, 1e-4, 1e-2, 50};
+    for (double z : {-40.0, -30.0, -10.0, 10.0, 30.0, 40.0}) {
+        for (double alpha : {-20.0, -1.0, 0.0, 0.5, 5.0, 50.0}) points.push_back(big_skew_normal_cdf(z, 0, 1, alpha));
+    }
+    points.push_back(big_skew_normal_cdf(-38, 2, 0.25, 3));  // z = -160
+    CdfPoint z_overflows{{1e300, -1e300, 1e-300, 1}, 0, -inf, false};
+    CdfPoint z_overflows_below{{-1e300, 1e300, 1e-300, 1}, -inf, 0, false};
+    points.push_back(z_overflows);
+    points.push_back(z_overflows_below);
+    for (const Row& x :
+         std::vector<Row>{{0, 0, 0, 1}, {0, 0, -1, 1}, {qnan, 0, 1, 1}, {inf, 0, 1, 1}, {0, 0, 1, inf}}) {
+        points.push_back(cdf_outside(x));
+    }
+    return points;
+}
+
 }  // namespace
+
+TEST_CASE(
+    "skew_normal's 50-digit distribution function reference: Boost's Phi(z) - 2 T(z, alpha) where it does not cancel") {
+    for (const Row& x : std::vector<Row>{{0.3, 0, 1, 2},
+                                         {-1, 0.5, 2, -3},
+                                         {-3, 1, 2, 0.5},
+                                         {-10, 0, 1, -20},
+                                         {10, 0, 1, 0.5},
+                                         {1, 0, 1, 50},
+                                         {0.2, 0, 1, 5000},
+                                         {-0.05, 0, 1, -30}}) {
+        INFO(show(x));
+        const CdfPoint expected = big_cdf_point(x, bm::skew_normal_distribution<Big>(x[1], x[2], x[3]));
+        const CdfPoint integral = big_skew_normal_cdf(x[0], x[1], x[2], x[3]);
+        CHECK(integral.lcdf == Approx(expected.lcdf).epsilon(1e-15));
+        CHECK(integral.lccdf == Approx(expected.lccdf).epsilon(1e-15));
+    }
+}
 
 TEST_CASE("skew_normal in the tail of log Phi, against 50 digits") {
     // Every partial against central differences of the 50-digit log density
