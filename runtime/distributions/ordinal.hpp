@@ -44,6 +44,24 @@ inline bool increasing(const OpCall& c, Eigen::Index r) {
     return arity > 2;
 }
 
+// Every wanted partial zeroed: only eta and a row's two cut-points have
+// partials, and each row writes its own.
+inline void zero_partials(OpCall& c) {
+    for (Col& d : c.d1) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+}
+
+// Row r is a distribution: a category 1 ... cuts + 1, a finite eta and
+// increasing cut-points.
+inline bool is_distribution(const OpCall& c, Eigen::Index r, double category, int cuts) {
+    return category >= 1 && category <= cuts + 1 && category == std::floor(category) && std::isfinite(c.in[1][r]) &&
+           increasing(c, r);
+}
+
 // The op's evaluation, given the link's log P(a, b) as
 // `Terms link(double a, double b, double gap, bool has_a, bool has_b, bool
 // partials)`, gap = c[k] - c[k-1] = a - b taken from the cut-points (exact
@@ -56,16 +74,11 @@ void eval(OpCall& c, const DistributionDef& def, Link link) {
     const int cuts = arity - 2;
     const ConstCol& y = c.in[0];
     const ConstCol& eta = c.in[1];
-    for (Col& d : c.d1) {
-        if (d.size() > 0) d.setZero();
-    }
-    for (Col& d : c.d2) {
-        if (d.size() > 0) d.setZero();
-    }
+    zero_partials(c);
     const bool partials = want_any_partial(c);
     for (Eigen::Index r = 0; r < y.size(); ++r) {
         const double yr = y[r];
-        if (!(yr >= 1 && yr <= cuts + 1 && yr == std::floor(yr)) || !std::isfinite(eta[r]) || !increasing(c, r)) {
+        if (!is_distribution(c, r, yr, cuts)) {
             c.value[r] = neg_inf;
             continue;
         }
@@ -126,15 +139,10 @@ void eval_cdf(OpCall& c, const DistributionDef& def, LogFOf log_f, bool upper) {
     const int cuts = arity - 2;
     const ConstCol& y = c.in[0];
     const ConstCol& eta = c.in[1];
-    for (Col& d : c.d1) {
-        if (d.size() > 0) d.setZero();
-    }
-    for (Col& d : c.d2) {
-        if (d.size() > 0) d.setZero();
-    }
+    zero_partials(c);
     for (Eigen::Index r = 0; r < y.size(); ++r) {
         const double yr = y[r];
-        if (!(yr >= 1 && yr <= cuts + 1 && yr == std::floor(yr)) || !std::isfinite(eta[r]) || !increasing(c, r)) {
+        if (!is_distribution(c, r, yr, cuts)) {
             c.value[r] = neg_inf;
             continue;
         }
