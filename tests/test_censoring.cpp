@@ -267,6 +267,42 @@ TEST_CASE("a count truncated below subtracts log P(Y >= lo): the zero-truncated 
     CHECK(std::abs(nll + expected) <= 1e-12 * std::abs(expected));
 }
 
+TEST_CASE("a bound at or beyond the end of the support truncates nothing (property)") {
+    // P(Y > 0) = 1 for a positive outcome, P(Y >= 0) = 1 for a count, P(Y < 1)
+    // = 1 on (0, 1): such a bound must leave the likelihood, its gradient and
+    // the fit exactly as without it (it once made every row log 0).
+    struct Case {
+        const char* sample;
+        const char* truncated;
+        const char* csv;
+    };
+    const Case cases[] = {
+        {"y ~ gamma(a, b)", "y ~ gamma(a, b) T[0, ]", "y\n0.5\n2.9\n0.1\n1.7\n3.3\n"},
+        {"y ~ weibull(a, b)", "y ~ weibull(a, b) T[-1, ]", "y\n0.5\n2.9\n0.1\n1.7\n3.3\n"},
+        {"y ~ lognormal(a, b)", "y ~ lognormal(a, b) T[0, ]", "y\n0.5\n2.9\n0.1\n1.7\n3.3\n"},
+        {"y ~ exponential(a)", "y ~ exponential(a) T[-2.5, ]", "y\n0.5\n2.9\n0.1\n1.7\n3.3\n"},
+        {"y ~ beta(a, b)", "y ~ beta(a, b) T[0, 1]", "y\n0.5\n0.9\n0.1\n0.7\n0.3\n"},
+        {"y ~ poisson(a)", "y ~ poisson(a) T[0, ]", "y\n0\n2\n1\n4\n3\n"},
+        {"y ~ negbinomial(a, b)", "y ~ negbinomial(a, b) T[-3, ]", "y\n0\n2\n1\n4\n3\n"},
+        {"y ~ zero_inflated_poisson(a, 0.2)", "y ~ zero_inflated_poisson(a, 0.2) T[0, ]", "y\n0\n2\n0\n4\n3\n"},
+    };
+    for (const Case& k : cases) {
+        INFO(k.truncated);
+        auto plain = mlec::test::bind_model(k.sample, k.csv);
+        auto truncated = mlec::test::bind_model(k.truncated, k.csv);
+        const Eigen::Index n = plain.problem->dimension();
+        REQUIRE(truncated.problem->dimension() == n);
+        const Eigen::VectorXd x = Eigen::VectorXd::Constant(n, 0.3);
+        Eigen::VectorXd g_plain, g_truncated;
+        const double f_plain = plain.problem->nll_gradient(x, g_plain);
+        CHECK(truncated.problem->nll_gradient(x, g_truncated) == f_plain);
+        CHECK(g_truncated == g_plain);
+        const mlec::FitResult a = mlec::fit(*plain.problem), b = mlec::fit(*truncated.problem);
+        CHECK(b.status == a.status);
+        CHECK(b.log_likelihood == a.log_likelihood);
+    }
+}
+
 TEST_CASE("an indicator may be a comparison, as survreg's status == 0") {
     const std::string model = "y ~ normal(mu, sigma) censored(left = l, right = r, interval = i, upper = hi)";
     const std::string compared =

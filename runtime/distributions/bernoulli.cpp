@@ -62,7 +62,7 @@ void eval(OpCall& c) {
 // P(Y > 0) = p, P(Y > 1) = 0. In p: log(1 - p) has g' = -1/(1 - p),
 // g'' = -1/(1 - p)^2; log p has 1/p and -1/p^2.
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         if (x[0] == 1) {
             out.value = 0;
             return;
@@ -75,7 +75,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         if (x[0] == 1) return;
         const double p = x[1];
         out.value = std::log(p);

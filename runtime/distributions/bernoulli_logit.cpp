@@ -78,7 +78,7 @@ void eval(OpCall& c) {
 // log_sigmoid(eta) (cdf.hpp, exact for every eta), and P(Y <= 0) =
 // sigmoid(-eta); P(Y <= 1) = 1, P(Y > 1) = 0.
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         if (x[0] == 1) {
             out.value = 0;
             return;
@@ -91,7 +91,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         if (x[0] == 1) return;
         const Outer o = log_sigmoid(x[1]);
         out.value = o.g;

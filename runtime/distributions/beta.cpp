@@ -126,7 +126,7 @@ void eval(OpCall& c) {
 // P(Y <= y) = I_y(a, b), whose inputs (x, a, b) are beta's (y, a, b)
 // (incomplete_beta.hpp); 1 - y is exact for y >= 1/2 and rounds below.
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const IncBetaSide s = incomplete_beta_sides(x[0], 1 - x[0], x[1], x[2]).lower;
         out.value = s.value;
         std::copy(s.d1.begin(), s.d1.end(), out.d1.begin());
@@ -135,7 +135,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const IncBetaSide s = incomplete_beta_sides(x[0], 1 - x[0], x[1], x[2]).upper;
         out.value = s.value;
         std::copy(s.d1.begin(), s.d1.end(), out.d1.begin());

@@ -131,12 +131,12 @@ std::array<double, 2> binomial_ratios(double y, double n, double p, double log_g
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const double y = x[0];
         const double n = x[1];
         const double p = x[2];
         if (y >= n) {
-            if (y == n) out.value = 0;
+            out.value = 0;  // P(Y <= y) = 1 from y = n on, past the support too
             return;
         }
         out.value = binomial_tails(y, n, p).lcdf;
@@ -148,7 +148,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const double y = x[0];
         const double n = x[1];
         const double p = x[2];

@@ -32,11 +32,61 @@ void to_row(const LogSide<Arity>& s, CdfRow& out) {
     std::copy(s.d2.begin(), s.d2.end(), out.d2.begin());
 }
 
+// Which distribution function an op computes.
+enum class CdfSide {
+    lower,  // log P(Y <= y)
+    upper,  // log P(Y > y)
+};
+
+// Where a finite y lies beyond its outcome's support: -1 below it or on an
+// open lower end (P(Y <= 0) = 0 for a positive Y), +1 above it or on an
+// open upper end, 0 otherwise (inside, or at no point of the line: NaN, an
+// infinity, a fraction for a count).
+inline int beyond_support(Domain d, double y) {
+    if (!std::isfinite(y)) return 0;
+    switch (d) {
+        case Domain::real: return 0;
+        case Domain::positive: return y <= 0 ? -1 : 0;
+        case Domain::nonnegative:
+        case Domain::count: return y < 0 ? -1 : 0;
+        case Domain::unit_open: return y <= 0 ? -1 : (y >= 1 ? 1 : 0);
+        case Domain::unit_closed:
+        case Domain::binary: return y < 0 ? -1 : (y > 1 ? 1 : 0);
+        case Domain::category: return y < 1 ? -1 : 0;
+    }
+    return 0;
+}
+
+// Row r's arguments (every input but y) lie in their domains.
+inline bool arguments_in_domain(const DistributionDef& def, const OpCall& c, Eigen::Index r) {
+    const int arity = static_cast<int>(c.in.size());
+    for (int k = 1; k < arity; ++k) {
+        if (!in_domain_fast(input_domain(def, k, arity), c.in[k][r])) return false;
+    }
+    return true;
+}
+
+// A y beyond the outcome's support, with the arguments in their domains, is
+// a probability of 0 or 1, not a row without a value: below the support
+// P(Y <= y) = 0 and P(Y > y) = 1, above it the reverse, every partial 0 (as
+// in Stan). So T[0, ] on a positive outcome truncates nothing, and a count's
+// T[0, ] asks log P(Y > -1) = 0. finish_rows has already given these rows
+// log 0 and zero partials, as outside a domain.
+inline void settle_beyond_support(OpCall& c, const DistributionDef& def, CdfSide side) {
+    for (Eigen::Index r = 0; r < c.value.size(); ++r) {
+        const int beyond = beyond_support(def.outcome, c.in[0][r]);
+        if (beyond == 0 || !arguments_in_domain(def, c, r)) continue;
+        const bool certain = (beyond < 0) == (side == CdfSide::upper);
+        c.value[r] = certain ? 0.0 : neg_inf;
+    }
+}
+
 // Runs `row(x, out)` (x: the row's inputs) on every row whose inputs lie in
 // their domains, writes the value and the requested partials, and leaves the
-// rest to finish_rows (value -inf, partials 0). `row` may assume the domains.
+// rest to finish_rows (value -inf, partials 0) and settle_beyond_support.
+// `row` may assume the domains.
 template <int Arity, class Row>
-void eval_cdf_rows(OpCall& c, const DistributionDef& def, Row row) {
+void eval_cdf_rows(OpCall& c, const DistributionDef& def, CdfSide side, Row row) {
     static_assert(Arity <= max_cdf_arity);
     const Eigen::Index n = c.value.size();
     for (Eigen::Index r = 0; r < n; ++r) {
@@ -55,6 +105,7 @@ void eval_cdf_rows(OpCall& c, const DistributionDef& def, Row row) {
         }
     }
     finish_rows(c, def);
+    settle_beyond_support(c, def, side);
 }
 
 // An outer function g of one inner quantity z(inputs): g, g' and g''.

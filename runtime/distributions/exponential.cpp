@@ -54,7 +54,7 @@ void eval(OpCall& c) {
 // log y (cdf.hpp, log1m_exp_exp): l_y = 1/y, l_rate = 1/rate,
 // l_yy = -1/y^2, l_rate,rate = -1/rate^2. At y = 0 the lcdf is log 0.
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const double y = x[0];
         const double rate = x[1];
         Inner<2> l;
@@ -66,7 +66,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         out.value = -x[1] * x[0];
         out.d1 = {-x[1], -x[0]};
         out.d2[pair_index(0, 1, 2)] = -1;

@@ -66,7 +66,7 @@ void eval(OpCall& c) {
 //   g' = F'/F                g'' = F''/F - g'^2,
 // which stay right at p = 1 (g' = 1 for y = 0, else 0).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const double y = x[0];
         const double p = x[1];
         const double log_q = (y + 1) * std::log1p(-p);  // log P(Y > y)
@@ -80,7 +80,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<2>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const double y = x[0];
         const double q = 1 - x[1];
         out.value = (y + 1) * std::log1p(-x[1]);

@@ -67,14 +67,14 @@ Outer neg_exp_neg(double z) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(neg_exp_neg(z.z), z, out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(upper_by_symmetry(log1m_exp_exp, z.z), z, out);
     });

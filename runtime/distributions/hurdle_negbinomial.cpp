@@ -103,11 +103,11 @@ Sides<4> sides(const std::array<double, 4>& x) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+    eval_cdf_rows<4>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
+    eval_cdf_rows<4>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

@@ -133,11 +133,11 @@ Sides<3> sides(const std::array<double, 3>& x) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) { to_row(sides(x).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) { to_row(sides(x).upper, out); });
 }
 
 }  // namespace

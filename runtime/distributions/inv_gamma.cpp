@@ -115,13 +115,13 @@ void write(const IncGammaSide& s, double y, double b, CdfRow& out) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         write(incomplete_gamma_sides(x[2] / x[0], x[1]).upper, x[0], x[2], out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         write(incomplete_gamma_sides(x[2] / x[0], x[1]).lower, x[0], x[2], out);
     });
 }

@@ -72,14 +72,14 @@ Outer laplace_log_cdf(double z) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(laplace_log_cdf(z.z), z, out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(upper_by_symmetry(laplace_log_cdf, z.z), z, out);
     });

@@ -65,14 +65,14 @@ void eval(OpCall& c) {
 // The distribution functions: log F(z) for F(z) = 1/(1 + e^-z) (cdf.hpp,
 // log_sigmoid), and the upper tail by symmetry, log(1 - F(z)) = log F(-z).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(log_sigmoid(z.z), z, out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(upper_by_symmetry(log_sigmoid, z.z), z, out);
     });

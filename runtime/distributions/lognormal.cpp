@@ -88,14 +88,14 @@ Inner<3> standardized_log(double y, double mu, double sigma) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized_log(x[0], x[1], x[2]);
         chain(log_phi(z.z), z, out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized_log(x[0], x[1], x[2]);
         chain(upper_by_symmetry(log_phi, z.z), z, out);
     });

@@ -112,12 +112,12 @@ void eval(OpCall& c) {
 
 // The distribution functions: negbinomial_sides (negbinomial_sides.hpp).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def,
+    eval_cdf_rows<3>(c, def, CdfSide::lower,
                      [](const auto& x, CdfRow& out) { to_row(negbinomial_sides(x[0], x[1], x[2]).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def,
+    eval_cdf_rows<3>(c, def, CdfSide::upper,
                      [](const auto& x, CdfRow& out) { to_row(negbinomial_sides(x[0], x[1], x[2]).upper, out); });
 }
 

@@ -76,14 +76,14 @@ void eval(OpCall& c) {
 // log(1 - Phi(z)) = log Phi(-z), both from log_Phi's tail-exact evaluation
 // (normal_lccdf(40 | 0, 1) = -804.608...), by the chain rule (cdf.hpp).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(log_phi(z.z), z, out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         chain(upper_by_symmetry(log_phi, z.z), z, out);
     });

@@ -111,7 +111,7 @@ Inner<3> pareto_exponent(double y, double y_min, double alpha) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         if (x[0] < x[1]) return;
         const Inner<3> p = pareto_exponent(x[0], x[1], x[2]);
         if (!(p.z < 800)) {  // 1 - exp(-P) is 1 to double precision
@@ -124,7 +124,7 @@ void lcdf(OpCall& c) {
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         if (x[0] < x[1]) {
             out.value = 0;
             return;

@@ -53,11 +53,13 @@ void eval(OpCall& c) {
 
 // The distribution functions: poisson_sides (poisson_tails.hpp).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).lower, out); });
+    eval_cdf_rows<2>(c, def, CdfSide::lower,
+                     [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).upper, out); });
+    eval_cdf_rows<2>(c, def, CdfSide::upper,
+                     [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).upper, out); });
 }
 
 // E[y | lo <= y <= hi] = lambda P(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi)

@@ -72,12 +72,12 @@ void write(const PoissonSide& side, CdfRow& out) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def,
+    eval_cdf_rows<2>(c, def, CdfSide::lower,
                      [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], std::exp(x[1]), x[1]).lower, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def,
+    eval_cdf_rows<2>(c, def, CdfSide::upper,
                      [](const auto& x, CdfRow& out) { write(poisson_tails(x[0], std::exp(x[1]), x[1]).upper, out); });
 }
 

@@ -257,7 +257,7 @@ LogSide<2> side(double z, double a, bool lower) {
 
 // From (z, a) to the inputs (y, xi, omega, alpha) by the chain rule in z.
 void eval_side(OpCall& c, bool lower) {
-    eval_cdf_rows<arity>(c, def, [lower](const auto& x, CdfRow& out) {
+    eval_cdf_rows<arity>(c, def, lower ? CdfSide::lower : CdfSide::upper, [lower](const auto& x, CdfRow& out) {
         const Inner<3> z = standardized(x[0], x[1], x[2]);
         const LogSide<2> s = side(z.z, x[ia], lower);
         out.value = s.value;

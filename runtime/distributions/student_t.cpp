@@ -232,11 +232,11 @@ void write(const std::array<double, 4>& in, bool lower, CdfRow& out) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { write(x, true, out); });
+    eval_cdf_rows<4>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) { write(x, true, out); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<4>(c, def, [](const auto& x, CdfRow& out) { write(x, false, out); });
+    eval_cdf_rows<4>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) { write(x, false, out); });
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ void lower_part(double y, double lo, double hi, CdfRow& out) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         if (x[1] < x[2]) lower_part(x[0], x[1], x[2], out);
     });
 }
@@ -107,7 +107,7 @@ void lcdf(OpCall& c) {
 // log P(Y > y | lo, hi) = log P(-Y < -y | -hi, -lo): the lower part at
 // (-y, -hi, -lo), with the partials' signs and the lo/hi roles swapped.
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         if (!(x[1] < x[2])) return;
         CdfRow m;
         lower_part(-x[0], -x[2], -x[1], m);

@@ -247,11 +247,11 @@ void side_row(const std::array<double, 3>& x, CdfRow& out, bool lower) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { side_row(x, out, true); });
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) { side_row(x, out, true); });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) { side_row(x, out, false); });
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) { side_row(x, out, false); });
 }
 
 }  // namespace

@@ -103,14 +103,14 @@ Inner<3> log_power(double y, double k, double lambda) {
 }
 
 void lcdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const Inner<3> l = log_power(x[0], x[1], x[2]);
         chain(log1m_exp_exp(l.z), l, out);
     });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<3>(c, def, [](const auto& x, CdfRow& out) {
+    eval_cdf_rows<3>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
         const Inner<3> l = log_power(x[0], x[1], x[2]);
         // pow of the ratio is within a few ulp; exp(l) would carry l's
         // rounding, |l| ulp (700 for P near the largest double).

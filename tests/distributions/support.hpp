@@ -131,6 +131,10 @@ CdfPoint zero_modified_cdf_point(const Row& x, const Count& count, bool hurdle) 
 
 // Outside the domains: both values -inf, no finite differences.
 inline CdfPoint cdf_outside(const Row& x) { return {x, -inf, -inf, false}; }
+// y below (or above) the outcome's support, the arguments in their domains:
+// P(Y <= y) is 0 (or 1), P(Y > y) the other, with no partials.
+inline CdfPoint cdf_below(const Row& x) { return {x, -inf, 0, false}; }
+inline CdfPoint cdf_above(const Row& x) { return {x, 0, -inf, false}; }
 
 }  // namespace mlec::test
 

@@ -39,7 +39,7 @@ MLEC_CDF_TEST(bernoulli) {
     CdfPoint tiny_p = point(0, 1e-12);
     tiny_p.fd = false;  // differences at 1e-12 are noise
     return {point(0, 0.3),        point(1, 0.3), tiny_p,      point(0, 1e-4),          point(0, 1 - 1e-9),
-            point(0, 0),          point(0, 1),   point(1, 1), cdf_outside({0.5, 0.3}), cdf_outside({2, 0.3}),
+            point(0, 0),          point(0, 1),   point(1, 1), cdf_outside({0.5, 0.3}), cdf_above({2, 0.3}),
             cdf_outside({0, 1.5})};
 }
 

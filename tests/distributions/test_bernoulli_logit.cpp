@@ -52,7 +52,7 @@ MLEC_CDF_TEST(bernoulli_logit) {
             point(0),
             {{1, 0.3}, 0.0, -inf, true},
             cdf_outside({0.5, 0.3}),
-            cdf_outside({2, 0.3})};
+            cdf_above({2, 0.3})};
 }
 
 }  // namespace

@@ -31,11 +31,11 @@ MLEC_CDF_TEST(beta) {
     auto point = [](double y, double a, double b) {
         return big_cdf_point({y, a, b}, bm::beta_distribution<Big>(a, b));
     };
-    return {point(0.3, 2, 3),       point(0.01, 0.5, 0.5),   point(0.999, 0.5, 0.5),   point(0.5, 0.1, 0.1),
-            point(0.2, 30, 5),      point(0.9, 1000, 50),    point(0.95, 1000, 50),    point(1e-3, 5, 1000),
-            point(0.02, 5, 1000),   point(0.45, 1000, 1000), point(0.4, 100, 100),     point(1e-6, 0.1, 3),
-            point(0.99, 2, 0.5),    point(0.1, 3, 1000),     point(0.7, 1000, 2),      point(1e-3, 50, 2),
-            cdf_outside({0, 2, 3}), cdf_outside({1, 2, 3}),  cdf_outside({0.5, 0, 3}), cdf_outside({0.5, 2, -1})};
+    return {point(0.3, 2, 3),     point(0.01, 0.5, 0.5),   point(0.999, 0.5, 0.5),   point(0.5, 0.1, 0.1),
+            point(0.2, 30, 5),    point(0.9, 1000, 50),    point(0.95, 1000, 50),    point(1e-3, 5, 1000),
+            point(0.02, 5, 1000), point(0.45, 1000, 1000), point(0.4, 100, 100),     point(1e-6, 0.1, 3),
+            point(0.99, 2, 0.5),  point(0.1, 3, 1000),     point(0.7, 1000, 2),      point(1e-3, 50, 2),
+            cdf_below({0, 2, 3}), cdf_above({1, 2, 3}),    cdf_outside({0.5, 0, 3}), cdf_outside({0.5, 2, -1})};
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ MLEC_CDF_TEST(binomial) {
             point(500, 1000, 0.5),
             point(2, 2000, 1e-3),
             point(0, 1, 0.4),
-            cdf_outside({11, 10, 0.3}),
+            cdf_above({11, 10, 0.3}),
             cdf_outside({0.5, 10, 0.3}),
             cdf_outside({3, 10.5, 0.3}),
             cdf_outside({3, 10, 1.5})};

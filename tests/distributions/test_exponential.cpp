@@ -37,7 +37,7 @@ MLEC_CDF_TEST(exponential) {
             point(50, 2),
             {{1e300, 2}, 0.0, -2e300, false, {}, {}, 1e-15},
             {{0, 2}, -inf, 0.0, false},
-            cdf_outside({-1, 1}),
+            cdf_below({-1, 1}),
             cdf_outside({1, 0})};
 }
 

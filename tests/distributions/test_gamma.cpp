@@ -31,12 +31,12 @@ MLEC_CDF_TEST(gamma) {
     auto point = [](double y, double shape, double rate) {
         return big_cdf_point({y, shape, rate}, bm::gamma_distribution<Big>(shape, 1 / Big(rate)));
     };
-    return {point(2, 0.5, 1.3),     point(2, 3.5, 0.7),     point(0.01, 0.2, 5),    point(100, 50, 0.5),
-            point(1, 1, 1),         point(0.5, 0.1, 1),     point(3, 0.1, 1),       point(1e-5, 0.1, 1),
-            point(25, 0.1, 2),      point(900, 1000, 1),    point(500, 1000, 2),    point(1100, 1000, 1),
-            point(350, 1000, 0.5),  point(1300, 1000, 1),   point(1e-3, 30, 1),     point(400, 3, 2),
-            point(2000, 3, 1),      point(0.5, 1000, 2),    point(3000, 1000, 1),   point(1e-6, 2, 1),
-            cdf_outside({0, 2, 1}), cdf_outside({1, 0, 1}), cdf_outside({1, 2, -1})};
+    return {point(2, 0.5, 1.3),    point(2, 3.5, 0.7),     point(0.01, 0.2, 5),    point(100, 50, 0.5),
+            point(1, 1, 1),        point(0.5, 0.1, 1),     point(3, 0.1, 1),       point(1e-5, 0.1, 1),
+            point(25, 0.1, 2),     point(900, 1000, 1),    point(500, 1000, 2),    point(1100, 1000, 1),
+            point(350, 1000, 0.5), point(1300, 1000, 1),   point(1e-3, 30, 1),     point(400, 3, 2),
+            point(2000, 3, 1),     point(0.5, 1000, 2),    point(3000, 1000, 1),   point(1e-6, 2, 1),
+            cdf_below({0, 2, 1}),  cdf_outside({1, 0, 1}), cdf_outside({1, 2, -1})};
 }
 
 }  // namespace

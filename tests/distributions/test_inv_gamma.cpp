@@ -40,7 +40,7 @@ MLEC_CDF_TEST(inv_gamma) {
     return {point(0.5, 2, 1),       point(2, 0.5, 3),       point(0.01, 3, 0.05),  point(100, 50, 4000),
             point(1, 1, 1),         point(0.02, 200, 5),    point(50, 0.01, 1e-3), point(1e-3, 0.5, 1e-4),
             point(2, 0.1, 1),       point(1e-3, 1000, 900), point(1, 1000, 1100),  point(1e-3, 3, 2),
-            point(1e3, 30, 1),      point(0.1, 1000, 200),  point(2e-4, 2, 0.5),   cdf_outside({0, 2, 1}),
+            point(1e3, 30, 1),      point(0.1, 1000, 200),  point(2e-4, 2, 0.5),   cdf_below({0, 2, 1}),
             cdf_outside({1, 0, 1}), cdf_outside({1, 2, 0})};
 }
 

@@ -36,8 +36,8 @@ MLEC_CDF_TEST(lognormal) {
             narrow,
             point(1e-3, 2, 3),
             point(50, 0.5, 0.2),
-            cdf_outside({0, 0, 1}),
-            cdf_outside({-1, 0, 1}),
+            cdf_below({0, 0, 1}),
+            cdf_below({-1, 0, 1}),
             cdf_outside({1, 0, 0})};
 }
 

@@ -58,10 +58,10 @@ MLEC_CDF_TEST(negbinomial) {
     auto point = [](double y, double mu, double size) {
         return big_cdf_point({y, mu, size}, bm::negative_binomial_distribution<Big>(size, Big(size) / (size + mu)));
     };
-    return {point(3, 2.5, 1.5),    point(0, 2.5, 1.5),       point(10, 1, 0.1),       point(0, 50, 0.1),
-            point(200, 3, 0.5),    point(30, 30, 1000),      point(60, 30, 1000),     point(0, 2000, 1000),
-            point(5, 1e3, 2),      point(4000, 1e3, 2),      point(1, 1e-3, 5),       point(100, 100, 10),
-            point(7, 0.5, 1e3),    cdf_outside({0.5, 2, 1}), cdf_outside({-1, 2, 1}), cdf_outside({3, 0, 1}),
+    return {point(3, 2.5, 1.5),    point(0, 2.5, 1.5),       point(10, 1, 0.1),     point(0, 50, 0.1),
+            point(200, 3, 0.5),    point(30, 30, 1000),      point(60, 30, 1000),   point(0, 2000, 1000),
+            point(5, 1e3, 2),      point(4000, 1e3, 2),      point(1, 1e-3, 5),     point(100, 100, 10),
+            point(7, 0.5, 1e3),    cdf_outside({0.5, 2, 1}), cdf_below({-1, 2, 1}), cdf_outside({3, 0, 1}),
             cdf_outside({3, 2, 0})};
 }
 

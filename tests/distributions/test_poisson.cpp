@@ -31,10 +31,9 @@ MLEC_CDF_TEST(poisson) {
     };
     CdfPoint tiny_lambda = point(0, 1e-100);
     tiny_lambda.fd = false;  // steps of 1e-101 in lambda: differences are noise
-    return {point(3, 2.5),      point(0, 1),       point(0, 1000),          point(10, 1e-3),
-            point(100, 1e-5),   point(1000, 1000), point(50, 200),          tiny_lambda,
-            point(20, 700),     point(2, 30),      cdf_outside({0.5, 2.5}), cdf_outside({-1, 2.5}),
-            cdf_outside({3, 0})};
+    return {point(3, 2.5),           point(0, 1),          point(0, 1000),     point(10, 1e-3), point(100, 1e-5),
+            point(1000, 1000),       point(50, 200),       tiny_lambda,        point(20, 700),  point(2, 30),
+            cdf_outside({0.5, 2.5}), cdf_below({-1, 2.5}), cdf_outside({3, 0})};
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ MLEC_CDF_TEST(poisson_log) {
     CdfPoint near_mode = point(1000, 6.9);  // Boost's Q and P to about 1e-14 here
     near_mode.tol = {1e-5, 1e-8};
     return {point(3, 0.9),  point(0, 6.9), point(5, -800), point(100, -11.5),     near_mode,
-            point(50, 5.3), point(0, -3),  point(7, 2),    cdf_outside({0.5, 1}), cdf_outside({-1, 1})};
+            point(50, 5.3), point(0, -3),  point(7, 2),    cdf_outside({0.5, 1}), cdf_below({-1, 1})};
 }
 
 }  // namespace

@@ -47,8 +47,8 @@ MLEC_CDF_TEST(weibull) {
             point(30, 2, 1),      // lcdf rounds to -exp(-900)
             {{1e6, 2, 1}, 0.0, -1e12, true, {}, {1e-6, 1e-10}, 1e-15},
             {{1e300, 0.5, 1e-8}, 0.0, -1e154, false, {}, {}, 1e-14},
-            cdf_outside({0, 2, 1}),
-            cdf_outside({-1, 2, 1}),
+            cdf_below({0, 2, 1}),
+            cdf_below({-1, 2, 1}),
             cdf_outside({1, 0, 1}),
             cdf_outside({1, 2, 0})};
 }

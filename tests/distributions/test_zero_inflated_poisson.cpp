@@ -66,7 +66,7 @@ MLEC_CDF_TEST(zero_inflated_poisson) {
             no_zero,
             all_zero,
             cdf_outside({0.5, 2, 0.3}),
-            cdf_outside({-1, 2, 0.3}),
+            cdf_below({-1, 2, 0.3}),
             cdf_outside({3, 0, 0.3}),
             cdf_outside({3, 2, 1.5})};
 }
