@@ -162,6 +162,15 @@ void eval_cdf(OpCall& c, const DistributionDef& def, LogFOf log_f, bool upper) {
         if (c.want_d2(1, ik)) c.d2[pair_index(1, ik, arity)][r] = -g.l2;
     }
     finish_rows(c, def);
+    // A y below category 1 or above K + 1, eta and the cut-points a
+    // distribution: probability 0 on one side and 1 on the other, with no
+    // partials, as for every distribution (cdf.hpp, settle_beyond_support).
+    for (Eigen::Index r = 0; r < y.size(); ++r) {
+        const double yr = y[r];
+        const bool below = yr < 1;
+        if (std::isfinite(yr) && (below || yr > cuts + 1) && std::isfinite(eta[r]) && increasing(c, r))
+            c.value[r] = below == upper ? 0.0 : neg_inf;
+    }
 }
 
 // The latent form: y* = eta + e, e drawn from F, and y = 1 + #{k : y* > c[k]}

@@ -85,8 +85,8 @@ MLEC_CDF_TEST(ordered_logistic) {
             close_cuts,
             at({1, 2, 1.5}),
             at({2, 2, 1.5}),
-            cdf_outside({0, 0.3, -1, 0.5}),
-            cdf_outside({4, 0.3, -1, 0.5}),
+            cdf_below({0, 0.3, -1, 0.5}),
+            cdf_above({4, 0.3, -1, 0.5}),
             cdf_outside({1.5, 0.3, -1, 0.5}),
             cdf_outside({2, 0.3, 0.5, -1})};
 }
