@@ -12,8 +12,6 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-bool has_deps(const Node& n) { return !n.deps.empty(); }
-
 int resolve_threads(int requested) {
     if (requested > 0) return requested;
     const unsigned hw = std::thread::hardware_concurrency();
@@ -23,8 +21,8 @@ int resolve_threads(int requested) {
 }  // namespace
 
 Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
-                     std::size_t block_rows, int threads, RowShare share)
-    : graph_(graph), columns_(std::move(columns)), rows_(rows),
+                     std::size_t block_rows, int threads, RowShare share, Coordinates coordinates)
+    : graph_(graph), coordinates_(coordinates), columns_(std::move(columns)), rows_(rows),
       share_(share.collective ? share : RowShare{nullptr, 0, rows}),
       // Clamped by all ranks' rows, not this rank's: the blocks are the
       // ones a single machine would make.
@@ -39,6 +37,14 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     invariant_adjoint_.assign(count, 0.0);
     broadcast_.resize(count);
     dep_position_.resize(count);
+    coords_.resize(count);
+    z_ = Eigen::VectorXd::Zero(graph_.effect_size());
+    const int parameters = graph_.parameter_count();
+    for (std::size_t id = 0; id < count; ++id) {
+        coords_[id] = nodes[id].deps;
+        if (joint())
+            for (int e : nodes[id].effects) coords_[id].push_back(parameters + e);
+    }
 
     std::vector<bool> feeds_varying(count, false);
     for (std::size_t id = 0; id < count; ++id) {
@@ -57,9 +63,10 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
         if (n.kind == NodeKind::op) {
             dep_position_[id].resize(n.inputs.size());
             for (std::size_t i = 0; i < n.inputs.size(); ++i) {
-                for (int p : graph_.node(n.inputs[i]).deps) {
-                    auto it = std::lower_bound(n.deps.begin(), n.deps.end(), p);
-                    dep_position_[id][i].push_back(static_cast<int>(it - n.deps.begin()));
+                const std::vector<int>& own = coords_[id];
+                for (int p : coords(n.inputs[i])) {
+                    auto it = std::lower_bound(own.begin(), own.end(), p);
+                    dep_position_[id][i].push_back(static_cast<int>(it - own.begin()));
                 }
             }
         }
@@ -90,10 +97,10 @@ Evaluator::Evaluator(const Graph& graph, std::vector<std::span<const double>> co
     std::vector<bool> read_by_varying(count, false);
     for (int id : varying_)
         for (int in : nodes[static_cast<std::size_t>(id)].inputs)
-            if (graph_.node(in).row_invariant && has_deps(graph_.node(in)))
-                read_by_varying[static_cast<std::size_t>(in)] = true;
+            if (graph_.node(in).row_invariant && has_coords(in)) read_by_varying[static_cast<std::size_t>(in)] = true;
     for (int id : invariant_)
         if (read_by_varying[static_cast<std::size_t>(id)]) adjoint_nodes_.push_back(id);
+    if (joint()) build_pattern();
 }
 
 // Buffers are allocated on first use and kept: the first write to fresh
@@ -113,13 +120,22 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
     for (int id : varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& n = nodes[uid];
+        if (n.kind == NodeKind::effect) {
+            if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
+            if (mode == Mode::value || !has_coords(id)) continue;
+            // A leaf of the joint sweep: its tangent is 1 in its own coordinate.
+            if (ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
+            if (ws.tangent[uid].rows() != static_cast<Eigen::Index>(block_rows_))
+                ws.tangent[uid] = Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(block_rows_), 1);
+            continue;
+        }
         if (n.kind != NodeKind::op) continue;
         if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
         if (mode == Mode::value) continue;
         if (conditional_[uid] && ws.active[uid].empty()) ws.active[uid].assign(block_rows_, 0.0);
         if (ws.d1[uid].empty() && !n.op->constant_partial && !n.op->product)
             ws.d1[uid].assign(n.inputs.size(), Buffer(block_rows_, 0.0));
-        if (has_deps(n) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
+        if (has_coords(id) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
         if (mode == Mode::hessian && !n.op->linear && !n.op->product && ws.d2[uid].empty())
             ws.d2[uid].assign(static_cast<std::size_t>(pair_count(static_cast<int>(n.inputs.size()))),
                               Buffer(block_rows_, 0.0));
@@ -214,7 +230,7 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
     if (mode != Mode::value && !(ws && (node.op->constant_partial || node.op->product))) {
         d1.reserve(arity);
         for (std::size_t i = 0; i < arity; ++i) {
-            if (!has_deps(graph_.node(node.inputs[i]))) {
+            if (!has_coords(node.inputs[i])) {
                 d1.emplace_back(nullptr, 0);
                 continue;
             }
@@ -228,8 +244,8 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
         d2.reserve(static_cast<std::size_t>(pair_count(a)));
         for (int i = 0; i < a; ++i) {
             for (int j = i; j < a; ++j) {
-                const bool want = has_deps(graph_.node(node.inputs[static_cast<std::size_t>(i)])) &&
-                                  has_deps(graph_.node(node.inputs[static_cast<std::size_t>(j)]));
+                const bool want = has_coords(node.inputs[static_cast<std::size_t>(i)]) &&
+                                  has_coords(node.inputs[static_cast<std::size_t>(j)]);
                 const auto pair = static_cast<std::size_t>(pair_index(i, j, a));
                 if (!want) d2.emplace_back(nullptr, 0);
                 else if (ws) d2.emplace_back(ws->d2[uid][pair].data(), len);
@@ -250,17 +266,17 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
             case NodeKind::constant: invariant_value_[uid] = n.constant; break;
             case NodeKind::parameter: invariant_value_[uid] = theta[n.parameter]; break;
             case NodeKind::op: call_op(nullptr, id, 1, mode); break;
-            case NodeKind::data: break;  // never invariant
+            case NodeKind::data:
+            case NodeKind::effect: break;  // never invariant
         }
-        if (mode == Mode::hessian && has_deps(n)) {
+        if (mode == Mode::hessian && has_coords(id)) {
             Eigen::MatrixXd& t = invariant_tangent_[uid];
-            t.setZero(1, static_cast<Eigen::Index>(n.deps.size()));
+            t.setZero(1, static_cast<Eigen::Index>(coords(id).size()));
             if (n.kind == NodeKind::parameter) {
                 t(0, 0) = 1.0;
             } else if (n.kind == NodeKind::op) {
                 for (std::size_t i = 0; i < n.inputs.size(); ++i) {
-                    const Node& child = graph_.node(n.inputs[i]);
-                    if (!has_deps(child)) continue;
+                    if (!has_coords(n.inputs[i])) continue;
                     const Eigen::MatrixXd& ti = invariant_tangent_[static_cast<std::size_t>(n.inputs[i])];
                     const double d = invariant_d1_[uid][i];
                     if (n.op->branch && d == 0) continue;  // the untaken branch: its tangent may be NaN
@@ -282,8 +298,11 @@ void Evaluator::evaluate_invariant(const Eigen::VectorXd& theta, Mode mode) {
 
 void Evaluator::forward_block(Workspace& ws, std::size_t begin, std::size_t n, Mode mode) {
     ws.begin = begin;
-    for (int id : *current_varying_)
-        if (graph_.node(id).kind == NodeKind::op) call_op(&ws, id, n, mode);
+    for (int id : *current_varying_) {
+        const NodeKind kind = graph_.node(id).kind;
+        if (kind == NodeKind::op) call_op(&ws, id, n, mode);
+        else if (kind == NodeKind::effect) fill_effects(ws, id, n);
+    }
     if (mode != Mode::value && !conditional_varying_.empty()) mask_block(ws, n, mode);
 }
 
@@ -381,7 +400,7 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
     for (std::size_t k = 0; k < graph_.terms().size(); ++k) {
         const int term = graph_.terms()[k];
         const Node& t = graph_.node(term);
-        if (t.row_invariant || !has_deps(t)) continue;
+        if (t.row_invariant || !has_coords(term)) continue;
         Col seed(ws.adjoint[static_cast<std::size_t>(term)].data(), len);
         const int w = row_weight(k);
         if (w < 0) seed -= 1.0;
@@ -391,14 +410,14 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
         const int id = *it;
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
-        if (node.kind != NodeKind::op || !has_deps(node)) continue;
+        if (node.kind != NodeKind::op || !has_coords(id)) continue;
         if (conditional_[uid] && !ws.any_active[uid]) continue;  // no row of the block uses it
         ConstCol adj(ws.adjoint[uid].data(), len);
         std::optional<double> adj_sum;  // computed once, when a constant partial meets an invariant input
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
-            if (!has_deps(child)) continue;
+            if (!has_coords(input)) continue;
             const Partial d = partial(ws, id, i);
             if (!d.rows) {
                 if (child.row_invariant) {
@@ -435,10 +454,10 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
     for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
-        if (node.kind != NodeKind::op || !has_deps(node)) continue;
+        if (node.kind != NodeKind::op || !has_coords(id)) continue;
         Eigen::MatrixXd& t = ws.tangent[uid];
         if (t.rows() != static_cast<Eigen::Index>(block_rows_))
-            t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(node.deps.size()));
+            t.resize(static_cast<Eigen::Index>(block_rows_), static_cast<Eigen::Index>(coords(id).size()));
         auto top = t.topRows(len);
         top.setZero();
         if (node.op->branch) {
@@ -448,7 +467,7 @@ void Evaluator::tangent_block(Workspace& ws, std::size_t n) {
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
             const int input = node.inputs[i];
             const Node& child = graph_.node(input);
-            if (!has_deps(child)) continue;
+            if (!has_coords(input)) continue;
             const auto& pos = dep_position_[uid][i];
             const Partial d = partial(ws, id, i);
             if (child.row_invariant) {
@@ -488,7 +507,7 @@ void Evaluator::branch_tangent(Workspace& ws, int id, Eigen::Ref<Eigen::MatrixXd
     for (std::size_t i = 1; i < 3; ++i) {
         const int input = node.inputs[i];
         const Node& child = graph_.node(input);
-        if (!has_deps(child)) continue;
+        if (!has_coords(input)) continue;
         const double* taken = ws.d1[uid][i].data();  // 1 where the branch is taken
         const auto& pos = dep_position_[uid][i];
         for (std::size_t a = 0; a < pos.size(); ++a) {
@@ -507,7 +526,12 @@ void Evaluator::branch_tangent(Workspace& ws, int id, Eigen::Ref<Eigen::MatrixXd
 // row-invariant tangent is one row for all rows, which turns the product
 // into a weighted column sum instead of a matrix product.
 void Evaluator::add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
-                                   bool symmetric_pair, Eigen::MatrixXd& hessian) const {
+                                   bool symmetric_pair, Eigen::MatrixXd& hessian) {
+    // The joint sweep wants only the entries with an effect, row by row.
+    if (joint()) {
+        add_effect_rows(ws, in_i, in_j, w, symmetric_pair);
+        return;
+    }
     const Eigen::Index len = w.size();
     const Node& ci = graph_.node(in_i);
     const Node& cj = graph_.node(in_j);
@@ -526,7 +550,7 @@ void Evaluator::add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eige
         weighted.noalias() = w.asDiagonal() * tj.topRows(len);
         c.noalias() = ws.tangent[ui].topRows(len).transpose() * weighted;
     }
-    scatter(c, ci.deps, cj.deps, symmetric_pair, hessian);
+    scatter(c, coords(in_i), coords(in_j), symmetric_pair, hessian);
 }
 
 void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hessian) {
@@ -539,7 +563,7 @@ void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hes
     for (int id : *current_varying_) {
         const auto uid = static_cast<std::size_t>(id);
         const Node& node = graph_.node(id);
-        if (node.kind != NodeKind::op || node.op->linear || !has_deps(node)) continue;
+        if (node.kind != NodeKind::op || node.op->linear || !has_coords(id)) continue;
         if (conditional_[uid] && !ws.any_active[uid]) continue;  // no row of the block uses it
         const int arity = static_cast<int>(node.inputs.size());
         Eigen::Map<const Eigen::VectorXd> adj(ws.adjoint[uid].data(), len);
@@ -548,17 +572,17 @@ void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hes
             for (int i = 0; i + 1 < arity; i += 2) {
                 const int in_i = node.inputs[static_cast<std::size_t>(i)];
                 const int in_j = node.inputs[static_cast<std::size_t>(i + 1)];
-                if (!has_deps(graph_.node(in_i)) || !has_deps(graph_.node(in_j))) continue;
+                if (!has_coords(in_i) || !has_coords(in_j)) continue;
                 add_weighted_outer(ws, in_i, in_j, adj, true, hessian);
             }
             continue;
         }
         for (int i = 0; i < arity; ++i) {
             const int in_i = node.inputs[static_cast<std::size_t>(i)];
-            if (!has_deps(graph_.node(in_i))) continue;
+            if (!has_coords(in_i)) continue;
             for (int j = i; j < arity; ++j) {
                 const int in_j = node.inputs[static_cast<std::size_t>(j)];
-                if (!has_deps(graph_.node(in_j))) continue;
+                if (!has_coords(in_j)) continue;
                 Eigen::Map<const Eigen::VectorXd> d2(
                     ws.d2[uid][static_cast<std::size_t>(pair_index(i, j, arity))].data(), len);
                 auto w = ws.w.head(len);
@@ -595,8 +619,10 @@ void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResu
     if (!out.finite || mode == Mode::value) return;
     out.invariant_adjoint.assign(graph_.nodes().size(), 0.0);
     reverse_block(ws, n, out.invariant_adjoint);
+    if (joint()) effect_rows_gradient(ws, n);
     if (mode == Mode::hessian) {
-        out.hessian.setZero(graph_.parameter_count(), graph_.parameter_count());
+        if (!joint()) out.hessian.setZero(graph_.parameter_count(), graph_.parameter_count());
+        else clear_effect_rows(ws, n);
         hessian_block(ws, n, out.hessian);
     }
 }
@@ -607,6 +633,7 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
     if (gradient) gradient->setZero(dim);
     if (hessian) hessian->setZero(dim, dim);
     run_blocks(mode);
+    const bool dense_hessian = mode == Mode::hessian && !joint();
 
     const Sums& total = sums_.front();
     double loglik = total.loglik.value(0);
@@ -616,7 +643,7 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
         for (std::size_t a = 0; a < adjoint_nodes_.size(); ++a)
             invariant_adjoint_[static_cast<std::size_t>(adjoint_nodes_[a])] = total.adjoint.value(a);
     }
-    if (mode == Mode::hessian) {
+    if (dense_hessian) {
         std::size_t k = 0;
         for (int i = 0; i < dim; ++i)
             for (int j = i; j < dim; ++j, ++k) {
@@ -636,7 +663,7 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
     if (!std::isfinite(loglik)) return infinity;
     if (mode == Mode::value) return -loglik;
     reverse_invariant(*gradient);
-    if (mode == Mode::hessian) hessian_invariant(*hessian);
+    if (dense_hessian) hessian_invariant(*hessian);
     return -loglik;
 }
 
@@ -652,7 +679,7 @@ void Evaluator::run_blocks(Mode mode) {
         prepare(ws, mode);
         sums.loglik.reset(1);
         sums.adjoint.reset(mode == Mode::value ? 0 : adjoint_nodes_.size());
-        sums.hessian.reset(mode == Mode::hessian ? static_cast<std::size_t>(dim * (dim + 1) / 2) : 0);
+        sums.hessian.reset(mode == Mode::hessian && !joint() ? static_cast<std::size_t>(dim * (dim + 1) / 2) : 0);
         for (std::size_t b = worker; b < blocks_; b += workspaces_.size()) {
             run_block(ws, b, mode, sums.block);
             add_block(sums, mode);
@@ -681,7 +708,7 @@ void Evaluator::reverse_invariant(Eigen::VectorXd& gradient) {
         }
         if (node.kind != NodeKind::op || adj == 0.0) continue;
         for (std::size_t i = 0; i < node.inputs.size(); ++i)
-            if (has_deps(graph_.node(node.inputs[i])))
+            if (has_coords(node.inputs[i]))
                 invariant_adjoint_[static_cast<std::size_t>(node.inputs[i])] += adj * invariant_d1_[uid][i];
     }
 }
@@ -697,14 +724,14 @@ void Evaluator::hessian_invariant(Eigen::MatrixXd& hessian) const {
         const int arity = static_cast<int>(node.inputs.size());
         for (int i = 0; i < arity; ++i) {
             const int in_i = node.inputs[static_cast<std::size_t>(i)];
-            if (!has_deps(graph_.node(in_i))) continue;
+            if (!has_coords(in_i)) continue;
             for (int j = i; j < arity; ++j) {
                 const int in_j = node.inputs[static_cast<std::size_t>(j)];
-                if (!has_deps(graph_.node(in_j))) continue;
+                if (!has_coords(in_j)) continue;
                 const double w = adj * invariant_d2_[uid][static_cast<std::size_t>(pair_index(i, j, arity))];
                 Eigen::MatrixXd c = w * invariant_tangent_[static_cast<std::size_t>(in_i)].transpose() *
                                     invariant_tangent_[static_cast<std::size_t>(in_j)];
-                scatter(c, graph_.node(in_i).deps, graph_.node(in_j).deps, i != j, hessian);
+                scatter(c, coords(in_i), coords(in_j), i != j, hessian);
             }
         }
     }
@@ -718,7 +745,7 @@ void Evaluator::add_block(Sums& sums, Mode mode) const {
     if (!r.finite || mode == Mode::value) return;
     for (std::size_t a = 0; a < adjoint_nodes_.size(); ++a)
         sums.adjoint.add(a, r.invariant_adjoint[static_cast<std::size_t>(adjoint_nodes_[a])]);
-    if (mode != Mode::hessian) return;
+    if (mode != Mode::hessian || joint()) return;
     const auto dim = r.hessian.rows();
     std::size_t k = 0;
     for (Eigen::Index i = 0; i < dim; ++i)
@@ -733,7 +760,7 @@ void Evaluator::complete_sums(Mode mode) {
     for (std::size_t w = 1; w < sums_.size(); ++w) {
         total.loglik.add(sums_[w].loglik);
         if (mode != Mode::value) total.adjoint.add(sums_[w].adjoint);
-        if (mode == Mode::hessian) total.hessian.add(sums_[w].hessian);
+        if (mode == Mode::hessian && !joint()) total.hessian.add(sums_[w].hessian);
     }
     if (!share_.collective) return;
     ExactSums* parts[] = {&total.loglik, &total.adjoint, &total.hessian};
@@ -832,7 +859,7 @@ double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eig
             gradient[n.parameter] += adj;
         } else if (n.kind == NodeKind::op) {
             for (std::size_t i = 0; i < n.inputs.size(); ++i)
-                if (has_deps(graph_.node(n.inputs[i])))
+                if (has_coords(n.inputs[i]))
                     invariant_adjoint_[static_cast<std::size_t>(n.inputs[i])] += adj * invariant_d1_[uid][i];
         }
     }

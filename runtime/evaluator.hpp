@@ -43,6 +43,28 @@ struct RowShare {
     std::size_t total_rows = 0;
 };
 
+// The coordinates the derivatives are taken in: the parameters theta, or
+// theta and the random effects z (the Laplace approximation's joint sweep,
+// docs/architecture.md, "Random effects").
+enum class Coordinates { parameters, parameters_and_effects };
+
+// The lower triangle of the Hessian in z, H_zz, as a sparse pattern fixed
+// by the data: column j holds the rows row[col_start[j]] ..
+// row[col_start[j + 1] - 1], ascending, the diagonal first. Entry (i, j) is
+// there when some row's likelihood reads both z_i and z_j.
+struct EffectPattern {
+    std::vector<int> col_start;
+    std::vector<int> row;
+};
+
+// The joint sweep's derivatives in z at (theta, z): the gradient, H_zz on
+// the pattern, and H_z,theta (effect_size x parameters).
+struct EffectDerivatives {
+    Eigen::VectorXd gradient_z;
+    std::vector<double> zz;
+    Eigen::MatrixXd ztheta;
+};
+
 class Evaluator {
 public:
     // `columns[k]` holds the rows of the graph's data column k; all have
@@ -51,8 +73,11 @@ public:
     // have fixed boundaries and their results are summed exactly (ExactSums)
     // and rounded once, so every thread count, and every number of ranks
     // sharing the rows (`share`), gives bit-identical results.
+    // With Coordinates::parameters_and_effects the evaluator has all the
+    // rows (no `share`): random effects are not yet distributed.
     Evaluator(const Graph& graph, std::vector<std::span<const double>> columns, std::size_t rows,
-              std::size_t block_rows = default_block_rows, int threads = 1, RowShare share = {});
+              std::size_t block_rows = default_block_rows, int threads = 1, RowShare share = {},
+              Coordinates coordinates = Coordinates::parameters);
     // It points into itself (the sweep lists): neither copied nor moved.
     Evaluator(const Evaluator&) = delete;
     Evaluator& operator=(const Evaluator&) = delete;
@@ -68,6 +93,19 @@ public:
     double nll(const Eigen::VectorXd& theta);
     double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
     double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
+
+    // The random effects z the graph's effect nodes read (effect_size()
+    // entries; zero until set).
+    void set_effects(const Eigen::VectorXd& z);
+    const Eigen::VectorXd& effects() const { return z_; }
+
+    // Coordinates::parameters_and_effects only: the NLL at (theta, z), its
+    // gradient in theta, and its derivatives in z; with `hessian` null, only
+    // derivatives.gradient_z. Rows are summed in a fixed order, so the
+    // result is the same for every thread count.
+    double nll_effects(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, EffectDerivatives& derivatives,
+                       bool hessian);
+    const EffectPattern& effect_pattern() const { return pattern_; }
 
     // Every row counts once, whatever the graph's weight node says: for a
     // weighted fit's rows repeated as their weights say (the bootstrap).
@@ -168,11 +206,40 @@ private:
     Partial partial(const Workspace& ws, int id, std::size_t input) const;
     void evaluate_products(Workspace& ws, int id, std::size_t n);
     void add_weighted_outer(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
-                            bool symmetric_pair, Eigen::MatrixXd& hessian) const;
+                            bool symmetric_pair, Eigen::MatrixXd& hessian);
     void scatter(const Eigen::MatrixXd& c, const std::vector<int>& rows_deps, const std::vector<int>& cols_deps,
                  bool symmetric_pair, Eigen::MatrixXd& h) const;
+    // The coordinates node `id`'s derivatives are taken in: its parameters,
+    // then (joint sweep) parameter_count + e for each effect e below it.
+    const std::vector<int>& coords(int id) const { return coords_[static_cast<std::size_t>(id)]; }
+    bool has_coords(int id) const { return !coords_[static_cast<std::size_t>(id)].empty(); }
+    bool joint() const { return coordinates_ == Coordinates::parameters_and_effects; }
+    // The joint sweep (evaluator_effects.cpp): effect values, the pattern,
+    // each row's derivatives in its effects, and their sum into z's.
+    void fill_effects(Workspace& ws, int id, std::size_t n) const;
+    void build_pattern();
+    int z_index(int effect, std::size_t row) const;
+    void effect_rows_gradient(const Workspace& ws, std::size_t n);
+    void clear_effect_rows(const Workspace& ws, std::size_t n);
+    void add_effect_rows(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
+                         bool symmetric_pair);
+    void sum_effect_rows(EffectDerivatives& out, bool hessian) const;
 
     const Graph& graph_;
+    Coordinates coordinates_;
+    std::vector<std::vector<int>> coords_;  // per node: see coords()
+    Eigen::VectorXd z_;                     // the effects' values
+    // Joint sweep: the pattern of H_zz, and for each row and pair of its
+    // effects e >= f, the position of H(z_e(row), z_f(row)) in it.
+    EffectPattern pattern_;
+    std::vector<int> pair_position_;
+    // Per row, written by the blocks and summed in row order afterwards: the
+    // NLL's derivative in each effect (effect-major: [e * rows + r]) and the
+    // Hessian's rows of the effects ([(e * width + a) * rows + r], a over
+    // the joint coordinates, width = parameters + effects).
+    std::vector<int> effect_node_;  // per effect: its node
+    std::vector<double> row_gradient_;
+    std::vector<double> row_hessian_;
     std::vector<std::span<const double>> columns_;
     std::size_t rows_;
     RowShare share_;

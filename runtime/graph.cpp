@@ -67,9 +67,21 @@ int Graph::add_op(const OpDef& op, std::vector<int> inputs) {
         const Node& child = node(in);
         n.row_invariant = n.row_invariant && child.row_invariant;
         n.deps = merged(n.deps, child.deps);
+        n.effects = merged(n.effects, child.effects);
     }
     n.inputs = std::move(inputs);
     return index_[key] = push(std::move(n));
+}
+
+int Graph::add_effect(int index, int levels) {
+    const int id = static_cast<int>(effects_.size());
+    effects_.push_back(Effect{index, levels, effect_size()});
+    Node n;
+    n.kind = NodeKind::effect;
+    n.effect = id;
+    n.row_invariant = false;
+    n.effects = {id};
+    return push(std::move(n));
 }
 
 }  // namespace mlec::rt

@@ -11,6 +11,12 @@
 // (frequency weights: a row of weight 3 stands for three identical rows);
 // a term with its own multiplier node (a group-level term) counts that
 // node's value times instead.
+//
+// Random effects (docs/architecture.md, "Random effects"): an `effect` node
+// reads, on each row, one coordinate of the vector z of spherical random
+// effects, picked by the row's level of a grouping column; z is not a
+// parameter (the Laplace approximation integrates it out), so effect nodes
+// carry their own dependency list, `effects`, beside the parameters' `deps`.
 #pragma once
 
 #include <cstdint>
@@ -22,17 +28,28 @@
 
 namespace mlec::rt {
 
-enum class NodeKind { constant, data, parameter, op };
+enum class NodeKind { constant, data, parameter, op, effect };
 
 struct Node {
     NodeKind kind = NodeKind::constant;
     double constant = 0;        // kind == constant
     int column = -1;            // kind == data: index into the evaluator's columns
     int parameter = -1;         // kind == parameter: index into theta
+    int effect = -1;            // kind == effect: index into Graph::effects()
     const OpDef* op = nullptr;  // kind == op
     std::vector<int> inputs;    // kind == op: node ids, all smaller than this node's
     bool row_invariant = true;  // no data column below this node
     std::vector<int> deps;      // sorted ids of the parameters below this node
+    std::vector<int> effects;   // sorted ids of the effects below this node
+};
+
+// One random-effect coordinate of every level of a grouping column: on row
+// r, the effect node reads z[first + level(r) - 1], level(r) being the
+// value (1 .. levels) of the data node `index` on that row.
+struct Effect {
+    int index = -1;
+    int levels = 0;
+    int first = 0;
 };
 
 class Graph {
@@ -43,6 +60,10 @@ public:
     int add_data(int column);
     int add_parameter(int parameter);
     int add_op(const OpDef& op, std::vector<int> inputs);
+    // A new effect: `levels` coordinates of z, one per level of the data
+    // node `index`. Never shared: the intercept and the slope of a group
+    // are two effects on the same index.
+    int add_effect(int index, int levels);
 
     // A term, with `multiplier` (a node of data only; -1: none) in place of
     // the weight for this term alone: a group-level term (`target += ...
@@ -63,6 +84,9 @@ public:
     // The multiplier of terms()[t], -1 for none.
     int term_multiplier(std::size_t t) const { return multipliers_[t]; }
     int parameter_count() const { return parameter_count_; }
+    const std::vector<Effect>& effects() const { return effects_; }
+    // The length of z: every effect's levels.
+    int effect_size() const { return effects_.empty() ? 0 : effects_.back().first + effects_.back().levels; }
 
 private:
     int push(Node node);
@@ -72,6 +96,7 @@ private:
     std::vector<int> multipliers_;  // one per term
     int weight_ = -1;
     int parameter_count_ = 0;
+    std::vector<Effect> effects_;
     std::map<std::tuple<int, std::uint64_t, std::vector<int>>, int> index_;
 };
 
