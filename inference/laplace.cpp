@@ -1,0 +1,95 @@
+#include "inference/laplace.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "optim/objective.hpp"
+
+namespace mlec::inference {
+
+namespace {
+
+constexpr int max_inner_iterations = 100;
+// Armijo's sufficient decrease along the Newton direction.
+constexpr double sufficient_decrease = 1e-4;
+constexpr double smallest_step = 1e-10;
+
+}  // namespace
+
+Laplace::Laplace(rt::Evaluator& evaluator)
+    : evaluator_(evaluator), factor_(evaluator.effect_pattern()),
+      z_(Eigen::VectorXd::Zero(evaluator.effects().size())) {}
+
+double Laplace::inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z) {
+    evaluator_.set_effects(z);
+    return evaluator_.nll(theta) + 0.5 * z.squaredNorm();
+}
+
+// Newton's method on F(theta, .), which is strictly convex wherever the
+// rows' likelihood is log-concave in z (every GLM with a canonical link):
+// the full step, halved until F falls by a fair share of what the step
+// promised. Where H is not positive definite, the step is damped toward
+// the gradient (H + shift I). It stops when the Newton decrement g'H^-1 g,
+// twice what the next step can gain, is within F's rounding, and then
+// takes that step undamped: Newton converges quadratically, so the modes
+// are then as exact as the gradient of F can be computed, which the
+// implicit derivatives of L in theta rely on.
+InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
+    Eigen::VectorXd z = z_.allFinite() ? z_ : Eigen::VectorXd::Zero(z_.size());
+    Eigen::VectorXd gradient_theta;
+    rt::EffectDerivatives d;
+    bool polish = false;
+    for (iterations_ = 0; iterations_ < max_inner_iterations; ++iterations_) {
+        evaluator_.set_effects(z);
+        const double nll = evaluator_.nll_effects(theta, gradient_theta, d, true);
+        if (!std::isfinite(nll)) {
+            // A warm start from another theta may lie where this theta's
+            // likelihood has no value: start again from the prior's mode.
+            if (iterations_ == 0 && z.any()) {
+                z.setZero();
+                --iterations_;
+                continue;
+            }
+            return InnerStatus::not_finite;
+        }
+        f = nll + 0.5 * z.squaredNorm();
+        const Eigen::VectorXd g = d.gradient_z + z;
+        double shift = 0;
+        while (!factor_.factor(d.zz, shift)) {
+            shift = shift == 0 ? 1e-8 : shift * 10;
+            if (shift > 1e8) return InnerStatus::no_descent;
+        }
+        if (polish) {
+            z_ = z;
+            return InnerStatus::converged;
+        }
+        const Eigen::VectorXd step = -factor_.solve(g);
+        const double decrement = -g.dot(step);
+        if (shift == 0 && decrement <= optim::rounding_level(f)) {
+            z += step;
+            polish = true;
+            continue;
+        }
+        double t = 1;
+        for (;;) {
+            const Eigen::VectorXd trial = z + t * step;
+            const double f_trial = inner_value(theta, trial);
+            if (f_trial <= f - sufficient_decrease * t * decrement) {
+                z = trial;
+                break;
+            }
+            t /= 2;
+            if (t < smallest_step) return InnerStatus::no_descent;
+        }
+    }
+    return InnerStatus::iteration_limit;
+}
+
+double Laplace::value(const Eigen::VectorXd& theta) {
+    double f = 0;
+    status_ = minimize(theta, f);
+    if (status_ != InnerStatus::converged) return std::numeric_limits<double>::infinity();
+    return f + 0.5 * factor_.log_determinant();
+}
+
+}  // namespace mlec::inference

@@ -1,0 +1,55 @@
+// The Laplace approximation to the marginal likelihood of a model with
+// random effects (docs/architecture.md, "Random effects").
+//
+// The effects are spherical: z ~ N(0, I), and the model writes each effect
+// through its scale (u = sd * z, or sd * (L z) for correlated ones), so the
+// parameters theta enter only the likelihood of the rows. With
+//     F(theta, z) = NLL(theta, z) + z'z / 2,
+// the marginal NLL, -log integral of exp(-F) (2 pi)^(-q/2) dz, is
+// approximated by expanding F to second order about its minimum z_hat:
+//     L(theta) = F(theta, z_hat) + 1/2 log det H,   H = d2F/dz2 at z_hat
+// (the (2 pi)^(q/2) of the Gaussian integral cancels the prior's). It is
+// exact when the rows' likelihood is normal in z (a linear mixed model).
+// Writing the effects through their scales, as lme4 does, keeps L smooth
+// where a scale reaches 0 (the effects then drop out and H = I).
+#pragma once
+
+#include <Eigen/Core>
+#include <optional>
+
+#include "inference/effect_factor.hpp"
+#include "runtime/evaluator.hpp"
+
+namespace mlec::inference {
+
+// How the inner minimization over z ended.
+enum class InnerStatus { converged, not_finite, no_descent, iteration_limit };
+
+class Laplace {
+public:
+    // `evaluator` in Coordinates::parameters_and_effects; it must outlive this.
+    explicit Laplace(rt::Evaluator& evaluator);
+
+    // L(theta); +inf when the inner minimization fails (inner_status() says how).
+    double value(const Eigen::VectorXd& theta);
+
+    // The conditional modes z_hat of the last value(), and how many Newton
+    // steps found them.
+    const Eigen::VectorXd& modes() const { return z_; }
+    InnerStatus inner_status() const { return status_; }
+    int inner_iterations() const { return iterations_; }
+
+private:
+    // Minimizes F(theta, .) from z_ (the last modes: a warm start); leaves
+    // the factor of H at the modes.
+    InnerStatus minimize(const Eigen::VectorXd& theta, double& f);
+    double inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z);
+
+    rt::Evaluator& evaluator_;
+    EffectFactor factor_;
+    Eigen::VectorXd z_;
+    InnerStatus status_ = InnerStatus::converged;
+    int iterations_ = 0;
+};
+
+}  // namespace mlec::inference

@@ -1,0 +1,184 @@
+// The Laplace approximation's value L(theta) (inference/laplace):
+// - exact for a linear mixed model: against the closed-form marginal
+//   likelihood, y ~ N(X b, sigma^2 I + sg^2 Zg Zg' + sh^2 Zh Zh'), with
+//   crossed effects, at many theta;
+// - for a Poisson model with crossed effects, against the same
+//   approximation computed densely and independently here: the effects as
+//   select-picked parameters, the dense Hessian of the ordinary sweep, a
+//   plain Newton iteration and a dense Cholesky;
+// - the same bits for every thread count.
+#include <catch2/catch.hpp>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <functional>
+#include <random>
+
+#include "inference/laplace.hpp"
+#include "runtime/distributions.hpp"
+#include "runtime/evaluator.hpp"
+#include "runtime/functions.hpp"
+#include "runtime/select.hpp"
+
+namespace {
+
+using mlec::rt::Graph;
+
+constexpr int groups_g = 9;
+constexpr int groups_h = 4;
+constexpr int q = groups_g + groups_h;
+
+struct Data {
+    std::vector<std::vector<double>> columns;  // y, x, g, h
+    std::size_t rows = 0;
+    std::vector<std::span<const double>> spans() const {
+        std::vector<std::span<const double>> out;
+        for (const auto& c : columns) out.emplace_back(c.data(), c.size());
+        return out;
+    }
+};
+
+Data make_data(std::size_t rows, bool counts) {
+    std::mt19937 rng(5);
+    std::normal_distribution<double> normal;
+    std::uniform_int_distribution<int> g(1, groups_g), h(1, groups_h);
+    std::vector<double> ug(groups_g), uh(groups_h);
+    for (double& u : ug) u = 0.7 * normal(rng);
+    for (double& u : uh) u = 0.4 * normal(rng);
+    Data d;
+    d.rows = rows;
+    d.columns.assign(4, {});
+    for (std::size_t r = 0; r < rows; ++r) {
+        const double x = normal(rng);
+        const int lg = g(rng), lh = h(rng);
+        const double eta = 0.5 + 0.3 * x + ug[static_cast<std::size_t>(lg - 1)] + uh[static_cast<std::size_t>(lh - 1)];
+        double y = eta + 0.5 * normal(rng);
+        if (counts) y = std::poisson_distribution<int>(std::exp(eta))(rng);
+        d.columns[0].push_back(y);
+        d.columns[1].push_back(x);
+        d.columns[2].push_back(lg);
+        d.columns[3].push_back(lh);
+    }
+    return d;
+}
+
+// theta = (b0, b1, sg, sh[, log sigma]); effect(index, levels) gives an
+// effect's node. Normal: y ~ normal(eta, exp(log sigma)); counts:
+// y ~ poisson(exp(eta)); eta = b0 + b1 x + sg zg + sh zh.
+void build(Graph& graph, bool counts, const std::function<int(int, int)>& effect) {
+    using namespace mlec::rt;
+    const int y = graph.add_data(0), x = graph.add_data(1), g = graph.add_data(2), h = graph.add_data(3);
+    std::vector<int> p;
+    for (int k = 0; k < (counts ? 4 : 5); ++k) p.push_back(graph.add_parameter(k));
+    const int zg = effect(g, groups_g);
+    const int zh = effect(h, groups_h);
+    const int eta = graph.add_op(op_sum_of_products(), {p[0], graph.add_constant(1), p[1], x, p[2], zg, p[3], zh});
+    if (counts)
+        graph.add_term(graph.add_op(find_distribution("poisson")->op, {y, graph.add_op(*find_function("exp"), {eta})}));
+    else
+        graph.add_term(
+            graph.add_op(find_distribution("normal")->op, {y, eta, graph.add_op(*find_function("exp"), {p[4]})}));
+}
+
+Graph effect_graph(bool counts) {
+    Graph graph;
+    build(graph, counts, [&](int index, int levels) { return graph.add_effect(index, levels); });
+    return graph;
+}
+
+double laplace_value(const Graph& graph, const Data& data, const Eigen::VectorXd& theta, int threads = 1) {
+    mlec::rt::Evaluator evaluator(graph, data.spans(), data.rows, 64, threads, {},
+                                  mlec::rt::Coordinates::parameters_and_effects);
+    mlec::inference::Laplace laplace(evaluator);
+    const double v = laplace.value(theta);
+    REQUIRE(laplace.inner_status() == mlec::inference::InnerStatus::converged);
+    return v;
+}
+
+// -log N(y; X b, V) with V = sigma^2 I + sg^2 Zg Zg' + sh^2 Zh Zh'.
+double marginal_nll(const Data& d, const Eigen::VectorXd& theta) {
+    const auto n = static_cast<Eigen::Index>(d.rows);
+    const double sigma = std::exp(theta[4]);
+    Eigen::MatrixXd v = sigma * sigma * Eigen::MatrixXd::Identity(n, n);
+    Eigen::VectorXd r(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        r[i] = d.columns[0][ui] - theta[0] - theta[1] * d.columns[1][ui];
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const auto uj = static_cast<std::size_t>(j);
+            if (d.columns[2][ui] == d.columns[2][uj]) v(i, j) += theta[2] * theta[2];
+            if (d.columns[3][ui] == d.columns[3][uj]) v(i, j) += theta[3] * theta[3];
+        }
+    }
+    const Eigen::LLT<Eigen::MatrixXd> llt(v);
+    REQUIRE(llt.info() == Eigen::Success);
+    const Eigen::MatrixXd l = llt.matrixL();
+    const double log_det = 2 * l.diagonal().array().log().sum();
+    return 0.5 * (static_cast<double>(n) * std::log(2 * M_PI) + log_det + r.dot(llt.solve(r)));
+}
+
+Eigen::VectorXd random_theta(int n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> normal(0.0, 0.5);
+    Eigen::VectorXd v(n);
+    for (int i = 0; i < n; ++i) v[i] = normal(rng);
+    return v;
+}
+
+bool close(double a, double b, double tol) { return std::abs(a - b) <= tol * std::max(1.0, std::abs(b)); }
+
+}  // namespace
+
+TEST_CASE("the Laplace approximation is the exact marginal likelihood of a linear mixed model") {
+    const Data data = make_data(120, false);
+    const Graph graph = effect_graph(false);
+    for (unsigned seed = 1; seed <= 12; ++seed) {
+        Eigen::VectorXd theta = random_theta(5, seed);
+        if (seed == 12) theta[2] = theta[3] = 0;  // both scales at 0: the effects drop out
+        INFO("theta " << theta.transpose());
+        CHECK(close(laplace_value(graph, data, theta), marginal_nll(data, theta), 1e-11));
+    }
+}
+
+TEST_CASE("the Laplace approximation of a Poisson model with crossed effects equals a dense computation") {
+    const Data data = make_data(150, true);
+    const Graph graph = effect_graph(true);
+    Graph dense_graph;
+    int next = 4;
+    build(dense_graph, true, [&](int index, int levels) {
+        std::vector<int> in{index};
+        for (int l = 0; l < levels; ++l) in.push_back(dense_graph.add_parameter(next++));
+        return dense_graph.add_op(mlec::rt::op_select(), in);
+    });
+    for (unsigned seed = 1; seed <= 6; ++seed) {
+        const Eigen::VectorXd theta = random_theta(4, 20 + seed);
+        // Newton on F(z) = NLL(theta, z) + z'z/2 with the dense Hessian.
+        mlec::rt::Evaluator dense(dense_graph, data.spans(), data.rows, 64);
+        Eigen::VectorXd all = Eigen::VectorXd::Zero(4 + q);
+        all.head(4) = theta;
+        Eigen::VectorXd g;
+        Eigen::MatrixXd h;
+        double f = 0;
+        Eigen::MatrixXd hz;
+        for (int it = 0; it < 60; ++it) {
+            f = dense.nll_gradient_hessian(all, g, h);
+            hz = h.bottomRightCorner(q, q) + Eigen::MatrixXd::Identity(q, q);
+            const Eigen::VectorXd gz = g.tail(q) + all.tail(q);
+            all.tail(q) -= hz.llt().solve(gz);
+        }
+        f = dense.nll_gradient_hessian(all, g, h) + 0.5 * all.tail(q).squaredNorm();
+        hz = h.bottomRightCorner(q, q) + Eigen::MatrixXd::Identity(q, q);
+        const Eigen::MatrixXd l = hz.llt().matrixL();
+        const double expected = f + l.diagonal().array().log().sum();
+        INFO("theta " << theta.transpose());
+        CHECK(close(laplace_value(graph, data, theta), expected, 1e-11));
+    }
+}
+
+TEST_CASE("the Laplace approximation gives the same bits for every thread count") {
+    const Data data = make_data(3000, true);
+    const Graph graph = effect_graph(true);
+    const Eigen::VectorXd theta = random_theta(4, 3);
+    const double one = laplace_value(graph, data, theta, 1);
+    for (int threads : {2, 3}) CHECK(laplace_value(graph, data, theta, threads) == one);
+}
