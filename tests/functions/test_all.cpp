@@ -153,6 +153,7 @@ TEST_CASE("every function has third partials, or has none to give (linear, produ
 TEST_CASE("function third partials match finite differences of the second partials") {
     int points = 0;
     double worst = 0;
+    std::string worst_at;
     for (const FunctionCase& c : registered_function_cases()) {
         if (!c.op->third) continue;
         for (const FunctionPoint& p : c.points) {
@@ -164,11 +165,16 @@ TEST_CASE("function third partials match finite differences of the second partia
                     step.push_back(mlec::test::default_step(c.domains[i], p.x[i]));
                 }
             }
-            worst = std::max(worst, mlec::test::check_third_partials(*c.op, p.x, step, {}));
+            const double error = mlec::test::check_third_partials(*c.op, p.x, step, {});
+            if (error > worst) {
+                worst = error;
+                worst_at = std::string(c.op->name).append(" at ").append(mlec::test::show(p.x));
+            }
             ++points;
         }
     }
-    WARN("third partials of functions checked at " << points << " points; largest relative error " << worst);
+    WARN("third partials of functions checked at " << points << " points; largest relative error " << worst << " ("
+                                                   << worst_at << ")");
     CHECK(points > 50);
 }
 
