@@ -8,7 +8,10 @@
 // the reverse sweep uses the first partials for the gradient, and the Hessian
 //     H = sum over nodes n, rows r of  adj_n(r) * sum_ij d2_n,ij(r) t_i(r) t_j(r)^T
 //         + (the same first-order chain rule through the tangents t)
-// uses the second partials, so no op ever needs a global view.
+// uses the second partials, so no op ever needs a global view. Ops marked
+// `third` also return their exact local third partials on request: the
+// derivative of a Hessian (the Laplace approximation's log det H, Kristensen
+// et al. 2016) chains them the same way.
 #pragma once
 
 #include <Eigen/Core>
@@ -33,6 +36,34 @@ constexpr int pair_index(int i, int j, int arity) {
 
 constexpr int pair_count(int arity) { return arity * (arity + 1) / 2; }
 
+// The number of sorted triples i <= j <= k < arity: arity (arity+1) (arity+2)/6.
+constexpr int triple_count(int arity) { return arity * (arity + 1) * (arity + 2) / 6; }
+
+// Index of the third partial d3f/(d in_i d in_j d in_k) among the
+// triple_count(arity) packed triples, for its arguments in any order: sorted
+// to i <= j <= k, then in lexicographic order (0,0,0) (0,0,1) .. (0,0,m-1)
+// (0,1,1) .. (m-1,m-1,m-1). The triples that start below i number
+// sum_{a<i} pair_count(m - a) = triple_count(m) - triple_count(m - i); those
+// starting at i are the pairs (j, k) of the inputs i..m-1, in pair_index order.
+constexpr int triple_index(int i, int j, int k, int arity) {
+    if (i > j) {
+        int t = i;
+        i = j;
+        j = t;
+    }
+    if (j > k) {
+        int t = j;
+        j = k;
+        k = t;
+    }
+    if (i > j) {
+        int t = i;
+        i = j;
+        j = t;
+    }
+    return triple_count(arity) - triple_count(arity - i) + pair_index(j - i, k - i, arity - i);
+}
+
 // The arguments of one evaluation. Every input and output has the same length
 // n (the evaluator broadcasts row-invariant inputs before calling the op).
 struct OpCall {
@@ -44,10 +75,25 @@ struct OpCall {
     // out: d2[pair_index(i, j)] = d2f/(d in_i d in_j). Size-0 maps and an
     // empty span mean "not wanted", as for d1.
     std::span<Col> d2;
+    // out: d3[triple_index(i, j, k)] = d3f/(d in_i d in_j d in_k), only from
+    // an op whose OpDef says `third`. Size-0 maps and an empty span mean
+    // "not wanted", as for d1.
+    std::span<Col> d3 = {};
 
     bool want_d1(int i) const { return !d1.empty() && d1[i].size() > 0; }
     bool want_d2(int i, int j) const {
         return !d2.empty() && d2[pair_index(i, j, static_cast<int>(in.size()))].size() > 0;
+    }
+    bool want_d3(int i, int j, int k) const {
+        return !d3.empty() && d3[triple_index(i, j, k, static_cast<int>(in.size()))].size() > 0;
+    }
+    // Whether any third partial is wanted: ops compute them only then, so
+    // the value, gradient and Hessian paths cost nothing more.
+    bool want_any_d3() const {
+        for (const Col& d : d3) {
+            if (d.size() > 0) return true;
+        }
+        return false;
     }
 };
 
@@ -60,7 +106,7 @@ inline bool want_any_partial(const OpCall& c) {
     for (const Col& d : c.d2) {
         if (d.size() > 0) return true;
     }
-    return false;
+    return c.want_any_d3();
 }
 
 using OpFunction = void (*)(OpCall& call);
@@ -87,6 +133,13 @@ struct OpDef {
     // input 0. The evaluator keeps the untaken input out of the
     // derivatives (docs/architecture.md, "Conditionals").
     bool branch = false;
+    // The op fills every wanted third partial (OpCall::d3). Ops that are
+    // `linear`, `product` or have a `constant_partial` need not: all their
+    // third partials are identically zero, and the evaluator knows it from
+    // those flags. An op with neither (a distribution function, lcdf/lccdf)
+    // has no third partials to offer. Last, so that OpDefs initialized by
+    // position ({"exp", 1, &eval_exp, false}) stay valid.
+    bool third = false;
 };
 
 }  // namespace mlec::rt

@@ -27,6 +27,8 @@ void select_eval(OpCall& c) {
 
 }  // namespace
 
+// Linear in the level inputs (each row copies one of them) and a step in the
+// index: `linear`, so every second and third partial is 0.
 const OpDef& op_select() {
     static const OpDef def{"select", -1, &select_eval, true};
     return def;

@@ -28,13 +28,14 @@ constexpr DistributionDef def{.name = "bernoulli",
                               .discrete = true,
                               .outcome = Domain::binary,
                               .args = args,
-                              .op = {"bernoulli", 2, &eval, false},
+                              .op = {.name = "bernoulli", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"bernoulli_lcdf", 2, &lcdf, false},
                               .lccdf = {"bernoulli_lccdf", 2, &lccdf, false}};
 
 constexpr int pp = pair_index(1, 1, 2);
+constexpr int ppp = triple_index(1, 1, 1, 2);
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
@@ -44,7 +45,8 @@ void eval(OpCall& c) {
     c.value = -p;
     special::log1p_in_place(c.value);
     c.value = (y == 1.0).select(p.log(), c.value);
-    // d/dp = 1/p (y = 1) or -1/(1-p) (y = 0); in both cases d2/dp2 = -(d/dp)^2.
+    // d/dp = 1/p (y = 1) or -1/(1-p) (y = 0); in both cases d2/dp2 = -(d/dp)^2
+    // and d3/dp3 = 2 (d/dp)^3 (2/p^3, or -2/(1-p)^3).
     const bool d1 = c.want_d1(1);
     const bool d2 = c.want_d2(1, 1);
     if (d1) c.d1[1] = (y == 1.0).select(p.inverse(), -(1.0 - p).inverse());
@@ -55,6 +57,7 @@ void eval(OpCall& c) {
             c.d2[pp] = -(y == 1.0).select(p.inverse(), (1.0 - p).inverse()).square();
         }
     }
+    if (c.want_d3(1, 1, 1)) c.d3[ppp] = 2.0 * (y == 1.0).select(p.inverse(), -(1.0 - p).inverse()).cube();
     finish_rows(c, def);
 }
 

@@ -37,7 +37,7 @@ constexpr DistributionDef def{.name = "bernoulli_logit",
                               .discrete = true,
                               .outcome = Domain::binary,
                               .args = args,
-                              .op = {"bernoulli_logit", 2, &eval, false},
+                              .op = {.name = "bernoulli_logit", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .stable_form = &stable,
@@ -46,6 +46,7 @@ constexpr DistributionDef def{.name = "bernoulli_logit",
                               .lccdf = {"bernoulli_logit_lccdf", 2, &lccdf, false}};
 
 constexpr int ee = pair_index(1, 1, 2);
+constexpr int eee = triple_index(1, 1, 1, 2);
 
 // d/deta   = y - sigmoid(eta) = (2y - 1) sigmoid(-z)
 // d2/deta2 = -sigmoid(eta) (1 - sigmoid(eta)) = -e/(1+e)^2,  e = exp(-|eta|)
@@ -69,6 +70,10 @@ void eval(OpCall& c) {
         }
     }
     if (c.want_d2(1, 1)) c.d2[ee] = -e / (1.0 + e).square();
+    // f = log sigma(s eta), s = 2y - 1 = +-1: f''' = -s sigma''(s eta)
+    // = sign(eta) sigma'(eta) (1 - e)/(1 + e) (sigmoid's sigma'', even in s),
+    // the same for both outcomes.
+    if (c.want_d3(1, 1, 1)) c.d3[eee] = eta.sign() * (e / (1.0 + e).square()) * (1.0 - e) / (1.0 + e);
     special::log1p_in_place(e);
     c.value = -((-z).max(0.0) + e);
     finish_rows(c, def);

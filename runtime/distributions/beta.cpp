@@ -2,10 +2,12 @@
 // y in (0, 1), a, b > 0. log B without cancellation for large a or b
 // (detail::log_beta), log(1 - y) as log1p(-y).
 #include <algorithm>
+#include <array>
 
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/incomplete_beta.hpp"
+#include "runtime/distributions/polygamma2_diff.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -29,7 +31,7 @@ constexpr DistributionDef def{.name = "beta",
                               .discrete = false,
                               .outcome = Domain::unit_open,
                               .args = args,
-                              .op = {"beta", 3, &eval, false},
+                              .op = {.name = "beta", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"beta_lcdf", 3, &lcdf, false},
@@ -48,21 +50,35 @@ constexpr int bb = pair_index(2, 2, 3);
 //   d2/dy2 = -(a - 1)/y^2 - (b - 1)/(1 - y)^2
 //   d2/dy da = 1/y    d2/dy db = -1/(1 - y)
 //   d2/da2 = psi1(a + b) - psi1(a)    d2/da db = psi1(a + b)    d2/db2 = psi1(a + b) - psi1(b)
-// The differences psi(x + d) - psi(x) come from detail::polygamma_diff, exact
-// also when x >> d.
+// Third partials, with psi2 = polygamma(2, .):
+//   d3/dy3 = 2(a - 1)/y^3 - 2(b - 1)/(1 - y)^3
+//   d3/dy2 da = -1/y^2    d3/dy2 db = -1/(1 - y)^2    the others with y 0
+//   d3/da3 = psi2(a + b) - psi2(a)    d3/da2 db = d3/da db2 = psi2(a + b)
+//   d3/db3 = psi2(a + b) - psi2(b)
+// The differences psi(x + d) - psi(x) come from detail::polygamma_diff (and
+// psi2's from polygamma2_diff), exact also when x >> d.
 struct ArgTerms {
-    double lbeta = 0;                         // log B(a, b)
-    double psi_a = 0, psi_b = 0;              // psi(a + b) - psi(a), psi(a + b) - psi(b)
-    double tri_a = 0, tri_b = 0, tri_ab = 0;  // d2/da2, d2/db2, d2/da db
+    double lbeta = 0;                            // log B(a, b)
+    double psi_a = 0, psi_b = 0;                 // psi(a + b) - psi(a), psi(a + b) - psi(b)
+    double tri_a = 0, tri_b = 0, tri_ab = 0;     // d2/da2, d2/db2, d2/da db
+    double quad_a = 0, quad_b = 0, quad_ab = 0;  // d3/da3, d3/db3, d3/da2 db = d3/da db2
 };
 
 // The terms at one (a, b). log_beta and polygamma_diff need a, b > 0: an
 // (a, b) outside gives NaN, which finish_rows turns into -inf.
-ArgTerms arg_terms(double a, double b, bool psi, bool tri) {
+ArgTerms arg_terms(double a, double b, bool psi, bool tri, bool quad) {
     ArgTerms t;
     if (!in_domain_fast(args[0].domain, a) || !in_domain_fast(args[1].domain, b)) {
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-        return {nan, nan, nan, nan, nan, nan};
+        return {nan, nan, nan, nan, nan, nan, nan, nan, nan};
+    }
+    if (quad) {
+        // psi2(a+b) - psi2(a) = quad_rem(a, b) + 1/a^2 - 1/(a+b)^2, the last
+        // two as b (2a + b)/(a (a+b))^2; likewise with a, b swapped.
+        const double s2 = (a + b) * (a + b);
+        t.quad_a = polygamma2_diff(a, b) + b * (2 * a + b) / (a * a * s2);
+        t.quad_b = polygamma2_diff(b, a) + a * (2 * b + a) / (b * b * s2);
+        t.quad_ab = boost::math::polygamma(2, a + b, special::Policy());
     }
     t.lbeta = log_beta(a, b);
     if (!psi && !tri) return t;
@@ -95,6 +111,7 @@ void eval(OpCall& c) {
     const bool d_bb = c.want_d2(2, 2);
     const bool psi = d_a || d_b;
     const bool tri = d_aa || d_ab || d_bb;
+    const bool quad = c.want_d3(1, 1, 1) || c.want_d3(1, 1, 2) || c.want_d3(1, 2, 2) || c.want_d3(2, 2, 2);
     double last_a = std::numeric_limits<double>::quiet_NaN();
     double last_b = last_a;
     ArgTerms t;
@@ -102,7 +119,7 @@ void eval(OpCall& c) {
         if (!(a[r] == last_a && b[r] == last_b)) {
             last_a = a[r];
             last_b = b[r];
-            t = arg_terms(last_a, last_b, psi, tri);
+            t = arg_terms(last_a, last_b, psi, tri, quad);
         }
         c.value[r] = -t.lbeta;
         if (d_a) c.d1[1][r] = t.psi_a;
@@ -110,6 +127,11 @@ void eval(OpCall& c) {
         if (d_aa) c.d2[aa][r] = t.tri_a;
         if (d_ab) c.d2[ab][r] = t.tri_ab;
         if (d_bb) c.d2[bb][r] = t.tri_b;
+        if (!quad) continue;
+        if (c.want_d3(1, 1, 1)) c.d3[triple_index(1, 1, 1, 3)][r] = t.quad_a;
+        if (c.want_d3(1, 1, 2)) c.d3[triple_index(1, 1, 2, 3)][r] = t.quad_ab;
+        if (c.want_d3(1, 2, 2)) c.d3[triple_index(1, 2, 2, 3)][r] = t.quad_ab;
+        if (c.want_d3(2, 2, 2)) c.d3[triple_index(2, 2, 2, 3)][r] = t.quad_b;
     }
     const Eigen::ArrayXd log_y = y.log();
     const Eigen::ArrayXd log_1my = (-y).log1p();
@@ -120,6 +142,14 @@ void eval(OpCall& c) {
     if (c.want_d2(0, 0)) c.d2[yy] = -(a - 1.0) / y.square() - (b - 1.0) / (1.0 - y).square();
     if (c.want_d2(0, 1)) c.d2[ya] = y.inverse();
     if (c.want_d2(0, 2)) c.d2[yb] = -(1.0 - y).inverse();
+    if (c.want_d3(0, 0, 0)) {
+        c.d3[triple_index(0, 0, 0, 3)] = 2.0 * (a - 1.0) / y.cube() - 2.0 * (b - 1.0) / (1.0 - y).cube();
+    }
+    if (c.want_d3(0, 0, 1)) c.d3[triple_index(0, 0, 1, 3)] = -(y.inverse().square());
+    if (c.want_d3(0, 0, 2)) c.d3[triple_index(0, 0, 2, 3)] = -((1.0 - y).inverse().square());
+    for (const auto& [i, j, k] : {std::array{0, 1, 1}, std::array{0, 1, 2}, std::array{0, 2, 2}}) {
+        if (c.want_d3(i, j, k)) c.d3[triple_index(i, j, k, 3)].setZero();
+    }
     finish_rows(c, def);
 }
 

@@ -34,7 +34,7 @@ constexpr DistributionDef def{.name = "binomial",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"binomial", 3, &eval, false},
+                              .op = {.name = "binomial", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .limits = limits,
                               .mean = &mean,
@@ -60,7 +60,8 @@ void eval(OpCall& c) {
     Eigen::ArrayXd log1p_minus_p = -p;
     special::log1p_in_place(log1p_minus_p);
     c.value += (y > 0.0).select(y * p.log(), 0.0) + (failures > 0.0).select(failures * log1p_minus_p, 0.0);
-    // d/dp = y/p - (n-y)/(1-p),  d2/dp2 = -y/p^2 - (n-y)/(1-p)^2.
+    // d/dp = y/p - (n-y)/(1-p),  d2/dp2 = -y/p^2 - (n-y)/(1-p)^2,
+    // d3/dp3 = 2y/p^3 - 2(n-y)/(1-p)^3; every partial in the integer n is 0.
     if (c.want_d1(2)) {
         c.d1[2] = (y > 0.0).select(y / p, 0.0) - (failures > 0.0).select(failures / (1.0 - p), 0.0);
     }
@@ -70,6 +71,15 @@ void eval(OpCall& c) {
     if (c.want_d1(1)) c.d1[1].setZero();
     if (c.want_d2(1, 1)) c.d2[nn].setZero();
     if (c.want_d2(1, 2)) c.d2[np].setZero();
+    if (c.want_any_d3()) {
+        for (Col& d : c.d3) {
+            if (d.size() > 0) d.setZero();
+        }
+        if (c.want_d3(2, 2, 2)) {
+            c.d3[triple_index(2, 2, 2, 3)] = 2.0 * ((y > 0.0).select(y / p / p / p, 0.0) -
+                                                    (failures > 0.0).select(failures / (1.0 - p).cube(), 0.0));
+        }
+    }
     // More successes than trials: probability 0.
     c.value = (y <= n).select(c.value, neg_inf);
     finish_rows(c, def);

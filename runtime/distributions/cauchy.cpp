@@ -26,7 +26,7 @@ constexpr DistributionDef def{.name = "cauchy",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"cauchy", 3, &eval, false},
+                              .op = {.name = "cauchy", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .lcdf = {"cauchy_lcdf", 3, &lcdf, false},
                               .lccdf = {"cauchy_lccdf", 3, &lccdf, false}};
@@ -36,7 +36,13 @@ constexpr double log_pi = 1.1447298858494001741434273513531;
 // h(z) = -log1p(z^2). With q = 1/(1 + z^2), t = z^2/(1 + z^2) = 1 - q and
 // m = z/(1 + z^2), all bounded:
 //   h' = -2m,  z h' = -2t,  h'' = -2 (1 - z^2)/(1 + z^2)^2 = -2q(q - t),
-//   z h'' = -2m(q - t),  z^2 h'' = -2t(q - t).
+//   z h'' = -2m(q - t),  z^2 h'' = -2t(q - t),
+//   h''' = 4z (3 - z^2)/(1 + z^2)^3 = 4mq(3q - t),  z h''' = 4m^2 (3q - t),
+//   z^2 h''' = 4mt(3q - t),  z^3 h''' = 4t^2 (3q - t)   (z q = m, z m = t),
+// so the third partials' numerators (location_scale_third) are
+//   n30 = 4mq(3q - t)    n21 = 4q(q - t) - 4m^2 (3q - t)
+//   n12 = -4m - 8m(q - t) + 4mt(3q - t)
+//   n03 = -(2 - 12t - 12t(q - t) + 4t^2 (3q - t)).
 // For |z| > 1 they are formed from v = 1/z (z^2 would overflow for
 // |z| > 1e154), and log1p(z^2) = 2 log|z| + log1p(v^2).
 void eval(OpCall& c) {
@@ -57,6 +63,12 @@ void eval(OpCall& c) {
         const Eigen::ArrayXd m = big.select((z + z.inverse()).inverse(), z * large_part);
         location_scale_partials(c, 0, 1, 2, sigma, -2.0 * m, -2.0 * t, -2.0 * q * (q - t), -2.0 * m * (q - t),
                                 -2.0 * t * (q - t));
+        if (c.want_any_d3()) {
+            const Eigen::ArrayXd w = 3.0 * q - t;
+            location_scale_third(c, 0, 1, 2, sigma, 4.0 * m * q * w, 4.0 * q * (q - t) - 4.0 * m.square() * w,
+                                 -4.0 * m - 8.0 * m * (q - t) + 4.0 * m * t * w,
+                                 -(2.0 - 12.0 * t - 12.0 * t * (q - t) + 4.0 * t.square() * w));
+        }
     }
     finish_rows(c, def);
 }

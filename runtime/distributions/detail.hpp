@@ -112,6 +112,9 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
         if (c.want_d1(0)) c.d1[0].setZero();
         for (int j = 0; j < arity; ++j) {
             if (c.want_d2(0, j)) c.d2[pair_index(0, j, arity)].setZero();
+            for (int k = j; k < arity; ++k) {
+                if (c.want_d3(0, j, k)) c.d3[triple_index(0, j, k, arity)].setZero();
+            }
         }
     }
     // Fast path: every row valid, nothing to repair.
@@ -127,6 +130,9 @@ inline void finish_rows(OpCall& c, const DistributionDef& def) {
             if (d.size() > 0) d[r] = 0.0;
         }
         for (Col& d : c.d2) {
+            if (d.size() > 0) d[r] = 0.0;
+        }
+        for (Col& d : c.d3) {
             if (d.size() > 0) d[r] = 0.0;
         }
     }
@@ -262,6 +268,45 @@ void location_scale_partials(OpCall& c, int iy, int imu, int is, const ConstCol&
     if (c.want_d2(iy, is)) c.d2[pair_index(iy, is, arity)] = -(zhzz + hz) * inv_s2;
     if (c.want_d2(imu, is)) c.d2[pair_index(imu, is, arity)] = (zhzz + hz) * inv_s2;
     if (c.want_d2(is, is)) c.d2[pair_index(is, is, arity)] = (1.0 + 2.0 * zhz + zzhzz) * inv_s2;
+}
+
+// The third partials in y, mu and sigma (inputs iy, imu, is) of the same
+// location-scale log density f = h(z) - log sigma, z = (y - mu)/sigma: with
+// a derivatives in y, b in mu and c in sigma (a + b + c = 3), f depends on
+// y and mu only through y - mu, so the partial is (-1)^b T(a + b, c), and
+// differentiating the second partials above in sigma (dz/ds = -z/s):
+//   T(3, 0) = h'''/s^3
+//   T(2, 1) = -(2 h'' + z h''')/s^3
+//   T(1, 2) = (2 h' + 4 z h'' + z^2 h''')/s^3
+//   T(0, 3) = -(2 + 6 z h' + 6 z^2 h'' + z^3 h''')/s^3
+// The caller passes the four numerators (lazy Eigen expressions, in forms
+// that stay finite for huge |z|); each is evaluated only for a requested
+// partial.
+template <class N30, class N21, class N12, class N03>
+void location_scale_third(OpCall& c, int iy, int imu, int is, const ConstCol& sigma, const N30& n30, const N21& n21,
+                          const N12& n12, const N03& n03) {
+    if (c.d3.empty()) return;
+    const int arity = static_cast<int>(c.in.size());
+    const auto inv_s3 = sigma.inverse().cube();
+    const int inputs[3] = {iy, imu, is};
+    for (int p = 0; p < 3; ++p) {
+        for (int q = p; q < 3; ++q) {
+            for (int r = q; r < 3; ++r) {
+                if (!c.want_d3(inputs[p], inputs[q], inputs[r])) continue;
+                // p <= q <= r over (y, mu, sigma): count each kind
+                const int in_sigma = (p == 2) + (q == 2) + (r == 2);
+                const int in_mu = (p == 1) + (q == 1) + (r == 1);
+                const double sign = in_mu % 2 == 0 ? 1.0 : -1.0;
+                Col& out = c.d3[triple_index(inputs[p], inputs[q], inputs[r], arity)];
+                switch (in_sigma) {
+                    case 0: out = sign * n30 * inv_s3; break;
+                    case 1: out = sign * n21 * inv_s3; break;
+                    case 2: out = sign * n12 * inv_s3; break;
+                    default: out = n03 * inv_s3; break;
+                }
+            }
+        }
+    }
 }
 
 // One definition per file under runtime/distributions/, one per line of

@@ -28,7 +28,7 @@ constexpr DistributionDef def{.name = "exponential",
                               .discrete = false,
                               .outcome = Domain::nonnegative,
                               .args = args,
-                              .op = {"exponential", 2, &eval, false},
+                              .op = {.name = "exponential", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -36,7 +36,7 @@ constexpr DistributionDef def{.name = "exponential",
                               .lccdf = {"exponential_lccdf", 2, &lccdf, false}};
 
 // d/dy = -rate, d/drate = 1/rate - y; d2/dy2 = 0, d2/dy drate = -1,
-// d2/drate2 = -1/rate^2.
+// d2/drate2 = -1/rate^2; d3/drate3 = 2/rate^3, the other third partials 0.
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& rate = c.in[1];
@@ -46,6 +46,10 @@ void eval(OpCall& c) {
     if (c.want_d2(0, 0)) c.d2[pair_index(0, 0, 2)].setZero();
     if (c.want_d2(0, 1)) c.d2[pair_index(0, 1, 2)].setConstant(-1.0);
     if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 2)] = -rate.inverse().square();
+    if (c.want_d3(0, 0, 0)) c.d3[triple_index(0, 0, 0, 2)].setZero();
+    if (c.want_d3(0, 0, 1)) c.d3[triple_index(0, 0, 1, 2)].setZero();
+    if (c.want_d3(0, 1, 1)) c.d3[triple_index(0, 1, 1, 2)].setZero();
+    if (c.want_d3(1, 1, 1)) c.d3[triple_index(1, 1, 1, 2)] = 2.0 * rate.inverse().cube();
     finish_rows(c, def);
 }
 

@@ -1,5 +1,9 @@
 // gamma(y | shape, rate), shape a, rate b:
 //     log p(y) = a log b - lgamma(a) + (a - 1) log y - b y,   y, a, b > 0.
+#include <boost/math/special_functions/polygamma.hpp>
+
+#include <array>
+
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/incomplete_gamma.hpp"
@@ -36,7 +40,7 @@ constexpr DistributionDef def{.name = "gamma",
                               .discrete = false,
                               .outcome = Domain::positive,
                               .args = args,
-                              .op = {"gamma", 3, &eval, false},
+                              .op = {.name = "gamma", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -54,6 +58,8 @@ constexpr int bb = pair_index(2, 2, 3);
 //   d/dy = (a - 1)/y - b     d/da = log b - digamma(a) + log y     d/db = a/b - y
 //   d2/dy2 = -(a - 1)/y^2    d2/dy da = 1/y    d2/dy db = -1
 //   d2/da2 = -trigamma(a)    d2/da db = 1/b    d2/db2 = -a/b^2
+//   d3/dy3 = 2(a - 1)/y^3    d3/dy2 da = -1/y^2    d3/da3 = -psi''(a)
+//   d3/da db2 = -1/b^2      d3/db3 = 2a/b^3       the others 0
 // The shape is usually one parameter broadcast to every row, so the
 // log-gamma family is recomputed only when it changes from the last row.
 void eval(OpCall& c) {
@@ -63,20 +69,25 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     const bool d_a = c.want_d1(1);
     const bool d_aa = c.want_d2(1, 1);
+    const bool d_aaa = c.want_d3(1, 1, 1);
     double last = std::numeric_limits<double>::quiet_NaN();
     double lg = 0.0;
     double psi = 0.0;
     double psi1 = 0.0;
+    double psi2 = 0.0;
     for (Eigen::Index r = 0; r < rows; ++r) {
         if (!(a[r] == last)) {
             last = a[r];
             lg = special::lgamma(last);
             if (d_a) psi = special::digamma(last);
             if (d_aa) psi1 = special::trigamma(last);
+            // a <= 0 is rejected by finish_rows (and is a pole for a <= 0 integer)
+            if (d_aaa) psi2 = last > 0 ? boost::math::polygamma(2, last, special::Policy()) : 0.0;
         }
         c.value[r] = -lg;
         if (d_a) c.d1[1][r] = -psi;
         if (d_aa) c.d2[aa][r] = -psi1;
+        if (d_aaa) c.d3[triple_index(1, 1, 1, 3)][r] = -psi2;
     }
     const bool d_y = c.want_d1(0);
     if (!d_a && !d_y && !c.want_d2(0, 0)) {
@@ -93,6 +104,14 @@ void eval(OpCall& c) {
     if (c.want_d2(0, 2)) c.d2[yb].setConstant(-1.0);
     if (c.want_d2(1, 2)) c.d2[ab] = b.inverse();
     if (c.want_d2(2, 2)) c.d2[bb] = -a / b.square();
+    if (c.want_d3(0, 0, 0)) c.d3[triple_index(0, 0, 0, 3)] = 2.0 * (a - 1.0) / y.cube();
+    if (c.want_d3(0, 0, 1)) c.d3[triple_index(0, 0, 1, 3)] = -(y.inverse().square());
+    for (const auto& [i, j, k] :
+         {std::array{0, 0, 2}, std::array{0, 1, 1}, std::array{0, 1, 2}, std::array{0, 2, 2}, std::array{1, 1, 2}}) {
+        if (c.want_d3(i, j, k)) c.d3[triple_index(i, j, k, 3)].setZero();
+    }
+    if (c.want_d3(1, 2, 2)) c.d3[triple_index(1, 2, 2, 3)] = -(b.inverse().square());
+    if (c.want_d3(2, 2, 2)) c.d3[triple_index(2, 2, 2, 3)] = 2.0 * a / b.cube();
     finish_rows(c, def);
 }
 

@@ -36,7 +36,7 @@ constexpr DistributionDef def{.name = "geometric",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"geometric", 2, &eval, false},
+                              .op = {.name = "geometric", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"geometric_lcdf", 2, &lcdf, false},
@@ -44,8 +44,9 @@ constexpr DistributionDef def{.name = "geometric",
 
 constexpr int pp = pair_index(1, 1, 2);
 
-// d/dp = 1/p - y/(1 - p),  d2/dp2 = -1/p^2 - y/(1 - p)^2 (the y-terms
-// dropped at y = 0, so p = 1 stays finite).
+// d/dp = 1/p - y/(1 - p),  d2/dp2 = -1/p^2 - y/(1 - p)^2,
+// d3/dp3 = 2/p^3 - 2y/(1 - p)^3 (the y-terms dropped at y = 0, so p = 1
+// stays finite).
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& p = c.in[1];
@@ -54,6 +55,9 @@ void eval(OpCall& c) {
     if (c.want_d1(1)) c.d1[1] = p.inverse() - has_failures.select(y / (1.0 - p), 0.0);
     if (c.want_d2(1, 1)) {
         c.d2[pp] = -p.inverse().square() - has_failures.select(y / (1.0 - p).square(), 0.0);
+    }
+    if (c.want_d3(1, 1, 1)) {
+        c.d3[triple_index(1, 1, 1, 2)] = 2.0 * (p.inverse().cube() - has_failures.select(y / (1.0 - p).cube(), 0.0));
     }
     finish_rows(c, def);
 }

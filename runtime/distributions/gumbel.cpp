@@ -35,14 +35,17 @@ constexpr DistributionDef def{.name = "gumbel",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"gumbel", 3, &eval, false},
+                              .op = {.name = "gumbel", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"gumbel_lcdf", 3, &lcdf, false},
                               .lccdf = {"gumbel_lccdf", 3, &lccdf, false}};
 
 // h(z) = -z - e, e = exp(-z):  h' = e - 1,  h'' = -e
-// (location_scale_partials): z h' = z (e - 1), z h'' = -z e, z^2 h'' = -z^2 e.
+// (location_scale_partials): z h' = z (e - 1), z h'' = -z e, z^2 h'' = -z^2 e;
+// h''' = e, so the third partials' numerators (location_scale_third) are
+//   n30 = e    n21 = e (2 - z)    n12 = 2(e - 1) - 4 z e + z^2 e
+//   n03 = -(2 + 6 z (e - 1) - 6 z^2 e + z^3 e).
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& mu = c.in[1];
@@ -53,6 +56,8 @@ void eval(OpCall& c) {
     c.value = -beta.log() - z - e;
     if (want_any_partial(c)) {
         location_scale_partials(c, 0, 1, 2, beta, e - 1.0, z * (e - 1.0), -e, -z * e, -z.square() * e);
+        location_scale_third(c, 0, 1, 2, beta, e, e * (2.0 - z), 2.0 * (e - 1.0) - 4.0 * z * e + z.square() * e,
+                             -(2.0 + 6.0 * z * (e - 1.0) - 6.0 * z.square() * e + z.cube() * e));
     }
     finish_rows(c, def);
 }

@@ -34,7 +34,7 @@ constexpr DistributionDef def{.name = "laplace",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"laplace", 3, &eval, false},
+                              .op = {.name = "laplace", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"laplace_lcdf", 3, &lcdf, false},
@@ -56,6 +56,10 @@ void eval(OpCall& c) {
     c.value = -z.abs() - b.log() - log_2;
     const auto zero = Eigen::ArrayXd::Zero(z.size());
     location_scale_partials(c, 0, 1, 2, b, -z.sign(), -z.abs(), zero, zero, zero);
+    // Piecewise (h = -|z|, h'' = h''' = 0 for z != 0): the third partials'
+    // numerators (location_scale_third) are n30 = n21 = 0, n12 = -2 sign(z),
+    // n03 = 6|z| - 2; at z = 0 the kink's, as for the lower orders, sign 0.
+    location_scale_third(c, 0, 1, 2, b, zero, zero, -2.0 * z.sign(), 6.0 * z.abs() - 2.0);
     finish_rows(c, def);
 }
 

@@ -32,7 +32,7 @@ constexpr DistributionDef def{.name = "logistic",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"logistic", 3, &eval, false},
+                              .op = {.name = "logistic", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"logistic_lcdf", 3, &lcdf, false},
@@ -43,6 +43,12 @@ constexpr DistributionDef def{.name = "logistic",
 //   h'' = -sech^2(z/2)/2 = -2e/(1 + e)^2
 // Both keep full relative precision in the tails (no 1 - tanh^2), and the
 // products with z and z^2 are formed as z (z h''), finite for every finite z.
+// Third (location_scale_third), with H = 2e/(1 + e)^2 and th = tanh(z/2):
+//   h''' = sech^2(z/2) tanh(z/2)/2 = H th    (h' = -th, h'' = -H)
+//   n30 = H th    n21 = H (2 - z th)    n12 = -2 th - 4 z H + z^2 H th
+//   n03 = -(2 - 6 z th - 6 z^2 H + z^3 H th)
+// with z th = |z| (1 - e)/(1 + e) >= 0, and the powers of z times H finite
+// (H decays as e).
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& mu = c.in[1];
@@ -58,6 +64,14 @@ void eval(OpCall& c) {
         const Eigen::ArrayXd zhzz = -2.0 * z * e / (1.0 + e).square();
         location_scale_partials(c, 0, 1, 2, s, -z.sign() * tanh_half, -z.abs() * tanh_half,
                                 -2.0 * e / (1.0 + e).square(), zhzz, z * zhzz);
+        if (c.want_any_d3()) {
+            const Eigen::ArrayXd h = 2.0 * e / (1.0 + e).square();
+            const Eigen::ArrayXd th = z.sign() * tanh_half;
+            const Eigen::ArrayXd zth = z.abs() * tanh_half;
+            const Eigen::ArrayXd zh = z * h;
+            location_scale_third(c, 0, 1, 2, s, h * th, h * (2.0 - zth), -2.0 * th - 4.0 * zh + z * zh * th,
+                                 -(2.0 - 6.0 * zth - 6.0 * z * zh + z * z * zh * th));
+        }
     }
     finish_rows(c, def);
 }

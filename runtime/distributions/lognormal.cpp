@@ -36,7 +36,7 @@ constexpr DistributionDef def{.name = "lognormal",
                               .discrete = false,
                               .outcome = Domain::positive,
                               .args = args,
-                              .op = {"lognormal", 3, &eval, false},
+                              .op = {.name = "lognormal", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -48,6 +48,33 @@ constexpr DistributionDef def{.name = "lognormal",
 //   d2/dmu2 = -1/s^2    d2/dmu dsigma = -2z/s^2    d2/dsigma2 = (1 - 3z^2)/s^2
 //   d2/dy dmu = 1/(s^2 y)    d2/dy dsigma = 2z/(s^2 y)
 //   d2/dy2 = (z/s + 1 - 1/s^2)/y^2
+// Third partials: f(y) = G(log y) with G = g - u, g the normal log density
+// in u (normal.cpp's), so f_yyy = (G_uuu - 3 G_uu + 2 G_u)/y^3,
+// f_yy.t = (G_uu.t - G_u.t)/y^2, f_y.tt' = G_u.tt'/y, f_tt't'' = G_tt't'':
+//   d3/dy3 = (3/s^2 - 2z/s - 2)/y^3
+//   d3/dy2 dmu = -1/(s^2 y^2)    d3/dy2 dsigma = (2/s^3 - 2z/s^2)/y^2
+//   d3/dy dmu2 = 0    d3/dy dmu dsigma = -2/(s^3 y)    d3/dy dsigma2 = -6z/(s^3 y)
+//   d3/dmu3 = 0    d3/dmu2 dsigma = 2/s^3    d3/dmu dsigma2 = 6z/s^3
+//   d3/dsigma3 = (12 z^2 - 2)/s^3
+// The third partials (above), in a function of their own: inlined into
+// eval, they make GCC 12 warn falsely (-Wuninitialized) inside Eigen's
+// vectorized log.
+void third_partials(OpCall& c, const ConstCol& y, const Eigen::ArrayXd& z, const Eigen::ArrayXd& inv_s) {
+    const auto inv_s2 = inv_s.square();
+    const auto inv_s3 = inv_s2 * inv_s;
+    const auto inv_y = y.inverse();
+    if (c.want_d3(0, 0, 0)) c.d3[triple_index(0, 0, 0, 3)] = (3.0 * inv_s2 - 2.0 * z * inv_s - 2.0) * inv_y.cube();
+    if (c.want_d3(0, 0, 1)) c.d3[triple_index(0, 0, 1, 3)] = -inv_s2 * inv_y.square();
+    if (c.want_d3(0, 0, 2)) c.d3[triple_index(0, 0, 2, 3)] = (2.0 * inv_s3 - 2.0 * z * inv_s2) * inv_y.square();
+    if (c.want_d3(0, 1, 1)) c.d3[triple_index(0, 1, 1, 3)].setZero();
+    if (c.want_d3(0, 1, 2)) c.d3[triple_index(0, 1, 2, 3)] = -2.0 * inv_s3 * inv_y;
+    if (c.want_d3(0, 2, 2)) c.d3[triple_index(0, 2, 2, 3)] = -6.0 * z * inv_s3 * inv_y;
+    if (c.want_d3(1, 1, 1)) c.d3[triple_index(1, 1, 1, 3)].setZero();
+    if (c.want_d3(1, 1, 2)) c.d3[triple_index(1, 1, 2, 3)] = 2.0 * inv_s3;
+    if (c.want_d3(1, 2, 2)) c.d3[triple_index(1, 2, 2, 3)] = 6.0 * z * inv_s3;
+    if (c.want_d3(2, 2, 2)) c.d3[triple_index(2, 2, 2, 3)] = (12.0 * z.square() - 2.0) * inv_s3;
+}
+
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& mu = c.in[1];
@@ -72,6 +99,7 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 3)] = -inv_s2;
     if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -2.0 * z * inv_s2;
     if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = (1.0 - 3.0 * z.square()) * inv_s2;
+    if (c.want_any_d3()) third_partials(c, y, z, inv_s);
     finish_rows(c, def);
 }
 

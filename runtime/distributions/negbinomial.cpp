@@ -49,7 +49,7 @@ constexpr DistributionDef def{.name = "negbinomial",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"negbinomial", 3, &eval, false},
+                              .op = {.name = "negbinomial", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -59,10 +59,14 @@ constexpr DistributionDef def{.name = "negbinomial",
 constexpr int mm = pair_index(1, 1, 3);
 constexpr int ms = pair_index(1, 2, 3);
 constexpr int ss = pair_index(2, 2, 3);
+constexpr int mmm = triple_index(1, 1, 1, 3);
+constexpr int mms = triple_index(1, 1, 2, 3);
+constexpr int mss = triple_index(1, 2, 2, 3);
+constexpr int sss = triple_index(2, 2, 2, 3);
 
 // Each row from negbinomial_terms (negbinomial_terms.hpp, where the
 // partials and the forms that keep them accurate in the Poisson limit are
-// written out). The size is usually one parameter broadcast to every row
+// written out; the third partials by negbinomial_third). The size is usually one parameter broadcast to every row
 // and y a small count: the (y, size) terms are cached per y below 64 until
 // the size changes.
 void eval(OpCall& c) {
@@ -73,6 +77,13 @@ void eval(OpCall& c) {
     const bool d_phi = c.want_d1(2);
     const bool d_phiphi = c.want_d2(2, 2);
     const bool partials = want_any_partial(c);
+    const bool third = c.want_any_d3();
+    // the partials in y (discrete) are zeroed by finish_rows; set the rest
+    if (third) {
+        for (Col& d : c.d3) {
+            if (d.size() > 0) d.setZero();
+        }
+    }
     constexpr int cache_size = 64;
     std::array<NegbinomialCount, cache_size> cache;
     std::array<bool, cache_size> cached{};
@@ -88,12 +99,12 @@ void eval(OpCall& c) {
             }
             const int k = static_cast<int>(yr);
             if (!cached[k]) {
-                cache[k] = negbinomial_count(yr, pr, d_phi, d_phiphi);
+                cache[k] = negbinomial_count(yr, pr, d_phi, d_phiphi, third);
                 cached[k] = true;
             }
             count = cache[k];
         } else {
-            count = negbinomial_count(yr, pr, d_phi, d_phiphi);
+            count = negbinomial_count(yr, pr, d_phi, d_phiphi, third);
         }
         if (!partials) {
             c.value[r] = negbinomial_log_pmf(yr, mu[r], pr, count);
@@ -106,6 +117,12 @@ void eval(OpCall& c) {
         if (c.want_d2(1, 1)) c.d2[mm][r] = t.h[0];
         if (c.want_d2(1, 2)) c.d2[ms][r] = t.h[1];
         if (d_phiphi) c.d2[ss][r] = t.h[2];
+        if (!third) continue;
+        const std::array<double, 4> t3 = negbinomial_third(yr, mu[r], pr, count);
+        if (c.want_d3(1, 1, 1)) c.d3[mmm][r] = t3[0];
+        if (c.want_d3(1, 1, 2)) c.d3[mms][r] = t3[1];
+        if (c.want_d3(1, 2, 2)) c.d3[mss][r] = t3[2];
+        if (c.want_d3(2, 2, 2)) c.d3[sss][r] = t3[3];
     }
     finish_rows(c, def);
 }

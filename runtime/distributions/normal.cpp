@@ -30,7 +30,7 @@ constexpr DistributionDef def{.name = "normal",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"normal", 3, &eval, false},
+                              .op = {.name = "normal", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -47,6 +47,11 @@ constexpr DistributionDef def{.name = "normal",
 //   d2/dy2 = -1/s^2    d2/dy dmu = 1/s^2   d2/dy dsigma = 2z/s^2
 //   d2/dmu2 = -1/s^2   d2/dmu dsigma = -2z/s^2
 //   d2/dsigma2 = (1 - 3z^2)/s^2
+// Third partials (location_scale_third with h = -z^2/2: h' = -z, h'' = -1,
+// h''' = 0): every one in y and mu alone 0, and
+//   d3/dy2 dsigma = d3/dmu2 dsigma = -d3/dy dmu dsigma = 2/s^3
+//   d3/dy dsigma2 = -d3/dmu dsigma2 = -6z/s^3
+//   d3/dsigma3 = (12 z^2 - 2)/s^3
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& mu = c.in[1];
@@ -69,6 +74,9 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 3)] = -inv_s2;
     if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -2.0 * z * inv_s2;
     if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = (1.0 - 3.0 * z.square()) * inv_s2;
+    const Eigen::Index n = z.size();
+    location_scale_third(c, 0, 1, 2, sigma, Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Constant(n, 2.0), -6.0 * z,
+                         12.0 * z.square() - 2.0);
     finish_rows(c, def);
 }
 

@@ -48,7 +48,7 @@ constexpr DistributionDef def{.name = "pareto",
                               .discrete = false,
                               .outcome = Domain::positive,
                               .args = args,
-                              .op = {"pareto", 3, &eval, false},
+                              .op = {.name = "pareto", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .limits = limits,
                               .mean = &mean,
@@ -66,6 +66,8 @@ constexpr int aa = pair_index(2, 2, 3);
 //   d/dy = -(a + 1)/y     d/dm = a/m     d/da = 1/a - L
 //   d2/dy2 = (a + 1)/y^2  d2/dy dm = 0   d2/dy da = -1/y
 //   d2/dm2 = -a/m^2       d2/dm da = 1/m d2/da2 = -1/a^2
+//   d3/dy3 = -2(a + 1)/y^3    d3/dy2 da = 1/y^2    d3/dm3 = 2a/m^3
+//   d3/dm2 da = -1/m^2        d3/da3 = 2/a^3       the others 0
 // At y == y_min the density jumps from 0; the row counts as inside (as in
 // Stan and Boost.Math) and its partials are the one-sided ones above.
 void eval(OpCall& c) {
@@ -85,6 +87,16 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 1)) c.d2[mm] = -a / m.square();
     if (c.want_d2(1, 2)) c.d2[ma] = m.inverse();
     if (c.want_d2(2, 2)) c.d2[aa] = -a.inverse().square();
+    if (c.want_any_d3()) {
+        for (Col& d : c.d3) {
+            if (d.size() > 0) d.setZero();
+        }
+        if (c.want_d3(0, 0, 0)) c.d3[triple_index(0, 0, 0, 3)] = -2.0 * (a + 1.0) / y.cube();
+        if (c.want_d3(0, 0, 2)) c.d3[triple_index(0, 0, 2, 3)] = y.inverse().square();
+        if (c.want_d3(1, 1, 1)) c.d3[triple_index(1, 1, 1, 3)] = 2.0 * a / m.cube();
+        if (c.want_d3(1, 1, 2)) c.d3[triple_index(1, 1, 2, 3)] = -(m.inverse().square());
+        if (c.want_d3(2, 2, 2)) c.d3[triple_index(2, 2, 2, 3)] = 2.0 * a.inverse().cube();
+    }
     finish_rows(c, def);
 }
 

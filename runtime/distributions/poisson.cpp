@@ -30,7 +30,7 @@ constexpr DistributionDef def{.name = "poisson",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"poisson", 2, &eval, false},
+                              .op = {.name = "poisson", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -38,6 +38,7 @@ constexpr DistributionDef def{.name = "poisson",
                               .lccdf = {"poisson_lccdf", 2, &lccdf, false}};
 
 constexpr int ll = pair_index(1, 1, 2);
+constexpr int lll = triple_index(1, 1, 1, 2);
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
@@ -45,9 +46,10 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     for (Eigen::Index r = 0; r < rows; ++r) c.value[r] = -special::log_factorial(y[r]);
     c.value += y * lambda.log() - lambda;
-    // d/dlambda = y/lambda - 1,  d2/dlambda2 = -y/lambda^2.
+    // d/dlambda = y/lambda - 1,  d2/dlambda2 = -y/lambda^2,  d3/dlambda3 = 2y/lambda^3.
     if (c.want_d1(1)) c.d1[1] = y / lambda - 1.0;
     if (c.want_d2(1, 1)) c.d2[ll] = -y / lambda.square();
+    if (c.want_d3(1, 1, 1)) c.d3[lll] = 2.0 * y / lambda.cube();
     finish_rows(c, def);
 }
 

@@ -37,7 +37,7 @@ constexpr DistributionDef def{.name = "poisson_log",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"poisson_log", 2, &eval, false},
+                              .op = {.name = "poisson_log", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -47,18 +47,20 @@ constexpr DistributionDef def{.name = "poisson_log",
                               .lccdf = {"poisson_log_lccdf", 2, &lccdf, false}};
 
 constexpr int ee = pair_index(1, 1, 2);
+constexpr int eee = triple_index(1, 1, 1, 2);
 
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& eta = c.in[1];
     const Eigen::Index rows = y.size();
     for (Eigen::Index r = 0; r < rows; ++r) c.value[r] = -special::log_factorial(y[r]);
-    // d/deta = y - exp(eta),  d2/deta2 = -exp(eta): one exp per row.
+    // d/deta = y - exp(eta),  d2/deta2 = d3/deta3 = -exp(eta): one exp per row.
     Eigen::ArrayXd rate(rows);
     special::assign_exp(rate, eta);
     c.value += y * eta - rate;
     if (c.want_d1(1)) c.d1[1] = y - rate;
     if (c.want_d2(1, 1)) c.d2[ee] = -rate;
+    if (c.want_d3(1, 1, 1)) c.d3[eee] = -rate;
     finish_rows(c, def);
 }
 

@@ -41,7 +41,7 @@ constexpr DistributionDef def{.name = "uniform",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"uniform", 3, &eval, false},
+                              .op = {.name = "uniform", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .limits = limits,
                               .mean = &mean,
@@ -49,7 +49,9 @@ constexpr DistributionDef def{.name = "uniform",
                               .lccdf = {"uniform_lccdf", 3, &lccdf, false}};
 
 // With w = hi - lo:  d/dlo = 1/w,  d/dhi = -1/w,
-//   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0.
+//   d2/dlo2 = 1/w^2,  d2/dlo dhi = -1/w^2,  d2/dhi2 = 1/w^2,  every y-pair 0;
+//   d3/dlo3 = d3/dlo dhi2 = 2/w^3,  d3/dlo2 dhi = d3/dhi3 = -2/w^3,  every
+//   y-triple 0.
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& lo = c.in[1];
@@ -69,6 +71,15 @@ void eval(OpCall& c) {
         if (c.want_d2(1, 1)) c.d2[pair_index(1, 1, 3)] = inv_w.square();
         if (c.want_d2(1, 2)) c.d2[pair_index(1, 2, 3)] = -inv_w.square();
         if (c.want_d2(2, 2)) c.d2[pair_index(2, 2, 3)] = inv_w.square();
+        for (int j = 0; j < 3; ++j) {
+            for (int k = j; k < 3; ++k) {
+                if (c.want_d3(0, j, k)) c.d3[triple_index(0, j, k, 3)].setZero();
+            }
+        }
+        if (c.want_d3(1, 1, 1)) c.d3[triple_index(1, 1, 1, 3)] = 2.0 * inv_w.cube();
+        if (c.want_d3(1, 1, 2)) c.d3[triple_index(1, 1, 2, 3)] = -2.0 * inv_w.cube();
+        if (c.want_d3(1, 2, 2)) c.d3[triple_index(1, 2, 2, 3)] = 2.0 * inv_w.cube();
+        if (c.want_d3(2, 2, 2)) c.d3[triple_index(2, 2, 2, 3)] = -2.0 * inv_w.cube();
     }
     finish_rows(c, def);
 }

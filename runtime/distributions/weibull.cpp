@@ -43,7 +43,7 @@ constexpr DistributionDef def{.name = "weibull",
                               .discrete = false,
                               .outcome = Domain::positive,
                               .args = args,
-                              .op = {"weibull", 3, &eval, false},
+                              .op = {.name = "weibull", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
@@ -64,6 +64,42 @@ constexpr int ll = pair_index(2, 2, 3);
 //   d2/dy dlambda = k^2 P/(y lambda)      d2/dk2 = -1/k^2 - L^2 P
 //   d2/dk dlambda = (P - 1 + k L P)/lambda
 //   d2/dlambda2 = k (1 - (k + 1) P)/lambda^2
+// Third partials (each the derivative of a second partial above, checked
+// against the other order where two meet):
+//   d3/dy3 = (1 - k)(k^2 P - 2 - 2kP)/y^3
+//   d3/dy2 dk = (P - 1 - 2kP + k L P (1 - k))/y^2
+//   d3/dy2 dlambda = k^2 (k - 1) P/(y^2 lambda)
+//   d3/dy dk2 = -L P (2 + k L)/y        d3/dy dk dlambda = k P (2 + k L)/(y lambda)
+//   d3/dy dlambda2 = -k^2 (k + 1) P/(y lambda^2)
+//   d3/dk3 = 2/k^3 - L^3 P              d3/dk2 dlambda = L P (2 + k L)/lambda
+//   d3/dk dlambda2 = (1 - (2k + 1) P - k (k + 1) L P)/lambda^2
+//   d3/dlambda3 = k ((k + 1)(k + 2) P - 2)/lambda^3
+// The third partials (above), in a function of their own: inlined into
+// eval, they make GCC 12 warn falsely (-Wuninitialized) inside Eigen's
+// vectorized log. lr = L, pw = P.
+void third_partials(OpCall& c, const ConstCol& y, const ConstCol& k, const ConstCol& lambda, const Eigen::ArrayXd& lr,
+                    const Eigen::ArrayXd& pw) {
+    if (c.want_d3(0, 0, 0))
+        c.d3[triple_index(0, 0, 0, 3)] = (1.0 - k) * (k.square() * pw - 2.0 - 2.0 * k * pw) / y.cube();
+    if (c.want_d3(0, 0, 1)) {
+        c.d3[triple_index(0, 0, 1, 3)] = (pw - 1.0 - 2.0 * k * pw + k * lr * pw * (1.0 - k)) / y.square();
+    }
+    if (c.want_d3(0, 0, 2)) c.d3[triple_index(0, 0, 2, 3)] = k.square() * (k - 1.0) * pw / (y.square() * lambda);
+    if (c.want_d3(0, 1, 1)) c.d3[triple_index(0, 1, 1, 3)] = -lr * pw * (2.0 + k * lr) / y;
+    if (c.want_d3(0, 1, 2)) c.d3[triple_index(0, 1, 2, 3)] = k * pw * (2.0 + k * lr) / (y * lambda);
+    if (c.want_d3(0, 2, 2)) {
+        c.d3[triple_index(0, 2, 2, 3)] = -k.square() * (k + 1.0) * pw / (y * lambda.square());
+    }
+    if (c.want_d3(1, 1, 1)) c.d3[triple_index(1, 1, 1, 3)] = 2.0 * k.inverse().cube() - lr.cube() * pw;
+    if (c.want_d3(1, 1, 2)) c.d3[triple_index(1, 1, 2, 3)] = lr * pw * (2.0 + k * lr) / lambda;
+    if (c.want_d3(1, 2, 2)) {
+        c.d3[triple_index(1, 2, 2, 3)] = (1.0 - (2.0 * k + 1.0) * pw - k * (k + 1.0) * lr * pw) / lambda.square();
+    }
+    if (c.want_d3(2, 2, 2)) {
+        c.d3[triple_index(2, 2, 2, 3)] = k * ((k + 1.0) * (k + 2.0) * pw - 2.0) / lambda.cube();
+    }
+}
+
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& k = c.in[1];
@@ -81,6 +117,7 @@ void eval(OpCall& c) {
     if (c.want_d2(1, 1)) c.d2[kk] = -k.inverse().square() - log_ratio.square() * pw;
     if (c.want_d2(1, 2)) c.d2[kl] = (pw - 1.0 + k * log_ratio * pw) / lambda;
     if (c.want_d2(2, 2)) c.d2[ll] = k * (1.0 - (k + 1.0) * pw) / lambda.square();
+    if (c.want_any_d3()) third_partials(c, y, k, lambda, log_ratio, pw);
     finish_rows(c, def);
 }
 

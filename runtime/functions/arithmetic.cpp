@@ -27,7 +27,7 @@ void eval_neg(OpCall& c) {
     zero_requested_d2(c);
 }
 
-// d(ab)/da = b, d(ab)/db = a, d2/dadb = 1.
+// d(ab)/da = b, d(ab)/db = a, d2/dadb = 1; every third partial 0 (`product`).
 void eval_mul(OpCall& c) {
     const ConstCol& a = c.in[0];
     const ConstCol& b = c.in[1];
@@ -40,6 +40,7 @@ void eval_mul(OpCall& c) {
 }
 
 // f = a/b: f_a = 1/b, f_b = -a/b^2 = -f/b, f_ab = -1/b^2, f_bb = 2a/b^3 = 2f/b^2.
+// Third: f_aaa = f_aab = 0, f_abb = 2/b^3, f_bbb = -6a/b^4 = -6f/b^3.
 // Writing the b-partials through f avoids overflowing b^2, b^3.
 void eval_div(OpCall& c) {
     const ConstCol& a = c.in[0];
@@ -51,6 +52,10 @@ void eval_div(OpCall& c) {
     if (c.want_d2(0, 0)) c.d2[a_a].setZero();
     if (c.want_d2(0, 1)) c.d2[a_b] = -(b.inverse().square());
     if (c.want_d2(1, 1)) c.d2[b_b] = 2.0 * (f / b) / b;
+    if (c.want_d3(0, 0, 0)) c.d3[a_a_a].setZero();
+    if (c.want_d3(0, 0, 1)) c.d3[a_a_b].setZero();
+    if (c.want_d3(0, 1, 1)) c.d3[a_b_b] = 2.0 * b.inverse().cube();
+    if (c.want_d3(1, 1, 1)) c.d3[b_b_b] = -6.0 * ((f / b) / b) / b;
 }
 
 constexpr double partial_sub(int input) { return input == 0 ? 1.0 : -1.0; }
@@ -59,7 +64,7 @@ constexpr double partial_neg(int) { return -1.0; }
 constexpr OpDef add_def{"+", 2, &eval_add, true, &partial_one};
 constexpr OpDef sub_def{"-", 2, &eval_sub, true, &partial_sub};
 constexpr OpDef mul_def{"*", 2, &eval_mul, false, nullptr, true};
-constexpr OpDef div_def{"/", 2, &eval_div, false};
+constexpr OpDef div_def{.name = "/", .arity = 2, .eval = &eval_div, .third = true};
 constexpr OpDef neg_def{"-", 1, &eval_neg, true, &partial_neg};
 
 }  // namespace

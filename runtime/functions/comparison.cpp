@@ -2,7 +2,8 @@
 // model's comparisons: 1 where the comparison holds, 0 where it does not,
 // and NaN where an operand is NaN (a missing value is not silently false).
 // They are steps, so their partials are zero wherever they are defined;
-// the evaluator reads that constant instead of storing partials.
+// the evaluator reads that constant instead of storing partials (and knows
+// from it that every second and third partial is 0 too).
 #include <functional>
 
 #include "runtime/functions/detail.hpp"

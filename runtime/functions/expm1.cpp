@@ -6,7 +6,8 @@
 namespace mlec::rt::fn {
 namespace {
 
-// d/dx expm1(x) = exp(x), not expm1(x) + 1, which loses the tail for x << 0.
+// d/dx expm1(x) = exp(x), not expm1(x) + 1, which loses the tail for x << 0;
+// so are the second and third derivatives.
 void eval_expm1(OpCall& c) {
     const ConstCol& x = c.in[0];
     c.value = x.expm1();
@@ -20,9 +21,10 @@ void eval_expm1(OpCall& c) {
             special::assign_exp(c.d2[p00], x);
         }
     }
+    if (c.want_d3(0, 0, 0)) special::assign_exp(c.d3[t000], x);
 }
 
-constexpr OpDef expm1_def{"expm1", 1, &eval_expm1, false};
+constexpr OpDef expm1_def{.name = "expm1", .arity = 1, .eval = &eval_expm1, .third = true};
 
 }  // namespace
 }  // namespace mlec::rt::fn

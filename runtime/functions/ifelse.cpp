@@ -5,7 +5,8 @@
 // never computed as c*a + (1-c)*b, so a NaN or inf in the untaken branch
 // never reaches it; the evaluator, told by OpDef::branch, keeps the
 // untaken branch out of the derivatives too (docs/architecture.md,
-// "Conditionals").
+// "Conditionals"). On each row the value is one input, copied: `linear`,
+// so every second and third partial is 0.
 #include "runtime/functions/detail.hpp"
 
 namespace mlec::rt::fn {

@@ -10,15 +10,17 @@ namespace {
 // -inf at x = 1, NaN beyond (as log1p below -1).
 //   log1m'  = -1/(1 - x)
 //   log1m'' = -1/(1 - x)^2
+//   log1m''' = -2/(1 - x)^3
 void eval_log1m(OpCall& c) {
     const ConstCol& x = c.in[0];
     c.value = -x;
     special::log1p_in_place(c.value);
     if (c.want_d1(0)) c.d1[0] = -((1.0 - x).inverse());
     if (c.want_d2(0, 0)) c.d2[p00] = -((1.0 - x).inverse().square());
+    if (c.want_d3(0, 0, 0)) c.d3[t000] = -2.0 * (1.0 - x).inverse().cube();
 }
 
-constexpr OpDef log1m_def{"log1m", 1, &eval_log1m, false};
+constexpr OpDef log1m_def{.name = "log1m", .arity = 1, .eval = &eval_log1m, .third = true};
 
 }  // namespace
 }  // namespace mlec::rt::fn

@@ -15,7 +15,13 @@ namespace {
 //     d/dx_i = s_i = exp(x_i - m)/(1 + rest)            (the softmax)
 //     d2/dx_i dx_j = s_i (delta_ij - s_j),
 // the diagonal as s_i (1 - s_i) with 1 - s_j = rest/(1 + rest) for the
-// winner (no cancellation when s_j -> 1). Rows where m is infinite: every
+// winner (no cancellation when s_j -> 1). Third partials, from
+// d s_i/dx_k = s_i (delta_ik - s_k):
+//     d3/dx_i dx_j dx_k = s_i delta_ijk - (delta_ij s_i s_k + delta_ik s_i s_j
+//                         + delta_jk s_j s_i) + 2 s_i s_j s_k,
+// that is 2 s_i s_j s_k for distinct inputs, -s_i s_k (1 - 2 s_i) for
+// i = j != k, and s_i (1 - s_i)(1 - 2 s_i) for i = j = k, with
+// 1 - 2 s_i = (1 - s_i) - s_i from the same 1 - s_i. Rows where m is infinite: every
 // input -inf gives -inf, some input +inf gives +inf, with s = 1 on the first
 // such input, 0 elsewhere (the limit along any path on which it stays the
 // largest); a NaN input gives NaN.
@@ -76,6 +82,31 @@ void eval_log_sum_exp(OpCall& c) {
                 }
             }
         }
+        if (c.want_any_d3()) {
+            // 1 - s_i, as for the diagonal above
+            Eigen::ArrayXXd one_minus(n, k);
+            for (int i = 0; i < k; ++i) {
+                one_minus.col(i) = (which == static_cast<double>(i)).select(rest * inv_total, 1.0 - e.col(i));
+            }
+            for (int i = 0; i < k; ++i) {
+                for (int j = i; j < k; ++j) {
+                    for (int l = j; l < k; ++l) {
+                        if (!c.want_d3(i, j, l)) continue;
+                        Col& out = c.d3[triple_index(i, j, l, k)];
+                        if (i == j && j == l) {
+                            out = e.col(i) * one_minus.col(i) * (one_minus.col(i) - e.col(i));
+                        } else if (i == j || j == l) {
+                            // the repeated input m and the other o
+                            const int m = j;
+                            const int o = i == j ? l : i;
+                            out = -e.col(m) * e.col(o) * (one_minus.col(m) - e.col(m));
+                        } else {
+                            out = 2.0 * e.col(i) * e.col(j) * e.col(l);
+                        }
+                    }
+                }
+            }
+        }
     }
     if (finite) return;
     for (Eigen::Index r = 0; r < n; ++r) {
@@ -88,12 +119,15 @@ void eval_log_sum_exp(OpCall& c) {
             if (c.want_d1(i)) c.d1[i][r] = has_nan ? nan : (which[r] == i ? 1.0 : 0.0);
             for (int j = i; j < k; ++j) {
                 if (c.want_d2(i, j)) c.d2[pair_index(i, j, k)][r] = has_nan ? nan : 0.0;
+                for (int l = j; l < k; ++l) {
+                    if (c.want_d3(i, j, l)) c.d3[triple_index(i, j, l, k)][r] = has_nan ? nan : 0.0;
+                }
             }
         }
     }
 }
 
-constexpr OpDef log_sum_exp_def{"log_sum_exp", -1, &eval_log_sum_exp, false};
+constexpr OpDef log_sum_exp_def{.name = "log_sum_exp", .arity = -1, .eval = &eval_log_sum_exp, .third = true};
 
 }  // namespace
 }  // namespace mlec::rt::fn

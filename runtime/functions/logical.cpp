@@ -2,7 +2,8 @@
 // and zero as false (as in R, C and Stan), so `!(y == 0)` and `!y` agree
 // for a count y; the result is always 1 or 0. A NaN operand gives NaN:
 // a missing value is neither true nor false, and a NaN never hides behind
-// a 0 (`0 && NaN` is NaN, unlike R's short circuit). Steps: zero partials.
+// a 0 (`0 && NaN` is NaN, unlike R's short circuit). Steps: zero partials
+// of every order.
 #include "runtime/functions/detail.hpp"
 
 namespace mlec::rt::fn {

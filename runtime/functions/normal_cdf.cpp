@@ -14,17 +14,21 @@ constexpr double inv_sqrt_2pi = 0.39894228040143267793994605993438;
 
 // Phi(x) = erfc(-x/sqrt 2)/2, accurate to full relative precision in the
 // lower tail (1 + erf would cancel to 0 below x = -8);
-// Phi' = phi(x) = exp(-x^2/2)/sqrt(2 pi), Phi'' = -x phi(x).
+// Phi' = phi(x) = exp(-x^2/2)/sqrt(2 pi), Phi'' = -x phi(x),
+// Phi''' = (x^2 - 1) phi(x).
 void eval_phi(OpCall& c) {
     const ConstCol& x = c.in[0];
     const Eigen::Index n = x.size();
     for (Eigen::Index i = 0; i < n; ++i) c.value[i] = 0.5 * std::erfc(-x[i] / sqrt_2);
     const bool d1 = c.want_d1(0);
     const bool d2 = c.want_d2(0, 0);
-    if (!d1 && !d2) return;
-    Col& pdf = d1 ? c.d1[0] : c.d2[p00];
+    const bool d3 = c.want_d3(0, 0, 0);
+    if (!d1 && !d2 && !d3) return;
+    Col& pdf = d1 ? c.d1[0] : d2 ? c.d2[p00] : c.d3[t000];
     special::assign_exp(pdf, -0.5 * x.square());
     pdf *= inv_sqrt_2pi;
+    // d3 before d2, as both may be formed in place from pdf.
+    if (d3) c.d3[t000] = (x.square() - 1.0) * pdf;
     if (d2) c.d2[p00] = -x * pdf;  // in place when pdf is d2 itself
 }
 
@@ -34,6 +38,8 @@ void eval_phi(OpCall& c) {
 // probit(0) = -inf, probit(1) = +inf, NaN outside [0, 1].
 //   probit'  = 1/phi(q)
 //   probit'' = q/phi(q)^2       (q = probit(p); from phi'(q) = -q phi(q))
+//   probit''' = (1 + 2 q^2)/phi(q)^3
+//              (d/dp 1/phi(q) = q/phi(q) * probit' = q/phi(q)^2)
 // The argument is often a broadcast parameter: recomputed only when it
 // changes from the previous row.
 void eval_probit(OpCall& c) {
@@ -41,6 +47,7 @@ void eval_probit(OpCall& c) {
     const Eigen::Index n = p.size();
     const bool d1 = c.want_d1(0);
     const bool d2 = c.want_d2(0, 0);
+    const bool d3 = c.want_d3(0, 0, 0);
     double last = nan;
     double q = nan;
     double inv_pdf = nan;
@@ -64,11 +71,12 @@ void eval_probit(OpCall& c) {
         c.value[i] = q;
         if (d1) c.d1[0][i] = inv_pdf;
         if (d2) c.d2[p00][i] = q * inv_pdf * inv_pdf;
+        if (d3) c.d3[t000][i] = (1 + 2 * q * q) * inv_pdf * inv_pdf * inv_pdf;
     }
 }
 
-constexpr OpDef phi_def{"Phi", 1, &eval_phi, false};
-constexpr OpDef probit_def{"probit", 1, &eval_probit, false};
+constexpr OpDef phi_def{.name = "Phi", .arity = 1, .eval = &eval_phi, .third = true};
+constexpr OpDef probit_def{.name = "probit", .arity = 1, .eval = &eval_probit, .third = true};
 
 }  // namespace
 }  // namespace mlec::rt::fn

@@ -11,7 +11,9 @@ namespace {
 // overflows:  sigma = 1/(1+e) for x >= 0,  e/(1+e) for x < 0.
 //   sigma'  = sigma (1 - sigma) = e/(1+e)^2                  (even in x)
 //   sigma'' = sigma' (1 - 2 sigma) = -sign(x) sigma' (1-e)/(1+e)
-// Both derivative forms keep full relative precision in the tails, where
+//   sigma''' = sigma'' (1 - 2 sigma) - 2 sigma'^2 = sigma' ((1 - 2 sigma)^2 - 2 sigma')
+//            = sigma' (1 - 4e + e^2)/(1+e)^2                  (even in x)
+// All derivative forms keep full relative precision in the tails, where
 // 1 - sigma would cancel.
 void eval_sigmoid(OpCall& c) {
     const ConstCol& x = c.in[0];
@@ -23,11 +25,12 @@ void eval_sigmoid(OpCall& c) {
     if (d2) {
         c.d2[p00] = -x.sign() * (e / (1.0 + e).square()) * (1.0 - e) / (1.0 + e);
     }
+    if (c.want_d3(0, 0, 0)) c.d3[t000] = (e / (1.0 + e).square()) * (1.0 - 4.0 * e + e.square()) / (1.0 + e).square();
     c.value = (x >= 0).select((1.0 + e).inverse(), e / (1.0 + e));
 }
 
-constexpr OpDef sigmoid_def{"sigmoid", 1, &eval_sigmoid, false};
-constexpr OpDef inv_logit_def{"inv_logit", 1, &eval_sigmoid, false};
+constexpr OpDef sigmoid_def{.name = "sigmoid", .arity = 1, .eval = &eval_sigmoid, .third = true};
+constexpr OpDef inv_logit_def{.name = "inv_logit", .arity = 1, .eval = &eval_sigmoid, .third = true};
 
 }  // namespace
 }  // namespace mlec::rt::fn

@@ -3,6 +3,7 @@
 #include <boost/math/distributions/negative_binomial.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/polygamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 
 #include "distributions/support.hpp"
@@ -27,6 +28,13 @@ std::pair<double, double> big_negbinomial_size_partials(double y, double mu, dou
     const Big d1 = bm::digamma(Y + S) - bm::digamma(S) + log(S / (S + M)) + 1 - (Y + S) / (S + M);
     const Big d2 = bm::trigamma(Y + S) - bm::trigamma(S) + 1 / S - 2 / (S + M) + (Y + S) / ((S + M) * (S + M));
     return {static_cast<double>(d1), static_cast<double>(d2)};
+}
+// d3/dsize3, the derivative of d2 above, in 50 digits
+double big_negbinomial_size_third(double y, double mu, double size) {
+    const Big Y = y, M = mu, S = size;
+    const Big d3 = bm::polygamma(2, Y + S) - bm::polygamma(2, S) - 1 / (S * S) + 3 / ((S + M) * (S + M)) -
+                   2 * (Y + S) / ((S + M) * (S + M) * (S + M));
+    return static_cast<double>(d3);
 }
 
 MLEC_DISTRIBUTION_TEST(negbinomial, true, Domain::count, "mu:positive;size:positive;") {
@@ -68,16 +76,27 @@ MLEC_CDF_TEST(negbinomial) {
 }  // namespace
 
 TEST_CASE("negbinomial near its Poisson limit") {
-    // d/dsize and d2/dsize2 are O(1/size^2), O(1/size^3) there, differences
-    // of O(1/size) terms: against 50-digit arithmetic.
-    for (const Row& x :
-         std::vector<Row>{{7, 3, 1e6}, {0, 3, 1e6}, {7, 3, 1e10}, {2, 5, 30}, {40, 3, 12}, {12, 4, 0.5}, {3, 2.5, 3}}) {
+    // d/dsize, d2/dsize2 and d3/dsize3 are O(1/size^2), O(1/size^3),
+    // O(1/size^4) there, differences of O(1/size) terms: against 50-digit
+    // arithmetic. (The last three points: each way polygamma2_diff takes,
+    // the recurrence, Boost's psi'' and the series.)
+    for (const Row& x : std::vector<Row>{{7, 3, 1e6},
+                                         {0, 3, 1e6},
+                                         {7, 3, 1e10},
+                                         {2, 5, 30},
+                                         {40, 3, 12},
+                                         {12, 4, 0.5},
+                                         {3, 2.5, 3},
+                                         {40, 3, 2.5},
+                                         {1000, 800, 1e4}}) {
         const Evaluated e = mlec::test::eval_one(dist("negbinomial").op, x);
         const auto [d1, d2] = big_negbinomial_size_partials(x[0], x[1], x[2]);
         INFO(mlec::test::show(x));
         CHECK(e.value == Approx(static_cast<double>(big_log_negbinomial(x[0], x[1], x[2]))).epsilon(1e-14));
         CHECK(e.d1[2] == Approx(d1).epsilon(x[2] > 1e8 ? 1e-5 : 1e-9));
         CHECK(e.d2[5] == Approx(d2).epsilon(x[2] > 1e8 ? 1e-5 : 1e-9));
+        CHECK(e.d3[mlec::rt::triple_index(2, 2, 2, 3)] ==
+              Approx(big_negbinomial_size_third(x[0], x[1], x[2])).epsilon(x[2] > 1e8 ? 1e-5 : 1e-9));
     }
     // the Poisson pmf in the limit; d/dmu -> y/mu - 1
     const Evaluated e = mlec::test::eval_one(dist("negbinomial").op, {7, 3, 1e12});

@@ -27,15 +27,21 @@ struct Evaluated {
     double value = qnan;
     Row d1;  // one per input; NaN where not requested
     Row d2;  // packed pairs (pair_index); NaN where not requested
+    Row d3;  // packed triples (triple_index); NaN where not requested
 };
 
-// Which partials to request: want_d1[i], want_d2[pair]. Empty = none at all.
+// Which partials to request: want_d1[i], want_d2[pair], want_d3[triple].
+// Empty = none at all of that order.
 struct Request {
     std::vector<bool> d1;
     std::vector<bool> d2;
+    std::vector<bool> d3 = {};
 
+    // Every partial, the third ones too (an op without OpDef::third leaves
+    // them unwritten: NaN).
     static Request all(int arity) {
-        return {std::vector<bool>(arity, true), std::vector<bool>(rt::pair_count(arity), true)};
+        return {std::vector<bool>(arity, true), std::vector<bool>(rt::pair_count(arity), true),
+                std::vector<bool>(rt::triple_count(arity), true)};
     }
     static Request none() { return {}; }
 };
@@ -63,8 +69,10 @@ inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<
     Eigen::ArrayXd value = Eigen::ArrayXd::Constant(n, qnan);
     std::vector<Eigen::ArrayXd> d1_data;
     std::vector<Eigen::ArrayXd> d2_data;
+    std::vector<Eigen::ArrayXd> d3_data;
     std::vector<rt::Col> d1;
     std::vector<rt::Col> d2;
+    std::vector<rt::Col> d3;
     if (!want.d1.empty()) {
         d1_data.assign(arity, Eigen::ArrayXd::Constant(n, qnan));
         for (int i = 0; i < arity; ++i) d1.emplace_back(d1_data[i].data(), want.d1[i] ? n : 0);
@@ -75,8 +83,14 @@ inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<
             d2.emplace_back(d2_data[k].data(), want.d2[k] ? n : 0);
         }
     }
+    if (!want.d3.empty()) {
+        d3_data.assign(rt::triple_count(arity), Eigen::ArrayXd::Constant(n, qnan));
+        for (int k = 0; k < rt::triple_count(arity); ++k) {
+            d3.emplace_back(d3_data[k].data(), want.d3[k] ? n : 0);
+        }
+    }
     rt::OpCall call{std::span<const rt::ConstCol>(in), rt::Col(value.data(), n), std::span<rt::Col>(d1),
-                    std::span<rt::Col>(d2)};
+                    std::span<rt::Col>(d2), std::span<rt::Col>(d3)};
     op.eval(call);
 
     std::vector<Evaluated> out(n);
@@ -84,11 +98,15 @@ inline std::vector<Evaluated> eval_block(const rt::OpDef& op, const std::vector<
         out[r].value = value[r];
         out[r].d1.assign(arity, qnan);
         out[r].d2.assign(rt::pair_count(arity), qnan);
+        out[r].d3.assign(rt::triple_count(arity), qnan);
         for (int i = 0; i < static_cast<int>(d1.size()); ++i) {
             if (want.d1[i]) out[r].d1[i] = d1_data[i][r];
         }
         for (int k = 0; k < static_cast<int>(d2.size()); ++k) {
             if (want.d2[k]) out[r].d2[k] = d2_data[k][r];
+        }
+        for (int k = 0; k < static_cast<int>(d3.size()); ++k) {
+            if (want.d3[k]) out[r].d3[k] = d3_data[k][r];
         }
     }
     return out;
@@ -224,6 +242,47 @@ inline void check_partials(const rt::OpDef& op, const Row& x, const Row& step, T
     }
 }
 
+// Checks every third partial d3f/dx_i dx_k dx_j of an op with OpDef::third
+// against finite differences (Ridders) of the op's own second partial in
+// (x_i, x_k) taken along x_j, for every j (so the one packed entry must
+// serve every order). Tolerance: relative `tol.rel`, with an absolute floor
+// of tol.abs plus the rounding a difference of second partials of size |d2|
+// over a step h can resolve, 1e-9 |d2|/h. Returns the largest relative
+// error |analytic - fd| / max(|analytic|, floor) seen (for the report).
+inline double check_third_partials(const rt::OpDef& op, const Row& x, const Row& step, Tolerance tol) {
+    const int arity = arity_at(op, x);
+    const Evaluated at = eval_one(op, x);
+    double worst = 0;
+    for (int j = 0; j < arity; ++j) {
+        if (step[j] <= 0) continue;
+        auto moved = [&](double v) {
+            Row xv = x;
+            xv[j] = v;
+            return eval_one(op, xv);
+        };
+        for (int i = 0; i < arity; ++i) {
+            if (step[i] <= 0) continue;
+            for (int k = i; k < arity; ++k) {
+                if (step[k] <= 0) continue;
+                const int pair = rt::pair_index(i, k, arity);
+                const FdEstimate fd = ridders([&](double v) { return moved(v).d2[pair]; }, x[j], step[j]);
+                const double analytic = at.d3[rt::triple_index(i, k, j, arity)];
+                const double floor = tol.abs + 1e-9 * std::abs(at.d2[pair]) / step[j];
+                INFO(op.name << " at " << show(x) << ": d3/dx" << i << "dx" << k << "dx" << j << " analytic "
+                             << analytic << ", finite difference of d2/dx" << i << "dx" << k << " " << fd.value
+                             << " (+- " << fd.error << ")");
+                // (equal infinities: a third partial beyond the double range,
+                // as its differences are)
+                CHECK((analytic == fd.value || std::abs(analytic - fd.value) <= tol.rel * std::abs(analytic) + floor));
+                if (std::isfinite(analytic) && std::isfinite(fd.value)) {
+                    worst = std::max(worst, std::abs(analytic - fd.value) / std::max(std::abs(analytic), floor));
+                }
+            }
+        }
+    }
+    return worst;
+}
+
 // The block form: the op run once on all rows (in forward and reversed order,
 // so vectorized and scalar-tail code paths both see every row) must equal the
 // op run on each row alone, for every pattern of requested partials. The
@@ -254,6 +313,26 @@ inline void check_block_form(const rt::OpDef& op, const std::vector<Row>& points
         Request s{std::vector<bool>(arity, false), std::vector<bool>(rt::pair_count(arity), false)};
         s.d2[rt::pair_index(i, i, arity)] = true;
         requests.push_back(s);
+        if (!op.third) continue;
+        // Only d3/dx_i^3, nothing of lower order (an empty d1 and d2 span).
+        Request t{{}, {}, std::vector<bool>(rt::triple_count(arity), false)};
+        t.d3[rt::triple_index(i, i, i, arity)] = true;
+        requests.push_back(t);
+        // The third partials that involve x_i, with d/dx_i and d2/dx_i^2:
+        // what the derivative of a Hessian along one input asks.
+        Request u = r;
+        u.d3.assign(rt::triple_count(arity), false);
+        for (int j = 0; j < arity; ++j) {
+            for (int k = j; k < arity; ++k) u.d3[rt::triple_index(i, j, k, arity)] = true;
+        }
+        requests.push_back(u);
+    }
+    if (op.third && arity > 1) {
+        // Every third partial but the first (a subset that is neither one
+        // input's nor all).
+        Request v = Request::all(arity);
+        v.d3[0] = false;
+        requests.push_back(v);
     }
     for (std::size_t q = 0; q < requests.size(); ++q) {
         const Request& want = requests[q];
@@ -270,6 +349,12 @@ inline void check_block_form(const rt::OpDef& op, const std::vector<Row>& points
                 if (!want.d2[k]) continue;
                 INFO("d2 pair " << k);
                 CHECK(same_number(block[r].d2[k], single[r].d2[k]));
+            }
+            if (!op.third) continue;
+            for (int k = 0; k < static_cast<int>(want.d3.size()); ++k) {
+                if (!want.d3[k]) continue;
+                INFO("d3 triple " << k);
+                CHECK(same_number(block[r].d3[k], single[r].d3[k]));
             }
         }
     }
