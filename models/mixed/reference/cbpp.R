@@ -99,15 +99,39 @@ for (id in names(fits$records)) {
                        reported_minus_exact = record$log_likelihood - exact,
                        reported_minus_laplace = record$log_likelihood - laplace)
 }
+# Standard errors of beta from the Hessian of the hand-made Laplace log-likelihood in
+# (beta, s) at glmmTMB's estimates, by numDeriv's Richardson differences: the full
+# observed information of the Laplace marginal, independent of both packages.
+tmb <- fits$records$glmmTMB_Laplace
+tmb_beta <- vapply(tmb$fixed_effects, function(p) p$estimate, numeric(1))
+tmb_se <- vapply(tmb$fixed_effects, function(p) p$std_error, numeric(1))
+laplace_hessian <- numDeriv::hessian(function(p) -laplace_log_likelihood(p[1:4], p[5]),
+                                     c(tmb_beta, tmb$variance_components[[1]]$sd[[1]]))
+laplace_se <- sqrt(diag(solve(laplace_hessian)))[1:4]
+glmer_se <- vapply(fits$records$glmer_Laplace$fixed_effects, function(p) p$std_error, numeric(1))
+cat(sprintf("SEs from the hand Laplace: %s; glmmTMB's relative difference %.3g, glmer's %.3g\n",
+            paste(sprintf("%.8f", laplace_se), collapse = " "),
+            max(abs(tmb_se / laplace_se - 1)), max(abs(glmer_se / laplace_se - 1))))
+stopifnot(max(abs(tmb_se / laplace_se - 1)) < 1e-5)
+laplace_standard_errors <- list(
+  at = "glmmTMB_Laplace estimates",
+  std_error = as.list(setNames(laplace_se, names(fixef(fit_of(tmb))$cond))),
+  glmmTMB_max_relative_difference = max(abs(tmb_se / laplace_se - 1)),
+  glmer_max_relative_difference = max(abs(glmer_se / laplace_se - 1)))
+
 # adaptive quadrature with 25 nodes is exact here, once the saturated terms are restored
 stopifnot(abs(checks$glmer_AGQ25$reported_minus_exact + saturated) < 1e-6,
           abs(checks$glmmTMB_Laplace$reported_minus_laplace) < 1e-6)
+
+agreement <- tool_agreement(fits, "glmer_Laplace", "glmmTMB_Laplace")
 
 write_expected(name, origin = paste0("lme4::cbpp (lme4 ", package_version_text("lme4"), ")"),
                data = d, factor_columns = c("herd", "period"),
                notes = c("Each fit's exact marginal log-likelihood at its own estimates (stats::integrate per herd, rel.tol 1e-12) and its Laplace approximation computed by hand are under checks.",
                          "glmer with nAGQ > 1 reports its log-likelihood without the saturated binomial terms: reported = exact - saturated_log_likelihood (checks), so the AGQ values are not comparable with the Laplace ones as printed. Add saturated_log_likelihood to compare.",
                          "glmer's Laplace log-likelihood is about 3e-4 below the Laplace approximation computed by hand at the same estimates; glmmTMB's equals it to 1e-6. mlec's Laplace should match the hand value (laplace_log_likelihood).",
+                         "checks.laplace_standard_errors: SEs of beta from numDeriv's Hessian of the hand-made Laplace log-likelihood in (beta, s); glmmTMB's agree to 1e-5 relative or better.",
                          "glmer's fixed-effect SEs come from the finite-difference Hessian of the deviance in (theta, beta); glmmTMB's from the inverse Hessian of the Laplace marginal in all parameters."),
-               fits = fits, checks = list(saturated_log_likelihood = saturated, at_each_fit = checks))
+               fits = fits, checks = list(saturated_log_likelihood = saturated, at_each_fit = checks, tools = agreement,
+                                                laplace_standard_errors = laplace_standard_errors))
 record_timings(name, fits$timings)

@@ -85,6 +85,7 @@ factor_levels <- function(df, columns) {
 # (lme4 reports a singular fit as a message, a convergence problem as a warning).
 timed_fit <- function(run, read_data, csv, reps) {
   elapsed <- numeric(reps)
+  load <- load_average()
   warnings <- character()
   messages <- character()
   fit <- NULL
@@ -102,7 +103,18 @@ timed_fit <- function(run, read_data, csv, reps) {
       }))
     elapsed[i] <- t[["elapsed"]]
   }
-  list(fit = fit, warnings = unique(warnings), messages = unique(messages), elapsed = elapsed)
+  list(fit = fit, warnings = unique(one_line(warnings)), messages = unique(one_line(messages)), elapsed = elapsed,
+       load = load)
+}
+
+# R's messages may span lines; the JSON writer escapes quotes and backslashes only.
+one_line <- function(text) trimws(gsub("[[:space:]]+", " ", text))
+
+# The machine's one-minute load average before a timing (other users' jobs included),
+# recorded beside the seconds it may have slowed; NA where the system does not say.
+load_average <- function() {
+  if (!file.exists("/proc/loadavg")) return(NA_real_)
+  as.numeric(strsplit(readLines("/proc/loadavg", n = 1), " ")[[1]][1])
 }
 
 # A fit as the JSON records it: what was fitted and how, then the estimates.
@@ -172,7 +184,7 @@ lme4_record <- function(spec, run_result, with_modes = FALSE) {
   record <- c(fit_header(spec, run_result), list(
     optimizer = paste(fit@optinfo$optimizer, collapse = "+"),
     optimizer_code = conv$opt,
-    lme4_convergence_messages = as.list(as.character(unlist(conv$lme4$messages))),
+    lme4_convergence_messages = as.list(one_line(as.character(unlist(conv$lme4$messages)))),
     max_abs_gradient = if (length(fit@optinfo$derivs$gradient)) max(abs(fit@optinfo$derivs$gradient)) else NULL,
     singular = isSingular(fit),
     fixed_effects = fixed_effects(fixef(fit), vcov(fit)),
@@ -233,7 +245,8 @@ run_fits <- function(specs, read_data, csv, reps, with_modes = FALSE) {
     records[[spec$id]] <- record
     timings[[spec$id]] <- data.frame(fit = spec$id, tool = spec$tool, method = spec$method,
                                      runs = reps, median_seconds = sprintf("%.3f", median(r$elapsed)),
-                                     seconds = paste(sprintf("%.3f", r$elapsed), collapse = " "))
+                                     seconds = paste(sprintf("%.3f", r$elapsed), collapse = " "),
+                                     load_before = sprintf("%.2f", r$load))
     attr(records[[spec$id]], "fit") <- r$fit
   }
   list(records = records, timings = do.call(rbind, timings))
@@ -261,6 +274,8 @@ write_expected <- function(name, origin, data, factor_columns, notes, fits, chec
   )
   if (length(checks)) out$checks <- checks
   write_json_file(out, json_path(name))
+  # a second, independent reader of what was written
+  if (requireNamespace("jsonlite", quietly = TRUE)) invisible(jsonlite::fromJSON(json_path(name)))
 }
 
 # --- Timings ------------------------------------------------------------------------
@@ -297,11 +312,46 @@ write_timings_md <- function(t) {
     sprintf("R %s (reference BLAS), lme4 %s, glmmTMB %s (TMB %s), Matrix %s, on Debian 12.",
             getRversion(), package_version_text("lme4"), package_version_text("glmmTMB"),
             package_version_text("TMB"), package_version_text("Matrix")),
-    "The machine has 2 cores and was shared with other jobs, so expect noise of tens of percent.",
+    "The machine has 2 cores and was shared with other jobs: \"load\" is its one-minute load",
+    "average just before the fit's runs, so expect noise of tens of percent when it is above 1.",
     "",
-    "| data set | fit | tool | method | runs | median s | all runs s | measured |",
-    "|---|---|---|---|---|---|---|---|",
-    sprintf("| %s | %s | %s | %s | %s | %s | %s | %s |", t$data_set, t$fit, t$tool, t$method,
-            t$runs, t$median_seconds, t$seconds, t$measured))
+    "| data set | fit | tool | method | runs | median s | all runs s | load | measured |",
+    "|---|---|---|---|---|---|---|---|---|",
+    sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |", t$data_set, t$fit, t$tool, t$method,
+            t$runs, t$median_seconds, t$seconds, t$load_before, t$measured))
   writeLines(lines, file.path(reference_dir, "timings.md"))
+}
+
+# --- lme4 and glmmTMB at one point -----------------------------------------------------
+
+# lme4's Laplace log-likelihood (-deviance / 2 of glmer's nAGQ = 1 objective) at the
+# estimates of a glmmTMB fit of the same model. lme4's theta holds, per term in lme4's
+# order, the lower Cholesky factor of the term's covariance column by column (glmer has
+# no residual scale to divide by). Comparing it with lme4's own optimum tells whether a
+# difference between the tools is in where they stop or in the value they compute.
+lme4_log_likelihood_at <- function(glmer_fit, tmb_fit) {
+  devfun <- update(glmer_fit, devFunOnly = TRUE)
+  vc <- VarCorr(tmb_fit)$cond
+  cnms <- getME(glmer_fit, "cnms")
+  theta <- unlist(lapply(seq_along(cnms), function(i) {
+    S <- vc[[names(cnms)[i]]][cnms[[i]], cnms[[i]], drop = FALSE]
+    L <- t(chol(S))
+    L[lower.tri(L, diag = TRUE)]
+  }))
+  beta <- fixef(tmb_fit)$cond[names(fixef(glmer_fit))]
+  -devfun(c(theta, beta)) / 2
+}
+
+# The check recorded in the JSON: both tools' values and where each tool's objective puts
+# the other's optimum.
+tool_agreement <- function(fits, glmer_id, tmb_id) {
+  g <- fits$records[[glmer_id]]
+  t <- fits$records[[tmb_id]]
+  at <- lme4_log_likelihood_at(fit_of(g), fit_of(t))
+  cat(sprintf("lme4 %.10f, glmmTMB %.10f (difference %.3g); lme4's objective at glmmTMB's estimates %.10f\n",
+              g$log_likelihood, t$log_likelihood, t$log_likelihood - g$log_likelihood, at))
+  list(lme4_log_likelihood = g$log_likelihood,
+       glmmTMB_log_likelihood = t$log_likelihood,
+       glmmTMB_minus_lme4 = t$log_likelihood - g$log_likelihood,
+       lme4_objective_at_glmmTMB_estimates = at)
 }
