@@ -12,6 +12,7 @@
 #include "interpreter/checked_model.hpp"
 #include "mlec/mlec.hpp"
 #include "runtime/evaluator.hpp"
+#include "runtime/laplace.hpp"
 
 namespace mlec {
 
@@ -68,6 +69,9 @@ struct Problem::Impl {
     // a Problem evaluates on one thread at a time.
     struct Workspace {
         std::unique_ptr<rt::Evaluator> evaluator;
+        // A model with random effects: its NLL is the Laplace approximation's
+        // marginal one, over the evaluator's joint sweep (runtime/laplace).
+        std::unique_ptr<rt::Laplace> laplace;
         struct {
             bool valid = false;
             Eigen::VectorXd theta, gradient;
@@ -81,10 +85,15 @@ struct Problem::Impl {
 
 // An evaluator over `columns` (this rank's rows, as p.columns), sharing the
 // likelihood's sums with the other ranks of a distributed fit.
+// With random effects, the joint sweep in theta and z (not distributed:
+// binding refuses a distributed model with random effects).
 inline std::unique_ptr<rt::Evaluator> make_evaluator(const Problem::Impl& p,
                                                      std::vector<std::span<const double>> columns) {
-    return std::make_unique<rt::Evaluator>(p.model.graph, std::move(columns), p.rows, rt::default_block_rows, p.threads,
-                                           rt::RowShare{p.collective.get(), p.first_row, p.total_rows});
+    const bool effects = !p.model.graph.effects().empty();
+    return std::make_unique<rt::Evaluator>(
+        p.model.graph, std::move(columns), p.rows, rt::default_block_rows, p.threads,
+        rt::RowShare{p.collective.get(), p.first_row, p.total_rows},
+        effects ? rt::Coordinates::parameters_and_effects : rt::Coordinates::parameters);
 }
 
 // Copies of the data columns, for drawing new outcomes into (simulate,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -193,6 +194,24 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
     p.total_rows = p.rows;
     problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
+    if (!p.model.graph.effects().empty()) {
+        // The Laplace approximation's exact gradient chains every op's third
+        // partials; an op without them would make it wrong, silently.
+        if (const std::string_view op = p.evaluator().missing_third_partials(); !op.empty()) {
+            std::string message = "random effects reach '";
+            message.append(op).append(
+                "', whose third derivatives mlec does not have (a distribution function: censoring or "
+                "truncation); the Laplace approximation's exact gradient needs them, so such a model "
+                "cannot be fitted yet");
+            diagnostics.push_back(Diagnostic::error(Category::model, p.model_name, std::move(message)));
+            return false;
+        }
+        p.workspace.laplace = std::make_unique<rt::Laplace>(p.evaluator());
+        std::string note = "the " + std::to_string(p.model.graph.effect_size()) +
+                           " random effects are integrated out by the Laplace approximation, with its exact "
+                           "gradient; standard errors from central differences of that gradient";
+        p.model.notes.push_back(std::move(note));
+    }
     // The first-row rule first: a missing lag would fail a data check
     // with a less helpful message (NaN is in no domain).
     if (Diagnostics errors = problem::unguarded_lag(p, m, csv); !errors.empty()) {
@@ -238,6 +257,12 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
     const problem::RowCounts read =
         problem::align_rows(cluster, p.columns, p.storage, p.rows, rt::default_block_rows, p.first_row);
     p.total_rows = read.total_rows;
+    if (!p.model.graph.effects().empty()) {
+        diagnostics.push_back(Diagnostic::error(Category::model, p.model_name,
+                                                "random effects are not yet available in a distributed fit: fit "
+                                                "the model on one machine"));
+        return false;
+    }
     problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
     if (!problem::unguarded_lag_of_all(p, m, csv, cluster, read, diagnostics)) return false;
@@ -360,11 +385,54 @@ const std::vector<std::string>& Problem::notes() const { return impl_->model.not
 
 // The const members evaluate through the Impl's workspace, the one
 // mutable part of a Problem (problem/impl.hpp says why that is const).
-double Problem::nll(const Eigen::VectorXd& theta) const { return impl().evaluator().nll(theta); }
+double Problem::nll(const Eigen::VectorXd& theta) const {
+    if (auto& laplace = impl().workspace.laplace) return laplace->value(theta);
+    return impl().evaluator().nll(theta);
+}
 
 double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const {
+    if (auto& laplace = impl().workspace.laplace) return laplace->value_gradient(theta, gradient);
     return impl().evaluator().nll_gradient(theta, gradient);
 }
+
+namespace {
+
+// The Laplace approximation's Hessian in theta: central differences of its
+// exact gradient (its exact Hessian would need fourth derivatives). Each
+// coordinate's step is a thousandth of its own curvature scale 1/sqrt|H_aa|,
+// estimated by a first one-sided difference, so the step follows the
+// parameter's units (a standard error's thousandth: truncation error about
+// 1e-6 of the curvature, rounding about 1e-9); then symmetrized. The modes
+// are left at theta's.
+double laplace_hessian(rt::Laplace& laplace, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
+                       Eigen::MatrixXd& hessian) {
+    const double f = laplace.value_gradient(theta, gradient);
+    const auto k = theta.size();
+    hessian.setZero(k, k);
+    if (!std::isfinite(f)) return f;
+    Eigen::VectorXd g_up, g_down;
+    for (Eigen::Index a = 0; a < k; ++a) {
+        Eigen::VectorXd x = theta;
+        const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
+        x[a] += probe;
+        const double f_probe = laplace.value_gradient(x, g_up);
+        const double curvature = std::isfinite(f_probe) ? std::abs((g_up[a] - gradient[a]) / probe) : 0.0;
+        double h = std::isfinite(curvature) && curvature > 0 ? 1e-3 / std::sqrt(curvature) : probe;
+        h = std::min(h, probe * 100);
+        x = theta;
+        x[a] = theta[a] + h;
+        const double f_up = laplace.value_gradient(x, g_up);
+        x[a] = theta[a] - h;
+        const double f_down = laplace.value_gradient(x, g_down);
+        if (!std::isfinite(f_up) || !std::isfinite(f_down)) return std::numeric_limits<double>::quiet_NaN();
+        hessian.col(a) = (g_up - g_down) / (2 * h);
+    }
+    hessian = 0.5 * (hessian + hessian.transpose()).eval();
+    laplace.value_gradient(theta, gradient);
+    return f;
+}
+
+}  // namespace
 
 double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                      Eigen::MatrixXd& hessian) const {
@@ -374,7 +442,9 @@ double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vector
         hessian = last.hessian;
         return last.nll;
     }
-    const double f = impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
+    auto& laplace = impl().workspace.laplace;
+    const double f = laplace ? laplace_hessian(*laplace, theta, gradient, hessian)
+                             : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
     last.valid = true;
     last.theta = theta;
     last.gradient = gradient;

@@ -123,6 +123,7 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (n.kind == NodeKind::effect) {
             if (ws.value[uid].empty()) ws.value[uid].assign(block_rows_, 0.0);
             if (mode == Mode::value || !has_coords(id)) continue;
+            if (mode == Mode::third) prepare_third(ws, id);
             // A leaf of the joint sweep: its tangent is 1 in its own coordinate.
             if (ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
             if (ws.tangent[uid].rows() != static_cast<Eigen::Index>(block_rows_))
@@ -136,9 +137,10 @@ void Evaluator::prepare(Workspace& ws, Mode mode) {
         if (ws.d1[uid].empty() && !n.op->constant_partial && !n.op->product)
             ws.d1[uid].assign(n.inputs.size(), Buffer(block_rows_, 0.0));
         if (has_coords(id) && ws.adjoint[uid].empty()) ws.adjoint[uid].assign(block_rows_, 0.0);
-        if (mode == Mode::hessian && !n.op->linear && !n.op->product && ws.d2[uid].empty())
+        if (mode != Mode::gradient && !n.op->linear && !n.op->product && ws.d2[uid].empty())
             ws.d2[uid].assign(static_cast<std::size_t>(pair_count(static_cast<int>(n.inputs.size()))),
                               Buffer(block_rows_, 0.0));
+        if (mode == Mode::third) prepare_third(ws, id);
     }
 }
 
@@ -238,7 +240,7 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
             d1.emplace_back(p, len);
         }
     }
-    if (mode == Mode::hessian && !node.op->linear && !(ws && node.op->product)) {
+    if ((mode == Mode::hessian || (ws && mode == Mode::third)) && !node.op->linear && !(ws && node.op->product)) {
         const int a = static_cast<int>(arity);
         if (!ws && invariant_d2_[uid].empty()) invariant_d2_[uid].assign(static_cast<std::size_t>(pair_count(a)), 0.0);
         d2.reserve(static_cast<std::size_t>(pair_count(a)));
@@ -253,8 +255,10 @@ void Evaluator::call_op(Workspace* ws, int id, std::size_t n, Mode mode) {
             }
         }
     }
+    std::vector<Col> d3;
+    if (ws && mode == Mode::third) third_partials(*ws, id, n, d3);
     double* out = ws ? ws->value[uid].data() : &invariant_value_[uid];
-    OpCall call{in, Col(out, len), d1, d2};
+    OpCall call{in, Col(out, len), d1, d2, d3};
     node.op->eval(call);
 }
 
@@ -387,8 +391,10 @@ void Evaluator::mask_block(Workspace& ws, std::size_t n, Mode mode) {
         };
         clear(ws.value[uid]);
         for (Buffer& b : ws.d1[uid]) clear(b);
-        if (mode == Mode::hessian)
+        if (mode != Mode::gradient)
             for (Buffer& b : ws.d2[uid]) clear(b);
+        if (mode == Mode::third)
+            for (Buffer& b : ws.third[uid].d3) clear(b);
     }
 }
 
@@ -618,6 +624,10 @@ void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResu
     out.finite = std::isfinite(sum);
     if (!out.finite || mode == Mode::value) return;
     out.invariant_adjoint.assign(graph_.nodes().size(), 0.0);
+    if (mode == Mode::third) {
+        third_block(ws, n, out.invariant_adjoint);
+        return;
+    }
     reverse_block(ws, n, out.invariant_adjoint);
     if (joint()) effect_rows_gradient(ws, n);
     if (mode == Mode::hessian) {
@@ -629,7 +639,8 @@ void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResu
 
 double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian) {
     const int dim = graph_.parameter_count();
-    evaluate_invariant(theta, mode);
+    // The third-order sweep needs only first partials of row-invariant nodes.
+    evaluate_invariant(theta, mode == Mode::third ? Mode::gradient : mode);
     if (gradient) gradient->setZero(dim);
     if (hessian) hessian->setZero(dim, dim);
     run_blocks(mode);
@@ -658,7 +669,9 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
         const Node& t = graph_.node(term);
         if (!t.row_invariant) continue;
         loglik += invariant_value_[static_cast<std::size_t>(term)];
-        if (mode != Mode::value) invariant_adjoint_[static_cast<std::size_t>(term)] -= 1.0;
+        // (The third-order sweep's function has no such term: a term on no
+        // data reads no effect.)
+        if (mode == Mode::gradient || mode == Mode::hessian) invariant_adjoint_[static_cast<std::size_t>(term)] -= 1.0;
     }
     if (!std::isfinite(loglik)) return infinity;
     if (mode == Mode::value) return -loglik;

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "runtime/collective.hpp"
@@ -107,6 +108,18 @@ public:
                        bool hessian);
     const EffectPattern& effect_pattern() const { return pattern_; }
 
+    // Coordinates::parameters_and_effects only: the gradient in theta and
+    // in z of 1/2 tr(P H_zz(theta, z)) with P held fixed, P given by its
+    // values on effect_pattern() (symmetric; the lower triangle given): for
+    // P = H^-1, the derivative of 1/2 log det H (Kristensen et al. 2016),
+    // from the ops' exact third partials. Returns the NLL at (theta, z).
+    double trace_gradient(const Eigen::VectorXd& theta, const std::vector<double>& p, Eigen::VectorXd& gradient_theta,
+                          Eigen::VectorXd& gradient_z);
+    // An op on the way from the effects to the likelihood whose third
+    // partials trace_gradient would need but which has none (a distribution
+    // function): its name; empty when every op has them.
+    std::string_view missing_third_partials() const;
+
     // Every row counts once, whatever the graph's weight node says: for a
     // weighted fit's rows repeated as their weights say (the bootstrap).
     void ignore_weights() { weight_ = -1; }
@@ -132,7 +145,8 @@ public:
     double invariant_gradient(const Eigen::VectorXd& theta, int node, Eigen::VectorXd& gradient);
 
 private:
-    enum class Mode { value, gradient, hessian };
+    // third: the derivative of the Hessian in z (evaluator_trace.cpp).
+    enum class Mode { value, gradient, hessian, third };
 
     // A block-long array of one node. Aligned to Eigen's packet size so
     // that Eigen's reductions over it (sums, matrix-vector products) start
@@ -163,6 +177,17 @@ private:
         Eigen::MatrixXd weighted;
         Eigen::MatrixXd outer;
         std::size_t begin = 0;  // first row of the block being evaluated
+        // The third-order sweep, per node with effects (evaluator_trace.cpp):
+        // third partials; the second derivatives in the node's effects
+        // (packed pairs of its effects); the adjoints of its tangent in its
+        // effects and of its value.
+        struct Third {
+            std::vector<Buffer> d3;
+            std::vector<Buffer> second;
+            std::vector<Buffer> tangent_adjoint;
+            Buffer value_adjoint;
+        };
+        std::vector<Third> third;
     };
     // One block's contribution, added to its worker's exact sums.
     struct BlockResult {
@@ -224,6 +249,16 @@ private:
     void add_effect_rows(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
                          bool symmetric_pair);
     void sum_effect_rows(EffectDerivatives& out, bool hessian) const;
+    // The third-order sweep (evaluator_trace.cpp).
+    void prepare_third(Workspace& ws, int id);
+    bool wants_third(int id, int i, int j, int k) const;
+    void third_partials(Workspace& ws, int id, std::size_t n, std::vector<Col>& d3);
+    void third_block(Workspace& ws, std::size_t n, std::vector<double>& invariant_adjoint);
+    void second_forward(Workspace& ws, std::size_t n);
+    void third_reverse(Workspace& ws, std::size_t n, std::vector<double>& invariant_adjoint);
+    // Per row, the weights W_r = P at the row's pairs of effects ([pair *
+    // rows + r], pairs packed by pair_index(f, e, effects)).
+    std::vector<double> row_weight_;
 
     const Graph& graph_;
     Coordinates coordinates_;

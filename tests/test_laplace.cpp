@@ -6,7 +6,10 @@
 //   approximation computed densely and independently here: the effects as
 //   select-picked parameters, the dense Hessian of the ordinary sweep, a
 //   plain Newton iteration and a dense Cholesky;
-// - the same bits for every thread count.
+// - the same bits for every thread count;
+// - its exact gradient (implicit differentiation with the ops' third
+//   partials) against central differences of the value, for both models;
+// - the selected inverse and log det H against dense linear algebra.
 #include <catch2/catch.hpp>
 
 #include <Eigen/Dense>
@@ -14,10 +17,10 @@
 #include <functional>
 #include <random>
 
-#include "inference/laplace.hpp"
 #include "runtime/distributions.hpp"
 #include "runtime/evaluator.hpp"
 #include "runtime/functions.hpp"
+#include "runtime/laplace.hpp"
 #include "runtime/select.hpp"
 
 namespace {
@@ -89,9 +92,9 @@ Graph effect_graph(bool counts) {
 double laplace_value(const Graph& graph, const Data& data, const Eigen::VectorXd& theta, int threads = 1) {
     mlec::rt::Evaluator evaluator(graph, data.spans(), data.rows, 64, threads, {},
                                   mlec::rt::Coordinates::parameters_and_effects);
-    mlec::inference::Laplace laplace(evaluator);
+    mlec::rt::Laplace laplace(evaluator);
     const double v = laplace.value(theta);
-    REQUIRE(laplace.inner_status() == mlec::inference::InnerStatus::converged);
+    REQUIRE(laplace.inner_status() == mlec::rt::InnerStatus::converged);
     return v;
 }
 
@@ -181,4 +184,81 @@ TEST_CASE("the Laplace approximation gives the same bits for every thread count"
     const Eigen::VectorXd theta = random_theta(4, 3);
     const double one = laplace_value(graph, data, theta, 1);
     for (int threads : {2, 3}) CHECK(laplace_value(graph, data, theta, threads) == one);
+}
+
+namespace {
+
+// Central differences of L(theta), each from a converged inner solve.
+Eigen::VectorXd difference_gradient(const Graph& graph, const Data& data, const Eigen::VectorXd& theta) {
+    Eigen::VectorXd g(theta.size());
+    for (Eigen::Index a = 0; a < theta.size(); ++a) {
+        const double h = 1e-5 * std::max(1.0, std::abs(theta[a]));
+        Eigen::VectorXd up = theta, down = theta;
+        up[a] += h;
+        down[a] -= h;
+        g[a] = (laplace_value(graph, data, up) - laplace_value(graph, data, down)) / (2 * h);
+    }
+    return g;
+}
+
+Eigen::VectorXd laplace_gradient(const Graph& graph, const Data& data, const Eigen::VectorXd& theta) {
+    mlec::rt::Evaluator evaluator(graph, data.spans(), data.rows, 64, 1, {},
+                                  mlec::rt::Coordinates::parameters_and_effects);
+    mlec::rt::Laplace laplace(evaluator);
+    REQUIRE(laplace.third_partials_missing().empty());
+    Eigen::VectorXd g;
+    const double v = laplace.value_gradient(theta, g);
+    REQUIRE(std::isfinite(v));
+    CHECK(v == laplace_value(graph, data, theta));
+    return g;
+}
+
+}  // namespace
+
+TEST_CASE("the exact gradient of the Laplace approximation matches differences of its value") {
+    for (bool counts : {false, true}) {
+        const Data data = make_data(150, counts);
+        const Graph graph = effect_graph(counts);
+        for (unsigned seed = 1; seed <= 4; ++seed) {
+            const Eigen::VectorXd theta = random_theta(counts ? 4 : 5, 40 + seed);
+            const Eigen::VectorXd exact = laplace_gradient(graph, data, theta);
+            const Eigen::VectorXd differences = difference_gradient(graph, data, theta);
+            INFO((counts ? "poisson" : "normal") << " theta " << theta.transpose() << "\nexact " << exact.transpose()
+                                                 << "\ndifferences " << differences.transpose());
+            for (Eigen::Index a = 0; a < theta.size(); ++a)
+                CHECK(std::abs(exact[a] - differences[a]) <= 1e-6 * std::max(1.0, std::abs(differences[a])));
+        }
+    }
+}
+
+TEST_CASE("the selected inverse equals the dense inverse on H's pattern") {
+    const Data data = make_data(150, true);
+    const Graph graph = effect_graph(true);
+    mlec::rt::Evaluator evaluator(graph, data.spans(), data.rows, 64, 1, {},
+                                  mlec::rt::Coordinates::parameters_and_effects);
+    evaluator.set_effects(random_theta(q, 9));
+    Eigen::VectorXd g;
+    mlec::rt::EffectDerivatives d;
+    evaluator.nll_effects(random_theta(4, 8), g, d, true);
+    const auto& pattern = evaluator.effect_pattern();
+    mlec::rt::EffectFactor factor(pattern);
+    REQUIRE(factor.factor(d.zz));
+    Eigen::MatrixXd h = Eigen::MatrixXd::Identity(q, q);
+    for (int j = 0; j < q; ++j)
+        for (int k = pattern.col_start[static_cast<std::size_t>(j)];
+             k < pattern.col_start[static_cast<std::size_t>(j) + 1]; ++k) {
+            const int i = pattern.row[static_cast<std::size_t>(k)];
+            h(i, j) += d.zz[static_cast<std::size_t>(k)];
+            if (i != j) h(j, i) += d.zz[static_cast<std::size_t>(k)];
+        }
+    const Eigen::MatrixXd inverse = h.inverse();
+    const std::vector<double> selected = factor.selected_inverse();
+    for (int j = 0; j < q; ++j)
+        for (int k = pattern.col_start[static_cast<std::size_t>(j)];
+             k < pattern.col_start[static_cast<std::size_t>(j) + 1]; ++k)
+            CHECK(close(selected[static_cast<std::size_t>(k)], inverse(pattern.row[static_cast<std::size_t>(k)], j),
+                        1e-12));
+    // log det H from the factor.
+    const Eigen::MatrixXd l = h.llt().matrixL();
+    CHECK(close(factor.log_determinant(), 2 * l.diagonal().array().log().sum(), 1e-12));
 }

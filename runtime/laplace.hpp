@@ -16,11 +16,12 @@
 
 #include <Eigen/Core>
 #include <optional>
+#include <string_view>
 
-#include "inference/effect_factor.hpp"
+#include "runtime/effect_factor.hpp"
 #include "runtime/evaluator.hpp"
 
-namespace mlec::inference {
+namespace mlec::rt {
 
 // How the inner minimization over z ended.
 enum class InnerStatus { converged, not_finite, no_descent, iteration_limit };
@@ -28,10 +29,19 @@ enum class InnerStatus { converged, not_finite, no_descent, iteration_limit };
 class Laplace {
 public:
     // `evaluator` in Coordinates::parameters_and_effects; it must outlive this.
-    explicit Laplace(rt::Evaluator& evaluator);
+    explicit Laplace(Evaluator& evaluator);
 
     // L(theta); +inf when the inner minimization fails (inner_status() says how).
     double value(const Eigen::VectorXd& theta);
+    // L(theta) and its exact gradient, by implicit differentiation: with
+    // P = H^-1 and phi = 1/2 tr(P H) differentiated at P fixed,
+    //     dL/dtheta = dF/dtheta + dphi/dtheta - H_z,theta' H^-1 dphi/dz,
+    // since dz_hat/dtheta = -H^-1 H_z,theta and dF/dz = 0 at z_hat. The
+    // evaluator must have every third partial (third_partials_missing()).
+    double value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
+    // The op whose third partials the gradient would need and which has
+    // none (a distribution function); empty when the gradient is exact.
+    std::string_view third_partials_missing() const { return evaluator_.missing_third_partials(); }
 
     // The conditional modes z_hat of the last value(), and how many Newton
     // steps found them.
@@ -45,11 +55,14 @@ private:
     InnerStatus minimize(const Eigen::VectorXd& theta, double& f);
     double inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z);
 
-    rt::Evaluator& evaluator_;
+    Evaluator& evaluator_;
     EffectFactor factor_;
     Eigen::VectorXd z_;
+    // The sweep at z_hat: F's gradient in theta and the derivatives in z.
+    Eigen::VectorXd gradient_theta_;
+    EffectDerivatives derivatives_;
     InnerStatus status_ = InnerStatus::converged;
     int iterations_ = 0;
 };
 
-}  // namespace mlec::inference
+}  // namespace mlec::rt

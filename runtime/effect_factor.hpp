@@ -16,11 +16,11 @@
 
 #include "runtime/evaluator.hpp"
 
-namespace mlec::inference {
+namespace mlec::rt {
 
 class EffectFactor {
 public:
-    explicit EffectFactor(const rt::EffectPattern& pattern);
+    explicit EffectFactor(const EffectPattern& pattern);
 
     // Factors H_zz + shift * I + I from H_zz's values on the pattern (a
     // shift > 0 is a damped Newton step's). False when the matrix is not
@@ -31,6 +31,11 @@ public:
     Eigen::VectorXd solve(const Eigen::VectorXd& b) const { return llt_.solve(b); }
     // log det H of the last factored H.
     double log_determinant() const;
+    // The entries of H^-1 on H's pattern (in the pattern's order): the
+    // selected inverse, by the Takahashi recurrence on the factor
+    // (Takahashi, Fagan & Chin 1973; Erisman & Tinney 1975), which needs
+    // only the entries of H^-1 on the pattern of L, never all of H^-1.
+    std::vector<double> selected_inverse() const;
 
 private:
     Eigen::SparseMatrix<double> h_;  // lower triangle, column-major, the pattern's order
@@ -38,4 +43,4 @@ private:
     Eigen::SimplicialLLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>> llt_;
 };
 
-}  // namespace mlec::inference
+}  // namespace mlec::rt

@@ -1,11 +1,10 @@
-#include "inference/laplace.hpp"
+#include "runtime/laplace.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "optim/objective.hpp"
-
-namespace mlec::inference {
+namespace mlec::rt {
 
 namespace {
 
@@ -14,9 +13,13 @@ constexpr int max_inner_iterations = 100;
 constexpr double sufficient_decrease = 1e-4;
 constexpr double smallest_step = 1e-10;
 
+// F's rounding level, as optim::rounding_level says for an objective: the
+// Newton decrement below it is noise.
+double rounding_level(double f) { return 16 * std::numeric_limits<double>::epsilon() * std::max(std::abs(f), 1.0); }
+
 }  // namespace
 
-Laplace::Laplace(rt::Evaluator& evaluator)
+Laplace::Laplace(Evaluator& evaluator)
     : evaluator_(evaluator), factor_(evaluator.effect_pattern()),
       z_(Eigen::VectorXd::Zero(evaluator.effects().size())) {}
 
@@ -36,8 +39,8 @@ double Laplace::inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd&
 // implicit derivatives of L in theta rely on.
 InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
     Eigen::VectorXd z = z_.allFinite() ? z_ : Eigen::VectorXd::Zero(z_.size());
-    Eigen::VectorXd gradient_theta;
-    rt::EffectDerivatives d;
+    Eigen::VectorXd& gradient_theta = gradient_theta_;
+    EffectDerivatives& d = derivatives_;
     bool polish = false;
     for (iterations_ = 0; iterations_ < max_inner_iterations; ++iterations_) {
         evaluator_.set_effects(z);
@@ -65,7 +68,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
         }
         const Eigen::VectorXd step = -factor_.solve(g);
         const double decrement = -g.dot(step);
-        if (shift == 0 && decrement <= optim::rounding_level(f)) {
+        if (shift == 0 && decrement <= rounding_level(f)) {
             z += step;
             polish = true;
             continue;
@@ -92,4 +95,15 @@ double Laplace::value(const Eigen::VectorXd& theta) {
     return f + 0.5 * factor_.log_determinant();
 }
 
-}  // namespace mlec::inference
+double Laplace::value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
+    const double l = value(theta);
+    if (!std::isfinite(l)) return l;
+    const std::vector<double> p = factor_.selected_inverse();
+    evaluator_.set_effects(z_);
+    Eigen::VectorXd phi_theta, phi_z;
+    evaluator_.trace_gradient(theta, p, phi_theta, phi_z);
+    gradient = gradient_theta_ + phi_theta - derivatives_.ztheta.transpose() * factor_.solve(phi_z);
+    return l;
+}
+
+}  // namespace mlec::rt
