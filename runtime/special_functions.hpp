@@ -34,6 +34,9 @@ using Policy =
 // both tails (defined with the built-in log_Phi, runtime/functions/log_phi.cpp);
 // a derivative not wanted may be NaN.
 std::array<double, 3> log_phi(double x, bool want_d1, bool want_d2);
+// {log Phi(x), its first, second and third derivatives}, as accurate (the
+// third by the continued fraction's next levels in the lower tail).
+std::array<double, 4> log_phi_third(double x);
 
 inline bool is_nonpositive_integer(double x) { return x <= 0 && x == std::floor(x); }
 

@@ -15,6 +15,7 @@
 
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
+#include "runtime/distributions/polygamma2_diff.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -46,7 +47,7 @@ constexpr DistributionDef def{.name = "beta_binomial",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"beta_binomial", 4, &eval, false},
+                              .op = {.name = "beta_binomial", .arity = 4, .eval = &eval, .third = true},
                               .sample = &sample,
                               .limits = limits,
                               .mean = &mean,
@@ -68,6 +69,10 @@ Diffs polygamma_diffs(double x, double k, bool want_psi, bool want_tri) {
     return {d.psi_rem + std::log1p(k / x), d.tri_rem - k / (x * (x + k))};
 }
 
+// psi''(x + k) - psi''(x) = quad_rem(x, k) + 1/x^2 - 1/(x + k)^2, the last
+// two as k (2x + k)/(x (x + k))^2 (polygamma2_diff.hpp).
+double psi2_diff(double x, double k) { return polygamma2_diff(x, k) + k * (2 * x + k) / (x * x * (x + k) * (x + k)); }
+
 // log p(y) for 0 <= y <= n and a, b > 0.
 double log_pmf(double y, double n, double a, double b) {
     const double f = n - y;
@@ -80,7 +85,10 @@ double log_pmf(double y, double n, double a, double b) {
 // With Pa = psi(a + y) - psi(a), Pb = psi(b + n - y) - psi(b),
 // Pab = psi(a + b + n) - psi(a + b) and T the same for psi':
 //   d/da = Pa - Pab,  d/db = Pb - Pab,
-//   d2/da2 = Ta - Tab,  d2/db2 = Tb - Tab,  d2/da db = -Tab.
+//   d2/da2 = Ta - Tab,  d2/db2 = Tb - Tab,  d2/da db = -Tab,
+// and Q the same for psi'' = polygamma(2, .):
+//   d3/da3 = Qa - Qab,  d3/db3 = Qb - Qab,  d3/da2 db = d3/da db2 = -Qab;
+// every partial in the integer n is 0.
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& n = c.in[1];
@@ -89,6 +97,13 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     const bool want_psi = c.want_d1(2) || c.want_d1(3);
     const bool want_tri = c.want_d2(2, 2) || c.want_d2(2, 3) || c.want_d2(3, 3);
+    const bool want_quad = c.want_d3(2, 2, 2) || c.want_d3(2, 2, 3) || c.want_d3(2, 3, 3) || c.want_d3(3, 3, 3);
+    // the triples with y (discrete, zeroed by finish_rows) or n are 0
+    if (c.want_any_d3()) {
+        for (Col& d : c.d3) {
+            if (d.size() > 0) d.setZero();
+        }
+    }
     for (Eigen::Index r = 0; r < rows; ++r) {
         // Rows outside the domains, or with y > n, are rejected by
         // finish_rows; the helpers need 0 <= y <= n and a, b > 0.
@@ -99,6 +114,13 @@ void eval(OpCall& c) {
         const double f = n[r] - y[r];
         const double ab = a[r] + b[r];
         c.value[r] = log_pmf(y[r], n[r], a[r], b[r]);
+        if (want_quad) {
+            const double q_ab = psi2_diff(ab, n[r]);
+            if (c.want_d3(2, 2, 2)) c.d3[triple_index(2, 2, 2, 4)][r] = psi2_diff(a[r], y[r]) - q_ab;
+            if (c.want_d3(2, 2, 3)) c.d3[triple_index(2, 2, 3, 4)][r] = -q_ab;
+            if (c.want_d3(2, 3, 3)) c.d3[triple_index(2, 3, 3, 4)][r] = -q_ab;
+            if (c.want_d3(3, 3, 3)) c.d3[triple_index(3, 3, 3, 4)][r] = psi2_diff(b[r], f) - q_ab;
+        }
         if (!want_psi && !want_tri) continue;
         const Diffs da = polygamma_diffs(a[r], y[r], want_psi, want_tri);
         const Diffs db = polygamma_diffs(b[r], f, want_psi, want_tri);

@@ -44,13 +44,14 @@ constexpr DistributionDef def{.name = "categorical",
                               .discrete = true,
                               .outcome = Domain::category,
                               .args = args,
-                              .op = {"categorical", -1, &eval, false},
+                              .op = {.name = "categorical", .arity = -1, .eval = &eval, .third = true},
                               .sample = &sample,
                               .no_cdf = "categorical's outcomes are categories, which have no order"};
 
 // d/dp_k = 1/p_y if k == y else 0;  d2/dp_k dp_j = -1/p_y^2 if k == j == y,
-// else 0. Only the chosen category's column is touched per row; the others
-// are zeroed once per block.
+// else 0; d3/dp_k^3 = 2/p_y^3 if k == y, every other third partial 0. Only
+// the chosen category's column is touched per row; the others are zeroed
+// once per block.
 void eval(OpCall& c) {
     const int arity = static_cast<int>(c.in.size());
     const int categories = arity - 1;
@@ -60,6 +61,9 @@ void eval(OpCall& c) {
         if (d.size() > 0) d.setZero();
     }
     for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Col& d : c.d3) {
         if (d.size() > 0) d.setZero();
     }
     for (Eigen::Index r = 0; r < rows; ++r) {
@@ -74,6 +78,7 @@ void eval(OpCall& c) {
         c.value[r] = std::log(p);
         if (c.want_d1(k)) c.d1[k][r] = 1.0 / p;
         if (c.want_d2(k, k)) c.d2[pair_index(k, k, arity)][r] = -1.0 / (p * p);
+        if (c.want_d3(k, k, k)) c.d3[triple_index(k, k, k, arity)][r] = 2.0 / (p * p * p);
     }
     finish_rows(c, def);
 }

@@ -60,14 +60,15 @@ constexpr DistributionDef def{
     .discrete = true,
     .outcome = Domain::count,
     .args = args,
-    .op = {"multinomial", -1, &eval, false},
+    .op = {.name = "multinomial", .arity = -1, .eval = &eval, .third = true},
     .no_cdf = "multinomial's outcome is a vector of counts, which has no distribution function",
     .vector_outcome = true,
     .sample_vector = &sample,
     .expected_entry = &expected_entry};
 
-// d/dp_k = n_k/p_k,  d2/dp_k^2 = -n_k/p_k^2 (0 where n_k = 0), and no
-// cross partials: the log density is a sum of one term per category.
+// d/dp_k = n_k/p_k,  d2/dp_k^2 = -n_k/p_k^2,  d3/dp_k^3 = 2 n_k/p_k^3 (0
+// where n_k = 0), and no cross partials: the log density is a sum of one
+// term per category.
 void eval(OpCall& c) {
     const int arity = static_cast<int>(c.in.size());
     MLEC_ASSERT_PRECONDITION(arity % 2 == 0);
@@ -77,6 +78,9 @@ void eval(OpCall& c) {
         if (d.size() > 0) d.setZero();
     }
     for (Col& d : c.d2) {
+        if (d.size() > 0) d.setZero();
+    }
+    for (Col& d : c.d3) {
         if (d.size() > 0) d.setZero();
     }
     for (Eigen::Index r = 0; r < rows; ++r) {
@@ -100,6 +104,7 @@ void eval(OpCall& c) {
             const int ip = k_count + k;
             if (c.want_d1(ip)) c.d1[ip][r] = n / p;
             if (c.want_d2(ip, ip)) c.d2[pair_index(ip, ip, arity)][r] = -n / (p * p);
+            if (c.want_d3(ip, ip, ip)) c.d3[triple_index(ip, ip, ip, arity)][r] = 2 * n / (p * p * p);
         }
         c.value[r] = value + special::log_factorial(trials);
     }

@@ -56,7 +56,7 @@ constexpr DistributionDef def{.name = "skew_normal",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"skew_normal", 4, &eval, false},
+                              .op = {.name = "skew_normal", .arity = 4, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"skew_normal_lcdf", 4, &lcdf, false},
@@ -97,7 +97,55 @@ LogPhi log_phi_terms(double t) {
 //   d2/dalpha dy = -d2/dalpha dxi = m/omega
 //   d2/dalpha domega = -z m/omega
 // (l2 in (-1, 0), so no sum above cancels but where the true partial
-// crosses zero.)
+// crosses zero.) Third partials, with l3 = L''' (special::log_phi_third,
+// tail-exact) and m' = dm/dt = 2 l2 + t l3: h''' = alpha^3 l3, so the
+// y, xi, omega block (location_scale_third) has the numerators
+//   n30 = alpha^3 l3    n21 = 2 - 2 alpha^2 l2 - alpha^2 t l3
+//   n12 = -6z + 2 alpha l1 + 4 alpha t l2 + alpha t^2 l3
+//   n03 = -(2 - 12 z^2 + 6 t l1 + 6 t^2 l2 + t^3 l3)
+// and with alpha (dt/domega = -t/omega, dz/domega = -z/omega):
+//   d3/dalpha dy2 = d3/dalpha dxi2 = -d3/dalpha dy dxi = alpha m'/omega^2
+//   d3/dalpha dy domega = -d3/dalpha dxi domega = -(m + t m')/omega^2
+//   d3/dalpha domega2 = z (2m + t m')/omega^2
+//   d3/dalpha2 dy = -d3/dalpha2 dxi = z m'/omega
+//   d3/dalpha2 domega = -z^2 m'/omega      d3/dalpha3 = z^3 l3
+// The third partials (above), in a function of their own: inlined into
+// eval, they make GCC 12 warn falsely (-Wuninitialized) inside Eigen's
+// vectorized log (as in lognormal).
+void third_partials(OpCall& c, const Eigen::ArrayXd& z, const Eigen::ArrayXd& t, const Eigen::ArrayXd& l1,
+                    const Eigen::ArrayXd& l2, const Eigen::ArrayXd& m) {
+    const ConstCol& omega = c.in[2];
+    const ConstCol& alpha = c.in[ia];
+    const Eigen::Index rows = z.size();
+    Eigen::ArrayXd l3(rows);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        const double third = special::log_phi_third(t[r])[3];
+        l3[r] = l1[r] > 0 ? third : 0.0;  // t > 38: the limits, as l1 and l2
+    }
+    const Eigen::ArrayXd a2 = alpha.square();
+    location_scale_third(c, 0, 1, 2, omega, a2 * alpha * l3, 2.0 - 2.0 * a2 * l2 - a2 * t * l3,
+                         -6.0 * z + 2.0 * alpha * l1 + 4.0 * alpha * t * l2 + alpha * t.square() * l3,
+                         -(2.0 - 12.0 * z.square() + 6.0 * t * l1 + 6.0 * t.square() * l2 + t.cube() * l3));
+    const Eigen::ArrayXd m1 = 2.0 * l2 + t * l3;  // m'
+    const auto inv_o = omega.inverse();
+    auto put = [&](int i, int j, int k, const auto& value) {
+        if (c.want_d3(i, j, k)) c.d3[triple_index(i, j, k, arity)] = value;
+    };
+    const Eigen::ArrayXd a_yy = alpha * m1 * inv_o.square();
+    put(ia, 0, 0, a_yy);
+    put(ia, 1, 1, a_yy);
+    put(ia, 0, 1, -a_yy);
+    const Eigen::ArrayXd a_yo = -(m + t * m1) * inv_o.square();
+    put(ia, 0, 2, a_yo);
+    put(ia, 1, 2, -a_yo);
+    put(ia, 2, 2, z * (2.0 * m + t * m1) * inv_o.square());
+    const Eigen::ArrayXd aa_y = z * m1 * inv_o;
+    put(ia, ia, 0, aa_y);
+    put(ia, ia, 1, -aa_y);
+    put(ia, ia, 2, -z.square() * m1 * inv_o);
+    put(ia, ia, ia, z.cube() * l3);
+}
+
 void eval(OpCall& c) {
     const ConstCol& y = c.in[0];
     const ConstCol& xi = c.in[1];
@@ -126,6 +174,7 @@ void eval(OpCall& c) {
         if (c.want_d2(0, ia)) c.d2[pair_index(0, ia, arity)] = m / omega;
         if (c.want_d2(1, ia)) c.d2[pair_index(1, ia, arity)] = -m / omega;
         if (c.want_d2(2, ia)) c.d2[pair_index(2, ia, arity)] = -z * m / omega;
+        if (c.want_any_d3()) third_partials(c, z, t, l1, l2, m);
     }
     finish_rows(c, def);
 }

@@ -9,6 +9,7 @@
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/incomplete_beta.hpp"
+#include "runtime/distributions/polygamma2_diff.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -40,7 +41,7 @@ constexpr DistributionDef def{.name = "student_t",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"student_t", 4, &eval, false},
+                              .op = {.name = "student_t", .arity = 4, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"student_t_lcdf", 4, &lcdf, false},
@@ -57,21 +58,27 @@ struct NuTerms {
     double c = 0;   // C(nu)
     double c1 = 0;  // C'(nu)
     double c2 = 0;  // C''(nu)
+    double c3 = 0;  // C'''(nu)
 };
 
 // C'  = (psi((nu+1)/2) - psi(nu/2))/2 - 1/(2 nu) = psi_rem/2 + log1pmx(1/nu)/2
 // C'' = (psi1((nu+1)/2) - psi1(nu/2))/4 + 1/(2 nu^2) = tri_rem/4 + 1/(2 nu^2 (nu + 1))
-// with psi_rem, tri_rem = polygamma_diff(nu/2, 1/2): both tend to 0 like
-// 1/nu^2 and 1/nu^3 as the normal limit is approached, and are formed
-// without cancelling their O(1/nu) parts. polygamma_diff needs nu/2 > 0:
+// C''' = (psi2((nu+1)/2) - psi2(nu/2))/8 - 1/nu^3 = quad_rem/8 - (3 nu + 2)/(2 nu^3 (nu + 1)^2)
+// with psi_rem, tri_rem = polygamma_diff(nu/2, 1/2) and quad_rem =
+// polygamma2_diff(nu/2, 1/2) (psi2 = polygamma(2, .)): they tend to 0 like
+// 1/nu^2, 1/nu^3 and 1/nu^4 as the normal limit is approached, and are
+// formed without cancelling their O(1/nu) parts. polygamma_diff needs nu/2 > 0:
 // a nu outside (0, inf), or one so small that nu/2 rounds to 0, gives NaN,
 // which finish_rows turns into -inf.
-NuTerms nu_terms(double nu, bool want_c1, bool want_c2) {
+NuTerms nu_terms(double nu, bool want_c1, bool want_c2, bool want_c3) {
     NuTerms t;
     const double x = 0.5 * nu;
     if (!in_domain_fast(args[0].domain, x)) {
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-        return {nan, nan, nan};
+        return {nan, nan, nan, nan};
+    }
+    if (want_c3) {
+        t.c3 = 0.125 * polygamma2_diff(x, 0.5) - (3.0 * nu + 2.0) / (2.0 * nu * nu * nu * (nu + 1.0) * (nu + 1.0));
     }
     if (x >= 10) {
         t.c =
@@ -99,6 +106,56 @@ NuTerms nu_terms(double nu, bool want_c1, bool want_c2) {
 //   d2/dnu dy = -d2/dnu dmu = -m (t - q/nu)/(sqrt(nu) sigma)
 //   d2/dnu dsigma = t (t - q/nu)/sigma
 // (log1pmx(-t) + t: the two O(z^2/nu) terms of d/dnu cancel analytically.)
+// Third partials, with A = nu + 1, w = 3q - t, r = sqrt(nu) and, at fixed
+// z, dt/dnu = -tq/nu, dq/dnu = tq/nu, dm/dnu = -m (q - t)/(2 nu):
+//   h''' = 2 A m q w/nu^(3/2)  (cauchy's, scaled), so the y, mu, sigma block
+//   (location_scale_third) has the numerators
+//     n30 = 2A m q w/(nu r)    n21 = (2A/nu)(q (q - t) - m^2 w)
+//     n12 = (2A m/r)(-1 - 2(q - t) + t w)
+//     n03 = -(2 - 6A t - 6A t (q - t) + 2A t^2 w);
+//   and with one nu (d/dnu of the second partials above):
+//     d3/dnu dy2 = d3/dnu dmu2 = -d3/dnu dy dmu = q ((q - t) - A t w)/(nu^2 sigma^2)
+//     d3/dnu dy dsigma = -d3/dnu dmu dsigma = 2 m q (1 - A (q - t)/nu)/(r sigma^2)
+//     d3/dnu dsigma2 = t (A q w/nu - 1 - 2q)/sigma^2
+//     d3/dnu2 dy = -d3/dnu2 dmu = -2 m q (q - nu t)/(r nu^2 sigma)
+//     d3/dnu2 dsigma = 2 t q (q - nu t)/(nu^2 sigma)
+//     d3/dnu3 = C''' + (t^2 + 2tq (q - nu t)/nu)/(2 nu^2) - ((nu - 1) t^2 - 2tq)/nu^3
+// The third partials (above) but C''', in a function of their own: inlined
+// into eval, they make GCC 12 warn falsely (-Wuninitialized) inside Eigen's
+// vectorized log (as in lognormal and weibull).
+void third_partials(OpCall& c, const Eigen::ArrayXd& r, const Eigen::ArrayXd& q, const Eigen::ArrayXd& t,
+                    const Eigen::ArrayXd& m) {
+    const ConstCol& nu = c.in[inu];
+    const ConstCol& sigma = c.in[isig];
+    const Eigen::ArrayXd a = nu + 1.0;
+    const Eigen::ArrayXd w = 3.0 * q - t;
+    location_scale_third(c, iy, imu, isig, sigma, 2.0 * a * m * q * w / (nu * r),
+                         (2.0 * a / nu) * (q * (q - t) - m.square() * w),
+                         (2.0 * a * m / r) * (-1.0 - 2.0 * (q - t) + t * w),
+                         -(2.0 - 6.0 * a * t - 6.0 * a * t * (q - t) + 2.0 * a * t.square() * w));
+    const auto inv_s2 = sigma.inverse().square();
+    auto put = [&](int i, int j, int k, const auto& value) {
+        if (c.want_d3(i, j, k)) c.d3[triple_index(i, j, k, arity)] = value;
+    };
+    const Eigen::ArrayXd nu_yy = q * ((q - t) - a * t * w) / nu.square() * inv_s2;
+    put(inu, iy, iy, nu_yy);
+    put(inu, imu, imu, nu_yy);
+    put(inu, iy, imu, -nu_yy);
+    const Eigen::ArrayXd nu_ys = 2.0 * m * q * (1.0 - a * (q - t) / nu) / r * inv_s2;
+    put(inu, iy, isig, nu_ys);
+    put(inu, imu, isig, -nu_ys);
+    put(inu, isig, isig, t * (a * q * w / nu - 1.0 - 2.0 * q) * inv_s2);
+    const Eigen::ArrayXd nunu_y = -2.0 * m * q * (q - nu * t) / (r * nu.square() * sigma);
+    put(inu, inu, iy, nunu_y);
+    put(inu, inu, imu, -nunu_y);
+    put(inu, inu, isig, 2.0 * t * q * (q - nu * t) / (nu.square() * sigma));
+    if (c.want_d3(inu, inu, inu)) {
+        c.d3[triple_index(inu, inu, inu, arity)] +=
+            (t.square() + 2.0 * t * q * (q - nu * t) / nu) / (2.0 * nu.square()) -
+            ((nu - 1.0) * t.square() - 2.0 * t * q) / nu.cube();
+    }
+}
+
 void eval(OpCall& c) {
     const ConstCol& y = c.in[iy];
     const ConstCol& nu = c.in[inu];
@@ -107,16 +164,18 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     const bool d_nu = c.want_d1(inu);
     const bool d_nunu = c.want_d2(inu, inu);
+    const bool d_nununu = c.want_d3(inu, inu, inu);
     double last = std::numeric_limits<double>::quiet_NaN();
     NuTerms nt;
     for (Eigen::Index r = 0; r < rows; ++r) {
         if (!(nu[r] == last)) {
             last = nu[r];
-            nt = nu_terms(last, d_nu, d_nunu);
+            nt = nu_terms(last, d_nu, d_nunu, d_nununu);
         }
         c.value[r] = nt.c;
         if (d_nu) c.d1[inu][r] = nt.c1;
         if (d_nunu) c.d2[pair_index(inu, inu, arity)][r] = nt.c2;
+        if (d_nununu) c.d3[triple_index(inu, inu, inu, arity)][r] = nt.c3;
     }
     const Eigen::ArrayXd sqrt_nu = nu.sqrt();
     const Eigen::ArrayXd z = (y - mu) / sigma;
@@ -154,6 +213,7 @@ void eval(OpCall& c) {
             if (d_munu) c.d2[pair_index(imu, inu, arity)] = -g;
         }
         if (c.want_d2(inu, isig)) c.d2[pair_index(inu, isig, arity)] = t * (t - q / nu) / sigma;
+        if (c.want_any_d3()) third_partials(c, sqrt_nu, q, t, m);
     }
     finish_rows(c, def);
 }
@@ -185,7 +245,7 @@ LogSide<2> upper_tail(double u, double nu) {
     const double l_nunu = x_c > 0 ? b.d2[pair_index(0, 0, 3)] * x_nu * x_nu + b.d2[pair_index(0, 1, 3)] * x_nu +
                                         0.25 * b.d2[pair_index(1, 1, 3)] - lx * 2 * x * x * x_c / (nu * nu)
                                   : 0.0;
-    const NuTerms nt = nu_terms(nu, true, false);
+    const NuTerms nt = nu_terms(nu, true, false, false);
     const double l_u = x_c > 0 ? lx * (-2 * x * x * u / nu) : -2 * std::exp(nt.c);
     const double lm = x_c < 0.5 ? log1pmx(-x_c) : x_c + std::log(x);
     const double g = nt.c1 + 0.5 * lm + 0.5 * x_c / nu;

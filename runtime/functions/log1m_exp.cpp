@@ -51,7 +51,7 @@ void eval_log_diff_exp(OpCall& c) {
     const bool dab = c.want_d2(0, 1);
     const bool dbb = c.want_d2(1, 1);
     const bool want_d2 = daa || dab || dbb;
-    const bool want_d3 = !c.d3.empty() && c.want_any_d3();
+    const bool want_d3 = c.want_any_d3();
     for (Eigen::Index i = 0; i < n; ++i) {
         std::array<double, 4> g;
         double d1a;

@@ -114,6 +114,8 @@ std::array<double, 3> log_phi(double x, bool want_d1, bool want_d2) {
     return {f[0], f[1], f[2]};
 }
 
+std::array<double, 4> log_phi_third(double x) { return fn::log_phi_at(x, true, true, true); }
+
 }  // namespace mlec::rt::special
 
 namespace mlec::rt {

@@ -64,7 +64,7 @@ MLEC_CDF_TEST(student_t) {
 
 TEST_CASE("student_t near its normal limit and in the far tail") {
     const auto& op = dist("student_t").op;
-    // nu -> inf: the normal log density; d/dnu against 50 digits
+    // nu -> inf: the normal log density; d/dnu (to the third) against 50 digits
     for (const Row& x : std::vector<Row>{{0.5, 1e10, 0, 1}, {2.5, 1e6, 0.5, 2}, {1, 40, 0, 1}, {3, 25, 1, 0.5}}) {
         const Evaluated e = mlec::test::eval_one(op, x);
         INFO(mlec::test::show(x));
@@ -84,12 +84,16 @@ TEST_CASE("student_t near its normal limit and in the far tail") {
         const double d2 = static_cast<double>((big(nu + h) - 2 * big(nu) + big(nu - h)) / (h * h));
         CHECK(e.d1[1] == Approx(d1).epsilon(1e-9));
         CHECK(e.d2[mlec::rt::pair_index(1, 1, 4)] == Approx(d2).epsilon(1e-6));
+        const double d3 = static_cast<double>((big(nu + 2 * h) - 2 * big(nu + h) + 2 * big(nu - h) - big(nu - 2 * h)) /
+                                              (2 * h * h * h));
+        CHECK(e.d3[mlec::rt::triple_index(1, 1, 1, 4)] == Approx(d3).epsilon(1e-6));
     }
     // z^2 overflows: log1p(z^2/nu) = 2 log|u| + log1p(1/u^2), partials finite
     const Evaluated far = mlec::test::eval_one(op, {1e200, 2, 0, 1});
     CHECK(far.value == Approx(big_student_t_value(1e200, 2, 0, 1)).epsilon(1e-14));
     for (double v : far.d1) CHECK(std::isfinite(v));
     for (double v : far.d2) CHECK(std::isfinite(v));
+    for (double v : far.d3) CHECK(std::isfinite(v));
     // d/dsigma -> nu/sigma as |z| -> inf (nu (z^2 - 1)/(sigma (nu + z^2)))
     CHECK(far.d1[3] == Approx(2.0).epsilon(1e-14));
 }
