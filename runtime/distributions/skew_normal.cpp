@@ -11,6 +11,9 @@
 // The distribution functions integrate the density in the log domain (see
 // lower_side below): F = Phi(z) - 2 T(z, alpha) with Owen's T cancels in a
 // tail (z < 0 < alpha, and 1 - F for alpha < 0 < z) to nothing.
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/tail_integral.hpp"
