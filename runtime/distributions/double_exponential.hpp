@@ -16,7 +16,11 @@
 // The tables are built once (thread-safe static initialization) and shared.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace mlec::rt::detail {
@@ -50,5 +54,71 @@ const DeRule& exp_sinh_rule();
 
 // tanh-sinh on [0, 1], 0 <= t <= 6: distances to the ends down to 1e-260.
 const DeRule& tanh_sinh_rule();
+
+// The integrals of the N components of f (a std::array<double, N>) from the
+// same nodes, over [0, inf) by exp-sinh (`length` infinite) or over
+// [0, length] by tanh-sinh. Levels are added, from level 2 on, until each
+// component has changed by at most tol times its L1 norm (the integral of
+// its absolute value), or 16 eps of it, the rounding of the sums themselves
+// (below that a change is noise, and several components would seldom fall
+// under it on the same level), up to max_level; on each level an arm of the t line
+// stops after two consecutive nodes whose terms are below eps times the L1
+// norm of the level before, where the weights have vanished.
+template <std::size_t N, class F>
+std::array<double, N> integrate_double_exponential(const F& f, double length, double tol) {
+    const bool half_line = std::isinf(length);
+    const DeRule& rule = half_line ? exp_sinh_rule() : tanh_sinh_rule();
+    std::array<double, N> sum{};
+    std::array<double, N> abs_sum{};
+    std::array<double, N> value{};
+    std::array<double, N> l1{};
+    double l1_total = 0;
+    // Adds the node's terms; returns their size.
+    const auto add = [&](double x, double weight) {
+        const std::array<double, N> y = f(x);
+        double size = 0;
+        for (std::size_t k = 0; k < N; ++k) {
+            sum[k] += weight * y[k];
+            abs_sum[k] += weight * std::abs(y[k]);
+            size += weight * std::abs(y[k]);
+        }
+        return size;
+    };
+    // One arm: x from a node (its distance from the end `from_end` is
+    // measured from: 0, or `length`, the nodes near it as length - d).
+    const auto walk = [&](const std::vector<DeNode>& nodes, bool from_end, bool skip_middle, double small) {
+        double last = small + 1;
+        for (const DeNode& n : nodes) {
+            if (skip_middle && n.t == 0) continue;
+            const double x = half_line ? n.offset : from_end ? length - length * n.offset : length * n.offset;
+            const double size = add(x, half_line ? n.weight : length * n.weight);
+            if (size < small && last < small) break;
+            last = size;
+        }
+    };
+    constexpr double eps = std::numeric_limits<double>::epsilon();
+    const double bound = std::max(tol, 16 * eps);
+    for (int level = 0; level <= DeRule::max_level; ++level) {
+        const auto lu = static_cast<std::size_t>(level);
+        const double small = level == 0 ? 0.0 : eps * l1_total;
+        walk(rule.positive[lu], true, false, small);
+        if (half_line) {
+            walk(rule.negative[lu], false, false, small);
+        } else {
+            walk(rule.positive[lu], false, true, small);
+        }
+        bool converged = level >= 2;
+        l1_total = 0;
+        for (std::size_t k = 0; k < N; ++k) {
+            const double next = std::ldexp(sum[k], -level);
+            l1[k] = std::ldexp(abs_sum[k], -level);
+            l1_total += l1[k];
+            converged = converged && std::abs(next - value[k]) <= bound * l1[k];
+            value[k] = next;
+        }
+        if (converged) break;
+    }
+    return value;
+}
 
 }  // namespace mlec::rt::detail
