@@ -13,7 +13,8 @@
 // tail (z < 0 < alpha, and 1 - F for alpha < 0 < z) to nothing.
 #include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
-#include "runtime/distributions/tail_integral.hpp"
+#include "runtime/distributions/double_exponential.hpp"
+#include "runtime/distributions/log_side.hpp"
 #include "runtime/random.hpp"
 #include "runtime/special_functions.hpp"
 
@@ -224,9 +225,8 @@ PhiTerms phi_terms(double x) {
 
 // log F(z; a) and its partials in (z, a) (d2 packed by pair_index(., ., 2)).
 LogSide<2> lower_side(double z, double a) {
-    static boost::math::quadrature::exp_sinh<double, special::Policy> half_line(12);
-    static boost::math::quadrature::tanh_sinh<double, special::Policy> segment(12);
     constexpr double tol = 1e-15;
+    constexpr double inf = std::numeric_limits<double>::infinity();
     const double x0 = a * z;
     const PhiTerms p0 = phi_terms(x0);
     const double c = 1 + a * a;
@@ -243,20 +243,24 @@ LogSide<2> lower_side(double z, double a) {
         }
         return {u * (z - 0.5 * u) + p1.l - p0.l, u + a * (p1.r - p0.r), (z - u) * p1.r - z * p0.r};
     };
-    // The integrand is exp(E(u)) times part(E); 0 where its Gaussian factor
-    // alone is below e^-750 (the rest of E is negative in the first form,
-    // r falling, and below log 2 in the second), without evaluating log Phi
-    // at an argument that may have overflowed.
-    const auto integrand = [&](double u, const auto& part) {
-        if ((q_form ? c : 1.0) * u * (z - 0.5 * u) < -750) return 0.0;
+    // The integrands of J, J_z and J_a, exp(E(u)) times (1, E_z, E_a), from
+    // one evaluation of E; 0 where its Gaussian factor alone is below e^-750
+    // (the rest of E is negative in the first form, r falling, and below
+    // log 2 in the second), without evaluating log Phi at an argument that
+    // may have overflowed.
+    const auto integrands = [&](double u) {
+        if ((q_form ? c : 1.0) * u * (z - 0.5 * u) < -750) return std::array<double, 3>{};
         const Exponent e = exponent(u);
         const double w = std::exp(e.e);
-        return w == 0 ? 0.0 : w * part(e);
+        if (w == 0) return std::array<double, 3>{};
+        return std::array<double, 3>{w, w * e.ez, w * e.ea};
     };
     // Over u >= u0, in units `width` of the integrand's decay there.
-    const auto from = [&](double u0, double width, const auto& part) {
-        const auto f = [&](double v) { return integrand(u0 + width * v, part); };
-        return width * half_line.integrate(f, 0.0, std::numeric_limits<double>::infinity(), tol);
+    const auto from = [&](double u0, double width) {
+        std::array<double, 3> out =
+            integrate_double_exponential<3>([&](double v) { return integrands(u0 + width * v); }, inf, tol);
+        for (double& v : out) v *= width;
+        return out;
     };
     // For z, a > 0, Phi(a (z - u)) falls from 1 to 0 within 1/a of u = z, a
     // kink for large a: [0, z] and the rest (at width 1/sqrt(1 + a^2)) are
@@ -265,14 +269,15 @@ LogSide<2> lower_side(double z, double a) {
     // integrand falls slowly.
     const bool kink = z > 0 && a > 0;
     const double width = 1 / std::max(-z + a * p0.r, std::sqrt(1 - a * a * p0.dr));
-    const auto integral = [&](const auto& part) {
-        if (!kink) return from(0.0, width, part);
-        const auto f = [&](double u) { return integrand(u, part); };
-        return segment.integrate(f, 0.0, z, tol) + from(z, 1 / std::sqrt(c), part);
-    };
-    const double j = integral([](const Exponent&) { return 1.0; });
-    const double jz = integral([](const Exponent& e) { return e.ez; });
-    const double ja = integral([](const Exponent& e) { return e.ea; });
+    std::array<double, 3> js{};
+    if (kink) {
+        const std::array<double, 3> near = integrate_double_exponential<3>(integrands, z, tol);
+        const std::array<double, 3> far = from(z, 1 / std::sqrt(c));
+        for (std::size_t k = 0; k < 3; ++k) js[k] = near[k] + far[k];
+    } else {
+        js = from(0.0, width);
+    }
+    const auto [j, jz, ja] = js;
     LogSide<2> s;
     s.value = log_2 - log_sqrt_2pi - 0.5 * z * z + p0.l + std::log(j);
     s.d1 = {1 / j, -p0.r / (c * j)};
