@@ -242,6 +242,8 @@ Value Checker::shaped_entry(const ast::Expr& e, const ast::Index& ix, const Valu
             constant[i] = static_cast<int>(v) - 1;
         } else if (!node.deps.empty()) {
             fail(ix.indices[i].span, "an index cannot depend on parameters");
+        } else if (!node.effects.empty()) {
+            fail(ix.indices[i].span, "an index cannot depend on random effects");
         } else {
             if (by_data) fail(ix.indices[i].span, "at most one index may be a data column");
             by_data = i;

@@ -145,6 +145,17 @@ Value Checker::random_entry(const ast::Expr& e, const ast::Index& ix, const Rand
     return Value::scalar(entry.node);
 }
 
+// A random effect is no more data than a parameter is, even with a
+// constant sd (then its node has no parameter below it).
+void Checker::refuse_random_effects(int node, Span span, const std::string& what) const {
+    const std::vector<int>& effects = out_.graph.node(node).effects;
+    if (effects.empty()) return;
+    for (const RandomEffect& r : out_.random_effects)
+        if (r.effect == effects.front())
+            fail(span, what + " depends on random effect '" + r.name + "'; it must be data");
+    fail(span, what + " depends on a random effect; it must be data");
+}
+
 // A random effect that reaches no term says nothing, and its standard
 // deviation could not be estimated: an error, as for such a parameter.
 void Checker::check_random_effects_reached() {

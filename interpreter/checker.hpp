@@ -257,6 +257,9 @@ private:
     std::optional<std::pair<std::string, Span>> random_use(const ast::Expr& e) const;
     Value random_entry(const ast::Expr& e, const ast::Index& ix, const RandomEntry& entry);
     void check_random_effects_reached();
+    // Fails when `node` depends on a random effect where data are needed:
+    // "<what> depends on random effect 'u'; it must be data".
+    void refuse_random_effects(int node, Span span, const std::string& what) const;
 
     // ---- check_censoring.cpp -----------------------------------------------
     int data_only(const ast::Expr& e, const std::string& what);
