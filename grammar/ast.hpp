@@ -169,9 +169,20 @@ struct Def {
     Expr body;
 };
 
+// random u[g] ~ normal(0, s): random effects u, one per level of column g,
+// independent N(0, s^2) (docs/language.md, "Random effects"). The parser
+// makes sure of the form name[column] ~ call; the interpreter checks the
+// distribution and its arguments.
+struct Random {
+    std::string name;  // u
+    Span name_span;
+    DataName column;    // g
+    Expr distribution;  // always a Call
+};
+
 struct Statement {
     Span span;
-    std::variant<Sample, Assign, Param, Data, TargetAdd, WeightBy, Report, Def> node;
+    std::variant<Sample, Assign, Param, Data, TargetAdd, WeightBy, Report, Def, Random> node;
 };
 
 struct Model {

@@ -247,7 +247,15 @@ struct Def : Located {
     Expression body;
 };
 
-struct Statement : x3::variant<Param, Data, Target, Weight, Report, Def, Assign, Sample> {
+// random: 'random' sample   (as in `random u[g] ~ normal(0, s)`; the
+// interpreter checks what the sample may be)
+struct Random : Located {
+    Random() = default;
+    Random(Sample s) : sample(std::move(s)) {}
+    Sample sample;
+};
+
+struct Statement : x3::variant<Param, Data, Target, Weight, Report, Def, Random, Assign, Sample> {
     using base_type::base_type;
     using base_type::operator=;
 };

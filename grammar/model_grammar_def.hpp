@@ -142,6 +142,8 @@ struct def_arguments_class;
 struct def_argument_class : annotate_position {};
 struct def_close_class;
 struct def_equals_class;
+struct random_class : annotate_position {};
+struct random_single_class;
 struct statement_class;
 struct statement_end_class;
 struct end_of_model_class;
@@ -219,6 +221,8 @@ const x3::rule<def_arguments_class, std::vector<syntax::Name>> def_arguments = "
 const x3::rule<def_argument_class, syntax::Name> def_argument = "def_argument";
 const x3::rule<def_close_class> def_close = "def_close";
 const x3::rule<def_equals_class> def_equals = "def_equals";
+const x3::rule<random_class, syntax::Random> random = "random";
+const x3::rule<random_single_class> random_single = "random_single";
 const x3::rule<statement_class, syntax::Statement> statement = "statement";
 const x3::rule<statement_end_class> statement_end = "statement_end";
 const x3::rule<end_of_model_class> end_of_model = "statement";
@@ -344,8 +348,15 @@ const auto def_argument_def = name;
 const auto def_close_def = lit(')');
 const auto def_equals_def = lit('=');
 
+// random u[g] ~ normal(0, s): random effects, one per level of column g
+// (docs/language.md, "Random effects"). As with `weight`, a column or
+// local named `random` stays usable. Correlated effects, `random (a, b)[g]
+// ~ ...`, are recognized by their '(' name ',' and refused (random_single).
+const auto random_def = (keyword("random") >> !(lit('~') | lit('=') | lit("+="))) > random_single > sample;
+const auto random_single_def = !(lit('(') >> name_text >> lit(','));
+
 // Keywords first: they are reserved where a statement starts.
-const auto statement_def = param | data | target | weight | report | def | assign | sample;
+const auto statement_def = param | data | target | weight | report | def | random | assign | sample;
 const auto statement_end_def = separator | &x3::eoi;
 const auto end_of_model_def = x3::eoi;
 const auto model_def = *separator >> *((statement > statement_end) >> *separator) > end_of_model;
@@ -361,7 +372,7 @@ BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, cens
                     simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,
                     lower_bound, upper_bound, data, data_name, target, plus_assign, per_column, weight, report,
                     report_name, report_equals, def, def_name, def_open, def_arguments, def_argument, def_close,
-                    def_equals, statement, statement_end, end_of_model, model)
+                    def_equals, random, random_single, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

@@ -386,6 +386,30 @@ private:
         return {span(node), std::move(def)};
     }
 
+    // random u[g] ~ normal(0, s): the effects' name and grouping column,
+    // written name[column]; anything else is said here, where the form is.
+    ast::Statement statement(const syntax::Random& node) {
+        ast::Statement sample = statement(node.sample);
+        auto& written = std::get<ast::Sample>(sample.node);
+        const std::string example = "as in 'random u[g] ~ normal(0, s)'";
+        const auto* index = std::get_if<ast::Index>(&written.outcome.node);
+        const auto* column =
+            index && index->indices.size() == 1 ? std::get_if<ast::Name>(&index->indices[0].node) : nullptr;
+        if (!column) {
+            fail(written.outcome.span,
+                 "random effects are written name[column], one per level of a data column, " + example);
+            return {span(node), ast::Random{}};
+        }
+        if (written.censoring || written.truncation) {
+            fail(written.censoring ? written.censoring->span : written.truncation->span,
+                 "random effects are not censored or truncated: their distribution is normal(0, sd), " + example);
+            return {span(node), ast::Random{}};
+        }
+        ast::Random out{index->name, index->name_span, ast::DataName{column->name, index->indices[0].span},
+                        std::move(written.distribution)};
+        return {span(node), std::move(out)};
+    }
+
     ast::Statement statement(const syntax::Report& node) {
         return {span(node), ast::Report{node.name.text, span(node.name), value(node.value)}};
     }

@@ -394,6 +394,13 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
     if (rule == "param_name") {
         return f.fail("expected a parameter name" + f.after, f.found.text == "in" ? "'in' is a keyword" : "");
     }
+    if (rule == "random_single") {
+        // (said at the '(' whatever follows: the statement is understood)
+        return ParseError{f.at_found,
+                          "correlated random effects, as in 'random (a, b)[g] ~ ...', are not yet available; "
+                          "declare each effect with its own statement, as in 'random a[g] ~ normal(0, sa)', "
+                          "and they are independent"};
+    }
     if (rule == "per_column") {
         return f.fail("expected a column name" + f.after, "as in 'target += normal_lpdf(u[g] | 0, tau) per g'");
     }

@@ -34,6 +34,7 @@ std::string key_text(const std::string& key) { return std::string("censored(").a
 // an interval's upper end.
 int Checker::data_only(const ast::Expr& e, const std::string& what) {
     const int node = scalar(e, what);
+    refuse_random_effects(node, e.span, what);
     const rt::Node& n = out_.graph.node(node);
     if (!n.deps.empty())
         fail(e.span, what + " depends on parameter '" + out_.parameters[static_cast<std::size_t>(n.deps.front())].name +
@@ -190,7 +191,7 @@ void Checker::add_bound_check(int y, int bound, bool upper, Span span, const std
                               const std::string& bound_what) {
     const rt::Node& yn = out_.graph.node(y);
     const rt::Node& b = out_.graph.node(bound);
-    if (!yn.deps.empty() || !b.deps.empty()) return;
+    if (!yn.deps.empty() || !b.deps.empty() || !yn.effects.empty() || !b.effects.empty()) return;
     if (yn.row_invariant && b.row_invariant) {
         const bool both_constant = yn.kind == rt::NodeKind::constant && b.kind == rt::NodeKind::constant;
         if (both_constant && (upper ? yn.constant > b.constant : yn.constant < b.constant))

@@ -184,6 +184,7 @@ Value Checker::variadic_call(const ast::Expr& e, const ast::Call& c, const rt::O
 }
 
 Value Checker::lower(const ast::Expr& e, const ast::Index& ix) {
+    if (auto it = randoms_.find(ix.name); it != randoms_.end()) return random_entry(e, ix, it->second);
     if (columns_.usable_column(ix.name) && !locals_.value(ix.name))
         fail(ix.name_span, "'" + ix.name + "' is a data column, one number per row; it cannot be indexed");
     if (const Value* local = locals_.value(ix.name)) return shaped_entry(e, ix, *local);
@@ -241,6 +242,8 @@ Value Checker::shaped_entry(const ast::Expr& e, const ast::Index& ix, const Valu
             constant[i] = static_cast<int>(v) - 1;
         } else if (!node.deps.empty()) {
             fail(ix.indices[i].span, "an index cannot depend on parameters");
+        } else if (!node.effects.empty()) {
+            fail(ix.indices[i].span, "an index cannot depend on random effects");
         } else {
             if (by_data) fail(ix.indices[i].span, "at most one index may be a data column");
             by_data = i;

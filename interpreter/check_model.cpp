@@ -64,6 +64,7 @@ CheckedModel Checker::run() {
                                            "the model has no sampling statement ('~') and no 'target +=': "
                                            "there is nothing to fit")};
     check_free_names();
+    check_random_effects_reached();
     check_parameters_reached();
     warn_unused_declarations();
     warn_parts_added_per_row();
@@ -80,6 +81,8 @@ void Checker::collect_declarations() {
         else if (const auto* a = std::get_if<ast::Assign>(&s.node)) locals_.collect(*a);
         else if (const auto* d = std::get_if<ast::Data>(&s.node)) columns_.list(*d);
     }
+    for (const ast::Statement& s : model_.statements)
+        if (const auto* r = std::get_if<ast::Random>(&s.node)) declare_random(*r);
 }
 
 void Checker::statement(const ast::Statement& s) {

@@ -66,6 +66,8 @@ void Checker::collect_used_names(const ast::Statement& s) {
                     for (const ast::CensorKey& k : n.censoring->keys) collect_used_names(k.value);
                 if (n.truncation && n.truncation->lower) collect_used_names(*n.truncation->lower);
                 if (n.truncation && n.truncation->upper) collect_used_names(*n.truncation->upper);
+            } else if constexpr (std::is_same_v<T, ast::Random>) {
+                collect_used_names(n.distribution);
             } else if constexpr (std::is_same_v<T, ast::Assign> || std::is_same_v<T, ast::TargetAdd> ||
                                  std::is_same_v<T, ast::WeightBy> || std::is_same_v<T, ast::Report>) {
                 collect_used_names(n.value);
@@ -104,6 +106,9 @@ Value Checker::resolve(const std::string& name, Span span) {
         return Value::scalar(columns_.numeric_column(name, *col, span));
     }
     if (is_function_name(name)) fail(span, "'" + name + "' is a function: call it as " + name + "(...)");
+    if (auto it = randoms_.find(name); it != randoms_.end())
+        fail(span, "'" + name + "' is a random effect, one per level of column '" + it->second.decl->column.name +
+                       "'; write " + name + "[" + it->second.decl->column.name + "]");
     const ParamEntry& p = parameter_entry(name, span);
     if (p.group)
         fail(span, "'" + name + "' has one entry per level of column '" + p.group_column + "'; write " + name + "[" +

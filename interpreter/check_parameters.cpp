@@ -55,6 +55,9 @@ void Checker::declare(const ast::Param& p) {
 // undefined. Declared parameters keep exactly the bounds the user wrote.
 void Checker::collect_implied_bounds() {
     for (const ast::Statement& s : model_.statements) {
+        // (the standard deviation of random effects is normal's sigma too)
+        if (const auto* r = std::get_if<ast::Random>(&s.node))
+            if (const auto* call = std::get_if<ast::Call>(&r->distribution.node)) imply_from(*call);
         const auto* sample = std::get_if<ast::Sample>(&s.node);
         if (!sample) continue;
         const auto* call = std::get_if<ast::Call>(&sample->distribution.node);

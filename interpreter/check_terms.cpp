@@ -120,6 +120,7 @@ int Checker::outcome_node(const ast::Expr& outcome, bool categorical) {
             if (d->vector_outcome) message.append(" '").append(d->name).append("'");
         fail(outcome.span, message);
     }
+    refuse_random_effects(y.node(), outcome.span, "the outcome of '~'");
     const rt::Node& yn = out_.graph.node(y.node());
     if (!yn.deps.empty())
         fail(outcome.span, "the outcome of '~' depends on parameter '" +
@@ -254,6 +255,7 @@ std::vector<std::pair<int, Span>> Checker::vector_outcome_entries(const ast::Exp
     std::vector<std::pair<int, Span>> entries;
     for (std::size_t k = 0; k < y.nodes.size(); ++k) {
         const Span span = literal ? literal->elements[k].span : outcome.span;
+        refuse_random_effects(y.nodes[k], span, "the outcome of '~'");
         const rt::Node& n = out_.graph.node(y.nodes[k]);
         if (!n.deps.empty())
             fail(span, "the outcome of '~' depends on parameter '" +
@@ -374,7 +376,7 @@ std::vector<int> Checker::mixture_log_weights(const ast::Expr& weights, std::siz
 
 void Checker::add_check(int node, Span span, rt::Domain domain, int max, std::string what) {
     const rt::Node& n = out_.graph.node(node);
-    if (!n.deps.empty() || n.row_invariant || (domain == rt::Domain::real && max == 0)) return;
+    if (!n.deps.empty() || !n.effects.empty() || n.row_invariant || (domain == rt::Domain::real && max == 0)) return;
     DataCheck check{node, span, domain, max, std::move(what)};
     check.guards = guards_;
     out_.checks.push_back(std::move(check));
@@ -391,7 +393,9 @@ void Checker::add_limit_checks(const rt::DistributionDef& dist, const Inputs& in
     for (const rt::OutcomeLimit& limit : dist.limits) {
         const int bound = in.nodes[static_cast<std::size_t>(limit.arg) + 1];  // (scalar arguments only)
         const rt::Node& b = out_.graph.node(bound);
-        if (!y.deps.empty() || !b.deps.empty() || (y.row_invariant && b.row_invariant)) continue;
+        if (!y.deps.empty() || !b.deps.empty() || !y.effects.empty() || !b.effects.empty() ||
+            (y.row_invariant && b.row_invariant))
+            continue;
         const std::string argument(dist.args[static_cast<std::size_t>(limit.arg)].name);
         out_.checks.push_back(DataCheck{in.nodes[0], span, rt::Domain::real, 0, written + " outcome", bound,
                                         limit.upper, written + "'s " + argument});

@@ -9,6 +9,7 @@ void Checker::visit(const ast::Statement& s, const ast::WeightBy& w) {
     if (weight_at_) fail(s.span, "the rows' weights are already given at " + location_of(*weight_at_));
     const Value v = expression(w.value);
     if (!v.is_scalar()) fail(w.value.span, "a weight is one number per row, but this is " + describe(v));
+    refuse_random_effects(v.node(), w.value.span, "a weight");
     const rt::Node& node = out_.graph.node(v.node());
     if (!node.deps.empty()) fail(w.value.span, "a weight must be data: this depends on parameters");
     if (node.row_invariant)

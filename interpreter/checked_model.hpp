@@ -177,6 +177,20 @@ struct GroupTerm {
     std::vector<int> data_columns{};  // the other graph columns the term uses
 };
 
+// Random effects, `random u[g] ~ normal(0, s)` (docs/language.md, "Random
+// effects"): one graph effect of spherical coordinates z ~ N(0, 1), one per
+// level of g, and u[g] is the node s * z on each row (u = s z, as lme4
+// writes it), so s enters only the rows' likelihood and may reach 0.
+struct RandomEffect {
+    std::string name;    // u
+    std::string column;  // g
+    Span span;           // the statement
+    int effect = -1;     // graph effect id (rt::Graph::effects())
+    int effect_node = -1;
+    int scale_node = -1;                   // s, a row-invariant node of parameters and constants
+    std::vector<std::string> level_names;  // level k is level_names[k - 1]: "u[subject 308]"
+};
+
 struct CheckedModel {
     rt::Graph graph;
     std::vector<ParameterInfo> parameters;  // index = position in theta
@@ -185,6 +199,7 @@ struct CheckedModel {
     std::vector<TermInfo> terms;            // same order as graph.terms()
     std::vector<DataCheck> checks;
     std::vector<GroupTerm> group_terms;
+    std::vector<RandomEffect> random_effects;  // in the model's order
     // A `weight` statement's expression as written ("n"); empty without one.
     // Its node is graph.weight().
     std::string weight;

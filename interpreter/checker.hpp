@@ -14,6 +14,8 @@
 //                         the data checks they need;
 //   check_censoring.cpp   censored(...) and T[...] after a distribution;
 //   check_group_terms.cpp `target += ... per g`: terms once per level of g;
+//   check_random_effects.cpp `random u[g] ~ normal(0, s)`: effects lowered
+//                         as s * z, one graph effect per statement;
 //   check_expressions.cpp shaped expressions: operators, vectors, calls,
 //                         indexing;
 //   check_reports.cpp     `report` quantities (estimands);
@@ -242,6 +244,23 @@ private:
     int log_density(const ast::Expr& e, const ast::Call& c);
     std::optional<int> distribution_function(const ast::Expr& e, const ast::Call& c);
 
+    // ---- check_random_effects.cpp ------------------------------------------
+    // A `random` statement and, once it is checked, the node of u[g].
+    struct RandomEntry {
+        const ast::Random* decl = nullptr;
+        int node = -1;
+    };
+    void declare_random(const ast::Random& r);
+    void visit(const ast::Statement& s, const ast::Random& r);
+    int random_column(const ast::Random& r);
+    int random_scale(const ast::Random& r);
+    std::optional<std::pair<std::string, Span>> random_use(const ast::Expr& e) const;
+    Value random_entry(const ast::Expr& e, const ast::Index& ix, const RandomEntry& entry);
+    void check_random_effects_reached();
+    // Fails when `node` depends on a random effect where data are needed:
+    // "<what> depends on random effect 'u'; it must be data".
+    void refuse_random_effects(int node, Span span, const std::string& what) const;
+
     // ---- check_censoring.cpp -----------------------------------------------
     int data_only(const ast::Expr& e, const std::string& what);
     const rt::OpDef& cdf_op(const rt::DistributionDef& dist, bool complement, Span span, const std::string& what);
@@ -324,6 +343,9 @@ private:
     std::map<std::string, Implied> implied_;
     std::map<std::string, ParamEntry> params_;
     std::set<std::string> entering_;  // parameters whose entry is being built
+
+    // Random effects by name (check_random_effects.cpp).
+    std::map<std::string, RandomEntry> randoms_;
 
     // `report` quantities (check_reports.cpp), estimands after the parameters'.
     std::set<std::string> reported_;

@@ -140,6 +140,8 @@ private:
                 reports_.try_emplace(report->name, report->name_span);
             } else if (const auto* param = std::get_if<ast::Param>(&s.node)) {
                 for (const ast::ParamDecl& d : param->decls) declared_.try_emplace(d.name, d.name_span);
+            } else if (const auto* random = std::get_if<ast::Random>(&s.node)) {
+                randoms_.try_emplace(random->name, random->name_span);
             }
         }
     }
@@ -161,6 +163,8 @@ private:
             fail(def.name_span, quoted(f) + " is declared as a parameter at " + location_of(it->second) + rename);
         if (auto it = locals_.find(f); it != locals_.end())
             fail(def.name_span, quoted(f) + " is a local defined at " + location_of(it->second) + rename);
+        if (auto it = randoms_.find(f); it != randoms_.end())
+            fail(def.name_span, quoted(f) + " is a random effect declared at " + location_of(it->second) + rename);
         if (auto it = reports_.find(f); it != reports_.end())
             fail(def.name_span, quoted(f) + " is a reported quantity at " + location_of(it->second) + rename);
         std::set<std::string> seen;
@@ -326,6 +330,7 @@ private:
     ast::WeightBy node(const ast::WeightBy& w) { return {top(w.value)}; }
     ast::Report node(const ast::Report& r) { return {r.name, r.name_span, top(r.value)}; }
     ast::Data node(const ast::Data& d) { return d; }
+    ast::Random node(const ast::Random& r) { return {r.name, r.name_span, r.column, top(r.distribution)}; }
     ast::Def node(const ast::Def& d) { return {d.name, d.name_span, d.arguments, clone(d.body)}; }  // (not reached)
 
     ast::Param node(const ast::Param& p) {
@@ -483,6 +488,7 @@ private:
     std::map<std::string, Span> locals_;        // locals, where defined
     std::map<std::string, Span> reports_;       // reported quantities
     std::map<std::string, Span> declared_;      // declared parameters
+    std::map<std::string, Span> randoms_;       // random effects, where declared
     std::set<std::string> called_;
     std::vector<InlinedCall> calls_;
     std::size_t statement_ = 0;  // the statement being inlined, among those kept
