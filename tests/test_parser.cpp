@@ -88,6 +88,8 @@ std::string show(const ast::Statement& s) {
                 return "(target+= " + show(node.value) + ")";
             } else if constexpr (std::is_same_v<T, ast::WeightBy>) {
                 return "(weight " + show(node.value) + ")";
+            } else if constexpr (std::is_same_v<T, ast::Random>) {
+                return "(random " + node.name + " " + node.column.name + " " + show(node.distribution) + ")";
             } else if constexpr (std::is_same_v<T, ast::Def>) {
                 std::string out = "(def " + node.name + " (";
                 for (std::size_t i = 0; i < node.arguments.size(); ++i)
@@ -216,6 +218,11 @@ TEST_CASE("every statement form") {
     // `def` followed by `~`, `=` or `+=` is a name.
     CHECK(shape("def ~ normal(mu, s)") == "(~ def (call normal mu s))");
     CHECK(shape("def = 2") == "(= def 2)");
+    CHECK(shape("random u[g] ~ normal(0, s)") == "(random u g (call normal 0 s))");
+    CHECK(shape("random u[g] ~\n  normal(0, exp(ls))") == "(random u g (call normal 0 (call exp ls)))");
+    // `random` followed by `~`, `=` or `+=` is a name.
+    CHECK(shape("random ~ normal(mu, s)") == "(~ random (call normal mu s))");
+    CHECK(shape("random = 2") == "(= random 2)");
 }
 
 TEST_CASE("keywords are reserved only where a statement starts") {
