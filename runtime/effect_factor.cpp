@@ -47,7 +47,10 @@ double EffectFactor::log_determinant() const {
 //     Z_ij = -(1/L_jj) sum_{k in S_j} L_kj Z_ik        (i in S_j)
 //     Z_jj = 1/L_jj^2 - (1/L_jj) sum_{k in S_j} L_kj Z_kj
 // Every Z_ik needed has i, k in S_j, which the elimination tree puts on L's
-// pattern (i, k > j, already computed).
+// pattern (i, k > j, already computed): for k < i it is in column k. So
+// each k of S_j walks its own column once, meeting the rows of S_j through
+// a scatter map, and adds both its terms (Z_ik to row i's sum and to k's):
+// the cost of a factorization, with no search.
 std::vector<double> EffectFactor::selected_inverse() const {
     const auto& l = llt_.matrixL().nestedExpression();
     const Eigen::Index q = l.cols();
@@ -55,6 +58,36 @@ std::vector<double> EffectFactor::selected_inverse() const {
     const int* row = l.innerIndexPtr();
     const double* value = l.valuePtr();
     std::vector<double> z(static_cast<std::size_t>(l.nonZeros()), 0.0);
+    std::vector<int> where(static_cast<std::size_t>(q), -1);  // a row of S_j: its entry in column j
+    std::vector<double> sum(static_cast<std::size_t>(l.nonZeros()), 0.0);
+    for (Eigen::Index j = q; j-- > 0;) {
+        const int diag = start[j];
+        const int end = start[j + 1];
+        const double ljj = value[diag];
+        for (int a = diag + 1; a < end; ++a) {
+            where[static_cast<std::size_t>(row[a])] = a;
+            sum[static_cast<std::size_t>(a)] = 0;
+        }
+        for (int b = diag + 1; b < end; ++b) {
+            const int k = row[b];
+            const double lkj = value[b];
+            sum[static_cast<std::size_t>(b)] += lkj * z[static_cast<std::size_t>(start[k])];
+            for (int c = start[k] + 1; c < start[k + 1]; ++c) {
+                const int a = where[static_cast<std::size_t>(row[c])];
+                if (a < 0) continue;
+                const double zc = z[static_cast<std::size_t>(c)];  // Z(row[c], k), row[c] > k
+                sum[static_cast<std::size_t>(a)] += lkj * zc;
+                sum[static_cast<std::size_t>(b)] += value[a] * zc;
+            }
+        }
+        double diagonal = 0;
+        for (int a = diag + 1; a < end; ++a) {
+            z[static_cast<std::size_t>(a)] = -sum[static_cast<std::size_t>(a)] / ljj;
+            diagonal += value[a] * z[static_cast<std::size_t>(a)];
+            where[static_cast<std::size_t>(row[a])] = -1;
+        }
+        z[static_cast<std::size_t>(diag)] = 1 / (ljj * ljj) - diagonal / ljj;
+    }
     // Z at (i, k) of L's pattern, either triangle: its position.
     const auto at = [&](int i, int k) {
         const int col = std::min(i, k), r = std::max(i, k);
@@ -62,19 +95,6 @@ std::vector<double> EffectFactor::selected_inverse() const {
         const int* it = std::lower_bound(row + start[col] + 1, row + start[col + 1], r);
         return static_cast<int>(it - row);
     };
-    for (Eigen::Index j = q; j-- > 0;) {
-        const int diag = start[j];
-        const int end = start[j + 1];
-        const double ljj = value[diag];
-        for (int a = diag + 1; a < end; ++a) {
-            double s = 0;
-            for (int b = diag + 1; b < end; ++b) s += value[b] * z[static_cast<std::size_t>(at(row[a], row[b]))];
-            z[static_cast<std::size_t>(a)] = -s / ljj;
-        }
-        double s = 0;
-        for (int b = diag + 1; b < end; ++b) s += value[b] * z[static_cast<std::size_t>(b)];
-        z[static_cast<std::size_t>(diag)] = 1 / (ljj * ljj) - s / ljj;
-    }
     // H's entry (i, j) is the factored matrix's (perm[i], perm[j]).
     const auto& perm = llt_.permutationP().indices();
     std::vector<double> out(static_cast<std::size_t>(h_.nonZeros()));
