@@ -105,6 +105,16 @@ std::vector<int> inverse_positions(const std::vector<int>& user, const std::vect
     return out;
 }
 
+// xd of input i of `node` in the node's effect a (inverse: inverse_positions
+// per input), or null when the input has no such effect.
+const double* effect_tangent(const Graph& graph, const std::vector<Eigen::MatrixXd>& tangent, const Node& node,
+                             const std::vector<std::vector<int>>& inverse, int i, int a) {
+    const int at = inverse[static_cast<std::size_t>(i)][static_cast<std::size_t>(a)];
+    if (at < 0) return nullptr;
+    const int in = node.inputs[static_cast<std::size_t>(i)];
+    return tangent[static_cast<std::size_t>(in)].col(static_cast<Eigen::Index>(graph.node(in).deps.size()) + at).data();
+}
+
 }  // namespace
 
 // xdd_n = sum_i d1_i xdd_i + sum_ij d2_ij xd_i xd_j', over the node's effects.
@@ -118,16 +128,8 @@ void Evaluator::second_forward(Workspace& ws, std::size_t n) {
         auto& second = ws.third[static_cast<std::size_t>(id)].second;
         for (Buffer& b : second) std::fill_n(b.begin(), n, 0.0);
         const int arity = static_cast<int>(node.inputs.size());
-        // xd of input i in the node's effect A, or null.
         std::vector<std::vector<int>> inverse(static_cast<std::size_t>(arity));
-        const auto xd = [&](int i, int a) -> const double* {
-            const int at = inverse[static_cast<std::size_t>(i)][static_cast<std::size_t>(a)];
-            if (at < 0) return nullptr;
-            const int in = node.inputs[static_cast<std::size_t>(i)];
-            return ws.tangent[static_cast<std::size_t>(in)]
-                .col(static_cast<Eigen::Index>(graph_.node(in).deps.size()) + at)
-                .data();
-        };
+        const auto xd = [&](int i, int a) { return effect_tangent(graph_, ws.tangent, node, inverse, i, a); };
         for (int i = 0; i < arity; ++i) {
             const int in = node.inputs[static_cast<std::size_t>(i)];
             inverse[static_cast<std::size_t>(i)] = inverse_positions(effects, graph_.node(in).effects);
@@ -211,14 +213,7 @@ void Evaluator::third_reverse(Workspace& ws, std::size_t n, std::vector<double>&
         for (int i = 0; i < arity; ++i)
             inverse[static_cast<std::size_t>(i)] =
                 inverse_positions(effects, graph_.node(node.inputs[static_cast<std::size_t>(i)]).effects);
-        const auto xd = [&](int i, int a) -> const double* {
-            const int at = inverse[static_cast<std::size_t>(i)][static_cast<std::size_t>(a)];
-            if (at < 0) return nullptr;
-            const int in = node.inputs[static_cast<std::size_t>(i)];
-            return ws.tangent[static_cast<std::size_t>(in)]
-                .col(static_cast<Eigen::Index>(graph_.node(in).deps.size()) + at)
-                .data();
-        };
+        const auto xd = [&](int i, int a) { return effect_tangent(graph_, ws.tangent, node, inverse, i, a); };
         // d2_ij over the block, or a constant (a product's pairs), or none.
         const auto d2 = [&](int i, int j, double& constant) -> const double* {
             constant = 0;
