@@ -256,6 +256,10 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     if (!fit.converged || fit.theta_covariance.size() == 0)
         return refuse(Category::fit, "the fit did not converge or has no covariance: there is nothing to predict from");
     if (!p.source_model) return refuse(Category::usage, "the model of this fit is not available");
+    // Population-level and conditional predictions are not built yet; the
+    // evaluator's effects are whatever the last evaluation left.
+    if (!p.model.graph.effects().empty())
+        return refuse(Category::model, "predicting from a model with random effects is not yet available");
 
     // Distributed new data: each rank predicts its own rows; a step that
     // fails on any rank fails on all, with the first error in file order.

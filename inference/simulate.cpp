@@ -68,6 +68,13 @@ SimulationPlan::Outcome vector_outcome(const Problem::Impl& p, const interp::Ter
 }  // namespace
 
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
+    // Drawing new outcomes needs new (or the fitted) random effects drawn
+    // first: not built yet, and drawing with the last conditional modes
+    // would be neither.
+    if (!p.model.graph.effects().empty()) {
+        why = "simulating a model with random effects is not yet available";
+        return std::nullopt;
+    }
     SimulationPlan plan;
     for (const interp::TermInfo& term : p.model.terms) {
         // A term on no data (a prior, a penalty) has no outcome to draw; the

@@ -108,3 +108,28 @@ TEST_CASE("grouseticks, Poisson with three nested random intercepts, equals glmm
           from_json("grouseticks", "glmmTMB_Laplace", {"b0", "b96", "b97", "bh"},
                     {{"s_brood", "BROOD"}, {"s_index", "INDEX"}, {"s_location", "LOCATION"}}));
 }
+
+TEST_CASE("simulate, predict and the bootstrap refuse a model with random effects, by name") {
+    const auto dir = mlec::test::source_dir() / "models/mixed";
+    mlec::Diagnostics ds;
+    auto m = mlec::Model::from_text(mlec::test::read_file(dir / "cbpp.mle"), "cbpp.mle", ds);
+    auto d = mlec::Data::from_csv_text(mlec::test::read_file(dir / "cbpp.csv"), "cbpp.csv", ds);
+    REQUIRE(m);
+    REQUIRE(d);
+    auto p = mlec::Problem::bind(*m, *d, ds);
+    REQUIRE(p);
+    mlec::FitOptions options;
+    options.bootstrap = 5;
+    const mlec::FitResult r = mlec::fit(*p, options);
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    CHECK(std::find(r.warnings.begin(), r.warnings.end(),
+                    "no bootstrap: simulating a model with random effects is not yet available") != r.warnings.end());
+    mlec::Diagnostics sim;
+    CHECK_FALSE(mlec::simulate_csv(*p, r, 1, sim));
+    REQUIRE(sim.size() == 1);
+    CHECK(sim[0].message == "simulating a model with random effects is not yet available");
+    mlec::Diagnostics pred;
+    CHECK_FALSE(mlec::predict_csv(*p, r, *d, pred));
+    REQUIRE(pred.size() == 1);
+    CHECK(pred[0].message == "predicting from a model with random effects is not yet available");
+}
