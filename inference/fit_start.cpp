@@ -164,6 +164,44 @@ optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResul
     return opt;
 }
 
+// The estimated coordinates that are a random effect's scale written as one
+// bounded parameter (`random u[g] ~ normal(0, s)` with `param s > 0`).
+std::vector<int> scale_coordinates(const FitContext& c) {
+    std::vector<int> out;
+    const std::vector<bool> bounded = c.bounded();
+    for (const interp::RandomEffect& e : c.p.model.random_effects)
+        for (const interp::Estimand& est : c.estimands) {
+            if (est.derived || est.node != e.scale_node) continue;
+            const int k = c.coordinate_of(est);
+            if (k >= 0 && bounded[static_cast<std::size_t>(k)] && std::find(out.begin(), out.end(), k) == out.end())
+                out.push_back(k);
+        }
+    return out;
+}
+
+// Random effects enter the Laplace likelihood as s z with z symmetric about
+// 0, so it is even in each scale s, and s = 0 is always stationary. On the
+// log scale of `s > 0` that point is infinitely far and flat: an optimizer
+// drawn toward it from a poor start (a residual scale started far below the
+// data's) stops on the way, at a saddle where the likelihood would rise
+// with s. A scale that fell by more than e^20 from its start starts again
+// from there, the other coordinates from where they are, and the better run
+// is kept (at a true optimum at s = 0 the two are the same).
+optim::OptimizeResult escape_zero_scales(FitContext& c, optim::OptimizeResult opt,
+                                         const optim::IterationCallback& callback) {
+    constexpr double fallen = 20;
+    for (int k : scale_coordinates(c)) {
+        if (!(opt.x[k] < c.start[k] - fallen)) continue;
+        Eigen::VectorXd from = opt.x;
+        from[k] = c.start[k];
+        optim::OptimizeResult again = optim::minimize(c.objective, from, c.optimize_options, callback);
+        again.iterations += opt.iterations;
+        again.evaluations += opt.evaluations;
+        if (better_run(again, opt)) opt = std::move(again);
+    }
+    return opt;
+}
+
 }  // namespace
 
 std::optional<std::string> start_failure(FitContext& c) {
@@ -196,7 +234,9 @@ optim::OptimizeResult optimize(FitContext& c) {
         return c.options.on_iteration ? c.options.on_iteration(it) : true;
     };
     auto run_from = [&](const Eigen::VectorXd& from) {
-        return escape_flat_directions(c, optim::minimize(c.objective, from, c.optimize_options, callback), callback);
+        return escape_zero_scales(
+            c, escape_flat_directions(c, optim::minimize(c.objective, from, c.optimize_options, callback), callback),
+            callback);
     };
     optim::OptimizeResult best = run_from(c.start);
     first_run = false;
