@@ -66,7 +66,10 @@ void check(const mlec::FitResult& r, const Expected& e) {
     INFO(mlec::text_report(r));
     CHECK(r.status == mlec::FitStatus::converged);
     CHECK(r.log_likelihood >= e.log_likelihood - 1e-6 * std::abs(e.log_likelihood));
-    for (const auto& [name, value] : e.estimates) {
+    for (const auto& entry : e.estimates) {
+        // (Not a structured binding: clang 14 cannot capture one in the lambda.)
+        const std::string& name = entry.first;
+        const double value = entry.second;
         const auto it = std::find_if(r.parameters.begin(), r.parameters.end(),
                                      [&](const mlec::ParameterEstimate& p) { return p.name == name; });
         REQUIRE(it != r.parameters.end());
