@@ -801,6 +801,13 @@ double Evaluator::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gr
 
 double Evaluator::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                        Eigen::MatrixXd& hessian) {
+    // The joint sweep sums no Hessian in theta (its entries with an effect
+    // go to nll_effects): NaN rather than a zero matrix a caller could trust.
+    if (joint()) {
+        const double f = run(theta, Mode::gradient, &gradient, nullptr);
+        hessian = Eigen::MatrixXd::Constant(dimension(), dimension(), std::numeric_limits<double>::quiet_NaN());
+        return f;
+    }
     return run(theta, Mode::hessian, &gradient, &hessian);
 }
 

@@ -93,6 +93,8 @@ public:
     // such a point.
     double nll(const Eigen::VectorXd& theta);
     double nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
+    // With Coordinates::parameters_and_effects the Hessian is all NaN: the
+    // joint sweep's second derivatives are nll_effects'.
     double nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
 
     // The random effects z the graph's effect nodes read (effect_size()

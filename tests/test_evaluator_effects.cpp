@@ -203,3 +203,17 @@ TEST_CASE("the joint sweep gives the same bits for every thread count") {
     const auto other = run(100, 2);
     for (std::size_t k = 0; k < one.zz.size(); ++k) CHECK(close(other.zz[k], one.zz[k]));
 }
+
+TEST_CASE("the joint sweep's Hessian in theta alone is NaN, never a zero matrix a caller could trust") {
+    const Data data = make_data(100);
+    Graphs graphs;
+    mlec::rt::Evaluator joint(graphs.effects, spans(data), data.rows, 64, 1, {},
+                              mlec::rt::Coordinates::parameters_and_effects);
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+    const double f = joint.nll_gradient_hessian(random_vector(parameters, 1, 0.3), g, h);
+    CHECK(std::isfinite(f));
+    CHECK(g.allFinite());
+    REQUIRE(h.rows() == parameters);
+    CHECK(h.array().isNaN().all());
+}
