@@ -639,8 +639,12 @@ void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResu
 
 double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* gradient, Eigen::MatrixXd* hessian) {
     const int dim = graph_.parameter_count();
-    // The third-order sweep needs only first partials of row-invariant nodes.
-    evaluate_invariant(theta, mode == Mode::third ? Mode::gradient : mode);
+    // The third-order sweep's tangent_block reads the row-invariant nodes'
+    // tangents, which only the Hessian mode computes: without them it read
+    // whatever an earlier sweep left, or, first on a new evaluator, empty
+    // matrices. (Only their effect columns reach the result, and a
+    // row-invariant node has none, so the values never mattered.)
+    evaluate_invariant(theta, mode == Mode::third ? Mode::hessian : mode);
     if (gradient) gradient->setZero(dim);
     if (hessian) hessian->setZero(dim, dim);
     run_blocks(mode);

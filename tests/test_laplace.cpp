@@ -262,3 +262,29 @@ TEST_CASE("the selected inverse equals the dense inverse on H's pattern") {
     const Eigen::MatrixXd l = h.llt().matrixL();
     CHECK(close(factor.log_determinant(), 2 * l.diagonal().array().log().sum(), 1e-12));
 }
+
+TEST_CASE("the trace gradient depends only on its theta, z and P, not on the sweep before it") {
+    // The normal model: its sigma = exp(log sigma) is a row-invariant op,
+    // whose tangent the sweep must compute at its own theta.
+    const Data data = make_data(150, false);
+    const Graph graph = effect_graph(false);
+    const Eigen::VectorXd theta = random_theta(5, 61), other = random_theta(5, 62), z = random_theta(q, 63);
+    auto trace = [&](const Eigen::VectorXd* before) {
+        mlec::rt::Evaluator evaluator(graph, data.spans(), data.rows, 64, 1, {},
+                                      mlec::rt::Coordinates::parameters_and_effects);
+        evaluator.set_effects(z);
+        Eigen::VectorXd g, gz;
+        mlec::rt::EffectDerivatives d;
+        if (before) evaluator.nll_effects(*before, g, d, true);
+        const std::vector<double> p(evaluator.effect_pattern().row.size(), 0.1);
+        evaluator.trace_gradient(theta, p, g, gz);
+        return std::make_pair(g, gz);
+    };
+    const auto same = trace(&theta);
+    const auto moved = trace(&other);
+    const auto first = trace(nullptr);  // the first sweep of a new evaluator
+    CHECK(moved.first == same.first);
+    CHECK(moved.second == same.second);
+    CHECK(first.first == same.first);
+    CHECK(first.second == same.second);
+}
