@@ -543,6 +543,11 @@ int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i) {
     return e && e->conditional_on_limit ? 1 : 0;
 }
 
+int mlec_fit_at_zero(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->at_zero ? 1 : 0;
+}
+
 int mlec_fit_fixed(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);
     return e && e->fixed ? 1 : 0;

@@ -108,10 +108,31 @@ void gradient_check_diagnostics(FitContext& c) {
 // Identified, every one: the covariance is the Hessian's inverse.
 std::vector<bool> all(std::size_t n) { return std::vector<bool>(n, true); }
 
-// One fit from `start_at` (estimated coordinates; the start values when
-// empty). With profile intervals, a better optimum met while profiling
-// comes back in `better` for the caller to refit from.
-FitResult fit_from(const Problem& problem, const FitOptions& options, const Eigen::VectorXd* start_at,
+// Where a fit starts, and what it holds beyond FitOptions::fixed.
+struct FitStart {
+    std::optional<Eigen::VectorXd> theta;  // theta; none: the start values
+    std::vector<int> zero_scales;          // theta's coordinates held at 0 (a singular fit)
+    optim::OptimizeResult before;          // a run before this fit's (its iterations count too)
+};
+
+FitResult fit_from(const Problem& problem, const FitOptions& options, const FitStart& from,
+                   std::optional<Eigen::VectorXd>& better);
+
+// The fit with `zeros` (random effects' scales the first fit drove to 0)
+// held at 0, from the first fit's start: the divergence probes compare the
+// estimate with the start, and the first fit may have stopped far out on
+// a ray (a separation) that they must see.
+FitResult singular_fit(const Problem& problem, const FitOptions& options, const FitContext& first,
+                       const optim::OptimizeResult& opt, std::vector<int> zeros,
+                       std::optional<Eigen::VectorXd>& better) {
+    FitResult r = fit_from(problem, options, FitStart{first.full(first.start), std::move(zeros), opt}, better);
+    r.trace.insert(r.trace.begin(), first.r.trace.begin(), first.r.trace.end());
+    return r;
+}
+
+// One fit from `from`. A better optimum met while profiling comes back in
+// `better` (theta) for the caller to refit from.
+FitResult fit_from(const Problem& problem, const FitOptions& options, const FitStart& from,
                    std::optional<Eigen::VectorXd>& better) {
     FitResult r;
     std::string why;
@@ -125,6 +146,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     if (!valid)
         values = ParameterValues{
             std::vector<bool>(static_cast<std::size_t>(problem.dimension()), false), problem.start(), {}};
+    else hold_at_zero(*values, from.zero_scales);
     FitContext c(problem, options, r, *values);
     describe_problem(c.p, r);
     if (!valid) {
@@ -132,7 +154,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         not_fitted(c, FitStatus::invalid_options, "invalid fit options: " + why);
         return r;
     }
-    c.start = start_at ? *start_at : c.objective.reduce(values->start);
+    c.start = c.objective.reduce(from.theta ? *from.theta : values->start);
     if (auto failure = start_failure(c)) {
         not_fitted(c, FitStatus::non_finite_start, std::move(*failure));
         return r;
@@ -140,6 +162,8 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     if (options.check_gradient) check_gradient_at(c, c.start, "start");
 
     optim::OptimizeResult opt = optimize(c);
+    opt.iterations += from.before.iterations;
+    opt.evaluations += from.before.evaluations;
     c.theta = opt.x;
     r.theta = c.full(opt.x);
     r.iterations = opt.iterations;
@@ -162,10 +186,14 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
     }
     c.evaluate_at_estimate();
     polish_near_flat(c, opt);
+    if (from.zero_scales.empty() && opt.status != optim::OptimizeStatus::cancelled)
+        if (std::vector<int> zeros = zero_scales(c, opt); !zeros.empty())
+            return singular_fit(problem, options, c, opt, std::move(zeros), better);
 
     if (opt.status != optim::OptimizeStatus::cancelled && may_diverge(c, opt)) {
         if (auto divergence = inference::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_setup())) {
             report_divergence(c, *divergence);
+            report_zero_scales(c, from.zero_scales);
             return r;
         }
     }
@@ -185,10 +213,14 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const Eige
         if (options.ci == CiMethod::profile) {
             std::vector<int> coordinates(static_cast<std::size_t>(c.k));
             for (int i = 0; i < c.k; ++i) coordinates[static_cast<std::size_t>(i)] = i;
-            better =
-                profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance, all(c.estimands.size()));
+            if (auto at = profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance,
+                                            all(c.estimands.size()))) {
+                better = c.full(*at);
+                return r;
+            }
         }
     }
+    better = report_zero_scales(c, from.zero_scales);
     return r;
 }
 
@@ -293,14 +325,14 @@ Eigen::VectorXd FitContext::probe_units() const {
 
 FitResult fit(const Problem& problem, const FitOptions& options) {
     std::optional<Eigen::VectorXd> better;
-    FitResult r = inference::fit_from(problem, options, nullptr, better);
+    FitResult r = inference::fit_from(problem, options, {}, better);
     // Profiling can find a point better than the optimizer's: refit from
     // there (a few times at most) and say so.
     for (int restart = 0; restart < inference::FitThresholds::profile_restarts && better; ++restart) {
         const double before = r.log_likelihood;
         const Eigen::VectorXd from = *better;
         better.reset();
-        r = inference::fit_from(problem, options, &from, better);
+        r = inference::fit_from(problem, options, inference::FitStart{from, {}, {}}, better);
         r.notes.push_back("profiling found a better optimum than the first fit (log-likelihood " +
                           report::format_digits(before, 10) + "); the fit was restarted from it");
     }

@@ -114,6 +114,21 @@ std::optional<std::string> start_failure(FitContext& c);
 // fills r.trace, r.starts and r.optima, and returns the best run.
 optim::OptimizeResult optimize(FitContext& c);
 
+// A singular fit (inference/fit_singular.cpp): the estimated coordinates
+// that are a random effect's standard deviation written as one parameter
+// with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`).
+std::vector<int> random_scale_coordinates(const FitContext& c);
+// After evaluate_at_estimate: the scales among them that `opt` left near 0 (the curvature on log s
+// determines it to no better than a factor 20) where holding them at exactly 0 fits as well: theta's
+// coordinates, for a refit that holds them (hold_at_zero); empty if none.
+std::vector<int> zero_scales(FitContext& c, const optim::OptimizeResult& opt);
+void hold_at_zero(ParameterValues& values, const std::vector<int>& coordinates);
+// In the refit: the zero scales' entries (estimate 0, at_zero, a one-sided
+// profile interval when the fit converged), a singular_fit diagnostic each,
+// and their count in the parameters, AIC and BIC. Returns theta when the
+// profile met a better point than s = 0 (then 0 was no maximum: refit).
+std::optional<Eigen::VectorXd> report_zero_scales(FitContext& c, const std::vector<int>& coordinates);
+
 // Where the scaled Hessian has a nearly flat direction, Newton's steps go
 // on until no step lowers the NLL at working precision: a direction that is
 // flat (a*b when only the product is identified) shows a small eigenvalue

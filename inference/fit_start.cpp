@@ -164,21 +164,6 @@ optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResul
     return opt;
 }
 
-// The estimated coordinates that are a random effect's scale written as one
-// bounded parameter (`random u[g] ~ normal(0, s)` with `param s > 0`).
-std::vector<int> scale_coordinates(const FitContext& c) {
-    std::vector<int> out;
-    const std::vector<bool> bounded = c.bounded();
-    for (const interp::RandomEffect& e : c.p.model.random_effects)
-        for (const interp::Estimand& est : c.estimands) {
-            if (est.derived || est.node != e.scale_node) continue;
-            const int k = c.coordinate_of(est);
-            if (k >= 0 && bounded[static_cast<std::size_t>(k)] && std::find(out.begin(), out.end(), k) == out.end())
-                out.push_back(k);
-        }
-    return out;
-}
-
 // Random effects enter the Laplace likelihood as s z with z symmetric about
 // 0, so it is even in each scale s, and s = 0 is always stationary. On the
 // log scale of `s > 0` that point is infinitely far and flat: an optimizer
@@ -190,7 +175,7 @@ std::vector<int> scale_coordinates(const FitContext& c) {
 optim::OptimizeResult escape_zero_scales(FitContext& c, optim::OptimizeResult opt,
                                          const optim::IterationCallback& callback) {
     constexpr double fallen = 20;
-    for (int k : scale_coordinates(c)) {
+    for (int k : random_scale_coordinates(c)) {
         if (!(opt.x[k] < c.start[k] - fallen)) continue;
         Eigen::VectorXd from = opt.x;
         from[k] = c.start[k];

@@ -336,6 +336,12 @@ PYBIND11_MODULE(mlec, m) {
                                        d[py::str(p.name)] = p.conditional_on_limit;
                                    return d;
                                })
+        .def_property_readonly("at_zero",
+                               [](const Fit& f) {
+                                   py::dict d;  // a random effect's SD estimated at 0 (singular_fit)
+                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.at_zero;
+                                   return d;
+                               })
         .def_property_readonly("diverging",
                                [](const Fit& f) {
                                    py::dict d;

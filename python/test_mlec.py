@@ -126,6 +126,22 @@ class DivergedTest(unittest.TestCase):
             self.assertFalse(p["conditional_on_limit"])
 
 
+class SingularFitTest(unittest.TestCase):
+    """models/mixed/singular.mle: lmer's ML fit puts the group SD at 0
+    (models/mixed/reference/singular.R prints the values)."""
+
+    def test_sd_at_zero(self):
+        f = mlec.fit(str(MODELS / "mixed" / "singular.mle"), str(MODELS / "mixed" / "singular.csv"))
+        self.assertEqual(f.status, "converged")
+        assert_close(self, f.log_likelihood, -171.46284995625899)
+        self.assertEqual(f.at_zero, {"s": True, "sigma": False, "b0": False, "b1": False})
+        self.assertEqual(f.estimates["s"], 0.0)
+        self.assertIsNone(f.std_errors["s"])
+        self.assertEqual(f.ci["s"][0], 0.0)
+        assert_close(self, f.ci["s"][1], 0.40566850131383198, rel=1e-5)
+        self.assertEqual(f.n_params, 4)
+
+
 class ClosedFormTest(unittest.TestCase):
     """Models fitted to a dict of NumPy arrays, against their closed-form MLE."""
 

@@ -34,6 +34,8 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         }
         // Only a fixed parameter has the key (absent: estimated).
         if (p.fixed) o << ", \"fixed\": true";
+        // Only a standard deviation estimated at 0 has this one (singular_fit).
+        if (p.at_zero) o << ", \"at_zero\": true";
         o << ", \"std_error\": " << report::json_number(p.std_error) << ", \"z\": " << report::json_number(p.z)
           << ", \"p_value\": " << report::json_number(p.p_value)
           << ", \"ci_lower\": " << report::json_number(p.ci_lower)

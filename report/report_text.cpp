@@ -45,7 +45,8 @@ void print_rows(std::ostringstream& out, const std::vector<std::vector<std::stri
 }
 
 // A diverging parameter shows where it goes, never a number; a fixed one
-// its value and "fixed" where an estimated one has its standard error; an
+// its value and "fixed" where an estimated one has its standard error, a
+// standard deviation estimated at 0 "boundary" (singular_fit); an
 // estimate conditional on the diverging ones' limit is marked '*'
 // (limit_footnote).
 void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
@@ -61,6 +62,10 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
         }
         if (p.fixed) {
             rows.push_back({p.name, report::format_digits(p.estimate, 7), "fixed", "", "", "", ""});
+            continue;
+        }
+        if (p.at_zero) {  // (its interval is the profile's, one-sided, whatever --ci says)
+            rows.push_back({p.name, "0", "boundary", "", "", cell(p.ci_lower), cell(p.ci_upper)});
             continue;
         }
         rows.push_back({p.name + (p.conditional_on_limit ? " *" : ""), report::format_digits(p.estimate, 7),

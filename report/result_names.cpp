@@ -48,6 +48,7 @@ std::string_view to_string(DiagnosticKind kind) {
         case DiagnosticKind::divergence: return "divergence";
         case DiagnosticKind::limit_fit: return "limit_fit";
         case DiagnosticKind::on_bound: return "on_bound";
+        case DiagnosticKind::singular_fit: return "singular_fit";
         case DiagnosticKind::flat_direction: return "flat_direction";
         case DiagnosticKind::not_positive_definite: return "not_positive_definite";
         case DiagnosticKind::ill_conditioned: return "ill_conditioned";

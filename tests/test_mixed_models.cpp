@@ -5,6 +5,7 @@
 // at or above the references' within 1e-6 relative (the better optimum
 // wins), the fixed effects and the random effects' scales to 1e-4.
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +80,13 @@ void check(const mlec::FitResult& r, const Expected& e) {
     }
 }
 
+const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
+    const auto it = std::find_if(r.parameters.begin(), r.parameters.end(),
+                                 [&](const mlec::ParameterEstimate& p) { return p.name == name; });
+    REQUIRE(it != r.parameters.end());
+    return *it;
+}
+
 }  // namespace
 
 TEST_CASE("sleepstudy with independent random intercepts and slopes equals lmer's maximum likelihood fit") {
@@ -98,6 +106,44 @@ TEST_CASE("sleepstudy with independent random intercepts and slopes equals lmer'
     mlec::FitOptions options;
     options.start = {{"sigma", 30}};
     check(fit("sleepstudy_independent", "sleepstudy", options), e);
+}
+
+TEST_CASE("a singular fit: the SD estimated at 0 as lmer estimates it, with lme4's one-sided profile interval") {
+    // models/mixed/reference/singular.R writes the data and prints these.
+    const mlec::FitResult r = fit("singular", "singular");
+    INFO(mlec::text_report(r));
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    CHECK(mlec::exit_code(r) == 0);
+    CHECK(r.log_likelihood >= -171.46284995625899 - 1e-6 * 171.46);
+    CHECK(r.log_likelihood == Approx(-171.46284995625899).epsilon(1e-9));
+    const std::vector<std::tuple<std::string, double, double>> fixed{{"b0", 1.0289030267679988, 0.092249013961865939},
+                                                                     {"b1", 0.55584362969217671, 0.093536937728921382}};
+    for (const auto& entry : fixed) {
+        const mlec::ParameterEstimate& p = estimate(r, std::get<0>(entry));
+        CHECK(p.estimate == Approx(std::get<1>(entry)).epsilon(1e-6));
+        REQUIRE(p.std_error);
+        CHECK(*p.std_error == Approx(std::get<2>(entry)).epsilon(1e-5));
+    }
+    CHECK(estimate(r, "sigma").estimate == Approx(1.0099679016101577).epsilon(1e-6));
+    const mlec::ParameterEstimate& s = estimate(r, "s");
+    CHECK(s.at_zero);
+    CHECK_FALSE(s.fixed);
+    CHECK(s.estimate == 0);
+    CHECK_FALSE(s.std_error);
+    REQUIRE(s.ci_lower);
+    CHECK(*s.ci_lower == 0);
+    // lme4 interpolates its profile by splines; mlec finds the root to 1e-7.
+    REQUIRE(s.ci_upper);
+    CHECK(*s.ci_upper == Approx(0.40566850131383198).epsilon(1e-5));
+    // s counts as a parameter, as in lmer's df = 4.
+    CHECK(r.n_params == 4);
+    CHECK(r.aic == Approx(2 * 4 - 2 * r.log_likelihood).epsilon(1e-14));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::singular_fit);
+    CHECK(r.diagnostics[0].message ==
+          "the standard deviation s of random effect 'u[g]' is estimated at 0 (a singular fit): the levels differ "
+          "by no more than the rest of the model explains, and the fit is the model's without that effect; s has "
+          "no standard error on its boundary, and its profile interval is one-sided, [0, 0.4057]");
 }
 
 TEST_CASE("cbpp, binomial with a random intercept per herd, equals glmmTMB's Laplace fit") {

@@ -197,6 +197,10 @@ double mlec_fit_last_value(const mlec_fit* fit, size_t i);
 /* 1 when the entry's estimate holds only at the limit of the diverging
  * parameters (estimated with them at their limits), else 0. */
 int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i);
+/* 1 when the entry is a random effect's standard deviation estimated at 0
+ * (a singular fit, diagnostic "singular_fit"): its estimate is 0, it has no
+ * standard error, and its interval is the profile's, [0, upper]; else 0. */
+int mlec_fit_at_zero(const mlec_fit* fit, size_t i);
 /* 1 when the entry is a parameter held at its value by the options'
  * fixed_names (mlec_fit_estimate is that value; it has no standard error
  * or interval), else 0. */

@@ -285,6 +285,12 @@ struct ParameterEstimate {
     // Held at its value by FitOptions::fixed: `estimate` is that value, and
     // there is no standard error, interval or bootstrap for it.
     bool fixed = false;
+    // A random effect's standard deviation estimated at 0, on the boundary
+    // of its parameter space (a singular fit, DiagnosticKind::singular_fit):
+    // `estimate` is 0, there is no standard error (curvature at a boundary
+    // is not the estimate's precision), and the interval is the profile's,
+    // one-sided: [0, ci_upper].
+    bool at_zero = false;
     // Profile intervals: an open side has no end short of the quantity's
     // own bound (the value in ci_lower / ci_upper, possibly infinite).
     bool ci_lower_open = false;
@@ -315,6 +321,7 @@ enum class DiagnosticKind {
     domain_edge,            // every step that would raise the likelihood leaves its domain
     exact_fit,              // a normal scale at the rounding level of the outcome: the data fitted exactly
     gradient_check,         // the exact gradient against finite differences (FitOptions::check_gradient)
+    singular_fit,           // a random effect's standard deviation estimated at 0 (the bound is the estimate)
 };
 
 std::string_view to_string(DiagnosticKind kind);

@@ -492,6 +492,33 @@ struct counter {
     double last_nll;
 };
 
+/* models/mixed/singular.mle: lmer's ML fit is singular (the group SD at 0;
+ * models/mixed/reference/singular.R prints the values). */
+static void test_singular_fit(void) {
+    mlec_error* err = NULL;
+    mlec_model* model = mlec_model_from_file(MLEC_SOURCE_DIR "/models/mixed/singular.mle", &err);
+    REQUIRE(model, err);
+    mlec_data* data = mlec_data_from_csv_file(MLEC_SOURCE_DIR "/models/mixed/singular.csv", &err);
+    REQUIRE(data, err);
+    mlec_problem* problem = mlec_bind(model, data, NULL, &err);
+    REQUIRE(problem, err);
+    mlec_fit* fit = mlec_fit_run(problem, NULL, &err);
+    REQUIRE(fit, err);
+    CHECK_STRING(mlec_fit_status(fit), "converged");
+    CHECK_CLOSE(mlec_fit_log_likelihood(fit), -171.46284995625899, 1e-6);
+    const size_t is = fit_index(fit, "s"), ib = fit_index(fit, "b1");
+    CHECK(mlec_fit_at_zero(fit, is) == 1 && mlec_fit_at_zero(fit, ib) == 0 && mlec_fit_at_zero(fit, 99) == 0);
+    CHECK(mlec_fit_estimate(fit, is) == 0 && isnan(mlec_fit_std_error(fit, is)));
+    CHECK(mlec_fit_ci_lower(fit, is) == 0);
+    CHECK_CLOSE(mlec_fit_ci_upper(fit, is), 0.40566850131383198, 1e-5);
+    CHECK_STRING(mlec_fit_diagnostic_kind(fit, 0), "singular_fit");
+    CHECK(strstr(mlec_fit_json(fit), "\"at_zero\": true") != NULL);
+    mlec_fit_free(fit);
+    mlec_problem_free(problem);
+    mlec_model_free(model);
+    mlec_data_free(data);
+}
+
 static int stop_early(void* user, int iteration, double nll, double gradient_norm) {
     struct counter* c = (struct counter*)user;
     (void)iteration;
@@ -630,6 +657,7 @@ int main(void) {
     test_missing_values();
     test_error_messages();
     test_fixed_and_start();
+    test_singular_fit();
     test_cancel_and_options();
     test_null_arguments();
     printf("test_c_api: all checks passed\n");
