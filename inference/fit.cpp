@@ -220,6 +220,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
             }
         }
     }
+    if (r.status == FitStatus::converged) conditional_modes(c);
     better = report_zero_scales(c, from.zero_scales);
     return r;
 }

@@ -114,6 +114,10 @@ std::optional<std::string> start_failure(FitContext& c);
 // fills r.trace, r.starts and r.optima, and returns the best run.
 optim::OptimizeResult optimize(FitContext& c);
 
+// With random effects: their conditional modes and SDs at the estimate
+// (FitResult::random_effects; inference/conditional_modes.cpp).
+void conditional_modes(FitContext& c);
+
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
 // with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`).

@@ -336,6 +336,22 @@ PYBIND11_MODULE(mlec, m) {
                                        d[py::str(p.name)] = p.conditional_on_limit;
                                    return d;
                                })
+        .def_property_readonly("random_effects",
+                               [](const Fit& f) {
+                                   py::dict d;  // u -> [{"level", "mode", "std_error"}, ...] (docs/json.md)
+                                   for (const auto& e : f.result.random_effects) {
+                                       py::list levels;
+                                       for (const auto& level : e.levels) {
+                                           py::dict item;
+                                           item["level"] = level.level;
+                                           item["mode"] = level.mode;
+                                           item["std_error"] = level.std_error;
+                                           levels.append(item);
+                                       }
+                                       d[py::str(e.name)] = levels;
+                                   }
+                                   return d;
+                               })
         .def_property_readonly("at_zero",
                                [](const Fit& f) {
                                    py::dict d;  // a random effect's SD estimated at 0 (singular_fit)

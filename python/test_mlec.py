@@ -140,6 +140,9 @@ class SingularFitTest(unittest.TestCase):
         self.assertEqual(f.ci["s"][0], 0.0)
         assert_close(self, f.ci["s"][1], 0.40566850131383198, rel=1e-5)
         self.assertEqual(f.n_params, 4)
+        # at s = 0 every effect's conditional mode and SD are 0
+        self.assertEqual(len(f.random_effects["u"]), 20)
+        self.assertEqual(f.random_effects["u"][0], {"level": "1", "mode": 0.0, "std_error": 0.0})
 
 
 class ClosedFormTest(unittest.TestCase):

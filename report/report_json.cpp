@@ -53,6 +53,24 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
     return o.str();
 }
 
+// Per random effect, its levels' conditional modes and SDs.
+std::string random_effects(const std::vector<RandomEffectModes>& list) {
+    std::ostringstream o;
+    o << "[";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const RandomEffectModes& e = list[i];
+        o << (i ? "," : "") << "\n    {\"name\": " << report::json_quote(e.name)
+          << ", \"column\": " << report::json_quote(e.column) << ", \"levels\": [";
+        for (std::size_t k = 0; k < e.levels.size(); ++k)
+            o << (k ? ", " : "") << "\n      {\"level\": " << report::json_quote(e.levels[k].level)
+              << ", \"mode\": " << report::json_number(e.levels[k].mode)
+              << ", \"std_error\": " << report::json_number(e.levels[k].std_error) << "}";
+        o << (e.levels.empty() ? "" : "\n    ") << "]}";
+    }
+    o << (list.empty() ? "" : "\n  ") << "]";
+    return o.str();
+}
+
 }  // namespace
 
 std::string json_report(const FitResult& r) {
@@ -102,6 +120,7 @@ std::string json_report(const FitResult& r) {
     o << "  \"data_columns\": " << strings(r.data_columns) << ",\n";
     o << "  \"parameters\": " << estimates(r.parameters) << ",\n";
     o << "  \"derived\": " << estimates(r.derived) << ",\n";
+    o << "  \"random_effects\": " << random_effects(r.random_effects) << ",\n";
     o << "  \"covariance\": ";
     if (r.covariance.size() == 0) {
         o << "null";

@@ -131,6 +131,21 @@ std::string text_report(const FitResult& r) {
         out << "\nreported quantities (delta-method standard errors):\n";
         print_table(out, r.derived, r.confidence, "quantity");
     }
+    if (!r.random_effects.empty()) {
+        // (one line per effect: the levels' modes are in --format json)
+        out << "\nrandom effects (conditional modes; each level's in --format json):\n";
+        std::vector<std::vector<std::string>> rows{{"effect", "levels", "smallest mode", "largest mode"}};
+        for (const RandomEffectModes& e : r.random_effects) {
+            auto [low, high] = std::minmax_element(
+                e.levels.begin(), e.levels.end(),
+                [](const RandomEffectLevel& a, const RandomEffectLevel& b) { return a.mode < b.mode; });
+            rows.push_back(
+                {e.name + "[" + e.column + "]", std::to_string(e.levels.size()),
+                 low == e.levels.end() ? "" : report::format_digits(low->mode, 4) + " (" + low->level + ")",
+                 high == e.levels.end() ? "" : report::format_digits(high->mode, 4) + " (" + high->level + ")"});
+        }
+        print_rows(out, rows);
+    }
     out << limit_footnote(r);
     if (r.bootstrap_replicates > 1) {
         const int ci_percent = static_cast<int>(std::lround(r.confidence * 100));

@@ -47,6 +47,10 @@ public:
     // steps found them.
     const Eigen::VectorXd& modes() const { return z_; }
     InnerStatus inner_status() const { return status_; }
+    // The entries of H^-1 at the modes of the last value() on H's pattern
+    // (Evaluator::effect_pattern): the modes' conditional covariance, as
+    // lme4's condVar gives it (conditional on theta).
+    std::vector<double> inverse_on_pattern() const { return factor_.selected_inverse(); }
     int inner_iterations() const { return iterations_; }
 
 private:

@@ -108,6 +108,80 @@ TEST_CASE("sleepstudy with independent random intercepts and slopes equals lmer'
     check(fit("sleepstudy_independent", "sleepstudy", options), e);
 }
 
+// (level, lmer's conditional mode, its conditional SD)
+using Modes = std::vector<std::tuple<std::string, double, double>>;
+
+void check_modes(const mlec::RandomEffectModes& fitted, const Modes& expected, double tolerance) {
+    REQUIRE(fitted.levels.size() == expected.size());
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+        const mlec::RandomEffectLevel& level = fitted.levels[k];
+        INFO(fitted.name << "[" << level.level << "] mode " << level.mode << " SD " << level.std_error);
+        CHECK(level.level == std::get<0>(expected[k]));
+        CHECK(std::abs(level.mode - std::get<1>(expected[k])) <= tolerance * std::max(1.0, std::get<2>(expected[k])));
+        if (std::get<2>(expected[k]) > 0) CHECK(level.std_error == Approx(std::get<2>(expected[k])).epsilon(tolerance));
+    }
+}
+
+TEST_CASE("the conditional modes and SDs equal lmer's ranef(condVar = TRUE) for sleepstudy") {
+    // models/mixed/reference/sleepstudy_independent.R prints these; the
+    // likelihood is normal in the effects, so both are exact.
+    const Modes intercepts{
+        {"308", 1.854655954566502, 12.093250714233646},   {"309", -40.022307421958438, 12.093250714233646},
+        {"310", -38.723163168402181, 12.093250714233646}, {"330", 23.90331952546374, 12.093250714233646},
+        {"331", 22.39632178595372, 12.093250714233646},   {"332", 9.0520010078344946, 12.093250714233646},
+        {"333", 16.851223390460305, 12.093250714233646},  {"334", -7.2801936549061237, 12.093250714233646},
+        {"335", 0.13854398194618428, 12.093250714233646}, {"337", 34.513387128478549, 12.093250714233646},
+        {"349", -25.263101695714678, 12.093250714233646}, {"350", -13.36122041309873, 12.093250714233646},
+        {"351", 4.7105357761795377, 12.093250714233646},  {"352", 20.709484719173414, 12.093250714233646},
+        {"369", 3.2373319965081122, 12.093250714233646},  {"370", -25.826158447826323, 12.093250714233646},
+        {"371", 0.85048823281582098, 12.093250714233646}, {"372", 12.258851302539989, 12.093250714233646}};
+    const Modes slopes{
+        {"308", 9.2364346335057785, 2.3110966689249461},   {"309", -8.6174729659199549, 2.3110966689249461},
+        {"310", -5.4343800246389389, 2.3110966689249461},  {"330", -4.8581939770662697, 2.3110966689249461},
+        {"331", -3.1048405149898253, 2.3110966689249461},  {"332", -0.28215982508539167, 2.3110966689249461},
+        {"333", -0.24101193339537336, 2.3110966689249461}, {"334", 1.0862629777453852, 2.3110966689249461},
+        {"335", -10.79819623831167, 2.3110966689249461},   {"337", 8.6314625077713902, 2.3110966689249461},
+        {"349", 1.2030595063439582, 2.3110966689249461},   {"350", 6.655471162958686, 2.3110966689249461},
+        {"351", -3.0327231926103733, 2.3110966689249461},  {"352", 3.5309136217789976, 2.3110966689249461},
+        {"369", 0.87278322788826579, 2.3110966689249461},  {"370", 4.8682371082257747, 2.3110966689249461},
+        {"371", -0.9932029943787869, 2.3110966689249461},  {"372", 1.2775569201715566, 2.3110966689249461}};
+    const mlec::FitResult r = fit("sleepstudy_independent", "sleepstudy");
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    REQUIRE(r.random_effects.size() == 2);
+    CHECK(r.random_effects[0].name == "a");
+    CHECK(r.random_effects[0].column == "Subject");
+    check_modes(r.random_effects[0], intercepts, 1e-6);
+    CHECK(r.random_effects[1].name == "b");
+    check_modes(r.random_effects[1], slopes, 1e-6);
+    CHECK(mlec::json_report(r).find(
+              "\"random_effects\": [\n    {\"name\": \"a\", \"column\": \"Subject\", \"levels\": [\n      "
+              "{\"level\": \"308\", \"mode\": 1.85465") != std::string::npos);
+}
+
+TEST_CASE("the conditional modes equal glmmTMB's for cbpp, a binomial model") {
+    // glmmTMB's modes are at the same Laplace estimate; its conditional
+    // SDs add the parameters' uncertainty (TMB's sdreport), lme4's do not
+    // and mlec's do not, so only the modes are compared.
+    const json all = json::parse(mlec::test::read_file(mlec::test::source_dir() / "models/mixed/cbpp.expected.json"));
+    Modes expected;
+    for (const json& f : all["fits"]) {
+        if (f["id"] != "glmmTMB_Laplace") continue;
+        const json& modes = f["conditional_modes"][0];
+        for (std::size_t k = 0; k < modes["levels"].size(); ++k)
+            expected.emplace_back(modes["levels"][k].get<std::string>(), modes["mode"]["(Intercept)"][k].get<double>(),
+                                  0.0);
+    }
+    const mlec::FitResult r = fit("cbpp", "cbpp");
+    REQUIRE(r.random_effects.size() == 1);
+    check_modes(r.random_effects[0], expected, 1e-5);
+    // The SDs: |s| sqrt((H^-1)_jj), all positive and below s (the data
+    // narrow every herd's effect).
+    for (const mlec::RandomEffectLevel& level : r.random_effects[0].levels) {
+        CHECK(level.std_error > 0);
+        CHECK(level.std_error < r.parameters.back().estimate);
+    }
+}
+
 TEST_CASE("a singular fit: the SD estimated at 0 as lmer estimates it, with lme4's one-sided profile interval") {
     // models/mixed/reference/singular.R writes the data and prints these.
     const mlec::FitResult r = fit("singular", "singular");

@@ -233,6 +233,23 @@ struct CensoringSummary {
     std::string truncation;  // "T[0, ]" as written; empty: not truncated
 };
 
+// A random effect's conditional modes (`random u[g] ~ ...`, integrated out
+// by the Laplace approximation): per level of g, the mode of u given the
+// data at the estimate, and its conditional standard deviation, the square
+// root of the diagonal of H^-1 (H the Hessian of the integrand in the
+// effects) scaled to u: lme4's `ranef(condVar = TRUE)`, conditional on the
+// estimated parameters (it leaves their uncertainty out, as lme4 does).
+struct RandomEffectLevel {
+    std::string level;  // the level's label in the data
+    double mode = 0;
+    double std_error = 0;
+};
+struct RandomEffectModes {
+    std::string name;                       // u
+    std::string column;                     // g
+    std::vector<RandomEffectLevel> levels;  // in the order of the levels (docs/language.md, "Parameters")
+};
+
 // What a fit found (docs/cli.md, "Statuses"). Only `converged` is a clean
 // success: a finite maximum with a standard error for every estimate.
 enum class FitStatus {
@@ -403,6 +420,8 @@ struct FitResult {
     std::string model_name;
     std::string data_name;
     std::vector<std::string> data_columns;
+    // With random effects and status converged: their conditional modes.
+    std::vector<RandomEffectModes> random_effects;
     std::vector<FitDiagnostic> diagnostics;
     std::vector<GradientCheck> gradient_checks;  // with FitOptions::check_gradient
     std::vector<std::string> warnings;           // everything a careful user should read

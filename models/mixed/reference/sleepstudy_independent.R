@@ -11,3 +11,7 @@ cat(sprintf("logLik %.17g\n", as.numeric(logLik(m))))
 cat(sprintf("%s %.17g\n", names(fixef(m)), fixef(m)), sep = "")
 v <- as.data.frame(VarCorr(m))
 cat(sprintf("sd %s %.17g\n", paste(v$grp, v$var1), v$sdcor), sep = "")
+# The conditional modes and SDs (lme4's condVar, conditional on the
+# estimates), per term and Subject in the levels' order.
+re <- as.data.frame(ranef(m, condVar = TRUE))
+cat(sprintf("mode %s %s %.17g %.17g\n", re$term, re$grp, re$condval, re$condsd), sep = "")
