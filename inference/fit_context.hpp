@@ -114,6 +114,11 @@ std::optional<std::string> start_failure(FitContext& c);
 // fills r.trace, r.starts and r.optima, and returns the best run.
 optim::OptimizeResult optimize(FitContext& c);
 
+// Why the Laplace approximation's inner minimization failed at the last
+// point evaluated, naming the random effect and level; nothing when it did
+// not fail, or failed for a non-finite likelihood (the rows say why).
+std::optional<std::string> laplace_failure(const Problem::Impl& p);
+
 // With random effects: their conditional modes and SDs at the estimate
 // (FitResult::random_effects; inference/conditional_modes.cpp).
 void conditional_modes(FitContext& c);

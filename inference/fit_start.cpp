@@ -195,7 +195,10 @@ std::optional<std::string> start_failure(FitContext& c) {
     // The Hessian too: its diagonal is each coordinate's curvature scale at
     // the start (and the optimizer's first step reads it from the cache).
     const double f = c.objective.value_gradient_hessian(c.start, g, h);
-    if (!std::isfinite(f)) return non_finite_message(c.p, c.full(c.start));
+    if (!std::isfinite(f)) {
+        if (auto why = laplace_failure(c.p)) return why;
+        return non_finite_message(c.p, c.full(c.start));
+    }
     if (!g.allFinite()) {
         std::string names;
         for (int i = 0; i < c.k; ++i)

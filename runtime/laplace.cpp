@@ -17,6 +17,27 @@ constexpr double smallest_step = 1e-10;
 // Newton decrement below it is noise.
 double rounding_level(double f) { return 16 * std::numeric_limits<double>::epsilon() * std::max(std::abs(f), 1.0); }
 
+// The coordinate of H = H_zz + I (lower triangle on the pattern) with the
+// least diagonal: where the integrand is least convex.
+int least_curvature(const EffectPattern& pattern, const std::vector<double>& zz) {
+    int worst = -1;
+    double least = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j + 1 < pattern.col_start.size(); ++j)
+        for (int k = pattern.col_start[j]; k < pattern.col_start[j + 1]; ++k)
+            if (pattern.row[static_cast<std::size_t>(k)] == static_cast<int>(j) &&
+                zz[static_cast<std::size_t>(k)] + 1 < least) {
+                least = zz[static_cast<std::size_t>(k)] + 1;
+                worst = static_cast<int>(j);
+            }
+    return worst;
+}
+
+int largest(const Eigen::VectorXd& g) {
+    Eigen::Index at = -1;
+    if (g.size() > 0) g.cwiseAbs().maxCoeff(&at);
+    return static_cast<int>(at);
+}
+
 }  // namespace
 
 Laplace::Laplace(Evaluator& evaluator)
@@ -42,6 +63,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
     Eigen::VectorXd& gradient_theta = gradient_theta_;
     EffectDerivatives& d = derivatives_;
     bool polish = false;
+    failed_effect_ = -1;
     for (iterations_ = 0; iterations_ < max_inner_iterations; ++iterations_) {
         evaluator_.set_effects(z);
         const double nll = evaluator_.nll_effects(theta, gradient_theta, d, true);
@@ -60,7 +82,10 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
         double shift = 0;
         while (!factor_.factor(d.zz, shift)) {
             shift = shift == 0 ? 1e-8 : shift * 10;
-            if (shift > 1e8) return InnerStatus::no_descent;
+            if (shift > 1e8) {
+                failed_effect_ = least_curvature(evaluator_.effect_pattern(), d.zz);
+                return InnerStatus::no_descent;
+            }
         }
         if (polish) {
             z_ = z;
@@ -68,7 +93,12 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
         }
         const Eigen::VectorXd step = -factor_.solve(g);
         const double decrement = -g.dot(step);
-        if (shift == 0 && decrement <= rounding_level(f)) {
+        if (decrement <= rounding_level(f)) {
+            if (shift > 0) {
+                // (stationary, but not a minimum: damping cannot leave it)
+                failed_effect_ = least_curvature(evaluator_.effect_pattern(), d.zz);
+                return InnerStatus::not_a_minimum;
+            }
             z += step;
             polish = true;
             continue;
@@ -82,9 +112,16 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
                 break;
             }
             t /= 2;
-            if (t < smallest_step) return InnerStatus::no_descent;
+            if (t < smallest_step) {
+                failed_effect_ = largest(g);
+                return InnerStatus::no_descent;
+            }
         }
     }
+    evaluator_.set_effects(z);
+    Eigen::VectorXd unused;
+    evaluator_.nll_effects(theta, unused, d, false);
+    failed_effect_ = largest(d.gradient_z + z);
     return InnerStatus::iteration_limit;
 }
 

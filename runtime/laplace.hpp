@@ -23,8 +23,10 @@
 
 namespace mlec::rt {
 
-// How the inner minimization over z ended.
-enum class InnerStatus { converged, not_finite, no_descent, iteration_limit };
+// How the inner minimization over z ended: `not_a_minimum` is a stationary
+// point where H is not positive definite (an integrand that is not
+// log-concave in z there, such as one with two modes).
+enum class InnerStatus { converged, not_finite, no_descent, iteration_limit, not_a_minimum };
 
 class Laplace {
 public:
@@ -47,6 +49,10 @@ public:
     // steps found them.
     const Eigen::VectorXd& modes() const { return z_; }
     InnerStatus inner_status() const { return status_; }
+    // Where a failed inner minimization failed: the coordinate of z with the
+    // least curvature (H not positive definite) or the largest gradient
+    // (no descent, the iteration limit); -1 when none or not known.
+    int failed_effect() const { return failed_effect_; }
     // The entries of H^-1 at the modes of the last value() on H's pattern
     // (Evaluator::effect_pattern): the modes' conditional covariance, as
     // lme4's condVar gives it (conditional on theta).
@@ -67,6 +73,7 @@ private:
     EffectDerivatives derivatives_;
     InnerStatus status_ = InnerStatus::converged;
     int iterations_ = 0;
+    int failed_effect_ = -1;
 };
 
 }  // namespace mlec::rt

@@ -254,3 +254,26 @@ TEST_CASE("simulate, predict and the bootstrap refuse a model with random effect
     REQUIRE(pred.size() == 1);
     CHECK(pred[0].message == "predicting from a model with random effects is not yet available");
 }
+
+TEST_CASE("an inner minimization that stops where the likelihood is not log-concave is named, with its level") {
+    // u enters only squared: at u = 0 the integrand of every level is
+    // stationary with negative curvature (its modes are at +-sqrt(y - b0)).
+    std::string csv = "y,g\n";
+    for (int g = 1; g <= 4; ++g)
+        for (int i = 0; i < 3; ++i) csv += std::to_string(4.0 + g + 0.1 * i) + "," + std::to_string(g) + "\n";
+    mlec::Diagnostics ds;
+    auto m = mlec::Model::from_text(
+        "param s > 0, sigma > 0 = 0.5\nrandom u[g] ~ normal(0, s)\ny ~ normal(b0 + u[g]^2, sigma)\n", "m.mle", ds);
+    auto d = mlec::Data::from_csv_text(csv, "d.csv", ds);
+    REQUIRE(m);
+    REQUIRE(d);
+    auto p = mlec::Problem::bind(*m, *d, ds);
+    REQUIRE(p);
+    const mlec::FitResult r = mlec::fit(*p);
+    CHECK(r.status == mlec::FitStatus::non_finite_start);
+    CHECK(r.message ==
+          "the Laplace approximation has no value at the start values: the likelihood is not log-concave in the "
+          "random effects (at u[g] at level '4'): Newton's method over them stopped at a point where the curvature "
+          "is negative, not at a mode (as with an effect that enters only squared, whose likelihood has two "
+          "modes); write the effect so that the likelihood has one mode in it, or give other start values");
+}
