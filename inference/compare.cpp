@@ -158,6 +158,34 @@ void akaike_weights(std::vector<ModelComparison::Row>& rows) {
     for (auto& r : rows) r.akaike_weight = r.has_maximum ? std::exp(-r.delta_aic / 2) / total : nan;
 }
 
+// When the parameters `large` adds are random effects' SDs absent from
+// `small` (so at their boundary 0 there, unless small holds them at a
+// value): the boundary's null distribution (ModelComparison::LikelihoodRatio).
+void boundary_test(const FitResult& small, const FitResult& large, ModelComparison::LikelihoodRatio& t) {
+    const auto in_small = names_of(small);
+    std::vector<std::string> extra;
+    for (const ParameterEstimate& p : large.parameters) {
+        if (p.fixed || in_small.count(p.name)) continue;
+        if (!p.random_scale) return;
+        extra.push_back(p.name);
+    }
+    if (extra.empty() || static_cast<int>(extra.size()) != t.df) return;
+    if (extra.size() == 1) {
+        t.p_value_boundary = t.statistic > 0 ? t.p_value / 2 : 1.0;
+        t.boundary = extra[0] + " is a random effect's standard deviation, absent from (0 in) " + small.model_name +
+                     ": 0 is on the boundary of its parameter space, so the statistic's null distribution is a 50:50 "
+                     "mixture of chi-square(0) and chi-square(1) (Self & Liang 1987), whose p-value is " +
+                     report::format_digits(*t.p_value_boundary, 4) + "; the chi-square(1) p-value is conservative";
+        return;
+    }
+    std::string list;
+    for (const std::string& name : extra) list.append(list.empty() ? "" : ", ").append(name);
+    t.boundary = list + " are random effects' standard deviations, absent from (0 in) " + small.model_name +
+                 ": 0 is on the boundary of their parameter space, so the chi-square(" + std::to_string(t.df) +
+                 ") p-value is conservative (the null distribution is a mixture of chi-squares with weights that "
+                 "depend on the information matrix; Self & Liang 1987)";
+}
+
 // The likelihood-ratio test of `small` within `large`, or (with nothing)
 // a warning why there is none: when the smaller one's parameters are not
 // all (by name) in the larger one.
@@ -190,6 +218,7 @@ void likelihood_ratio_test(const FitResult& small, const FitResult& large, Model
                     " (by name), so " + small.model_name + " is taken to be " + large.model_name + " with its " +
                     std::to_string(df) + " other parameter" + (df == 1 ? "" : "s") +
                     " fixed; the test is valid only if that holds and the fixed values are inside the parameter space";
+    boundary_test(small, large, t);
     if (large.log_likelihood < small.log_likelihood - 1e-6 * std::max(1.0, std::abs(small.log_likelihood)))
         c.warnings.push_back(label(large) + " fits worse than the smaller " + label(small) +
                              ": the models are not nested, or a fit stopped at a local optimum (try --starts)");
@@ -246,6 +275,7 @@ std::string text_report(const ModelComparison& c) {
         o << "\nlikelihood-ratio test, " << t.smaller << " within " << t.larger << ": statistic "
           << report::format_digits(t.statistic, 6) << ", df " << t.df << ", p-value "
           << report::format_digits(t.p_value, 4) << "\n  nesting " << t.nesting << "\n";
+        if (!t.boundary.empty()) o << "  boundary: " << t.boundary << "\n";
     }
     if (!c.warnings.empty()) {
         o << "\nwarnings:\n";
@@ -273,7 +303,9 @@ std::string json_report(const ModelComparison& c) {
         o << (i ? "," : "") << "\n    {\"smaller\": " << report::json_quote(t.smaller)
           << ", \"larger\": " << report::json_quote(t.larger) << ", \"statistic\": " << report::json_number(t.statistic)
           << ", \"df\": " << t.df << ", \"p_value\": " << report::json_number(t.p_value)
-          << ", \"nesting\": " << report::json_quote(t.nesting) << "}";
+          << ", \"nesting\": " << report::json_quote(t.nesting)
+          << ", \"p_value_boundary\": " << report::json_number(t.p_value_boundary)
+          << ", \"boundary\": " << (t.boundary.empty() ? std::string("null") : report::json_quote(t.boundary)) << "}";
     }
     o << (c.tests.empty() ? "" : "\n  ") << "],\n  \"warnings\": [";
     for (std::size_t i = 0; i < c.warnings.size(); ++i) o << (i ? ", " : "") << report::json_quote(c.warnings[i]);

@@ -273,6 +273,13 @@ int FitContext::coordinate_of(const interp::Estimand& estimand) const {
     return estimand.coordinate >= 0 ? position_[static_cast<std::size_t>(estimand.coordinate)] : -1;
 }
 
+bool FitContext::random_scale(const interp::Estimand& est) const {
+    if (est.derived || est.coordinate < 0 || est.bounds.lower != 0) return false;
+    for (const interp::RandomEffect& e : p.model.random_effects)
+        if (e.scale_node == est.node) return true;
+    return false;
+}
+
 void FitContext::fill_estimates(const Eigen::VectorXd& at) {
     r.parameters.clear();
     r.derived.clear();
@@ -288,6 +295,7 @@ void FitContext::fill_estimates(const Eigen::VectorXd& at) {
         // pointer, undefined behaviour even though empty)
         if (k > 0) jacobian.row(static_cast<Eigen::Index>(i)) = objective.reduce(grad).transpose();
         e.implicit = est.implicit;
+        e.random_scale = random_scale(est);
         e.fixed = est.coordinate >= 0 && coordinate_of(est) < 0;
         if (e.fixed) e.estimate = held_value_[static_cast<std::size_t>(est.coordinate)];
         e.bounds = ParameterBounds{.lower = est.bounds.lower, .upper = est.bounds.upper, .simplex = est.simplex};

@@ -98,6 +98,9 @@ struct FitContext {
     // The estimated coordinate that is estimand i's coordinate of theta
     // (Estimand::coordinate), or -1: none, or a held one.
     int coordinate_of(const interp::Estimand& estimand) const;
+    // Estimand `est` is a parameter that is a random effect's standard
+    // deviation with lower bound 0 (ParameterEstimate::random_scale).
+    bool random_scale(const interp::Estimand& est) const;
 
 private:
     std::vector<std::size_t> slot_;   // estimand i -> its index in r.parameters or r.derived

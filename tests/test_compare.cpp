@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mlec/mlec.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -77,7 +78,34 @@ TEST_CASE("nested normal models: criteria and the likelihood-ratio test match cl
     CHECK(c->tests[0].p_value ==
           Approx(boost::math::cdf(boost::math::complement(boost::math::chi_squared(1), statistic))).epsilon(1e-6));
     CHECK(c->tests[0].nesting.starts_with("assumed: every parameter of m0.mle is a parameter of m1.mle"));
+    CHECK_FALSE(c->tests[0].p_value_boundary);  // (b is no random effect's SD)
+    CHECK(c->tests[0].boundary.empty());
     CHECK(mlec::text_report(*c).find("likelihood-ratio test, m0.mle within m1.mle") != std::string::npos);
+}
+
+TEST_CASE("a random effect's SD tested at its boundary 0 gets the 50:50 mixture's p-value") {
+    const auto dir = mlec::test::source_dir() / "models/mixed";
+    const std::string data = mlec::test::read_file(dir / "cbpp.csv");
+    const std::string mixed = mlec::test::read_file(dir / "cbpp.mle");
+    std::string fixed = mixed;
+    fixed.erase(fixed.find("random u[herd]"),
+                fixed.find('\n', fixed.find("random u[herd]")) + 1 - fixed.find("random u[herd]"));
+    fixed.erase(fixed.find(" + u[herd]"), 10);
+    fixed.erase(fixed.find(", s > 0"), 7);
+    const std::vector<Fitted> fits{fit_text(fixed, "glm.mle", data.c_str()), fit_text(mixed, "cbpp.mle", data.c_str())};
+    mlec::Diagnostics ds;
+    auto c = compare(fits, ds);
+    REQUIRE(c);
+    REQUIRE(c->tests.size() == 1);
+    const mlec::ModelComparison::LikelihoodRatio& t = c->tests[0];
+    CHECK(t.df == 1);
+    // P(chi-square(1) >= x) = erfc(sqrt(x / 2)), and the mixture halves it.
+    CHECK(t.p_value == Approx(std::erfc(std::sqrt(t.statistic / 2))).epsilon(1e-12));
+    REQUIRE(t.p_value_boundary);
+    CHECK(*t.p_value_boundary == Approx(std::erfc(std::sqrt(t.statistic / 2)) / 2).epsilon(1e-12));
+    CHECK(t.boundary.starts_with("s is a random effect's standard deviation, absent from (0 in) glm.mle"));
+    CHECK(mlec::text_report(*c).find("  boundary: s is a random effect's") != std::string::npos);
+    CHECK(mlec::json_report(*c).find("\"p_value_boundary\": ") != std::string::npos);
 }
 
 TEST_CASE("models that are not nested by name get no likelihood-ratio test") {

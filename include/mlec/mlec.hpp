@@ -308,6 +308,9 @@ struct ParameterEstimate {
     // is not the estimate's precision), and the interval is the profile's,
     // one-sided: [0, ci_upper].
     bool at_zero = false;
+    // A random effect's standard deviation (`random u[g] ~ normal(0, s)`,
+    // `param s > 0`): 0 is in its parameter space, on the boundary.
+    bool random_scale = false;
     // Profile intervals: an open side has no end short of the quantity's
     // own bound (the value in ci_lower / ci_upper, possibly infinite).
     bool ci_lower_open = false;
@@ -495,6 +498,15 @@ struct ModelComparison {
         int df = 0;
         double p_value = 1;
         std::string nesting;  // how nesting was established or that it was assumed
+        // The larger model's one extra parameter is a random effect's SD,
+        // which the smaller model puts on its boundary 0: the statistic is
+        // then a 50:50 mixture of chi-square(0) and chi-square(1) (Self &
+        // Liang 1987; Stram & Lee 1994), and p_value (chi-square(1)) is
+        // conservative; this is the mixture's, p_value / 2. With several
+        // extra SDs `boundary` says p_value is conservative, without a
+        // mixture p-value (its weights depend on the information matrix).
+        std::optional<double> p_value_boundary;
+        std::string boundary;
     };
     std::size_t n_obs = 0;
     std::vector<Row> rows;               // in the order given
