@@ -61,7 +61,16 @@ std::optional<Eigen::VectorXd> profile_intervals(FitContext& c, optim::Objective
         e.ci_upper = pr.upper.bound;
         e.ci_lower_open = pr.lower.open;
         e.ci_upper_open = pr.upper.open;
-        if (pr.lower.open) c.r.notes.push_back(e.name + ": the profile interval is open below: " + pr.lower.reason);
+        // A random effect's SD may be 0 (the effect drops out, and the
+        // likelihood is continuous there): a profile that stays within the
+        // cutoff down to 0 gives the closed interval [0, upper], as lme4's.
+        if (e.random_scale && pr.lower.open && pr.lower.bound == 0) {
+            e.ci_lower_open = false;
+            c.r.notes.push_back(e.name +
+                                ": the profile interval reaches 0, where the random effect drops out; 0 is "
+                                "in the interval");
+        } else if (pr.lower.open)
+            c.r.notes.push_back(e.name + ": the profile interval is open below: " + pr.lower.reason);
         if (pr.upper.open) c.r.notes.push_back(e.name + ": the profile interval is open above: " + pr.upper.reason);
         e.profile = std::move(pr.curve);
         if (c.options.on_profile) c.options.on_profile(static_cast<int>(i) + 1, static_cast<int>(c.estimands.size()));

@@ -277,3 +277,35 @@ TEST_CASE("an inner minimization that stops where the likelihood is not log-conc
           "is negative, not at a mode (as with an effect that enters only squared, whose likelihood has two "
           "modes); write the effect so that the likelihood has one mode in it, or give other start values");
 }
+
+TEST_CASE("profile intervals of a mixed model equal lme4's, an SD's closed at 0 where its profile reaches 0") {
+    // models/mixed/reference/weak_groups.R writes the data and prints these.
+    // lme4 interpolates its profiles by splines, to about 2e-5 here: the
+    // script's direct refit with b1 held at mlec's upper end gives the
+    // deviance 3.8414588202 (the cutoff 3.8414588207), at lme4's 3.84181.
+    mlec::FitOptions options;
+    options.ci = mlec::CiMethod::profile;
+    const mlec::FitResult r = fit("weak_groups", "weak_groups", options);
+    INFO(mlec::text_report(r));
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    CHECK(r.log_likelihood == Approx(-184.16324417076902).epsilon(1e-9));
+    CHECK(estimate(r, "s").estimate == Approx(0.21398852743265551).epsilon(1e-5));
+    const std::vector<std::tuple<std::string, double, double>> intervals{
+        {"s", 0, 0.55245187447381783},
+        {"sigma", 0.96627946021788536, 1.275170769689923},
+        {"b0", 0.76830818626719766, 1.2286368779556842},
+        {"b1", 0.13294652460344539, 0.63023969691560799}};
+    for (const auto& entry : intervals) {
+        const mlec::ParameterEstimate& p = estimate(r, std::get<0>(entry));
+        INFO(p.name);
+        REQUIRE(p.ci_lower);
+        REQUIRE(p.ci_upper);
+        CHECK(*p.ci_lower == Approx(std::get<1>(entry)).epsilon(5e-5));
+        CHECK(*p.ci_upper == Approx(std::get<2>(entry)).epsilon(5e-5));
+        CHECK_FALSE(p.ci_lower_open);
+        CHECK_FALSE(p.ci_upper_open);
+    }
+    CHECK(std::find(r.notes.begin(), r.notes.end(),
+                    "s: the profile interval reaches 0, where the random effect drops out; 0 is in the interval") !=
+          r.notes.end());
+}
