@@ -51,6 +51,8 @@ const char* const usage_text =
     "                            the other parameters along each one\n"
     "  --output FILE             simulate, predict: write the CSV to FILE, not standard output\n"
     "                            (under mpirun each process writes its own rows into it)\n"
+    "  --population              predict with random effects at 0 (the population level),\n"
+    "                            not at the fitted levels' modes\n"
     "  --plot DIR                write SVG plots to DIR: convergence, and the profile\n"
     "                            likelihood of every parameter (implies --ci profile)\n"
     "  --threads N               threads evaluating the likelihood (default: all cores);\n"
@@ -234,6 +236,11 @@ constexpr Option options[] = {
          a.fit.check_gradient = true;
          return {};
      }},
+    {"--population", false,
+     [](Arguments& a, const char*) -> Error {
+         a.predict.population = true;
+         return {};
+     }},
     {"--trace", false,
      [](Arguments& a, const char*) -> Error {
          a.trace = true;
@@ -267,6 +274,7 @@ CommandLine take_command(Arguments a, std::vector<std::string> positional) {
     a.command = c.kind;
     if (!a.output_path.empty() && !c.writes_csv)
         return usage_error("--output is for simulate and predict (a report goes to standard output)");
+    if (a.predict.population && c.kind != CommandKind::predict) return usage_error("--population is for predict");
     if (a.json && c.writes_csv)
         return usage_error("--format json is not available for " + std::string(c.keyword) + ": it writes CSV");
     if (Error why = c.take_files(std::move(positional), a)) return usage_error(std::move(*why));

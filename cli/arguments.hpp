@@ -23,6 +23,7 @@ struct Arguments {
     bool timing = false;
     std::string plot_dir;
     std::string output_path;  // simulate, predict: the CSV's file (default: standard output)
+    PredictOptions predict;   // predict --population
     double mpi_timeout = 600;
     FitOptions fit;
     BindOptions bind;

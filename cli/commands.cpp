@@ -221,11 +221,12 @@ int run_predict(const Arguments& a, Session& session) {
     if (!fitted) return run.code;
     auto newdata = session.load_data(run.newdata_paths, run.diagnostics);
     if (!newdata) return session.report_error(run.diagnostics);
-    auto csv = predict_csv(fitted->problem, fitted->fit, *newdata, run.diagnostics);
+    auto csv = predict_csv(fitted->problem, fitted->fit, *newdata, run.diagnostics, a.predict);
     if (!csv) {
         session.err() << format(run.diagnostics);
         return refusal_exit_code(run.diagnostics, fitted->fit);
     }
+    if (!run.diagnostics.empty()) session.err() << format(run.diagnostics);  // (warnings)
     return session.print_rows(*csv, a.output_path);
 }
 

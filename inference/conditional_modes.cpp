@@ -35,6 +35,7 @@ void conditional_modes(FitContext& c) {
     const Eigen::VectorXd theta = c.full(c.theta);
     if (!std::isfinite(laplace->value(theta))) return;
     const Eigen::VectorXd& z = laplace->modes();
+    c.r.effect_modes = z;
     const std::vector<double> inverse = laplace->inverse_on_pattern();
     const std::vector<std::size_t> diagonal = diagonal_positions(c.p.evaluator().effect_pattern());
     Eigen::VectorXd unused;

@@ -246,7 +246,7 @@ std::string predictions_csv(const std::vector<Output>& outputs, const std::vecto
 }  // namespace
 
 std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
-                                       Diagnostics& diagnostics) {
+                                       Diagnostics& diagnostics, const PredictOptions& options) {
     const Problem::Impl& p = problem.impl();
     const data::Table& csv = *newdata.impl().table;
     auto refuse = [&](Category category, std::string message) {
@@ -256,10 +256,10 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     if (!fit.converged || fit.theta_covariance.size() == 0)
         return refuse(Category::fit, "the fit did not converge or has no covariance: there is nothing to predict from");
     if (!p.source_model) return refuse(Category::usage, "the model of this fit is not available");
-    // Population-level and conditional predictions are not built yet; the
-    // evaluator's effects are whatever the last evaluation left.
-    if (!p.model.graph.effects().empty())
-        return refuse(Category::model, "predicting from a model with random effects is not yet available");
+    // Random effects: the fitted modes, or 0 at the population level.
+    const bool conditional = !p.model.graph.effects().empty() && !options.population;
+    if (conditional && fit.effect_modes.size() != p.model.graph.effect_size())
+        return refuse(Category::fit, "the fit has no conditional modes of its random effects to predict with");
 
     // Distributed new data: each rank predicts its own rows; a step that
     // fails on any rank fails on all, with the first error in file order.
@@ -318,12 +318,26 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     const std::vector<Output> outputs = outputs_of(model);
     if (outputs.empty())
         return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
+    // (the new data's levels are numbered as the fitted data's, so the
+    // graphs' effects and z line up)
+    if (conditional) {
+        evaluator.set_effects(fit.effect_modes);
+        Diagnostic& note = diagnostics.emplace_back(
+            Diagnostic::error(Category::model, csv.name(),
+                              "the predictions are conditional on the random effects' modes, and their standard errors "
+                              "(which would add the effects' conditional variance to the parameters') are not yet "
+                              "available: NA; predict --population gives the population level (every effect 0) with "
+                              "standard errors"));
+        note.severity = Severity::warning;
+    }
     std::vector<std::vector<double>> value(outputs.size()), se(outputs.size());
     for (std::size_t k = 0; k < outputs.size(); ++k) {
         std::vector<double> v = evaluator.node_values(fit.theta, outputs[k].node);
         if (v.size() == 1) v.assign(rows->rows, v[0]);
         value[k] = std::move(v);
-        se[k] = standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node), fit.theta_covariance, rows->rows);
+        se[k] = conditional ? std::vector<double>(rows->rows, std::numeric_limits<double>::quiet_NaN())
+                            : standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node), fit.theta_covariance,
+                                              rows->rows);
     }
     // (the ranks' rows are printed one after another)
     return predictions_csv(outputs, value, se, rows->rows, rows->first_row, !cluster || cluster->rank() == 0);

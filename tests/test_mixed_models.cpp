@@ -5,6 +5,7 @@
 // at or above the references' within 1e-6 relative (the better optimum
 // wins), the fixed effects and the random effects' scales to 1e-4.
 #include <catch2/catch.hpp>
+#include <sstream>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +79,19 @@ void check(const mlec::FitResult& r, const Expected& e) {
         CHECK(std::abs(it->estimate - value) <= 1e-4 * std::max(1.0, std::abs(value)));
         CHECK(it->std_error.has_value());
     }
+}
+
+// A CSV text's cells, line by line.
+std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
+    std::vector<std::vector<std::string>> out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        std::vector<std::string> cells;
+        std::istringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+        out.push_back(std::move(cells));
+    }
+    return out;
 }
 
 const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
@@ -230,7 +244,7 @@ TEST_CASE("grouseticks, Poisson with three nested random intercepts, equals glmm
                     {{"s_brood", "BROOD"}, {"s_index", "INDEX"}, {"s_location", "LOCATION"}}));
 }
 
-TEST_CASE("simulate, predict and the bootstrap refuse a model with random effects, by name") {
+TEST_CASE("simulate and the bootstrap refuse a model with random effects, by name") {
     const auto dir = mlec::test::source_dir() / "models/mixed";
     mlec::Diagnostics ds;
     auto m = mlec::Model::from_text(mlec::test::read_file(dir / "cbpp.mle"), "cbpp.mle", ds);
@@ -249,10 +263,53 @@ TEST_CASE("simulate, predict and the bootstrap refuse a model with random effect
     CHECK_FALSE(mlec::simulate_csv(*p, r, 1, sim));
     REQUIRE(sim.size() == 1);
     CHECK(sim[0].message == "simulating a model with random effects is not yet available");
-    mlec::Diagnostics pred;
-    CHECK_FALSE(mlec::predict_csv(*p, r, *d, pred));
-    REQUIRE(pred.size() == 1);
-    CHECK(pred[0].message == "predicting from a model with random effects is not yet available");
+}
+
+TEST_CASE("predict with random effects: conditional on the fitted modes, or at the population level with errors") {
+    const auto dir = mlec::test::source_dir() / "models/mixed";
+    mlec::Diagnostics ds;
+    auto m = mlec::Model::from_text(mlec::test::read_file(dir / "cbpp.mle"), "cbpp.mle", ds);
+    auto d = mlec::Data::from_csv_text(mlec::test::read_file(dir / "cbpp.csv"), "cbpp.csv", ds);
+    auto newdata = mlec::Data::from_csv_text("herd,size,period\n1,10,1\n14,20,4\n", "new.csv", ds);
+    REQUIRE(m);
+    REQUIRE(d);
+    REQUIRE(newdata);
+    auto p = mlec::Problem::bind(*m, *d, ds);
+    REQUIRE(p);
+    const mlec::FitResult r = mlec::fit(*p);
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    const auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
+    const double b0 = estimate(r, "b0").estimate, b4 = estimate(r, "b4").estimate;
+    // Herd 1 is the first level, herd 14 the 14th (the levels' order).
+    const double u1 = r.random_effects[0].levels[0].mode, u14 = r.random_effects[0].levels[13].mode;
+    REQUIRE(r.random_effects[0].levels[13].level == "14");
+
+    mlec::Diagnostics conditional_ds;
+    const std::optional<std::string> conditional = mlec::predict_csv(*p, r, *newdata, conditional_ds);
+    REQUIRE(conditional);
+    const std::vector<std::vector<std::string>> c = csv_cells(*conditional);
+    REQUIRE(c.size() == 3);
+    CHECK(c[0] == std::vector<std::string>{"row", "incidence_expected", "incidence_expected_se"});
+    CHECK(std::stod(c[1][1]) == Approx(10 * sigmoid(b0 + u1)).epsilon(1e-12));
+    CHECK(std::stod(c[2][1]) == Approx(20 * sigmoid(b0 + b4 + u14)).epsilon(1e-12));
+    CHECK(c[1][2] == "NA");
+    REQUIRE(conditional_ds.size() == 1);
+    CHECK(conditional_ds[0].severity == mlec::Severity::warning);
+
+    mlec::Diagnostics population_ds;
+    mlec::PredictOptions population;
+    population.population = true;
+    const std::optional<std::string> at_zero = mlec::predict_csv(*p, r, *newdata, population_ds, population);
+    REQUIRE(at_zero);
+    CHECK(population_ds.empty());
+    const std::vector<std::vector<std::string>> z = csv_cells(*at_zero);
+    REQUIRE(z.size() == 3);
+    // Row 1 depends on b0 alone: its SE is 10 p (1 - p) SE(b0).
+    const double p1 = sigmoid(b0);
+    CHECK(std::stod(z[1][1]) == Approx(10 * p1).epsilon(1e-12));
+    CHECK(std::stod(z[2][1]) == Approx(20 * sigmoid(b0 + b4)).epsilon(1e-12));
+    const double se1 = std::stod(z[1][2]);
+    CHECK(se1 == Approx(10 * p1 * (1 - p1) * *estimate(r, "b0").std_error).epsilon(1e-10));
 }
 
 TEST_CASE("an inner minimization that stops where the likelihood is not log-concave is named, with its level") {

@@ -423,8 +423,11 @@ struct FitResult {
     std::string model_name;
     std::string data_name;
     std::vector<std::string> data_columns;
-    // With random effects and status converged: their conditional modes.
+    // With random effects and status converged: their conditional modes,
+    // and the spherical effects' modes z_hat (the graph's order) that
+    // conditional predictions use.
     std::vector<RandomEffectModes> random_effects;
+    Eigen::VectorXd effect_modes;
     std::vector<FitDiagnostic> diagnostics;
     std::vector<GradientCheck> gradient_checks;  // with FitOptions::check_gradient
     std::vector<std::string> warnings;           // everything a careful user should read
@@ -468,14 +471,24 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
 // likelihood with the interval marked. (file name, SVG document) pairs.
 std::vector<std::pair<std::string, std::string>> plot_files(const FitResult& fit);
 
+// How predict treats random effects: conditional on the fitted levels'
+// modes (lme4's default, re.form = NULL), or at the population level, every
+// effect 0 (lme4's re.form = NA).
+struct PredictOptions {
+    bool population = false;
+};
+
 // Predictions on new rows (mlec predict): for every sampling statement, the
 // expected value of its outcome per row (and the linear predictor of a
 // logit or log link), each with a delta-method standard error, as CSV.
 // `newdata` needs the columns the model uses except the outcomes; group
 // levels are matched by name to those of the data the model was fitted to.
-// The Model that `problem` was bound from must still exist.
+// With random effects, a conditional prediction has no standard error yet
+// (NA, and a warning in `diagnostics` says why); a population-level one has
+// the delta method's from the parameters. The Model that `problem` was
+// bound from must still exist.
 std::optional<std::string> predict_csv(const Problem& problem, const FitResult& fit, const Data& newdata,
-                                       Diagnostics& diagnostics);
+                                       Diagnostics& diagnostics, const PredictOptions& options = {});
 
 // Several models fitted to the same data, compared (mlec compare).
 struct ModelComparison {
