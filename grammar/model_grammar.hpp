@@ -200,7 +200,7 @@ struct Interval {
 };
 
 // decl: name [constraint] [dims] [interval] ['>' expression] ['<' expression] ['=' expression]
-// constraint: 'simplex' | 'ordered' | 'positive_ordered'
+// constraint: 'simplex' | 'ordered' | 'positive_ordered' | 'corr'
 struct ParamDecl {
     Name name;
     boost::optional<std::string> constraint;
@@ -247,11 +247,12 @@ struct Def : Located {
     Expression body;
 };
 
-// random: 'random' sample   (as in `random u[g] ~ normal(0, s)`; the
-// interpreter checks what the sample may be)
+// random: 'random' ['(' name ',' name {',' name} ')'] sample
+// (as in `random u[g] ~ normal(0, s)` and `random (a, b)[g] ~
+// multi_normal(0, [sa, sb], R)`, where the sample's outcome is `[g]`; the
+// converter and the interpreter check what the sample may be)
 struct Random : Located {
-    Random() = default;
-    Random(Sample s) : sample(std::move(s)) {}
+    boost::optional<std::vector<Name>> names;  // (a, b): correlated effects
     Sample sample;
 };
 
@@ -321,3 +322,4 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, constraint, dims, interval, lower, upper, start)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Report, name, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Def, name, arguments, body)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Random, names, sample)

@@ -143,7 +143,11 @@ struct def_argument_class : annotate_position {};
 struct def_close_class;
 struct def_equals_class;
 struct random_class : annotate_position {};
-struct random_single_class;
+struct random_names_class;
+struct random_name_list_class;
+struct random_name_class : annotate_position {};
+struct random_names_close_class;
+struct random_column_open_class;
 struct statement_class;
 struct statement_end_class;
 struct end_of_model_class;
@@ -222,7 +226,11 @@ const x3::rule<def_argument_class, syntax::Name> def_argument = "def_argument";
 const x3::rule<def_close_class> def_close = "def_close";
 const x3::rule<def_equals_class> def_equals = "def_equals";
 const x3::rule<random_class, syntax::Random> random = "random";
-const x3::rule<random_single_class> random_single = "random_single";
+const x3::rule<random_names_class, std::vector<syntax::Name>> random_names = "random_names";
+const x3::rule<random_name_list_class, std::vector<syntax::Name>> random_name_list = "random_name";
+const x3::rule<random_name_class, syntax::Name> random_name = "random_name";
+const x3::rule<random_names_close_class> random_names_close = "random_names_close";
+const x3::rule<random_column_open_class> random_column_open = "random_column_open";
 const x3::rule<statement_class, syntax::Statement> statement = "statement";
 const x3::rule<statement_end_class> statement_end = "statement_end";
 const x3::rule<end_of_model_class> end_of_model = "statement";
@@ -310,7 +318,8 @@ const auto param_decl_def = !keyword("in") >> name >> -(constraint > simplex_ope
                             -(lit('>') > lower_bound) >> -(lit('<') > upper_bound) >> -(lit('=') > expression);
 // A vector parameter's constraint, as a whole word (longest first).
 const auto constraint_def =
-    lexeme[(x3::string("simplex") | x3::string("positive_ordered") | x3::string("ordered")) >> !name_char];
+    lexeme[(x3::string("simplex") | x3::string("positive_ordered") | x3::string("ordered") | x3::string("corr")) >>
+           !name_char];
 const auto simplex_open_def = &lit('[');
 const auto dims_def = lit('[') > expression_list > dims_close;
 const auto dims_close_def = lit(']');
@@ -351,9 +360,16 @@ const auto def_equals_def = lit('=');
 // random u[g] ~ normal(0, s): random effects, one per level of column g
 // (docs/language.md, "Random effects"). As with `weight`, a column or
 // local named `random` stays usable. Correlated effects, `random (a, b)[g]
-// ~ ...`, are recognized by their '(' name ',' and refused (random_single).
-const auto random_def = (keyword("random") >> !(lit('~') | lit('=') | lit("+="))) > random_single > sample;
-const auto random_single_def = !(lit('(') >> name_text >> lit(','));
+// ~ multi_normal(...)`, are recognized by their '(' name ','; the rest,
+// `[g] ~ ...`, is read as a sample whose outcome is the vector literal [g]
+// (the converter makes sure it is one column).
+const auto random_def = (keyword("random") >> !(lit('~') | lit('=') | lit("+="))) > -random_names > sample;
+const auto random_names_def =
+    (lit('(') >> &(name_text >> lit(','))) > random_name_list > random_names_close > random_column_open;
+const auto random_name_list_def = random_name >> *(lit(',') > random_name);
+const auto random_name_def = name;
+const auto random_names_close_def = lit(')');
+const auto random_column_open_def = &lit('[');
 
 // Keywords first: they are reserved where a statement starts.
 const auto statement_def = param | data | target | weight | report | def | random | assign | sample;
@@ -372,7 +388,8 @@ BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, cens
                     simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,
                     lower_bound, upper_bound, data, data_name, target, plus_assign, per_column, weight, report,
                     report_name, report_equals, def, def_name, def_open, def_arguments, def_argument, def_close,
-                    def_equals, random, random_single, statement, statement_end, end_of_model, model)
+                    def_equals, random, random_names, random_name_list, random_name, random_names_close,
+                    random_column_open, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

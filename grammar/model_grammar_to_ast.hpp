@@ -341,11 +341,14 @@ private:
             out.simplex = constraint == "simplex";
             out.ordered = constraint == "ordered" || constraint == "positive_ordered";
             out.positive_ordered = constraint == "positive_ordered";
+            out.corr = constraint == "corr";
             int height = 0;
             out.dims = expressions(decl.dims, height);
             if (!constraint.empty() && out.dims.size() != 1) {
-                std::string message(out.simplex ? "a simplex" : "an ordered vector");
-                message.append(" has exactly one size, as in '").append(out.simplex ? "w " : "c ");
+                std::string message(out.simplex ? "a simplex"
+                                    : out.corr  ? "a correlation matrix"
+                                                : "an ordered vector");
+                message.append(" has exactly one size, as in '").append(out.simplex ? "w " : out.corr ? "R " : "c ");
                 fail(out.name_span, message.append(constraint).append("[3]'"));
             }
             if (decl.interval) {
@@ -387,26 +390,43 @@ private:
     }
 
     // random u[g] ~ normal(0, s): the effects' name and grouping column,
-    // written name[column]; anything else is said here, where the form is.
+    // written name[column]; random (a, b)[g] ~ ...: the names before, the
+    // column in the outcome `[g]`. Anything else is said here, where the
+    // form is.
     ast::Statement statement(const syntax::Random& node) {
         ast::Statement sample = statement(node.sample);
         auto& written = std::get<ast::Sample>(sample.node);
-        const std::string example = "as in 'random u[g] ~ normal(0, s)'";
-        const auto* index = std::get_if<ast::Index>(&written.outcome.node);
-        const auto* column =
-            index && index->indices.size() == 1 ? std::get_if<ast::Name>(&index->indices[0].node) : nullptr;
-        if (!column) {
-            fail(written.outcome.span,
-                 "random effects are written name[column], one per level of a data column, " + example);
+        const std::string example = node.names ? "as in 'random (a, b)[g] ~ multi_normal(0, [sa, sb], R)'"
+                                               : "as in 'random u[g] ~ normal(0, s)'";
+        ast::Random out;
+        const ast::Expr* column = nullptr;
+        if (node.names) {
+            for (const syntax::Name& n : *node.names) out.names.push_back({n.text, span(n)});
+            const auto* list = std::get_if<ast::VectorLiteral>(&written.outcome.node);
+            column = list && list->elements.size() == 1 ? &list->elements[0] : nullptr;
+        } else if (const auto* index = std::get_if<ast::Index>(&written.outcome.node);
+                   index && index->indices.size() == 1) {
+            out.names.push_back({index->name, index->name_span});
+            column = &index->indices[0];
+        }
+        const auto* column_name = column ? std::get_if<ast::Name>(&column->node) : nullptr;
+        if (!column_name) {
+            fail(written.outcome.span, node.names ? "correlated random effects are written (name, name, ...)[column], "
+                                                    "one set per level of a data column, " +
+                                                        example
+                                                  : "random effects are written name[column], one per level of a "
+                                                    "data column, " +
+                                                        example);
             return {span(node), ast::Random{}};
         }
         if (written.censoring || written.truncation) {
             fail(written.censoring ? written.censoring->span : written.truncation->span,
-                 "random effects are not censored or truncated: their distribution is normal(0, sd), " + example);
+                 "random effects are not censored or truncated: their distribution is " +
+                     std::string(node.names ? "multi_normal(0, sd, R), " : "normal(0, sd), ") + example);
             return {span(node), ast::Random{}};
         }
-        ast::Random out{index->name, index->name_span, ast::DataName{column->name, index->indices[0].span},
-                        std::move(written.distribution)};
+        out.column = ast::DataName{column_name->name, column->span};
+        out.distribution = std::move(written.distribution);
         return {span(node), std::move(out)};
     }
 

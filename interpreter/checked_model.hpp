@@ -189,6 +189,12 @@ struct RandomEffect {
     int effect_node = -1;
     int scale_node = -1;                   // s, a row-invariant node of parameters and constants
     std::vector<std::string> level_names;  // level k is level_names[k - 1]: "u[subject 308]"
+    // Correlated effects (`random (a, b)[g] ~ multi_normal(0, [sa, sb], R)`)
+    // share a block: the index in random_effects of the block's first
+    // entry; -1 for an independent effect. Entry m of a block is
+    // sd_m * sum_{j<=m} L[m,j] z_j, with L the Cholesky factor of R, so its
+    // effect (z_m) is not all it depends on.
+    int block = -1;
 };
 
 struct CheckedModel {
