@@ -424,3 +424,25 @@ TEST_CASE("Contraception, binomial with a correlated random intercept and urban 
     check_against(fit_model("Contraception", "Contraception_indicators"), tmb, tmb, tmb,
                   {"b0", "bu", "ba", "ba2", "b1", "b2", "b3"}, {"sa", "sb", "R[1,2]"});
 }
+
+// Three correlated effects: a corr[3] and the lowering's every L entry.
+TEST_CASE("sleepstudy with three correlated effects per subject equals lmer's maximum likelihood fit") {
+    // models/mixed/reference/sleepstudy_quadratic.R prints these.
+    const double log_likelihood = -868.80882958207553;
+    const std::vector<std::pair<std::string, double>> expected{
+        {"b0", 295.7274574652734},      {"b1", 47.102786818179759},       {"b2", 6.824702130682879},
+        {"s1", 39.921431935106234},     {"s2", 26.370222811249512},       {"s3", 28.341938239687046},
+        {"Q[1,2]", 0.6831580726927321}, {"Q[1,3]", -0.41927601143955362}, {"Q[2,3]", -0.025031219134031508},
+        {"sigma", 22.76308447022825}};
+    const mlec::FitResult r = fit_model("sleepstudy_quadratic", "sleepstudy");
+    INFO(mlec::text_report(r));
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    CHECK(r.log_likelihood >= log_likelihood - 1e-6 * std::abs(log_likelihood));
+    for (const auto& [name, value] : expected) {
+        const mlec::ParameterEstimate& e = estimate(r, name);
+        INFO(name << " = " << e.estimate << ", lmer " << value);
+        CHECK(std::abs(e.estimate - value) <= 1e-4 * std::abs(value));
+        CHECK(e.std_error.has_value());
+    }
+    CHECK(r.aic == Approx(2.0 * 10 - 2.0 * r.log_likelihood).epsilon(1e-12));  // lmer's df 10
+}
