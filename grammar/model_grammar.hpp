@@ -130,18 +130,22 @@ struct Branches {
     Expression otherwise;
 };
 
-// ',' expression  or  '|' expression (the bar of `f(y | a, b)`)
+// ',' [name '='] expression  or  '|' expression (the bar of `f(y | a, b)`);
+// a label (`sd = [sa, sb]`) is read only in multi_normal of a `random`
+// statement: the converter says so anywhere else
 struct ArgumentTail : Located {
     char separator = ',';
+    boost::optional<Name> label;
     Expression value;
 };
 
 struct Arguments {
+    boost::optional<Name> first_label;
     Expression first;
     std::vector<ArgumentTail> rest;
 };
 
-// call: name '(' [expression {(',' | '|') expression}] ')'
+// call: name '(' [[name '='] expression {(',' | '|') [name '='] expression}] ')'
 struct Call : Located {
     Name callee;
     boost::optional<Arguments> arguments;
@@ -309,8 +313,8 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Conjunction, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Disjunction, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Expression, condition, branches)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Branches, then, otherwise)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ArgumentTail, separator, value)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Arguments, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ArgumentTail, separator, label, value)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Arguments, first_label, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Call, callee, arguments)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Index, name, indices)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::CensorKey, key, value)

@@ -91,6 +91,7 @@ struct primary_class;
 struct call_class : annotate_position {};
 struct arguments_class;
 struct argument_tail_class : annotate_position {};
+struct argument_label_class;
 struct call_close_class;
 struct index_class : annotate_position {};
 struct index_close_class;
@@ -175,6 +176,7 @@ const x3::rule<group_close_class> group_close = "group_close";
 const x3::rule<call_class, syntax::Call> call = "call";
 const x3::rule<arguments_class, syntax::Arguments> arguments = "arguments";
 const x3::rule<argument_tail_class, syntax::ArgumentTail> argument_tail = "argument";
+const x3::rule<argument_label_class, syntax::Name> argument_label = "argument_label";
 const x3::rule<call_close_class> call_close = "call_close";
 const x3::rule<index_class, syntax::Index> index = "index";
 const x3::rule<index_close_class> index_close = "index_close";
@@ -277,8 +279,10 @@ const auto primary_def = number | call | index | name | vector_literal | group;
 const auto group_def = lit('(') > expression > group_close;
 const auto group_close_def = lit(')');
 
-const auto arguments_def = expression >> *argument_tail;
-const auto argument_tail_def = char_(",|") > expression;
+const auto arguments_def = -argument_label >> expression >> *argument_tail;
+// A label is `name =` not followed by '=' (so `f(x, y == 2)` is a comparison).
+const auto argument_tail_def = (char_(",|") >> -argument_label) > expression;
+const auto argument_label_def = name >> lit('=') >> !lit('=');
 const auto call_def = name >> lit('(') > -arguments > call_close;
 const auto call_close_def = lit(')');
 
@@ -380,9 +384,9 @@ const auto model_def = *separator >> *((statement > statement_end) >> *separator
 // In two parts: Boost.Preprocessor takes at most 64 arguments a macro.
 BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, sum,
                     compare_tail, comparison, conjunction, disjunction, branches, branch_colon, expression, primary,
-                    group, group_close, arguments, argument_tail, call, call_close, expression_list, index, index_close,
-                    vector_literal, vector_close, distribution, distribution_name, distribution_open, sample,
-                    sample_tilde)
+                    group, group_close, arguments, argument_tail, argument_label, call, call_close, expression_list,
+                    index, index_close, vector_literal, vector_close, distribution, distribution_name,
+                    distribution_open, sample, sample_tilde)
 BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, censor_equals, censoring_close, truncation,
                     truncation_open, truncation_comma, truncation_close, assign, param, param_decl, constraint,
                     simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,

@@ -39,7 +39,8 @@ std::string show(const ast::Expr& e) {
             } else if constexpr (std::is_same_v<T, ast::Negate>) {
                 return "(- " + show(*node.operand) + ")";
             } else if constexpr (std::is_same_v<T, ast::Binary>) {
-                static const char* ops[] = {"+", "-", "*", "/", "^"};
+                // (in ast::BinaryOp's order)
+                static const char* ops[] = {"+", "-", "*", "/", "^", "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
                 return std::string("(") + ops[static_cast<int>(node.op)] + " " + show(*node.lhs) + " " +
                        show(*node.rhs) + ")";
             } else if constexpr (std::is_same_v<T, ast::Call>) {
@@ -234,6 +235,14 @@ TEST_CASE("every statement form") {
     CHECK(shape("random (a, b)[g] ~ multi_normal(0, [sa, sb], R)") ==
           "(random (a b) g (call multi_normal 0 [sa sb] R))");
     CHECK(shape("random (a, b, c) [g] ~ multi_normal(0, sd, R)") == "(random (a b c) g (call multi_normal 0 sd R))");
+    // Labelled arguments are put in their positions (mean, sd, corr).
+    CHECK(shape("random (a, b)[g] ~ multi_normal(0, sd = [sa, sb], corr = R)") ==
+          "(random (a b) g (call multi_normal 0 [sa sb] R))");
+    CHECK(shape("random (a, b)[g] ~ multi_normal(mean = 0, corr = R, sd = s)") ==
+          "(random (a b) g (call multi_normal 0 s R))");
+    // `name == ...` is a comparison, never a label.
+    CHECK(shape("random (a, b)[g] ~ multi_normal(0, sd == s, R)") ==
+          "(random (a b) g (call multi_normal 0 (== sd s) R))");
     // `random` followed by `~`, `=` or `+=` is a name.
     CHECK(shape("random ~ normal(mu, s)") == "(~ random (call normal mu s))");
     CHECK(shape("random = 2") == "(= random 2)");
