@@ -56,12 +56,13 @@ void Checker::correlated_random(const ast::Statement& s, const ast::Random& r) {
     for (std::size_t m = 0; m < k; ++m) {
         // u_m = sum_{j<=m} (sd_m L[m,j]) z_j; L[1,1] = 1, so u_1 = sd_1 z_1
         // (the node of an independent effect's s * z).
-        std::vector<int> terms;
+        std::vector<int> terms, coefficients;
         for (std::size_t j = 0; j <= m; ++j) {
-            const int coefficient = m == 0 ? sd[0] : build_.op(rt::op_mul(), {sd[m], l[m * k + j]});
-            terms.push_back(build_.op(rt::op_mul(), {coefficient, z[j]}));
+            coefficients.push_back(m == 0 ? sd[0] : build_.op(rt::op_mul(), {sd[m], l[m * k + j]}));
+            terms.push_back(build_.op(rt::op_mul(), {coefficients.back(), z[j]}));
         }
         randoms_[r.names[m].name].node = build_.sum(terms);
+        out_.random_effects[static_cast<std::size_t>(block) + m].coefficients = std::move(coefficients);
     }
 }
 

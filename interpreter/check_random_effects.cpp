@@ -65,6 +65,7 @@ int Checker::new_effect(const ast::Statement& s, const ast::Random& r, std::size
     info.scale_node = scale;
     info.level_names = levels.names;
     info.block = block;
+    info.coefficients = {scale};  // (a correlated block's entries get theirs once L is known)
     out_.random_effects.push_back(std::move(info));
     return effect_node;
 }

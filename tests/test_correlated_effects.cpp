@@ -269,9 +269,43 @@ TEST_CASE("correlated effects are one graph effect per name on the column, recor
         CHECK(graph.node(r.effect_node).kind == rt::NodeKind::effect);
         CHECK(graph.effects().at(static_cast<std::size_t>(r.effect)).levels == levels_g);
     }
-    // Independent effects stay unblocked.
+    // Independent effects stay unblocked, u = s z.
     const Checked single = check("random u[g] ~ normal(0, s)\ny ~ poisson(exp(m + u[g]))\n", d);
     CHECK(single.model.random_effects.at(0).block == -1);
+    CHECK(single.model.random_effects.at(0).coefficients ==
+          std::vector<int>{single.model.random_effects.at(0).scale_node});
+}
+
+TEST_CASE("a correlated effect's coefficients on its block's z are diag(sd) L's row") {
+    const Data d = make_data(60);
+    const Checked c = check(correlated_model_3, d);
+    std::mt19937 rng(29);
+    std::normal_distribution<double> normal;
+    std::uniform_real_distribution<double> scale(0.2, 1.5);
+    for (int point = 0; point < 10; ++point) {
+        INFO("point " << point);
+        std::map<std::string, double> values{{"m", normal(rng)}, {"k", normal(rng)}, {"sigma", scale(rng)}};
+        std::vector<double> sd{scale(rng), scale(rng), scale(rng)}, x{normal(rng), normal(rng), normal(rng)};
+        for (int m = 0; m < 3; ++m)
+            values[std::string("s").append(std::to_string(m + 1))] = sd[static_cast<std::size_t>(m)];
+        values["atanh(cpc Q[1,2])"] = x[0];
+        values["atanh(cpc Q[1,3])"] = x[1];
+        values["atanh(cpc Q[2,3])"] = x[2];
+        const Eigen::VectorXd theta = theta_of(c.model, values);
+        const Eigen::MatrixXd l = stan_cholesky(x, 3);
+        rt::Evaluator evaluator(c.model.graph, spans_of(c), d.rows, 64, 1, {}, rt::Coordinates::parameters_and_effects);
+        evaluator.set_effects(Eigen::VectorXd::Zero(c.model.graph.effect_size()));
+        Eigen::VectorXd gradient;
+        for (std::size_t m = 0; m < 3; ++m) {
+            const interp::RandomEffect& r = c.model.random_effects[m];
+            REQUIRE(r.coefficients.size() == m + 1);
+            for (std::size_t j = 0; j <= m; ++j) {
+                const double expected = sd[m] * l(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(j));
+                CHECK(evaluator.invariant_gradient(theta, r.coefficients[j], gradient) ==
+                      Approx(expected).margin(1e-14));
+            }
+        }
+    }
 }
 
 TEST_CASE("the correlated effects' NLL equals the group parameters' at u = diag(sd) L z") {
