@@ -480,3 +480,30 @@ TEST_CASE("sleepstudy with three correlated effects per subject equals lmer's ma
     }
     CHECK(r.aic == Approx(2.0 * 10 - 2.0 * r.log_likelihood).epsilon(1e-12));  // lmer's df 10
 }
+
+// KNOWN TO FAIL, so tagged [!shouldfail]: inference/conditional_modes.cpp
+// reports every effect's mode as s z_hat of its own z and its SD as
+// |s| sqrt((H^-1)_jj), right for independent effects only. For entry m of a
+// correlated block the mode is sum_j c_j z_hat_j and the variance
+// sum_jk c_j c_k (H^-1)_jk over the block's z at the level, c =
+// RandomEffect::coefficients (interpreter/checked_model.hpp). sleepstudy's
+// intercepts (a = sa z_1) agree with lmer; the slopes b do not. Remove the
+// tag when that file combines the block's z.
+TEST_CASE("sleepstudy's correlated conditional modes and SDs equal lmer's", "[!shouldfail]") {
+    const json all = expected_of("sleepstudy");
+    const json& modes = reference_fit(all, "lmer_ML")["conditional_modes"][0];
+    const mlec::FitResult r = fit_model("sleepstudy", "sleepstudy");
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    REQUIRE(r.random_effects.size() == 2);
+    for (const mlec::RandomEffectModes& effect : r.random_effects) {
+        const std::string term = effect.name == "a" ? "(Intercept)" : "Days";
+        REQUIRE(effect.levels.size() == modes["levels"].size());
+        for (std::size_t k = 0; k < effect.levels.size(); ++k) {
+            INFO(effect.name << "[" << effect.levels[k].level << "]");
+            const double mode = modes["mode"][term][k].get<double>();
+            const double sd = modes["cond_sd"][term][k].get<double>();
+            CHECK(std::abs(effect.levels[k].mode - mode) <= 1e-5 * std::max(1.0, std::abs(mode)));
+            CHECK(effect.levels[k].std_error == Approx(sd).epsilon(1e-5));
+        }
+    }
+}
