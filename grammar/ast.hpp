@@ -116,6 +116,7 @@ struct ParamDecl {
     bool simplex = false;    // `w simplex[3]`: dims holds the size
     bool ordered = false;    // `c ordered[3]` or `c positive_ordered[3]`: dims holds the size
     bool positive_ordered = false;
+    bool corr = false;          // `R corr[2]`: a correlation matrix; dims holds its size K
     std::optional<Expr> lower;  // `> lo` or `in (lo, hi)`
     std::optional<Expr> upper;  // `< hi` or `in (lo, hi)`
     std::optional<Expr> start;  // `= value`
@@ -169,15 +170,23 @@ struct Def {
     Expr body;
 };
 
+// One name of a `random` statement.
+struct RandomName {
+    std::string name;
+    Span span;
+};
+
 // random u[g] ~ normal(0, s): random effects u, one per level of column g,
-// independent N(0, s^2) (docs/language.md, "Random effects"). The parser
-// makes sure of the form name[column] ~ call; the interpreter checks the
+// independent N(0, s^2); random (a, b)[g] ~ multi_normal(0, [sa, sb], R):
+// correlated effects, a pair per level (docs/language.md, "Random
+// effects"). The parser makes sure of the form name[column] ~ call or
+// (name, name, ...)[column] ~ call; the interpreter checks the
 // distribution and its arguments.
 struct Random {
-    std::string name;  // u
-    Span name_span;
-    DataName column;    // g
-    Expr distribution;  // always a Call
+    std::vector<RandomName> names;  // u; or a, b, ... (at least two: correlated)
+    DataName column;                // g
+    Expr distribution;              // always a Call
+    bool correlated() const { return names.size() > 1; }
 };
 
 struct Statement {

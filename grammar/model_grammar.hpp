@@ -130,18 +130,22 @@ struct Branches {
     Expression otherwise;
 };
 
-// ',' expression  or  '|' expression (the bar of `f(y | a, b)`)
+// ',' [name '='] expression  or  '|' expression (the bar of `f(y | a, b)`);
+// a label (`sd = [sa, sb]`) is read only in multi_normal of a `random`
+// statement: the converter says so anywhere else
 struct ArgumentTail : Located {
     char separator = ',';
+    boost::optional<Name> label;
     Expression value;
 };
 
 struct Arguments {
+    boost::optional<Name> first_label;
     Expression first;
     std::vector<ArgumentTail> rest;
 };
 
-// call: name '(' [expression {(',' | '|') expression}] ')'
+// call: name '(' [[name '='] expression {(',' | '|') [name '='] expression}] ')'
 struct Call : Located {
     Name callee;
     boost::optional<Arguments> arguments;
@@ -200,7 +204,7 @@ struct Interval {
 };
 
 // decl: name [constraint] [dims] [interval] ['>' expression] ['<' expression] ['=' expression]
-// constraint: 'simplex' | 'ordered' | 'positive_ordered'
+// constraint: 'simplex' | 'ordered' | 'positive_ordered' | 'corr'
 struct ParamDecl {
     Name name;
     boost::optional<std::string> constraint;
@@ -247,11 +251,12 @@ struct Def : Located {
     Expression body;
 };
 
-// random: 'random' sample   (as in `random u[g] ~ normal(0, s)`; the
-// interpreter checks what the sample may be)
+// random: 'random' ['(' name ',' name {',' name} ')'] sample
+// (as in `random u[g] ~ normal(0, s)` and `random (a, b)[g] ~
+// multi_normal(0, [sa, sb], R)`, where the sample's outcome is `[g]`; the
+// converter and the interpreter check what the sample may be)
 struct Random : Located {
-    Random() = default;
-    Random(Sample s) : sample(std::move(s)) {}
+    boost::optional<std::vector<Name>> names;  // (a, b): correlated effects
     Sample sample;
 };
 
@@ -308,8 +313,8 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Conjunction, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Disjunction, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Expression, condition, branches)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Branches, then, otherwise)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ArgumentTail, separator, value)
-BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Arguments, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ArgumentTail, separator, label, value)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Arguments, first_label, first, rest)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Call, callee, arguments)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Index, name, indices)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::CensorKey, key, value)
@@ -321,3 +326,4 @@ BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Interval, lower, upper)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::ParamDecl, name, constraint, dims, interval, lower, upper, start)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Report, name, value)
 BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Def, name, arguments, body)
+BOOST_FUSION_ADAPT_STRUCT(mlec::grammar::syntax::Random, names, sample)

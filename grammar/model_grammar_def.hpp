@@ -91,6 +91,7 @@ struct primary_class;
 struct call_class : annotate_position {};
 struct arguments_class;
 struct argument_tail_class : annotate_position {};
+struct argument_label_class;
 struct call_close_class;
 struct index_class : annotate_position {};
 struct index_close_class;
@@ -143,7 +144,11 @@ struct def_argument_class : annotate_position {};
 struct def_close_class;
 struct def_equals_class;
 struct random_class : annotate_position {};
-struct random_single_class;
+struct random_names_class;
+struct random_name_list_class;
+struct random_name_class : annotate_position {};
+struct random_names_close_class;
+struct random_column_open_class;
 struct statement_class;
 struct statement_end_class;
 struct end_of_model_class;
@@ -171,6 +176,7 @@ const x3::rule<group_close_class> group_close = "group_close";
 const x3::rule<call_class, syntax::Call> call = "call";
 const x3::rule<arguments_class, syntax::Arguments> arguments = "arguments";
 const x3::rule<argument_tail_class, syntax::ArgumentTail> argument_tail = "argument";
+const x3::rule<argument_label_class, syntax::Name> argument_label = "argument_label";
 const x3::rule<call_close_class> call_close = "call_close";
 const x3::rule<index_class, syntax::Index> index = "index";
 const x3::rule<index_close_class> index_close = "index_close";
@@ -222,7 +228,11 @@ const x3::rule<def_argument_class, syntax::Name> def_argument = "def_argument";
 const x3::rule<def_close_class> def_close = "def_close";
 const x3::rule<def_equals_class> def_equals = "def_equals";
 const x3::rule<random_class, syntax::Random> random = "random";
-const x3::rule<random_single_class> random_single = "random_single";
+const x3::rule<random_names_class, std::vector<syntax::Name>> random_names = "random_names";
+const x3::rule<random_name_list_class, std::vector<syntax::Name>> random_name_list = "random_name";
+const x3::rule<random_name_class, syntax::Name> random_name = "random_name";
+const x3::rule<random_names_close_class> random_names_close = "random_names_close";
+const x3::rule<random_column_open_class> random_column_open = "random_column_open";
 const x3::rule<statement_class, syntax::Statement> statement = "statement";
 const x3::rule<statement_end_class> statement_end = "statement_end";
 const x3::rule<end_of_model_class> end_of_model = "statement";
@@ -269,8 +279,10 @@ const auto primary_def = number | call | index | name | vector_literal | group;
 const auto group_def = lit('(') > expression > group_close;
 const auto group_close_def = lit(')');
 
-const auto arguments_def = expression >> *argument_tail;
-const auto argument_tail_def = char_(",|") > expression;
+const auto arguments_def = -argument_label >> expression >> *argument_tail;
+// A label is `name =` not followed by '=' (so `f(x, y == 2)` is a comparison).
+const auto argument_tail_def = (char_(",|") >> -argument_label) > expression;
+const auto argument_label_def = name >> lit('=') >> !lit('=');
 const auto call_def = name >> lit('(') > -arguments > call_close;
 const auto call_close_def = lit(')');
 
@@ -310,7 +322,8 @@ const auto param_decl_def = !keyword("in") >> name >> -(constraint > simplex_ope
                             -(lit('>') > lower_bound) >> -(lit('<') > upper_bound) >> -(lit('=') > expression);
 // A vector parameter's constraint, as a whole word (longest first).
 const auto constraint_def =
-    lexeme[(x3::string("simplex") | x3::string("positive_ordered") | x3::string("ordered")) >> !name_char];
+    lexeme[(x3::string("simplex") | x3::string("positive_ordered") | x3::string("ordered") | x3::string("corr")) >>
+           !name_char];
 const auto simplex_open_def = &lit('[');
 const auto dims_def = lit('[') > expression_list > dims_close;
 const auto dims_close_def = lit(']');
@@ -351,9 +364,16 @@ const auto def_equals_def = lit('=');
 // random u[g] ~ normal(0, s): random effects, one per level of column g
 // (docs/language.md, "Random effects"). As with `weight`, a column or
 // local named `random` stays usable. Correlated effects, `random (a, b)[g]
-// ~ ...`, are recognized by their '(' name ',' and refused (random_single).
-const auto random_def = (keyword("random") >> !(lit('~') | lit('=') | lit("+="))) > random_single > sample;
-const auto random_single_def = !(lit('(') >> name_text >> lit(','));
+// ~ multi_normal(...)`, are recognized by their '(' name ','; the rest,
+// `[g] ~ ...`, is read as a sample whose outcome is the vector literal [g]
+// (the converter makes sure it is one column).
+const auto random_def = (keyword("random") >> !(lit('~') | lit('=') | lit("+="))) > -random_names > sample;
+const auto random_names_def =
+    (lit('(') >> &(name_text >> lit(','))) > random_name_list > random_names_close > random_column_open;
+const auto random_name_list_def = random_name >> *(lit(',') > random_name);
+const auto random_name_def = name;
+const auto random_names_close_def = lit(')');
+const auto random_column_open_def = &lit('[');
 
 // Keywords first: they are reserved where a statement starts.
 const auto statement_def = param | data | target | weight | report | def | random | assign | sample;
@@ -364,15 +384,16 @@ const auto model_def = *separator >> *((statement > statement_end) >> *separator
 // In two parts: Boost.Preprocessor takes at most 64 arguments a macro.
 BOOST_SPIRIT_DEFINE(name_text, number_text, name, number, operand_start, unary, exponent, power, product, sum,
                     compare_tail, comparison, conjunction, disjunction, branches, branch_colon, expression, primary,
-                    group, group_close, arguments, argument_tail, call, call_close, expression_list, index, index_close,
-                    vector_literal, vector_close, distribution, distribution_name, distribution_open, sample,
-                    sample_tilde)
+                    group, group_close, arguments, argument_tail, argument_label, call, call_close, expression_list,
+                    index, index_close, vector_literal, vector_close, distribution, distribution_name,
+                    distribution_open, sample, sample_tilde)
 BOOST_SPIRIT_DEFINE(sample_modifier, censoring, censoring_open, censor_key, censor_equals, censoring_close, truncation,
                     truncation_open, truncation_comma, truncation_close, assign, param, param_decl, constraint,
                     simplex_open, dims, dims_close, interval, interval_open, interval_comma, interval_close,
                     lower_bound, upper_bound, data, data_name, target, plus_assign, per_column, weight, report,
                     report_name, report_equals, def, def_name, def_open, def_arguments, def_argument, def_close,
-                    def_equals, random, random_single, statement, statement_end, end_of_model, model)
+                    def_equals, random, random_names, random_name_list, random_name, random_names_close,
+                    random_column_open, statement, statement_end, end_of_model, model)
 
 }  // namespace parser
 

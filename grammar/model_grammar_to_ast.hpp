@@ -56,6 +56,9 @@ private:
     };
 
     std::string_view text_;
+    // The one call whose arguments may be labelled, while it is converted:
+    // the distribution of a `random` statement (by_position).
+    const syntax::Call* labelled_call_ = nullptr;
 
     std::uint32_t offset(const char* p) const { return to_offset(p - text_.data()); }
     Span span(const syntax::Located& node) const { return {offset(node.from), offset(node.to)}; }
@@ -241,8 +244,10 @@ private:
         ast::Call result;
         result.callee = node.callee.text;
         result.callee_span = span(node.callee);
+        std::vector<const syntax::Name*> labels;  // per argument, nullptr when written by position
         if (node.arguments) {
             result.args.push_back(take(expression(node.arguments->first), out.height));
+            labels.push_back(node.arguments->first_label ? &*node.arguments->first_label : nullptr);
             for (std::size_t k = 0; k < node.arguments->rest.size(); ++k) {
                 const syntax::ArgumentTail& tail = node.arguments->rest[k];
                 if (tail.separator == '|') {
@@ -255,9 +260,63 @@ private:
                     result.conditional = true;
                 }
                 result.args.push_back(take(expression(tail.value), out.height));
+                labels.push_back(tail.label ? &*tail.label : nullptr);
             }
         }
+        if (std::any_of(labels.begin(), labels.end(), [](const syntax::Name* l) { return l != nullptr; }))
+            result.args = by_position(node, std::move(result.args), labels);
         out.expr.node = std::move(result);
+        return out;
+    }
+
+    // The arguments of a call with labels, `multi_normal(0, sd = [sa, sb],
+    // corr = R)`, put in their positions: labels are read only in that call,
+    // the distribution of a `random` statement (labelled_call_), and only
+    // after the arguments written by position.
+    std::vector<ast::Expr> by_position(const syntax::Call& node, std::vector<ast::Expr> args,
+                                       const std::vector<const syntax::Name*>& labels) {
+        static const std::vector<std::string> names{"mean", "sd", "corr"};
+        const std::string example = "as in 'random (a, b)[g] ~ multi_normal(0, sd = [sa, sb], corr = R)'";
+        const auto first = std::find_if(labels.begin(), labels.end(), [](const syntax::Name* l) { return l; });
+        if (&node != labelled_call_ || node.callee.text != "multi_normal") {
+            const std::string& label = (*first)->text;
+            fail(span(**first), "'" + label + " = ...' labels an argument; only multi_normal of a 'random' " +
+                                    "statement reads labels, " + example + "; write the arguments of " +
+                                    quote(node.callee.text) + " by position, and a comparison as '" + label +
+                                    " == ...'");
+            return args;
+        }
+        std::vector<std::optional<ast::Expr>> slots(names.size());
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const syntax::Name* label = labels[i];
+            if (!label && i > static_cast<std::size_t>(first - labels.begin())) {
+                fail(args[i].span, "an argument written by position cannot follow a labelled one, " + example);
+                return {};
+            }
+            const std::size_t at =
+                label ? static_cast<std::size_t>(std::find(names.begin(), names.end(), label->text) - names.begin())
+                      : i;
+            if (at >= names.size()) {
+                fail(label ? span(*label) : args[i].span,
+                     label ? "multi_normal has no argument '" + label->text + "'; its arguments are mean, sd and corr"
+                           : "multi_normal takes 3 arguments: mean, sd and corr");
+                return {};
+            }
+            auto& slot = slots[at];
+            if (slot) {
+                fail(span(*label), "multi_normal's '" + label->text + "' is given twice");
+                return {};
+            }
+            slot = std::move(args[i]);
+        }
+        std::vector<ast::Expr> out;
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+            if (!slots[i]) {
+                fail(span(node), "multi_normal's '" + names[i] + "' is missing, " + example);
+                return {};
+            }
+            out.push_back(std::move(*slots[i]));
+        }
         return out;
     }
 
@@ -341,11 +400,14 @@ private:
             out.simplex = constraint == "simplex";
             out.ordered = constraint == "ordered" || constraint == "positive_ordered";
             out.positive_ordered = constraint == "positive_ordered";
+            out.corr = constraint == "corr";
             int height = 0;
             out.dims = expressions(decl.dims, height);
             if (!constraint.empty() && out.dims.size() != 1) {
-                std::string message(out.simplex ? "a simplex" : "an ordered vector");
-                message.append(" has exactly one size, as in '").append(out.simplex ? "w " : "c ");
+                std::string message(out.simplex ? "a simplex"
+                                    : out.corr  ? "a correlation matrix"
+                                                : "an ordered vector");
+                message.append(" has exactly one size, as in '").append(out.simplex ? "w " : out.corr ? "R " : "c ");
                 fail(out.name_span, message.append(constraint).append("[3]'"));
             }
             if (decl.interval) {
@@ -387,26 +449,45 @@ private:
     }
 
     // random u[g] ~ normal(0, s): the effects' name and grouping column,
-    // written name[column]; anything else is said here, where the form is.
+    // written name[column]; random (a, b)[g] ~ ...: the names before, the
+    // column in the outcome `[g]`. Anything else is said here, where the
+    // form is.
     ast::Statement statement(const syntax::Random& node) {
+        labelled_call_ = &node.sample.distribution;
         ast::Statement sample = statement(node.sample);
+        labelled_call_ = nullptr;
         auto& written = std::get<ast::Sample>(sample.node);
-        const std::string example = "as in 'random u[g] ~ normal(0, s)'";
-        const auto* index = std::get_if<ast::Index>(&written.outcome.node);
-        const auto* column =
-            index && index->indices.size() == 1 ? std::get_if<ast::Name>(&index->indices[0].node) : nullptr;
-        if (!column) {
-            fail(written.outcome.span,
-                 "random effects are written name[column], one per level of a data column, " + example);
+        const std::string example = node.names ? "as in 'random (a, b)[g] ~ multi_normal(0, [sa, sb], R)'"
+                                               : "as in 'random u[g] ~ normal(0, s)'";
+        ast::Random out;
+        const ast::Expr* column = nullptr;
+        if (node.names) {
+            for (const syntax::Name& n : *node.names) out.names.push_back({n.text, span(n)});
+            const auto* list = std::get_if<ast::VectorLiteral>(&written.outcome.node);
+            column = list && list->elements.size() == 1 ? &list->elements[0] : nullptr;
+        } else if (const auto* index = std::get_if<ast::Index>(&written.outcome.node);
+                   index && index->indices.size() == 1) {
+            out.names.push_back({index->name, index->name_span});
+            column = &index->indices[0];
+        }
+        const auto* column_name = column ? std::get_if<ast::Name>(&column->node) : nullptr;
+        if (!column_name) {
+            fail(written.outcome.span, node.names ? "correlated random effects are written (name, name, ...)[column], "
+                                                    "one set per level of a data column, " +
+                                                        example
+                                                  : "random effects are written name[column], one per level of a "
+                                                    "data column, " +
+                                                        example);
             return {span(node), ast::Random{}};
         }
         if (written.censoring || written.truncation) {
             fail(written.censoring ? written.censoring->span : written.truncation->span,
-                 "random effects are not censored or truncated: their distribution is normal(0, sd), " + example);
+                 "random effects are not censored or truncated: their distribution is " +
+                     std::string(node.names ? "multi_normal(0, sd, R), " : "normal(0, sd), ") + example);
             return {span(node), ast::Random{}};
         }
-        ast::Random out{index->name, index->name_span, ast::DataName{column->name, index->indices[0].span},
-                        std::move(written.distribution)};
+        out.column = ast::DataName{column_name->name, column->span};
+        out.distribution = std::move(written.distribution);
         return {span(node), std::move(out)};
     }
 

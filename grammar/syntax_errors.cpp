@@ -114,6 +114,10 @@ OpenerDescription describe_opener(std::string_view text, std::uint32_t opener) {
         if (after_name && before->text == "in") {
             return {"the interval 'in ('", ""};
         }
+        // `random (a, b)[g] ~ ...`: the names of correlated effects
+        if (after_name && before->text == "random" && before->begin == statement_begin(text, opener)) {
+            return {"the names of the random effects", "names of the random effects"};
+        }
         if (after_name) {
             return {"the call to " + quote(before->text), "arguments of " + quote(before->text)};
         }
@@ -127,7 +131,8 @@ OpenerDescription describe_opener(std::string_view text, std::uint32_t opener) {
         before->text == "T" && call_end && call_end->text == ")") {
         return {"the truncation 'T['", ""};
     }
-    if (before->text == "simplex" || before->text == "ordered" || before->text == "positive_ordered") {
+    if (before->text == "simplex" || before->text == "ordered" || before->text == "positive_ordered" ||
+        before->text == "corr") {
         const std::optional<Token> owner = token_before(text, before->begin);
         const std::string name = owner ? quote(owner->text) : quote("simplex");
         return {"the size of " + name, ""};
@@ -243,7 +248,7 @@ struct Failure {
 bool is_closing_rule(std::string_view rule) {
     return rule == "call_close" || rule == "index_close" || rule == "vector_close" || rule == "dims_close" ||
            rule == "group_close" || rule == "interval_close" || rule == "censoring_close" ||
-           rule == "truncation_close" || rule == "def_close";
+           rule == "truncation_close" || rule == "def_close" || rule == "random_names_close";
 }
 
 // A closing bracket was expected: a missing ',' between items, or the
@@ -394,12 +399,14 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
     if (rule == "param_name") {
         return f.fail("expected a parameter name" + f.after, f.found.text == "in" ? "'in' is a keyword" : "");
     }
-    if (rule == "random_single") {
-        // (said at the '(' whatever follows: the statement is understood)
-        return ParseError{f.at_found,
-                          "correlated random effects, as in 'random (a, b)[g] ~ ...', are not yet available; "
-                          "declare each effect with its own statement, as in 'random a[g] ~ normal(0, sa)', "
-                          "and they are independent"};
+    if (rule == "random_column_open") {
+        return f.fail("expected '['" + f.after,
+                      "correlated random effects are one set per level of a column, as in "
+                      "'random (a, b)[g] ~ multi_normal(0, [sa, sb], R)'");
+    }
+    if (rule == "random_name") {
+        return f.fail("expected a random effect's name" + f.after,
+                      "as in 'random (a, b)[g] ~ multi_normal(0, [sa, sb], R)'");
     }
     if (rule == "per_column") {
         return f.fail("expected a column name" + f.after, "as in 'target += normal_lpdf(u[g] | 0, tau) per g'");
@@ -408,9 +415,9 @@ ParseError phrase_error(const Failure& f, std::string_view rule) {
         return f.fail("expected a column name" + f.after);
     }
     if (rule == "simplex_open") {
-        // (the constraint just read: simplex, ordered or positive_ordered)
+        // (the constraint just read: simplex, ordered, positive_ordered or corr)
         const std::string constraint = f.previous ? std::string(f.previous->text) : "simplex";
-        std::string example(constraint == "simplex" ? "as in 'w " : "as in 'c ");
+        std::string example(constraint == "simplex" ? "as in 'w " : constraint == "corr" ? "as in 'R " : "as in 'c ");
         example.append(constraint).append("[3]'");
         return f.fail("expected '['" + f.after, example);
     }

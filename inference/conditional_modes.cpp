@@ -7,8 +7,9 @@
 // approximated by N(z_hat, H^-1) (exact for a linear mixed model). A
 // random effect u = s z (docs/language.md, "Random effects") has mode
 // s z_hat and conditional SD |s| sqrt((H^-1)_jj): lme4's ranef(condVar =
-// TRUE), conditional on theta_hat. Only the diagonal of H^-1 is needed,
-// and the selected inverse has it.
+// TRUE), conditional on theta_hat. The selected inverse holds the entries
+// of H^-1 it needs.
+#include <algorithm>
 #include <cmath>
 
 #include "inference/fit_context.hpp"
@@ -17,37 +18,58 @@ namespace mlec::inference {
 
 namespace {
 
-// Position of each (j, j) in the pattern's values (CSC, lower triangle).
-std::vector<std::size_t> diagonal_positions(const rt::EffectPattern& pattern) {
-    std::vector<std::size_t> out;
-    for (std::size_t j = 0; j + 1 < pattern.col_start.size(); ++j)
-        for (int k = pattern.col_start[j]; k < pattern.col_start[j + 1]; ++k)
-            if (pattern.row[static_cast<std::size_t>(k)] == static_cast<int>(j))
-                out.push_back(static_cast<std::size_t>(k));
-    return out;
+// The position of (i, j) in the pattern's values (CSC, lower triangle), or
+// -1 when the pattern has no such entry.
+long position(const rt::EffectPattern& pattern, int i, int j) {
+    const int column = std::min(i, j), row = std::max(i, j);
+    for (int k = pattern.col_start[static_cast<std::size_t>(column)];
+         k < pattern.col_start[static_cast<std::size_t>(column) + 1]; ++k)
+        if (pattern.row[static_cast<std::size_t>(k)] == row) return k;
+    return -1;
 }
 
 }  // namespace
 
+// An effect at a level is u = sum_j c_j z_j (interp::RandomEffect::
+// coefficients: c = {s} for an independent effect, sd_m L[m, 1..m] for
+// entry m of a correlated block): its mode is sum_j c_j z_hat_j, its
+// conditional variance sum_jk c_j c_k (H^-1)_jk, the z's of one level
+// sharing their rows and so H's pattern.
 void conditional_modes(FitContext& c) {
     rt::Laplace* laplace = c.p.workspace.laplace.get();
-    if (!laplace || c.p.model.random_effects.empty()) return;
+    const std::vector<interp::RandomEffect>& effects = c.p.model.random_effects;
+    if (!laplace || effects.empty()) return;
     const Eigen::VectorXd theta = c.full(c.theta);
     if (!std::isfinite(laplace->value(theta))) return;
     const Eigen::VectorXd& z = laplace->modes();
     c.r.effect_modes = z;
     const std::vector<double> inverse = laplace->inverse_on_pattern();
-    const std::vector<std::size_t> diagonal = diagonal_positions(c.p.evaluator().effect_pattern());
+    const rt::EffectPattern& pattern = c.p.evaluator().effect_pattern();
     Eigen::VectorXd unused;
-    for (const interp::RandomEffect& e : c.p.model.random_effects) {
-        const double s = c.p.evaluator().invariant_gradient(theta, e.scale_node, unused);
-        const rt::Effect& effect = c.p.model.graph.effects()[static_cast<std::size_t>(e.effect)];
+    for (std::size_t i = 0; i < effects.size(); ++i) {
+        const interp::RandomEffect& e = effects[i];
+        const std::size_t first = e.block >= 0 ? static_cast<std::size_t>(e.block) : i;
+        std::vector<double> coefficient;
+        std::vector<const rt::Effect*> of;
+        for (std::size_t j = 0; j < e.coefficients.size(); ++j) {
+            coefficient.push_back(c.p.evaluator().invariant_gradient(theta, e.coefficients[j], unused));
+            of.push_back(&c.p.model.graph.effects()[static_cast<std::size_t>(effects[first + j].effect)]);
+        }
         RandomEffectModes modes{e.name, e.column, {}};
-        for (int level = 0; level < effect.levels; ++level) {
-            const auto j = static_cast<std::size_t>(effect.first + level);
-            modes.levels.push_back(RandomEffectLevel{e.level_names[static_cast<std::size_t>(level)],
-                                                     s * z[static_cast<Eigen::Index>(j)],
-                                                     std::abs(s) * std::sqrt(inverse[diagonal[j]])});
+        const rt::Effect& own = c.p.model.graph.effects()[static_cast<std::size_t>(e.effect)];
+        for (int level = 0; level < own.levels; ++level) {
+            double mode = 0, variance = 0;
+            for (std::size_t j = 0; j < coefficient.size(); ++j) {
+                const int zj = of[j]->first + level;
+                mode += coefficient[j] * z[zj];
+                for (std::size_t k = 0; k < coefficient.size(); ++k) {
+                    const long at = position(pattern, zj, of[k]->first + level);
+                    variance +=
+                        coefficient[j] * coefficient[k] * (at < 0 ? 0.0 : inverse[static_cast<std::size_t>(at)]);
+                }
+            }
+            modes.levels.push_back(RandomEffectLevel{e.level_names[static_cast<std::size_t>(level)], mode,
+                                                     std::sqrt(std::max(0.0, variance))});
         }
         c.r.random_effects.push_back(std::move(modes));
     }

@@ -128,7 +128,8 @@ void conditional_modes(FitContext& c);
 
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
-// with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`).
+// with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`), of an
+// independent effect (not a correlated block's).
 std::vector<int> random_scale_coordinates(const FitContext& c);
 // After evaluate_at_estimate: the scales among them that `opt` left near 0 (the curvature on log s
 // determines it to no better than a factor 20) where holding them at exactly 0 fits as well: theta's

@@ -143,9 +143,11 @@ std::string effect_of(const FitContext& c, int node) {
 
 std::vector<int> random_scale_coordinates(const FitContext& c) {
     std::vector<int> out;
+    // (not a correlated block's SD: the likelihood is even in it only
+    // together with the block's correlations)
     for (const interp::RandomEffect& e : c.p.model.random_effects)
         for (const interp::Estimand& est : c.estimands) {
-            if (est.derived || est.node != e.scale_node) continue;
+            if (e.block >= 0 || est.derived || est.node != e.scale_node) continue;
             const int k = c.coordinate_of(est);
             if (k >= 0 && est.bounds.lower == 0 && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
         }

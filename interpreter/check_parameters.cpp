@@ -55,9 +55,17 @@ void Checker::declare(const ast::Param& p) {
 // undefined. Declared parameters keep exactly the bounds the user wrote.
 void Checker::collect_implied_bounds() {
     for (const ast::Statement& s : model_.statements) {
-        // (the standard deviation of random effects is normal's sigma too)
+        // (the standard deviation of random effects is normal's sigma too;
+        // of correlated ones, each entry of multi_normal's [sa, sb])
         if (const auto* r = std::get_if<ast::Random>(&s.node))
-            if (const auto* call = std::get_if<ast::Call>(&r->distribution.node)) imply_from(*call);
+            if (const auto* call = std::get_if<ast::Call>(&r->distribution.node)) {
+                imply_from(*call);
+                const auto* sd = call->callee == "multi_normal" && call->args.size() == 3
+                                     ? std::get_if<ast::VectorLiteral>(&call->args[1].node)
+                                     : nullptr;
+                if (sd)
+                    for (const ast::Expr& e : sd->elements) imply(e, rt::Domain::positive, "multi_normal's sd");
+            }
         const auto* sample = std::get_if<ast::Sample>(&s.node);
         if (!sample) continue;
         const auto* call = std::get_if<ast::Call>(&sample->distribution.node);
@@ -138,12 +146,16 @@ Checker::Declared Checker::declared_info(const ast::ParamDecl& d) {
                                 "leave out one bound");
     if (d.simplex && (d.lower || d.upper))
         fail(d.name_span, "a simplex has its own bounds (entries in (0, 1) that sum to 1); remove the bounds");
+    if (d.corr && (d.lower || d.upper))
+        fail(d.name_span,
+             "a correlation matrix has its own bounds (entries in (-1, 1), positive definite); remove the bounds");
     if (d.ordered && (d.lower || d.upper))
         fail(d.name_span,
              "an ordered vector has its own bounds (increasing entries); remove the bounds, or for increasing "
              "positive entries write positive_ordered");
-    // An ordered vector's start is a vector (ordered_start).
-    if (d.start && !d.ordered) {
+    // An ordered vector's and a correlation matrix's start is a vector
+    // (ordered_start, corr_start).
+    if (d.start && !d.ordered && !d.corr) {
         if (d.simplex) fail(d.start->span, "a simplex starts at equal weights; it takes no start value");
         const double s = constant_expression(*d.start, "the start value of '" + d.name + "'");
         if (!info.bounds.contains(s))
@@ -230,13 +242,14 @@ Checker::ParamEntry Checker::declared_parameter(const ast::ParamDecl& d) {
     const double start = info.start ? *info.start : default_start(info.bounds);
     // lo + 1 rounds to lo for a bound like 1e308: then only the user
     // can say where to start.
-    if (!d.simplex && !d.ordered &&
+    if (!d.simplex && !d.ordered && !d.corr &&
         (!info.bounds.contains(start) || !std::isfinite(info.bounds.to_unconstrained(start))))
         fail(d.name_span, "cannot choose a start value strictly inside the bounds " + bounds_text(info.bounds) +
                               " of '" + name + "'; give one, as in 'param " + name + " " + bounds_text(info.bounds) +
                               " = value'");
     if (d.simplex) return simplex_parameter(d);
     if (d.ordered) return ordered_parameter(d);
+    if (d.corr) return corr_parameter(d);
     if (d.dims.empty()) {
         ParamEntry entry;
         entry.value = Value::scalar(coordinate(name, d.name_span, true, info.bounds, "", start, true));

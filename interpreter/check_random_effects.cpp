@@ -1,4 +1,5 @@
-// Random effects (checker.hpp; docs/language.md, "Random effects"):
+// Independent random effects (checker.hpp; docs/language.md, "Random
+// effects"; the correlated ones are check_correlated_effects.cpp):
 // `random u[g] ~ normal(0, s)` declares u, one effect per level of column
 // g, independent N(0, s^2). Lowered in the spherical form u = s z with
 // z ~ N(0, 1) (Bates et al. 2015, "Fitting linear mixed-effects models
@@ -19,38 +20,54 @@ const char* const random_example = "as in 'random u[g] ~ normal(0, s)'";
 }  // namespace
 
 // Called once the parameters, locals and `data` names are collected: a
-// random effect's name must be none of them, nor a column or a built-in.
+// random effect's name must be none of them, nor a column or a built-in
+// (each name of a correlated `random (a, b)[g]` likewise).
 void Checker::declare_random(const ast::Random& r) {
-    const std::string& u = r.name;
-    const std::string own = "; a random effect needs a name of its own";
-    if (auto it = randoms_.find(u); it != randoms_.end())
-        fail(r.name_span, "random effect '" + u + "' is already declared at " +
-                              location_of(it->second.decl->name_span) + "; give each random effect its own name");
-    check_not_builtin(u, r.name_span, "a random effect");
-    if (auto it = declared_.find(u); it != declared_.end())
-        fail(r.name_span, "'" + u + "' is declared as a parameter at " + location_of(it->second->name_span) + own);
-    if (auto defined = locals_.definition(u))
-        fail(r.name_span, "'" + u + "' is a local defined at " + location_of(*defined) + own);
-    if (columns_.header_index(u)) fail(r.name_span, "'" + u + "' is a column of " + columns_.data_name() + own);
-    randoms_[u] = RandomEntry{&r, -1};
+    for (const ast::RandomName& n : r.names) {
+        const std::string& u = n.name;
+        const std::string own = "; a random effect needs a name of its own";
+        if (auto it = randoms_.find(u); it != randoms_.end() && it->second.decl == &r)
+            fail(n.span, "random effect '" + u + "' is named twice in this statement (first at " +
+                             location_of(it->second.name_span) + "); give each random effect its own name");
+        if (auto it = randoms_.find(u); it != randoms_.end())
+            fail(n.span, "random effect '" + u + "' is already declared at " + location_of(it->second.name_span) +
+                             "; give each random effect its own name");
+        check_not_builtin(u, n.span, "a random effect");
+        if (auto it = declared_.find(u); it != declared_.end())
+            fail(n.span, "'" + u + "' is declared as a parameter at " + location_of(it->second->name_span) + own);
+        if (auto defined = locals_.definition(u))
+            fail(n.span, "'" + u + "' is a local defined at " + location_of(*defined) + own);
+        if (columns_.header_index(u)) fail(n.span, "'" + u + "' is a column of " + columns_.data_name() + own);
+        randoms_[u] = RandomEntry{&r, n.span, -1};
+    }
 }
 
 void Checker::visit(const ast::Statement& s, const ast::Random& r) {
-    const int csv_index = random_column(r);
+    if (r.correlated()) return correlated_random(s, r);
     const int scale = random_scale(r);
+    const int effect_node = new_effect(s, r, 0, scale, -1);
+    randoms_[r.names[0].name].node = build_.op(rt::op_mul(), {scale, effect_node});
+}
+
+// The graph effect z of name `which` of statement `r` on its column's
+// levels (never shared), recorded with its scale for the fit and reports.
+int Checker::new_effect(const ast::Statement& s, const ast::Random& r, std::size_t which, int scale, int block) {
+    const int csv_index = random_column(r);
     const Levels& levels = columns_.levels_of(csv_index, r.column.span);
     const int codes = columns_.categorical_column(r.column.name, csv_index, r.column.span);
     const int effect_node = out_.graph.add_effect(codes, static_cast<int>(levels.names.size()));
     RandomEffect info;
-    info.name = r.name;
+    info.name = r.names[which].name;
     info.column = r.column.name;
     info.span = s.span;
     info.effect = out_.graph.node(effect_node).effect;
     info.effect_node = effect_node;
     info.scale_node = scale;
     info.level_names = levels.names;
+    info.block = block;
+    info.coefficients = {scale};  // (a correlated block's entries get theirs once L is known)
     out_.random_effects.push_back(std::move(info));
-    randoms_[r.name].node = build_.op(rt::op_mul(), {scale, effect_node});
+    return effect_node;
 }
 
 // g of `random u[g]`: a column of the data (its levels are u's).
@@ -83,23 +100,28 @@ int Checker::random_scale(const ast::Random& r) {
         fail(mean.span,
              "random effects here are normal with mean 0; put a mean into the model's expression "
              "instead, as in 'y ~ normal(m + " +
-                 r.name + "[" + r.column.name + "], sigma)'");
+                 r.names[0].name + "[" + r.column.name + "], sigma)'");
     const ast::Expr& sd = call.args[1];
+    const std::string& u = r.names[0].name;
     if (auto other = random_use(sd))
-        fail(other->second, "the standard deviation of random effect '" + r.name +
-                                "' cannot depend on a random effect ('" + other->first +
-                                "'); write it with parameters and constants");
+        fail(other->second, "the standard deviation of random effect '" + u + "' cannot depend on a random effect ('" +
+                                other->first + "'); write it with parameters and constants");
     const int scale = scalar(sd, "the standard deviation of a random effect");
+    check_random_scale(scale, sd.span, u, random_example);
+    return scale;
+}
+
+// A scale is one number for all levels, of parameters and constants only.
+void Checker::check_random_scale(int scale, Span span, const std::string& u, const std::string& example) const {
     const rt::Node& node = out_.graph.node(scale);
     if (!node.row_invariant)
-        fail(sd.span, "the standard deviation of random effect '" + r.name +
-                          "' depends on the data; it is one number for all levels, written with parameters and "
-                          "constants, " +
-                          random_example);
+        fail(span, "the standard deviation of random effect '" + u +
+                       "' depends on the data; it is one number for all levels, written with parameters and "
+                       "constants, " +
+                       example);
     if (node.kind == rt::NodeKind::constant && !(node.constant > 0))
-        fail(sd.span, "the standard deviation of random effect '" + r.name + "' is " + format_number(node.constant) +
-                          ", but must be positive");
-    return scale;
+        fail(span, "the standard deviation of random effect '" + u + "' is " + format_number(node.constant) +
+                       ", but must be positive");
 }
 
 // The first use of a random effect in `e`, and where.
@@ -136,8 +158,8 @@ std::optional<std::pair<std::string, Span>> Checker::random_use(const ast::Expr&
 Value Checker::random_entry(const ast::Expr& e, const ast::Index& ix, const RandomEntry& entry) {
     const ast::Random& r = *entry.decl;
     if (entry.node < 0)
-        fail(ix.name_span,
-             "random effect '" + ix.name + "' is used before its 'random' statement at " + location_of(r.name_span));
+        fail(ix.name_span, "random effect '" + ix.name + "' is used before its 'random' statement at " +
+                               location_of(entry.name_span));
     const auto* name = ix.indices.size() == 1 ? std::get_if<ast::Name>(&ix.indices[0].node) : nullptr;
     if (!name || name->name != r.column.name)
         fail(e.span, "'" + ix.name + "' is a random effect, one per level of column '" + r.column.name +
@@ -164,7 +186,7 @@ void Checker::check_random_effects_reached() {
         for (int effect : out_.graph.node(term).effects) reached.insert(effect);
     for (const RandomEffect& r : out_.random_effects)
         if (!reached.count(r.effect))
-            fail(randoms_.at(r.name).decl->name_span,
+            fail(randoms_.at(r.name).name_span,
                  "random effect '" + r.name +
                      "' does not affect the likelihood: no '~' or 'target +=' statement uses " + r.name + "[" +
                      r.column + "]");

@@ -189,6 +189,21 @@ struct RandomEffect {
     int effect_node = -1;
     int scale_node = -1;                   // s, a row-invariant node of parameters and constants
     std::vector<std::string> level_names;  // level k is level_names[k - 1]: "u[subject 308]"
+    // Correlated effects (`random (a, b)[g] ~ multi_normal(0, [sa, sb], R)`)
+    // share a block: the index in random_effects of the block's first
+    // entry; -1 for an independent effect. Entry m of a block is
+    // sd_m * sum_{j<=m} L[m,j] z_j, with L the Cholesky factor of R, so its
+    // effect (z_m) is not all it depends on.
+    int block = -1;
+    // The effect at a level as a combination of z's:
+    //     u[level] = sum_j coefficients[j] * z_j[level],
+    // z_j the effect of random_effects[first + j], first = block (this
+    // entry's own index for an independent effect). Row-invariant nodes of
+    // parameters and constants: {scale_node} for u = s z; sd_m L[m,1..m]
+    // for entry m of a block. (So its conditional mode is sum_j c_j z_hat_j
+    // and its conditional variance sum_jk c_j c_k (H^-1)_jk, the z's of one
+    // level sharing rows and so H's pattern.)
+    std::vector<int> coefficients{};
 };
 
 struct CheckedModel {

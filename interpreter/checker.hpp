@@ -14,8 +14,13 @@
 //                         the data checks they need;
 //   check_censoring.cpp   censored(...) and T[...] after a distribution;
 //   check_group_terms.cpp `target += ... per g`: terms once per level of g;
+//   check_correlation_matrix.cpp `param R corr[K]`: a correlation matrix by
+//                         its canonical partial correlations;
 //   check_random_effects.cpp `random u[g] ~ normal(0, s)`: effects lowered
 //                         as s * z, one graph effect per statement;
+//   check_correlated_effects.cpp `random (a, b)[g] ~ multi_normal(0, sd, R)`:
+//                         effects lowered as diag(sd) L z, one graph effect
+//                         per name;
 //   check_expressions.cpp shaped expressions: operators, vectors, calls,
 //                         indexing;
 //   check_reports.cpp     `report` quantities (estimands);
@@ -172,6 +177,9 @@ private:
         Value value;
         bool group = false;
         std::string group_column;
+        // A correlation matrix (corr[K]): its Cholesky factor L, K x K row
+        // by row (above the diagonal, constant 0 nodes).
+        std::vector<int> cholesky{};
     };
     // A declaration's bounds and start value, as written.
     struct Declared {
@@ -199,6 +207,9 @@ private:
     ParamEntry declared_parameter(const ast::ParamDecl& d);
     ParamEntry simplex_parameter(const ast::ParamDecl& d);
     ParamEntry ordered_parameter(const ast::ParamDecl& d);
+    // ---- check_correlation_matrix.cpp ---------------------------------------
+    ParamEntry corr_parameter(const ast::ParamDecl& d);
+    std::vector<double> corr_start(const ast::ParamDecl& d, int k);
     std::vector<double> ordered_start(const ast::ParamDecl& d, int k);
     std::vector<double> default_ordered_start(const ast::ParamDecl& d, int k);
     std::optional<std::vector<double>> cut_points_from_data(const ast::ParamDecl& d, int k);
@@ -248,12 +259,19 @@ private:
     // A `random` statement and, once it is checked, the node of u[g].
     struct RandomEntry {
         const ast::Random* decl = nullptr;
+        Span name_span;  // its name in the statement
         int node = -1;
     };
     void declare_random(const ast::Random& r);
     void visit(const ast::Statement& s, const ast::Random& r);
+    int new_effect(const ast::Statement& s, const ast::Random& r, std::size_t which, int scale, int block);
     int random_column(const ast::Random& r);
     int random_scale(const ast::Random& r);
+    void check_random_scale(int scale, Span span, const std::string& u, const std::string& example) const;
+    // ---- check_correlated_effects.cpp ---------------------------------------
+    void correlated_random(const ast::Statement& s, const ast::Random& r);
+    std::vector<int> correlated_scales(const ast::Random& r, const ast::Expr& sd);
+    const ParamEntry& correlation_of(const ast::Random& r, const ast::Expr& corr);
     std::optional<std::pair<std::string, Span>> random_use(const ast::Expr& e) const;
     Value random_entry(const ast::Expr& e, const ast::Index& ix, const RandomEntry& entry);
     void check_random_effects_reached();

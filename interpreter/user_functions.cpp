@@ -141,7 +141,7 @@ private:
             } else if (const auto* param = std::get_if<ast::Param>(&s.node)) {
                 for (const ast::ParamDecl& d : param->decls) declared_.try_emplace(d.name, d.name_span);
             } else if (const auto* random = std::get_if<ast::Random>(&s.node)) {
-                randoms_.try_emplace(random->name, random->name_span);
+                for (const ast::RandomName& n : random->names) randoms_.try_emplace(n.name, n.span);
             }
         }
     }
@@ -330,14 +330,14 @@ private:
     ast::WeightBy node(const ast::WeightBy& w) { return {top(w.value)}; }
     ast::Report node(const ast::Report& r) { return {r.name, r.name_span, top(r.value)}; }
     ast::Data node(const ast::Data& d) { return d; }
-    ast::Random node(const ast::Random& r) { return {r.name, r.name_span, r.column, top(r.distribution)}; }
+    ast::Random node(const ast::Random& r) { return {r.names, r.column, top(r.distribution)}; }
     ast::Def node(const ast::Def& d) { return {d.name, d.name_span, d.arguments, clone(d.body)}; }  // (not reached)
 
     ast::Param node(const ast::Param& p) {
         ast::Param out;
         for (const ast::ParamDecl& d : p.decls) {
-            ast::ParamDecl c{d.name,       d.name_span,  {},          d.simplex, d.ordered, d.positive_ordered,
-                             top(d.lower), top(d.upper), top(d.start)};
+            ast::ParamDecl c{d.name, d.name_span,  {},           d.simplex,   d.ordered, d.positive_ordered,
+                             d.corr, top(d.lower), top(d.upper), top(d.start)};
             for (const ast::Expr& dim : d.dims) c.dims.push_back(top(dim));
             out.decls.push_back(std::move(c));
         }

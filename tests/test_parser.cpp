@@ -39,7 +39,8 @@ std::string show(const ast::Expr& e) {
             } else if constexpr (std::is_same_v<T, ast::Negate>) {
                 return "(- " + show(*node.operand) + ")";
             } else if constexpr (std::is_same_v<T, ast::Binary>) {
-                static const char* ops[] = {"+", "-", "*", "/", "^"};
+                // (in ast::BinaryOp's order)
+                static const char* ops[] = {"+", "-", "*", "/", "^", "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
                 return std::string("(") + ops[static_cast<int>(node.op)] + " " + show(*node.lhs) + " " +
                        show(*node.rhs) + ")";
             } else if constexpr (std::is_same_v<T, ast::Call>) {
@@ -61,6 +62,7 @@ std::string show(const ast::ParamDecl& d) {
     std::string out = d.name;
     if (d.simplex) out += " simplex";
     if (d.ordered) out += d.positive_ordered ? " positive_ordered" : " ordered";
+    if (d.corr) out += " corr";
     if (!d.dims.empty()) out += "[" + show_list(d.dims).substr(1) + "]";
     if (d.lower) out += " > " + show(*d.lower);
     if (d.upper) out += " < " + show(*d.upper);
@@ -89,7 +91,14 @@ std::string show(const ast::Statement& s) {
             } else if constexpr (std::is_same_v<T, ast::WeightBy>) {
                 return "(weight " + show(node.value) + ")";
             } else if constexpr (std::is_same_v<T, ast::Random>) {
-                return "(random " + node.name + " " + node.column.name + " " + show(node.distribution) + ")";
+                std::string names = node.names.front().name;
+                if (node.correlated()) {
+                    names = "(";
+                    for (std::size_t i = 0; i < node.names.size(); ++i)
+                        names.append(i ? " " : "").append(node.names[i].name);
+                    names.append(")");
+                }
+                return "(random " + names + " " + node.column.name + " " + show(node.distribution) + ")";
             } else if constexpr (std::is_same_v<T, ast::Def>) {
                 std::string out = "(def " + node.name + " (";
                 for (std::size_t i = 0; i < node.arguments.size(); ++i)
@@ -201,6 +210,8 @@ TEST_CASE("every statement form") {
     CHECK(shape("param c ordered[3] = [-1, 0, 1]") == "(param {c ordered[3] = [(- 1) 0 1]})");
     CHECK(shape("param c positive_ordered[2], ordered") == "(param {c positive_ordered[2]} {ordered})");
     CHECK(shape("param orderedx[2]") == "(param {orderedx[2]})");
+    CHECK(shape("param R corr[2] = [0.3]") == "(param {R corr[2] = [0.3]})");
+    CHECK(shape("param corr, corrx[2]") == "(param {corr} {corrx[2]})");
     CHECK(shape("param Vm[state] = 200") == "(param {Vm[state] = 200})");
     CHECK(shape("data a, b, y") == "(data a b y)");
     CHECK(shape("target += normal_lpdf(y | mu, sigma)") == "(target+= (call normal_lpdf y | mu sigma))");
@@ -220,6 +231,18 @@ TEST_CASE("every statement form") {
     CHECK(shape("def = 2") == "(= def 2)");
     CHECK(shape("random u[g] ~ normal(0, s)") == "(random u g (call normal 0 s))");
     CHECK(shape("random u[g] ~\n  normal(0, exp(ls))") == "(random u g (call normal 0 (call exp ls)))");
+    // Correlated effects: the names in parentheses, then [column].
+    CHECK(shape("random (a, b)[g] ~ multi_normal(0, [sa, sb], R)") ==
+          "(random (a b) g (call multi_normal 0 [sa sb] R))");
+    CHECK(shape("random (a, b, c) [g] ~ multi_normal(0, sd, R)") == "(random (a b c) g (call multi_normal 0 sd R))");
+    // Labelled arguments are put in their positions (mean, sd, corr).
+    CHECK(shape("random (a, b)[g] ~ multi_normal(0, sd = [sa, sb], corr = R)") ==
+          "(random (a b) g (call multi_normal 0 [sa sb] R))");
+    CHECK(shape("random (a, b)[g] ~ multi_normal(mean = 0, corr = R, sd = s)") ==
+          "(random (a b) g (call multi_normal 0 s R))");
+    // `name == ...` is a comparison, never a label.
+    CHECK(shape("random (a, b)[g] ~ multi_normal(0, sd == s, R)") ==
+          "(random (a b) g (call multi_normal 0 (== sd s) R))");
     // `random` followed by `~`, `=` or `+=` is a name.
     CHECK(shape("random ~ normal(mu, s)") == "(~ random (call normal mu s))");
     CHECK(shape("random = 2") == "(= random 2)");
