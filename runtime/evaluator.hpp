@@ -103,11 +103,14 @@ public:
     const Eigen::VectorXd& effects() const { return z_; }
 
     // Coordinates::parameters_and_effects only: the NLL at (theta, z), its
-    // gradient in theta, and its derivatives in z; with `hessian` null, only
-    // derivatives.gradient_z. Rows are summed in a fixed order, so the
-    // result is the same for every thread count.
+    // gradient in theta, and its derivatives in z; with `hessian` false, only
+    // derivatives.gradient_z; with `cross` false, not derivatives.ztheta
+    // (all NaN then), which the inner Newton steps before the last do not
+    // need: most of the per-row buffers (parameters x effects of them) are
+    // then neither cleared, filled nor summed. Rows are summed in a fixed
+    // order, so the result is the same for every thread count.
     double nll_effects(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, EffectDerivatives& derivatives,
-                       bool hessian);
+                       bool hessian, bool cross = true);
     const EffectPattern& effect_pattern() const { return pattern_; }
 
     // Coordinates::parameters_and_effects only: the gradient in theta and
@@ -277,6 +280,7 @@ private:
     std::vector<int> effect_node_;  // per effect: its node
     std::vector<double> row_gradient_;
     std::vector<double> row_hessian_;
+    bool effect_cross_ = true;  // this sweep fills the buffers of H_z,theta (nll_effects' `cross`)
     std::vector<std::span<const double>> columns_;
     std::size_t rows_;
     RowShare share_;

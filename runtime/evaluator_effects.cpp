@@ -123,7 +123,10 @@ void Evaluator::effect_rows_gradient(const Workspace& ws, std::size_t n) {
 
 void Evaluator::clear_effect_rows(const Workspace& ws, std::size_t n) {
     const std::size_t segments = row_hessian_.size() / std::max<std::size_t>(rows_, 1);
-    for (std::size_t k = 0; k < segments; ++k) std::fill_n(row_hessian_.data() + k * rows_ + ws.begin, n, 0.0);
+    const auto parameters = static_cast<std::size_t>(graph_.parameter_count());
+    const std::size_t width = parameters + effect_node_.size();
+    for (std::size_t k = 0; k < segments; ++k)
+        if (effect_cross_ || k % width >= parameters) std::fill_n(row_hessian_.data() + k * rows_ + ws.begin, n, 0.0);
 }
 
 // For inputs in_i, in_j with weights w (adjoint times second partial):
@@ -146,6 +149,7 @@ void Evaluator::add_effect_rows(Workspace& ws, int in_i, int in_j, const Eigen::
             const auto ta =
                 ws.tangent[static_cast<std::size_t>(a_node)].col(static_cast<Eigen::Index>(alpha)).head(len);
             for (std::size_t beta = 0; beta < b_coords.size(); ++beta) {
+                if (!effect_cross_ && b_coords[beta] < parameters) continue;
                 const auto a = static_cast<std::size_t>(b_coords[beta]);
                 Col out(row_hessian_.data() + (e * width + a) * rows_ + ws.begin, len);
                 if (b.row_invariant)
@@ -165,6 +169,12 @@ void Evaluator::add_effect_rows(Workspace& ws, int in_i, int in_j, const Eigen::
 }
 
 // The rows' entries added into z's, row after row: a fixed order.
+// Effect by effect and buffer by buffer, each read in row order: the
+// buffers are effect-major, so a row-major pass would stride across them
+// (rows_ doubles apart) and miss the cache on every entry. The sums are the
+// same: effects own disjoint ranges of z, so every entry of the results is
+// reached from one effect (or one pair of effects) alone, and is still
+// summed in row order.
 void Evaluator::sum_effect_rows(EffectDerivatives& out, bool hessian) const {
     const int parameters = graph_.parameter_count();
     const int m = static_cast<int>(effect_node_.size());
@@ -173,28 +183,37 @@ void Evaluator::sum_effect_rows(EffectDerivatives& out, bool hessian) const {
     out.gradient_z.setZero(graph_.effect_size());
     if (hessian) {
         out.zz.assign(pattern_.row.size(), 0.0);
-        out.ztheta.setZero(graph_.effect_size(), parameters);
+        if (effect_cross_) out.ztheta.setZero(graph_.effect_size(), parameters);
+        else out.ztheta.setConstant(graph_.effect_size(), parameters, std::numeric_limits<double>::quiet_NaN());
     }
-    for (std::size_t r = 0; r < rows_; ++r) {
-        for (int e = 0; e < m; ++e) {
-            const int zi = z_index(e, r);
-            if (zi < 0) continue;
-            const auto ue = static_cast<std::size_t>(e);
-            out.gradient_z[zi] += row_gradient_[ue * rows_ + r];
-            if (!hessian) continue;
-            const double* h = row_hessian_.data() + ue * width * rows_ + r;
-            for (int a = 0; a < parameters; ++a) out.ztheta(zi, a) += h[static_cast<std::size_t>(a) * rows_];
-            for (int f = 0; f <= e; ++f) {
-                const int pos = pair_position_[r * pairs + static_cast<std::size_t>(pair_index(f, e, m))];
-                if (pos >= 0)
-                    out.zz[static_cast<std::size_t>(pos)] += h[static_cast<std::size_t>(parameters + f) * rows_];
+    std::vector<int> z(rows_);  // z's index of effect e on each row
+    for (int e = 0; e < m; ++e) {
+        const auto ue = static_cast<std::size_t>(e);
+        for (std::size_t r = 0; r < rows_; ++r) z[r] = z_index(e, r);
+        const double* g = row_gradient_.data() + ue * rows_;
+        for (std::size_t r = 0; r < rows_; ++r)
+            if (z[r] >= 0) out.gradient_z[z[r]] += g[r];
+        if (!hessian) continue;
+        for (int a = 0; a < (effect_cross_ ? parameters : 0); ++a) {
+            const double* h = row_hessian_.data() + (ue * width + static_cast<std::size_t>(a)) * rows_;
+            double* column = out.ztheta.col(a).data();
+            for (std::size_t r = 0; r < rows_; ++r)
+                if (z[r] >= 0) column[z[r]] += h[r];
+        }
+        for (int f = 0; f <= e; ++f) {
+            const double* h = row_hessian_.data() + (ue * width + static_cast<std::size_t>(parameters + f)) * rows_;
+            const int* position = pair_position_.data() + static_cast<std::size_t>(pair_index(f, e, m));
+            for (std::size_t r = 0; r < rows_; ++r) {
+                const int pos = position[r * pairs];
+                if (z[r] >= 0 && pos >= 0) out.zz[static_cast<std::size_t>(pos)] += h[r];
             }
         }
     }
 }
 
 double Evaluator::nll_effects(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, EffectDerivatives& derivatives,
-                              bool hessian) {
+                              bool hessian, bool cross) {
+    effect_cross_ = cross;
     const double f = run(theta, hessian ? Mode::hessian : Mode::gradient, &gradient, nullptr);
     if (std::isfinite(f)) sum_effect_rows(derivatives, hessian);
     return f;

@@ -66,7 +66,9 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
     failed_effect_ = -1;
     for (iterations_ = 0; iterations_ < max_inner_iterations; ++iterations_) {
         evaluator_.set_effects(z);
-        const double nll = evaluator_.nll_effects(theta, gradient_theta, d, true);
+        // H_z,theta only where the gradient reads it: at the modes, the
+        // polishing step's point.
+        const double nll = evaluator_.nll_effects(theta, gradient_theta, d, true, polish);
         if (!std::isfinite(nll)) {
             // A warm start from another theta may lie where this theta's
             // likelihood has no value: start again from the prior's mode.

@@ -288,3 +288,32 @@ TEST_CASE("the trace gradient depends only on its theta, z and P, not on the swe
     CHECK(first.first == same.first);
     CHECK(first.second == same.second);
 }
+
+TEST_CASE("a sweep without H_z,theta gives the same gradient and H_zz bits, and leaves H_z,theta to the next") {
+    // The inner Newton steps before the last skip H_z,theta's per-row
+    // buffers; a later sweep with it must not read what they left.
+    const Data data = make_data(150, true);
+    const Graph graph = effect_graph(true);
+    const Eigen::VectorXd theta = random_theta(4, 71), other = random_theta(4, 72), z = random_theta(q, 73);
+    const auto sweep = [&](mlec::rt::Evaluator& evaluator, const Eigen::VectorXd& at, bool cross) {
+        Eigen::VectorXd g;
+        mlec::rt::EffectDerivatives d;
+        evaluator.nll_effects(at, g, d, true, cross);
+        return std::make_pair(g, d);
+    };
+    mlec::rt::Evaluator full(graph, data.spans(), data.rows, 64, 1, {}, mlec::rt::Coordinates::parameters_and_effects);
+    mlec::rt::Evaluator inner(graph, data.spans(), data.rows, 64, 1, {}, mlec::rt::Coordinates::parameters_and_effects);
+    full.set_effects(z);
+    inner.set_effects(z);
+    const auto [g, d] = sweep(full, theta, true);
+    REQUIRE(d.ztheta.allFinite());
+    sweep(inner, other, true);  // buffers filled at another theta, then partly skipped
+    const auto [g_inner, d_inner] = sweep(inner, theta, false);
+    CHECK(g_inner == g);
+    CHECK(d_inner.gradient_z == d.gradient_z);
+    CHECK(d_inner.zz == d.zz);
+    CHECK(d_inner.ztheta.array().isNaN().all());
+    const auto [g_last, d_last] = sweep(inner, theta, true);
+    CHECK(d_last.ztheta == d.ztheta);
+    CHECK(d_last.zz == d.zz);
+}
