@@ -242,6 +242,9 @@ FitContext::FitContext(const Problem& problem_, const FitOptions& options_, FitR
                                                                 : optim::Method::automatic;
     optimize_options.max_iterations = options.max_iterations;
     optimize_options.tolerance = options.tolerance;
+    // (the Laplace approximation's Hessian is central differences of its
+    // gradient: 2k gradients, each an inner solve)
+    optimize_options.expensive_hessian = p.workspace.laplace != nullptr;
     r.data_columns = problem.data_columns();
     r.n_params = k;
     r.confidence = options.confidence;

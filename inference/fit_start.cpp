@@ -214,6 +214,10 @@ std::optional<std::string> start_failure(FitContext& c) {
 }
 
 optim::OptimizeResult optimize(FitContext& c) {
+    // (L-BFGS in the units of each coordinate's curvature at the start, where
+    // the Hessian costs many gradients and L-BFGS does the work: fit.cpp)
+    if (c.optimize_options.expensive_hessian)
+        c.optimize_options.lbfgs_scale = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
     // The first start's iterations are kept for the convergence plot.
     bool first_run = true;
     const optim::IterationCallback callback = [&](const optim::IterationInfo& info) {

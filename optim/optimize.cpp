@@ -210,15 +210,56 @@ bool better_answer(const OptimizeResult& a, const OptimizeResult& b) {
 // L-BFGS from `start`, its answer confirmed (or completed) by Newton with
 // the exact Hessian, which also leaves a saddle point that L-BFGS, seeing a
 // vanishing gradient, would have stopped on.
+// The objective in the units u = d x (OptimizeOptions::lbfgs_scale): its
+// gradient g / d and Hessian H / (d d').
+class ScaledObjective final : public Objective {
+public:
+    ScaledObjective(Objective& inner, Eigen::VectorXd d) : inner_(inner), d_(std::move(d)) {}
+    int dimension() const override { return inner_.dimension(); }
+    double value(const Eigen::VectorXd& u) override { return inner_.value(x(u)); }
+    double value_gradient(const Eigen::VectorXd& u, Eigen::VectorXd& g) override {
+        const double f = inner_.value_gradient(x(u), g);
+        g.array() /= d_.array();
+        return f;
+    }
+    double value_gradient_hessian(const Eigen::VectorXd& u, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
+        const double f = inner_.value_gradient_hessian(x(u), g, h);
+        g.array() /= d_.array();
+        h.array().colwise() /= d_.array();
+        h.array().rowwise() /= d_.transpose().array();
+        return f;
+    }
+    Eigen::VectorXd x(const Eigen::VectorXd& u) const { return u.cwiseQuotient(d_); }
+    Eigen::VectorXd u(const Eigen::VectorXd& x) const { return x.cwiseProduct(d_); }
+    const Eigen::VectorXd& d() const { return d_; }
+
+private:
+    Objective& inner_;
+    Eigen::VectorXd d_;
+};
+
+// The units L-BFGS works in: OptimizeOptions::lbfgs_scale when it fits
+// the dimension and is positive and finite, else 1.
+Eigen::VectorXd lbfgs_units(const OptimizeOptions& options, Eigen::Index dimension) {
+    const Eigen::VectorXd& d = options.lbfgs_scale;
+    if (d.size() == dimension && d.allFinite() && (d.array() > 0).all()) return d;
+    return Eigen::VectorXd::Ones(dimension);
+}
+
 OptimizeResult lbfgs_then_newton(TrackingObjective& tracked, const Eigen::VectorXd& start,
                                  const OptimizeOptions& options, const IterationCallback& callback,
                                  int iteration_offset) {
-    detail::LbfgsStepper stepper(tracked, options.lbfgs_memory);
-    Run run = run_iterations(stepper, LbfgsTests{}, start, 10 * options.max_iterations, callback, iteration_offset);
+    ScaledObjective scaled(tracked, lbfgs_units(options, start.size()));
+    detail::LbfgsStepper stepper(scaled, options.lbfgs_memory);
+    Run run =
+        run_iterations(stepper, LbfgsTests{}, scaled.u(start), 10 * options.max_iterations, callback, iteration_offset);
     if (auto better = better_trial(tracked, run.current)) {
-        Iterate there = stepper.start(*better);
+        Iterate there = stepper.start(scaled.u(*better));
         if (is_finite(there) && there.f < run.current.f) run.current = std::move(there);
     }
+    // (back to the objective's units)
+    if (run.current.x.size() == scaled.d().size()) run.current.x = scaled.x(run.current.x);
+    if (run.current.g.size() == scaled.d().size()) run.current.g.array() *= scaled.d().array();
     if (run.status == OptimizeStatus::non_finite_start || run.status == OptimizeStatus::cancelled) {
         OptimizeResult result = finish(std::move(run), Method::lbfgs, tracked);
         result.decrement = std::numeric_limits<double>::infinity();
@@ -239,7 +280,8 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
     TrackingObjective tracked(objective);
     Method method = options.method;
     if (method == Method::automatic)
-        method = start.size() <= options.newton_max_dimension ? Method::newton : Method::lbfgs;
+        method =
+            start.size() <= options.newton_max_dimension && !options.expensive_hessian ? Method::newton : Method::lbfgs;
     if (method == Method::newton) {
         OptimizeResult direct = newton(tracked, start, options, callback, 0);
         // Automatic: where Newton stops with no step that helps and clearly
@@ -265,8 +307,12 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
     }
 
     OptimizeResult result = lbfgs_then_newton(tracked, start, options, callback, 0);
+    // (an expensive Hessian: Newton from the start only when L-BFGS ended
+    // at no regular maximum, such as a saddle on its way to a correlation
+    // of 1)
+    const bool regular = result.status == OptimizeStatus::converged && !result.clearly_negative;
     if (result.status == OptimizeStatus::non_finite_start || result.status == OptimizeStatus::cancelled ||
-        start.size() > options.newton_max_dimension)
+        start.size() > options.newton_max_dimension || (options.expensive_hessian && regular))
         return result;
     // Few parameters: Newton from the same start costs little, and L-BFGS,
     // following only an approximate curvature, can end in another basin

@@ -37,6 +37,18 @@ struct OptimizeOptions {
     // <= rounding_level(f)): nothing computable is left to gain there.
     double tolerance = 1e-8;
     int lbfgs_memory = 10;
+    // The objective's Hessian costs about 2k gradients (central differences
+    // of an exact gradient, as the Laplace approximation's): automatic then
+    // takes L-BFGS and finishes with Newton's steps, whatever k, and skips
+    // the check of a small problem by Newton from the same start unless
+    // L-BFGS ended at no regular maximum, so that Hessians are computed
+    // only at the end.
+    bool expensive_hessian = false;
+    // L-BFGS's units: each coordinate's curvature scale (sqrt|H_ii| at the
+    // start, positive), so that it works on u_i = d_i x_i, where the start's
+    // Hessian has a unit diagonal, as Newton's scaled steps do. Empty, or of
+    // another dimension than the objective's (a profile's): unscaled.
+    Eigen::VectorXd lbfgs_scale;
 };
 
 struct IterationInfo {
