@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mlec/mlec.hpp"
+#include "support/bound_model.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -52,16 +53,9 @@ Expected from_json(const std::string& name, const std::string& fit_id, const std
 
 mlec::FitResult fit(const std::string& model, const std::string& data, const mlec::FitOptions& options = {}) {
     const auto dir = mlec::test::source_dir() / "models/mixed";
-    mlec::Diagnostics ds;
-    auto m = mlec::Model::from_text(mlec::test::read_file(dir / (model + ".mle")), model + ".mle", ds);
-    auto d = mlec::Data::from_csv_text(mlec::test::read_file(dir / (data + ".csv")), data + ".csv", ds);
-    INFO(mlec::format(ds));
-    REQUIRE(m);
-    REQUIRE(d);
-    auto p = mlec::Problem::bind(*m, *d, ds);
-    INFO(mlec::format(ds));
-    REQUIRE(p);
-    return mlec::fit(*p, options);
+    const mlec::test::Bound b = mlec::test::bind_model(mlec::test::read_file(dir / (model + ".mle")),
+                                                       mlec::test::read_file(dir / (data + ".csv")));
+    return mlec::fit(*b.problem, options);
 }
 
 void check(const mlec::FitResult& r, const Expected& e) {
@@ -318,15 +312,9 @@ TEST_CASE("an inner minimization that stops where the likelihood is not log-conc
     std::string csv = "y,g\n";
     for (int g = 1; g <= 4; ++g)
         for (int i = 0; i < 3; ++i) csv += std::to_string(4.0 + g + 0.1 * i) + "," + std::to_string(g) + "\n";
-    mlec::Diagnostics ds;
-    auto m = mlec::Model::from_text(
-        "param s > 0, sigma > 0 = 0.5\nrandom u[g] ~ normal(0, s)\ny ~ normal(b0 + u[g]^2, sigma)\n", "m.mle", ds);
-    auto d = mlec::Data::from_csv_text(csv, "d.csv", ds);
-    REQUIRE(m);
-    REQUIRE(d);
-    auto p = mlec::Problem::bind(*m, *d, ds);
-    REQUIRE(p);
-    const mlec::FitResult r = mlec::fit(*p);
+    const mlec::test::Bound b = mlec::test::bind_model(
+        "param s > 0, sigma > 0 = 0.5\nrandom u[g] ~ normal(0, s)\ny ~ normal(b0 + u[g]^2, sigma)\n", csv);
+    const mlec::FitResult r = mlec::fit(*b.problem);
     CHECK(r.status == mlec::FitStatus::non_finite_start);
     CHECK(r.message ==
           "the Laplace approximation has no value at the start values: the likelihood is not log-concave in the "

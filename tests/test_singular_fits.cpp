@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "mlec/mlec.hpp"
+#include "support/bound_model.hpp"
 
 namespace {
 
@@ -40,16 +41,7 @@ std::string replicated_rows(int base, int groups, std::uint64_t seed, Draw draw)
 }
 
 mlec::FitResult fit(const std::string& model, const std::string& csv) {
-    mlec::Diagnostics ds;
-    auto m = mlec::Model::from_text(model, "model.mle", ds);
-    auto d = mlec::Data::from_csv_text(csv, "data.csv", ds);
-    INFO(mlec::format(ds));
-    REQUIRE(m);
-    REQUIRE(d);
-    auto p = mlec::Problem::bind(*m, *d, ds);
-    INFO(mlec::format(ds));
-    REQUIRE(p);
-    return mlec::fit(*p);
+    return mlec::fit(*mlec::test::bind_model(model, csv).problem);
 }
 
 std::string with(std::string text, const std::string& effect) {
