@@ -490,6 +490,9 @@ ParseError per_error(const Failure& f) {
     const std::size_t tilde = before.find('~');
     if (first_word(f.text, begin) == "target") {
         message.append(", after the whole expression, which is then counted once per level of ").append(g);
+    } else if (first_word(f.text, begin) == "random" && tilde != std::string_view::npos) {
+        message.append(": a 'random' statement's effects are already one per level of the column in its ")
+            .append("brackets (random u[g] ~ normal(0, s)); remove the 'per'");
     } else if (tilde != std::string_view::npos) {
         message.append(": a '~' statement gives the distribution of the outcome on every row, each row one ")
             .append("observation (counted in n, drawn by simulate and the bootstrap), while 'per ")

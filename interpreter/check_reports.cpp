@@ -21,11 +21,13 @@ void Checker::visit(const ast::Statement&, const ast::Report& r) {
     const bool parameter = declared_.count(r.name) || params_.count(r.name);
     const bool column = columns_.usable_column(r.name).has_value();
     const bool local = locals_.value(r.name) != nullptr;
-    if (column || parameter || local || reported_.count(r.name))
+    const bool random = randoms_.count(r.name) > 0;
+    if (column || parameter || local || random || reported_.count(r.name))
         fail(r.name_span, "'" + r.name + "' already names a " +
                               std::string(column      ? "column"
                                           : parameter ? "parameter"
                                           : local     ? "local"
+                                          : random    ? "random effect"
                                                       : "reported quantity") +
                               "; give the reported quantity another name");
     const Value v = expression(r.value);
