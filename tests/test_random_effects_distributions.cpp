@@ -286,6 +286,23 @@ std::vector<Family> families() {
                      while (y < 0) y = 0.3 + x + u + gen.normal();
                      return number(y);
                  })});
+    // Counts capped at 4 (poisson_lccdf) and zero-truncated counts (T[1, ]:
+    // log P(Y >= 1), the lccdf at 0).
+    f.push_back({"poisson, right-censored",
+                 "param s > 0\nrandom u[g] ~ normal(0, s)\n"
+                 "y ~ poisson(exp(b0 + b1 * x + u[g])) censored(right = cens)\n",
+                 simulate("y,cens", 30, 8, 24, [](double x, double u, Generator& gen) {
+                     const double y = gen.poisson(std::exp(0.8 + 0.4 * x + u));
+                     return y > 4 ? std::string("4,1") : number(y) + ",0";
+                 })});
+    f.push_back({"poisson, zero-truncated",
+                 "param s > 0\nrandom u[g] ~ normal(0, s)\n"
+                 "y ~ poisson(exp(b0 + b1 * x + u[g])) T[1, ]\n",
+                 simulate("y", 30, 8, 25, [](double x, double u, Generator& gen) {
+                     double y = 0;
+                     while (y == 0) y = gen.poisson(std::exp(0.3 + 0.4 * x + u));
+                     return number(y);
+                 })});
     return f;
 }
 

@@ -270,11 +270,13 @@ inline Outer log1m_exp_exp(double l) {
 }
 
 // A tail of a discrete distribution, summed from its first term: the log of
-// its probability, and the mean and variance of Y given that Y lies in it.
+// its probability, and the mean, variance and third central moment of Y
+// given that Y lies in it.
 struct TailSum {
     double log_sum = neg_inf;
     double mean = 0;
     double variance = 0;
+    double third = 0;
 };
 
 // The tail whose first term is P(Y = k0) = exp(log_first) and whose term j
@@ -284,23 +286,29 @@ struct TailSum {
 // the incomplete gamma and beta functions underflow and where its partials
 // from them would cancel: the moments give those partials instead (in an
 // exponential family, d/d theta log P(tail) = E[Y | tail] - E[Y], and
-// d2/d theta2 = Var[Y | tail] - Var[Y]). The moments are about k0, so the
-// offsets j are small numbers.
+// d2/d theta2 = Var[Y | tail] - Var[Y], and the third: the third central
+// moments, E[(Y - E Y)^3 | tail] - that of Y, the third cumulants). The
+// moments are about k0, so the offsets j are small numbers.
 template <class Ratio>
 TailSum tail_sum(double log_first, double k0, double step, Ratio ratio, double terms) {
     double sum = 1;
     double m1 = 0;  // sum of term * j
     double m2 = 0;  // sum of term * j^2
+    double m3 = 0;  // sum of term * j^3
     double term = 1;
     for (double j = 1; j < terms; ++j) {
         term *= ratio(j);
         sum += term;
         m1 += term * j;
         m2 += term * j * j;
+        m3 += term * j * j * j;
         if (term < 1e-17 * sum) break;
     }
     const double offset = m1 / sum;
-    return {log_first + std::log(sum), k0 + step * offset, std::max(0.0, m2 / sum - offset * offset)};
+    const double second = m2 / sum;
+    // (step^3 = step: the third moment changes sign with the direction)
+    return {log_first + std::log(sum), k0 + step * offset, std::max(0.0, second - offset * offset),
+            step * (m3 / sum - 3 * offset * second + 2 * offset * offset * offset)};
 }
 
 }  // namespace mlec::rt::detail
