@@ -13,7 +13,10 @@ constexpr double ln_2 = 0.69314718055994530941723212145818;
 // f(a, b) = log(e^a - e^b) for a > b, with d = b - a < 0 and
 // g = 1/(1 - e^d) = -1/expm1(d) (>= 1):
 //   df/da = g,  df/db = 1 - g = -e^d g,
-//   d2f/da2 = d2f/db2 = -g(g - 1) = -e^d g^2,  d2f/da db = e^d g^2.
+//   d2f/da2 = d2f/db2 = -g(g - 1) = -e^d g^2,  d2f/da db = e^d g^2,
+// and, f being a + k(d) with k(d) = log(1 - e^d), k'' = h = -e^d g^2 and
+// k''' = h (2g - 1) = h (1 + 2 e^d g) (d(e^d g^2)/dd = e^d g^2 (1 + 2 e^d g)):
+//   d3f/da^i db^j (i + j = 3) = (-1)^i k'''.
 // The value is a + log(-expm1(d)) near d = 0 and a + log1p(-e^d) below
 // -ln 2, where each keeps its digits (Maechler 2012).
 struct Difference {
@@ -21,6 +24,7 @@ struct Difference {
     double da = 0;
     double db = 0;
     double h = 0;  // d2f/da2 = d2f/db2 = -d2f/da db
+    double t = 0;  // d3f/db3 = -d3f/da3 = ..., k'''(d)
 };
 
 Difference log_difference(double a, double b) {
@@ -34,7 +38,8 @@ Difference log_difference(double a, double b) {
     out.da = g;
     out.db = -ed * g;
     out.h = -ed * g * g;
-    if (!std::isfinite(out.value) || !std::isfinite(out.h)) out = Difference{};
+    out.t = out.h * (1 + 2 * ed * g);
+    if (!std::isfinite(out.value) || !std::isfinite(out.t)) out = Difference{};
     return out;
 }
 
@@ -58,13 +63,24 @@ void interval_eval(OpCall& c) {
                 c.d2[pair_index(i, j, 4)][r] = !in_a_b ? 0 : i == j ? f.h : -f.h;
             }
         }
+        if (c.d3.empty()) continue;
+        for (int i = 0; i < 4; ++i) {
+            for (int j = i; j < 4; ++j) {
+                for (int k = j; k < 4; ++k) {
+                    if (!c.want_d3(i, j, k)) continue;
+                    const int in_a = (i == a) + (j == a) + (k == a);
+                    const int in_b = (i == b) + (j == b) + (k == b);
+                    c.d3[triple_index(i, j, k, 4)][r] = in_a + in_b < 3 ? 0 : in_a % 2 == 1 ? -f.t : f.t;
+                }
+            }
+        }
     }
 }
 
 }  // namespace
 
 const OpDef& op_interval_probability() {
-    static const OpDef def{"interval_probability", 4, &interval_eval};
+    static const OpDef def{.name = "interval_probability", .arity = 4, .eval = &interval_eval, .third = true};
     return def;
 }
 

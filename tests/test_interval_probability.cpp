@@ -2,7 +2,8 @@
 // ccdf at both ends: its value against 50-digit references (Boost.
 // Multiprecision) deep in either tail, where the naive difference of
 // probabilities is 0 or loses every digit; its partials against finite
-// differences; and the finite, zero partials of an empty interval, which
+// differences (the third partials against those of the second); and the
+// finite, zero partials of an empty interval, which
 // rt::op_select relies on to leave a row's untaken entry out exactly.
 #include <catch2/catch.hpp>
 
@@ -57,6 +58,10 @@ TEST_CASE("interval probability partials match finite differences") {
         mlec::test::Row step(4);
         for (int i = 0; i < 4; ++i) step[static_cast<std::size_t>(i)] = 1e-3 * std::max(1.0, std::abs(c.inputs[i]));
         mlec::test::check_partials(op, c.inputs, step, {1e-6, 1e-9});
+        // the third partials (for the Laplace approximation's gradient)
+        // against differences of the op's own second partials
+        REQUIRE(op.third);
+        mlec::test::check_third_partials(op, c.inputs, step, {1e-6, 1e-9});
     }
     mlec::test::check_block_form(op, {standard_normal(-3, -2.5).inputs,
                                       standard_normal(-1, 2).inputs,
@@ -75,5 +80,6 @@ TEST_CASE("an empty interval is -inf with zero partials") {
         CHECK(e.value == -inf);
         for (double d : e.d1) CHECK(d == 0);
         for (double d : e.d2) CHECK(d == 0);
+        for (double d : e.d3) CHECK(d == 0);
     }
 }

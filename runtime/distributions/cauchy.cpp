@@ -28,8 +28,8 @@ constexpr DistributionDef def{.name = "cauchy",
                               .args = args,
                               .op = {.name = "cauchy", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
-                              .lcdf = {"cauchy_lcdf", 3, &lcdf, false},
-                              .lccdf = {"cauchy_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "cauchy_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "cauchy_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 constexpr double log_pi = 1.1447298858494001741434273513531;
 
@@ -79,20 +79,28 @@ void eval(OpCall& c) {
 // (z < -1), with w = -1/z, F = atan(w)/pi (no 1/2 - 1/2 cancellation) and
 // g' = w^2/((1 + w^2) atan(w)), -2z/(1 + z^2) = 2w/(1 + w^2), which stay
 // exact where 1 + z^2 overflows; above z = 1, F = 1 - atan(1/z)/pi and
-// g = log1p(-atan(1/z)/pi). The upper tail by symmetry.
+// g = log1p(-atan(1/z)/pi). With q = -2z/(1 + z^2) (g'' = q g' - g'^2),
+// g''' = q' g' + q g'' - 2 g' g'', q' = -2 (1 - z^2)/(1 + z^2)^2, which is
+// 2 w^2 (1 - w^2)/(1 + w^2)^2 in w. The upper tail by symmetry.
 Outer cauchy_log_cdf(double z) {
     constexpr double pi = 3.14159265358979323846;
     if (z < -1) {
         const double w = -1 / z;
         const double a = std::atan(w);
         const double g1 = w * w / ((1 + w * w) * a);
-        return {std::log(a / pi), g1, g1 * (2 * w / (1 + w * w) - g1)};
+        const double q = 2 * w / (1 + w * w);
+        const double g2 = g1 * (q - g1);
+        const double q1 = 2 * w * w * (1 - w * w) / ((1 + w * w) * (1 + w * w));
+        return {std::log(a / pi), g1, g2, q1 * g1 + q * g2 - 2 * g1 * g2};
     }
     const double f = 1 / (pi * (1 + z * z));
     const double big_f = z <= 1 ? 0.5 + std::atan(z) / pi : 1 - std::atan(1 / z) / pi;
     const double g = z <= 1 ? std::log(big_f) : std::log1p(-std::atan(1 / z) / pi);
     const double g1 = f / big_f;
-    return {g, g1, -2 * z / (1 + z * z) * g1 - g1 * g1};
+    const double q = -2 * z / (1 + z * z);
+    const double g2 = q * g1 - g1 * g1;
+    const double q1 = -2 * (1 - z * z) / ((1 + z * z) * (1 + z * z));
+    return {g, g1, g2, q1 * g1 + q * g2 - 2 * g1 * g2};
 }
 
 void lcdf(OpCall& c) {

@@ -14,13 +14,17 @@
 namespace mlec::rt::detail {
 
 // One row of a distribution function: its value and every partial, d2 in
-// the packed order of pair_index. At most four inputs (y and three
-// arguments), which every distribution with these functions has.
+// the packed order of pair_index, d3 in that of triple_index. At most four
+// inputs (y and three arguments), which every distribution with these
+// functions has. `third` says whether the caller wants d3 (only the
+// Laplace approximation's gradient does): a row computes it only then.
 constexpr int max_cdf_arity = 4;
 struct CdfRow {
+    bool third = false;
     double value = neg_inf;
     std::array<double, max_cdf_arity> d1{};
     std::array<double, pair_count(max_cdf_arity)> d2{};
+    std::array<double, triple_count(max_cdf_arity)> d3{};
 };
 
 // A side in the row's Arity inputs as the row (the same packing).
@@ -89,8 +93,10 @@ template <int Arity, class Row>
 void eval_cdf_rows(OpCall& c, const DistributionDef& def, CdfSide side, Row row) {
     static_assert(Arity <= max_cdf_arity);
     const Eigen::Index n = c.value.size();
+    const bool third = c.want_any_d3();
     for (Eigen::Index r = 0; r < n; ++r) {
         CdfRow out;
+        out.third = third;
         if (row_in_domain(def, c, r)) {
             std::array<double, Arity> x;
             for (int k = 0; k < Arity; ++k) x[static_cast<std::size_t>(k)] = c.in[k][r];
@@ -101,6 +107,11 @@ void eval_cdf_rows(OpCall& c, const DistributionDef& def, CdfSide side, Row row)
             if (c.want_d1(i)) c.d1[i][r] = out.d1[static_cast<std::size_t>(i)];
             for (int j = i; j < Arity; ++j) {
                 if (c.want_d2(i, j)) c.d2[pair_index(i, j, Arity)][r] = out.d2[pair_index(i, j, Arity)];
+                if (!third) continue;
+                for (int k = j; k < Arity; ++k) {
+                    const int t = triple_index(i, j, k, Arity);
+                    if (c.want_d3(i, j, k)) c.d3[t][r] = out.d3[static_cast<std::size_t>(t)];
+                }
             }
         }
     }
@@ -108,20 +119,47 @@ void eval_cdf_rows(OpCall& c, const DistributionDef& def, CdfSide side, Row row)
     settle_beyond_support(c, def, side);
 }
 
-// An outer function g of one inner quantity z(inputs): g, g' and g''.
+// An outer function g of one inner quantity z(inputs): g, g', g'' and g'''
+// (g''' is read only when third partials are wanted).
 struct Outer {
     double g = neg_inf;
     double g1 = 0;
     double g2 = 0;
+    double g3 = 0;
 };
 
-// The inner quantity with its gradient and (packed) Hessian in the inputs.
+// The inner quantity with its gradient, (packed) Hessian and (packed) third
+// partials in the inputs.
 template <int Arity>
 struct Inner {
     double z = 0;
     std::array<double, Arity> d1{};
     std::array<double, pair_count(Arity)> d2{};
+    std::array<double, triple_count(Arity)> d3{};
 };
+
+// The third partials of f = g(z(inputs)) (Faa di Bruno):
+//     f_ijk = g''' z_i z_j z_k + g'' (z_ij z_k + z_ik z_j + z_jk z_i) + g' z_ijk,
+// each term skipped where its derivative of g is exactly 0, as in chain;
+// added to d3 (packed by triple_index in Arity inputs), so that the parts
+// of a sum of such functions can be added in turn.
+template <int Arity, std::size_t N>
+void chain_third(const Outer& o, const Inner<Arity>& z, std::array<double, N>& d3) {
+    static_assert(N >= static_cast<std::size_t>(triple_count(Arity)));
+    auto d1 = [&](int i) { return z.d1[static_cast<std::size_t>(i)]; };
+    auto d2 = [&](int i, int j) { return z.d2[static_cast<std::size_t>(pair_index(i, j, Arity))]; };
+    for (int i = 0; i < Arity; ++i) {
+        for (int j = i; j < Arity; ++j) {
+            for (int k = j; k < Arity; ++k) {
+                const int t = triple_index(i, j, k, Arity);
+                const double third = o.g3 == 0 ? 0.0 : ((o.g3 * d1(i)) * d1(j)) * d1(k);
+                const double mixed = o.g2 == 0 ? 0.0 : o.g2 * (d2(i, j) * d1(k) + d2(i, k) * d1(j) + d2(j, k) * d1(i));
+                const double inner = o.g1 == 0 ? 0.0 : o.g1 * z.d3[static_cast<std::size_t>(t)];
+                d3[static_cast<std::size_t>(t)] += third + mixed + inner;
+            }
+        }
+    }
+}
 
 // f = g(z(inputs)) by the chain rule: f_i = g' z_i, f_ij = g'' z_i z_j +
 // g' z_ij. A g' or g'' that is exactly 0 (far in a tail, where g is 0 to
@@ -141,11 +179,13 @@ void chain(const Outer& o, const Inner<Arity>& z, CdfRow& out) {
             out.d2[p] = second + (o.g1 == 0 ? 0.0 : o.g1 * z.d2[static_cast<std::size_t>(p)]);
         }
     }
+    if (out.third) chain_third(o, z, out.d3);
 }
 
 // z = (y - mu)/s at inputs (y, mu, s) = (0, 1, 2):
 //   z_y = 1/s, z_mu = -1/s, z_s = -z/s, z_ys = -1/s^2, z_mus = 1/s^2,
-//   z_ss = 2z/s^2, the other second partials 0.
+//   z_ss = 2z/s^2, the other second partials 0;
+//   z_yss = 2/s^3, z_muss = -2/s^3, z_sss = -6z/s^3, the other third 0.
 inline Inner<3> standardized(double y, double mu, double s) {
     Inner<3> in;
     in.z = (y - mu) / s;
@@ -153,34 +193,43 @@ inline Inner<3> standardized(double y, double mu, double s) {
     in.d2[pair_index(0, 2, 3)] = -1 / (s * s);
     in.d2[pair_index(1, 2, 3)] = 1 / (s * s);
     in.d2[pair_index(2, 2, 3)] = 2 * in.z / (s * s);
+    const double s3 = s * s * s;
+    in.d3[triple_index(0, 2, 2, 3)] = 2 / s3;
+    in.d3[triple_index(1, 2, 2, 3)] = -2 / s3;
+    in.d3[triple_index(2, 2, 2, 3)] = -6 * in.z / s3;
     return in;
 }
 
 // The lower tail of a symmetric distribution gives its upper tail:
 // log P(Z > z) = G(-z) for G(z) = log P(Z <= z), so g = G(-z), g' = -G'(-z),
-// g'' = G''(-z).
+// g'' = G''(-z), g''' = -G'''(-z).
 template <class LowerTail>
 Outer upper_by_symmetry(LowerTail lower, double z) {
     const Outer o = lower(-z);
-    return {o.g, -o.g1, o.g2};
+    return {o.g, -o.g1, o.g2, -o.g3};
 }
 
 // g(z) = log Phi(z), the standard normal's log cdf, exact in both tails
-// (the built-in log_Phi's evaluation).
+// (the built-in log_Phi's evaluation; its third derivative, with r = g',
+// r ((z + r)(z + 2r) - 1), by the Mills ratio's continued fraction deep in
+// the lower tail, where that form cancels).
 inline Outer log_phi(double z) {
-    const auto [g, g1, g2] = special::log_phi(z, true, true);
-    return {g, g1, g2};
+    const auto [g, g1, g2, g3] = special::log_phi_third(z);
+    return {g, g1, g2, g3};
 }
 
 // g(z) = log F(z) for the logistic cdf F(z) = 1/(1 + e^-z):
 //   g = -log1p(e^-z), formed as z - log1p(e^z) for z < 0 (no overflow)
 //   g' = 1 - F(z)      g'' = -F(z) (1 - F(z))
-// with F and 1 - F each from e^-|z|, so neither rounds to 1 - 1.
+//   g''' = -F(z) (1 - F(z)) (1 - 2 F(z)), with 1 - 2F = (1 - F) - F
+// with F and 1 - F each from e^-|z|, so neither rounds to 1 - 1 (and
+// 1 - 2F = tanh(-z/2) = -+(1 - e)/(1 + e) keeps its digits near z = 0 too).
 inline Outer log_sigmoid(double z) {
     const double e = std::exp(-std::abs(z));
     const double f = z >= 0 ? 1 / (1 + e) : e / (1 + e);      // F(z)
     const double f_bar = z >= 0 ? e / (1 + e) : 1 / (1 + e);  // 1 - F(z)
-    return {std::min(z, 0.0) - std::log1p(e), f_bar, -f * f_bar};
+    const double one_m_2f = (z >= 0 ? -1.0 : 1.0) * (-std::expm1(-std::abs(z))) / (1 + e);
+    return {std::min(z, 0.0) - std::log1p(e), f_bar, -f * f_bar, -f * f_bar * one_m_2f};
 }
 
 // g(l) = log(1 - exp(-e^l)), the log cdf of a Weibull, exponential or
@@ -192,7 +241,11 @@ inline Outer log_sigmoid(double z) {
 // stays right where P itself underflows. 1 - P - g' cancels for small P and
 // is its series there, -P/2 - P^2/12 + P^4/720 - P^6/30240 + P^8/1209600
 // (x/(e^x - 1) = sum B_n x^n/n!), whose next term is below 1e-17 of the sum
-// for P < 0.2. Past P = 800, g = g' = g'' = 0 to double precision.
+// for P < 0.2. Past P = 800, g = g' = g'' = 0 to double precision. With
+// d(rest)/dl = -P - g'':
+//   g''' = g'' (1 - P - g') - g' (P + g'')
+// (-P/2 + P^2/3 for small P, P e^-P (1 - 3P + P^2) for large: no term
+// cancels in either).
 inline Outer log1m_exp_exp(double l) {
     const double p = std::exp(l);
     Outer o;
@@ -212,15 +265,18 @@ inline Outer log1m_exp_exp(double l) {
         rest = 1 - p - o.g1;
     }
     o.g2 = o.g1 * rest;
+    o.g3 = o.g2 * rest - o.g1 * (p + o.g2);
     return o;
 }
 
 // A tail of a discrete distribution, summed from its first term: the log of
-// its probability, and the mean and variance of Y given that Y lies in it.
+// its probability, and the mean, variance and third central moment of Y
+// given that Y lies in it.
 struct TailSum {
     double log_sum = neg_inf;
     double mean = 0;
     double variance = 0;
+    double third = 0;
 };
 
 // The tail whose first term is P(Y = k0) = exp(log_first) and whose term j
@@ -230,23 +286,29 @@ struct TailSum {
 // the incomplete gamma and beta functions underflow and where its partials
 // from them would cancel: the moments give those partials instead (in an
 // exponential family, d/d theta log P(tail) = E[Y | tail] - E[Y], and
-// d2/d theta2 = Var[Y | tail] - Var[Y]). The moments are about k0, so the
-// offsets j are small numbers.
+// d2/d theta2 = Var[Y | tail] - Var[Y], and the third: the third central
+// moments, E[(Y - E Y)^3 | tail] - that of Y, the third cumulants). The
+// moments are about k0, so the offsets j are small numbers.
 template <class Ratio>
 TailSum tail_sum(double log_first, double k0, double step, Ratio ratio, double terms) {
     double sum = 1;
     double m1 = 0;  // sum of term * j
     double m2 = 0;  // sum of term * j^2
+    double m3 = 0;  // sum of term * j^3
     double term = 1;
     for (double j = 1; j < terms; ++j) {
         term *= ratio(j);
         sum += term;
         m1 += term * j;
         m2 += term * j * j;
+        m3 += term * j * j * j;
         if (term < 1e-17 * sum) break;
     }
     const double offset = m1 / sum;
-    return {log_first + std::log(sum), k0 + step * offset, std::max(0.0, m2 / sum - offset * offset)};
+    const double second = m2 / sum;
+    // (step^3 = step: the third moment changes sign with the direction)
+    return {log_first + std::log(sum), k0 + step * offset, std::max(0.0, second - offset * offset),
+            step * (m3 / sum - 3 * offset * second + 2 * offset * offset * offset)};
 }
 
 }  // namespace mlec::rt::detail

@@ -32,8 +32,8 @@ constexpr DistributionDef def{.name = "exponential",
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
-                              .lcdf = {"exponential_lcdf", 2, &lcdf, false},
-                              .lccdf = {"exponential_lccdf", 2, &lccdf, false}};
+                              .lcdf = {.name = "exponential_lcdf", .arity = 2, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "exponential_lccdf", .arity = 2, .eval = &lccdf, .third = true}};
 
 // d/dy = -rate, d/drate = 1/rate - y; d2/dy2 = 0, d2/dy drate = -1,
 // d2/drate2 = -1/rate^2; d3/drate3 = 2/rate^3, the other third partials 0.
@@ -56,7 +56,9 @@ void eval(OpCall& c) {
 // The distribution functions: P(Y > y) = exp(-rate y), so lccdf = -rate y
 // (exact for every y), and lcdf = log(1 - exp(-e^l)) with l = log rate +
 // log y (cdf.hpp, log1m_exp_exp): l_y = 1/y, l_rate = 1/rate,
-// l_yy = -1/y^2, l_rate,rate = -1/rate^2. At y = 0 the lcdf is log 0.
+// l_yy = -1/y^2, l_rate,rate = -1/rate^2, l_yyy = 2/y^3, l_rate,rate,rate
+// = 2/rate^3 (the mixed ones 0). At y = 0 the lcdf is log 0. The lccdf's
+// third partials are all 0.
 void lcdf(OpCall& c) {
     eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const double y = x[0];
@@ -65,6 +67,7 @@ void lcdf(OpCall& c) {
         l.z = std::log(rate) + std::log(y);
         l.d1 = {1 / y, 1 / rate};
         l.d2 = {-1 / (y * y), 0, -1 / (rate * rate)};
+        l.d3 = {2 / (y * y * y), 0, 0, 2 / (rate * rate * rate)};
         chain(log1m_exp_exp(l.z), l, out);
     });
 }

@@ -39,8 +39,8 @@ constexpr DistributionDef def{.name = "geometric",
                               .op = {.name = "geometric", .arity = 2, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
-                              .lcdf = {"geometric_lcdf", 2, &lcdf, false},
-                              .lccdf = {"geometric_lccdf", 2, &lccdf, false}};
+                              .lcdf = {.name = "geometric_lcdf", .arity = 2, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "geometric_lccdf", .arity = 2, .eval = &lccdf, .third = true}};
 
 constexpr int pp = pair_index(1, 1, 2);
 
@@ -68,7 +68,9 @@ void eval(OpCall& c) {
 // complement's log (cdf.hpp), and in p
 //   F' = (y + 1)(1 - p)^y    F'' = -(y + 1) y (1 - p)^(y - 1)
 //   g' = F'/F                g'' = F''/F - g'^2,
-// which stay right at p = 1 (g' = 1 for y = 0, else 0).
+// which stay right at p = 1 (g' = 1 for y = 0, else 0); the third partials
+// F''' = (y + 1) y (y - 1)(1 - p)^(y - 2) (0 for y <= 1),
+// g''' = F'''/F - 3 g' g'' - g'^3 (lcdf) and -2 (y + 1)/(1 - p)^3 (lccdf).
 void lcdf(OpCall& c) {
     eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
         const double y = x[0];
@@ -80,6 +82,11 @@ void lcdf(OpCall& c) {
         out.value = log1m_exp(log_q);
         out.d1[1] = f1 / f;
         out.d2[pair_index(1, 1, 2)] = f2 / f - out.d1[1] * out.d1[1];
+        if (!out.third) return;
+        const double f3 = y <= 1 ? 0.0 : (y + 1) * y * (y - 1) * std::pow(1 - p, y - 2);
+        const double g1 = out.d1[1];
+        const double g2 = out.d2[pair_index(1, 1, 2)];
+        out.d3[triple_index(1, 1, 1, 2)] = f3 / f - 3 * g1 * g2 - g1 * g1 * g1;
     });
 }
 
@@ -90,6 +97,7 @@ void lccdf(OpCall& c) {
         out.value = (y + 1) * std::log1p(-x[1]);
         out.d1[1] = -(y + 1) / q;
         out.d2[pair_index(1, 1, 2)] = -(y + 1) / (q * q);
+        out.d3[triple_index(1, 1, 1, 2)] = -2 * (y + 1) / (q * q * q);
     });
 }
 

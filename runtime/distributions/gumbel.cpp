@@ -38,8 +38,8 @@ constexpr DistributionDef def{.name = "gumbel",
                               .op = {.name = "gumbel", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
-                              .lcdf = {"gumbel_lcdf", 3, &lcdf, false},
-                              .lccdf = {"gumbel_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "gumbel_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "gumbel_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 // h(z) = -z - e, e = exp(-z):  h' = e - 1,  h'' = -e
 // (location_scale_partials): z h' = z (e - 1), z h'' = -z e, z^2 h'' = -z^2 e;
@@ -63,12 +63,12 @@ void eval(OpCall& c) {
 }
 
 // The distribution functions: F(z) = exp(-e^-z), so lcdf = -e^-z (g' = e^-z,
-// g'' = -e^-z), and P(Y > y) = 1 - exp(-e^l) with l = -z, whose log is
+// g'' = -e^-z, g''' = e^-z), and P(Y > y) = 1 - exp(-e^l) with l = -z, whose log is
 // log1m_exp_exp(l) (cdf.hpp): the upper tail by the same symmetry as a
 // symmetric distribution's.
 Outer neg_exp_neg(double z) {
     const double e = std::exp(-z);
-    return {-e, e, -e};
+    return {-e, e, -e, e};
 }
 
 void lcdf(OpCall& c) {

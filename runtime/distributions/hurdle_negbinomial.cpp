@@ -76,7 +76,7 @@ constexpr DistributionDef def{.name = "hurdle_negbinomial",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"hurdle_negbinomial", 4, &eval, false},
+                              .op = {.name = "hurdle_negbinomial", .arity = 4, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"hurdle_negbinomial_lcdf", 4, &lcdf, false},
@@ -88,9 +88,10 @@ void eval(OpCall& c) {
     const ConstCol& size = c.in[2];
     const ConstCol& pi = c.in[3];
     const Eigen::Index rows = y.size();
+    const bool third = c.want_any_d3();
     for (Eigen::Index r = 0; r < rows; ++r) {
         CountTerms t;
-        if (y[r] >= 1) t = truncated_negbinomial_terms(y[r], mu[r], size[r]);
+        if (y[r] >= 1) t = truncated_negbinomial_terms(y[r], mu[r], size[r], third);
         store_zero_modified(c, r, hurdle_row(y[r], pi[r], t), 2);
     }
     finish_rows(c, def);

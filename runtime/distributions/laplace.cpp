@@ -37,8 +37,8 @@ constexpr DistributionDef def{.name = "laplace",
                               .op = {.name = "laplace", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
-                              .lcdf = {"laplace_lcdf", 3, &lcdf, false},
-                              .lccdf = {"laplace_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "laplace_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "laplace_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 constexpr double log_2 = 0.69314718055994530941723212145818;
 
@@ -65,14 +65,16 @@ void eval(OpCall& c) {
 
 // The distribution functions, z = (y - mu)/b: F(z) = e^z/2 below 0, so
 // log F = z - log 2 (g' = 1, g'' = 0), and 1 - e^-z/2 from 0, so with
-// e = e^-z, log F = log1p(-e/2), g' = e/(2 - e), g'' = -g' (1 + g'); the
+// e = e^-z, log F = log1p(-e/2), g' = e/(2 - e), g'' = -g' (1 + g'),
+// g''' = -g'' (1 + 2g') (g''' = 0 below 0); the
 // upper tail by symmetry. The second derivative jumps at z = 0, as the
 // density's first does.
 Outer laplace_log_cdf(double z) {
-    if (z < 0) return {z - 0.6931471805599453, 1, 0};
+    if (z < 0) return {z - 0.6931471805599453, 1, 0, 0};
     const double e = std::exp(-z);
     const double g1 = e / (2 - e);
-    return {std::log1p(-0.5 * e), g1, -g1 * (1 + g1)};
+    const double g2 = -g1 * (1 + g1);
+    return {std::log1p(-0.5 * e), g1, g2, -g2 * (1 + 2 * g1)};
 }
 
 void lcdf(OpCall& c) {

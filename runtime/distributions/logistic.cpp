@@ -35,8 +35,8 @@ constexpr DistributionDef def{.name = "logistic",
                               .op = {.name = "logistic", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
-                              .lcdf = {"logistic_lcdf", 3, &lcdf, false},
-                              .lccdf = {"logistic_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "logistic_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "logistic_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 // h(z) = -|z| - 2 log1p(e):
 //   h'  = -tanh(z/2) = -sign(z) (1 - e)/(1 + e)

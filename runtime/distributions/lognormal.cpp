@@ -40,8 +40,8 @@ constexpr DistributionDef def{.name = "lognormal",
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
-                              .lcdf = {"lognormal_lcdf", 3, &lcdf, false},
-                              .lccdf = {"lognormal_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "lognormal_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "lognormal_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 // Partials, with s = sigma (the mu/sigma block is the normal one in log y):
 //   d/dmu = z/s     d/dsigma = (z^2 - 1)/s     d/dy = -(z/s + 1)/y
@@ -105,9 +105,14 @@ void eval(OpCall& c) {
 
 // The distribution functions are the normal ones of u = log y: z =
 // (u - mu)/sigma, and for y, with du/dy = 1/y, z_y = z_u/y,
-// z_yy = (z_uu - z_u)/y^2 = -z_u/y^2, z_y,theta = z_u,theta/y.
+// z_yy = (z_uu - z_u)/y^2 = -z_u/y^2, z_y,theta = z_u,theta/y; third:
+// z_yyy = 2 z_u/y^3, z_yy,sigma = -z_u,sigma/y^2, z_y,sigma,sigma =
+// z_u,sigma,sigma/y (z_yy,mu = z_y,mu,sigma = 0, as z_u,mu,sigma is).
 Inner<3> standardized_log(double y, double mu, double sigma) {
     Inner<3> z = standardized(std::log(y), mu, sigma);
+    z.d3[triple_index(0, 0, 0, 3)] = 2 * z.d1[0] / (y * y * y);
+    z.d3[triple_index(0, 0, 2, 3)] = -z.d2[pair_index(0, 2, 3)] / (y * y);
+    z.d3[triple_index(0, 2, 2, 3)] /= y;
     z.d2[pair_index(0, 0, 3)] = -z.d1[0] / (y * y);
     z.d2[pair_index(0, 1, 3)] /= y;
     z.d2[pair_index(0, 2, 3)] /= y;

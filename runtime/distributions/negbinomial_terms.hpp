@@ -34,11 +34,15 @@
 namespace mlec::rt::detail {
 
 // A log pmf value with its gradient and Hessian in theta (one or two
-// parameters): h = {d2/dt0 dt0, d2/dt0 dt1, d2/dt1 dt1}.
+// parameters): h = {d2/dt0 dt0, d2/dt0 dt1, d2/dt1 dt1}; and, where a user
+// asks for them (the zero-modified counts), its third partials t3 = {000,
+// 001, 011, 111}: the entry of the sorted triple (i, j, k) is t3[i + j + k],
+// as h's of (i, j) is h[i + j].
 struct CountTerms {
     double l = 0;
     double g[2] = {0, 0};
     double h[3] = {0, 0, 0};
+    double t3[4] = {0, 0, 0, 0};
 };
 
 // The terms that depend only on (y, size): negbinomial caches them per y

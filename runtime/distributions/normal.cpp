@@ -39,8 +39,8 @@ constexpr DistributionDef def{.name = "normal",
                               // have a scale in y's units too, but no exact-fit note was ever written
                               // or tested for them, and setting it would add notes to their reports.
                               .exact_fit_scale = 1,
-                              .lcdf = {"normal_lcdf", 3, &lcdf, false},
-                              .lccdf = {"normal_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "normal_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "normal_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 // Partials, with s = sigma:
 //   d/dy = -z/s        d/dmu = z/s         d/dsigma = (z^2 - 1)/s

@@ -31,13 +31,13 @@ constexpr DistributionDef def{.name = "ordered_logistic",
                               .discrete = true,
                               .outcome = Domain::category,
                               .args = args,
-                              .op = {"ordered_logistic", -1, &eval, false},
+                              .op = {.name = "ordered_logistic", .arity = -1, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .ordinal = true,
                               .latent_quantile = &logit,
-                              .lcdf = {"ordered_logistic_lcdf", -1, &lcdf, false},
-                              .lccdf = {"ordered_logistic_lccdf", -1, &lccdf, false}};
+                              .lcdf = {.name = "ordered_logistic_lcdf", .arity = -1, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "ordered_logistic_lccdf", .arity = -1, .eval = &lccdf, .third = true}};
 
 // log sigmoid(x) = -log(1 + e^-x), with the exponent kept <= 0.
 double log_sigmoid(double x) { return x >= 0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x)); }
@@ -83,10 +83,32 @@ ordinal::Terms link(double a, double b, double gap, bool has_a, bool has_b, bool
     return t;
 }
 
-void eval(OpCall& c) { ordinal::eval(c, def, &link); }
+// (log sigmoid)'''(x) = -sigmoid(x) sigmoid(-x) (1 - 2 sigmoid(x)), and
+// 1 - 2 sigmoid(x) = -tanh(x/2), exact near 0 and in both tails.
+double log_sigmoid_third(double x) { return sigmoid_product(x) * std::tanh(0.5 * x); }
 
-// log sigmoid(z) with its derivatives sigmoid(-z) and -sigmoid(z) sigmoid(-z).
-ordinal::LogF log_f(double z) { return {log_sigmoid(z), sigmoid(-z), -sigmoid_product(z)}; }
+// The third partials of the three factors' logs, each a function of one
+// linear form of (eta, c[k-1], c[k]) (ordinal.hpp): log sigmoid(eta -
+// c[k-1]), log sigmoid(-(eta - c[k])), and log1m_exp(-gap) of gap = c[k] -
+// c[k-1], whose third derivative in gap is h (1 + 2g) (g' = -h above). The
+// gap's term has no eta in it, so eta's third partials never difference it.
+ordinal::Local3 third(double a, double b, double gap, bool has_a, bool has_b) {
+    ordinal::Local3 d3{};
+    if (has_a) ordinal::add_linear_third(d3, 1, 1.0, log_sigmoid_third(a));
+    if (has_b) ordinal::add_linear_third(d3, 2, -1.0, log_sigmoid_third(-b));
+    if (has_a && has_b) {
+        const double g = 1 / std::expm1(gap);
+        const double h = g * (1 + g);
+        ordinal::add_gap_third(d3, h * (1 + 2 * g));
+    }
+    return d3;
+}
+
+void eval(OpCall& c) { ordinal::eval(c, def, &link, &third); }
+
+// log sigmoid(z) with its derivatives sigmoid(-z), -sigmoid(z) sigmoid(-z)
+// and the third above.
+ordinal::LogF log_f(double z) { return {log_sigmoid(z), sigmoid(-z), -sigmoid_product(z), log_sigmoid_third(z)}; }
 
 void lcdf(OpCall& c) { ordinal::eval_cdf(c, def, &log_f, false); }
 void lccdf(OpCall& c) { ordinal::eval_cdf(c, def, &log_f, true); }

@@ -52,8 +52,8 @@ constexpr DistributionDef def{.name = "pareto",
                               .sample = &sample,
                               .limits = limits,
                               .mean = &mean,
-                              .lcdf = {"pareto_lcdf", 3, &lcdf, false},
-                              .lccdf = {"pareto_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "pareto_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "pareto_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int ym = pair_index(0, 1, 3);
@@ -106,7 +106,15 @@ void eval(OpCall& c) {
 // h'' = -h' (1 + h'). Inputs (y, y_min, alpha):
 //   P_y = alpha/y   P_ymin = -alpha/y_min   P_alpha = L = log(y/y_min)
 //   P_yy = -alpha/y^2   P_y,alpha = 1/y   P_ymin,ymin = alpha/y_min^2
-//   P_ymin,alpha = -1/y_min, the others 0.
+//   P_ymin,alpha = -1/y_min, the others 0;
+//   P_yyy = 2 alpha/y^3   P_yy,alpha = -1/y^2   P_ymin,ymin,ymin = -2 alpha/y_min^3
+//   P_ymin,ymin,alpha = 1/y_min^2, the other third partials 0.
+// The lcdf's partials come instead from l = log P = log alpha + log L, as
+// log1m_exp_exp(l) (cdf.hpp, as weibull's): near y_min, where P -> 0, the
+// chain rule in P adds terms of order 1/P^2 (1/P^3 for the third partials)
+// that cancel to order 1/L^2 (1/L^3): at P = 1.5e-7 the second partials
+// kept 7 digits and the third none, while in l each term is at most of the
+// size of the result.
 // Below y_min, P(Y <= y) = 0 and P(Y > y) = 1, free of the inputs.
 Inner<3> pareto_exponent(double y, double y_min, double alpha) {
     Inner<3> p;
@@ -119,7 +127,39 @@ Inner<3> pareto_exponent(double y, double y_min, double alpha) {
     p.d2[pair_index(0, 2, 3)] = 1 / y;
     p.d2[pair_index(1, 1, 3)] = alpha / (y_min * y_min);
     p.d2[pair_index(1, 2, 3)] = -1 / y_min;
+    p.d3[triple_index(0, 0, 0, 3)] = 2 * alpha / (y * y * y);
+    p.d3[triple_index(0, 0, 2, 3)] = -1 / (y * y);
+    p.d3[triple_index(1, 1, 1, 3)] = -2 * alpha / (y_min * y_min * y_min);
+    p.d3[triple_index(1, 1, 2, 3)] = 1 / (y_min * y_min);
     return p;
+}
+
+// l = log P = log alpha + log L with its partials: L = log(y/y_min) has
+// L_y = 1/y, L_ymin = -1/y_min, L_yy = -1/y^2, L_ymin,ymin = 1/y_min^2,
+// L_yyy = 2/y^3, L_ymin,ymin,ymin = -2/y_min^3 (no mixed ones), and log's
+// derivatives 1/L, -1/L^2, 2/L^3 by the chain rule; alpha's part is
+// log alpha's, 1/alpha, -1/alpha^2, 2/alpha^3 (the third partials only with
+// `third`).
+Inner<3> log_pareto_exponent(double y, double y_min, double alpha, double log_ratio, bool third) {
+    Inner<3> log_l;
+    log_l.d1 = {1 / y, -1 / y_min, 0};
+    log_l.d2[pair_index(0, 0, 3)] = -1 / (y * y);
+    log_l.d2[pair_index(1, 1, 3)] = 1 / (y_min * y_min);
+    log_l.d3[triple_index(0, 0, 0, 3)] = 2 / (y * y * y);
+    log_l.d3[triple_index(1, 1, 1, 3)] = -2 / (y_min * y_min * y_min);
+    const double inv = 1 / log_ratio;
+    CdfRow row;
+    row.third = third;
+    chain({std::log(log_ratio), inv, -inv * inv, 2 * inv * inv * inv}, log_l, row);
+    Inner<3> l;
+    l.z = std::log(alpha) + row.value;
+    for (int i = 0; i < 3; ++i) l.d1[i] = row.d1[i];
+    for (int k = 0; k < pair_count(3); ++k) l.d2[k] = row.d2[k];
+    for (int k = 0; k < triple_count(3); ++k) l.d3[k] = row.d3[k];
+    l.d1[2] = 1 / alpha;
+    l.d2[pair_index(2, 2, 3)] = -1 / (alpha * alpha);
+    l.d3[triple_index(2, 2, 2, 3)] = 2 / (alpha * alpha * alpha);
+    return l;
 }
 
 void lcdf(OpCall& c) {
@@ -130,8 +170,12 @@ void lcdf(OpCall& c) {
             out.value = 0;
             return;
         }
-        const double h1 = 1 / std::expm1(p.z);
-        chain({log1m_exp(-p.z), h1, -h1 * (1 + h1)}, p, out);
+        if (!(p.z > 0)) {  // y = y_min: log 0
+            out.value = neg_inf;
+            return;
+        }
+        chain(log1m_exp_exp(std::log(p.z)), log_pareto_exponent(x[0], x[1], x[2], p.d1[2], out.third), out);
+        out.value = log1m_exp(-p.z);
     });
 }
 
@@ -142,7 +186,7 @@ void lccdf(OpCall& c) {
             return;
         }
         const Inner<3> p = pareto_exponent(x[0], x[1], x[2]);
-        chain({-p.z, -1, 0}, p, out);
+        chain({-p.z, -1, 0, 0}, p, out);
     });
 }
 

@@ -34,8 +34,8 @@ constexpr DistributionDef def{.name = "poisson",
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
-                              .lcdf = {"poisson_lcdf", 2, &lcdf, false},
-                              .lccdf = {"poisson_lccdf", 2, &lccdf, false}};
+                              .lcdf = {.name = "poisson_lcdf", .arity = 2, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "poisson_lccdf", .arity = 2, .eval = &lccdf, .third = true}};
 
 constexpr int ll = pair_index(1, 1, 2);
 constexpr int lll = triple_index(1, 1, 1, 2);
@@ -55,13 +55,15 @@ void eval(OpCall& c) {
 
 // The distribution functions: poisson_sides (poisson_tails.hpp).
 void lcdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, CdfSide::lower,
-                     [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).lower, out); });
+    eval_cdf_rows<2>(c, def, CdfSide::lower, [](const auto& x, CdfRow& out) {
+        write_in_lambda(poisson_tails(x[0], x[1], std::log(x[1])).lower, x[1], out);
+    });
 }
 
 void lccdf(OpCall& c) {
-    eval_cdf_rows<2>(c, def, CdfSide::upper,
-                     [](const auto& x, CdfRow& out) { to_row(poisson_sides(x[0], x[1]).upper, out); });
+    eval_cdf_rows<2>(c, def, CdfSide::upper, [](const auto& x, CdfRow& out) {
+        write_in_lambda(poisson_tails(x[0], x[1], std::log(x[1])).upper, x[1], out);
+    });
 }
 
 // E[y | lo <= y <= hi] = lambda P(lo - 1 <= Y <= hi - 1)/P(lo <= Y <= hi)

@@ -43,8 +43,8 @@ constexpr DistributionDef def{.name = "poisson_log",
                               .truncated_mean = &truncated_mean,
                               .stable_form = &stable,
                               .linear_predictor = 0,
-                              .lcdf = {"poisson_log_lcdf", 2, &lcdf, false},
-                              .lccdf = {"poisson_log_lccdf", 2, &lccdf, false}};
+                              .lcdf = {.name = "poisson_log_lcdf", .arity = 2, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "poisson_log_lccdf", .arity = 2, .eval = &lccdf, .third = true}};
 
 constexpr int ee = pair_index(1, 1, 2);
 constexpr int eee = triple_index(1, 1, 1, 2);
@@ -71,6 +71,7 @@ void write(const PoissonSide& side, CdfRow& out) {
     out.value = side.value;
     out.d1[1] = side.d1;
     out.d2[pair_index(1, 1, 2)] = side.d2;
+    if (out.third) out.d3[triple_index(1, 1, 1, 2)] = side.d3;
 }
 
 void lcdf(OpCall& c) {

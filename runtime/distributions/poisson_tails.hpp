@@ -11,12 +11,15 @@ namespace mlec::rt::detail {
 // One distribution function of Y ~ Poisson(e^eta): its value and its
 // partials in the natural parameter eta (poisson's in lambda follow by the
 // chain rule, g_lambda = g'/lambda, g_lambda,lambda = (g'' - g')/lambda^2,
-// with g'' - g' kept apart so that it does not cancel).
+// g_lambda,lambda,lambda = (g''' - 3g'' + 2g')/lambda^3, with g'' - g' and
+// g''' - 3g'' + 2g' kept apart so that they do not cancel).
 struct PoissonSide {
     double value = neg_inf;
-    double d1 = 0;           // d/deta
-    double d2 = 0;           // d2/deta2
-    double d2_minus_d1 = 0;  // d2/deta2 - d/deta
+    double d1 = 0;            // d/deta
+    double d2 = 0;            // d2/deta2
+    double d2_minus_d1 = 0;   // d2/deta2 - d/deta
+    double d3 = 0;            // d3/deta3
+    double d3_in_lambda = 0;  // d3/deta3 - 3 d2/deta2 + 2 d/deta
 };
 
 struct PoissonTails {
@@ -35,9 +38,12 @@ inline double poisson_log_pmf(double y, double lambda, double log_lambda) {
 // g'' = Var[Y | tail] - lambda (Y's natural parameter is eta, and Poisson's
 // mean and variance are lambda). Computed from the ratio
 // w = lambda pmf(y)/P(tail) instead, g'' = w (y - lambda + 1) - w^2 would
-// cancel to nothing far in a tail.
+// cancel to nothing far in a tail. Likewise g''' = k3[Y | tail] - lambda
+// (the third central moment; all of Poisson's cumulants are lambda), and
+// g''' - 3g'' + 2g' = k3 - 3 Var + 2 E, lambda dropping out exactly.
 inline PoissonSide poisson_small_tail(const TailSum& t, double lambda) {
-    return {t.log_sum, t.mean - lambda, t.variance - lambda, t.variance - t.mean};
+    return {t.log_sum,           t.mean - lambda,  t.variance - lambda,
+            t.variance - t.mean, t.third - lambda, t.third - 3 * t.variance + 2 * t.mean};
 }
 
 // The other tail, whose probability is at least 1e-8: from Boost.Math's
@@ -47,7 +53,10 @@ inline PoissonSide poisson_small_tail(const TailSum& t, double lambda) {
 // (d/dlambda P(Y <= y) = -pmf(y), d/dlambda pmf(y) = pmf(y) (y/lambda - 1)),
 // for the lower tail g' = -w, g'' = -w (y - lambda + 1) - w^2, and for the
 // upper tail g' = w, g'' = w (y - lambda + 1) - w^2. w = 0 (lambda
-// overflowed, or underflowed with y = 0) gives zero partials.
+// overflowed, or underflowed with y = 0) gives zero partials. With s the
+// sign (-1 lower, +1 upper) and A = y - lambda, dw/deta = w (A + 1 - s w),
+// so g''' = s w ((A + 1)^2 - lambda) - 3 w^2 (A + 1) + 2 s w^3, and
+// g''' - 3g'' + 2g' = s w (A (A - 1) - lambda) - 3 w^2 A + 2 s w^3.
 inline PoissonSide poisson_large_tail(double log_value, double log_pmf, double y, double lambda, double eta,
                                       double sign) {
     PoissonSide s;
@@ -57,6 +66,10 @@ inline PoissonSide poisson_large_tail(double log_value, double log_pmf, double y
     s.d1 = sign * w;
     s.d2 = sign * w * (y - lambda + 1) - w * w;
     s.d2_minus_d1 = sign * w * (y - lambda) - w * w;
+    const double a = y - lambda;
+    const double w3 = 2 * sign * w * w * w;
+    s.d3 = sign * w * ((a + 1) * (a + 1) - lambda) - 3 * w * w * (a + 1) + w3;
+    s.d3_in_lambda = sign * w * (a * (a - 1) - lambda) - 3 * w * w * a + w3;
     return s;
 }
 
@@ -88,6 +101,16 @@ inline PoissonTails poisson_tails(double y, double lambda, double eta) {
 // in eta = log lambda give those in lambda, g_lambda = g_eta/lambda,
 // g_lambda,lambda = (g_eta,eta - g_eta)/lambda^2. Shared by poisson and its
 // zero-inflated and hurdle forms.
+// The same written into a distribution function's row, with its third
+// partial g_lambda,lambda,lambda when the row wants it (poisson's own lcdf
+// and lccdf).
+inline void write_in_lambda(const PoissonSide& side, double lambda, CdfRow& out) {
+    out.value = side.value;
+    out.d1[1] = side.d1 / lambda;
+    out.d2[pair_index(1, 1, 2)] = side.d2_minus_d1 / (lambda * lambda);
+    if (out.third) out.d3[triple_index(1, 1, 1, 2)] = side.d3_in_lambda / (lambda * lambda * lambda);
+}
+
 inline LogSide<2> poisson_side_in_lambda(const PoissonSide& side, double lambda) {
     LogSide<2> out;
     out.value = side.value;

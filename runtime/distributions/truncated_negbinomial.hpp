@@ -15,6 +15,7 @@
 #include <array>
 #include <cmath>
 
+#include "runtime/distributions/cdf.hpp"
 #include "runtime/distributions/detail.hpp"
 #include "runtime/distributions/zero_modified.hpp"
 
@@ -57,6 +58,26 @@ inline double phi2(double a) {
     return 2 * sinh_m_h * (2 * sinh_h + a) / (4 * a * a * sinh_h * sinh_h);
 }
 
+// phi'''(A) = -2/A^3 + q (1 + q)/(1 - q)^3, q = e^-A (the derivative of the
+// first form of phi''), whose terms cancel to -A/120 near 0; below A = 1/2
+// its series from phi(A) = A/2 + sum_n b_n A^(2n)/(2n), b_n = B_2n/(2n)!:
+// sum_{n>=2} b_n (2n - 1)(2n - 2) A^(2n-3) (the first omitted term is below
+// 1e-16 of it at A = 1/2; the direct form loses 1e-12 relative there).
+inline double phi3(double a) {
+    if (!(a < 0.5)) {
+        const double q = std::exp(-a);
+        const double m = -std::expm1(-a);
+        return -2 / (a * a * a) + q * (1 + q) / (m * m * m);
+    }
+    constexpr double b[] = {1.0 / 12,          -1.0 / 720,
+                            1.0 / 30240,       -1.0 / 1209600,
+                            1.0 / 47900160,    -691.0 / 1307674368000.0,
+                            1.0 / 74724249600, -3617.0 / 10670622842880000.0};
+    double sum = 0;
+    for (int n = 8; n >= 2; --n) sum = sum * a * a + (2 * n - 1) * (2 * n - 2) * b[n - 1];
+    return sum * a;
+}
+
 // psi(u) = log(log1p(u)/u) = sum_n c_n u^n: with a(u) = log1p(u)/u =
 // sum_k (-1)^k u^k/(k + 1), n c_n = n a_n - sum_{k<n} k c_k a_{n-k}. The
 // series of psi'' = sum_n n (n - 1) c_n u^(n-2) below u = 0.1 (20 terms:
@@ -86,6 +107,78 @@ inline double psi2(double u) {
     return sum;
 }
 
+// psi'(u) = 1/((1 + u) L) - 1/u and psi'''(u) = -2/u^3 - 1/((1 + u) d^2) +
+// 2 (1 + L)^2/d^3, d = (1 + u) L (the derivatives of psi'' above), by the
+// same series below u = 0.1 (the direct psi''' loses 2000 ulps at 0.1).
+inline double psi1(double u) {
+    if (!(u < 0.1)) return 1 / ((1 + u) * std::log1p(u)) - 1 / u;
+    static constexpr std::array<double, psi_terms> c = psi_coefficients();
+    double sum = 0;
+    for (int n = psi_terms - 1; n >= 1; --n) sum = sum * u + n * c[n];
+    return sum;
+}
+inline double psi3(double u) {
+    if (!(u < 0.1)) {
+        const double l = std::log1p(u);
+        const double d = (1 + u) * l;
+        return -2 / (u * u * u) - 1 / ((1 + u) * d * d) + 2 * (1 + l) * (1 + l) / (d * d * d);
+    }
+    static constexpr std::array<double, psi_terms> c = psi_coefficients();
+    double sum = 0;
+    for (int n = psi_terms - 1; n >= 3; --n) sum = sum * u + n * (n - 1) * (n - 2) * c[n];
+    return sum;
+}
+
+// The third partials {mu mu mu, mu mu size, mu size size, size size size}
+// of T = lc(y, size) + (y - 1) log mu - y log(size + mu) - phi(A) - psi(u)
+// (G = log(E/mu) = phi(A) + psi(u) above), each part by the chain rule
+// (cdf.hpp, chain_third) from
+//   A_mu = p, A_s = log1p(u) - v, A_mumu = -size/(size + mu)^2,
+//   A_mus = mu/(size + mu)^2, A_ss = -v^2/size, A_mumumu = 2 size/(size + mu)^3,
+//   A_mumus = (size - mu)/(size + mu)^3, A_muss = -2 mu/(size + mu)^3,
+//   A_sss = mu^2 (3 size + mu)/(size^2 (size + mu)^3);
+//   u_mu = 1/size, u_s = -mu/size^2, u_mus = -1/size^2, u_ss = 2 mu/size^3,
+//   u_muss = 2/size^3, u_sss = -6 mu/size^4 (the others 0).
+// The explicit terms: 2 (y - 1)/mu^3 in mu^3, -2y/(size + mu)^3 in every
+// triple, and lc_sss = psi''(y + size) - psi''(size); for y <= 64
+// lc_sss - 2y/(size + mu)^3 is the sum over j < y of
+// 2 (mu - j)((s + mu)^2 + (s + mu)(s + j) + (s + j)^2)/((s + j)^3 (s + mu)^3),
+// free of the cancellation of its two O(y/size^3) terms (as S1, S2 below);
+// above, from polygamma2_diff: quad_rem + y (2s + y)/(s (s + y))^2.
+inline std::array<double, 4> truncated_negbinomial_third(double y, double mu, double size, double a_s) {
+    const double sm = size + mu;
+    const double sm3 = sm * sm * sm;
+    const double v = mu / sm;
+    const double u = mu / size;
+    const double a = size * std::log1p(u);
+    Inner<2> ia;
+    ia.z = a;
+    ia.d1 = {size / sm, a_s};
+    ia.d2 = {-size / (sm * sm), mu / (sm * sm), -v * v / size};
+    ia.d3 = {2 * size / sm3, (size - mu) / sm3, -2 * mu / sm3, mu * mu * (3 * size + mu) / (size * size * sm3)};
+    const double s2 = size * size;
+    Inner<2> iu;
+    iu.z = u;
+    iu.d1 = {1 / size, -mu / s2};
+    iu.d2 = {0, -1 / s2, 2 * mu / (s2 * size)};
+    iu.d3 = {0, 0, 2 / (s2 * size), -6 * mu / (s2 * s2)};
+    std::array<double, 4> g3{};
+    chain_third(Outer{0, truncated_nb::phi1(a), truncated_nb::phi2(a), truncated_nb::phi3(a)}, ia, g3);
+    chain_third(Outer{0, truncated_nb::psi1(u), truncated_nb::psi2(u), truncated_nb::psi3(u)}, iu, g3);
+    double s3 = 0;
+    if (y <= 64) {
+        for (int j = 0; j < static_cast<int>(y); ++j) {
+            const double sj = size + j;
+            s3 += 2 * (mu - j) * (sm * sm + sm * sj + sj * sj) / (sj * sj * sj * sm3);
+        }
+    } else {
+        const double quad_rem = negbinomial_count(y, size, false, false, true).quad_rem;
+        const double sy = size * (size + y);
+        s3 = quad_rem + y * (2 * size + y) / (sy * sy) - 2 * y / sm3;
+    }
+    return {2 * (y - 1) / (mu * mu * mu) - 2 * y / sm3 - g3[0], -2 * y / sm3 - g3[1], -2 * y / sm3 - g3[2], s3 - g3[3]};
+}
+
 }  // namespace truncated_nb
 
 // The partials of T in (mu, size), the value and the domain handling being
@@ -105,7 +198,8 @@ inline double psi2(double u) {
 // lc_ss = -sum 1/(s + j)^2), which keep the O(mu) of y = 1 and the Poisson
 // limit's O(1/size^2); above, from the count's own partials (at, as
 // negbinomial_terms gives them): S1 = l_s + A_s, S2 = l_ss + A_ss.
-inline CountTerms truncated_negbinomial_terms(double y, double mu, double size) {
+// With `third`, t3 too (truncated_negbinomial_third).
+inline CountTerms truncated_negbinomial_terms(double y, double mu, double size, bool third = false) {
     const CountTerms at = negbinomial_terms(y, mu, size);
     CountTerms t = zero_truncated(at, negbinomial_terms(0, mu, size));
     if (!(y >= 1 && mu > 0 && size > 0 && std::isfinite(t.l) && std::isfinite(mu) && std::isfinite(size))) return t;
@@ -140,6 +234,10 @@ inline CountTerms truncated_negbinomial_terms(double y, double mu, double size) 
     t.h[0] = -(y - 1) / (mu * mu) + y / (sm * sm) - g_mumu;
     t.h[1] = ((y - 1) - q) / (sm * sm) + rr1 * p * a_s;
     t.h[2] = s2 - r * a_ss + rr1 * a_s * a_s;
+    if (third) {
+        const std::array<double, 4> t3 = truncated_negbinomial_third(y, mu, size, a_s);
+        std::copy(t3.begin(), t3.end(), t.t3);
+    }
     return t;
 }
 

@@ -47,8 +47,8 @@ constexpr DistributionDef def{.name = "weibull",
                               .sample = &sample,
                               .mean = &mean,
                               .truncated_mean = &truncated_mean,
-                              .lcdf = {"weibull_lcdf", 3, &lcdf, false},
-                              .lccdf = {"weibull_lccdf", 3, &lccdf, false}};
+                              .lcdf = {.name = "weibull_lcdf", .arity = 3, .eval = &lcdf, .third = true},
+                              .lccdf = {.name = "weibull_lccdf", .arity = 3, .eval = &lccdf, .third = true}};
 
 constexpr int yy = pair_index(0, 0, 3);
 constexpr int yk = pair_index(0, 1, 3);
@@ -127,6 +127,8 @@ void eval(OpCall& c) {
 // L = log(y/lambda):
 //   l_y = k/y   l_k = L   l_lambda = -k/lambda
 //   l_yy = -k/y^2   l_yk = 1/y   l_klambda = -1/lambda   l_lambdalambda = k/lambda^2
+//   l_yyy = 2k/y^3   l_yyk = -1/y^2   l_klambdalambda = 1/lambda^2
+//   l_lambdalambdalambda = -2k/lambda^3, the other third partials 0.
 Inner<3> log_power(double y, double k, double lambda) {
     const double log_ratio = std::log(y) - std::log(lambda);
     Inner<3> l;
@@ -136,6 +138,10 @@ Inner<3> log_power(double y, double k, double lambda) {
     l.d2[yk] = 1 / y;
     l.d2[kl] = -1 / lambda;
     l.d2[ll] = k / (lambda * lambda);
+    l.d3[triple_index(0, 0, 0, 3)] = 2 * k / (y * y * y);
+    l.d3[triple_index(0, 0, 1, 3)] = -1 / (y * y);
+    l.d3[triple_index(1, 2, 2, 3)] = 1 / (lambda * lambda);
+    l.d3[triple_index(2, 2, 2, 3)] = -2 * k / (lambda * lambda * lambda);
     return l;
 }
 
@@ -154,7 +160,7 @@ void lccdf(OpCall& c) {
         const double ratio = x[0] / x[2];
         const bool normal = ratio > 1e-300 && ratio < std::numeric_limits<double>::infinity();
         const double p = normal ? std::pow(ratio, x[1]) : std::exp(l.z);
-        chain({-p, -p, -p}, l, out);
+        chain({-p, -p, -p, -p}, l, out);
     });
 }
 

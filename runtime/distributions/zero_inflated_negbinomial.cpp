@@ -38,7 +38,7 @@ constexpr DistributionDef def{.name = "zero_inflated_negbinomial",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"zero_inflated_negbinomial", 4, &eval, false},
+                              .op = {.name = "zero_inflated_negbinomial", .arity = 4, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"zero_inflated_negbinomial_lcdf", 4, &lcdf, false},
@@ -50,10 +50,19 @@ void eval(OpCall& c) {
     const ConstCol& size = c.in[2];
     const ConstCol& pi = c.in[3];
     const Eigen::Index rows = y.size();
+    const bool third = c.want_any_d3();
+    // The count's third partials (negbinomial_third) at y and at 0.
+    auto with_third = [](double yr, double m, double s) {
+        const NegbinomialCount count = negbinomial_count(yr, s, true, true, true);
+        CountTerms t = negbinomial_terms(yr, m, s, count);
+        const std::array<double, 4> t3 = negbinomial_third(yr, m, s, count);
+        std::copy(t3.begin(), t3.end(), t.t3);
+        return t;
+    };
     for (Eigen::Index r = 0; r < rows; ++r) {
-        const CountTerms at = negbinomial_terms(y[r], mu[r], size[r]);
-        const CountTerms at0 = negbinomial_terms(0, mu[r], size[r]);
-        store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0), 2);
+        const CountTerms at = third ? with_third(y[r], mu[r], size[r]) : negbinomial_terms(y[r], mu[r], size[r]);
+        const CountTerms at0 = third ? with_third(0, mu[r], size[r]) : negbinomial_terms(0, mu[r], size[r]);
+        store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0, third), 2);
     }
     finish_rows(c, def);
 }

@@ -38,7 +38,7 @@ constexpr DistributionDef def{.name = "zero_inflated_poisson",
                               .discrete = true,
                               .outcome = Domain::count,
                               .args = args,
-                              .op = {"zero_inflated_poisson", 3, &eval, false},
+                              .op = {.name = "zero_inflated_poisson", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"zero_inflated_poisson_lcdf", 3, &lcdf, false},
@@ -49,10 +49,11 @@ void eval(OpCall& c) {
     const ConstCol& lambda = c.in[1];
     const ConstCol& pi = c.in[2];
     const Eigen::Index rows = y.size();
+    const bool third = c.want_any_d3();
     for (Eigen::Index r = 0; r < rows; ++r) {
         const CountTerms at = poisson_terms(y[r], lambda[r]);
         const CountTerms at0 = poisson_terms(0, lambda[r]);
-        store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0), 1);
+        store_zero_modified(c, r, zero_inflated_row(y[r], pi[r], at, at0, third), 1);
     }
     finish_rows(c, def);
 }

@@ -19,12 +19,16 @@
 namespace mlec::rt::detail {
 
 // A row of the zero-modified log pmf: its terms in theta, and its partials
-// in pi (first, second, and mixed with each theta).
+// in pi (first, second, and mixed with each theta); the third partials in
+// pi (d_pipipi, d_pipit[i], d_pitt[i + j]) with t.t3 when asked.
 struct ZeroModifiedRow {
     CountTerms t;
     double d_pi = 0;
     double d_pipi = 0;
     double d_tpi[2] = {0, 0};
+    double d_pipipi = 0;
+    double d_pipit[2] = {0, 0};
+    double d_pitt[3] = {0, 0, 0};
 };
 
 // log(exp(a) + exp(b)), either may be -inf.
@@ -40,8 +44,19 @@ inline double log_sum_exp2(double a, double b) {
 //     zero came from the count):
 //     L_t = w g0,  L_tt' = w H0 + w (1 - w) g0 g0',  1 - w = pi / D,
 //     L_pi = (1 - f0)/D,  L_pipi = -L_pi^2,  L_tpi = -f0 g0 / D^2.
-//   y > 0: L = log1p(-pi) + l,  L_pi = -1/(1 - pi),  L_pipi = -L_pi^2.
-inline ZeroModifiedRow zero_inflated_row(double y, double pi, const CountTerms& at, const CountTerms& at0) {
+//   y > 0: L = log1p(-pi) + l,  L_pi = -1/(1 - pi),  L_pipi = -L_pi^2,
+//     L_pipipi = 2 L_pi^3, the theta ones l's.
+// Third partials at y = 0 (`third`, with at0.t3): L = Psi(pi, l0(theta)),
+// Psi(p, l) = log(p + (1 - p) e^l), whose partials are, with a = L_pi =
+// (1 - f0)/D and b = -f0/D^2 (L_tpi = b g0),
+//     Psi_l = w,  Psi_ll = w (1 - w),  Psi_lll = w (1 - w)(1 - 2w),
+//     Psi_pl = b,  Psi_ppl = -2ab,  Psi_pll = b (1 - 2w),  Psi_ppp = 2a^3
+// (dw/dl = w (1 - w), db/dl = b - 2bw, da/dp = -a^2), so by the chain rule
+//     L_ijk = Psi_lll g_i g_j g_k + Psi_ll (H_ij g_k + H_ik g_j + H_jk g_i) + w T_ijk,
+//     L_pij = Psi_pll g_i g_j + b H_ij,  L_ppi = -2ab g_i,  L_ppp = 2a^3,
+// with 1 - w = pi/D and 1 - 2w = (1 - w) - w exact as pi -> 0 or 1.
+inline ZeroModifiedRow zero_inflated_row(double y, double pi, const CountTerms& at, const CountTerms& at0,
+                                         bool third = false) {
     ZeroModifiedRow z;
     const double log_1m_pi = std::log1p(-pi);
     if (y != 0) {
@@ -49,6 +64,7 @@ inline ZeroModifiedRow zero_inflated_row(double y, double pi, const CountTerms& 
         z.t.l += log_1m_pi;
         z.d_pi = -1.0 / (1.0 - pi);
         z.d_pipi = -z.d_pi * z.d_pi;
+        z.d_pipipi = 2 * z.d_pi * z.d_pi * z.d_pi;
         return z;
     }
     const double L = log_sum_exp2(std::log(pi), log_1m_pi + at0.l);
@@ -63,6 +79,24 @@ inline ZeroModifiedRow zero_inflated_row(double y, double pi, const CountTerms& 
     z.d_pipi = -z.d_pi * z.d_pi;
     const double f0_d2 = std::exp(at0.l - 2.0 * L);
     for (int i = 0; i < 2; ++i) z.d_tpi[i] = -f0_d2 * at0.g[i];
+    if (!third) return z;
+    const double a = z.d_pi;
+    const double b = -f0_d2;
+    const double ww = w * one_m_w;
+    const double one_m_2w = one_m_w - w;
+    const double* g = at0.g;
+    const double* h = at0.h;
+    for (int i = 0; i < 2; ++i) {
+        for (int j = i; j < 2; ++j) {
+            for (int k = j; k < 2; ++k) {
+                z.t.t3[i + j + k] = ww * one_m_2w * g[i] * g[j] * g[k] +
+                                    ww * (h[i + j] * g[k] + h[i + k] * g[j] + h[j + k] * g[i]) + w * at0.t3[i + j + k];
+            }
+            z.d_pitt[i + j] = b * one_m_2w * g[i] * g[j] + b * h[i + j];
+        }
+        z.d_pipit[i] = -2 * a * b * g[i];
+    }
+    z.d_pipipi = 2 * a * a * a;
     return z;
 }
 
@@ -91,18 +125,22 @@ inline CountTerms zero_truncated(const CountTerms& at, const CountTerms& at0) {
 // Hurdle, from the zero-truncated count's terms at y (unused at y = 0):
 //   y = 0: L = log pi,  L_pi = 1/pi,  L_pipi = -1/pi^2, nothing in theta.
 //   y > 0: L = log1p(-pi) + log(f(y)/(1 - f(0))),  L_pi = -1/(1 - pi).
+// In both L_pipipi = 2 L_pi^3, and no partial mixes pi and theta (the
+// truncated count's third partials, if wanted, come in `truncated`).
 inline ZeroModifiedRow hurdle_row(double y, double pi, const CountTerms& truncated) {
     ZeroModifiedRow z;
     if (y == 0) {
         z.t.l = std::log(pi);
         z.d_pi = 1.0 / pi;
         z.d_pipi = -z.d_pi * z.d_pi;
+        z.d_pipipi = 2 * z.d_pi * z.d_pi * z.d_pi;
         return z;
     }
     z.t = truncated;
     z.t.l += std::log1p(-pi);
     z.d_pi = -1.0 / (1.0 - pi);
     z.d_pipi = -z.d_pi * z.d_pi;
+    z.d_pipipi = 2 * z.d_pi * z.d_pi * z.d_pi;
     return z;
 }
 
@@ -121,17 +159,31 @@ inline void store_zero_modified(OpCall& c, Eigen::Index r, const ZeroModifiedRow
     if (k == 2 && c.want_d2(2, 2)) c.d2[pair_index(2, 2, arity)][r] = z.t.h[2];
     if (c.want_d1(ipi)) c.d1[ipi][r] = z.d_pi;
     if (c.want_d2(ipi, ipi)) c.d2[pair_index(ipi, ipi, arity)][r] = z.d_pipi;
+    if (c.d3.empty()) return;
+    auto d3 = [&](int i, int j, int l, double v) {
+        if (c.want_d3(i, j, l)) c.d3[triple_index(i, j, l, arity)][r] = v;
+    };
+    for (int i = 0; i < k; ++i) {
+        for (int j = i; j < k; ++j) {
+            for (int l = j; l < k; ++l) d3(1 + i, 1 + j, 1 + l, z.t.t3[i + j + l]);
+            d3(1 + i, 1 + j, ipi, z.d_pitt[i + j]);
+        }
+        d3(1 + i, ipi, ipi, z.d_pipit[i]);
+    }
+    d3(ipi, ipi, ipi, z.d_pipipi);
 }
 
 // ---- the two counts ---------------------------------------------------------
 
 // poisson: l = y log lambda - lambda - log y!,  l_lambda = y/lambda - 1,
-// l_lambdalambda = -y/lambda^2 (y a count, lambda > 0).
+// l_lambdalambda = -y/lambda^2, l_lambdalambdalambda = 2y/lambda^3 (y a
+// count, lambda > 0).
 inline CountTerms poisson_terms(double y, double lambda) {
     CountTerms t;
     t.l = (y > 0 ? y * std::log(lambda) : 0.0) - lambda - special::log_factorial(y);
     t.g[0] = y / lambda - 1.0;
     t.h[0] = -y / (lambda * lambda);
+    t.t3[0] = 2 * y / (lambda * lambda * lambda);
     return t;
 }
 
