@@ -60,6 +60,11 @@ public:
         if (const std::string simplex = simplex_of(key, found); !simplex.empty())
             return fail(head + "it is " + (key == simplex ? "a simplex" : "part of the simplex " + simplex) +
                         ", whose weights sum to 1 and move together: none of them can be held on its own");
+        if (found && correlation_of(key))  // moved by its canonical partial correlations
+            return fail(head + "it is an entry of the correlation matrix " + key.substr(0, key.find('[')) +
+                        ", which the optimizer moves through its canonical partial correlations: no entry can be "
+                        "held or started on its own; give the matrix a start value in the model, as in "
+                        "'param R corr[2] = [0.3]'");
         if (found)  // an ordered vector's entry past the first: c[1] plus the gaps before it
             return fail(head + "it is an entry of an ordered vector, its first entry plus the gaps before it, which " +
                         "are what the optimizer moves: only the first entry can be held or started on its own; give " +
@@ -73,6 +78,15 @@ public:
         if (auto near = interp::closest(key, entries_))
             return fail(head + "the model has no parameter of that name; did you mean '" + *near + "'?");
         return fail(head + "the model has no parameter of that name (its parameters: " + some_of(entries_) + ")");
+    }
+
+    // Whether `key` ("R[1,2]") is an entry of a `corr[K]` parameter, whose
+    // coordinates are named "atanh(cpc R[1,2])".
+    bool correlation_of(const std::string& key) const {
+        const std::string cpc = "cpc " + key.substr(0, key.find('[')) + "[";
+        for (const interp::ParameterInfo& parameter : p_.model.parameters)
+            if (parameter.name.find(cpc) != std::string::npos) return true;
+        return false;
     }
 
     // False after an error: `value` must be finite and strictly inside the

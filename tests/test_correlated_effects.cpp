@@ -27,6 +27,7 @@
 #include "interpreter/checked_model.hpp"
 #include "mlec/mlec.hpp"
 #include "runtime/evaluator.hpp"
+#include "support/bound_model.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -502,4 +503,19 @@ TEST_CASE("sleepstudy's correlated conditional modes and SDs equal lmer's") {
             CHECK(effect.levels[k].std_error == Approx(sd).epsilon(1e-5));
         }
     }
+}
+
+TEST_CASE("an entry of a correlation matrix cannot be fixed or started alone, and the message says why") {
+    const auto dir = mlec::test::source_dir() / "models/mixed";
+    const mlec::test::Bound b = mlec::test::bind_model(mlec::test::read_file(dir / "sleepstudy.mle"),
+                                                       mlec::test::read_file(dir / "sleepstudy.csv"));
+    mlec::FitOptions options;
+    options.fixed = {{"R[1,2]", 0.0}};
+    mlec::Diagnostics ds;
+    CHECK_FALSE(mlec::check_parameter_values(*b.problem, options, ds));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message ==
+          "cannot fix 'R[1,2]': it is an entry of the correlation matrix R, which the optimizer moves through its "
+          "canonical partial correlations: no entry can be held or started on its own; give the matrix a start "
+          "value in the model, as in 'param R corr[2] = [0.3]'");
 }
