@@ -54,8 +54,7 @@ bool EffectFactor::factor(const std::vector<double>& zz, double shift) {
                 st.map_rows(t, local_row_);
                 mapped = t;
             }
-            double* target = values_.data() + st.value_start[t] +
-                             (column - static_cast<std::size_t>(st.first[t])) * static_cast<std::size_t>(st.height(t));
+            double* target = values_.data() + st.column_start(rows[b]);
             for (int a = b; a < below; ++a) target[local_row_[static_cast<std::size_t>(rows[a])]] -= update_(a, b);
         }
     }

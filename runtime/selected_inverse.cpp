@@ -37,9 +37,7 @@ std::vector<double> SelectedInverse::compute(const std::vector<double>& l) {
                 st.map_rows(t, local_row_);
                 mapped = t;
             }
-            const double* z_column =
-                z_.data() + st.value_start[t] +
-                (column - static_cast<std::size_t>(st.first[t])) * static_cast<std::size_t>(st.height(t));
+            const double* z_column = z_.data() + st.column_start(rows[b]);
             for (int a = b; a < below; ++a) z_rr_(a, b) = z_column[local_row_[static_cast<std::size_t>(rows[a])]];
         }
         w_.noalias() = block.bottomRows(below) * inverse_.triangularView<Eigen::Lower>();

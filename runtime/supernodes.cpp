@@ -73,8 +73,7 @@ Supernodes analyze_supernodes(const EffectPattern& pattern) {
             const int* begin = out.rows.data() + out.row_start[t];
             const int* end = out.rows.data() + out.row_start[t + 1];
             const int* row = std::lower_bound(begin, end, std::max(a, b));
-            out.place[k] =
-                out.value_start[t] + to_size(row - begin) + (col - to_size(out.first[t])) * to_size(out.height(t));
+            out.place[k] = out.column_start(static_cast<int>(col)) + to_size(row - begin);
         }
     return out;
 }

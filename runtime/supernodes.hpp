@@ -37,6 +37,12 @@ struct Supernodes {
     std::size_t count() const { return first.size() - 1; }
     int width(std::size_t s) const { return first[s + 1] - first[s]; }
     int height(std::size_t s) const { return row_start[s + 1] - row_start[s]; }
+    // Where column `column` of L starts in L's values (its supernode's
+    // block, at its column).
+    std::size_t column_start(int column) const {
+        const auto s = static_cast<std::size_t>(supernode_of[static_cast<std::size_t>(column)]);
+        return value_start[s] + static_cast<std::size_t>(column - first[s]) * static_cast<std::size_t>(height(s));
+    }
     // local[r] = the place of row r in supernode s's rows, for each of them.
     void map_rows(std::size_t s, std::vector<int>& local) const;
 };
