@@ -296,6 +296,7 @@ mlec_bind_options mlec_bind_options_default(void) {
     mlec_bind_options o;
     o.drop_missing = defaults.drop_missing ? 1 : 0;
     o.threads = defaults.threads;
+    o.reml = defaults.reml ? 1 : 0;
     return o;
 }
 
@@ -314,6 +315,7 @@ mlec_problem* mlec_bind(const mlec_model* model, const mlec_data* data, const ml
             }
             bind_options.drop_missing = options->drop_missing != 0;
             bind_options.threads = options->threads;
+            bind_options.reml = options->reml != 0;
         }
         mlec::Diagnostics ds;
         auto problem = mlec::Problem::bind(*model->model, *data->data, ds, bind_options);
@@ -547,6 +549,13 @@ int mlec_fit_at_zero(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);
     return e && e->at_zero ? 1 : 0;
 }
+
+int mlec_fit_integrated(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->integrated ? 1 : 0;
+}
+
+int mlec_fit_reml(const mlec_fit* fit) { return fit && fit->result.reml ? 1 : 0; }
 
 int mlec_fit_fixed(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);

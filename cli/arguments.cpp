@@ -43,6 +43,9 @@ const char* const usage_text =
     "                            and one model file: that model against itself with them held\n"
     "  --start NAME=VALUE        start the optimization of a parameter at VALUE, in place of\n"
     "                            the model's start value; may be repeated\n"
+    "  --reml                    REML for a normal model: the fixed effects (the parameters\n"
+    "                            entering the means linearly) are integrated out with the\n"
+    "                            random effects, as lmer's REML = TRUE; for fit only\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
     "  --bootstrap B             parametric bootstrap: B refits of data simulated from the\n"
@@ -241,6 +244,11 @@ constexpr Option options[] = {
          a.predict.population = true;
          return {};
      }},
+    {"--reml", false,
+     [](Arguments& a, const char*) -> Error {
+         a.bind.reml = true;
+         return {};
+     }},
     {"--trace", false,
      [](Arguments& a, const char*) -> Error {
          a.trace = true;
@@ -275,6 +283,13 @@ CommandLine take_command(Arguments a, std::vector<std::string> positional) {
     if (!a.output_path.empty() && !c.writes_csv)
         return usage_error("--output is for simulate and predict (a report goes to standard output)");
     if (a.predict.population && c.kind != CommandKind::predict) return usage_error("--population is for predict");
+    if (a.bind.reml && c.kind == CommandKind::compare)
+        return usage_error(
+            "--reml is not for compare: REML likelihoods of models with different fixed effects are not comparable; "
+            "compare fits by maximum likelihood (as lme4's anova refits them)");
+    if (a.bind.reml && c.writes_csv)
+        return usage_error("--reml is for fit: " + std::string(c.keyword) +
+                           " needs the fixed effects as parameters (fit by maximum likelihood)");
     if (a.json && c.writes_csv)
         return usage_error("--format json is not available for " + std::string(c.keyword) + ": it writes CSV");
     if (Error why = c.take_files(std::move(positional), a)) return usage_error(std::move(*why));

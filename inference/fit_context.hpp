@@ -126,6 +126,12 @@ std::optional<std::string> laplace_failure(const Problem::Impl& p);
 // (FitResult::random_effects; inference/conditional_modes.cpp).
 void conditional_modes(FitContext& c);
 
+// REML's fixed effects (interp::IntegratedParameter), which are no
+// coordinates of theta: their estimates inserted into r.parameters at their
+// places, with standard errors conditional on theta when r has a maximum;
+// n_params, AIC and BIC count them (inference/integrated_estimates.cpp).
+void add_integrated_estimates(const Problem& problem, FitResult& r);
+
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
 // with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`), of an

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "interpreter/reml.hpp"
 #include "problem/distributed.hpp"
 #include "problem/group_terms.hpp"
 #include "problem/impl.hpp"
@@ -207,9 +208,11 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
             return false;
         }
         p.workspace.laplace = std::make_unique<rt::Laplace>(p.evaluator());
-        std::string note = "the " + std::to_string(p.model.graph.effect_size()) +
-                           " random effects are integrated out by the Laplace approximation, with its exact "
-                           "gradient; standard errors from central differences of that gradient";
+        const auto random = p.model.graph.effect_size() - static_cast<int>(p.model.integrated.size());
+        std::string note = "the " + std::to_string(random) + " random effects " +
+                           (p.model.integrated.empty() ? "are" : "and the fixed effects are") +
+                           " integrated out by the Laplace approximation, with its exact gradient; standard errors "
+                           "from central differences of that gradient";
         p.model.notes.push_back(std::move(note));
     }
     // The first-row rule first: a missing lag would fail a data check
@@ -259,8 +262,8 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
     p.total_rows = read.total_rows;
     if (!p.model.graph.effects().empty()) {
         diagnostics.push_back(Diagnostic::error(Category::model, p.model_name,
-                                                "random effects are not yet available in a distributed fit: fit "
-                                                "the model on one machine"));
+                                                "random effects and REML are not yet available in a distributed "
+                                                "fit: fit the model on one machine"));
         return false;
     }
     problem::set_aside_missing_lags(p);
@@ -319,6 +322,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->model = std::move(*checked);
     impl->threads = options.threads;
     if (cluster) impl->collective = data.impl().collective;
+    if (options.reml && !interp::integrate_fixed_effects(impl->model, m.source, diagnostics)) return std::nullopt;
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
     if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;

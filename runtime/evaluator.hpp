@@ -112,6 +112,7 @@ public:
     double nll_effects(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, EffectDerivatives& derivatives,
                        bool hessian, bool cross = true);
     const EffectPattern& effect_pattern() const { return pattern_; }
+    const Graph& graph() const { return graph_; }
 
     // Coordinates::parameters_and_effects only: the gradient in theta and
     // in z of 1/2 tr(P H_zz(theta, z)) with P held fixed, P given by its

@@ -83,6 +83,7 @@ void mlec_data_free(mlec_data* data);
 typedef struct mlec_bind_options {
     int drop_missing; /* nonzero: leave out rows with a missing value (default 0: error) */
     int threads;      /* threads evaluating the likelihood (default 0: all cores) */
+    int reml;         /* nonzero: REML for a normal model, the fixed effects integrated out (default 0: ML) */
 } mlec_bind_options;
 
 mlec_bind_options mlec_bind_options_default(void);
@@ -201,6 +202,12 @@ int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i);
  * (a singular fit, diagnostic "singular_fit"): its estimate is 0, it has no
  * standard error, and its interval is the profile's, [0, upper]; else 0. */
 int mlec_fit_at_zero(const mlec_fit* fit, size_t i);
+/* 1 when the entry is a fixed effect integrated out by REML (the bind
+ * options' reml): its estimate is the conditional mode given the variance
+ * parameters, its standard error conditional on them; else 0. */
+int mlec_fit_integrated(const mlec_fit* fit, size_t i);
+/* 1 when the log-likelihood is the REML one (bound with reml), else 0. */
+int mlec_fit_reml(const mlec_fit* fit);
 /* 1 when the entry is a parameter held at its value by the options'
  * fixed_names (mlec_fit_estimate is that value; it has no standard error
  * or interval), else 0. */

@@ -88,6 +88,14 @@ struct BindOptions {
     // identical for every count: blocks of rows have fixed boundaries and
     // their sums are added in a fixed order.
     int threads = 0;
+    // REML (restricted maximum likelihood), for normal models: the fixed
+    // effects — the parameters that enter the normal means linearly and
+    // are not a random effect's scale or correlation — are integrated out
+    // with the random effects, as lmer's REML = TRUE. They are then no
+    // parameters of the Problem; FitResult reports them with standard
+    // errors conditional on the variance parameters (docs/language.md,
+    // "REML"). A model where that is not defined is refused at binding.
+    bool reml = false;
 };
 
 // A model bound to data: names resolved, columns loaded and checked, and the
@@ -308,6 +316,11 @@ struct ParameterEstimate {
     // is not the estimate's precision), and the interval is the profile's,
     // one-sided: [0, ci_upper].
     bool at_zero = false;
+    // Integrated out of the likelihood (BindOptions::reml: a fixed effect):
+    // `estimate` is its conditional mode given the other parameters (the
+    // GLS estimate), the standard error conditional on them, as lmer's, and
+    // the interval a Wald interval.
+    bool integrated = false;
     // A random effect's standard deviation (`random u[g] ~ normal(0, s)`,
     // `param s > 0`): 0 is in its parameter space, on the boundary.
     bool random_scale = false;
@@ -422,6 +435,9 @@ struct FitResult {
 
     std::string model_name;
     std::string data_name;
+    // Bound with BindOptions::reml: log_likelihood is the REML (restricted)
+    // log-likelihood, the fixed effects integrated out.
+    bool reml = false;
     std::vector<std::string> data_columns;
     // With random effects and status converged: their conditional modes,
     // and the spherical effects' modes z_hat (the graph's order) that
