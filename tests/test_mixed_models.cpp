@@ -232,6 +232,25 @@ TEST_CASE("cbpp, binomial with a random intercept per herd, equals glmmTMB's Lap
     check(fit("cbpp", "cbpp"), from_json("cbpp", "glmmTMB_Laplace", {"b0", "b2", "b3", "b4"}, {{"s", "herd"}}));
 }
 
+// The factors' treatment contrasts are 0/1 columns of NAME_indicators.csv
+// (reference/NAME_indicators.R checks that glmmTMB fits them to the factor
+// fit's values).
+TEST_CASE("VerbAgg, binomial with crossed random intercepts per person and item, equals glmmTMB's Laplace fit") {
+    check(fit("VerbAgg", "VerbAgg_indicators"),
+          from_json("VerbAgg", "glmmTMB_Laplace", {"b0", "b_anger", "b_male", "b_scold", "b_shout", "b_self"},
+                    {{"s_id", "id"}, {"s_item", "item"}}));
+}
+
+TEST_CASE("Salamanders, negative binomial with a random intercept per site, equals glmmTMB's Laplace fit") {
+    Expected e = from_json("Salamanders", "glmmTMB_Laplace", {"b0", "bno"}, {{"s", "site"}});
+    const json all =
+        json::parse(mlec::test::read_file(mlec::test::source_dir() / "models/mixed/Salamanders.expected.json"));
+    for (const json& f : all["fits"])
+        if (f["id"] == "glmmTMB_Laplace") e.estimates.emplace_back("size", f["nbinom2_size"].get<double>());
+    REQUIRE(e.estimates.size() == 4);
+    check(fit("Salamanders", "Salamanders_indicators"), e);
+}
+
 TEST_CASE("grouseticks, Poisson with three nested random intercepts, equals glmmTMB's Laplace fit") {
     check(fit("grouseticks", "grouseticks"),
           from_json("grouseticks", "glmmTMB_Laplace", {"b0", "b96", "b97", "bh"},
