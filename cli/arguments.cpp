@@ -56,6 +56,8 @@ const char* const usage_text =
     "                            (under mpirun each process writes its own rows into it)\n"
     "  --population              predict with random effects at 0 (the population level),\n"
     "                            not at the fitted levels' modes\n"
+    "  --fitted-effects          simulate given the fitted levels' random effects (their\n"
+    "                            modes), not new ones drawn for every level\n"
     "  --plot DIR                write SVG plots to DIR: convergence, and the profile\n"
     "                            likelihood of every parameter (implies --ci profile)\n"
     "  --threads N               threads evaluating the likelihood (default: all cores);\n"
@@ -244,6 +246,11 @@ constexpr Option options[] = {
          a.predict.population = true;
          return {};
      }},
+    {"--fitted-effects", false,
+     [](Arguments& a, const char*) -> Error {
+         a.simulate.fitted_effects = true;
+         return {};
+     }},
     {"--reml", false,
      [](Arguments& a, const char*) -> Error {
          a.bind.reml = true;
@@ -283,6 +290,8 @@ CommandLine take_command(Arguments a, std::vector<std::string> positional) {
     if (!a.output_path.empty() && !c.writes_csv)
         return usage_error("--output is for simulate and predict (a report goes to standard output)");
     if (a.predict.population && c.kind != CommandKind::predict) return usage_error("--population is for predict");
+    if (a.simulate.fitted_effects && c.kind != CommandKind::simulate)
+        return usage_error("--fitted-effects is for simulate");
     if (a.bind.reml && c.kind == CommandKind::compare)
         return usage_error(
             "--reml is not for compare: REML likelihoods of models with different fixed effects are not comparable; "

@@ -399,45 +399,6 @@ double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& grad
     return impl().evaluator().nll_gradient(theta, gradient);
 }
 
-namespace {
-
-// The Laplace approximation's Hessian in theta: central differences of its
-// exact gradient (its exact Hessian would need fourth derivatives). Each
-// coordinate's step is a thousandth of its own curvature scale 1/sqrt|H_aa|,
-// estimated by a first one-sided difference, so the step follows the
-// parameter's units (a standard error's thousandth: truncation error about
-// 1e-6 of the curvature, rounding about 1e-9); then symmetrized. The modes
-// are left at theta's.
-double laplace_hessian(rt::Laplace& laplace, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
-                       Eigen::MatrixXd& hessian) {
-    const double f = laplace.value_gradient(theta, gradient);
-    const auto k = theta.size();
-    hessian.setZero(k, k);
-    if (!std::isfinite(f)) return f;
-    Eigen::VectorXd g_up, g_down;
-    for (Eigen::Index a = 0; a < k; ++a) {
-        Eigen::VectorXd x = theta;
-        const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
-        x[a] += probe;
-        const double f_probe = laplace.value_gradient(x, g_up);
-        const double curvature = std::isfinite(f_probe) ? std::abs((g_up[a] - gradient[a]) / probe) : 0.0;
-        double h = std::isfinite(curvature) && curvature > 0 ? 1e-3 / std::sqrt(curvature) : probe;
-        h = std::min(h, probe * 100);
-        x = theta;
-        x[a] = theta[a] + h;
-        const double f_up = laplace.value_gradient(x, g_up);
-        x[a] = theta[a] - h;
-        const double f_down = laplace.value_gradient(x, g_down);
-        if (!std::isfinite(f_up) || !std::isfinite(f_down)) return std::numeric_limits<double>::quiet_NaN();
-        hessian.col(a) = (g_up - g_down) / (2 * h);
-    }
-    hessian = 0.5 * (hessian + hessian.transpose()).eval();
-    laplace.value_gradient(theta, gradient);
-    return f;
-}
-
-}  // namespace
-
 double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                      Eigen::MatrixXd& hessian) const {
     auto& last = impl().workspace.last_hessian;
@@ -447,7 +408,7 @@ double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vector
         return last.nll;
     }
     auto& laplace = impl().workspace.laplace;
-    const double f = laplace ? laplace_hessian(*laplace, theta, gradient, hessian)
+    const double f = laplace ? laplace->value_gradient_hessian(theta, gradient, hessian)
                              : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
     last.valid = true;
     last.theta = theta;

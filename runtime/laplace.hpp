@@ -48,6 +48,8 @@ public:
     // since dz_hat/dtheta = -H^-1 H_z,theta and dF/dz = 0 at z_hat. The
     // evaluator must have every third partial (third_partials_missing()).
     double value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
+    // ... and its Hessian in theta, central differences of that gradient.
+    double value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
     // The op whose third partials the gradient would need and which has
     // none (a distribution function); empty when the gradient is exact.
     std::string_view third_partials_missing() const { return evaluator_.missing_third_partials(); }

@@ -474,12 +474,20 @@ int exit_code(const FitResult& result);
 // only then are its log-likelihood, AIC and BIC those of a maximum.
 bool found_maximum(const FitResult& result);
 
+// With random effects, simulate draws new effects for every level by
+// default, from their fitted distribution (lme4's simulate, use.u = FALSE);
+// with fitted_effects, it draws given the fitted levels' conditional modes
+// (use.u = TRUE), so only the rows' noise is new.
+struct SimulateOptions {
+    bool fitted_effects = false;
+};
+
 // New outcomes drawn from the fitted model (mlec simulate): a CSV with the
 // columns the model uses, in the data file's order, the outcomes of its
 // sampling statements replaced by draws at the estimate. Refuses a fit that
 // did not converge, and models with `target +=` or mixture terms.
 std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
-                                        Diagnostics& diagnostics);
+                                        Diagnostics& diagnostics, const SimulateOptions& options = {});
 
 // SVG pictures of a fit (mlec --plot DIR): the convergence trace (NLL and
 // gradient norm by iteration) and, for every parameter and reported
