@@ -604,6 +604,51 @@ const char* mlec_fit_warning(const mlec_fit* fit, size_t i) {
     return fit->result.warnings[i].c_str();
 }
 
+namespace {
+
+const mlec::RandomEffectModes* effect_at(const mlec_fit* fit, size_t e) {
+    return fit && e < fit->result.random_effects.size() ? &fit->result.random_effects[e] : nullptr;
+}
+
+const mlec::RandomEffectLevel* level_at(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* effect = effect_at(fit, e);
+    return effect && k < effect->levels.size() ? &effect->levels[k] : nullptr;
+}
+
+}  // namespace
+
+size_t mlec_fit_random_effect_count(const mlec_fit* fit) { return fit ? fit->result.random_effects.size() : 0; }
+
+const char* mlec_fit_random_effect_name(const mlec_fit* fit, size_t e) {
+    const auto* effect = effect_at(fit, e);
+    return effect ? effect->name.c_str() : nullptr;
+}
+
+const char* mlec_fit_random_effect_column(const mlec_fit* fit, size_t e) {
+    const auto* effect = effect_at(fit, e);
+    return effect ? effect->column.c_str() : nullptr;
+}
+
+size_t mlec_fit_random_effect_levels(const mlec_fit* fit, size_t e) {
+    const auto* effect = effect_at(fit, e);
+    return effect ? effect->levels.size() : 0;
+}
+
+const char* mlec_fit_random_effect_level(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* level = level_at(fit, e, k);
+    return level ? level->level.c_str() : nullptr;
+}
+
+double mlec_fit_random_effect_mode(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* level = level_at(fit, e, k);
+    return level ? level->mode : std::numeric_limits<double>::quiet_NaN();
+}
+
+double mlec_fit_random_effect_std_error(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* level = level_at(fit, e, k);
+    return level ? level->std_error : std::numeric_limits<double>::quiet_NaN();
+}
+
 const char* mlec_fit_json(const mlec_fit* fit) { return fit ? fit->json.c_str() : ""; }
 
 const char* mlec_fit_text(const mlec_fit* fit) { return fit ? fit->text.c_str() : ""; }

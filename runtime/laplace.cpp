@@ -179,15 +179,20 @@ double Laplace::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vect
     return f;
 }
 
-Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
-    const auto n = static_cast<Eigen::Index>(z.size());
-    Eigen::MatrixXd out(n, n);
-    for (Eigen::Index j = 0; j < n; ++j) {
+Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
+    Eigen::MatrixXd out(z_.size(), static_cast<Eigen::Index>(z.size()));
+    for (std::size_t j = 0; j < z.size(); ++j) {
         Eigen::VectorXd e = Eigen::VectorXd::Zero(z_.size());
-        e[z[static_cast<std::size_t>(j)]] = 1;
-        const Eigen::VectorXd column = factor_.solve(e);
-        for (Eigen::Index i = 0; i < n; ++i) out(i, j) = column[z[static_cast<std::size_t>(i)]];
+        e[z[j]] = 1;
+        out.col(static_cast<Eigen::Index>(j)) = factor_.solve(e);
     }
+    return out;
+}
+
+Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
+    const Eigen::MatrixXd columns = inverse_columns(z);
+    Eigen::MatrixXd out(columns.cols(), columns.cols());
+    for (Eigen::Index i = 0; i < out.rows(); ++i) out.row(i) = columns.row(z[static_cast<std::size_t>(i)]);
     return out;
 }
 

@@ -66,8 +66,10 @@ public:
     // (Evaluator::effect_pattern): the modes' conditional covariance, as
     // lme4's condVar gives it (conditional on theta).
     std::vector<double> inverse_on_pattern() const { return factor_.selected_inverse(); }
-    // The block of H^-1 at the modes of the last value() on the coordinates
-    // `z` (columns by solves: the entries off H's pattern too).
+    // The columns of H^-1 at the modes of the last value() for the
+    // coordinates `z` (by solves: the entries off H's pattern too), and
+    // their block.
+    Eigen::MatrixXd inverse_columns(const std::vector<int>& z) const;
     Eigen::MatrixXd inverse_block(const std::vector<int>& z) const;
     int inner_iterations() const { return iterations_; }
 

@@ -210,6 +210,25 @@ TEST_CASE("sleepstudy by REML equals lmer's and glmmTMB's REML fits") {
             CHECK(std::abs(*e.std_error - se) <= 1e-5 * se);
         }
     }
+    // The conditional modes and SDs: lmer's, given the fixed effects too
+    // (the inverse of H's block of the random effects).
+    for (const json& fit : all["fits"]) {
+        if (fit["id"] != "lmer_REML") continue;
+        const json& modes = fit["conditional_modes"][0];
+        REQUIRE(r.random_effects.size() == 2);
+        const char* terms[] = {"(Intercept)", "Days"};
+        for (std::size_t e = 0; e < 2; ++e) {
+            const json& mode = modes["mode"][terms[e]];
+            const json& sd = modes["cond_sd"][terms[e]];
+            REQUIRE(r.random_effects[e].levels.size() == mode.size());
+            for (std::size_t k = 0; k < mode.size(); ++k) {
+                const mlec::RandomEffectLevel& level = r.random_effects[e].levels[k];
+                INFO(r.random_effects[e].name << "[" << level.level << "] " << level.mode << " SD " << level.std_error);
+                CHECK(std::abs(level.mode - mode[k].get<double>()) <= 1e-5 * sd[k].get<double>());
+                CHECK(level.std_error == Approx(sd[k].get<double>()).epsilon(1e-5));
+            }
+        }
+    }
     CHECK(r.reml);
     CHECK(r.n_params == 6);
     CHECK(mlec::text_report(r).starts_with("REML fit of m.mle to d.csv\n"));

@@ -226,6 +226,19 @@ size_t mlec_fit_warning_count(const mlec_fit* fit);
 const char* mlec_fit_warning(const mlec_fit* fit, size_t i);
 
 /* The reports the mlec command prints: JSON (docs/json.md) and text. */
+/* Random effects (`random u[g] ~ ...`): for effect e (model order) and its
+ * level k (the levels' order, docs/language.md), the conditional mode and
+ * SD given the data at the estimate (lme4's ranef(condVar = TRUE); JSON
+ * random_effects). Names are NULL and numbers NaN out of range; none
+ * without a converged fit. */
+size_t mlec_fit_random_effect_count(const mlec_fit* fit);
+const char* mlec_fit_random_effect_name(const mlec_fit* fit, size_t e);   /* "u" */
+const char* mlec_fit_random_effect_column(const mlec_fit* fit, size_t e); /* "g" */
+size_t mlec_fit_random_effect_levels(const mlec_fit* fit, size_t e);
+const char* mlec_fit_random_effect_level(const mlec_fit* fit, size_t e, size_t k);
+double mlec_fit_random_effect_mode(const mlec_fit* fit, size_t e, size_t k);
+double mlec_fit_random_effect_std_error(const mlec_fit* fit, size_t e, size_t k);
+
 const char* mlec_fit_json(const mlec_fit* fit);
 const char* mlec_fit_text(const mlec_fit* fit);
 

@@ -551,6 +551,14 @@ static void test_reml(void) {
     CHECK_CLOSE(mlec_fit_estimate(fit, b0), 251.40510484848417, 1e-6);
     CHECK_CLOSE(mlec_fit_std_error(fit, b0), 6.82455577032695, 1e-4);
     CHECK(strstr(mlec_fit_json(fit), "\"reml\": true") != NULL);
+    /* The conditional modes: two effects on Subject, 18 levels each. */
+    CHECK(mlec_fit_random_effect_count(fit) == 2);
+    CHECK_STRING(mlec_fit_random_effect_name(fit, 1), "b");
+    CHECK_STRING(mlec_fit_random_effect_column(fit, 0), "Subject");
+    CHECK(mlec_fit_random_effect_levels(fit, 0) == 18 && mlec_fit_random_effect_levels(fit, 2) == 0);
+    CHECK_STRING(mlec_fit_random_effect_level(fit, 0, 0), "308");
+    CHECK(mlec_fit_random_effect_level(fit, 0, 18) == NULL && isnan(mlec_fit_random_effect_mode(fit, 0, 18)));
+    CHECK(mlec_fit_random_effect_std_error(fit, 0, 0) > 0);
     mlec_fit_free(fit);
     mlec_problem_free(problem);
     mlec_model_free(model);
