@@ -122,6 +122,10 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
     std::vector<std::vector<double>> values(estimands.size());
     Eigen::VectorXd g;
     const bool effects = !p.model.graph.effects().empty();
+    // (profiled group parameters are drawn at their estimates, the modes)
+    Eigen::VectorXd modes;
+    if (effects && p.workspace.laplace && std::isfinite(p.workspace.laplace->value(theta)))
+        modes = p.workspace.laplace->modes();
     const std::vector<int> scales = scale_coordinates(p);
     int toward_zero = 0;  // failed replicates whose fit drove a scale toward 0
     for (int b = 1; b <= options.bootstrap; ++b) {
@@ -130,7 +134,7 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         if (weighted) count_levels_once(p, columns);
         // (new random effects for every replicate, as lme4's bootMer)
         draw_outcomes(p, *plan, theta, rng, columns, weighted ? &rows->row_of : nullptr,
-                      effects ? new_effects(p, rng) : Eigen::VectorXd());
+                      effects ? new_effects(p, rng, modes) : Eigen::VectorXd());
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
         const std::unique_ptr<rt::Evaluator> replicate =

@@ -71,7 +71,7 @@ void describe_problem(const Problem::Impl& p, FitResult& r) {
     r.rows_dropped = p.rows_dropped;
     r.weight = p.model.weight;
     r.n_weighted = p.weight_total;
-    r.reml = !p.model.integrated.empty();
+    r.reml = !p.model.integrated.empty() && !p.model.integrated.front().profiled;
     for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
     r.notes = p.model.notes;
     if (p.rows_dropped > 0)
@@ -349,7 +349,9 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         r.notes.push_back("profiling found a better optimum than the first fit (log-likelihood " +
                           report::format_digits(before, 10) + "); the fit was restarted from it");
     }
+    const auto diverging = inference::profiled_divergence(problem.impl(), r.theta);
     inference::add_integrated_estimates(problem, r);
+    inference::report_profiled_divergence(problem, r, diverging);
     return r;
 }
 

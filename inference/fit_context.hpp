@@ -132,6 +132,21 @@ void conditional_modes(FitContext& c);
 // n_params, AIC and BIC count them (inference/integrated_estimates.cpp).
 void add_integrated_estimates(const Problem& problem, FitResult& r);
 
+// The profiled group parameters' entries with no finite estimate at theta
+// (inference/profiled_divergence.cpp): z's coordinate, the direction the
+// likelihood rises along (+1, -1) and where the inner Newton stopped.
+struct ProfiledDivergence {
+    int z = -1;
+    int direction = 0;
+    double last_value = 0;
+};
+std::vector<ProfiledDivergence> profiled_divergence(const Problem::Impl& p, const Eigen::VectorXd& theta);
+// The fit's result when some are: status diverged, those entries without
+// an estimate (ParameterEstimate::diverging, or NaN when the likelihood does
+// not depend on them), the others conditional on their limits, and a
+// divergence diagnostic naming them.
+void report_profiled_divergence(const Problem& problem, FitResult& r, const std::vector<ProfiledDivergence>& diverging);
+
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
 // with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`), of an

@@ -8,6 +8,13 @@
 // b block of H^-1 (H the Hessian of F in (z, b)): lmer's fixed effects and
 // their covariance sigma^2 (X'V^-1 X)^-1 under REML. Like lmer's, the
 // standard errors are conditional on theta (they ignore its uncertainty).
+//
+// A profiled group parameter's entry u (interp::profile_group_parameters)
+// is an ordinary maximum likelihood estimate, the mode u_hat at theta_hat:
+// its variance is the full inverse Hessian's, in blocks
+//     (H^-1)_uu = H_uu^-1 + W S^-1 W',   W = H_uu^-1 H_u,theta,
+// S = H_theta,theta - H_theta,u W the profile likelihood's Hessian, whose
+// inverse is the fit's theta covariance.
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 
@@ -23,7 +30,7 @@ ParameterEstimate integrated_estimate(const interp::IntegratedParameter& b, doub
     e.name = b.name;
     e.estimate = mode;
     e.implicit = b.implicit;
-    e.integrated = true;
+    e.integrated = !b.profiled;
     const double se = std::sqrt(variance);
     if (!with_error || !std::isfinite(se) || !std::isfinite(mode)) return e;
     const boost::math::normal standard_normal;
@@ -59,20 +66,44 @@ Eigen::MatrixXd with_integrated(const Eigen::MatrixXd& covariance, const std::ve
 
 }  // namespace
 
+namespace {
+
+// The variances of the profiled entries z (the diagonal of the full inverse
+// Hessian there), at the modes of the laplace's last value.
+Eigen::VectorXd profiled_variances(const Problem::Impl& p, const rt::Laplace& laplace, const std::vector<int>& z,
+                                   const Eigen::MatrixXd& theta_covariance) {
+    const std::vector<double> inverse = laplace.inverse_on_pattern();
+    const rt::EffectPattern& pattern = p.evaluator().effect_pattern();
+    const Eigen::MatrixXd w = laplace.solve(laplace.cross());
+    Eigen::VectorXd out(static_cast<Eigen::Index>(z.size()));
+    for (std::size_t j = 0; j < z.size(); ++j) {
+        // (a column's first entry on the pattern is its diagonal)
+        const double own = inverse[static_cast<std::size_t>(pattern.col_start[static_cast<std::size_t>(z[j])])];
+        const auto row = w.row(z[j]);
+        out[static_cast<Eigen::Index>(j)] = own + row.dot(theta_covariance * row.transpose());
+    }
+    return out;
+}
+
+}  // namespace
+
 void add_integrated_estimates(const Problem& problem, FitResult& r) {
     const Problem::Impl& p = problem.impl();
     const auto& integrated = p.model.integrated;
     if (integrated.empty() || !p.workspace.laplace) return;
     rt::Laplace& laplace = *p.workspace.laplace;
     const bool finite = r.theta.size() == problem.dimension() && std::isfinite(laplace.value(r.theta));
+    const bool profiled = integrated.front().profiled;
+    // Standard errors where the others have theirs: at a maximum.
+    const bool with_errors =
+        finite && r.status == FitStatus::converged && (!profiled || r.theta_covariance.rows() == problem.dimension());
     std::vector<int> z;
     for (const auto& b : integrated) z.push_back(b.z);
-    const Eigen::MatrixXd block =
-        finite ? laplace.inverse_block(z)
-               : Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(z.size()), static_cast<Eigen::Index>(z.size()),
-                                           std::numeric_limits<double>::quiet_NaN());
-    // Standard errors where the others have theirs: at a maximum.
-    const bool with_errors = finite && r.status == FitStatus::converged;
+    const auto n = static_cast<Eigen::Index>(z.size());
+    Eigen::MatrixXd block = Eigen::MatrixXd::Constant(n, n, std::numeric_limits<double>::quiet_NaN());
+    if (finite && !profiled) block = laplace.inverse_block(z);
+    if (with_errors && profiled) block.diagonal() = profiled_variances(p, laplace, z, r.theta_covariance);
+    if (finite && profiled) r.effect_modes = laplace.modes();
     std::vector<std::size_t> places;
     for (std::size_t j = 0; j < integrated.size(); ++j) {
         const auto& b = integrated[j];
@@ -83,7 +114,9 @@ void add_integrated_estimates(const Problem& problem, FitResult& r) {
                             integrated_estimate(b, mode, block(jj, jj), r.confidence, with_errors));
         places.push_back(at);
     }
-    if (r.covariance.size() > 0 && with_errors) r.covariance = with_integrated(r.covariance, places, block);
+    // (a profiled entry's covariances with theta's are not assembled: none)
+    if (r.covariance.size() > 0 && with_errors && !profiled)
+        r.covariance = with_integrated(r.covariance, places, block);
     else r.covariance.resize(0, 0);
     // They are estimated: AIC and BIC count them, as lmer's for a REML fit.
     r.n_params += static_cast<int>(integrated.size());

@@ -20,11 +20,33 @@ std::string effect_level(const Problem::Impl& p, int j) {
     return {};
 }
 
+// A profiled group parameter's entry (interp::profile_group_parameters)
+// whose inner maximization failed: with no prior, a likelihood that keeps
+// rising along it has no maximum there (as when every outcome of its level
+// is 0, or 1 for a binary outcome).
+std::optional<std::string> profiled_failure(const Problem::Impl& p, const rt::Laplace& laplace) {
+    const int j = laplace.failed_effect();
+    for (const interp::IntegratedParameter& b : p.model.integrated) {
+        if (!b.profiled || b.z != j) continue;
+        if (laplace.inner_status() == rt::InnerStatus::not_a_minimum)
+            return "the likelihood has no single maximum in the group parameter '" + b.name +
+                   "' at the start values: Newton's method over it stopped where the curvature is negative";
+        return "the group parameter '" + b.name +
+               "' has no finite maximum likelihood estimate: Newton's method over the group parameters found the "
+               "likelihood still rising along it (as when every outcome of its level is 0, or 1 for a binary "
+               "outcome: the data of that level alone push it to infinity); drop that level or bound the "
+               "parameter";
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> laplace_failure(const Problem::Impl& p) {
     const rt::Laplace* laplace = p.workspace.laplace.get();
     if (!laplace) return std::nullopt;
+    if (laplace->inner_status() != rt::InnerStatus::converged && laplace->inner_status() != rt::InnerStatus::not_finite)
+        if (auto profiled = profiled_failure(p, *laplace)) return profiled;
     const std::string where = effect_level(p, laplace->failed_effect());
     const std::string at = where.empty() ? "" : " (at " + where + ")";
     const std::string start = "the Laplace approximation has no value at the start values: ";

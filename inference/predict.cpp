@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "inference/simulate.hpp"
+#include "interpreter/profiled_groups.hpp"
 #include "problem/distributed.hpp"
 #include "problem/impl.hpp"
 #include "problem/previous_rows.hpp"
@@ -256,9 +258,16 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     if (!fit.converged || fit.theta_covariance.size() == 0)
         return refuse(Category::fit, "the fit did not converge or has no covariance: there is nothing to predict from");
     if (!p.source_model) return refuse(Category::usage, "the model of this fit is not available");
-    // Random effects: the fitted modes, or 0 at the population level.
-    const bool conditional = !p.model.graph.effects().empty() && !options.population;
-    if (conditional && fit.effect_modes.size() != p.model.graph.effect_size())
+    const bool profiled = !p.model.integrated.empty() && p.model.integrated.front().profiled;
+    if (!p.model.integrated.empty() && !profiled)
+        return refuse(Category::usage,
+                      "cannot predict from a REML fit: its fixed effects are integrated out (fit by "
+                      "maximum likelihood to predict)");
+    // Random effects: the fitted modes, or 0 at the population level;
+    // profiled group parameters: their estimates, the modes, either way.
+    const bool effects = !p.model.graph.effects().empty();
+    const bool conditional = effects && !options.population;
+    if (effects && (conditional || profiled) && fit.effect_modes.size() != p.model.graph.effect_size())
         return refuse(Category::fit, "the fit has no conditional modes of its random effects to predict with");
 
     // Distributed new data: each rank predicts its own rows; a step that
@@ -268,6 +277,7 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     std::optional<interp::CheckedModel> checked = check_on(p, csv, header, cluster, diagnostics);
     if (!checked) return std::nullopt;
     interp::CheckedModel& model = *checked;
+    if (profiled) interp::profile_group_parameters(model);
     if (model.parameters.size() != p.model.parameters.size())
         return refuse(Category::data, "the new data give the model " + std::to_string(model.parameters.size()) +
                                           " parameters, the fit has " + std::to_string(p.model.parameters.size()));
@@ -320,7 +330,14 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
     // (the new data's levels are numbered as the fitted data's, so the
     // graphs' effects and z line up)
-    if (conditional) {
+    if (profiled) {
+        evaluator.set_effects(profiled_at_modes(p, fit.effect_modes, !conditional));
+        Diagnostic& note = diagnostics.emplace_back(
+            Diagnostic::error(Category::model, csv.name(),
+                              "the standard errors of predictions from a fit whose group parameters are profiled "
+                              "out (their uncertainty would join the others') are not yet available: NA"));
+        note.severity = Severity::warning;
+    } else if (conditional) {
         evaluator.set_effects(fit.effect_modes);
         Diagnostic& note = diagnostics.emplace_back(
             Diagnostic::error(Category::model, csv.name(),
@@ -335,9 +352,9 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         std::vector<double> v = evaluator.node_values(fit.theta, outputs[k].node);
         if (v.size() == 1) v.assign(rows->rows, v[0]);
         value[k] = std::move(v);
-        se[k] = conditional ? std::vector<double>(rows->rows, std::numeric_limits<double>::quiet_NaN())
-                            : standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node), fit.theta_covariance,
-                                              rows->rows);
+        se[k] = conditional || profiled ? std::vector<double>(rows->rows, std::numeric_limits<double>::quiet_NaN())
+                                        : standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node),
+                                                          fit.theta_covariance, rows->rows);
     }
     // (the ranks' rows are printed one after another)
     return predictions_csv(outputs, value, se, rows->rows, rows->first_row, !cluster || cluster->rank() == 0);

@@ -124,11 +124,21 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
     return plan;
 }
 
-Eigen::VectorXd new_effects(const Problem::Impl& p, const rt::Rng& rng) {
+Eigen::VectorXd new_effects(const Problem::Impl& p, const rt::Rng& rng, const Eigen::VectorXd& modes) {
     // (a stream of its own: the outcomes' are split by their index)
     const rt::Rng effects = rng.split(std::numeric_limits<std::uint64_t>::max());
     Eigen::VectorXd z(p.model.graph.effect_size());
     for (Eigen::Index j = 0; j < z.size(); ++j) z[j] = effects.split(static_cast<std::uint64_t>(j)).normal();
+    for (const rt::Effect& e : p.model.graph.effects())
+        if (e.profiled && modes.size() == z.size()) z.segment(e.first, e.levels) = modes.segment(e.first, e.levels);
+    return z;
+}
+
+Eigen::VectorXd profiled_at_modes(const Problem::Impl& p, const Eigen::VectorXd& modes, bool population) {
+    Eigen::VectorXd z = modes;
+    if (population)
+        for (const rt::Effect& e : p.model.graph.effects())
+            if (!e.profiled) z.segment(e.first, e.levels).setZero();
     return z;
 }
 
@@ -306,9 +316,10 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
     rt::Rng rng(seed);
     Eigen::VectorXd effects;
     if (!p.model.graph.effects().empty()) {
-        if (options.fitted_effects && fit.effect_modes.size() != p.model.graph.effect_size())
+        if (fit.effect_modes.size() != p.model.graph.effect_size() &&
+            (options.fitted_effects || !p.model.integrated.empty()))
             return refuse(Category::fit, "cannot simulate with the fitted random effects: the fit has no modes");
-        effects = options.fitted_effects ? fit.effect_modes : new_effects(p, rng);
+        effects = options.fitted_effects ? fit.effect_modes : new_effects(p, rng, fit.effect_modes);
     }
     draw_outcomes(p, *plan, fit.theta, rng, columns, weighted ? &rows->row_of : nullptr, effects);
     for (const SimulationPlan::Outcome& o : plan->outcomes) {

@@ -64,7 +64,12 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
 
 // New spherical random effects z ~ N(0, I), from a stream of `rng` that no
 // outcome's draws use; each coordinate its own, so the draws do not depend
-// on the order they are made in.
-Eigen::VectorXd new_effects(const Problem::Impl& p, const rt::Rng& rng);
+// on the order they are made in. A profiled group parameter's coordinates
+// (rt::Effect::profiled) are estimates, not draws: they keep `modes`'.
+Eigen::VectorXd new_effects(const Problem::Impl& p, const rt::Rng& rng, const Eigen::VectorXd& modes);
+
+// `modes` with the spherical effects at 0 when `population` (the
+// population level), the profiled group parameters at their estimates.
+Eigen::VectorXd profiled_at_modes(const Problem::Impl& p, const Eigen::VectorXd& modes, bool population);
 
 }  // namespace mlec

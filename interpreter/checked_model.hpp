@@ -206,11 +206,15 @@ struct RandomEffect {
     std::vector<int> coefficients{};
 };
 
-// A parameter integrated out of the likelihood (REML's fixed effects,
-// interp::integrate_fixed_effects): a flat effect of one level, no longer a
-// coordinate of theta. Its estimate is its conditional mode given theta (for
-// a linear mixed model the GLS estimate), its standard error the square
-// root of H^-1's entry there (conditional on theta, as lmer's).
+// A parameter that is no coordinate of theta but a flat effect (one
+// coordinate of z): integrated out of the likelihood (REML's fixed effects,
+// interp::integrate_fixed_effects: its estimate is its conditional mode
+// given theta, for a linear mixed model the GLS estimate, its standard error
+// the square root of H^-1's entry there, conditional on theta, as lmer's),
+// or profiled out (a group parameter's entry, interp::
+// profile_group_parameters: its estimate the maximum over it given theta,
+// its standard error the full inverse Hessian's, theta's uncertainty
+// included).
 struct IntegratedParameter {
     std::string name;
     Span first_use;
@@ -218,6 +222,7 @@ struct IntegratedParameter {
     int z = -1;          // its coordinate of z
     std::size_t at = 0;  // its place among the parameters' estimates, as declared
     bool implicit = false;
+    bool profiled = false;
 };
 
 struct CheckedModel {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "interpreter/leave_theta.hpp"
+
 namespace mlec::interp {
 
 namespace {
@@ -142,35 +144,15 @@ private:
     }
 
     // The graph's parameters become flat effects; theta, the parameters
-    // and the estimands lose them, and the rest are renumbered.
+    // and the estimands lose them (interp::leave_theta).
     void integrate() {
-        std::vector<int> which, renumbered(k_, -1);
-        for (std::size_t i = 0, kept = 0; i < k_; ++i) {
-            if (mean_[i]) which.push_back(static_cast<int>(i));
-            else renumbered[i] = static_cast<int>(kept++);
-        }
-        const std::vector<int> effects = m_.graph.integrate_parameters(which);
-        std::vector<Estimand> estimands;
-        for (std::size_t at = 0; at < m_.estimands.size(); ++at) {
-            Estimand e = m_.estimands[at];
-            const auto c = static_cast<std::size_t>(std::max(e.coordinate, 0));
-            if (e.derived || e.coordinate < 0 || !mean_[c]) {
-                if (e.coordinate >= 0) e.coordinate = renumbered[c];
-                estimands.push_back(std::move(e));
-                continue;
-            }
-            const auto j =
-                static_cast<std::size_t>(std::find(which.begin(), which.end(), e.coordinate) - which.begin());
-            const int effect = effects[j];
-            m_.integrated.push_back(IntegratedParameter{e.name, m_.parameters[c].first_use, effect,
-                                                        m_.graph.effects()[static_cast<std::size_t>(effect)].first, at,
-                                                        e.implicit});
-        }
-        m_.estimands = std::move(estimands);
-        std::vector<ParameterInfo> parameters;
+        std::vector<int> which, z_of(k_, -1);
         for (std::size_t i = 0; i < k_; ++i)
-            if (!mean_[i]) parameters.push_back(std::move(m_.parameters[i]));
-        m_.parameters = std::move(parameters);
+            if (mean_[i]) which.push_back(static_cast<int>(i));
+        const std::vector<int> effects = m_.graph.integrate_parameters(which);
+        for (std::size_t j = 0; j < which.size(); ++j)
+            z_of[static_cast<std::size_t>(which[j])] = m_.graph.effects()[static_cast<std::size_t>(effects[j])].first;
+        leave_theta(m_, mean_, z_of, false);
 
         std::string note = "REML: the fixed effects ";
         for (std::size_t j = 0; j < m_.integrated.size(); ++j)

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "interpreter/profiled_groups.hpp"
 #include "interpreter/reml.hpp"
 #include "problem/distributed.hpp"
 #include "problem/group_terms.hpp"
@@ -195,10 +196,12 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
     p.total_rows = p.rows;
     problem::set_aside_missing_lags(p);
     p.workspace.evaluator = make_evaluator(p, p.columns);
+    const bool profiled = !p.model.integrated.empty() && p.model.integrated.front().profiled;
     if (!p.model.graph.effects().empty()) {
         // The Laplace approximation's exact gradient chains every op's third
-        // partials; an op without them would make it wrong, silently.
-        if (const std::string_view op = p.evaluator().missing_third_partials(); !op.empty()) {
+        // partials; an op without them would make it wrong, silently. (A
+        // profile's gradient needs none.)
+        if (const std::string_view op = p.evaluator().missing_third_partials(); !op.empty() && !profiled) {
             std::string message = "random effects reach '";
             message.append(op).append(
                 "', whose third derivatives mlec does not have (a distribution function: censoring or "
@@ -208,6 +211,8 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
             return false;
         }
         p.workspace.laplace = std::make_unique<rt::Laplace>(p.evaluator());
+    }
+    if (!p.model.graph.effects().empty() && !profiled) {
         const auto random = p.model.graph.effect_size() - static_cast<int>(p.model.integrated.size());
         std::string note = "the " + std::to_string(random) + " random effects " +
                            (p.model.integrated.empty() ? "are" : "and the fixed effects are") +
@@ -323,6 +328,8 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->threads = options.threads;
     if (cluster) impl->collective = data.impl().collective;
     if (options.reml && !interp::integrate_fixed_effects(impl->model, m.source, diagnostics)) return std::nullopt;
+    // (on one machine: a distributed fit keeps them in theta)
+    if (!options.reml && !cluster) interp::profile_group_parameters(impl->model);
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
     if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;

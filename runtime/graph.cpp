@@ -99,29 +99,16 @@ int Graph::add_effect(int index, int levels) {
     return push(std::move(n));
 }
 
-std::vector<int> Graph::integrate_parameters(const std::vector<int>& integrated) {
-    std::vector<int> renumbered(static_cast<std::size_t>(parameter_count_), -1);
-    std::vector<int> effect_of(static_cast<std::size_t>(parameter_count_), -1);
-    std::vector<int> out;
-    for (int i = 0, kept = 0; i < parameter_count_; ++i) {
-        if (std::binary_search(integrated.begin(), integrated.end(), i)) {
-            effect_of[static_cast<std::size_t>(i)] = static_cast<int>(effects_.size());
-            out.push_back(static_cast<int>(effects_.size()));
-            effects_.push_back(Effect{-1, 1, effect_size(), true});
-        } else {
-            renumbered[static_cast<std::size_t>(i)] = kept++;
-        }
-    }
+void Graph::remove_parameters(const std::vector<bool>& removed, const std::vector<Node>& replace) {
+    std::vector<int> renumbered(removed.size(), -1);
+    int kept = 0;
+    for (std::size_t i = 0; i < removed.size(); ++i)
+        if (!removed[i]) renumbered[i] = kept++;
     for (Node& n : nodes_) {
         if (n.kind == NodeKind::parameter) {
             const auto old = static_cast<std::size_t>(n.parameter);
-            if (effect_of[old] >= 0) {
-                n.kind = NodeKind::effect;
-                n.effect = effect_of[old];
-                n.parameter = -1;
-                n.row_invariant = false;
-                n.deps.clear();
-                n.effects = {n.effect};
+            if (removed[old]) {
+                n = replace[old];
             } else {
                 n.parameter = renumbered[old];
                 n.deps = {n.parameter};
@@ -130,10 +117,55 @@ std::vector<int> Graph::integrate_parameters(const std::vector<int>& integrated)
             inherit(n);  // (inputs precede their users)
         }
     }
-    parameter_count_ -= static_cast<int>(integrated.size());
+    parameter_count_ = kept;
     index_.clear();
     for (std::size_t id = 0; id < nodes_.size(); ++id)
         if (nodes_[id].kind != NodeKind::effect) index_.emplace(key_of(nodes_[id]), static_cast<int>(id));
+}
+
+namespace {
+
+Node effect_node(int effect) {
+    Node n;
+    n.kind = NodeKind::effect;
+    n.effect = effect;
+    n.row_invariant = false;
+    n.effects = {effect};
+    return n;
+}
+
+}  // namespace
+
+std::vector<int> Graph::integrate_parameters(const std::vector<int>& integrated) {
+    std::vector<bool> removed(static_cast<std::size_t>(parameter_count_), false);
+    std::vector<Node> replace(removed.size());
+    std::vector<int> out;
+    for (int i : integrated) {
+        const int effect = static_cast<int>(effects_.size());
+        effects_.push_back(Effect{-1, 1, effect_size(), true});
+        removed[static_cast<std::size_t>(i)] = true;
+        replace[static_cast<std::size_t>(i)] = effect_node(effect);
+        out.push_back(effect);
+    }
+    remove_parameters(removed, replace);
+    return out;
+}
+
+std::vector<int> Graph::select_effects(const std::vector<int>& selects) {
+    std::vector<bool> removed(static_cast<std::size_t>(parameter_count_), false);
+    std::vector<Node> replace(removed.size());  // (default: the constant 0)
+    std::vector<int> out;
+    for (int id : selects) {
+        Node& select = nodes_[static_cast<std::size_t>(id)];
+        const int effect = static_cast<int>(effects_.size());
+        const int levels = static_cast<int>(select.inputs.size()) - 1;
+        effects_.push_back(Effect{select.inputs[0], levels, effect_size(), true, true});
+        for (std::size_t k = 1; k < select.inputs.size(); ++k)
+            removed[static_cast<std::size_t>(node(select.inputs[k]).parameter)] = true;
+        select = effect_node(effect);
+        out.push_back(effect);
+    }
+    remove_parameters(removed, replace);
     return out;
 }
 

@@ -55,6 +55,9 @@ struct Effect {
     // Spherical effects have the prior N(0, 1); a flat one has none (the
     // Laplace approximation integrates it against Lebesgue measure).
     bool flat = false;
+    // A flat effect that is maximized over, not integrated: group
+    // parameters profiled out (Graph::select_effects).
+    bool profiled = false;
 };
 
 class Graph {
@@ -75,6 +78,12 @@ public:
     // order (0, 1, ...), and every node's dependencies follow. Returns the
     // new effects' ids. For REML, which integrates the fixed effects out.
     std::vector<int> integrate_parameters(const std::vector<int>& integrated);
+    // Turns each node of `selects` — select(index, p_1, ..., p_K) of
+    // parameters p_k that nothing else uses — into a profiled effect of K
+    // levels read by `index`, in place: the parameters leave theta as
+    // above, their dead nodes become constants. Returns the new effects'
+    // ids. For group parameters profiled out (interp::profile_group_parameters).
+    std::vector<int> select_effects(const std::vector<int>& selects);
 
     // A term, with `multiplier` (a node of data only; -1: none) in place of
     // the weight for this term alone: a group-level term (`target += ...
@@ -106,6 +115,11 @@ private:
     // `node` itself, or the identical node added before.
     int add_shared(Node node);
     void inherit(Node& op) const;
+    // Removes the parameters `removed` from theta: the others renumbered in
+    // their order, the removed ones' nodes replaced by `replace` (an effect
+    // or a constant), every node's dependencies recomputed and the
+    // hash-consing index rebuilt.
+    void remove_parameters(const std::vector<bool>& removed, const std::vector<Node>& replace);
 
     std::vector<Node> nodes_;
     std::vector<int> terms_;

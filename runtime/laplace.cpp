@@ -53,7 +53,11 @@ Laplace::Laplace(Evaluator& evaluator)
     : evaluator_(evaluator), prior_(prior_diagonal(evaluator.graph())),
       flat_count_(static_cast<double>((prior_.array() == 0).count())),
       factor_(evaluator.effect_pattern(), std::vector<double>(prior_.begin(), prior_.end())),
-      z_(Eigen::VectorXd::Zero(evaluator.effects().size())) {}
+      z_(Eigen::VectorXd::Zero(evaluator.effects().size())) {
+    const auto& effects = evaluator.graph().effects();
+    profile_ =
+        !effects.empty() && std::all_of(effects.begin(), effects.end(), [](const Effect& e) { return e.profiled; });
+}
 
 double Laplace::inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z) {
     evaluator_.set_effects(z);
@@ -142,6 +146,7 @@ double Laplace::value(const Eigen::VectorXd& theta) {
     double f = 0;
     status_ = minimize(theta, f);
     if (status_ != InnerStatus::converged) return std::numeric_limits<double>::infinity();
+    if (profile_) return f;
     return f + 0.5 * factor_.log_determinant() - 0.5 * flat_count_ * std::log(2 * std::numbers::pi);
 }
 
@@ -189,6 +194,12 @@ Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
     return out;
 }
 
+Eigen::MatrixXd Laplace::solve(const Eigen::MatrixXd& b) const {
+    Eigen::MatrixXd out(b.rows(), b.cols());
+    for (Eigen::Index j = 0; j < b.cols(); ++j) out.col(j) = factor_.solve(b.col(j));
+    return out;
+}
+
 Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
     const Eigen::MatrixXd columns = inverse_columns(z);
     Eigen::MatrixXd out(columns.cols(), columns.cols());
@@ -199,6 +210,10 @@ Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
 double Laplace::value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     const double l = value(theta);
     if (!std::isfinite(l)) return l;
+    if (profile_) {
+        gradient = gradient_theta_;
+        return l;
+    }
     const std::vector<double> p = factor_.selected_inverse();
     evaluator_.set_effects(z_);
     Eigen::VectorXd phi_theta, phi_z;

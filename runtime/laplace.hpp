@@ -19,6 +19,11 @@
 //     L(theta) = F(theta, z_hat) + 1/2 log det H - (p/2) log(2 pi),
 // for a linear mixed model exactly the REML criterion (the ML one plus
 // 1/2 log det(X'V^-1 X) - (p/2) log(2 pi), as lme4's and glmmTMB's).
+//
+// When every effect is profiled (rt::Effect::profiled: group parameters
+// maximized over, interp::profile_group_parameters), L is the profile
+// likelihood's NLL, min_z NLL(theta, z): no prior, no log det, and its
+// gradient is dNLL/dtheta at z_hat (the envelope theorem: dNLL/dz = 0 there).
 #pragma once
 
 #include <Eigen/Core>
@@ -70,6 +75,11 @@ public:
     // coordinates `z` (by solves: the entries off H's pattern too), and
     // their block.
     Eigen::MatrixXd inverse_columns(const std::vector<int>& z) const;
+    // H^-1 B for the last factored H.
+    Eigen::MatrixXd solve(const Eigen::MatrixXd& b) const;
+    // H_z,theta at the modes of the last value() (effect_size x parameters).
+    const Eigen::MatrixXd& cross() const { return derivatives_.ztheta; }
+    bool profile() const { return profile_; }
     Eigen::MatrixXd inverse_block(const std::vector<int>& z) const;
     int inner_iterations() const { return iterations_; }
 
@@ -85,6 +95,7 @@ private:
     Evaluator& evaluator_;
     Eigen::VectorXd prior_;  // D's diagonal
     double flat_count_ = 0;  // p, the flat effects
+    bool profile_ = false;   // every effect profiled
     EffectFactor factor_;
     Eigen::VectorXd z_;
     // The sweep at z_hat: F's gradient in theta and the derivatives in z.
