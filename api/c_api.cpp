@@ -548,6 +548,16 @@ int mlec_fit_at_zero(const mlec_fit* fit, size_t i) {
     return e && e->at_zero ? 1 : 0;
 }
 
+int mlec_fit_at_boundary(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->at_boundary ? 1 : 0;
+}
+
+int mlec_fit_not_identified(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->not_identified ? 1 : 0;
+}
+
 int mlec_fit_fixed(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);
     return e && e->fixed ? 1 : 0;
