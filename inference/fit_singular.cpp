@@ -613,11 +613,15 @@ std::optional<Eigen::VectorXd> report_unit_cpc(FitContext& c, const SingularHold
                   " multiple of " + earlier + ", and the fit is the model's with that constraint; " + name +
                   " has no standard error on its boundary" + interval;
     } else {
+        std::string given;
+        for (std::size_t m = 0; m < at.j; ++m)
+            given.append(m == 0 ? "" : m + 1 == at.j ? " and " : ", ").append(effects[b.first + m].name);
         message = "the correlation matrix of " + term_of(c, b.first) +
                   " is estimated singular (a singular fit): the partial correlation of " + effect_i + " and " +
-                  effects[b.first + at.j].name + " given the effects before " + effects[b.first + at.j].name + " is " +
-                  bound + ", so " + effect_i + "[" + column + "] is a linear combination of " + earlier +
-                  ", and the fit is the model's with that constraint";
+                  effects[b.first + at.j].name + " given " + given + " is " + bound + ", so " + effect_i + "[" +
+                  column + "] is a linear combination of " + earlier +
+                  ", and the fit is the model's with that constraint; no correlation is +-1 itself, and their "
+                  "standard errors hold with that constraint";
     }
     // Correlations the constraint puts at +-1 with it (R[2,3] = R[1,2] R[1,3]
     // when both are +-1) are on the boundary too, determined by the others.

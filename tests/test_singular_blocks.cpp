@@ -71,6 +71,47 @@ std::string balanced_rows(std::uint64_t seed, double k, double k2 = 0, int group
     return csv.str();
 }
 
+// Rank 2: y = 1 + 0.5 x + 0.2 x2 + a_g + b_g x + (0.5 a_g - 0.8 b_g) x2 + e,
+// a_g ~ N(0, 1), b_g ~ N(0, 0.7^2), nine x in [-1.5, 1.5], e orthogonal to
+// (1, x, x2) in each of 20 groups: the groups' least-squares coefficients
+// span a plane.
+std::string rank_two_rows(std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    constexpr std::size_t per_group = 9;
+    std::vector<double> x(per_group), x2(per_group);
+    double xx = 0, mean_square = 0, x2x2 = 0;
+    for (std::size_t i = 0; i < per_group; ++i) {
+        x[i] = -1.5 + 3.0 * static_cast<double>(i) / (per_group - 1);
+        xx += x[i] * x[i];
+        mean_square += x[i] * x[i] / per_group;
+    }
+    for (std::size_t i = 0; i < per_group; ++i) {
+        x2[i] = x[i] * x[i] - mean_square;
+        x2x2 += x2[i] * x2[i];
+    }
+    std::ostringstream csv;
+    csv.precision(17);
+    csv << "y,x,x2,g\n";
+    for (int g = 1; g <= 20; ++g) {
+        const double a = normal(rng), b = 0.7 * normal(rng);
+        std::vector<double> e(per_group);
+        double mean = 0, ex = 0, ex2 = 0;
+        for (double& v : e) v = normal(rng);
+        for (std::size_t i = 0; i < per_group; ++i) {
+            mean += e[i] / per_group;
+            ex += e[i] * x[i];
+            ex2 += e[i] * x2[i];
+        }
+        for (std::size_t i = 0; i < per_group; ++i) {
+            const double ei = e[i] - mean - ex / xx * x[i] - ex2 / x2x2 * x2[i];
+            csv << 1 + 0.5 * x[i] + 0.2 * x2[i] + a + b * x[i] + (0.5 * a - 0.8 * b) * x2[i] + ei << "," << x[i] << ","
+                << x2[i] << "," << g << "\n";
+        }
+    }
+    return csv.str();
+}
+
 const std::string correlated =
     "param b0, b1, sa > 0, sb > 0, sigma > 0\n"
     "param R corr[2]\n"
@@ -230,6 +271,36 @@ TEST_CASE("three effects on a line give a correlation matrix of rank 1 and the o
             CHECK(estimate(r, "sc").estimate ==
                   Approx(std::abs(estimate(reduced, "k2").estimate) * estimate(reduced, "sa").estimate).epsilon(1e-5));
         }
+}
+
+TEST_CASE("a third effect that is a combination of two gives a partial correlation of +-1 and the two-effect fit") {
+    // (c = k a + m b: CPC_32 = +-1, no single correlation +-1)
+    const std::string two =
+        "param b0, b1, b2, sa > 0, sb > 0, sigma > 0, k, m\n"
+        "param R corr[2]\n"
+        "random (a, b)[g] ~ multi_normal(0, [sa, sb], R)\n"
+        "y ~ normal(b0 + b1*x + b2*x2 + a[g] + b[g]*x + (k*a[g] + m*b[g])*x2, sigma)\n";
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+        INFO("seed " << seed);
+        const std::string csv = rank_two_rows(seed);
+        const mlec::FitResult r = fit(three, csv);
+        const mlec::FitResult reduced = fit(two, csv);
+        INFO(mlec::text_report(r));
+        INFO(mlec::text_report(reduced));
+        REQUIRE(reduced.status == mlec::FitStatus::converged);
+        REQUIRE(r.status == mlec::FitStatus::converged);
+        CHECK(mlec::exit_code(r) == 0);
+        CHECK(r.log_likelihood == Approx(reduced.log_likelihood).epsilon(0).margin(1e-8));
+        REQUIRE(!r.diagnostics.empty());
+        CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::singular_fit);
+        for (const char* name : {"R[1,2]", "R[1,3]", "R[2,3]"}) {
+            INFO(name);
+            CHECK_FALSE(estimate(r, name).at_boundary);
+            CHECK(std::abs(estimate(r, name).estimate) < 1);
+        }
+        CHECK(estimate(r, "R[1,2]").estimate == Approx(estimate(reduced, "R[1,2]").estimate).epsilon(1e-5));
+        check_same(r, reduced, {"b0", "b1", "b2", "sa", "sb", "sigma"});
+    }
 }
 
 namespace {
