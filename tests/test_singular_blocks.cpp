@@ -383,6 +383,15 @@ TEST_CASE("unit_correlation.csv: the correlation at -1 and its one-sided profile
     REQUIRE(corr.ci_upper);
     CHECK(*corr.ci_lower == -1);
     CHECK(*corr.ci_upper == Approx(e.correlation_interval->second).epsilon(1e-5));
+    // the reports: the JSON's flag, the text's "boundary" in place of a standard error
+    const json j = json::parse(mlec::json_report(r));
+    for (const json& p : j["parameters"])
+        if (p["name"] == "R[1,2]") {
+            CHECK(p["estimate"] == -1);
+            CHECK(p["at_boundary"] == true);
+            CHECK(p["std_error"].is_null());
+        }
+    CHECK(mlec::text_report(r).find("\nR[1,2]            -1   boundary") != std::string::npos);
 }
 
 TEST_CASE("zero_slope.csv: the slope's SD at 0 as lmer estimates it, the correlation not identified") {
@@ -390,4 +399,5 @@ TEST_CASE("zero_slope.csv: the slope's SD at 0 as lmer estimates it, the correla
     check_reference(r, reference("zero_slope.csv"));
     CHECK(estimate(r, "sb").at_zero);
     CHECK(estimate(r, "R[1,2]").not_identified);
+    CHECK(mlec::text_report(r).find("\nR[1,2]           n/a  not identified\n") != std::string::npos);
 }
