@@ -132,6 +132,8 @@ void conditional_modes(FitContext& c);
 // positive multiple of it), of an independent effect (not a correlated
 // block's).
 std::vector<int> random_scale_coordinates(const FitContext& c);
+// ... and those of a correlated block's standard deviations.
+std::vector<int> block_scale_coordinates(const FitContext& c);
 // The coordinates of theta a singular fit holds: SDs at 0, canonical
 // partial correlations (CPCs) of correlated effects at +-1 (`signs`), and
 // the CPCs that those leave without effect on the likelihood (or that the

@@ -446,6 +446,16 @@ std::vector<int> random_scale_coordinates(const FitContext& c) {
     return out;
 }
 
+std::vector<int> block_scale_coordinates(const FitContext& c) {
+    const std::vector<int> position = positions(c);
+    std::vector<int> out;
+    for (const Block& b : blocks_of(c))
+        for (int sd : b.sd)
+            if (sd >= 0 && position[static_cast<std::size_t>(sd)] >= 0)
+                add_once(out, position[static_cast<std::size_t>(sd)]);
+    return out;
+}
+
 SingularHolds singular_holds(FitContext& c, const optim::OptimizeResult& opt) {
     const std::vector<Candidate> found = candidates(c, opt);
     SingularHolds all;

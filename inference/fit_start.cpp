@@ -188,7 +188,9 @@ optim::OptimizeResult escape_zero_scales(FitContext& c, optim::OptimizeResult op
         again.evaluations += opt.evaluations;
         if (better_run(again, opt)) opt = std::move(again);
     };
-    for (int k : random_scale_coordinates(c)) {
+    std::vector<int> scales = random_scale_coordinates(c);
+    for (int k : block_scale_coordinates(c)) scales.push_back(k);
+    for (int k : scales) {
         if (opt.x[k] < c.start[k] - fallen) {
             Eigen::VectorXd from = opt.x;
             from[k] = c.start[k];
