@@ -288,12 +288,22 @@ UpperEnd upper_end(FitContext& c, int coordinate, const std::function<double(dou
         if (dev < -2 * optim::rounding_level(c.nll)) out.better = x;
         return dev;
     };
+    // Closer to the boundary than the search went, a maximum above the
+    // boundary's may hide (a dip of the deviance below 0 between 0 and the
+    // cutoff, such as a correlation at 1 beside an SD's 0): 8 halvings of
+    // the nearest point looked at.
+    const auto look_closer = [&] {
+        double nearest = limit;
+        for (const auto& [at, dev] : out.curve) nearest = std::min(nearest, at);
+        for (int i = 0; i < 8 && !out.better && nearest < limit; ++i) deviance(nearest /= 2);
+    };
     double below = 0, above = std::min(from, limit / 2);
     double d = deviance(above);
     for (int i = 0; i < 64 && std::isfinite(d) && !out.better && d < cutoff; ++i) {
         if (above == limit) {
             // (within the cutoff over the whole range: the interval is it)
-            out.bound = limit;
+            look_closer();
+            if (!out.better) out.bound = limit;
             std::sort(out.curve.begin(), out.curve.end());
             return out;
         }
@@ -317,7 +327,8 @@ UpperEnd upper_end(FitContext& c, int coordinate, const std::function<double(dou
         (d < cutoff ? below : above) = middle;
     }
     if (!std::isfinite(d)) out.reason = "the profile's optimizer did not converge";
-    else if (!out.better) out.bound = below == 0 ? 0.0 : std::sqrt(below * above);
+    else if (!out.better) look_closer();
+    if (std::isfinite(d) && !out.better) out.bound = below == 0 ? 0.0 : std::sqrt(below * above);
     std::sort(out.curve.begin(), out.curve.end());
     return out;
 }
