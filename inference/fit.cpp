@@ -188,6 +188,10 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
 
     if (opt.status != optim::OptimizeStatus::cancelled && may_diverge(c, opt)) {
         if (auto divergence = inference::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_setup())) {
+            // (a variance component running to its boundary is an estimate there)
+            if (from.holds.empty())
+                if (SingularHolds holds = boundary_divergence(c, opt, divergence->direction); !holds.empty())
+                    return singular_fit(problem, options, c, opt, std::move(holds), better);
             report_divergence(c, *divergence);
             report_singular(c, from.holds);
             return r;

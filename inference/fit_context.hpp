@@ -150,6 +150,11 @@ struct SingularHolds {
 // better than a factor 20 in s, or +-3 in atanh(CPC)) where holding them
 // fits as well, for a refit that holds them (hold_on_boundary); empty if none.
 SingularHolds singular_holds(FitContext& c, const optim::OptimizeResult& opt);
+// When the divergence probes found `direction` (in probe units) and every
+// coordinate that moves along it is an SD going to 0 or a CPC going to
+// +-1 (a boundary the first fit did not come near enough to be a
+// candidate), those as holds, if they fit as well; empty otherwise.
+SingularHolds boundary_divergence(FitContext& c, const optim::OptimizeResult& opt, const Eigen::VectorXd& direction);
 void hold_on_boundary(ParameterValues& values, const SingularHolds& holds);
 // In the refit, after fill_estimates: per estimand, false for those the
 // holds leave without a delta-method standard error (a correlation at +-1,

@@ -46,6 +46,7 @@
 #include <limits>
 
 #include "inference/fit_context.hpp"
+#include "inference/fit_thresholds.hpp"
 #include "optim/fixed_coordinates.hpp"
 #include "report/number_format.hpp"
 
@@ -481,6 +482,49 @@ SingularHolds singular_holds(FitContext& c, const optim::OptimizeResult& opt) {
         if (fits_as_well(c, opt, with)) kept = std::move(with);
     }
     return kept;
+}
+
+SingularHolds boundary_divergence(FitContext& c, const optim::OptimizeResult& opt, const Eigen::VectorXd& direction) {
+    // (a coordinate whose share of the direction is below 5% is along for
+    // the ride, FitThresholds::direction_share)
+    const double largest = direction.cwiseAbs().maxCoeff();
+    const auto moves = [&](int k) { return std::abs(direction[k]) >= FitThresholds::direction_share * largest; };
+    const std::vector<int> position = positions(c);
+    const auto at = [&](int theta_coordinate) {
+        return theta_coordinate >= 0 ? position[static_cast<std::size_t>(theta_coordinate)] : -1;
+    };
+    std::vector<bool> explained(static_cast<std::size_t>(c.k), false);
+    SingularHolds holds;
+    for (int k : random_scale_coordinates(c))
+        if (moves(k) && direction[k] < 0) {
+            add_to(holds, Candidate{true, c.objective.free_coordinates()[static_cast<std::size_t>(k)], 1, {}});
+            explained[static_cast<std::size_t>(k)] = true;
+        }
+    for (const Block& b : blocks_of(c)) {
+        for (std::size_t m = 0; m < b.sd.size(); ++m) {
+            const int k = at(b.sd[m]);
+            if (k < 0 || !moves(k) || direction[k] > 0) continue;
+            Candidate zero{true, b.sd[m], 1, {}};
+            idle_for_zero_sd(b, m, zero.idle);
+            add_to(holds, zero);
+            explained[static_cast<std::size_t>(k)] = true;
+        }
+        for (std::size_t i = 1; i < b.cpc.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j) {
+                const int k = at(b.cpc[i][j]);
+                if (k < 0 || !moves(k)) continue;
+                // (a CPC made idle by another boundary moves for nothing)
+                explained[static_cast<std::size_t>(k)] = true;
+                if (contains(holds.idle_cpcs, b.cpc[i][j])) continue;
+                Candidate unit{false, b.cpc[i][j], direction[k] > 0 ? 1 : -1, {}};
+                idle_for_unit_cpc(b, i, j, unit.idle);
+                add_to(holds, unit);
+            }
+    }
+    for (int k = 0; k < c.k; ++k)
+        if (moves(k) && !explained[static_cast<std::size_t>(k)]) return {};
+    if (holds.empty() || !fits_as_well(c, opt, holds)) return {};
+    return holds;
 }
 
 void hold_on_boundary(ParameterValues& values, const SingularHolds& holds) {

@@ -401,3 +401,29 @@ TEST_CASE("zero_slope.csv: the slope's SD at 0 as lmer estimates it, the correla
     CHECK(estimate(r, "R[1,2]").not_identified);
     CHECK(mlec::text_report(r).find("\nR[1,2]           n/a  not identified\n") != std::string::npos);
 }
+
+TEST_CASE("a block's SDs written as multiples of parameters give the same singular fit") {
+    const auto model = [](const std::string& sd) {
+        return "param b0, b1, sa > 0, sb > 0, sigma > 0\nparam R corr[2]\nrandom (a, b)[g] ~ multi_normal(0, " + sd +
+               ", R)\ny ~ normal(b0 + b1*x + a[g] + b[g]*x, sigma)\n";
+    };
+    for (const char* data : {"singular.csv", "zero_slope.csv", "unit_correlation.csv"}) {
+        INFO(data);
+        const std::string csv = mlec::test::read_file(mlec::test::source_dir() / "models/mixed" / data);
+        const mlec::FitResult base = fit(model("[sa, sb]"), csv);
+        REQUIRE(base.status == mlec::FitStatus::converged);
+        for (const char* sd : {"[1000*sa, sb]", "[sa, sb/1000]", "[sa, 1000*sb]", "[sqrt(sa), sb]"}) {
+            INFO(sd);
+            const mlec::FitResult r = fit(model(sd), csv);
+            INFO(mlec::text_report(r));
+            REQUIRE(r.status == mlec::FitStatus::converged);
+            CHECK(r.log_likelihood == Approx(base.log_likelihood).epsilon(0).margin(1e-8));
+            CHECK(r.n_params == base.n_params);
+            for (const char* name : {"R[1,2]", "sb"}) {
+                INFO(name);
+                CHECK(estimate(r, name).at_boundary == estimate(base, name).at_boundary);
+                CHECK(estimate(r, name).not_identified == estimate(base, name).not_identified);
+            }
+        }
+    }
+}
