@@ -116,9 +116,9 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
                    std::optional<Eigen::VectorXd>& better);
 
 // The fit with `holds` (random effects' scales the first fit drove to 0,
-// correlations to +-1) held there, from the first fit's start: the divergence probes compare the
-// estimate with the start, and the first fit may have stopped far out on
-// a ray (a separation) that they must see.
+// correlations to +-1) held there, from the first fit's start: the
+// divergence probes compare the estimate with the start, and the first fit
+// may have stopped far out on a ray (a separation) that they must see.
 FitResult singular_fit(const Problem& problem, const FitOptions& options, const FitContext& first,
                        const optim::OptimizeResult& opt, SingularHolds holds, std::optional<Eigen::VectorXd>& better) {
     FitResult r = fit_from(problem, options, FitStart{first.full(first.start), std::move(holds), opt}, better);

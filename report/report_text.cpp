@@ -46,11 +46,10 @@ void print_rows(std::ostringstream& out, const std::vector<std::vector<std::stri
 
 // A diverging parameter shows where it goes, never a number; a fixed one
 // its value and "fixed" where an estimated one has its standard error, a
-// standard deviation estimated at 0 or a correlation at +-1 "boundary"
+// standard deviation estimated at 0 or a correlation at +-1 "boundary",
 // and a correlation left without an estimate "not identified"
-// (singular_fit); an
-// estimate conditional on the diverging ones' limit is marked '*'
-// (limit_footnote).
+// (singular_fit); an estimate conditional on the diverging ones' limit is
+// marked '*' (limit_footnote).
 void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
                  const char* label) {
     const int ci_percent = static_cast<int>(std::lround(confidence * 100));

@@ -355,8 +355,7 @@ enum class DiagnosticKind {
     domain_edge,            // every step that would raise the likelihood leaves its domain
     exact_fit,              // a normal scale at the rounding level of the outcome: the data fitted exactly
     gradient_check,         // the exact gradient against finite differences (FitOptions::check_gradient)
-    singular_fit,  // a random effect's SD estimated at 0, or a correlation of random effects at +-1 (the bound is the
-                   // estimate)
+    singular_fit,           // an SD of random effects at 0, or their correlation at +-1 (the bound is the estimate)
 };
 
 std::string_view to_string(DiagnosticKind kind);
