@@ -334,6 +334,20 @@ UpperEnd upper_end(FitContext& c, int coordinate, const std::function<double(dou
     return out;
 }
 
+// No standard error, interval, profile or bootstrap: a boundary entry's.
+void clear_errors(ParameterEstimate& e) {
+    e.std_error.reset();
+    e.z.reset();
+    e.p_value.reset();
+    e.ci_lower.reset();
+    e.ci_upper.reset();
+    e.ci_lower_open = e.ci_upper_open = false;
+    e.profile.clear();
+    e.boot_lower.reset();
+    e.boot_upper.reset();
+    e.boot_se.reset();
+}
+
 // The `report` quantities that depend on `coordinate` lose their standard
 // errors and intervals: the delta method held it at its bound, as if known,
 // and at a boundary it does not apply. Returns "; the report quantities
@@ -344,14 +358,7 @@ std::string drop_dependent_errors(FitContext& c, int coordinate) {
         const interp::Estimand& est = c.estimands[j];
         const std::vector<int>& deps = c.p.model.graph.node(est.node).deps;
         if (!est.derived || !std::binary_search(deps.begin(), deps.end(), coordinate)) continue;
-        ParameterEstimate& e = c.estimate_of(j);
-        e.std_error.reset();
-        e.z.reset();
-        e.p_value.reset();
-        e.ci_lower.reset();
-        e.ci_upper.reset();
-        e.ci_lower_open = e.ci_upper_open = false;
-        e.profile.clear();
+        clear_errors(c.estimate_of(j));
         names.push_back(est.name);
     }
     if (names.empty()) return {};
@@ -377,19 +384,6 @@ std::optional<std::size_t> effect_with_scale(const FitContext& c, int node) {
     for (std::size_t i = 0; i < effects.size(); ++i)
         if (effects[i].scale_parameter == node) return i;
     return std::nullopt;
-}
-
-void clear_errors(ParameterEstimate& e) {
-    e.std_error.reset();
-    e.z.reset();
-    e.p_value.reset();
-    e.ci_lower.reset();
-    e.ci_upper.reset();
-    e.ci_lower_open = e.ci_upper_open = false;
-    e.profile.clear();
-    e.boot_lower.reset();
-    e.boot_upper.reset();
-    e.boot_se.reset();
 }
 
 std::string list_text(const std::vector<std::string>& names) {
