@@ -556,6 +556,15 @@ int mlec_fit_integrated(const mlec_fit* fit, size_t i) {
 }
 
 int mlec_fit_reml(const mlec_fit* fit) { return fit && fit->result.reml ? 1 : 0; }
+int mlec_fit_at_boundary(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->at_boundary ? 1 : 0;
+}
+
+int mlec_fit_not_identified(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->not_identified ? 1 : 0;
+}
 
 int mlec_fit_fixed(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);

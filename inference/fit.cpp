@@ -106,27 +106,23 @@ void gradient_check_diagnostics(FitContext& c) {
             .columns = {}});
 }
 
-// Identified, every one: the covariance is the Hessian's inverse.
-std::vector<bool> all(std::size_t n) { return std::vector<bool>(n, true); }
-
 // Where a fit starts, and what it holds beyond FitOptions::fixed.
 struct FitStart {
     std::optional<Eigen::VectorXd> theta;  // theta; none: the start values
-    std::vector<int> zero_scales;          // theta's coordinates held at 0 (a singular fit)
+    SingularHolds holds;                   // theta's coordinates held on a boundary (a singular fit)
     optim::OptimizeResult before;          // a run before this fit's (its iterations count too)
 };
 
 FitResult fit_from(const Problem& problem, const FitOptions& options, const FitStart& from,
                    std::optional<Eigen::VectorXd>& better);
 
-// The fit with `zeros` (random effects' scales the first fit drove to 0)
-// held at 0, from the first fit's start: the divergence probes compare the
-// estimate with the start, and the first fit may have stopped far out on
-// a ray (a separation) that they must see.
+// The fit with `holds` (random effects' scales the first fit drove to 0,
+// correlations to +-1) held there, from the first fit's start: the
+// divergence probes compare the estimate with the start, and the first fit
+// may have stopped far out on a ray (a separation) that they must see.
 FitResult singular_fit(const Problem& problem, const FitOptions& options, const FitContext& first,
-                       const optim::OptimizeResult& opt, std::vector<int> zeros,
-                       std::optional<Eigen::VectorXd>& better) {
-    FitResult r = fit_from(problem, options, FitStart{first.full(first.start), std::move(zeros), opt}, better);
+                       const optim::OptimizeResult& opt, SingularHolds holds, std::optional<Eigen::VectorXd>& better) {
+    FitResult r = fit_from(problem, options, FitStart{first.full(first.start), std::move(holds), opt}, better);
     r.trace.insert(r.trace.begin(), first.r.trace.begin(), first.r.trace.end());
     return r;
 }
@@ -147,7 +143,7 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
     if (!valid)
         values = ParameterValues{
             std::vector<bool>(static_cast<std::size_t>(problem.dimension()), false), problem.start(), {}};
-    else hold_at_zero(*values, from.zero_scales);
+    else hold_on_boundary(*values, from.holds);
     FitContext c(problem, options, r, *values);
     describe_problem(c.p, r);
     if (!valid) {
@@ -187,14 +183,18 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
     }
     c.evaluate_at_estimate();
     polish_near_flat(c, opt);
-    if (from.zero_scales.empty() && opt.status != optim::OptimizeStatus::cancelled)
-        if (std::vector<int> zeros = zero_scales(c, opt); !zeros.empty())
-            return singular_fit(problem, options, c, opt, std::move(zeros), better);
+    if (from.holds.empty() && opt.status != optim::OptimizeStatus::cancelled)
+        if (SingularHolds holds = singular_holds(c, opt); !holds.empty())
+            return singular_fit(problem, options, c, opt, std::move(holds), better);
 
     if (opt.status != optim::OptimizeStatus::cancelled && may_diverge(c, opt)) {
         if (auto divergence = inference::find_divergence(c.objective, c.theta, c.start, c.curvature, c.probe_setup())) {
+            // (a variance component running to its boundary is an estimate there)
+            if (from.holds.empty())
+                if (SingularHolds holds = boundary_divergence(c, opt, divergence->direction); !holds.empty())
+                    return singular_fit(problem, options, c, opt, std::move(holds), better);
             report_divergence(c, *divergence);
-            report_zero_scales(c, from.zero_scales);
+            report_singular(c, from.holds);
             return r;
         }
     }
@@ -203,7 +203,11 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
     if (!found_maximum(r)) r.aic = r.bic = std::numeric_limits<double>::quiet_NaN();
     if (r.status == FitStatus::converged) {
         const Eigen::MatrixXd covariance = c.curvature.inverse();
-        standard_errors(c, covariance, all(c.estimands.size()));
+        // (a singular fit's boundary entries get theirs, none, from
+        // report_singular; their rows of the covariance are 0, as a held
+        // parameter's)
+        standard_errors(c, covariance, std::vector<bool>(c.estimands.size(), true));
+        const std::vector<bool> estimable = off_boundary(c, from.holds);
         note_exact_fit(c);
         if (options.bootstrap > 0) {
             std::vector<ParameterEstimate*> targets;
@@ -214,15 +218,14 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
         if (options.ci == CiMethod::profile) {
             std::vector<int> coordinates(static_cast<std::size_t>(c.k));
             for (int i = 0; i < c.k; ++i) coordinates[static_cast<std::size_t>(i)] = i;
-            if (auto at = profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance,
-                                            all(c.estimands.size()))) {
+            if (auto at = profile_intervals(c, c.objective, c.theta, c.nll, coordinates, covariance, estimable)) {
                 better = c.full(*at);
                 return r;
             }
         }
     }
     if (r.status == FitStatus::converged) conditional_modes(c);
-    better = report_zero_scales(c, from.zero_scales);
+    better = report_singular(c, from.holds);
     return r;
 }
 
@@ -280,7 +283,7 @@ int FitContext::coordinate_of(const interp::Estimand& estimand) const {
 bool FitContext::random_scale(const interp::Estimand& est) const {
     if (est.derived || est.coordinate < 0 || est.bounds.lower != 0) return false;
     for (const interp::RandomEffect& e : p.model.random_effects)
-        if (e.scale_node == est.node) return true;
+        if (e.scale_parameter == est.node) return true;
     return false;
 }
 

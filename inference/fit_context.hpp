@@ -149,19 +149,45 @@ void report_profiled_divergence(const Problem& problem, FitResult& r, const std:
 
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
-// with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`), of an
-// independent effect (not a correlated block's).
+// with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`, or a
+// positive multiple of it), of an independent effect (not a correlated
+// block's).
 std::vector<int> random_scale_coordinates(const FitContext& c);
-// After evaluate_at_estimate: the scales among them that `opt` left near 0 (the curvature on log s
-// determines it to no better than a factor 20) where holding them at exactly 0 fits as well: theta's
-// coordinates, for a refit that holds them (hold_at_zero); empty if none.
-std::vector<int> zero_scales(FitContext& c, const optim::OptimizeResult& opt);
-void hold_at_zero(ParameterValues& values, const std::vector<int>& coordinates);
-// In the refit: the zero scales' entries (estimate 0, at_zero, a one-sided
-// profile interval when the fit converged), a singular_fit diagnostic each,
-// and their count in the parameters, AIC and BIC. Returns theta when the
-// profile met a better point than s = 0 (then 0 was no maximum: refit).
-std::optional<Eigen::VectorXd> report_zero_scales(FitContext& c, const std::vector<int>& coordinates);
+// ... and those of a correlated block's standard deviations.
+std::vector<int> block_scale_coordinates(const FitContext& c);
+// The coordinates of theta a singular fit holds: SDs at 0, canonical
+// partial correlations (CPCs) of correlated effects at +-1 (`signs`), and
+// the CPCs that those leave without effect on the likelihood (or that the
+// Cholesky factor of a singular matrix puts at 0), at 0.
+struct SingularHolds {
+    std::vector<int> zero_scales;
+    std::vector<int> unit_cpcs;
+    std::vector<int> signs;
+    std::vector<int> idle_cpcs;
+    bool empty() const { return zero_scales.empty() && unit_cpcs.empty(); }
+};
+// After evaluate_at_estimate: the boundaries `opt` is on its way to (an SD
+// near 0, a CPC near +-1, whose coordinate the curvature determines to no
+// better than a factor 20 in s, or +-3 in atanh(CPC)) where holding them
+// fits as well, for a refit that holds them (hold_on_boundary); empty if none.
+SingularHolds singular_holds(FitContext& c, const optim::OptimizeResult& opt);
+// When the divergence probes found `direction` (in probe units) and every
+// coordinate that moves along it is an SD going to 0 or a CPC going to
+// +-1 (a boundary the first fit did not come near enough to be a
+// candidate), those as holds, if they fit as well; empty otherwise.
+SingularHolds boundary_divergence(FitContext& c, const optim::OptimizeResult& opt, const Eigen::VectorXd& direction);
+void hold_on_boundary(ParameterValues& values, const SingularHolds& holds);
+// In the refit, after fill_estimates: per estimand, false for those the
+// holds leave without a delta-method standard error (a correlation at +-1,
+// or not identified); standard errors and profiles skip them.
+std::vector<bool> off_boundary(FitContext& c, const SingularHolds& holds);
+// In the refit: the boundary entries (an SD 0 and at_zero, a correlation
+// +-1, both at_boundary, with a one-sided profile interval when the fit
+// converged; a correlation of an SD at 0 not_identified, NaN), a
+// singular_fit diagnostic each, and their count in the parameters, AIC and
+// BIC. Returns theta when the profile met a better point than the
+// boundary (then it was no maximum: refit).
+std::optional<Eigen::VectorXd> report_singular(FitContext& c, const SingularHolds& holds);
 
 // Where the scaled Hessian has a nearly flat direction, Newton's steps go
 // on until no step lowers the NLL at working precision: a direction that is

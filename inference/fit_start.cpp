@@ -171,18 +171,44 @@ optim::OptimizeResult escape_flat_directions(FitContext& c, optim::OptimizeResul
 // data's) stops on the way, at a saddle where the likelihood would rise
 // with s. A scale that fell by more than e^20 from its start starts again
 // from there, the other coordinates from where they are, and the better run
-// is kept (at a true optimum at s = 0 the two are the same).
+// is kept (at a true optimum at s = 0 the two are the same). From a start
+// far above the data's (a scale written 1000*s, s started at 1) the
+// optimizer may also have passed a maximum at s > 0 whose likelihood is
+// only a little above s = 0's, and return to it neither way: so the way
+// back up is scanned too, log s in steps of 1 up to e^60 below the start
+// (below that a scale is 0 to the data), the others where they are, and a
+// point better than where the optimizer stopped is started from.
 optim::OptimizeResult escape_zero_scales(FitContext& c, optim::OptimizeResult opt,
                                          const optim::IterationCallback& callback) {
     constexpr double fallen = 20;
-    for (int k : random_scale_coordinates(c)) {
-        if (!(opt.x[k] < c.start[k] - fallen)) continue;
-        Eigen::VectorXd from = opt.x;
-        from[k] = c.start[k];
+    constexpr double scanned = 60;
+    const auto run_from = [&](const Eigen::VectorXd& from) {
         optim::OptimizeResult again = optim::minimize(c.objective, from, c.optimize_options, callback);
         again.iterations += opt.iterations;
         again.evaluations += opt.evaluations;
         if (better_run(again, opt)) opt = std::move(again);
+    };
+    std::vector<int> scales = random_scale_coordinates(c);
+    for (int k : block_scale_coordinates(c)) scales.push_back(k);
+    for (int k : scales) {
+        if (opt.x[k] < c.start[k] - fallen) {
+            Eigen::VectorXd from = opt.x;
+            from[k] = c.start[k];
+            run_from(from);
+        }
+        if (!(opt.x[k] < c.start[k] - 1)) continue;
+        double best = opt.f - optim::rounding_level(opt.f);
+        std::optional<Eigen::VectorXd> from;
+        Eigen::VectorXd probe = opt.x;
+        for (double t = std::max(opt.x[k], c.start[k] - scanned) + 1; t < c.start[k]; t += 1) {
+            probe[k] = t;
+            const double f = c.objective.value(probe);
+            if (f < best) {
+                best = f;
+                from = probe;
+            }
+        }
+        if (from) run_from(*from);
     }
     return opt;
 }

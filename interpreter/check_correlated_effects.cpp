@@ -48,7 +48,8 @@ void Checker::correlated_random(const ast::Statement& s, const ast::Random& r) {
              "'y ~ normal(m + " +
                  r.names[0].name + "[" + r.column.name + "], sigma)'");
     const std::vector<int> sd = correlated_scales(r, call.args[1]);
-    const std::vector<int>& l = correlation_of(r, call.args[2]).cholesky;
+    const ParamEntry& corr = correlation_of(r, call.args[2]);
+    const std::vector<int>& l = corr.cholesky;
     const std::size_t k = r.names.size();
     std::vector<int> z;
     const int block = static_cast<int>(out_.random_effects.size());
@@ -62,7 +63,12 @@ void Checker::correlated_random(const ast::Statement& s, const ast::Random& r) {
             terms.push_back(build_.op(rt::op_mul(), {coefficients.back(), z[j]}));
         }
         randoms_[r.names[m].name].node = build_.sum(terms);
-        out_.random_effects[static_cast<std::size_t>(block) + m].coefficients = std::move(coefficients);
+        RandomEffect& entry = out_.random_effects[static_cast<std::size_t>(block) + m];
+        entry.coefficients = std::move(coefficients);
+        for (std::size_t j = 0; j < m; ++j) {
+            entry.cpc_coordinates.push_back(corr.cpc_coordinates[m * k + j]);
+            entry.correlation_estimands.push_back(corr.correlation_estimands[m * k + j]);
+        }
     }
 }
 

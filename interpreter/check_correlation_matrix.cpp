@@ -96,6 +96,9 @@ Checker::ParamEntry Checker::corr_parameter(const ast::ParamDecl& d) {
         for (int i = j + 1; i < k; ++i)
             x[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = coordinate(
                 "atanh(cpc " + entry_name(name, j + 1, i + 1) + ")", at, true, rt::Bounds{}, "", start[next++], false);
+    std::vector<int> cpc_coordinates(ks * ks, -1);
+    for (std::size_t i = 0; i < ks; ++i)
+        for (std::size_t j = 0; j < i; ++j) cpc_coordinates[i * ks + j] = out_.graph.node(x[i][j]).parameter;
     const int one = build_.constant(1.0);
     // (L[1,1] and the first factor of each product are the constant 1, not
     // multiplied in: for K = 2, R[1,2] is the node tanh(x) itself.)
@@ -111,6 +114,7 @@ Checker::ParamEntry Checker::corr_parameter(const ast::ParamDecl& d) {
         l[i * ks + i] = remaining;
     }
     std::vector<int> r(ks * ks, one);
+    std::vector<int> correlation_estimands(ks * ks, -1);
     for (std::size_t i = 0; i < ks; ++i)
         for (std::size_t j = i + 1; j < ks; ++j) {
             std::vector<int> products;  // R[i,j] = sum_{m<=i} L[i,m] L[j,m]
@@ -120,11 +124,14 @@ Checker::ParamEntry Checker::corr_parameter(const ast::ParamDecl& d) {
             e.name = entry_name(name, static_cast<int>(i) + 1, static_cast<int>(j) + 1);
             e.node = r[i * ks + j];
             e.bounds = rt::Bounds{-1, 1};
+            correlation_estimands[j * ks + i] = static_cast<int>(out_.estimands.size());
             out_.estimands.push_back(std::move(e));
         }
     ParamEntry entry;
     entry.value = Value::matrix(k, k, std::move(r));
     entry.cholesky = std::move(l);
+    entry.cpc_coordinates = std::move(cpc_coordinates);
+    entry.correlation_estimands = std::move(correlation_estimands);
     return entry;
 }
 

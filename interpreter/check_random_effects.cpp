@@ -8,6 +8,8 @@
 // column are two), and u[g] is the node s * z[level of the row]. So s
 // enters only the rows' likelihood, may reach 0 smoothly, and z's N(0, 1)
 // is the Laplace approximation's business, not a term of the graph.
+#include <cmath>
+
 #include "interpreter/checker.hpp"
 #include "runtime/functions.hpp"
 
@@ -63,6 +65,7 @@ int Checker::new_effect(const ast::Statement& s, const ast::Random& r, std::size
     info.effect = out_.graph.node(effect_node).effect;
     info.effect_node = effect_node;
     info.scale_node = scale;
+    info.scale_parameter = scale_parameter(scale);
     info.level_names = levels.names;
     info.block = block;
     info.coefficients = {scale};  // (a correlated block's entries get theirs once L is known)
@@ -122,6 +125,33 @@ void Checker::check_random_scale(int scale, Span span, const std::string& u, con
     if (node.kind == rt::NodeKind::constant && !(node.constant > 0))
         fail(span, "the standard deviation of random effect '" + u + "' is " + format_number(node.constant) +
                        ", but must be positive");
+}
+
+// The parameter s whose 0 makes `scale` 0, when the scale is s times or
+// divided by positive constants, or a positive power of s (1000*s, s/10,
+// sqrt(v), v^0.5): then L(theta) is even in s, s = 0 is the model without
+// the effect, and a singular fit holds s at 0 as it would a bare scale.
+// -1 when the scale is anything else (exp(t) never reaches 0: there a
+// scale running to 0 runs t to -inf, a divergence).
+int Checker::scale_parameter(int scale) const {
+    const auto positive_constant = [this](int id) {
+        const rt::Node& n = out_.graph.node(id);
+        return n.kind == rt::NodeKind::constant && n.constant > 0 && std::isfinite(n.constant);
+    };
+    for (int at = scale;;) {
+        // (a parameter's node is its transform, exp(raw) for s > 0)
+        for (const Estimand& e : out_.estimands)
+            if (e.node == at && e.coordinate >= 0 && !e.derived && e.bounds.lower == 0) return at;
+        const rt::Node& n = out_.graph.node(at);
+        if (n.kind != rt::NodeKind::op) return -1;
+        const std::vector<int>& in = n.inputs;
+        const bool binary = in.size() == 2;
+        if (n.op == &rt::op_mul() && binary && positive_constant(in[0])) at = in[1];
+        else if (n.op == &rt::op_mul() && binary && positive_constant(in[1])) at = in[0];
+        else if ((n.op == &rt::op_div() || n.op == &rt::op_pow()) && binary && positive_constant(in[1])) at = in[0];
+        else if (n.op == &rt::op_sqrt() && in.size() == 1) at = in[0];
+        else return -1;
+    }
 }
 
 // The first use of a random effect in `e`, and where.

@@ -187,7 +187,12 @@ struct RandomEffect {
     Span span;           // the statement
     int effect = -1;     // graph effect id (rt::Graph::effects())
     int effect_node = -1;
-    int scale_node = -1;                   // s, a row-invariant node of parameters and constants
+    int scale_node = -1;  // s, a row-invariant node of parameters and constants
+    // The parameter whose value 0 makes the scale 0: the estimand node of a
+    // parameter with lower bound 0 when the scale is it, a positive constant
+    // multiple of it or a positive power of it (s, 1000*s, s/10, sqrt(v));
+    // -1 otherwise. A singular fit holds it at 0 (inference/fit_singular.cpp).
+    int scale_parameter = -1;
     std::vector<std::string> level_names;  // level k is level_names[k - 1]: "u[subject 308]"
     // Correlated effects (`random (a, b)[g] ~ multi_normal(0, [sa, sb], R)`)
     // share a block: the index in random_effects of the block's first
@@ -204,6 +209,14 @@ struct RandomEffect {
     // and its conditional variance sum_jk c_j c_k (H^-1)_jk, the z's of one
     // level sharing rows and so H's pattern.)
     std::vector<int> coefficients{};
+    // Entry m of a block: the coordinates of theta of the canonical partial
+    // correlations of row m of L, CPC_m1 .. CPC_m,m-1 (interpreter/
+    // check_correlation_matrix.cpp); empty for the first entry and for an
+    // independent effect. A singular fit holds them on the boundary.
+    std::vector<int> cpc_coordinates{};
+    // and the indices in CheckedModel::estimands of the correlations R[1,m],
+    // .., R[m-1,m] of entry m with the block's earlier entries (1-based m).
+    std::vector<int> correlation_estimands{};
 };
 
 // A parameter that is no coordinate of theta but a flat effect (one

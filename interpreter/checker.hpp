@@ -180,6 +180,12 @@ private:
         // A correlation matrix (corr[K]): its Cholesky factor L, K x K row
         // by row (above the diagonal, constant 0 nodes).
         std::vector<int> cholesky{};
+        // Its coordinates: x_ij (i > j) of CPC_ij = tanh(x_ij) at i * K + j,
+        // -1 elsewhere.
+        std::vector<int> cpc_coordinates{};
+        // and at i * K + j (i > j) the index in CheckedModel::estimands of
+        // R[j+1, i+1], whose CPC x_ij is the last it depends on.
+        std::vector<int> correlation_estimands{};
     };
     // A declaration's bounds and start value, as written.
     struct Declared {
@@ -268,6 +274,7 @@ private:
     int random_column(const ast::Random& r);
     int random_scale(const ast::Random& r);
     void check_random_scale(int scale, Span span, const std::string& u, const std::string& example) const;
+    int scale_parameter(int scale) const;
     // ---- check_correlated_effects.cpp ---------------------------------------
     void correlated_random(const ast::Statement& s, const ast::Random& r);
     std::vector<int> correlated_scales(const ast::Random& r, const ast::Expr& sd);

@@ -366,6 +366,18 @@ PYBIND11_MODULE(mlec, m) {
                                    for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.at_zero;
                                    return d;
                                })
+        .def_property_readonly("at_boundary",
+                               [](const Fit& f) {
+                                   py::dict d;  // an SD at 0 or a correlation at +-1 (singular_fit)
+                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.at_boundary;
+                                   return d;
+                               })
+        .def_property_readonly("not_identified",
+                               [](const Fit& f) {
+                                   py::dict d;  // a correlation of an effect whose SD is 0 (singular_fit)
+                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.not_identified;
+                                   return d;
+                               })
         .def_property_readonly("diverging",
                                [](const Fit& f) {
                                    py::dict d;

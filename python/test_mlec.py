@@ -152,6 +152,8 @@ class SingularFitTest(unittest.TestCase):
         self.assertEqual(f.status, "converged")
         assert_close(self, f.log_likelihood, -171.46284995625899)
         self.assertEqual(f.at_zero, {"s": True, "sigma": False, "b0": False, "b1": False})
+        self.assertEqual(f.at_boundary, {"s": True, "sigma": False, "b0": False, "b1": False})
+        self.assertEqual(f.not_identified, {"s": False, "sigma": False, "b0": False, "b1": False})
         self.assertEqual(f.estimates["s"], 0.0)
         self.assertIsNone(f.std_errors["s"])
         self.assertEqual(f.ci["s"][0], 0.0)

@@ -26,7 +26,9 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
     for (std::size_t i = 0; i < list.size(); ++i) {
         const ParameterEstimate& p = list[i];
         o << (i ? "," : "") << "\n    {\"name\": " << report::json_quote(p.name);
-        if (p.diverging) {
+        if (p.not_identified) {
+            o << ", \"estimate\": null, \"not_identified\": true";
+        } else if (p.diverging) {
             o << ", \"estimate\": null, \"diverges_to\": " << report::json_quote(limit_text(p.diverges_to))
               << ", \"last_value\": " << report::json_number(p.last_value);
         } else {
@@ -38,6 +40,8 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         if (p.at_zero) o << ", \"at_zero\": true";
         // Only a fixed effect integrated out by REML has this one.
         if (p.integrated) o << ", \"integrated\": true";
+        // and this one a standard deviation at 0 or a correlation at +-1.
+        if (p.at_boundary) o << ", \"at_boundary\": true";
         o << ", \"std_error\": " << report::json_number(p.std_error) << ", \"z\": " << report::json_number(p.z)
           << ", \"p_value\": " << report::json_number(p.p_value)
           << ", \"ci_lower\": " << report::json_number(p.ci_lower)

@@ -46,9 +46,10 @@ void print_rows(std::ostringstream& out, const std::vector<std::vector<std::stri
 
 // A diverging parameter shows where it goes, never a number; a fixed one
 // its value and "fixed" where an estimated one has its standard error, a
-// standard deviation estimated at 0 "boundary" (singular_fit); an
-// estimate conditional on the diverging ones' limit is marked '*'
-// (limit_footnote).
+// standard deviation estimated at 0 or a correlation at +-1 "boundary",
+// and a correlation left without an estimate "not identified"
+// (singular_fit); an estimate conditional on the diverging ones' limit is
+// marked '*' (limit_footnote).
 void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& estimates, double confidence,
                  const char* label) {
     const int ci_percent = static_cast<int>(std::lround(confidence * 100));
@@ -64,8 +65,13 @@ void print_table(std::ostringstream& out, const std::vector<ParameterEstimate>& 
             rows.push_back({p.name, report::format_digits(p.estimate, 7), "fixed", "", "", "", ""});
             continue;
         }
-        if (p.at_zero) {  // (its interval is the profile's, one-sided, whatever --ci says)
-            rows.push_back({p.name, "0", "boundary", "", "", cell(p.ci_lower), cell(p.ci_upper)});
+        if (p.at_boundary) {  // (its interval is the profile's, one-sided, whatever --ci says)
+            rows.push_back(
+                {p.name, report::format_digits(p.estimate, 7), "boundary", "", "", cell(p.ci_lower), cell(p.ci_upper)});
+            continue;
+        }
+        if (p.not_identified) {
+            rows.push_back({p.name, "n/a", "not identified", "", "", "", ""});
             continue;
         }
         rows.push_back({p.name + (p.conditional_on_limit ? " *" : ""), report::format_digits(p.estimate, 7),

@@ -11,11 +11,15 @@
 // The reference is the model without `random` fitted by the plain
 // likelihood, a path with no Laplace approximation at all.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <functional>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "mlec/mlec.hpp"
 #include "support/bound_model.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -105,6 +109,62 @@ TEST_CASE("groups that repeat the same rows give an SD of 0 and the fit without 
                                return std::make_pair(
                                    x, std::bernoulli_distribution(1 / (1 + std::exp(-x)))(rng) ? 1.0 : 0.0);
                            }));
+        }
+    }
+}
+
+// A scale written as an expression of one parameter that is 0 exactly when
+// the parameter is (a positive multiple, a positive power) is the same
+// model: the same maximum and, at 0, the same singular fit, the parameter
+// held at 0 (interpreter/check_random_effects.cpp, scale_parameter). The
+// data: models/mixed/singular.csv (no group variation: the SD's maximum is
+// 0) and weak_groups.csv (little: above 0).
+TEST_CASE("a scale written as 1000*s, s/1000 or sqrt(v) gives the fit of s itself, singular or not") {
+    const std::vector<std::tuple<std::string, std::function<double(double)>>> scales{
+        {"1000*s", [](double s) { return 1000 * s; }},
+        {"s/1000", [](double s) { return s / 1000; }},
+        {"s*1000", [](double s) { return s * 1000; }},
+        {"sqrt(s)", [](double s) { return std::sqrt(s); }},
+        {"2*s^2", [](double s) { return 2 * s * s; }}};
+    for (const char* data : {"singular.csv", "weak_groups.csv"}) {
+        INFO(data);
+        const std::string csv = mlec::test::read_file(mlec::test::source_dir() / "models/mixed" / data);
+        const auto model = [](const std::string& scale) {
+            return "param s > 0, sigma > 0\nrandom u[g] ~ normal(0, " + scale +
+                   ")\ny ~ normal(b0 + b1*x + u[g], sigma)\n";
+        };
+        const mlec::FitResult base = fit(model("s"), csv);
+        INFO(mlec::text_report(base));
+        REQUIRE(base.status == mlec::FitStatus::converged);
+        const bool singular = std::string(data) == "singular.csv";
+        for (const auto& [scale, of] : scales) {
+            INFO(scale);
+            const mlec::FitResult r = fit(model(scale), csv);
+            INFO(mlec::text_report(r));
+            REQUIRE(r.status == mlec::FitStatus::converged);
+            CHECK(mlec::exit_code(r) == 0);
+            CHECK(r.log_likelihood == Approx(base.log_likelihood).epsilon(0).margin(1e-9));
+            CHECK(r.n_params == base.n_params);
+            REQUIRE(r.diagnostics.size() == base.diagnostics.size());
+            for (std::size_t i = 0; i < r.diagnostics.size(); ++i)
+                CHECK(r.diagnostics[i].kind == base.diagnostics[i].kind);
+            const auto s_of = [](const mlec::FitResult& f) {
+                for (const mlec::ParameterEstimate& p : f.parameters)
+                    if (p.name == "s") return p;
+                FAIL("no s");
+                return f.parameters.front();
+            };
+            const mlec::ParameterEstimate s = s_of(r), s_base = s_of(base);
+            CHECK(s.at_zero == singular);
+            CHECK(s_base.at_zero == singular);
+            CHECK(s.random_scale);
+            CHECK(of(s.estimate) == Approx(s_base.estimate).epsilon(1e-5).margin(1e-12));
+            if (singular) {
+                CHECK(s.estimate == 0);
+                REQUIRE(s.ci_upper);
+                REQUIRE(s_base.ci_upper);
+                CHECK(of(*s.ci_upper) == Approx(*s_base.ci_upper).epsilon(1e-5));
+            }
         }
     }
 }

@@ -208,6 +208,17 @@ int mlec_fit_at_zero(const mlec_fit* fit, size_t i);
 int mlec_fit_integrated(const mlec_fit* fit, size_t i);
 /* 1 when the log-likelihood is the REML one (bound with reml), else 0. */
 int mlec_fit_reml(const mlec_fit* fit);
+/* 1 when the entry is estimated on the boundary of its parameter space (a
+ * singular fit, diagnostic "singular_fit"): a random effect's standard
+ * deviation at 0 (mlec_fit_at_zero is 1 too) or a correlation of correlated
+ * random effects at -1 or 1; it has no standard error, and its interval,
+ * when there is one, is the profile's, one-sided; else 0. */
+int mlec_fit_at_boundary(const mlec_fit* fit, size_t i);
+/* 1 when the entry is a correlation of correlated random effects that a
+ * singular fit leaves without an estimate (one of its effects has standard
+ * deviation 0, so the likelihood does not depend on it): mlec_fit_estimate
+ * is NaN, with no standard error or interval; else 0. */
+int mlec_fit_not_identified(const mlec_fit* fit, size_t i);
 /* 1 when the entry is a parameter held at its value by the options'
  * fixed_names (mlec_fit_estimate is that value; it has no standard error
  * or interval), else 0. */

@@ -321,6 +321,20 @@ struct ParameterEstimate {
     // GLS estimate), the standard error conditional on them, as lmer's, and
     // the interval a Wald interval.
     bool integrated = false;
+    // Estimated on the boundary of its parameter space, where the maximum
+    // is (a singular fit, DiagnosticKind::singular_fit): a random effect's
+    // standard deviation at 0 (at_zero too), or a correlation of correlated
+    // random effects at -1 or 1 (their correlation matrix singular).
+    // `estimate` is the bound and there is no standard error (curvature at a
+    // boundary is not the estimate's precision); the interval, when there is
+    // one, is the profile's, one-sided: [0, ci_upper], [ci_lower, 1] or
+    // [-1, ci_upper].
+    bool at_boundary = false;
+    // A correlation of correlated random effects that a singular fit leaves
+    // without an estimate: one of its two effects has standard deviation 0,
+    // so the likelihood does not depend on it (the singular_fit diagnostic
+    // says which). `estimate` is NaN, with no standard error or interval.
+    bool not_identified = false;
     // A random effect's standard deviation (`random u[g] ~ normal(0, s)`,
     // `param s > 0`): 0 is in its parameter space, on the boundary.
     bool random_scale = false;
@@ -354,7 +368,7 @@ enum class DiagnosticKind {
     domain_edge,            // every step that would raise the likelihood leaves its domain
     exact_fit,              // a normal scale at the rounding level of the outcome: the data fitted exactly
     gradient_check,         // the exact gradient against finite differences (FitOptions::check_gradient)
-    singular_fit,           // a random effect's standard deviation estimated at 0 (the bound is the estimate)
+    singular_fit,           // an SD of random effects at 0, or their correlation at +-1 (the bound is the estimate)
 };
 
 std::string_view to_string(DiagnosticKind kind);

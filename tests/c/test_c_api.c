@@ -508,11 +508,15 @@ static void test_singular_fit(void) {
     CHECK_CLOSE(mlec_fit_log_likelihood(fit), -171.46284995625899, 1e-6);
     const size_t is = fit_index(fit, "s"), ib = fit_index(fit, "b1");
     CHECK(mlec_fit_at_zero(fit, is) == 1 && mlec_fit_at_zero(fit, ib) == 0 && mlec_fit_at_zero(fit, 99) == 0);
+    CHECK(mlec_fit_at_boundary(fit, is) == 1 && mlec_fit_at_boundary(fit, ib) == 0 &&
+          mlec_fit_at_boundary(fit, 99) == 0);
+    CHECK(mlec_fit_not_identified(fit, is) == 0 && mlec_fit_not_identified(fit, 99) == 0);
     CHECK(mlec_fit_estimate(fit, is) == 0 && isnan(mlec_fit_std_error(fit, is)));
     CHECK(mlec_fit_ci_lower(fit, is) == 0);
     CHECK_CLOSE(mlec_fit_ci_upper(fit, is), 0.40566850131383198, 1e-5);
     CHECK_STRING(mlec_fit_diagnostic_kind(fit, 0), "singular_fit");
     CHECK(strstr(mlec_fit_json(fit), "\"at_zero\": true") != NULL);
+    CHECK(strstr(mlec_fit_json(fit), "\"at_boundary\": true") != NULL);
     mlec_fit_free(fit);
     mlec_problem_free(problem);
     mlec_model_free(model);
