@@ -126,6 +126,10 @@ std::optional<std::string> laplace_failure(const Problem::Impl& p);
 // (FitResult::random_effects; inference/conditional_modes.cpp).
 void conditional_modes(FitContext& c);
 
+// After a fit by the Laplace approximation: a laplace_inaccurate diagnostic
+// where it is likely poor (inference/laplace_accuracy.cpp).
+void check_laplace_accuracy(FitContext& c);
+
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
 // with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`), of an

@@ -14,6 +14,7 @@
 #include "problem/group_terms.hpp"
 #include "problem/impl.hpp"
 #include "problem/previous_rows.hpp"
+#include "problem/quadrature.hpp"
 #include "report/number_format.hpp"
 #include "runtime/exact_sum.hpp"
 
@@ -211,6 +212,7 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
                            " random effects are integrated out by the Laplace approximation, with its exact "
                            "gradient; standard errors from central differences of that gradient";
         p.model.notes.push_back(std::move(note));
+        problem::bind_quadrature(p);
     }
     // The first-row rule first: a missing lag would fail a data check
     // with a less helpful message (NaN is in no domain).
@@ -311,6 +313,10 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     const bool drop = options.drop_missing;
     std::optional<interp::CheckedModel> checked = check_against(m, csv, cluster, drop, diagnostics);
     if (!checked) return std::nullopt;
+    if (Diagnostics errors = problem::check_quadrature(m, *checked, options.agq_nodes); !errors.empty()) {
+        diagnostics.insert(diagnostics.end(), errors.begin(), errors.end());
+        return std::nullopt;
+    }
 
     auto impl = std::make_unique<Impl>();
     impl->model_name = m.source.name();
@@ -318,6 +324,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->data_name = csv.name();
     impl->model = std::move(*checked);
     impl->threads = options.threads;
+    impl->agq_nodes = options.agq_nodes;
     if (cluster) impl->collective = data.impl().collective;
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
@@ -386,25 +393,29 @@ const std::vector<std::string>& Problem::notes() const { return impl_->model.not
 // The const members evaluate through the Impl's workspace, the one
 // mutable part of a Problem (problem/impl.hpp says why that is const).
 double Problem::nll(const Eigen::VectorXd& theta) const {
+    if (auto& quadrature = impl().workspace.quadrature) return quadrature->value(theta);
     if (auto& laplace = impl().workspace.laplace) return laplace->value(theta);
     return impl().evaluator().nll(theta);
 }
 
 double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const {
+    if (auto& quadrature = impl().workspace.quadrature) return quadrature->value_gradient(theta, gradient);
     if (auto& laplace = impl().workspace.laplace) return laplace->value_gradient(theta, gradient);
     return impl().evaluator().nll_gradient(theta, gradient);
 }
 
 namespace {
 
-// The Laplace approximation's Hessian in theta: central differences of its
+// The Hessian in theta of the Laplace approximation or adaptive quadrature
+// (`Marginal`: value_gradient): central differences of the
 // exact gradient (its exact Hessian would need fourth derivatives). Each
 // coordinate's step is a thousandth of its own curvature scale 1/sqrt|H_aa|,
 // estimated by a first one-sided difference, so the step follows the
 // parameter's units (a standard error's thousandth: truncation error about
 // 1e-6 of the curvature, rounding about 1e-9); then symmetrized. The modes
 // are left at theta's.
-double laplace_hessian(rt::Laplace& laplace, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
+template <class Marginal>
+double laplace_hessian(Marginal& laplace, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                        Eigen::MatrixXd& hessian) {
     const double f = laplace.value_gradient(theta, gradient);
     const auto k = theta.size();
@@ -443,8 +454,10 @@ double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vector
         return last.nll;
     }
     auto& laplace = impl().workspace.laplace;
-    const double f = laplace ? laplace_hessian(*laplace, theta, gradient, hessian)
-                             : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
+    auto& quadrature = impl().workspace.quadrature;
+    const double f = quadrature ? laplace_hessian(*quadrature, theta, gradient, hessian)
+                     : laplace  ? laplace_hessian(*laplace, theta, gradient, hessian)
+                                : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
     last.valid = true;
     last.theta = theta;
     last.gradient = gradient;

@@ -88,6 +88,12 @@ struct BindOptions {
     // identical for every count: blocks of rows have fixed boundaries and
     // their sums are added in a fixed order.
     int threads = 0;
+    // Random effects are integrated out by the Laplace approximation (1),
+    // or by adaptive Gauss-Hermite quadrature with this many nodes per
+    // level (lme4's nAGQ; 2 to 100): for a model whose random effects are
+    // one scalar effect on one grouping column (docs/language.md, "Random
+    // effects"); binding refuses others, and a model without random effects.
+    int agq_nodes = 1;
 };
 
 // A model bound to data: names resolved, columns loaded and checked, and the
@@ -342,6 +348,7 @@ enum class DiagnosticKind {
     exact_fit,              // a normal scale at the rounding level of the outcome: the data fitted exactly
     gradient_check,         // the exact gradient against finite differences (FitOptions::check_gradient)
     singular_fit,           // a random effect's standard deviation estimated at 0 (the bound is the estimate)
+    laplace_inaccurate,  // the Laplace approximation is likely poor here: adaptive quadrature differs, or binary data
 };
 
 std::string_view to_string(DiagnosticKind kind);

@@ -1,0 +1,25 @@
+// BindOptions::agq_nodes: which models adaptive Gauss-Hermite quadrature
+// integrates (runtime/adaptive_quadrature: one scalar random effect on one
+// grouping column, as lme4 allows nAGQ > 1 only for a single scalar term),
+// and the errors that name why another model is refused.
+#pragma once
+
+#include "mlec/mlec.hpp"
+#include "problem/impl.hpp"
+
+namespace mlec::problem {
+
+// The most nodes per level: beyond 100 the rule's extreme nodes lie where
+// every integrand of a fitted model is below a double's range, and each
+// node costs two sweeps of the data per evaluation.
+inline constexpr int most_quadrature_nodes = 100;
+
+// The errors for `nodes` with this checked model (none: it applies, or
+// nodes is 1, the Laplace approximation).
+Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedModel& checked, int nodes);
+
+// After the Laplace approximation is set up: the quadrature over it, and
+// the note that names the method (replacing the Laplace approximation's).
+void bind_quadrature(Problem::Impl& p);
+
+}  // namespace mlec::problem
