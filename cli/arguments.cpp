@@ -47,7 +47,7 @@ const char* const usage_text =
     "                            uses is an error (default), or drops its row\n"
     "  --agq K                   integrate a model's random effects by adaptive Gauss-Hermite\n"
     "                            quadrature, K nodes per level (default 1: the Laplace\n"
-    "                            approximation); for one scalar effect on one grouping column\n"
+    "                            approximation); for random effects on one grouping column\n"
     "  --bootstrap B             parametric bootstrap: B refits of data simulated from the\n"
     "                            fit, percentile intervals (with --seed)\n"
     "  --ci wald|profile         interval method (default: wald); profile re-optimizes\n"

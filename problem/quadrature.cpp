@@ -32,7 +32,7 @@ Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedMode
                                         "likelihood is computed exactly"));
         return out;
     }
-    // (The first effect on another column, else the second on the same.)
+    // (Named: the first effect on another column than the first's.)
     for (std::size_t k = 1; k < effects.size(); ++k) {
         if (effects[k].column == effects.front().column) continue;
         std::string message = "adaptive quadrature needs every random effect on one grouping column; ";
@@ -43,29 +43,35 @@ Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedMode
         out.push_back(model.source.diagnostic(effects[k].span, std::move(message)));
         return out;
     }
-    if (effects.size() > 1) {
-        std::string message = "adaptive quadrature is not yet available for more than one random effect per level: ";
-        message.append(quoted_effect(effects.front()))
-            .append(" and ")
-            .append(quoted_effect(effects[1]))
-            .append(" are both on '")
+    const auto most = static_cast<std::size_t>(rt::AdaptiveQuadrature::most_effects_per_level);
+    if (effects.size() > most) {
+        std::string message = "adaptive quadrature integrates at most ";
+        message.append(std::to_string(most))
+            .append(" random effects per level (K^d nodes for d of them), and '")
             .append(effects.front().column)
-            .append("' (such a model is integrated by the Laplace approximation only)");
-        out.push_back(model.source.diagnostic(effects[1].span, std::move(message)));
+            .append("' has ")
+            .append(std::to_string(effects.size()))
+            .append(" (such a model is integrated by the Laplace approximation only)");
+        out.push_back(model.source.diagnostic(effects[most].span, std::move(message)));
     }
     return out;
 }
 
 void bind_quadrature(Problem::Impl& p) {
     if (p.agq_nodes <= 1 || !p.workspace.laplace) return;
-    p.workspace.quadrature = std::make_unique<rt::AdaptiveQuadrature>(p.evaluator(), *p.workspace.laplace, p.agq_nodes);
+    p.workspace.quadrature =
+        std::make_unique<rt::AdaptiveQuadrature>(p.model.graph, p.evaluator(), *p.workspace.laplace, p.agq_nodes);
+    // (d effects per level: the tensor rule's K^d nodes)
+    const auto d = static_cast<int>(p.model.graph.effects().size());
+    int per_level = 1;
+    for (int e = 0; e < d; ++e) per_level *= p.agq_nodes;
     std::string note = "the ";
     note.append(std::to_string(p.model.graph.effect_size()))
         .append(" random effects are integrated out by adaptive Gauss-Hermite quadrature, ")
-        .append(std::to_string(p.agq_nodes))
-        .append(
-            " nodes per level, with its exact gradient; standard errors from central differences of that "
-            "gradient");
+        .append(std::to_string(p.agq_nodes));
+    if (d == 1) note.append(" nodes per level");
+    else note.append(" nodes per dimension (").append(std::to_string(per_level)).append(" per level)");
+    note.append(", with its exact gradient; standard errors from central differences of that gradient");
     p.model.notes.back() = std::move(note);
 }
 

@@ -1,7 +1,8 @@
 // BindOptions::agq_nodes: which models adaptive Gauss-Hermite quadrature
-// integrates (runtime/adaptive_quadrature: one scalar random effect on one
-// grouping column, as lme4 allows nAGQ > 1 only for a single scalar term),
-// and the errors that name why another model is refused.
+// integrates (runtime/adaptive_quadrature: every random effect on one
+// grouping column, at most 3 per level; lme4 allows nAGQ > 1 only for a
+// single scalar term), and the errors that name why another model is
+// refused.
 #pragma once
 
 #include "mlec/mlec.hpp"

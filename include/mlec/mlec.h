@@ -84,8 +84,9 @@ typedef struct mlec_bind_options {
     int drop_missing; /* nonzero: leave out rows with a missing value (default 0: error) */
     int threads;      /* threads evaluating the likelihood (default 0: all cores) */
     int agq_nodes;    /* random effects by adaptive Gauss-Hermite quadrature, this many nodes per
-                         level (2 to 100; one scalar effect on one grouping column); 0 or 1
-                         (default): the Laplace approximation */
+                         level and dimension (2 to 100; every random effect on one grouping
+                         column, at most 3 per level); 0 or 1 (default): the Laplace
+                         approximation */
 } mlec_bind_options;
 
 mlec_bind_options mlec_bind_options_default(void);

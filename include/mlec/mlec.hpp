@@ -90,9 +90,10 @@ struct BindOptions {
     int threads = 0;
     // Random effects are integrated out by the Laplace approximation (1),
     // or by adaptive Gauss-Hermite quadrature with this many nodes per
-    // level (lme4's nAGQ; 2 to 100): for a model whose random effects are
-    // one scalar effect on one grouping column (docs/language.md, "Random
-    // effects"); binding refuses others, and a model without random effects.
+    // level and dimension (lme4's nAGQ; 2 to 100): for a model whose random
+    // effects are all on one grouping column, at most 3 per level
+    // (docs/language.md, "Random effects"); binding refuses others, and a
+    // model without random effects.
     int agq_nodes = 1;
 };
 
