@@ -208,7 +208,7 @@ TEST_CASE("mlec predict prints what the library's predict_csv gives, the model a
     CHECK(r.out == *expected);
 }
 
-TEST_CASE("--agq K fits by adaptive quadrature and says so; a model it does not apply to is refused") {
+TEST_CASE("the option --agq K fits by adaptive quadrature and says so, and refuses a model it does not apply to") {
     const std::string cbpp = models("mixed/cbpp.mle") + " " + models("mixed/cbpp.csv");
     const Run fit = run(cbpp + " --agq 7 --format json");
     CHECK(fit.exit_code == 0);
