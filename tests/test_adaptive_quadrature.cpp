@@ -11,7 +11,10 @@
 // - the same with a random slope beside the intercept (two effects per
 //   level, the tensor rule, the Cholesky factor's derivative), K = 40
 //   against a nested 2-D Gauss-Kronrod integral (K = 20 is 3e-6 off for
-//   the Poisson model, K = 30 5e-8, K = 40 5e-9).
+//   the Poisson model, K = 30 5e-8, K = 40 5e-9);
+// - the evaluator's per-row split (nll_rows) and row-scaled sweep
+//   (nll_effects_scaled) that the quadrature is built on;
+// - the same bits for every thread count.
 #include <catch2/catch.hpp>
 
 #include <Eigen/Dense>
@@ -189,8 +192,8 @@ double normal_marginal(const Data& d, const Eigen::VectorXd& theta, bool slope =
 }
 
 struct Fixture {
-    Fixture(const Graph& graph, const Data& data, int nodes)
-        : evaluator(graph, data.spans(), data.rows, 16, 1, {}, mlec::rt::Coordinates::parameters_and_effects),
+    Fixture(const Graph& graph, const Data& data, int nodes, int threads = 1)
+        : evaluator(graph, data.spans(), data.rows, 16, threads, {}, mlec::rt::Coordinates::parameters_and_effects),
           laplace(evaluator), quadrature(graph, evaluator, laplace, nodes) {}
     mlec::rt::Evaluator evaluator;
     mlec::rt::Laplace laplace;
@@ -394,5 +397,70 @@ TEST_CASE("with a random slope, the exact gradient matches Richardson difference
             for (Eigen::Index a = 0; a < theta.size(); ++a)
                 CHECK(std::abs(exact[a] - differences[a]) <= 1e-7 * std::max(1.0, std::abs(differences[a])));
         }
+    }
+}
+
+TEST_CASE("Evaluator::nll_rows splits the NLL by row, and nll_effects_scaled is linear in the rows' scales") {
+    const Data data = make_data(Family::poisson, 6, 19);
+    const Graph graph = make_graph(Family::poisson, true);
+    mlec::rt::Evaluator evaluator(graph, data.spans(), data.rows, 16, 2, {},
+                                  mlec::rt::Coordinates::parameters_and_effects);
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> uniform;
+    Eigen::VectorXd z(graph.effect_size());
+    for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = uniform(rng) - 0.5;
+    evaluator.set_effects(z);
+    const Eigen::VectorXd theta = theta_for(Family::poisson, 5, true);
+    std::vector<double> rows;
+    const double once = evaluator.nll_rows(theta, rows);
+    REQUIRE(rows.size() == data.rows);
+    double sum = once;
+    for (double r : rows) sum += r;
+    CHECK(close(sum, evaluator.nll(theta), 1e-13));
+    // Against the formula, row by row.
+    for (std::size_t r = 0; r < data.rows; ++r) {
+        const auto level = static_cast<Eigen::Index>(data.columns[2][r]) - 1;
+        CHECK(close(rows[r], row_nll(Family::poisson, data, r, theta, z[level], z[groups + level]), 1e-13));
+    }
+
+    Eigen::VectorXd g_all, g1, g2, g12;
+    mlec::rt::EffectDerivatives d_all, d1, d2, d12;
+    const double f_all = evaluator.nll_effects(theta, g_all, d_all, false);
+    std::vector<double> ones(data.rows, 1.0), s1(data.rows), s2(data.rows), s12(data.rows);
+    for (std::size_t r = 0; r < data.rows; ++r) {
+        s1[r] = uniform(rng);
+        s2[r] = r % 3 == 0 ? 0.0 : uniform(rng);
+        s12[r] = s1[r] + s2[r];
+    }
+    Eigen::VectorXd g;
+    mlec::rt::EffectDerivatives d;
+    CHECK(close(evaluator.nll_effects_scaled(theta, {ones, 1.0}, g, d), f_all, 1e-13));
+    CHECK((g - g_all).cwiseAbs().maxCoeff() <= 1e-12);
+    CHECK((d.gradient_z - d_all.gradient_z).cwiseAbs().maxCoeff() <= 1e-12);
+    const double f1 = evaluator.nll_effects_scaled(theta, {s1, 0.25}, g1, d1);
+    const double f2 = evaluator.nll_effects_scaled(theta, {s2, 0.5}, g2, d2);
+    const double f12 = evaluator.nll_effects_scaled(theta, {s12, 0.75}, g12, d12);
+    CHECK(close(f1 + f2, f12, 1e-13));
+    CHECK((g1 + g2 - g12).cwiseAbs().maxCoeff() <= 1e-12);
+    CHECK((d1.gradient_z + d2.gradient_z - d12.gradient_z).cwiseAbs().maxCoeff() <= 1e-12);
+    // The scale leaves the plain sweeps as they were.
+    CHECK(evaluator.nll(theta) == evaluator.nll(theta));
+    Eigen::VectorXd g_again;
+    CHECK(evaluator.nll_effects(theta, g_again, d, false) == f_all);
+    CHECK(g_again == g_all);
+}
+
+TEST_CASE("adaptive quadrature gives the same bits for every thread count") {
+    const Data data = make_data(Family::binomial, 6, 23);
+    const Graph graph = make_graph(Family::binomial, true);
+    const Eigen::VectorXd theta = theta_for(Family::binomial, 7, true);
+    Eigen::VectorXd g1;
+    Fixture one(graph, data, 4, 1);
+    const double v1 = one.quadrature.value_gradient(theta, g1);
+    for (int threads : {2, 3}) {
+        Fixture f(graph, data, 4, threads);
+        Eigen::VectorXd g;
+        CHECK(f.quadrature.value_gradient(theta, g) == v1);
+        CHECK(g == g1);
     }
 }
