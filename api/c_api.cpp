@@ -297,6 +297,7 @@ mlec_bind_options mlec_bind_options_default(void) {
     o.drop_missing = defaults.drop_missing ? 1 : 0;
     o.threads = defaults.threads;
     o.agq_nodes = defaults.agq_nodes;
+    o.reml = defaults.reml ? 1 : 0;
     return o;
 }
 
@@ -317,6 +318,7 @@ mlec_problem* mlec_bind(const mlec_model* model, const mlec_data* data, const ml
             bind_options.threads = options->threads;
             // (0, what a zeroed struct holds, is the Laplace approximation too)
             bind_options.agq_nodes = options->agq_nodes == 0 ? 1 : options->agq_nodes;
+            bind_options.reml = options->reml != 0;
         }
         mlec::Diagnostics ds;
         auto problem = mlec::Problem::bind(*model->model, *data->data, ds, bind_options);
@@ -551,6 +553,13 @@ int mlec_fit_at_zero(const mlec_fit* fit, size_t i) {
     return e && e->at_zero ? 1 : 0;
 }
 
+int mlec_fit_integrated(const mlec_fit* fit, size_t i) {
+    const auto* e = estimate_at(fit, i);
+    return e && e->integrated ? 1 : 0;
+}
+
+int mlec_fit_reml(const mlec_fit* fit) { return fit && fit->result.reml ? 1 : 0; }
+
 int mlec_fit_fixed(const mlec_fit* fit, size_t i) {
     const auto* e = estimate_at(fit, i);
     return e && e->fixed ? 1 : 0;
@@ -596,6 +605,51 @@ size_t mlec_fit_warning_count(const mlec_fit* fit) { return fit ? fit->result.wa
 const char* mlec_fit_warning(const mlec_fit* fit, size_t i) {
     if (!fit || i >= fit->result.warnings.size()) return nullptr;
     return fit->result.warnings[i].c_str();
+}
+
+namespace {
+
+const mlec::RandomEffectModes* effect_at(const mlec_fit* fit, size_t e) {
+    return fit && e < fit->result.random_effects.size() ? &fit->result.random_effects[e] : nullptr;
+}
+
+const mlec::RandomEffectLevel* level_at(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* effect = effect_at(fit, e);
+    return effect && k < effect->levels.size() ? &effect->levels[k] : nullptr;
+}
+
+}  // namespace
+
+size_t mlec_fit_random_effect_count(const mlec_fit* fit) { return fit ? fit->result.random_effects.size() : 0; }
+
+const char* mlec_fit_random_effect_name(const mlec_fit* fit, size_t e) {
+    const auto* effect = effect_at(fit, e);
+    return effect ? effect->name.c_str() : nullptr;
+}
+
+const char* mlec_fit_random_effect_column(const mlec_fit* fit, size_t e) {
+    const auto* effect = effect_at(fit, e);
+    return effect ? effect->column.c_str() : nullptr;
+}
+
+size_t mlec_fit_random_effect_levels(const mlec_fit* fit, size_t e) {
+    const auto* effect = effect_at(fit, e);
+    return effect ? effect->levels.size() : 0;
+}
+
+const char* mlec_fit_random_effect_level(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* level = level_at(fit, e, k);
+    return level ? level->level.c_str() : nullptr;
+}
+
+double mlec_fit_random_effect_mode(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* level = level_at(fit, e, k);
+    return level ? level->mode : std::numeric_limits<double>::quiet_NaN();
+}
+
+double mlec_fit_random_effect_std_error(const mlec_fit* fit, size_t e, size_t k) {
+    const auto* level = level_at(fit, e, k);
+    return level ? level->std_error : std::numeric_limits<double>::quiet_NaN();
 }
 
 const char* mlec_fit_json(const mlec_fit* fit) { return fit ? fit->json.c_str() : ""; }

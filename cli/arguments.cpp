@@ -43,6 +43,9 @@ const char* const usage_text =
     "                            and one model file: that model against itself with them held\n"
     "  --start NAME=VALUE        start the optimization of a parameter at VALUE, in place of\n"
     "                            the model's start value; may be repeated\n"
+    "  --reml                    REML for a normal model: the fixed effects (the parameters\n"
+    "                            entering the means linearly) are integrated out with the\n"
+    "                            random effects, as lmer's REML = TRUE; for fit only\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
     "  --agq K                   integrate a model's random effects by adaptive Gauss-Hermite\n"
@@ -56,6 +59,8 @@ const char* const usage_text =
     "                            (under mpirun each process writes its own rows into it)\n"
     "  --population              predict with random effects at 0 (the population level),\n"
     "                            not at the fitted levels' modes\n"
+    "  --fitted-effects          simulate given the fitted levels' random effects (their\n"
+    "                            modes), not new ones drawn for every level\n"
     "  --plot DIR                write SVG plots to DIR: convergence, and the profile\n"
     "                            likelihood of every parameter (implies --ci profile)\n"
     "  --threads N               threads evaluating the likelihood (default: all cores);\n"
@@ -253,6 +258,16 @@ constexpr Option options[] = {
          a.predict.population = true;
          return {};
      }},
+    {"--fitted-effects", false,
+     [](Arguments& a, const char*) -> Error {
+         a.simulate.fitted_effects = true;
+         return {};
+     }},
+    {"--reml", false,
+     [](Arguments& a, const char*) -> Error {
+         a.bind.reml = true;
+         return {};
+     }},
     {"--trace", false,
      [](Arguments& a, const char*) -> Error {
          a.trace = true;
@@ -287,6 +302,15 @@ CommandLine take_command(Arguments a, std::vector<std::string> positional) {
     if (!a.output_path.empty() && !c.writes_csv)
         return usage_error("--output is for simulate and predict (a report goes to standard output)");
     if (a.predict.population && c.kind != CommandKind::predict) return usage_error("--population is for predict");
+    if (a.simulate.fitted_effects && c.kind != CommandKind::simulate)
+        return usage_error("--fitted-effects is for simulate");
+    if (a.bind.reml && c.kind == CommandKind::compare)
+        return usage_error(
+            "--reml is not for compare: REML likelihoods of models with different fixed effects are not comparable; "
+            "compare fits by maximum likelihood (as lme4's anova refits them)");
+    if (a.bind.reml && c.writes_csv)
+        return usage_error("--reml is for fit: " + std::string(c.keyword) +
+                           " needs the fixed effects as parameters (fit by maximum likelihood)");
     if (a.json && c.writes_csv)
         return usage_error("--format json is not available for " + std::string(c.keyword) + ": it writes CSV");
     if (Error why = c.take_files(std::move(positional), a)) return usage_error(std::move(*why));

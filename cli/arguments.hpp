@@ -22,8 +22,9 @@ struct Arguments {
     bool trace = false;
     bool timing = false;
     std::string plot_dir;
-    std::string output_path;  // simulate, predict: the CSV's file (default: standard output)
-    PredictOptions predict;   // predict --population
+    std::string output_path;   // simulate, predict: the CSV's file (default: standard output)
+    PredictOptions predict;    // predict --population
+    SimulateOptions simulate;  // simulate --fitted-effects
     double mpi_timeout = 600;
     FitOptions fit;
     BindOptions bind;

@@ -206,7 +206,7 @@ int run_simulate(const Arguments& a, Session& session) {
     if (!read_data(run)) return run.code;
     auto fitted = fit_model(run, a.models.front());
     if (!fitted) return run.code;
-    auto csv = simulate_csv(fitted->problem, fitted->fit, a.fit.seed, run.diagnostics);
+    auto csv = simulate_csv(fitted->problem, fitted->fit, a.fit.seed, run.diagnostics, a.simulate);
     if (!csv) {
         session.err() << format(run.diagnostics);
         return refusal_exit_code(run.diagnostics, fitted->fit);

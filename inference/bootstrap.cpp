@@ -28,6 +28,40 @@ private:
     rt::Evaluator& e_;
 };
 
+// A replicate of a model with random effects: its Laplace approximation,
+// or the adaptive quadrature the fit used (BindOptions::agq_nodes).
+class LaplaceObjective final : public optim::Objective {
+public:
+    LaplaceObjective(rt::Evaluator& e, const Problem::Impl& p) : e_(e), laplace_(e) {
+        if (p.agq_nodes > 1)
+            quadrature_ = std::make_unique<rt::AdaptiveQuadrature>(p.model.graph, e, laplace_, p.agq_nodes);
+    }
+    int dimension() const override { return e_.dimension(); }
+    double value(const Eigen::VectorXd& x) override { return quadrature_ ? quadrature_->value(x) : laplace_.value(x); }
+    double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
+        return quadrature_ ? quadrature_->value_gradient(x, g) : laplace_.value_gradient(x, g);
+    }
+    double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
+        return quadrature_ ? quadrature_->value_gradient_hessian(x, g, h) : laplace_.value_gradient_hessian(x, g, h);
+    }
+
+private:
+    rt::Evaluator& e_;
+    rt::Laplace laplace_;
+    std::unique_ptr<rt::AdaptiveQuadrature> quadrature_;  // over laplace_
+};
+
+// The coordinates of random effects' standard deviations (`param s > 0` as
+// a random effect's scale), on the log scale.
+std::vector<int> scale_coordinates(const Problem::Impl& p) {
+    std::vector<int> out;
+    for (const interp::Estimand& e : p.model.estimands)
+        for (const interp::RandomEffect& re : p.model.random_effects)
+            if (!e.derived && e.coordinate >= 0 && e.bounds.lower == 0 && re.scale_node == e.node)
+                out.push_back(e.coordinate);
+    return out;
+}
+
 // Quantile of sorted values, linear interpolation between order
 // statistics (R's default, type 7).
 double quantile_sorted(const std::vector<double>& v, double q) {
@@ -92,11 +126,16 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
     const auto& estimands = p.model.estimands;
     std::vector<std::vector<double>> values(estimands.size());
     Eigen::VectorXd g;
+    const bool effects = !p.model.graph.effects().empty();
+    const std::vector<int> scales = scale_coordinates(p);
+    int toward_zero = 0;  // failed replicates whose fit drove a scale toward 0
     for (int b = 1; b <= options.bootstrap; ++b) {
         rt::Rng rng = rt::Rng(options.seed).split(static_cast<std::uint64_t>(b));
         std::vector<std::vector<double>> columns = weighted ? repeat_rows(p.columns, rows->row_of) : copy_columns(p);
         if (weighted) count_levels_once(p, columns);
-        draw_outcomes(p, *plan, theta, rng, columns, weighted ? &rows->row_of : nullptr);
+        // (new random effects for every replicate, as lme4's bootMer)
+        draw_outcomes(p, *plan, theta, rng, columns, weighted ? &rows->row_of : nullptr,
+                      effects ? new_effects(p, rng) : Eigen::VectorXd());
         std::vector<std::span<const double>> spans;
         for (const auto& c : columns) spans.emplace_back(c.data(), c.size());
         const std::unique_ptr<rt::Evaluator> replicate =
@@ -105,13 +144,27 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
                      : make_evaluator(p, spans);
         if (weighted) replicate->ignore_weights();
         rt::Evaluator& evaluator = *replicate;
-        EvaluatorObjective full(evaluator);
-        optim::FixedCoordinates objective(full, held, theta);
+        std::unique_ptr<optim::Objective> full;
+        if (effects) full = std::make_unique<LaplaceObjective>(evaluator, p);
+        else full = std::make_unique<EvaluatorObjective>(evaluator);
+        optim::FixedCoordinates objective(*full, held, theta);
         const Eigen::VectorXd from = objective.reduce(theta);
         const optim::OptimizeResult fit = optim::minimize(objective, from, oo);
-        const bool ran_off = fit.x.size() > 0 && ((fit.x - from).array() / units.array()).abs().maxCoeff() > 50;
+        // A random effect's SD that heads for 0 (log scale to -inf) is a
+        // replicate's estimate at its boundary, 0 to rounding, not a run-off.
+        const Eigen::VectorXd at = objective.full(fit.x);
+        Eigen::VectorXd moved = ((fit.x - from).array() / units.array()).abs();
+        bool scale_to_zero = false;
+        const std::vector<int>& free = objective.free_coordinates();
+        for (std::size_t i = 0; i < free.size(); ++i)
+            if (std::find(scales.begin(), scales.end(), free[i]) != scales.end() && at[free[i]] < theta[free[i]] - 5) {
+                moved[static_cast<Eigen::Index>(i)] = 0;
+                scale_to_zero = true;
+            }
+        const bool ran_off = moved.size() > 0 && moved.maxCoeff() > 50;
         if (fit.status != optim::OptimizeStatus::converged || ran_off) {
             ++r.bootstrap_failed;
+            if (scale_to_zero) ++toward_zero;
         } else {
             ++r.bootstrap_replicates;
             for (std::size_t i = 0; i < estimands.size(); ++i)
@@ -119,6 +172,11 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         }
         if (options.on_bootstrap) options.on_bootstrap(b, options.bootstrap);
     }
+    if (toward_zero > 0)
+        r.warnings.push_back(std::to_string(toward_zero) +
+                             " bootstrap replicates whose fit did not converge had a random effect's standard "
+                             "deviation heading for 0; leaving them out biases that standard deviation's "
+                             "bootstrap distribution upward");
     if (r.bootstrap_replicates < 2) {
         r.warnings.push_back("the parametric bootstrap had fewer than 2 converged replicates");
         return;

@@ -9,6 +9,13 @@
 // s z_hat and conditional SD |s| sqrt((H^-1)_jj): lme4's ranef(condVar =
 // TRUE), conditional on theta_hat. The selected inverse holds the entries
 // of H^-1 it needs.
+//
+// Under REML, H is the Hessian in the effects and the fixed effects beta
+// together, and its inverse is their joint covariance given theta. lme4's
+// conditional SDs are given beta_hat as well, so the effects' covariance
+// is conditioned on beta: H^-1_zz - H^-1_zb (H^-1_bb)^-1 H^-1_bz (the
+// inverse of H's z block), from H^-1's columns of beta by p solves.
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 
@@ -28,6 +35,31 @@ long position(const rt::EffectPattern& pattern, int i, int j) {
     return -1;
 }
 
+// The correction of H^-1's entries that conditions them on REML's fixed
+// effects: entry (i, j) loses a_i' B^-1 a_j, a_i = H^-1's row i at beta and
+// B = (H^-1)_bb. Empty without fixed effects integrated out.
+struct GivenFixedEffects {
+    Eigen::MatrixXd columns;  // H^-1's columns of beta (q x p)
+    Eigen::LLT<Eigen::MatrixXd> block;
+
+    double correction(int i, int j) const {
+        if (columns.size() == 0) return 0.0;
+        return columns.row(i).dot(block.solve(columns.row(j).transpose()));
+    }
+};
+
+GivenFixedEffects given_fixed_effects(const Problem::Impl& p, const rt::Laplace& laplace) {
+    GivenFixedEffects out;
+    if (p.model.integrated.empty()) return out;
+    std::vector<int> beta;
+    for (const interp::IntegratedParameter& b : p.model.integrated) beta.push_back(b.z);
+    out.columns = laplace.inverse_columns(beta);
+    Eigen::MatrixXd block(beta.size(), beta.size());
+    for (std::size_t i = 0; i < beta.size(); ++i) block.row(static_cast<Eigen::Index>(i)) = out.columns.row(beta[i]);
+    out.block.compute(block);
+    return out;
+}
+
 }  // namespace
 
 // An effect at a level is u = sum_j c_j z_j (interp::RandomEffect::
@@ -45,6 +77,7 @@ void conditional_modes(FitContext& c) {
     c.r.effect_modes = z;
     const std::vector<double> inverse = laplace->inverse_on_pattern();
     const rt::EffectPattern& pattern = c.p.evaluator().effect_pattern();
+    const GivenFixedEffects given = given_fixed_effects(c.p, *laplace);
     Eigen::VectorXd unused;
     for (std::size_t i = 0; i < effects.size(); ++i) {
         const interp::RandomEffect& e = effects[i];
@@ -63,9 +96,10 @@ void conditional_modes(FitContext& c) {
                 const int zj = of[j]->first + level;
                 mode += coefficient[j] * z[zj];
                 for (std::size_t k = 0; k < coefficient.size(); ++k) {
-                    const long at = position(pattern, zj, of[k]->first + level);
-                    variance +=
-                        coefficient[j] * coefficient[k] * (at < 0 ? 0.0 : inverse[static_cast<std::size_t>(at)]);
+                    const int zk = of[k]->first + level;
+                    const long at = position(pattern, zj, zk);
+                    variance += coefficient[j] * coefficient[k] *
+                                ((at < 0 ? 0.0 : inverse[static_cast<std::size_t>(at)]) - given.correction(zj, zk));
                 }
             }
             modes.levels.push_back(RandomEffectLevel{e.level_names[static_cast<std::size_t>(level)], mode,

@@ -71,6 +71,7 @@ void describe_problem(const Problem::Impl& p, FitResult& r) {
     r.rows_dropped = p.rows_dropped;
     r.weight = p.model.weight;
     r.n_weighted = p.weight_total;
+    r.reml = !p.model.integrated.empty();
     for (const Diagnostic& w : p.model.warnings) r.warnings.push_back(w.message);
     r.notes = p.model.notes;
     if (p.rows_dropped > 0)
@@ -351,6 +352,7 @@ FitResult fit(const Problem& problem, const FitOptions& options) {
         r.notes.push_back("profiling found a better optimum than the first fit (log-likelihood " +
                           report::format_digits(before, 10) + "); the fit was restarted from it");
     }
+    inference::add_integrated_estimates(problem, r);
     return r;
 }
 

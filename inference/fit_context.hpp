@@ -126,6 +126,12 @@ std::optional<std::string> laplace_failure(const Problem::Impl& p);
 // (FitResult::random_effects; inference/conditional_modes.cpp).
 void conditional_modes(FitContext& c);
 
+// REML's fixed effects (interp::IntegratedParameter), which are no
+// coordinates of theta: their estimates inserted into r.parameters at their
+// places, with standard errors conditional on theta when r has a maximum;
+// n_params, AIC and BIC count them (inference/integrated_estimates.cpp).
+void add_integrated_estimates(const Problem& problem, FitResult& r);
+
 // After a fit by the Laplace approximation: a laplace_inaccurate diagnostic
 // where it is likely poor (inference/laplace_accuracy.cpp).
 void check_laplace_accuracy(FitContext& c);

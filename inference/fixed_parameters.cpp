@@ -56,6 +56,11 @@ public:
         for (const interp::Estimand& e : p_.model.estimands)
             if (e.name == name || without_spaces(e.name) == key) found = &e;
         if (found && found->derived) return fail(head + "it is a reported quantity ('report'), not a parameter");
+        for (const interp::IntegratedParameter& b : p_.model.integrated)
+            if (b.name == name || without_spaces(b.name) == key)
+                return fail(head +
+                            "it is a fixed effect, which REML (--reml) integrates out of the likelihood: it "
+                            "cannot be held or started; fit by maximum likelihood to hold it");
         if (found && found->coordinate >= 0) return found->coordinate;
         if (const std::string simplex = simplex_of(key, found); !simplex.empty())
             return fail(head + "it is " + (key == simplex ? "a simplex" : "part of the simplex " + simplex) +

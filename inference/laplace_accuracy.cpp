@@ -94,7 +94,8 @@ void by_design(FitContext& c) {
 
 void check_laplace_accuracy(FitContext& c) {
     const Problem::Impl::Workspace& w = c.p.workspace;
-    if (!w.laplace || w.quadrature) return;
+    // (REML's normal models are integrated exactly)
+    if (!w.laplace || w.quadrature || !c.p.model.integrated.empty()) return;
     if (rt::AdaptiveQuadrature::applies(c.p.model.graph)) measured(c);
     else by_design(c);
 }

@@ -15,6 +15,8 @@ std::string effect_level(const Problem::Impl& p, int j) {
         return e.name + "[" + e.column + "] at level '" + e.level_names[static_cast<std::size_t>(j - effect.first)] +
                "'";
     }
+    for (const interp::IntegratedParameter& b : p.model.integrated)
+        if (j == b.z) return "the fixed effect '" + b.name + "', integrated out by REML";
     return {};
 }
 

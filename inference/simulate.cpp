@@ -68,11 +68,9 @@ SimulationPlan::Outcome vector_outcome(const Problem::Impl& p, const interp::Ter
 }  // namespace
 
 std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::string& why) {
-    // Drawing new outcomes needs new (or the fitted) random effects drawn
-    // first: not built yet, and drawing with the last conditional modes
-    // would be neither.
-    if (!p.model.graph.effects().empty()) {
-        why = "simulating a model with random effects is not yet available";
+    // REML's fixed effects are no parameters, with no value to draw from.
+    if (!p.model.integrated.empty()) {
+        why = "cannot simulate a REML fit: the fixed effects are integrated out (fit by maximum likelihood)";
         return std::nullopt;
     }
     SimulationPlan plan;
@@ -117,7 +115,21 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
         plan.outcomes.push_back(std::move(o));
     }
     if (!plan_sequential(p, plan, why)) return std::nullopt;
+    if (!plan.sequential.empty() && !p.model.graph.effects().empty()) {
+        why =
+            "cannot simulate: the model uses lags of an outcome, drawn row after row, and has random effects, "
+            "which are not yet drawn that way";
+        return std::nullopt;
+    }
     return plan;
+}
+
+Eigen::VectorXd new_effects(const Problem::Impl& p, const rt::Rng& rng) {
+    // (a stream of its own: the outcomes' are split by their index)
+    const rt::Rng effects = rng.split(std::numeric_limits<std::uint64_t>::max());
+    Eigen::VectorXd z(p.model.graph.effect_size());
+    for (Eigen::Index j = 0; j < z.size(); ++j) z[j] = effects.split(static_cast<std::uint64_t>(j)).normal();
+    return z;
 }
 
 namespace {
@@ -221,8 +233,12 @@ void draw_sequentially(const Problem::Impl& p, const SimulationPlan& plan, const
 }  // namespace
 
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
-                   std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of) {
+                   std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of,
+                   const Eigen::VectorXd& effects) {
     if (!plan.sequential.empty()) return draw_sequentially(p, plan, theta, rng, columns);
+    // The effect nodes read the evaluator's z: the draws', then as before.
+    const Eigen::VectorXd before = p.evaluator().effects();
+    if (effects.size() > 0) p.evaluator().set_effects(effects);
     const std::size_t count = row_of ? row_of->size() : p.rows;
     for (std::size_t k = 0; k < plan.outcomes.size(); ++k) {
         const SimulationPlan::Outcome& o = plan.outcomes[k];
@@ -256,10 +272,11 @@ void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eig
             out[j] = draw_one(o, row_args, at(lower, r), at(upper, r), row_rng);
         }
     }
+    if (effects.size() > 0) p.evaluator().set_effects(before);
 }
 
 std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
-                                        Diagnostics& diagnostics) {
+                                        Diagnostics& diagnostics, const SimulateOptions& options) {
     const Problem::Impl& p = problem.impl();
     // A model that cannot be simulated is a limit of the model (whatever the
     // fit), a fit without an estimate one of the fit.
@@ -287,7 +304,13 @@ std::optional<std::string> simulate_csv(const Problem& problem, const FitResult&
                   columns[static_cast<std::size_t>(rows->weight_column)].end(), 1.0);
     }
     rt::Rng rng(seed);
-    draw_outcomes(p, *plan, fit.theta, rng, columns, weighted ? &rows->row_of : nullptr);
+    Eigen::VectorXd effects;
+    if (!p.model.graph.effects().empty()) {
+        if (options.fitted_effects && fit.effect_modes.size() != p.model.graph.effect_size())
+            return refuse(Category::fit, "cannot simulate with the fitted random effects: the fit has no modes");
+        effects = options.fitted_effects ? fit.effect_modes : new_effects(p, rng);
+    }
+    draw_outcomes(p, *plan, fit.theta, rng, columns, weighted ? &rows->row_of : nullptr, effects);
     for (const SimulationPlan::Outcome& o : plan->outcomes) {
         if (!o.truncated()) continue;
         const auto& drawn = columns[static_cast<std::size_t>(o.column)];

@@ -55,8 +55,16 @@ std::optional<SimulationPlan> plan_simulation(const Problem::Impl& p, std::strin
 // an observation that finds no draw inside its bounds in
 // `max_truncated_tries` is NaN. With plan.sequential the rows are drawn in
 // order, and the lag columns of `columns` hold the draws' lags.
+// With random effects, the outcomes are drawn given `effects`, the
+// spherical effects z (new_effects, or the fit's modes).
 inline constexpr int max_truncated_tries = 100000;
 void draw_outcomes(const Problem::Impl& p, const SimulationPlan& plan, const Eigen::VectorXd& theta, rt::Rng& rng,
-                   std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of = nullptr);
+                   std::vector<std::vector<double>>& columns, const std::vector<std::size_t>* row_of = nullptr,
+                   const Eigen::VectorXd& effects = {});
+
+// New spherical random effects z ~ N(0, I), from a stream of `rng` that no
+// outcome's draws use; each coordinate its own, so the draws do not depend
+// on the order they are made in.
+Eigen::VectorXd new_effects(const Problem::Impl& p, const rt::Rng& rng);
 
 }  // namespace mlec

@@ -206,6 +206,20 @@ struct RandomEffect {
     std::vector<int> coefficients{};
 };
 
+// A parameter integrated out of the likelihood (REML's fixed effects,
+// interp::integrate_fixed_effects): a flat effect of one level, no longer a
+// coordinate of theta. Its estimate is its conditional mode given theta (for
+// a linear mixed model the GLS estimate), its standard error the square
+// root of H^-1's entry there (conditional on theta, as lmer's).
+struct IntegratedParameter {
+    std::string name;
+    Span first_use;
+    int effect = -1;     // graph effect id
+    int z = -1;          // its coordinate of z
+    std::size_t at = 0;  // its place among the parameters' estimates, as declared
+    bool implicit = false;
+};
+
 struct CheckedModel {
     rt::Graph graph;
     std::vector<ParameterInfo> parameters;  // index = position in theta
@@ -214,7 +228,8 @@ struct CheckedModel {
     std::vector<TermInfo> terms;            // same order as graph.terms()
     std::vector<DataCheck> checks;
     std::vector<GroupTerm> group_terms;
-    std::vector<RandomEffect> random_effects;  // in the model's order
+    std::vector<RandomEffect> random_effects;     // in the model's order
+    std::vector<IntegratedParameter> integrated;  // REML's fixed effects, in the model's order
     // A `weight` statement's expression as written ("n"); empty without one.
     // Its node is graph.weight().
     std::string weight;

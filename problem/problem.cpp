@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "interpreter/reml.hpp"
 #include "problem/distributed.hpp"
 #include "problem/group_terms.hpp"
 #include "problem/impl.hpp"
@@ -208,9 +209,11 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
             return false;
         }
         p.workspace.laplace = std::make_unique<rt::Laplace>(p.evaluator());
-        std::string note = "the " + std::to_string(p.model.graph.effect_size()) +
-                           " random effects are integrated out by the Laplace approximation, with its exact "
-                           "gradient; standard errors from central differences of that gradient";
+        const auto random = p.model.graph.effect_size() - static_cast<int>(p.model.integrated.size());
+        std::string note = "the " + std::to_string(random) + " random effects " +
+                           (p.model.integrated.empty() ? "are" : "and the fixed effects are") +
+                           " integrated out by the Laplace approximation, with its exact gradient; standard errors "
+                           "from central differences of that gradient";
         p.model.notes.push_back(std::move(note));
         problem::bind_quadrature(p);
     }
@@ -261,8 +264,8 @@ bool check_rows_distributed(Problem::Impl& p, const Model::Impl& m, const data::
     p.total_rows = read.total_rows;
     if (!p.model.graph.effects().empty()) {
         diagnostics.push_back(Diagnostic::error(Category::model, p.model_name,
-                                                "random effects are not yet available in a distributed fit: fit "
-                                                "the model on one machine"));
+                                                "random effects and REML are not yet available in a distributed "
+                                                "fit: fit the model on one machine"));
         return false;
     }
     problem::set_aside_missing_lags(p);
@@ -313,7 +316,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     const bool drop = options.drop_missing;
     std::optional<interp::CheckedModel> checked = check_against(m, csv, cluster, drop, diagnostics);
     if (!checked) return std::nullopt;
-    if (Diagnostics errors = problem::check_quadrature(m, *checked, options.agq_nodes); !errors.empty()) {
+    if (Diagnostics errors = problem::check_quadrature(m, *checked, options); !errors.empty()) {
         diagnostics.insert(diagnostics.end(), errors.begin(), errors.end());
         return std::nullopt;
     }
@@ -326,6 +329,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->threads = options.threads;
     impl->agq_nodes = options.agq_nodes;
     if (cluster) impl->collective = data.impl().collective;
+    if (options.reml && !interp::integrate_fixed_effects(impl->model, m.source, diagnostics)) return std::nullopt;
 
     if (!load_columns(*impl, csv, cluster, drop, diagnostics)) return std::nullopt;
     if (drop && !drop_missing(*impl, csv, cluster, diagnostics)) return std::nullopt;
@@ -404,47 +408,6 @@ double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& grad
     return impl().evaluator().nll_gradient(theta, gradient);
 }
 
-namespace {
-
-// The Hessian in theta of the Laplace approximation or adaptive quadrature
-// (`Marginal`: value_gradient): central differences of the
-// exact gradient (its exact Hessian would need fourth derivatives). Each
-// coordinate's step is a thousandth of its own curvature scale 1/sqrt|H_aa|,
-// estimated by a first one-sided difference, so the step follows the
-// parameter's units (a standard error's thousandth: truncation error about
-// 1e-6 of the curvature, rounding about 1e-9); then symmetrized. The modes
-// are left at theta's.
-template <class Marginal>
-double laplace_hessian(Marginal& laplace, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
-                       Eigen::MatrixXd& hessian) {
-    const double f = laplace.value_gradient(theta, gradient);
-    const auto k = theta.size();
-    hessian.setZero(k, k);
-    if (!std::isfinite(f)) return f;
-    Eigen::VectorXd g_up, g_down;
-    for (Eigen::Index a = 0; a < k; ++a) {
-        Eigen::VectorXd x = theta;
-        const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
-        x[a] += probe;
-        const double f_probe = laplace.value_gradient(x, g_up);
-        const double curvature = std::isfinite(f_probe) ? std::abs((g_up[a] - gradient[a]) / probe) : 0.0;
-        double h = std::isfinite(curvature) && curvature > 0 ? 1e-3 / std::sqrt(curvature) : probe;
-        h = std::min(h, probe * 100);
-        x = theta;
-        x[a] = theta[a] + h;
-        const double f_up = laplace.value_gradient(x, g_up);
-        x[a] = theta[a] - h;
-        const double f_down = laplace.value_gradient(x, g_down);
-        if (!std::isfinite(f_up) || !std::isfinite(f_down)) return std::numeric_limits<double>::quiet_NaN();
-        hessian.col(a) = (g_up - g_down) / (2 * h);
-    }
-    hessian = 0.5 * (hessian + hessian.transpose()).eval();
-    laplace.value_gradient(theta, gradient);
-    return f;
-}
-
-}  // namespace
-
 double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                      Eigen::MatrixXd& hessian) const {
     auto& last = impl().workspace.last_hessian;
@@ -455,8 +418,8 @@ double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vector
     }
     auto& laplace = impl().workspace.laplace;
     auto& quadrature = impl().workspace.quadrature;
-    const double f = quadrature ? laplace_hessian(*quadrature, theta, gradient, hessian)
-                     : laplace  ? laplace_hessian(*laplace, theta, gradient, hessian)
+    const double f = quadrature ? quadrature->value_gradient_hessian(theta, gradient, hessian)
+                     : laplace  ? laplace->value_gradient_hessian(theta, gradient, hessian)
                                 : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
     last.valid = true;
     last.theta = theta;

@@ -14,8 +14,10 @@ std::string quoted_effect(const interp::RandomEffect& e) {
 
 }  // namespace
 
-Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedModel& checked, int nodes) {
+Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedModel& checked,
+                             const BindOptions& options) {
     Diagnostics out;
+    const int nodes = options.agq_nodes;
     if (nodes == 1) return out;
     if (nodes < 1 || nodes > most_quadrature_nodes) {
         std::string message = "adaptive quadrature needs 1 to ";
@@ -23,6 +25,15 @@ Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedMode
             .append(" nodes per level (1: the Laplace approximation), not ")
             .append(std::to_string(nodes));
         out.push_back(Diagnostic::error(Category::usage, "", std::move(message)));
+        return out;
+    }
+    if (options.reml) {
+        // (REML's flat effects are no level's, and its normal model's
+        // integral is the Laplace approximation's, exactly)
+        out.push_back(Diagnostic::error(Category::usage, "",
+                                        "adaptive quadrature and REML do not combine: REML is for normal models, "
+                                        "whose integral over the random effects the Laplace approximation computes "
+                                        "exactly"));
         return out;
     }
     const auto& effects = checked.random_effects;

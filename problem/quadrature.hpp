@@ -15,9 +15,9 @@ namespace mlec::problem {
 // node costs two sweeps of the data per evaluation.
 inline constexpr int most_quadrature_nodes = 100;
 
-// The errors for `nodes` with this checked model (none: it applies, or
-// nodes is 1, the Laplace approximation).
-Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedModel& checked, int nodes);
+// The errors for options.agq_nodes with this checked model and the other
+// options (none: it applies, or it is 1, the Laplace approximation).
+Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedModel& checked, const BindOptions& options);
 
 // After the Laplace approximation is set up: the quadrature over it, and
 // the note that names the method (replacing the Laplace approximation's).

@@ -132,12 +132,13 @@ void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& di
 }
 
 // (agq: BindOptions::agq_nodes, whose range binding checks and names)
-mlec::BindOptions bind_options(const std::string& na, int threads, int agq) {
+mlec::BindOptions bind_options(const std::string& na, int threads, bool reml, int agq) {
     if (na != "error" && na != "drop") throw py::value_error("na must be 'error' or 'drop', not '" + na + "'");
     if (threads < 0) throw py::value_error("threads must be 0 (all cores) or a positive number");
     mlec::BindOptions options;
     options.drop_missing = na == "drop";
     options.threads = threads;
+    options.reml = reml;
     options.agq_nodes = agq;
     return options;
 }
@@ -354,6 +355,13 @@ PYBIND11_MODULE(mlec, m) {
                                    }
                                    return d;
                                })
+        .def_property_readonly("reml", [](const Fit& f) { return f.result.reml; })
+        .def_property_readonly("integrated",
+                               [](const Fit& f) {
+                                   py::dict d;  // REML's fixed effects, integrated out
+                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.integrated;
+                                   return d;
+                               })
         .def_property_readonly("at_zero",
                                [](const Fit& f) {
                                    py::dict d;  // a random effect's SD estimated at 0 (singular_fit)
@@ -449,29 +457,29 @@ PYBIND11_MODULE(mlec, m) {
         "fit",
         [](const py::object& model, const py::object& data, const std::string& method, int max_iterations,
            double tolerance, double confidence, const std::string& ci, int starts, long long seed, int threads,
-           const std::string& na, int agq, const py::object& on_iteration, const py::object& fixed,
-           const py::object& start) {
+           const std::string& na, const py::object& on_iteration, const py::object& fixed, const py::object& start,
+           bool reml, int agq) {
             const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
                                                          seed, on_iteration, fixed, start);
-            const auto bound = bind(model, data, bind_options(na, threads, agq));
+            const auto bound = bind(model, data, bind_options(na, threads, reml, agq));
             return run_fit(*bound, options, on_iteration);
         },
         py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000,
         py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1,
-        py::arg("seed") = 1, py::arg("threads") = 0, py::arg("na") = "error", py::arg("agq") = 1,
-        py::arg("on_iteration") = py::none(), py::arg("fixed") = py::none(), py::arg("start") = py::none(),
+        py::arg("seed") = 1, py::arg("threads") = 0, py::arg("na") = "error", py::arg("on_iteration") = py::none(),
+        py::arg("fixed") = py::none(), py::arg("start") = py::none(), py::arg("reml") = false, py::arg("agq") = 1,
         "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
-        "array) by maximum likelihood. fixed= holds parameters at values (a dict of name -> value on the "
+        "array) by maximum likelihood (reml=True: REML for a normal model, as lmer's REML = TRUE). fixed= holds "
+        "parameters at values (a dict of name -> value on the "
         "parameter's own scale), start= gives start values; as bbmle's fixed= and start=. agq=K integrates "
         "random effects by adaptive Gauss-Hermite quadrature with K nodes per level (1: the Laplace "
         "approximation), as lme4's nAGQ. Returns an mlec.Fit.");
 
     py::class_<PyProblem>(m, "Problem", "A model bound to data: the negative log-likelihood and its derivatives.")
-        .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads, int agq) {
-                 return PyProblem{bind(model, data, bind_options(na, threads, agq))};
-             }),
+        .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads, bool reml,
+                         int agq) { return PyProblem{bind(model, data, bind_options(na, threads, reml, agq))}; }),
              py::arg("model"), py::arg("data"), py::kw_only(), py::arg("na") = "error", py::arg("threads") = 0,
-             py::arg("agq") = 1)
+             py::arg("reml") = false, py::arg("agq") = 1)
         .def_property_readonly("names", [](const PyProblem& p) { return p.problem().parameter_names(); })
         .def_property_readonly("dimension", [](const PyProblem& p) { return p.problem().dimension(); })
         .def_property_readonly("observations", [](const PyProblem& p) { return p.problem().observations(); })

@@ -126,6 +126,23 @@ class DivergedTest(unittest.TestCase):
             self.assertFalse(p["conditional_on_limit"])
 
 
+class RemlTest(unittest.TestCase):
+    """models/mixed/sleepstudy.mle by REML against lmer's REML fit
+    (models/mixed/sleepstudy.expected.json)."""
+
+    def test_sleepstudy(self):
+        f = mlec.fit(str(MODELS / "mixed" / "sleepstudy.mle"), str(MODELS / "mixed" / "sleepstudy.csv"), reml=True)
+        self.assertEqual(f.status, "converged")
+        self.assertTrue(f.reml)
+        assert_close(self, f.log_likelihood, -871.8141359792456)
+        self.assertEqual(f.integrated["b0"], True)
+        self.assertEqual(f.integrated["sa"], False)
+        self.assertLess(abs(f.estimates["sa"] - 24.74044758729242), 1e-3)
+        self.assertLess(abs(f.std_errors["b1"] - 1.5457889354755583), 1e-4)
+        p = mlec.Problem(str(MODELS / "mixed" / "sleepstudy.mle"), str(MODELS / "mixed" / "sleepstudy.csv"), reml=True)
+        self.assertEqual(p.names, ["sa", "sb", "sigma", "atanh(cpc R[1,2])"])
+
+
 class SingularFitTest(unittest.TestCase):
     """models/mixed/singular.mle: lmer's ML fit puts the group SD at 0
     (models/mixed/reference/singular.R prints the values)."""

@@ -36,6 +36,8 @@ std::string estimates(const std::vector<ParameterEstimate>& list) {
         if (p.fixed) o << ", \"fixed\": true";
         // Only a standard deviation estimated at 0 has this one (singular_fit).
         if (p.at_zero) o << ", \"at_zero\": true";
+        // Only a fixed effect integrated out by REML has this one.
+        if (p.integrated) o << ", \"integrated\": true";
         o << ", \"std_error\": " << report::json_number(p.std_error) << ", \"z\": " << report::json_number(p.z)
           << ", \"p_value\": " << report::json_number(p.p_value)
           << ", \"ci_lower\": " << report::json_number(p.ci_lower)
@@ -82,6 +84,8 @@ std::string json_report(const FitResult& r) {
     o << "  \"model\": " << report::json_quote(r.model_name) << ",\n";
     o << "  \"data\": " << report::json_quote(r.data_name) << ",\n";
     o << "  \"log_likelihood\": " << report::json_number(r.log_likelihood) << ",\n";
+    // True: log_likelihood is the REML one (BindOptions::reml).
+    o << "  \"reml\": " << (r.reml ? "true" : "false") << ",\n";
     o << "  \"log_likelihood_limit\": " << report::json_number(r.log_likelihood_limit) << ",\n";
     // NaN (null) unless the fit found a maximum.
     o << "  \"aic\": " << report::json_number(r.aic) << ",\n";

@@ -111,7 +111,7 @@ std::string censoring_line(const CensoringSummary& c, std::size_t rows) {
 
 std::string text_report(const FitResult& r) {
     std::ostringstream out;
-    out << "Maximum likelihood fit of " << r.model_name << " to " << r.data_name << "\n";
+    out << (r.reml ? "REML fit of " : "Maximum likelihood fit of ") << r.model_name << " to " << r.data_name << "\n";
     out << "  data columns: " << (r.data_columns.empty() ? "(none)" : join(r.data_columns)) << "\n";
     std::vector<std::string> declared, implicit, fixed;
     for (const auto& p : r.parameters) {
@@ -173,7 +173,7 @@ std::string text_report(const FitResult& r) {
         out << "log-likelihood: n/a (nothing was fitted)\n";
     } else {
         // AIC and BIC are NaN (n/a) unless the fit found a maximum.
-        out << "log-likelihood: " << report::format_digits(r.log_likelihood, 8)
+        out << (r.reml ? "REML log-likelihood: " : "log-likelihood: ") << report::format_digits(r.log_likelihood, 8)
             << "   AIC: " << report::format_digits(r.aic, 8) << "   BIC: " << report::format_digits(r.bic, 8) << "\n";
     }
     out << "observations: ";

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "runtime/difference_hessian.hpp"
+
 namespace mlec::rt {
 
 namespace {
@@ -208,6 +210,12 @@ double AdaptiveQuadrature::value_gradient(const Eigen::VectorXd& theta, Eigen::V
     evaluator_.trace_gradient(theta, p, phi_theta, phi_z);
     gradient += phi_theta - laplace_.derivatives().ztheta.transpose() * laplace_.factor().solve(v + phi_z);
     return total;
+}
+
+double AdaptiveQuadrature::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
+                                                  Eigen::MatrixXd& hessian) {
+    return difference_hessian([this](const Eigen::VectorXd& x, Eigen::VectorXd& g) { return value_gradient(x, g); },
+                              theta, gradient, hessian);
 }
 
 }  // namespace mlec::rt

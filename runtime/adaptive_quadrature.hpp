@@ -45,6 +45,9 @@ public:
     double value(const Eigen::VectorXd& theta);
     // The value and its exact gradient (adaptive_quadrature.cpp derives it).
     double value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
+    // With the Hessian: central differences of that gradient
+    // (runtime/difference_hessian).
+    double value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
     int nodes() const { return static_cast<int>(rule_.nodes.size()); }
 
 private:

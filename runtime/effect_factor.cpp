@@ -12,9 +12,9 @@ using ConstBlock = Eigen::Map<const Eigen::MatrixXd>;
 
 }  // namespace
 
-EffectFactor::EffectFactor(const EffectPattern& pattern)
-    : structure_(analyze_supernodes(pattern)), values_(structure_.value_count), local_row_(structure_.order.size(), -1),
-      inverse_(structure_) {
+EffectFactor::EffectFactor(const EffectPattern& pattern, std::vector<double> prior)
+    : structure_(analyze_supernodes(pattern)), prior_(std::move(prior)), values_(structure_.value_count),
+      local_row_(structure_.order.size(), -1), inverse_(structure_) {
     // The pattern's columns are sorted by row: the diagonal comes first.
     for (std::size_t j = 0; j + 1 < pattern.col_start.size(); ++j)
         diagonal_.push_back(static_cast<std::size_t>(pattern.col_start[j]));
@@ -30,7 +30,7 @@ bool EffectFactor::factor(const std::vector<double>& zz, double shift) {
     const Supernodes& st = structure_;
     std::fill(values_.begin(), values_.end(), 0.0);
     for (std::size_t k = 0; k < zz.size(); ++k) values_[st.place[k]] = zz[k];
-    for (std::size_t d : diagonal_) values_[st.place[d]] += 1.0 + shift;
+    for (std::size_t j = 0; j < diagonal_.size(); ++j) values_[st.place[diagonal_[j]]] += prior_[j] + shift;
     std::size_t mapped = st.count();  // the supernode local_row_ holds
     for (std::size_t s = 0; s < st.count(); ++s) {
         const int width = st.width(s), height = st.height(s), below = height - width;

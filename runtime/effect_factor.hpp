@@ -1,6 +1,7 @@
 // The Hessian of the Laplace approximation's inner problem in the random
-// effects z, H = H_zz + I (the likelihood's part on the sparse pattern the
-// evaluator fixes from the data, plus the spherical prior's identity), and
+// effects z, H = H_zz + D (the likelihood's part on the sparse pattern the
+// evaluator fixes from the data, plus the prior's: D_jj = 1 for a spherical
+// effect, 0 for a flat one, REML's fixed effects), and
 // its sparse Cholesky factor: solves, log det H, and the selected inverse.
 //
 // The pattern never changes, so the fill-reducing ordering and the
@@ -23,12 +24,16 @@ namespace mlec::rt {
 
 class EffectFactor {
 public:
-    explicit EffectFactor(const EffectPattern& pattern);
+    // `prior`: D's diagonal, one entry per coordinate of z (by default all
+    // 1: every effect spherical).
+    EffectFactor(const EffectPattern& pattern, std::vector<double> prior);
+    explicit EffectFactor(const EffectPattern& pattern)
+        : EffectFactor(pattern, std::vector<double>(pattern.col_start.size() - 1, 1.0)) {}
     // inverse_ refers to structure_.
     EffectFactor(const EffectFactor&) = delete;
     EffectFactor& operator=(const EffectFactor&) = delete;
 
-    // Factors H_zz + shift * I + I from H_zz's values on the pattern (a
+    // Factors H_zz + shift * I + D from H_zz's values on the pattern (a
     // shift > 0 is a damped Newton step's). False when the matrix is not
     // positive definite (or not finite): the likelihood is not convex in z
     // there.
@@ -47,6 +52,7 @@ public:
 
 private:
     Supernodes structure_;
+    std::vector<double> prior_;
     std::vector<std::size_t> diagonal_;  // the pattern's entries (j, j)
     std::vector<double> values_;         // L, supernode by supernode
     // Workspace.

@@ -112,6 +112,7 @@ public:
     double nll_effects(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, EffectDerivatives& derivatives,
                        bool hessian, bool cross = true);
     const EffectPattern& effect_pattern() const { return pattern_; }
+    const Graph& graph() const { return graph_; }
     // z's index of effect e on `row` (Graph::effects() order), or -1 where
     // the row's level is not one of the effect's.
     int z_index(int effect, std::size_t row) const;

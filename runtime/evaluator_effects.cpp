@@ -28,6 +28,7 @@ void Evaluator::set_effects(const Eigen::VectorXd& z) { z_ = z; }
 // the effect's (the effect node is NaN there, and so is the likelihood).
 int Evaluator::z_index(int effect, std::size_t row) const {
     const Effect& e = graph_.effects()[static_cast<std::size_t>(effect)];
+    if (e.index < 0) return e.first;  // one level, every row's
     const Node& index = graph_.node(e.index);
     const double level = columns_[static_cast<std::size_t>(index.column)][row];
     // Compared as a double: converting a value beyond int's range would be undefined.
@@ -38,8 +39,12 @@ int Evaluator::z_index(int effect, std::size_t row) const {
 void Evaluator::fill_effects(Workspace& ws, int id, std::size_t n) const {
     const Node& node = graph_.node(id);
     const Effect& e = graph_.effects()[static_cast<std::size_t>(node.effect)];
-    const double* level = value_ptr(ws, e.index, ws.begin);
     double* out = ws.value[static_cast<std::size_t>(id)].data();
+    if (e.index < 0) {  // one level, every row's
+        std::fill_n(out, n, z_[e.first]);
+        return;
+    }
+    const double* level = value_ptr(ws, e.index, ws.begin);
     const auto levels = static_cast<double>(e.levels);
     for (std::size_t r = 0; r < n; ++r) {
         const double l = level[r];

@@ -45,11 +45,16 @@ struct Node {
 
 // One random-effect coordinate of every level of a grouping column: on row
 // r, the effect node reads z[first + level(r) - 1], level(r) being the
-// value (1 .. levels) of the data node `index` on that row.
+// value (1 .. levels) of the data node `index` on that row. With no index
+// (-1) the effect has one level, read on every row: a parameter integrated
+// out with the effects (REML's fixed effects, Graph::integrate_parameters).
 struct Effect {
     int index = -1;
     int levels = 0;
     int first = 0;
+    // Spherical effects have the prior N(0, 1); a flat one has none (the
+    // Laplace approximation integrates it against Lebesgue measure).
+    bool flat = false;
 };
 
 class Graph {
@@ -64,6 +69,12 @@ public:
     // node `index`. Never shared: the intercept and the slope of a group
     // are two effects on the same index.
     int add_effect(int index, int levels);
+    // Turns the parameters `integrated` (sorted, distinct) into flat effects
+    // of one level each, in that order after the existing effects, in place:
+    // every node keeps its id, the other parameters are renumbered in their
+    // order (0, 1, ...), and every node's dependencies follow. Returns the
+    // new effects' ids. For REML, which integrates the fixed effects out.
+    std::vector<int> integrate_parameters(const std::vector<int>& integrated);
 
     // A term, with `multiplier` (a node of data only; -1: none) in place of
     // the weight for this term alone: a group-level term (`target += ...
@@ -90,6 +101,11 @@ public:
 
 private:
     int push(Node node);
+    // The hash-consing key of a node that is not an effect.
+    static std::tuple<int, std::uint64_t, std::vector<int>> key_of(const Node& node);
+    // `node` itself, or the identical node added before.
+    int add_shared(Node node);
+    void inherit(Node& op) const;
 
     std::vector<Node> nodes_;
     std::vector<int> terms_;

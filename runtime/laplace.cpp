@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
+
+#include "runtime/difference_hessian.hpp"
 
 namespace mlec::rt {
 
@@ -38,15 +41,25 @@ int largest(const Eigen::VectorXd& g) {
     return static_cast<int>(at);
 }
 
+// D's diagonal: 1 for a spherical effect's coordinates, 0 for a flat one's.
+Eigen::VectorXd prior_diagonal(const Graph& graph) {
+    Eigen::VectorXd d = Eigen::VectorXd::Ones(graph.effect_size());
+    for (const Effect& e : graph.effects())
+        if (e.flat) d.segment(e.first, e.levels).setZero();
+    return d;
+}
+
 }  // namespace
 
 Laplace::Laplace(Evaluator& evaluator)
-    : evaluator_(evaluator), factor_(evaluator.effect_pattern()),
+    : evaluator_(evaluator), prior_(prior_diagonal(evaluator.graph())),
+      flat_count_(static_cast<double>((prior_.array() == 0).count())),
+      factor_(evaluator.effect_pattern(), std::vector<double>(prior_.begin(), prior_.end())),
       z_(Eigen::VectorXd::Zero(evaluator.effects().size())) {}
 
 double Laplace::inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z) {
     evaluator_.set_effects(z);
-    return evaluator_.nll(theta) + 0.5 * z.squaredNorm();
+    return evaluator_.nll(theta) + prior_value(z);
 }
 
 // Newton's method on F(theta, .), which is strictly convex wherever the
@@ -79,8 +92,8 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
             }
             return InnerStatus::not_finite;
         }
-        f = nll + 0.5 * z.squaredNorm();
-        const Eigen::VectorXd g = d.gradient_z + z;
+        f = nll + prior_value(z);
+        const Eigen::VectorXd g = d.gradient_z + prior_.cwiseProduct(z);
         double shift = 0;
         while (!factor_.factor(d.zz, shift)) {
             shift = shift == 0 ? 1e-8 : shift * 10;
@@ -123,7 +136,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
     evaluator_.set_effects(z);
     Eigen::VectorXd unused;
     evaluator_.nll_effects(theta, unused, d, false);
-    failed_effect_ = largest(d.gradient_z + z);
+    failed_effect_ = largest(d.gradient_z + prior_.cwiseProduct(z));
     return InnerStatus::iteration_limit;
 }
 
@@ -131,7 +144,31 @@ double Laplace::value(const Eigen::VectorXd& theta) {
     double f = 0;
     status_ = minimize(theta, f);
     if (status_ != InnerStatus::converged) return std::numeric_limits<double>::infinity();
-    return f + 0.5 * factor_.log_determinant();
+    return f + 0.5 * factor_.log_determinant() - 0.5 * flat_count_ * std::log(2 * std::numbers::pi);
+}
+
+// Central differences of the exact gradient (runtime/difference_hessian).
+double Laplace::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
+                                       Eigen::MatrixXd& hessian) {
+    return difference_hessian([this](const Eigen::VectorXd& x, Eigen::VectorXd& g) { return value_gradient(x, g); },
+                              theta, gradient, hessian);
+}
+
+Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
+    Eigen::MatrixXd out(z_.size(), static_cast<Eigen::Index>(z.size()));
+    for (std::size_t j = 0; j < z.size(); ++j) {
+        Eigen::VectorXd e = Eigen::VectorXd::Zero(z_.size());
+        e[z[j]] = 1;
+        out.col(static_cast<Eigen::Index>(j)) = factor_.solve(e);
+    }
+    return out;
+}
+
+Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
+    const Eigen::MatrixXd columns = inverse_columns(z);
+    Eigen::MatrixXd out(columns.cols(), columns.cols());
+    for (Eigen::Index i = 0; i < out.rows(); ++i) out.row(i) = columns.row(z[static_cast<std::size_t>(i)]);
+    return out;
 }
 
 double Laplace::value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {

@@ -12,6 +12,13 @@
 // exact when the rows' likelihood is normal in z (a linear mixed model).
 // Writing the effects through their scales, as lme4 does, keeps L smooth
 // where a scale reaches 0 (the effects then drop out and H = I).
+//
+// Flat effects (rt::Effect::flat: REML's fixed effects beta) have no prior:
+// F adds z'Dz / 2 with D_jj = 0 for them, and the integral over beta against
+// Lebesgue measure leaves (2 pi)^(p/2) uncancelled, so
+//     L(theta) = F(theta, z_hat) + 1/2 log det H - (p/2) log(2 pi),
+// for a linear mixed model exactly the REML criterion (the ML one plus
+// 1/2 log det(X'V^-1 X) - (p/2) log(2 pi), as lme4's and glmmTMB's).
 #pragma once
 
 #include <Eigen/Core>
@@ -41,6 +48,8 @@ public:
     // since dz_hat/dtheta = -H^-1 H_z,theta and dF/dz = 0 at z_hat. The
     // evaluator must have every third partial (third_partials_missing()).
     double value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
+    // ... and its Hessian in theta, central differences of that gradient.
+    double value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
     // The op whose third partials the gradient would need and which has
     // none (a distribution function); empty when the gradient is exact.
     std::string_view third_partials_missing() const { return evaluator_.missing_third_partials(); }
@@ -57,6 +66,11 @@ public:
     // (Evaluator::effect_pattern): the modes' conditional covariance, as
     // lme4's condVar gives it (conditional on theta).
     std::vector<double> inverse_on_pattern() const { return factor_.selected_inverse(); }
+    // The columns of H^-1 at the modes of the last value() for the
+    // coordinates `z` (by solves: the entries off H's pattern too), and
+    // their block.
+    Eigen::MatrixXd inverse_columns(const std::vector<int>& z) const;
+    Eigen::MatrixXd inverse_block(const std::vector<int>& z) const;
     int inner_iterations() const { return iterations_; }
     // At the modes of the last value(): the sweep's derivatives in z (H_zz
     // on the pattern, H_z,theta) and the factor of H = H_zz + I, which
@@ -70,7 +84,12 @@ private:
     InnerStatus minimize(const Eigen::VectorXd& theta, double& f);
     double inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z);
 
+    // F's prior term z'Dz / 2 and its gradient Dz.
+    double prior_value(const Eigen::VectorXd& z) const { return 0.5 * z.dot(prior_.cwiseProduct(z)); }
+
     Evaluator& evaluator_;
+    Eigen::VectorXd prior_;  // D's diagonal
+    double flat_count_ = 0;  // p, the flat effects
     EffectFactor factor_;
     Eigen::VectorXd z_;
     // The sweep at z_hat: F's gradient in theta and the derivatives in z.

@@ -166,6 +166,19 @@ TEST_CASE("binding refuses adaptive quadrature where it does not apply, naming w
         CHECK(ds[0].category == mlec::Category::usage);
         CHECK_THAT(ds[0].message, Catch::Contains("the model has none"));
     }
+    {
+        mlec::Diagnostics ds;
+        const auto m = mlec::Model::from_text(
+            "param b, s > 0, sigma > 0\nrandom u[g] ~ normal(0, s)\ny ~ normal(b + u[g], sigma)\n", "m.mle", ds);
+        const auto d = mlec::Data::from_csv_text(csv, "d.csv", ds);
+        REQUIRE(m);
+        REQUIRE(d);
+        mlec::BindOptions options = nodes(5);
+        options.reml = true;
+        CHECK(!mlec::Problem::bind(*m, *d, ds, options));
+        REQUIRE(ds.size() == 1);
+        CHECK_THAT(ds[0].message, Catch::Contains("adaptive quadrature and REML do not combine"));
+    }
     for (int k : {0, 101}) {
         const mlec::Diagnostics ds =
             bind_errors("param b, s > 0\nrandom u[g] ~ normal(0, s)\ny ~ bernoulli(sigmoid(b + u[g]))\n", csv, k);

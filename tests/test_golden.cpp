@@ -3,7 +3,8 @@
 // there is none, and every diagnostic (errors, then warnings) must equal
 // NAME.expect byte for byte — the exact text the mlec command prints. The
 // legal_*.mle cases are models that must stay legal: they bind with no
-// diagnostic at all (their .expect files are empty).
+// diagnostic at all (their .expect files are empty). A case whose name has
+// "reml_" in it is bound with BindOptions::reml.
 #include <catch2/catch.hpp>
 
 #include "mlec/mlec.hpp"
@@ -22,7 +23,9 @@ std::string run_case(const std::filesystem::path& mle) {
     if (!model) return mlec::format(ds);
     auto data = mlec::Data::from_csv_text(mlec::test::read_file(csv), csv.filename().string(), ds);
     if (!data) return mlec::format(ds);
-    auto problem = mlec::Problem::bind(*model, *data, ds);
+    mlec::BindOptions options;
+    options.reml = mle.filename().string().find("reml_") != std::string::npos;
+    auto problem = mlec::Problem::bind(*model, *data, ds, options);
     if (!problem) return mlec::format(ds);
     return mlec::format(problem->warnings());
 }

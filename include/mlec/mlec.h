@@ -83,6 +83,7 @@ void mlec_data_free(mlec_data* data);
 typedef struct mlec_bind_options {
     int drop_missing; /* nonzero: leave out rows with a missing value (default 0: error) */
     int threads;      /* threads evaluating the likelihood (default 0: all cores) */
+    int reml;         /* nonzero: REML for a normal model, the fixed effects integrated out (default 0: ML) */
     int agq_nodes;    /* random effects by adaptive Gauss-Hermite quadrature, this many nodes per
                          level and dimension (2 to 100; every random effect on one grouping
                          column, at most 3 per level); 0 or 1 (default): the Laplace
@@ -205,6 +206,12 @@ int mlec_fit_conditional_on_limit(const mlec_fit* fit, size_t i);
  * (a singular fit, diagnostic "singular_fit"): its estimate is 0, it has no
  * standard error, and its interval is the profile's, [0, upper]; else 0. */
 int mlec_fit_at_zero(const mlec_fit* fit, size_t i);
+/* 1 when the entry is a fixed effect integrated out by REML (the bind
+ * options' reml): its estimate is the conditional mode given the variance
+ * parameters, its standard error conditional on them; else 0. */
+int mlec_fit_integrated(const mlec_fit* fit, size_t i);
+/* 1 when the log-likelihood is the REML one (bound with reml), else 0. */
+int mlec_fit_reml(const mlec_fit* fit);
 /* 1 when the entry is a parameter held at its value by the options'
  * fixed_names (mlec_fit_estimate is that value; it has no standard error
  * or interval), else 0. */
@@ -223,6 +230,19 @@ size_t mlec_fit_warning_count(const mlec_fit* fit);
 const char* mlec_fit_warning(const mlec_fit* fit, size_t i);
 
 /* The reports the mlec command prints: JSON (docs/json.md) and text. */
+/* Random effects (`random u[g] ~ ...`): for effect e (model order) and its
+ * level k (the levels' order, docs/language.md), the conditional mode and
+ * SD given the data at the estimate (lme4's ranef(condVar = TRUE); JSON
+ * random_effects). Names are NULL and numbers NaN out of range; none
+ * without a converged fit. */
+size_t mlec_fit_random_effect_count(const mlec_fit* fit);
+const char* mlec_fit_random_effect_name(const mlec_fit* fit, size_t e);   /* "u" */
+const char* mlec_fit_random_effect_column(const mlec_fit* fit, size_t e); /* "g" */
+size_t mlec_fit_random_effect_levels(const mlec_fit* fit, size_t e);
+const char* mlec_fit_random_effect_level(const mlec_fit* fit, size_t e, size_t k);
+double mlec_fit_random_effect_mode(const mlec_fit* fit, size_t e, size_t k);
+double mlec_fit_random_effect_std_error(const mlec_fit* fit, size_t e, size_t k);
+
 const char* mlec_fit_json(const mlec_fit* fit);
 const char* mlec_fit_text(const mlec_fit* fit);
 

@@ -88,6 +88,14 @@ struct BindOptions {
     // identical for every count: blocks of rows have fixed boundaries and
     // their sums are added in a fixed order.
     int threads = 0;
+    // REML (restricted maximum likelihood), for normal models: the fixed
+    // effects — the parameters that enter the normal means linearly and
+    // are not a random effect's scale or correlation — are integrated out
+    // with the random effects, as lmer's REML = TRUE. They are then no
+    // parameters of the Problem; FitResult reports them with standard
+    // errors conditional on the variance parameters (docs/language.md,
+    // "REML"). A model where that is not defined is refused at binding.
+    bool reml = false;
     // Random effects are integrated out by the Laplace approximation (1),
     // or by adaptive Gauss-Hermite quadrature with this many nodes per
     // level and dimension (lme4's nAGQ; 2 to 100): for a model whose random
@@ -315,6 +323,11 @@ struct ParameterEstimate {
     // is not the estimate's precision), and the interval is the profile's,
     // one-sided: [0, ci_upper].
     bool at_zero = false;
+    // Integrated out of the likelihood (BindOptions::reml: a fixed effect):
+    // `estimate` is its conditional mode given the other parameters (the
+    // GLS estimate), the standard error conditional on them, as lmer's, and
+    // the interval a Wald interval.
+    bool integrated = false;
     // A random effect's standard deviation (`random u[g] ~ normal(0, s)`,
     // `param s > 0`): 0 is in its parameter space, on the boundary.
     bool random_scale = false;
@@ -430,6 +443,9 @@ struct FitResult {
 
     std::string model_name;
     std::string data_name;
+    // Bound with BindOptions::reml: log_likelihood is the REML (restricted)
+    // log-likelihood, the fixed effects integrated out.
+    bool reml = false;
     std::vector<std::string> data_columns;
     // With random effects and status converged: their conditional modes,
     // and the spherical effects' modes z_hat (the graph's order) that
@@ -466,12 +482,20 @@ int exit_code(const FitResult& result);
 // only then are its log-likelihood, AIC and BIC those of a maximum.
 bool found_maximum(const FitResult& result);
 
+// With random effects, simulate draws new effects for every level by
+// default, from their fitted distribution (lme4's simulate, use.u = FALSE);
+// with fitted_effects, it draws given the fitted levels' conditional modes
+// (use.u = TRUE), so only the rows' noise is new.
+struct SimulateOptions {
+    bool fitted_effects = false;
+};
+
 // New outcomes drawn from the fitted model (mlec simulate): a CSV with the
 // columns the model uses, in the data file's order, the outcomes of its
 // sampling statements replaced by draws at the estimate. Refuses a fit that
 // did not converge, and models with `target +=` or mixture terms.
 std::optional<std::string> simulate_csv(const Problem& problem, const FitResult& fit, std::uint64_t seed,
-                                        Diagnostics& diagnostics);
+                                        Diagnostics& diagnostics, const SimulateOptions& options = {});
 
 // SVG pictures of a fit (mlec --plot DIR): the convergence trace (NLL and
 // gradient norm by iteration) and, for every parameter and reported

@@ -562,6 +562,43 @@ static int stop_early(void* user, int iteration, double nll, double gradient_nor
     return c->calls < c->stop_after;
 }
 
+/* models/mixed/sleepstudy.mle by REML: lmer's REML fit (sleepstudy.expected.json). */
+static void test_reml(void) {
+    mlec_error* err = NULL;
+    mlec_model* model = mlec_model_from_file(MLEC_SOURCE_DIR "/models/mixed/sleepstudy.mle", &err);
+    REQUIRE(model, err);
+    mlec_data* data = mlec_data_from_csv_file(MLEC_SOURCE_DIR "/models/mixed/sleepstudy.csv", &err);
+    REQUIRE(data, err);
+    mlec_bind_options options = mlec_bind_options_default();
+    CHECK(options.reml == 0);
+    options.reml = 1;
+    mlec_problem* problem = mlec_bind(model, data, &options, &err);
+    REQUIRE(problem, err);
+    CHECK(mlec_problem_dimension(problem) == 4); /* sa, sb, sigma, R: b0 and b1 are integrated out */
+    mlec_fit* fit = mlec_fit_run(problem, NULL, &err);
+    REQUIRE(fit, err);
+    CHECK_STRING(mlec_fit_status(fit), "converged");
+    CHECK(mlec_fit_reml(fit) == 1);
+    CHECK_CLOSE(mlec_fit_log_likelihood(fit), -871.8141359792456, 1e-6);
+    const size_t b0 = fit_index(fit, "b0"), sa = fit_index(fit, "sa");
+    CHECK(mlec_fit_integrated(fit, b0) == 1 && mlec_fit_integrated(fit, sa) == 0);
+    CHECK_CLOSE(mlec_fit_estimate(fit, b0), 251.40510484848417, 1e-6);
+    CHECK_CLOSE(mlec_fit_std_error(fit, b0), 6.82455577032695, 1e-4);
+    CHECK(strstr(mlec_fit_json(fit), "\"reml\": true") != NULL);
+    /* The conditional modes: two effects on Subject, 18 levels each. */
+    CHECK(mlec_fit_random_effect_count(fit) == 2);
+    CHECK_STRING(mlec_fit_random_effect_name(fit, 1), "b");
+    CHECK_STRING(mlec_fit_random_effect_column(fit, 0), "Subject");
+    CHECK(mlec_fit_random_effect_levels(fit, 0) == 18 && mlec_fit_random_effect_levels(fit, 2) == 0);
+    CHECK_STRING(mlec_fit_random_effect_level(fit, 0, 0), "308");
+    CHECK(mlec_fit_random_effect_level(fit, 0, 18) == NULL && isnan(mlec_fit_random_effect_mode(fit, 0, 18)));
+    CHECK(mlec_fit_random_effect_std_error(fit, 0, 0) > 0);
+    mlec_fit_free(fit);
+    mlec_problem_free(problem);
+    mlec_model_free(model);
+    mlec_data_free(data);
+}
+
 static void test_cancel_and_options(void) {
     mlec_error* err = NULL;
     mlec_model* model = mlec_model_from_file(MLEC_SOURCE_DIR "/models/logistic.mle", &err);
@@ -692,6 +729,7 @@ int main(void) {
     test_error_messages();
     test_fixed_and_start();
     test_singular_fit();
+    test_reml();
     test_adaptive_quadrature();
     test_cancel_and_options();
     test_null_arguments();
