@@ -24,13 +24,13 @@ Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedMode
         message.append(std::to_string(most_quadrature_nodes))
             .append(" nodes per level (1: the Laplace approximation), not ")
             .append(std::to_string(nodes));
-        out.push_back(Diagnostic::error(Category::usage, "", std::move(message)));
+        out.push_back(Diagnostic::error(Category::usage, model.source.name(), std::move(message)));
         return out;
     }
     if (options.reml) {
         // (REML's flat effects are no level's, and its normal model's
         // integral is the Laplace approximation's, exactly)
-        out.push_back(Diagnostic::error(Category::usage, "",
+        out.push_back(Diagnostic::error(Category::usage, model.source.name(),
                                         "adaptive quadrature and REML do not combine: REML is for normal models, "
                                         "whose integral over the random effects the Laplace approximation computes "
                                         "exactly"));
