@@ -1,6 +1,9 @@
 #include "problem/quadrature.hpp"
 
+#include <cmath>
 #include <string>
+
+#include "report/number_format.hpp"
 
 namespace mlec::problem {
 
@@ -64,6 +67,22 @@ Diagnostics check_quadrature(const Model::Impl& model, const interp::CheckedMode
             .append(std::to_string(effects.size()))
             .append(" (such a model is integrated by the Laplace approximation only)");
         out.push_back(model.source.diagnostic(effects[most].span, std::move(message)));
+        return out;
+    }
+    if (const double per_level = std::pow(nodes, static_cast<double>(effects.size()));
+        per_level > most_nodes_per_level) {
+        std::string message = "adaptive quadrature with ";
+        message.append(std::to_string(nodes))
+            .append(" nodes for each of the ")
+            .append(std::to_string(effects.size()))
+            .append(" random effects per level of '")
+            .append(effects.front().column)
+            .append("' has ")
+            .append(report::format_digits(per_level, 6))
+            .append(" nodes per level, each two sweeps of the data per evaluation; at most ")
+            .append(report::format_digits(most_nodes_per_level, 6))
+            .append(" are allowed");
+        out.push_back(Diagnostic::error(Category::usage, model.source.name(), std::move(message)));
     }
     return out;
 }

@@ -14,6 +14,10 @@ namespace mlec::problem {
 // every integrand of a fitted model is below a double's range, and each
 // node costs two sweeps of the data per evaluation.
 inline constexpr int most_quadrature_nodes = 100;
+// The most nodes per level, K^d for d effects per level: 100 for one
+// effect, 100^2 for two, 21^3 for three; each node is two sweeps of the
+// data per evaluation.
+inline constexpr double most_nodes_per_level = 1e4;
 
 // The errors for options.agq_nodes with this checked model and the other
 // options (none: it applies, or it is 1, the Laplace approximation).

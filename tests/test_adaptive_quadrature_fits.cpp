@@ -179,6 +179,16 @@ TEST_CASE("binding refuses adaptive quadrature where it does not apply, naming w
         REQUIRE(ds.size() == 1);
         CHECK_THAT(ds[0].message, Catch::Contains("adaptive quadrature and REML do not combine"));
     }
+    {
+        const mlec::Diagnostics ds = bind_errors(
+            "param b, s > 0\nrandom u[g] ~ normal(0, s)\nrandom v[g] ~ normal(0, s)\nrandom w[g] ~ normal(0, s)\n"
+            "y ~ bernoulli(sigmoid(b + u[g] + v[g] * h + w[g] * h * h))\n",
+            csv, 22);
+        REQUIRE(ds.size() == 1);
+        CHECK(ds[0].category == mlec::Category::usage);
+        CHECK_THAT(ds[0].message, Catch::Contains("22 nodes for each of the 3 random effects per level of 'g' has "
+                                                  "10648 nodes per level"));
+    }
     for (int k : {0, 101}) {
         const mlec::Diagnostics ds =
             bind_errors("param b, s > 0\nrandom u[g] ~ normal(0, s)\ny ~ bernoulli(sigmoid(b + u[g]))\n", csv, k);
