@@ -296,6 +296,7 @@ mlec_bind_options mlec_bind_options_default(void) {
     mlec_bind_options o;
     o.drop_missing = defaults.drop_missing ? 1 : 0;
     o.threads = defaults.threads;
+    o.agq_nodes = defaults.agq_nodes;
     o.reml = defaults.reml ? 1 : 0;
     return o;
 }
@@ -315,6 +316,8 @@ mlec_problem* mlec_bind(const mlec_model* model, const mlec_data* data, const ml
             }
             bind_options.drop_missing = options->drop_missing != 0;
             bind_options.threads = options->threads;
+            // (0, what a zeroed struct holds, is the Laplace approximation too)
+            bind_options.agq_nodes = options->agq_nodes == 0 ? 1 : options->agq_nodes;
             bind_options.reml = options->reml != 0;
         }
         mlec::Diagnostics ds;

@@ -48,6 +48,9 @@ const char* const usage_text =
     "                            random effects, as lmer's REML = TRUE; for fit only\n"
     "  --na error|drop           a missing value (empty cell or NA) in a column the model\n"
     "                            uses is an error (default), or drops its row\n"
+    "  --agq K                   integrate a model's random effects by adaptive Gauss-Hermite\n"
+    "                            quadrature, K nodes per level (default 1: the Laplace\n"
+    "                            approximation); for random effects on one grouping column\n"
     "  --bootstrap B             parametric bootstrap: B refits of data simulated from the\n"
     "                            fit, percentile intervals (with --seed)\n"
     "  --ci wald|profile         interval method (default: wald); profile re-optimizes\n"
@@ -212,6 +215,14 @@ Error set_threads(Arguments& a, const char* v) {
     return {};
 }
 
+// (The most nodes binding accepts is the library's to say: BindOptions::agq_nodes.)
+Error set_agq(Arguments& a, const char* v) {
+    const auto n = whole_number(v, 1, 1e6);
+    if (!n) return "--agq takes a positive whole number of nodes per level";
+    a.bind.agq_nodes = static_cast<int>(*n);
+    return {};
+}
+
 #ifdef MLEC_MPI
 Error set_mpi_timeout(Arguments& a, const char* v) {
     const auto t = positive_number(v);
@@ -236,6 +247,7 @@ constexpr Option options[] = {
     {"--output", true, set_output},
     {"--plot", true, set_plot},
     {"--threads", true, set_threads},
+    {"--agq", true, set_agq},
     {"--check-gradient", false,
      [](Arguments& a, const char*) -> Error {
          a.fit.check_gradient = true;

@@ -28,22 +28,27 @@ private:
     rt::Evaluator& e_;
 };
 
-// A replicate of a model with random effects: its Laplace approximation.
+// A replicate of a model with random effects: its Laplace approximation,
+// or the adaptive quadrature the fit used (BindOptions::agq_nodes).
 class LaplaceObjective final : public optim::Objective {
 public:
-    explicit LaplaceObjective(rt::Evaluator& e) : e_(e), laplace_(e) {}
+    LaplaceObjective(rt::Evaluator& e, const Problem::Impl& p) : e_(e), laplace_(e) {
+        if (p.agq_nodes > 1)
+            quadrature_ = std::make_unique<rt::AdaptiveQuadrature>(p.model.graph, e, laplace_, p.agq_nodes);
+    }
     int dimension() const override { return e_.dimension(); }
-    double value(const Eigen::VectorXd& x) override { return laplace_.value(x); }
+    double value(const Eigen::VectorXd& x) override { return quadrature_ ? quadrature_->value(x) : laplace_.value(x); }
     double value_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) override {
-        return laplace_.value_gradient(x, g);
+        return quadrature_ ? quadrature_->value_gradient(x, g) : laplace_.value_gradient(x, g);
     }
     double value_gradient_hessian(const Eigen::VectorXd& x, Eigen::VectorXd& g, Eigen::MatrixXd& h) override {
-        return laplace_.value_gradient_hessian(x, g, h);
+        return quadrature_ ? quadrature_->value_gradient_hessian(x, g, h) : laplace_.value_gradient_hessian(x, g, h);
     }
 
 private:
     rt::Evaluator& e_;
     rt::Laplace laplace_;
+    std::unique_ptr<rt::AdaptiveQuadrature> quadrature_;  // over laplace_
 };
 
 // The coordinates of random effects' standard deviations (`param s > 0` as
@@ -144,7 +149,7 @@ void parametric_bootstrap(const Problem::Impl& p, const FitOptions& options, con
         if (weighted) replicate->ignore_weights();
         rt::Evaluator& evaluator = *replicate;
         std::unique_ptr<optim::Objective> full;
-        if (effects) full = std::make_unique<LaplaceObjective>(evaluator);
+        if (effects) full = std::make_unique<LaplaceObjective>(evaluator, p);
         else full = std::make_unique<EvaluatorObjective>(evaluator);
         optim::FixedCoordinates objective(*full, held, theta);
         const Eigen::VectorXd from = objective.reduce(theta);

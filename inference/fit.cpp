@@ -224,7 +224,10 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
             }
         }
     }
-    if (r.status == FitStatus::converged) conditional_modes(c);
+    if (r.status == FitStatus::converged) {
+        conditional_modes(c);
+        check_laplace_accuracy(c);
+    }
     better = report_singular(c, from.holds);
     return r;
 }

@@ -147,6 +147,10 @@ std::vector<ProfiledDivergence> profiled_divergence(const Problem::Impl& p, cons
 // divergence diagnostic naming them.
 void report_profiled_divergence(const Problem& problem, FitResult& r, const std::vector<ProfiledDivergence>& diverging);
 
+// After a fit by the Laplace approximation: a laplace_inaccurate diagnostic
+// where it is likely poor (inference/laplace_accuracy.cpp).
+void check_laplace_accuracy(FitContext& c);
+
 // A singular fit (inference/fit_singular.cpp): the estimated coordinates
 // that are a random effect's standard deviation written as one parameter
 // with lower bound 0 (`random u[g] ~ normal(0, s)`, `param s > 0`, or a

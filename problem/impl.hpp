@@ -11,6 +11,7 @@
 #include "grammar/source_text.hpp"
 #include "interpreter/checked_model.hpp"
 #include "mlec/mlec.hpp"
+#include "runtime/adaptive_quadrature.hpp"
 #include "runtime/evaluator.hpp"
 #include "runtime/laplace.hpp"
 
@@ -57,7 +58,8 @@ struct Problem::Impl {
     // The sum of the rows' weights on all ranks (the `weight` statement):
     // the number of observations the rows stand for; total_rows without one.
     double weight_total = 0;
-    int threads = 0;  // for every evaluator built on this problem (BindOptions::threads)
+    int threads = 0;    // for every evaluator built on this problem (BindOptions::threads)
+    int agq_nodes = 1;  // BindOptions::agq_nodes
 
     // What evaluating needs between calls: the evaluator with its buffers,
     // and the last NLL + gradient + Hessian (the fit asks again at the
@@ -72,6 +74,9 @@ struct Problem::Impl {
         // A model with random effects: its NLL is the Laplace approximation's
         // marginal one, over the evaluator's joint sweep (runtime/laplace).
         std::unique_ptr<rt::Laplace> laplace;
+        // With BindOptions::agq_nodes > 1, the marginal NLL by adaptive
+        // quadrature instead, centered at `laplace`'s modes.
+        std::unique_ptr<rt::AdaptiveQuadrature> quadrature;
         struct {
             bool valid = false;
             Eigen::VectorXd theta, gradient;

@@ -16,6 +16,7 @@
 #include "problem/group_terms.hpp"
 #include "problem/impl.hpp"
 #include "problem/previous_rows.hpp"
+#include "problem/quadrature.hpp"
 #include "report/number_format.hpp"
 #include "runtime/exact_sum.hpp"
 
@@ -219,6 +220,7 @@ bool check_rows(Problem::Impl& p, const Model::Impl& m, const data::Table& csv, 
                            " integrated out by the Laplace approximation, with its exact gradient; standard errors "
                            "from central differences of that gradient";
         p.model.notes.push_back(std::move(note));
+        problem::bind_quadrature(p);
     }
     // The first-row rule first: a missing lag would fail a data check
     // with a less helpful message (NaN is in no domain).
@@ -319,6 +321,10 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     const bool drop = options.drop_missing;
     std::optional<interp::CheckedModel> checked = check_against(m, csv, cluster, drop, diagnostics);
     if (!checked) return std::nullopt;
+    if (Diagnostics errors = problem::check_quadrature(m, *checked, options); !errors.empty()) {
+        diagnostics.insert(diagnostics.end(), errors.begin(), errors.end());
+        return std::nullopt;
+    }
 
     auto impl = std::make_unique<Impl>();
     impl->model_name = m.source.name();
@@ -326,6 +332,7 @@ std::optional<Problem> Problem::bind(const Model& model, const Data& data, Diagn
     impl->data_name = csv.name();
     impl->model = std::move(*checked);
     impl->threads = options.threads;
+    impl->agq_nodes = options.agq_nodes;
     if (cluster) impl->collective = data.impl().collective;
     if (options.reml && !interp::integrate_fixed_effects(impl->model, m.source, diagnostics)) return std::nullopt;
     // (on one machine: a distributed fit keeps them in theta)
@@ -397,11 +404,13 @@ const std::vector<std::string>& Problem::notes() const { return impl_->model.not
 // The const members evaluate through the Impl's workspace, the one
 // mutable part of a Problem (problem/impl.hpp says why that is const).
 double Problem::nll(const Eigen::VectorXd& theta) const {
+    if (auto& quadrature = impl().workspace.quadrature) return quadrature->value(theta);
     if (auto& laplace = impl().workspace.laplace) return laplace->value(theta);
     return impl().evaluator().nll(theta);
 }
 
 double Problem::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const {
+    if (auto& quadrature = impl().workspace.quadrature) return quadrature->value_gradient(theta, gradient);
     if (auto& laplace = impl().workspace.laplace) return laplace->value_gradient(theta, gradient);
     return impl().evaluator().nll_gradient(theta, gradient);
 }
@@ -415,8 +424,10 @@ double Problem::nll_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vector
         return last.nll;
     }
     auto& laplace = impl().workspace.laplace;
-    const double f = laplace ? laplace->value_gradient_hessian(theta, gradient, hessian)
-                             : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
+    auto& quadrature = impl().workspace.quadrature;
+    const double f = quadrature ? quadrature->value_gradient_hessian(theta, gradient, hessian)
+                     : laplace  ? laplace->value_gradient_hessian(theta, gradient, hessian)
+                                : impl().evaluator().nll_gradient_hessian(theta, gradient, hessian);
     last.valid = true;
     last.theta = theta;
     last.gradient = gradient;

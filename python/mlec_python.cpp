@@ -131,13 +131,15 @@ void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& di
     bound.data = mlec::Data::from_columns(std::move(names), std::move(spans), "<data>", diagnostics);
 }
 
-mlec::BindOptions bind_options(const std::string& na, int threads, bool reml) {
+// (agq: BindOptions::agq_nodes, whose range binding checks and names)
+mlec::BindOptions bind_options(const std::string& na, int threads, bool reml, int agq) {
     if (na != "error" && na != "drop") throw py::value_error("na must be 'error' or 'drop', not '" + na + "'");
     if (threads < 0) throw py::value_error("threads must be 0 (all cores) or a positive number");
     mlec::BindOptions options;
     options.drop_missing = na == "drop";
     options.threads = threads;
     options.reml = reml;
+    options.agq_nodes = agq;
     return options;
 }
 
@@ -468,26 +470,28 @@ PYBIND11_MODULE(mlec, m) {
         [](const py::object& model, const py::object& data, const std::string& method, int max_iterations,
            double tolerance, double confidence, const std::string& ci, int starts, long long seed, int threads,
            const std::string& na, const py::object& on_iteration, const py::object& fixed, const py::object& start,
-           bool reml) {
+           bool reml, int agq) {
             const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
                                                          seed, on_iteration, fixed, start);
-            const auto bound = bind(model, data, bind_options(na, threads, reml));
+            const auto bound = bind(model, data, bind_options(na, threads, reml, agq));
             return run_fit(*bound, options, on_iteration);
         },
         py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000,
         py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1,
         py::arg("seed") = 1, py::arg("threads") = 0, py::arg("na") = "error", py::arg("on_iteration") = py::none(),
-        py::arg("fixed") = py::none(), py::arg("start") = py::none(), py::arg("reml") = false,
+        py::arg("fixed") = py::none(), py::arg("start") = py::none(), py::arg("reml") = false, py::arg("agq") = 1,
         "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
         "array) by maximum likelihood (reml=True: REML for a normal model, as lmer's REML = TRUE). fixed= holds "
         "parameters at values (a dict of name -> value on the "
-        "parameter's own scale), start= gives start values; as bbmle's fixed= and start=. Returns an mlec.Fit.");
+        "parameter's own scale), start= gives start values; as bbmle's fixed= and start=. agq=K integrates "
+        "random effects by adaptive Gauss-Hermite quadrature with K nodes per level (1: the Laplace "
+        "approximation), as lme4's nAGQ. Returns an mlec.Fit.");
 
     py::class_<PyProblem>(m, "Problem", "A model bound to data: the negative log-likelihood and its derivatives.")
-        .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads,
-                         bool reml) { return PyProblem{bind(model, data, bind_options(na, threads, reml))}; }),
+        .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads, bool reml,
+                         int agq) { return PyProblem{bind(model, data, bind_options(na, threads, reml, agq))}; }),
              py::arg("model"), py::arg("data"), py::kw_only(), py::arg("na") = "error", py::arg("threads") = 0,
-             py::arg("reml") = false)
+             py::arg("reml") = false, py::arg("agq") = 1)
         .def_property_readonly("names", [](const PyProblem& p) { return p.problem().parameter_names(); })
         .def_property_readonly("dimension", [](const PyProblem& p) { return p.problem().dimension(); })
         .def_property_readonly("observations", [](const PyProblem& p) { return p.problem().observations(); })

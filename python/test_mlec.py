@@ -164,6 +164,24 @@ class SingularFitTest(unittest.TestCase):
         self.assertEqual(f.random_effects["u"][0], {"level": "1", "mode": 0.0, "std_error": 0.0})
 
 
+class AdaptiveQuadratureTest(unittest.TestCase):
+    """models/mixed/cbpp.mle with agq=7 against glmer's nAGQ = 7 fit
+    (models/mixed/cbpp.expected.json; glmer's log-likelihood leaves out the
+    saturated binomial terms, given back here)."""
+
+    def test_cbpp_agq7(self):
+        expected = json.loads((MODELS / "mixed" / "cbpp.expected.json").read_text())
+        glmer = next(fit for fit in expected["fits"] if fit["id"] == "glmer_AGQ7")
+        f = mlec.fit(MODELS / "mixed" / "cbpp.mle", MODELS / "mixed" / "cbpp.csv", agq=7)
+        self.assertEqual(f.status, "converged")
+        assert_close(self, f.log_likelihood,
+                     glmer["log_likelihood"] + expected["checks"]["saturated_log_likelihood"])
+        assert_close(self, f.estimates["s"], glmer["variance_components"][0]["sd"][0], rel=1e-4)
+        self.assertTrue(any("7 nodes per level" in note for note in f.notes))
+        with self.assertRaises(Exception):
+            mlec.fit(MODELS / "xor.mle", MODELS / "xor.csv", agq=7)
+
+
 class ClosedFormTest(unittest.TestCase):
     """Models fitted to a dict of NumPy arrays, against their closed-form MLE."""
 

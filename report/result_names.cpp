@@ -55,6 +55,7 @@ std::string_view to_string(DiagnosticKind kind) {
         case DiagnosticKind::domain_edge: return "domain_edge";
         case DiagnosticKind::exact_fit: return "exact_fit";
         case DiagnosticKind::gradient_check: return "gradient_check";
+        case DiagnosticKind::laplace_inaccurate: return "laplace_inaccurate";
     }
     return "unknown";
 }

@@ -409,8 +409,15 @@ void Evaluator::reverse_block(Workspace& ws, std::size_t n, std::vector<double>&
         if (t.row_invariant || !has_coords(term)) continue;
         Col seed(ws.adjoint[static_cast<std::size_t>(term)].data(), len);
         const int w = row_weight(k);
-        if (w < 0) seed -= 1.0;
-        else seed -= ConstCol(value_ptr(ws, w, ws.begin), len);
+        if (row_scale_) {
+            const ConstCol scale(row_scale_->rows.data() + ws.begin, len);
+            if (w < 0) seed -= scale;
+            else seed -= ConstCol(value_ptr(ws, w, ws.begin), len) * scale;
+        } else if (w < 0) {
+            seed -= 1.0;
+        } else {
+            seed -= ConstCol(value_ptr(ws, w, ws.begin), len);
+        }
     }
     for (auto it = current_varying_->rbegin(); it != current_varying_->rend(); ++it) {
         const int id = *it;
@@ -599,25 +606,50 @@ void Evaluator::hessian_block(Workspace& ws, std::size_t n, Eigen::MatrixXd& hes
     }
 }
 
+// The block's log-likelihood row by row, for nll_rows (each row's NLL
+// written out) and nll_effects_scaled (each row's terms counted
+// row_scale_->rows[r] times; a row of scale or weight 0 adds exactly 0).
+double Evaluator::split_block(const Workspace& ws, std::size_t begin, std::size_t n) const {
+    double sum = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        double row = 0;
+        for (std::size_t k = 0; k < graph_.terms().size(); ++k) {
+            const int term = graph_.terms()[k];
+            if (graph_.node(term).row_invariant) continue;
+            const int weight = row_weight(k);
+            const double w = weight < 0 ? 1.0 : value_ptr(ws, weight, begin)[r];
+            if (w != 0) row += w * value_ptr(ws, term, begin)[r];
+        }
+        if (row_out_) (*row_out_)[begin + r] = -row;
+        const double scale = row_scale_ ? row_scale_->rows[begin + r] : 1.0;
+        if (scale != 0) sum += scale * row;
+    }
+    return sum;
+}
+
 void Evaluator::run_block(Workspace& ws, std::size_t block, Mode mode, BlockResult& out) {
     const std::size_t begin = block * block_rows_;
     const std::size_t n = std::min(block_rows_, rows_ - begin);
     forward_block(ws, begin, n, mode);
     double sum = 0;
     const auto len = static_cast<Eigen::Index>(n);
-    for (std::size_t k = 0; k < graph_.terms().size(); ++k) {
-        const int term = graph_.terms()[k];
-        const Node& t = graph_.node(term);
-        if (t.row_invariant) continue;
-        const ConstCol v(value_ptr(ws, term, begin), len);
-        const int weight = row_weight(k);
-        if (weight < 0) {
-            sum += v.sum();
-        } else {
-            // A row of weight 0 adds exactly 0, even where its term is not
-            // finite at theta (0 * -inf would be NaN).
-            const ConstCol w(value_ptr(ws, weight, begin), len);
-            sum += (w == 0.0).select(0.0, w * v).sum();
+    if (row_out_ || row_scale_) {
+        sum = split_block(ws, begin, n);
+    } else {
+        for (std::size_t k = 0; k < graph_.terms().size(); ++k) {
+            const int term = graph_.terms()[k];
+            const Node& t = graph_.node(term);
+            if (t.row_invariant) continue;
+            const ConstCol v(value_ptr(ws, term, begin), len);
+            const int weight = row_weight(k);
+            if (weight < 0) {
+                sum += v.sum();
+            } else {
+                // A row of weight 0 adds exactly 0, even where its term is not
+                // finite at theta (0 * -inf would be NaN).
+                const ConstCol w(value_ptr(ws, weight, begin), len);
+                sum += (w == 0.0).select(0.0, w * v).sum();
+            }
         }
     }
     out.loglik = sum;
@@ -672,10 +704,12 @@ double Evaluator::run(const Eigen::VectorXd& theta, Mode mode, Eigen::VectorXd* 
     for (int term : graph_.terms()) {
         const Node& t = graph_.node(term);
         if (!t.row_invariant) continue;
-        loglik += invariant_value_[static_cast<std::size_t>(term)];
+        const double times = row_scale_ ? row_scale_->invariant : 1.0;
+        if (times != 0) loglik += times * invariant_value_[static_cast<std::size_t>(term)];
         // (The third-order sweep's function has no such term: a term on no
         // data reads no effect.)
-        if (mode == Mode::gradient || mode == Mode::hessian) invariant_adjoint_[static_cast<std::size_t>(term)] -= 1.0;
+        if (mode == Mode::gradient || mode == Mode::hessian)
+            invariant_adjoint_[static_cast<std::size_t>(term)] -= times;
     }
     if (!std::isfinite(loglik)) return infinity;
     if (mode == Mode::value) return -loglik;
@@ -798,6 +832,17 @@ void Evaluator::complete_sums(Mode mode) {
 }
 
 double Evaluator::nll(const Eigen::VectorXd& theta) { return run(theta, Mode::value, nullptr, nullptr); }
+
+double Evaluator::nll_rows(const Eigen::VectorXd& theta, std::vector<double>& row_nll) {
+    row_nll.assign(rows_, 0.0);
+    row_out_ = &row_nll;
+    run(theta, Mode::value, nullptr, nullptr);
+    row_out_ = nullptr;
+    double once = 0;
+    for (int term : graph_.terms())
+        if (graph_.node(term).row_invariant) once -= invariant_value_[static_cast<std::size_t>(term)];
+    return once;
+}
 
 double Evaluator::nll_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     return run(theta, Mode::gradient, &gradient, nullptr);

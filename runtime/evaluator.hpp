@@ -113,6 +113,27 @@ public:
                        bool hessian, bool cross = true);
     const EffectPattern& effect_pattern() const { return pattern_; }
     const Graph& graph() const { return graph_; }
+    // z's index of effect e on `row` (Graph::effects() order), or -1 where
+    // the row's level is not one of the effect's.
+    int z_index(int effect, std::size_t row) const;
+
+    // Adaptive quadrature (runtime/adaptive_quadrature) needs the NLL split
+    // by level: row_nll[r] = -sum_terms w(r) term(r) at (theta, effects()),
+    // over the terms that read data (non-finite values left as they are).
+    // Returns the NLL of the terms counted once (priors), which no row holds.
+    double nll_rows(const Eigen::VectorXd& theta, std::vector<double>& row_nll);
+    // Coordinates::parameters_and_effects only: nll_effects without the
+    // Hessian, each row's terms counted rows[r] times (beside their weight)
+    // and the terms counted once `invariant` times: one sweep gives a
+    // weighted sum over levels of their gradients, as the quadrature's
+    // gradient needs with the nodes' posterior weights. A row of scale 0
+    // adds exactly 0 to the value.
+    struct RowScale {
+        std::span<const double> rows;
+        double invariant = 1;
+    };
+    double nll_effects_scaled(const Eigen::VectorXd& theta, const RowScale& scale, Eigen::VectorXd& gradient,
+                              EffectDerivatives& derivatives);
 
     // Coordinates::parameters_and_effects only: the gradient in theta and
     // in z of 1/2 tr(P H_zz(theta, z)) with P held fixed, P given by its
@@ -217,6 +238,7 @@ private:
     void reverse_invariant(Eigen::VectorXd& gradient);
     void hessian_invariant(Eigen::MatrixXd& hessian) const;
     void run_block(Workspace& ws, std::size_t block, Mode mode, BlockResult& out);
+    double split_block(const Workspace& ws, std::size_t begin, std::size_t n) const;
     void evaluate_invariant(const Eigen::VectorXd& theta, Mode mode);
     void prepare(Workspace& ws, Mode mode);
     void forward_block(Workspace& ws, std::size_t begin, std::size_t n, Mode mode);
@@ -249,7 +271,6 @@ private:
     // each row's derivatives in its effects, and their sum into z's.
     void fill_effects(Workspace& ws, int id, std::size_t n) const;
     void build_pattern();
-    int z_index(int effect, std::size_t row) const;
     void effect_rows_gradient(const Workspace& ws, std::size_t n);
     void clear_effect_rows(const Workspace& ws, std::size_t n);
     void add_effect_rows(Workspace& ws, int in_i, int in_j, const Eigen::Ref<const Eigen::VectorXd>& w,
@@ -282,6 +303,10 @@ private:
     std::vector<double> row_gradient_;
     std::vector<double> row_hessian_;
     bool effect_cross_ = true;  // this sweep fills the buffers of H_z,theta (nll_effects' `cross`)
+    // While set (nll_rows, nll_effects_scaled): where each row's NLL goes,
+    // and how many times each row's terms count.
+    std::vector<double>* row_out_ = nullptr;
+    const RowScale* row_scale_ = nullptr;
     std::vector<std::span<const double>> columns_;
     std::size_t rows_;
     RowShare share_;

@@ -224,4 +224,12 @@ double Evaluator::nll_effects(const Eigen::VectorXd& theta, Eigen::VectorXd& gra
     return f;
 }
 
+double Evaluator::nll_effects_scaled(const Eigen::VectorXd& theta, const RowScale& scale, Eigen::VectorXd& gradient,
+                                     EffectDerivatives& derivatives) {
+    row_scale_ = &scale;
+    const double f = nll_effects(theta, gradient, derivatives, false);
+    row_scale_ = nullptr;
+    return f;
+}
+
 }  // namespace mlec::rt

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numbers>
 
+#include "runtime/difference_hessian.hpp"
+
 namespace mlec::rt {
 
 namespace {
@@ -150,38 +152,11 @@ double Laplace::value(const Eigen::VectorXd& theta) {
     return f + 0.5 * factor_.log_determinant() - 0.5 * flat_count_ * std::log(2 * std::numbers::pi);
 }
 
-// Central differences of the exact gradient (the exact Hessian would need
-// fourth derivatives). Each coordinate's step is a thousandth of its own
-// curvature scale 1/sqrt|H_aa|, estimated by a first one-sided difference,
-// so the step follows the parameter's units (a standard error's
-// thousandth: truncation error about 1e-6 of the curvature, rounding about
-// 1e-9); then symmetrized. The modes are left at theta's.
+// Central differences of the exact gradient (runtime/difference_hessian).
 double Laplace::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                        Eigen::MatrixXd& hessian) {
-    const double f = value_gradient(theta, gradient);
-    const auto k = theta.size();
-    hessian.setZero(k, k);
-    if (!std::isfinite(f)) return f;
-    Eigen::VectorXd g_up, g_down;
-    for (Eigen::Index a = 0; a < k; ++a) {
-        Eigen::VectorXd x = theta;
-        const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
-        x[a] += probe;
-        const double f_probe = value_gradient(x, g_up);
-        const double curvature = std::isfinite(f_probe) ? std::abs((g_up[a] - gradient[a]) / probe) : 0.0;
-        double h = std::isfinite(curvature) && curvature > 0 ? 1e-3 / std::sqrt(curvature) : probe;
-        h = std::min(h, probe * 100);
-        x = theta;
-        x[a] = theta[a] + h;
-        const double f_up = value_gradient(x, g_up);
-        x[a] = theta[a] - h;
-        const double f_down = value_gradient(x, g_down);
-        if (!std::isfinite(f_up) || !std::isfinite(f_down)) return std::numeric_limits<double>::quiet_NaN();
-        hessian.col(a) = (g_up - g_down) / (2 * h);
-    }
-    hessian = 0.5 * (hessian + hessian.transpose()).eval();
-    value_gradient(theta, gradient);
-    return f;
+    return difference_hessian([this](const Eigen::VectorXd& x, Eigen::VectorXd& g) { return value_gradient(x, g); },
+                              theta, gradient, hessian);
 }
 
 Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {

@@ -82,6 +82,11 @@ public:
     bool profile() const { return profile_; }
     Eigen::MatrixXd inverse_block(const std::vector<int>& z) const;
     int inner_iterations() const { return iterations_; }
+    // At the modes of the last value(): the sweep's derivatives in z (H_zz
+    // on the pattern, H_z,theta) and the factor of H = H_zz + I, which
+    // adaptive quadrature centers and scales its rule with.
+    const EffectDerivatives& derivatives() const { return derivatives_; }
+    const EffectFactor& factor() const { return factor_; }
 
 private:
     // Minimizes F(theta, .) from z_ (the last modes: a warm start); leaves

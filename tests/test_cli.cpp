@@ -207,3 +207,23 @@ TEST_CASE("mlec predict prints what the library's predict_csv gives, the model a
     CHECK(r.exit_code == 0);
     CHECK(r.out == *expected);
 }
+
+TEST_CASE("the option --agq K fits by adaptive quadrature and says so, and refuses a model it does not apply to") {
+    const std::string cbpp = models("mixed/cbpp.mle") + " " + models("mixed/cbpp.csv");
+    const Run fit = run(cbpp + " --agq 7 --format json");
+    CHECK(fit.exit_code == 0);
+    const nlohmann::json j = nlohmann::json::parse(fit.out);
+    bool noted = false;
+    for (const auto& note : j["notes"])
+        noted = noted || note.get<std::string>().find("adaptive Gauss-Hermite quadrature, 7 nodes per level") !=
+                             std::string::npos;
+    CHECK(noted);
+    CHECK(run(cbpp + " --agq 0").exit_code == 1);
+    CHECK(run(cbpp + " --agq 101").exit_code == 1);
+    const Run fixed = run(models("xor.mle") + " " + models("xor.csv") + " --agq 7");
+    CHECK(fixed.exit_code == 1);
+    CHECK(fixed.out.find("the model has none") != std::string::npos);
+    const Run crossed = run(models("mixed/grouseticks.mle") + " " + models("mixed/grouseticks.csv") + " --agq 3");
+    CHECK(crossed.exit_code == 2);
+    CHECK(crossed.out.find("'brood[BROOD]' and 'obs[INDEX]' are on two") != std::string::npos);
+}

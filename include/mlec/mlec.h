@@ -84,6 +84,10 @@ typedef struct mlec_bind_options {
     int drop_missing; /* nonzero: leave out rows with a missing value (default 0: error) */
     int threads;      /* threads evaluating the likelihood (default 0: all cores) */
     int reml;         /* nonzero: REML for a normal model, the fixed effects integrated out (default 0: ML) */
+    int agq_nodes;    /* random effects by adaptive Gauss-Hermite quadrature, this many nodes per
+                         level and dimension (2 to 100; every random effect on one grouping
+                         column, at most 3 per level); 0 or 1 (default): the Laplace
+                         approximation */
 } mlec_bind_options;
 
 mlec_bind_options mlec_bind_options_default(void);

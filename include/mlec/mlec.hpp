@@ -96,6 +96,13 @@ struct BindOptions {
     // errors conditional on the variance parameters (docs/language.md,
     // "REML"). A model where that is not defined is refused at binding.
     bool reml = false;
+    // Random effects are integrated out by the Laplace approximation (1),
+    // or by adaptive Gauss-Hermite quadrature with this many nodes per
+    // level and dimension (lme4's nAGQ; 2 to 100): for a model whose random
+    // effects are all on one grouping column, at most 3 per level
+    // (docs/language.md, "Random effects"); binding refuses others, and a
+    // model without random effects.
+    int agq_nodes = 1;
 };
 
 // A model bound to data: names resolved, columns loaded and checked, and the
@@ -369,6 +376,7 @@ enum class DiagnosticKind {
     exact_fit,              // a normal scale at the rounding level of the outcome: the data fitted exactly
     gradient_check,         // the exact gradient against finite differences (FitOptions::check_gradient)
     singular_fit,           // an SD of random effects at 0, or their correlation at +-1 (the bound is the estimate)
+    laplace_inaccurate,  // the Laplace approximation is likely poor here: adaptive quadrature differs, or binary data
 };
 
 std::string_view to_string(DiagnosticKind kind);

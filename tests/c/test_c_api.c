@@ -523,6 +523,40 @@ static void test_singular_fit(void) {
     mlec_data_free(data);
 }
 
+/* models/mixed/cbpp.mle by adaptive quadrature (agq_nodes = 7) against
+ * glmer's nAGQ = 7 fit (models/mixed/cbpp.expected.json: its log-likelihood
+ * -50.005000552823127 plus the saturated binomial terms it leaves out,
+ * -41.97835376893557); 0, as a zeroed struct holds, is the Laplace
+ * approximation (glmmTMB's -92.026281864761643). */
+static void test_adaptive_quadrature(void) {
+    mlec_error* err = NULL;
+    mlec_model* model = mlec_model_from_file(MLEC_SOURCE_DIR "/models/mixed/cbpp.mle", &err);
+    REQUIRE(model, err);
+    mlec_data* data = mlec_data_from_csv_file(MLEC_SOURCE_DIR "/models/mixed/cbpp.csv", &err);
+    REQUIRE(data, err);
+    mlec_bind_options options = mlec_bind_options_default();
+    CHECK(options.agq_nodes == 1);
+    const int nodes[2] = {7, 0};
+    const double expected[2] = {-50.005000552823127 - 41.97835376893557, -92.026281864761643};
+    for (int k = 0; k < 2; ++k) {
+        options.agq_nodes = nodes[k];
+        mlec_problem* problem = mlec_bind(model, data, &options, &err);
+        REQUIRE(problem, err);
+        mlec_fit* fit = mlec_fit_run(problem, NULL, &err);
+        REQUIRE(fit, err);
+        CHECK_STRING(mlec_fit_status(fit), "converged");
+        CHECK_CLOSE(mlec_fit_log_likelihood(fit), expected[k], 1e-6);
+        mlec_fit_free(fit);
+        mlec_problem_free(problem);
+    }
+    options.agq_nodes = 101;
+    CHECK(mlec_bind(model, data, &options, &err) == NULL);
+    CHECK(mlec_error_code(err) == MLEC_ERROR_USAGE);
+    mlec_error_free(err);
+    mlec_model_free(model);
+    mlec_data_free(data);
+}
+
 static int stop_early(void* user, int iteration, double nll, double gradient_norm) {
     struct counter* c = (struct counter*)user;
     (void)iteration;
@@ -700,6 +734,7 @@ int main(void) {
     test_fixed_and_start();
     test_singular_fit();
     test_reml();
+    test_adaptive_quadrature();
     test_cancel_and_options();
     test_null_arguments();
     printf("test_c_api: all checks passed\n");

@@ -16,14 +16,15 @@ struct Bound {
     std::optional<mlec::Problem> problem;
 };
 
-inline Bound bind_model(const std::string& model_text, const std::string& csv) {
+inline Bound bind_model(const std::string& model_text, const std::string& csv, const mlec::BindOptions& options = {}) {
     Bound b;
     mlec::Diagnostics ds;
     b.model = mlec::Model::from_text(model_text, "m.mle", ds);
     b.data = mlec::Data::from_csv_text(csv, "d.csv", ds);
     REQUIRE(b.model);
     REQUIRE(b.data);
-    b.problem = mlec::Problem::bind(*b.model, *b.data, ds);
+    b.problem = mlec::Problem::bind(*b.model, *b.data, ds, options);
+    INFO(mlec::format(ds));
     REQUIRE(b.problem);
     return b;
 }

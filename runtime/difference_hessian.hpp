@@ -1,0 +1,17 @@
+// The Hessian in theta of a marginal likelihood (the Laplace approximation,
+// adaptive quadrature) as central differences of its exact gradient: its
+// exact Hessian would need fourth derivatives.
+#pragma once
+
+#include <Eigen/Core>
+#include <functional>
+
+namespace mlec::rt {
+
+// value_gradient(theta, gradient) returns the value and fills the gradient
+// (+inf where it has none). Returns the value at theta with its gradient
+// and the Hessian; NaN when a difference's point has no value.
+double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
+                          const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
+
+}  // namespace mlec::rt
