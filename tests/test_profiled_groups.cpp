@@ -11,27 +11,13 @@
 #include <sstream>
 
 #include "mlec/mlec.hpp"
+#include "support/bound_model.hpp"
 
 namespace {
 
-struct Bound {
-    std::optional<mlec::Model> model;
-    std::optional<mlec::Data> data;
-    std::optional<mlec::Problem> problem;
-};
+using mlec::test::Bound;
 
-Bound bind_text(const std::string& model, const std::string& csv) {
-    Bound b;
-    mlec::Diagnostics ds;
-    b.model = mlec::Model::from_text(model, "m.mle", ds);
-    b.data = mlec::Data::from_csv_text(csv, "d.csv", ds);
-    REQUIRE(b.model);
-    REQUIRE(b.data);
-    b.problem = mlec::Problem::bind(*b.model, *b.data, ds);
-    INFO(mlec::format(ds));
-    REQUIRE(b.problem);
-    return b;
-}
+Bound bind_text(const std::string& model, const std::string& csv) { return mlec::test::bind_model(model, csv); }
 
 enum class Family { poisson, bernoulli, normal };
 
