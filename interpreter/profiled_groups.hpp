@@ -27,4 +27,18 @@ inline constexpr int profiled_group_entries = 200;
 // all; in place, recording them in model.integrated. True when it did.
 bool profile_group_parameters(CheckedModel& model);
 
+// The select nodes of group parameters whose entries are all `among`
+// (indexed by theta's coordinate), unbounded and read nowhere else: each
+// can become one effect of K levels (rt::Graph::select_effects).
+std::vector<int> group_selects(const CheckedModel& model, const std::vector<bool>& among);
+
+// The coordinates of z that select_effects gave the entries of `selects`'
+// parameters, per parameter (-1 for others), for interp::leave_theta:
+// `parameters` lists each select's parameters before the call.
+void level_coordinates(const rt::Graph& graph, const std::vector<int>& effects,
+                       const std::vector<std::vector<int>>& parameters, std::vector<int>& z_of);
+
+// Each select's parameters, in level order (before select_effects).
+std::vector<std::vector<int>> select_parameters(const rt::Graph& graph, const std::vector<int>& selects);
+
 }  // namespace mlec::interp

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "interpreter/leave_theta.hpp"
+#include "interpreter/profiled_groups.hpp"
 
 namespace mlec::interp {
 
@@ -145,13 +146,32 @@ private:
 
     // The graph's parameters become flat effects; theta, the parameters
     // and the estimands lose them (interp::leave_theta).
+    // A group parameter's entries (`param u[g]`: fixed effects per level)
+    // become one flat effect of K levels read by g, not K effects read by
+    // every row: each row reads one of them, so the sweep's per-row
+    // buffers stay as wide as the row's effects.
     void integrate() {
-        std::vector<int> which, z_of(k_, -1);
-        for (std::size_t i = 0; i < k_; ++i)
-            if (mean_[i]) which.push_back(static_cast<int>(i));
+        std::vector<int> z_of(k_, -1);
+        const std::vector<int> selects = group_selects(m_, mean_);
+        const std::vector<std::vector<int>> parameters = select_parameters(m_.graph, selects);
+        std::vector<bool> in_groups(k_, false);
+        for (const auto& of : parameters)
+            for (int i : of) in_groups[static_cast<std::size_t>(i)] = true;
+        level_coordinates(m_.graph, m_.graph.select_effects(selects, false), parameters, z_of);
+        // The others, numbered as select_effects left theta.
+        std::vector<int> which, original;
+        for (std::size_t i = 0, kept = 0; i < k_; ++i) {
+            if (in_groups[i]) continue;
+            if (mean_[i]) {
+                which.push_back(static_cast<int>(kept));
+                original.push_back(static_cast<int>(i));
+            }
+            ++kept;
+        }
         const std::vector<int> effects = m_.graph.integrate_parameters(which);
         for (std::size_t j = 0; j < which.size(); ++j)
-            z_of[static_cast<std::size_t>(which[j])] = m_.graph.effects()[static_cast<std::size_t>(effects[j])].first;
+            z_of[static_cast<std::size_t>(original[j])] =
+                m_.graph.effects()[static_cast<std::size_t>(effects[j])].first;
         leave_theta(m_, mean_, z_of, false);
 
         std::string note = "REML: the fixed effects ";

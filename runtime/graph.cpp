@@ -151,7 +151,7 @@ std::vector<int> Graph::integrate_parameters(const std::vector<int>& integrated)
     return out;
 }
 
-std::vector<int> Graph::select_effects(const std::vector<int>& selects) {
+std::vector<int> Graph::select_effects(const std::vector<int>& selects, bool profiled) {
     std::vector<bool> removed(static_cast<std::size_t>(parameter_count_), false);
     std::vector<Node> replace(removed.size());  // (default: the constant 0)
     std::vector<int> out;
@@ -159,7 +159,7 @@ std::vector<int> Graph::select_effects(const std::vector<int>& selects) {
         Node& select = nodes_[static_cast<std::size_t>(id)];
         const int effect = static_cast<int>(effects_.size());
         const int levels = static_cast<int>(select.inputs.size()) - 1;
-        effects_.push_back(Effect{select.inputs[0], levels, effect_size(), true, true});
+        effects_.push_back(Effect{select.inputs[0], levels, effect_size(), true, profiled});
         for (std::size_t k = 1; k < select.inputs.size(); ++k)
             removed[static_cast<std::size_t>(node(select.inputs[k]).parameter)] = true;
         select = effect_node(effect);

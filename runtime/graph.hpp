@@ -83,7 +83,9 @@ public:
     // levels read by `index`, in place: the parameters leave theta as
     // above, their dead nodes become constants. Returns the new effects'
     // ids. For group parameters profiled out (interp::profile_group_parameters).
-    std::vector<int> select_effects(const std::vector<int>& selects);
+    // (With `profiled` false, flat effects integrated out: REML's group
+    // parameters.)
+    std::vector<int> select_effects(const std::vector<int>& selects, bool profiled = true);
 
     // A term, with `multiplier` (a node of data only; -1: none) in place of
     // the weight for this term alone: a group-level term (`target += ...

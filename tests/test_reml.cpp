@@ -248,3 +248,66 @@ TEST_CASE("a fixed effect that REML integrates out cannot be held or started, by
                                "cannot be held or started; fit by maximum likelihood to hold it");
     }
 }
+
+// A group parameter's entries are fixed effects too (lm's factor dummies):
+// one flat effect of a level per subject, integrated out. Against lm's
+// closed form with the dummies: sigma^2 = RSS / (n - p), the entries' and
+// the slope's standard errors sigma sqrt((X'X)^-1), and the restricted
+// log-likelihood (R's logLik(lm, REML = TRUE) gives -805.6504 here).
+TEST_CASE("REML of a model with a group parameter gives lm's fit with the factor's dummies") {
+    const auto dir = mlec::test::source_dir() / "models/mixed";
+    const std::string csv = mlec::test::read_file(dir / "sleepstudy.csv");
+    Bound b = bind_reml("param b[Subject]\nReaction ~ normal(b[Subject] + b1*Days, sigma)\n", csv);
+    INFO(mlec::format(b.diagnostics));
+    REQUIRE(b.problem);
+    REQUIRE(b.problem->dimension() == 1);  // sigma alone
+    const mlec::FitResult r = mlec::fit(*b.problem);
+    INFO(mlec::text_report(r));
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    // The design: a dummy per subject in order of first appearance (the
+    // numeric levels sorted: the file lists them in order), then Days.
+    std::vector<std::vector<double>> rows;
+    std::istringstream lines(csv);
+    std::string line;
+    std::getline(lines, line);
+    std::vector<double> subjects;
+    while (std::getline(lines, line)) {
+        std::istringstream cells(line);
+        std::string y, days, subject;
+        std::getline(cells, y, ',');
+        std::getline(cells, days, ',');
+        std::getline(cells, subject, ',');
+        rows.push_back({std::stod(y), std::stod(days), std::stod(subject)});
+        if (std::find(subjects.begin(), subjects.end(), rows.back()[2]) == subjects.end())
+            subjects.push_back(rows.back()[2]);
+    }
+    std::sort(subjects.begin(), subjects.end());
+    const auto n = static_cast<Eigen::Index>(rows.size()), p = static_cast<Eigen::Index>(subjects.size()) + 1;
+    Eigen::MatrixXd x = Eigen::MatrixXd::Zero(n, p);
+    Eigen::VectorXd y(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto& row = rows[static_cast<std::size_t>(i)];
+        y[i] = row[0];
+        x(i, std::find(subjects.begin(), subjects.end(), row[2]) - subjects.begin()) = 1;
+        x(i, p - 1) = row[1];
+    }
+    const Eigen::MatrixXd xtx = x.transpose() * x;
+    const Eigen::VectorXd beta = xtx.ldlt().solve(x.transpose() * y);
+    const double rss = (y - x * beta).squaredNorm();
+    const double df = static_cast<double>(n - p), sigma = std::sqrt(rss / df);
+    const Eigen::MatrixXd inverse = xtx.inverse();
+    CHECK(estimate(r, "sigma").estimate == Approx(sigma).epsilon(1e-7));
+    for (Eigen::Index k = 0; k < p; ++k) {
+        const std::string name =
+            k + 1 < p ? "b[" + std::to_string(static_cast<int>(subjects[static_cast<std::size_t>(k)])) + "]" : "b1";
+        const mlec::ParameterEstimate& e = estimate(r, name);
+        INFO(name);
+        CHECK(e.integrated);
+        CHECK(e.estimate == Approx(beta[k]).epsilon(1e-9));
+        REQUIRE(e.std_error);
+        CHECK(*e.std_error == Approx(sigma * std::sqrt(inverse(k, k))).epsilon(1e-7));
+    }
+    const double expected = -0.5 * (df * std::log(2 * M_PI * sigma * sigma) + df + std::log(xtx.determinant()));
+    CHECK(r.log_likelihood == Approx(expected).epsilon(1e-11));
+    CHECK(r.log_likelihood == Approx(-805.6504).epsilon(1e-7));
+}
