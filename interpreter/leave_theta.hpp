@@ -2,8 +2,9 @@
 // solves for (REML's fixed effects, interp::integrate_fixed_effects; group
 // parameters profiled out, interp::profile_group_parameters): once the graph
 // reads them as effects, theta, the parameters and the estimands lose them,
-// the rest are renumbered, and each is recorded in
-// CheckedModel::integrated with its coordinate of z.
+// the rest are renumbered (and so is what refers to them by index:
+// RandomEffect::cpc_coordinates and correlation_estimands), and each is
+// recorded in CheckedModel::integrated with its coordinate of z.
 #pragma once
 
 #include <vector>

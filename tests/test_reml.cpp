@@ -311,3 +311,28 @@ TEST_CASE("REML of a model with a group parameter gives lm's fit with the factor
     CHECK(r.log_likelihood == Approx(expected).epsilon(1e-11));
     CHECK(r.log_likelihood == Approx(-805.6504).epsilon(1e-7));
 }
+
+// REML at a boundary: singular.csv's correlation is 1 by REML as by ML.
+// lme4: lmer(y ~ x + (x | g), read.csv("models/mixed/singular.csv"),
+// REML = TRUE, control = lmerControl(optimizer = "bobyqa")) gives logLik
+// -174.119357271, SDs 0.091452 and 0.175333, correlation 1.000.
+TEST_CASE("REML of a block whose correlation is at 1 equals lmer's singular REML fit") {
+    const auto dir = mlec::test::source_dir() / "models/mixed";
+    Bound b = bind_reml(
+        "param b0, b1, sa > 0, sb > 0, sigma > 0\nparam R corr[2]\n"
+        "random (a, b)[g] ~ multi_normal(0, [sa, sb], R)\ny ~ normal(b0 + b1*x + a[g] + b[g]*x, sigma)\n",
+        mlec::test::read_file(dir / "singular.csv"));
+    INFO(mlec::format(b.diagnostics));
+    REQUIRE(b.problem);
+    const mlec::FitResult r = mlec::fit(*b.problem);
+    INFO(mlec::text_report(r));
+    REQUIRE(r.status == mlec::FitStatus::converged);
+    CHECK(r.log_likelihood >= -174.119357271 - 1e-9 * 174.119357271);
+    CHECK(r.log_likelihood == Approx(-174.119357271).epsilon(1e-9));
+    const mlec::ParameterEstimate& rho = estimate(r, "R[1,2]");
+    CHECK(rho.estimate == 1);
+    CHECK(rho.at_boundary);
+    CHECK(estimate(r, "sa").estimate == Approx(0.091452).epsilon(1e-4));
+    CHECK(estimate(r, "sb").estimate == Approx(0.175333).epsilon(1e-4));
+    CHECK(estimate(r, "b0").integrated);
+}
