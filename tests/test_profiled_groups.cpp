@@ -64,7 +64,9 @@ std::string model_of(Family family, const std::string& declaration) {
 // own scale are the same.
 TEST_CASE("profiled group parameters give the dense fit's maximum, estimates and standard errors") {
     for (const Family family : {Family::poisson, Family::bernoulli, Family::normal}) {
-        for (unsigned seed = 1; seed <= 2; ++seed) {
+        // (one data set per family: the dense fits of 200 parameters are
+        // the suite's slowest under the sanitizers)
+        for (unsigned seed = 1; seed <= 1; ++seed) {
             // (bernoulli: 20 rows per level, so that no level is separated)
             const std::string csv = simulate(seed, family, 200, family == Family::bernoulli ? 20 : 6);
             const Bound profiled = bind_text(model_of(family, "u[g]"), csv);
