@@ -64,10 +64,6 @@ Eigen::MatrixXd with_integrated(const Eigen::MatrixXd& covariance, const std::ve
     return out;
 }
 
-}  // namespace
-
-namespace {
-
 // The variances of the profiled entries z (the diagonal of the full inverse
 // Hessian there), at the modes of the laplace's last value.
 Eigen::VectorXd profiled_variances(const Problem::Impl& p, const rt::Laplace& laplace, const std::vector<int>& z,
