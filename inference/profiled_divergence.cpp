@@ -7,10 +7,12 @@
 // 1e15). As coordinates of theta the divergence probes would name them;
 // here each entry is probed along its own line, as those probes do along
 // rays: an entry whose level's NLL falls, or stays within rounding, when
-// it moves far in one direction (10 (1 + |u|) units, where a finite
-// maximum's NLL rises by at least 50 times its curvature there) has no
-// finite maximum. Each row reads one entry of an effect, so moving all of
-// one effect's entries at once probes every level at the cost of one sweep.
+// it moves far in one direction has no finite maximum. Far is
+// 10 (1 + |u| + se), se = sqrt((H^-1)_uu) its standard error given theta:
+// a finite maximum's NLL rises by about 50 or more there, in any units of
+// u (u written as 1000*b moves se with it), while along a tail to
+// infinity, where se is astronomical, it only approaches its limit. Each row reads one entry of an effect, so moving
+// all of one effect's entries at once probes every level at the cost of one sweep.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -62,6 +64,13 @@ std::vector<ProfiledDivergence> profiled_divergence(const Problem::Impl& p, cons
     if (!laplace || p.model.integrated.empty() || !p.model.integrated.front().profiled) return out;
     if (theta.size() != p.evaluator().dimension() || !std::isfinite(laplace->value(theta))) return out;
     const Eigen::VectorXd modes = laplace->modes();
+    const std::vector<double> inverse = laplace->inverse_on_pattern();
+    const rt::EffectPattern& pattern = p.evaluator().effect_pattern();
+    auto far = [&](int j) {  // (a column's first entry on the pattern is its diagonal)
+        const double se =
+            std::sqrt(std::max(0.0, inverse[static_cast<std::size_t>(pattern.col_start[static_cast<std::size_t>(j)])]));
+        return 10 * (1 + std::abs(modes[j]) + (std::isfinite(se) ? se : 0.0));
+    };
     rt::Evaluator& evaluator = p.evaluator();
     const Eigen::VectorXd before = evaluator.effects();
     for (const rt::Effect& e : p.model.graph.effects()) {
@@ -70,7 +79,7 @@ std::vector<ProfiledDivergence> profiled_divergence(const Problem::Impl& p, cons
         per_level(p, theta, e, base, magnitude);
         for (const int direction : {1, -1}) {
             Eigen::VectorXd z = modes;
-            for (int l = 0; l < e.levels; ++l) z[e.first + l] += direction * 10 * (1 + std::abs(modes[e.first + l]));
+            for (int l = 0; l < e.levels; ++l) z[e.first + l] += direction * far(e.first + l);
             evaluator.set_effects(z);
             per_level(p, theta, e, moved, unused);
             for (int l = 0; l < e.levels; ++l) {
