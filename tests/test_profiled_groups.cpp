@@ -112,27 +112,33 @@ TEST_CASE("a profiled group entry whose level is separated is reported as diverg
     for (const auto& [g, c] : counts)
         if (c.second == 0 || c.second == c.first) expected["u[" + std::to_string(g) + "]"] = c.second == 0 ? -1 : 1;
     REQUIRE(expected.size() >= 4);
-    const Bound b = bind_text(model_of(Family::bernoulli, "u[g]"), csv);
-    const mlec::FitResult r = mlec::fit(*b.problem);
-    CHECK(r.status == mlec::FitStatus::diverged);
-    CHECK(mlec::exit_code(r) == 4);
-    std::map<std::string, int> diverging;
-    std::vector<std::string> names;
-    for (const mlec::ParameterEstimate& e : r.parameters) {
-        if (!e.diverging) {
-            CHECK(std::isfinite(e.estimate));
-            CHECK(e.conditional_on_limit);
-            continue;
+    // The same decision in any units of the entries (u written 1e-6 u: its
+    // estimates and standard errors a million times larger).
+    for (const char* written : {"u[g]", "1e-6*u[g]"}) {
+        INFO(written);
+        std::string model = "param u[g]\ny ~ bernoulli_logit(" + std::string(written) + " + c*x)\n";
+        const Bound b = bind_text(model, csv);
+        const mlec::FitResult r = mlec::fit(*b.problem);
+        CHECK(r.status == mlec::FitStatus::diverged);
+        CHECK(mlec::exit_code(r) == 4);
+        std::map<std::string, int> diverging;
+        std::vector<std::string> names;
+        for (const mlec::ParameterEstimate& e : r.parameters) {
+            if (!e.diverging) {
+                CHECK(std::isfinite(e.estimate));
+                CHECK(e.conditional_on_limit);
+                continue;
+            }
+            diverging[e.name] = e.direction;
+            names.push_back(e.name);
+            CHECK(std::isnan(e.estimate));
+            CHECK_FALSE(e.std_error);
         }
-        diverging[e.name] = e.direction;
-        names.push_back(e.name);
-        CHECK(std::isnan(e.estimate));
-        CHECK_FALSE(e.std_error);
+        CHECK(diverging == expected);
+        REQUIRE(r.diagnostics.size() == 1);
+        CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::divergence);
+        CHECK(r.diagnostics[0].parameters == names);
     }
-    CHECK(diverging == expected);
-    REQUIRE(r.diagnostics.size() == 1);
-    CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::divergence);
-    CHECK(r.diagnostics[0].parameters == names);
 }
 
 TEST_CASE("a profiled group entry cannot be held or started, by name") {
