@@ -389,12 +389,7 @@ const json& reference_fit(const json& all, const std::string& id) {
     return all;
 }
 
-const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
-    const auto it = std::find_if(r.parameters.begin(), r.parameters.end(),
-                                 [&](const mlec::ParameterEstimate& p) { return p.name == name; });
-    REQUIRE(it != r.parameters.end());
-    return *it;
-}
+using mlec::test::estimate;
 
 // The fit against a reference: the log-likelihood at or above `loglik_fit`'s
 // within 1e-6 relative; the fixed effects (named as the model names them,

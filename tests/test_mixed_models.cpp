@@ -88,12 +88,7 @@ std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
     return out;
 }
 
-const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
-    const auto it = std::find_if(r.parameters.begin(), r.parameters.end(),
-                                 [&](const mlec::ParameterEstimate& p) { return p.name == name; });
-    REQUIRE(it != r.parameters.end());
-    return *it;
-}
+using mlec::test::estimate;
 
 }  // namespace
 

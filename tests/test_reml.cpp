@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mlec/mlec.hpp"
+#include "support/bound_model.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -102,12 +103,7 @@ random v[h] ~ normal(0, t)
 y ~ normal(b0 + b1*x1 + b2*x2 + u[g] + v[h], sigma)
 )";
 
-const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
-    const auto it = std::find_if(r.parameters.begin(), r.parameters.end(),
-                                 [&](const mlec::ParameterEstimate& p) { return p.name == name; });
-    REQUIRE(it != r.parameters.end());
-    return *it;
-}
+using mlec::test::estimate;
 
 }  // namespace
 

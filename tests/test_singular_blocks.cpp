@@ -143,12 +143,7 @@ mlec::FitResult fit(const std::string& model, const std::string& csv) {
     return mlec::fit(*mlec::test::bind_model(model, csv).problem);
 }
 
-const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
-    for (const mlec::ParameterEstimate& p : r.parameters)
-        if (p.name == name) return p;
-    FAIL("no parameter " << name);
-    return r.parameters.front();
-}
+using mlec::test::estimate;
 
 bool has_singular_diagnostic(const mlec::FitResult& r, const std::string& parameter) {
     for (const mlec::FitDiagnostic& d : r.diagnostics)

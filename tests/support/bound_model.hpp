@@ -2,6 +2,7 @@
 // Data the Problem refers to live beside it.
 #pragma once
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
@@ -27,6 +28,15 @@ inline Bound bind_model(const std::string& model_text, const std::string& csv, c
     INFO(mlec::format(ds));
     REQUIRE(b.problem);
     return b;
+}
+
+// The fit's estimate of the parameter entry `name`; fails the test when
+// the fit has none.
+inline const mlec::ParameterEstimate& estimate(const mlec::FitResult& r, const std::string& name) {
+    const auto it = std::find_if(r.parameters.begin(), r.parameters.end(),
+                                 [&](const mlec::ParameterEstimate& p) { return p.name == name; });
+    REQUIRE(it != r.parameters.end());
+    return *it;
 }
 
 }  // namespace mlec::test
