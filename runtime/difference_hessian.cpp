@@ -13,12 +13,22 @@ namespace mlec::rt {
 // symmetrized. The last evaluation is at theta (the modes left at theta's).
 double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
                           const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian) {
+    std::vector<int> all(static_cast<std::size_t>(theta.size()));
+    for (std::size_t a = 0; a < all.size(); ++a) all[a] = static_cast<int>(a);
+    return difference_hessian(value_gradient, theta, gradient, hessian, all);
+}
+
+double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
+                          const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian,
+                          const std::vector<int>& directions) {
     const double f = value_gradient(theta, gradient);
     const auto k = theta.size();
     hessian.setZero(k, k);
     if (!std::isfinite(f)) return f;
     Eigen::VectorXd g_up, g_down;
-    for (Eigen::Index a = 0; a < k; ++a) {
+    std::vector<bool> differenced(static_cast<std::size_t>(k), false);
+    for (const int a : directions) {
+        differenced[static_cast<std::size_t>(a)] = true;
         Eigen::VectorXd x = theta;
         const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
         x[a] += probe;
@@ -34,7 +44,13 @@ double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eig
         if (!std::isfinite(f_up) || !std::isfinite(f_down)) return std::numeric_limits<double>::quiet_NaN();
         hessian.col(a) = (g_up - g_down) / (2 * h);
     }
-    hessian = 0.5 * (hessian + hessian.transpose()).eval();
+    // Symmetric: the mean of the two differenced entries; an entry with one
+    // coordinate not differenced is its column's.
+    for (const int a : directions)
+        for (Eigen::Index b = 0; b < k; ++b) {
+            if (!differenced[static_cast<std::size_t>(b)]) hessian(a, b) = hessian(b, a);
+            else if (b > a) hessian(a, b) = hessian(b, a) = 0.5 * (hessian(a, b) + hessian(b, a));
+        }
     value_gradient(theta, gradient);
     return f;
 }

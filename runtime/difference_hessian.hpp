@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <functional>
+#include <vector>
 
 namespace mlec::rt {
 
@@ -13,5 +14,10 @@ namespace mlec::rt {
 // and the Hessian; NaN when a difference's point has no value.
 double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
                           const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
+// Only the columns (and rows) of `directions` by differences; the block of
+// the other coordinates is left 0 for the caller (who knows it exactly).
+double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
+                          const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian,
+                          const std::vector<int>& directions);
 
 }  // namespace mlec::rt

@@ -952,4 +952,25 @@ std::vector<double> Evaluator::node_values(const Eigen::VectorXd& theta, int nod
     return out;
 }
 
+std::vector<std::vector<double>> Evaluator::node_values(const Eigen::VectorXd& theta, const std::vector<int>& nodes) {
+    AllNodes all(*this);
+    evaluate_invariant(theta, Mode::value);
+    Workspace& ws = workspaces_.front();
+    prepare(ws, Mode::value);
+    std::vector<std::vector<double>> out(nodes.size());
+    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
+        const std::size_t n = std::min(block_rows_, rows_ - begin);
+        forward_block(ws, begin, n, Mode::value);
+        for (std::size_t k = 0; k < nodes.size(); ++k) {
+            if (graph_.node(nodes[k]).row_invariant) {
+                out[k].insert(out[k].end(), n, invariant_value_[static_cast<std::size_t>(nodes[k])]);
+            } else {
+                const double* p = value_ptr(ws, nodes[k], begin);
+                out[k].insert(out[k].end(), p, p + n);
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace mlec::rt

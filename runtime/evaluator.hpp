@@ -116,6 +116,13 @@ public:
     // z's index of effect e on `row` (Graph::effects() order), or -1 where
     // the row's level is not one of the effect's.
     int z_index(int effect, std::size_t row) const;
+    // The position in effect_pattern() of H(z_e(row), z_f(row)), e >= f;
+    // -1 where the row has no level of one of them.
+    int pattern_position(std::size_t row, int e, int f) const {
+        const int m = static_cast<int>(effect_node_.size());
+        return pair_position_[row * static_cast<std::size_t>(pair_count(m)) +
+                              static_cast<std::size_t>(pair_index(f, e, m))];
+    }
 
     // Adaptive quadrature (runtime/adaptive_quadrature) needs the NLL split
     // by level: row_nll[r] = -sum_terms w(r) term(r) at (theta, effects()),
@@ -162,6 +169,9 @@ public:
 
     // The value of `node` in every row at theta (one entry if row-invariant).
     std::vector<double> node_values(const Eigen::VectorXd& theta, int node);
+    // The values of several nodes in every row at theta, in one pass (a
+    // row-invariant node's value repeated in every row).
+    std::vector<std::vector<double>> node_values(const Eigen::VectorXd& theta, const std::vector<int>& nodes);
 
     // The gradient in theta of `node` in every row (rows x dimension): for
     // a linear predictor, the design matrix. Memory: rows x dimension.

@@ -51,9 +51,9 @@ Eigen::VectorXd prior_diagonal(const Graph& graph) {
 
 }  // namespace
 
-Laplace::Laplace(Evaluator& evaluator)
-    : evaluator_(evaluator), prior_(prior_diagonal(evaluator.graph())),
-      flat_count_(static_cast<double>((prior_.array() == 0).count())),
+Laplace::Laplace(Evaluator& evaluator, LaplaceRows rows)
+    : evaluator_(evaluator), gaussian_(rows == LaplaceRows::automatic ? GaussianRows::detect(evaluator) : nullptr),
+      prior_(prior_diagonal(evaluator.graph())), flat_count_(static_cast<double>((prior_.array() == 0).count())),
       factor_(evaluator.effect_pattern(), std::vector<double>(prior_.begin(), prior_.end())),
       z_(Eigen::VectorXd::Zero(evaluator.effects().size())) {
     const auto& effects = evaluator.graph().effects();
@@ -63,7 +63,36 @@ Laplace::Laplace(Evaluator& evaluator)
 
 double Laplace::inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z) {
     evaluator_.set_effects(z);
-    return evaluator_.nll(theta) + prior_value(z);
+    return (gaussian_ ? gaussian_->nll(theta, z) : evaluator_.nll(theta)) + prior_value(z);
+}
+
+double Laplace::rows(const Eigen::VectorXd& theta, const Eigen::VectorXd& z, Eigen::VectorXd& gradient,
+                     EffectDerivatives& derivatives, bool hessian, bool cross) {
+    evaluator_.set_effects(z);
+    if (gaussian_) return gaussian_->nll_effects(theta, z, gradient, derivatives, hessian, cross);
+    return evaluator_.nll_effects(theta, gradient, derivatives, hessian, cross);
+}
+
+InnerStatus Laplace::minimize_quadratic(const Eigen::VectorXd& theta, double& f) {
+    Eigen::VectorXd z = z_.allFinite() ? z_ : Eigen::VectorXd::Zero(z_.size());
+    failed_effect_ = -1;
+    EffectDerivatives& d = derivatives_;
+    double nll = rows(theta, z, gradient_theta_, d, true, false);
+    if (!std::isfinite(nll)) return InnerStatus::not_finite;
+    // Not positive definite (fixed effects that are not identified): the
+    // general method's damping and diagnosis.
+    if (!factor_.factor(d.zz)) return minimize(theta, f);
+    // The second step removes what rounding left of the first's.
+    z -= factor_.solve(d.gradient_z + prior_.cwiseProduct(z));
+    nll = rows(theta, z, gradient_theta_, d, false, false);
+    if (!std::isfinite(nll)) return InnerStatus::not_finite;
+    z -= factor_.solve(d.gradient_z + prior_.cwiseProduct(z));
+    nll = rows(theta, z, gradient_theta_, d, true, true);
+    if (!std::isfinite(nll)) return InnerStatus::not_finite;
+    iterations_ = 2;
+    f = nll + prior_value(z);
+    z_ = z;
+    return InnerStatus::converged;
 }
 
 // Newton's method on F(theta, .), which is strictly convex wherever the
@@ -82,10 +111,9 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
     bool polish = false;
     failed_effect_ = -1;
     for (iterations_ = 0; iterations_ < max_inner_iterations; ++iterations_) {
-        evaluator_.set_effects(z);
         // H_z,theta only where the gradient reads it: at the modes, the
         // polishing step's point.
-        const double nll = evaluator_.nll_effects(theta, gradient_theta, d, true, polish);
+        const double nll = rows(theta, z, gradient_theta, d, true, polish);
         if (!std::isfinite(nll)) {
             // A warm start from another theta may lie where this theta's
             // likelihood has no value: start again from the prior's mode.
@@ -137,26 +165,45 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
             }
         }
     }
-    evaluator_.set_effects(z);
     Eigen::VectorXd unused;
-    evaluator_.nll_effects(theta, unused, d, false);
+    rows(theta, z, unused, d, false, false);
     failed_effect_ = largest(d.gradient_z + prior_.cwiseProduct(z));
     return InnerStatus::iteration_limit;
 }
 
 double Laplace::value(const Eigen::VectorXd& theta) {
     double f = 0;
-    status_ = minimize(theta, f);
+    status_ = gaussian_ ? minimize_quadratic(theta, f) : minimize(theta, f);
     if (status_ != InnerStatus::converged) return std::numeric_limits<double>::infinity();
     if (profile_) return f;
     return f + 0.5 * factor_.log_determinant() - 0.5 * flat_count_ * std::log(2 * std::numbers::pi);
 }
 
-// Central differences of the exact gradient (runtime/difference_hessian).
+// Central differences of the exact gradient (runtime/difference_hessian);
+// for a linear mixed model, only in the coordinates other than the fixed
+// effects b: L is quadratic in b, its Hessian there exactly
+// F_bb - F_bz H^-1 F_zb (dz_hat/db = -H^-1 F_zb; H does not depend on b).
 double Laplace::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                        Eigen::MatrixXd& hessian) {
-    return difference_hessian([this](const Eigen::VectorXd& x, Eigen::VectorXd& g) { return value_gradient(x, g); },
-                              theta, gradient, hessian);
+    const auto value_gradient = [this](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+        return this->value_gradient(x, g);
+    };
+    if (!gaussian_ || gaussian_->fixed().empty()) return difference_hessian(value_gradient, theta, gradient, hessian);
+    const std::vector<int>& fixed = gaussian_->fixed();
+    std::vector<int> others;
+    for (int a = 0; a < static_cast<int>(theta.size()); ++a)
+        if (std::find(fixed.begin(), fixed.end(), a) == fixed.end()) others.push_back(a);
+    const double f = difference_hessian(value_gradient, theta, gradient, hessian, others);
+    if (!std::isfinite(f)) return f;
+    // (at theta's modes: difference_hessian evaluates there last)
+    Eigen::MatrixXd cross(derivatives_.ztheta.rows(), static_cast<Eigen::Index>(fixed.size()));
+    for (std::size_t j = 0; j < fixed.size(); ++j)
+        cross.col(static_cast<Eigen::Index>(j)) = derivatives_.ztheta.col(fixed[j]);
+    const Eigen::MatrixXd block = gaussian_->fixed_hessian() - cross.transpose() * solve(cross);
+    for (std::size_t i = 0; i < fixed.size(); ++i)
+        for (std::size_t j = 0; j < fixed.size(); ++j)
+            hessian(fixed[i], fixed[j]) = block(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    return f;
 }
 
 Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
@@ -192,7 +239,8 @@ double Laplace::value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gr
     const std::vector<double> p = factor_.selected_inverse();
     evaluator_.set_effects(z_);
     Eigen::VectorXd phi_theta, phi_z;
-    evaluator_.trace_gradient(theta, p, phi_theta, phi_z);
+    if (gaussian_) gaussian_->trace_gradient(theta, z_, p, phi_theta, phi_z);
+    else evaluator_.trace_gradient(theta, p, phi_theta, phi_z);
     gradient = gradient_theta_ + phi_theta - derivatives_.ztheta.transpose() * factor_.solve(phi_z);
     return l;
 }

@@ -32,6 +32,7 @@
 
 #include "runtime/effect_factor.hpp"
 #include "runtime/evaluator.hpp"
+#include "runtime/gaussian_rows.hpp"
 
 namespace mlec::rt {
 
@@ -40,10 +41,15 @@ namespace mlec::rt {
 // log-concave in z there, such as one with two modes).
 enum class InnerStatus { converged, not_finite, no_descent, iteration_limit, not_a_minimum };
 
+// What computes the rows' part of F: the evaluator's joint sweep, or, for a
+// linear mixed model, its cross-products (runtime/gaussian_rows: the same
+// numbers, faster) when GaussianRows::detect finds one.
+enum class LaplaceRows { automatic, sweep };
+
 class Laplace {
 public:
     // `evaluator` in Coordinates::parameters_and_effects; it must outlive this.
-    explicit Laplace(Evaluator& evaluator);
+    explicit Laplace(Evaluator& evaluator, LaplaceRows rows = LaplaceRows::automatic);
 
     // L(theta); +inf when the inner minimization fails (inner_status() says how).
     double value(const Eigen::VectorXd& theta);
@@ -87,17 +93,27 @@ public:
     // adaptive quadrature centers and scales its rule with.
     const EffectDerivatives& derivatives() const { return derivatives_; }
     const EffectFactor& factor() const { return factor_; }
+    // Whether the rows are a linear mixed model's cross-products.
+    bool gaussian() const { return gaussian_ != nullptr; }
 
 private:
     // Minimizes F(theta, .) from z_ (the last modes: a warm start); leaves
     // the factor of H at the modes.
     InnerStatus minimize(const Eigen::VectorXd& theta, double& f);
+    // F is quadratic in z (a linear mixed model): H is the same everywhere,
+    // so one factorization and Newton steps from the warm start find z_hat.
+    InnerStatus minimize_quadratic(const Eigen::VectorXd& theta, double& f);
+    // The rows' NLL and derivatives at (theta, z), by the sweep or the
+    // cross-products.
+    double rows(const Eigen::VectorXd& theta, const Eigen::VectorXd& z, Eigen::VectorXd& gradient,
+                EffectDerivatives& derivatives, bool hessian, bool cross);
     double inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z);
 
     // F's prior term z'Dz / 2 and its gradient Dz.
     double prior_value(const Eigen::VectorXd& z) const { return 0.5 * z.dot(prior_.cwiseProduct(z)); }
 
     Evaluator& evaluator_;
+    std::unique_ptr<GaussianRows> gaussian_;
     Eigen::VectorXd prior_;  // D's diagonal
     double flat_count_ = 0;  // p, the flat effects
     bool profile_ = false;   // every effect profiled
