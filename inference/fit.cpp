@@ -170,6 +170,11 @@ FitResult fit_from(const Problem& problem, const FitOptions& options, const FitS
         r.notes.push_back("L-BFGS stopped at a worse point (log-likelihood " + report::format_digits(-opt.lbfgs_f, 10) +
                           "), a local maximum or a stall of its approximate curvature; the result is Newton's "
                           "from the same start");
+    if (!std::isnan(opt.saddle_f))
+        r.notes.push_back("L-BFGS stopped at a point that is not a maximum (log-likelihood " +
+                          report::format_digits(-opt.saddle_f, 10) +
+                          "): a saddle, or a plateau its parameters ran out onto; the fit went on from a better "
+                          "point beside it");
     if (!std::isnan(opt.newton_f))
         r.notes.push_back("Newton's method stopped at a point that is not a maximum (log-likelihood " +
                           report::format_digits(-opt.newton_f, 10) +

@@ -5,10 +5,12 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "optim/lbfgs.hpp"
 #include "optim/line_search.hpp"
 #include "optim/newton.hpp"
+#include "optim/scaled_hessian.hpp"
 
 namespace mlec::optim {
 
@@ -273,6 +275,52 @@ OptimizeResult lbfgs_then_newton(TrackingObjective& tracked, const Eigen::Vector
     return result;
 }
 
+// L-BFGS, confirmed by Newton, stopped where the curvature is clearly
+// negative. Either a saddle, which L-BFGS's always positive curvature
+// cannot see, whose way down is along the most negative eigendirection of
+// the Hessian (in scaled units, about a standard error each); or a plateau
+// that the parameters of that direction ran out onto, where the likelihood
+// no longer changes and the "curvature" is rounding: a random effect's scale
+// on its log scale toward 0 (InstEval's department SD by REML), a
+// correlation's coordinate toward +-1 (sleepstudy's), whose way back is
+// toward where they started. The lowest of a few points of each kind, then
+// L-BFGS again: cheaper than Newton from the start when a Hessian costs
+// many gradients.
+std::optional<OptimizeResult> escape_saddle(TrackingObjective& tracked, const OptimizeResult& at,
+                                            const Eigen::VectorXd& start, const OptimizeOptions& options,
+                                            const IterationCallback& callback) {
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+    // (Newton's last point: the objective's cached Hessian)
+    const double f = tracked.value_gradient_hessian(at.x, g, h);
+    if (!std::isfinite(f) || !h.allFinite()) return std::nullopt;
+    const ScaledHessian scaled = scale_hessian(h, curvature_scale(h, size_scale(at.x)));
+    if (!scaled.clearly_negative()) return std::nullopt;
+    const Eigen::VectorXd d = scaled.raw_direction(0);
+    std::vector<Eigen::VectorXd> candidates;
+    for (double t : {0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0}) candidates.emplace_back(at.x + t * d);
+    for (double back : {0.5, 0.75, 0.9, 1.0}) {
+        Eigen::VectorXd x = at.x;
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            if (std::abs(scaled.eigenvectors(i, 0)) >= 0.5) x[i] += back * (start[i] - x[i]);
+        candidates.push_back(std::move(x));
+    }
+    Eigen::VectorXd best_x;
+    double best = f - 4 * rounding_level(f);
+    for (const Eigen::VectorXd& x : candidates) {
+        const double fx = tracked.value(x);
+        if (std::isfinite(fx) && fx < best) {
+            best = fx;
+            best_x = x;
+        }
+    }
+    if (best_x.size() == 0) return std::nullopt;
+    OptimizeResult escaped = lbfgs_then_newton(tracked, best_x, options, callback, at.iterations);
+    escaped.iterations += at.iterations;
+    escaped.saddle_f = at.f;
+    return escaped;
+}
+
 }  // namespace
 
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options,
@@ -309,8 +357,16 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
     OptimizeResult result = lbfgs_then_newton(tracked, start, options, callback, 0);
     // (an expensive Hessian: Newton from the start only when L-BFGS ended
     // at no regular maximum, such as a saddle on its way to a correlation
-    // of 1)
-    const bool regular = result.status == OptimizeStatus::converged && !result.clearly_negative;
+    // of 1, and a step down the saddle's negative curvature led to none)
+    bool regular = result.status == OptimizeStatus::converged && !result.clearly_negative;
+    if (options.expensive_hessian && result.clearly_negative && result.status != OptimizeStatus::non_finite_start &&
+        result.status != OptimizeStatus::cancelled)
+        if (auto escaped = escape_saddle(tracked, result, start, options, callback);
+            escaped && escaped->status == OptimizeStatus::converged && !escaped->clearly_negative &&
+            better_answer(*escaped, result)) {
+            result = std::move(*escaped);
+            regular = true;
+        }
     if (result.status == OptimizeStatus::non_finite_start || result.status == OptimizeStatus::cancelled ||
         start.size() > options.newton_max_dimension || (options.expensive_hessian && regular))
         return result;

@@ -85,6 +85,9 @@ struct OptimizeResult {
     // this f), and L-BFGS from the same start, confirmed by Newton, found the
     // better point that is the result.
     double newton_f = std::numeric_limits<double>::quiet_NaN();
+    // L-BFGS, confirmed by Newton, stopped at a saddle point at this f, and
+    // the result is from a step down its negative curvature; NaN otherwise.
+    double saddle_f = std::numeric_limits<double>::quiet_NaN();
 };
 
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options = {},
