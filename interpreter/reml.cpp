@@ -4,6 +4,7 @@
 
 #include "interpreter/leave_theta.hpp"
 #include "interpreter/profiled_groups.hpp"
+#include "runtime/functions.hpp"
 
 namespace mlec::interp {
 
@@ -17,8 +18,8 @@ bool touches(const rt::Node& node, const Mask& b) {
 
 // Whether node `id` is affine in the parameters of `b` (its Hessian in them
 // identically zero): sums and differences of affine nodes, products with at
-// most one factor of a pair depending on b, and ifelse with a condition free
-// of b. Anything else that depends on b is not (by its structure: a
+// most one factor of a pair depending on b, quotients by a divisor free of
+// b, and ifelse with a condition free of b. Anything else that depends on b is not (by its structure: a
 // non-linear op of b is taken as non-linear).
 bool affine(const rt::Graph& graph, int id, const Mask& b) {
     const rt::Node& node = graph.node(id);
@@ -38,6 +39,7 @@ bool affine(const rt::Graph& graph, int id, const Mask& b) {
     }
     if (op.branch)
         return !touches(graph.node(inputs[0]), b) && affine(graph, inputs[1], b) && affine(graph, inputs[2], b);
+    if (&op == &rt::op_div()) return !touches(graph.node(inputs[1]), b) && affine(graph, inputs[0], b);
     return false;
 }
 

@@ -133,9 +133,10 @@ const std::vector<std::string>& class_models() {
         // correlated intercepts and slopes
         "param b0, b1, sa > 0, sb > 0, sigma > 0\nparam R corr[2]\n"
         "random (a, b)[g] ~ multi_normal(0, [sa, sb], R)\ny ~ normal(b0 + b1*x + a[g] + b[g]*x, sigma)",
-        // scales as expressions, an offset, division, a negated effect, sigma an expression
+        // scales as expressions, an offset, division (of the fixed effects too:
+        // REML accepts it), a negated effect, sigma an expression
         "param b0, b1, s > 0, t > 0, ls\nrandom u[g] ~ normal(0, 1000*s)\nrandom v[h] ~ normal(0, sqrt(t))\n"
-        "y ~ normal(w + 0.5*(b0 + b1*x) - u[g]/1000 + 2*v[h]*w - v[h], exp(ls))",
+        "y ~ normal(w + (b0 + b1*x)/2 - u[g]/1000 + 2*v[h]*w - v[h], exp(ls))",
         // three correlated effects and a crossed one
         "param b0, b1, s1 > 0, s2 > 0, s3 > 0, t > 0, sigma > 0\nparam Q corr[3]\n"
         "random (a, b, c)[g] ~ multi_normal(0, [s1, s2, s3], Q)\nrandom v[h] ~ normal(0, t)\n"
