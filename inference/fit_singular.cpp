@@ -713,8 +713,13 @@ std::optional<Eigen::VectorXd> report_singular(FitContext& c, const SingularHold
     if (holds.empty()) return std::nullopt;
     const double cutoff = boost::math::quantile(boost::math::chi_squared(1), c.options.confidence);
     const Eigen::VectorXd model_start = c.problem.start();
-    // (estimated, on their boundary; the CPCs held idle are not)
-    const auto boundary = static_cast<double>(holds.zero_scales.size() + holds.unit_cpcs.size());
+    // Every held coordinate counts, as lmer's and glmmTMB's df count every
+    // covariance parameter: those estimated on their boundary and the CPCs
+    // held because they no longer act (an SD at 0's correlations, those a
+    // unit CPC leaves), so that AIC, BIC and a likelihood-ratio test's df
+    // are theirs.
+    const auto boundary =
+        static_cast<double>(holds.zero_scales.size() + holds.unit_cpcs.size() + holds.idle_cpcs.size());
     c.r.n_params += static_cast<int>(boundary);
     c.r.aic += 2.0 * boundary;
     c.r.bic += boundary * std::log(std::max(c.r.n_weighted, 1.0));

@@ -226,8 +226,8 @@ TEST_CASE("slopes that do not vary give the slope's SD 0, its correlation not id
         CHECK(has_singular_diagnostic(r, "sb"));
         CHECK(has_singular_diagnostic(r, "R[1,2]"));
         check_same(r, reduced, {"b0", "b1", "sa", "sigma"});
-        // sb counts (on its boundary), R[1,2] does not (not identified)
-        CHECK(r.n_params == reduced.n_params + 1);
+        // sb counts (on its boundary) and so does R[1,2], not identified: lmer's df
+        CHECK(r.n_params == reduced.n_params + 2);
         const json j = json::parse(mlec::json_report(r));
         for (const json& p : j["parameters"])
             if (p["name"] == "R[1,2]") {
@@ -265,6 +265,8 @@ TEST_CASE("three effects on a line give a correlation matrix of rank 1 and the o
                   Approx(std::abs(estimate(reduced, "k").estimate) * estimate(reduced, "sa").estimate).epsilon(1e-5));
             CHECK(estimate(r, "sc").estimate ==
                   Approx(std::abs(estimate(reduced, "k2").estimate) * estimate(reduced, "sa").estimate).epsilon(1e-5));
+            // lmer's df: every covariance parameter, the CPC left idle too
+            CHECK(r.n_params == 10);
         }
 }
 
@@ -286,6 +288,7 @@ TEST_CASE("a third effect that is a combination of two gives a partial correlati
         REQUIRE(r.status == mlec::FitStatus::converged);
         CHECK(mlec::exit_code(r) == 0);
         CHECK(r.log_likelihood == Approx(reduced.log_likelihood).epsilon(0).margin(1e-8));
+        CHECK(r.n_params == 10);  // lmer's df
         REQUIRE(!r.diagnostics.empty());
         CHECK(r.diagnostics[0].kind == mlec::DiagnosticKind::singular_fit);
         for (const char* name : {"R[1,2]", "R[1,3]", "R[2,3]"}) {
