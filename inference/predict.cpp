@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "inference/conditional_errors.hpp"
 #include "inference/simulate.hpp"
 #include "interpreter/profiled_groups.hpp"
 #include "problem/distributed.hpp"
@@ -339,12 +340,22 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         note.severity = Severity::warning;
     } else if (conditional) {
         evaluator.set_effects(fit.effect_modes);
-        Diagnostic& note = diagnostics.emplace_back(
-            Diagnostic::error(Category::model, csv.name(),
-                              "the predictions are conditional on the random effects' modes, and their standard errors "
-                              "(which would add the effects' conditional variance to the parameters') are not yet "
-                              "available: NA; predict --population gives the population level (every effect 0) with "
-                              "standard errors"));
+    }
+    std::vector<int> nodes;
+    for (const Output& o : outputs) nodes.push_back(o.node);
+    // Conditional on the effects: their conditional variance joins the
+    // parameters' (inference/conditional_errors.hpp); on one machine.
+    std::optional<std::vector<std::vector<double>>> conditional_se;
+    if (conditional && !profiled && !cluster)
+        conditional_se = inference::conditional_standard_errors(p, fit, model.graph, rows->spans, rows->rows, nodes);
+    if (conditional && !profiled && !conditional_se) {
+        Diagnostic& note = diagnostics.emplace_back(Diagnostic::error(
+            Category::model, csv.name(),
+            cluster ? "the standard errors of predictions conditional on the random effects are not yet available "
+                      "for new data spread over several processes: NA; predict --population gives the population "
+                      "level (every effect 0) with standard errors"
+                    : "the fit's inner problem could not be solved again at its estimate, so the predictions "
+                      "conditional on the random effects have no standard errors: NA"));
         note.severity = Severity::warning;
     }
     std::vector<std::vector<double>> value(outputs.size()), se(outputs.size());
@@ -352,9 +363,12 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         std::vector<double> v = evaluator.node_values(fit.theta, outputs[k].node);
         if (v.size() == 1) v.assign(rows->rows, v[0]);
         value[k] = std::move(v);
-        se[k] = conditional || profiled ? std::vector<double>(rows->rows, std::numeric_limits<double>::quiet_NaN())
-                                        : standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node),
-                                                          fit.theta_covariance, rows->rows);
+        if (conditional_se) se[k] = std::move((*conditional_se)[k]);
+        else if (conditional || profiled)
+            se[k] = std::vector<double>(rows->rows, std::numeric_limits<double>::quiet_NaN());
+        else
+            se[k] =
+                standard_errors(evaluator.node_jacobian(fit.theta, outputs[k].node), fit.theta_covariance, rows->rows);
     }
     // (the ranks' rows are printed one after another)
     return predictions_csv(outputs, value, se, rows->rows, rows->first_row, !cluster || cluster->rank() == 0);

@@ -913,6 +913,35 @@ Eigen::MatrixXd Evaluator::node_jacobian(const Eigen::VectorXd& theta, int node)
     return out;
 }
 
+void Evaluator::node_jacobians(const Eigen::VectorXd& theta, int node, Eigen::MatrixXd& in_theta,
+                               Eigen::MatrixXd& in_effects) {
+    const Node& target = graph_.node(node);
+    const auto parameters = static_cast<Eigen::Index>(target.deps.size());
+    const auto effects = static_cast<Eigen::Index>(target.effects.size());
+    in_effects = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), effects);
+    // (a node without effects: its tangent is in theta alone)
+    if (!joint() || effects == 0) {
+        in_theta = node_jacobian(theta, node);
+        return;
+    }
+    in_theta = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), graph_.parameter_count());
+    AllNodes all(*this);
+    evaluate_invariant(theta, Mode::hessian);
+    Workspace& ws = workspaces_.front();
+    prepare(ws, Mode::gradient);
+    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
+        const std::size_t n = std::min(block_rows_, rows_ - begin);
+        const auto b = static_cast<Eigen::Index>(begin), m = static_cast<Eigen::Index>(n);
+        forward_block(ws, begin, n, Mode::gradient);
+        tangent_block(ws, n);
+        // (columns: the node's parameters, then its effects: coords())
+        const Eigen::MatrixXd& t = ws.tangent[static_cast<std::size_t>(node)];
+        for (Eigen::Index a = 0; a < parameters; ++a)
+            in_theta.col(target.deps[static_cast<std::size_t>(a)]).segment(b, m) = t.col(a).head(m);
+        for (Eigen::Index e = 0; e < effects; ++e) in_effects.col(e).segment(b, m) = t.col(parameters + e).head(m);
+    }
+}
+
 double Evaluator::invariant_gradient(const Eigen::VectorXd& theta, int node, Eigen::VectorXd& gradient) {
     evaluate_invariant(theta, Mode::gradient);
     gradient.setZero(graph_.parameter_count());

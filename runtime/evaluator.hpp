@@ -176,6 +176,12 @@ public:
     // The gradient in theta of `node` in every row (rows x dimension): for
     // a linear predictor, the design matrix. Memory: rows x dimension.
     Eigen::MatrixXd node_jacobian(const Eigen::VectorXd& theta, int node);
+    // Coordinates::parameters_and_effects: the same, and the gradient of
+    // `node` in each effect it reads (rows x node's effects, in its
+    // `effects` order; on row r effect e is z[z_index(e, r)]), at
+    // (theta, effects()): what a prediction conditional on the random
+    // effects needs for its standard error.
+    void node_jacobians(const Eigen::VectorXd& theta, int node, Eigen::MatrixXd& in_theta, Eigen::MatrixXd& in_effects);
 
     // Value and gradient in theta of a row-invariant node (a parameter on
     // the user's scale, a `report` quantity): what the delta method needs.

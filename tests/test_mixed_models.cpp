@@ -388,9 +388,9 @@ TEST_CASE("predict with random effects: conditional on the fitted modes, or at t
     CHECK(c[0] == std::vector<std::string>{"row", "incidence_expected", "incidence_expected_se"});
     CHECK(std::stod(c[1][1]) == Approx(10 * sigmoid(b0 + u1)).epsilon(1e-12));
     CHECK(std::stod(c[2][1]) == Approx(20 * sigmoid(b0 + b4 + u14)).epsilon(1e-12));
-    CHECK(c[1][2] == "NA");
-    REQUIRE(conditional_ds.size() == 1);
-    CHECK(conditional_ds[0].severity == mlec::Severity::warning);
+    // (their standard errors: tests/test_conditional_predictions.cpp)
+    CHECK(std::stod(c[1][2]) > 0);
+    CHECK(conditional_ds.empty());
 
     mlec::Diagnostics population_ds;
     mlec::PredictOptions population;
