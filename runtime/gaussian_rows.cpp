@@ -234,6 +234,7 @@ void GaussianRows::build_gram() {
 }
 
 bool GaussianRows::prepare(const Eigen::VectorXd& theta) {
+    last_theta_.resize(0);  // (residuals() sets it, at this theta)
     sigma_ = evaluator_.invariant_gradient(theta, sigma_node_, sigma_gradient_);
     if (!(sigma_ > 0) || !std::isfinite(sigma_)) return false;
     // Each scale node's value and gradient once.
@@ -288,6 +289,8 @@ void GaussianRows::residuals(const Eigen::VectorXd& theta, const Eigen::VectorXd
         for (std::size_t r = 0; r < rows; ++r) atom_r_[t][a.z[r]] += a.d[r] * r_[static_cast<Eigen::Index>(r)];
     }
     x_r_ = x_.transpose() * r_;
+    last_theta_ = theta;
+    last_z_ = z;
 }
 
 double GaussianRows::nll_value() const {
@@ -374,11 +377,15 @@ double GaussianRows::trace_gradient(const Eigen::VectorXd& theta, const Eigen::V
                                     const std::vector<double>& p, Eigen::VectorXd& gradient_theta,
                                     Eigen::VectorXd& gradient_z) {
     gradient_z = Eigen::VectorXd::Zero(effect_size_);
-    if (!prepare(theta)) {
-        gradient_theta = Eigen::VectorXd::Constant(dimension_, std::numeric_limits<double>::quiet_NaN());
-        return infinity;
+    const bool again =
+        last_theta_.size() == theta.size() && last_theta_ == theta && last_z_.size() == z.size() && last_z_ == z;
+    if (!again) {
+        if (!prepare(theta)) {
+            gradient_theta = Eigen::VectorXd::Constant(dimension_, std::numeric_limits<double>::quiet_NaN());
+            return infinity;
+        }
+        residuals(theta, z);
     }
-    residuals(theta, z);
     // Q_tu = sum over entries of P's weight (twice off the diagonal) times
     // the Gram value: 1/2 tr(P H) = 1/2 sum_tu Q_tu P_t P_u / sigma^2.
     const auto count = static_cast<Eigen::Index>(atoms_.size());

@@ -103,6 +103,9 @@ private:
     Eigen::VectorXd p_;
     std::vector<Eigen::VectorXd> p_gradient_;
     std::vector<bool> varying_;
+    // The point of the last residuals(), which trace_gradient, called at
+    // the modes just found, need not compute again.
+    Eigen::VectorXd last_theta_, last_z_;
     // At the last residuals(): r, r'r, S_t' r (indexed by z) and X' r.
     Eigen::VectorXd r_;
     double rr_ = 0;
