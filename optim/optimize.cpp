@@ -299,12 +299,21 @@ std::optional<OptimizeResult> escape_saddle(TrackingObjective& tracked, const Op
     const Eigen::VectorXd d = scaled.raw_direction(0);
     std::vector<Eigen::VectorXd> candidates;
     for (double t : {0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0}) candidates.emplace_back(at.x + t * d);
-    for (double back : {0.5, 0.75, 0.9, 1.0}) {
-        Eigen::VectorXd x = at.x;
-        for (Eigen::Index i = 0; i < x.size(); ++i)
-            if (std::abs(scaled.eigenvectors(i, 0)) >= 0.5) x[i] += back * (start[i] - x[i]);
-        candidates.push_back(std::move(x));
-    }
+    // The coordinates on a plateau: the curvature leaves them undetermined
+    // by a million times their own size, |x| / se < 1e-6 (a CPC's
+    // coordinate at 48, where tanh is 1 to the last bit, has a curvature of
+    // 1e-67), moved back together.
+    std::vector<bool> flat(static_cast<std::size_t>(at.x.size()));
+    for (Eigen::Index i = 0; i < at.x.size(); ++i)
+        flat[static_cast<std::size_t>(i)] = !(std::sqrt(std::abs(h(i, i))) * std::max(1.0, std::abs(at.x[i])) > 1e-6);
+    for (double back : {0.5, 0.75, 0.9, 1.0})
+        for (const bool plateau : {false, true}) {
+            Eigen::VectorXd x = at.x;
+            for (Eigen::Index i = 0; i < x.size(); ++i)
+                if (plateau ? flat[static_cast<std::size_t>(i)] : std::abs(scaled.eigenvectors(i, 0)) >= 0.5)
+                    x[i] += back * (start[i] - x[i]);
+            candidates.push_back(std::move(x));
+        }
     Eigen::VectorXd best_x;
     double best = f - 4 * rounding_level(f);
     for (const Eigen::VectorXd& x : candidates) {

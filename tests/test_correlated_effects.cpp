@@ -484,6 +484,12 @@ TEST_CASE("sleepstudy with three correlated effects per subject equals lmer's ma
         CHECK(e.std_error.has_value());
     }
     CHECK(r.aic == Approx(2.0 * 10 - 2.0 * r.log_likelihood).epsilon(1e-12));  // lmer's df 10
+    // L-BFGS runs three CPC coordinates out to +-1 (-875.14); the optimizer
+    // moves those plateau coordinates back together and goes on from there.
+    CHECK(r.method == mlec::Method::lbfgs);
+    CHECK(std::find_if(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+              return n.starts_with("L-BFGS stopped at a point that is not a maximum (log-likelihood -875.14");
+          }) != r.notes.end());
 }
 
 // Entry m of a correlated block has the mode sum_j c_j z_hat_j and the
