@@ -184,7 +184,7 @@ GaussianRows::GaussianRows(Evaluator& evaluator, int sigma, std::vector<Atom> at
     for (std::size_t e = 0; e < effects.size(); ++e)
         for (int l = 0; l < effects[e].levels; ++l)
             coordinate_effect_[static_cast<std::size_t>(effects[e].first + l)] = static_cast<int>(e);
-    xtx_ = x_.transpose() * x_;
+    if (x_.cols() > 0) xtx_ = x_.transpose() * x_;
     varying_.resize(atoms_.size());
     for (std::size_t t = 0; t < atoms_.size(); ++t) varying_[t] = !atoms_[t].scale.empty();
     build_gram();
@@ -228,6 +228,8 @@ void GaussianRows::build_gram() {
     atom_x_.resize(atoms_.size());
     for (std::size_t t = 0; t < atoms_.size(); ++t) {
         atom_x_[t] = Eigen::MatrixXd::Zero(effect_size_, x_.cols());
+        // (no fixed effects, as under REML: no rows of X to take blocks of)
+        if (x_.cols() == 0) continue;
         for (std::size_t r = 0; r < rows; ++r)
             atom_x_[t].row(atoms_[t].z[r]) += atoms_[t].d[r] * x_.row(static_cast<Eigen::Index>(r));
     }
@@ -288,7 +290,7 @@ void GaussianRows::residuals(const Eigen::VectorXd& theta, const Eigen::VectorXd
         atom_r_[t] = Eigen::VectorXd::Zero(effect_size_);
         for (std::size_t r = 0; r < rows; ++r) atom_r_[t][a.z[r]] += a.d[r] * r_[static_cast<Eigen::Index>(r)];
     }
-    x_r_ = x_.transpose() * r_;
+    x_r_ = x_.cols() > 0 ? Eigen::VectorXd(x_.transpose() * r_) : Eigen::VectorXd();
     last_theta_ = theta;
     last_z_ = z;
 }
