@@ -1,7 +1,7 @@
 // Random effects reaching the log densities and distribution functions that
 // gained exact third partials for them (issue 15): the ordinal models
-// (R's ordinal::clmm), the zero-inflated and hurdle counts (glmmTMB's), and
-// censored and truncated outcomes (survival frailty models). Each family is
+// (R's ordinal::clmm), the zero-inflated and hurdle counts (glmmTMB's),
+// censored and truncated outcomes (survival frailty models) and von_mises. Each family is
 // a small data set simulated here from a seeded generator, with a random
 // intercept per group; binding must accept it, and the Laplace objective's
 // exact gradient (Problem::nll_gradient: implicit differentiation that
@@ -302,6 +302,14 @@ std::vector<Family> families() {
                      double y = 0;
                      while (y == 0) y = gen.poisson(std::exp(0.3 + 0.4 * x + u));
                      return number(y);
+                 })});
+    // Angles: a random direction per group, the last log density to gain
+    // third partials (kappa's through the Bessel ratio's second derivative).
+    f.push_back({"von_mises",
+                 "param s > 0, kappa > 0\nrandom u[g] ~ normal(0, s)\n"
+                 "y ~ von_mises(b0 + b1 * x + u[g], kappa)\n",
+                 simulate("y", 30, 8, 26, [](double x, double u, Generator& gen) {
+                     return number(std::remainder(0.4 + 0.5 * x + u + 0.5 * gen.normal(), 6.283185307179586));
                  })});
     return f;
 }

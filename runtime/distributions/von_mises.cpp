@@ -65,31 +65,37 @@ constexpr DistributionDef def{.name = "von_mises",
                               .discrete = false,
                               .outcome = Domain::real,
                               .args = args,
-                              .op = {"von_mises", 3, &eval, false},
+                              .op = {.name = "von_mises", .arity = 3, .eval = &eval, .third = true},
                               .sample = &sample,
                               .mean = &mean,
                               .lcdf = {"von_mises_lcdf", 3, &lcdf, false},
                               .lccdf = {"von_mises_lccdf", 3, &lccdf, false}};
 
-// log I0(kappa) - kappa, A = I1/I0 and A' = dA/dkappa.
+// log I0(kappa) - kappa, A = I1/I0, A' = dA/dkappa and A''.
 struct Bessel {
     double log_i0_minus_kappa;
     double a;
     double da;
+    double dda;
 };
 
 // For x >= 25: I_nu(x) = e^x/sqrt(2 pi x) S_nu(x) with
 // S_nu = sum_k t_k, t_k = t_(k-1) ((2k - 1)^2 - 4 nu^2)/(8 k x) (t_0 = 1),
 // summed until the terms stop mattering (the smallest term of the
 // divergent series is about e^-2x, below 1e-21 at x = 25). Then
-// A = S1/S0 and A' = (S1' S0 - S1 S0')/S0^2, S' = sum_k -k t_k/x.
+// A = S1/S0, A' = (S1' S0 - S1 S0')/S0^2 and
+// A'' = (S1'' S0 - S1 S0'')/S0^2 - 2 S0' A'/S0, with S' = sum_k -k t_k/x and
+// S'' = sum_k k (k + 1) t_k/x^2 (t_k is a constant times x^-k). Below
+// x = 25, A'' = -A'/x + A/x^2 - 2 A A' from A' = 1 - A/x - A^2 (about 1.5
+// digits cancel at x = 25, fewer below).
 Bessel bessel_terms(double x) {
     if (x < 25) {
         const double i0 = boost::math::cyl_bessel_i(0, x);
         const double a = boost::math::cyl_bessel_i(1, x) / i0;
-        return {std::log(i0) - x, a, 1.0 - a / x - a * a};
+        const double da = 1.0 - a / x - a * a;
+        return {std::log(i0) - x, a, da, -da / x + a / (x * x) - 2.0 * a * da};
     }
-    double s0 = 1, s1 = 1, ds0 = 0, ds1 = 0;
+    double s0 = 1, s1 = 1, ds0 = 0, ds1 = 0, dds0 = 0, dds1 = 0;
     double t0 = 1, t1 = 1;
     for (int k = 1; k < 60; ++k) {
         const double odd2 = (2.0 * k - 1) * (2.0 * k - 1);
@@ -99,9 +105,13 @@ Bessel bessel_terms(double x) {
         s1 += t1;
         ds0 -= k * t0 / x;
         ds1 -= k * t1 / x;
+        dds0 += k * (k + 1.0) * t0 / (x * x);
+        dds1 += k * (k + 1.0) * t1 / (x * x);
         if (std::abs(t0) < 1e-18 && std::abs(t1) < 1e-18) break;
     }
-    return {-0.5 * (log_2pi + std::log(x)) + std::log(s0), s1 / s0, (ds1 * s0 - s1 * ds0) / (s0 * s0)};
+    const double da = (ds1 * s0 - s1 * ds0) / (s0 * s0);
+    return {-0.5 * (log_2pi + std::log(x)) + std::log(s0), s1 / s0, da,
+            (dds1 * s0 - s1 * dds0) / (s0 * s0) - 2.0 * ds0 * da / s0};
 }
 
 constexpr int mm = pair_index(1, 1, 3);
@@ -114,7 +124,11 @@ constexpr int yk = pair_index(0, 2, 3);
 // With d = y - mu:
 //   f_y = -kappa sin d = -f_mu,  f_kappa = cos d - A,
 //   f_yy = f_mumu = -f_ymu = -kappa cos d,  f_ykappa = -f_mukappa = -sin d,
-//   f_kappakappa = -A'.
+//   f_kappakappa = -A';
+// third partials (each y a -d/dmu):
+//   f_yyy = -f_yymu = f_ymumu = -f_mumumu = kappa sin d,
+//   f_yykappa = -f_ymukappa = f_mumukappa = -cos d,
+//   f_ykappakappa = f_mukappakappa = 0,  f_kappakappakappa = -A''.
 // The value is formed as -2 kappa sin^2(d/2) - log(2 pi) - (log I0 - kappa):
 // kappa cos d and log I0 are both near kappa for large kappa, and their
 // difference would keep only the absolute accuracy of kappa.
@@ -125,12 +139,14 @@ void eval(OpCall& c) {
     const Eigen::Index rows = y.size();
     Eigen::ArrayXd a(rows);
     Eigen::ArrayXd da(rows);
+    Eigen::ArrayXd dda(rows);
     for (Eigen::Index r = 0; r < rows; ++r) {
         // kappa outside (0, inf) is rejected by finish_rows.
-        const Bessel b = in_domain_fast(Domain::positive, kappa[r]) ? bessel_terms(kappa[r]) : Bessel{0, 0, 0};
+        const Bessel b = in_domain_fast(Domain::positive, kappa[r]) ? bessel_terms(kappa[r]) : Bessel{0, 0, 0, 0};
         c.value[r] = -log_2pi - b.log_i0_minus_kappa;
         a[r] = b.a;
         da[r] = b.da;
+        dda[r] = b.dda;
     }
     const Eigen::ArrayXd d = y - mu;
     c.value -= 2.0 * kappa * (0.5 * d).sin().square();
@@ -146,6 +162,22 @@ void eval(OpCall& c) {
         if (c.want_d2(0, 2)) c.d2[yk] = -sin_d;
         if (c.want_d2(1, 2)) c.d2[mk] = sin_d;
         if (c.want_d2(2, 2)) c.d2[kk] = -da;
+        if (c.want_any_d3()) {
+            const Eigen::ArrayXd k_sin = kappa * sin_d;
+            const auto put = [&c](int i, int j, int k, const Eigen::ArrayXd& v) {
+                if (c.want_d3(i, j, k)) c.d3[triple_index(i, j, k, 3)] = v;
+            };
+            put(0, 0, 0, k_sin);
+            put(0, 0, 1, -k_sin);
+            put(0, 1, 1, k_sin);
+            put(1, 1, 1, -k_sin);
+            put(0, 0, 2, -cos_d);
+            put(0, 1, 2, cos_d);
+            put(1, 1, 2, -cos_d);
+            put(0, 2, 2, Eigen::ArrayXd::Zero(rows));
+            put(1, 2, 2, Eigen::ArrayXd::Zero(rows));
+            put(2, 2, 2, -dda);
+        }
     }
     finish_rows(c, def);
 }
