@@ -5,7 +5,11 @@
 // g = d eta/d theta + (d z_hat/d theta)' j the total derivative through the
 // modes (d z_hat/d theta = -H^-1 H_z,theta), j = d eta/dz, H the inner
 // problem's Hessian at the modes: the parameters' uncertainty carried
-// through the modes, and the effects' own conditional variance.
+// through the modes, and the effects' own conditional variance. For group
+// parameters profiled out (flat effects with no prior: H = H_uu) it is the
+// delta method with the full inverse Hessian's blocks, H_uu^-1 + W S^-1 W'
+// for u (W = du_hat/dtheta, S^-1 = Cov(theta_hat)) and W S^-1 for (u,
+// theta).
 #pragma once
 
 #include <optional>

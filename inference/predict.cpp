@@ -331,24 +331,19 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
         return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
     // (the new data's levels are numbered as the fitted data's, so the
     // graphs' effects and z line up)
-    if (profiled) {
-        evaluator.set_effects(profiled_at_modes(p, fit.effect_modes, !conditional));
-        Diagnostic& note = diagnostics.emplace_back(
-            Diagnostic::error(Category::model, csv.name(),
-                              "the standard errors of predictions from a fit whose group parameters are profiled "
-                              "out (their uncertainty would join the others') are not yet available: NA"));
-        note.severity = Severity::warning;
-    } else if (conditional) {
-        evaluator.set_effects(fit.effect_modes);
-    }
+    if (profiled) evaluator.set_effects(profiled_at_modes(p, fit.effect_modes, !conditional));
+    else if (conditional) evaluator.set_effects(fit.effect_modes);
     std::vector<int> nodes;
     for (const Output& o : outputs) nodes.push_back(o.node);
     // Conditional on the effects: their conditional variance joins the
-    // parameters' (inference/conditional_errors.hpp); on one machine.
+    // parameters' (inference/conditional_errors.hpp); on one machine. For
+    // group parameters profiled out (never with random effects, nor
+    // distributed) the same formula is the delta method with the full
+    // inverse Hessian, H_uu^-1 + W S^-1 W' (W = du_hat/dtheta).
     std::optional<std::vector<std::vector<double>>> conditional_se;
-    if (conditional && !profiled && !cluster)
+    if ((conditional || profiled) && !cluster)
         conditional_se = inference::conditional_standard_errors(p, fit, model.graph, rows->spans, rows->rows, nodes);
-    if (conditional && !profiled && !conditional_se) {
+    if ((conditional || profiled) && !conditional_se) {
         Diagnostic& note = diagnostics.emplace_back(Diagnostic::error(
             Category::model, csv.name(),
             cluster ? "the standard errors of predictions conditional on the random effects are not yet available "

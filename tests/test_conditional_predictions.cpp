@@ -13,30 +13,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "mlec/mlec.hpp"
+#include "support/csv_cells.hpp"
 #include "support/files.hpp"
 
 namespace {
 
 using nlohmann::json;
-
-std::vector<std::vector<std::string>> cells(const std::string& text) {
-    std::vector<std::vector<std::string>> out;
-    std::istringstream lines(text);
-    std::string line;
-    while (std::getline(lines, line)) {
-        std::vector<std::string> row;
-        std::istringstream fields(line);
-        std::string field;
-        while (std::getline(fields, field, ',')) row.push_back(field);
-        out.push_back(std::move(row));
-    }
-    return out;
-}
 
 // The model fitted to its data, then predicted at `newdata`'s rows: the
 // predictions' CSV rows (value, standard error) against the reference's.
@@ -60,7 +46,7 @@ void check_predictions(const std::string& model, const std::string& data, const 
     const std::optional<std::string> csv = mlec::predict_csv(*p, r, *n, predict_ds);
     REQUIRE(csv);
     CHECK(predict_ds.empty());
-    const auto c = cells(*csv);
+    const auto c = mlec::test::csv_cells(*csv);
     const json& expected = reference["predictions"];
     REQUIRE(c.size() == expected.size() + 1);
     for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -72,7 +58,7 @@ void check_predictions(const std::string& model, const std::string& data, const 
 
 // Rows `rows` (1-based) of a CSV file, with its header.
 std::string rows_of(const std::string& file, const json& rows) {
-    const auto c = cells(mlec::test::read_file(mlec::test::source_dir() / "models/mixed" / file));
+    const auto c = mlec::test::csv_cells(mlec::test::read_file(mlec::test::source_dir() / "models/mixed" / file));
     std::string out;
     const auto line = [&](const std::vector<std::string>& row) {
         for (std::size_t k = 0; k < row.size(); ++k) out.append(k ? "," : "").append(row[k]);

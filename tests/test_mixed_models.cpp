@@ -12,6 +12,7 @@
 
 #include "mlec/mlec.hpp"
 #include "support/bound_model.hpp"
+#include "support/csv_cells.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -75,18 +76,7 @@ void check(const mlec::FitResult& r, const Expected& e) {
     }
 }
 
-// A CSV text's cells, line by line.
-std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
-    std::vector<std::vector<std::string>> out;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        std::vector<std::string> cells;
-        std::istringstream fields(line);
-        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
-        out.push_back(std::move(cells));
-    }
-    return out;
-}
+using mlec::test::csv_cells;
 
 using mlec::test::estimate;
 

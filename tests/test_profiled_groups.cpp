@@ -12,6 +12,7 @@
 
 #include "mlec/mlec.hpp"
 #include "support/bound_model.hpp"
+#include "support/csv_cells.hpp"
 
 namespace {
 
@@ -90,6 +91,24 @@ TEST_CASE("profiled group parameters give the dense fit's maximum, estimates and
                 REQUIRE(y.std_error);
                 CHECK(*x.std_error == Approx(*y.std_error).epsilon(1e-6));
             }
+            // Predictions: the dense fit's delta method over all 200+ parameters
+            // against the profiled one's H_uu^-1 + W S^-1 W' (conditional_errors).
+            mlec::Diagnostics ds;
+            const auto newdata = mlec::Data::from_csv_text("x,g\n0.5,1\n-1.2,17\n2,200\n", "new.csv", ds);
+            REQUIRE(newdata);
+            const auto from_profiled = mlec::predict_csv(*profiled.problem, a, *newdata, ds);
+            const auto from_dense = mlec::predict_csv(*dense.problem, b, *newdata, ds);
+            REQUIRE(from_profiled);
+            REQUIRE(from_dense);
+            CHECK(ds.empty());
+            const auto pc = mlec::test::csv_cells(*from_profiled), dc = mlec::test::csv_cells(*from_dense);
+            REQUIRE(pc.size() == 4);
+            REQUIRE(dc.size() == 4);
+            for (std::size_t r = 1; r < 4; ++r)
+                for (std::size_t k = 1; k < pc[r].size(); ++k) {
+                    INFO("row " << r << ", " << pc[0][k] << ": " << pc[r][k] << " against " << dc[r][k]);
+                    CHECK(std::stod(pc[r][k]) == Approx(std::stod(dc[r][k])).epsilon(1e-6));
+                }
         }
     }
 }
