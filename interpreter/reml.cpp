@@ -12,10 +12,6 @@ namespace {
 
 using Mask = std::vector<bool>;  // over theta's coordinates
 
-bool touches(const rt::Node& node, const Mask& b) {
-    return std::any_of(node.deps.begin(), node.deps.end(), [&](int d) { return b[static_cast<std::size_t>(d)]; });
-}
-
 // Whether node `id` is affine in the parameters of `b` (its Hessian in them
 // identically zero): sums and differences of affine nodes, products with at
 // most one factor of a pair depending on b, quotients by a divisor free of
@@ -23,7 +19,7 @@ bool touches(const rt::Node& node, const Mask& b) {
 // non-linear op of b is taken as non-linear).
 bool affine(const rt::Graph& graph, int id, const Mask& b) {
     const rt::Node& node = graph.node(id);
-    if (!touches(node, b) || node.kind == rt::NodeKind::parameter) return true;
+    if (!rt::depends_on_any(node, b) || node.kind == rt::NodeKind::parameter) return true;
     if (node.kind != rt::NodeKind::op) return false;
     const rt::OpDef& op = *node.op;
     const auto inputs = node.inputs;
@@ -31,15 +27,17 @@ bool affine(const rt::Graph& graph, int id, const Mask& b) {
         return std::all_of(inputs.begin(), inputs.end(), [&](int in) { return affine(graph, in, b); });
     if (op.product) {
         for (std::size_t k = 0; k + 1 < inputs.size(); k += 2) {
-            const bool left = touches(graph.node(inputs[k]), b), right = touches(graph.node(inputs[k + 1]), b);
+            const bool left = rt::depends_on_any(graph.node(inputs[k]), b),
+                       right = rt::depends_on_any(graph.node(inputs[k + 1]), b);
             if (left && right) return false;
             if ((left && !affine(graph, inputs[k], b)) || (right && !affine(graph, inputs[k + 1], b))) return false;
         }
         return true;
     }
     if (op.branch)
-        return !touches(graph.node(inputs[0]), b) && affine(graph, inputs[1], b) && affine(graph, inputs[2], b);
-    if (&op == &rt::op_div()) return !touches(graph.node(inputs[1]), b) && affine(graph, inputs[0], b);
+        return !rt::depends_on_any(graph.node(inputs[0]), b) && affine(graph, inputs[1], b) &&
+               affine(graph, inputs[2], b);
+    if (&op == &rt::op_div()) return !rt::depends_on_any(graph.node(inputs[1]), b) && affine(graph, inputs[0], b);
     return false;
 }
 
@@ -100,13 +98,14 @@ private:
     bool check_terms() {
         for (const TermInfo& term : m_.terms) {
             const rt::Node& node = m_.graph.node(term.node);
-            if (!touches(node, mean_)) continue;
+            if (!rt::depends_on_any(node, mean_)) continue;
             const bool inputs_known =
                 plain_normal(term) && node.kind == rt::NodeKind::op && node.inputs == term.input_nodes;
             // (the node that uses a fixed effect other than as a mean)
             int misuse = inputs_known ? -1 : term.node;
             for (std::size_t k : {0, 2})
-                if (inputs_known && touches(m_.graph.node(term.input_nodes[k]), mean_)) misuse = term.input_nodes[k];
+                if (inputs_known && rt::depends_on_any(m_.graph.node(term.input_nodes[k]), mean_))
+                    misuse = term.input_nodes[k];
             if (misuse >= 0)
                 return fail(term.span, "the fixed effect '" + name(first_of(m_.graph.node(misuse))) +
                                            "' is used here other than in a normal mean; REML integrates out the "
@@ -130,7 +129,7 @@ private:
 
     bool check_reports() {
         for (const Estimand& e : m_.estimands)
-            if (e.derived && touches(m_.graph.node(e.node), mean_)) {
+            if (e.derived && rt::depends_on_any(m_.graph.node(e.node), mean_)) {
                 out_.push_back(Diagnostic::error(
                     Category::model, source_.name(),
                     "--reml: report '" + e.name + "' uses the fixed effect '" + name(first_of(m_.graph.node(e.node))) +

@@ -887,46 +887,29 @@ std::optional<Evaluator::NonFinite> Evaluator::find_non_finite(const Eigen::Vect
 }
 
 Eigen::MatrixXd Evaluator::node_jacobian(const Eigen::VectorXd& theta, int node) {
-    const Node& target = graph_.node(node);
-    const auto dim = static_cast<Eigen::Index>(graph_.parameter_count());
-    Eigen::MatrixXd out = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), dim);
-    if (target.deps.empty()) return out;
-    AllNodes all(*this);
-    evaluate_invariant(theta, Mode::hessian);
-    if (target.row_invariant) {
-        const Eigen::MatrixXd& t = invariant_tangent_[static_cast<std::size_t>(node)];
-        for (std::size_t a = 0; a < target.deps.size(); ++a)
-            out.col(target.deps[a]).setConstant(t(0, static_cast<Eigen::Index>(a)));
-        return out;
-    }
-    Workspace& ws = workspaces_.front();
-    prepare(ws, Mode::gradient);
-    for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
-        const std::size_t n = std::min(block_rows_, rows_ - begin);
-        forward_block(ws, begin, n, Mode::gradient);
-        tangent_block(ws, n);
-        const Eigen::MatrixXd& t = ws.tangent[static_cast<std::size_t>(node)];
-        for (std::size_t a = 0; a < target.deps.size(); ++a)
-            out.col(target.deps[a]).segment(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(n)) =
-                t.col(static_cast<Eigen::Index>(a)).head(static_cast<Eigen::Index>(n));
-    }
-    return out;
+    Eigen::MatrixXd in_theta, in_effects;
+    node_jacobians(theta, node, in_theta, in_effects);
+    return in_theta;
 }
 
 void Evaluator::node_jacobians(const Eigen::VectorXd& theta, int node, Eigen::MatrixXd& in_theta,
                                Eigen::MatrixXd& in_effects) {
     const Node& target = graph_.node(node);
     const auto parameters = static_cast<Eigen::Index>(target.deps.size());
-    const auto effects = static_cast<Eigen::Index>(target.effects.size());
-    in_effects = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), effects);
-    // (a node without effects: its tangent is in theta alone)
-    if (!joint() || effects == 0) {
-        in_theta = node_jacobian(theta, node);
-        return;
-    }
+    // (a tangent's columns are coords(): the node's parameters, then, in
+    // the joint sweep, its effects)
+    const auto effects = joint() ? static_cast<Eigen::Index>(target.effects.size()) : 0;
     in_theta = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), graph_.parameter_count());
+    in_effects = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows_), effects);
+    if (parameters == 0 && effects == 0) return;
     AllNodes all(*this);
     evaluate_invariant(theta, Mode::hessian);
+    if (target.row_invariant) {
+        const Eigen::MatrixXd& t = invariant_tangent_[static_cast<std::size_t>(node)];
+        for (Eigen::Index a = 0; a < parameters; ++a)
+            in_theta.col(target.deps[static_cast<std::size_t>(a)]).setConstant(t(0, a));
+        return;
+    }
     Workspace& ws = workspaces_.front();
     prepare(ws, Mode::gradient);
     for (std::size_t begin = 0; begin < rows_; begin += block_rows_) {
@@ -934,7 +917,6 @@ void Evaluator::node_jacobians(const Eigen::VectorXd& theta, int node, Eigen::Ma
         const auto b = static_cast<Eigen::Index>(begin), m = static_cast<Eigen::Index>(n);
         forward_block(ws, begin, n, Mode::gradient);
         tangent_block(ws, n);
-        // (columns: the node's parameters, then its effects: coords())
         const Eigen::MatrixXd& t = ws.tangent[static_cast<std::size_t>(node)];
         for (Eigen::Index a = 0; a < parameters; ++a)
             in_theta.col(target.deps[static_cast<std::size_t>(a)]).segment(b, m) = t.col(a).head(m);

@@ -15,11 +15,6 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-bool uses_any(const Node& node, const std::vector<bool>& parameters) {
-    return std::any_of(node.deps.begin(), node.deps.end(),
-                       [&](int p) { return parameters[static_cast<std::size_t>(p)]; });
-}
-
 // The terms of mu, split: the fixed effects' columns (by parameter), the
 // atoms (by effect and scale factors) and the offset, each as the data
 // nodes whose per-row product it is.
@@ -47,10 +42,10 @@ std::optional<Split> split_terms(const Graph& graph, const std::vector<AffineTer
         }
     }
     // A fixed effect is nothing else: not in sigma, not in a scale.
-    if (uses_any(graph.node(sigma), fixed)) return std::nullopt;
+    if (depends_on_any(graph.node(sigma), fixed)) return std::nullopt;
     for (const auto& [key, terms] : s.atoms)
         for (const auto& [node, power] : key.second)
-            if (uses_any(graph.node(node), fixed)) return std::nullopt;
+            if (depends_on_any(graph.node(node), fixed)) return std::nullopt;
     return s;
 }
 
@@ -200,10 +195,8 @@ void GaussianRows::build_gram() {
     gram_start_.resize(entries + 1);
     gram_start_[0] = 0;
     for (std::size_t k = 0; k < entries; ++k) {
-        const auto& a =
-            effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(pattern_.row[k])])];
-        const auto& b =
-            effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(entry_column_[k])])];
+        const auto& a = atoms_at(pattern_.row[k]);
+        const auto& b = atoms_at(entry_column_[k]);
         gram_start_[k + 1] = gram_start_[k] + a.size() * b.size();
     }
     gram_.assign(gram_start_.back(), 0.0);
@@ -323,10 +316,8 @@ double GaussianRows::nll_effects(const Eigen::VectorXd& theta, const Eigen::Vect
     if (hessian) {
         d.zz.assign(pattern_.row.size(), 0.0);
         for (std::size_t k = 0; k < pattern_.row.size(); ++k) {
-            const auto& a =
-                effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(pattern_.row[k])])];
-            const auto& b =
-                effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(entry_column_[k])])];
+            const auto& a = atoms_at(pattern_.row[k]);
+            const auto& b = atoms_at(entry_column_[k]);
             double h = 0;
             std::size_t g = gram_start_[k];
             for (const int t : a)
@@ -356,8 +347,8 @@ void GaussianRows::add_cross(const Eigen::VectorXd& z, const Eigen::VectorXd& gr
         if (varying_[t]) m[t] = Eigen::VectorXd::Zero(effect_size_);
     for (std::size_t k = 0; k < pattern_.row.size(); ++k) {
         const int row = pattern_.row[k], col = entry_column_[k];
-        const auto& a = effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(row)])];
-        const auto& b = effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(col)])];
+        const auto& a = atoms_at(row);
+        const auto& b = atoms_at(col);
         std::size_t g = gram_start_[k];
         for (const int t : a)
             for (const int u : b) {
@@ -395,8 +386,8 @@ double GaussianRows::trace_gradient(const Eigen::VectorXd& theta, const Eigen::V
     for (std::size_t k = 0; k < pattern_.row.size(); ++k) {
         const int row = pattern_.row[k], col = entry_column_[k];
         const double w = (row == col ? 1.0 : 2.0) * p[k];
-        const auto& a = effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(row)])];
-        const auto& b = effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(col)])];
+        const auto& a = atoms_at(row);
+        const auto& b = atoms_at(col);
         std::size_t g = gram_start_[k];
         for (const int t : a)
             for (const int u : b) q(t, u) += w * gram_[g++];

@@ -74,6 +74,10 @@ private:
     void residuals(const Eigen::VectorXd& theta, const Eigen::VectorXd& z);
     double nll_value() const;
     void add_cross(const Eigen::VectorXd& z, const Eigen::VectorXd& gradient_z, Eigen::MatrixXd& ztheta) const;
+    // The atoms of the effect that coordinate `k` of z belongs to.
+    const std::vector<int>& atoms_at(int k) const {
+        return effect_atoms_[static_cast<std::size_t>(coordinate_effect_[static_cast<std::size_t>(k)])];
+    }
 
     Evaluator& evaluator_;
     int dimension_;

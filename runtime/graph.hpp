@@ -60,6 +60,14 @@ struct Effect {
     bool profiled = false;
 };
 
+// Whether `node` depends on a parameter marked in `marked` (one flag per
+// coordinate of theta).
+inline bool depends_on_any(const Node& node, const std::vector<bool>& marked) {
+    for (int d : node.deps)
+        if (marked[static_cast<std::size_t>(d)]) return true;
+    return false;
+}
+
 class Graph {
 public:
     // Each add_* returns the node's id. Identical requests return the same

@@ -87,7 +87,8 @@ InnerStatus Laplace::minimize_quadratic(const Eigen::VectorXd& theta, double& f)
     nll = rows(theta, z, gradient_theta_, d, false, false);
     if (!std::isfinite(nll)) return InnerStatus::not_finite;
     z -= factor_.solve(d.gradient_z + prior_.cwiseProduct(z));
-    nll = rows(theta, z, gradient_theta_, d, true, true);
+    // (d.zz, H_zz, is the first call's: it does not depend on z)
+    nll = rows(theta, z, gradient_theta_, d, false, true);
     if (!std::isfinite(nll)) return InnerStatus::not_finite;
     iterations_ = 2;
     f = nll + prior_value(z);
