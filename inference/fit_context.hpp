@@ -175,6 +175,9 @@ struct SingularHolds {
 // better than a factor 20 in s, or +-3 in atanh(CPC)) where holding them
 // fits as well, for a refit that holds them (hold_on_boundary); empty if none.
 SingularHolds singular_holds(FitContext& c, const optim::OptimizeResult& opt);
+// Whether `x`, with `hessian` there, is on its way to such a boundary: an
+// SD or CPC coordinate that singular_holds would consider.
+bool near_boundary(const FitContext& c, const Eigen::VectorXd& x, const Eigen::MatrixXd& hessian);
 // When the divergence probes found `direction` (in probe units) and every
 // coordinate that moves along it is an SD going to 0 or a CPC going to
 // +-1 (a boundary the first fit did not come near enough to be a

@@ -216,15 +216,15 @@ bool fits_as_well(FitContext& c, const optim::OptimizeResult& opt, const Singula
 
 // The boundaries `opt` may be on its way to: SDs near 0 and CPCs near +-1
 // whose coordinates the curvature leaves loose, in the model's order.
-std::vector<Candidate> candidates(const FitContext& c, const optim::OptimizeResult& opt) {
+std::vector<Candidate> candidates(const FitContext& c, const Eigen::VectorXd& x, const Eigen::MatrixXd& hessian) {
     const std::vector<int> position = positions(c);
     const auto loose = [&](int theta_coordinate) {
         const int k = theta_coordinate >= 0 ? position[static_cast<std::size_t>(theta_coordinate)] : -1;
-        return k >= 0 && c.hessian(k, k) < loose_curvature;
+        return k >= 0 && hessian(k, k) < loose_curvature;
     };
     std::vector<Candidate> out;
     for (int k : random_scale_coordinates(c))
-        if (c.hessian(k, k) < loose_curvature)
+        if (hessian(k, k) < loose_curvature)
             out.push_back(Candidate{true, c.objective.free_coordinates()[static_cast<std::size_t>(k)], 1, {}});
     for (const Block& b : blocks_of(c)) {
         std::vector<int> idle;
@@ -237,11 +237,11 @@ std::vector<Candidate> candidates(const FitContext& c, const optim::OptimizeResu
         }
         for (std::size_t i = 1; i < b.cpc.size(); ++i)
             for (std::size_t j = 0; j < i; ++j) {
-                const int x = b.cpc[i][j];
-                if (contains(idle, x) || !loose(x)) continue;
-                const double value = opt.x[position[static_cast<std::size_t>(x)]];
+                const int cpc = b.cpc[i][j];
+                if (contains(idle, cpc) || !loose(cpc)) continue;
+                const double value = x[position[static_cast<std::size_t>(cpc)]];
                 if (!(std::abs(value) > near_unit)) continue;
-                Candidate k{false, x, value > 0 ? 1 : -1, {}};
+                Candidate k{false, cpc, value > 0 ? 1 : -1, {}};
                 idle_for_unit_cpc(b, i, j, k.idle);
                 for (int y : k.idle) add_once(idle, y);
                 out.push_back(std::move(k));
@@ -462,8 +462,12 @@ std::vector<int> block_scale_coordinates(const FitContext& c) {
     return out;
 }
 
+bool near_boundary(const FitContext& c, const Eigen::VectorXd& x, const Eigen::MatrixXd& hessian) {
+    return !candidates(c, x, hessian).empty();
+}
+
 SingularHolds singular_holds(FitContext& c, const optim::OptimizeResult& opt) {
-    const std::vector<Candidate> found = candidates(c, opt);
+    const std::vector<Candidate> found = candidates(c, opt.x, c.hessian);
     SingularHolds all;
     for (const Candidate& k : found) add_to(all, k);
     if (found.empty() || fits_as_well(c, opt, all)) return all;

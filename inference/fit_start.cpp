@@ -8,6 +8,7 @@
 
 #include "inference/fit_context.hpp"
 #include "inference/fit_thresholds.hpp"
+#include "inference/linear_profile.hpp"
 #include "report/number_format.hpp"
 
 namespace mlec::inference {
@@ -213,14 +214,58 @@ optim::OptimizeResult escape_zero_scales(FitContext& c, optim::OptimizeResult op
     return opt;
 }
 
+// The NLL, its gradient and its Hessian's diagonal at the start. From the
+// Hessian (which the optimizer's first step then reads from the cache), or,
+// with `cheap` where the linear profile applies, from the Laplace
+// approximation's cheaper diagonal (its Hessian costs three gradients a
+// coordinate; the profile's L-BFGS needs only the scales).
+double start_curvature(FitContext& c, bool cheap, Eigen::VectorXd& gradient, Eigen::VectorXd& diagonal) {
+    if (cheap && linear_profile_applies(c)) {
+        Eigen::VectorXd full_gradient, full_diagonal;
+        const double f = c.p.workspace.laplace->curvature_diagonal(c.full(c.start), full_gradient, full_diagonal);
+        if (!std::isfinite(f)) return f;
+        gradient = c.objective.reduce(full_gradient);
+        diagonal = c.objective.reduce(full_diagonal);
+        return f;
+    }
+    Eigen::MatrixXd h;
+    const double f = c.objective.value_gradient_hessian(c.start, gradient, h);
+    diagonal = h.diagonal();
+    return f;
+}
+
+// Each coordinate's curvature scale at the start, sqrt|H_ii| (0 where none).
+void set_start_curvature(FitContext& c, const Eigen::VectorXd& diagonal) {
+    for (int i = 0; i < c.k; ++i) {
+        const double d = std::sqrt(std::abs(diagonal[i]));
+        c.start_curvature[i] = std::isfinite(d) ? d : 0.0;
+    }
+    // (L-BFGS in the units of each coordinate's curvature at the start, where
+    // the Hessian costs many gradients and L-BFGS does the work: fit.cpp)
+    if (c.optimize_options.expensive_hessian)
+        c.optimize_options.lbfgs_scale = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
+}
+
+// Whether the optimizer should go on from x, where the linear profile's
+// L-BFGS ended: not when the Hessian there (which the optimizer's Newton
+// step then reads from the cache) shows a saddle (clearly negative
+// curvature: L-BFGS cannot see it, as with a correlation run out to +-1),
+// nor a random effect's SD or correlation on its way to a boundary, where
+// the likelihood may have other maxima on other boundaries; the optimizer
+// from the start, whose escapes look back toward it, serves those.
+bool regular_end(FitContext& c, const Eigen::VectorXd& x) {
+    Eigen::VectorXd g;
+    Eigen::MatrixXd h;
+    if (!std::isfinite(c.objective.value_gradient_hessian(x, g, h)) || !h.allFinite()) return false;
+    return !optim::scale_hessian(h, optim::curvature_scale(h, optim::size_scale(x))).clearly_negative() &&
+           !near_boundary(c, x, h);
+}
+
 }  // namespace
 
 std::optional<std::string> start_failure(FitContext& c) {
-    Eigen::VectorXd g;
-    Eigen::MatrixXd h;
-    // The Hessian too: its diagonal is each coordinate's curvature scale at
-    // the start (and the optimizer's first step reads it from the cache).
-    const double f = c.objective.value_gradient_hessian(c.start, g, h);
+    Eigen::VectorXd g, diagonal;
+    const double f = start_curvature(c, true, g, diagonal);
     if (!std::isfinite(f)) {
         if (auto why = laplace_failure(c.p)) return why;
         return non_finite_message(c.p, c.full(c.start));
@@ -232,18 +277,11 @@ std::optional<std::string> start_failure(FitContext& c) {
         return "the log-likelihood is finite at the start values but its gradient is not (in " + names +
                "): a value overflows; rescale the data or give other start values";
     }
-    for (int i = 0; i < c.k; ++i) {
-        const double d = std::sqrt(std::abs(h(i, i)));
-        c.start_curvature[i] = std::isfinite(d) ? d : 0.0;
-    }
+    set_start_curvature(c, diagonal);
     return std::nullopt;
 }
 
 optim::OptimizeResult optimize(FitContext& c) {
-    // (L-BFGS in the units of each coordinate's curvature at the start, where
-    // the Hessian costs many gradients and L-BFGS does the work: fit.cpp)
-    if (c.optimize_options.expensive_hessian)
-        c.optimize_options.lbfgs_scale = c.start_curvature.unaryExpr([](double d) { return d > 0 ? d : 1.0; });
     // The first start's iterations are kept for the convergence plot.
     bool first_run = true;
     const optim::IterationCallback callback = [&](const optim::IterationInfo& info) {
@@ -251,10 +289,41 @@ optim::OptimizeResult optimize(FitContext& c) {
         if (first_run) c.r.trace.push_back(it);
         return c.options.on_iteration ? c.options.on_iteration(it) : true;
     };
+    // The optimizer from `at`, which earlier iterations (`before` of them)
+    // reached from `from`, and the escapes from where it stops.
+    auto optimize_from = [&](const Eigen::VectorXd& at, const Eigen::VectorXd& from, int before) {
+        const optim::IterationCallback after = [&](const optim::IterationInfo& info) {
+            optim::IterationInfo shifted = info;
+            shifted.iteration += before;
+            return callback(shifted);
+        };
+        optim::OptimizeOptions options = c.optimize_options;
+        options.origin = from;
+        optim::OptimizeResult result = escape_zero_scales(
+            c, escape_flat_directions(c, optim::minimize(c.objective, at, options, after), after), after);
+        result.iterations += before;
+        return result;
+    };
+    bool curvature_from_hessian = !linear_profile_applies(c);
     auto run_from = [&](const Eigen::VectorXd& from) {
-        return escape_zero_scales(
-            c, escape_flat_directions(c, optim::minimize(c.objective, from, c.optimize_options, callback), callback),
-            callback);
+        // A linear mixed model: first over the other parameters, its fixed
+        // effects at their best, and the optimizer confirms from there.
+        const std::optional<optim::OptimizeResult> approach = approach_by_linear_profile(c, from, callback);
+        if (!approach) return optimize_from(from, from, 0);
+        if (!regular_end(c, approach->x)) {
+            // (with the start's scales from its Hessian, as without the profile)
+            if (!curvature_from_hessian) {
+                Eigen::VectorXd g, diagonal;
+                if (std::isfinite(start_curvature(c, false, g, diagonal))) set_start_curvature(c, diagonal);
+                curvature_from_hessian = true;
+            }
+            optim::OptimizeResult result = optimize_from(from, from, approach->iterations);
+            result.evaluations += approach->evaluations;
+            return result;
+        }
+        optim::OptimizeResult result = optimize_from(approach->x, from, approach->iterations);
+        result.evaluations += approach->evaluations;
+        return result;
     };
     optim::OptimizeResult best = run_from(c.start);
     first_run = false;

@@ -45,15 +45,17 @@ std::optional<double> LbfgsStepper::advance(Iterate& current) {
     if (!pairs_.empty()) {
         const Eigen::VectorXd d = direction(current.g);
         if (d.allFinite() && current.g.dot(d) < 0) {
+            if (past_rounding_ && -current.g.dot(d) <= rounding_level(current.f)) return closing_step(current, d);
             if (const auto step = step_along(current, d, 1.0)) return step;
         }
         // The memory led nowhere: forget it and restart from steepest descent.
         pairs_.clear();
     }
-    // Steepest descent, first trial a step of unit length (no curvature known).
+    // Steepest descent, first trial a step of unit length (no curvature
+    // known), or in units of unit curvature the diagonal Newton step.
     const double gradient_norm = current.g.norm();
     if (!(gradient_norm > 0)) return std::nullopt;
-    return step_along(current, -current.g, 1 / gradient_norm);
+    return step_along(current, -current.g, unit_curvature_ ? 1.0 : 1 / gradient_norm);
 }
 
 std::optional<double> LbfgsStepper::step_along(Iterate& current, const Eigen::VectorXd& d, double alpha_start) {
@@ -61,19 +63,43 @@ std::optional<double> LbfgsStepper::step_along(Iterate& current, const Eigen::Ve
     auto step = strong_wolfe(objective_, current, d, alpha_start, alpha_max);
     if (!step) return std::nullopt;
 
+    Iterate next{std::move(step->x), step->f, std::move(step->g)};
+    remember(current, next);
+    current = std::move(next);
+    return step->alpha;
+}
+
+void LbfgsStepper::remember(const Iterate& from, const Iterate& to) {
     Pair pair;
-    pair.s = step->x - current.x;
-    pair.y = step->g - current.g;
+    pair.s = to.x - from.x;
+    pair.y = to.g - from.g;
     const double sy = pair.s.dot(pair.y);
     if (sy > curvature_tolerance * pair.s.norm() * pair.y.norm()) {
         pair.rho = 1 / sy;
         pairs_.push_back(std::move(pair));
         if (static_cast<int>(pairs_.size()) > std::max(memory_, 1)) pairs_.pop_front();
     }
-    current.x = std::move(step->x);
-    current.f = step->f;
-    current.g = std::move(step->g);
-    return step->alpha;
+}
+
+// The full quasi-Newton step d promises -g'd / 2, less than f's rounding:
+// comparing f cannot judge it. It is taken when f does not rise beyond a
+// few times its rounding and the promise at the new point, by the same
+// memory, falls fourfold (as Newton's closing step judges its own);
+// otherwise the iterations end here.
+std::optional<double> LbfgsStepper::closing_step(Iterate& current, const Eigen::VectorXd& d) {
+    Iterate next;
+    next.x = current.x + d;
+    if (next.x == current.x) return std::nullopt;
+    next.g.resize(d.size());
+    next.f = objective_.value_gradient(next.x, next.g);
+    if (!std::isfinite(next.f) || !next.g.allFinite() || next.f > current.f + 4 * rounding_level(current.f))
+        return std::nullopt;
+    const double promise = -current.g.dot(d);
+    const Eigen::VectorXd d_next = direction(next.g);
+    if (!(-next.g.dot(d_next) < 0.25 * promise)) return std::nullopt;
+    remember(current, next);
+    current = std::move(next);
+    return 1.0;
 }
 
 }  // namespace mlec::optim::detail

@@ -12,7 +12,15 @@ namespace mlec::optim::detail {
 
 class LbfgsStepper {
 public:
-    LbfgsStepper(Objective& objective, int memory) : objective_(objective), memory_(memory) {}
+    // `past_rounding`: where the quasi-Newton step promises less than f's
+    // rounding, it is taken when the gradient shows the progress f cannot
+    // (closing_step), so the iterations go on to the gradient's own precision.
+    // `unit_curvature`: the objective's units give its Hessian a unit
+    // diagonal at the start (OptimizeOptions::lbfgs_scale), so the first
+    // trial of steepest descent is -g, the diagonal Newton step, not a step
+    // of unit length.
+    LbfgsStepper(Objective& objective, int memory, bool past_rounding = false, bool unit_curvature = false)
+        : objective_(objective), memory_(memory), past_rounding_(past_rounding), unit_curvature_(unit_curvature) {}
 
     // f and gradient at x.
     Iterate start(const Eigen::VectorXd& x);
@@ -31,9 +39,13 @@ private:
 
     Eigen::VectorXd direction(const Eigen::VectorXd& gradient) const;
     std::optional<double> step_along(Iterate& current, const Eigen::VectorXd& d, double alpha_start);
+    std::optional<double> closing_step(Iterate& current, const Eigen::VectorXd& d);
+    void remember(const Iterate& from, const Iterate& to);
 
     Objective& objective_;
     int memory_;
+    bool past_rounding_;
+    bool unit_curvature_;
     std::deque<Pair> pairs_;  // oldest first
 };
 

@@ -29,13 +29,6 @@ namespace {
 
 using detail::Iterate;
 
-// L-BFGS has no Hessian to measure the distance to the optimum with; it
-// stops on the relative gradient max_i |g_i| max(|x_i|, 1) / max(|f|, 1)
-// (Dennis & Schnabel, 1996, sec. 7.2), or when f stops moving with the
-// relative gradient below its square root, and hands its point to Newton,
-// which decides convergence with the exact Hessian.
-constexpr double lbfgs_relative_gradient = 1e-9;
-
 // Counts evaluations and remembers the lowest finite f seen at any point,
 // trial points included, so the result is never worse than something seen.
 class TrackingObjective final : public Objective {
@@ -95,11 +88,22 @@ struct NewtonTests {
         return !stepper.clearly_negative() &&
                (stepper.decrement(it) / 2 <= rounding_level(it.f) || stepper.noise_floor());
     }
+    // (Newton takes steps while its decrement falls, f still or not)
+    bool stops_when_f_is_still() const { return false; }
 };
 
+// L-BFGS has no Hessian to measure the distance to the optimum with; it
+// stops on the relative gradient max_i |g_i| max(|x_i|, 1) / max(|f|, 1)
+// (Dennis & Schnabel, 1996, sec. 7.2; OptimizeOptions::lbfgs_relative_gradient),
+// or when f stops moving with the relative gradient below its square root
+// (unless OptimizeOptions::lbfgs_past_rounding), and hands its point to
+// Newton, which decides convergence with the exact Hessian.
 struct LbfgsTests {
-    bool converged(const Iterate& it) const { return relative_gradient(it) <= lbfgs_relative_gradient; }
-    bool at_rounding(const Iterate& it) const { return relative_gradient(it) <= std::sqrt(lbfgs_relative_gradient); }
+    double tolerance;
+    bool past_rounding;
+    bool converged(const Iterate& it) const { return relative_gradient(it) <= tolerance; }
+    bool at_rounding(const Iterate& it) const { return relative_gradient(it) <= std::sqrt(tolerance); }
+    bool stops_when_f_is_still() const { return !past_rounding; }
 };
 
 struct Run {
@@ -131,8 +135,8 @@ Run run_iterations(Stepper& stepper, const Tests& tests, const Eigen::VectorXd& 
         if (tests.converged(run.current)) run.status = OptimizeStatus::converged;
         // A step that changes f only at rounding, where the tests allow it,
         // ends L-BFGS (Newton takes such steps while its decrement falls).
-        else if (std::abs(f_before - run.current.f) <= rounding_level(run.current.f) &&
-                 std::is_same_v<Tests, LbfgsTests> && tests.at_rounding(run.current))
+        else if (std::abs(f_before - run.current.f) <= rounding_level(run.current.f) && tests.stops_when_f_is_still() &&
+                 tests.at_rounding(run.current))
             run.status = OptimizeStatus::converged;
         // Converged beats cancelled: the point is as good as it would get.
         if (callback) {
@@ -242,26 +246,40 @@ private:
 
 // The units L-BFGS works in: OptimizeOptions::lbfgs_scale when it fits
 // the dimension and is positive and finite, else 1.
-Eigen::VectorXd lbfgs_units(const OptimizeOptions& options, Eigen::Index dimension) {
+bool has_lbfgs_units(const OptimizeOptions& options, Eigen::Index dimension) {
     const Eigen::VectorXd& d = options.lbfgs_scale;
-    if (d.size() == dimension && d.allFinite() && (d.array() > 0).all()) return d;
-    return Eigen::VectorXd::Ones(dimension);
+    return d.size() == dimension && d.allFinite() && (d.array() > 0).all();
+}
+
+Eigen::VectorXd lbfgs_units(const OptimizeOptions& options, Eigen::Index dimension) {
+    return has_lbfgs_units(options, dimension) ? options.lbfgs_scale : Eigen::VectorXd::Ones(dimension);
+}
+
+// L-BFGS alone, its run in the objective's units.
+Run lbfgs(TrackingObjective& tracked, const Eigen::VectorXd& start, const OptimizeOptions& options,
+          const IterationCallback& callback, int iteration_offset) {
+    ScaledObjective scaled(tracked, lbfgs_units(options, start.size()));
+    detail::LbfgsStepper stepper(scaled, options.lbfgs_memory, options.lbfgs_past_rounding,
+                                 options.lbfgs_newton_first && has_lbfgs_units(options, start.size()));
+    const LbfgsTests tests{options.lbfgs_relative_gradient, options.lbfgs_past_rounding};
+    Run run = run_iterations(stepper, tests, scaled.u(start), 10 * options.max_iterations, callback, iteration_offset);
+    if (auto better = better_trial(tracked, run.current)) {
+        Iterate there = stepper.start(scaled.u(*better));
+        if (is_finite(there) && there.f < run.current.f) run.current = std::move(there);
+    }
+    // (back to the objective's units; without a step, the start itself, not
+    // its round trip through the units, so that an objective's cache of its
+    // last point still serves)
+    if (run.iterations == 0 && run.current.x == scaled.u(start)) run.current.x = start;
+    else if (run.current.x.size() == scaled.d().size()) run.current.x = scaled.x(run.current.x);
+    if (run.current.g.size() == scaled.d().size()) run.current.g.array() *= scaled.d().array();
+    return run;
 }
 
 OptimizeResult lbfgs_then_newton(TrackingObjective& tracked, const Eigen::VectorXd& start,
                                  const OptimizeOptions& options, const IterationCallback& callback,
                                  int iteration_offset) {
-    ScaledObjective scaled(tracked, lbfgs_units(options, start.size()));
-    detail::LbfgsStepper stepper(scaled, options.lbfgs_memory);
-    Run run =
-        run_iterations(stepper, LbfgsTests{}, scaled.u(start), 10 * options.max_iterations, callback, iteration_offset);
-    if (auto better = better_trial(tracked, run.current)) {
-        Iterate there = stepper.start(scaled.u(*better));
-        if (is_finite(there) && there.f < run.current.f) run.current = std::move(there);
-    }
-    // (back to the objective's units)
-    if (run.current.x.size() == scaled.d().size()) run.current.x = scaled.x(run.current.x);
-    if (run.current.g.size() == scaled.d().size()) run.current.g.array() *= scaled.d().array();
+    Run run = lbfgs(tracked, start, options, callback, iteration_offset);
     if (run.status == OptimizeStatus::non_finite_start || run.status == OptimizeStatus::cancelled) {
         OptimizeResult result = finish(std::move(run), Method::lbfgs, tracked);
         result.decrement = std::numeric_limits<double>::infinity();
@@ -332,6 +350,14 @@ std::optional<OptimizeResult> escape_saddle(TrackingObjective& tracked, const Op
 
 }  // namespace
 
+OptimizeResult minimize_lbfgs(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options,
+                              const IterationCallback& callback) {
+    TrackingObjective tracked(objective);
+    OptimizeResult result = finish(lbfgs(tracked, start, options, callback, 0), Method::lbfgs, tracked);
+    result.decrement = std::numeric_limits<double>::infinity();
+    return result;
+}
+
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options,
                         const IterationCallback& callback) {
     TrackingObjective tracked(objective);
@@ -364,13 +390,14 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
     }
 
     OptimizeResult result = lbfgs_then_newton(tracked, start, options, callback, 0);
+    const Eigen::VectorXd& origin = options.origin.size() == start.size() ? options.origin : start;
     // (an expensive Hessian: Newton from the start only when L-BFGS ended
     // at no regular maximum, such as a saddle on its way to a correlation
     // of 1, and a step down the saddle's negative curvature led to none)
     bool regular = result.status == OptimizeStatus::converged && !result.clearly_negative;
     if (options.expensive_hessian && result.clearly_negative && result.status != OptimizeStatus::non_finite_start &&
         result.status != OptimizeStatus::cancelled)
-        if (auto escaped = escape_saddle(tracked, result, start, options, callback);
+        if (auto escaped = escape_saddle(tracked, result, origin, options, callback);
             escaped && escaped->status == OptimizeStatus::converged && !escaped->clearly_negative &&
             better_answer(*escaped, result)) {
             result = std::move(*escaped);
@@ -383,7 +410,7 @@ OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, cons
     // following only an approximate curvature, can end in another basin
     // (a worse local maximum of a nonlinear model) where Newton does not.
     // The better of the two is the answer, and says whose it is.
-    OptimizeResult direct = newton(tracked, start, options, {}, 0);
+    OptimizeResult direct = newton(tracked, origin, options, {}, 0);
     if (!better_answer(direct, result)) return result;
     direct.lbfgs_f = result.f;
     direct.iterations += result.iterations;

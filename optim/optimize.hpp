@@ -37,6 +37,18 @@ struct OptimizeOptions {
     // <= rounding_level(f)): nothing computable is left to gain there.
     double tolerance = 1e-8;
     int lbfgs_memory = 10;
+    // L-BFGS stops where max_i |g_i| max(|x_i|, 1) / max(|f|, 1) is at most
+    // this (or where f no longer moves and it is at most its square root).
+    double lbfgs_relative_gradient = 1e-9;
+    // L-BFGS goes on where f no longer moves, judging its steps there by the
+    // gradient (LbfgsStepper's closing step), to the relative gradient
+    // above: for an objective whose gradient stays exact below f's
+    // rounding, to end where Newton has nothing left to do.
+    bool lbfgs_past_rounding = false;
+    // With lbfgs_scale: steepest descent's first trial is the diagonal
+    // Newton step (-g in those units, where the start's Hessian has a unit
+    // diagonal), not a step of unit length.
+    bool lbfgs_newton_first = false;
     // The objective's Hessian costs about 2k gradients (central differences
     // of an exact gradient, as the Laplace approximation's): automatic then
     // takes L-BFGS and finishes with Newton's steps, whatever k, and skips
@@ -49,6 +61,11 @@ struct OptimizeOptions {
     // Hessian has a unit diagonal, as Newton's scaled steps do. Empty, or of
     // another dimension than the objective's (a profile's): unscaled.
     Eigen::VectorXd lbfgs_scale;
+    // Where the search began when `start` is the end of an earlier phase
+    // (inference's linear profile): a run that ends at no regular maximum
+    // looks back toward it (a saddle's escape) and Newton's check of a
+    // small problem starts there. Empty, or of another dimension: the start.
+    Eigen::VectorXd origin;
 };
 
 struct IterationInfo {
@@ -92,5 +109,12 @@ struct OptimizeResult {
 
 OptimizeResult minimize(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options = {},
                         const IterationCallback& callback = {});
+
+// L-BFGS alone from `start`, in options.lbfgs_scale's units, to its own
+// stopping rule (the relative gradient, or f still but for rounding): no
+// Hessian, so no decrement (+inf) and no check of the curvature. For a
+// first approach whose end a run of minimize() then confirms.
+OptimizeResult minimize_lbfgs(Objective& objective, const Eigen::VectorXd& start, const OptimizeOptions& options = {},
+                              const IterationCallback& callback = {});
 
 }  // namespace mlec::optim

@@ -113,6 +113,8 @@ public:
                        bool hessian, bool cross = true);
     const EffectPattern& effect_pattern() const { return pattern_; }
     const Graph& graph() const { return graph_; }
+    // The worker threads it evaluates with (at most one per block).
+    int threads() const { return threads_; }
     // z's index of effect e on `row` (Graph::effects() order), or -1 where
     // the row's level is not one of the effect's.
     int z_index(int effect, std::size_t row) const;

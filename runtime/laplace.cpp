@@ -1,9 +1,13 @@
 #include "runtime/laplace.hpp"
 
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <numbers>
+#include <system_error>
+#include <utility>
 
 #include "runtime/difference_hessian.hpp"
 
@@ -81,7 +85,17 @@ InnerStatus Laplace::minimize_quadratic(const Eigen::VectorXd& theta, double& f)
     if (!std::isfinite(nll)) return InnerStatus::not_finite;
     // Not positive definite (fixed effects that are not identified): the
     // general method's damping and diagnosis.
+    settle_inverse_ahead();
     if (!factor_.factor(d.zz)) return minimize(theta, f);
+    // (the gradient's selected inverse, on another thread while the modes
+    // are polished: H no longer changes)
+    if (gradient_next_ && evaluator_.threads() > 1) {
+        try {
+            inverse_ahead_ = std::async(std::launch::async, [this] { return factor_.selected_inverse(); });
+        } catch (const std::system_error&) {
+            // (no thread to be had: gradient_at_modes computes it)
+        }
+    }
     // The second step removes what rounding left of the first's.
     z -= factor_.solve(d.gradient_z + prior_.cwiseProduct(z));
     nll = rows(theta, z, gradient_theta_, d, false, false);
@@ -128,6 +142,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
         f = nll + prior_value(z);
         const Eigen::VectorXd g = d.gradient_z + prior_.cwiseProduct(z);
         double shift = 0;
+        settle_inverse_ahead();
         while (!factor_.factor(d.zz, shift)) {
             shift = shift == 0 ? 1e-8 : shift * 10;
             if (shift > 1e8) {
@@ -172,39 +187,125 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
     return InnerStatus::iteration_limit;
 }
 
-double Laplace::value(const Eigen::VectorXd& theta) {
+double Laplace::value(const Eigen::VectorXd& theta, bool gradient_next) {
+    gradient_next_ = gradient_next;
     double f = 0;
     status_ = gaussian_ ? minimize_quadratic(theta, f) : minimize(theta, f);
     if (status_ != InnerStatus::converged) return std::numeric_limits<double>::infinity();
-    if (profile_) return f;
-    return f + 0.5 * factor_.log_determinant() - 0.5 * flat_count_ * std::log(2 * std::numbers::pi);
+    return f + log_determinant_term();
+}
+
+double Laplace::log_determinant_term() const {
+    if (profile_) return 0;
+    return 0.5 * factor_.log_determinant() - 0.5 * flat_count_ * std::log(2 * std::numbers::pi);
 }
 
 // Central differences of the exact gradient (runtime/difference_hessian);
 // for a linear mixed model, only in the coordinates other than the fixed
-// effects b: L is quadratic in b, its Hessian there exactly
-// F_bb - F_bz H^-1 F_zb (dz_hat/db = -H^-1 F_zb; H does not depend on b).
+// effects b, where linear_hessian is exact.
 double Laplace::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient,
                                        Eigen::MatrixXd& hessian) {
     const auto value_gradient = [this](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
         return this->value_gradient(x, g);
     };
-    if (!gaussian_ || gaussian_->fixed().empty()) return difference_hessian(value_gradient, theta, gradient, hessian);
-    const std::vector<int>& fixed = gaussian_->fixed();
+    const std::vector<int>& fixed = linear_coordinates();
+    if (fixed.empty()) return difference_hessian(value_gradient, theta, gradient, hessian);
     std::vector<int> others;
     for (int a = 0; a < static_cast<int>(theta.size()); ++a)
         if (std::find(fixed.begin(), fixed.end(), a) == fixed.end()) others.push_back(a);
     const double f = difference_hessian(value_gradient, theta, gradient, hessian, others);
     if (!std::isfinite(f)) return f;
     // (at theta's modes: difference_hessian evaluates there last)
-    Eigen::MatrixXd cross(derivatives_.ztheta.rows(), static_cast<Eigen::Index>(fixed.size()));
-    for (std::size_t j = 0; j < fixed.size(); ++j)
-        cross.col(static_cast<Eigen::Index>(j)) = derivatives_.ztheta.col(fixed[j]);
-    const Eigen::MatrixXd block = gaussian_->fixed_hessian() - cross.transpose() * solve(cross);
+    const Eigen::MatrixXd block = linear_hessian(fixed);
     for (std::size_t i = 0; i < fixed.size(); ++i)
         for (std::size_t j = 0; j < fixed.size(); ++j)
             hessian(fixed[i], fixed[j]) = block(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
     return f;
+}
+
+// difference_hessian's first probe of each coordinate, the center last so
+// that the modes are left at theta's.
+double Laplace::curvature_diagonal(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::VectorXd& diagonal) {
+    const std::vector<int>& linear = linear_coordinates();
+    diagonal = Eigen::VectorXd::Zero(theta.size());
+    std::vector<std::pair<int, Eigen::VectorXd>> probes;
+    for (int a = 0; a < static_cast<int>(theta.size()); ++a) {
+        if (std::find(linear.begin(), linear.end(), a) != linear.end()) continue;
+        Eigen::VectorXd x = theta, g;
+        x[a] += 1e-4 * std::max(1.0, std::abs(theta[a]));
+        if (std::isfinite(value_gradient(x, g))) probes.emplace_back(a, std::move(g));
+    }
+    const double f = value_gradient(theta, gradient);
+    if (!std::isfinite(f)) return f;
+    for (const auto& [a, g] : probes)
+        diagonal[a] = std::abs((g[a] - gradient[a]) / (1e-4 * std::max(1.0, std::abs(theta[a]))));
+    if (!linear.empty()) {
+        const Eigen::VectorXd block = linear_hessian(linear).diagonal();
+        for (std::size_t i = 0; i < linear.size(); ++i) diagonal[linear[i]] = block[static_cast<Eigen::Index>(i)];
+    }
+    return f;
+}
+
+const std::vector<int>& Laplace::linear_coordinates() const {
+    static const std::vector<int> none;
+    return gaussian_ && !profile_ ? gaussian_->fixed() : none;
+}
+
+// L is quadratic in b, its Hessian there exactly F_bb - F_bz H^-1 F_zb
+// (dz_hat/db = -H^-1 F_zb; H does not depend on b nor on z).
+Eigen::MatrixXd Laplace::linear_hessian(const std::vector<int>& b, Eigen::MatrixXd* solved) const {
+    const std::vector<int>& fixed = gaussian_->fixed();
+    const Eigen::MatrixXd rows = gaussian_->fixed_hessian();
+    std::vector<Eigen::Index> at(b.size());
+    for (std::size_t i = 0; i < b.size(); ++i) at[i] = std::find(fixed.begin(), fixed.end(), b[i]) - fixed.begin();
+    const auto n = static_cast<Eigen::Index>(b.size());
+    Eigen::MatrixXd cross(derivatives_.ztheta.rows(), n);
+    for (Eigen::Index j = 0; j < n; ++j) cross.col(j) = derivatives_.ztheta.col(b[static_cast<std::size_t>(j)]);
+    Eigen::MatrixXd h_cross = solve(cross);
+    Eigen::MatrixXd block = -cross.transpose() * h_cross;
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < n; ++j)
+            block(i, j) += rows(at[static_cast<std::size_t>(i)], at[static_cast<std::size_t>(j)]);
+    if (solved) *solved = std::move(h_cross);
+    return block;
+}
+
+// One Newton step in b is exact: b + db with db = -A^-1 dL/db, A the
+// linear_hessian, and dL/db = dF/db at the modes (log det H does not depend
+// on b). The modes move by dz = -H^-1 F_zb db, H's factor unchanged; two
+// passes over the rows then remove rounding as minimize_quadratic's do.
+double Laplace::minimize_linear(Eigen::VectorXd& theta, const std::vector<int>& b, Eigen::VectorXd* gradient) {
+    constexpr double infinity = std::numeric_limits<double>::infinity();
+    if (b.empty()) return gradient ? value_gradient(theta, *gradient) : value(theta);
+    if (!std::isfinite(value(theta, gradient != nullptr))) return infinity;
+    Eigen::MatrixXd h_cross;
+    const Eigen::LLT<Eigen::MatrixXd> a(linear_hessian(b, &h_cross));
+    if (a.info() != Eigen::Success) return infinity;
+    Eigen::VectorXd g(static_cast<Eigen::Index>(b.size()));
+    for (std::size_t i = 0; i < b.size(); ++i) g[static_cast<Eigen::Index>(i)] = gradient_theta_[b[i]];
+    const Eigen::VectorXd step = -a.solve(g);
+    if (!step.allFinite()) return infinity;
+    for (std::size_t i = 0; i < b.size(); ++i) theta[b[i]] += step[static_cast<Eigen::Index>(i)];
+    Eigen::VectorXd z = z_ - h_cross * step;
+    EffectDerivatives& d = derivatives_;
+    double nll = rows(theta, z, gradient_theta_, d, false, false);
+    if (!std::isfinite(nll)) return infinity;
+    z -= factor_.solve(d.gradient_z + prior_.cwiseProduct(z));
+    nll = rows(theta, z, gradient_theta_, d, false, true);
+    if (!std::isfinite(nll)) return infinity;
+    z_ = z;
+    const double l = nll + prior_value(z) + log_determinant_term();
+    if (gradient) gradient_at_modes(theta, *gradient);
+    return l;
+}
+
+void Laplace::settle_inverse_ahead() const {
+    if (inverse_ahead_.valid()) inverse_ahead_ = {};
+}
+
+std::vector<double> Laplace::inverse_on_pattern() const {
+    settle_inverse_ahead();
+    return factor_.selected_inverse();
 }
 
 Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
@@ -231,19 +332,22 @@ Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
 }
 
 double Laplace::value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
-    const double l = value(theta);
-    if (!std::isfinite(l)) return l;
+    const double l = value(theta, true);
+    if (std::isfinite(l)) gradient_at_modes(theta, gradient);
+    return l;
+}
+
+void Laplace::gradient_at_modes(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     if (profile_) {
         gradient = gradient_theta_;
-        return l;
+        return;
     }
-    const std::vector<double> p = factor_.selected_inverse();
+    const std::vector<double> p = inverse_ahead_.valid() ? inverse_ahead_.get() : factor_.selected_inverse();
     evaluator_.set_effects(z_);
     Eigen::VectorXd phi_theta, phi_z;
     if (gaussian_) gaussian_->trace_gradient(theta, z_, p, phi_theta, phi_z);
     else evaluator_.trace_gradient(theta, p, phi_theta, phi_z);
     gradient = gradient_theta_ + phi_theta - derivatives_.ztheta.transpose() * factor_.solve(phi_z);
-    return l;
 }
 
 }  // namespace mlec::rt

@@ -27,8 +27,10 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <future>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "runtime/effect_factor.hpp"
 #include "runtime/evaluator.hpp"
@@ -51,8 +53,11 @@ public:
     // `evaluator` in Coordinates::parameters_and_effects; it must outlive this.
     explicit Laplace(Evaluator& evaluator, LaplaceRows rows = LaplaceRows::automatic);
 
-    // L(theta); +inf when the inner minimization fails (inner_status() says how).
-    double value(const Eigen::VectorXd& theta);
+    // L(theta); +inf when the inner minimization fails (inner_status() says
+    // how). `gradient_next`: the caller asks for the gradient at these modes
+    // next (value_gradient, minimize_linear), whose selected inverse may then
+    // start on another thread.
+    double value(const Eigen::VectorXd& theta, bool gradient_next = false);
     // L(theta) and its exact gradient, by implicit differentiation: with
     // P = H^-1 and phi = 1/2 tr(P H) differentiated at P fixed,
     //     dL/dtheta = dF/dtheta + dphi/dtheta - H_z,theta' H^-1 dphi/dz,
@@ -61,6 +66,20 @@ public:
     double value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
     // ... and its Hessian in theta, central differences of that gradient.
     double value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
+    // L(theta), its gradient, and each coordinate's curvature |d2L/dtheta_a^2|
+    // for scaling, at a fraction of the Hessian's cost: exact in the linear
+    // coordinates (below), elsewhere a one-sided difference of the gradient.
+    double curvature_diagonal(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::VectorXd& diagonal);
+    // For a linear mixed model (GaussianRows): the coordinates of theta
+    // that are its fixed effects b, in which L is exactly quadratic, with a
+    // Hessian independent of b. Empty for any other model.
+    const std::vector<int>& linear_coordinates() const;
+    // L minimized over the coordinates `b` of theta (some of
+    // linear_coordinates()), the others held: one exact Newton step from
+    // theta's b, written into theta. Returns L there, and its gradient when
+    // `gradient` is given (zero in b but for rounding); +inf when the inner
+    // minimization fails or L is not strictly convex in b.
+    double minimize_linear(Eigen::VectorXd& theta, const std::vector<int>& b, Eigen::VectorXd* gradient);
     // The op whose third partials the gradient would need and which has
     // none (a distribution function); empty when the gradient is exact.
     std::string_view third_partials_missing() const { return evaluator_.missing_third_partials(); }
@@ -76,7 +95,7 @@ public:
     // The entries of H^-1 at the modes of the last value() on H's pattern
     // (Evaluator::effect_pattern): the modes' conditional covariance, as
     // lme4's condVar gives it (conditional on theta).
-    std::vector<double> inverse_on_pattern() const { return factor_.selected_inverse(); }
+    std::vector<double> inverse_on_pattern() const;
     // The columns of H^-1 at the modes of the last value() for the
     // coordinates `z` (by solves: the entries off H's pattern too), and
     // their block.
@@ -108,6 +127,16 @@ private:
     double rows(const Eigen::VectorXd& theta, const Eigen::VectorXd& z, Eigen::VectorXd& gradient,
                 EffectDerivatives& derivatives, bool hessian, bool cross);
     double inner_value(const Eigen::VectorXd& theta, const Eigen::VectorXd& z);
+    // Waits for inverse_ahead_ and drops it: before H's factor changes, or
+    // another selected inverse uses its workspace.
+    void settle_inverse_ahead() const;
+    // L's part beyond F(theta, z_hat) for the last factored H.
+    double log_determinant_term() const;
+    // L's gradient at the modes of the last value() (implicit derivatives).
+    void gradient_at_modes(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient);
+    // L's Hessian in the linear coordinates `b` at the last value()'s theta,
+    // and H^-1 F_zb into `solved`.
+    Eigen::MatrixXd linear_hessian(const std::vector<int>& b, Eigen::MatrixXd* solved = nullptr) const;
 
     // F's prior term z'Dz / 2 and its gradient Dz.
     double prior_value(const Eigen::VectorXd& z) const { return 0.5 * z.dot(prior_.cwiseProduct(z)); }
@@ -122,6 +151,13 @@ private:
     // The sweep at z_hat: F's gradient in theta and the derivatives in z.
     Eigen::VectorXd gradient_theta_;
     EffectDerivatives derivatives_;
+    // The selected inverse of the last factored H, computed on another
+    // thread while the modes are polished, when the gradient will read it
+    // and the evaluator has more than one thread: the same numbers as
+    // computed here. Declared after factor_, so destroyed (and waited for)
+    // before it.
+    mutable std::future<std::vector<double>> inverse_ahead_;
+    bool gradient_next_ = false;
     InnerStatus status_ = InnerStatus::converged;
     int iterations_ = 0;
     int failed_effect_ = -1;

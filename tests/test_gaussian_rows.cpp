@@ -11,7 +11,9 @@
 // - models outside the class are left to the sweep (detect gives nullptr).
 #include <catch2/catch.hpp>
 
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <algorithm>
 
 #include <cmath>
 #include <map>
@@ -274,4 +276,104 @@ TEST_CASE("a scale held at 0 with an infinite derivative there leaves the others
         CHECK(g_rows[i] == Approx(g_sweep[i]).epsilon(1e-9));
         for (const int j : {0, 2}) CHECK(h_rows(i, j) == Approx(h_sweep(i, j)).epsilon(1e-5));
     }
+}
+
+// L is quadratic in the fixed effects b (Laplace::linear_coordinates): their
+// minimizer given the rest is one Newton step, whatever b it starts from.
+// Checked against value_gradient_hessian's own Newton step in b, the
+// gradient there (0 in b), and L at points beside it.
+TEST_CASE("the fixed effects' best values given the rest are one exact Newton step") {
+    const Data d = make_data();
+    std::mt19937 rng(31);
+    for (const std::string& text : class_models()) {
+        INFO(text);
+        auto b = bind(text, d);
+        rt::Laplace laplace(*b->evaluator);
+        const std::vector<int>& linear = laplace.linear_coordinates();
+        REQUIRE(!linear.empty());
+        for (int trial = 0; trial < 3; ++trial) {
+            const Eigen::VectorXd theta = random_vector(b->checked.model.graph.parameter_count(), rng, 0.3);
+            Eigen::VectorXd g0;
+            Eigen::MatrixXd h0;
+            REQUIRE(std::isfinite(laplace.value_gradient_hessian(theta, g0, h0)));
+            const auto n = static_cast<Eigen::Index>(linear.size());
+            Eigen::MatrixXd a(n, n);
+            Eigen::VectorXd gb(n);
+            for (std::size_t i = 0; i < linear.size(); ++i) {
+                gb[static_cast<Eigen::Index>(i)] = g0[linear[i]];
+                for (std::size_t j = 0; j < linear.size(); ++j)
+                    a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = h0(linear[i], linear[j]);
+            }
+            const Eigen::VectorXd step = -a.llt().solve(gb);
+
+            Eigen::VectorXd best = theta, g;
+            const double f = laplace.minimize_linear(best, linear, &g);
+            REQUIRE(std::isfinite(f));
+            for (std::size_t i = 0; i < linear.size(); ++i)
+                CHECK(best[linear[i]] == Approx(theta[linear[i]] + step[static_cast<Eigen::Index>(i)]).margin(1e-9));
+            Eigen::VectorXd g_there;
+            CHECK(laplace.value_gradient(best, g_there) == Approx(f).epsilon(1e-13));
+            CHECK(relative(g, g_there) < 1e-9);
+            for (const int i : linear) CHECK(std::abs(g_there[i]) < 1e-8 * (1 + g0.cwiseAbs().maxCoeff()));
+            for (const int i : linear)
+                for (const double delta : {-1e-3, 1e-3}) {
+                    Eigen::VectorXd beside = best;
+                    beside[i] += delta;
+                    CHECK(laplace.value(beside) > f);
+                }
+            // Some of them only: the others held where they are.
+            Eigen::VectorXd first = theta;
+            const double f_first = laplace.minimize_linear(first, {linear[0]}, &g);
+            CHECK(f_first >= f);
+            CHECK(std::abs(g[linear[0]]) < 1e-8 * (1 + g0.cwiseAbs().maxCoeff()));
+            for (Eigen::Index i = 1; i < first.size(); ++i)
+                if (i != linear[0]) CHECK(first[i] == theta[i]);
+        }
+    }
+}
+
+// REML integrates the fixed effects out: nothing linear is left among the
+// parameters, and a model outside the class has none either.
+TEST_CASE("only a linear mixed model fitted by ML has linear coordinates") {
+    const Data d = make_data();
+    auto reml = bind(class_models()[1], d, true);
+    CHECK(rt::Laplace(*reml->evaluator).linear_coordinates().empty());
+    auto other = bind("param b0, s > 0, sigma > 0\nrandom u[g] ~ normal(0, s)\ny ~ student_t(4, b0 + u[g], sigma)", d);
+    CHECK(rt::Laplace(*other->evaluator).linear_coordinates().empty());
+}
+
+// The start's curvature scales (inference/fit_start.cpp) without the
+// Hessian: exact in the linear coordinates, a one-sided difference of the
+// gradient elsewhere, for the joint sweep as for the cross-products.
+TEST_CASE("the curvature diagonal equals the Hessian's") {
+    const Data d = make_data();
+    std::mt19937 rng(37);
+    for (const bool sweep : {false, true})
+        for (const std::string& text : class_models()) {
+            INFO(text << (sweep ? "\n(sweep)" : ""));
+            auto b = bind(text, d);
+            rt::Laplace laplace(*b->evaluator, sweep ? rt::LaplaceRows::sweep : rt::LaplaceRows::automatic);
+            const Eigen::VectorXd theta = random_vector(b->checked.model.graph.parameter_count(), rng, 0.3);
+            Eigen::VectorXd g, diagonal, g_hessian;
+            Eigen::MatrixXd h;
+            const double f = laplace.curvature_diagonal(theta, g, diagonal);
+            CHECK(laplace.value_gradient_hessian(theta, g_hessian, h) == Approx(f).epsilon(1e-13));
+            CHECK(relative(g, g_hessian) < 1e-9);
+            const std::vector<int>& linear = laplace.linear_coordinates();
+            for (Eigen::Index a = 0; a < theta.size(); ++a) {
+                INFO("coordinate " << a);
+                if (std::find(linear.begin(), linear.end(), a) != linear.end()) {
+                    CHECK(diagonal[a] == Approx(h(a, a)).epsilon(1e-6));
+                    continue;
+                }
+                // (difference_hessian's probe; a scale, so within 10% of
+                // the central differences')
+                const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
+                Eigen::VectorXd up = theta, g_up;
+                up[a] += probe;
+                REQUIRE(std::isfinite(laplace.value_gradient(up, g_up)));
+                CHECK(diagonal[a] == Approx(std::abs(g_up[a] - g[a]) / probe).epsilon(1e-6));
+                CHECK(diagonal[a] == Approx(std::abs(h(a, a))).epsilon(0.1));
+            }
+        }
 }

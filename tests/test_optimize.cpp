@@ -402,3 +402,53 @@ TEST_CASE("a gradient that points the wrong way makes the line search fail") {
     CHECK(result.x == vec({1}));
     CHECK(result.f == 1);
 }
+
+// The badly scaled quadratic above in the units of its curvature
+// (lbfgs_scale = sqrt of the Hessian's diagonal): the diagonal Newton step,
+// steepest descent's first trial with lbfgs_newton_first, is exact.
+TEST_CASE("in units of unit curvature, L-BFGS's first trial can be the diagonal Newton step") {
+    const auto quadratic = [](const VectorXd& x, VectorXd* g, MatrixXd* h) {
+        const double r1 = x(0) / 1000 - 1;
+        const double r2 = 1000 * x(1) - 2;
+        if (g) *g << 2 * r1 / 1000, 2000 * r2;
+        if (h) *h << 2e-6, 0, 0, 2e6;
+        return r1 * r1 + r2 * r2;
+    };
+    OptimizeOptions options;
+    options.lbfgs_scale = vec({std::sqrt(2e-6), std::sqrt(2e6)});
+    options.lbfgs_newton_first = true;
+    TestObjective objective(2, quadratic);
+    const OptimizeResult result = mlec::optim::minimize_lbfgs(objective, vec({500, 1}), options);
+    CHECK(result.iterations == 1);
+    CHECK(result.f < 1e-20);
+    // (a unit-length first trial needs more)
+    options.lbfgs_newton_first = false;
+    TestObjective other(2, quadratic);
+    CHECK(mlec::optim::minimize_lbfgs(other, vec({500, 1}), options).iterations > 1);
+}
+
+// Rosenbrock lifted by 1e8: f's rounding (about 4e-7) hides the last
+// iterations' gains. L-BFGS stops there by default; past it, it judges its
+// steps by the gradient, to the relative gradient asked for, with no
+// Hessian (minimize_lbfgs) and no decrement.
+TEST_CASE("L-BFGS past f's rounding goes on to the gradient's precision") {
+    const auto lifted = [](const VectorXd& x, VectorXd* g, MatrixXd* h) { return 1e8 + rosenbrock(x, g, h); };
+    int hessians = 0;
+    const auto counted = [&](const VectorXd& x, VectorXd* g, MatrixXd* h) {
+        if (h) ++hessians;
+        return lifted(x, g, h);
+    };
+    OptimizeOptions options;
+    options.lbfgs_relative_gradient = 1e-17;
+    TestObjective stopping(2, counted);
+    const OptimizeResult still = mlec::optim::minimize_lbfgs(stopping, vec({-1.2, 1}), options);
+    options.lbfgs_past_rounding = true;
+    TestObjective going_on(2, counted);
+    const OptimizeResult past = mlec::optim::minimize_lbfgs(going_on, vec({-1.2, 1}), options);
+    CHECK(hessians == 0);
+    CHECK(std::isinf(past.decrement));
+    CHECK(still.gradient.cwiseAbs().maxCoeff() > 1e-6);
+    CHECK(past.gradient.cwiseAbs().maxCoeff() < 1e-8);
+    CHECK((past.x - vec({1, 1})).cwiseAbs().maxCoeff() < 1e-10);
+    CHECK(past.evaluations < still.evaluations + 20);
+}
