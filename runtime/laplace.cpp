@@ -347,7 +347,9 @@ void Laplace::gradient_at_modes(const Eigen::VectorXd& theta, Eigen::VectorXd& g
     Eigen::VectorXd phi_theta, phi_z;
     if (gaussian_) gaussian_->trace_gradient(theta, z_, p, phi_theta, phi_z);
     else evaluator_.trace_gradient(theta, p, phi_theta, phi_z);
-    gradient = gradient_theta_ + phi_theta - derivatives_.ztheta.transpose() * factor_.solve(phi_z);
+    gradient = gradient_theta_ + phi_theta;
+    // (phi_z is 0 for a linear mixed model, whose H does not depend on z)
+    if (phi_z.any()) gradient -= derivatives_.ztheta.transpose() * factor_.solve(phi_z);
 }
 
 }  // namespace mlec::rt
