@@ -311,7 +311,10 @@ optim::OptimizeResult optimize(FitContext& c) {
         const std::optional<optim::OptimizeResult> approach = approach_by_linear_profile(c, from, callback);
         if (!approach) return optimize_from(from, from, 0);
         if (!regular_end(c, approach->x)) {
-            // (with the start's scales from its Hessian, as without the profile)
+            // (with the start's scales from its Hessian and the modes from 0,
+            // as without the profile: the same numbers as a fit that never
+            // tried it)
+            c.p.workspace.laplace->forget_modes();
             if (!curvature_from_hessian) {
                 Eigen::VectorXd g, diagonal;
                 if (std::isfinite(start_curvature(c, false, g, diagonal))) set_start_curvature(c, diagonal);

@@ -67,7 +67,11 @@ private:
 
 bool linear_profile_applies(const FitContext& c) {
     const rt::Laplace* laplace = c.p.workspace.laplace.get();
-    if (!laplace || c.p.workspace.quadrature) return false;
+    // (not with correlated effects: their correlations' plateaus at +-1 and
+    // the maxima on several boundaries at once, an SD at 0 or a correlation
+    // at 1, are where the optimizer's escapes from the start serve, and
+    // where a path first over the profile may end in the lesser one)
+    if (!laplace || c.p.workspace.quadrature || !block_scale_coordinates(c).empty()) return false;
     const std::vector<int>& linear = laplace->linear_coordinates();
     int profiled = 0;
     for (const int a : c.objective.free_coordinates())

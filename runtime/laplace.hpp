@@ -84,6 +84,10 @@ public:
     // none (a distribution function); empty when the gradient is exact.
     std::string_view third_partials_missing() const { return evaluator_.missing_third_partials(); }
 
+    // The next inner minimization starts from z = 0, as the first does (not
+    // from the last modes): an optimization that starts over computes what
+    // it would have from the beginning.
+    void forget_modes() { z_.setZero(); }
     // The conditional modes z_hat of the last value(), and how many Newton
     // steps found them.
     const Eigen::VectorXd& modes() const { return z_; }
