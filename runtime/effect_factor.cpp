@@ -1,10 +1,7 @@
 #include "runtime/effect_factor.hpp"
 
 #include <Eigen/Cholesky>
-#include <algorithm>
 #include <cmath>
-
-#include "runtime/two_halves.hpp"
 
 namespace mlec::rt {
 
@@ -12,17 +9,6 @@ namespace {
 
 using Block = Eigen::Map<Eigen::MatrixXd>;
 using ConstBlock = Eigen::Map<const Eigen::MatrixXd>;
-
-// A supernode whose rows below take this many flops (L_RJ's solve and
-// L_RJ L_RJ') has them split in two halves (a few milliseconds on
-// InstEval's largest).
-constexpr double wide_supernode = 1e7;
-
-// Where a dimension n is split: a multiple of 8 (whole vector registers)
-// near `share` of n, fixed by n alone.
-Eigen::Index split_at(Eigen::Index n, double share) {
-    return std::clamp<Eigen::Index>((static_cast<Eigen::Index>(share * static_cast<double>(n)) + 4) / 8 * 8, 0, n);
-}
 
 }  // namespace
 
@@ -32,10 +18,6 @@ EffectFactor::EffectFactor(const EffectPattern& pattern, std::vector<double> pri
     // The pattern's columns are sorted by row: the diagonal comes first.
     for (std::size_t j = 0; j + 1 < pattern.col_start.size(); ++j)
         diagonal_.push_back(static_cast<std::size_t>(pattern.col_start[j]));
-    for (std::size_t t = 0; t < structure_.count(); ++t) {
-        const double w = structure_.width(t), below = structure_.height(t) - structure_.width(t);
-        wide_.push_back(below >= 16 && below * w * w + below * below * w / 2 >= wide_supernode);
-    }
 }
 
 // Right-looking, by supernodes: with the columns J of supernode s and its
@@ -44,7 +26,7 @@ EffectFactor::EffectFactor(const EffectPattern& pattern, std::vector<double> pri
 // and s subtracts L_RJ L_RJ' from the later columns R (which hold every
 // such row: the elimination tree puts R below r in r's own column). Dense
 // kernels do the flops; only the scatter of L_RJ L_RJ' is indexed.
-bool EffectFactor::factor(const std::vector<double>& zz, double shift, bool two_threads) {
+bool EffectFactor::factor(const std::vector<double>& zz, double shift) {
     const Supernodes& st = structure_;
     std::fill(values_.begin(), values_.end(), 0.0);
     for (std::size_t k = 0; k < zz.size(); ++k) values_[st.place[k]] = zz[k];
@@ -60,14 +42,10 @@ bool EffectFactor::factor(const std::vector<double>& zz, double shift, bool two_
         if (llt.info() != Eigen::Success || !top.diagonal().allFinite()) return false;
         if (below == 0) continue;
         auto lower = block.bottomRows(below);
-        if (wide_[s]) {
-            rows_below(top, lower, two_threads);
-        } else {
-            top.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(lower);
-            update_.resize(below, below);
-            update_.triangularView<Eigen::Lower>().setZero();
-            update_.selfadjointView<Eigen::Lower>().rankUpdate(lower);
-        }
+        top.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(lower);
+        update_.resize(below, below);
+        update_.triangularView<Eigen::Lower>().setZero();
+        update_.selfadjointView<Eigen::Lower>().rankUpdate(lower);
         const int* rows = st.rows.data() + st.row_start[s] + width;
         for (int b = 0; b < below; ++b) {
             const auto column = static_cast<std::size_t>(rows[b]);
@@ -81,33 +59,6 @@ bool EffectFactor::factor(const std::vector<double>& zz, double shift, bool two_
         }
     }
     return true;
-}
-
-// A wide supernode's L_RJ = H_RJ L_JJ^-T by two halves of its rows, and
-// the lower triangle of L_RJ L_RJ' by two halves of its columns: the first
-// quarter or so as a product (with the few entries above the diagonal it
-// does not need), the rest as a rank update of the trailing triangle,
-// about equal flops. Independent, and split where the sizes alone say: the
-// same numbers on one thread.
-void EffectFactor::rows_below(const Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>>& top,
-                              Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>> lower, bool two_threads) {
-    const Eigen::Index below = lower.rows();
-    const auto l_jj_t = top.triangularView<Eigen::Lower>().transpose();
-    const Eigen::Index rows = split_at(below, 0.5);
-    run_halves(
-        two_threads, [&] { l_jj_t.solveInPlace<Eigen::OnTheRight>(lower.topRows(rows)); },
-        [&] { l_jj_t.solveInPlace<Eigen::OnTheRight>(lower.bottomRows(below - rows)); });
-    // (columns [0, c): below c flops a column; [c, below): about
-    // (below - c)^2 / 2 in all; equal at c = (2 - sqrt 3) below)
-    const Eigen::Index c = split_at(below, 0.27);
-    update_.resize(below, below);
-    run_halves(
-        two_threads, [&] { update_.leftCols(c).noalias() = lower * lower.topRows(c).transpose(); },
-        [&] {
-            auto tail = update_.bottomRightCorner(below - c, below - c);
-            tail.triangularView<Eigen::Lower>().setZero();
-            tail.selfadjointView<Eigen::Lower>().rankUpdate(lower.bottomRows(below - c));
-        });
 }
 
 // L y = P b forward and L' x = y backward, a supernode at a time: its rows

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <algorithm>
 #include <vector>
 
 #include "runtime/evaluator.hpp"
@@ -38,38 +37,23 @@ public:
     // shift > 0 is a damped Newton step's). False when the matrix is not
     // positive definite (or not finite): the likelihood is not convex in z
     // there.
-    // With `two_threads`, a wide supernode's dense products in two halves
-    // at once (the same numbers).
-    bool factor(const std::vector<double>& zz, double shift = 0, bool two_threads = false);
+    bool factor(const std::vector<double>& zz, double shift = 0);
 
     // H^-1 b for the last factored H.
     Eigen::VectorXd solve(const Eigen::VectorXd& b) const;
     // log det H of the last factored H.
     double log_determinant() const;
     // The entries of H^-1 on H's pattern (in the pattern's order): the
-    // selected inverse (runtime/selected_inverse.hpp), on two threads when
-    // `two_threads` (the same numbers).
-    std::vector<double> selected_inverse(bool two_threads = false) const {
-        return inverse_.compute(values_, two_threads);
-    }
+    // selected inverse (runtime/selected_inverse.hpp).
+    std::vector<double> selected_inverse() const { return inverse_.compute(values_); }
 
-    // How factor(..., true) and selected_inverse(true) use a second thread:
-    // the supernodes whose products they split (and SelectedInverse's split
-    // of the tree).
-    int factor_wide_supernodes() const { return static_cast<int>(std::count(wide_.begin(), wide_.end(), true)); }
-    bool inverse_splits() const { return inverse_.splits(); }
-    int inverse_wide_supernodes() const { return inverse_.wide_supernodes(); }
     // L's entries as stored (with the explicit zeros of supernodes).
     std::size_t factor_entries() const { return structure_.value_count; }
 
 private:
-    void rows_below(const Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>>& top,
-                    Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>> lower, bool two_threads);
-
     Supernodes structure_;
     std::vector<double> prior_;
     std::vector<std::size_t> diagonal_;  // the pattern's entries (j, j)
-    std::vector<bool> wide_;             // per supernode: its rows below split in two
     std::vector<double> values_;         // L, supernode by supernode
     // Workspace.
     std::vector<int> local_row_;

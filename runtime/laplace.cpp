@@ -86,13 +86,12 @@ InnerStatus Laplace::minimize_quadratic(const Eigen::VectorXd& theta, double& f)
     // Not positive definite (fixed effects that are not identified): the
     // general method's damping and diagnosis.
     settle_inverse_ahead();
-    if (!factor_.factor(d.zz, 0, evaluator_.threads() > 1)) return minimize(theta, f);
+    if (!factor_.factor(d.zz)) return minimize(theta, f);
     // (the gradient's selected inverse, on another thread while the modes
     // are polished: H no longer changes)
     if (gradient_next_ && evaluator_.threads() > 1) {
         try {
-            inverse_ahead_ =
-                std::async(std::launch::async, [this] { return factor_.selected_inverse(evaluator_.threads() > 1); });
+            inverse_ahead_ = std::async(std::launch::async, [this] { return factor_.selected_inverse(); });
         } catch (const std::system_error&) {
             // (no thread to be had: gradient_at_modes computes it)
         }
@@ -144,7 +143,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
         const Eigen::VectorXd g = d.gradient_z + prior_.cwiseProduct(z);
         double shift = 0;
         settle_inverse_ahead();
-        while (!factor_.factor(d.zz, shift, evaluator_.threads() > 1)) {
+        while (!factor_.factor(d.zz, shift)) {
             shift = shift == 0 ? 1e-8 : shift * 10;
             if (shift > 1e8) {
                 failed_effect_ = least_curvature(evaluator_.effect_pattern(), d.zz);
@@ -306,7 +305,7 @@ void Laplace::settle_inverse_ahead() const {
 
 std::vector<double> Laplace::inverse_on_pattern() const {
     settle_inverse_ahead();
-    return factor_.selected_inverse(evaluator_.threads() > 1);
+    return factor_.selected_inverse();
 }
 
 Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
@@ -343,8 +342,7 @@ void Laplace::gradient_at_modes(const Eigen::VectorXd& theta, Eigen::VectorXd& g
         gradient = gradient_theta_;
         return;
     }
-    const std::vector<double> p =
-        inverse_ahead_.valid() ? inverse_ahead_.get() : factor_.selected_inverse(evaluator_.threads() > 1);
+    const std::vector<double> p = inverse_ahead_.valid() ? inverse_ahead_.get() : factor_.selected_inverse();
     evaluator_.set_effects(z_);
     Eigen::VectorXd phi_theta, phi_z;
     if (gaussian_) gaussian_->trace_gradient(theta, z_, p, phi_theta, phi_z);

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <algorithm>
 #include <vector>
 
 #include "runtime/supernodes.hpp"
@@ -18,42 +17,17 @@ namespace mlec::rt {
 class SelectedInverse {
 public:
     // `structure` must outlive this.
-    explicit SelectedInverse(const Supernodes& structure);
+    explicit SelectedInverse(const Supernodes& structure) : structure_(structure) {}
 
-    // H^-1 at the pattern's entries, in its order, from L's values. With
-    // `two_threads`, the two halves of the elimination tree below its top
-    // (split_) at once: a supernode reads only its ancestors' entries of Z,
-    // so its numbers are the same whichever thread, and in whichever order,
-    // computes it.
-    std::vector<double> compute(const std::vector<double>& l, bool two_threads = false);
-    // Whether the tree splits in two, so that a second thread has work, and
-    // how many supernodes have their own products split in two.
-    bool splits() const { return !halves_[1].empty(); }
-    int wide_supernodes() const { return static_cast<int>(std::count(wide_.begin(), wide_.end(), true)); }
+    // H^-1 at the pattern's entries, in its order, from L's values.
+    std::vector<double> compute(const std::vector<double>& l);
 
 private:
-    struct Workspace {
-        std::vector<int> local_row;
-        std::size_t mapped = 0;  // the supernode local_row holds
-        Eigen::MatrixXd inverse, w, z_rj, z_rr;
-    };
-    void supernode(std::size_t s, const std::vector<double>& l, Workspace& ws, bool two_threads);
-    void gather(std::size_t s, Workspace& ws);
-    void wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd>& block, Eigen::Map<Eigen::MatrixXd>& z,
-              Workspace& ws, bool two_threads);
-    // The supernodes, from the last: the top of the tree (where one subtree
-    // would hold more than half of what is below), then two halves of the
-    // subtrees below it, of about equal flops; a half is empty when what is
-    // below the top is too little to be worth a thread.
-    void split();
-
     const Supernodes& structure_;
-    std::vector<std::size_t> top_, halves_[2];
-    // Per supernode: wide enough to split its own products in two.
-    std::vector<bool> wide_;
-    // Z on L's pattern, in the layout of L's values.
+    // Z on L's pattern, in the layout of L's values, and workspace.
     std::vector<double> z_;
-    Workspace workspace_[2];
+    std::vector<int> local_row_;
+    Eigen::MatrixXd inverse_, w_, z_rj_, z_rr_;
 };
 
 }  // namespace mlec::rt
