@@ -71,7 +71,10 @@ bool linear_profile_applies(const FitContext& c) {
     // the maxima on several boundaries at once, an SD at 0 or a correlation
     // at 1, are where the optimizer's escapes from the start serve, and
     // where a path first over the profile may end in the lesser one)
-    if (!laplace || c.p.workspace.quadrature || !block_scale_coordinates(c).empty()) return false;
+    // (nor where the user chose the optimizer: it is then that one's path)
+    if (!laplace || c.p.workspace.quadrature || !block_scale_coordinates(c).empty() ||
+        c.options.method != Method::automatic)
+        return false;
     const std::vector<int>& linear = laplace->linear_coordinates();
     int profiled = 0;
     for (const int a : c.objective.free_coordinates())

@@ -15,7 +15,8 @@
 namespace mlec::inference {
 
 // Whether the model is such a model, with a free fixed effect and a free
-// parameter besides, and without correlated effects.
+// parameter besides, and without correlated effects, and the optimizer is
+// the automatic choice (FitOptions::method).
 bool linear_profile_applies(const FitContext& c);
 
 // L-BFGS on the profile from `from` (in c.objective's coordinates), its
