@@ -5,6 +5,7 @@
 // at or above the references' within 1e-6 relative (the better optimum
 // wins), the fixed effects and the random effects' scales to 1e-4.
 #include <catch2/catch.hpp>
+#include <random>
 #include <sstream>
 #include <tuple>
 
@@ -240,7 +241,8 @@ TEST_CASE("Salamanders, negative binomial with a random intercept per site, equa
 // first (inference/linear_profile.cpp), the selected inverse computed on a
 // second thread while the modes are polished (runtime/laplace.cpp); every
 // number the same for any thread count.
-TEST_CASE("InstEval, three crossed random intercepts over 73,421 rows, equals lmer's ML fit for any thread count") {
+TEST_CASE("InstEval, three crossed random intercepts over 73,421 rows, equals lmer's ML fit for any thread count",
+          "[large]") {
     const auto dir = mlec::test::source_dir() / "models/mixed";
     const std::string model = mlec::test::read_file(dir / "InstEval.mle");
     const std::string csv = mlec::test::read_file(dir / "InstEval.csv");
@@ -256,6 +258,44 @@ TEST_CASE("InstEval, three crossed random intercepts over 73,421 rows, equals lm
                              {{"s_s", "s"}, {"s_d", "d"}, {"s_dept", "dept"}}));
     CHECK(fits[1].log_likelihood == fits[0].log_likelihood);
     REQUIRE(fits[1].parameters.size() == fits[0].parameters.size());
+    for (std::size_t i = 0; i < fits[0].parameters.size(); ++i) {
+        INFO(fits[0].parameters[i].name);
+        CHECK(fits[1].parameters[i].estimate == fits[0].parameters[i].estimate);
+        CHECK(fits[1].parameters[i].std_error == fits[0].parameters[i].std_error);
+    }
+}
+
+// The same paths as InstEval's on a design small enough for the sanitizer
+// build: 6000 rows (three blocks of rows, so two evaluator threads and the
+// selected inverse beside the modes' polish), two crossed intercepts.
+TEST_CASE("a crossed linear mixed model fits the same with one thread and with two") {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> normal;
+    std::vector<double> ua(150), ub(40);
+    for (double& u : ua) u = 0.5 * normal(rng);
+    for (double& u : ub) u = 0.8 * normal(rng);
+    std::ostringstream csv;
+    csv << "y,x,a,b\n";
+    for (int r = 0; r < 6000; ++r) {
+        const int a = static_cast<int>(rng() % 150), b = static_cast<int>(rng() % 40);
+        const double x = normal(rng);
+        csv << 1 + 0.5 * x + ua[static_cast<std::size_t>(a)] + ub[static_cast<std::size_t>(b)] + normal(rng) << ',' << x
+            << ",a" << a << ",b" << b << '\n';
+    }
+    const std::string model =
+        "param b0, b1, sa > 0, sb > 0, sigma > 0\nrandom u[a] ~ normal(0, sa)\nrandom v[b] ~ normal(0, sb)\n"
+        "y ~ normal(b0 + b1*x + u[a] + v[b], sigma)\n";
+    std::vector<mlec::FitResult> fits;
+    for (const int threads : {1, 2}) {
+        mlec::BindOptions options;
+        options.threads = threads;
+        const mlec::test::Bound b = mlec::test::bind_model(model, csv.str(), options);
+        fits.push_back(mlec::fit(*b.problem));
+    }
+    INFO(mlec::text_report(fits[0]));
+    REQUIRE(fits[0].status == mlec::FitStatus::converged);
+    CHECK(estimate(fits[0], "b1").estimate == Approx(0.5).margin(0.05));
+    CHECK(fits[1].log_likelihood == fits[0].log_likelihood);
     for (std::size_t i = 0; i < fits[0].parameters.size(); ++i) {
         INFO(fits[0].parameters[i].name);
         CHECK(fits[1].parameters[i].estimate == fits[0].parameters[i].estimate);
