@@ -30,7 +30,7 @@ double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eig
     for (const int a : directions) {
         differenced[static_cast<std::size_t>(a)] = true;
         Eigen::VectorXd x = theta;
-        const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
+        const double probe = curvature_probe(theta[a]);
         x[a] += probe;
         const double f_probe = value_gradient(x, g_up);
         const double curvature = std::isfinite(f_probe) ? std::abs((g_up[a] - gradient[a]) / probe) : 0.0;

@@ -4,10 +4,17 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <vector>
 
 namespace mlec::rt {
+
+// The first, one-sided step along a coordinate at `x`: the gradient's
+// change over it measures the coordinate's curvature, which sets the
+// central differences' step (and, alone, a curvature scale).
+inline double curvature_probe(double x) { return 1e-4 * std::max(1.0, std::abs(x)); }
 
 // value_gradient(theta, gradient) returns the value and fills the gradient
 // (+inf where it has none). Returns the value at theta with its gradient

@@ -232,13 +232,12 @@ double Laplace::curvature_diagonal(const Eigen::VectorXd& theta, Eigen::VectorXd
     for (int a = 0; a < static_cast<int>(theta.size()); ++a) {
         if (std::find(linear.begin(), linear.end(), a) != linear.end()) continue;
         Eigen::VectorXd x = theta, g;
-        x[a] += 1e-4 * std::max(1.0, std::abs(theta[a]));
+        x[a] += curvature_probe(theta[a]);
         if (std::isfinite(value_gradient(x, g))) probes.emplace_back(a, std::move(g));
     }
     const double f = value_gradient(theta, gradient);
     if (!std::isfinite(f)) return f;
-    for (const auto& [a, g] : probes)
-        diagonal[a] = std::abs((g[a] - gradient[a]) / (1e-4 * std::max(1.0, std::abs(theta[a]))));
+    for (const auto& [a, g] : probes) diagonal[a] = std::abs((g[a] - gradient[a]) / curvature_probe(theta[a]));
     if (!linear.empty()) {
         const Eigen::VectorXd block = linear_hessian(linear).diagonal();
         for (std::size_t i = 0; i < linear.size(); ++i) diagonal[linear[i]] = block[static_cast<Eigen::Index>(i)];

@@ -25,6 +25,7 @@
 #include "interpreter/checked_model.hpp"
 #include "interpreter/reml.hpp"
 #include "mlec/mlec.hpp"
+#include "runtime/difference_hessian.hpp"
 #include "runtime/evaluator.hpp"
 #include "runtime/gaussian_rows.hpp"
 #include "runtime/laplace.hpp"
@@ -368,7 +369,7 @@ TEST_CASE("the curvature diagonal equals the Hessian's") {
                 }
                 // (difference_hessian's probe; a scale, so within 10% of
                 // the central differences')
-                const double probe = 1e-4 * std::max(1.0, std::abs(theta[a]));
+                const double probe = rt::curvature_probe(theta[a]);
                 Eigen::VectorXd up = theta, g_up;
                 up[a] += probe;
                 REQUIRE(std::isfinite(laplace.value_gradient(up, g_up)));
