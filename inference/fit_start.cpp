@@ -249,10 +249,9 @@ void set_start_curvature(FitContext& c, const Eigen::VectorXd& diagonal) {
 // Whether the optimizer should go on from x, where the linear profile's
 // L-BFGS ended: not when the Hessian there (which the optimizer's Newton
 // step then reads from the cache) shows a saddle (clearly negative
-// curvature: L-BFGS cannot see it, as with a correlation run out to +-1),
-// nor a random effect's SD or correlation on its way to a boundary, where
-// the likelihood may have other maxima on other boundaries; the optimizer
-// from the start, whose escapes look back toward it, serves those.
+// curvature, which L-BFGS cannot see), nor a random effect's SD on its way
+// to 0 (near_boundary), where the likelihood may have other maxima; the
+// optimizer from the start, whose escapes look back toward it, serves those.
 bool regular_end(FitContext& c, const Eigen::VectorXd& x) {
     Eigen::VectorXd g;
     Eigen::MatrixXd h;
@@ -310,7 +309,8 @@ optim::OptimizeResult optimize(FitContext& c) {
         // effects at their best, and the optimizer confirms from there.
         const std::optional<optim::OptimizeResult> approach = approach_by_linear_profile(c, from, callback);
         if (!approach) return optimize_from(from, from, 0);
-        if (!regular_end(c, approach->x)) {
+        const bool regular = regular_end(c, approach->x);
+        if (!regular) {
             // (with the start's scales from its Hessian and the modes from 0,
             // as without the profile: the same numbers as a fit that never
             // tried it)
@@ -320,11 +320,8 @@ optim::OptimizeResult optimize(FitContext& c) {
                 if (std::isfinite(start_curvature(c, false, g, diagonal))) set_start_curvature(c, diagonal);
                 curvature_from_hessian = true;
             }
-            optim::OptimizeResult result = optimize_from(from, from, approach->iterations);
-            result.evaluations += approach->evaluations;
-            return result;
         }
-        optim::OptimizeResult result = optimize_from(approach->x, from, approach->iterations);
+        optim::OptimizeResult result = optimize_from(regular ? approach->x : from, from, approach->iterations);
         result.evaluations += approach->evaluations;
         return result;
     };
