@@ -7,8 +7,9 @@
 // against the hand-written baseline it replaced, in the same run: Eigen's
 // SimplicialLLT with AMD and the column-by-column Takahashi recurrence on
 // its factor; and, for the factorization alone, CHOLMOD's own supernodal
-// one on the same analysis (through the BLAS Debian has installed). mlec
-// and the baseline are checked to agree first. Prints medians.
+// one on the same analysis (through the BLAS Debian has installed); and
+// mlec's factorization and selected inverse on two threads (TreeHalves).
+// mlec and the baseline are checked to agree first. Prints medians.
 //
 //   build/bench/laplace_factor [csv=models/mixed/InstEval.csv] [repetitions=11]
 #include <Eigen/SparseCholesky>
@@ -208,6 +209,9 @@ int main(int argc, char** argv) {
     const double factor_seconds = median_seconds(repetitions, [&] { ok = factor.factor(hessian.zz) && ok; });
     std::vector<double> inverse;
     const double selected = median_seconds(repetitions, [&] { inverse = factor.selected_inverse(); });
+    // (and on two threads, the same numbers: TreeHalves)
+    const double factor_two = median_seconds(repetitions, [&] { ok = factor.factor(hessian.zz, 0, true) && ok; });
+    const double selected_two = median_seconds(repetitions, [&] { inverse = factor.selected_inverse(true); });
     Eigen::VectorXd x;
     const double solve = median_seconds(repetitions, [&] { x = factor.solve(b); });
 
@@ -231,7 +235,9 @@ int main(int argc, char** argv) {
     };
     line("analysis (once)", base_analyze, analyze, cholmod_analyze_seconds);
     line("factorization", base_factor, factor_seconds, cholmod_factor_seconds);
+    line("  two threads", base_factor, factor_two, 0);
     line("selected inverse", base_selected, selected, 0);
+    line("  two threads", base_selected, selected_two, 0);
     line("solve", base_solve, solve, 0);
     return ok && worst < 1e-10 ? 0 : 1;
 }

@@ -14,11 +14,13 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <vector>
 
 #include "runtime/evaluator.hpp"
 #include "runtime/selected_inverse.hpp"
 #include "runtime/supernodes.hpp"
+#include "runtime/tree_halves.hpp"
 
 namespace mlec::rt {
 
@@ -29,7 +31,7 @@ public:
     EffectFactor(const EffectPattern& pattern, std::vector<double> prior);
     explicit EffectFactor(const EffectPattern& pattern)
         : EffectFactor(pattern, std::vector<double>(pattern.col_start.size() - 1, 1.0)) {}
-    // inverse_ refers to structure_.
+    // inverse_ refers to structure_ and split_.
     EffectFactor(const EffectFactor&) = delete;
     EffectFactor& operator=(const EffectFactor&) = delete;
 
@@ -37,27 +39,55 @@ public:
     // shift > 0 is a damped Newton step's). False when the matrix is not
     // positive definite (or not finite): the likelihood is not convex in z
     // there.
-    bool factor(const std::vector<double>& zz, double shift = 0);
+    // With `two_threads`, the two halves of the elimination tree below its
+    // top (TreeHalves) at once, and a wide supernode's dense products in two
+    // halves (the same numbers as on one thread).
+    bool factor(const std::vector<double>& zz, double shift = 0, bool two_threads = false);
 
     // H^-1 b for the last factored H.
     Eigen::VectorXd solve(const Eigen::VectorXd& b) const;
     // log det H of the last factored H.
     double log_determinant() const;
     // The entries of H^-1 on H's pattern (in the pattern's order): the
-    // selected inverse (runtime/selected_inverse.hpp).
-    std::vector<double> selected_inverse() const { return inverse_.compute(values_); }
+    // selected inverse (runtime/selected_inverse.hpp), on two threads when
+    // `two_threads` (the same numbers).
+    std::vector<double> selected_inverse(bool two_threads = false) const {
+        return inverse_.compute(values_, two_threads);
+    }
 
+    // How factor(..., true) and selected_inverse(true) use a second thread:
+    // whether the tree splits in two, and the supernodes whose products
+    // they split.
+    bool splits() const { return split_.splits(); }
+    int factor_wide_supernodes() const { return static_cast<int>(std::count(wide_.begin(), wide_.end(), true)); }
+    int inverse_wide_supernodes() const { return inverse_.wide_supernodes(); }
     // L's entries as stored (with the explicit zeros of supernodes).
     std::size_t factor_entries() const { return structure_.value_count; }
 
 private:
+    struct Workspace {
+        std::vector<int> local_row;
+        std::size_t mapped = 0;  // the supernode local_row holds
+        Eigen::MatrixXd update;
+    };
+    bool eliminate(std::size_t s, Workspace& ws, bool apart, bool two_threads);
+    void rows_below(const Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>>& top,
+                    Eigen::Ref<Eigen::MatrixXd, 0, Eigen::OuterStride<>> lower, Eigen::MatrixXd& update,
+                    bool two_threads);
+
     Supernodes structure_;
+    TreeHalves split_;
     std::vector<double> prior_;
     std::vector<std::size_t> diagonal_;  // the pattern's entries (j, j)
+    std::vector<bool> wide_;             // per supernode: its rows below split in two
     std::vector<double> values_;         // L, supernode by supernode
-    // Workspace.
-    std::vector<int> local_row_;
-    Eigen::MatrixXd update_;
+    // The top's supernodes' updates from the second half of the tree (in
+    // the top's order, each its height x width), where top_start_ says;
+    // in_top_ per supernode.
+    std::vector<double> top_updates_;
+    std::vector<std::size_t> top_start_;
+    std::vector<bool> in_top_;
+    Workspace workspace_[2];
     mutable SelectedInverse inverse_;
 };
 

@@ -86,12 +86,14 @@ InnerStatus Laplace::minimize_quadratic(const Eigen::VectorXd& theta, double& f)
     // Not positive definite (fixed effects that are not identified): the
     // general method's damping and diagnosis.
     settle_inverse_ahead();
-    if (!factor_.factor(d.zz)) return minimize(theta, f);
+    if (!factor_.factor(d.zz, 0, evaluator_.threads() > 1)) return minimize(theta, f);
     // (the gradient's selected inverse, on another thread while the modes
     // are polished: H no longer changes)
     if (gradient_next_ && evaluator_.threads() > 1) {
         try {
-            inverse_ahead_ = std::async(std::launch::async, [this] { return factor_.selected_inverse(); });
+            inverse_ahead_ = std::async(std::launch::async, [this, two_threads = !polish_beside_inverse_] {
+                return factor_.selected_inverse(two_threads);
+            });
         } catch (const std::system_error&) {
             // (no thread to be had: gradient_at_modes computes it)
         }
@@ -143,7 +145,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
         const Eigen::VectorXd g = d.gradient_z + prior_.cwiseProduct(z);
         double shift = 0;
         settle_inverse_ahead();
-        while (!factor_.factor(d.zz, shift)) {
+        while (!factor_.factor(d.zz, shift, evaluator_.threads() > 1)) {
             shift = shift == 0 ? 1e-8 : shift * 10;
             if (shift > 1e8) {
                 failed_effect_ = least_curvature(evaluator_.effect_pattern(), d.zz);
@@ -276,7 +278,10 @@ Eigen::MatrixXd Laplace::linear_hessian(const std::vector<int>& b, Eigen::Matrix
 double Laplace::minimize_linear(Eigen::VectorXd& theta, const std::vector<int>& b, Eigen::VectorXd* gradient) {
     constexpr double infinity = std::numeric_limits<double>::infinity();
     if (b.empty()) return gradient ? value_gradient(theta, *gradient) : value(theta);
-    if (!std::isfinite(value(theta, gradient != nullptr))) return infinity;
+    polish_beside_inverse_ = true;
+    const double at_theta = value(theta, gradient != nullptr);
+    polish_beside_inverse_ = false;
+    if (!std::isfinite(at_theta)) return infinity;
     Eigen::MatrixXd h_cross;
     const Eigen::LLT<Eigen::MatrixXd> a(linear_hessian(b, &h_cross));
     if (a.info() != Eigen::Success) return infinity;
@@ -304,7 +309,7 @@ void Laplace::settle_inverse_ahead() const {
 
 std::vector<double> Laplace::inverse_on_pattern() const {
     settle_inverse_ahead();
-    return factor_.selected_inverse();
+    return factor_.selected_inverse(evaluator_.threads() > 1);
 }
 
 Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
@@ -341,7 +346,8 @@ void Laplace::gradient_at_modes(const Eigen::VectorXd& theta, Eigen::VectorXd& g
         gradient = gradient_theta_;
         return;
     }
-    const std::vector<double> p = inverse_ahead_.valid() ? inverse_ahead_.get() : factor_.selected_inverse();
+    const std::vector<double> p =
+        inverse_ahead_.valid() ? inverse_ahead_.get() : factor_.selected_inverse(evaluator_.threads() > 1);
     evaluator_.set_effects(z_);
     Eigen::VectorXd phi_theta, phi_z;
     if (gaussian_) gaussian_->trace_gradient(theta, z_, p, phi_theta, phi_z);

@@ -162,6 +162,10 @@ private:
     // before it.
     mutable std::future<std::vector<double>> inverse_ahead_;
     bool gradient_next_ = false;
+    // minimize_linear's step in b and polish of the modes run beside that
+    // selected inverse, which then keeps to one thread (the other core is
+    // the polish's); elsewhere it has both.
+    bool polish_beside_inverse_ = false;
     InnerStatus status_ = InnerStatus::converged;
     int iterations_ = 0;
     int failed_effect_ = -1;

@@ -1,6 +1,31 @@
 #include "runtime/selected_inverse.hpp"
 
+#include <algorithm>
+
+#include "runtime/two_halves.hpp"
+
 namespace mlec::rt {
+
+namespace {
+
+// A supernode with this many flops of its own has its dense products split
+// in two halves (each a few milliseconds on InstEval's largest).
+constexpr double wide_supernode = 1e7;
+
+// Where a dimension n is split into two halves: a multiple of 8 (whole
+// vector registers), fixed by n alone.
+Eigen::Index half_of(Eigen::Index n) { return (n / 2 + 7) / 8 * 8; }
+
+}  // namespace
+
+SelectedInverse::SelectedInverse(const Supernodes& structure, const TreeHalves& split)
+    : structure_(structure), split_(split) {
+    for (Workspace& ws : workspace_) ws.mapped = structure.count();
+    for (std::size_t s = 0; s < structure.count(); ++s) {
+        const double w = structure.width(s), below = structure.height(s) - structure.width(s);
+        wide_.push_back(w * w * w + 2 * below * w * w + below * below * w >= wide_supernode && w >= 16);
+    }
+}
 
 // With H = L L' (after the ordering), Z = H^-1 satisfies Z L = L^-T, upper
 // triangular. Take a supernode, its columns J and its rows R below them:
@@ -14,37 +39,95 @@ namespace mlec::rt {
 // are in r's column), in r's supernode's rows. Every row of R is a later
 // column, so from the last supernode to the first, Z_RR is known: gathered,
 // then three dense products (Lin et al. 2011, SelInv), the cost and the
-// form of the factorization.
-std::vector<double> SelectedInverse::compute(const std::vector<double>& l) {
+// form of the factorization. Every entry of the supernode's block is
+// written.
+void SelectedInverse::supernode(std::size_t s, const std::vector<double>& l, Workspace& ws, bool two_threads) {
     const Supernodes& st = structure_;
-    z_.assign(st.value_count, 0.0);
-    local_row_.assign(st.order.size(), -1);
-    std::size_t mapped = st.count();  // the supernode local_row_ holds
-    for (std::size_t s = st.count(); s-- > 0;) {
-        const int width = st.width(s), height = st.height(s), below = height - width;
-        const Eigen::Map<const Eigen::MatrixXd> block(l.data() + st.value_start[s], height, width);
-        Eigen::Map<Eigen::MatrixXd> z(z_.data() + st.value_start[s], height, width);
-        inverse_.setIdentity(width, width);
-        block.topRows(width).triangularView<Eigen::Lower>().solveInPlace(inverse_);
-        z.topRows(width).noalias() = inverse_.transpose().triangularView<Eigen::Upper>() * inverse_;
-        if (below == 0) continue;
-        const int* rows = st.rows.data() + st.row_start[s] + width;  // R
-        z_rr_.resize(below, below);                                  // its lower triangle
-        for (int b = 0; b < below; ++b) {
-            const auto column = static_cast<std::size_t>(rows[b]);
-            const auto t = static_cast<std::size_t>(st.supernode_of[column]);
-            if (t != mapped) {
-                st.map_rows(t, local_row_);
-                mapped = t;
-            }
-            const double* z_column = z_.data() + st.column_start(rows[b]);
-            for (int a = b; a < below; ++a) z_rr_(a, b) = z_column[local_row_[static_cast<std::size_t>(rows[a])]];
+    const int width = st.width(s), height = st.height(s), below = height - width;
+    const Eigen::Map<const Eigen::MatrixXd> block(l.data() + st.value_start[s], height, width);
+    Eigen::Map<Eigen::MatrixXd> z(z_.data() + st.value_start[s], height, width);
+    if (wide_[s]) return wide(s, block, z, ws, two_threads);
+    ws.inverse.setIdentity(width, width);
+    block.topRows(width).triangularView<Eigen::Lower>().solveInPlace(ws.inverse);
+    z.topRows(width).noalias() = ws.inverse.transpose().triangularView<Eigen::Upper>() * ws.inverse;
+    if (below == 0) return;
+    gather(s, ws);
+    ws.w.noalias() = block.bottomRows(below) * ws.inverse.triangularView<Eigen::Lower>();
+    ws.z_rj.noalias() = ws.z_rr.selfadjointView<Eigen::Lower>() * ws.w;  // -Z_RJ
+    z.bottomRows(below) = -ws.z_rj;
+    z.topRows(width).noalias() += ws.w.transpose() * ws.z_rj;
+}
+
+// Z_RR's lower triangle, gathered from the later supernodes' blocks.
+void SelectedInverse::gather(std::size_t s, Workspace& ws) {
+    const Supernodes& st = structure_;
+    const int width = st.width(s), below = st.height(s) - width;
+    const int* rows = st.rows.data() + st.row_start[s] + width;  // R
+    ws.z_rr.resize(below, below);
+    for (int b = 0; b < below; ++b) {
+        const auto column = static_cast<std::size_t>(rows[b]);
+        const auto t = static_cast<std::size_t>(st.supernode_of[column]);
+        if (t != ws.mapped) {
+            st.map_rows(t, ws.local_row);
+            ws.mapped = t;
         }
-        w_.noalias() = block.bottomRows(below) * inverse_.triangularView<Eigen::Lower>();
-        z_rj_.noalias() = z_rr_.selfadjointView<Eigen::Lower>() * w_;  // -Z_RJ
-        z.bottomRows(below) = -z_rj_;
-        z.topRows(width).noalias() += w_.transpose() * z_rj_;
+        const double* z_column = z_.data() + st.column_start(rows[b]);
+        for (int a = b; a < below; ++a) ws.z_rr(a, b) = z_column[ws.local_row[static_cast<std::size_t>(rows[a])]];
     }
+}
+
+// The same products for a wide supernode, each split in two halves of the
+// columns (of L_JJ^-1, W and Z_RJ) or rows (of W), the halves at once on
+// two threads: independent, and at a split fixed by the sizes, so the same
+// numbers on one thread.
+void SelectedInverse::wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd>& block,
+                           Eigen::Map<Eigen::MatrixXd>& z, Workspace& ws, bool two_threads) {
+    const Eigen::Index width = structure_.width(s), below = structure_.height(s) - width;
+    const Eigen::Index h = half_of(width), rest = width - h;
+    const auto l_jj = block.topRows(width).triangularView<Eigen::Lower>();
+    ws.inverse.setIdentity(width, width);
+    run_halves(
+        two_threads, [&] { l_jj.solveInPlace(ws.inverse.leftCols(h)); },
+        [&] { l_jj.solveInPlace(ws.inverse.rightCols(rest)); });
+    const auto inverse_t = ws.inverse.transpose().triangularView<Eigen::Upper>();
+    run_halves(
+        two_threads, [&] { z.topLeftCorner(width, h).noalias() = inverse_t * ws.inverse.leftCols(h); },
+        [&] { z.topRightCorner(width, rest).noalias() = inverse_t * ws.inverse.rightCols(rest); });
+    if (below == 0) return;
+    gather(s, ws);
+    const Eigen::Index hb = half_of(below);
+    const auto inverse = ws.inverse.triangularView<Eigen::Lower>();
+    ws.w.resize(below, width);
+    run_halves(
+        two_threads, [&] { ws.w.topRows(hb).noalias() = block.bottomRows(below).topRows(hb) * inverse; },
+        [&] { ws.w.bottomRows(below - hb).noalias() = block.bottomRows(below - hb) * inverse; });
+    ws.z_rj.resize(below, width);
+    const auto z_rr = ws.z_rr.selfadjointView<Eigen::Lower>();
+    const auto columns = [&](Eigen::Index first, Eigen::Index count) {
+        ws.z_rj.middleCols(first, count).noalias() = z_rr * ws.w.middleCols(first, count);  // -Z_RJ
+        z.bottomRows(below).middleCols(first, count) = -ws.z_rj.middleCols(first, count);
+        z.topRows(width).middleCols(first, count).noalias() += ws.w.transpose() * ws.z_rj.middleCols(first, count);
+    };
+    run_halves(
+        two_threads, [&] { columns(0, h); }, [&] { columns(h, rest); });
+}
+
+std::vector<double> SelectedInverse::compute(const std::vector<double>& l, bool two_threads) {
+    const Supernodes& st = structure_;
+    z_.resize(st.value_count);
+    for (Workspace& ws : workspace_) ws.local_row.resize(st.order.size(), -1);
+    // (parents before children: each half and the top from its last)
+    for (auto s = split_.top.rbegin(); s != split_.top.rend(); ++s) supernode(*s, l, workspace_[0], two_threads);
+    run_halves(
+        two_threads,
+        [&] {
+            for (auto s = split_.halves[0].rbegin(); s != split_.halves[0].rend(); ++s)
+                supernode(*s, l, workspace_[0], false);
+        },
+        [&] {
+            for (auto s = split_.halves[1].rbegin(); s != split_.halves[1].rend(); ++s)
+                supernode(*s, l, workspace_[1], false);
+        });
     std::vector<double> out(st.place.size());
     for (std::size_t k = 0; k < out.size(); ++k) out[k] = z_[st.place[k]];
     return out;

@@ -8,26 +8,47 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <vector>
 
 #include "runtime/supernodes.hpp"
+#include "runtime/tree_halves.hpp"
 
 namespace mlec::rt {
 
 class SelectedInverse {
 public:
-    // `structure` must outlive this.
-    explicit SelectedInverse(const Supernodes& structure) : structure_(structure) {}
+    // `structure` and `split` (its tree's, split_tree) must outlive this.
+    SelectedInverse(const Supernodes& structure, const TreeHalves& split);
 
-    // H^-1 at the pattern's entries, in its order, from L's values.
-    std::vector<double> compute(const std::vector<double>& l);
+    // H^-1 at the pattern's entries, in its order, from L's values. With
+    // `two_threads`, the two halves of the elimination tree below its top
+    // (TreeHalves) at once: a supernode reads only its ancestors' entries of Z,
+    // so its numbers are the same whichever thread, and in whichever order,
+    // computes it.
+    std::vector<double> compute(const std::vector<double>& l, bool two_threads = false);
+    // Whether the tree splits in two, so that a second thread has work, and
+    // how many supernodes have their own products split in two.
+    bool splits() const { return split_.splits(); }
+    int wide_supernodes() const { return static_cast<int>(std::count(wide_.begin(), wide_.end(), true)); }
 
 private:
+    struct Workspace {
+        std::vector<int> local_row;
+        std::size_t mapped = 0;  // the supernode local_row holds
+        Eigen::MatrixXd inverse, w, z_rj, z_rr;
+    };
+    void supernode(std::size_t s, const std::vector<double>& l, Workspace& ws, bool two_threads);
+    void gather(std::size_t s, Workspace& ws);
+    void wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd>& block, Eigen::Map<Eigen::MatrixXd>& z,
+              Workspace& ws, bool two_threads);
     const Supernodes& structure_;
-    // Z on L's pattern, in the layout of L's values, and workspace.
+    const TreeHalves& split_;
+    // Per supernode: wide enough to split its own products in two.
+    std::vector<bool> wide_;
+    // Z on L's pattern, in the layout of L's values.
     std::vector<double> z_;
-    std::vector<int> local_row_;
-    Eigen::MatrixXd inverse_, w_, z_rj_, z_rr_;
+    Workspace workspace_[2];
 };
 
 }  // namespace mlec::rt

@@ -96,6 +96,72 @@ TEST_CASE("the factor's solves, log det and selected inverse equal dense linear 
         }
 }
 
+// Two dense blocks A and B (200 each), each coupled to a dense C (250) and
+// not to each other: the ordering makes A one wide supernode with C's rows
+// below it, and B and C together the other, at the top.
+Design arrow_design(unsigned seed) {
+    constexpr int a = 200, b = 200, c = 250, q = a + b + c;
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> uniform(0.0, 0.01);
+    Eigen::MatrixXd zz = Eigen::MatrixXd::Zero(q, q);
+    const auto coupled = [](int i, int j) { return i / a == j / a || i >= a + b || j >= a + b; };
+    for (int j = 0; j < q; ++j)
+        for (int i = j + 1; i < q; ++i)
+            if (coupled(i, j)) zz(i, j) = zz(j, i) = uniform(rng);
+    for (int j = 0; j < q; ++j) zz(j, j) = zz.col(j).sum();
+    Design d;
+    d.dense = zz + Eigen::MatrixXd::Identity(q, q);
+    d.pattern.col_start.push_back(0);
+    for (int j = 0; j < q; ++j) {
+        for (int i = j; i < q; ++i)
+            if (i == j || coupled(i, j)) {
+                d.pattern.row.push_back(i);
+                d.zz.push_back(zz(i, j));
+            }
+        d.pattern.col_start.push_back(static_cast<int>(d.pattern.row.size()));
+    }
+    return d;
+}
+
+// The tree below its top in two halves, one per thread, and a wide
+// supernode's products in two halves, in the factorization as in the
+// selected inverse: every entry the same as on one thread (the halves'
+// updates of the top kept apart, a supernode's inverse reading only its
+// ancestors' entries, a product's halves split where the sizes alone say),
+// and equal to the dense inverse's.
+TEST_CASE("the factor and selected inverse on two threads equal those on one, entry for entry") {
+    for (unsigned seed = 1; seed <= 2; ++seed) {
+        INFO("seed " << seed);
+        // (a crossed design: a wide top with no rows below it, and students'
+        // small subtrees in two halves; the arrow: two wide supernodes, one
+        // with rows below it)
+        for (const bool arrow : {false, true}) {
+            const Design d = arrow ? arrow_design(seed) : make_design({600, 300, 8}, 40000, seed);
+            EffectFactor factor(d.pattern), other(d.pattern);
+            CHECK(factor.splits() == !arrow);
+            CHECK(factor.inverse_wide_supernodes() == (arrow ? 2 : 1));
+            CHECK(factor.factor_wide_supernodes() == (arrow ? 1 : 0));
+            REQUIRE(factor.factor(d.zz, 0, true));
+            REQUIRE(other.factor(d.zz, 0, false));
+            CHECK(factor.log_determinant() == other.log_determinant());
+            const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(d.dense.rows(), -1, 2);
+            CHECK(factor.solve(b) == other.solve(b));
+            const std::vector<double> one = other.selected_inverse(false);
+            const std::vector<double> two = factor.selected_inverse(true);
+            CHECK(two == one);
+            // and again, the workspaces reused
+            CHECK(factor.selected_inverse(true) == one);
+            check_against_dense(d);
+        }
+    }
+    // A small design does not split, and gives the same numbers either way.
+    const Design small = make_design({7}, 40, 1);
+    EffectFactor factor(small.pattern);
+    CHECK_FALSE(factor.splits());
+    REQUIRE(factor.factor(small.zz));
+    CHECK(factor.selected_inverse(true) == factor.selected_inverse(false));
+}
+
 TEST_CASE("refactoring on the same pattern gives the new matrix's results") {
     // The symbolic analysis is done once; later factorizations reuse it.
     const Design first = make_design({120, 40}, 900, 4);
