@@ -189,6 +189,41 @@ Eigen::VectorXd EffectFactor::solve(const Eigen::VectorXd& b) const {
     return out;
 }
 
+// As the vector's, with the rows of X = P B contiguous (row-major): a
+// supernode's rows below are gathered and scattered whole.
+Eigen::MatrixXd EffectFactor::solve_columns(const Eigen::MatrixXd& b) const {
+    using Rows = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Supernodes& st = structure_;
+    const auto n = static_cast<Eigen::Index>(st.order.size());
+    Rows x(n, b.cols()), part;
+    for (Eigen::Index k = 0; k < n; ++k) x.row(k) = b.row(st.order[static_cast<std::size_t>(k)]);
+    for (std::size_t s = 0; s < st.count(); ++s) {
+        const int width = st.width(s), height = st.height(s), below = height - width;
+        const ConstBlock block(values_.data() + st.value_start[s], height, width);
+        auto xj = x.middleRows(st.first[s], width);
+        block.topRows(width).triangularView<Eigen::Lower>().solveInPlace(xj);
+        if (below == 0) continue;
+        part.noalias() = block.bottomRows(below) * xj;
+        const int* rows = st.rows.data() + st.row_start[s] + width;
+        for (int a = 0; a < below; ++a) x.row(rows[a]) -= part.row(a);
+    }
+    for (std::size_t s = st.count(); s-- > 0;) {
+        const int width = st.width(s), height = st.height(s), below = height - width;
+        const ConstBlock block(values_.data() + st.value_start[s], height, width);
+        auto xj = x.middleRows(st.first[s], width);
+        if (below > 0) {
+            const int* rows = st.rows.data() + st.row_start[s] + width;
+            part.resize(below, b.cols());
+            for (int a = 0; a < below; ++a) part.row(a) = x.row(rows[a]);
+            xj.noalias() -= block.bottomRows(below).transpose() * part;
+        }
+        block.topRows(width).triangularView<Eigen::Lower>().transpose().solveInPlace(xj);
+    }
+    Eigen::MatrixXd out(n, b.cols());
+    for (Eigen::Index k = 0; k < n; ++k) out.row(st.order[static_cast<std::size_t>(k)]) = x.row(k);
+    return out;
+}
+
 double EffectFactor::log_determinant() const {
     // det H = det L^2: the ordering's permutation has determinant +-1, squared away.
     const Supernodes& st = structure_;

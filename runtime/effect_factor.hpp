@@ -46,6 +46,9 @@ public:
 
     // H^-1 b for the last factored H.
     Eigen::VectorXd solve(const Eigen::VectorXd& b) const;
+    // H^-1 B, all of B's columns at once (a supernode's block read once, its
+    // products matrix by matrix).
+    Eigen::MatrixXd solve_columns(const Eigen::MatrixXd& b) const;
     // log det H of the last factored H.
     double log_determinant() const;
     // The entries of H^-1 on H's pattern (in the pattern's order): the
@@ -54,6 +57,11 @@ public:
     std::vector<double> selected_inverse(bool two_threads = false) const {
         return inverse_.compute(values_, two_threads);
     }
+    // The same in SelectedInverse's stages (begin, each half, result), for
+    // two threads that share it (runtime/inverse_ahead).
+    void inverse_begin(bool two_threads) const { inverse_.begin(values_, two_threads); }
+    void inverse_half(int h) const { inverse_.half(h, values_); }
+    std::vector<double> inverse_result() const { return inverse_.result(); }
 
     // How factor(..., true) and selected_inverse(true) use a second thread:
     // whether the tree splits in two, and the supernodes whose products

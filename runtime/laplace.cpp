@@ -3,10 +3,8 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <limits>
 #include <numbers>
-#include <system_error>
 #include <utility>
 
 #include "runtime/difference_hessian.hpp"
@@ -89,15 +87,8 @@ InnerStatus Laplace::minimize_quadratic(const Eigen::VectorXd& theta, double& f)
     if (!factor_.factor(d.zz, 0, evaluator_.threads() > 1)) return minimize(theta, f);
     // (the gradient's selected inverse, on another thread while the modes
     // are polished: H no longer changes)
-    if (gradient_next_ && evaluator_.threads() > 1) {
-        try {
-            inverse_ahead_ = std::async(std::launch::async, [this, two_threads = !polish_beside_inverse_] {
-                return factor_.selected_inverse(two_threads);
-            });
-        } catch (const std::system_error&) {
-            // (no thread to be had: gradient_at_modes computes it)
-        }
-    }
+    // (where no thread is to be had, gradient_at_modes computes it)
+    if (gradient_next_ && evaluator_.threads() > 1) inverse_ahead_.start(factor_, !polish_beside_inverse_);
     // The second step removes what rounding left of the first's.
     z -= factor_.solve(d.gradient_z + prior_.cwiseProduct(z));
     nll = rows(theta, z, gradient_theta_, d, false, false);
@@ -303,9 +294,7 @@ double Laplace::minimize_linear(Eigen::VectorXd& theta, const std::vector<int>& 
     return l;
 }
 
-void Laplace::settle_inverse_ahead() const {
-    if (inverse_ahead_.valid()) inverse_ahead_ = {};
-}
+void Laplace::settle_inverse_ahead() const { inverse_ahead_.settle(); }
 
 std::vector<double> Laplace::inverse_on_pattern() const {
     settle_inverse_ahead();
@@ -322,11 +311,7 @@ Eigen::MatrixXd Laplace::inverse_columns(const std::vector<int>& z) const {
     return out;
 }
 
-Eigen::MatrixXd Laplace::solve(const Eigen::MatrixXd& b) const {
-    Eigen::MatrixXd out(b.rows(), b.cols());
-    for (Eigen::Index j = 0; j < b.cols(); ++j) out.col(j) = factor_.solve(b.col(j));
-    return out;
-}
+Eigen::MatrixXd Laplace::solve(const Eigen::MatrixXd& b) const { return factor_.solve_columns(b); }
 
 Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
     const Eigen::MatrixXd columns = inverse_columns(z);
@@ -347,7 +332,7 @@ void Laplace::gradient_at_modes(const Eigen::VectorXd& theta, Eigen::VectorXd& g
         return;
     }
     const std::vector<double> p =
-        inverse_ahead_.valid() ? inverse_ahead_.get() : factor_.selected_inverse(evaluator_.threads() > 1);
+        inverse_ahead_.running() ? inverse_ahead_.get() : factor_.selected_inverse(evaluator_.threads() > 1);
     evaluator_.set_effects(z_);
     Eigen::VectorXd phi_theta, phi_z;
     if (gaussian_) gaussian_->trace_gradient(theta, z_, p, phi_theta, phi_z);

@@ -27,7 +27,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <future>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -35,6 +34,7 @@
 #include "runtime/effect_factor.hpp"
 #include "runtime/evaluator.hpp"
 #include "runtime/gaussian_rows.hpp"
+#include "runtime/inverse_ahead.hpp"
 
 namespace mlec::rt {
 
@@ -157,14 +157,15 @@ private:
     EffectDerivatives derivatives_;
     // The selected inverse of the last factored H, computed on another
     // thread while the modes are polished, when the gradient will read it
-    // and the evaluator has more than one thread: the same numbers as
-    // computed here. Declared after factor_, so destroyed (and waited for)
-    // before it.
-    mutable std::future<std::vector<double>> inverse_ahead_;
+    // and the evaluator has more than one thread; the gradient helps with
+    // what is left (runtime/inverse_ahead). The same numbers as computed
+    // here. Declared after factor_, so destroyed (and waited for) before
+    // it.
+    mutable InverseAhead inverse_ahead_;
     bool gradient_next_ = false;
     // minimize_linear's step in b and polish of the modes run beside that
-    // selected inverse, which then keeps to one thread (the other core is
-    // the polish's); elsewhere it has both.
+    // selected inverse, whose top then keeps to one thread (the other core
+    // is the polish's); elsewhere its wide products take both.
     bool polish_beside_inverse_ = false;
     InnerStatus status_ = InnerStatus::converged;
     int iterations_ = 0;

@@ -113,23 +113,27 @@ void SelectedInverse::wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd
 }
 
 std::vector<double> SelectedInverse::compute(const std::vector<double>& l, bool two_threads) {
-    const Supernodes& st = structure_;
-    z_.resize(st.value_count);
-    for (Workspace& ws : workspace_) ws.local_row.resize(st.order.size(), -1);
-    // (parents before children: each half and the top from its last)
-    for (auto s = split_.top.rbegin(); s != split_.top.rend(); ++s) supernode(*s, l, workspace_[0], two_threads);
+    begin(l, two_threads);
     run_halves(
-        two_threads,
-        [&] {
-            for (auto s = split_.halves[0].rbegin(); s != split_.halves[0].rend(); ++s)
-                supernode(*s, l, workspace_[0], false);
-        },
-        [&] {
-            for (auto s = split_.halves[1].rbegin(); s != split_.halves[1].rend(); ++s)
-                supernode(*s, l, workspace_[1], false);
-        });
-    std::vector<double> out(st.place.size());
-    for (std::size_t k = 0; k < out.size(); ++k) out[k] = z_[st.place[k]];
+        two_threads, [&] { half(0, l); }, [&] { half(1, l); });
+    return result();
+}
+
+// (parents before children: the top and each half from its last)
+void SelectedInverse::begin(const std::vector<double>& l, bool two_threads) {
+    z_.resize(structure_.value_count);
+    for (Workspace& ws : workspace_) ws.local_row.resize(structure_.order.size(), -1);
+    for (auto s = split_.top.rbegin(); s != split_.top.rend(); ++s) supernode(*s, l, workspace_[0], two_threads);
+}
+
+void SelectedInverse::half(int h, const std::vector<double>& l) {
+    const std::vector<std::size_t>& part = split_.halves[h];
+    for (auto s = part.rbegin(); s != part.rend(); ++s) supernode(*s, l, workspace_[h], false);
+}
+
+std::vector<double> SelectedInverse::result() const {
+    std::vector<double> out(structure_.place.size());
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = z_[structure_.place[k]];
     return out;
 }
 

@@ -27,6 +27,15 @@ public:
     // so its numbers are the same whichever thread, and in whichever order,
     // computes it.
     std::vector<double> compute(const std::vector<double>& l, bool two_threads = false);
+    // The same in stages, for two threads that share the work as each comes
+    // free: begin (the top of the tree, its wide products on two threads
+    // when `two_threads`), then each half (after begin; the two at once, or
+    // one after the other), then the result (after both). Each half has its
+    // own workspace, so the numbers do not depend on which thread computes
+    // which.
+    void begin(const std::vector<double>& l, bool two_threads);
+    void half(int h, const std::vector<double>& l);
+    std::vector<double> result() const;
     // Whether the tree splits in two, so that a second thread has work, and
     // how many supernodes have their own products split in two.
     bool splits() const { return split_.splits(); }

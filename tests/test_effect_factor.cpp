@@ -2,17 +2,21 @@
 // H_zz + I, factored by supernodes, against dense linear algebra (Eigen's
 // dense LLT and inverse), over random designs: one grouping factor, and
 // crossed ones, whose factor has large dense supernodes (InstEval's design
-// in small). Checked: H^-1 b, log det H, the selected inverse (H^-1 on H's
-// pattern), refactoring on the same analysis, and that a matrix that is
-// not positive definite is refused.
+// in small). Checked: H^-1 b (a column and several), log det H, the
+// selected inverse (H^-1 on H's pattern), the same numbers on two threads,
+// refactoring on the same analysis, and that a matrix that is not positive
+// definite is refused.
 #include <catch2/catch.hpp>
 
 #include <Eigen/Dense>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "runtime/effect_factor.hpp"
+#include "runtime/inverse_ahead.hpp"
 
 namespace {
 
@@ -71,6 +75,12 @@ void check_against_dense(const Design& d) {
     CHECK(std::abs(factor.log_determinant() - log_det) <= 1e-12 * std::abs(log_det));
     const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(d.dense.rows(), -1, 2);
     CHECK((factor.solve(b) - llt.solve(b)).lpNorm<Eigen::Infinity>() <= 1e-12 * llt.solve(b).lpNorm<Eigen::Infinity>());
+    // several columns at once
+    Eigen::MatrixXd columns(d.dense.rows(), 3);
+    columns << b, b.cwiseAbs2(), Eigen::VectorXd::Ones(d.dense.rows());
+    const Eigen::MatrixXd solved = llt.solve(columns);
+    CHECK((factor.solve_columns(columns) - solved).lpNorm<Eigen::Infinity>() <=
+          1e-12 * solved.lpNorm<Eigen::Infinity>());
     const Eigen::MatrixXd inverse = d.dense.inverse();
     const std::vector<double> selected = factor.selected_inverse();
     REQUIRE(selected.size() == d.pattern.row.size());
@@ -160,6 +170,30 @@ TEST_CASE("the factor and selected inverse on two threads equal those on one, en
     CHECK_FALSE(factor.splits());
     REQUIRE(factor.factor(small.zz));
     CHECK(factor.selected_inverse(true) == factor.selected_inverse(false));
+}
+
+// The selected inverse on a worker thread that the caller helps
+// (InverseAhead): the caller asks at once, so the two share the halves, or
+// after the worker is done; or drops it and starts again. Every entry is
+// the one thread's.
+TEST_CASE("the selected inverse computed ahead, with the caller's help, equals the one on one thread") {
+    const Design d = make_design({600, 300, 8}, 40000, 3);
+    EffectFactor factor(d.pattern);
+    REQUIRE(factor.splits());
+    REQUIRE(factor.factor(d.zz));
+    const std::vector<double> one = factor.selected_inverse(false);
+    mlec::rt::InverseAhead ahead;
+    for (const bool two_threads : {false, true}) {
+        REQUIRE(ahead.start(factor, two_threads));
+        CHECK(ahead.running());
+        CHECK(ahead.get() == one);
+        CHECK_FALSE(ahead.running());
+        REQUIRE(ahead.start(factor, two_threads));
+        ahead.settle();
+        REQUIRE(ahead.start(factor, two_threads));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        CHECK(ahead.get() == one);
+    }
 }
 
 TEST_CASE("refactoring on the same pattern gives the new matrix's results") {
