@@ -115,14 +115,11 @@ bool EffectFactor::eliminate(std::size_t s, Workspace& ws, bool apart, bool two_
     for (int b = 0; b < below; ++b) {
         const auto column = static_cast<std::size_t>(rows[b]);
         const auto t = static_cast<std::size_t>(st.supernode_of[column]);
-        if (t != ws.mapped) {
-            st.map_rows(t, ws.local_row);
-            ws.mapped = t;
-        }
+        const int* local = st.local_rows(t, ws.local_row, ws.mapped);
         double* target = apart && in_top_[t]
                              ? top_updates_.data() + top_start_[t] + (st.column_start(rows[b]) - st.value_start[t])
                              : values_.data() + st.column_start(rows[b]);
-        for (int a = b; a < below; ++a) target[ws.local_row[static_cast<std::size_t>(rows[a])]] -= ws.update(a, b);
+        for (int a = b; a < below; ++a) target[local[rows[a]]] -= ws.update(a, b);
     }
     return true;
 }

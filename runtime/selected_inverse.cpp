@@ -67,12 +67,9 @@ void SelectedInverse::gather(std::size_t s, Workspace& ws) {
     for (int b = 0; b < below; ++b) {
         const auto column = static_cast<std::size_t>(rows[b]);
         const auto t = static_cast<std::size_t>(st.supernode_of[column]);
-        if (t != ws.mapped) {
-            st.map_rows(t, ws.local_row);
-            ws.mapped = t;
-        }
+        const int* local = st.local_rows(t, ws.local_row, ws.mapped);
         const double* z_column = z_.data() + st.column_start(rows[b]);
-        for (int a = b; a < below; ++a) ws.z_rr(a, b) = z_column[ws.local_row[static_cast<std::size_t>(rows[a])]];
+        for (int a = b; a < below; ++a) ws.z_rr(a, b) = z_column[local[rows[a]]];
     }
 }
 

@@ -21,6 +21,37 @@ void Supernodes::map_rows(std::size_t s, std::vector<int>& local) const {
     for (int r = row_start[s]; r < row_start[s + 1]; ++r) local[to_size(rows[to_size(r)])] = r - row_start[s];
 }
 
+namespace {
+
+// A supernode this tall has its rows' map kept; at most this many entries
+// in all are kept (the tallest first), so that the maps stay a small
+// multiple of the factor.
+constexpr int tall = 64;
+constexpr std::size_t most_kept = std::size_t{1} << 22;
+
+void keep_tall_maps(Supernodes& st) {
+    const std::size_t n = st.order.size();
+    std::vector<std::size_t> tall_ones;
+    for (std::size_t t = 0; t < st.count(); ++t)
+        if (st.height(t) >= tall) tall_ones.push_back(t);
+    std::stable_sort(tall_ones.begin(), tall_ones.end(),
+                     [&](std::size_t a, std::size_t b) { return st.height(a) > st.height(b); });
+    if (n > 0) tall_ones.resize(std::min(tall_ones.size(), most_kept / n));
+    st.kept_index.assign(st.count(), -1);
+    st.kept_maps.assign(tall_ones.size() * n, -1);
+    std::vector<int> local(n, -1);
+    for (std::size_t k = 0; k < tall_ones.size(); ++k) {
+        st.kept_index[tall_ones[k]] = static_cast<int>(k);
+        st.map_rows(tall_ones[k], local);
+        for (int r = st.row_start[tall_ones[k]]; r < st.row_start[tall_ones[k] + 1]; ++r) {
+            const std::size_t row = to_size(st.rows[to_size(r)]);
+            st.kept_maps[k * n + row] = local[row];
+        }
+    }
+}
+
+}  // namespace
+
 Supernodes analyze_supernodes(const EffectPattern& pattern) {
     CholmodCommon common;
     cholmod_common* c = common.get();
@@ -75,6 +106,7 @@ Supernodes analyze_supernodes(const EffectPattern& pattern) {
             const int* row = std::lower_bound(begin, end, std::max(a, b));
             out.place[k] = out.column_start(static_cast<int>(col)) + to_size(row - begin);
         }
+    keep_tall_maps(out);
     return out;
 }
 

@@ -45,6 +45,23 @@ struct Supernodes {
     }
     // local[r] = the place of row r in supernode s's rows, for each of them.
     void map_rows(std::size_t s, std::vector<int>& local) const;
+    // The same map for supernode t, read where row r's place is
+    // local_rows(...)[r]: kept from the analysis for the tall supernodes,
+    // which many small ones update and read (mapping the top of InstEval's
+    // tree, 515 rows, for each of some 2500 students cost as much as their
+    // products), else mapped into `local` unless `mapped` says it holds t.
+    const int* local_rows(std::size_t t, std::vector<int>& local, std::size_t& mapped) const {
+        if (kept_index[t] >= 0) return kept_maps.data() + static_cast<std::size_t>(kept_index[t]) * order.size();
+        if (t != mapped) {
+            map_rows(t, local);
+            mapped = t;
+        }
+        return local.data();
+    }
+    // Per supernode: its map's index in kept_maps (order.size() entries
+    // each), or -1.
+    std::vector<int> kept_index;
+    std::vector<int> kept_maps;
 };
 
 // The analysis of `pattern` (lower triangle, columns sorted by row). Throws

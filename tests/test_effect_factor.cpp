@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -17,6 +18,7 @@
 
 #include "runtime/effect_factor.hpp"
 #include "runtime/inverse_ahead.hpp"
+#include "runtime/supernodes.hpp"
 
 namespace {
 
@@ -170,6 +172,23 @@ TEST_CASE("the factor and selected inverse on two threads equal those on one, en
     CHECK_FALSE(factor.splits());
     REQUIRE(factor.factor(small.zz));
     CHECK(factor.selected_inverse(true) == factor.selected_inverse(false));
+}
+
+// The rows' maps kept for tall supernodes (Supernodes::local_rows) place
+// every row as a fresh map does, and some are kept on a crossed design.
+TEST_CASE("the kept maps of tall supernodes equal fresh ones") {
+    const Design d = make_design({600, 300, 8}, 40000, 2);
+    const mlec::rt::Supernodes st = mlec::rt::analyze_supernodes(d.pattern);
+    CHECK(std::count_if(st.kept_index.begin(), st.kept_index.end(), [](int k) { return k >= 0; }) > 0);
+    std::vector<int> fresh(st.order.size(), -1), scratch(st.order.size(), -1);
+    std::size_t mapped = st.count();
+    for (std::size_t t = 0; t < st.count(); ++t) {
+        st.map_rows(t, fresh);
+        const int* local = st.local_rows(t, scratch, mapped);
+        for (int r = st.row_start[t]; r < st.row_start[t + 1]; ++r)
+            REQUIRE(local[st.rows[static_cast<std::size_t>(r)]] ==
+                    fresh[static_cast<std::size_t>(st.rows[static_cast<std::size_t>(r)])]);
+    }
 }
 
 // The selected inverse on a worker thread that the caller helps
