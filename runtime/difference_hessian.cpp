@@ -20,8 +20,10 @@ double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eig
 
 double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
                           const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian,
-                          const std::vector<int>& directions) {
-    const double f = value_gradient(theta, gradient);
+                          const std::vector<int>& directions, const Eigen::VectorXd* center) {
+    double f = 0;
+    if (center) gradient = *center;
+    else f = value_gradient(theta, gradient);
     const auto k = theta.size();
     hessian.setZero(k, k);
     if (!std::isfinite(f)) return f;
@@ -51,8 +53,8 @@ double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eig
             if (!differenced[static_cast<std::size_t>(b)]) hessian(a, b) = hessian(b, a);
             else if (b > a) hessian(a, b) = hessian(b, a) = 0.5 * (hessian(a, b) + hessian(b, a));
         }
-    value_gradient(theta, gradient);
-    return f;
+    const double f_end = value_gradient(theta, gradient);
+    return center ? f_end : f;
 }
 
 }  // namespace mlec::rt

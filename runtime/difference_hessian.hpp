@@ -23,8 +23,11 @@ double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eig
                           const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian);
 // Only the columns (and rows) of `directions` by differences; the block of
 // the other coordinates is left 0 for the caller (who knows it exactly).
+// With `center`, the gradient at theta the caller has just computed: the
+// first probes start from it instead of evaluating theta first, and the
+// value returned is the last evaluation's, at theta.
 double difference_hessian(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& value_gradient,
                           const Eigen::VectorXd& theta, Eigen::VectorXd& gradient, Eigen::MatrixXd& hessian,
-                          const std::vector<int>& directions);
+                          const std::vector<int>& directions, const Eigen::VectorXd* center = nullptr);
 
 }  // namespace mlec::rt

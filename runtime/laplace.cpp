@@ -182,6 +182,7 @@ InnerStatus Laplace::minimize(const Eigen::VectorXd& theta, double& f) {
 
 double Laplace::value(const Eigen::VectorXd& theta, bool gradient_next) {
     gradient_next_ = gradient_next;
+    last_gradient_.reset();
     double f = 0;
     status_ = gaussian_ ? minimize_quadratic(theta, f) : minimize(theta, f);
     if (status_ != InnerStatus::converged) return std::numeric_limits<double>::infinity();
@@ -202,11 +203,15 @@ double Laplace::value_gradient_hessian(const Eigen::VectorXd& theta, Eigen::Vect
         return this->value_gradient(x, g);
     };
     const std::vector<int>& fixed = linear_coordinates();
-    if (fixed.empty()) return difference_hessian(value_gradient, theta, gradient, hessian);
     std::vector<int> others;
     for (int a = 0; a < static_cast<int>(theta.size()); ++a)
         if (std::find(fixed.begin(), fixed.end(), a) == fixed.end()) others.push_back(a);
-    const double f = difference_hessian(value_gradient, theta, gradient, hessian, others);
+    // (from the last evaluation's gradient when it was at theta: the modes
+    // and factor are still its)
+    const bool known = last_gradient_ && last_gradient_->first.size() == theta.size() && last_gradient_->first == theta;
+    const Eigen::VectorXd center = known ? last_gradient_->second : Eigen::VectorXd();
+    const double f = difference_hessian(value_gradient, theta, gradient, hessian, others, known ? &center : nullptr);
+    if (fixed.empty()) return f;
     if (!std::isfinite(f)) return f;
     // (at theta's modes: difference_hessian evaluates there last)
     const Eigen::MatrixXd block = linear_hessian(fixed);
@@ -290,7 +295,10 @@ double Laplace::minimize_linear(Eigen::VectorXd& theta, const std::vector<int>& 
     if (!std::isfinite(nll)) return infinity;
     z_ = z;
     const double l = nll + prior_value(z) + log_determinant_term();
-    if (gradient) gradient_at_modes(theta, *gradient);
+    if (gradient) {
+        gradient_at_modes(theta, *gradient);
+        last_gradient_.emplace(theta, *gradient);
+    }
     return l;
 }
 
@@ -322,7 +330,10 @@ Eigen::MatrixXd Laplace::inverse_block(const std::vector<int>& z) const {
 
 double Laplace::value_gradient(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     const double l = value(theta, true);
-    if (std::isfinite(l)) gradient_at_modes(theta, gradient);
+    if (std::isfinite(l)) {
+        gradient_at_modes(theta, gradient);
+        last_gradient_.emplace(theta, gradient);
+    }
     return l;
 }
 

@@ -29,6 +29,7 @@
 #include <Eigen/Core>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/effect_factor.hpp"
@@ -163,6 +164,10 @@ private:
     // it.
     mutable InverseAhead inverse_ahead_;
     bool gradient_next_ = false;
+    // The point and gradient of the last evaluation, when it computed one
+    // (value_gradient, minimize_linear's): a Hessian there starts from it.
+    // Dropped by the next evaluation.
+    std::optional<std::pair<Eigen::VectorXd, Eigen::VectorXd>> last_gradient_;
     // minimize_linear's step in b and polish of the modes run beside that
     // selected inverse, whose top then keeps to one thread (the other core
     // is the polish's); elsewhere its wide products take both.

@@ -378,3 +378,30 @@ TEST_CASE("the curvature diagonal equals the Hessian's") {
             }
         }
 }
+
+// A Hessian asked where the last evaluation computed the gradient starts
+// from that gradient instead of evaluating there again (the optimizer's
+// Newton step after L-BFGS or a line search): the same Hessian, to the
+// rounding of the probes' steps, as one asked after an evaluation
+// elsewhere.
+TEST_CASE("a Hessian at the last gradient's point equals one computed afresh") {
+    const Data d = make_data();
+    std::mt19937 rng(41);
+    std::vector<std::string> models = class_models();
+    models.push_back("param b0, s > 0, sigma > 0\nrandom u[g] ~ normal(0, s)\ny ~ student_t(4, b0 + u[g], sigma)");
+    for (const std::string& text : models) {
+        INFO(text);
+        auto b = bind(text, d);
+        rt::Laplace laplace(*b->evaluator);
+        const Eigen::VectorXd theta = random_vector(b->checked.model.graph.parameter_count(), rng, 0.3);
+        Eigen::VectorXd g, g_known, g_fresh;
+        Eigen::MatrixXd known, fresh;
+        REQUIRE(std::isfinite(laplace.value_gradient(theta, g)));
+        const double f_known = laplace.value_gradient_hessian(theta, g_known, known);
+        REQUIRE(std::isfinite(laplace.value(theta + Eigen::VectorXd::Constant(theta.size(), 0.01))));
+        const double f_fresh = laplace.value_gradient_hessian(theta, g_fresh, fresh);
+        CHECK(f_known == Approx(f_fresh).epsilon(1e-13));
+        CHECK(relative(g_known, g_fresh) < 1e-9);
+        CHECK((known - fresh).lpNorm<Eigen::Infinity>() <= 1e-7 * fresh.lpNorm<Eigen::Infinity>());
+    }
+}
