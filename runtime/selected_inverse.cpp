@@ -111,8 +111,9 @@ void SelectedInverse::wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd
 
 std::vector<double> SelectedInverse::compute(const std::vector<double>& l, bool two_threads) {
     begin(l, two_threads);
+    // (no thread started for a tree that does not split: its halves are empty)
     run_halves(
-        two_threads, [&] { half(0, l); }, [&] { half(1, l); });
+        two_threads && split_.splits(), [&] { half(0, l); }, [&] { half(1, l); });
     return result();
 }
 
