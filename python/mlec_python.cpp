@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -169,9 +170,11 @@ std::shared_ptr<Bound> bind(const py::object& model, const py::object& data, con
     return bound;
 }
 
-// A fit's result; the Python properties are built from it on access.
+// A fit's result, and the bound problem it came from (predict, simulate and
+// compare need it); the Python properties are built on access.
 struct Fit {
     mlec::FitResult result;
+    std::shared_ptr<Bound> bound;
 };
 
 py::object optional_float(const std::optional<double>& value) {
@@ -252,7 +255,8 @@ mlec::FitOptions fit_options(const std::string& method, int max_iterations, doub
     return options;
 }
 
-Fit run_fit(Bound& bound, mlec::FitOptions options, const py::object& on_iteration) {
+Fit run_fit(const std::shared_ptr<Bound>& shared, mlec::FitOptions options, const py::object& on_iteration) {
+    Bound& bound = *shared;
     // A fixed= or start= that does not fit the model is the caller's mistake.
     if (mlec::Diagnostics mistakes; !mlec::check_parameter_values(*bound.problem, options, mistakes))
         throw py::value_error(message_of(mistakes));
@@ -279,6 +283,7 @@ Fit run_fit(Bound& bound, mlec::FitOptions options, const py::object& on_iterati
         }
     };
     Fit f;
+    f.bound = shared;
     {
         py::gil_scoped_release release;
         const std::lock_guard lock(bound.busy);
@@ -286,6 +291,78 @@ Fit run_fit(Bound& bound, mlec::FitOptions options, const py::object& on_iterati
     }
     if (pending) std::rethrow_exception(pending);
     return f;
+}
+
+// A CSV the library wrote (predict, simulate) as a dict of column name ->
+// column: a float64 NumPy array where every cell is a number or NA (NaN),
+// else a list of the cells' texts (group labels). The library quotes no
+// cell it writes.
+py::dict columns_of_csv(const std::string& csv) {
+    std::vector<std::vector<std::string>> cells;
+    std::vector<std::string> names;
+    std::size_t line_start = 0;
+    while (line_start < csv.size()) {
+        std::size_t line_end = csv.find('\n', line_start);
+        if (line_end == std::string::npos) line_end = csv.size();
+        std::vector<std::string> row;
+        std::size_t cell_start = line_start;
+        for (;;) {
+            const std::size_t comma = csv.find(',', cell_start);
+            const std::size_t cell_end = comma == std::string::npos || comma > line_end ? line_end : comma;
+            row.push_back(csv.substr(cell_start, cell_end - cell_start));
+            if (cell_end == line_end) break;
+            cell_start = cell_end + 1;
+        }
+        if (names.empty()) {
+            names = std::move(row);
+            cells.resize(names.size());
+        } else {
+            for (std::size_t c = 0; c < names.size() && c < row.size(); ++c) cells[c].push_back(std::move(row[c]));
+        }
+        line_start = line_end + 1;
+    }
+    py::dict out;
+    for (std::size_t c = 0; c < names.size(); ++c) {
+        std::vector<double> numbers;
+        for (const std::string& cell : cells[c]) {
+            if (cell == "NA") {
+                numbers.push_back(std::nan(""));
+                continue;
+            }
+            char* end = nullptr;
+            const double x = std::strtod(cell.c_str(), &end);
+            if (cell.empty() || end != cell.c_str() + cell.size()) break;
+            numbers.push_back(x);
+        }
+        if (numbers.size() == cells[c].size())
+            out[py::str(names[c])] = py::array_t<double>(static_cast<py::ssize_t>(numbers.size()), numbers.data());
+        else out[py::str(names[c])] = py::cast(cells[c]);
+    }
+    return out;
+}
+
+// New data for predict: a CSV path or a dict of columns, as fit's data.
+std::shared_ptr<Bound> new_data(const py::object& data) {
+    auto bound = std::make_shared<Bound>();
+    mlec::Diagnostics diagnostics;
+    if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
+        const std::string path = py::module_::import("os").attr("fspath")(data).cast<std::string>();
+        bound->data = mlec::Data::from_csv_file(path, diagnostics);
+    } else if (py::hasattr(data, "items")) {
+        load_columns(*bound, data, diagnostics);
+    } else {
+        throw py::type_error("newdata must be a CSV path or a dict of column name -> 1-D array, not " +
+                             std::string(py::str(py::type::of(data).attr("__name__"))));
+    }
+    if (!bound->data) throw_diagnostics(diagnostics, Stage::data);
+    return bound;
+}
+
+// A CSV from the library, or the exception its diagnostics call for (a
+// fit that cannot be predicted from or simulated is the model's matter).
+py::dict csv_or_throw(const std::optional<std::string>& csv, const mlec::Diagnostics& diagnostics) {
+    if (!csv) throw_diagnostics(diagnostics, Stage::model);
+    return columns_of_csv(*csv);
 }
 
 // The Python-facing Problem: the bound model for users with their own
@@ -459,6 +536,43 @@ PYBIND11_MODULE(mlec, m) {
             "json", [](const Fit& f) { return mlec::json_report(f.result); }, "The report as JSON (docs/json.md).")
         .def(
             "report", [](const Fit& f) { return mlec::text_report(f.result); }, "The report as a text table.")
+        .def(
+            "predict",
+            [](const Fit& f, const py::object& newdata, bool population) {
+                const auto rows = new_data(newdata);
+                mlec::Diagnostics diagnostics;
+                std::optional<std::string> csv;
+                {
+                    py::gil_scoped_release release;
+                    const std::lock_guard lock(f.bound->busy);
+                    csv = mlec::predict_csv(*f.bound->problem, f.result, *rows->data, diagnostics,
+                                            mlec::PredictOptions{population});
+                }
+                return csv_or_throw(csv, diagnostics);
+            },
+            py::arg("newdata"), py::kw_only(), py::arg("population") = false,
+            "Predictions on new rows (a CSV path or a dict of columns, without the outcomes), as mlec predict: "
+            "a dict of column -> array with the row number and, per outcome, its expected value (and linear "
+            "predictor) with delta-method standard errors. population=True sets every random effect to 0 "
+            "(lme4's re.form = NA); else predictions are conditional on the fitted levels' modes.")
+        .def(
+            "simulate",
+            [](const Fit& f, long long seed, bool fitted_effects) {
+                if (seed < 0) throw py::value_error("seed must not be negative");
+                mlec::Diagnostics diagnostics;
+                std::optional<std::string> csv;
+                {
+                    py::gil_scoped_release release;
+                    const std::lock_guard lock(f.bound->busy);
+                    csv = mlec::simulate_csv(*f.bound->problem, f.result, static_cast<std::uint64_t>(seed), diagnostics,
+                                             mlec::SimulateOptions{fitted_effects});
+                }
+                return csv_or_throw(csv, diagnostics);
+            },
+            py::kw_only(), py::arg("seed") = 1, py::arg("fitted_effects") = false,
+            "New outcomes drawn from the fit, as mlec simulate: a dict of the model's columns, the outcomes "
+            "replaced by draws at the estimate. fitted_effects=True draws given the fitted levels' modes "
+            "(lme4's use.u = TRUE).")
         .def("__repr__", [](const Fit& f) {
             return "<mlec.Fit " + std::string(mlec::to_string(f.result.status)) + ", " +
                    std::to_string(f.result.parameters.size()) + " parameters, log-likelihood " +
@@ -474,7 +588,7 @@ PYBIND11_MODULE(mlec, m) {
             const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
                                                          seed, on_iteration, fixed, start);
             const auto bound = bind(model, data, bind_options(na, threads, reml, agq));
-            return run_fit(*bound, options, on_iteration);
+            return run_fit(bound, options, on_iteration);
         },
         py::arg("model"), py::arg("data"), py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000,
         py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1,
@@ -486,6 +600,71 @@ PYBIND11_MODULE(mlec, m) {
         "parameter's own scale), start= gives start values; as bbmle's fixed= and start=. agq=K integrates "
         "random effects by adaptive Gauss-Hermite quadrature with K nodes per level (1: the Laplace "
         "approximation), as lme4's nAGQ. Returns an mlec.Fit.");
+
+    py::class_<mlec::ModelComparison>(m, "Comparison", "The result of mlec.compare.")
+        .def_readonly("n_obs", &mlec::ModelComparison::n_obs)
+        .def_property_readonly("rows",
+                               [](const mlec::ModelComparison& c) {
+                                   py::list rows;
+                                   for (const auto& r : c.rows) {
+                                       py::dict d;
+                                       d["model"] = r.model;
+                                       d["n_params"] = r.n_params;
+                                       d["log_likelihood"] = float_or_none(r.log_likelihood);
+                                       d["aic"] = float_or_none(r.aic);
+                                       d["aicc"] = float_or_none(r.aicc);
+                                       d["bic"] = float_or_none(r.bic);
+                                       d["delta_aic"] = float_or_none(r.delta_aic);
+                                       d["akaike_weight"] = float_or_none(r.akaike_weight);
+                                       d["converged"] = r.converged;
+                                       d["status"] = r.status;
+                                       rows.append(d);
+                                   }
+                                   return rows;
+                               })
+        .def_property_readonly("tests",
+                               [](const mlec::ModelComparison& c) {
+                                   py::list tests;
+                                   for (const auto& t : c.tests) {
+                                       py::dict d;
+                                       d["smaller"] = t.smaller;
+                                       d["larger"] = t.larger;
+                                       d["statistic"] = t.statistic;
+                                       d["df"] = t.df;
+                                       d["p_value"] = t.p_value;
+                                       d["p_value_boundary"] = optional_float(t.p_value_boundary);
+                                       d["nesting"] = t.nesting;
+                                       d["boundary"] = t.boundary;
+                                       tests.append(d);
+                                   }
+                                   return tests;
+                               })
+        .def_readonly("warnings", &mlec::ModelComparison::warnings)
+        .def(
+            "report", [](const mlec::ModelComparison& c) { return mlec::text_report(c); },
+            "The comparison as a text table, as mlec compare prints it.")
+        .def(
+            "json", [](const mlec::ModelComparison& c) { return mlec::json_report(c); },
+            "The comparison as JSON, as mlec compare --format json.");
+
+    m.def(
+        "compare",
+        [](const std::vector<const Fit*>& fits) {
+            std::vector<mlec::FitResult> results;
+            std::vector<std::vector<std::string>> outcomes;
+            for (const Fit* f : fits) {
+                if (!f) throw py::type_error("compare takes mlec.Fit objects");
+                results.push_back(f->result);
+                outcomes.push_back(f->bound->problem->outcomes());
+            }
+            mlec::Diagnostics diagnostics;
+            std::optional<mlec::ModelComparison> comparison = mlec::compare(results, outcomes, diagnostics);
+            if (!comparison) throw_diagnostics(diagnostics, Stage::model);
+            return *comparison;
+        },
+        py::arg("fits"),
+        "Several fits of models to the same data compared, as mlec compare: AIC, AICc, BIC, Akaike weights "
+        "and likelihood-ratio tests of nested models. Returns an mlec.Comparison.");
 
     py::class_<PyProblem>(m, "Problem", "A model bound to data: the negative log-likelihood and its derivatives.")
         .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads, bool reml,
@@ -537,7 +716,7 @@ PYBIND11_MODULE(mlec, m) {
             [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance, double confidence,
                const std::string& ci, int starts, long long seed, const py::object& on_iteration,
                const py::object& fixed, const py::object& start) {
-                return run_fit(*p.bound,
+                return run_fit(p.bound,
                                fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed,
                                            on_iteration, fixed, start),
                                on_iteration);

@@ -502,3 +502,129 @@ class CallbackTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PredictTest(unittest.TestCase):
+    """Fit.predict against the delta method computed here from the fit's
+    estimates and covariance, and against glmmTMB's conditional predictions
+    (models/mixed/conditional_predictions.expected.json)."""
+
+    def test_logistic_expected_values_and_standard_errors(self):
+        f = mlec.fit(MODELS / "logistic.mle", MODELS / "logistic.csv")
+        csv = np.genfromtxt(MODELS / "logistic.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+        rows = {name: csv[name][:20] for name in ("x1", "x2", "x3")}
+        p = f.predict(rows)
+        self.assertEqual(list(p), ["row", "y_expected", "y_expected_se", "y_linear_predictor",
+                                   "y_linear_predictor_se"])
+        np.testing.assert_array_equal(p["row"], np.arange(1, 21))
+        b = np.array([f.estimates[n] for n in ("b0", "b1", "b2", "b3")])
+        x = np.column_stack([np.ones(20), rows["x1"], rows["x2"], rows["x3"]])
+        eta = x @ b
+        se_eta = np.sqrt(np.einsum("ij,jk,ik->i", x, f.covariance, x))
+        expected = 1 / (1 + np.exp(-eta))
+        np.testing.assert_allclose(p["y_linear_predictor"], eta, rtol=1e-10)
+        np.testing.assert_allclose(p["y_linear_predictor_se"], se_eta, rtol=1e-8)
+        np.testing.assert_allclose(p["y_expected"], expected, rtol=1e-10)
+        np.testing.assert_allclose(p["y_expected_se"], expected * (1 - expected) * se_eta, rtol=1e-8)
+        # A CSV path gives the same as its columns.
+        whole = f.predict(MODELS / "logistic.csv")
+        np.testing.assert_array_equal(whole["y_expected"][:20], p["y_expected"])
+
+    def test_sleepstudy_population_and_conditional(self):
+        f = mlec.fit(MODELS / "mixed" / "sleepstudy.mle", MODELS / "mixed" / "sleepstudy.csv")
+        reference = json.loads((MODELS / "mixed" / "conditional_predictions.expected.json").read_text())["sleepstudy"]
+        csv = np.genfromtxt(MODELS / "mixed" / "sleepstudy.csv", delimiter=",", names=True)
+        picked = np.array(reference["rows"]) - 1
+        rows = {"Days": csv["Days"][picked], "Subject": csv["Subject"][picked]}
+        conditional = f.predict(rows)
+        for i, expected in enumerate(reference["predictions"]):
+            assert_close(self, conditional["Reaction_expected"][i], expected["expected"], rel=2e-6)
+            assert_close(self, conditional["Reaction_expected_se"][i], expected["std_error"], rel=2e-6)
+        # Population level: b0 + b1 Days, with the delta method's SE from
+        # the fixed effects' covariance.
+        population = f.predict(rows, population=True)
+        names = list(f.estimates)
+        i0, i1 = names.index("b0"), names.index("b1")
+        cov = f.covariance[np.ix_([i0, i1], [i0, i1])]
+        x = np.column_stack([np.ones(len(picked)), rows["Days"]])
+        np.testing.assert_allclose(population["Reaction_expected"], x @ [f.estimates["b0"], f.estimates["b1"]],
+                                   rtol=1e-10)
+        np.testing.assert_allclose(population["Reaction_expected_se"],
+                                   np.sqrt(np.einsum("ij,jk,ik->i", x, cov, x)), rtol=1e-8)
+
+    def test_a_level_the_fit_did_not_see_is_a_data_error(self):
+        f = mlec.fit(MODELS / "mixed" / "sleepstudy.mle", MODELS / "mixed" / "sleepstudy.csv")
+        with self.assertRaisesRegex(mlec.DataError, "row 1, column 'Subject': level '999' was not in the data "
+                                                    "the model was fitted to"):
+            f.predict({"Days": [1.0], "Subject": [999.0]})
+
+
+class SimulateTest(unittest.TestCase):
+    """Fit.simulate: reproducible by seed, the covariates kept, outcomes in
+    their support, and on average the fitted probabilities."""
+
+    def test_logistic(self):
+        f = mlec.fit(MODELS / "logistic.mle", MODELS / "logistic.csv")
+        csv = np.genfromtxt(MODELS / "logistic.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")
+        first = f.simulate(seed=7)
+        self.assertEqual(list(first), ["x1", "x2", "x3", "y"])
+        np.testing.assert_array_equal(f.simulate(seed=7)["y"], first["y"])
+        self.assertFalse(np.array_equal(f.simulate(seed=8)["y"], first["y"]))
+        for name in ("x1", "x2", "x3"):
+            np.testing.assert_allclose(first[name], csv[name], rtol=1e-15)
+        self.assertTrue(set(np.unique(first["y"])) <= {0.0, 1.0})
+        # The mean of 40 draws of all rows against the fitted probabilities'
+        # mean, within 4 of its standard errors.
+        p = f.predict(MODELS / "logistic.csv")["y_expected"]
+        draws = np.mean([f.simulate(seed=s)["y"].mean() for s in range(1, 41)])
+        se = math.sqrt(np.sum(p * (1 - p)) / 40) / len(p)
+        self.assertLess(abs(draws - p.mean()), 4 * se)
+
+    def test_group_labels_come_back_as_text(self):
+        rng = np.random.default_rng(2)
+        labels = [["north", "south", "east"][i % 3] for i in range(60)]
+        y = rng.normal(size=60) + np.array([{"north": 1.0, "south": -1.0, "east": 0.0}[g] for g in labels])
+        with tempfile.TemporaryDirectory() as folder:
+            path = pathlib.Path(folder) / "groups.csv"
+            path.write_text("y,g\n" + "".join(f"{v!r},{g}\n" for v, g in zip(y, labels)))
+            f = mlec.fit("param mu, s > 0, sigma > 0\nrandom u[g] ~ normal(0, s)\ny ~ normal(mu + u[g], sigma)",
+                         path)
+            s = f.simulate(seed=3)
+        self.assertEqual(s["g"], labels)
+        self.assertEqual(s["y"].shape, (60,))
+        self.assertFalse(np.array_equal(s["y"], y))
+
+
+class CompareTest(unittest.TestCase):
+    """mlec.compare: AIC, Akaike weights and the likelihood-ratio test from
+    each fit's own log-likelihood and parameter count, computed here."""
+
+    def setUp(self):
+        rng = np.random.default_rng(5)
+        x = rng.normal(size=300)
+        self.data = {"x": x, "y": rng.poisson(np.exp(0.2 + 0.3 * x)).astype(float)}
+
+    def test_nested_poisson_models(self):
+        small = mlec.fit("y ~ poisson(exp(a))", self.data)
+        large = mlec.fit("y ~ poisson(exp(a + b*x))", self.data)
+        c = mlec.compare([small, large])
+        self.assertEqual(c.n_obs, 300)
+        aic = [2 * k - 2 * f.log_likelihood for k, f in ((1, small), (2, large))]
+        for row, expected in zip(c.rows, aic):
+            assert_close(self, row["aic"], expected, rel=1e-12)
+        weights = np.exp(-(np.array(aic) - min(aic)) / 2)
+        weights /= weights.sum()
+        for row, expected in zip(c.rows, weights):
+            assert_close(self, row["akaike_weight"], expected, rel=1e-9)
+        self.assertEqual(len(c.tests), 1)
+        statistic = 2 * (large.log_likelihood - small.log_likelihood)
+        assert_close(self, c.tests[0]["statistic"], statistic, rel=1e-12)
+        self.assertEqual(c.tests[0]["df"], 1)
+        assert_close(self, c.tests[0]["p_value"], math.erfc(math.sqrt(statistic / 2)), rel=1e-9)
+        self.assertIn("Comparison of 2 models on 300 observations", c.report())
+        self.assertEqual(json.loads(c.json())["n_obs"], 300)
+
+    def test_different_outcomes_are_a_model_error(self):
+        data = dict(self.data, z=self.data["y"] + 1)
+        with self.assertRaisesRegex(mlec.ModelError, "likelihoods of different outcomes cannot be compared"):
+            mlec.compare([mlec.fit("y ~ poisson(exp(a))", data), mlec.fit("z ~ poisson(exp(a))", data)])
