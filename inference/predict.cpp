@@ -19,7 +19,7 @@ namespace {
 
 // The header the model is checked against: the new data's own columns,
 // then the fitted model's columns they lack (the outcomes), which are
-// filled with NaN and never read by a prediction.
+// filled with NaN; a prediction that reads one is refused (predict_csv).
 struct NewHeader {
     std::vector<std::string> names;
     int real_columns = 0;                                           // the new data's own: names[0, real_columns)
@@ -329,6 +329,12 @@ std::optional<std::string> predict_csv(const Problem& problem, const FitResult& 
     const std::vector<Output> outputs = outputs_of(model);
     if (outputs.empty())
         return refuse(Category::model, "the model has no sampling statement with an expected value to predict");
+    // A prediction that reads a column the new data lack would be NaN on
+    // every row: the data's mistake, said by name.
+    for (const Output& o : outputs)
+        if (const interp::ColumnInfo* column = column_not_given(model, o.node, header.real_columns))
+            return refuse(Category::data, "cannot predict " + o.name + ": it reads column '" + column->name +
+                                              "', which the new data do not have");
     // (the new data's levels are numbered as the fitted data's, so the
     // graphs' effects and z line up)
     if (profiled) evaluator.set_effects(profiled_at_modes(p, fit.effect_modes, !conditional));

@@ -552,6 +552,12 @@ class PredictTest(unittest.TestCase):
         np.testing.assert_allclose(population["Reaction_expected_se"],
                                    np.sqrt(np.einsum("ij,jk,ik->i", x, cov, x)), rtol=1e-8)
 
+    def test_a_column_the_predictions_read_must_be_given(self):
+        f = mlec.fit(MODELS / "logistic.mle", MODELS / "logistic.csv")
+        with self.assertRaisesRegex(mlec.DataError, "<data>: error: cannot predict y_expected: it reads column "
+                                                    "'x3', which the new data do not have"):
+            f.predict({"x1": [0.0], "x2": [1.0]})
+
     def test_a_level_the_fit_did_not_see_is_a_data_error(self):
         f = mlec.fit(MODELS / "mixed" / "sleepstudy.mle", MODELS / "mixed" / "sleepstudy.csv")
         with self.assertRaisesRegex(mlec.DataError, "row 1, column 'Subject': level '999' was not in the data "

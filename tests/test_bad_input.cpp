@@ -266,6 +266,8 @@ TEST_CASE("compare, simulate and predict: each refusal has its own exit code and
     write("mean_x.mle", "x ~ normal(mu, sigma)\n");
     write("log_y.mle", "log(y) ~ normal(mu, sigma)\n");
     write("lognormal_y.mle", "y ~ lognormal(mu, sigma)\n");
+    write("two.csv", "x,z,y\n1,0.3,1.1\n2,-0.2,2.3\n3,0.8,0.7\n4,0.1,1.9\n5,-0.5,4.2\n6,0.4,3.1\n");
+    write("two.mle", "y ~ normal(a + b*x + c*z, sigma)\n");
     const std::string different =
         ": likelihoods of different outcomes cannot be compared (and a density of a transformed outcome, as in "
         "log(y) ~ normal(...), lacks the log-Jacobian that would make it a density of y, as y ~ lognormal(...) is)";
@@ -292,6 +294,11 @@ TEST_CASE("compare, simulate and predict: each refusal has its own exit code and
         {{"predict", "sep.mle", "sep.csv", "new.csv"},
          no_maximum,
          "new.csv: error: the fit did not converge or has no covariance: there is nothing to predict from"},
+        // A column the prediction reads and the new data lack: not NaN
+        // predictions, a named error.
+        {{"predict", "two.mle", "two.csv", "new.csv"},
+         data_error,
+         "new.csv: error: cannot predict y_expected: it reads column 'z', which the new data do not have"},
         {{"compare", "mean_y.mle", "mean_x.mle", "pos.csv"},
          model_error,
          "mean_x.mle: error: models 'x', but mean_y.mle models 'y'" + different},
