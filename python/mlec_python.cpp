@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -341,6 +342,42 @@ py::dict columns_of_csv(const std::string& csv) {
     return out;
 }
 
+// pandas where it can be imported: the statsmodels-like attributes then
+// return its objects, else dicts and NumPy arrays.
+std::optional<py::module_> pandas() {
+    try {
+        return py::module_::import("pandas");
+    } catch (py::error_already_set& e) {
+        if (!e.matches(PyExc_ImportError)) throw;
+        return std::nullopt;
+    }
+}
+
+std::vector<std::string> names_of(const mlec::FitResult& r) {
+    std::vector<std::string> names;
+    for (const auto& p : r.parameters) names.push_back(p.name);
+    return names;
+}
+
+// A value per parameter (NaN where there is none) as a pandas Series
+// indexed by name, or a dict.
+py::object per_parameter(const mlec::FitResult& r,
+                         const std::function<std::optional<double>(const mlec::ParameterEstimate&)>& value) {
+    std::vector<double> values;
+    for (const auto& p : r.parameters) values.push_back(value(p).value_or(std::nan("")));
+    if (auto pd = pandas())
+        return pd->attr("Series")(values, py::arg("index") = names_of(r), py::arg("dtype") = "float64");
+    py::dict d;
+    for (std::size_t i = 0; i < values.size(); ++i) d[py::str(r.parameters[i].name)] = values[i];
+    return d;
+}
+
+// The report as an object that prints as the CLI's table (a bare
+// fit.summary() in a notebook or the REPL shows the table, not a string).
+struct Summary {
+    std::string text;
+};
+
 // New data for predict: a CSV path or a dict of columns, as fit's data.
 std::shared_ptr<Bound> new_data(const py::object& data) {
     auto bound = std::make_shared<Bound>();
@@ -387,6 +424,11 @@ PYBIND11_MODULE(mlec, m) {
     const py::object value_error = py::reinterpret_borrow<py::object>(PyExc_ValueError);
     py::register_exception<ModelError>(m, "ModelError", value_error);
     py::register_exception<DataError>(m, "DataError", value_error);
+
+    py::class_<Summary>(m, "Summary", "A fit's text report (Fit.summary()); prints as the CLI's table.")
+        .def("__str__", [](const Summary& s) { return s.text; })
+        .def("__repr__", [](const Summary& s) { return s.text; })
+        .def("as_text", [](const Summary& s) { return s.text; });
 
     py::class_<Fit>(m, "Fit", "The result of mlec.fit.")
         .def_property_readonly("names",
@@ -491,6 +533,60 @@ PYBIND11_MODULE(mlec, m) {
                                            py::make_tuple(optional_float(p.ci_lower), optional_float(p.ci_upper));
                                    return d;
                                })
+        // statsmodels' names (pandas objects where pandas is installed)
+        .def_property_readonly("params",
+                               [](const Fit& f) {
+                                   return per_parameter(f.result, [](const mlec::ParameterEstimate& p) {
+                                       return p.diverging ? std::nullopt : std::optional<double>(p.estimate);
+                                   });
+                               })
+        .def_property_readonly(
+            "bse", [](const Fit& f) { return per_parameter(f.result, [](const auto& p) { return p.std_error; }); })
+        .def_property_readonly(
+            "pvalues", [](const Fit& f) { return per_parameter(f.result, [](const auto& p) { return p.p_value; }); })
+        .def_property_readonly("tvalues",
+                               [](const Fit& f) { return per_parameter(f.result, [](const auto& p) { return p.z; }); })
+        .def_property_readonly("llf", [](const Fit& f) { return f.result.log_likelihood; })
+        .def_property_readonly("nobs", [](const Fit& f) { return f.result.n_obs; })
+        .def(
+            "conf_int",
+            [](const Fit& f, const py::object& alpha) -> py::object {
+                const double level = f.result.confidence;
+                if (!alpha.is_none() && std::abs(1 - alpha.cast<double>() - level) > 1e-12)
+                    throw py::value_error("the intervals were computed at confidence " +
+                                          std::string(py::str(py::float_(level))) + " (alpha " +
+                                          std::string(py::str(py::float_(1 - level))) +
+                                          "); fit again with confidence=1-alpha for other intervals");
+                const std::size_t k = f.result.parameters.size();
+                py::array_t<double> out({static_cast<py::ssize_t>(k), py::ssize_t{2}});
+                auto view = out.mutable_unchecked<2>();
+                for (std::size_t i = 0; i < k; ++i) {
+                    const auto& p = f.result.parameters[i];
+                    view(static_cast<py::ssize_t>(i), 0) = p.ci_lower.value_or(std::nan(""));
+                    view(static_cast<py::ssize_t>(i), 1) = p.ci_upper.value_or(std::nan(""));
+                }
+                if (auto pd = pandas()) return pd->attr("DataFrame")(out, py::arg("index") = names_of(f.result));
+                return out;
+            },
+            py::arg("alpha") = py::none(),
+            "The intervals of the fit (ci= at confidence=), one row per parameter: [lower, upper]; a pandas "
+            "DataFrame with columns 0 and 1 as statsmodels' when pandas is installed, else a (k, 2) array. "
+            "alpha, if given, must be 1 - confidence.")
+        .def(
+            "cov_params",
+            [](const Fit& f) -> py::object {
+                if (f.result.covariance.size() == 0) return py::none();
+                py::object matrix = py::cast(f.result.covariance);
+                if (auto pd = pandas())
+                    return pd->attr("DataFrame")(matrix, py::arg("index") = names_of(f.result),
+                                                 py::arg("columns") = names_of(f.result));
+                return matrix;
+            },
+            "The covariance of the estimates (user scale; None when unavailable): a pandas DataFrame labelled "
+            "by parameter when pandas is installed, else an array.")
+        .def(
+            "summary", [](const Fit& f) { return Summary{mlec::text_report(f.result)}; },
+            "The CLI's text report, as an object that prints as the table.")
         .def_property_readonly("covariance",
                                [](const Fit& f) -> py::object {
                                    if (f.result.covariance.size() == 0) return py::none();

@@ -9,10 +9,13 @@ Run from this folder with the built module on PYTHONPATH:
 MLEC_SOURCE_DIR names the repository root (default: this file's parent folder).
 """
 
+import importlib.util
 import json
 import math
 import os
 import pathlib
+import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -634,3 +637,67 @@ class CompareTest(unittest.TestCase):
         data = dict(self.data, z=self.data["y"] + 1)
         with self.assertRaisesRegex(mlec.ModelError, "likelihoods of different outcomes cannot be compared"):
             mlec.compare([mlec.fit("y ~ poisson(exp(a))", data), mlec.fit("z ~ poisson(exp(a))", data)])
+
+
+class StatsmodelsNamesTest(unittest.TestCase):
+    """statsmodels' attribute names on models/logistic.mle against R's glm
+    (models/logistic.expected.json) and Wald intervals computed here; pandas
+    objects where pandas is installed, dicts and arrays where it is not."""
+
+    def setUp(self):
+        self.expected = json.loads((MODELS / "logistic.expected.json").read_text())
+        self.fit = mlec.fit(MODELS / "logistic.mle", MODELS / "logistic.csv")
+
+    def test_values(self):
+        names = [p["name"] for p in self.expected["parameters"]]
+        params, bse = self.fit.params, self.fit.bse
+        for p in self.expected["parameters"]:
+            assert_close(self, params[p["name"]], p["estimate"], rel=1e-6)
+            assert_close(self, bse[p["name"]], p["std_error"], rel=1e-4)
+            assert_close(self, self.fit.tvalues[p["name"]], params[p["name"]] / bse[p["name"]], rel=1e-12)
+            assert_close(self, self.fit.pvalues[p["name"]],
+                         math.erfc(abs(params[p["name"]] / bse[p["name"]]) / math.sqrt(2)), rel=1e-9)
+        assert_close(self, self.fit.llf, self.expected["log_likelihood"])
+        self.assertEqual(self.fit.nobs, self.expected["n_obs"])
+        intervals = np.asarray(self.fit.conf_int())
+        self.assertEqual(intervals.shape, (4, 2))
+        for i, name in enumerate(names):
+            assert_close(self, intervals[i, 0], params[name] - Z_975 * bse[name], rel=1e-9)
+            assert_close(self, intervals[i, 1], params[name] + Z_975 * bse[name], rel=1e-9)
+        covariance = np.asarray(self.fit.cov_params())
+        np.testing.assert_allclose(np.sqrt(np.diag(covariance)), [bse[n] for n in names], rtol=1e-12)
+        np.testing.assert_allclose(self.fit.conf_int(alpha=0.05), self.fit.conf_int())
+        with self.assertRaisesRegex(ValueError, "the intervals were computed at confidence 0.95"):
+            self.fit.conf_int(alpha=0.1)
+        self.assertEqual(str(self.fit.summary()), self.fit.report())
+        self.assertEqual(repr(self.fit.summary()), self.fit.report())
+
+    @unittest.skipUnless(importlib.util.find_spec("pandas"), "pandas is not installed")
+    def test_pandas_objects(self):
+        import pandas as pd
+        names = [p["name"] for p in self.expected["parameters"]]
+        self.assertIsInstance(self.fit.params, pd.Series)
+        self.assertEqual(list(self.fit.params.index), names)
+        self.assertIsInstance(self.fit.bse, pd.Series)
+        intervals = self.fit.conf_int()
+        self.assertIsInstance(intervals, pd.DataFrame)
+        self.assertEqual(list(intervals.columns), [0, 1])
+        self.assertEqual(list(intervals.index), names)
+        covariance = self.fit.cov_params()
+        self.assertIsInstance(covariance, pd.DataFrame)
+        self.assertEqual(list(covariance.columns), names)
+
+    def test_without_pandas(self):
+        # pandas made unimportable in a fresh interpreter.
+        script = (
+            "import sys; sys.modules['pandas'] = None\n"
+            "import numpy as np, mlec\n"
+            f"f = mlec.fit({str(MODELS / 'logistic.mle')!r}, {str(MODELS / 'logistic.csv')!r})\n"
+            "assert isinstance(f.params, dict) and list(f.params) == f.names, f.params\n"
+            "assert isinstance(f.bse, dict)\n"
+            "assert isinstance(f.conf_int(), np.ndarray) and f.conf_int().shape == (4, 2)\n"
+            "assert isinstance(f.cov_params(), np.ndarray)\n"
+            "print('ok')\n")
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "ok\n")
