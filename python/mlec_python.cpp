@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <functional>
@@ -372,6 +373,51 @@ py::object per_parameter(const mlec::FitResult& r,
     return d;
 }
 
+// Text for HTML: the five characters that could end an element or an
+// attribute, escaped.
+std::string html_escaped(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+// A cell: the number to 7 significant digits, or empty where there is
+// none.
+std::string html_number(const std::optional<double>& value) {
+    if (!value || std::isnan(*value)) return "";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.7g", *value);
+    return text;
+}
+
+// A notebook's view of a fit: the parameters' table (the text report's
+// columns) and the fit's summary line.
+std::string fit_html(const mlec::FitResult& r) {
+    std::string out = "<div class=\"mlec-fit\"><p><b>" + html_escaped(r.model_name) + "</b> fitted to <b>" +
+                      html_escaped(r.data_name) + "</b>: " + html_escaped(std::string(mlec::to_string(r.status))) +
+                      ", log-likelihood " + html_number(r.log_likelihood) + ", " + std::to_string(r.n_obs) +
+                      " observations</p><table><thead><tr><th>parameter</th><th>estimate</th><th>std. error</th>"
+                      "<th>z</th><th>p-value</th><th>lower</th><th>upper</th></tr></thead><tbody>";
+    for (const auto& p : r.parameters) {
+        out += "<tr><th>" + html_escaped(p.name) + "</th>";
+        for (const std::optional<double>& v : {p.diverging ? std::nullopt : std::optional<double>(p.estimate),
+                                               p.std_error, p.z, p.p_value, p.ci_lower, p.ci_upper})
+            out += "<td>" + html_number(v) + "</td>";
+        out += "</tr>";
+    }
+    out += "</tbody></table><p>" + html_escaped(r.message) + "</p></div>";
+    return out;
+}
+
 // The report as an object that prints as the CLI's table (a bare
 // fit.summary() in a notebook or the REPL shows the table, not a string).
 struct Summary {
@@ -584,6 +630,8 @@ PYBIND11_MODULE(mlec, m) {
             },
             "The covariance of the estimates (user scale; None when unavailable): a pandas DataFrame labelled "
             "by parameter when pandas is installed, else an array.")
+        .def(
+            "_repr_html_", [](const Fit& f) { return fit_html(f.result); }, "The fit as an HTML table, for notebooks.")
         .def(
             "summary", [](const Fit& f) { return Summary{mlec::text_report(f.result)}; },
             "The CLI's text report, as an object that prints as the table.")
@@ -807,6 +855,25 @@ PYBIND11_MODULE(mlec, m) {
                  }
                  return py::make_tuple(value, gradient, hessian);
              })
+        .def(
+            "check_gradient",
+            [](const PyProblem& p, const Eigen::VectorXd& theta) {
+                const Eigen::VectorXd t = p.checked(theta);
+                mlec::GradientCheck check;
+                {
+                    py::gil_scoped_release release;
+                    const std::lock_guard lock(p.bound->busy);
+                    check = mlec::check_gradient(p.problem(), t, "given point");
+                }
+                py::dict d;
+                d["max_abs_error"] = check.max_abs_error;
+                d["max_rel_error"] = check.max_rel_error;
+                d["parameter"] = check.parameter;
+                return d;
+            },
+            py::arg("theta"),
+            "The exact gradient at theta (the optimizer's scale) against Richardson-extrapolated central "
+            "differences, as --check-gradient: {max_abs_error, max_rel_error, parameter}.")
         .def(
             "fit",
             [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance, double confidence,

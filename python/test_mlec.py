@@ -701,3 +701,33 @@ class StatsmodelsNamesTest(unittest.TestCase):
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout, "ok\n")
+
+
+class NotebookTest(unittest.TestCase):
+    """Fit._repr_html_: a table of the parameters, each estimate, standard
+    error and interval to 7 significant digits, names escaped."""
+
+    def test_html_table(self):
+        f = mlec.fit("y ~ poisson(exp(a + b*x))", {"x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 2.0, 4.0, 9.0]})
+        html = f._repr_html_()
+        self.assertTrue(html.startswith('<div class="mlec-fit"><p><b>&lt;model&gt;</b> fitted to <b>&lt;data&gt;</b>'))
+        for name in ("a", "b"):
+            self.assertIn(f"<tr><th>{name}</th><td>{f.estimates[name]:.7g}</td><td>{f.std_errors[name]:.7g}</td>",
+                          html)
+            lower, upper = f.ci[name]
+            self.assertIn(f"<td>{lower:.7g}</td><td>{upper:.7g}</td></tr>", html)
+        self.assertEqual(html.count("<tr>"), 3)  # the header and two parameters
+
+
+class CheckGradientTest(unittest.TestCase):
+    """Problem.check_gradient: the exact gradient agrees with differences at
+    a point of a correct model."""
+
+    def test_logistic(self):
+        problem = mlec.Problem(MODELS / "logistic.mle", MODELS / "logistic.csv")
+        check = problem.check_gradient(np.array([0.3, -0.7, 0.2, 1.1]))
+        self.assertLess(check["max_rel_error"], 1e-7)
+        self.assertLess(check["max_abs_error"], 1e-6)
+        self.assertIn(check["parameter"], problem.names)
+        with self.assertRaisesRegex(ValueError, "theta has 2 values; the problem has 4 parameters"):
+            problem.check_gradient([0.0, 0.0])
