@@ -58,8 +58,11 @@ private:
 class MemoryTable final : public Table {
 public:
     MemoryTable(std::string name, std::vector<std::string> names, std::vector<std::span<const double>> columns,
-                std::size_t rows)
-        : name_(std::move(name)), names_(std::move(names)), columns_(std::move(columns)), rows_(rows) {}
+                std::size_t rows, std::vector<std::vector<std::string>> labels)
+        : name_(std::move(name)), names_(std::move(names)), columns_(std::move(columns)), rows_(rows),
+          labels_(std::move(labels)) {
+        labels_.resize(names_.size());
+    }
 
     const std::string& name() const override { return name_; }
     const std::vector<std::string>& header() const override { return names_; }
@@ -77,6 +80,11 @@ public:
                 return std::nullopt;
             }
             const std::span<const double> column = columns_[static_cast<std::size_t>(c)];
+            if (const auto row = first_label(c)) {
+                diagnostics.push_back(
+                    field_error(*row, c, cell(*row, c) + "expected a number, found '" + label(c, column[*row]) + "'"));
+                return std::nullopt;
+            }
             if (auto bad = first_bad(column, missing_as_nan)) {
                 const double v = column[*bad];
                 diagnostics.push_back(field_error(
@@ -98,6 +106,18 @@ public:
                                                              bool missing_as_nan) const override {
         const std::span<const double> x = columns_[static_cast<std::size_t>(column)];
         data::CsvFile::Categories out;
+        if (!labels_[static_cast<std::size_t>(column)].empty()) {
+            // (codes into the labels, checked by Data::from_columns)
+            if (!missing_as_nan)
+                for (std::size_t r = 0; r < x.size(); ++r)
+                    if (std::isnan(x[r])) {
+                        diagnostics.push_back(field_error(r, column, cell(r, column) + "missing value"));
+                        return std::nullopt;
+                    }
+            out.levels = labels_[static_cast<std::size_t>(column)];
+            out.codes.assign(x.begin(), x.end());
+            return out;
+        }
         out.numeric = true;
         for (std::size_t r = 0; r < x.size(); ++r) {
             const double v = x[r];
@@ -134,6 +154,13 @@ public:
                                                                     bool missing_as_nan) const override {
         const std::span<const double> x = columns_[static_cast<std::size_t>(column)];
         data::CsvFile::CategoryTexts out;
+        if (!labels_[static_cast<std::size_t>(column)].empty()) {
+            auto categories = load_categories(column, diagnostics, missing_as_nan);
+            if (!categories) return std::nullopt;
+            out.texts = std::move(categories->levels);
+            out.codes = std::move(categories->codes);
+            return out;
+        }
         out.codes.reserve(x.size());
         std::unordered_map<double, double> index;
         for (std::size_t r = 0; r < x.size(); ++r) {
@@ -170,6 +197,28 @@ private:
         return Diagnostic::error(category, name_, std::move(message));
     }
 
+    // The row of a labelled column (codes into labels_, not numbers) that a
+    // CSV column of its texts would fail at when read as numbers: the first
+    // whose label is not a number, else the first; none for a column of
+    // numbers.
+    std::optional<std::size_t> first_label(int column) const {
+        if (labels_[static_cast<std::size_t>(column)].empty()) return std::nullopt;
+        const std::span<const double> x = columns_[static_cast<std::size_t>(column)];
+        std::optional<std::size_t> first;
+        for (std::size_t r = 0; r < x.size(); ++r) {
+            if (std::isnan(x[r])) continue;
+            if (!first) first = r;
+            const std::string text = label(column, x[r]);
+            double value = 0;
+            const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) return r;
+        }
+        return first;
+    }
+    std::string label(int column, double code) const {
+        return labels_[static_cast<std::size_t>(column)][static_cast<std::size_t>(code) - 1];
+    }
+
     std::string cell(std::size_t row, int column) const {
         return "row " + std::to_string(row + 1) + ", column '" + names_[static_cast<std::size_t>(column)] + "': ";
     }
@@ -199,6 +248,9 @@ private:
     std::vector<std::string> names_;
     std::vector<std::span<const double>> columns_;
     std::size_t rows_;
+    // Per column: its group levels' names when its values are codes 1..K
+    // into them (Data::from_columns with labels), else empty.
+    std::vector<std::vector<std::string>> labels_;
 };
 
 // Shards, each read whole, one after another. The parts' row counts are
@@ -401,8 +453,10 @@ std::unique_ptr<Table> csv_table(std::unique_ptr<data::CsvFile> csv, std::size_t
 }
 
 std::unique_ptr<Table> memory_table(std::string name, std::vector<std::string> names,
-                                    std::vector<std::span<const double>> columns, std::size_t rows) {
-    return std::make_unique<MemoryTable>(std::move(name), std::move(names), std::move(columns), rows);
+                                    std::vector<std::span<const double>> columns, std::size_t rows,
+                                    std::vector<std::vector<std::string>> labels) {
+    return std::make_unique<MemoryTable>(std::move(name), std::move(names), std::move(columns), rows,
+                                         std::move(labels));
 }
 
 }  // namespace mlec::data

@@ -95,8 +95,11 @@ std::optional<Diagnostic> header_mismatch(const std::string& path, const std::ve
 
 // `columns[k]` holds the rows of column `names[k]`; the caller has checked
 // that names are distinct and non-empty and that every column has `rows`
-// values (Data::from_columns).
+// values (Data::from_columns). A column with `labels[k]` not empty holds
+// codes 1..K into them (NaN missing), checked by the caller: group levels
+// named by the labels, in their order.
 std::unique_ptr<Table> memory_table(std::string name, std::vector<std::string> names,
-                                    std::vector<std::span<const double>> columns, std::size_t rows);
+                                    std::vector<std::span<const double>> columns, std::size_t rows,
+                                    std::vector<std::vector<std::string>> labels = {});
 
 }  // namespace mlec::data

@@ -1,6 +1,7 @@
 // Data: a CSV file (or several, one after another) whose columns are parsed
 // when a model asks for them, or columns already in memory, used where they
 // lie.
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -57,6 +58,12 @@ std::optional<Data> Data::from_csv_text(std::string text, std::string name, Diag
 
 std::optional<Data> Data::from_columns(std::vector<std::string> names, std::vector<std::span<const double>> columns,
                                        std::string name, Diagnostics& diagnostics) {
+    return from_columns(std::move(names), std::move(columns), {}, std::move(name), diagnostics);
+}
+
+std::optional<Data> Data::from_columns(std::vector<std::string> names, std::vector<std::span<const double>> columns,
+                                       std::vector<std::vector<std::string>> labels, std::string name,
+                                       Diagnostics& diagnostics) {
     auto error = [&](std::string message) {
         diagnostics.push_back(Diagnostic::error(Category::data, name, std::move(message)));
         return std::nullopt;
@@ -73,9 +80,25 @@ std::optional<Data> Data::from_columns(std::vector<std::string> names, std::vect
                          names[0] + "' has " + std::to_string(columns[0].size()));
     }
     if (columns[0].empty()) return error("no data rows");
+    if (!labels.empty() && labels.size() != names.size())
+        return error(std::to_string(labels.size()) + " label lists for " + std::to_string(names.size()) + " columns");
+    for (std::size_t k = 0; k < labels.size(); ++k) {
+        if (labels[k].empty()) continue;
+        const auto count = static_cast<double>(labels[k].size());
+        for (std::size_t r = 0; r < columns[k].size(); ++r) {
+            const double code = columns[k][r];
+            if (!std::isnan(code) && !(code >= 1 && code <= count && code == std::floor(code))) {
+                char text[32];
+                const auto written = std::to_chars(text, text + sizeof text, code);
+                return error("row " + std::to_string(r + 1) + ", column '" + names[k] + "': code " +
+                             std::string(text, written.ptr) + " is not one of its " + std::to_string(labels[k].size()) +
+                             " labels' numbers 1.." + std::to_string(labels[k].size()));
+            }
+        }
+    }
     const std::size_t rows = columns[0].size();
     auto impl = std::make_unique<Impl>();
-    impl->table = data::memory_table(std::move(name), std::move(names), std::move(columns), rows);
+    impl->table = data::memory_table(std::move(name), std::move(names), std::move(columns), rows, std::move(labels));
     return Data(std::move(impl));
 }
 

@@ -18,6 +18,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -99,26 +100,86 @@ struct Bound {
     std::mutex busy;
 };
 
-// A dict (or any mapping with .items()) of column name -> 1-D array-like.
+// A column of labels, as group levels: a pandas Categorical (or a Series
+// of one), its categories in their order; or text (str elements, None or
+// NaN missing) that is not all numbers, its distinct texts in order of
+// first appearance, as a CSV column of them. Its codes 1..K (NaN missing)
+// go to `codes`; nullopt for any other column. Asked only of a column that
+// NumPy cannot convert to float64 (but a Categorical, asked first).
+std::optional<std::vector<std::string>> labels_of(const py::object& column, std::vector<double>& codes) {
+    const py::object dtype = py::getattr(column, "dtype", py::none());
+    if (!dtype.is_none() && std::string(py::str(dtype)) == "category") {
+        const py::object categorical = py::hasattr(column, "cat") ? column.attr("cat") : column;
+        std::vector<std::string> labels;
+        for (const py::handle c : categorical.attr("categories")) labels.emplace_back(py::str(c));
+        for (const py::handle c : categorical.attr("codes")) {
+            const long code = c.cast<long>();
+            codes.push_back(code < 0 ? std::nan("") : static_cast<double>(code + 1));
+        }
+        return labels;
+    }
+    const py::array array = py::module_::import("numpy").attr("asarray")(column);
+    const char kind = array.dtype().kind();
+    if (kind != 'U' && kind != 'O') return std::nullopt;
+    if (array.ndim() != 1) return std::nullopt;  // (the float64 path says what is wrong)
+    const py::list cells = array.attr("tolist")();
+    std::vector<std::string> labels;
+    std::unordered_map<std::string, double> index;
+    for (const py::handle cell : cells) {
+        const bool missing = cell.is_none() || (py::isinstance<py::float_>(cell) && std::isnan(cell.cast<double>()));
+        if (missing) {
+            codes.push_back(std::nan(""));
+            continue;
+        }
+        if (!py::isinstance<py::str>(cell)) {
+            codes.clear();
+            return std::nullopt;  // (numbers as objects: the float64 path)
+        }
+        const auto [it, inserted] = index.try_emplace(cell.cast<std::string>(), static_cast<double>(labels.size() + 1));
+        if (inserted) labels.push_back(it->first);
+        codes.push_back(it->second);
+    }
+    return labels;
+}
+
+// A dict, a pandas DataFrame or any mapping with .items() of column name ->
+// 1-D array-like: numbers, or labels (labels_of) as group levels.
 void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& diagnostics) {
     const py::module_ numpy = py::module_::import("numpy");
     std::vector<std::string> names;
     std::vector<std::span<const double>> spans;
+    std::vector<std::vector<std::string>> labels;
     for (const py::handle item : mapping.attr("items")()) {
         const py::tuple pair = py::reinterpret_borrow<py::object>(item).cast<py::tuple>();
         if (!py::isinstance<py::str>(pair[0]))
             throw py::type_error("data column names must be strings, not " +
                                  std::string(py::str(py::type::of(pair[0]).attr("__name__"))));
         const std::string name = pair[0].cast<std::string>();
+        std::vector<double> codes;
+        const auto take_labels = [&](std::vector<std::string> levels) {
+            bound.columns.push_back(std::move(codes));
+            labels.push_back(std::move(levels));
+            names.push_back(name);
+        };
+        const py::object dtype = py::getattr(pair[1], "dtype", py::none());
+        if (!dtype.is_none() && std::string(py::str(dtype)) == "category") {
+            take_labels(*labels_of(pair[1], codes));
+            continue;
+        }
         py::array_t<double> array;
         try {
             // np.asarray: float64 arrays pass through, int64 / bool / lists
-            // are converted; strings fail here with NumPy's own message.
+            // and texts of numbers are converted; other texts are labels.
             array = numpy.attr("asarray")(pair[1], py::arg("dtype") = "float64").cast<py::array_t<double>>();
         } catch (py::error_already_set& e) {
             if (!e.matches(PyExc_ValueError) && !e.matches(PyExc_TypeError)) throw;
+            if (auto levels = labels_of(pair[1], codes)) {
+                take_labels(std::move(*levels));
+                continue;
+            }
             throw DataError("column '" + name + "': cannot convert to float64 numbers: " + e.what());
         }
+        labels.emplace_back();
         if (array.ndim() != 1)
             throw DataError("column '" + name + "': expected a 1-D array, got " + std::to_string(array.ndim()) +
                             " dimensions");
@@ -131,7 +192,7 @@ void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& di
         names.push_back(name);
     }
     for (const auto& column : bound.columns) spans.emplace_back(column.data(), column.size());
-    bound.data = mlec::Data::from_columns(std::move(names), std::move(spans), "<data>", diagnostics);
+    bound.data = mlec::Data::from_columns(std::move(names), std::move(spans), std::move(labels), "<data>", diagnostics);
 }
 
 // (agq: BindOptions::agq_nodes, whose range binding checks and names)

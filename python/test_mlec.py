@@ -380,8 +380,15 @@ class ErrorTest(unittest.TestCase):
             self.assertIsInstance(caught.exception, ValueError)
 
     def test_data_error_for_strings_in_a_dict(self):
-        with self.assertRaisesRegex(mlec.DataError, "column 'y': cannot convert to float64 numbers"):
+        # Texts that are not all numbers are labels (group levels); read as
+        # numbers, the first that is not one is the CSV's error.
+        with self.assertRaises(mlec.DataError) as caught:
             mlec.fit("y ~ poisson(exp(a))", {"y": np.array(["1", "two"])})
+        self.assertEqual(str(caught.exception), "<data>: error: row 2, column 'y': expected a number, found 'two'")
+        # Texts of numbers are numbers, as in a CSV.
+        self.assertEqual(mlec.fit("y ~ poisson(exp(a))", {"y": ["1", "2", "4"]}).n_obs, 3)
+        with self.assertRaisesRegex(mlec.DataError, "column 'y': cannot convert to float64 numbers"):
+            mlec.fit("y ~ poisson(exp(a))", {"y": [1.0, {}]})
 
     def test_columns_of_different_lengths(self):
         with self.assertRaises(mlec.DataError) as caught:
@@ -731,3 +738,65 @@ class CheckGradientTest(unittest.TestCase):
         self.assertIn(check["parameter"], problem.names)
         with self.assertRaisesRegex(ValueError, "theta has 2 values; the problem has 4 parameters"):
             problem.check_gradient([0.0, 0.0])
+
+
+class LabelledColumnsTest(unittest.TestCase):
+    """Text and pandas Categorical columns as group levels: the same fit,
+    to the last bit, as the CSV of the same texts (whose levels are in
+    order of first appearance); a Categorical's levels in its categories'
+    order."""
+
+    MODEL = "param mu, s > 0, sigma > 0\nrandom u[g] ~ normal(0, s)\ny ~ normal(mu + u[g], sigma)"
+
+    def setUp(self):
+        rng = np.random.default_rng(4)
+        self.labels = [["north", "south", "east"][i % 3] for i in range(60)]
+        shift = {"north": 1.0, "south": -1.0, "east": 0.0}
+        self.y = rng.normal(size=60) + np.array([shift[g] for g in self.labels])
+        self.folder = tempfile.TemporaryDirectory()
+        self.csv = pathlib.Path(self.folder.name) / "groups.csv"
+        self.csv.write_text("y,g\n" + "".join(f"{v!r},{g}\n" for v, g in zip(self.y, self.labels)))
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def report_without_data_name(self, fit):
+        report = json.loads(fit.json())
+        del report["data"]
+        return report
+
+    def test_text_equals_the_csv(self):
+        expected = self.report_without_data_name(mlec.fit(self.MODEL, self.csv))
+        self.assertEqual([e["level"] for e in expected["random_effects"][0]["levels"]], ["north", "south", "east"])
+        self.assertEqual(self.report_without_data_name(mlec.fit(self.MODEL, {"y": self.y, "g": self.labels})),
+                         expected)
+        self.assertEqual(self.report_without_data_name(
+            mlec.fit(self.MODEL, {"y": self.y, "g": np.array(self.labels)})), expected)
+
+    @unittest.skipUnless(importlib.util.find_spec("pandas"), "pandas is not installed")
+    def test_data_frames(self):
+        import pandas as pd
+        expected = self.report_without_data_name(mlec.fit(self.MODEL, self.csv))
+        frame = pd.DataFrame({"y": self.y, "g": self.labels})
+        self.assertEqual(self.report_without_data_name(mlec.fit(self.MODEL, frame)), expected)
+        # A Categorical: its categories' order (sorted by default), the same
+        # fit (to rounding: the effects are summed in another order).
+        categorical = mlec.fit(self.MODEL, pd.DataFrame({"y": self.y, "g": pd.Categorical(self.labels)}))
+        self.assertEqual([r["level"] for r in categorical.random_effects["u"]], ["east", "north", "south"])
+        assert_close(self, categorical.log_likelihood, mlec.fit(self.MODEL, self.csv).log_likelihood, rel=1e-12)
+        by_level = {r["level"]: r["mode"] for r in categorical.random_effects["u"]}
+        for r in mlec.fit(self.MODEL, self.csv).random_effects["u"]:
+            assert_close(self, by_level[r["level"]], r["mode"], rel=1e-8)
+
+    def test_missing_labels(self):
+        labels = list(self.labels)
+        labels[1] = None
+        with self.assertRaisesRegex(mlec.DataError, "^<data>: error: row 2, column 'g': missing value$"):
+            mlec.fit(self.MODEL, {"y": self.y, "g": labels})
+        dropped = mlec.fit(self.MODEL, {"y": self.y, "g": labels}, na="drop")
+        self.assertEqual(dropped.n_obs, 59)
+        self.assertEqual(dropped.rows_dropped, 1)
+
+    def test_labels_read_as_numbers(self):
+        with self.assertRaisesRegex(mlec.DataError, "row 1, column 'g': expected a number, found 'north'"):
+            mlec.fit("y ~ normal(mu + b*g, sigma)", {"y": self.y, "g": self.labels})

@@ -172,6 +172,44 @@ TEST_CASE("bad columns in memory are errors that name the column and row") {
           "t: error: row 3, column 'y': poisson outcome must be a non-negative integer, found 2.5\n");
 }
 
+// Labelled columns (a pandas Categorical, an R factor): codes into their
+// labels, a group column named by them, the same fit as a CSV of the texts
+// whose levels (first appearance) are the labels' order; wrong codes and a
+// labelled column read as a number are errors that name the row.
+TEST_CASE("labelled columns in memory are group levels, as a CSV column of their texts") {
+    const std::string csv_text = "y,g\n1.2,north\n0.4,south\n1.9,north\n-0.3,east\n0.8,south\n0.1,east\n";
+    const std::vector<double> y = {1.2, 0.4, 1.9, -0.3, 0.8, 0.1}, g = {1, 2, 1, 3, 2, 3};
+    const std::vector<std::vector<std::string>> labels = {{}, {"north", "south", "east"}};
+    Diagnostics ds;
+    auto model = Model::from_text(
+        "param mu, s > 0, sigma > 0\nrandom u[g] ~ normal(0, s)\ny ~ normal(mu + u[g], sigma)\n", "m.mle", ds);
+    auto memory =
+        Data::from_columns({"y", "g"}, {std::span<const double>(y), std::span<const double>(g)}, labels, "t", ds);
+    auto csv = Data::from_csv_text(csv_text, "g.csv", ds);
+    REQUIRE(memory);
+    REQUIRE(csv);
+    auto a = Problem::bind(*model, *memory, ds);
+    auto b = Problem::bind(*model, *csv, ds);
+    REQUIRE(a);
+    REQUIRE(b);
+    const mlec::FitResult ra = mlec::fit(*a), rb = mlec::fit(*b);
+    CHECK(ra.log_likelihood == rb.log_likelihood);
+    REQUIRE(ra.random_effects.size() == 1);
+    REQUIRE(ra.random_effects[0].levels.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(ra.random_effects[0].levels[i].level == labels[1][i]);
+        CHECK(ra.random_effects[0].levels[i].mode == rb.random_effects[0].levels[i].mode);
+    }
+    const std::vector<double> bad = {1, 2, 4, 3, 2, 3};
+    CHECK_FALSE(
+        Data::from_columns({"y", "g"}, {std::span<const double>(y), std::span<const double>(bad)}, labels, "t", ds));
+    CHECK(mlec::format(ds) == "t: error: row 3, column 'g': code 4 is not one of its 3 labels' numbers 1..3\n");
+    ds.clear();
+    auto numeric = Model::from_text("y ~ normal(mu + b*g, sigma)\n", "n.mle", ds);
+    CHECK_FALSE(Problem::bind(*numeric, *memory, ds));
+    CHECK(mlec::format(ds) == "t: error: row 1, column 'g': expected a number, found 'north'\n");
+}
+
 TEST_CASE("the compiled NLL serves a caller's own optimizer") {
     // Poisson with a log link: theta = log(lambda); the MLE is log(mean y).
     const std::vector<double> y = {0, 3, 1, 4, 2, 2, 5, 1};

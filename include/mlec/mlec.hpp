@@ -67,6 +67,16 @@ public:
     static std::optional<Data> from_columns(std::vector<std::string> names,
                                             std::vector<std::span<const double>> columns, std::string name,
                                             Diagnostics& diagnostics);
+    // The same with labelled columns (a pandas Categorical, an R factor):
+    // where `labels[k]` is not empty, column k holds codes 1..K into it (NaN
+    // for a missing value), and is a group column whose levels are the
+    // labels, in their order, as a CSV column of those texts would be (a
+    // labelled column read as numbers is the CSV's data error). `labels`
+    // has one entry per column, or none.
+    static std::optional<Data> from_columns(std::vector<std::string> names,
+                                            std::vector<std::span<const double>> columns,
+                                            std::vector<std::vector<std::string>> labels, std::string name,
+                                            Diagnostics& diagnostics);
 
     const std::vector<std::string>& column_names() const;
 
