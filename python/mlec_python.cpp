@@ -207,21 +207,27 @@ mlec::BindOptions bind_options(const std::string& na, int threads, bool reml, in
     return options;
 }
 
+// `data` (a CSV path, or a mapping of columns) into bound.data; `what`
+// names the argument in a TypeError.
+void load_data(Bound& bound, const py::object& data, const std::string& what, mlec::Diagnostics& diagnostics) {
+    if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
+        const std::string path = py::module_::import("os").attr("fspath")(data).cast<std::string>();
+        bound.data = mlec::Data::from_csv_file(path, diagnostics);
+    } else if (py::hasattr(data, "items")) {
+        load_columns(bound, data, diagnostics);
+    } else {
+        throw py::type_error(what + " must be a CSV path or a dict of column name -> 1-D array, not " +
+                             std::string(py::str(py::type::of(data).attr("__name__"))));
+    }
+    if (!bound.data) throw_diagnostics(diagnostics, Stage::data);
+}
+
 // Loads in the CLI's order (data, then model, then binding), so the first
 // error reported is the one the CLI would report.
 std::shared_ptr<Bound> bind(const py::object& model, const py::object& data, const mlec::BindOptions& options) {
     auto bound = std::make_shared<Bound>();
     mlec::Diagnostics diagnostics;
-    if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
-        const std::string path = py::module_::import("os").attr("fspath")(data).cast<std::string>();
-        bound->data = mlec::Data::from_csv_file(path, diagnostics);
-    } else if (py::hasattr(data, "items")) {
-        load_columns(*bound, data, diagnostics);
-    } else {
-        throw py::type_error("data must be a CSV path or a dict of column name -> 1-D array, not " +
-                             std::string(py::str(py::type::of(data).attr("__name__"))));
-    }
-    if (!bound->data) throw_diagnostics(diagnostics, Stage::data);
+    load_data(*bound, data, "data", diagnostics);
 
     const ModelSource source = model_source(model);
     bound->model = source.is_text ? mlec::Model::from_text(source.value, "<model>", diagnostics)
@@ -489,16 +495,7 @@ struct Summary {
 std::shared_ptr<Bound> new_data(const py::object& data) {
     auto bound = std::make_shared<Bound>();
     mlec::Diagnostics diagnostics;
-    if (py::isinstance<py::str>(data) || py::hasattr(data, "__fspath__")) {
-        const std::string path = py::module_::import("os").attr("fspath")(data).cast<std::string>();
-        bound->data = mlec::Data::from_csv_file(path, diagnostics);
-    } else if (py::hasattr(data, "items")) {
-        load_columns(*bound, data, diagnostics);
-    } else {
-        throw py::type_error("newdata must be a CSV path or a dict of column name -> 1-D array, not " +
-                             std::string(py::str(py::type::of(data).attr("__name__"))));
-    }
-    if (!bound->data) throw_diagnostics(diagnostics, Stage::data);
+    load_data(*bound, data, "newdata", diagnostics);
     return bound;
 }
 
