@@ -13,17 +13,6 @@ namespace {
 using Block = Eigen::Map<Eigen::MatrixXd>;
 using ConstBlock = Eigen::Map<const Eigen::MatrixXd>;
 
-// A supernode whose rows below take this many flops (L_RJ's solve and
-// L_RJ L_RJ') has them split in two halves (a few milliseconds on
-// InstEval's largest).
-constexpr double wide_supernode = 1e7;
-
-// Where a dimension n is split: a multiple of 8 (whole vector registers)
-// near `share` of n, fixed by n alone.
-Eigen::Index split_at(Eigen::Index n, double share) {
-    return std::clamp<Eigen::Index>((static_cast<Eigen::Index>(share * static_cast<double>(n)) + 4) / 8 * 8, 0, n);
-}
-
 }  // namespace
 
 EffectFactor::EffectFactor(const EffectPattern& pattern, std::vector<double> prior)

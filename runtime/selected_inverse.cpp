@@ -6,18 +6,6 @@
 
 namespace mlec::rt {
 
-namespace {
-
-// A supernode with this many flops of its own has its dense products split
-// in two halves (each a few milliseconds on InstEval's largest).
-constexpr double wide_supernode = 1e7;
-
-// Where a dimension n is split into two halves: a multiple of 8 (whole
-// vector registers), fixed by n alone.
-Eigen::Index half_of(Eigen::Index n) { return (n / 2 + 7) / 8 * 8; }
-
-}  // namespace
-
 SelectedInverse::SelectedInverse(const Supernodes& structure, const TreeHalves& split)
     : structure_(structure), split_(split) {
     for (Workspace& ws : workspace_) ws.mapped = structure.count();
@@ -80,7 +68,7 @@ void SelectedInverse::gather(std::size_t s, Workspace& ws) {
 void SelectedInverse::wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd>& block,
                            Eigen::Map<Eigen::MatrixXd>& z, Workspace& ws, bool two_threads) {
     const Eigen::Index width = structure_.width(s), below = structure_.height(s) - width;
-    const Eigen::Index h = half_of(width), rest = width - h;
+    const Eigen::Index h = split_at(width, 0.5), rest = width - h;
     const auto l_jj = block.topRows(width).triangularView<Eigen::Lower>();
     ws.inverse.setIdentity(width, width);
     run_halves(
@@ -92,7 +80,7 @@ void SelectedInverse::wide(std::size_t s, const Eigen::Map<const Eigen::MatrixXd
         [&] { z.topRightCorner(width, rest).noalias() = inverse_t * ws.inverse.rightCols(rest); });
     if (below == 0) return;
     gather(s, ws);
-    const Eigen::Index hb = half_of(below);
+    const Eigen::Index hb = split_at(below, 0.5);
     const auto inverse = ws.inverse.triangularView<Eigen::Lower>();
     ws.w.resize(below, width);
     run_halves(

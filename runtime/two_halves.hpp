@@ -2,11 +2,24 @@
 // Laplace approximation's factorization and selected inverse.
 #pragma once
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <functional>
 #include <system_error>
 #include <thread>
 
 namespace mlec::rt {
+
+// Where a dimension n is split in two: a multiple of 8 (whole vector
+// registers) near `share` of n, within [0, n], fixed by n alone.
+inline Eigen::Index split_at(Eigen::Index n, double share) {
+    return std::clamp<Eigen::Index>((static_cast<Eigen::Index>(share * static_cast<double>(n)) + 4) / 8 * 8, 0, n);
+}
+
+// A supernode with this many flops of its own has its dense products split
+// in two halves (a few milliseconds on InstEval's largest), in the
+// factorization and in the selected inverse.
+constexpr double wide_supernode = 1e7;
 
 // Runs `first` and `second`, independent halves of one computation (their
 // writes disjoint), on two threads when `two_threads` and a thread can be

@@ -111,12 +111,12 @@ TEST_CASE("the factor's solves, log det and selected inverse equal dense linear 
 // Two dense blocks A and B (200 each), each coupled to a dense C (250) and
 // not to each other: the ordering makes A one wide supernode with C's rows
 // below it, and B and C together the other, at the top.
-Design arrow_design(unsigned seed) {
-    constexpr int a = 200, b = 200, c = 250, q = a + b + c;
+Design arrow_design(unsigned seed, int a = 200, int b = 200, int c = 250) {
+    const int q = a + b + c;
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> uniform(0.0, 0.01);
     Eigen::MatrixXd zz = Eigen::MatrixXd::Zero(q, q);
-    const auto coupled = [](int i, int j) { return i / a == j / a || i >= a + b || j >= a + b; };
+    const auto coupled = [a, b](int i, int j) { return i / a == j / a || i >= a + b || j >= a + b; };
     for (int j = 0; j < q; ++j)
         for (int i = j + 1; i < q; ++i)
             if (coupled(i, j)) zz(i, j) = zz(j, i) = uniform(rng);
@@ -165,6 +165,17 @@ TEST_CASE("the factor and selected inverse on two threads equal those on one, en
             CHECK(factor.selected_inverse(true) == one);
             check_against_dense(d);
         }
+    }
+    // Wide supernodes (220 columns) with only 3 rows below them: their split
+    // of the rows below stays within them.
+    {
+        const Design d = arrow_design(3, 220, 220, 3);
+        EffectFactor factor(d.pattern);
+        CHECK(factor.inverse_wide_supernodes() >= 1);
+        REQUIRE(factor.factor(d.zz, 0, true));
+        const std::vector<double> one = factor.selected_inverse(false);
+        CHECK(factor.selected_inverse(true) == one);
+        check_against_dense(d);
     }
     // A small design does not split, and gives the same numbers either way.
     const Design small = make_design({7}, 40, 1);
