@@ -136,7 +136,7 @@ TEST_CASE("no #include in the library crosses a layer the wrong way") {
 
 TEST_CASE("every folder of C++ sources is a layer, or one of the library's users") {
     const LayerTable table = read_layers();
-    const std::set<std::string> users{"include", "cli", "tests", "bench", "fuzz", "python", "examples"};
+    const std::set<std::string> users{"include", "cli", "tests", "bench", "fuzz", "python", "r", "examples"};
     for (const auto& entry : fs::directory_iterator(source_dir)) {
         const std::string name = entry.path().filename().string();
         if (!entry.is_directory() || name.starts_with(".") || name.starts_with("build") || users.count(name)) continue;
@@ -146,8 +146,8 @@ TEST_CASE("every folder of C++ sources is a layer, or one of the library's users
     }
 }
 
-TEST_CASE("the public headers and the CLI include only the public API") {
-    for (const char* folder : {"include/mlec", "cli"}) {
+TEST_CASE("the public headers, the CLI, and the Python and R packages include only the public API") {
+    for (const char* folder : {"include/mlec", "cli", "python", "r/src"}) {
         for (const fs::path& file : sources_under(source_dir / folder)) {
             for (const std::string& header : quoted_includes(read_file(file))) {
                 INFO(repo_path(file) << " includes \"" << header << "\"");
