@@ -1,11 +1,17 @@
 # Where the repository's models/ and the mlec command are: MLEC_SOURCE_DIR
 # and MLEC_CLI (set by tests/r_package.cmake, which CI runs), else this
 # checkout seen from r/tests/testthat.
-source_dir <- function() {
+# (Found once, when testthat loads this helper in tests/testthat: a test
+# may change the working directory.)
+checkout <- local({
   dir <- Sys.getenv("MLEC_SOURCE_DIR", "")
-  if (dir == "") dir <- normalizePath(file.path(testthat::test_path(), "..", "..", ".."), mustWork = FALSE)
-  testthat::skip_if_not(dir.exists(file.path(dir, "models")), "the repository's models/ is not here")
-  dir
+  if (dir == "") dir <- file.path(getwd(), "..", "..", "..")
+  normalizePath(dir, mustWork = FALSE)
+})
+
+source_dir <- function() {
+  testthat::skip_if_not(dir.exists(file.path(checkout, "models")), "the repository's models/ is not here")
+  checkout
 }
 
 models_dir <- function() file.path(source_dir(), "models")
