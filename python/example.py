@@ -23,7 +23,7 @@ for name in fit.names:
     print(f"{name}: {fit.estimates[name]:.4f} (SE {fit.std_errors[name]:.4f}), 95% CI [{lower:.4f}, {upper:.4f}]")
 
 # 2. Model text and NumPy arrays. A string holding '~' or a newline is model
-#    text; the arrays are copied, and int64 columns are converted to float64.
+#    text; float64 arrays are read in place, int64 columns converted to float64.
 rng = np.random.default_rng(1)
 x = rng.normal(size=200)
 y = rng.poisson(np.exp(0.5 + 0.8 * x))  # int64

@@ -87,9 +87,11 @@ ModelSource model_source(const py::object& model) {
 // copy the columns, so none of these may move once bound. Members are
 // destroyed in reverse order: the Problem before what it points into.
 struct Bound {
-    // The dict's columns, copied into buffers the module owns: the caller
-    // may change or drop the NumPy arrays afterwards without affecting the
-    // Problem, and freeing them needs no GIL.
+    // The columns the library reads: contiguous float64 arrays in place (a
+    // reference kept here, so they outlive the Problem; a Bound is only
+    // destroyed with the GIL held, by the Python objects that own it), the
+    // rest converted into buffers the module owns.
+    std::vector<py::array_t<double>> arrays;
     std::vector<std::vector<double>> columns;
     std::optional<mlec::Model> model;
     std::optional<mlec::Data> data;
@@ -158,6 +160,7 @@ void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& di
         std::vector<double> codes;
         const auto take_labels = [&](std::vector<std::string> levels) {
             bound.columns.push_back(std::move(codes));
+            spans.emplace_back(bound.columns.back().data(), bound.columns.back().size());
             labels.push_back(std::move(levels));
             names.push_back(name);
         };
@@ -185,13 +188,18 @@ void load_columns(Bound& bound, const py::object& mapping, mlec::Diagnostics& di
                             " dimensions");
         // Data::from_columns checks the lengths and names and says which differ.
         const auto n = static_cast<std::size_t>(array.shape(0));
-        const auto view = array.unchecked<1>();  // any stride: copy element by element
+        names.push_back(name);
+        if (array.strides(0) == static_cast<py::ssize_t>(sizeof(double)) || n <= 1) {
+            spans.emplace_back(array.data(), n);  // read in place
+            bound.arrays.push_back(array);
+            continue;
+        }
+        const auto view = array.unchecked<1>();  // strided: copied element by element
         std::vector<double> column(n);
         for (std::size_t i = 0; i < n; ++i) column[i] = view(static_cast<py::ssize_t>(i));
         bound.columns.push_back(std::move(column));
-        names.push_back(name);
+        spans.emplace_back(bound.columns.back().data(), n);
     }
-    for (const auto& column : bound.columns) spans.emplace_back(column.data(), column.size());
     bound.data = mlec::Data::from_columns(std::move(names), std::move(spans), std::move(labels), "<data>", diagnostics);
 }
 
@@ -244,6 +252,7 @@ std::shared_ptr<Bound> bind(const py::object& model, const py::object& data, con
 struct Fit {
     mlec::FitResult result;
     std::shared_ptr<Bound> bound;
+    mlec::FitOptions options;  // as given, without callbacks: a refit repeats the fit
 };
 
 py::object optional_float(const std::optional<double>& value) {
@@ -306,8 +315,9 @@ std::vector<mlec::ParameterValue> parameter_values(const py::object& values, con
 // run_fit).
 mlec::FitOptions fit_options(const std::string& method, int max_iterations, double tolerance, double confidence,
                              const std::string& ci, int starts, long long seed, const py::object& on_iteration,
-                             const py::object& fixed, const py::object& start) {
+                             const py::object& fixed, const py::object& start, int bootstrap) {
     mlec::FitOptions options;
+    options.bootstrap = bootstrap;
     options.fixed = parameter_values(fixed, "fixed");
     options.start = parameter_values(start, "start");
     options.method = parse_method(method);
@@ -326,6 +336,9 @@ mlec::FitOptions fit_options(const std::string& method, int max_iterations, doub
 
 Fit run_fit(const std::shared_ptr<Bound>& shared, mlec::FitOptions options, const py::object& on_iteration) {
     Bound& bound = *shared;
+    Fit f;
+    f.options = options;
+    f.options.on_iteration = nullptr;
     // A fixed= or start= that does not fit the model is the caller's mistake.
     if (mlec::Diagnostics mistakes; !mlec::check_parameter_values(*bound.problem, options, mistakes))
         throw py::value_error(message_of(mistakes));
@@ -351,7 +364,6 @@ Fit run_fit(const std::shared_ptr<Bound>& shared, mlec::FitOptions options, cons
             return false;
         }
     };
-    Fit f;
     f.bound = shared;
     {
         py::gil_scoped_release release;
@@ -506,6 +518,27 @@ py::dict csv_or_throw(const std::optional<std::string>& csv, const mlec::Diagnos
     return columns_of_csv(*csv);
 }
 
+// The same model and data fitted again with other interval settings (a
+// profile or bootstrap after the fit, another level): the same start and
+// path, so the same estimate unless the profile finds a higher maximum
+// (then the refit reports it, as the CLI would have).
+Fit refit(const Fit& f, const std::optional<mlec::CiMethod>& ci, const std::optional<double>& confidence,
+          const std::optional<int>& bootstrap) {
+    mlec::FitOptions options = f.options;
+    if (ci) options.ci = *ci;
+    if (confidence) options.confidence = *confidence;
+    if (bootstrap) options.bootstrap = *bootstrap;
+    if (std::string why; !options.is_valid(&why)) throw py::value_error(why);
+    return run_fit(f.bound, options, py::none());
+}
+
+// An SVG picture of a fit (Fit.plots()): shown inline by notebooks
+// (_repr_svg_), or saved.
+struct Plot {
+    std::string name;
+    std::string svg;
+};
+
 // The Python-facing Problem: the bound model for users with their own
 // optimizer.
 struct PyProblem {
@@ -533,6 +566,21 @@ PYBIND11_MODULE(mlec, m) {
         .def("__str__", [](const Summary& s) { return s.text; })
         .def("__repr__", [](const Summary& s) { return s.text; })
         .def("as_text", [](const Summary& s) { return s.text; });
+
+    py::class_<Plot>(m, "Plot", "An SVG picture of a fit (Fit.plots()); a notebook shows it inline.")
+        .def_readonly("name", &Plot::name)
+        .def_readonly("svg", &Plot::svg)
+        .def("_repr_svg_", [](const Plot& p) { return p.svg; })
+        .def(
+            "save",
+            [](const Plot& p, const py::object& path) {
+                const py::object file =
+                    py::module_::import("builtins").attr("open")(path, "w", py::arg("encoding") = "utf-8");
+                file.attr("write")(p.svg);
+                file.attr("close")();
+            },
+            py::arg("path"), "Write the SVG to a file.")
+        .def("__repr__", [](const Plot& p) { return "<mlec.Plot " + p.name + ">"; });
 
     py::class_<Fit>(m, "Fit", "The result of mlec.fit.")
         .def_property_readonly("names",
@@ -654,13 +702,13 @@ PYBIND11_MODULE(mlec, m) {
         .def_property_readonly("nobs", [](const Fit& f) { return f.result.n_obs; })
         .def(
             "conf_int",
-            [](const Fit& f, const py::object& alpha) -> py::object {
-                const double level = f.result.confidence;
-                if (!alpha.is_none() && std::abs(1 - alpha.cast<double>() - level) > 1e-12)
-                    throw py::value_error("the intervals were computed at confidence " +
-                                          std::string(py::str(py::float_(level))) + " (alpha " +
-                                          std::string(py::str(py::float_(1 - level))) +
-                                          "); fit again with confidence=1-alpha for other intervals");
+            [](const Fit& f, const py::object& alpha, const py::object& method) -> py::object {
+                const double level = alpha.is_none() ? f.result.confidence : 1 - alpha.cast<double>();
+                const mlec::CiMethod ci = method.is_none() ? f.result.ci_method : parse_ci(method.cast<std::string>());
+                if (ci != f.result.ci_method || std::abs(level - f.result.confidence) > 1e-12) {
+                    const Fit again = refit(f, ci, level, std::nullopt);
+                    return py::cast(again).attr("conf_int")();
+                }
                 const std::size_t k = f.result.parameters.size();
                 py::array_t<double> out({static_cast<py::ssize_t>(k), py::ssize_t{2}});
                 auto view = out.mutable_unchecked<2>();
@@ -672,10 +720,72 @@ PYBIND11_MODULE(mlec, m) {
                 if (auto pd = pandas()) return pd->attr("DataFrame")(out, py::arg("index") = names_of(f.result));
                 return out;
             },
-            py::arg("alpha") = py::none(),
-            "The intervals of the fit (ci= at confidence=), one row per parameter: [lower, upper]; a pandas "
-            "DataFrame with columns 0 and 1 as statsmodels' when pandas is installed, else a (k, 2) array. "
-            "alpha, if given, must be 1 - confidence.")
+            py::arg("alpha") = py::none(), py::arg("method") = py::none(),
+            "Intervals, one row per parameter: [lower, upper]; a pandas DataFrame with columns 0 and 1 as "
+            "statsmodels' when pandas is installed, else a (k, 2) array. By default the fit's (ci= at "
+            "confidence=); another alpha (1 - confidence) or method ('wald', 'profile') fits the model again "
+            "for them, from the same start (so with the same estimate).")
+        .def(
+            "profile", [](const Fit& f) { return refit(f, mlec::CiMethod::profile, std::nullopt, std::nullopt); },
+            "The fit again with profile-likelihood intervals (as ci='profile'), from the same start: its "
+            "conf_int(), ci and profiles are the profile's, and plots() draws each profile.")
+        .def(
+            "bootstrap",
+            [](const Fit& f, int replicates) {
+                if (replicates < 1) throw py::value_error("replicates must be at least 1");
+                return refit(f, std::nullopt, std::nullopt, replicates);
+            },
+            py::arg("replicates"),
+            "The fit again with a parametric bootstrap of this many refits (as bootstrap=), from the same start "
+            "and seed: see bootstrap_intervals.")
+        .def_property_readonly("ci_method",
+                               [](const Fit& f) { return std::string(mlec::to_string(f.result.ci_method)); })
+        .def_property_readonly("confidence", [](const Fit& f) { return f.result.confidence; })
+        .def_property_readonly(
+            "profiles",
+            [](const Fit& f) {
+                py::dict d;  // (ci='profile') name -> {value, deviance} arrays
+                for (const auto* estimates : {&f.result.parameters, &f.result.derived})
+                    for (const auto& e : *estimates) {
+                        if (e.profile.empty()) continue;
+                        std::vector<double> value, deviance;
+                        for (const auto& [x, y] : e.profile) {
+                            value.push_back(x);
+                            deviance.push_back(y);
+                        }
+                        py::dict curve;
+                        curve["value"] = py::array_t<double>(static_cast<py::ssize_t>(value.size()), value.data());
+                        curve["deviance"] =
+                            py::array_t<double>(static_cast<py::ssize_t>(deviance.size()), deviance.data());
+                        d[py::str(e.name)] = curve;
+                    }
+                return d;
+            })
+        .def_property_readonly("bootstrap_intervals",
+                               [](const Fit& f) {
+                                   py::dict d;  // (bootstrap=) name -> {lower, upper, std_error}
+                                   for (const auto& p : f.result.parameters) {
+                                       if (!p.boot_lower && !p.boot_upper && !p.boot_se) continue;
+                                       py::dict item;
+                                       item["lower"] = optional_float(p.boot_lower);
+                                       item["upper"] = optional_float(p.boot_upper);
+                                       item["std_error"] = optional_float(p.boot_se);
+                                       d[py::str(p.name)] = item;
+                                   }
+                                   return d;
+                               })
+        .def_property_readonly("bootstrap_replicates", [](const Fit& f) { return f.result.bootstrap_replicates; })
+        .def_property_readonly("bootstrap_failed", [](const Fit& f) { return f.result.bootstrap_failed; })
+        .def(
+            "plots",
+            [](const Fit& f) {
+                py::dict d;
+                for (auto& [name, svg] : mlec::plot_files(f.result)) d[py::str(name)] = Plot{name, std::move(svg)};
+                return d;
+            },
+            "The SVG pictures mlec --plot writes, by file name: convergence.svg, gradient.svg and, after a profile, "
+            "one per "
+            "profile; each an mlec.Plot, which a notebook shows inline.")
         .def(
             "cov_params",
             [](const Fit& f) -> py::object {
@@ -786,9 +896,9 @@ PYBIND11_MODULE(mlec, m) {
         [](const py::object& model, const py::object& data, const std::string& method, int max_iterations,
            double tolerance, double confidence, const std::string& ci, int starts, long long seed, int threads,
            const std::string& na, const py::object& on_iteration, const py::object& fixed, const py::object& start,
-           bool reml, int agq) {
+           bool reml, int agq, int bootstrap) {
             const mlec::FitOptions options = fit_options(method, max_iterations, tolerance, confidence, ci, starts,
-                                                         seed, on_iteration, fixed, start);
+                                                         seed, on_iteration, fixed, start, bootstrap);
             const auto bound = bind(model, data, bind_options(na, threads, reml, agq));
             return run_fit(bound, options, on_iteration);
         },
@@ -796,12 +906,14 @@ PYBIND11_MODULE(mlec, m) {
         py::arg("tolerance") = 1e-8, py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1,
         py::arg("seed") = 1, py::arg("threads") = 0, py::arg("na") = "error", py::arg("on_iteration") = py::none(),
         py::arg("fixed") = py::none(), py::arg("start") = py::none(), py::arg("reml") = false, py::arg("agq") = 1,
+        py::arg("bootstrap") = 0,
         "Fit a model (text, or a path to a .mle file) to data (a CSV path, or a dict of column name -> 1-D "
         "array) by maximum likelihood (reml=True: REML for a normal model, as lmer's REML = TRUE). fixed= holds "
         "parameters at values (a dict of name -> value on the "
         "parameter's own scale), start= gives start values; as bbmle's fixed= and start=. agq=K integrates "
         "random effects by adaptive Gauss-Hermite quadrature with K nodes per level (1: the Laplace "
-        "approximation), as lme4's nAGQ. Returns an mlec.Fit.");
+        "approximation), as lme4's nAGQ. bootstrap=B adds B parametric bootstrap refits (percentile intervals, "
+        "Fit.bootstrap_intervals). Returns an mlec.Fit.");
 
     py::class_<mlec::ModelComparison>(m, "Comparison", "The result of mlec.compare.")
         .def_readonly("n_obs", &mlec::ModelComparison::n_obs)
@@ -936,14 +1048,14 @@ PYBIND11_MODULE(mlec, m) {
             "fit",
             [](const PyProblem& p, const std::string& method, int max_iterations, double tolerance, double confidence,
                const std::string& ci, int starts, long long seed, const py::object& on_iteration,
-               const py::object& fixed, const py::object& start) {
+               const py::object& fixed, const py::object& start, int bootstrap) {
                 return run_fit(p.bound,
                                fit_options(method, max_iterations, tolerance, confidence, ci, starts, seed,
-                                           on_iteration, fixed, start),
+                                           on_iteration, fixed, start, bootstrap),
                                on_iteration);
             },
             py::kw_only(), py::arg("method") = "auto", py::arg("max_iterations") = 3000, py::arg("tolerance") = 1e-8,
             py::arg("confidence") = 0.95, py::arg("ci") = "wald", py::arg("starts") = 1, py::arg("seed") = 1,
             py::arg("on_iteration") = py::none(), py::arg("fixed") = py::none(), py::arg("start") = py::none(),
-            "Fit this problem; the same options as mlec.fit.");
+            py::arg("bootstrap") = 0, "Fit this problem; the same options as mlec.fit.");
 }
