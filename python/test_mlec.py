@@ -961,3 +961,30 @@ class ColumnsInPlaceTest(unittest.TestCase):
                 before = problem.nll(theta)
                 y[0] = 100
                 self.assertEqual(problem.nll(theta), before)
+
+
+@unittest.skipUnless(os.environ.get("MLEC_CLI"), "MLEC_CLI (the mlec command) is not set")
+class CommandErrorTextTest(unittest.TestCase):
+    """Errors carry exactly the text the mlec command prints on stderr."""
+
+    def command_error(self, *args):
+        result = subprocess.run([os.environ["MLEC_CLI"], *map(str, args)], capture_output=True, text=True, check=False)
+        self.assertNotEqual(result.returncode, 0)
+        return result.stderr.rstrip("\n"), result.returncode
+
+    def test_model_data_and_file_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            model = pathlib.Path(d) / "typo.mle"
+            model.write_text("param sigma > 0\ny ~ normall(b0 + b1*x1, sigma)\n")
+            bad = pathlib.Path(d) / "bad.csv"
+            bad.write_text("x1,x2,y\n1,2,3\n2,1,oops\n3,3,1\n")
+            cases = [(mlec.ModelError, model, MODELS / "linear.csv", 2),
+                     (mlec.DataError, MODELS / "linear.mle", bad, 3),
+                     (mlec.DataError, MODELS / "linear.mle", pathlib.Path(d) / "missing.csv", 1)]
+            for error, model_path, data_path, code in cases:
+                with self.subTest(model=model_path.name, data=data_path.name):
+                    text, returncode = self.command_error(model_path, data_path)
+                    self.assertEqual(returncode, code)
+                    with self.assertRaises(error) as raised:
+                        mlec.fit(str(model_path), str(data_path))
+                    self.assertEqual(str(raised.exception), text)
