@@ -245,38 +245,69 @@ mlec_data* mlec_data_from_csv_text(const char* text, const char* name, mlec_erro
     });
 }
 
+namespace {
+
+// The columns of mlec_data_from_columns / _from_labelled_columns, checked:
+// false (with the usage error reported) for a NULL where a column, a name
+// or a label must be.
+bool columns_of(const char* function, const char* const* names, const double* const* columns,
+                const char* const* const* labels, const size_t* n_labels, size_t n_columns, size_t n_rows,
+                std::vector<std::string>& column_names, std::vector<std::span<const double>>& spans,
+                std::vector<std::vector<std::string>>& column_labels, mlec_error** err) {
+    const auto fail = [&](const std::string& why) {
+        report_usage(err, function, why.c_str());
+        return false;
+    };
+    if (n_columns > 0 && !names) return fail("the column names are NULL");
+    if (n_columns > 0 && !columns) return fail("the columns are NULL");
+    if (labels && !n_labels) return fail("the label counts are NULL");
+    for (size_t k = 0; k < n_columns; ++k) {
+        if (!names[k]) return fail("the name of column " + std::to_string(k + 1) + " is NULL");
+        if (!columns[k] && n_rows > 0) return fail("column '" + std::string(names[k]) + "' is NULL");
+        column_names.emplace_back(names[k]);
+        spans.emplace_back(columns[k], n_rows);
+        column_labels.emplace_back();
+        if (!labels || !labels[k]) continue;
+        for (size_t j = 0; j < n_labels[k]; ++j) {
+            if (!labels[k][j]) return fail("label " + std::to_string(j + 1) + " of column '" + names[k] + "' is NULL");
+            column_labels.back().emplace_back(labels[k][j]);
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 mlec_data* mlec_data_from_columns(const char* const* names, const double* const* columns, size_t n_columns,
                                   size_t n_rows, const char* name, mlec_error** err) {
     return guarded(err, [&]() -> mlec_data* {
-        const char* const function = "mlec_data_from_columns";
-        if (n_columns > 0 && !names) {
-            report_usage(err, function, "the column names are NULL");
-            return nullptr;
-        }
-        if (n_columns > 0 && !columns) {
-            report_usage(err, function, "the columns are NULL");
-            return nullptr;
-        }
         std::vector<std::string> column_names;
         std::vector<std::span<const double>> spans;
-        for (size_t k = 0; k < n_columns; ++k) {
-            if (!names[k]) {
-                const std::string why = "the name of column " + std::to_string(k + 1) + " is NULL";
-                report_usage(err, function, why.c_str());
-                return nullptr;
-            }
-            if (!columns[k] && n_rows > 0) {
-                const std::string why = "column '" + std::string(names[k]) + "' is NULL";
-                report_usage(err, function, why.c_str());
-                return nullptr;
-            }
-            column_names.emplace_back(names[k]);
-            spans.emplace_back(columns[k], n_rows);
-        }
+        std::vector<std::vector<std::string>> labels;
+        if (!columns_of("mlec_data_from_columns", names, columns, nullptr, nullptr, n_columns, n_rows, column_names,
+                        spans, labels, err))
+            return nullptr;
         mlec::Diagnostics ds;
         return data_handle(
             mlec::Data::from_columns(std::move(column_names), std::move(spans), name ? name : "<columns>", ds), ds,
             err);
+    });
+}
+
+mlec_data* mlec_data_from_labelled_columns(const char* const* names, const double* const* columns,
+                                           const char* const* const* labels, const size_t* n_labels, size_t n_columns,
+                                           size_t n_rows, const char* name, mlec_error** err) {
+    return guarded(err, [&]() -> mlec_data* {
+        std::vector<std::string> column_names;
+        std::vector<std::span<const double>> spans;
+        std::vector<std::vector<std::string>> column_labels;
+        if (!columns_of("mlec_data_from_labelled_columns", names, columns, labels, n_labels, n_columns, n_rows,
+                        column_names, spans, column_labels, err))
+            return nullptr;
+        mlec::Diagnostics ds;
+        return data_handle(mlec::Data::from_columns(std::move(column_names), std::move(spans), std::move(column_labels),
+                                                    name ? name : "<columns>", ds),
+                           ds, err);
     });
 }
 

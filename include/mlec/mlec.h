@@ -74,6 +74,15 @@ mlec_data* mlec_data_from_csv_text(const char* text, const char* name, mlec_erro
  * problem bound to them have been freed. */
 mlec_data* mlec_data_from_columns(const char* const* names, const double* const* columns, size_t n_columns,
                                   size_t n_rows, const char* name, mlec_error** err);
+/* The same with labelled columns (an R factor, a pandas Categorical, any
+ * coded categories): where labels[j] is not NULL, column j holds codes 1..K
+ * into its n_labels[j] texts labels[j][0..K-1] (NaN for a missing value),
+ * and is a group column whose levels are those texts in that order, as a CSV
+ * column of them would be. labels may be NULL (no labelled column); the
+ * labels are copied. */
+mlec_data* mlec_data_from_labelled_columns(const char* const* names, const double* const* columns,
+                                           const char* const* const* labels, const size_t* n_labels, size_t n_columns,
+                                           size_t n_rows, const char* name, mlec_error** err);
 size_t mlec_data_column_count(const mlec_data* data);
 const char* mlec_data_column_name(const mlec_data* data, size_t i); /* NULL when out of range */
 void mlec_data_free(mlec_data* data);

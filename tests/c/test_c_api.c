@@ -723,6 +723,64 @@ static void test_null_arguments(void) {
     mlec_data_free(data);
 }
 
+/* Labelled columns (an R factor, a pandas Categorical): codes 1..K into
+ * labels are a group column whose levels are the labels in their order, the
+ * same fit as a CSV column of those texts in that order of first appearance;
+ * one mean per level is the level's sample mean. */
+static void test_labelled_columns(void) {
+    static const double codes[6] = {1, 2, 3, 1, 2, 3};
+    static const double ys[6] = {1.0, 4.0, 10.0, 3.0, 6.0, 14.0};
+    static const char* const colors[3] = {"red", "green", "blue"};
+    const char* names[2] = {"color", "y"};
+    const double* columns[2] = {codes, ys};
+    const char* const* labels[2] = {colors, NULL};
+    const size_t n_labels[2] = {3, 0};
+    mlec_error* err = NULL;
+    mlec_data* data = mlec_data_from_labelled_columns(names, columns, labels, n_labels, 2, 6, "memory", &err);
+    REQUIRE(data, err);
+    const char* model_text = "param mu[color], sigma > 0\ny ~ normal(mu[color], sigma)\n";
+    mlec_problem* problem = bind_text(model_text, data);
+    mlec_fit* fit = mlec_fit_run(problem, NULL, &err);
+    REQUIRE(fit, err);
+    CHECK_STRING(mlec_fit_name(fit, 0), "mu[red]");
+    CHECK_STRING(mlec_fit_name(fit, 2), "mu[blue]");
+    CHECK_CLOSE(mlec_fit_estimate(fit, 0), 2.0, 1e-9);
+    CHECK_CLOSE(mlec_fit_estimate(fit, 1), 5.0, 1e-9);
+    CHECK_CLOSE(mlec_fit_estimate(fit, 2), 12.0, 1e-9);
+
+    mlec_data* csv =
+        mlec_data_from_csv_text("color,y\nred,1\ngreen,4\nblue,10\nred,3\ngreen,6\nblue,14\n", "memory", &err);
+    REQUIRE(csv, err);
+    mlec_problem* from_csv = bind_text(model_text, csv);
+    mlec_fit* csv_fit = mlec_fit_run(from_csv, NULL, &err);
+    REQUIRE(csv_fit, err);
+    CHECK_STRING(mlec_fit_json(fit), mlec_fit_json(csv_fit));
+    mlec_fit_free(csv_fit);
+    mlec_problem_free(from_csv);
+    mlec_data_free(csv);
+
+    /* A labelled column read as a number is the CSV's data error. */
+    mlec_model* model = mlec_model_from_text("y ~ normal(a + b*color, sigma)\n", "model.mle", &err);
+    REQUIRE(model, err);
+    CHECK(mlec_bind(model, data, NULL, &err) == NULL);
+    CHECK(mlec_error_code(err) == MLEC_ERROR_DATA);
+    CHECK(strstr(mlec_error_message(err), "expected a number, found 'red'") != NULL);
+    mlec_error_free(err);
+    err = NULL;
+    mlec_model_free(model);
+
+    /* A NULL label is the caller's mistake, named. */
+    static const char* const broken[3] = {"red", NULL, "blue"};
+    const char* const* broken_labels[2] = {broken, NULL};
+    CHECK(mlec_data_from_labelled_columns(names, columns, broken_labels, n_labels, 2, 6, NULL, &err) == NULL);
+    CHECK_STRING(mlec_error_message(err),
+                 "mlec_data_from_labelled_columns: error: label 2 of column 'color' is NULL\n");
+    mlec_error_free(err);
+    mlec_fit_free(fit);
+    mlec_problem_free(problem);
+    mlec_data_free(data);
+}
+
 int main(void) {
     test_xor_from_files();
     test_regression_from_columns();
@@ -737,6 +795,7 @@ int main(void) {
     test_adaptive_quadrature();
     test_cancel_and_options();
     test_null_arguments();
+    test_labelled_columns();
     printf("test_c_api: all checks passed\n");
     return 0;
 }
