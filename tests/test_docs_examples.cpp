@@ -17,13 +17,15 @@
 //                                one-line model it quotes (its second line),
 //                                named as in its first line
 //                                ("NAME:1:COLUMN: error: ...").
-//   <!-- test: mlec ARGS; in DIR; exit N -->
+//   <!-- test: mlec ARGS; in DIR; exit N; stderr -->
 //                                the block is exactly what `mlec ARGS`
 //                                prints (standard output, then standard
-//                                error), run from DIR (a folder of the
+//                                error; with `stderr`, standard error
+//                                alone), run from DIR (a folder of the
 //                                repository; default: its root), and the
 //                                command exits with N (default 0). The
-//                                `in` and `exit` parts are optional.
+//                                `in`, `exit` and `stderr` parts are
+//                                optional.
 //   <!-- test: skip -->          not an example (a formula, a sketch).
 //
 // Every code block of docs/language.md must carry one of these, so that a
@@ -192,6 +194,7 @@ struct Command {
     std::string args;
     std::string dir;
     int exit_code = 0;
+    bool stderr_only = false;
 };
 
 Command parse_command(const std::string& directive) {
@@ -205,6 +208,7 @@ Command parse_command(const std::string& directive) {
         if (first) c.args = part.substr(std::string("mlec").size());
         else if (part.starts_with("in ")) c.dir = trim(part.substr(3));
         else if (part.starts_with("exit ")) c.exit_code = std::stoi(part.substr(5));
+        else if (part == "stderr") c.stderr_only = true;
         else FAIL("unknown part of a test directive: '" << part << "'");
         first = false;
         start = end + 1;
@@ -220,7 +224,7 @@ void check_command(const Block& block) {
     const std::string shell = "cd '" + (mlec::test::source_dir() / c.dir).string() + "' && '" + MLEC_BINARY + "'" +
                               c.args + " >'" + out.string() + "' 2>'" + err.string() + "'";
     const int status = std::system(shell.c_str());
-    const std::string printed = mlec::test::read_file(out) + mlec::test::read_file(err);
+    const std::string printed = (c.stderr_only ? "" : mlec::test::read_file(out)) + mlec::test::read_file(err);
     fs::remove_all(scratch);
     INFO("mlec" << c.args << (c.dir.empty() ? "" : " (in " + c.dir + ")"));
     REQUIRE(WIFEXITED(status));
@@ -261,6 +265,58 @@ TEST_CASE("every code block of docs/language.md says how it is tested") {
         INFO("docs/language.md:" << block.line << ":\n" << block.text);
         CHECK_FALSE(block.directive.empty());
     }
+}
+
+TEST_CASE("every code block of docs/tutorial.md says how it is tested") {
+    const std::vector<Block> blocks = blocks_of("docs/tutorial.md");
+    CHECK(blocks.size() >= 8);
+    for (const Block& block : blocks) {
+        INFO("docs/tutorial.md:" << block.line << ":\n" << block.text);
+        CHECK_FALSE(block.directive.empty());
+    }
+}
+
+// What `mlec ARGS` prints on standard output, run from the repository root.
+std::string output_of(const std::string& args) {
+    const fs::path scratch = fs::temp_directory_path() / ("mlec_docs_output_" + std::to_string(getpid()));
+    fs::create_directories(scratch);
+    const std::string shell = "cd '" + mlec::test::source_dir().string() + "' && '" + MLEC_BINARY + "' " + args +
+                              " >'" + (scratch / "out").string() + "' 2>/dev/null";
+    const int status = std::system(shell.c_str());
+    const std::string printed = mlec::test::read_file(scratch / "out");
+    fs::remove_all(scratch);
+    CHECK(WIFEXITED(status));
+    return printed;
+}
+
+TEST_CASE("the tutorial's convergence plot is what --plot draws") {
+    const fs::path scratch = fs::temp_directory_path() / ("mlec_tutorial_plot_" + std::to_string(getpid()));
+    output_of("models/xor.mle models/xor.csv --start w1=2 --start w2=-1 --start c=1 --plot '" + scratch.string() + "'");
+    const std::string drawn = mlec::test::read_file(scratch / "convergence.svg");
+    fs::remove_all(scratch);
+    CHECK(drawn == mlec::test::read_file(mlec::test::source_dir() / "docs/tutorial/convergence.svg"));
+}
+
+TEST_CASE("the tutorial's table of L = exp(-NLL) holds the trace's numbers") {
+    const std::string tutorial = mlec::test::read_file(mlec::test::source_dir() / "docs/tutorial.md");
+    std::string trace;
+    for (const Block& block : blocks_of("docs/tutorial.md"))
+        if (block.directive.find("--trace") != std::string::npos) trace = block.text;
+    REQUIRE_FALSE(trace.empty());
+    // Iteration 0 is the start: the NLL with every weight held there.
+    const std::string start = output_of("models/xor.mle models/xor.csv --fix w1=2 --fix w2=-1 --fix c=1");
+    static const std::regex row(R"(\| ([0-9]+) \| ([0-9]+\.[0-9]+) \| ([0-9]+\.[0-9]+) \|)");
+    int rows = 0;
+    for (auto it = std::sregex_iterator(tutorial.begin(), tutorial.end(), row); it != std::sregex_iterator(); ++it) {
+        const std::smatch& m = *it;
+        INFO(m.str());
+        const double nll = std::stod(m[2].str()), shown = std::stod(m[3].str());
+        CHECK(std::abs(std::exp(-nll) - shown) <= 5e-7);
+        if (m[1].str() == "0") CHECK(start.find("log-likelihood: -" + m[2].str() + " ") != std::string::npos);
+        else CHECK(trace.find("iteration    " + m[1].str() + "  NLL " + m[2].str() + " ") != std::string::npos);
+        ++rows;
+    }
+    CHECK(rows == 5);
 }
 
 TEST_CASE("the reader finds fenced and indented blocks and their directives") {
