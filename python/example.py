@@ -57,3 +57,20 @@ for _ in range(50):
         break
 print(dict(zip(problem.names, theta)), "NLL", problem.nll(theta))
 assert np.allclose(theta, [fit.estimates[n] for n in problem.names], rtol=1e-8, atol=1e-10)
+
+# 5. Groups from text labels, predictions, a comparison, and intervals after
+#    the fit. Text columns (or a pandas DataFrame's) are group levels.
+colors = ["red", "green", "blue"]
+group = [colors[i % 3] for i in range(90)]
+level = rng.normal(size=90) + np.array([{"red": 1.0, "green": 2.0, "blue": 3.0}[g] for g in group])
+data = {"color": group, "level": level}
+by_color = mlec.fit("param mu[color], sigma > 0\nlevel ~ normal(mu[color], sigma)", data)
+pooled = mlec.fit("param sigma > 0\nlevel ~ normal(mu, sigma)", data)
+print(by_color.params)  # a pandas Series when pandas is installed
+print(mlec.compare([pooled, by_color], names=["pooled", "by color"]).report())
+new = by_color.predict({"color": ["blue", "red"]})
+print("expected level for blue, red:", new["level_expected"], "+-", new["level_expected_se"])
+profiled = by_color.profile()  # profile-likelihood intervals, fitted again from the same start
+print(profiled.conf_int())
+print(sorted(profiled.plots()))  # SVGs; a notebook shows each inline
+assert new["level_expected"][0] == by_color.estimates["mu[blue]"]

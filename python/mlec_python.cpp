@@ -963,12 +963,16 @@ PYBIND11_MODULE(mlec, m) {
 
     m.def(
         "compare",
-        [](const std::vector<const Fit*>& fits) {
+        [](const std::vector<const Fit*>& fits, const std::optional<std::vector<std::string>>& names) {
+            if (names && names->size() != fits.size())
+                throw py::value_error("names has " + std::to_string(names->size()) + " entries for " +
+                                      std::to_string(fits.size()) + " fits");
             std::vector<mlec::FitResult> results;
             std::vector<std::vector<std::string>> outcomes;
             for (const Fit* f : fits) {
                 if (!f) throw py::type_error("compare takes mlec.Fit objects");
                 results.push_back(f->result);
+                if (names) results.back().model_name = (*names)[results.size() - 1];
                 outcomes.push_back(f->bound->problem->outcomes());
             }
             mlec::Diagnostics diagnostics;
@@ -976,9 +980,10 @@ PYBIND11_MODULE(mlec, m) {
             if (!comparison) throw_diagnostics(diagnostics, Stage::model);
             return *comparison;
         },
-        py::arg("fits"),
+        py::arg("fits"), py::arg("names") = py::none(),
         "Several fits of models to the same data compared, as mlec compare: AIC, AICc, BIC, Akaike weights "
-        "and likelihood-ratio tests of nested models. Returns an mlec.Comparison.");
+        "and likelihood-ratio tests of nested models. names= labels the fits (default: their model files, "
+        "'<model>' for model text). Returns an mlec.Comparison.");
 
     py::class_<PyProblem>(m, "Problem", "A model bound to data: the negative log-likelihood and its derivatives.")
         .def(py::init([](const py::object& model, const py::object& data, const std::string& na, int threads, bool reml,

@@ -988,3 +988,23 @@ class CommandErrorTextTest(unittest.TestCase):
                     with self.assertRaises(error) as raised:
                         mlec.fit(str(model_path), str(data_path))
                     self.assertEqual(str(raised.exception), text)
+
+
+class ExampleTest(unittest.TestCase):
+    """docs/python.md shows python/example.py (without its docstring), which
+    CTest runs: the session in the docs is the one that is tested."""
+
+    def test_docs_show_the_example(self):
+        docs = (SOURCE_DIR / "docs" / "python.md").read_text()
+        shown = docs.split("```python\n", 1)[1].split("```\n", 1)[0]
+        example = (SOURCE_DIR / "python" / "example.py").read_text()
+        self.assertEqual(shown, example.split('"""\n', 2)[2].lstrip("\n"))
+
+    def test_compare_names(self):
+        a = mlec.fit("y ~ poisson(exp(b0))", str(MODELS / "poisson.csv"))
+        b = mlec.fit(str(MODELS / "poisson.mle"), str(MODELS / "poisson.csv"))
+        report = mlec.compare([a, b], names=["constant", "full"]).report()
+        self.assertIn("\nconstant ", report)
+        self.assertIn("\nfull ", report)
+        with self.assertRaisesRegex(ValueError, "names has 1 entries for 2 fits"):
+            mlec.compare([a, b], names=["one"])
