@@ -28,9 +28,9 @@
 //                                optional.
 //   <!-- test: skip -->          not an example (a formula, a sketch).
 //
-// Every code block of docs/language.md must carry one of these, so that a
-// new example there cannot be added untested. The files read are README.md
-// and docs/*.md.
+// Every code block of docs/language.md and docs/tutorial.md must carry one
+// of these, so that a new example there cannot be added untested. The files
+// read are README.md and docs/*.md.
 #include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
@@ -258,21 +258,14 @@ TEST_CASE("every example with a test directive in README.md and docs/ holds") {
     CHECK(checked >= 14);
 }
 
-TEST_CASE("every code block of docs/language.md says how it is tested") {
-    const std::vector<Block> blocks = blocks_of("docs/language.md");
-    CHECK(blocks.size() >= 8);
-    for (const Block& block : blocks) {
-        INFO("docs/language.md:" << block.line << ":\n" << block.text);
-        CHECK_FALSE(block.directive.empty());
-    }
-}
-
-TEST_CASE("every code block of docs/tutorial.md says how it is tested") {
-    const std::vector<Block> blocks = blocks_of("docs/tutorial.md");
-    CHECK(blocks.size() >= 8);
-    for (const Block& block : blocks) {
-        INFO("docs/tutorial.md:" << block.line << ":\n" << block.text);
-        CHECK_FALSE(block.directive.empty());
+TEST_CASE("every code block of docs/language.md and docs/tutorial.md says how it is tested") {
+    for (const char* file : {"docs/language.md", "docs/tutorial.md"}) {
+        const std::vector<Block> blocks = blocks_of(file);
+        CHECK(blocks.size() >= 8);
+        for (const Block& block : blocks) {
+            INFO(file << ":" << block.line << ":\n" << block.text);
+            CHECK_FALSE(block.directive.empty());
+        }
     }
 }
 

@@ -33,6 +33,14 @@ struct Session {
 using SessionPtr = Rcpp::XPtr<Session>;
 using ResultPtr = Rcpp::XPtr<mlec::FitResult>;
 
+// Diagnostics as the command prints them, without the final newline (an R
+// condition's message conventionally has none).
+std::string message_of(const mlec::Diagnostics& diagnostics) {
+    std::string text = mlec::format(diagnostics);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
+}
+
 // The error list for a failed stage: the class follows the category of the
 // first error, as the CLI's exit code does; a file that cannot be opened
 // (usage) belongs to the stage that opened it.
@@ -47,10 +55,9 @@ Rcpp::List error_list(const mlec::Diagnostics& diagnostics, const char* stage_cl
         column.push_back(d.column);
         break;
     }
-    std::string text = mlec::format(diagnostics);
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    return Rcpp::List::create(Rcpp::Named("error_class") = error_class, Rcpp::Named("message") = text,
-                              Rcpp::Named("line") = line, Rcpp::Named("column") = column);
+    return Rcpp::List::create(Rcpp::Named("error_class") = error_class,
+                              Rcpp::Named("message") = message_of(diagnostics), Rcpp::Named("line") = line,
+                              Rcpp::Named("column") = column);
 }
 
 Rcpp::List usage_error(const std::string& message) {
@@ -289,11 +296,7 @@ extern "C" SEXP mlec_bind(SEXP model_spec, SEXP data_spec, SEXP options) {
     session->problem = mlec::Problem::bind(*session->model, *session->data, diagnostics, bind_options(options));
     if (!session->problem) return error_list(diagnostics, "mlec_model_error");
     Rcpp::CharacterVector warnings;
-    for (const mlec::Diagnostic& d : session->problem->warnings()) {
-        std::string text = mlec::format(d);
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-        warnings.push_back(text);
-    }
+    for (const mlec::Diagnostic& d : session->problem->warnings()) warnings.push_back(message_of({d}));
     const Rcpp::List result =
         Rcpp::List::create(Rcpp::Named("parameters") = session->problem->parameter_names(),
                            Rcpp::Named("outcomes") = session->problem->outcomes(),
@@ -312,11 +315,8 @@ extern "C" SEXP mlec_fit(SEXP session_pointer, SEXP options) {
     const Session& session = object_of<Session>(session_pointer);
     mlec::FitOptions fit_opts = fit_options(Rcpp::List(options));
     if (std::string why; !fit_opts.is_valid(&why)) return usage_error(why);
-    if (mlec::Diagnostics mistakes; !mlec::check_parameter_values(*session.problem, fit_opts, mistakes)) {
-        std::string text = mlec::format(mistakes);
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-        return usage_error(text);
-    }
+    if (mlec::Diagnostics mistakes; !mlec::check_parameter_values(*session.problem, fit_opts, mistakes))
+        return usage_error(message_of(mistakes));
     auto result = std::make_unique<mlec::FitResult>(mlec::fit(*session.problem, fit_opts));
     Rcpp::List values = result_list(*result);
     const std::string json = mlec::json_report(*result), report = mlec::text_report(*result);
