@@ -36,36 +36,14 @@ struct Plot {
     std::string svg;
 };
 
-}  // namespace
-
-void register_fit(py::module_& m) {
-    py::class_<Summary>(m, "Summary", "A fit's text report (Fit.summary()); prints as the CLI's table.")
-        .def("__str__", [](const Summary& s) { return s.text; })
-        .def("__repr__", [](const Summary& s) { return s.text; })
-        .def("as_text", [](const Summary& s) { return s.text; });
-
-    py::class_<Plot>(m, "Plot", "An SVG picture of a fit (Fit.plots()); a notebook shows it inline.")
-        .def_readonly("name", &Plot::name)
-        .def_readonly("svg", &Plot::svg)
-        .def("_repr_svg_", [](const Plot& p) { return p.svg; })
-        .def(
-            "save",
-            [](const Plot& p, const py::object& path) {
-                const py::object file =
-                    py::module_::import("builtins").attr("open")(path, "w", py::arg("encoding") = "utf-8");
-                file.attr("write")(p.svg);
-                file.attr("close")();
-            },
-            py::arg("path"), "Write the SVG to a file.")
-        .def("__repr__", [](const Plot& p) { return "<mlec.Plot " + p.name + ">"; });
-
-    py::class_<Fit>(m, "Fit", "The result of mlec.fit.")
-        .def_property_readonly("names",
-                               [](const Fit& f) {
-                                   py::list names;
-                                   for (const auto& p : f.result.parameters) names.append(p.name);
-                                   return names;
-                               })
+// The fit's numbers, by parameter and for the whole fit (docs/python.md, "mlec.Fit").
+void add_results(py::class_<Fit>& fit) {
+    fit.def_property_readonly("names",
+                              [](const Fit& f) {
+                                  py::list names;
+                                  for (const auto& p : f.result.parameters) names.append(p.name);
+                                  return names;
+                              })
         .def_property_readonly("estimates",
                                [](const Fit& f) {
                                    py::dict d;  // insertion-ordered: the parameters' order
@@ -162,13 +140,58 @@ void register_fit(py::module_& m) {
                                            py::make_tuple(optional_float(p.ci_lower), optional_float(p.ci_upper));
                                    return d;
                                })
-        // statsmodels' names (pandas objects where pandas is installed)
-        .def_property_readonly("params",
-                               [](const Fit& f) {
-                                   return per_parameter(f.result, [](const mlec::ParameterEstimate& p) {
-                                       return p.diverging ? std::nullopt : std::optional<double>(p.estimate);
-                                   });
+        .def_property_readonly("covariance",
+                               [](const Fit& f) -> py::object {
+                                   if (f.result.covariance.size() == 0) return py::none();
+                                   return py::cast(f.result.covariance);
                                })
+        .def_property_readonly("derived",
+                               [](const Fit& f) {
+                                   py::dict d;
+                                   for (const auto& e : f.result.derived) d[py::str(e.name)] = estimate_dict(e);
+                                   return d;
+                               })
+        .def_property_readonly("diagnostics",
+                               [](const Fit& f) {
+                                   py::list out;
+                                   for (const auto& d : f.result.diagnostics) {
+                                       py::dict item;
+                                       item["kind"] = std::string(mlec::to_string(d.kind));
+                                       item["message"] = d.message;
+                                       item["parameters"] = to_list(d.parameters);
+                                       item["columns"] = to_list(d.columns);
+                                       out.append(item);
+                                   }
+                                   return out;
+                               })
+        .def_property_readonly("log_likelihood", [](const Fit& f) { return f.result.log_likelihood; })
+        .def_property_readonly("aic", [](const Fit& f) { return float_or_none(f.result.aic); })
+        .def_property_readonly("bic", [](const Fit& f) { return float_or_none(f.result.bic); })
+        .def_property_readonly("converged", [](const Fit& f) { return f.result.converged; })
+        .def_property_readonly("status", [](const Fit& f) { return std::string(mlec::to_string(f.result.status)); })
+        .def_property_readonly("exit_code", [](const Fit& f) { return mlec::exit_code(f.result); })
+        .def_property_readonly("message", [](const Fit& f) { return f.result.message; })
+        .def_property_readonly("iterations", [](const Fit& f) { return f.result.iterations; })
+        .def_property_readonly(
+            "method",
+            [](const Fit& f) { return f.result.method ? std::string(mlec::to_string(*f.result.method)) : ""; })
+        .def_property_readonly("n_obs", [](const Fit& f) { return f.result.n_obs; })
+        .def_property_readonly("n_weighted", [](const Fit& f) { return f.result.n_weighted; })
+        .def_property_readonly("weight", [](const Fit& f) { return f.result.weight; })
+        .def_property_readonly("rows_dropped", [](const Fit& f) { return f.result.rows_dropped; })
+        .def_property_readonly("warnings", [](const Fit& f) { return to_list(f.result.warnings); })
+        .def_property_readonly("notes", [](const Fit& f) { return to_list(f.result.notes); });
+}
+
+// statsmodels' names (pandas objects where pandas is installed) and the
+// notebook's and the REPL's views.
+void add_statsmodels_names(py::class_<Fit>& fit) {
+    fit.def_property_readonly("params",
+                              [](const Fit& f) {
+                                  return per_parameter(f.result, [](const mlec::ParameterEstimate& p) {
+                                      return p.diverging ? std::nullopt : std::optional<double>(p.estimate);
+                                  });
+                              })
         .def_property_readonly(
             "bse", [](const Fit& f) { return per_parameter(f.result, [](const auto& p) { return p.std_error; }); })
         .def_property_readonly(
@@ -203,9 +226,30 @@ void register_fit(py::module_& m) {
             "confidence=); another alpha (1 - confidence) or method ('wald', 'profile') fits the model again "
             "for them, from the same start (so with the same estimate).")
         .def(
-            "profile", [](const Fit& f) { return refit(f, mlec::CiMethod::profile, std::nullopt, std::nullopt); },
-            "The fit again with profile-likelihood intervals (as ci='profile'), from the same start: its "
-            "conf_int(), ci and profiles are the profile's, and plots() draws each profile.")
+            "cov_params",
+            [](const Fit& f) -> py::object {
+                if (f.result.covariance.size() == 0) return py::none();
+                py::object matrix = py::cast(f.result.covariance);
+                if (auto pd = pandas())
+                    return pd->attr("DataFrame")(matrix, py::arg("index") = names_of(f.result),
+                                                 py::arg("columns") = names_of(f.result));
+                return matrix;
+            },
+            "The covariance of the estimates (user scale; None when unavailable): a pandas DataFrame labelled "
+            "by parameter when pandas is installed, else an array.")
+        .def(
+            "_repr_html_", [](const Fit& f) { return fit_html(f.result); }, "The fit as an HTML table, for notebooks.")
+        .def(
+            "summary", [](const Fit& f) { return Summary{mlec::text_report(f.result)}; },
+            "The CLI's text report, as an object that prints as the table.");
+}
+
+// Profiles, the bootstrap and the pictures, asked for after the fit.
+void add_after_the_fit(py::class_<Fit>& fit) {
+    fit.def(
+           "profile", [](const Fit& f) { return refit(f, mlec::CiMethod::profile, std::nullopt, std::nullopt); },
+           "The fit again with profile-likelihood intervals (as ci='profile'), from the same start: its "
+           "conf_int(), ci and profiles are the profile's, and plots() draws each profile.")
         .def(
             "bootstrap",
             [](const Fit& f, int replicates) {
@@ -262,67 +306,13 @@ void register_fit(py::module_& m) {
             },
             "The SVG pictures mlec --plot writes, by file name: convergence.svg, gradient.svg and, after a profile, "
             "one per "
-            "profile; each an mlec.Plot, which a notebook shows inline.")
-        .def(
-            "cov_params",
-            [](const Fit& f) -> py::object {
-                if (f.result.covariance.size() == 0) return py::none();
-                py::object matrix = py::cast(f.result.covariance);
-                if (auto pd = pandas())
-                    return pd->attr("DataFrame")(matrix, py::arg("index") = names_of(f.result),
-                                                 py::arg("columns") = names_of(f.result));
-                return matrix;
-            },
-            "The covariance of the estimates (user scale; None when unavailable): a pandas DataFrame labelled "
-            "by parameter when pandas is installed, else an array.")
-        .def(
-            "_repr_html_", [](const Fit& f) { return fit_html(f.result); }, "The fit as an HTML table, for notebooks.")
-        .def(
-            "summary", [](const Fit& f) { return Summary{mlec::text_report(f.result)}; },
-            "The CLI's text report, as an object that prints as the table.")
-        .def_property_readonly("covariance",
-                               [](const Fit& f) -> py::object {
-                                   if (f.result.covariance.size() == 0) return py::none();
-                                   return py::cast(f.result.covariance);
-                               })
-        .def_property_readonly("derived",
-                               [](const Fit& f) {
-                                   py::dict d;
-                                   for (const auto& e : f.result.derived) d[py::str(e.name)] = estimate_dict(e);
-                                   return d;
-                               })
-        .def_property_readonly("diagnostics",
-                               [](const Fit& f) {
-                                   py::list out;
-                                   for (const auto& d : f.result.diagnostics) {
-                                       py::dict item;
-                                       item["kind"] = std::string(mlec::to_string(d.kind));
-                                       item["message"] = d.message;
-                                       item["parameters"] = to_list(d.parameters);
-                                       item["columns"] = to_list(d.columns);
-                                       out.append(item);
-                                   }
-                                   return out;
-                               })
-        .def_property_readonly("log_likelihood", [](const Fit& f) { return f.result.log_likelihood; })
-        .def_property_readonly("aic", [](const Fit& f) { return float_or_none(f.result.aic); })
-        .def_property_readonly("bic", [](const Fit& f) { return float_or_none(f.result.bic); })
-        .def_property_readonly("converged", [](const Fit& f) { return f.result.converged; })
-        .def_property_readonly("status", [](const Fit& f) { return std::string(mlec::to_string(f.result.status)); })
-        .def_property_readonly("exit_code", [](const Fit& f) { return mlec::exit_code(f.result); })
-        .def_property_readonly("message", [](const Fit& f) { return f.result.message; })
-        .def_property_readonly("iterations", [](const Fit& f) { return f.result.iterations; })
-        .def_property_readonly(
-            "method",
-            [](const Fit& f) { return f.result.method ? std::string(mlec::to_string(*f.result.method)) : ""; })
-        .def_property_readonly("n_obs", [](const Fit& f) { return f.result.n_obs; })
-        .def_property_readonly("n_weighted", [](const Fit& f) { return f.result.n_weighted; })
-        .def_property_readonly("weight", [](const Fit& f) { return f.result.weight; })
-        .def_property_readonly("rows_dropped", [](const Fit& f) { return f.result.rows_dropped; })
-        .def_property_readonly("warnings", [](const Fit& f) { return to_list(f.result.warnings); })
-        .def_property_readonly("notes", [](const Fit& f) { return to_list(f.result.notes); })
-        .def(
-            "json", [](const Fit& f) { return mlec::json_report(f.result); }, "The report as JSON (docs/json.md).")
+            "profile; each an mlec.Plot, which a notebook shows inline.");
+}
+
+// The reports, predictions and simulations, as the CLI's.
+void add_reports_and_predictions(py::class_<Fit>& fit) {
+    fit.def(
+           "json", [](const Fit& f) { return mlec::json_report(f.result); }, "The report as JSON (docs/json.md).")
         .def(
             "report", [](const Fit& f) { return mlec::text_report(f.result); }, "The report as a text table.")
         .def(
@@ -367,6 +357,36 @@ void register_fit(py::module_& m) {
                    std::to_string(f.result.parameters.size()) + " parameters, log-likelihood " +
                    std::string(py::str(py::float_(f.result.log_likelihood))) + ">";
         });
+}
+
+}  // namespace
+
+void register_fit(py::module_& m) {
+    py::class_<Summary>(m, "Summary", "A fit's text report (Fit.summary()); prints as the CLI's table.")
+        .def("__str__", [](const Summary& s) { return s.text; })
+        .def("__repr__", [](const Summary& s) { return s.text; })
+        .def("as_text", [](const Summary& s) { return s.text; });
+
+    py::class_<Plot>(m, "Plot", "An SVG picture of a fit (Fit.plots()); a notebook shows it inline.")
+        .def_readonly("name", &Plot::name)
+        .def_readonly("svg", &Plot::svg)
+        .def("_repr_svg_", [](const Plot& p) { return p.svg; })
+        .def(
+            "save",
+            [](const Plot& p, const py::object& path) {
+                const py::object file =
+                    py::module_::import("builtins").attr("open")(path, "w", py::arg("encoding") = "utf-8");
+                file.attr("write")(p.svg);
+                file.attr("close")();
+            },
+            py::arg("path"), "Write the SVG to a file.")
+        .def("__repr__", [](const Plot& p) { return "<mlec.Plot " + p.name + ">"; });
+
+    py::class_<Fit> fit(m, "Fit", "The result of mlec.fit.");
+    add_results(fit);
+    add_statsmodels_names(fit);
+    add_after_the_fit(fit);
+    add_reports_and_predictions(fit);
 }
 
 }  // namespace mlec::python
