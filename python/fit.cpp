@@ -3,6 +3,9 @@
 
 #include <Python.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <utility>
@@ -32,6 +35,23 @@ std::vector<mlec::ParameterValue> parameter_values(const py::object& values, con
         out.push_back(mlec::ParameterValue{py::cast<std::string>(name), py::cast<double>(value)});
     }
     return out;
+}
+
+// Why a refit ended elsewhere than the fit it repeats, or "": another
+// status, or a higher log-likelihood than rounding explains (a profile met
+// a better point, so the fit was not the maximum; the refit reports it, as
+// the CLI's --ci profile does).
+std::string moved(const mlec::FitResult& fit, const mlec::FitResult& again) {
+    const double before = fit.log_likelihood, after = again.log_likelihood;
+    const bool higher =
+        std::isfinite(before) && std::isfinite(after) && after - before > 1e-9 * std::max(1.0, std::abs(before));
+    if (!higher && fit.status == again.status) return "";
+    char numbers[128];
+    std::snprintf(numbers, sizeof numbers, "log-likelihood %.8g, status %s, where this fit has %.8g, %s", after,
+                  std::string(mlec::to_string(again.status)).c_str(), before,
+                  std::string(mlec::to_string(fit.status)).c_str());
+    return std::string("mlec: fitted again, the fit ended elsewhere: ") + numbers +
+           (higher ? " (a higher likelihood: this fit is not the maximum)" : "") + ". The refit: " + again.message;
 }
 
 }  // namespace
@@ -110,7 +130,10 @@ Fit refit(const Fit& f, const std::optional<mlec::CiMethod>& ci, const std::opti
     if (confidence) options.confidence = *confidence;
     if (bootstrap) options.bootstrap = *bootstrap;
     if (std::string why; !options.is_valid(&why)) throw py::value_error(why);
-    return run_fit(f.bound, options, py::none());
+    Fit again = run_fit(f.bound, options, py::none());
+    if (const std::string why = moved(f.result, again.result); !why.empty())
+        if (PyErr_WarnEx(PyExc_RuntimeWarning, why.c_str(), 1) != 0) throw py::error_already_set();
+    return again;
 }
 
 }  // namespace mlec::python

@@ -40,7 +40,8 @@ Fit run_fit(const std::shared_ptr<Bound>& shared, mlec::FitOptions options, cons
 // The same model and data fitted again with other interval settings (a
 // profile or bootstrap after the fit, another level): the same start and
 // path, so the same estimate unless the profile finds a higher maximum
-// (then the refit reports it, as the CLI would have).
+// (then the refit reports it, as the CLI would have, and a RuntimeWarning
+// says that the fit was not the maximum; as it does for another status).
 Fit refit(const Fit& f, const std::optional<mlec::CiMethod>& ci, const std::optional<double>& confidence,
           const std::optional<int>& bootstrap);
 

@@ -847,6 +847,24 @@ class AfterTheFitTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.fit.bootstrap(0)
 
+    def test_a_refit_that_moves_warns(self):
+        # From these starts the mixture's fit stops at a local maximum with
+        # one component on a single point; its profile meets the
+        # likelihood's unbounded rise as s1 -> 0, and the refit reports the
+        # divergence.
+        fit = mlec.fit(str(MODELS / "mixture.mle"), str(MODELS / "mixture.csv"), start={"m1": 0, "m2": 0.1})
+        self.assertEqual(fit.status, "converged")
+        with self.assertWarnsRegex(RuntimeWarning, r"ended elsewhere: log-likelihood -652.79939, status diverged, "
+                                   r"where this fit has -1073.3559, converged \(a higher likelihood: this fit is "
+                                   r"not the maximum\)\. The refit: no finite maximum"):
+            profiled = fit.profile()
+        self.assertEqual(profiled.status, "diverged")
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            self.fit.profile()  # the same path: no warning
+            self.fit.conf_int(alpha=0.1)
+
     def test_plots_render_inline(self):
         plots = self.fit.plots()
         self.assertEqual(list(plots), ["convergence.svg", "gradient.svg"])

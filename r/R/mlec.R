@@ -68,9 +68,23 @@ fit_bound <- function(bound, options, call) {
 
 # The same model and data fitted again with some options changed (profile
 # intervals, another level): the same start and path, so the same estimate.
+# Unless the refit ends elsewhere: a profile can meet a higher likelihood
+# than the fit's (the fit was not at the maximum), and the refit then
+# reports that point, as `mlec --ci profile` does. The caller's fit is then
+# not the maximum, and an mlec_refit_warning says so (as it does for a
+# refit that ends with another status).
 refit <- function(object, ...) {
   options <- utils::modifyList(object$options, list(...))
-  suppressWarnings(fit_bound(object$bound, options, object$call))
+  again <- suppressWarnings(fit_bound(object$bound, options, object$call))
+  higher <- is.finite(object$log_likelihood) && is.finite(again$log_likelihood) &&
+    again$log_likelihood - object$log_likelihood > 1e-9 * max(1, abs(object$log_likelihood))
+  if (higher || !identical(object$status, again$status)) {
+    warning(mlec_condition("mlec_refit_warning", base = "warning", refit = again, sprintf(
+      "mlec: fitted again for these intervals, the fit ended elsewhere: log-likelihood %s, status %s, where this fit has %s, %s%s. The refit: %s",
+      format(again$log_likelihood, digits = 8), again$status, format(object$log_likelihood, digits = 8),
+      object$status, if (higher) " (a higher likelihood: this fit is not the maximum)" else "", again$message)))
+  }
+  again
 }
 
 estimate_frame <- function(table) {

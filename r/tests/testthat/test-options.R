@@ -42,3 +42,23 @@ test_that("every thread count gives the same fit to the last bit", {
   two <- mlec(model_file("poisson.mle"), d, threads = 2)
   expect_identical(mlec_report(one, "json"), mlec_report(two, "json"))
 })
+
+test_that("a refit for intervals that moves the fit warns, and one that does not is silent", {
+  # From these starts the mixture's fit stops at a local maximum with one
+  # component on a single point; its profile meets the likelihood's
+  # unbounded rise as s1 -> 0, and the refit reports the divergence.
+  mixture <- c(model_file("mixture.mle"), model_file("mixture.csv"))
+  f <- mlec(mixture[1], mixture[2], start = c(m1 = 0, m2 = 0.1))
+  expect_equal(f$status, "converged")
+  w <- tryCatch(confint(f, method = "profile"), mlec_refit_warning = identity)
+  expect_s3_class(w, "mlec_refit_warning")
+  expect_equal(w$refit$status, "diverged")
+  expect_gt(w$refit$log_likelihood, f$log_likelihood)
+  expect_match(conditionMessage(w), paste(
+    "ended elsewhere: log-likelihood -652.79939, status diverged, where this fit has -1073.3559, converged",
+    "(a higher likelihood: this fit is not the maximum). The refit: no finite maximum"), fixed = TRUE)
+  expect_warning(profile(f), class = "mlec_refit_warning")
+  logistic <- mlec(model_file("logistic.mle"), model_file("logistic.csv"))
+  expect_no_warning(confint(logistic, method = "profile"))
+  expect_no_warning(confint(logistic, level = 0.9))
+})
