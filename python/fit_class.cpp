@@ -23,6 +23,15 @@ namespace mlec::python {
 
 namespace {
 
+// A dict of parameter name -> value(p), in the parameters' order (a dict
+// keeps its insertion order).
+template <class Value>
+py::dict by_parameter(const mlec::FitResult& r, const Value& value) {
+    py::dict d;
+    for (const mlec::ParameterEstimate& p : r.parameters) d[py::str(p.name)] = value(p);
+    return d;
+}
+
 // The report as an object that prints as the CLI's table (a bare
 // fit.summary() in a notebook or the REPL shows the table, not a string).
 struct Summary {
@@ -45,10 +54,9 @@ void add_results(py::class_<Fit>& fit) {
                                   return names;
                               })
         .def_property_readonly("estimates",
-                               [](const Fit& f) {
-                                   py::dict d;  // insertion-ordered: the parameters' order
-                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = estimate_of(p);
-                                   return d;
+                               [](const Fit& f) {  // insertion-ordered: the parameters' order
+                                   return by_parameter(f.result,
+                                                       [](const mlec::ParameterEstimate& p) { return estimate_of(p); });
                                })
         .def_property_readonly("fixed",
                                [](const Fit& f) {
@@ -58,13 +66,11 @@ void add_results(py::class_<Fit>& fit) {
                                    return d;
                                })
         .def_property_readonly("n_params", [](const Fit& f) { return f.result.n_params; })
-        .def_property_readonly("conditional_on_limit",
-                               [](const Fit& f) {
-                                   py::dict d;
-                                   for (const auto& p : f.result.parameters)
-                                       d[py::str(p.name)] = p.conditional_on_limit;
-                                   return d;
-                               })
+        .def_property_readonly(
+            "conditional_on_limit",
+            [](const Fit& f) {
+                return by_parameter(f.result, [](const mlec::ParameterEstimate& p) { return p.conditional_on_limit; });
+            })
         .def_property_readonly("random_effects",
                                [](const Fit& f) {
                                    py::dict d;  // u -> [{"level", "mode", "std_error"}, ...] (docs/json.md)
@@ -83,28 +89,24 @@ void add_results(py::class_<Fit>& fit) {
                                })
         .def_property_readonly("reml", [](const Fit& f) { return f.result.reml; })
         .def_property_readonly("integrated",
-                               [](const Fit& f) {
-                                   py::dict d;  // REML's fixed effects, integrated out
-                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.integrated;
-                                   return d;
+                               [](const Fit& f) {  // REML's fixed effects, integrated out
+                                   return by_parameter(f.result,
+                                                       [](const mlec::ParameterEstimate& p) { return p.integrated; });
                                })
         .def_property_readonly("at_zero",
-                               [](const Fit& f) {
-                                   py::dict d;  // a random effect's SD estimated at 0 (singular_fit)
-                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.at_zero;
-                                   return d;
+                               [](const Fit& f) {  // a random effect's SD estimated at 0 (singular_fit)
+                                   return by_parameter(f.result,
+                                                       [](const mlec::ParameterEstimate& p) { return p.at_zero; });
                                })
         .def_property_readonly("at_boundary",
-                               [](const Fit& f) {
-                                   py::dict d;  // an SD at 0 or a correlation at +-1 (singular_fit)
-                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.at_boundary;
-                                   return d;
+                               [](const Fit& f) {  // an SD at 0 or a correlation at +-1 (singular_fit)
+                                   return by_parameter(f.result,
+                                                       [](const mlec::ParameterEstimate& p) { return p.at_boundary; });
                                })
         .def_property_readonly("not_identified",
-                               [](const Fit& f) {
-                                   py::dict d;  // a correlation of an effect whose SD is 0 (singular_fit)
-                                   for (const auto& p : f.result.parameters) d[py::str(p.name)] = p.not_identified;
-                                   return d;
+                               [](const Fit& f) {  // a correlation of an effect whose SD is 0 (singular_fit)
+                                   return by_parameter(
+                                       f.result, [](const mlec::ParameterEstimate& p) { return p.not_identified; });
                                })
         .def_property_readonly("diverging",
                                [](const Fit& f) {
@@ -120,25 +122,21 @@ void add_results(py::class_<Fit>& fit) {
                                })
         .def_property_readonly("std_errors",
                                [](const Fit& f) {
-                                   py::dict d;
-                                   for (const auto& p : f.result.parameters)
-                                       d[py::str(p.name)] = optional_float(p.std_error);
-                                   return d;
+                                   return by_parameter(f.result, [](const mlec::ParameterEstimate& p) {
+                                       return optional_float(p.std_error);
+                                   });
                                })
         .def_property_readonly("p_values",
                                [](const Fit& f) {
-                                   py::dict d;
-                                   for (const auto& p : f.result.parameters)
-                                       d[py::str(p.name)] = optional_float(p.p_value);
-                                   return d;
+                                   return by_parameter(f.result, [](const mlec::ParameterEstimate& p) {
+                                       return optional_float(p.p_value);
+                                   });
                                })
         .def_property_readonly("ci",
                                [](const Fit& f) {
-                                   py::dict d;
-                                   for (const auto& p : f.result.parameters)
-                                       d[py::str(p.name)] =
-                                           py::make_tuple(optional_float(p.ci_lower), optional_float(p.ci_upper));
-                                   return d;
+                                   return by_parameter(f.result, [](const mlec::ParameterEstimate& p) {
+                                       return py::make_tuple(optional_float(p.ci_lower), optional_float(p.ci_upper));
+                                   });
                                })
         .def_property_readonly("covariance",
                                [](const Fit& f) -> py::object {

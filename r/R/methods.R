@@ -1,13 +1,24 @@
 # The generics every fitted model in R answers, for mlec fits.
 
-print.mlec <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+# The lines print and summary share: what was fitted to what (first), and
+# the likelihood with the status (last). `x` is a fit or its summary.
+print_heading <- function(x) {
   cat("mlec fit: ", x$model_name, " to ", x$data_name, " (", x$n_obs, " observations)\n", sep = "")
   if (!is.null(x$call)) cat("Call: ", paste(deparse(x$call), collapse = "\n"), "\n", sep = "")
   cat("\nCoefficients:\n")
+}
+
+print_likelihood <- function(x, digits) {
+  cat("\n", if (isTRUE(x$reml)) "REML log-likelihood" else "Log-likelihood", ": ",
+      format(x$log_likelihood, digits = digits + 3L), " (df = ", x$n_params, ")  AIC: ",
+      format(x$aic, digits = digits + 3L), "  BIC: ", format(x$bic, digits = digits + 3L), "\n", sep = "")
+  cat("Status: ", x$status, ". ", x$message, "\n", sep = "")
+}
+
+print.mlec <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  print_heading(x)
   print.default(format(stats::coef(x), digits = digits), print.gap = 2L, quote = FALSE)
-  cat("\nLog-likelihood: ", format(x$log_likelihood, digits = digits + 3L), " (df = ", x$n_params, ")",
-      "  AIC: ", format(x$aic, digits = digits + 3L), "  BIC: ", format(x$bic, digits = digits + 3L),
-      "\nStatus: ", x$status, ". ", x$message, "\n", sep = "")
+  print_likelihood(x, digits)
   invisible(x)
 }
 
@@ -48,19 +59,14 @@ summary.mlec <- function(object, ...) {
 }
 
 print.summary.mlec <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
-  cat("mlec fit: ", x$model_name, " to ", x$data_name, " (", x$n_obs, " observations)\n", sep = "")
-  if (!is.null(x$call)) cat("Call: ", paste(deparse(x$call), collapse = "\n"), "\n", sep = "")
-  cat("\nCoefficients:\n")
+  print_heading(x)
   stats::printCoefmat(x$coefficients, digits = digits, na.print = "NA")
   if (length(x$fixed) > 0L) cat("Held fixed: ", paste(x$fixed, collapse = ", "), "\n", sep = "")
   if (nrow(x$derived) > 0L) {
     cat("\nReported quantities:\n")
     stats::printCoefmat(x$derived, digits = digits, na.print = "NA")
   }
-  cat("\n", if (x$reml) "REML log-likelihood" else "Log-likelihood", ": ",
-      format(x$log_likelihood, digits = digits + 3L), " (df = ", x$n_params, ")  AIC: ",
-      format(x$aic, digits = digits + 3L), "  BIC: ", format(x$bic, digits = digits + 3L), "\n", sep = "")
-  cat("Status: ", x$status, ". ", x$message, "\n", sep = "")
+  print_likelihood(x, digits)
   for (kind in names(x$diagnostics)) cat("Diagnostic ", kind, ": ", x$diagnostics[[kind]], "\n", sep = "")
   for (w in x$warnings) cat("Warning: ", w, "\n", sep = "")
   invisible(x)
@@ -97,8 +103,8 @@ mlec_report <- function(fit, format = c("text", "json")) {
   if (match.arg(format) == "json") fit$json else fit$report
 }
 
-# The SVG pictures mlec --plot writes: the convergence trace, and each
-# profile (a fit with ci = "profile"), by file name.
+# The SVG pictures mlec --plot writes: the convergence traces (NLL and
+# gradient), and each profile (a fit with ci = "profile"), by file name.
 mlec_plots <- function(fit) .Call(C_mlec_plots, fit$pointer)
 
 # The exact gradient against finite differences at theta (the optimizer's

@@ -38,17 +38,22 @@ parameter_values <- function(values, what) {
   stats::setNames(as.double(values), names(values))
 }
 
-fit_options <- function(ci, level, starts, seed, method, fix, start, bootstrap, max_iterations, tolerance,
-                        check_gradient) {
+# A seed: a whole number from 0 below 2^53 (exact as a double), as a double.
+seed_of <- function(seed) {
   if (!is.numeric(seed) || length(seed) != 1L || is.na(seed) || seed < 0 || seed != round(seed) ||
       seed >= 2^53) {
     usage_error("seed must be a whole number from 0 to 2^53")
   }
+  as.double(seed)
+}
+
+fit_options <- function(ci, level, starts, seed, method, fix, start, bootstrap, max_iterations, tolerance,
+                        check_gradient) {
   if (!is.numeric(level) || length(level) != 1L || is.na(level)) usage_error("level must be a number in (0, 1)")
   if (!is.numeric(tolerance) || length(tolerance) != 1L || is.na(tolerance)) {
     usage_error("tolerance must be a positive number")
   }
-  list(ci = ci, level = as.double(level), starts = whole(starts, "starts", 1), seed = as.double(seed),
+  list(ci = ci, level = as.double(level), starts = whole(starts, "starts", 1), seed = seed_of(seed),
        method = method, fix = parameter_values(fix, "fix"), start = parameter_values(start, "start"),
        bootstrap = whole(bootstrap, "bootstrap", 0), max_iterations = whole(max_iterations, "max_iterations", 1),
        tolerance = as.double(tolerance), check_gradient = flag(check_gradient, "check_gradient"))

@@ -21,7 +21,7 @@ predict.mlec <- function(object, newdata = NULL, se.fit = FALSE, type = c("respo
   if (length(object$outcomes) != 1L) return(table)
   column <- paste0(object$outcomes, if (type == "response") "_expected" else "_linear_predictor")
   if (!column %in% names(table)) {
-    usage_error(sprintf("this model has no linear predictor (a logit or log link) to predict; use type = \"response\""))
+    usage_error("this model has no linear predictor (a logit or log link) to predict; use type = \"response\"")
   }
   if (!se.fit) return(table[[column]])
   list(fit = table[[column]], se.fit = table[[paste0(column, "_se")]])
@@ -36,7 +36,7 @@ predict.mlec <- function(object, newdata = NULL, se.fit = FALSE, type = c("respo
 simulate.mlec <- function(object, nsim = 1, seed = NULL, fitted_effects = FALSE, ...) {
   nsim <- whole(nsim, "nsim", 1)
   if (is.null(seed)) seed <- sample.int(.Machine$integer.max, 1L)
-  seed <- fit_options("wald", 0.95, 1, seed, "auto", NULL, NULL, 0, 1, 1e-8, FALSE)$seed
+  seed <- seed_of(seed)
   draws <- lapply(seq_len(nsim), function(i) {
     answer <- native_answer(.Call(C_mlec_simulate, object$bound$session, object$pointer, seed + i - 1,
                                   flag(fitted_effects, "fitted_effects")))

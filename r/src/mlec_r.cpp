@@ -3,8 +3,8 @@
 // RcppEigen: its bundled Eigen 3.3 is not the Eigen 3.4 the library was
 // compiled with, and one program must not hold two). Nothing here calls R's
 // error functions, which would jump over C++ destructors: an expected
-// failure comes back as list(error_class, message, ...), which R/errors.R
-// turns into a condition.
+// failure comes back as list(error_class, message, ...), which
+// R/conditions.R turns into a condition.
 #include <Rcpp.h>
 
 #include <cmath>
@@ -131,7 +131,7 @@ mlec::FitOptions fit_options(const Rcpp::List& o) {
 double or_na(const std::optional<double>& value) { return value.value_or(NA_REAL); }
 double na_if_nan(double value) { return std::isnan(value) ? NA_REAL : value; }
 
-// The estimates as columns of a data frame (R/result.R makes it one).
+// The estimates as columns of a data frame (R/mlec.R's new_fit makes it one).
 Rcpp::List estimate_table(const std::vector<mlec::ParameterEstimate>& estimates) {
     const auto n = static_cast<R_xlen_t>(estimates.size());
     Rcpp::CharacterVector name(n), diverges_to(n);
@@ -228,18 +228,16 @@ Rcpp::List random_effects(const mlec::FitResult& r) {
     return out;
 }
 
+// (both column-major)
 Rcpp::NumericMatrix covariance(const mlec::FitResult& r) {
     const auto n = static_cast<int>(r.covariance.rows());
-    Rcpp::NumericMatrix out(n, n);
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) out(i, j) = r.covariance(i, j);
-    return out;
+    return Rcpp::NumericMatrix(n, n, r.covariance.data());
 }
 
 // The numbers of the fit as R values; everything with a name in the
 // FitResult keeps it (docs/json.md describes them).
 Rcpp::List result_list(const mlec::FitResult& r) {
-    const std::optional<mlec::Method> method = r.method;
+    const std::optional<mlec::Method>& method = r.method;
     Rcpp::List out = Rcpp::List::create(
         Rcpp::Named("status") = std::string(mlec::to_string(r.status)), Rcpp::Named("converged") = r.converged,
         Rcpp::Named("message") = r.message, Rcpp::Named("exit_code") = mlec::exit_code(r),
@@ -280,7 +278,8 @@ T& object_of(SEXP pointer) {
 }  // namespace
 
 // Binds a model (text or path) to data (list(path) or list(columns,
-// labels)): list(session, parameters, outcomes, warnings) or an error list.
+// labels)): list(session, info: outcomes and columns) or an error list.
+// (Binding's warnings reach R with the fit's, FitResult::warnings.)
 extern "C" SEXP mlec_bind(SEXP model_spec, SEXP data_spec, SEXP options) {
     BEGIN_RCPP
     const Rcpp::List model_list(model_spec), data_list(data_spec);
@@ -295,13 +294,8 @@ extern "C" SEXP mlec_bind(SEXP model_spec, SEXP data_spec, SEXP options) {
     if (!session->model) return error_list(diagnostics, "mlec_model_error");
     session->problem = mlec::Problem::bind(*session->model, *session->data, diagnostics, bind_options(options));
     if (!session->problem) return error_list(diagnostics, "mlec_model_error");
-    Rcpp::CharacterVector warnings;
-    for (const mlec::Diagnostic& d : session->problem->warnings()) warnings.push_back(message_of({d}));
-    const Rcpp::List result =
-        Rcpp::List::create(Rcpp::Named("parameters") = session->problem->parameter_names(),
-                           Rcpp::Named("outcomes") = session->problem->outcomes(),
-                           Rcpp::Named("columns") = session->problem->data_columns(),
-                           Rcpp::Named("warnings") = warnings, Rcpp::Named("notes") = session->problem->notes());
+    const Rcpp::List result = Rcpp::List::create(Rcpp::Named("outcomes") = session->problem->outcomes(),
+                                                 Rcpp::Named("columns") = session->problem->data_columns());
     const SEXP keep = Rf_isNull(data_list["path"]) ? SEXP(data_list["columns"]) : R_NilValue;
     return Rcpp::List::create(Rcpp::Named("session") = SessionPtr(session.release(), true, R_NilValue, keep),
                               Rcpp::Named("info") = result);
